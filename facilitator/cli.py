@@ -1,0 +1,206 @@
+"""The `facilitator` command line."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import os
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+
+from facilitator.config import Settings
+from facilitator.engine import Engine
+from facilitator.memory.server import EmbeddedServerError
+from facilitator.memory.store import RoomStore, StoreUnavailable, open_store
+from facilitator.memory.update import forget_member
+from facilitator.policies.policy import build_policy
+
+log = logging.getLogger("facilitator")
+
+
+def _write_json(path: str, data: Any) -> None:
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    Path(path).write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+async def cmd_simulate(args: argparse.Namespace, settings: Settings) -> int:
+    from facilitator.render import ChatPrinter, print_metrics
+    from facilitator.scenario import ScenarioError, load_scenario
+    from facilitator.simulate import SilentPolicy, Simulation
+
+    try:
+        scenario = load_scenario(Path(args.scenario))
+    except ScenarioError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    console = Console(stderr=False, highlight=False)
+    async with open_store(settings) as store:
+        policy = SilentPolicy() if args.no_bot else build_policy(settings)
+        engine = Engine(store, policy, bot_id=scenario.bot_name)
+        console.rule(f"[bold]{scenario.title}[/bold]" + ("  (no bot)" if args.no_bot else ""))
+        if scenario.goal:
+            console.print(f"[dim]goal: {scenario.goal}[/dim]")
+        printer = None if args.quiet else ChatPrinter(console)
+        result = await Simulation(scenario, engine, bot=not args.no_bot).run(printer)
+    print_metrics(console, scenario.title, result.metrics(), not args.no_bot)
+    if args.json:
+        _write_json(args.json, result.to_json())
+    return 0
+
+
+async def cmd_replay(args: argparse.Namespace, settings: Settings) -> int:
+    from facilitator.replay import replay
+
+    paths = [Path(p) for p in args.transcripts]
+    async with open_store(settings) as store:
+        engine = Engine(store, build_policy(settings), bot_id=settings.bot_name)
+        report = await replay(engine, paths, bot_name=settings.bot_name,
+                              with_state=args.with_state)
+    if args.json:
+        json.dump(report, sys.stdout, ensure_ascii=False)
+        sys.stdout.write("\n")
+    else:
+        console = Console(highlight=False)
+        for step in report["steps"]:
+            if step["speak"]:
+                console.print(f"[bold]{step['room']}[/bold] after {step['id']}: "
+                              f"[magenta]{step['intervention']}[/magenta] — {step['text']}")
+        console.print(report["summary"])
+    return 0
+
+
+async def _durable(settings: Settings,
+                   work: Callable[[RoomStore], Awaitable[int]]) -> int:
+    async with open_store(settings, durable=True) as store:
+        return await work(store)
+
+
+def _resolve_room(name: str, known: list[str]) -> str | None:
+    if name in known:
+        return name
+    for candidate in (f"local:{name}",):
+        if candidate in known:
+            return candidate
+    return None
+
+
+async def cmd_room(args: argparse.Namespace, settings: Settings) -> int:
+    from facilitator.readout import status_text
+
+    async def work(store: RoomStore) -> int:
+        known = await store.rooms()
+        if args.action == "list":
+            for room in known:
+                print(room)
+            return 0
+        room = _resolve_room(args.room, known)
+        state = await store.get(room) if room else None
+        if state is None:
+            print(f"no room {args.room!r} in the store ({len(known)} rooms known; "
+                  "`facilitator room list` shows them)", file=sys.stderr)
+            return 1
+        if args.json:
+            print(state.model_dump_json(indent=2))
+        else:
+            Console(highlight=False).print(f"[bold]{state.room}[/bold]\n{status_text(state)}")
+        return 0
+
+    return await _durable(settings, work)
+
+
+async def cmd_forget(args: argparse.Namespace, settings: Settings) -> int:
+    async def work(store: RoomStore) -> int:
+        touched = 0
+        for room in await store.rooms():
+            hit = False
+
+            def change(state: Any) -> None:
+                nonlocal hit
+                hit = forget_member(state, args.user)
+
+            await store.update(room, change)
+            touched += hit
+        print(f"forgot {args.user!r} in {touched} room(s)")
+        return 0
+
+    return await _durable(settings, work)
+
+
+async def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    if args.platform == "slack":
+        from facilitator.adapters.slack.runner import run_slack
+
+        return await run_slack(args, settings)
+    from facilitator.adapters.discord.runner import run_discord
+
+    return await run_discord(args, settings)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="facilitator",
+        description="A facilitator bot for group chats: it serves the group, not one member.")
+    parser.add_argument("-v", "--verbose", action="count", default=0,
+                        help="log more (-v info, -vv debug) to stderr")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("simulate", help="run a simulated group chat from a scenario file")
+    p.add_argument("scenario")
+    p.add_argument("--no-bot", action="store_true", help="the same scenario without the bot")
+    p.add_argument("--json", metavar="FILE", help="write transcript and metrics to FILE")
+    p.add_argument("--quiet", action="store_true", help="print only the metrics")
+    p.set_defaults(func=cmd_simulate)
+
+    p = sub.add_parser("replay", help="feed recorded events through the bot")
+    p.add_argument("transcripts", nargs="+", metavar="TRANSCRIPT.jsonl")
+    p.add_argument("--json", action="store_true", help="print the JSON report on stdout")
+    p.add_argument("--with-state", action="store_true", help="include each room's final state")
+    p.set_defaults(func=cmd_replay)
+
+    p = sub.add_parser("room", help="inspect the bot's read of a room")
+    room_sub = p.add_subparsers(dest="action", required=True)
+    show = room_sub.add_parser("show", help="print a room's state")
+    show.add_argument("room")
+    show.add_argument("--json", action="store_true")
+    room_sub.add_parser("list", help="list known rooms")
+    p.set_defaults(func=cmd_room)
+
+    p = sub.add_parser("forget", help="remove a person's messages and entries from every room")
+    p.add_argument("user", help="the member id as the platform gives it")
+    p.set_defaults(func=cmd_forget)
+
+    p = sub.add_parser("run", help="join a real Slack workspace or Discord server")
+    p.add_argument("platform", choices=["slack", "discord"])
+    p.add_argument("--http", action="store_true", help="Slack: HTTP Events API, not Socket Mode")
+    p.add_argument("--port", type=int, default=3000)
+    p.set_defaults(func=cmd_run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    level = [logging.WARNING, logging.INFO, logging.DEBUG][min(args.verbose, 2)]
+    logging.basicConfig(level=level, stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        settings = Settings.from_env(os.environ)
+    except ValueError as exc:
+        print(f"error: bad configuration: {exc}", file=sys.stderr)
+        return 2
+    try:
+        return asyncio.run(args.func(args, settings))
+    except (StoreUnavailable, EmbeddedServerError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,57 @@
+"""Settings read once from the environment and passed down explicitly (no globals)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+
+
+def default_data_dir(env: Mapping[str, str]) -> Path:
+    if env.get("FACILITATOR_DATA_DIR"):
+        return Path(env["FACILITATOR_DATA_DIR"]).expanduser()
+    base = env.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "facilitator"
+
+
+class Settings(BaseModel):
+    redis_url: str | None = None
+    data_dir: Path
+    llm: str = "rules"
+    bot_name: str = "facilitator"
+    retention_days: float = Field(default=30.0, gt=0)
+    llm_timeout_s: float = Field(default=20.0, gt=0)
+    llm_calls_per_room_per_hour: int = Field(default=30, ge=0)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+        llm = env.get("FACILITATOR_LLM", "").strip()
+        if not llm:
+            # The offline facilitator is the default whenever no provider key is set.
+            if env.get("ANTHROPIC_API_KEY"):
+                llm = "anthropic:claude-sonnet-4-5"
+            elif env.get("OPENAI_API_KEY"):
+                llm = "openai:gpt-4o-mini"
+            else:
+                llm = "rules"
+        values: dict[str, object] = {
+            "redis_url": env.get("FACILITATOR_REDIS_URL") or None,
+            "data_dir": default_data_dir(env),
+            "llm": llm,
+        }
+        if env.get("FACILITATOR_BOT_NAME"):
+            values["bot_name"] = env["FACILITATOR_BOT_NAME"]
+        if env.get("FACILITATOR_RETENTION_DAYS"):
+            values["retention_days"] = float(env["FACILITATOR_RETENTION_DAYS"])
+        if env.get("FACILITATOR_LLM_TIMEOUT"):
+            values["llm_timeout_s"] = float(env["FACILITATOR_LLM_TIMEOUT"])
+        if env.get("FACILITATOR_LLM_CALLS_PER_HOUR"):
+            values["llm_calls_per_room_per_hour"] = int(env["FACILITATOR_LLM_CALLS_PER_HOUR"])
+        return cls.model_validate(values)
+
+    @property
+    def retention_s(self) -> int:
+        return int(self.retention_days * 86400)

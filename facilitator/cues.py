@@ -1,0 +1,176 @@
+"""Cheap lexical cues read from one message: questions, agreement, proposals, hostility.
+
+Plain regular expressions, so the per-event path stays in microseconds. They are cues, not
+judgements: the room state aggregates them over time and the policy weighs them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z'\-]*")
+
+STOPWORDS = frozenset(
+    """a an the and or but if then so of to in on at by for with from as is are was were be been
+    being it its it's this that these those there here i me my we our us you your yours he him his
+    she her they them their what which who whom whose when where why how not no yes do does did
+    done have has had can could should would will shall may might must just also very really
+    about into over than too more most some any all each other such only own same again further
+    once both few up down out off above below under between through during before after while
+    because until against per via get got make made let lets let's i'm i've i'd i'll you're
+    we're they're don't doesn't didn't isn't aren't wasn't weren't won't can't couldn't
+    shouldn't wouldn't think know like well ok okay yeah one two see say said going want need
+    thing things way lot bit still even much many now something anything""".split()
+)
+
+QUESTION_START = re.compile(
+    r"^\s*(who|what|when|where|why|how|which|can|could|should|would|will|do|does|did|is|are|"
+    r"was|were|has|have|any|anyone|shall|may)\b",
+    re.I,
+)
+AGREE = re.compile(
+    r"\b(i agree|agreed|agree with|good point|fair point|makes sense|exactly|\+1|sounds good|"
+    r"sounds right|i'm in|works for me|that works|great idea|good idea|yes,? let's|support this|"
+    r"i support|i concur|seconded|i'm fine with|fine by me|let's do (it|that)|happy with that)\b"
+    r"|^\s*(yes|yep|yeah|sure|agreed|definitely|absolutely)\b|\+1",
+    re.I,
+)
+DISAGREE = re.compile(
+    r"\b(i disagree|disagree|not true|that's wrong|you're wrong|that is wrong|incorrect|"
+    r"i don't think so|nonsense|no way|i object|object to|oppose|i'm against|doesn't make sense|"
+    r"not convinced|that's not|misleading|does not|doesn't hold|not the case|i reject)\b"
+    r"|^\s*(no|nope|wrong)\b",
+    re.I,
+)
+PROPOSAL = re.compile(
+    r"\b(let's|let us|we should|we could|i propose|i suggest|proposal:|how about|what if we|"
+    r"shall we|why don't we|i recommend|suggestion:|my proposal|propose that|suggest that)\b",
+    re.I,
+)
+DECISION = re.compile(
+    r"\b(we('ve| have)? decided|decision:|it's decided|we agreed|we all agree|consensus is|"
+    r"settled then|final answer|we'll go with|we will go with|going with)\b",
+    re.I,
+)
+COMMITMENT = re.compile(
+    r"\b(i'll|i will|i can take|i'll take|i can do|leave it (to|with) me|i'm on it|assign (it )?to me)"
+    r"\b\s*(?P<what>[^.!?\n]{0,120})",
+    re.I,
+)
+THANKS = re.compile(r"\b(thanks|thank you|thx|good idea|helpful|fair enough|you're right)\b", re.I)
+
+# Hostility: insults and contempt, accusations of bad faith, and personal framing.
+# Weights are per hit; calibrated on the WikiTactics training disputes.
+_HOSTILE_TERMS: list[tuple[re.Pattern[str], float]] = [
+    (re.compile(
+        r"\b(idiot\w*|stupid\w*|moron\w*|dumb|pathetic|ridiculous|absurd|ludicrous|laughable|"
+        r"clueless|incompetent|ignorant|liar|lying|lies|troll\w*|garbage|rubbish|crap|bullshit|"
+        r"shit\w*|fuck\w*|damn|hell|nonsense|childish|hypocrit\w*|disgrac\w*|shameful|"
+        r"insult\w*|rude|arrogant|obnoxious|nuts|insane|crazy|bigot\w*|racist|sexist|"
+        r"propagand\w*|vandal\w*|idiocy|silly|disingenuous|dishonest\w*|shut up)\b",
+        re.I), 0.22),
+    (re.compile(
+        r"\b(bad faith|pov[- ]push\w*|agenda|biased|bias|censor\w*|whitewash\w*|edit[- ]?war\w*|"
+        r"disruptive|harass\w*|personal attack\w*|assume good faith|agf|npa|3rr|ani\b|"
+        r"blocked|ban(ned)?|report(ed)? you|sockpuppet\w*|sock|meatpuppet\w*|stop (this|it|that)|"
+        r"how dare|enough is enough|give it up|get over it|again and again|keep (on )?"
+        r"(ignoring|reverting|removing|pushing|repeating))\b",
+        re.I), 0.15),
+    (re.compile(
+        r"\b(you (are|'re|were) (clearly|obviously|just|being|so|a|an|the|not|simply|totally)|"
+        r"you (clearly|obviously|never|always|just|simply) \w+|your (own )?(agenda|bias|"
+        r"ignorance|nonsense|pov|behaviou?r|attitude|problem|edits)|"
+        r"do you even|did you even|can't you|don't you dare|what is wrong with you|"
+        r"you people|you guys always|learn to read|read (it )?again|are you serious)\b",
+        re.I), 0.18),
+    (re.compile(r"\b(wrong|false|fake|bogus|misrepresent\w*|distort\w*|revert\w*|rv)\b", re.I),
+     0.06),
+]
+_SHOUT = re.compile(r"\b[A-Z]{4,}\b")
+_BANGS = re.compile(r"!{2,}|\?!|!\?")
+
+
+def words(text: str) -> list[str]:
+    return [w.lower() for w in _WORD.findall(text)]
+
+
+def content_words(text: str) -> set[str]:
+    return {w for w in words(text) if len(w) > 2 and w not in STOPWORDS}
+
+
+def is_question(text: str) -> bool:
+    stripped = text.strip()
+    if "?" not in stripped:
+        return False
+    after = stripped.rsplit("?", 1)[1].strip()
+    if after and len(after.split()) < 4 and not after.endswith("?"):
+        return False  # "Any objections? Good." answers itself
+    return len(words(stripped)) >= 3 or bool(QUESTION_START.match(stripped))
+
+
+def hostility(text: str) -> float:
+    """0 for a calm message, towards 1 for insults and personal attacks."""
+    if not text:
+        return 0.0
+    score = 0.0
+    for pattern, weight in _HOSTILE_TERMS:
+        hits = len(pattern.findall(text))
+        if hits:
+            score += weight * min(hits, 3)
+    shouts = len(_SHOUT.findall(text))
+    if shouts:
+        score += 0.05 * min(shouts, 4)
+    if _BANGS.search(text):
+        score += 0.08
+    return min(score, 1.0)
+
+
+@dataclass(frozen=True, slots=True)
+class MessageCues:
+    words: int
+    content: frozenset[str]
+    question: bool
+    agree: bool
+    disagree: bool
+    proposal: bool
+    decision: bool
+    commitment: str | None
+    hostility: float
+
+
+def read_cues(text: str) -> MessageCues:
+    agree = bool(AGREE.search(text))
+    disagree = bool(DISAGREE.search(text))
+    commitment = COMMITMENT.search(text)
+    return MessageCues(
+        words=len(text.split()),
+        content=frozenset(content_words(text)),
+        question=is_question(text),
+        agree=agree and not disagree,
+        disagree=disagree,
+        proposal=bool(PROPOSAL.search(text)),
+        decision=bool(DECISION.search(text)),
+        commitment=(commitment.group(0).strip() if commitment else None),
+        hostility=hostility(text),
+    )
+
+
+POSITIVE_EMOJI = frozenset(
+    {"+1", "thumbsup", "👍", "white_check_mark", "heavy_check_mark", "✅", "✔️", "heart", "❤️",
+     "ok_hand", "👌", "clap", "👏", "100", "💯", "raised_hands", "🙌", "tada", "🎉"}
+)
+NEGATIVE_EMOJI = frozenset(
+    {"-1", "thumbsdown", "👎", "x", "❌", "no_entry", "⛔", "rage", "😡", "angry", "😠"}
+)
+
+
+def emoji_polarity(emoji: str | None) -> int:
+    if not emoji:
+        return 0
+    name = emoji.strip(":").lower()
+    if name in POSITIVE_EMOJI or emoji in POSITIVE_EMOJI:
+        return 1
+    if name in NEGATIVE_EMOJI or emoji in NEGATIVE_EMOJI:
+        return -1
+    return 0

@@ -1,0 +1,133 @@
+"""The engine connects adapters, memory and policy: one event in, at most one post out.
+
+Per event: load the room and apply the event (one round trip), signals and gate, the policy
+graph for candidate moments only, then one atomic save that also records the decision.
+Events of one room are handled in order; rooms never see each other's state.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from redis.exceptions import RedisError
+
+from facilitator.events import ChatEvent, RoomRef
+from facilitator.memory.state import BotTurn, RoomState
+from facilitator.memory.store import RoomStore
+from facilitator.memory.update import apply_event, record_bot_turn, record_decision
+from facilitator.policies.decision import Decision, Intervention
+from facilitator.policies.signals import Signals, compute_signals
+
+log = logging.getLogger(__name__)
+MAX_ATTEMPTS = 8
+
+
+class Policy(Protocol):
+    name: str
+
+    async def decide(self, event: ChatEvent, room: RoomState, signals: Signals) -> Decision: ...
+
+
+Poster = Callable[[RoomRef, str], Awaitable[str | None]]
+
+
+@dataclass(slots=True)
+class Outcome:
+    event: ChatEvent
+    decision: Decision
+    duplicate: bool = False
+    error: str | None = None
+    notes: list[str] = field(default_factory=list)
+    posted_id: str | None = None
+
+
+class Engine:
+    def __init__(self, store: RoomStore, policy: Policy, *, bot_id: str = "facilitator",
+                 poster: Poster | None = None) -> None:
+        self.store = store
+        self.policy = policy
+        self.bot_id = bot_id
+        self.poster = poster
+        self._locks: dict[str, asyncio.Lock] = {}
+        self._waiting: dict[str, int] = {}
+
+    async def handle(self, event: ChatEvent) -> Outcome:
+        """Never raises for a bad event or a dead dependency: the outcome says what happened."""
+        key = event.room.key
+        lock = self._locks.setdefault(key, asyncio.Lock())
+        self._waiting[key] = self._waiting.get(key, 0) + 1
+        try:
+            async with lock:
+                outcome = await self._handle(event)
+        except (RedisError, OSError) as exc:
+            log.error("room %s: store unavailable, event %s not processed: %s", key, event.id, exc)
+            outcome = Outcome(event, Decision.silence("store unavailable"), error=str(exc))
+        finally:
+            self._waiting[key] -= 1
+            if not self._waiting[key]:
+                del self._waiting[key]
+                self._locks.pop(key, None)
+        if outcome.decision.speak and self.poster is not None and not outcome.error:
+            await self._post(event, outcome)
+        return outcome
+
+    async def _handle(self, event: ChatEvent) -> Outcome:
+        room = event.room.key
+        for _ in range(MAX_ATTEMPTS):
+            loaded = await self.store.load(room, event.id)
+            if loaded.duplicate:
+                return Outcome(event, Decision.silence("duplicate event"), duplicate=True)
+            state = loaded.state
+            notes = apply_event(state, event, bot_id=self.bot_id)
+            for note in notes:
+                log.info("room %s event %s: %s", room, event.id, note)
+            signals = compute_signals(state)
+            decision = await self.policy.decide(event, state, signals)
+            if decision.speak:
+                self._record(state, event, decision)
+            if await self.store.save(state, loaded.version, event.id):
+                return Outcome(event, decision, notes=notes)
+            log.debug("room %s: concurrent writer, retrying event %s", room, event.id)
+        raise RedisError(f"room {room}: could not save after {MAX_ATTEMPTS} attempts")
+
+    def _record(self, state: RoomState, event: ChatEvent, decision: Decision) -> None:
+        assert decision.intervention is not None and decision.text is not None
+        if decision.intervention == Intervention.RECORD_DECISION and decision.ref:
+            record_decision(state, decision.ref, event.ts)
+        if decision.intervention == Intervention.SURFACE_QUESTION and decision.ref:
+            for q in state.questions:
+                if q.id == decision.ref:
+                    q.surfaced = True
+        if decision.intervention == Intervention.TRANSLATE_TERMS and decision.ref:
+            for use in state.terms:
+                if use.concept == decision.ref:
+                    use.translated = True
+        record_bot_turn(state, BotTurn(
+            id=f"{self.bot_id}:{event.id}", ts=event.ts, turn=state.turn,
+            intervention=decision.intervention.value, reason=decision.reason,
+            text=decision.text, to=decision.to, trigger=event.id), bot_id=self.bot_id)
+
+    async def _post(self, event: ChatEvent, outcome: Outcome) -> None:
+        assert self.poster is not None and outcome.decision.text is not None
+        try:
+            posted = await self.poster(event.room, outcome.decision.text)
+        except Exception as exc:  # a platform failure must never take the bot down
+            log.error("room %s: posting failed: %s", event.room.key, exc)
+            outcome.error = f"post failed: {exc}"
+            return
+        outcome.posted_id = posted
+        provisional = f"{self.bot_id}:{event.id}"
+        if posted and posted != provisional:
+            # Members reply to the platform's id; remember it so replies count as addressed.
+            def rename(state: RoomState) -> None:
+                for item in (*state.bot_log, *state.window):
+                    if item.id == provisional:
+                        item.id = posted
+            try:
+                await self.store.update(event.room.key, rename)
+            except (RedisError, OSError) as exc:
+                log.warning("room %s: could not record posted id: %s", event.room.key, exc)

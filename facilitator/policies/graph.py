@@ -1,0 +1,197 @@
+"""The policy graph: assess -> compose -> guard, with one rewrite before giving up to silence.
+
+The gate runs before this graph (plain functions, see gate.py); the graph is invoked only
+for candidate moments, so the silent path never pays for it.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any, Literal, TypedDict
+
+from langgraph.graph import END, START, StateGraph
+from pydantic import BaseModel, Field
+
+from facilitator.events import ChatEvent
+from facilitator.memory.state import RoomState
+from facilitator.policies import guard
+from facilitator.policies.compose_rules import compose
+from facilitator.policies.decision import Decision, Intervention, Moment
+from facilitator.policies.llm.base import LLMError, LLMProvider
+from facilitator.policies.prompts import Prompts
+from facilitator.policies.signals import Signals
+
+log = logging.getLogger(__name__)
+WINDOW_FOR_LLM = 15
+LLM_WINDOW_S = 3600.0
+
+
+class Assessment(BaseModel):
+    """What the LLM assessor returns (structured output)."""
+
+    intervention: Literal[
+        "silence", "answer", "invite_quiet", "common_ground", "name_crux", "translate_terms",
+        "deescalate", "summarize", "refocus", "propose_process", "record_decision",
+        "surface_question",
+    ]
+    to: list[str] = Field(default_factory=list, description="member ids addressed")
+    reason: str = Field(description="one short sentence: why this helps the group now")
+
+
+class PolicyState(TypedDict, total=False):
+    event: ChatEvent
+    room: RoomState
+    signals: Signals
+    moments: list[Moment]
+    moment: Moment | None
+    text: str
+    attempt: int
+    failure: str | None
+    llm_calls: int
+    tokens_in: int
+    tokens_out: int
+    silence_reason: str
+
+
+def _transcript(state: RoomState) -> str:
+    lines = []
+    for m in state.window[-WINDOW_FOR_LLM:]:
+        who = "facilitator" if m.is_bot else state.name_of(m.author)
+        lines.append(f'<message id="{m.id}" from="{who}">{m.text[:600]}</message>')
+    return "\n".join(lines)
+
+
+def _members(state: RoomState) -> str:
+    return ", ".join(f"{p.id} ({p.label}, {p.messages} msgs)"
+                     for p in list(state.participants.values())[:30])
+
+
+class PolicyGraph:
+    """Compiled once per process; `run` is called per candidate moment."""
+
+    def __init__(self, prompts: Prompts, provider: LLMProvider | None = None,
+                 *, calls_per_hour: int = 30) -> None:
+        self.prompts = prompts
+        self.provider = provider
+        self.calls_per_hour = calls_per_hour
+        graph = StateGraph(PolicyState)
+        graph.add_node("assess", self._assess)
+        graph.add_node("compose", self._compose)
+        graph.add_node("guard", self._guard)
+        graph.add_edge(START, "assess")
+        graph.add_conditional_edges("assess", lambda s: "compose" if s.get("moment") else END,
+                                    ["compose", END])
+        graph.add_conditional_edges("compose", lambda s: "guard" if s.get("text") else END,
+                                    ["guard", END])
+        graph.add_conditional_edges("guard", self._after_guard, ["compose", END])
+        self.graph = graph.compile()
+
+    async def run(self, event: ChatEvent, room: RoomState, signals: Signals,
+                  moments: list[Moment]) -> Decision:
+        out: dict[str, Any] = await self.graph.ainvoke(
+            {"event": event, "room": room, "signals": signals, "moments": moments,
+             "attempt": 0, "llm_calls": 0, "tokens_in": 0, "tokens_out": 0})
+        usage = {"llm_calls": out.get("llm_calls", 0), "tokens_in": out.get("tokens_in", 0),
+                 "tokens_out": out.get("tokens_out", 0)}
+        moment: Moment | None = out.get("moment")
+        if moment is None or out.get("failure") or not out.get("text"):
+            reason = out.get("failure") or out.get("silence_reason") or "assessed: silence"
+            return Decision.silence(reason, signals=signals.as_json(), **usage)
+        return Decision(speak=True, intervention=moment.intervention, text=out["text"],
+                        reason=moment.reason, to=moment.to, ref=moment.ref,
+                        signals=signals.as_json(), **usage)
+
+    # -- LLM budget ----------------------------------------------------------------------
+    def _llm_allowed(self, room: RoomState, now: float) -> bool:
+        if self.provider is None:
+            return False
+        u = room.usage
+        if now - u.llm_window_start >= LLM_WINDOW_S:
+            u.llm_window_start, u.llm_calls_in_window = now, 0
+        return u.llm_calls_in_window < self.calls_per_hour
+
+    def _count(self, s: PolicyState, tokens_in: int, tokens_out: int) -> dict[str, int]:
+        u = s["room"].usage
+        u.llm_calls += 1
+        u.llm_calls_in_window += 1
+        u.llm_tokens_in += tokens_in
+        u.llm_tokens_out += tokens_out
+        return {"llm_calls": s.get("llm_calls", 0) + 1,
+                "tokens_in": s.get("tokens_in", 0) + tokens_in,
+                "tokens_out": s.get("tokens_out", 0) + tokens_out}
+
+    def _fail(self, s: PolicyState, exc: LLMError) -> dict[str, Any]:
+        s["room"].usage.llm_failures += 1
+        log.warning("room %s: LLM provider failed, staying silent: %s", s["room"].room, exc)
+        return {"moment": None, "silence_reason": f"LLM unavailable ({exc}); silence"}
+
+    # -- nodes ---------------------------------------------------------------------------
+    async def _assess(self, s: PolicyState) -> dict[str, Any]:
+        moments = s["moments"]
+        first = moments[0]
+        room = s["room"]
+        # Capture attempts are declined by rule: no model gets a chance to be talked round.
+        if first.intervention == Intervention.DECLINE_CAPTURE or not self._llm_allowed(
+                room, s["event"].ts or time.time()):
+            return {"moment": first}
+        assert self.provider is not None
+        user = self.prompts.text("llm/assess").format(
+            moments="\n".join(f"- {m.intervention.value}: {m.reason} (to: {', '.join(m.to)})"
+                              for m in moments),
+            signals=s["signals"].as_json(), goal=room.charter.goal or "(none set)",
+            members=_members(room), transcript=_transcript(room))
+        try:
+            result = await self.provider.structured(self.prompts.text("llm/system"), user,
+                                                    Assessment)
+        except LLMError as exc:
+            return self._fail(s, exc)
+        counted = self._count(s, result.usage.tokens_in, result.usage.tokens_out)
+        choice = result.value
+        if choice.intervention == "silence":
+            return {**counted, "moment": None,
+                    "silence_reason": f"assessed silence: {choice.reason}"}
+        chosen = next((m for m in moments if m.intervention.value == choice.intervention), None)
+        if chosen is None:
+            # The model may only pick among the moments the gate found; others are ignored.
+            return {**counted, "moment": None,
+                    "silence_reason": f"model chose {choice.intervention}, not a candidate"}
+        return {**counted, "moment": chosen}
+
+    async def _compose(self, s: PolicyState) -> dict[str, Any]:
+        moment = s["moment"]
+        assert moment is not None
+        attempt = s.get("attempt", 0)
+        try:
+            draft = compose(self.prompts, moment, s["room"], s["event"], attempt=attempt)
+        except (StopIteration, KeyError, IndexError) as exc:
+            return {"moment": None, "silence_reason": f"nothing to say: {exc!r}"}
+        room = s["room"]
+        if (moment.intervention == Intervention.DECLINE_CAPTURE
+                or not self._llm_allowed(room, s["event"].ts or time.time())):
+            return {"text": draft}
+        assert self.provider is not None
+        user = self.prompts.text("llm/compose").format(
+            intervention=moment.intervention.value, reason=moment.reason,
+            to=", ".join(room.name_of(t) for t in moment.to) or "the group",
+            facts=moment.facts or "-", draft=draft, transcript=_transcript(room))
+        if s.get("failure"):
+            user += f"\n\nA previous version was rejected because it {s['failure']}. Avoid that."
+        try:
+            result = await self.provider.text(self.prompts.text("llm/system"), user)
+        except LLMError as exc:
+            return self._fail(s, exc)
+        return {**self._count(s, result.usage.tokens_in, result.usage.tokens_out),
+                "text": result.value.strip()}
+
+    async def _guard(self, s: PolicyState) -> dict[str, Any]:
+        moment = s["moment"]
+        assert moment is not None
+        failure = guard.check(s["text"], moment, s["room"], s["event"], s["signals"])
+        return {"failure": failure, "attempt": s.get("attempt", 0) + (1 if failure else 0)}
+
+    @staticmethod
+    def _after_guard(s: PolicyState) -> str:
+        if s.get("failure") and s.get("attempt", 0) <= 1:
+            return "compose"
+        return END

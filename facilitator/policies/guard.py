@@ -1,0 +1,74 @@
+"""The last check before the bot speaks: the fiduciary rules of DESIGN.md, as code.
+
+A failed check returns the reason; the graph then tries one rewrite, else stays silent.
+Every path, offline or LLM, goes through here.
+"""
+
+from __future__ import annotations
+
+import re
+
+from facilitator.cues import hostility
+from facilitator.events import ChatEvent
+from facilitator.memory.state import RoomState
+from facilitator.policies.capture import capture_attempt
+from facilitator.policies.decision import Intervention, Moment
+from facilitator.policies.gate import PROFILES, addressed, unprompted_allowed
+from facilitator.policies.signals import Signals
+
+MAX_CHARS = 700
+_SIDE_TAKING = re.compile(
+    r"\b(i (agree|side) with \w+|\w+ is (right|correct|wrong|mistaken)|you('re| are) (right|"
+    r"wrong|correct|mistaken)|(\w+)'s (position|view|argument) is (better|stronger|right|"
+    r"correct)|the (right|correct) (answer|side|view) is|i('d| would) vote|my vote|i rank|"
+    r"the best (member|contributor)|the winner is|(\w+) wins)\b",
+    re.I,
+)
+_FLATTERY = re.compile(
+    r"\b(great question|excellent (question|point)|brilliant|you('re| are) (so )?(smart|wise|"
+    r"clever|amazing|brilliant)|what a (great|wonderful)|genius|love (that|this) idea)\b",
+    re.I,
+)
+_QUOTED = re.compile(r"[\"“]([^\"”]{12,})[\"”]")
+_SECRETS = re.compile(r"\b(system prompt|my instructions|i was told to|direct message|in a dm)\b",
+                      re.I)
+
+
+def _room_text(state: RoomState, event: ChatEvent) -> str:
+    parts = [m.text for m in state.window]
+    parts += [q.text for q in state.questions] + [p.text for p in state.proposals]
+    parts += [d.text for d in state.decisions] + [b.text for b in state.bridging]
+    parts += [state.charter.goal, event.text]
+    return " ".join(" ".join(p.split()) for p in parts)
+
+
+def check(text: str, moment: Moment, state: RoomState, event: ChatEvent,
+          signals: Signals) -> str | None:
+    """None when the message may go out; otherwise why not."""
+    if not text or not text.strip():
+        return "empty message"
+    if len(text) > MAX_CHARS:
+        return f"too long ({len(text)} > {MAX_CHARS} characters)"
+    if not addressed(event, state):
+        blocked = unprompted_allowed(state, signals, PROFILES[state.charter.activity])
+        if blocked:
+            return blocked
+    if state.last_message_is_bot() and not addressed(event, state):
+        return "two bot messages in a row"
+    if _SIDE_TAKING.search(text):
+        return "takes a side"
+    if _FLATTERY.search(text):
+        return "flatters"
+    if hostility(text) >= 0.2:
+        return "puts someone down"
+    if capture_attempt(text) and moment.intervention != Intervention.DECLINE_CAPTURE:
+        return "echoes a capture attempt"
+    if _SECRETS.search(text):
+        return "mentions private instructions or messages"
+    # Anything the bot quotes must come from this room: never another room or a DM.
+    room_text = _room_text(state, event)
+    for quoted in _QUOTED.findall(text):
+        snippet = " ".join(quoted.split()).rstrip("…").strip()[:60]
+        if snippet and snippet not in room_text:
+            return "quotes text that is not from this room"
+    return None

@@ -1,0 +1,112 @@
+"""The provider contract the policy graph talks to.
+
+The policy never sees an SDK type or an SDK exception: it gets validated pydantic objects (or text)
+plus token usage, and a single `LLMError` for every way a call can fail. That lets the policy fall
+back to the offline rules path on any failure with one `except LLMError`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Generic, Literal, Protocol, TypeVar, runtime_checkable
+
+from pydantic import BaseModel, ValidationError
+
+T = TypeVar("T")
+T_Model = TypeVar("T_Model", bound=BaseModel)
+
+ErrorKind = Literal[
+    "timeout", "rate_limit", "http", "connection", "malformed", "refusal", "truncated", "other"
+]
+
+
+class LLMError(Exception):
+    """Any provider failure after the SDK's own retries: timeout, 4xx/5xx, malformed output.
+
+    `kind` lets callers count failures by cause without parsing messages; `status` is the HTTP
+    status when there was one.
+    """
+
+    def __init__(
+        self,
+        reason: str,
+        *,
+        kind: ErrorKind = "other",
+        status: int | None = None,
+        provider: str | None = None,
+    ) -> None:
+        self.reason = reason
+        self.kind: ErrorKind = kind
+        self.status = status
+        self.provider = provider
+        prefix = f"{provider}: " if provider else ""
+        super().__init__(f"{prefix}{reason}")
+
+
+@dataclass(frozen=True)
+class Usage:
+    tokens_in: int
+    tokens_out: int
+
+    def __add__(self, other: Usage) -> Usage:
+        return Usage(self.tokens_in + other.tokens_in, self.tokens_out + other.tokens_out)
+
+
+ZERO_USAGE = Usage(0, 0)
+
+
+@dataclass(frozen=True)
+class LLMResult(Generic[T]):
+    value: T
+    usage: Usage
+
+
+@runtime_checkable
+class LLMProvider(Protocol):
+    name: str  # e.g. "openai:gpt-4o-mini"
+
+    async def structured(
+        self, system: str, user: str, schema: type[T_Model], *, max_tokens: int = 400
+    ) -> LLMResult[T_Model]: ...
+
+    async def text(self, system: str, user: str, *, max_tokens: int = 300) -> LLMResult[str]: ...
+
+    async def aclose(self) -> None: ...
+
+
+def validation_reason(err: ValidationError) -> str:
+    """A one-line summary of a pydantic error: the policy logs it, it never reaches the room."""
+    first = err.errors()[0] if err.errors() else {}
+    where = ".".join(str(p) for p in first.get("loc", ())) or "<root>"
+    return f"output does not match schema ({err.error_count()} errors; {where}: {first.get('msg')})"
+
+
+def overall_deadline(timeout_s: float, max_retries: int) -> float:
+    """Wall-clock cap on one call, retries and backoff included.
+
+    The SDKs' `timeout` is per HTTP attempt, and anthropic sleeps for whatever `retry-after` a 429
+    asks (no upper bound), so without this a rate-limited room could stall for minutes while the
+    conversation moves on; and httpx's read timeout is per chunk, so a server trickling bytes can
+    outlive it. Budget: every attempt may use its full timeout, plus the SDKs' maximum exponential
+    backoff (8 s) between attempts, plus a second of grace so the SDK's own, more specific timeout
+    error wins when both would fire.
+    """
+    return timeout_s * (max_retries + 1) + 8.0 * max_retries + 1.0
+
+
+@asynccontextmanager
+async def deadline(seconds: float | None, provider: str) -> AsyncIterator[None]:
+    """Turn an overrun of the whole call (not one attempt) into an LLMError."""
+    if seconds is None:
+        yield
+        return
+    try:
+        async with asyncio.timeout(seconds):
+            yield
+    except TimeoutError as err:
+        raise LLMError(
+            f"no answer within {seconds:g}s (retries included)", kind="timeout", provider=provider
+        ) from err

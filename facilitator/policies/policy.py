@@ -1,0 +1,42 @@
+"""The facilitation policy: the gate first (plain functions), the graph only for candidates."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+
+from facilitator.config import Settings
+from facilitator.events import ChatEvent
+from facilitator.memory.state import RoomState
+from facilitator.policies.decision import Decision
+from facilitator.policies.gate import find_moments
+from facilitator.policies.graph import PolicyGraph
+from facilitator.policies.llm.base import LLMProvider
+from facilitator.policies.prompts import Prompts
+from facilitator.policies.signals import Signals
+
+
+class FacilitatorPolicy:
+    name = "facilitator"
+
+    def __init__(self, prompts: Prompts | None = None, provider: LLMProvider | None = None,
+                 *, calls_per_hour: int = 30) -> None:
+        self.prompts = prompts or Prompts()
+        self.provider = provider
+        self.graph = PolicyGraph(self.prompts, provider, calls_per_hour=calls_per_hour)
+
+    async def decide(self, event: ChatEvent, room: RoomState, signals: Signals) -> Decision:
+        moments, why = find_moments(event, room, signals)
+        if not moments:
+            return Decision.silence(why, signals=signals.as_json())
+        return await self.graph.run(event, room, signals, moments)
+
+
+def build_policy(settings: Settings, env: Mapping[str, str] | None = None) -> FacilitatorPolicy:
+    """The policy the settings ask for: the offline rules, or an LLM provider behind the gate."""
+    from facilitator.policies.llm.factory import make_provider
+
+    provider = make_provider(settings.llm, env=os.environ if env is None else env,
+                             timeout_s=settings.llm_timeout_s)
+    return FacilitatorPolicy(Prompts(), provider,
+                             calls_per_hour=settings.llm_calls_per_room_per_hour)

@@ -1,0 +1,200 @@
+"""`facilitator simulate`: a local simulated group chat on the in-process adapter."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from facilitator.adapters.local import LocalAdapter
+from facilitator.engine import Engine, Outcome
+from facilitator.events import Author, ChatEvent, EventKind, RoomRef
+from facilitator.memory.state import Charter, RoomState
+from facilitator.policies.decision import Decision, Intervention
+from facilitator.policies.signals import Signals, gini
+from facilitator.scenario import Line, Reactive, Scenario
+
+START_TS = 1_700_000_000.0
+_TRIGGERS = {
+    Intervention.INVITE_QUIET: "invited",
+    Intervention.DEESCALATE: "cooled",
+    Intervention.SUMMARIZE: "summarized",
+    Intervention.DECLINE_CAPTURE: "declined",
+}
+
+
+@dataclass(slots=True)
+class Turn:
+    id: str
+    who: str
+    name: str
+    text: str
+    ts: float
+    bot: bool = False
+    intervention: str | None = None
+    reason: str | None = None
+    to: list[str] = field(default_factory=list)
+    script_index: int | None = None  # which scripted line this is (None: reactive or bot)
+    kind: str = "message"
+    tension: float = 0.0
+    gini: float = 0.0
+
+
+@dataclass(slots=True)
+class SimulationResult:
+    scenario: Scenario
+    bot: bool
+    turns: list[Turn]
+    outcomes: list[Outcome]
+
+    def metrics(self) -> dict[str, Any]:
+        said = [t for t in self.turns if t.kind == "message"]
+        humans = Counter(t.who for t in said if not t.bot)
+        total_h = sum(humans.values())
+        bot_msgs = sum(1 for t in said if t.bot)
+        everyone = {m.id: humans.get(m.id, 0) for m in self.scenario.participants}
+        return {
+            "messages": len(said),
+            "human_messages": total_h,
+            "bot_messages": bot_msgs,
+            "bot_share": round(bot_msgs / len(said), 4) if said else 0.0,
+            "participation_shares": {k: round(v / total_h, 4) if total_h else 0.0
+                                     for k, v in everyone.items()},
+            "gini": round(gini(list(everyone.values())), 4),
+            "interventions": dict(Counter(t.intervention for t in said if t.bot)),
+        }
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "scenario": self.scenario.title,
+            "bot": self.bot,
+            "transcript": [
+                {"id": t.id, "who": t.who, "name": t.name, "text": t.text, "ts": t.ts,
+                 "bot": t.bot, "kind": t.kind, "intervention": t.intervention,
+                 "reason": t.reason, "to": t.to, "script_index": t.script_index,
+                 "signals": {"tension": t.tension, "participation_gini": t.gini}}
+                for t in self.turns
+            ],
+            "metrics": self.metrics(),
+        }
+
+
+class Simulation:
+    """Runs a scenario through the real engine and store, with the bot or without it."""
+
+    def __init__(self, scenario: Scenario, engine: Engine, *, bot: bool = True,
+                 room_name: str | None = None) -> None:
+        self.s = scenario
+        self.engine = engine
+        self.bot = bot
+        self.room = RoomRef.local(room_name or scenario.title)
+        self.adapter = LocalAdapter(engine.handle)
+        engine.poster = self.adapter.post
+        self.turns: list[Turn] = []
+        self.outcomes: list[Outcome] = []
+        self._script_ids: list[str] = []
+        self._used: set[int] = set()
+        self._clock = START_TS
+        self._n = 0
+
+    async def run(self, on_turn: Any = None) -> SimulationResult:
+        """`on_turn(turn)` is called as each line happens (for live printing)."""
+        await self.engine.store.delete(self.room.key)
+        await self.engine.store.update(self.room.key, self._set_charter)
+        await self.adapter.start()
+        for member in self.s.participants:
+            if member.present:
+                # Members already in the room: the platform tells the bot who is there.
+                await self.adapter.push(ChatEvent(
+                    id=f"join-{member.id}", kind=EventKind.JOIN, room=self.room,
+                    author=Author(id=member.id, name=member.label), ts=self._clock))
+        try:
+            for index, line in enumerate(self.s.script):
+                await self._say(line, index, on_turn)
+        finally:
+            await self.adapter.stop()
+        return SimulationResult(self.s, self.bot, self.turns, self.outcomes)
+
+    def _set_charter(self, state: RoomState) -> None:
+        state.charter = Charter(goal=self.s.goal, activity=self.s.activity,
+                                changed_by="scenario")
+
+    def _ref(self, ref: int | str | None) -> str | None:
+        if isinstance(ref, int):
+            return self._script_ids[ref] if ref < len(self._script_ids) else None
+        return ref
+
+    def _event(self, line: Line, event_id: str) -> ChatEvent:
+        member = self.s.member(line.who)
+        kind = EventKind.MESSAGE
+        if line.join:
+            kind = EventKind.JOIN
+        elif line.leave:
+            kind = EventKind.LEAVE
+        elif line.react is not None:
+            kind = EventKind.REACTION
+        return ChatEvent(
+            id=event_id, kind=kind, room=self.room,
+            author=Author(id=member.id, name=member.label),
+            text=line.text, ts=self._clock, reply_to=self._ref(line.reply_to),
+            target=self._ref(line.to), emoji=line.react,
+            addressed=line.mentions_bot or f"@{self.s.bot_name}".lower() in line.text.lower(),
+        )
+
+    async def _say(self, line: Line, index: int | None, on_turn: Any) -> None:
+        self._n += 1
+        self._clock += self.s.seconds_between
+        event_id = f"m{self._n}"
+        if index is not None:
+            self._script_ids.append(event_id)
+        event = self._event(line, event_id)
+        outcome = await self.adapter.push(event)
+        assert isinstance(outcome, Outcome)
+        self.outcomes.append(outcome)
+        member = self.s.member(line.who)
+        sig = outcome.decision.signals
+        turn = Turn(id=event_id, who=member.id, name=member.label, text=line.text,
+                    ts=self._clock, script_index=index, kind=event.kind.value,
+                    tension=sig.get("tension", 0.0), gini=sig.get("participation_gini", 0.0))
+        self._emit(turn, on_turn)
+        post = self.adapter.pop()
+        if post is None or not self.bot:
+            return
+        d = outcome.decision
+        self._clock += 5.0
+        bot_turn = Turn(id=post.id, who=self.s.bot_name, name=self.s.bot_name, text=post.text,
+                        ts=self._clock, bot=True,
+                        intervention=d.intervention.value if d.intervention else None,
+                        reason=d.reason, to=d.to)
+        self._emit(bot_turn, on_turn)
+        for reactive in self._reactions_to(d.intervention, d.to, post.text):
+            await self._say(Line(who=reactive.who, text=reactive.text), None, on_turn)
+
+    def _reactions_to(self, intervention: Intervention | None, to: list[str],
+                      text: str) -> list[Reactive]:
+        trigger = _TRIGGERS.get(intervention) if intervention else None
+        due = []
+        for i, r in enumerate(self.s.reactions):
+            if r.once and i in self._used:
+                continue
+            member = self.s.member(r.who)
+            named = member.id in to or member.label.lower() in text.lower()
+            if (r.when == trigger and (named or r.when in ("cooled", "summarized"))) or (
+                    r.when == "addressed" and named):
+                self._used.add(i)
+                due.append(r)
+        return due
+
+    def _emit(self, turn: Turn, on_turn: Any) -> None:
+        self.turns.append(turn)
+        if on_turn is not None:
+            on_turn(turn)
+
+
+class SilentPolicy:
+    """The --no-bot run: the same engine and state, and a bot that never speaks."""
+
+    name = "no-bot"
+
+    async def decide(self, event: ChatEvent, room: RoomState, signals: Signals) -> Decision:
+        return Decision.silence("no bot in this run", signals=signals.as_json())
