@@ -16,7 +16,7 @@ Reply = httpx2.Response | BaseException | Callable[[httpx2.Request], httpx2.Resp
 
 
 class Wire:
-    """A scripted server: replies in order, records every request. Use `.client()` as http_client."""
+    """A scripted server: replies in order, records each request. `.client()` is the http_client."""
 
     def __init__(self, replies: Iterable[Reply]) -> None:
         self.replies = list(replies)
@@ -43,7 +43,9 @@ class Wire:
 def status(code: int, body: dict[str, Any] | None = None, **headers: str) -> httpx2.Response:
     """An error reply; header names use underscores for dashes (retry_after_ms="1")."""
     hdrs = {k.replace("_", "-"): v for k, v in headers.items()}
-    return httpx2.Response(code, json=body or {"error": {"message": f"status {code}"}}, headers=hdrs)
+    return httpx2.Response(
+        code, json=body or {"error": {"message": f"status {code}"}}, headers=hdrs
+    )
 
 
 # ---- OpenAI Chat Completions -----------------------------------------------------------------

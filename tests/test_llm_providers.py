@@ -82,7 +82,9 @@ ProviderKind = Literal["openai", "anthropic"]
 def make(kind: ProviderKind, wire: Wire, **kw: Any) -> OpenAIProvider | AnthropicProvider:
     if kind == "openai":
         return OpenAIProvider(OPENAI_MODEL, api_key="sk-test", http_client=wire.client(), **kw)
-    return AnthropicProvider(ANTHROPIC_MODEL, api_key="sk-ant-test", http_client=wire.client(), **kw)
+    return AnthropicProvider(
+        ANTHROPIC_MODEL, api_key="sk-ant-test", http_client=wire.client(), **kw
+    )
 
 
 def structured_ok(kind: ProviderKind, value: Any = None) -> httpx2.Response:
@@ -174,8 +176,18 @@ async def test_anthropic_structured_request_shape() -> None:
 
 
 async def test_anthropic_text_request_shape() -> None:
-    wire = Wire([anthropic_message([{"type": "text", "text": "Let's pause. "}, {"type": "text",
-                                    "text": "Bob, say more?"}], input_tokens=40, output_tokens=8)])
+    wire = Wire(
+        [
+            anthropic_message(
+                [
+                    {"type": "text", "text": "Let's pause. "},
+                    {"type": "text", "text": "Bob, say more?"},
+                ],
+                input_tokens=40,
+                output_tokens=8,
+            )
+        ]
+    )
     llm = make("anthropic", wire)
     result = await llm.text("You facilitate.", "bob: whatever", max_tokens=55)
     await llm.aclose()
@@ -429,11 +441,13 @@ async def silent_server() -> AsyncIterator[str]:
 async def test_real_socket_timeout_is_llmerror(kind: ProviderKind, silent_server: str) -> None:
     # The SDKs' own per-attempt timeout on a real connection (MockTransport cannot time out).
     if kind == "openai":
-        llm = OpenAIProvider("m", api_key="k", base_url=f"{silent_server}/v1", timeout_s=0.2,
-                             max_retries=0)
+        llm = OpenAIProvider(
+            "m", api_key="k", base_url=f"{silent_server}/v1", timeout_s=0.2, max_retries=0
+        )
     else:
-        llm = AnthropicProvider("m", api_key="k", base_url=silent_server, timeout_s=0.2,
-                                max_retries=0)
+        llm = AnthropicProvider(
+            "m", api_key="k", base_url=silent_server, timeout_s=0.2, max_retries=0
+        )
     start = time.perf_counter()
     with pytest.raises(LLMError, match="timed out") as info:
         await llm.text("s", "u")
@@ -472,8 +486,9 @@ def test_factory_bad_spec(spec: str) -> None:
 
 async def test_factory_openai_uses_key_from_env() -> None:
     wire = Wire([openai_completion("hi")])
-    llm = make_provider("openai:gpt-4o-mini", env={"OPENAI_API_KEY": "sk-env"},
-                        http_client=wire.client())
+    llm = make_provider(
+        "openai:gpt-4o-mini", env={"OPENAI_API_KEY": "sk-env"}, http_client=wire.client()
+    )
     assert isinstance(llm, OpenAIProvider)
     assert llm.name == "openai:gpt-4o-mini"
     await llm.text("s", "u")
@@ -507,8 +522,9 @@ async def test_factory_openai_base_url_local_server_without_key(
 async def test_factory_ignores_os_environ_base_url(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("OPENAI_BASE_URL", "http://elsewhere.invalid/v1")
     wire = Wire([openai_completion("hi")])
-    llm = make_provider("openai:gpt-4o-mini", env={"OPENAI_API_KEY": "k"},
-                        http_client=wire.client())
+    llm = make_provider(
+        "openai:gpt-4o-mini", env={"OPENAI_API_KEY": "k"}, http_client=wire.client()
+    )
     assert llm is not None
     await llm.text("s", "u")
     await llm.aclose()
@@ -550,8 +566,13 @@ class Other(BaseModel):
 
 async def test_scripted_returns_in_order_and_records_calls() -> None:
     llm = ScriptedProvider(
-        [Read(**GOOD), {"speak": False, "move": "none", "tension": 0.0}, json.dumps(GOOD),
-         Other(**GOOD), "Ana, your view?"]
+        [
+            Read(**GOOD),
+            {"speak": False, "move": "none", "tension": 0.0},
+            json.dumps(GOOD),
+            Other(**GOOD),
+            "Ana, your view?",
+        ]
     )
     a = await llm.structured("sys1", "user1", Read)
     b = await llm.structured("sys2", "user2", Read, max_tokens=50)

@@ -95,7 +95,7 @@ class EmbeddedServer:
             raise EmbeddedServerError("server not started")
         return f"unix://{self.socket_path}"
 
-    async def start(self, timeout: float = 10.0) -> str:
+    async def start(self, wait_s: float = 10.0) -> str:
         sweep_stale_temp_dirs()
         self._tmp = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX))
         (self._tmp / "owner.pid").write_text(str(os.getpid()))
@@ -120,7 +120,7 @@ class EmbeddedServer:
         else:
             args += ["--dir", str(self._tmp), "--appendonly", "no"]
             death_signal = signal.SIGKILL
-        self.process = subprocess.Popen(
+        self.process = subprocess.Popen(  # noqa: ASYNC220 - returns at once; we poll readiness
             args,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
@@ -128,7 +128,7 @@ class EmbeddedServer:
             preexec_fn=lambda: _die_with_parent(death_signal),
             close_fds=True,
         )
-        await self._wait_ready(timeout)
+        await self._wait_ready(wait_s)
         if self.data_dir is not None:
             (self.data_dir / "server.sock").write_text(str(self.socket_path))
         return self.url
@@ -144,9 +144,9 @@ class EmbeddedServer:
             ) from exc
         self._lock_fd = fd
 
-    async def _wait_ready(self, timeout: float) -> None:
+    async def _wait_ready(self, wait_s: float) -> None:
         assert self.process is not None and self.socket_path is not None
-        deadline = time.monotonic() + timeout
+        deadline = time.monotonic() + wait_s
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 log = self._read_log()
@@ -163,7 +163,7 @@ class EmbeddedServer:
                     await client.aclose()
             await asyncio.sleep(0.005)
         await self.stop()
-        raise EmbeddedServerError(f"valkey-server did not answer within {timeout}s")
+        raise EmbeddedServerError(f"valkey-server did not answer within {wait_s}s")
 
     def _read_log(self) -> str:
         if self._tmp is None:

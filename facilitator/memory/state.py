@@ -113,12 +113,22 @@ class ActionItem(BaseModel):
     ts: float
 
 
+class CharterChange(BaseModel):
+    """A change one member asked for; it takes a second member (or an admin) to apply."""
+
+    field: Literal["activity", "goal"]
+    value: str
+    by: str
+    ts: float
+
+
 class Charter(BaseModel):
     goal: str = ""
     activity: Activity = Activity.NORMAL
     norms: list[str] = Field(default_factory=list)
     changed_by: str | None = None
     changed_ts: float | None = None
+    pending: CharterChange | None = None
 
 
 class BotTurn(BaseModel):

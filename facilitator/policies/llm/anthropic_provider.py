@@ -130,7 +130,9 @@ class AnthropicProvider:
             except anthropic.APITimeoutError as err:
                 raise self._error("request timed out", "timeout") from err
             except anthropic.APIConnectionError as err:
-                raise self._error(f"connection failed: {err.__cause__ or err}", "connection") from err
+                raise self._error(
+                    f"connection failed: {err.__cause__ or err}", "connection"
+                ) from err
             except anthropic.RateLimitError as err:
                 raise self._error("rate limited (429) after retries", "rate_limit", err) from err
             except anthropic.APIStatusError as err:

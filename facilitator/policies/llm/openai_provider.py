@@ -123,7 +123,9 @@ class OpenAIProvider:
             except openai.APITimeoutError as err:
                 raise self._error("request timed out", "timeout") from err
             except openai.APIConnectionError as err:
-                raise self._error(f"connection failed: {err.__cause__ or err}", "connection") from err
+                raise self._error(
+                    f"connection failed: {err.__cause__ or err}", "connection"
+                ) from err
             except openai.RateLimitError as err:
                 raise self._error("rate limited (429) after retries", "rate_limit", err) from err
             except openai.APIStatusError as err:
@@ -139,7 +141,9 @@ class OpenAIProvider:
                 # schema the SDK cannot convert. The policy then falls back to its rules.
                 raise self._error(f"{type(err).__name__}: {str(err)[:160]}", "other") from err
 
-    def _error(self, reason: str, kind: ErrorKind, err: openai.APIStatusError | None = None) -> LLMError:
+    def _error(
+        self, reason: str, kind: ErrorKind, err: openai.APIStatusError | None = None
+    ) -> LLMError:
         status = err.status_code if err is not None else None
         return LLMError(reason, kind=kind, status=status, provider=self.name)
 
