@@ -32,7 +32,7 @@ class Settings(BaseModel):
         if not llm:
             # The offline facilitator is the default whenever no provider key is set.
             if env.get("ANTHROPIC_API_KEY"):
-                llm = "anthropic:claude-sonnet-4-5"
+                llm = "anthropic:claude-haiku-4-5"
             elif env.get("OPENAI_API_KEY"):
                 llm = "openai:gpt-4o-mini"
             else:

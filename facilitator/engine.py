@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import random
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -23,7 +24,7 @@ from facilitator.policies.decision import Decision, Intervention
 from facilitator.policies.signals import Signals, compute_signals
 
 log = logging.getLogger(__name__)
-MAX_ATTEMPTS = 8
+MAX_ATTEMPTS = 200  # compare-and-set retries against other workers before giving up
 
 
 class Policy(Protocol):
@@ -77,7 +78,10 @@ class Engine:
 
     async def _handle(self, event: ChatEvent) -> Outcome:
         room = event.room.key
-        for _ in range(MAX_ATTEMPTS):
+        for attempt in range(MAX_ATTEMPTS):
+            if attempt:
+                # Jittered backoff so two workers on one room do not keep colliding.
+                await asyncio.sleep(random.uniform(0, min(0.05, 0.001 * 2 ** min(attempt, 6))))
             loaded = await self.store.load(room, event.id)
             if loaded.duplicate:
                 return Outcome(event, Decision.silence("duplicate event"), duplicate=True)

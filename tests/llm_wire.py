@@ -43,9 +43,7 @@ class Wire:
 def status(code: int, body: dict[str, Any] | None = None, **headers: str) -> httpx2.Response:
     """An error reply; header names use underscores for dashes (retry_after_ms="1")."""
     hdrs = {k.replace("_", "-"): v for k, v in headers.items()}
-    return httpx2.Response(
-        code, json=body or {"error": {"message": f"status {code}"}}, headers=hdrs
-    )
+    return httpx2.Response(code, json=body or {"error": {"message": f"status {code}"}}, headers=hdrs)
 
 
 # ---- OpenAI Chat Completions -----------------------------------------------------------------

@@ -82,9 +82,7 @@ ProviderKind = Literal["openai", "anthropic"]
 def make(kind: ProviderKind, wire: Wire, **kw: Any) -> OpenAIProvider | AnthropicProvider:
     if kind == "openai":
         return OpenAIProvider(OPENAI_MODEL, api_key="sk-test", http_client=wire.client(), **kw)
-    return AnthropicProvider(
-        ANTHROPIC_MODEL, api_key="sk-ant-test", http_client=wire.client(), **kw
-    )
+    return AnthropicProvider(ANTHROPIC_MODEL, api_key="sk-ant-test", http_client=wire.client(), **kw)
 
 
 def structured_ok(kind: ProviderKind, value: Any = None) -> httpx2.Response:
@@ -367,9 +365,7 @@ async def test_read_timeout_then_success_is_retried(kind: ProviderKind, fast_bac
     assert len(wire.requests) == 3
 
 
-async def test_connection_error_after_retries_is_llmerror(
-    kind: ProviderKind, fast_backoff: None
-) -> None:
+async def test_connection_error_after_retries_is_llmerror(kind: ProviderKind, fast_backoff: None) -> None:
     wire = Wire([httpx2.ConnectError("refused") for _ in range(2)])
     llm = make(kind, wire, max_retries=1)
     with pytest.raises(LLMError) as info:
@@ -441,13 +437,9 @@ async def silent_server() -> AsyncIterator[str]:
 async def test_real_socket_timeout_is_llmerror(kind: ProviderKind, silent_server: str) -> None:
     # The SDKs' own per-attempt timeout on a real connection (MockTransport cannot time out).
     if kind == "openai":
-        llm = OpenAIProvider(
-            "m", api_key="k", base_url=f"{silent_server}/v1", timeout_s=0.2, max_retries=0
-        )
+        llm = OpenAIProvider("m", api_key="k", base_url=f"{silent_server}/v1", timeout_s=0.2, max_retries=0)
     else:
-        llm = AnthropicProvider(
-            "m", api_key="k", base_url=silent_server, timeout_s=0.2, max_retries=0
-        )
+        llm = AnthropicProvider("m", api_key="k", base_url=silent_server, timeout_s=0.2, max_retries=0)
     start = time.perf_counter()
     with pytest.raises(LLMError, match="timed out") as info:
         await llm.text("s", "u")
@@ -468,9 +460,7 @@ def test_factory_rules_is_none(spec: str) -> None:
     ("spec", "var"),
     [("openai:gpt-4o-mini", "OPENAI_API_KEY"), ("anthropic:claude-haiku-4-5", "ANTHROPIC_API_KEY")],
 )
-def test_factory_missing_key_names_the_variable(
-    spec: str, var: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_factory_missing_key_names_the_variable(spec: str, var: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(var, "from-os-environ")  # ignored: only the env given counts
     with pytest.raises(ValueError, match=var):
         make_provider(spec, env={})
@@ -486,9 +476,7 @@ def test_factory_bad_spec(spec: str) -> None:
 
 async def test_factory_openai_uses_key_from_env() -> None:
     wire = Wire([openai_completion("hi")])
-    llm = make_provider(
-        "openai:gpt-4o-mini", env={"OPENAI_API_KEY": "sk-env"}, http_client=wire.client()
-    )
+    llm = make_provider("openai:gpt-4o-mini", env={"OPENAI_API_KEY": "sk-env"}, http_client=wire.client())
     assert isinstance(llm, OpenAIProvider)
     assert llm.name == "openai:gpt-4o-mini"
     await llm.text("s", "u")
@@ -522,9 +510,7 @@ async def test_factory_openai_base_url_local_server_without_key(
 async def test_factory_ignores_os_environ_base_url(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("OPENAI_BASE_URL", "http://elsewhere.invalid/v1")
     wire = Wire([openai_completion("hi")])
-    llm = make_provider(
-        "openai:gpt-4o-mini", env={"OPENAI_API_KEY": "k"}, http_client=wire.client()
-    )
+    llm = make_provider("openai:gpt-4o-mini", env={"OPENAI_API_KEY": "k"}, http_client=wire.client())
     assert llm is not None
     await llm.text("s", "u")
     await llm.aclose()

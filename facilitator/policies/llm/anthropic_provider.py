@@ -48,9 +48,7 @@ class AnthropicProvider:
         self.model = model
         self.name = f"anthropic:{model}"
         self.base_url = base_url or ANTHROPIC_DEFAULT_BASE_URL
-        self._deadline_s = (
-            deadline_s if deadline_s is not None else overall_deadline(timeout_s, max_retries)
-        )
+        self._deadline_s = deadline_s if deadline_s is not None else overall_deadline(timeout_s, max_retries)
         # Explicit api_key and base_url: otherwise the SDK consults os.environ, profiles on disk
         # and workload-identity variables, and the factory's env would not be the whole story.
         self._client = anthropic.AsyncAnthropic(
@@ -95,9 +93,7 @@ class AnthropicProvider:
             raise self._error(f"structured reply truncated at max_tokens={max_tokens}", "truncated")
         if message.stop_reason == "refusal":
             raise self._error("model refused", "refusal")
-        block = next(
-            (b for b in message.content if b.type == "tool_use" and b.name == tool_name), None
-        )
+        block = next((b for b in message.content if b.type == "tool_use" and b.name == tool_name), None)
         if block is None:
             raise self._error(f"reply has no {tool_name} tool call", "malformed")
         # A ValidationError here becomes a "malformed" LLMError in _guard.
@@ -130,9 +126,7 @@ class AnthropicProvider:
             except anthropic.APITimeoutError as err:
                 raise self._error("request timed out", "timeout") from err
             except anthropic.APIConnectionError as err:
-                raise self._error(
-                    f"connection failed: {err.__cause__ or err}", "connection"
-                ) from err
+                raise self._error(f"connection failed: {err.__cause__ or err}", "connection") from err
             except anthropic.RateLimitError as err:
                 raise self._error("rate limited (429) after retries", "rate_limit", err) from err
             except anthropic.APIStatusError as err:
@@ -144,9 +138,7 @@ class AnthropicProvider:
                 # The policy then falls back to its rules.
                 raise self._error(f"{type(err).__name__}: {str(err)[:160]}", "other") from err
 
-    def _error(
-        self, reason: str, kind: ErrorKind, err: anthropic.APIStatusError | None = None
-    ) -> LLMError:
+    def _error(self, reason: str, kind: ErrorKind, err: anthropic.APIStatusError | None = None) -> LLMError:
         status = err.status_code if err is not None else None
         return LLMError(reason, kind=kind, status=status, provider=self.name)
 
@@ -164,9 +156,7 @@ def _usage(message: Message) -> Usage:
     u = message.usage
     # input_tokens excludes prompt-cache reads and writes; all of them are tokens we sent.
     tokens_in = (
-        (u.input_tokens or 0)
-        + (u.cache_creation_input_tokens or 0)
-        + (u.cache_read_input_tokens or 0)
+        (u.input_tokens or 0) + (u.cache_creation_input_tokens or 0) + (u.cache_read_input_tokens or 0)
     )
     return Usage(int(tokens_in), int(u.output_tokens or 0))
 

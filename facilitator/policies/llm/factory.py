@@ -8,12 +8,12 @@ os.environ on their own.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
-import httpx2
-
-from .anthropic_provider import AnthropicProvider
 from .base import LLMProvider
-from .openai_provider import OpenAIProvider
+
+if TYPE_CHECKING:
+    import httpx2
 
 # Local OpenAI-compatible servers (Ollama, vLLM, llama.cpp) ignore the key, but the SDK refuses to
 # start without one.
@@ -50,7 +50,11 @@ def make_provider(
         value = env.get(name, "").strip()
         return value or None  # an empty variable counts as unset
 
+    # The SDKs are imported here, not at module top: together they take over a second to import,
+    # and the offline rules path (replay, eval, tests) never needs them.
     if kind == "openai":
+        from .openai_provider import OpenAIProvider
+
         base_url = get("OPENAI_BASE_URL")
         api_key = get("OPENAI_API_KEY")
         if api_key is None:
@@ -69,11 +73,12 @@ def make_provider(
             http_client=http_client,
         )
 
+    from .anthropic_provider import AnthropicProvider
+
     api_key = get("ANTHROPIC_API_KEY")
     if api_key is None:
         raise ValueError(
-            f"FACILITATOR_LLM={spec} needs ANTHROPIC_API_KEY; "
-            "use FACILITATOR_LLM=rules to run offline"
+            f"FACILITATOR_LLM={spec} needs ANTHROPIC_API_KEY; use FACILITATOR_LLM=rules to run offline"
         )
     return AnthropicProvider(
         model,

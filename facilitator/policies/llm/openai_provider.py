@@ -50,9 +50,7 @@ class OpenAIProvider:
         # `max_completion_tokens`; compatible servers (llama.cpp, older Ollama) only know
         # `max_tokens`. So the token cap's field follows the endpoint.
         self._cap_field = "max_tokens" if base_url else "max_completion_tokens"
-        self._deadline_s = (
-            deadline_s if deadline_s is not None else overall_deadline(timeout_s, max_retries)
-        )
+        self._deadline_s = deadline_s if deadline_s is not None else overall_deadline(timeout_s, max_retries)
         # base_url is always passed explicitly: left unset, the SDK would read OPENAI_BASE_URL from
         # os.environ behind the factory's back (the factory decides from the env it is given).
         self._client = openai.AsyncOpenAI(
@@ -123,9 +121,7 @@ class OpenAIProvider:
             except openai.APITimeoutError as err:
                 raise self._error("request timed out", "timeout") from err
             except openai.APIConnectionError as err:
-                raise self._error(
-                    f"connection failed: {err.__cause__ or err}", "connection"
-                ) from err
+                raise self._error(f"connection failed: {err.__cause__ or err}", "connection") from err
             except openai.RateLimitError as err:
                 raise self._error("rate limited (429) after retries", "rate_limit", err) from err
             except openai.APIStatusError as err:
@@ -141,9 +137,7 @@ class OpenAIProvider:
                 # schema the SDK cannot convert. The policy then falls back to its rules.
                 raise self._error(f"{type(err).__name__}: {str(err)[:160]}", "other") from err
 
-    def _error(
-        self, reason: str, kind: ErrorKind, err: openai.APIStatusError | None = None
-    ) -> LLMError:
+    def _error(self, reason: str, kind: ErrorKind, err: openai.APIStatusError | None = None) -> LLMError:
         status = err.status_code if err is not None else None
         return LLMError(reason, kind=kind, status=status, provider=self.name)
 

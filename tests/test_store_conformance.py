@@ -1,0 +1,143 @@
+"""The room store's contract, run against a single server and a 3-node cluster alike."""
+
+from __future__ import annotations
+
+import asyncio
+
+from facilitator.engine import Engine
+from facilitator.events import EventKind
+from facilitator.memory.keys import seen_key, state_key
+from facilitator.memory.state import RoomState
+from facilitator.memory.store import RoomStore
+from facilitator.memory.update import forget_member
+from facilitator.policies.policy import FacilitatorPolicy
+from tests.conftest import connect
+from tests.helpers import msg
+
+
+def engine_on(store: RoomStore) -> Engine:
+    return Engine(store, FacilitatorPolicy(), bot_id="facilitator")
+
+
+async def test_new_room_is_empty(backend: RoomStore) -> None:
+    loaded = await backend.load("local:new", "e1")
+    assert loaded.state.room == "local:new" and loaded.state.turn == 0
+    assert loaded.version == "" and not loaded.duplicate
+
+
+async def test_save_and_load_round_trip(backend: RoomStore) -> None:
+    eng = engine_on(backend)
+    for i, text in enumerate(["hello all", "what is the plan?", "let's ship on friday"]):
+        await eng.handle(msg("r", ["ann", "bob", "cy"][i], text))
+    state = await backend.get("local:r")
+    assert state is not None
+    assert [p.id for p in state.participants.values()] == ["ann", "bob", "cy"]
+    assert [m.text for m in state.window] == ["hello all", "what is the plan?",
+                                             "let's ship on friday"]
+    again = await backend.load("local:r")
+    assert again.state == state and again.version == "3"
+
+
+async def test_compare_and_set_rejects_a_stale_writer(backend: RoomStore) -> None:
+    first = await backend.load("local:cas")
+    second = await backend.load("local:cas")
+    first.state.turn = 1
+    second.state.turn = 2
+    assert await backend.save(first.state, first.version)
+    assert not await backend.save(second.state, second.version)
+    kept = await backend.get("local:cas")
+    assert kept is not None and kept.turn == 1
+
+
+async def test_same_event_twice_changes_nothing(backend: RoomStore) -> None:
+    eng = engine_on(backend)
+    event = msg("r", "ann", "a first message", id="dup-1")
+    await eng.handle(event)
+    before = (await backend.get("local:r"))
+    outcome = await eng.handle(event)
+    assert outcome.duplicate
+    assert await backend.get("local:r") == before
+
+
+async def test_two_workers_never_lose_an_update(backend: RoomStore, backend_url: str) -> None:
+    other = await connect(backend_url)
+    try:
+        workers = [engine_on(backend), engine_on(other)]
+        events = [msg("busy", f"m{i % 5}", f"message number {i}") for i in range(60)]
+        await asyncio.gather(*(workers[i % 2].handle(e) for i, e in enumerate(events)))
+        state = await backend.get("local:busy")
+        assert state is not None
+        assert state.turn == 60
+        assert sum(p.messages for p in state.participants.values()) == 60
+    finally:
+        await other.client.aclose()
+
+
+async def test_room_keys_share_one_slot_and_expire(backend: RoomStore) -> None:
+    store = RoomStore(backend.client, retention_s=120)
+    await engine_on(store).handle(msg("exp", "ann", "hello"))
+    for key in (state_key("local:exp"), seen_key("local:exp")):
+        ttl = await backend.client.ttl(key)
+        assert 0 < ttl <= 120
+    assert state_key("local:exp").split("}")[0] == seen_key("local:exp").split("}")[0]
+
+
+async def test_rooms_are_listed_and_deleted(backend: RoomStore) -> None:
+    eng = engine_on(backend)
+    for room in ("a", "b", "c"):
+        await eng.handle(msg(room, "ann", f"hi from {room}"))
+    assert await backend.rooms() == ["local:a", "local:b", "local:c"]
+    await backend.delete("local:b")
+    assert await backend.rooms() == ["local:a", "local:c"]
+
+
+async def test_edit_replaces_text_everywhere(backend: RoomStore) -> None:
+    eng = engine_on(backend)
+    await eng.handle(msg("ed", "ann", "should we move the launch to March?", id="q1"))
+    await eng.handle(msg("ed", "ann", "should we move the launch to May?", id="q1-edit",
+                         kind=EventKind.EDIT, target="q1"))
+    state = await backend.get("local:ed")
+    assert state is not None
+    dump = state.model_dump_json()
+    assert "March" not in dump and "May" in dump
+    assert state.questions[0].text == "should we move the launch to May?"
+
+
+async def test_delete_removes_message_and_what_quotes_it(backend: RoomStore) -> None:
+    eng = engine_on(backend)
+    await eng.handle(msg("del", "ann", "I propose we adopt the blue logo", id="p1"))
+    await eng.handle(msg("del", "bob", "agreed, sounds good", id="p2"))
+    await eng.handle(msg("del", "ann", "", id="p1-del", kind=EventKind.DELETE, target="p1"))
+    state = await backend.get("local:del")
+    assert state is not None
+    assert "blue logo" not in state.model_dump_json()
+    assert [m.id for m in state.window] == ["p2"]
+
+
+async def test_forget_removes_a_person_from_every_room(backend: RoomStore) -> None:
+    eng = engine_on(backend)
+    for room in ("x", "y"):
+        await eng.handle(msg(room, "zoe", f"zoe's secret plan for {room}?"))
+        await eng.handle(msg(room, "ann", f"ann replies in {room}"))
+    for room in await backend.rooms():
+        await backend.update(room, lambda s: forget_member(s, "zoe"))
+    for room in ("local:x", "local:y"):
+        state = await backend.get(room)
+        assert state is not None
+        dump = state.model_dump_json()
+        assert "zoe" not in dump and "secret" not in dump
+        assert "ann" in state.participants
+
+
+async def test_corrupt_state_starts_the_room_afresh(backend: RoomStore) -> None:
+    await backend.client.hset(state_key("local:bad"), mapping={"state": b"{not json", "ver": 3})
+    outcome = await engine_on(backend).handle(msg("bad", "ann", "still works?"))
+    assert outcome.error is None
+    state = await backend.get("local:bad")
+    assert state is not None and state.turn == 1
+
+
+async def test_state_round_trips_through_json(backend: RoomStore) -> None:
+    state = RoomState(room="local:j")
+    assert await backend.save(state, "")
+    assert await backend.get("local:j") == state
