@@ -87,6 +87,17 @@ _HOSTILE_TERMS: list[tuple[re.Pattern[str], float]] = [
     (re.compile(r"\b(wrong|false|fake|bogus|misrepresent\w*|distort\w*|revert\w*|rv)\b", re.I),
      0.06),
 ]
+# Second person aimed at someone ("you", "your", "yourself") marks personal framing; it is
+# the strongest general marker of attacks and policing in the calibration disputes.
+_YOU = re.compile(r"\b(you|your|yours|yourself|you've|you're|you'll|you'd)\b", re.I)
+_POLICING = re.compile(
+    r"\b(personal attacks?|disruptive|seriously|frankly|refuse|civil(ity)?|warning|tone|"
+    r"ignoring|pushing|arguing|trying to|stop|continue to|i'm afraid|plain(ly)?)\b", re.I)
+# Concessions and thanks cool a room down.
+_CALMING = re.compile(
+    r"\b(thanks?|thank you|fair enough|good point|you're right|i see your point|my mistake|"
+    r"i stand corrected|apolog\w*|sorry|i understand|makes sense|i agree|agreed|"
+    r"let me clarify|to clarify|compromise)\b", re.I)
 _SHOUT = re.compile(r"\b[A-Z]{4,}\b")
 _BANGS = re.compile(r"!{2,}|\?!|!\?")
 
@@ -123,7 +134,15 @@ def hostility(text: str) -> float:
         score += 0.05 * min(shouts, 4)
     if _BANGS.search(text):
         score += 0.08
-    return min(score, 1.0)
+    you = len(_YOU.findall(text))
+    if you:
+        score += 0.035 * min(you, 5)
+    policing = len(_POLICING.findall(text))
+    if policing:
+        score += 0.05 * min(policing, 3)
+    if _CALMING.search(text):
+        score -= 0.1
+    return min(max(score, 0.0), 1.0)
 
 
 @dataclass(frozen=True, slots=True)

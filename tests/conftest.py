@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from facilitator.config import Settings
-from facilitator.memory.server import EmbeddedServer
 from facilitator.memory.cluster import EmbeddedCluster
+from facilitator.memory.server import EmbeddedServer
 from facilitator.memory.store import RoomStore, connect_url, open_store
 
 REPO = Path(__file__).resolve().parent.parent

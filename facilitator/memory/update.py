@@ -37,8 +37,9 @@ from facilitator.memory.state import (
 from facilitator.vocabulary import find_terms
 
 _MENTION = re.compile(r"@([\w.\-]+)")
-HEAT_DECAY = 0.72
-PAIR_DECAY = 0.8
+# Heat is a running mean of how hostile messages are: a decayed average, so one sharp line
+# does not read as a fight but a run of them does. Calibrated on the WikiTactics disputes.
+HEAT_DECAY = 0.7
 # A bot turn counts as ignored when this many human messages pass without a response.
 IGNORED_AFTER = 3
 
@@ -161,7 +162,7 @@ def _on_message(state: RoomState, event: ChatEvent, bot_id: str) -> None:
             rel.mentions += 1 if other in mentions else 0
         rel.agree += cues.agree
         rel.disagree += cues.disagree
-        rel.tension = min(1.0, rel.tension * PAIR_DECAY + cues.hostility + 0.12 * cues.disagree)
+        rel.tension = _decayed_heat(rel.tension, cues)
 
     approved = reply_msg or prev_human
     if approved is not None and approved.author != person.id and not approved.is_bot:
@@ -196,6 +197,16 @@ def _on_message(state: RoomState, event: ChatEvent, bot_id: str) -> None:
         reply_to=event.reply_to, hostility=cues.hostility))
     del state.window[:-CAP_WINDOW]
     state.turn += 1
+
+
+def heat_input(cues: MessageCues) -> float:
+    """How much one message heats the room, in [0, 1.1]."""
+    return (0.5 * min(1.0, 2.5 * cues.hostility) + 0.5 * (cues.hostility > 0.1)
+            + 0.1 * cues.disagree)
+
+
+def _decayed_heat(previous: float, cues: MessageCues) -> float:
+    return min(1.0, previous * HEAT_DECAY + (1 - HEAT_DECAY) * heat_input(cues))
 
 
 def _relation(state: RoomState, a: str, b: str) -> Relation:
@@ -322,8 +333,7 @@ def _update_rolling(state: RoomState, event: ChatEvent, cues: MessageCues,
                     targets: list[str]) -> None:
     r = state.rolling
     r.heat_prev = r.heat
-    heat_in = cues.hostility + 0.1 * cues.disagree
-    r.heat = min(1.0, r.heat * HEAT_DECAY + heat_in * 0.75)
+    r.heat = _decayed_heat(r.heat, cues)
     r.peak_heat = max(r.peak_heat, r.heat)
     if r.last_human_ts:
         gap = max(event.ts - r.last_human_ts, 1.0)
