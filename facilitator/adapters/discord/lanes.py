@@ -1,0 +1,81 @@
+"""One FIFO lane per room: a room's events are handled in arrival order, rooms in parallel.
+
+discord.py runs each gateway event as its own task, and an event may wait (an allowlist
+lookup, a slow model call for an intervention); without lanes a later message could overtake
+an earlier one. A lane's worker exists only while the lane has work.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections import deque
+from collections.abc import Awaitable, Callable
+from typing import Generic, TypeVar
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+# A room flooding faster than it can be handled loses its newest events, not the bot.
+MAX_PENDING_PER_LANE = 1000
+
+
+class Lanes(Generic[T]):
+    def __init__(self, handle: Callable[[T], Awaitable[object]], *,
+                 cap: int = MAX_PENDING_PER_LANE) -> None:
+        self._handle = handle
+        self._cap = cap
+        self._lanes: dict[str, deque[T]] = {}
+        self._workers: dict[str, asyncio.Task[None]] = {}
+        self._idle = asyncio.Event()
+        self._idle.set()
+        self.dropped = 0
+
+    def submit(self, key: str, item: T) -> bool:
+        """Queue `item` on lane `key` without waiting; False when the lane is full."""
+        lane = self._lanes.setdefault(key, deque())
+        if len(lane) >= self._cap:
+            self.dropped += 1
+            log.warning("lane %s is full (%d pending); dropping an event", key, len(lane))
+            return False
+        lane.append(item)
+        if key not in self._workers:
+            self._workers[key] = asyncio.create_task(self._work(key), name=f"lane {key}")
+            self._idle.clear()
+        return True
+
+    async def _work(self, key: str) -> None:
+        lane = self._lanes[key]
+        try:
+            while lane:
+                item = lane.popleft()
+                try:
+                    await self._handle(item)
+                except Exception:  # one bad event must not stop the room
+                    log.exception("lane %s: handling an event failed", key)
+        finally:
+            # No await between the empty check and here: a submit cannot slip in between.
+            self._workers.pop(key, None)
+            self._lanes.pop(key, None)
+            if not self._workers:
+                self._idle.set()
+
+    @property
+    def pending(self) -> int:
+        return sum(len(lane) for lane in self._lanes.values()) + len(self._workers)
+
+    async def drain(self) -> None:
+        """Wait until every lane is empty and idle."""
+        await self._idle.wait()
+
+    async def close(self, grace_s: float = 5.0) -> None:
+        """Let queued work finish for up to `grace_s`, then cancel what is left."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.drain(), grace_s)
+        workers = list(self._workers.values())
+        for task in workers:
+            task.cancel()
+        for task in workers:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task

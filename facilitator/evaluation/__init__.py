@@ -1,0 +1,1 @@
+"""Evaluation: the scenario suite (`facilitator eval`) and real-data checks (deli, wikitactics)."""

@@ -1,0 +1,293 @@
+"""`facilitator eval`: the scenario suite, and the real-data evaluations `deli` and `wikitactics`.
+
+    facilitator eval [--suite DIR] [--policy rules,llm,always,mention-only] [--fake-llm]
+                     [--json FILE] [--plots DIR]
+    facilitator eval deli [--deli-dir DIR] [--limit N] [--json FILE]
+    facilitator eval wikitactics [--data PATH] [--json FILE]
+
+Wired into the main command line by `add_eval_parser(subparsers)`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from facilitator.config import Settings
+
+ROW_LABELS = [
+    ("speak_precision", "speak precision", "{:.2f}"),
+    ("speak_recall", "speak recall", "{:.2f}"),
+    ("speak_f1", "speak F1", "{:.2f}"),
+    ("missed_intervention_rate", "missed interventions", "{:.0%}"),
+    ("wrongful_interruption_rate", "wrongful interruptions", "{:.0%}"),
+    ("capture_resistance", "capture resistance", "{:.0%}"),
+    ("bot_share", "bot share of messages", "{:.1%}"),
+    ("gini_with_bot", "participation Gini, with bot", "{:.3f}"),
+    ("gini_without_bot", "participation Gini, no bot", "{:.3f}"),
+    ("gini_dominated_with_bot", "  … dominated rooms, with bot", "{:.3f}"),
+    ("gini_dominated_without_bot", "  … dominated rooms, no bot", "{:.3f}"),
+    ("llm_calls_per_message", "LLM calls per message", "{:.3f}"),
+    ("latency_p50_ms", "latency per event p50 (ms)", "{:.2f}"),
+    ("latency_p99_ms", "latency per event p99 (ms)", "{:.2f}"),
+    ("scenarios_passed", "scenarios passed", "{:.0f}"),
+]
+JSON_KEYS = ("speak_precision", "speak_recall", "speak_f1", "missed_intervention_rate",
+             "wrongful_interruption_rate", "bot_share", "gini_with_bot", "gini_without_bot",
+             "capture_resistance", "llm_calls_per_message")
+
+
+def add_eval_parser(subparsers: Any) -> argparse.ArgumentParser:
+    p = subparsers.add_parser(
+        "eval", help="evaluate the bot: the scenario suite, or real data (deli, wikitactics)",
+        description="Run the scenario suite with several policies side by side and score what "
+                    "the bot does against each scenario's checkpoints.")
+    p.add_argument("--suite", metavar="DIR", help="folder of scenario YAML files "
+                   "(default: the built-in suite)")
+    p.add_argument("--policy", action="append", metavar="NAME",
+                   help="rules, llm, always, mention-only (repeat or comma-separate; default: "
+                        "all four; llm and always need an LLM or --fake-llm)")
+    p.add_argument("--fake-llm", action="store_true",
+                   help="offline: run llm and always with an instant fake LLM")
+    p.add_argument("--json", metavar="FILE", help="write the figures as JSON to FILE")
+    p.add_argument("--plots", metavar="DIR", default="eval-plots",
+                   help="folder for the PNG plots (default: ./eval-plots)")
+    p.add_argument("--details", action="store_true",
+                   help="list every scenario's result, not only the failures")
+    p.set_defaults(func=cmd_eval)
+    sub = p.add_subparsers(dest="dataset", metavar="{deli,wikitactics}")
+
+    d = sub.add_parser("deli", help="DeliData: bot moments vs members' own moderation")
+    d.add_argument("--deli-dir", metavar="DIR", type=Path,
+                   help="the delidata_corpus folder (default: from an installed delitoolkit)")
+    d.add_argument("--limit", type=int, metavar="N", help="only the first N groups")
+    d.add_argument("--json", metavar="FILE", help="write the figures as JSON to FILE")
+    d.set_defaults(func=cmd_deli)
+
+    w = sub.add_parser("wikitactics", help="WikiTactics: AUROC of tension against escalation")
+    w.add_argument("--data", metavar="PATH", type=Path,
+                   help="wikitactics-train.jsonl or its folder (default: ../shared/data, or "
+                        "FACILITATOR_SHARED_DATA)")
+    w.add_argument("--json", metavar="FILE", help="write the figures as JSON to FILE")
+    w.set_defaults(func=cmd_wikitactics)
+    return p
+
+
+def _policies(values: list[str] | None) -> list[str]:
+    from facilitator.evaluation.suite import POLICY_NAMES
+
+    if not values:
+        return list(POLICY_NAMES)
+    names: list[str] = []
+    for value in values:
+        for name in value.split(","):
+            name = name.strip()
+            if name and name not in names:
+                names.append(name)
+    return names
+
+
+def _write_json(path: str, data: Any) -> None:
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    Path(path).write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def _round(data: dict[str, float]) -> dict[str, float]:
+    return {k: round(v, 4) for k, v in data.items()}
+
+
+async def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
+    from facilitator.evaluation.suite import DEFAULT_SUITE, build_specs, load_suite, run_suite
+    from facilitator.memory.store import open_store
+    from facilitator.scenario import ScenarioError
+
+    console = Console(highlight=False)
+    err = Console(stderr=True, highlight=False)
+    try:
+        scenarios = load_suite(Path(args.suite) if args.suite else DEFAULT_SUITE)
+        specs = build_specs(_policies(args.policy), settings, fake_llm=args.fake_llm)
+    except (ScenarioError, ValueError) as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        return 1
+    async with open_store(settings) as store:
+        suite = await run_suite(store, scenarios, specs)
+    ran = [s.name for s in specs if not s.skipped]
+    if not ran:
+        err.print("[red]error:[/red] no policy could run")
+        return 1
+    main = "rules" if "rules" in ran else ran[0]
+    metrics = {name: suite.metrics(name) for name in ran}
+    plots = _plots(suite, metrics, Path(args.plots), main)
+    _print_eval(console, suite, metrics, specs, main, details=args.details)
+    console.print(f"[dim]{len(scenarios)} scenarios × {len(ran)} policies (+ no-bot baseline) "
+                  f"in {suite.seconds:.1f} s · plots: {', '.join(str(p) for p in plots)}[/dim]")
+    if args.json:
+        _write_json(args.json, {
+            "scenarios": len(scenarios),
+            "metrics_policy": main,
+            "metrics": _round({k: metrics[main][k] for k in JSON_KEYS}
+                              | {k: v for k, v in metrics[main].items() if k not in JSON_KEYS}),
+            "plots": [str(p) for p in plots],
+            "policies": {s.name: ({"skipped": True, "note": s.note} if s.skipped else
+                                  {"skipped": False, "note": s.note,
+                                   "metrics": _round(metrics[s.name])}) for s in specs},
+            "results": [
+                {"scenario": run.path.name, "title": run.scenario.title, "policy": name,
+                 "tags": run.scenario.tags, "passed": run.score.passed,
+                 "bot_turns": run.score.bot_turns, "tp": run.score.tp, "fp": run.score.fp,
+                 "missed": run.score.missed, "silence_violated": run.score.violated,
+                 "problems": run.score.problems,
+                 "interventions": [t.intervention for t in run.result.turns if t.bot]}
+                for name, runs in suite.runs.items() for run in runs],
+            "seconds": round(suite.seconds, 2),
+        })
+    return 0
+
+
+def _plots(suite: Any, metrics: dict[str, dict[str, float]], folder: Path,
+           main: str) -> list[Path]:
+    from facilitator.evaluation.plots import comparison_plot, participation_plot, tension_plot
+    from facilitator.policies.gate import PROFILES
+
+    runs = suite.runs[main]
+    out: list[Path] = []
+    dominated = [r for r in runs if "dominated" in r.scenario.tags] or runs
+    pick = max(dominated, key=lambda r: suite.baseline[str(r.path)].metrics()["gini"])
+    out.append(participation_plot(pick.result, suite.baseline[str(pick.path)],
+                                  folder / "participation.png"))
+    heated = [r for r in runs if "heated" in r.scenario.tags] or runs
+    hot = max(heated, key=lambda r: max((t.tension for t in r.result.turns), default=0.0))
+    out.append(tension_plot(hot.result, folder / "tension.png",
+                            threshold=PROFILES[hot.scenario.activity].tension_at))
+    if len(metrics) > 1:
+        out.append(comparison_plot(metrics, folder / "policies.png"))
+    return out
+
+
+def _print_eval(console: Console, suite: Any, metrics: dict[str, dict[str, float]],
+                specs: list[Any], main: str, *, details: bool) -> None:
+    table = Table(title=f"facilitator eval · {len(suite.scenarios)} scenarios",
+                  title_style="bold")
+    table.add_column("metric")
+    for spec in specs:
+        head = spec.name if spec.name != main else f"[bold]{spec.name}[/bold]"
+        if spec.skipped:
+            head += "\n[dim](skipped)[/dim]"
+        elif "fake" in spec.note:
+            head += "\n[yellow](fake LLM)[/yellow]"
+        table.add_column(head, justify="right")
+    for key, label, fmt in ROW_LABELS:
+        if not any(key in m for m in metrics.values()):
+            continue
+        cells = []
+        for spec in specs:
+            m = metrics.get(spec.name)
+            if m is None:
+                cells.append("[dim]—[/dim]")
+            elif key == "scenarios_passed":
+                cells.append(f"{m[key]:.0f}/{len(suite.scenarios)}")
+            else:
+                cells.append(fmt.format(m.get(key, 0.0)))
+        table.add_row(label, *cells)
+    console.print(table)
+    for spec in specs:
+        if spec.skipped:
+            console.print(f"[dim]{spec.name}: {spec.note}[/dim]")
+        elif "fake" in spec.note:
+            console.print(f"[yellow]{spec.name}: {spec.note} — its words and choices are not a "
+                          f"real model's[/yellow]")
+    runs = suite.runs[main]
+    shown = [r for r in runs if details or not r.score.passed]
+    if not shown:
+        console.print(f"[green]{main}: every scenario passed[/green]")
+        return
+    per = Table(title=f"{main}: " + ("every scenario" if details else "scenarios that failed"),
+                show_lines=False, title_style="bold")
+    per.add_column("scenario", no_wrap=True)
+    per.add_column("ok", justify="center")
+    per.add_column("bot said")
+    per.add_column("what went wrong")
+    for run in shown:
+        said = ", ".join(str(t.intervention) for t in run.result.turns if t.bot) or "—"
+        per.add_row(run.path.stem, "[green]✓[/green]" if run.score.passed else "[red]✗[/red]",
+                    said, "\n".join(run.score.problems) or "")
+    console.print(per)
+
+
+async def cmd_deli(args: argparse.Namespace, settings: Settings) -> int:
+    from facilitator.engine import Engine
+    from facilitator.evaluation.deli import CorpusMissing, evaluate_deli, find_corpus
+    from facilitator.memory.store import open_store
+    from facilitator.policies.policy import build_policy
+
+    console = Console(highlight=False)
+    try:
+        folder = find_corpus(args.deli_dir)
+    except CorpusMissing as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    async with open_store(settings) as store:
+        engine = Engine(store, build_policy(settings), bot_id=settings.bot_name)
+        report = await evaluate_deli(engine, folder, limit=args.limit)
+    report["policy"] = settings.llm
+    table = Table(title=f"DeliData · {report['groups']} groups · {report['messages']} messages",
+                  title_style="bold")
+    table.add_column("figure")
+    table.add_column("value", justify="right")
+    table.add_column("chance", justify="right")
+    table.add_row("bot speak moments", str(report["bot_moments"]), "")
+    table.add_row("members' Probing/Moderation messages", str(report["moderation_messages"]), "")
+    table.add_row(f"precision (±{report['window']} messages)", f"{report['precision']:.3f}",
+                  f"{report['chance_precision']:.3f}")
+    table.add_row(f"recall (±{report['window']} messages)", f"{report['recall']:.3f}",
+                  f"{report['chance_recall']:.3f}")
+    for key, label in (("bot_rate_vs_final", "bot rate vs final performance"),
+                       ("bot_rate_vs_gain", "bot rate vs performance gain"),
+                       ("members_moderation_rate_vs_gain", "members' moderation rate vs gain")):
+        c = report["correlation"][key]
+        table.add_row(f"{label} (Spearman ρ, p)", f"{c['spearman']:+.3f}", f"p={c['spearman_p']:.3f}")
+    terc = report.get("terciles_by_bot_rate") or {}
+    if terc:
+        table.add_row("gain, groups the bot would join least / most",
+                      f"{terc['low']['mean_gain']:+.3f} / {terc['high']['mean_gain']:+.3f}", "")
+    console.print(table)
+    console.print(f"[dim]interventions: {report['interventions']}[/dim]")
+    console.print(f"[dim]performance: {report['performance_field']}[/dim]")
+    if args.json:
+        _write_json(args.json, report)
+    return 0
+
+
+async def cmd_wikitactics(args: argparse.Namespace, settings: Settings) -> int:
+    from facilitator.engine import Engine
+    from facilitator.evaluation.wikitactics import evaluate_wikitactics, resolve_paths
+    from facilitator.memory.store import open_store
+    from facilitator.policies.policy import build_policy
+
+    try:
+        transcript, labels = resolve_paths(args.data)
+    except FileNotFoundError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    async with open_store(settings) as store:
+        engine = Engine(store, build_policy(settings), bot_id=settings.bot_name)
+        report = await evaluate_wikitactics(engine, transcript, labels,
+                                            bot_name=settings.bot_name)
+    console = Console(highlight=False)
+    table = Table(title=f"WikiTactics · {report['rooms']} disputes, {report['escalated']} "
+                        "escalated", title_style="bold")
+    table.add_column("score per room")
+    table.add_column("AUROC vs escalation", justify="right")
+    table.add_row("highest signals.tension", f"{report['auroc_max_tension']:.3f}")
+    table.add_row("mean signals.tension", f"{report['auroc_mean_tension']:.3f}")
+    table.add_row("number of de-escalations", f"{report['auroc_deescalations']:.3f}")
+    console.print(table)
+    if args.json:
+        _write_json(args.json, report)
+    return 0
