@@ -58,6 +58,14 @@ COMMITMENT = re.compile(
     r"\b\s*(?P<what>[^.!?\n]{0,120})",
     re.I,
 )
+# How replies to a question usually open; talk that moves on does not answer it.
+ANSWER_OPENING = re.compile(
+    r"^\s*(yes|yeah|yep|no\b|nope|sure|maybe|probably|perhaps|i think|i'd|i would|i can|i'll|"
+    r"i will|i am|i'm|me\b|we\b|not sure|depends|it depends|because|it's|it is|that's|that would|"
+    r"good question|definitely|absolutely|of course|i guess|i believe|i don't know|no idea|"
+    r"@?\w+ (is|does|will|can|has)\b)",
+    re.I,
+)
 THANKS = re.compile(r"\b(thanks|thank you|thx|good idea|helpful|fair enough|you're right)\b", re.I)
 
 # Hostility: insults and contempt, accusations of bad faith, and personal framing.

@@ -35,9 +35,14 @@ def topic_phrase(state: RoomState) -> str:
     return state.charter.goal or "where this is going"
 
 
-def open_items_text(state: RoomState, limit: int = 3) -> str:
-    items = [f"{state.name_of(q.asker)} asked \"{q.text}\"" for q in state.open_questions()[-limit:]]
-    items += [f"{state.name_of(p.author)} proposed \"{p.text}\""
+def short(text: str, limit: int = 90) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def open_items_text(state: RoomState, limit: int = 2) -> str:
+    items = [f"{state.name_of(q.asker)} asked \"{short(q.text)}\""
+             for q in state.open_questions()[-limit:]]
+    items += [f"{state.name_of(p.author)} proposed \"{short(p.text)}\""
               for p in state.open_proposals()[-limit:]]
     return "; ".join(items) + "." if items else "no open questions or proposals right now."
 
@@ -48,7 +53,7 @@ def decisions_text(state: RoomState, limit: int = 3) -> str:
     parts = []
     for d in state.decisions[-limit:]:
         owners = f" (owner: {names(state, d.owners)})" if d.owners else " (no owner yet)"
-        parts.append(f"\"{d.text}\"{owners}")
+        parts.append(f"\"{short(d.text)}\"{owners}")
     return "; ".join(parts) + "."
 
 

@@ -79,6 +79,11 @@ def add_eval_parser(subparsers: Any) -> argparse.ArgumentParser:
     return p
 
 
+def _console() -> Console:
+    """Wide enough for the tables when the output is a file or a pipe."""
+    return Console(highlight=False, width=None if sys.stdout.isatty() else 130)
+
+
 def _policies(values: list[str] | None) -> list[str]:
     from facilitator.evaluation.suite import POLICY_NAMES
 
@@ -107,7 +112,7 @@ async def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     from facilitator.memory.store import open_store
     from facilitator.scenario import ScenarioError
 
-    console = Console(highlight=False)
+    console = _console()
     err = Console(stderr=True, highlight=False)
     try:
         scenarios = load_suite(Path(args.suite) if args.suite else DEFAULT_SUITE)
@@ -226,7 +231,7 @@ async def cmd_deli(args: argparse.Namespace, settings: Settings) -> int:
     from facilitator.memory.store import open_store
     from facilitator.policies.policy import build_policy
 
-    console = Console(highlight=False)
+    console = _console()
     try:
         folder = find_corpus(args.deli_dir)
     except CorpusMissing as exc:
@@ -279,7 +284,7 @@ async def cmd_wikitactics(args: argparse.Namespace, settings: Settings) -> int:
         engine = Engine(store, build_policy(settings), bot_id=settings.bot_name)
         report = await evaluate_wikitactics(engine, transcript, labels,
                                             bot_name=settings.bot_name)
-    console = Console(highlight=False)
+    console = _console()
     table = Table(title=f"WikiTactics · {report['rooms']} disputes, {report['escalated']} "
                         "escalated", title_style="bold")
     table.add_column("score per room")

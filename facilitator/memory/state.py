@@ -21,6 +21,7 @@ CAP_ACTIONS = 20
 CAP_BOT_LOG = 30
 CAP_TERMS = 30
 CAP_BRIDGING = 5
+CAP_GOAL_TERMS = 120
 CAP_QUOTE = 280  # characters of a message quoted in questions, proposals and decisions
 
 
@@ -169,6 +170,7 @@ class Rolling(BaseModel):
     pace_per_min: float = 0.0
     last_human_ts: float = 0.0
     off_goal_streak: int = 0
+    goal_terms: list[str] = Field(default_factory=list)  # word stems of on-goal talk
     loop_score: float = 0.0  # repetition between the same two disagreeing members
 
 

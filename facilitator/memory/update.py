@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import re
 
-from facilitator.cues import MessageCues, emoji_polarity, read_cues
+from facilitator.cues import ANSWER_OPENING, MessageCues, emoji_polarity, read_cues
 from facilitator.events import ChatEvent, EventKind
 from facilitator.memory.bridging import refresh_bridging
 from facilitator.memory.state import (
     CAP_ACTIONS,
     CAP_BOT_LOG,
     CAP_DECISIONS,
+    CAP_GOAL_TERMS,
     CAP_PARTICIPANTS,
     CAP_PROPOSALS,
     CAP_QUESTIONS,
@@ -255,7 +256,8 @@ def _close_questions(state: RoomState, event: ChatEvent, cues: MessageCues,
         # by answering words; talk that moves on to other things leaves it open.
         overlap = q.addressee is None and not cues.question and bool(
             cues.content & _question_words(q.text))
-        answer_opening = q.addressee is None and state.turn - q.turn <= 1 and not cues.question
+        answer_opening = (q.addressee is None and state.turn - q.turn == 1 and not cues.question
+                          and bool(ANSWER_OPENING.match(event.text)))
         if replied or addressee_spoke or overlap or answer_opening:
             q.answered_by = author
 
@@ -339,10 +341,8 @@ def _update_rolling(state: RoomState, event: ChatEvent, cues: MessageCues,
         gap = max(event.ts - r.last_human_ts, 1.0)
         r.pace_per_min = 0.8 * r.pace_per_min + 0.2 * (60.0 / gap)
     r.last_human_ts = event.ts
-    goal = state.charter.goal
-    if goal:
-        on_goal = _stems(cues.content) & _stems(read_cues(goal).content)
-        r.off_goal_streak = 0 if on_goal else r.off_goal_streak + 1
+    if state.charter.goal:
+        _track_goal(state, cues)
     # Going in circles: the same two members disagreeing again with words they used before.
     repeated = False
     if targets and (cues.disagree or cues.hostility > 0.1):
@@ -355,8 +355,27 @@ def _update_rolling(state: RoomState, event: ChatEvent, cues: MessageCues,
     r.loop_score = r.loop_score + 1.0 if repeated else r.loop_score * 0.6
 
 
+def _track_goal(state: RoomState, cues: MessageCues) -> None:
+    """Drift: messages that share no words with the goal or with talk that served it.
+
+    The goal's vocabulary grows from on-goal messages, so "the docs build" counts as on the
+    goal "plan the release" once the room has tied the two together.
+    """
+    r = state.rolling
+    mine = _stems(cues.content)
+    known = set(r.goal_terms) | _stems(read_cues(state.charter.goal).content)
+    shared = mine & known
+    if shared or not mine:
+        r.off_goal_streak = 0
+    else:
+        r.off_goal_streak += 1
+    if len(shared) >= 2:
+        # Only clearly on-goal talk teaches new words, so one stray overlap cannot carry drift in.
+        r.goal_terms = [*[t for t in r.goal_terms if t not in mine], *sorted(mine)][-CAP_GOAL_TERMS:]
+
+
 def _stems(words: frozenset[str] | set[str]) -> set[str]:
-    return {w[:5] for w in words}
+    return {w[:4] for w in words}
 
 
 def _on_edit(state: RoomState, event: ChatEvent) -> list[str]:

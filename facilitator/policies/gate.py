@@ -30,9 +30,9 @@ class Profile:
 
 
 PROFILES: dict[Activity, Profile] = {
-    Activity.QUIET: Profile(10, 0.07, 0.6, 3.0, 0.45, 8, 10, 10),
-    Activity.NORMAL: Profile(5, 0.12, 0.42, 2.0, 0.32, 5, 6, 6),
-    Activity.ACTIVE: Profile(3, 0.18, 0.32, 1.5, 0.25, 3, 4, 4),
+    Activity.QUIET: Profile(10, 0.07, 0.6, 3.0, 0.45, 8, 12, 10),
+    Activity.NORMAL: Profile(5, 0.12, 0.42, 2.0, 0.32, 5, 8, 6),
+    Activity.ACTIVE: Profile(3, 0.18, 0.32, 1.5, 0.25, 3, 6, 4),
 }
 # Late joiners get a recap only when there is something to catch up on.
 SUMMARY_AFTER_TURNS = 15
@@ -40,7 +40,7 @@ SUMMARY_AFTER_TURNS = 15
 
 def turns_since_bot(state: RoomState) -> int:
     last = state.last_bot_turn()
-    return state.turn - last.turn if last else state.turn + 1
+    return state.turn - last.turn if last else 1_000_000
 
 
 def recently_did(state: RoomState, intervention: Intervention, within: int) -> bool:
@@ -189,7 +189,8 @@ def _surface_question(event: ChatEvent, state: RoomState, s: Signals,
     for q in state.questions:
         if q.answered_by is None and not q.surfaced and state.turn - q.turn >= p.question_wait:
             to = [q.asker] + ([q.addressee] if q.addressee else [])
-            return Moment(intervention=Intervention.SURFACE_QUESTION, priority=45, to=to,
+            # Above a generic invitation: a concrete open question also brings its asker back.
+            return Moment(intervention=Intervention.SURFACE_QUESTION, priority=52, to=to,
                           ref=q.id, reason=f"{state.name_of(q.asker)}'s question has waited "
                                            f"{state.turn - q.turn} messages")
     return None

@@ -53,6 +53,8 @@ class DiscordOptions:
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> DiscordOptions:
         token = env.get(TOKEN_VAR, "").strip()
+        if token.lower().startswith("bot "):
+            token = token[4:].strip()  # the library adds the "Bot " scheme itself
         if not token:
             raise OptionsError(f"{TOKEN_VAR} is not set: put the bot token from the Discord "
                                "developer portal (Bot > Reset Token) in it")

@@ -66,9 +66,10 @@ class RoomQueues:
         while self._workers:
             await asyncio.gather(*list(self._workers.values()), return_exceptions=True)
 
-    async def close(self, timeout: float) -> None:
+    async def close(self, grace_s: float) -> None:
         try:
-            await asyncio.wait_for(self.join(), timeout)
+            async with asyncio.timeout(grace_s):
+                await self.join()
         except TimeoutError:
             log.warning("stopping with %d room queue(s) unfinished", len(self._workers))
         for task in list(self._workers.values()):

@@ -7,7 +7,6 @@ which is rate limited, so answers are kept for a few minutes.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 from collections import OrderedDict
@@ -49,7 +48,7 @@ class UserDirectory:
         try:
             response = await self.client.users_info(user=user, token=token)
             info = _info(response.get("user") or {})
-        except (SlackClientError, aiohttp.ClientError, asyncio.TimeoutError) as exc:
+        except (SlackClientError, aiohttp.ClientError, TimeoutError) as exc:
             # Without users:read, or with Slack down, the bot still works with bare ids
             # and without admin rights; try again a little later.
             log.warning("users.info for %s in %s failed: %s", user, team, exc)

@@ -1,0 +1,94 @@
+"""`facilitator run discord`: wire the store, the engine and the Discord adapter, then serve."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import os
+import signal
+import sys
+from collections.abc import Mapping
+
+import aiohttp
+import discord
+
+from facilitator.adapters.discord.adapter import DiscordAdapter
+from facilitator.adapters.discord.options import TOKEN_VAR, DiscordOptions, OptionsError
+from facilitator.config import Settings
+from facilitator.engine import Engine
+from facilitator.memory.store import open_store
+from facilitator.policies.policy import build_policy
+
+log = logging.getLogger(__name__)
+INTENTS_HELP = ("enable the privileged Message Content and Server Members intents for this bot "
+                "(developer portal > your application > Bot > Privileged Gateway Intents)")
+
+
+def _fail(message: str) -> None:
+    print(f"error: {message}", file=sys.stderr)
+
+
+async def run_discord(args: argparse.Namespace, settings: Settings,
+                      env: Mapping[str, str] | None = None) -> int:
+    env = os.environ if env is None else env
+    try:
+        options = DiscordOptions.from_env(env)
+        policy = build_policy(settings)
+    except (OptionsError, ValueError) as exc:
+        _fail(str(exc))
+        return 2
+    async with open_store(settings, durable=True) as store:
+        # The engine's bot id becomes the bot's Discord user id once logged in.
+        engine = Engine(store, policy, bot_id=settings.bot_name)
+        adapter = DiscordAdapter(engine.handle, options=options, store=store)
+        engine.poster = adapter.post
+        try:
+            return await _serve(adapter, engine)
+        finally:
+            await adapter.stop()
+
+
+async def _serve(adapter: DiscordAdapter, engine: Engine) -> int:
+    try:
+        await adapter.login()
+    except discord.LoginFailure:
+        _fail(f"Discord rejected the token in {TOKEN_VAR}; reset it in the developer portal "
+              "(Bot > Reset Token) and try again")
+        return 2
+    except (discord.HTTPException, aiohttp.ClientError, OSError) as exc:
+        _fail(f"cannot reach Discord: {exc}")
+        return 1
+    engine.bot_id = str(adapter.bot_id)
+    print(f"facilitator: logged in as {adapter.client.user}; invite link: {adapter.invite_url()}",
+          file=sys.stderr)
+    try:
+        await adapter.start()
+    except discord.PrivilegedIntentsRequired:
+        _fail(INTENTS_HELP)
+        return 2
+    except (discord.DiscordException, aiohttp.ClientError, OSError) as exc:
+        _fail(f"the Discord gateway failed: {exc}")
+        return 1
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    with contextlib.suppress(NotImplementedError, RuntimeError):
+        loop.add_signal_handler(signal.SIGTERM, stop.set)
+    stopping = asyncio.create_task(stop.wait())
+    closed = asyncio.create_task(adapter.wait_closed())
+    try:
+        await asyncio.wait({stopping, closed}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        stopping.cancel()
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.remove_signal_handler(signal.SIGTERM)
+    if closed.done():
+        exc = closed.exception()
+        if exc is not None:
+            _fail(f"the Discord connection ended: {exc}")
+            return 1
+    else:
+        closed.cancel()
+    return 0

@@ -1,0 +1,1 @@
+"""Slack: Socket Mode or the HTTP Events API, one workspace or many through OAuth."""

@@ -1,0 +1,235 @@
+"""The Slack adapter: Socket Mode or HTTP in, ChatEvents to the engine, posts back out.
+
+It translates only. Listeners queue work per room and return at once (the ack); a worker
+per room then resolves the speaker's name, hands the event to `on_event` (the engine) and
+the engine calls `post` when the bot speaks.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from functools import partial
+from typing import Any
+
+import aiohttp
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_bolt.async_app import AsyncBoltContext, AsyncRespond
+from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
+from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
+from slack_sdk.oauth.state_store.async_state_store import AsyncOAuthStateStore
+from slack_sdk.web.async_client import AsyncWebClient
+
+from facilitator.adapters.base import Adapter, EventCallback
+from facilitator.adapters.slack.app import build_app
+from facilitator.adapters.slack.config import SlackConfig
+from facilitator.adapters.slack.dispatch import ChannelPacer, RoomQueues, ThreadIndex
+from facilitator.adapters.slack.translate import Scope, command_room, to_slack, translate_event
+from facilitator.adapters.slack.users import UserDirectory
+from facilitator.adapters.slack.web import WebServer, build_web_app
+from facilitator.commands import CommandReply, CommandRequest
+from facilitator.events import Author, ChatEvent, EventKind, RoomRef
+
+log = logging.getLogger(__name__)
+
+CommandRunner = Callable[[CommandRequest], Awaitable[CommandReply]]
+NETWORK_ERRORS = (SlackClientError, aiohttp.ClientError, TimeoutError)
+RATE_LIMIT_RETRIES = 3
+STOP_DRAIN_S = 10.0
+
+
+class SlackStartError(RuntimeError):
+    """The adapter cannot connect; the message says which setting or service is at fault."""
+
+
+class SlackPostError(RuntimeError):
+    pass
+
+
+def make_client(config: SlackConfig) -> AsyncWebClient:
+    """The Web API client: 429s are retried after Retry-After on every call made with it."""
+    kwargs: dict[str, Any] = {"token": config.bot_token}
+    if config.api_url:
+        kwargs["base_url"] = config.api_url if config.api_url.endswith("/") else config.api_url + "/"
+    client = AsyncWebClient(**kwargs)
+    client.retry_handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES))
+    return client
+
+
+class SlackAdapter(Adapter):
+    name = "slack"
+
+    def __init__(self, on_event: EventCallback, config: SlackConfig, *,
+                 client: AsyncWebClient | None = None,
+                 installation_store: AsyncInstallationStore | None = None,
+                 state_store: AsyncOAuthStateStore | None = None,
+                 commands: CommandRunner | None = None) -> None:
+        super().__init__(on_event)
+        self.config = config
+        self.client = client or make_client(config)
+        self.installation_store = installation_store
+        self.commands = commands
+        self.users = UserDirectory(self.client)
+        self.queues = RoomQueues()
+        self.pacer = ChannelPacer(config.min_post_interval)
+        self.threads = ThreadIndex()
+        self._tokens: dict[str, str] = {}  # workspace -> bot token, learned from its events
+        self.app = build_app(config, self.client, self, installation_store=installation_store,
+                             state_store=state_store)
+        self._socket: AsyncSocketModeHandler | None = None
+        self._web: WebServer | None = None
+        self.http_port: int | None = None
+
+    # ------------------------------------------------------------------ lifecycle
+
+    async def start(self) -> None:
+        try:
+            if self.config.bot_token:
+                await self._check_bot_token()
+            if self.config.serves_http:
+                self._web = WebServer(build_web_app(self.app, events=self.config.http),
+                                      self.config.host, self.config.port)
+                try:
+                    self.http_port = await self._web.start()
+                except OSError as exc:
+                    raise SlackStartError(f"cannot listen on {self.config.host}:{self.config.port}: "
+                                          f"{exc.strerror or exc}") from exc
+            if not self.config.http:
+                await self._connect_socket()
+        except BaseException:
+            await self.stop()
+            raise
+
+    async def _check_bot_token(self) -> None:
+        try:
+            await self.client.auth_test(token=self.config.bot_token)
+        except SlackApiError as exc:
+            raise SlackStartError(
+                f"SLACK_BOT_TOKEN was rejected by Slack: {exc.response.get('error')}") from exc
+        except NETWORK_ERRORS as exc:
+            raise SlackStartError(f"cannot reach the Slack API: {exc}") from exc
+
+    async def _connect_socket(self) -> None:
+        assert self.config.app_token is not None
+        # Ask for the WebSocket URL ourselves: the SDK's connect() would retry a rejected
+        # token forever, and a bad setup should fail at once with the variable's name.
+        try:
+            opened = await self.client.apps_connections_open(app_token=self.config.app_token)
+        except SlackApiError as exc:
+            raise SlackStartError(
+                f"SLACK_APP_TOKEN was rejected by Slack: {exc.response.get('error')}") from exc
+        except NETWORK_ERRORS as exc:
+            raise SlackStartError(f"cannot reach the Slack API: {exc}") from exc
+        handler = AsyncSocketModeHandler(self.app, self.config.app_token, web_client=self.client)
+        handler.client.wss_uri = opened["url"]
+        self._socket = handler
+        await handler.connect_async()
+        log.info("connected to Slack in Socket Mode")
+
+    async def stop(self) -> None:
+        socket, self._socket = self._socket, None
+        if socket is not None:
+            await socket.close_async()
+        web, self._web = self._web, None
+        if web is not None:
+            await web.stop()
+        # Finish what was already acked: Slack will not send those events again.
+        await self.queues.close(STOP_DRAIN_S)
+
+    async def drain(self) -> None:
+        """Wait until every queued event and command has been handled."""
+        await self.queues.join()
+
+    # ------------------------------------------------------------------ inbound
+
+    def accept_event(self, body: dict[str, Any], context: AsyncBoltContext) -> None:
+        """Called by the bolt listener after the ack; must not block."""
+        team = context.team_id or str(body.get("team_id") or "")
+        if context.bot_token:
+            self._tokens[team] = context.bot_token
+        scope = Scope(team=team, bot_user_id=context.bot_user_id, bot_id=context.bot_id,
+                      bot_name=self.config.bot_name, ignore_bots=self.config.ignore_bots)
+        event = translate_event(body, scope, self.threads.get)
+        if event is None:
+            return
+        if event.kind == EventKind.MESSAGE:
+            self.threads.remember(team, event.room.channel, event.id, event.room.thread)
+        self.queues.submit(event.room.key, partial(self._deliver, event, context.bot_token))
+
+    async def _deliver(self, event: ChatEvent, token: str | None) -> None:
+        author = event.author
+        if not author.is_bot and not author.name and event.kind != EventKind.DELETE:
+            info = await self.users.get(event.room.workspace, author.id, token)
+            if info.is_bot and self.config.ignore_bots:
+                return  # a bot user posting as a user: still a bot
+            author = Author(id=author.id, name=info.name, is_bot=info.is_bot)
+            event = event.model_copy(update={"author": author})
+        await self.on_event(event)
+
+    def accept_command(self, command: dict[str, Any], context: AsyncBoltContext,
+                       respond: AsyncRespond) -> None:
+        room = command_room(command)
+        if context.bot_token:
+            self._tokens[room.workspace] = context.bot_token
+        # Through the room's queue: `status` then reflects every event that arrived before it.
+        self.queues.submit(room.key, partial(self._run_command, command, room, context.bot_token,
+                                             respond))
+
+    async def _run_command(self, command: dict[str, Any], room: RoomRef, token: str | None,
+                           respond: AsyncRespond) -> None:
+        user_id = str(command.get("user_id") or "")
+        info = await self.users.get(room.workspace, user_id, token)
+        request = CommandRequest(
+            room=room, user=Author(id=user_id, name=info.name or str(command.get("user_name") or "")),
+            text=str(command.get("text") or ""), is_admin=info.is_admin)
+        try:
+            if self.commands is None:
+                reply = CommandReply(text="Commands are not available here.", visibility="private")
+            else:
+                reply = await self.commands(request)
+        except Exception:
+            log.exception("room %s: /facilitator %s failed", room.key, request.text)
+            reply = CommandReply(text="Sorry, I could not do that just now; please try again.",
+                                 visibility="private")
+        if reply.visibility == "room":
+            try:
+                await self.post(room, reply.text)
+                return
+            except (*NETWORK_ERRORS, SlackPostError) as exc:
+                # Typically not_in_channel: the command's response_url still reaches everyone.
+                log.warning("room %s: posting the command reply failed (%s); using response_url",
+                            room.key, exc)
+        kind = "in_channel" if reply.visibility == "room" else "ephemeral"
+        try:
+            await respond(text=to_slack(reply.text), response_type=kind)
+        except (*NETWORK_ERRORS, ValueError) as exc:
+            log.error("room %s: could not answer /facilitator: %s", room.key, exc)
+
+    # ------------------------------------------------------------------ outbound
+
+    async def _token_for(self, team: str) -> str:
+        if self.config.bot_token:
+            return self.config.bot_token
+        token = self._tokens.get(team)
+        if token:
+            return token
+        if self.installation_store is not None:
+            bot = await self.installation_store.async_find_bot(enterprise_id=None, team_id=team)
+            if bot is not None and bot.bot_token:
+                self._tokens[team] = bot.bot_token
+                return bot.bot_token
+        raise SlackPostError(f"no Slack installation for workspace {team!r}")
+
+    async def post(self, room: RoomRef, text: str) -> str | None:
+        """Post to the room: into its thread when it is one, else top level. Returns the ts."""
+        token = await self._token_for(room.workspace)
+        async with self.pacer.slot((room.workspace, room.channel)):
+            response = await self.client.chat_postMessage(
+                token=token, channel=room.channel, text=to_slack(text), thread_ts=room.thread,
+                unfurl_links=False, unfurl_media=False)
+        ts = response.get("ts")
+        if ts:
+            self.threads.remember(room.workspace, room.channel, str(ts), room.thread)
+        return str(ts) if ts else None
+

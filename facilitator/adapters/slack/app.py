@@ -1,0 +1,115 @@
+"""Bolt wiring: an AsyncApp whose listeners only hand payloads to the adapter.
+
+Events are acked by bolt before the listener runs; the slash command listener acks first
+thing. Listeners do no I/O of their own: the adapter translates and queues, and the engine
+runs afterwards, so Slack always gets its answer well inside 3 seconds.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Protocol
+
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext, AsyncRespond
+from slack_bolt.authorization.async_authorize import AsyncInstallationStoreAuthorize
+from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
+from slack_sdk.oauth.state_store.async_state_store import AsyncOAuthStateStore
+from slack_sdk.web.async_client import AsyncWebClient
+
+from facilitator.adapters.slack.config import (
+    BOT_SCOPES,
+    INSTALL_PATH,
+    REDIRECT_PATH,
+    SlackConfig,
+)
+
+log = logging.getLogger(__name__)
+COMMAND = "/facilitator"
+EVENT_TYPES = (
+    "message", "app_mention", "reaction_added", "reaction_removed",
+    "member_joined_channel", "member_left_channel",
+)
+
+
+class SlackSink(Protocol):
+    def accept_event(self, body: dict[str, Any], context: AsyncBoltContext) -> None: ...
+
+    def accept_command(self, command: dict[str, Any], context: AsyncBoltContext,
+                       respond: AsyncRespond) -> None: ...
+
+
+def retry_num(request: AsyncBoltRequest) -> int:
+    values = request.headers.get("x-slack-retry-num") or ["0"]
+    try:
+        return int(values[0])
+    except ValueError:
+        return 0
+
+
+def build_app(config: SlackConfig, client: AsyncWebClient, sink: SlackSink, *,
+              installation_store: AsyncInstallationStore | None = None,
+              state_store: AsyncOAuthStateStore | None = None) -> AsyncApp:
+    bolt_log = logging.getLogger("facilitator.adapters.slack.bolt")
+    oauth_settings: AsyncOAuthSettings | None = None
+    authorize: AsyncInstallationStoreAuthorize | None = None
+    if config.oauth:
+        if installation_store is None or state_store is None:
+            raise ValueError("OAuth needs an installation store and a state store")
+        oauth_settings = AsyncOAuthSettings(
+            client_id=config.client_id, client_secret=config.client_secret,
+            scopes=list(BOT_SCOPES), user_scopes=[], redirect_uri=config.redirect_uri,
+            install_path=INSTALL_PATH, redirect_uri_path=REDIRECT_PATH,
+            installation_store=installation_store, installation_store_bot_only=True,
+            state_store=state_store, logger=bolt_log,
+        )
+        # bolt's default authorize calls auth.test on every event; the result for a given
+        # token never changes, so cache it (a reinstall brings a new token, a new entry).
+        authorize = AsyncInstallationStoreAuthorize(
+            logger=bolt_log, installation_store=installation_store,
+            client_id=config.client_id, client_secret=config.client_secret,
+            bot_only=True, cache_enabled=True, client=client,
+        )
+    app = AsyncApp(
+        name="facilitator",
+        logger=bolt_log,
+        client=client,
+        # Explicit values throughout: bolt would otherwise read SLACK_* from the environment.
+        signing_secret=config.signing_secret or "",
+        request_verification_enabled=True,  # Socket Mode requests skip it by design
+        ignoring_self_events_enabled=True,
+        installation_store=installation_store if config.oauth else None,
+        installation_store_bot_only=True if config.oauth else None,
+        authorize=authorize,
+        oauth_settings=oauth_settings,
+    )
+
+    async def on_event(body: dict[str, Any], context: AsyncBoltContext,
+                       request: AsyncBoltRequest) -> None:
+        if retry_num(request):
+            # Processed again on purpose (the first delivery may have been lost before it was
+            # queued); the stable event id makes the engine drop it if it was not.
+            log.debug("Slack retry %d of event %s", retry_num(request), body.get("event_id"))
+        sink.accept_event(body, context)
+
+    for event_type in EVENT_TYPES:
+        app.event(event_type)(on_event)
+
+    async def on_command(ack: AsyncAck, command: dict[str, Any], context: AsyncBoltContext,
+                         respond: AsyncRespond) -> None:
+        await ack()  # empty ack: the answer follows as a post or an ephemeral reply
+        sink.accept_command(command, context, respond)
+
+    app.command(COMMAND)(on_command)
+
+    if config.oauth:
+        app.enable_token_revocation_listeners()  # app_uninstalled / tokens_revoked
+    else:
+        async def on_uninstall(body: dict[str, Any]) -> None:
+            log.warning("Slack reports %s for workspace %s", body.get("event", {}).get("type"),
+                        body.get("team_id"))
+
+        app.event("app_uninstalled")(on_uninstall)
+        app.event("tokens_revoked")(on_uninstall)
+    return app

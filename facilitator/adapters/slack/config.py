@@ -1,0 +1,112 @@
+"""Slack settings from the environment, checked up front so a bad setup fails in one line."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+# Exactly what deploy/slack/manifest.yaml asks for (a test keeps the two in step).
+BOT_SCOPES = (
+    "app_mentions:read",  # app_mention
+    "channels:history",  # message.channels
+    "channels:read",  # member_joined_channel / member_left_channel in public channels
+    "chat:write",  # chat.postMessage, chat.postEphemeral
+    "commands",  # /facilitator
+    "groups:history",  # message.groups
+    "groups:read",  # member_joined_channel / member_left_channel in private channels
+    "im:history",  # message.im
+    "mpim:history",  # message.mpim
+    "reactions:read",  # reaction_added / reaction_removed
+    "users:read",  # users.info: display names, bots, workspace admins
+)
+BOT_EVENTS = (
+    "app_mention",
+    "app_uninstalled",
+    "member_joined_channel",
+    "member_left_channel",
+    "message.channels",
+    "message.groups",
+    "message.im",
+    "message.mpim",
+    "reaction_added",
+    "reaction_removed",
+    "tokens_revoked",
+)
+EVENTS_PATH = "/slack/events"
+INSTALL_PATH = "/slack/install"
+REDIRECT_PATH = "/slack/oauth_redirect"
+
+
+class SlackConfigError(ValueError):
+    """A missing or bad setting; the message names the environment variable."""
+
+
+def _flag(value: str | None, default: bool) -> bool:
+    if value is None or value.strip() == "":
+        return default
+    return value.strip().lower() not in ("0", "false", "no", "off")
+
+
+@dataclass(frozen=True, slots=True)
+class SlackConfig:
+    bot_token: str | None = None  # one workspace
+    client_id: str | None = None  # many workspaces through OAuth
+    client_secret: str | None = None
+    redirect_uri: str | None = None
+    app_token: str | None = None  # Socket Mode
+    signing_secret: str | None = None  # HTTP Events API
+    http: bool = False
+    host: str = "0.0.0.0"
+    port: int = 3000
+    api_url: str | None = None  # Web API base URL (GovSlack, proxies, tests)
+    ignore_bots: bool = True
+    bot_name: str = "facilitator"
+    min_post_interval: float = 1.0
+
+    @property
+    def oauth(self) -> bool:
+        return bool(self.client_id and self.client_secret)
+
+    @property
+    def serves_http(self) -> bool:
+        """An HTTP listener is needed for the Events API and for OAuth install pages."""
+        return self.http or self.oauth
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str], *, http: bool = False, port: int = 3000,
+                 bot_name: str = "facilitator") -> SlackConfig:
+        def get(name: str) -> str | None:
+            value = env.get(name, "").strip()
+            return value or None
+
+        client_id, client_secret = get("SLACK_CLIENT_ID"), get("SLACK_CLIENT_SECRET")
+        bot_token = get("SLACK_BOT_TOKEN")
+        if client_id and not client_secret:
+            raise SlackConfigError("SLACK_CLIENT_SECRET is not set (SLACK_CLIENT_ID is: the OAuth "
+                                   "install flow needs both)")
+        if client_secret and not client_id:
+            raise SlackConfigError("SLACK_CLIENT_ID is not set (SLACK_CLIENT_SECRET is: the OAuth "
+                                   "install flow needs both)")
+        if not client_id and not bot_token:
+            raise SlackConfigError("SLACK_BOT_TOKEN is not set (one workspace), nor SLACK_CLIENT_ID "
+                                   "and SLACK_CLIENT_SECRET (install in many workspaces)")
+        app_token, signing_secret = get("SLACK_APP_TOKEN"), get("SLACK_SIGNING_SECRET")
+        if http and not signing_secret:
+            raise SlackConfigError("SLACK_SIGNING_SECRET is not set (the HTTP Events API verifies "
+                                   "every request with it)")
+        if not http and not app_token:
+            raise SlackConfigError("SLACK_APP_TOKEN is not set (Socket Mode needs an app-level "
+                                   "xapp- token; or run with --http)")
+        if not http and app_token and not app_token.startswith("xapp-"):
+            raise SlackConfigError("SLACK_APP_TOKEN must be an app-level token starting with xapp-")
+        if client_id and bot_token:
+            bot_token = None  # OAuth installs carry their own tokens per workspace
+        return cls(
+            bot_token=bot_token, client_id=client_id, client_secret=client_secret,
+            redirect_uri=get("SLACK_REDIRECT_URI"), app_token=app_token,
+            signing_secret=signing_secret, http=http, port=port,
+            host=get("FACILITATOR_SLACK_HOST") or "0.0.0.0",
+            api_url=get("SLACK_API_URL"),
+            ignore_bots=_flag(env.get("FACILITATOR_SLACK_IGNORE_BOTS"), True),
+            bot_name=bot_name,
+        )

@@ -1,0 +1,75 @@
+"""`facilitator run slack [--http] [--port N]`: connect, facilitate, stop cleanly on a signal."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import os
+import signal
+import sys
+from collections.abc import Callable
+from functools import partial
+
+from facilitator.adapters.slack.adapter import SlackAdapter, SlackStartError
+from facilitator.adapters.slack.config import SlackConfig, SlackConfigError
+from facilitator.adapters.slack.stores import RedisInstallationStore, RedisOAuthStateStore
+from facilitator.commands import run_command
+from facilitator.config import Settings
+from facilitator.engine import Engine
+from facilitator.memory.store import open_store
+from facilitator.policies.policy import build_policy
+
+log = logging.getLogger(__name__)
+
+
+async def run_slack(args: argparse.Namespace, settings: Settings) -> int:
+    """Exit code: 0 after a clean stop, 2 for missing or bad settings, 1 when Slack refuses."""
+    try:
+        config = SlackConfig.from_env(os.environ, http=bool(args.http), port=int(args.port),
+                                      bot_name=settings.bot_name)
+    except SlackConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        return await serve(config, settings, stop)
+    finally:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(sig)
+
+
+async def serve(config: SlackConfig, settings: Settings, stop: asyncio.Event,
+                on_ready: Callable[[SlackAdapter], object] | None = None) -> int:
+    """Run until `stop` is set. Memory is durable: it survives restarts of the bot."""
+    async with open_store(settings, durable=True) as store:
+        engine = Engine(store, build_policy(settings), bot_id=settings.bot_name)
+        installation_store = state_store = None
+        if config.oauth:
+            installation_store = RedisInstallationStore(store.client, client_id=config.client_id)
+            state_store = RedisOAuthStateStore(store.client, client_id=config.client_id)
+        adapter = SlackAdapter(engine.handle, config, installation_store=installation_store,
+                               state_store=state_store, commands=partial(run_command, store))
+        engine.poster = adapter.post
+        try:
+            await adapter.start()
+        except SlackStartError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
+        mode = "HTTP Events API" if config.http else "Socket Mode"
+        where = f" on port {adapter.http_port}" if adapter.http_port else ""
+        install = " — install at /slack/install" if config.oauth else ""
+        print(f"facilitator: connected to Slack ({mode}{where}){install}; Ctrl-C stops",
+              file=sys.stderr)
+        if on_ready is not None:
+            on_ready(adapter)
+        try:
+            await stop.wait()
+        finally:
+            with contextlib.suppress(Exception):
+                await adapter.stop()
+    return 0
