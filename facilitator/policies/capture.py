@@ -12,7 +12,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("to take a side", re.compile(
         r"\b(tell (\w+|them|him|her) (that )?(he|she|they|he's|she's|they're|you think|"
         r"is|are|was)\b.*\b(wrong|stupid|right|an idiot|mistaken|incompetent)|"
-        r"(take|pick|choose) (my |a |our )?side|back me up|side with me|support me (here|on)|"
+        r"(take|pick|choose) (my |a |our )?side\b|back me up|side with me|support me (here|on)|"
         r"agree with me|on my side|say (that )?i'?m right|prove (him|her|them) wrong|"
         r"who('s| is) (right|wrong|correct)|which (one of us|of us) is right|settle (this|it)|"
         r"(is|was) (\w+) (right|wrong) (here|about)|tell (everyone|them|him|her) (they|he|she) "
