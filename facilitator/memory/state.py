@@ -202,6 +202,9 @@ class RoomState(BaseModel):
     charter: Charter = Field(default_factory=Charter)
     bot_log: list[BotTurn] = Field(default_factory=list)
     bot_messages: int = 0
+    # Moments the policy weighed and let pass (intervention -> turn), so the same moment is
+    # not weighed again, at the price of another LLM call, on every following message.
+    considered: dict[str, int] = Field(default_factory=dict)
     rolling: Rolling = Field(default_factory=Rolling)
     usage: Usage = Field(default_factory=Usage)
 

@@ -84,12 +84,17 @@ def find_moments(event: ChatEvent, state: RoomState, signals: Signals) -> tuple[
     moments: list[Moment] = []
     for finder in _FINDERS:
         found = finder(event, state, signals, profile)
-        if found is not None:
+        if found is not None and not _weighed_lately(state, found, profile):
             moments.append(found)
     if not moments:
         return [], "nothing worth interrupting for"
     moments.sort(key=lambda m: -m.priority)
     return moments, ""
+
+
+def _weighed_lately(state: RoomState, moment: Moment, profile: Profile) -> bool:
+    turn = state.considered.get(moment.intervention.value)
+    return turn is not None and state.turn - turn < 2 * profile.min_gap_turns
 
 
 def _addressed_moment(event: ChatEvent) -> Moment:

@@ -96,6 +96,8 @@ class PolicyGraph:
                  "tokens_out": out.get("tokens_out", 0)}
         moment: Moment | None = out.get("moment")
         if moment is None or out.get("failure") or not out.get("text"):
+            for weighed in moments:
+                room.considered[weighed.intervention.value] = room.turn
             reason = out.get("failure") or out.get("silence_reason") or "assessed: silence"
             return Decision.silence(reason, signals=signals.as_json(), **usage)
         return Decision(speak=True, intervention=moment.intervention, text=out["text"],
