@@ -103,11 +103,11 @@ async def _charter(store: RoomStore, req: CommandRequest, field: Literal["activi
             state.charter.changed_ts = now
             state.charter.pending = None
             how = "as an admin" if req.is_admin else (
-                f"seconding {state.name_of(pending.by) if pending else 'a request'}")
+                f"seconding {pending.by_name or pending.by}" if pending else "seconded")
             reply.text = f"{who} set {described} ({how})."
         else:
             state.charter.pending = CharterChange(field=field, value=value, by=req.user.id,
-                                                  ts=now)
+                                                  by_name=who, ts=now)
             command = f"/facilitator {'goal ' + value if field == 'goal' else value}"
             reply.text = (f"{who} proposes setting {described}. Settings change for the whole "
                           f"room, so another member can second this with `{command}`.")

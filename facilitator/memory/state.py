@@ -120,6 +120,7 @@ class CharterChange(BaseModel):
     field: Literal["activity", "goal"]
     value: str
     by: str
+    by_name: str = ""
     ts: float
 
 

@@ -25,7 +25,7 @@ from facilitator.memory.state import RoomState
 
 log = logging.getLogger(__name__)
 
-SEEN_CAP = 2000  # event ids remembered per room for idempotence
+SEEN_CAP = 1000  # event ids remembered per room: platform retries arrive within minutes
 
 # KEYS: state hash, seen zset. ARGV: expected version ('' for a new room), state JSON,
 # event id ('' for none), ttl seconds, seen cap.

@@ -519,6 +519,11 @@ def forget_member(state: RoomState, member_id: str) -> bool:
         if member_id in b.approvers:
             b.approvers.remove(member_id)
     name = person.label if person else None
+    if name:
+        # Others' messages keep their words but no longer name the person.
+        named = re.compile(rf"@?\b{re.escape(name)}\b", re.I)
+        for msg in state.window:
+            msg.text = named.sub("someone", msg.text)
     for turn in state.bot_log:
         if member_id in turn.to or (name and name in turn.text):
             turn.to = [t for t in turn.to if t != member_id]
