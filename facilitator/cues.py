@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'\-]*")
 
@@ -166,7 +167,9 @@ class MessageCues:
     hostility: float
 
 
+@lru_cache(maxsize=4096)
 def read_cues(text: str) -> MessageCues:
+    """Cached: a room re-reads recent messages (questions, loops) and texts repeat."""
     agree = bool(AGREE.search(text))
     disagree = bool(DISAGREE.search(text))
     commitment = COMMITMENT.search(text)

@@ -11,7 +11,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-CAP_WINDOW = 40  # recent messages kept with their text
+CAP_WINDOW = 30  # recent messages kept with their text
+CAP_WINDOW_TEXT = 1500  # characters of each kept; enough to quote, edit and give context
 CAP_PARTICIPANTS = 400  # least recently seen members beyond this are folded away
 CAP_RELATIONS = 300
 CAP_QUESTIONS = 20

@@ -24,6 +24,7 @@ from facilitator.memory.state import (
     CAP_RELATIONS,
     CAP_TERMS,
     CAP_WINDOW,
+    CAP_WINDOW_TEXT,
     ActionItem,
     BotTurn,
     Decision,
@@ -194,7 +195,7 @@ def _on_message(state: RoomState, event: ChatEvent, bot_id: str) -> None:
     _update_rolling(state, event, cues, targets)
 
     state.window.append(StoredMessage(
-        id=event.id, author=person.id, text=event.text, ts=event.ts, turn=turn,
+        id=event.id, author=person.id, text=event.text[:CAP_WINDOW_TEXT], ts=event.ts, turn=turn,
         reply_to=event.reply_to, hostility=cues.hostility))
     del state.window[:-CAP_WINDOW]
     state.turn += 1
@@ -386,7 +387,7 @@ def _on_edit(state: RoomState, event: ChatEvent) -> list[str]:
     found = False
     msg = state.message(target)
     if msg is not None:
-        msg.text = event.text
+        msg.text = event.text[:CAP_WINDOW_TEXT]
         msg.hostility = read_cues(event.text).hostility
         found = True
     for entry in (*state.questions, *state.proposals, *state.decisions, *state.bridging):

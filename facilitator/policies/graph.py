@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Awaitable, Callable
 from typing import Any, Literal, TypedDict
 
 from langgraph.graph import END, START, StateGraph
@@ -67,6 +68,14 @@ def _members(state: RoomState) -> str:
                      for p in list(state.participants.values())[:30])
 
 
+def _route(key: str, then: str) -> Callable[[PolicyState], Awaitable[str]]:
+    # Async routers: LangGraph would run plain functions in a thread pool on every step.
+    async def route(s: PolicyState) -> str:
+        return then if s.get(key) else END
+
+    return route
+
+
 class PolicyGraph:
     """Compiled once per process; `run` is called per candidate moment."""
 
@@ -80,10 +89,8 @@ class PolicyGraph:
         graph.add_node("compose", self._compose)
         graph.add_node("guard", self._guard)
         graph.add_edge(START, "assess")
-        graph.add_conditional_edges("assess", lambda s: "compose" if s.get("moment") else END,
-                                    ["compose", END])
-        graph.add_conditional_edges("compose", lambda s: "guard" if s.get("text") else END,
-                                    ["guard", END])
+        graph.add_conditional_edges("assess", _route("moment", "compose"), ["compose", END])
+        graph.add_conditional_edges("compose", _route("text", "guard"), ["guard", END])
         graph.add_conditional_edges("guard", self._after_guard, ["compose", END])
         self.graph = graph.compile()
 
@@ -193,7 +200,7 @@ class PolicyGraph:
         return {"failure": failure, "attempt": s.get("attempt", 0) + (1 if failure else 0)}
 
     @staticmethod
-    def _after_guard(s: PolicyState) -> str:
+    async def _after_guard(s: PolicyState) -> str:
         if s.get("failure") and s.get("attempt", 0) <= 1:
             return "compose"
         return END

@@ -29,7 +29,7 @@ _FLATTERY = re.compile(
     r"clever|amazing|brilliant)|what a (great|wonderful)|genius|love (that|this) idea)\b",
     re.I,
 )
-_QUOTED = re.compile(r"[\"“]([^\"”]{12,})[\"”]")
+_QUOTED = re.compile(r"[\"“]([^\"”]{3,})[\"”]")
 _SECRETS = re.compile(r"\b(system prompt|my instructions|i was told to|direct message|in a dm)\b",
                       re.I)
 
@@ -55,20 +55,22 @@ def check(text: str, moment: Moment, state: RoomState, event: ChatEvent,
             return blocked
     if state.last_message_is_bot() and not addressed(event, state):
         return "two bot messages in a row"
-    if _SIDE_TAKING.search(text):
+    # Judge the bot's own words; quotes of members are checked for provenance below.
+    own = _QUOTED.sub('""', text)
+    if _SIDE_TAKING.search(own):
         return "takes a side"
-    if _FLATTERY.search(text):
+    if _FLATTERY.search(own):
         return "flatters"
-    if hostility(text) >= 0.2:
+    if hostility(own) >= 0.2:
         return "puts someone down"
-    if capture_attempt(text) and moment.intervention != Intervention.DECLINE_CAPTURE:
+    if capture_attempt(own) and moment.intervention != Intervention.DECLINE_CAPTURE:
         return "echoes a capture attempt"
-    if _SECRETS.search(text):
+    if _SECRETS.search(own):
         return "mentions private instructions or messages"
     # Anything the bot quotes must come from this room: never another room or a DM.
-    room_text = _room_text(state, event)
+    room_text = _room_text(state, event).lower()
     for quoted in _QUOTED.findall(text):
-        snippet = " ".join(quoted.split()).rstrip("…").strip()[:60]
+        snippet = " ".join(quoted.split()).rstrip("…").strip()[:60].lower()
         if snippet and snippet not in room_text:
             return "quotes text that is not from this room"
     return None
