@@ -255,7 +255,9 @@ def _close_questions(state: RoomState, event: ChatEvent, cues: MessageCues,
         addressee_spoke = q.addressee == author
         # A group question counts as answered when someone else takes it up, by content or
         # by answering words; talk that moves on to other things leaves it open.
-        overlap = q.addressee is None and not cues.question and bool(
+        # A reply may answer and ask back in one breath; a bare counter-question does not answer.
+        substantive = not cues.question or cues.words >= 12
+        overlap = q.addressee is None and substantive and bool(
             cues.content & _question_words(q.text))
         answer_opening = (q.addressee is None and state.turn - q.turn == 1 and not cues.question
                           and bool(ANSWER_OPENING.match(event.text)))
