@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import itertools
 import json
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,6 +26,8 @@ class Call:
     method: str
     params: dict[str, Any]
     token: str | None
+    result: dict[str, Any] = field(default_factory=dict)
+    at: float = field(default_factory=time.monotonic)
 
 
 @dataclass
@@ -94,14 +97,14 @@ class MockSlack:
         return [c for c in self.called("chat.postMessage")
                 if channel is None or c.params.get("channel") == channel]
 
-    async def wait_for(self, predicate: Callable[[], Any], timeout: float = 5.0) -> Any:
-        deadline = asyncio.get_running_loop().time() + timeout
+    async def wait_for(self, predicate: Callable[[], Any], wait_s: float = 5.0) -> Any:
+        deadline = asyncio.get_running_loop().time() + wait_s
         while True:
             value = predicate()
             if value:
                 return value
             if asyncio.get_running_loop().time() > deadline:
-                raise AssertionError(f"condition not met within {timeout}s; calls: "
+                raise AssertionError(f"condition not met within {wait_s}s; calls: "
                                      f"{[(c.method, c.params) for c in self.calls]}")
             await asyncio.sleep(0.01)
 
@@ -137,7 +140,8 @@ class MockSlack:
         params = await self._params(request)
         auth = request.headers.get("Authorization", "")
         token = auth[7:] if auth.startswith("Bearer ") else params.get("token")
-        self.calls.append(Call(method, params, token))
+        call = Call(method, params, token)
+        self.calls.append(call)
         queue = self.scripted.get(method)
         if queue:
             scripted = queue.pop(0)
@@ -145,7 +149,8 @@ class MockSlack:
         handler = getattr(self, "_m_" + method.replace(".", "_"), None)
         if handler is None:
             return web.json_response({"ok": False, "error": "unknown_method"})
-        return web.json_response(handler(params, token))
+        call.result = handler(params, token)
+        return web.json_response(call.result)
 
     async def _respond(self, request: web.Request) -> web.Response:
         self.responses.append(json.loads(await request.text()))
@@ -232,15 +237,15 @@ class SocketModeServer:
             async for raw in ws:
                 self.acks.append(json.loads(raw))
 
-    async def connected(self, timeout: float = 5.0) -> None:
-        await asyncio.wait_for(self._connected.wait(), timeout)
+    async def connected(self, wait_s: float = 5.0) -> None:
+        await asyncio.wait_for(self._connected.wait(), wait_s)
 
     async def send(self, envelope: dict[str, Any]) -> None:
         await self.connected()
         await self.connections[-1].send(json.dumps(envelope))
 
-    async def ack_for(self, envelope_id: str, timeout: float = 5.0) -> dict[str, Any]:
-        deadline = asyncio.get_running_loop().time() + timeout
+    async def ack_for(self, envelope_id: str, wait_s: float = 5.0) -> dict[str, Any]:
+        deadline = asyncio.get_running_loop().time() + wait_s
         while True:
             for ack in self.acks:
                 if ack.get("envelope_id") == envelope_id:

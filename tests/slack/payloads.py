@@ -56,16 +56,18 @@ def joined(user: str, ts: str, *, channel: str = CHANNEL, team: str | None = Non
 
 
 def edited(user: str, ts: str, old: str, new: str, edit_ts: str, *,
-           channel: str = CHANNEL) -> dict[str, Any]:
-    body = envelope("message_changed", channel=channel, ts=edit_ts, event_ts=edit_ts)
+           channel: str = CHANNEL, team: str | None = None) -> dict[str, Any]:
+    body = envelope("message_changed", team=team, channel=channel, ts=edit_ts, event_ts=edit_ts)
     body["event"]["message"].update(user=user, text=new, ts=ts,
                                     edited={"user": user, "ts": edit_ts})
     body["event"]["previous_message"].update(user=user, text=old, ts=ts)
     return body
 
 
-def deleted(user: str, ts: str, text: str, del_ts: str, *, channel: str = CHANNEL) -> dict[str, Any]:
-    body = envelope("message_deleted", channel=channel, deleted_ts=ts, ts=del_ts, event_ts=del_ts)
+def deleted(user: str, ts: str, text: str, del_ts: str, *, channel: str = CHANNEL,
+            team: str | None = None) -> dict[str, Any]:
+    body = envelope("message_deleted", team=team, channel=channel, deleted_ts=ts, ts=del_ts,
+                    event_ts=del_ts)
     body["event"]["previous_message"].update(user=user, text=text, ts=ts)
     return body
 

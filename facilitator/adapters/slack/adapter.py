@@ -7,6 +7,7 @@ the engine calls `post` when the bot speaks.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from functools import partial
@@ -37,6 +38,7 @@ CommandRunner = Callable[[CommandRequest], Awaitable[CommandReply]]
 NETWORK_ERRORS = (SlackClientError, aiohttp.ClientError, TimeoutError)
 RATE_LIMIT_RETRIES = 3
 STOP_DRAIN_S = 10.0
+CONNECT_TIMEOUT_S = 30.0
 
 
 class SlackStartError(RuntimeError):
@@ -80,6 +82,7 @@ class SlackAdapter(Adapter):
         self._socket: AsyncSocketModeHandler | None = None
         self._web: WebServer | None = None
         self.http_port: int | None = None
+        self.received = 0  # payloads that reached a listener (events and commands)
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -124,7 +127,13 @@ class SlackAdapter(Adapter):
         handler = AsyncSocketModeHandler(self.app, self.config.app_token, web_client=self.client)
         handler.client.wss_uri = opened["url"]
         self._socket = handler
-        await handler.connect_async()
+        try:
+            # The SDK retries a failing connection forever; at start-up, say so instead.
+            async with asyncio.timeout(CONNECT_TIMEOUT_S):
+                await handler.connect_async()
+        except TimeoutError as exc:
+            raise SlackStartError(f"no Socket Mode connection to Slack within "
+                                  f"{CONNECT_TIMEOUT_S:.0f} s") from exc
         log.info("connected to Slack in Socket Mode")
 
     async def stop(self) -> None:
@@ -145,6 +154,7 @@ class SlackAdapter(Adapter):
 
     def accept_event(self, body: dict[str, Any], context: AsyncBoltContext) -> None:
         """Called by the bolt listener after the ack; must not block."""
+        self.received += 1
         team = context.team_id or str(body.get("team_id") or "")
         if context.bot_token:
             self._tokens[team] = context.bot_token
@@ -169,6 +179,7 @@ class SlackAdapter(Adapter):
 
     def accept_command(self, command: dict[str, Any], context: AsyncBoltContext,
                        respond: AsyncRespond) -> None:
+        self.received += 1
         room = command_room(command)
         if context.bot_token:
             self._tokens[room.workspace] = context.bot_token

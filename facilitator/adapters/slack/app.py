@@ -48,10 +48,22 @@ def retry_num(request: AsyncBoltRequest) -> int:
         return 0
 
 
+class _TokenViaClient(logging.Filter):
+    """bolt reads SLACK_BOT_TOKEN itself and warns that our `client` (which carries that
+    very token) takes precedence; that is intended, so the warning is noise."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "As you gave `client` as well" not in record.getMessage()
+
+
+BOLT_LOG = logging.getLogger("facilitator.adapters.slack.bolt")
+BOLT_LOG.addFilter(_TokenViaClient())
+
+
 def build_app(config: SlackConfig, client: AsyncWebClient, sink: SlackSink, *,
               installation_store: AsyncInstallationStore | None = None,
               state_store: AsyncOAuthStateStore | None = None) -> AsyncApp:
-    bolt_log = logging.getLogger("facilitator.adapters.slack.bolt")
+    bolt_log = BOLT_LOG
     oauth_settings: AsyncOAuthSettings | None = None
     authorize: AsyncInstallationStoreAuthorize | None = None
     if config.oauth:

@@ -57,10 +57,6 @@ class RoomQueues:
             if not queue:
                 self._queues.pop(room, None)
 
-    @property
-    def pending(self) -> int:
-        return sum(len(q) for q in self._queues.values()) + len(self._workers)
-
     async def join(self) -> None:
         """Wait until every queued job has run (jobs may queue more; those are waited for too)."""
         while self._workers:

@@ -170,7 +170,7 @@ def message_event(event: Mapping[str, Any], scope: Scope, *,
     room = room_ref(scope.team, str(channel), thread, event.get("channel_type"))
     raw = str(event.get("text") or "")
     addressed = (addressed or room.is_dm
-                 or bool(scope.bot_user_id and f"<@{scope.bot_user_id}" in raw)
+                 or bool(scope.bot_user_id and scope.bot_user_id in _USER_MENTION.findall(raw))
                  # a reply in a thread the bot started speaks to the bot
                  or bool(thread and scope.bot_user_id
                          and event.get("parent_user_id") == scope.bot_user_id))
