@@ -14,8 +14,10 @@ from typing import Any
 
 from rich.console import Console
 
+from facilitator.bench import add_bench_parser
 from facilitator.config import Settings
 from facilitator.engine import Engine
+from facilitator.evaluation.cli import add_eval_parser
 from facilitator.memory.server import EmbeddedServerError
 from facilitator.memory.store import RoomStore, StoreUnavailable, open_store
 from facilitator.memory.update import forget_member
@@ -174,6 +176,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("forget", help="remove a person's messages and entries from every room")
     p.add_argument("user", help="the member id as the platform gives it")
     p.set_defaults(func=cmd_forget)
+
+    add_eval_parser(sub)
+    add_bench_parser(sub)
 
     p = sub.add_parser("run", help="join a real Slack workspace or Discord server")
     p.add_argument("platform", choices=["slack", "discord"])

@@ -128,7 +128,9 @@ async def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
         return 1
     main = "rules" if "rules" in ran else ran[0]
     metrics = {name: suite.metrics(name) for name in ran}
-    plots = _plots(suite, metrics, Path(args.plots), main)
+    shown = {(f"{s.name} (fake LLM)" if "fake" in s.note else s.name): metrics[s.name]
+             for s in specs if not s.skipped}
+    plots = _plots(suite, shown, Path(args.plots), main)
     _print_eval(console, suite, metrics, specs, main, details=args.details)
     console.print(f"[dim]{len(scenarios)} scenarios × {len(ran)} policies (+ no-bot baseline) "
                   f"in {suite.seconds:.1f} s · plots: {', '.join(str(p) for p in plots)}[/dim]")
@@ -205,8 +207,10 @@ def _print_eval(console: Console, suite: Any, metrics: dict[str, dict[str, float
         if spec.skipped:
             console.print(f"[dim]{spec.name}: {spec.note}[/dim]")
         elif "fake" in spec.note:
-            console.print(f"[yellow]{spec.name}: {spec.note} — its words and choices are not a "
-                          f"real model's[/yellow]")
+            console.print(f"[yellow]{spec.name}: {spec.note}: it answers at once (the assessor "
+                          "picks the gate's first candidate, the composer keeps the draft), so "
+                          "these figures show calls and costs, not a real model's judgement"
+                          "[/yellow]")
     runs = suite.runs[main]
     shown = [r for r in runs if details or not r.score.passed]
     if not shown:

@@ -30,21 +30,20 @@ from __future__ import annotations
 import csv
 import importlib.util
 import random
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from facilitator.engine import Engine
-from facilitator.evaluation.metrics import pearson, permutation_p, ratio, spearman
+from facilitator.evaluation.metrics import pearson, permutation_p, ranks, ratio, spearman
 from facilitator.events import Author, ChatEvent, EventKind, RoomRef
 from facilitator.memory.state import Charter, RoomState
 
 GOAL = "agree which cards to turn over to test the rule"
 WINDOW = 2
 HOW_TO_GET = """\
-The DeliData corpus was not found. It ships inside the delitoolkit wheel on PyPI (Apache-2.0),
-under delitoolkit/delidata_corpus/ (500 tab-separated files, one per group). Either:
+The corpus ships inside the delitoolkit wheel on PyPI (Apache-2.0), under
+delitoolkit/delidata_corpus/ (500 tab-separated files, one per group). Either:
 
   pip download --no-deps delitoolkit==0.3.9 -d /tmp/deli
   unzip -q /tmp/deli/delitoolkit-0.3.9-py2.py3-none-any.whl -d /tmp/deli
@@ -213,7 +212,7 @@ def summarize_runs(runs: list[GroupRun], *, seed: int = 11, draws: int = 20) -> 
     bot_total = gold_total = hit_bot = hit_gold = messages = 0
     kinds: dict[str, int] = {}
     rng = random.Random(seed)
-    chance_bot = chance_gold = 0.0
+    chance_bot = chance_gold = 0  # summed over all draws
     for run in runs:
         gold = [i for i, m in enumerate(run.group.messages) if m.moderation]
         hb, hg = align(run.bot_after, gold)
@@ -229,8 +228,8 @@ def summarize_runs(runs: list[GroupRun], *, seed: int = 11, draws: int = 20) -> 
         for _ in range(draws):
             fake = sorted(rng.sample(range(n), k)) if n else []
             fb, fg = align(fake, gold)
-            chance_bot += fb / draws
-            chance_gold += fg / draws
+            chance_bot += fb
+            chance_gold += fg
     rate = [len(r.bot_after) / max(1, len(r.group.messages)) for r in runs]
     own = [sum(m.moderation for m in r.group.messages) / max(1, len(r.group.messages))
            for r in runs]
@@ -253,8 +252,8 @@ def summarize_runs(runs: list[GroupRun], *, seed: int = 11, draws: int = 20) -> 
         "window": WINDOW,
         "precision": precision,
         "recall": recall,
-        "chance_precision": ratio(chance_bot, bot_total),
-        "chance_recall": ratio(chance_gold, gold_total),
+        "chance_precision": ratio(chance_bot, bot_total * draws),
+        "chance_recall": ratio(chance_gold, gold_total * draws),
         "performance_field": "team_performance: mean over members of the share of the four "
                              "cards their submitted solution classifies correctly; final = "
                              "last row, gain = final - initial (INITIAL row)",
@@ -278,7 +277,8 @@ def summarize_runs(runs: list[GroupRun], *, seed: int = 11, draws: int = 20) -> 
 
 def _corr(x: list[float], y: list[float]) -> dict[str, float]:
     return {"pearson": pearson(x, y), "spearman": spearman(x, y),
-            "spearman_p": permutation_p(x, y, rounds=1000) if len(x) > 3 else 1.0,
+            "spearman_p": permutation_p(ranks(x), ranks(y), stat=pearson, rounds=1000)
+            if len(x) > 3 else 1.0,
             "n": float(len(x))}
 
 
@@ -293,7 +293,3 @@ async def evaluate_deli(engine: Engine, folder: Path, *, limit: int | None = Non
     out = summarize_runs(runs)
     out["corpus"] = str(folder)
     return out
-
-
-def main_hint() -> None:  # pragma: no cover - for `python -m` users
-    print(HOW_TO_GET, file=sys.stderr)

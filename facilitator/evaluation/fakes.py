@@ -18,7 +18,7 @@ import time
 import zlib
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from facilitator.policies.llm.base import LLMError, LLMResult, T_Model, Usage
 
@@ -86,7 +86,3 @@ class InstantLLM:
 
     async def aclose(self) -> None:
         return None
-
-
-def is_model(value: object) -> bool:
-    return isinstance(value, BaseModel)

@@ -291,18 +291,8 @@ def auroc(scores: Sequence[float], labels: Sequence[int]) -> float:
     if not pos or not neg:
         raise ValueError("AUROC needs at least one positive and one negative")
     # Average ranks (1-based) with ties sharing the mean rank.
-    order = sorted(range(len(scores)), key=lambda i: scores[i])
-    ranks = [0.0] * len(scores)
-    i = 0
-    while i < len(order):
-        j = i
-        while j + 1 < len(order) and scores[order[j + 1]] == scores[order[i]]:
-            j += 1
-        mean_rank = (i + j) / 2.0 + 1.0
-        for k in range(i, j + 1):
-            ranks[order[k]] = mean_rank
-        i = j + 1
-    rank_sum = sum(r for r, y in zip(ranks, labels, strict=True) if y)
+    ranked = ranks(scores)
+    rank_sum = sum(r for r, y in zip(ranked, labels, strict=True) if y)
     u = rank_sum - pos * (pos + 1) / 2.0
     return u / (pos * neg)
 
@@ -318,7 +308,7 @@ def pearson(x: Sequence[float], y: Sequence[float]) -> float:
     return sxy / math.sqrt(sxx * syy) if sxx > 0 and syy > 0 else 0.0
 
 
-def _ranks(values: Sequence[float]) -> list[float]:
+def ranks(values: Sequence[float]) -> list[float]:
     order = sorted(range(len(values)), key=lambda i: values[i])
     ranks = [0.0] * len(values)
     i = 0
@@ -333,7 +323,7 @@ def _ranks(values: Sequence[float]) -> list[float]:
 
 
 def spearman(x: Sequence[float], y: Sequence[float]) -> float:
-    return pearson(_ranks(x), _ranks(y))
+    return pearson(ranks(x), ranks(y))
 
 
 def permutation_p(x: Sequence[float], y: Sequence[float], *, stat: Callable[..., float] = spearman,

@@ -34,6 +34,18 @@ def _cumulative_shares(result: SimulationResult) -> tuple[list[int], dict[str, l
     return xs, shares
 
 
+def _spread(values: dict[str, float], gap: float) -> dict[str, float]:
+    """Label positions near `values`, nudged apart so no two are closer than `gap`."""
+    order = sorted(values, key=lambda k: values[k])
+    placed: dict[str, float] = {}
+    last = -1.0
+    for key in order:
+        y = max(values[key], last + gap)
+        placed[key] = y
+        last = y
+    return placed
+
+
 def _bot_marks(result: SimulationResult) -> list[tuple[int, str, list[str]]]:
     """(human messages so far, intervention, to) for each bot message."""
     n = 0
@@ -59,12 +71,14 @@ def participation_plot(with_bot: SimulationResult, without: SimulationResult,
         gini = result.metrics()["gini"]
         for member, ys in shares.items():
             ax.plot(xs, ys, color=colour[member], lw=2.2, label=labels[member])
-            if ys:
-                ax.annotate(f"{labels[member]} {ys[-1]:.0%}", (xs[-1], ys[-1]),
-                            xytext=(6, 0), textcoords="offset points", va="center",
-                            fontsize=9, color=colour[member])
+        ends = _spread({m: ys[-1] for m, ys in shares.items() if ys}, gap=0.045)
+        for member, y in ends.items():
+            ax.annotate(f"{labels[member]} {shares[member][-1]:.0%}", (xs[-1], y),
+                        xytext=(6, 0), textcoords="offset points", va="center",
+                        fontsize=9, color=colour[member], fontweight="bold")
         ax.axhline(1 / len(shares), color="grey", ls=":", lw=1)
-        ax.text(1, 1 / len(shares) + 0.01, "equal share", color="grey", fontsize=8)
+        ax.text(0.99, 1 / len(shares) + 0.012, "equal share", color="grey", fontsize=8,
+                ha="right", transform=ax.get_yaxis_transform())
         if result.bot:
             for x, intervention, to in _bot_marks(result):
                 ax.axvline(x + 0.5, color=BOT_COLOUR, ls="--", lw=1.2, alpha=0.8)
@@ -75,7 +89,8 @@ def participation_plot(with_bot: SimulationResult, without: SimulationResult,
         ax.set_title(f"{title}  ·  participation Gini {gini:.2f}", fontsize=12)
         ax.set_xlabel("member messages so far")
         ax.set_xlim(1, max(xs[-1] if xs else 1, 2) * 1.18)
-        ax.set_ylim(0, 1)
+        ax.set_ylim(0, 1.05)
+        ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
         ax.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
         ax.grid(alpha=0.25)
         ax.spines[["top", "right"]].set_visible(False)
@@ -94,7 +109,7 @@ def tension_plot(result: SimulationResult, path: Path, *, threshold: float | Non
     scenario = result.scenario
     labels = {m.id: m.label for m in scenario.participants}
     colour = {m.id: COLOURS[i % len(COLOURS)] for i, m in enumerate(scenario.participants)}
-    xs, ys, who = [], [], []
+    xs, ys, who, texts = [], [], [], []
     n = 0
     for t in result.turns:
         if t.bot or t.kind != "message":
@@ -103,12 +118,20 @@ def tension_plot(result: SimulationResult, path: Path, *, threshold: float | Non
         xs.append(n)
         ys.append(t.tension)
         who.append(t.who)
+        texts.append(t.text)
     fig, ax = plt.subplots(figsize=(12, 4.8))
     ax.fill_between(xs, ys, color="#d62728", alpha=0.12, step=None)
     ax.plot(xs, ys, color="#b71c1c", lw=2.2, zorder=2)
     ax.scatter(xs, ys, c=[colour[w] for w in who], s=42, zorder=3, edgecolor="white")
     for member in dict.fromkeys(who):
         ax.scatter([], [], c=colour[member], s=42, label=labels[member])
+    if ys and max(ys) > 0:
+        peak = max(range(len(ys)), key=lambda i: ys[i])
+        words = texts[peak] if len(texts[peak]) <= 60 else texts[peak][:57] + "…"
+        ax.annotate(f"{labels[who[peak]]}: “{words}”", (xs[peak], ys[peak]),
+                    xytext=(0, 14), textcoords="offset points", ha="center", fontsize=8.5,
+                    color="#444444", style="italic",
+                    bbox={"boxstyle": "round,pad=0.3", "fc": "white", "ec": "#dddddd"})
     if threshold is not None:
         ax.axhline(threshold, color="grey", ls=":", lw=1.2)
         ax.text(xs[0] if xs else 0, threshold + 0.015, "bot's heat threshold", color="grey",
@@ -121,6 +144,7 @@ def tension_plot(result: SimulationResult, path: Path, *, threshold: float | Non
                     textcoords="offset points", va="top", fontsize=9, color=BOT_COLOUR,
                     fontweight="bold")
     ax.set_ylim(0, 1.02)
+    ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
     ax.set_xlim(0.5, (xs[-1] if xs else 1) + 1)
     ax.set_xlabel("member messages")
     ax.set_ylabel("tension (0 calm … 1 hostile)")

@@ -180,7 +180,7 @@ def build_specs(names: list[str], settings: Settings, *, fake_llm: bool,
             provider = make_provider(settings.llm, env=env, timeout_s=settings.llm_timeout_s)
             note = settings.llm
         elif fake_llm:
-            provider, note = InstantLLM(), "fake LLM (instant, agrees with the gate)"
+            provider, note = InstantLLM(), "fake LLM (instant)"
     prompts = Prompts()
     for name in names:
         if name == "rules":

@@ -43,10 +43,15 @@ def resolve_paths(data: Path | None, env: Mapping[str, str] | None = None) -> tu
     return transcript, labels
 
 
+def load_labels(path: Path) -> dict[str, int]:
+    """Room -> 1 when the dispute escalated to formal mediation, else 0."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return {str(k): int(v) for k, v in data.items()}
+
+
 async def evaluate_wikitactics(engine: Engine, transcript: Path, labels_path: Path,
                                *, bot_name: str = "facilitator") -> dict[str, Any]:
-    labels: dict[str, int] = {str(k): int(v) for k, v in
-                              json.loads(labels_path.read_text(encoding="utf-8")).items()}
+    labels = load_labels(labels_path)
     report = await replay(engine, [transcript], bot_name=bot_name, errors=io.StringIO())
     peak: dict[str, float] = {}
     total: dict[str, float] = {}
