@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-_WORD = re.compile(r"[A-Za-z][A-Za-z'\-]*")
+_WORD = re.compile(r"[A-Za-z][A-Za-z']*")
 
 STOPWORDS = frozenset(
     """a an the and or but if then so of to in on at by for with from as is are was were be been
@@ -22,7 +22,8 @@ STOPWORDS = frozenset(
     because until against per via get got make made let lets let's i'm i've i'd i'll you're
     we're they're don't doesn't didn't isn't aren't wasn't weren't won't can't couldn't
     shouldn't wouldn't think know like well ok okay yeah one two see say said going want need
-    thing things way lot bit still even much many now something anything""".split()
+    thing things way lot bit still even much many now something anything next last year years
+    month months week weeks day days today tomorrow tonight time times morning evening""".split()
 )
 
 QUESTION_START = re.compile(
@@ -33,7 +34,9 @@ QUESTION_START = re.compile(
 AGREE = re.compile(
     r"\b(i agree|agreed|agree with|good point|fair point|makes sense|exactly|\+1|sounds good|"
     r"sounds right|i'm in|works for me|that works|great idea|good idea|yes,? let's|support this|"
-    r"i support|i concur|seconded|i'm fine with|fine by me|let's do (it|that)|happy with that)\b"
+    r"i support|i concur|seconded|i'm fine with|fine by me|fine with me|ok(ay)? (with|by) me|"
+    r"i can live with (that|it|this)|no objections?( from me)?|let's do (it|that)|"
+    r"happy with that)\b"
     r"|^\s*(yes|yep|yeah|sure|agreed|definitely|absolutely)\b|\+1",
     re.I,
 )
@@ -61,10 +64,29 @@ COMMITMENT = re.compile(
 )
 # How replies to a question usually open; talk that moves on does not answer it.
 ANSWER_OPENING = re.compile(
-    r"^\s*(yes|yeah|yep|no\b|nope|sure|maybe|probably|perhaps|i think|i'd|i would|i can|i'll|"
-    r"i will|i am|i'm|me\b|we\b|not sure|depends|it depends|because|it's|it is|that's|that would|"
+    r"^\s*(yes|yeah|yep|yup|no\b|nope|not yet|sure|ok\b|okay|ah\b|oh\b|hmm|maybe|probably|"
+    r"perhaps|i think|i'd|i would|i can|i'll|i will|i am|i'm|i have|i've|i did|i didn't|i do\b|"
+    r"i don't|i haven't|done\b|me\b|we\b|not sure|depends|it depends|because|it's|it is|that's|"
+    r"that would|"
     r"good question|definitely|absolutely|of course|i guess|i believe|i don't know|no idea|"
     r"@?\w+ (is|does|will|can|has)\b)",
+    re.I,
+)
+# Questions that invite any response ("anything to change?"): the next reply takes them up.
+OPEN_PROMPT = re.compile(
+    r"\b(anything|any (thoughts|ideas|comments|objections|feedback|questions|concerns)|"
+    r"thoughts|what do (you|we|people) think|how do (you|we|people) feel|opinions?|ideas|"
+    r"who('s| is) in|everyone ok|all good)\b",
+    re.I,
+)
+# Social chatter: where conversations drift when they leave their goal.
+SOCIAL = re.compile(
+    r"\b(show|series|episodes?|season|movie|film|netflix|tv|watch(ed|ing)?|binge\w*|spoilers?|"
+    r"video ?games?|gaming|console|playstation|xbox|nintendo|match|football|soccer|basketball|"
+    r"baseball|cricket|derby|referee|striker|playoffs?|league|penalt(y|ies)|weekend|vacation|"
+    r"holiday|beach|weather|recipe|baking|bake|cake|restaurant|pizza|burger|sushi|concert|album|"
+    r"song|party|birthday|wedding|puppy|kitten|dog|cat|meme|lol|haha|celebrity|tiktok|"
+    r"instagram|youtube|podcast|novel|hike|skiing|gym)\b",
     re.I,
 )
 THANKS = re.compile(r"\b(thanks|thank you|thx|good idea|helpful|fair enough|you're right)\b", re.I)
@@ -76,8 +98,9 @@ _HOSTILE_TERMS: list[tuple[re.Pattern[str], float]] = [
         r"\b(idiot\w*|stupid\w*|moron\w*|dumb|pathetic|ridiculous|absurd|ludicrous|laughable|"
         r"clueless|incompetent|ignorant|liar|lying|lies|troll\w*|garbage|rubbish|crap|bullshit|"
         r"shit\w*|fuck\w*|damn|hell|nonsense|childish|hypocrit\w*|disgrac\w*|shameful|"
-        r"insult\w*|rude|arrogant|obnoxious|nuts|insane|crazy|bigot\w*|racist|sexist|"
-        r"propagand\w*|vandal\w*|idiocy|silly|disingenuous|dishonest\w*|shut up)\b",
+        r"insult\w*|rude|arrogant|obnoxious|bigot\w*|racist|sexist|"
+        r"propagand\w*|vandal\w*|idiocy|silly|disingenuous|dishonest\w*|shut up|"
+        r"you('re| are) (crazy|insane|nuts|delusional))\b",
         re.I), 0.22),
     (re.compile(
         r"\b(bad faith|pov[- ]push\w*|agenda|biased|bias|censor\w*|whitewash\w*|edit[- ]?war\w*|"
@@ -159,6 +182,8 @@ class MessageCues:
     words: int
     content: frozenset[str]
     question: bool
+    open_prompt: bool
+    social: bool
     agree: bool
     disagree: bool
     proposal: bool
@@ -177,6 +202,8 @@ def read_cues(text: str) -> MessageCues:
         words=len(text.split()),
         content=frozenset(content_words(text)),
         question=is_question(text),
+        open_prompt=bool(OPEN_PROMPT.search(text)),
+        social=bool(SOCIAL.search(text)),
         agree=agree and not disagree,
         disagree=disagree,
         proposal=bool(PROPOSAL.search(text)),

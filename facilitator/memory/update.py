@@ -56,8 +56,14 @@ def pair_key(a: str, b: str) -> str:
 
 
 def mentioned_ids(state: RoomState, event: ChatEvent) -> list[str]:
-    """Members mentioned by id or display name, from the adapter and from @name in text."""
+    """Members mentioned by id or display name: from the adapter, @name, or a recent
+    speaker's name used in address ("Martha, does it clash?")."""
     raw = list(event.mentions) + _MENTION.findall(event.text)
+    for msg in state.window[-10:]:
+        person = state.participants.get(msg.author)
+        if person and person.name and person.name not in raw and len(person.name) > 2 and (
+                re.search(rf"\b{re.escape(person.name)}\b", event.text)):
+            raw.append(person.name)
     if not raw:
         return []
     by_name = {p.label.lower(): p.id for p in state.participants.values()}
@@ -176,7 +182,7 @@ def _on_message(state: RoomState, event: ChatEvent, bot_id: str) -> None:
 
     _close_questions(state, event, cues, reply_msg)
     _track_proposals(state, event, cues, reply_msg)
-    if cues.question:
+    if cues.question and cues.hostility < 0.25:  # a hostile "question" is an attack
         addressee = mentions[0] if mentions else (
             reply_msg.author if reply_msg and not reply_msg.is_bot else None)
         if not event.addressed:
@@ -259,10 +265,26 @@ def _close_questions(state: RoomState, event: ChatEvent, cues: MessageCues,
         substantive = not cues.question or cues.words >= 12
         overlap = q.addressee is None and substantive and bool(
             cues.content & _question_words(q.text))
-        answer_opening = (q.addressee is None and state.turn - q.turn == 1 and not cues.question
-                          and bool(ANSWER_OPENING.match(event.text)))
-        if replied or addressee_spoke or overlap or answer_opening:
+        next_reply = q.addressee is None and state.turn - q.turn == 1 and not cues.question
+        opening = next_reply and (bool(ANSWER_OPENING.match(event.text))
+                                  or read_cues(q.text).open_prompt)
+        late_opening = (q.addressee is None and state.turn - q.turn <= 3 and not cues.question
+                        and bool(ANSWER_OPENING.match(event.text)) and _only_two(state, q))
+        if replied or addressee_spoke or overlap or opening or late_opening:
             q.answered_by = author
+    # An asker who carries on after others have spoken is no longer waiting for an answer.
+    for q in state.questions:
+        if q.answered_by is None and q.asker == author and not cues.question:
+            others = [m.author for m in state.window if m.turn > q.turn and not m.is_bot
+                      and m.author != author]
+            if others:
+                q.answered_by = others[0]
+
+
+def _only_two(state: RoomState, q: Question) -> bool:
+    """A two-person exchange: any reply from the other person answers the asker."""
+    recent = {m.author for m in state.window[-8:] if not m.is_bot}
+    return len(recent | {q.asker}) <= 2
 
 
 def _question_words(text: str) -> set[str]:
@@ -368,10 +390,11 @@ def _track_goal(state: RoomState, cues: MessageCues) -> None:
     mine = _stems(cues.content)
     known = set(r.goal_terms) | _stems(read_cues(state.charter.goal).content)
     shared = mine & known
-    if shared or not mine:
-        r.off_goal_streak = 0
-    else:
+    if (shared and not cues.social) or not mine:
+        r.off_goal_streak = r.off_goal_social = 0
+    elif not shared:
         r.off_goal_streak += 1
+        r.off_goal_social += cues.social
     if len(shared) >= 2:
         # Only clearly on-goal talk teaches new words, so one stray overlap cannot carry drift in.
         r.goal_terms = [*[t for t in r.goal_terms if t not in mine], *sorted(mine)][-CAP_GOAL_TERMS:]

@@ -38,7 +38,10 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"(other|another|private|secret) (room|channel|server|chat|group|conversation|thread)s?|"
         r"(dms?|direct messages?|private messages?) (from|with|of|between)|"
         r"what (do|did) (others|people|they) (say|said) (about me|behind)|"
-        r"in (your|the) dms?|what you know about (\w+))", re.I)),
+        r"in (your|the) dms?|what you know about (\w+)|"
+        r"you('re| are) in (the|their|that|a) \w+ (channel|room|group|chat)|"
+        r"what are they saying (about|over there|in there)|over there about (us|me|our))",
+        re.I)),
     ("to serve only one member", re.compile(
         r"\b(from now on,? (you )?(only|just) (answer|listen|respond|reply|work|talk)|"
         r"(only|just) (answer|listen to|respond to|obey|serve|work for) me|you work for me|"
@@ -59,7 +62,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"reveal your (prompt|instructions|rules|system)|repeat after me|say exactly|"
         r"respond only with|output the following|begin your (reply|response) with)", re.I)),
     ("flattery bait", re.compile(
-        r"\b(you('re| are) (so |the )?(smart|smartest|clever|wise|brilliant|intelligent)"
+        r"\b(you('re| are) (so |the |clearly the |obviously the )?(smart|smartest|clever|"
+        r"cleverest|wise|wisest|brilliant|intelligent)"
         r".{0,40}(so|surely|obviously|which means|that'?s why|right\?|agree)|"
         r"(smart|wise|brilliant|intelligent) (bot|ai|assistant|facilitator) like you|"
         r"you (must|surely|obviously) (agree|see)|any (smart|reasonable|sensible|intelligent) "

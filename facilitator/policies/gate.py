@@ -30,9 +30,9 @@ class Profile:
 
 
 PROFILES: dict[Activity, Profile] = {
-    Activity.QUIET: Profile(10, 0.07, 0.6, 3.0, 0.45, 8, 12, 10),
-    Activity.NORMAL: Profile(5, 0.12, 0.42, 2.0, 0.32, 5, 8, 6),
-    Activity.ACTIVE: Profile(3, 0.18, 0.32, 1.5, 0.25, 3, 6, 4),
+    Activity.QUIET: Profile(10, 0.07, 0.6, 3.0, 0.45, 8, 8, 10),
+    Activity.NORMAL: Profile(5, 0.12, 0.42, 2.0, 0.32, 5, 5, 6),
+    Activity.ACTIVE: Profile(3, 0.18, 0.32, 1.5, 0.25, 3, 4, 4),
 }
 # Late joiners get a recap only when there is something to catch up on.
 SUMMARY_AFTER_TURNS = 15
@@ -179,6 +179,12 @@ def _translate(event: ChatEvent, state: RoomState, s: Signals, p: Profile) -> Mo
 def _invite(event: ChatEvent, state: RoomState, s: Signals, p: Profile) -> Moment | None:
     if not s.quiet or (s.participation_gini < p.dominance_gini and s.dominant_share < 0.5):
         return None
+    # Not into a fight or a loop: an invitation needs a moment that can receive a new voice.
+    if s.tension >= 0.8 * p.tension_at or s.loop_score >= 0.75 * p.loop_at:
+        return None
+    if any(recently_did(state, i, 2 * p.min_gap_turns)
+           for i in (Intervention.NAME_CRUX, Intervention.DEESCALATE)):
+        return None
     for pid in s.quiet:
         person = state.participants[pid]
         if person.invited_turn is None:
@@ -202,11 +208,19 @@ def _surface_question(event: ChatEvent, state: RoomState, s: Signals,
 
 
 def _refocus(event: ChatEvent, state: RoomState, s: Signals, p: Profile) -> Moment | None:
+    """Drift: a run of messages off the goal, mostly social chatter (or a very long run).
+
+    Work talk that simply uses other words than the goal is not drift."""
     if not state.charter.goal or s.off_goal_streak < p.drift_after:
+        return None
+    social = state.rolling.off_goal_social
+    chatter = social >= 2 and 2 * social >= s.off_goal_streak
+    if not chatter and s.off_goal_streak < 3 * p.drift_after:
         return None
     if recently_did(state, Intervention.REFOCUS, 12):
         return None
-    return Moment(intervention=Intervention.REFOCUS, priority=35,
+    # Above surfacing questions: an off-topic question is part of the drift, not an open item.
+    return Moment(intervention=Intervention.REFOCUS, priority=56,
                   reason=f"{s.off_goal_streak} messages away from the goal")
 
 
