@@ -82,11 +82,17 @@ OPEN_PROMPT = re.compile(
 # Social chatter: where conversations drift when they leave their goal.
 SOCIAL = re.compile(
     r"\b(show|series|episodes?|season|movie|film|netflix|tv|watch(ed|ing)?|binge\w*|spoilers?|"
-    r"video ?games?|gaming|console|playstation|xbox|nintendo|match|football|soccer|basketball|"
-    r"baseball|cricket|derby|referee|striker|playoffs?|league|penalt(y|ies)|weekend|vacation|"
-    r"holiday|beach|weather|recipe|baking|bake|cake|restaurant|pizza|burger|sushi|concert|album|"
-    r"song|party|birthday|wedding|puppy|kitten|dog|cat|meme|lol|haha|celebrity|tiktok|"
-    r"instagram|youtube|podcast|novel|hike|skiing|gym)\b",
+    r"trailer|video ?games?|gaming|console|playstation|xbox|nintendo|match|football|soccer|"
+    r"basketball|baseball|cricket|derby|referee|striker|playoffs?|league|penalt(y|ies)|weekend|"
+    r"vacation|holiday|beach|weather|recipe|baking|restaurant|pizza|burger|sushi|concert|album|"
+    r"puppy|kitten|meme|lol|haha|celebrity|tiktok|instagram|youtube|skiing)\b",
+    re.I,
+)
+# Work talk: agenda moves and the nouns of getting things done keep a room on its task.
+WORK = re.compile(
+    r"\b(item|agenda|topic|next up|moving on|back to|let's|we need|we should|decide|decision|"
+    r"plan|deadline|owner|task|action|review|draft|proposal|budget|schedule|meeting|release|"
+    r"deploy|ticket|report|docs?|document|goal|priority|priorities|blocker|blocked|estimate)\b",
     re.I,
 )
 THANKS = re.compile(r"\b(thanks|thank you|thx|good idea|helpful|fair enough|you're right)\b", re.I)
@@ -184,6 +190,7 @@ class MessageCues:
     question: bool
     open_prompt: bool
     social: bool
+    work: bool
     agree: bool
     disagree: bool
     proposal: bool
@@ -204,6 +211,7 @@ def read_cues(text: str) -> MessageCues:
         question=is_question(text),
         open_prompt=bool(OPEN_PROMPT.search(text)),
         social=bool(SOCIAL.search(text)),
+        work=bool(WORK.search(text)),
         agree=agree and not disagree,
         disagree=disagree,
         proposal=bool(PROPOSAL.search(text)),

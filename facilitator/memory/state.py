@@ -172,7 +172,7 @@ class Rolling(BaseModel):
     pace_per_min: float = 0.0
     last_human_ts: float = 0.0
     off_goal_streak: int = 0
-    off_goal_social: int = 0  # of those, messages of social chatter (shows, sport, weekends)
+    off_goal_social: int = 0  # of those, social chatter (shows, sport, weekends, food)
     goal_terms: list[str] = Field(default_factory=list)  # word stems of on-goal talk
     loop_score: float = 0.0  # repetition between the same two disagreeing members
 

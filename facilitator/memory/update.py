@@ -381,22 +381,25 @@ def _update_rolling(state: RoomState, event: ChatEvent, cues: MessageCues,
 
 
 def _track_goal(state: RoomState, cues: MessageCues) -> None:
-    """Drift: messages that share no words with the goal or with talk that served it.
+    """Drift: a run of messages that share no words with the goal or the talk that served it.
 
-    The goal's vocabulary grows from on-goal messages, so "the docs build" counts as on the
-    goal "plan the release" once the room has tied the two together.
+    The goal's vocabulary starts from the goal and the room's opening messages (they set the
+    agenda) and grows from clearly on-task talk, so "the docs build" counts as on the goal
+    "plan the release" once the room has tied the two together. Social chatter never counts
+    as on-task, whatever words it shares.
     """
     r = state.rolling
     mine = _stems(cues.content)
     known = set(r.goal_terms) | _stems(read_cues(state.charter.goal).content)
     shared = mine & known
-    if (shared and not cues.social) or not mine:
+    on_task = not cues.social and (bool(shared) or cues.work)
+    if on_task or not mine:
         r.off_goal_streak = r.off_goal_social = 0
-    elif not shared:
+    else:
         r.off_goal_streak += 1
         r.off_goal_social += cues.social
-    if len(shared) >= 2:
-        # Only clearly on-goal talk teaches new words, so one stray overlap cannot carry drift in.
+    opening = state.turn < 3
+    if not cues.social and (opening or cues.work or len(shared) >= 2):
         r.goal_terms = [*[t for t in r.goal_terms if t not in mine], *sorted(mine)][-CAP_GOAL_TERMS:]
 
 

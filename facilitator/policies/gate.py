@@ -208,14 +208,12 @@ def _surface_question(event: ChatEvent, state: RoomState, s: Signals,
 
 
 def _refocus(event: ChatEvent, state: RoomState, s: Signals, p: Profile) -> Moment | None:
-    """Drift: a run of messages off the goal, mostly social chatter (or a very long run).
+    """Drift: a run off the goal that is social chatter, or that goes on for a long time.
 
-    Work talk that simply uses other words than the goal is not drift."""
+    Work talk in other words than the goal's is not drift; that is why chatter counts."""
     if not state.charter.goal or s.off_goal_streak < p.drift_after:
         return None
-    social = state.rolling.off_goal_social
-    chatter = social >= 2 and 2 * social >= s.off_goal_streak
-    if not chatter and s.off_goal_streak < 3 * p.drift_after:
+    if state.rolling.off_goal_social < 2 and s.off_goal_streak < 2 * p.drift_after:
         return None
     if recently_did(state, Intervention.REFOCUS, 12):
         return None
