@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,6 +46,19 @@ return ver
 """
 
 
+# KEYS: state hash, seen zset. ARGV: the version this worker holds in memory ('' for none),
+# event id ('' for none). Returns {version, state JSON or false when the held one is current,
+# 1 if the event was seen}. One round trip; the blob travels only when it changed elsewhere.
+_LOAD_LUA = """
+local ver = redis.call('HGET', KEYS[1], 'ver') or ''
+local seen = 0
+if ARGV[2] ~= '' and redis.call('ZSCORE', KEYS[2], ARGV[2]) then seen = 1 end
+if ver ~= '' and ver == ARGV[1] then return {ver, false, seen} end
+return {ver, redis.call('HGET', KEYS[1], 'state') or false, seen}
+"""
+CACHE_ROOMS = 2000  # rooms whose last saved state this worker keeps decoded in memory
+
+
 class StoreUnavailable(RuntimeError):
     """Redis cannot be reached; the message names the URL."""
 
@@ -57,22 +71,32 @@ class Loaded:
 
 
 class RoomStore:
+    """Rooms in Redis, with the last state this worker saved kept decoded in memory.
+
+    The memory is only a shortcut: every load asks Redis for the room's version, and the
+    stored blob is fetched and decoded whenever another worker has saved since.
+    """
+
     def __init__(self, client: aioredis.Redis | RedisCluster, *, retention_s: int) -> None:
         self.client = client
         self.retention_s = retention_s
+        self._load = client.register_script(_LOAD_LUA)
         self._save = client.register_script(_SAVE_LUA)
+        self._held: OrderedDict[str, tuple[str, RoomState]] = OrderedDict()
         self.roundtrips = 0  # counted for the benchmark
 
     async def load(self, room: str, event_id: str | None = None) -> Loaded:
-        pipe = self.client.pipeline(transaction=False)
-        pipe.hmget(state_key(room), ["state", "ver"])
-        if event_id:
-            pipe.zscore(seen_key(room), event_id)
-        results = await pipe.execute()
+        # The caller will mutate the state: take it out of memory until it is saved again.
+        held = self._held.pop(room, None)
+        ver_raw, raw, seen = await self._load(keys=[state_key(room), seen_key(room)],
+                                              args=[held[0] if held else "", event_id or ""])
         self.roundtrips += 1
-        raw, ver = results[0]
-        duplicate = bool(event_id) and results[1] is not None
-        return Loaded(self._decode(room, raw), (ver or b"").decode(), duplicate)
+        version = ver_raw.decode() if isinstance(ver_raw, bytes) else str(ver_raw or "")
+        if held is not None and not raw and version == held[0]:
+            state = held[1]
+        else:
+            state = self._decode(room, raw or None)
+        return Loaded(state, version, bool(seen))
 
     def _decode(self, room: str, raw: bytes | None) -> RoomState:
         if raw is None:
@@ -92,7 +116,13 @@ class RoomStore:
             args=[version, state.model_dump_json(), event_id or "", self.retention_s, SEEN_CAP],
         )
         self.roundtrips += 1
-        return bool(result)
+        if not result:
+            return False
+        self._held[room] = (str(result), state)
+        self._held.move_to_end(room)
+        while len(self._held) > CACHE_ROOMS:
+            self._held.popitem(last=False)
+        return True
 
     async def update(
         self,
@@ -124,6 +154,7 @@ class RoomStore:
         return sorted(found)
 
     async def delete(self, room: str) -> None:
+        self._held.pop(room, None)
         # Separate calls: each key is a single-slot command, safe on a cluster.
         await self.client.delete(state_key(room))
         await self.client.delete(seen_key(room))

@@ -61,8 +61,9 @@ def mentioned_ids(state: RoomState, event: ChatEvent) -> list[str]:
     raw = list(event.mentions) + _MENTION.findall(event.text)
     for msg in state.window[-10:]:
         person = state.participants.get(msg.author)
-        if person and person.name and person.name not in raw and len(person.name) > 2 and (
-                re.search(rf"\b{re.escape(person.name)}\b", event.text)):
+        if person and person.name and len(person.name) > 2 and person.name in event.text and (
+                person.name not in raw
+                and re.search(rf"\b{re.escape(person.name)}\b", event.text)):
             raw.append(person.name)
     if not raw:
         return []
