@@ -26,6 +26,14 @@ from facilitator.policies.signals import Signals
 log = logging.getLogger(__name__)
 WINDOW_FOR_LLM = 15
 LLM_WINDOW_S = 3600.0
+# Moments whose wording needs judgment go to the model; formulaic ones (an invitation by name,
+# a question quoted back, a decision read out) keep their template: fewer calls, same words.
+# Declines never reach a model, so no message can talk it round.
+LLM_WORDED = frozenset({
+    Intervention.ANSWER, Intervention.DEESCALATE, Intervention.NAME_CRUX,
+    Intervention.SUMMARIZE, Intervention.COMMON_GROUND, Intervention.PROPOSE_PROCESS,
+    Intervention.REFOCUS,
+})
 
 
 class Assessment(BaseModel):
@@ -176,7 +184,7 @@ class PolicyGraph:
         except (StopIteration, KeyError, IndexError) as exc:
             return {"moment": None, "silence_reason": f"nothing to say: {exc!r}"}
         room = s["room"]
-        if (moment.intervention == Intervention.DECLINE_CAPTURE
+        if (moment.intervention not in LLM_WORDED
                 or not self._llm_allowed(room, s["event"].ts or time.time())):
             return {"text": draft}
         assert self.provider is not None
