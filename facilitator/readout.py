@@ -94,12 +94,12 @@ def status_text(state: RoomState) -> str:
     """The bot's read of the room, posted so every member sees the same."""
     signals = compute_signals(state)
     lines = [
-        f"*Balance:* {balance_text(state, signals)} "
+        f"Balance: {balance_text(state, signals)} "
         f"(participation Gini {signals.participation_gini:.2f}).",
-        f"*Heat:* {heat_word(signals.tension)} (tension {signals.tension:.2f}).",
-        f"*Open:* {open_items_text(state)}",
-        f"*Decisions:* {decisions_text(state)}",
-        f"*Settings:* {state.charter.activity.value}"
+        f"Heat: {heat_word(signals.tension)} (tension {signals.tension:.2f}).",
+        f"Open: {open_items_text(state)}",
+        f"Decisions: {decisions_text(state)}",
+        f"Settings: {state.charter.activity.value}"
         + (f"; goal: {state.charter.goal}" if state.charter.goal else "; no goal set"),
     ]
     return "\n".join(lines)

@@ -10,8 +10,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -23,59 +22,28 @@ import facilitator.adapters.discord  # noqa: F401
 
 # isort: split
 import discord
+from discord_harness import Bot, MakeBot
 from discord_payloads import APP_ID, BOT, load
 from discord_wire import FakeDiscord
 
 from facilitator.adapters.discord.adapter import DiscordAdapter
 from facilitator.adapters.discord.options import DiscordOptions
 from facilitator.config import Settings
-from facilitator.engine import Engine
+from facilitator.engine import Engine, Outcome
+from facilitator.events import ChatEvent
 from facilitator.memory.store import RoomStore
 from facilitator.policies.policy import build_policy
 
 
 @pytest.fixture
 async def api(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeDiscord]:
-    fake = FakeDiscord(BOT, APP_ID)
+    fake = FakeDiscord(BOT, APP_ID, on_identify=[load("ready"), load("guild_create")])
     base = await fake.start()
     monkeypatch.setattr(discord.http.Route, "BASE", base)
     try:
         yield fake
     finally:
         await fake.stop()
-
-
-@dataclass
-class Bot:
-    """A logged-in adapter whose gateway is fed by hand."""
-
-    adapter: DiscordAdapter
-    engine: Engine
-    store: RoomStore
-    api: FakeDiscord
-
-    @property
-    def client(self) -> discord.Client:
-        return self.adapter.client
-
-    def feed(self, payload: dict[str, Any] | str) -> None:
-        """Hand one gateway dispatch to the library's parser, as its websocket reader does."""
-        if isinstance(payload, str):
-            payload = load(payload)
-        self.client._connection.parsers[payload["t"]](payload["d"])
-
-    async def settle(self) -> None:
-        """Let discord.py's event tasks run, then wait until the adapter handled everything."""
-        for _ in range(3):
-            await asyncio.sleep(0)
-        await asyncio.wait_for(self.adapter.drain(), 10)
-
-    async def send(self, payload: dict[str, Any] | str) -> None:
-        self.feed(payload)
-        await self.settle()
-
-
-MakeBot = Callable[..., Awaitable[Bot]]
 
 
 @pytest.fixture
@@ -85,13 +53,25 @@ async def make_bot(api: FakeDiscord, store: RoomStore, settings: Settings
 
     async def make(**options: Any) -> Bot:
         engine = Engine(store, build_policy(settings, env={}), bot_id=settings.bot_name)
-        adapter = DiscordAdapter(engine.handle, options=DiscordOptions(token="test-token", **options),
+        events: list[ChatEvent] = []
+        outcomes: list[Outcome] = []
+
+        async def on_event(event: ChatEvent) -> Outcome:
+            events.append(event)
+            outcome = await engine.handle(event)
+            outcomes.append(outcome)
+            return outcome
+
+        adapter = DiscordAdapter(on_event, options=DiscordOptions(token="test-token", **options),
                                  store=store, guild_ready_timeout=0.01)
         made.append(adapter)
+        # A loaded test machine must not turn direct answers into deferrals at random;
+        # the deferral path has tests of its own that set this low.
+        adapter.commands.defer_after = 30.0
         engine.poster = adapter.post
         await adapter.login()
         engine.bot_id = str(adapter.bot_id)  # as the runner does
-        bot = Bot(adapter, engine, store, api)
+        bot = Bot(adapter, engine, store, api, events, outcomes)
         bot.feed("ready")
         bot.feed("guild_create")
         await asyncio.wait_for(adapter.client.wait_until_ready(), 5)

@@ -22,6 +22,13 @@ from aiohttp.test_utils import TestServer
 from discord.utils import time_snowflake, utcnow
 
 
+def _json(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
+    # Exactly "application/json", as Discord sends it: discord.py compares the header verbatim
+    # (aiohttp's json_response would append "; charset=utf-8").
+    return web.Response(body=json.dumps(body).encode(), status=status,
+                        headers={**(headers or {}), "Content-Type": "application/json"})
+
+
 @dataclass
 class Request:
     method: str
@@ -43,9 +50,16 @@ class Scripted:
 class FakeDiscord:
     API = "/api/v10"
 
-    def __init__(self, bot_user: dict[str, Any], app_id: str) -> None:
+    def __init__(self, bot_user: dict[str, Any], app_id: str,
+                 on_identify: list[dict[str, Any]] | None = None) -> None:
         self.bot_user = bot_user
         self.app_id = app_id
+        # Gateway: dispatches sent right after IDENTIFY (READY, GUILD_CREATE...), or a close code.
+        self.on_identify = on_identify or []
+        self.close_on_identify: int | None = None
+        self.identify: dict[str, Any] | None = None
+        self._ws: web.WebSocketResponse | None = None
+        self._seq = 0
         self.requests: list[Request] = []
         self._scripted: list[Scripted] = []
         self._ids = itertools.count(1)
@@ -60,6 +74,7 @@ class FakeDiscord:
 
     async def start(self) -> str:
         app = web.Application()
+        app.router.add_get("/gateway/", self._gateway)
         app.router.add_route("*", "/{tail:.*}", self._handle)
         self._server = TestServer(app, host="127.0.0.1", port=None)
         await self._server.start_server()
@@ -70,9 +85,47 @@ class FakeDiscord:
         assert self._server is not None
         return f"http://127.0.0.1:{self._server.port}{self.API}"
 
+    @property
+    def gateway_url(self) -> str:
+        assert self._server is not None
+        return f"ws://127.0.0.1:{self._server.port}/gateway/"
+
     async def stop(self) -> None:
+        if self._ws is not None and not self._ws.closed:
+            await self._ws.close()
         if self._server is not None:
             await self._server.close()
+
+    # Gateway (a websocket speaking Discord's opcodes, plain JSON text frames) --------------
+
+    async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        self._ws = ws
+        await ws.send_json({"op": 10, "d": {"heartbeat_interval": 41250}, "s": None, "t": None})
+        async for msg in ws:
+            frame = json.loads(msg.data)
+            if frame["op"] == 1:  # heartbeat
+                await ws.send_json({"op": 11, "d": None, "s": None, "t": None})
+            elif frame["op"] == 2:  # identify
+                self.identify = frame
+                if self.close_on_identify is not None:
+                    await ws.close(code=self.close_on_identify)
+                else:
+                    for payload in self.on_identify:
+                        await self.dispatch(payload)
+            async with self._changed:
+                self._changed.notify_all()
+        return ws
+
+    async def dispatch(self, payload: dict[str, Any]) -> None:
+        """Send one gateway dispatch (op 0) to the connected client."""
+        assert self._ws is not None, "no gateway connection"
+        self._seq += 1
+        frame = {**payload, "s": self._seq}
+        if frame["t"] == "READY":
+            frame["d"] = {**frame["d"], "resume_gateway_url": self.gateway_url}
+        await self._ws.send_json(frame)
 
     # Scripting and inspection -----------------------------------------------------------
 
@@ -129,7 +182,7 @@ class FakeDiscord:
             for i, s in enumerate(self._scripted):
                 if s.method == request.method and s.pattern.fullmatch(path):
                     del self._scripted[i]
-                    return web.json_response(s.body, status=s.status, headers=s.headers)
+                    return _json(s.body, status=s.status, headers=s.headers)
             return self._default(record)
         finally:
             async with self._changed:
@@ -138,9 +191,9 @@ class FakeDiscord:
     def _default(self, r: Request) -> web.Response:
         m, p = r.method, r.path
         if (m, p) == ("GET", "/users/@me"):
-            return web.json_response(self.bot_user)
+            return _json(self.bot_user)
         if (m, p) == ("GET", "/oauth2/applications/@me"):
-            return web.json_response({
+            return _json({
                 "id": self.app_id, "name": "facilitator", "icon": None,
                 "description": "A facilitator for group chats", "summary": "", "type": None,
                 "bot_public": False, "bot_require_code_grant": False, "verify_key": "ab" * 32,
@@ -150,14 +203,14 @@ class FakeDiscord:
                 "redirect_uris": [], "tags": [], "hook": True, "is_monetized": False})
         if m == "PUT" and re.fullmatch(rf"/applications/{self.app_id}(/guilds/\d+)?/commands", p):
             guild = re.search(r"/guilds/(\d+)/", p)
-            return web.json_response([
+            return _json([
                 {**cmd, "id": self._snowflake(), "application_id": self.app_id, "version": "1",
                  "default_member_permissions": None, "type": cmd.get("type", 1),
                  **({"guild_id": guild.group(1)} if guild else {})}
                 for cmd in r.body])
         if m == "POST" and (found := re.fullmatch(r"/channels/(\d+)/messages", p)):
             msg = self.message(found.group(1), r.body.get("content", ""), flags=r.body.get("flags", 0))
-            return web.json_response(msg, headers={**self.post_bucket,
+            return _json(msg, headers={**self.post_bucket,
                                                    "X-RateLimit-Bucket": f"msg-{found.group(1)}"})
         if m == "POST" and (found := re.fullmatch(r"/interactions/(\d+)/[^/]+/callback", p)):
             kind = r.body["type"]
@@ -170,13 +223,13 @@ class FakeDiscord:
                 msg = self.message("0", data.get("content", ""), flags=data.get("flags", 0))
                 payload["interaction"]["response_message_id"] = msg["id"]
                 payload["resource"] = {"type": 4, "message": msg}
-            return web.json_response(payload)
+            return _json(payload)
         if m == "POST" and re.fullmatch(rf"/webhooks/{self.app_id}/[^/]+", p):
-            return web.json_response(self.message("0", r.body.get("content", ""),
+            return _json(self.message("0", r.body.get("content", ""),
                                                   flags=r.body.get("flags", 0)))
         if m in ("PATCH", "DELETE") and re.fullmatch(rf"/webhooks/{self.app_id}/[^/]+/messages/.+", p):
             return web.Response(status=204)
         if m == "GET" and (found := re.fullmatch(r"/channels/(\d+)", p)):
             if found.group(1) in self.channels:
-                return web.json_response(self.channels[found.group(1)])
-        return web.json_response({"message": "Unknown", "code": 0}, status=404)
+                return _json(self.channels[found.group(1)])
+        return _json({"message": "Unknown", "code": 0}, status=404)

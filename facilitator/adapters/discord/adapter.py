@@ -198,8 +198,8 @@ class DiscordAdapter(Adapter):
 
     def _submit(self, event: ChatEvent) -> None:
         # A cheap early cut for other servers; channel allowlists are checked in the lane,
-        # since a thread's parent may need a lookup.
-        if self.options.guild_allowed(int(event.room.workspace)):
+        # since a thread's parent may need a lookup. Once stopping, nothing new is taken on.
+        if not self._stopped and self.options.guild_allowed(int(event.room.workspace)):
             self.lanes.submit(event.room.key, event)
 
     async def _deliver(self, event: ChatEvent) -> None:

@@ -126,9 +126,12 @@ class CommandAnswerer:
                       interaction.channel_id, exc)
 
 
+# Server channels only, and only where the bot is installed in the server: it has no
+# business in DMs or as a user-installed app following one member around.
+@app_commands.guild_only()
+@app_commands.allowed_installs(guilds=True, users=False)
 class FacilitatorGroup(app_commands.Group, name="facilitator",
-                       description="The room's facilitator: status, summary, settings",
-                       guild_only=True):
+                       description="The room's facilitator: status, summary, settings"):
     """`/facilitator <subcommand>`; each subcommand is the same text the core understands."""
 
     def __init__(self, answerer: CommandAnswerer) -> None:
