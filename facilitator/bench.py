@@ -338,18 +338,3 @@ async def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
           f"{report['policy']['speak_rate']:.1%} of messages, the peer after "
           f"{report['peer']['speak_rate']:.0%}")
     return 0
-
-
-def main(argv: list[str] | None = None) -> int:  # pragma: no cover - `python -m facilitator.bench`
-    import asyncio
-    import os
-
-    parser = argparse.ArgumentParser(prog="python -m facilitator.bench")
-    sub = parser.add_subparsers(dest="command", required=True)
-    add_bench_parser(sub)
-    args = parser.parse_args(["bench", *(sys.argv[1:] if argv is None else argv)])
-    return asyncio.run(args.func(args, Settings.from_env(os.environ)))
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())

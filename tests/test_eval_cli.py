@@ -6,26 +6,17 @@ import argparse
 import json
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 from facilitator.evaluation.cli import JSON_KEYS, add_eval_parser
 from facilitator.evaluation.suite import DEFAULT_SUITE
-from tests.conftest import cli_env
+from tests.conftest import FACILITATOR, cli_env
 
 SUBSET = ["heated_oss_license.yaml", "invite_oss_newcomer.yaml", "capture_tell_him_wrong.yaml"]
 
 
 def eval_command() -> list[str]:
-    """`facilitator eval` through the main CLI once it is wired in, else the package entry."""
-    from facilitator.cli import build_parser
-
-    try:
-        build_parser().parse_args(["eval", "--help"])
-    except SystemExit as exc:
-        if exc.code == 0:
-            return [sys.executable, "-m", "facilitator.cli", "eval"]
-    return [sys.executable, "-m", "facilitator.evaluation", "eval"]
+    return [*FACILITATOR, "eval"]
 
 
 def small_suite(tmp_path: Path) -> Path:

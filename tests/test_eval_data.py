@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -20,7 +19,7 @@ from facilitator.evaluation.deli import (
 from facilitator.evaluation.wikitactics import evaluate_wikitactics, resolve_paths
 from facilitator.memory.store import RoomStore
 from facilitator.policies.policy import FacilitatorPolicy
-from tests.conftest import SHARED_DATA, cli_env
+from tests.conftest import FACILITATOR, SHARED_DATA, cli_env
 
 HEADER = ("group_id\tmessage_id\tmessage_type\torigin\toriginal_text\tclean_text\tannotation_type"
           "\tannotation_target\tannotation_additional\tteam_performance\tperformance_change"
@@ -96,7 +95,7 @@ def test_find_corpus_from_dir_or_installed_package(tmp_path: Path,
 
 def test_eval_deli_explains_how_to_get_the_corpus(tmp_path: Path) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "facilitator.evaluation", "eval", "deli", "--deli-dir",
+        [*FACILITATOR, "eval", "deli", "--deli-dir",
          str(tmp_path / "missing")], capture_output=True, text=True, timeout=60,
         env=cli_env(tmp_path), cwd=tmp_path)
     assert result.returncode == 2
