@@ -20,7 +20,6 @@ from facilitator.engine import Engine
 from facilitator.evaluation.cli import add_eval_parser
 from facilitator.memory.server import EmbeddedServerError
 from facilitator.memory.store import RoomStore, StoreUnavailable, open_store
-from facilitator.memory.update import forget_member
 from facilitator.policies.policy import build_policy
 
 log = logging.getLogger("facilitator")
@@ -84,9 +83,8 @@ async def _durable(settings: Settings,
 
 
 def _resolve_room(name: str, known: list[str]) -> str | None:
-    if name in known:
-        return name
-    for candidate in (f"local:{name}",):
+    """A room by its full key, or a local room by its bare name."""
+    for candidate in (name, f"local:{name}"):
         if candidate in known:
             return candidate
     return None
@@ -118,16 +116,7 @@ async def cmd_room(args: argparse.Namespace, settings: Settings) -> int:
 
 async def cmd_forget(args: argparse.Namespace, settings: Settings) -> int:
     async def work(store: RoomStore) -> int:
-        touched = 0
-        for room in await store.rooms():
-            hit = False
-
-            def change(state: Any) -> None:
-                nonlocal hit
-                hit = forget_member(state, args.user)
-
-            await store.update(room, change)
-            touched += hit
+        touched = await store.forget(args.user)
         print(f"forgot {args.user!r} in {touched} room(s)")
         return 0
 

@@ -15,7 +15,6 @@ from pydantic import BaseModel
 from facilitator.events import Author, RoomRef
 from facilitator.memory.state import Activity, CharterChange, RoomState
 from facilitator.memory.store import RoomStore
-from facilitator.memory.update import forget_member
 from facilitator.readout import status_text, summary_text
 
 SECOND_WITHIN_S = 24 * 3600
@@ -67,16 +66,7 @@ async def run_command(store: RoomStore, req: CommandRequest) -> CommandReply:
             return CommandReply(text=f"The room's goal: {goal}.", visibility="private")
         return await _charter(store, req, "goal", rest[:MAX_GOAL_CHARS])
     if word == "forget-me":
-        touched = 0
-        for key in await store.rooms():
-            hit = False
-
-            def change(state: RoomState) -> None:
-                nonlocal hit
-                hit = forget_member(state, req.user.id)
-
-            await store.update(key, change)
-            touched += hit
+        touched = await store.forget(req.user.id)
         return CommandReply(text=f"Done: I removed your messages and entries from {touched} "
                                  "room(s) I remember.", visibility="private")
     return CommandReply(text=f"Unknown command {word!r}. Try: {', '.join(SUBCOMMANDS)}.",

@@ -55,9 +55,7 @@ def test_agreement_and_disagreement_by_words_and_reactions() -> None:
 
 
 def test_open_questions_close_when_answered() -> None:
-    state = room_with(msg("r", "ann", "@bob can you take the release notes?", id="q1"),
-                      msg("r", "bob", "hello everyone", id="b0"))
-    # bob was not yet a known member when ann mentioned him: a question to the group
+    # bob speaks first, so ann's @bob names a known member: a question to him, not the group
     state = room_with(msg("r", "bob", "morning", id="b0"),
                       msg("r", "ann", "@bob can you take the release notes?", id="q1"),
                       msg("r", "cy", "the build is green", id="c1"))

@@ -23,6 +23,7 @@ from facilitator.config import Settings
 from facilitator.memory.keys import STATE_PATTERN, room_of, seen_key, state_key
 from facilitator.memory.server import EmbeddedServer, running_durable_socket
 from facilitator.memory.state import RoomState
+from facilitator.memory.update import forget_member
 
 log = logging.getLogger(__name__)
 
@@ -140,6 +141,20 @@ class RoomStore:
             if await self.save(loaded.state, loaded.version):
                 return loaded.state
         raise RuntimeError(f"room {room}: too many conflicting writers")
+
+    async def forget(self, member_id: str) -> int:
+        """Remove a person's messages and entries from every room; how many rooms had any."""
+        touched = 0
+        for room in await self.rooms():
+            hit = False
+
+            def change(state: RoomState) -> None:
+                nonlocal hit
+                hit = forget_member(state, member_id)
+
+            await self.update(room, change)
+            touched += hit
+        return touched
 
     async def get(self, room: str) -> RoomState | None:
         raw = await self.client.hget(state_key(room), "state")

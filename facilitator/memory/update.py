@@ -8,6 +8,8 @@ returned as notes for the log; they never raise and never touch anything else.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import TypeVar
 
 from facilitator.cues import ANSWER_OPENING, MessageCues, emoji_polarity, read_cues
 from facilitator.events import ChatEvent, EventKind
@@ -38,6 +40,7 @@ from facilitator.memory.state import (
 )
 from facilitator.vocabulary import find_terms
 
+T = TypeVar("T")
 _MENTION = re.compile(r"@([\w.\-]+)")
 # Heat is a running mean of how hostile messages are: a decayed average, so one sharp line
 # does not read as a fight but a run of them does. Calibrated on the WikiTactics disputes.
@@ -92,7 +95,7 @@ def apply_event(state: RoomState, event: ChatEvent, *, bot_id: str) -> list[str]
             if event.author.id == bot_id:
                 notes.append("own message echoed back; ignored")
             else:
-                _on_message(state, event, bot_id)
+                _on_message(state, event)
         case EventKind.EDIT:
             notes += _on_edit(state, event)
         case EventKind.DELETE:
@@ -134,7 +137,7 @@ def _fold_participants(state: RoomState, keep: str) -> None:
         state.folded_participants += 1
 
 
-def _on_message(state: RoomState, event: ChatEvent, bot_id: str) -> None:
+def _on_message(state: RoomState, event: ChatEvent) -> None:
     person = _member(state, event)
     cues = read_cues(event.text)
     turn = state.turn
@@ -150,7 +153,7 @@ def _on_message(state: RoomState, event: ChatEvent, bot_id: str) -> None:
     if person.invited_turn is not None and person.answered_invite is None:
         person.answered_invite = True
 
-    _update_bot_response(state, event, cues, reply_msg, bot_id)
+    _update_bot_response(state, event, cues, reply_msg)
 
     # Whom this message speaks to: an explicit reply, then mentions, then the previous speaker.
     targets: list[str] = []
@@ -181,7 +184,7 @@ def _on_message(state: RoomState, event: ChatEvent, bot_id: str) -> None:
         elif cues.disagree and person.id not in approved.objections:
             approved.objections.append(person.id)
 
-    _close_questions(state, event, cues, reply_msg)
+    _close_questions(state, event, cues)
     _track_proposals(state, event, cues, reply_msg)
     if cues.question and cues.hostility < 0.25:  # a hostile "question" is an attack
         addressee = mentions[0] if mentions else (
@@ -232,7 +235,7 @@ def _relation(state: RoomState, a: str, b: str) -> Relation:
 
 
 def _update_bot_response(state: RoomState, event: ChatEvent, cues: MessageCues,
-                         reply_msg: StoredMessage | None, bot_id: str) -> None:
+                         reply_msg: StoredMessage | None) -> None:
     last = state.last_bot_turn()
     if last is None or last.response != "pending":
         return
@@ -245,15 +248,14 @@ def _update_bot_response(state: RoomState, event: ChatEvent, cues: MessageCues,
         last.response = "ignored"
 
 
-def _trim_closed_first(items: list, cap: int, is_open) -> None:  # type: ignore[type-arg]
+def _trim_closed_first(items: list[T], cap: int, is_open: Callable[[T], bool]) -> None:
     """Drop the oldest closed entries first, then the oldest open ones."""
     while len(items) > cap:
         victim = next((i for i, item in enumerate(items) if not is_open(item)), 0)
         del items[victim]
 
 
-def _close_questions(state: RoomState, event: ChatEvent, cues: MessageCues,
-                     reply_msg: StoredMessage | None) -> None:
+def _close_questions(state: RoomState, event: ChatEvent, cues: MessageCues) -> None:
     author = event.author.id
     for q in state.questions:
         if q.answered_by is not None or q.asker == author:

@@ -73,7 +73,7 @@ def find_moments(event: ChatEvent, state: RoomState, signals: Signals) -> tuple[
         return [_addressed_moment(event)], ""
     profile = PROFILES[state.charter.activity]
     if event.kind == EventKind.JOIN:
-        return _late_joiner(event, state, signals, profile)
+        return _late_joiner(event, state)
     if event.kind != EventKind.MESSAGE:
         return [], f"a {event.kind.value} event"
     blocked = unprompted_allowed(state, signals, profile)
@@ -107,8 +107,7 @@ def _addressed_moment(event: ChatEvent) -> Moment:
                   reason=f"{event.author.display} addressed the bot", ref=event.id)
 
 
-def _late_joiner(event: ChatEvent, state: RoomState, signals: Signals,
-                 profile: Profile) -> tuple[list[Moment], str]:
+def _late_joiner(event: ChatEvent, state: RoomState) -> tuple[list[Moment], str]:
     if state.turn < SUMMARY_AFTER_TURNS:
         return [], "a join early in the conversation"
     if state.last_message_is_bot() or recently_did(state, Intervention.SUMMARIZE, 10):
@@ -152,7 +151,7 @@ def _record_decision(event: ChatEvent, state: RoomState, s: Signals, p: Profile)
     active = max(2, sum(1 for x in state.participants.values()
                         if x.last_turn >= state.turn - 20 and x.messages))
     for prop in reversed(state.open_proposals()):
-        needed = max(2, (active - 1 + 1) // 2)
+        needed = max(2, active // 2)  # half the active room besides the proposer
         if not prop.objectors and len(prop.supporters) >= needed and state.turn - prop.turn >= 2:
             return Moment(intervention=Intervention.RECORD_DECISION, priority=60,
                           to=[prop.author, *prop.supporters], ref=prop.id,

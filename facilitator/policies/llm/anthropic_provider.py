@@ -9,31 +9,28 @@ its input is then validated with the model. Retries (408/409/429/5xx, timeouts, 
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable
 from typing import Any, TypeVar
 
 import anthropic
 import httpx2
 from anthropic.types import Message, MessageParam, ToolParam
-from pydantic import ValidationError
 
 from .base import (
-    ErrorKind,
-    LLMError,
     LLMResult,
     T_Model,
     Usage,
-    deadline,
     overall_deadline,
-    validation_reason,
 )
+from .sdk import SDKProvider
 
 ANTHROPIC_DEFAULT_BASE_URL = "https://api.anthropic.com"
 
 R = TypeVar("R")
 
 
-class AnthropicProvider:
+class AnthropicProvider(SDKProvider):
+    _sdk = anthropic
+
     def __init__(
         self,
         model: str,
@@ -58,17 +55,6 @@ class AnthropicProvider:
             max_retries=max_retries,
             http_client=http_client,
         )
-
-    async def structured(
-        self, system: str, user: str, schema: type[T_Model], *, max_tokens: int = 400
-    ) -> LLMResult[T_Model]:
-        return await self._guard(self._structured(system, user, schema, max_tokens))
-
-    async def text(self, system: str, user: str, *, max_tokens: int = 300) -> LLMResult[str]:
-        return await self._guard(self._text(system, user, max_tokens))
-
-    async def aclose(self) -> None:
-        await self._client.close()
 
     async def _structured(
         self, system: str, user: str, schema: type[T_Model], max_tokens: int
@@ -116,32 +102,6 @@ class AnthropicProvider:
             raise self._error("empty reply", "malformed")
         return LLMResult(content, _usage(message))
 
-    async def _guard(self, work: Awaitable[R]) -> R:
-        """Run one call under the overall deadline; map every failure to LLMError."""
-        async with deadline(self._deadline_s, self.name):
-            try:
-                return await work
-            except LLMError:
-                raise
-            except anthropic.APITimeoutError as err:
-                raise self._error("request timed out", "timeout") from err
-            except anthropic.APIConnectionError as err:
-                raise self._error(f"connection failed: {err.__cause__ or err}", "connection") from err
-            except anthropic.RateLimitError as err:
-                raise self._error("rate limited (429) after retries", "rate_limit", err) from err
-            except anthropic.APIStatusError as err:
-                raise self._error(_status_reason(err), "http", err) from err
-            except ValidationError as err:
-                raise self._error(validation_reason(err), "malformed") from err
-            except Exception as err:
-                # The contract is "only LLMError escapes": e.g. a 200 whose body is not JSON.
-                # The policy then falls back to its rules.
-                raise self._error(f"{type(err).__name__}: {str(err)[:160]}", "other") from err
-
-    def _error(self, reason: str, kind: ErrorKind, err: anthropic.APIStatusError | None = None) -> LLMError:
-        status = err.status_code if err is not None else None
-        return LLMError(reason, kind=kind, status=status, provider=self.name)
-
 
 def _tool_name(schema: type[Any]) -> str:
     # Tool names must match ^[a-zA-Z0-9_-]{1,64}$.
@@ -159,12 +119,3 @@ def _usage(message: Message) -> Usage:
         (u.input_tokens or 0) + (u.cache_creation_input_tokens or 0) + (u.cache_read_input_tokens or 0)
     )
     return Usage(int(tokens_in), int(u.output_tokens or 0))
-
-
-def _status_reason(err: anthropic.APIStatusError) -> str:
-    # Error bodies look like {"type": "error", "error": {"type": ..., "message": ...}}.
-    body = err.body
-    if isinstance(body, dict) and isinstance(body.get("error"), dict):
-        body = body["error"]
-    message = body.get("message") if isinstance(body, dict) else None
-    return f"HTTP {err.status_code}" + (f": {str(message)[:160]}" if message else "")

@@ -7,31 +7,29 @@ Retries (408/409/429/5xx, timeouts, connection errors, with `retry-after` honour
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
 from typing import Any, TypeVar
 
 import httpx2
 import openai
 from openai.types.chat import ChatCompletionMessageParam
-from pydantic import ValidationError
 
 from .base import (
-    ErrorKind,
     LLMError,
     LLMResult,
     T_Model,
     Usage,
-    deadline,
     overall_deadline,
-    validation_reason,
 )
+from .sdk import SDKProvider
 
 OPENAI_DEFAULT_BASE_URL = "https://api.openai.com/v1"
 
 R = TypeVar("R")
 
 
-class OpenAIProvider:
+class OpenAIProvider(SDKProvider):
+    _sdk = openai
+
     def __init__(
         self,
         model: str,
@@ -60,17 +58,6 @@ class OpenAIProvider:
             max_retries=max_retries,
             http_client=http_client,
         )
-
-    async def structured(
-        self, system: str, user: str, schema: type[T_Model], *, max_tokens: int = 400
-    ) -> LLMResult[T_Model]:
-        return await self._guard(self._structured(system, user, schema, max_tokens))
-
-    async def text(self, system: str, user: str, *, max_tokens: int = 300) -> LLMResult[str]:
-        return await self._guard(self._text(system, user, max_tokens))
-
-    async def aclose(self) -> None:
-        await self._client.close()
 
     async def _structured(
         self, system: str, user: str, schema: type[T_Model], max_tokens: int
@@ -111,36 +98,13 @@ class OpenAIProvider:
             raise self._error("empty reply", "malformed")
         return LLMResult(content, _usage(completion))
 
-    async def _guard(self, work: Awaitable[R]) -> R:
-        """Run one call under the overall deadline; map every failure to LLMError."""
-        async with deadline(self._deadline_s, self.name):
-            try:
-                return await work
-            except LLMError:
-                raise
-            except openai.APITimeoutError as err:
-                raise self._error("request timed out", "timeout") from err
-            except openai.APIConnectionError as err:
-                raise self._error(f"connection failed: {err.__cause__ or err}", "connection") from err
-            except openai.RateLimitError as err:
-                raise self._error("rate limited (429) after retries", "rate_limit", err) from err
-            except openai.APIStatusError as err:
-                raise self._error(_status_reason(err), "http", err) from err
-            except openai.LengthFinishReasonError as err:
-                raise self._error("structured reply truncated at max_tokens", "truncated") from err
-            except openai.ContentFilterFinishReasonError as err:
-                raise self._error("reply stopped by the content filter", "refusal") from err
-            except ValidationError as err:
-                raise self._error(validation_reason(err), "malformed") from err
-            except Exception as err:
-                # The contract is "only LLMError escapes": e.g. a 200 whose body is not JSON, or a
-                # schema the SDK cannot convert. The policy then falls back to its rules.
-                raise self._error(f"{type(err).__name__}: {str(err)[:160]}", "other") from err
 
-    def _error(self, reason: str, kind: ErrorKind, err: openai.APIStatusError | None = None) -> LLMError:
-        status = err.status_code if err is not None else None
-        return LLMError(reason, kind=kind, status=status, provider=self.name)
-
+    def _specific_error(self, err: Exception) -> LLMError | None:
+        if isinstance(err, openai.LengthFinishReasonError):
+            return self._error("structured reply truncated at max_tokens", "truncated")
+        if isinstance(err, openai.ContentFilterFinishReasonError):
+            return self._error("reply stopped by the content filter", "refusal")
+        return None
 
 def _messages(system: str, user: str) -> list[ChatCompletionMessageParam]:
     return [{"role": "system", "content": system}, {"role": "user", "content": user}]
@@ -152,12 +116,3 @@ def _usage(completion: Any) -> Usage:
     if usage is None:
         return Usage(0, 0)
     return Usage(int(usage.prompt_tokens or 0), int(usage.completion_tokens or 0))
-
-
-def _status_reason(err: openai.APIStatusError) -> str:
-    # The SDK puts the payload's "error" object in .body (or the whole body when it has none).
-    body = err.body
-    if isinstance(body, dict) and isinstance(body.get("error"), dict):
-        body = body["error"]
-    message = body.get("message") if isinstance(body, dict) else None
-    return f"HTTP {err.status_code}" + (f": {str(message)[:160]}" if message else "")
