@@ -16,12 +16,15 @@ from typing import Protocol
 
 from redis.exceptions import RedisError
 
-from facilitator.events import ChatEvent, RoomRef
+from facilitator.events import ChatEvent, EventKind, RoomRef
 from facilitator.memory.state import BotTurn, RoomState
 from facilitator.memory.store import RoomStore
-from facilitator.memory.update import apply_event, record_bot_turn, record_decision
+from facilitator.memory.trackers.bot_log import record_bot_turn
+from facilitator.memory.trackers.proposals import record_decision
+from facilitator.memory.update import apply_event
 from facilitator.policies.decision import Decision, Intervention
 from facilitator.policies.signals import Signals, compute_signals
+from facilitator.reading.message import read_message
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 200  # compare-and-set retries against other workers before giving up
@@ -48,10 +51,11 @@ class Outcome:
 
 class Engine:
     def __init__(self, store: RoomStore, policy: Policy, *, bot_id: str = "facilitator",
-                 poster: Poster | None = None) -> None:
+                 bot_name: str = "", poster: Poster | None = None) -> None:
         self.store = store
         self.policy = policy
         self.bot_id = bot_id
+        self.bot_name = bot_name or bot_id
         self.poster = poster
         self._locks: dict[str, asyncio.Lock] = {}
         self._waiting: dict[str, int] = {}
@@ -86,10 +90,13 @@ class Engine:
             if loaded.duplicate:
                 return Outcome(event, Decision.silence("duplicate event"), duplicate=True)
             state = loaded.state
-            notes = apply_event(state, event, bot_id=self.bot_id)
+            # The message is read once, before the trackers change the room it is read against.
+            read = read_message(state, event, bot_id=self.bot_id, bot_name=self.bot_name) if (
+                event.kind == EventKind.MESSAGE and event.is_human) else None
+            notes = apply_event(state, event, bot_id=self.bot_id, read=read)
             for note in notes:
                 log.info("room %s event %s: %s", room, event.id, note)
-            signals = compute_signals(state)
+            signals = compute_signals(state, read)
             decision = await self.policy.decide(event, state, signals)
             if decision.speak:
                 self._record(state, event, decision)

@@ -71,8 +71,11 @@ def sweep_stale_temp_dirs(tmp_root: Path | None = None) -> int:
             owner = None
         if owner is not None and _pid_alive(owner):
             continue
-        if owner is None and time.time() - path.stat().st_mtime < 60:
-            continue  # a launch in progress that has not written its pid yet
+        try:
+            if owner is None and time.time() - path.stat().st_mtime < 60:
+                continue  # a launch in progress that has not written its pid yet
+        except FileNotFoundError:
+            continue  # another process swept or stopped it meanwhile
         shutil.rmtree(path, ignore_errors=True)
         removed += 1
     return removed

@@ -9,7 +9,9 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, PrivateAttr
+
+from facilitator.reading.nicks import base_nick
 
 CAP_WINDOW = 30  # recent messages kept with their text
 CAP_WINDOW_TEXT = 1500  # characters of each kept; enough to quote, edit and give context
@@ -128,6 +130,7 @@ class CharterChange(BaseModel):
 class Charter(BaseModel):
     goal: str = ""
     activity: Activity = Activity.NORMAL
+    shape: Literal["auto", "meeting", "channel"] = "auto"  # auto: read from the traffic
     norms: list[str] = Field(default_factory=list)
     changed_by: str | None = None
     changed_ts: float | None = None
@@ -175,6 +178,8 @@ class Rolling(BaseModel):
     off_goal_social: int = 0  # of those, social chatter (shows, sport, weekends, food)
     goal_terms: list[str] = Field(default_factory=list)  # word stems of on-goal talk
     loop_score: float = 0.0  # repetition between the same two disagreeing members
+    churn: float = 0.0  # share of recent events that are joins and leaves
+    shape: Literal["meeting", "channel"] = "meeting"  # read from the traffic
 
 
 class Usage(BaseModel):
@@ -210,6 +215,27 @@ class RoomState(BaseModel):
     considered: dict[str, int] = Field(default_factory=dict)
     rolling: Rolling = Field(default_factory=Rolling)
     usage: Usage = Field(default_factory=Usage)
+    # Lowercased names and base nicks -> member id; rebuilt after members change.
+    _names: dict[str, str] | None = PrivateAttr(default=None)
+
+    def name_index(self) -> dict[str, str]:
+        if self._names is None:
+            index: dict[str, str] = {}
+            # Exact names win over nick bases; sorted so a shared base resolves the same way
+            # in every run.
+            ordered = sorted(self.participants.values(), key=lambda p: p.id)
+            for person in ordered:
+                index.setdefault(person.id.lower(), person.id)
+                index.setdefault(person.label.lower(), person.id)
+            for person in ordered:
+                for key in (base_nick(person.id), base_nick(person.name)):
+                    if key:
+                        index.setdefault(key, person.id)
+            self._names = index
+        return self._names
+
+    def members_changed(self) -> None:
+        self._names = None
 
     def message(self, message_id: str) -> StoredMessage | None:
         for msg in reversed(self.window):

@@ -1,86 +1,41 @@
 """Apply one event to a room's state: bounded work, no rescans of history.
 
-Pure functions on the pydantic state: the store loads, these mutate, the store saves.
-Problems with an event (a reaction to an unknown message, an edit of a deleted one) are
-returned as notes for the log; they never raise and never touch anything else.
+The message's one read (`facilitator.reading`) is handed to one tracker per concern
+(`memory/trackers/`); edits, deletes, reactions and forgetting are handled here. Problems with
+an event (a reaction to an unknown message, an edit of a deleted one) are returned as notes
+for the log; they never raise and never touch anything else.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from typing import TypeVar
 
-from facilitator.cues import ANSWER_OPENING, MessageCues, emoji_polarity, read_cues
+from facilitator.cues import emoji_polarity
 from facilitator.events import ChatEvent, EventKind
 from facilitator.memory.bridging import refresh_bridging
-from facilitator.memory.state import (
-    CAP_ACTIONS,
-    CAP_BOT_LOG,
-    CAP_DECISIONS,
-    CAP_GOAL_TERMS,
-    CAP_PARTICIPANTS,
-    CAP_PROPOSALS,
-    CAP_QUESTIONS,
-    CAP_QUOTE,
-    CAP_RELATIONS,
-    CAP_TERMS,
-    CAP_WINDOW,
-    CAP_WINDOW_TEXT,
-    ActionItem,
-    BotTurn,
-    Decision,
-    Participant,
-    Proposal,
-    Question,
-    Relation,
-    RoomState,
-    StoredMessage,
-    TermUse,
+from facilitator.memory.state import CAP_WINDOW, CAP_WINDOW_TEXT, RoomState, StoredMessage
+from facilitator.memory.trackers import (
+    bot_log,
+    goal,
+    heat,
+    participants,
+    proposals,
+    questions,
+    relations,
+    shape,
+    terms,
 )
-from facilitator.vocabulary import find_terms
-
-T = TypeVar("T")
-_MENTION = re.compile(r"@([\w.\-]+)")
-# Heat is a running mean of how hostile messages are: a decayed average, so one sharp line
-# does not read as a fight but a run of them does. Calibrated on the WikiTactics disputes.
-HEAT_DECAY = 0.7
-# A bot turn counts as ignored when this many human messages pass without a response.
-IGNORED_AFTER = 3
+from facilitator.memory.trackers.common import quote
+from facilitator.reading.message import MessageRead, read_message
+from facilitator.reading.text import read_text
 
 
-def quote(text: str) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= CAP_QUOTE else text[: CAP_QUOTE - 1] + "…"
+def apply_event(state: RoomState, event: ChatEvent, *, bot_id: str,
+                read: MessageRead | None = None) -> list[str]:
+    """Update `state` in place with `event`. Returns notes worth logging.
 
-
-def pair_key(a: str, b: str) -> str:
-    return f"{a}|{b}" if a < b else f"{b}|{a}"
-
-
-def mentioned_ids(state: RoomState, event: ChatEvent) -> list[str]:
-    """Members mentioned by id or display name: from the adapter, @name, or a recent
-    speaker's name used in address ("Martha, does it clash?")."""
-    raw = list(event.mentions) + _MENTION.findall(event.text)
-    for msg in state.window[-10:]:
-        person = state.participants.get(msg.author)
-        if person and person.name and len(person.name) > 2 and person.name in event.text and (
-                person.name not in raw
-                and re.search(rf"\b{re.escape(person.name)}\b", event.text)):
-            raw.append(person.name)
-    if not raw:
-        return []
-    by_name = {p.label.lower(): p.id for p in state.participants.values()}
-    found: list[str] = []
-    for token in raw:
-        pid = token if token in state.participants else by_name.get(token.lower())
-        if pid and pid != event.author.id and pid not in found:
-            found.append(pid)
-    return found
-
-
-def apply_event(state: RoomState, event: ChatEvent, *, bot_id: str) -> list[str]:
-    """Update `state` in place with `event`. Returns notes worth logging."""
+    `read` is the message's read taken before the update (the engine takes it once and
+    hands it on to the gate); it is taken here when the caller has none."""
     state.events += 1
     if not state.created_ts:
         state.created_ts = event.ts
@@ -95,7 +50,7 @@ def apply_event(state: RoomState, event: ChatEvent, *, bot_id: str) -> list[str]
             if event.author.id == bot_id:
                 notes.append("own message echoed back; ignored")
             else:
-                _on_message(state, event)
+                apply_message(state, event, read or read_message(state, event, bot_id=bot_id))
         case EventKind.EDIT:
             notes += _on_edit(state, event)
         case EventKind.DELETE:
@@ -103,311 +58,29 @@ def apply_event(state: RoomState, event: ChatEvent, *, bot_id: str) -> list[str]
         case EventKind.REACTION:
             notes += _on_reaction(state, event)
         case EventKind.JOIN:
-            person = _member(state, event)
-            person.present = True
-            person.joined_ts = event.ts
+            participants.on_join(state, event)
         case EventKind.LEAVE:
-            if event.author.id in state.participants:
-                state.participants[event.author.id].present = False
+            participants.on_leave(state, event)
+    shape.on_event(state, event)
     return notes
 
 
-def _member(state: RoomState, event: ChatEvent) -> Participant:
-    pid = event.author.id
-    person = state.participants.get(pid)
-    if person is None:
-        person = Participant(id=pid, name=event.author.name, first_turn=state.turn)
-        state.participants[pid] = person
-        if len(state.participants) > CAP_PARTICIPANTS:
-            _fold_participants(state, keep=pid)
-    elif event.author.name and person.name != event.author.name:
-        person.name = event.author.name
-    return person
-
-
-def _fold_participants(state: RoomState, keep: str) -> None:
-    in_window = {m.author for m in state.window}
-    candidates = sorted(
-        (p for p in state.participants.values() if p.id != keep and p.id not in in_window),
-        key=lambda p: (p.last_ts, p.messages),
-    )
-    excess = len(state.participants) - CAP_PARTICIPANTS
-    for person in candidates[:excess]:
-        del state.participants[person.id]
-        state.folded_participants += 1
-
-
-def _on_message(state: RoomState, event: ChatEvent) -> None:
-    person = _member(state, event)
-    cues = read_cues(event.text)
-    turn = state.turn
-    prev_human = next((m for m in reversed(state.window) if not m.is_bot), None)
-    reply_msg = state.message(event.reply_to) if event.reply_to else None
-    mentions = mentioned_ids(state, event)
-
-    person.messages += 1
-    person.words += cues.words
-    person.last_turn = turn
-    person.last_ts = event.ts
-    person.present = True
-    if person.invited_turn is not None and person.answered_invite is None:
-        person.answered_invite = True
-
-    _update_bot_response(state, event, cues, reply_msg)
-
-    # Whom this message speaks to: an explicit reply, then mentions, then the previous speaker.
-    targets: list[str] = []
-    if reply_msg is not None and not reply_msg.is_bot and reply_msg.author != person.id:
-        targets.append(reply_msg.author)
-        if reply_msg.author in state.participants:
-            state.participants[reply_msg.author].replies_received += 1
-    targets += [m for m in mentions if m not in targets]
-    implicit = not targets
-    if implicit and prev_human is not None and prev_human.author != person.id:
-        targets.append(prev_human.author)
-
-    for other in targets:
-        rel = _relation(state, person.id, other)
-        rel.last_turn = turn
-        if not implicit:
-            rel.replies += 1 if other == (reply_msg.author if reply_msg else None) else 0
-            rel.mentions += 1 if other in mentions else 0
-        rel.agree += cues.agree
-        rel.disagree += cues.disagree
-        rel.tension = _decayed_heat(rel.tension, cues)
-
-    approved = reply_msg or prev_human
-    if approved is not None and approved.author != person.id and not approved.is_bot:
-        if cues.agree and person.id not in approved.approvals:
-            approved.approvals.append(person.id)
-            refresh_bridging(state, approved)
-        elif cues.disagree and person.id not in approved.objections:
-            approved.objections.append(person.id)
-
-    _close_questions(state, event, cues)
-    _track_proposals(state, event, cues, reply_msg)
-    if cues.question and cues.hostility < 0.25:  # a hostile "question" is an attack
-        addressee = mentions[0] if mentions else (
-            reply_msg.author if reply_msg and not reply_msg.is_bot else None)
-        if not event.addressed:
-            state.questions.append(Question(
-                id=event.id, asker=person.id, addressee=addressee, text=quote(event.text),
-                ts=event.ts, turn=turn))
-            _trim_closed_first(state.questions, CAP_QUESTIONS, lambda q: q.answered_by is None)
-    if cues.commitment:
-        state.actions.append(ActionItem(id=event.id, owner=person.id, text=quote(cues.commitment),
-                                        ts=event.ts))
-        del state.actions[:-CAP_ACTIONS]
-        for decision in state.decisions[-3:]:
-            if person.id not in decision.owners:
-                decision.owners.append(person.id)
-    _track_terms(state, event, turn)
-    _update_rolling(state, event, cues, targets)
-
+def apply_message(state: RoomState, event: ChatEvent, read: MessageRead) -> None:
+    """One human message through every tracker, in the order their inputs need."""
+    participants.on_message(state, event, read)
+    bot_log.on_message(state, event, read)
+    to, implicit = relations.targets(state, event, read)
+    relations.on_message(state, event, read, to, implicit)
+    questions.on_message(state, event, read)
+    proposals.on_message(state, event, read)
+    terms.on_message(state, event)
+    heat.on_message(state, event, read, to)
+    goal.on_message(state, read)
     state.window.append(StoredMessage(
-        id=event.id, author=person.id, text=event.text[:CAP_WINDOW_TEXT], ts=event.ts, turn=turn,
-        reply_to=event.reply_to, hostility=cues.hostility))
+        id=event.id, author=event.author.id, text=event.text[:CAP_WINDOW_TEXT], ts=event.ts,
+        turn=state.turn, reply_to=event.reply_to, hostility=read.hostility))
     del state.window[:-CAP_WINDOW]
     state.turn += 1
-
-
-def heat_input(cues: MessageCues) -> float:
-    """How much one message heats the room, in [0, 1.1]."""
-    return (0.5 * min(1.0, 2.5 * cues.hostility) + 0.5 * (cues.hostility > 0.1)
-            + 0.1 * cues.disagree)
-
-
-def _decayed_heat(previous: float, cues: MessageCues) -> float:
-    return min(1.0, previous * HEAT_DECAY + (1 - HEAT_DECAY) * heat_input(cues))
-
-
-def _relation(state: RoomState, a: str, b: str) -> Relation:
-    key = pair_key(a, b)
-    rel = state.relations.get(key)
-    if rel is None:
-        lo, hi = sorted((a, b))
-        rel = Relation(a=lo, b=hi, last_turn=state.turn)
-        state.relations[key] = rel
-        if len(state.relations) > CAP_RELATIONS:
-            stalest = min(state.relations.values(), key=lambda r: r.last_turn)
-            del state.relations[pair_key(stalest.a, stalest.b)]
-    return rel
-
-
-def _update_bot_response(state: RoomState, event: ChatEvent, cues: MessageCues,
-                         reply_msg: StoredMessage | None) -> None:
-    last = state.last_bot_turn()
-    if last is None or last.response != "pending":
-        return
-    to_bot = (reply_msg is not None and reply_msg.is_bot) or event.addressed
-    if to_bot and cues.disagree:
-        last.response = "objected"
-    elif to_bot or event.author.id in last.to:
-        last.response = "answered"
-    elif state.turn - last.turn >= IGNORED_AFTER:
-        last.response = "ignored"
-
-
-def _trim_closed_first(items: list[T], cap: int, is_open: Callable[[T], bool]) -> None:
-    """Drop the oldest closed entries first, then the oldest open ones."""
-    while len(items) > cap:
-        victim = next((i for i, item in enumerate(items) if not is_open(item)), 0)
-        del items[victim]
-
-
-def _close_questions(state: RoomState, event: ChatEvent, cues: MessageCues) -> None:
-    author = event.author.id
-    for q in state.questions:
-        if q.answered_by is not None or q.asker == author:
-            continue
-        replied = event.reply_to == q.id
-        addressee_spoke = q.addressee == author
-        # A group question counts as answered when someone else takes it up, by content or
-        # by answering words; talk that moves on to other things leaves it open.
-        # A reply may answer and ask back in one breath; a bare counter-question does not answer.
-        substantive = not cues.question or cues.words >= 12
-        overlap = q.addressee is None and substantive and bool(
-            cues.content & _question_words(q.text))
-        next_reply = q.addressee is None and state.turn - q.turn == 1 and not cues.question
-        opening = next_reply and (bool(ANSWER_OPENING.match(event.text))
-                                  or read_cues(q.text).open_prompt)
-        late_opening = (q.addressee is None and state.turn - q.turn <= 3 and not cues.question
-                        and bool(ANSWER_OPENING.match(event.text)) and _only_two(state, q))
-        if replied or addressee_spoke or overlap or opening or late_opening:
-            q.answered_by = author
-    # An asker who carries on after others have spoken is no longer waiting for an answer.
-    for q in state.questions:
-        if q.answered_by is None and q.asker == author and not cues.question:
-            others = [m.author for m in state.window if m.turn > q.turn and not m.is_bot
-                      and m.author != author]
-            if others:
-                q.answered_by = others[0]
-
-
-def _only_two(state: RoomState, q: Question) -> bool:
-    """A two-person exchange: any reply from the other person answers the asker."""
-    recent = {m.author for m in state.window[-8:] if not m.is_bot}
-    return len(recent | {q.asker}) <= 2
-
-
-def _question_words(text: str) -> set[str]:
-    return set(read_cues(text).content)
-
-
-def _track_proposals(state: RoomState, event: ChatEvent, cues: MessageCues,
-                     reply_msg: StoredMessage | None) -> None:
-    author = event.author.id
-    open_props = state.open_proposals()
-    if open_props and (cues.agree or cues.disagree or cues.decision):
-        target = None
-        if reply_msg is not None:
-            target = next((p for p in open_props if p.id == reply_msg.id), None)
-        if target is None and state.turn - open_props[-1].turn <= 4:
-            target = open_props[-1]
-        if target is not None and target.author != author:
-            _vote(target, author, +1 if cues.agree or cues.decision else -1)
-        if target is not None and cues.decision and not target.objectors:
-            _decide(state, target, recorded_by=author, ts=event.ts)
-    if cues.proposal:
-        state.proposals.append(Proposal(id=event.id, author=author, text=quote(event.text),
-                                        ts=event.ts, turn=state.turn))
-        _trim_closed_first(state.proposals, CAP_PROPOSALS, lambda p: p.status == "open")
-    elif cues.decision and not open_props:
-        state.decisions.append(Decision(id=event.id, text=quote(event.text), ts=event.ts,
-                                        recorded_by=author))
-        del state.decisions[:-CAP_DECISIONS]
-
-
-def _vote(proposal: Proposal, member: str, polarity: int) -> None:
-    if polarity > 0:
-        if member not in proposal.supporters:
-            proposal.supporters.append(member)
-        if member in proposal.objectors:
-            proposal.objectors.remove(member)
-    elif polarity < 0:
-        if member not in proposal.objectors:
-            proposal.objectors.append(member)
-        if member in proposal.supporters:
-            proposal.supporters.remove(member)
-
-
-def _decide(state: RoomState, proposal: Proposal, *, recorded_by: str, ts: float) -> Decision:
-    proposal.status = "decided"
-    decision = Decision(id=proposal.id, text=proposal.text, ts=ts, proposal_id=proposal.id,
-                        recorded_by=recorded_by)
-    state.decisions.append(decision)
-    del state.decisions[:-CAP_DECISIONS]
-    return decision
-
-
-def record_decision(state: RoomState, proposal_id: str, ts: float) -> Decision | None:
-    """The bot records a supported proposal as the group's decision."""
-    proposal = next((p for p in state.proposals if p.id == proposal_id), None)
-    if proposal is None or proposal.status != "open":
-        return None
-    return _decide(state, proposal, recorded_by="facilitator", ts=ts)
-
-
-def _track_terms(state: RoomState, event: ChatEvent, turn: int) -> None:
-    for concept, term in find_terms(event.text):
-        use = next((t for t in state.terms if t.concept == concept), None)
-        if use is None:
-            use = TermUse(concept=concept)
-            state.terms.append(use)
-            del state.terms[:-CAP_TERMS]
-        use.by[event.author.id] = term
-        use.turn = turn
-
-
-def _update_rolling(state: RoomState, event: ChatEvent, cues: MessageCues,
-                    targets: list[str]) -> None:
-    r = state.rolling
-    r.heat_prev = r.heat
-    r.heat = _decayed_heat(r.heat, cues)
-    r.peak_heat = max(r.peak_heat, r.heat)
-    if r.last_human_ts:
-        gap = max(event.ts - r.last_human_ts, 1.0)
-        r.pace_per_min = 0.8 * r.pace_per_min + 0.2 * (60.0 / gap)
-    r.last_human_ts = event.ts
-    if state.charter.goal:
-        _track_goal(state, cues)
-    # Going in circles: the same two members disagreeing again with words they used before.
-    repeated = False
-    if targets and (cues.disagree or cues.hostility > 0.1):
-        mine = [m for m in state.window[-12:] if m.author == event.author.id]
-        for earlier in mine:
-            seen = read_cues(earlier.text).content
-            if seen and len(seen & cues.content) / max(1, len(cues.content)) >= 0.3:
-                repeated = True
-                break
-    r.loop_score = r.loop_score + 1.0 if repeated else r.loop_score * 0.6
-
-
-def _track_goal(state: RoomState, cues: MessageCues) -> None:
-    """Drift: a run of messages that share no words with the goal or the talk that served it.
-
-    The goal's vocabulary starts from the goal and the room's opening messages (they set the
-    agenda) and grows from clearly on-task talk, so "the docs build" counts as on the goal
-    "plan the release" once the room has tied the two together. Social chatter never counts
-    as on-task, whatever words it shares.
-    """
-    r = state.rolling
-    mine = _stems(cues.content)
-    known = set(r.goal_terms) | _stems(read_cues(state.charter.goal).content)
-    shared = mine & known
-    on_task = not cues.social and (bool(shared) or cues.work)
-    if on_task or not mine:
-        r.off_goal_streak = r.off_goal_social = 0
-    else:
-        r.off_goal_streak += 1
-        r.off_goal_social += cues.social
-    opening = state.turn < 3
-    if not cues.social and (opening or cues.work or len(shared) >= 2):
-        r.goal_terms = [*[t for t in r.goal_terms if t not in mine], *sorted(mine)][-CAP_GOAL_TERMS:]
-
-
-def _stems(words: frozenset[str] | set[str]) -> set[str]:
-    return {w[:4] for w in words}
 
 
 def _on_edit(state: RoomState, event: ChatEvent) -> list[str]:
@@ -419,7 +92,7 @@ def _on_edit(state: RoomState, event: ChatEvent) -> list[str]:
     msg = state.message(target)
     if msg is not None:
         msg.text = event.text[:CAP_WINDOW_TEXT]
-        msg.hostility = read_cues(event.text).hostility
+        msg.hostility = read_text(event.text).hostility
         found = True
     for entry in (*state.questions, *state.proposals, *state.decisions, *state.bridging):
         if entry.id == target:
@@ -466,7 +139,7 @@ def _on_reaction(state: RoomState, event: ChatEvent) -> list[str]:
     reactor = event.author.id
     if polarity == 0 or msg.author == reactor:
         return []
-    _member(state, event)
+    participants.member(state, event)
     bucket, other = (msg.approvals, msg.objections) if polarity > 0 else (
         msg.objections, msg.approvals)
     if msg.is_bot:
@@ -474,7 +147,7 @@ def _on_reaction(state: RoomState, event: ChatEvent) -> list[str]:
         if last is not None and not event.removed and polarity < 0:
             last.response = "objected"
         return []
-    rel = _relation(state, reactor, msg.author)
+    rel = relations.relation(state, reactor, msg.author)
     if event.removed:
         if reactor in bucket:
             bucket.remove(reactor)
@@ -497,28 +170,15 @@ def _on_reaction(state: RoomState, event: ChatEvent) -> list[str]:
                 if reactor in group:
                     group.remove(reactor)
         else:
-            _vote(proposal, reactor, polarity)
+            proposals.vote(proposal, reactor, polarity)
     refresh_bridging(state, msg)
     return []
-
-
-def record_bot_turn(state: RoomState, turn: BotTurn, *, bot_id: str) -> None:
-    """The bot's own message joins the window (so it never speaks twice in a row) and the log."""
-    state.bot_log.append(turn)
-    del state.bot_log[:-CAP_BOT_LOG]
-    state.bot_messages += 1
-    state.window.append(StoredMessage(id=turn.id, author=bot_id, text=turn.text, ts=turn.ts,
-                                      turn=state.turn, is_bot=True))
-    del state.window[:-CAP_WINDOW]
-    for pid in turn.to:
-        if turn.intervention == "invite_quiet" and pid in state.participants:
-            state.participants[pid].invited_turn = state.turn
-            state.participants[pid].answered_invite = None
 
 
 def forget_member(state: RoomState, member_id: str) -> bool:
     """Remove a person's messages and personal entries. True when anything was removed."""
     person = state.participants.pop(member_id, None)
+    state.members_changed()
     ids = {m.id for m in state.window if m.author == member_id}
     ids |= {q.id for q in state.questions if q.asker == member_id}
     ids |= {p.id for p in state.proposals if p.author == member_id}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from facilitator.memory.state import Relation, RoomState
+from facilitator.reading.message import MessageRead
 
 PAIR_TURN_DECAY = 0.9
 # A member counts as quiet once this many human turns passed without them speaking.
@@ -41,6 +42,7 @@ class Signals:
     loop_score: float = 0.0
     off_goal_streak: int = 0
     open_questions: int = 0
+    read: MessageRead | None = None  # the current message's read, when it is a message
 
     def as_json(self) -> dict[str, float]:
         return {
@@ -55,7 +57,7 @@ class Signals:
         }
 
 
-def compute_signals(state: RoomState) -> Signals:
+def compute_signals(state: RoomState, read: MessageRead | None = None) -> Signals:
     people = state.participants
     counts = [p.messages for p in people.values() if p.messages > 0]
     total = sum(counts)
@@ -66,6 +68,7 @@ def compute_signals(state: RoomState) -> Signals:
         loop_score=state.rolling.loop_score,
         off_goal_streak=state.rolling.off_goal_streak,
         open_questions=sum(1 for q in state.questions if q.answered_by is None),
+        read=read,
     )
     spoken = total + state.bot_messages
     sig.bot_share = state.bot_messages / spoken if spoken else 0.0

@@ -1,0 +1,77 @@
+"""Proposals, the group's decisions and the action items members take on."""
+
+from __future__ import annotations
+
+from facilitator.events import ChatEvent
+from facilitator.memory.state import (
+    CAP_ACTIONS,
+    CAP_DECISIONS,
+    CAP_PROPOSALS,
+    ActionItem,
+    Decision,
+    Proposal,
+    RoomState,
+)
+from facilitator.memory.trackers.common import quote, trim_closed_first
+from facilitator.reading.message import MessageRead
+
+
+def on_message(state: RoomState, event: ChatEvent, read: MessageRead) -> None:
+    text = read.text
+    author = event.author.id
+    open_props = state.open_proposals()
+    if open_props and (text.agree or text.disagree or text.decision):
+        target = None
+        if read.reply is not None:
+            target = next((p for p in open_props if p.id == read.reply.id), None)
+        if target is None and state.turn - open_props[-1].turn <= 4:
+            target = open_props[-1]
+        if target is not None and target.author != author:
+            vote(target, author, +1 if text.agree or text.decision else -1)
+        if target is not None and text.decision and not target.objectors:
+            decide(state, target, recorded_by=author, ts=event.ts)
+    if text.proposal:
+        state.proposals.append(Proposal(id=event.id, author=author, text=quote(event.text),
+                                        ts=event.ts, turn=state.turn))
+        trim_closed_first(state.proposals, CAP_PROPOSALS, lambda p: p.status == "open")
+    elif text.decision and not open_props:
+        state.decisions.append(Decision(id=event.id, text=quote(event.text), ts=event.ts,
+                                        recorded_by=author))
+        del state.decisions[:-CAP_DECISIONS]
+    if text.commitment:
+        state.actions.append(ActionItem(id=event.id, owner=author, text=quote(text.commitment),
+                                        ts=event.ts))
+        del state.actions[:-CAP_ACTIONS]
+        for decision in state.decisions[-3:]:
+            if author not in decision.owners:
+                decision.owners.append(author)
+
+
+def vote(proposal: Proposal, member: str, polarity: int) -> None:
+    if polarity > 0:
+        if member not in proposal.supporters:
+            proposal.supporters.append(member)
+        if member in proposal.objectors:
+            proposal.objectors.remove(member)
+    elif polarity < 0:
+        if member not in proposal.objectors:
+            proposal.objectors.append(member)
+        if member in proposal.supporters:
+            proposal.supporters.remove(member)
+
+
+def decide(state: RoomState, proposal: Proposal, *, recorded_by: str, ts: float) -> Decision:
+    proposal.status = "decided"
+    decision = Decision(id=proposal.id, text=proposal.text, ts=ts, proposal_id=proposal.id,
+                        recorded_by=recorded_by)
+    state.decisions.append(decision)
+    del state.decisions[:-CAP_DECISIONS]
+    return decision
+
+
+def record_decision(state: RoomState, proposal_id: str, ts: float) -> Decision | None:
+    """The bot records a supported proposal as the group's decision."""
+    proposal = next((p for p in state.proposals if p.id == proposal_id), None)
+    if proposal is None or proposal.status != "open":
+        return None
+    return decide(state, proposal, recorded_by="facilitator", ts=ts)

@@ -1,0 +1,90 @@
+"""The one read of a message: who it speaks to, what it does, how hot it is.
+
+Computed once per event by the engine and handed to every tracker, the signals and the gate,
+so no part of the bot re-reads the text its own way. The text-only part is cached by text
+(`text.py`); this part resolves names against the room's members.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from facilitator.events import ChatEvent
+from facilitator.memory.state import RoomState, StoredMessage
+from facilitator.reading.nicks import base_nick
+from facilitator.reading.text import TextRead, read_text
+
+_MENTION = re.compile(r"@([\w.\-]+)")
+# A personal attack: hostile enough and aimed at a person. The lexical score is the cheap
+# first pass; messages above this are read by the hostility model when one is loaded.
+ATTACK_AT = 0.4
+HOSTILE_QUESTION_AT = 0.25  # a hostile "question" is an attack, not a question
+
+
+@dataclass(frozen=True, slots=True)
+class MessageRead:
+    text: TextRead
+    addressees: tuple[str, ...]  # members spoken to: reply, mention, "nick:" prefix, name
+    reply: StoredMessage | None  # the message this one replies to, when still in the window
+    to_bot: bool
+    hostility: float
+    attack: bool  # a personal attack on a member
+    attack_target: str | None
+
+    @property
+    def asks(self) -> bool:
+        """A question or request put to the room or to someone in it."""
+        return self.text.question and self.hostility < HOSTILE_QUESTION_AT and not self.to_bot
+
+
+def resolve(state: RoomState, token: str) -> str | None:
+    """A member id for a name, id or nick variant ("seb128_" for "seb128")."""
+    if token in state.participants:
+        return token
+    index = state.name_index()
+    return index.get(token.lower()) or index.get(base_nick(token))
+
+
+def read_message(state: RoomState, event: ChatEvent, *, bot_id: str, bot_name: str = "") -> MessageRead:
+    text = read_text(event.text)
+    author = event.author.id
+    reply = state.message(event.reply_to) if event.reply_to else None
+    to_bot = event.addressed or (reply is not None and reply.is_bot)
+    found: list[str] = []
+
+    def add(pid: str | None) -> None:
+        if pid and pid != author and pid != bot_id and pid not in found:
+            found.append(pid)
+
+    if reply is not None and not reply.is_bot:
+        add(reply.author)
+    if text.prefix:
+        token = text.prefix.lstrip("@")
+        if bot_name and token.lower() in (bot_name.lower(), bot_id.lower()):
+            to_bot = True
+        else:
+            add(resolve(state, token))
+    for token in (*event.mentions, *_MENTION.findall(event.text)):
+        if bot_name and token.lower() == bot_name.lower():
+            continue
+        add(resolve(state, token))
+    for msg in state.window[-10:]:
+        person = state.participants.get(msg.author)
+        if person is None or msg.is_bot or person.id in found or len(person.label) <= 2:
+            continue
+        if person.label in event.text and re.search(rf"\b{re.escape(person.label)}\b", event.text):
+            add(person.id)
+    hostile = text.hostility
+    target = None
+    if hostile >= ATTACK_AT and (text.second_person or found):
+        target = found[0] if found else _previous_speaker(state, author)
+    return MessageRead(text=text, addressees=tuple(found), reply=reply, to_bot=to_bot,
+                       hostility=hostile, attack=target is not None, attack_target=target)
+
+
+def _previous_speaker(state: RoomState, author: str) -> str | None:
+    for msg in reversed(state.window[-6:]):
+        if not msg.is_bot and msg.author != author:
+            return msg.author
+    return None
