@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from collections import Counter
-
-from facilitator.cues import content_words
 from facilitator.memory.state import RoomState
 from facilitator.policies.signals import Signals, compute_signals
+from facilitator.reading.phrases import key_phrases
 
 
 def names(state: RoomState, ids: list[str], limit: int = 4) -> str:
@@ -18,21 +16,22 @@ def names(state: RoomState, ids: list[str], limit: int = 4) -> str:
     return ", ".join(labels[:-1]) + " and " + labels[-1]
 
 
-def topic_words(state: RoomState, n: int = 2, last: int = 10, author: str | None = None) -> list[str]:
-    counts: Counter[str] = Counter()
-    for msg in state.window[-last:]:
-        if msg.is_bot or (author is not None and msg.author != author):
-            continue
-        counts.update(content_words(msg.text))
-    return [w for w, _ in counts.most_common(n)]
+def topic_phrases(state: RoomState, n: int = 2, last: int = 10,
+                  author: str | None = None) -> list[str]:
+    """Key phrases of recent human messages (of one member's, when `author` is given)."""
+    texts = [m.text for m in state.window[-last:]
+             if not m.is_bot and (author is None or m.author == author)]
+    exclude = {*state.participants, *(p.label for p in state.participants.values()),
+               *(m.author for m in state.window if m.is_bot), "facilitator"}
+    return key_phrases(texts, exclude=exclude, n=n)
 
 
 def topic_phrase(state: RoomState) -> str:
-    """What the room is talking about right now, in two or three words."""
-    words = topic_words(state)
-    if words:
-        return " and ".join(words)
-    return state.charter.goal or "where this is going"
+    """What the room is talking about right now, in its own words; "" when unclear."""
+    phrases = topic_phrases(state)
+    if phrases:
+        return " and ".join(phrases)
+    return state.charter.goal
 
 
 def short(text: str, limit: int = 90) -> str:
@@ -80,8 +79,9 @@ def balance_text(state: RoomState, signals: Signals) -> str:
 
 def summary_text(state: RoomState) -> str:
     signals = compute_signals(state)
-    parts = [f"{state.turn} messages so far on {topic_phrase(state)}; "
-             f"{balance_text(state, signals)}."]
+    topic = topic_phrase(state)
+    on = f" on {topic}" if topic else ""
+    parts = [f"{state.turn} messages so far{on}; {balance_text(state, signals)}."]
     if state.decisions:
         parts.append(f"Decided: {decisions_text(state)}")
     parts.append(f"Open: {open_items_text(state)}")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-from facilitator.cues import content_words
 from facilitator.events import ChatEvent
 from facilitator.memory.state import RoomState
 from facilitator.policies.decision import Intervention, Moment
@@ -15,7 +14,7 @@ from facilitator.readout import (
     open_items_text,
     summary_text,
     topic_phrase,
-    topic_words,
+    topic_phrases,
 )
 
 ATTEMPT_PHRASES = {
@@ -48,19 +47,22 @@ def answer_template(text: str) -> str:
 
 
 def _interest(state: RoomState, member: str) -> str:
-    words = topic_words(state, n=2, last=12, author=member)
-    return " and ".join(words) if words else "being heard on this"
+    return " and ".join(topic_phrases(state, n=2, last=12, author=member))
 
 
 def _crux(state: RoomState, a: str, b: str) -> str:
-    mine = [content_words(m.text) for m in state.window[-12:] if m.author == a]
-    theirs = [content_words(m.text) for m in state.window[-12:] if m.author == b]
-    shared = set().union(*mine) & set().union(*theirs) if mine and theirs else set()
-    if shared:
-        ranked = [w for w in topic_words(state, n=8, last=12) if w in shared][:2] or sorted(
-            shared)[:2]
-        return "what to do about " + " and ".join(f'"{w}"' for w in ranked)
-    return f"{topic_phrase(state)}"
+    """What both keep coming back to: a phrase of the exchange that each of them used."""
+    texts = {who: " ".join(m.text.lower() for m in state.window[-12:] if m.author == who)
+             for who in (a, b)}
+    for phrase in topic_phrases(state, n=6, last=12):
+        if all(phrase.lower() in t for t in texts.values()):
+            return f'what to do about "{phrase}"'
+    return topic_phrase(state)
+
+
+def _with_topic(name: str, topic: str) -> str:
+    """The template that names a topic, or its variant that does without one."""
+    return name if topic else f"{name}_open"
 
 
 def compose_fields(moment: Moment, state: RoomState, event: ChatEvent) -> tuple[str, dict[str, str]]:
@@ -82,16 +84,27 @@ def compose_fields(moment: Moment, state: RoomState, event: ChatEvent) -> tuple[
                 "asker": asker,
                 "attempt_phrase": ATTEMPT_PHRASES.get(attempt, "take sides")}
         case Intervention.INVITE_QUIET:
-            return "invite_quiet", {"name": state.name_of(to[0]), "topic": topic_phrase(state)}
+            topic = topic_phrase(state)
+            return _with_topic("invite_quiet", topic), {"name": state.name_of(to[0]), "topic": topic}
+        case Intervention.DEESCALATE if len(to) == 1:
+            # One member's attack or heat: speak to them, never "between" them and the target.
+            target = moment.facts.get("target", "")
+            topic = topic_phrase(state)
+            return _with_topic("deescalate_attack", topic), {
+                "name": state.name_of(to[0]),
+                "target": state.name_of(target) if target else "others",
+                "topic": topic}
         case Intervention.DEESCALATE:
             a, b = to[0], to[1]
-            return "deescalate", {"a": state.name_of(a), "b": state.name_of(b),
-                                  "interest_a": _interest(state, a),
-                                  "interest_b": _interest(state, b)}
+            interest_a, interest_b = _interest(state, a), _interest(state, b)
+            return _with_topic("deescalate", interest_a and interest_b), {
+                "a": state.name_of(a), "b": state.name_of(b),
+                "interest_a": interest_a, "interest_b": interest_b}
         case Intervention.NAME_CRUX:
             a, b = to[0], to[1]
-            return "name_crux", {"a": state.name_of(a), "b": state.name_of(b),
-                                 "crux": _crux(state, a, b)}
+            crux = _crux(state, a, b)
+            return _with_topic("name_crux", crux), {"a": state.name_of(a), "b": state.name_of(b),
+                                                    "crux": crux}
         case Intervention.TRANSLATE_TERMS:
             use = next(t for t in state.terms if t.concept == moment.ref)
             a, b = to[0], to[1]
@@ -100,8 +113,10 @@ def compose_fields(moment: Moment, state: RoomState, event: ChatEvent) -> tuple[
                                        "concept": use.concept}
         case Intervention.SURFACE_QUESTION:
             q = next(q for q in state.questions if q.id == moment.ref)
-            hint = f" (to {state.name_of(q.addressee)})" if q.addressee else ""
-            return "surface_question", {"asker": state.name_of(q.asker), "question": q.text,
+            hint = f" (to {state.name_of(q.addressee)})" if q.addressee and (
+                q.addressee != q.asker) else ""
+            name = "surface_request" if moment.facts.get("mode") == "channel" else "surface_question"
+            return name, {"asker": state.name_of(q.asker), "question": q.text,
                                         "addressee_hint": hint}
         case Intervention.RECORD_DECISION:
             p = next(p for p in state.proposals if p.id == moment.ref)

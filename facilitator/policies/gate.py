@@ -9,10 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from facilitator.events import ChatEvent, EventKind
-from facilitator.memory.state import Activity, RoomState
+from facilitator.memory.state import Activity, Participant, RoomState
+from facilitator.memory.trackers.shape import shape
 from facilitator.policies.capture import capture_attempt
 from facilitator.policies.decision import Intervention, Moment
 from facilitator.policies.signals import Signals
+from facilitator.reading.nicks import base_nick
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,15 +27,27 @@ class Profile:
     loop_at: float
     dominance_gini: float
     question_wait: int  # turns an unanswered question waits before the bot surfaces it
+    question_wait_s: float  # and seconds: a fast exchange is not a long wait
     drift_after: int
     min_turns: int  # the room must have this many messages before unprompted moments
 
 
 PROFILES: dict[Activity, Profile] = {
-    Activity.QUIET: Profile(10, 0.07, 0.6, 3.0, 0.45, 8, 8, 10),
-    Activity.NORMAL: Profile(5, 0.12, 0.42, 2.0, 0.32, 5, 5, 6),
-    Activity.ACTIVE: Profile(3, 0.18, 0.32, 1.5, 0.25, 3, 4, 4),
+    Activity.QUIET: Profile(10, 0.07, 0.6, 3.0, 0.45, 8, 240.0, 8, 10),
+    Activity.NORMAL: Profile(5, 0.12, 0.42, 2.0, 0.32, 5, 120.0, 5, 6),
+    Activity.ACTIVE: Profile(3, 0.18, 0.32, 1.5, 0.25, 3, 60.0, 4, 4),
 }
+# A busy channel (many people, short interleaved threads, joins and leaves): the bot answers
+# when addressed, answers personal attacks, and brings back requests nobody took up for a
+# long while. Nothing else: inviting or summarising strangers in a support channel is noise.
+CHANNEL_QUESTION_WAIT_S = 600.0
+CHANNEL_QUESTION_WAIT = 10  # messages: in a quiet hour, ten minutes is not a long wait
+CHANNEL_SURFACE_GAP_S = 900.0  # at most one surfaced request per quarter hour
+CHANNEL_BUDGET = 0.03
+# A room this small expects everyone to speak; in a bigger one, only those who have posted
+# are invited (a member who only joined may be reading, or reconnecting).
+SMALL_ROOM = 8
+RECENT_SPEAKERS = 6  # someone who spoke among the last few messages is not quiet
 # Late joiners get a recap only when there is something to catch up on.
 SUMMARY_AFTER_TURNS = 15
 
@@ -50,8 +64,10 @@ def recently_did(state: RoomState, intervention: Intervention, within: int) -> b
     )
 
 
-def addressed(event: ChatEvent, state: RoomState) -> bool:
-    return event.addressed or state.is_bot_message(event.reply_to)
+def addressed(event: ChatEvent, state: RoomState, signals: Signals | None = None) -> bool:
+    read = signals.read if signals is not None else None
+    return (read is not None and read.to_bot) or event.addressed or state.is_bot_message(
+        event.reply_to)
 
 
 def unprompted_allowed(state: RoomState, signals: Signals, profile: Profile) -> str | None:
@@ -69,13 +85,20 @@ def find_moments(event: ChatEvent, state: RoomState, signals: Signals) -> tuple[
     """Candidate moments, best first, and a reason when there are none."""
     if event.author.is_bot:
         return [], "a bot's message"
-    if addressed(event, state) and event.kind == EventKind.MESSAGE:
+    if addressed(event, state, signals) and event.kind == EventKind.MESSAGE:
         return [_addressed_moment(event)], ""
     profile = PROFILES[state.charter.activity]
-    if event.kind == EventKind.JOIN:
+    channel = shape(state) == "channel"
+    if event.kind == EventKind.JOIN and not channel:
         return _late_joiner(event, state)
     if event.kind != EventKind.MESSAGE:
         return [], f"a {event.kind.value} event"
+    attack = _attack(event, state, signals)
+    if attack is not None:
+        # A personal attack is a moment by itself, in any room and at any length of thread.
+        return [attack], ""
+    if channel:
+        return _channel_moments(event, state, signals)
     blocked = unprompted_allowed(state, signals, profile)
     if blocked:
         return [], blocked
@@ -122,9 +145,58 @@ def _deescalate(event: ChatEvent, state: RoomState, s: Signals, p: Profile) -> M
     if recently_did(state, Intervention.DEESCALATE, 8):
         return None
     a, b = s.hot_pair
-    return Moment(intervention=Intervention.DEESCALATE, priority=80, to=[a, b],
-                  reason=f"tension {s.tension:.2f} between {state.name_of(a)} and "
-                         f"{state.name_of(b)}")
+    provoked = hostile_authors(state, at=PROVOKED_AT)
+    if a in provoked and b in provoked:
+        return Moment(intervention=Intervention.DEESCALATE, priority=80, to=[a, b],
+                      reason=f"tension {s.tension:.2f} between {state.name_of(a)} and "
+                             f"{state.name_of(b)}", facts={"mode": "mutual"})
+    # One side's hostility is not a mutual fight: speak to the one who brings the heat.
+    hostile = hostile_authors(state)
+    one = a if a in hostile else b if b in hostile else None
+    if one is None:
+        return None
+    other = b if one == a else a
+    return Moment(intervention=Intervention.DEESCALATE, priority=80, to=[one], ref=event.id,
+                  reason=f"{state.name_of(one)} keeps the heat on {state.name_of(other)}",
+                  facts={"mode": "one_sided", "target": other})
+
+
+HOSTILE_AT = 0.25
+# An attack answering a barb is part of a mutual flare-up, not one member's abuse.
+PROVOKED_AT = 0.15
+
+
+def hostile_authors(state: RoomState, last: int = 12, at: float = HOSTILE_AT) -> list[str]:
+    """Members whose recent messages were hostile, in the order they last were."""
+    found: list[str] = []
+    for msg in state.window[-last:]:
+        if not msg.is_bot and msg.hostility >= at:
+            if msg.author in found:
+                found.remove(msg.author)
+            found.append(msg.author)
+    return found
+
+
+def _attack(event: ChatEvent, state: RoomState, s: Signals) -> Moment | None:
+    read = s.read
+    if read is None or not read.attack or state.last_message_is_bot():
+        return None
+    author = event.author.id
+    for turn in state.bot_log[-4:]:
+        # Once per flare-up: the member heard it; repeating it would be nagging.
+        if turn.intervention == Intervention.DEESCALATE and author in turn.to and (
+                state.turn - turn.turn <= 6):
+            return None
+    target = read.attack_target or ""
+    if target and target in hostile_authors(state, at=PROVOKED_AT):
+        # Both are at it: a mutual flare-up, spoken to both.
+        return Moment(intervention=Intervention.DEESCALATE, priority=95, to=[target, author],
+                      reason=f"{state.name_of(author)} and {state.name_of(target)} are trading "
+                             "personal remarks", facts={"mode": "mutual"})
+    return Moment(intervention=Intervention.DEESCALATE, priority=95, to=[author], ref=event.id,
+                  reason=f"{event.author.display} made it personal"
+                         + (f" with {state.name_of(target)}" if target else ""),
+                  facts={"mode": "attack", "target": target})
 
 
 def _crux(event: ChatEvent, state: RoomState, s: Signals, p: Profile) -> Moment | None:
@@ -186,7 +258,7 @@ def _invite(event: ChatEvent, state: RoomState, s: Signals, p: Profile) -> Momen
         return None
     for pid in s.quiet:
         person = state.participants[pid]
-        if person.invited_turn is None:
+        if person.invited_turn is None and invitable(state, person):
             return Moment(intervention=Intervention.INVITE_QUIET, priority=50, to=[pid],
                           reason=f"{person.label} has been quiet while "
                                  f"{state.name_of(s.dominant or '')} holds "
@@ -194,10 +266,27 @@ def _invite(event: ChatEvent, state: RoomState, s: Signals, p: Profile) -> Momen
     return None
 
 
+def invitable(state: RoomState, person: Participant) -> bool:
+    """Whom a facilitator may invite by name: members of this room who can answer now."""
+    members = sum(1 for p in state.participants.values() if p.present)
+    if not person.present or (person.messages == 0 and members > SMALL_ROOM):
+        return False
+    recent = [m.author for m in state.window[-RECENT_SPEAKERS:] if not m.is_bot]
+    if person.id in recent:
+        return False  # spoke a few lines ago: not quiet, and perhaps busy with someone
+    if hostile_authors(state):
+        return False  # never into a fight between others
+    # A reconnect under a variant of a nick that is talking is the same person, not a quiet one.
+    index = state.name_index()
+    base = base_nick(person.id)
+    return not any(index.get(base_nick(a)) == index.get(base) and a != person.id for a in recent)
+
+
 def _surface_question(event: ChatEvent, state: RoomState, s: Signals,
                       p: Profile) -> Moment | None:
     for q in state.questions:
-        if q.answered_by is None and not q.surfaced and state.turn - q.turn >= p.question_wait:
+        if (q.answered_by is None and not q.surfaced and state.turn - q.turn >= p.question_wait
+                and event.ts - q.ts >= p.question_wait_s):
             to = [q.asker] + ([q.addressee] if q.addressee else [])
             # Above a generic invitation: a concrete open question also brings its asker back.
             return Moment(intervention=Intervention.SURFACE_QUESTION, priority=52, to=to,
@@ -241,6 +330,28 @@ def _propose_process(event: ChatEvent, state: RoomState, s: Signals,
         return None
     return Moment(intervention=Intervention.PROPOSE_PROCESS, priority=38,
                   reason=f"{len(contested)} proposals each with support and objection")
+
+
+def _channel_moments(event: ChatEvent, state: RoomState, s: Signals) -> tuple[list[Moment], str]:
+    if state.last_message_is_bot():
+        return [], "the bot spoke last; it never speaks twice in a row"
+    if s.bot_share >= CHANNEL_BUDGET:
+        return [], f"budget in a busy channel: bot share {s.bot_share:.0%}"
+    last = state.last_bot_turn()
+    if last is not None and event.ts - last.ts < CHANNEL_SURFACE_GAP_S and (
+            last.intervention == Intervention.SURFACE_QUESTION):
+        return [], "a busy channel: one surfaced request per quarter hour"
+    present = {p.id for p in state.participants.values() if p.present}
+    for q in state.questions:
+        if q.answered_by is not None or q.surfaced or q.asker not in present:
+            continue
+        if event.ts - q.ts >= CHANNEL_QUESTION_WAIT_S and state.turn - q.turn >= CHANNEL_QUESTION_WAIT:
+            return [Moment(intervention=Intervention.SURFACE_QUESTION, priority=52,
+                           to=[q.asker] + ([q.addressee] if q.addressee else []), ref=q.id,
+                           reason=f"{state.name_of(q.asker)}'s request has had no answer for "
+                                  f"{int((event.ts - q.ts) // 60)} minutes",
+                           facts={"mode": "channel"})], ""
+    return [], "a busy channel: the bot speaks when addressed, for attacks and long-unanswered requests"
 
 
 _FINDERS = (_deescalate, _crux, _record_decision, _translate, _invite, _surface_question,

@@ -1,0 +1,60 @@
+"""Key phrases: what members are talking about, in their own words.
+
+YAKE (unsupervised, statistical keyword extraction) over the members' recent messages, then
+filtered: never a member's name or nick, the bot's name, a stop word or chat filler. When
+nothing good is left, the answer is no phrase, and templates do without one.
+It costs a few milliseconds, so it runs only when the bot composes words, never per message.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Sequence
+from functools import lru_cache
+
+from facilitator.cues import STOPWORDS
+from facilitator.reading.nicks import base_nick
+
+# Chat filler that carries no topic in any conversation.
+FILLER = frozenset(
+    """hi hello hey hiya yo thanks thank thx ty cheers welcome bye hmm hmmm hm uh um umm erm ah
+    oh ooh ok okay k yes yeah yep yup no nope nah lol lmao haha hehe heh rofl sorry pls plz
+    please sure cool nice great good fine right anyway btw imo imho afaik fyi guys folks
+    everyone anyone someone somebody people person man dude bro mate question answer help""".split()
+)
+_TOKEN = re.compile(r"[\w'+.#-]+")
+_MAX_CHARS = 4000
+
+
+def key_phrases(texts: Sequence[str], *, exclude: Collection[str] = (), n: int = 2) -> list[str]:
+    """Up to `n` key phrases of the texts, best first, none naming a person or saying nothing."""
+    text = "\n".join(t for t in texts if t.strip())[-_MAX_CHARS:]
+    if not text.strip():
+        return []
+    banned = frozenset(base_nick(x) for x in exclude if x) | frozenset(x.lower() for x in exclude if x)
+    found: list[str] = []
+    for phrase in _candidates(text):
+        tokens = [t.lower().strip(".'-") for t in _TOKEN.findall(phrase)]
+        if not tokens or any(t in banned or base_nick(t) in banned for t in tokens):
+            continue
+        meaningful = [t for t in tokens if t not in STOPWORDS and t not in FILLER
+                      and len(t) > 2 and not t.isdigit()]
+        if not meaningful or tokens[0] in STOPWORDS or tokens[-1] in STOPWORDS:
+            continue
+        low = phrase.lower()
+        if any(low in f.lower() or f.lower() in low for f in found):
+            continue
+        found.append(phrase)
+        if len(found) == n:
+            break
+    return found
+
+
+@lru_cache(maxsize=512)
+def _candidates(text: str) -> tuple[str, ...]:
+    import yake  # a few hundred ms to import: only when the bot composes words
+
+    extractor = yake.KeywordExtractor(lan="en", n=2, top=12, dedupLim=0.8)
+    scored = extractor.extract_keywords(text)
+    # Lower is better in YAKE; ties broken by the phrase so every run picks the same.
+    return tuple(p for p, _ in sorted(scored, key=lambda x: (round(float(x[1]), 9), x[0])))
