@@ -179,6 +179,9 @@ class Rolling(BaseModel):
     goal_terms: list[str] = Field(default_factory=list)  # word stems of on-goal talk
     loop_score: float = 0.0  # repetition between the same two disagreeing members
     churn: float = 0.0  # share of recent events that are joins and leaves
+    present: int = 0  # members present, counted at the last join or leave
+    voices: int = 0  # members who have ever posted here
+    prefixed: float = 0.0  # share of recent messages opening with "nick:"
     shape: Literal["meeting", "channel"] = "meeting"  # read from the traffic
 
 

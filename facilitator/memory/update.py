@@ -45,12 +45,17 @@ def apply_event(state: RoomState, event: ChatEvent, *, bot_id: str,
     state.last_ts = max(state.last_ts, event.ts)
     if event.author.is_bot and event.author.id != bot_id:
         return notes  # other bots are not members of the conversation
+    prefixed = False
     match event.kind:
         case EventKind.MESSAGE:
             if event.author.id == bot_id:
                 notes.append("own message echoed back; ignored")
             else:
-                apply_message(state, event, read or read_message(state, event, bot_id=bot_id))
+                read = read or read_message(state, event, bot_id=bot_id)
+                # "nick: text" (a colon; "Ann, what do you think?" is a meeting's way too).
+                prefixed = read.text.prefix is not None and event.text.lstrip().lstrip("@")[
+                    len(read.text.prefix):].lstrip().startswith(":")
+                apply_message(state, event, read)
         case EventKind.EDIT:
             notes += _on_edit(state, event)
         case EventKind.DELETE:
@@ -61,7 +66,7 @@ def apply_event(state: RoomState, event: ChatEvent, *, bot_id: str,
             participants.on_join(state, event)
         case EventKind.LEAVE:
             participants.on_leave(state, event)
-    shape.on_event(state, event)
+    shape.on_event(state, event, prefixed)
     return notes
 
 

@@ -15,6 +15,7 @@ from facilitator.policies.capture import capture_attempt
 from facilitator.policies.decision import Intervention, Moment
 from facilitator.policies.signals import Signals
 from facilitator.reading.nicks import base_nick
+from facilitator.reading.text import read_text
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +45,7 @@ CHANNEL_QUESTION_WAIT_S = 600.0
 CHANNEL_QUESTION_WAIT = 10  # messages: in a quiet hour, ten minutes is not a long wait
 CHANNEL_SURFACE_GAP_S = 900.0  # at most one surfaced request per quarter hour
 CHANNEL_BUDGET = 0.03
+CHANNEL_REQUEST_WORDS = 6
 # A room this small expects everyone to speak; in a bigger one, only those who have posted
 # are invited (a member who only joined may be reading, or reconnecting).
 SMALL_ROOM = 8
@@ -94,7 +96,7 @@ def find_moments(event: ChatEvent, state: RoomState, signals: Signals) -> tuple[
     if event.kind != EventKind.MESSAGE:
         return [], f"a {event.kind.value} event"
     attack = _attack(event, state, signals)
-    if attack is not None:
+    if attack is not None and not _weighed_lately(state, attack, profile):
         # A personal attack is a moment by itself, in any room and at any length of thread.
         return [attack], ""
     if channel:
@@ -341,9 +343,17 @@ def _channel_moments(event: ChatEvent, state: RoomState, s: Signals) -> tuple[li
     if last is not None and event.ts - last.ts < CHANNEL_SURFACE_GAP_S and (
             last.intervention == Intervention.SURFACE_QUESTION):
         return [], "a busy channel: one surfaced request per quarter hour"
-    present = {p.id for p in state.participants.values() if p.present}
+    # One nudge per person: a second request of theirs is the same wait.
+    surfaced_askers = {q.asker for q in state.questions if q.surfaced}
     for q in state.questions:
-        if q.answered_by is not None or q.surfaced or q.asker not in present:
+        asker = state.participants.get(q.asker)
+        if q.answered_by is not None or q.surfaced or asker is None or not asker.present:
+            continue
+        text = read_text(q.text)
+        if q.addressee is not None or text.prefix or q.text.lstrip().startswith("@") or (
+                text.words < CHANNEL_REQUEST_WORDS) or q.asker in surfaced_askers:
+            # A question inside a two-person exchange, or a context-bound "why not?", is
+            # part of a conversation, not a request to the room.
             continue
         if event.ts - q.ts >= CHANNEL_QUESTION_WAIT_S and state.turn - q.turn >= CHANNEL_QUESTION_WAIT:
             return [Moment(intervention=Intervention.SURFACE_QUESTION, priority=52,

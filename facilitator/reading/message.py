@@ -69,11 +69,13 @@ def read_message(state: RoomState, event: ChatEvent, *, bot_id: str, bot_name: s
         if bot_name and token.lower() == bot_name.lower():
             continue
         add(resolve(state, token))
+    lowered = event.text.lower()
     for msg in state.window[-10:]:
         person = state.participants.get(msg.author)
         if person is None or msg.is_bot or person.id in found or len(person.label) <= 2:
             continue
-        if person.label in event.text and re.search(rf"\b{re.escape(person.label)}\b", event.text):
+        name = person.label.lower()
+        if name in lowered and re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", lowered):
             add(person.id)
     hostile = text.hostility
     target = None

@@ -83,7 +83,8 @@ def read_text(text: str) -> TextRead:
         question=is_question(text) or request,
         request=request,
         open_prompt=bool(OPEN_PROMPT.search(text)),
-        answer_opening=bool(ANSWER_OPENING.match(body)),
+        # "Yes, ..." looks like a "nick," prefix: an answer may open either way.
+        answer_opening=bool(ANSWER_OPENING.match(text) or ANSWER_OPENING.match(body)),
         social=bool(SOCIAL.search(text)),
         work=bool(WORK.search(text)),
         agree=agree and not disagree,

@@ -36,6 +36,8 @@ def _fold(state: RoomState, keep: str) -> None:
 
 def on_message(state: RoomState, event: ChatEvent, read: MessageRead) -> None:
     person = member(state, event)
+    if not person.messages:
+        state.rolling.voices += 1
     person.messages += 1
     person.words += read.text.words
     person.last_turn = state.turn

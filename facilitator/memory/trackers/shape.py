@@ -12,27 +12,42 @@ from facilitator.events import ChatEvent, EventKind
 from facilitator.memory.state import RoomState
 
 CHURN_DECAY = 0.95  # per event: about the last 20 events
-# Distinct speakers among the recent messages at which a room reads as a channel; back to
-# a meeting only well below it, so the profile does not flap.
+# Distinct speakers among the recent messages at which a room reads as a channel.
 CHANNEL_SPEAKERS = 8
 CHANNEL_SPEAKERS_WITH_CHURN = 5
-MEETING_SPEAKERS = 4
 CHURN_AT = 0.15
+CHURN_AFTER = 5
+# So many members present that most of them are reading, not meeting.
+CHANNEL_PRESENT = 15
+# So many different people have spoken that this is a community, not one small group.
+CHANNEL_VOICES = 12
+# Messages opening with "nick:" mark interleaved one-to-one threads: a channel's way of
+# talking. A meeting addresses the room.
+PREFIX_DECAY = 0.9
+PREFIX_AT = 0.2
+CHANNEL_SPEAKERS_WITH_PREFIX = 4
 
 
-def on_event(state: RoomState, event: ChatEvent) -> None:
+def on_event(state: RoomState, event: ChatEvent, prefixed: bool = False) -> None:
     r = state.rolling
     moved = event.kind in (EventKind.JOIN, EventKind.LEAVE)
-    r.churn = r.churn * CHURN_DECAY + (1 - CHURN_DECAY) * moved
-    if event.kind != EventKind.MESSAGE and not moved:
+    # Everyone arriving as a meeting starts is not churn: count comings and goings once the
+    # conversation is under way.
+    r.churn = r.churn * CHURN_DECAY + (1 - CHURN_DECAY) * (moved and state.turn >= CHURN_AFTER)
+    if moved:
+        r.present = sum(1 for p in state.participants.values() if p.present)
+    elif event.kind != EventKind.MESSAGE:
         return
+    else:
+        r.prefixed = r.prefixed * PREFIX_DECAY + (1 - PREFIX_DECAY) * prefixed
     speakers = len({m.author for m in state.window if not m.is_bot})
-    busy = speakers >= CHANNEL_SPEAKERS or (
+    busy = speakers >= CHANNEL_SPEAKERS or r.present >= CHANNEL_PRESENT or (
+        r.voices >= CHANNEL_VOICES) or (
+        speakers >= CHANNEL_SPEAKERS_WITH_PREFIX and r.prefixed >= PREFIX_AT) or (
         speakers >= CHANNEL_SPEAKERS_WITH_CHURN and r.churn >= CHURN_AT)
     if busy:
+        # Sticky: a channel in a slow hour is still a channel; the charter can override.
         r.shape = "channel"
-    elif r.shape == "channel" and speakers <= MEETING_SPEAKERS and r.churn < CHURN_AT / 2:
-        r.shape = "meeting"
 
 
 def shape(state: RoomState) -> str:
