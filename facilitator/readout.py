@@ -28,10 +28,8 @@ def topic_phrases(state: RoomState, n: int = 2, last: int = 10,
 
 def topic_phrase(state: RoomState) -> str:
     """What the room is talking about right now, in its own words; "" when unclear."""
-    phrases = topic_phrases(state)
-    if phrases:
-        return " and ".join(phrases)
-    return state.charter.goal
+    phrases = topic_phrases(state, n=1)
+    return phrases[0] if phrases else state.charter.goal
 
 
 def short(text: str, limit: int = 90) -> str:

@@ -33,7 +33,11 @@ def key_phrases(texts: Sequence[str], *, exclude: Collection[str] = (), n: int =
         return []
     banned = frozenset(base_nick(x) for x in exclude if x) | frozenset(x.lower() for x in exclude if x)
     found: list[str] = []
-    for phrase in _candidates(text):
+    ranked = _candidates(text)
+    # A phrase of two words says more than one word ("wifi card" over "card"): among the
+    # best few, multi-word phrases go first.
+    head = sorted(ranked[:4], key=lambda p: " " not in p)
+    for phrase in (*head, *ranked[4:]):
         tokens = [t.lower().strip(".'-") for t in _TOKEN.findall(phrase)]
         if not tokens or any(t in banned or base_nick(t) in banned for t in tokens):
             continue

@@ -1,0 +1,102 @@
+"""The one read of a message: whom it speaks to, whether it asks, and the room's shape."""
+
+from __future__ import annotations
+
+from facilitator.events import EventKind
+from facilitator.memory.state import RoomState
+from facilitator.memory.update import apply_event
+from facilitator.reading.message import read_message
+from facilitator.reading.nicks import base_nick
+from facilitator.reading.phrases import key_phrases
+from facilitator.reading.text import read_text
+from tests.helpers import msg
+
+BOT = "facilitator"
+
+
+def room_with(*lines: tuple[str, str]) -> RoomState:
+    state = RoomState(room="r")
+    for who, text in lines:
+        apply_event(state, msg("r", who, text), bot_id=BOT)
+    return state
+
+
+def test_nick_prefix_addresses_a_member_and_its_reconnect_variant() -> None:
+    state = room_with(("seb128", "hello"), ("ann", "my wifi drops every ten minutes"))
+    read = read_message(state, msg("r", "bob", "seb128_: did you try the backports kernel?"),
+                        bot_id=BOT)
+    assert read.addressees == ("seb128",)
+    assert base_nick("Seb128|away") == base_nick("seb128_") == "seb128"
+
+
+def test_a_comma_word_is_not_an_address_and_a_name_in_passing_is() -> None:
+    state = room_with(("joe", "fine by me"), ("martha", "the hall is free on the 14th"))
+    assert read_message(state, msg("r", "steve", "Yes, 10 works."), bot_id=BOT).addressees == ()
+    read = read_message(state, msg("r", "ann", "does that clash with your shift, martha?"),
+                        bot_id=BOT)
+    assert read.addressees == ("martha",)
+
+
+def test_requests_count_as_questions_without_a_question_mark() -> None:
+    for text in ("who can tell me how to use it", "can someone help me with grub",
+                 "any idea why my sound stopped after the upgrade", "I need some help with samba",
+                 "how do I mount an iso"):
+        assert read_text(text).question, text
+    for text in ("I fixed it by reinstalling grub", "thanks, that worked", "brb"):
+        assert not read_text(text).question, text
+
+
+def test_the_addressee_of_a_question_is_never_the_asker() -> None:
+    state = room_with(("ann", "hi"), ("bob", "hello"))
+    event = msg("r", "bob", "ann: which driver are you on?")
+    read = read_message(state, event, bot_id=BOT)
+    apply_event(state, event, bot_id=BOT, read=read)
+    q = state.questions[-1]
+    assert (q.asker, q.addressee) == ("bob", "ann")
+    self_named = msg("r", "bob", "bob: is this thing on?")
+    apply_event(state, self_named, bot_id=BOT)
+    assert state.questions[-1].addressee is None
+
+
+def test_a_question_is_taken_up_by_a_word_to_the_asker_or_by_its_addressee() -> None:
+    state = room_with(*[(f"user{i}", "hello there") for i in range(9)])
+    apply_event(state, msg("r", "newbie", "how do I install the nvidia driver on 22.04",
+                           id="q1"), bot_id=BOT)
+    apply_event(state, msg("r", "user3", "someone else: unrelated chatter"), bot_id=BOT)
+    assert state.questions[-1].answered_by is None
+    apply_event(state, msg("r", "user4", "newbie: use ubuntu-drivers autoinstall"), bot_id=BOT)
+    assert state.questions[-1].answered_by == "user4"
+    apply_event(state, msg("r", "ann", "user4: can you check my paste please?", id="q2"),
+                bot_id=BOT)
+    q2 = next(q for q in state.questions if q.id == "q2")
+    assert q2.addressee == "user4"
+    apply_event(state, msg("r", "user4", "looks like the disk is full"), bot_id=BOT)
+    assert q2.answered_by == "user4"
+
+
+def test_agreement_never_heats_the_room() -> None:
+    state = room_with(("ann", "I agree, good point"), ("bob", "exactly, sounds good to me"),
+                      ("cy", "+1 works for me"))
+    assert state.rolling.heat == 0.0
+
+
+def test_a_busy_channel_reads_as_a_channel_and_a_meeting_as_a_meeting() -> None:
+    meeting = room_with(*[(who, "the budget draft needs a second look")
+                          for who in ("ann", "bob", "cy", "dee", "eve") * 4])
+    assert meeting.rolling.shape == "meeting"
+    channel = RoomState(room="c")
+    for i in range(40):
+        apply_event(channel, msg("c", f"nick{i % 13}", f"nick{(i + 1) % 13}: try apt {i}"),
+                    bot_id=BOT)
+        apply_event(channel, msg("c", f"guest{i}", "", kind=EventKind.JOIN), bot_id=BOT)
+    assert channel.rolling.shape == "channel"
+
+
+def test_key_phrases_are_members_words_never_nicks_filler_or_the_bot() -> None:
+    texts = ["delphiki: thank you julian", "hmm facilitator hmm ok",
+             "the nvidia driver fails to load after the upgrade, nvidia driver again"]
+    phrases = key_phrases(texts, exclude=["delphiki", "julian", "facilitator"])
+    assert phrases and "nvidia driver" in phrases[0].lower()
+    banned = {"delphiki", "julian", "facilitator", "thank", "hmm"}
+    assert not any(w in p.lower().split() for p in phrases for w in banned)
+    assert key_phrases(["thanks farai", "hmm ok lol"], exclude=["farai"]) == []
