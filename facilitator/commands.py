@@ -91,7 +91,7 @@ async def run_command(store: RoomStore, req: CommandRequest,
         if services.links is None:
             return private("The room's page is not served by this installation (its admin can set "
                            "FACILITATOR_PUBLIC_URL to turn it on).")
-        url = services.links.page_url(room, now=req.ts)
+        url = services.links.page_url(room)  # valid from now, whatever the event time
         hours = services.links.page_ttl_s / 3600
         return private(f"This room's page, for you: {url}\nEvery member sees the same page. "
                        f"The link works for {hours:g} hours; ask again any time.")
@@ -125,7 +125,7 @@ async def run_command(store: RoomStore, req: CommandRequest,
         if services.links is None:
             return private("Exports need the room page to be served (FACILITATOR_PUBLIC_URL); "
                            "on the bot's machine, `facilitator room show` prints a room.")
-        url = services.links.export_url(room, now=req.ts)
+        url = services.links.export_url(room)
         minutes = services.links.export_ttl_s / 60
         return private(f"This room's memory as JSON (for you only; the link works for "
                        f"{minutes:g} minutes): {url}")
