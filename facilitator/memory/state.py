@@ -24,7 +24,7 @@ CAP_TERMS = 30
 CAP_BRIDGING = 5
 CAP_GOAL_TERMS = 120
 CAP_QUOTE = 280  # characters of a message quoted in questions, proposals and decisions
-CAP_HISTORY = 240  # minutes with activity kept for the room page's charts (~10 KB)
+CAP_HISTORY = 120  # minutes with activity kept for the room page's charts (~9 KB of JSON)
 
 
 class Activity(StrEnum):
