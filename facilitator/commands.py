@@ -85,7 +85,8 @@ async def run_command(store: RoomStore, req: CommandRequest,
         return private(HELP)
     if word in ("status", "summary"):
         state = await store.get(room) or RoomState(room=room)
-        text = status_text(state) if word == "status" else summary_text(state)
+        text = (status_text(state, page=services.links is not None) if word == "status"
+                else summary_text(state))
         return CommandReply(text=text, visibility="room")
     if word == "page":
         if services.links is None:

@@ -128,8 +128,10 @@ def summary_text(state: RoomState) -> str:
     return " ".join(parts)
 
 
-def status_text(state: RoomState) -> str:
-    """The bot's read of the room, posted so every member sees the same. Plain words only."""
+def status_text(state: RoomState, *, page: bool = False) -> str:
+    """The bot's read of the room, posted so every member sees the same. Plain words only.
+
+    `page`: the room page is served, so say how to get a link to it."""
     signals = compute_signals(state)
     lines = [
         f"Voices: {balance_text(state, signals)}.",
@@ -137,8 +139,9 @@ def status_text(state: RoomState) -> str:
         f"Open: {open_items_text(state)}",
         f"Decisions: {decisions_text(state)}",
         f"Settings: {settings_text(state)}.",
-        "The room's page: `/facilitator page` sends you a private link.",
     ]
+    if page:
+        lines.append("The room's page: `/facilitator page` sends you a private link.")
     return "\n".join(lines)
 
 

@@ -139,3 +139,23 @@ def test_room_state_defaults_keep_old_rooms_loading() -> None:
     old = RoomState.model_validate_json('{"room": "slack:T:C", "charter": {"goal": "x"}}')
     assert not old.charter.paused and not old.charter.locked and old.charter.digest == "off"
     assert old.history == [] and not old.welcomed
+
+
+async def test_status_points_to_the_page_only_when_it_is_served(store: RoomStore) -> None:
+    without = await run_command(store, req("status"))
+    assert "/facilitator page" not in without.text
+    signer = LinkSigner(SECRET, "https://bot.example.org")
+    with_page = await run_command(store, req("status"), CommandServices(links=signer))
+    assert "`/facilitator page` sends you a private link" in with_page.text
+
+
+def test_history_keeps_one_sample_per_minute_and_stays_bounded() -> None:
+    from facilitator.memory.history import note_minute
+    from facilitator.memory.state import CAP_HISTORY
+    state = RoomState(room="r")
+    for i in range(CAP_HISTORY * 3):
+        note_minute(state, 600.0 + i * 20, tension=0.5, evenness=0.9, voices=3,
+                    human_message=True, bot_spoke=i % 7 == 0)
+    assert len(state.history) == CAP_HISTORY
+    assert all(b.t == a.t + 1 for a, b in zip(state.history, state.history[1:], strict=False))
+    assert all(m.messages == 3 for m in state.history[:-1])  # 20 s apart: three a minute
