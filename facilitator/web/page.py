@@ -216,7 +216,8 @@ Ask for a fresh link with <code>/facilitator page</code>.</footer>
 
 def _denied(reason: str) -> web.Response:
     body = (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" '
-            f'content="width=device-width, initial-scale=1"><title>Link not valid</title></head><body>'
+            f'content="width=device-width, initial-scale=1"><title>Link not valid</title>'
+            f'<style>{STYLE}</style></head><body>'
             f'<main><h1>This link does not open a room</h1><p>{escape(reason)} Ask for a fresh one with '
             f'<code>/facilitator page</code> in the room.</p></main></body></html>')
     return web.Response(status=403, text=body, content_type="text/html", headers=HEADERS)
