@@ -128,3 +128,20 @@ def test_render_escapes_member_text() -> None:
                                     ts=1.0, turn=1))
     html = render_page(state, expires=2.0)
     assert "<script>alert(1)" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_no_string_forges_a_link() -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    signer = LinkSigner(b"property-secret-0123456789abcdef", "http://x")
+    real = signer.token("slack:T:C")
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.text(max_size=200) | st.binary(max_size=120).map(lambda b: b.hex()))
+    def check(token: str) -> None:
+        if token != real:
+            assert signer.verify(token, "page") is None  # never raises, never opens a room
+
+    check()
+    assert signer.verify(real, "page") is not None
