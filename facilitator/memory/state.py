@@ -231,6 +231,7 @@ class RoomState(BaseModel):
     usage: Usage = Field(default_factory=Usage)
     history: list[Minute] = Field(default_factory=list)  # oldest first, CAP_HISTORY at most
     welcomed: bool = False  # the bot's one welcome in this room was posted
+    title: str = ""  # the channel's name on its platform, for the room page
     last_digest_ts: float = 0.0  # when the last digest went out (0: never)
 
     def message(self, message_id: str) -> StoredMessage | None:
