@@ -88,7 +88,7 @@ def name_members(state: RoomState, names: dict[str, Author]) -> None:
 
 
 async def join_room(store: RoomStore, room: RoomRef, members: Iterable[Author], *, text: str,
-                    post: Poster, bot_ids: set[str]) -> bool:
+                    post: Poster, bot_ids: set[str], title: str = "") -> bool:
     """Learn the members and post the welcome if this room never had one. True if posted.
 
     The welcome flag is set in the same compare-and-set as the members, so with several
@@ -100,6 +100,8 @@ async def join_room(store: RoomStore, room: RoomRef, members: Iterable[Author], 
     def change(state: RoomState) -> None:
         nonlocal first
         learn_members(state, roster, bot_ids=bot_ids)
+        if title:
+            state.title = title[:80]
         first = not state.welcomed
         state.welcomed = True
 

@@ -135,3 +135,24 @@ def balance_chart(minutes: list[Minute]) -> str:
             f"it began {evenness_words(points[0].evenness)} and is now "
             f"{evenness_words(points[-1].evenness)}, with {points[-1].voices} voices heard.")
     return _frame("balance-chart", "Balance of voices over time", desc, body)
+
+
+def balance_gauge(evenness: float, voices: int) -> str:
+    """Balance now, for the room as a whole: one marker on a line from one voice to even."""
+    if voices < 2:
+        return ""
+    w, h, left, right = WIDTH, 70, 16, WIDTH - 16
+    x = left + (right - left) * max(0.0, min(1.0, evenness))
+    body = [
+        f'<rect x="{left}" y="26" width="{right - left}" height="10" rx="5" fill="#e7e5e4"/>',
+        f'<rect x="{left}" y="26" width="{x - left:.1f}" height="10" rx="5" fill="{BOT_COLOUR}"/>',
+        f'<circle class="marker" cx="{x:.1f}" cy="31" r="9" fill="#fff" stroke="{BOT_COLOUR}" '
+        'stroke-width="4"/>',
+        f'<text x="{left}" y="60" class="tick">one voice</text>',
+        f'<text x="{right}" y="60" text-anchor="end" class="tick">shared evenly</text>',
+    ]
+    desc = f"Right now the talk is {evenness_words(evenness)}, among {voices} voices."
+    return (f'<svg id="balance-now" class="chart gauge" viewBox="0 0 {w} {h}" role="img" '
+            f'aria-labelledby="balance-now-t balance-now-d" xmlns="http://www.w3.org/2000/svg">'
+            f'<title id="balance-now-t">Balance of voices now</title>'
+            f'<desc id="balance-now-d">{escape(desc)}</desc>' + "".join(body) + "</svg>")

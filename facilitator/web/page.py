@@ -23,7 +23,7 @@ from facilitator.memory.state import BotTurn, RoomState
 from facilitator.memory.store import RoomStore
 from facilitator.policies.signals import compute_signals
 from facilitator.readout import balance_text, heat_word, messages_phrase, names
-from facilitator.web.charts import BANDS, BOT_COLOUR, balance_chart, heat_chart
+from facilitator.web.charts import BANDS, BOT_COLOUR, balance_chart, balance_gauge, heat_chart
 from facilitator.web.links import LinkSigner
 
 log = logging.getLogger(__name__)
@@ -74,6 +74,7 @@ li { margin: 0.35rem 0; }
 .who { color: #44403c; font-size: 0.9rem; }
 .empty { color: #57534e; }
 .chart { width: 100%; max-width: 34rem; height: auto; display: block; margin: 0 auto; }
+.chart.gauge { max-width: 24rem; margin: 0.25rem 0 0.75rem; }
 .chart .tick { font: 14px system-ui, sans-serif; fill: #292524; }
 .chart-note { font-size: 0.85rem; color: #44403c; margin: 0.25rem 0 0; }
 .legend { font-size: 0.9rem; color: #292524; }
@@ -170,12 +171,13 @@ def render_page(state: RoomState, *, expires: float, retention_days: float | Non
                       for _, w, c in reversed(BANDS))
     keep = (f"I keep this room's recent messages and my read of it for {retention_days:g} days "
             "after the last activity. " if retention_days else "")
-    title = escape(state.room)
+    title = escape(f"#{state.title}" if state.title else state.room)
     supported = lists["supported"]
     sections = [
         _section("now", "Right now",
                  f'<p class="now" id="now-voices">Voices: {escape(balance_text(state, signals))}.</p>'
-                 f'<p class="now" id="now-mood">Mood: {escape(heat_word(signals.tension))}. '
+                 + balance_gauge(1.0 - signals.participation_gini, signals.humans)
+                 + f'<p class="now" id="now-mood">Mood: {escape(heat_word(signals.tension))}. '
                  f"{escape(messages_phrase(state.turn))} so far.</p>"),
         _section("heat", "Heat over time",
                  (heat_chart(state.history) or '<p class="empty">No messages yet.</p>')
@@ -205,7 +207,7 @@ def render_page(state: RoomState, *, expires: float, retention_days: float | Non
 <style>{STYLE}</style></head>
 <body><main>
 <header><h1>How this room is going</h1>
-<p class="meta">Room {title} · updated {_when(state.last_ts) or "never"} ·
+<p class="meta">{title} · updated {_when(state.last_ts) or "never"} ·
 this link works until {_when(expires)}</p>
 <p class="meta">Every member sees this same page: what I, the room's facilitator, see.</p></header>
 {"".join(sections)}

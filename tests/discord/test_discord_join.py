@@ -29,7 +29,7 @@ async def test_first_message_in_a_channel_brings_one_welcome_and_its_readers(bot
     assert [p["content"] for p in posts].count(WELCOME) == 1 and posts[0]["content"] == WELCOME
     assert posts[0]["allowed_mentions"] == {"parse": []}  # it names nobody, pings nobody
     state = await bot.store.get(f"discord:{GUILD}:{GENERAL}")
-    assert state is not None and state.welcomed
+    assert state is not None and state.welcomed and state.title == "general"
     ids = {USERS[w]["id"] for w in ("alice", "bob", "cara", "dana")}
     assert set(state.participants) == ids  # the other bot is not a member of the talk
     assert state.participants[USERS["cara"]["id"]].messages == 0  # known, silent, unnamed in posts

@@ -25,6 +25,13 @@ class MockSlackHome(MockSlack):
         return {"ok": True, "members": page,
                 "response_metadata": {"next_cursor": str(start + self.page_size) if more else ""}}
 
+    def _m_conversations_info(self, params: dict[str, Any], token: str | None) -> dict[str, Any]:
+        channel = params.get("channel", "")
+        if self._ws(token) is None or channel not in self.channel_members:
+            return {"ok": False, "error": "channel_not_found"}
+        return {"ok": True, "channel": {"id": channel, "name": f"plans-{channel[-3:].lower()}",
+                                        "is_channel": True, "is_member": True}}
+
     def _m_views_publish(self, params: dict[str, Any], token: str | None) -> dict[str, Any]:
         if self._ws(token) is None:
             return {"ok": False, "error": "invalid_auth"}

@@ -3,23 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 
 import pytest
 from aiohttp import web
+from web_harness import SECRET, PageServer
 
 from facilitator.memory.store import RoomStore
 from facilitator.web.links import LinkSigner
 from facilitator.web.page import page_routes
-
-SECRET = b"test-secret-of-the-room-page-0123456789"
-
-
-@dataclass
-class PageServer:
-    url: str
-    signer: LinkSigner
-    store: RoomStore
 
 
 @pytest.fixture

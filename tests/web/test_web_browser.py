@@ -9,8 +9,8 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from conftest import PageServer
 from playwright.async_api import Browser, Page, async_playwright
+from web_harness import PageServer
 from web_rooms import lively_room, ref
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -78,6 +78,7 @@ async def test_the_page_loads_and_its_charts_render_on_a_phone(browser: Browser,
     # Accessible names for the charts, and nothing wider than the phone.
     assert await page.get_by_role("img", name="Heat per minute").count() == 1
     assert await page.get_by_role("img", name="Balance of voices over time").count() == 1
+    assert await page.get_by_role("img", name="Balance of voices now").is_visible()
     assert await page.evaluate("document.documentElement.scrollWidth") <= 390
     assert await page.get_by_role("heading", name="Open questions").is_visible()
     # No console errors, and the page asked for nothing but itself.

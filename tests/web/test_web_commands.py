@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from conftest import SECRET
+from web_harness import SECRET
 from web_rooms import lively_room, ref
 
 from facilitator.commands import CommandRequest, CommandServices, run_command

@@ -7,7 +7,7 @@ import re
 import time
 
 import aiohttp
-from conftest import PageServer
+from web_harness import PageServer
 from web_rooms import START, lively_room, ref
 
 from facilitator.web.links import LinkSigner
@@ -41,7 +41,8 @@ async def test_a_signed_link_opens_its_room_with_every_section(page_server: Page
     # The bot's turn with its reason, in words.
     assert "why: the exchange was heating up" in html
     # Charts are inline SVG with a text alternative; the bot's turn is marked on the heat chart.
-    assert html.count('role="img"') == 2 and 'class="bot-mark"' in html
+    assert html.count('role="img"') == 3 and 'class="bot-mark"' in html  # two charts, one gauge
+    assert "Right now the talk is shared evenly, among 4 voices." in html
     assert "The facilitator spoke in 1 of those minutes" in html
 
 

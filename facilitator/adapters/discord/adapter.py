@@ -242,8 +242,10 @@ class DiscordAdapter(Adapter):
         if await self.parent_of(guild_id, channel_id) is not None:
             return  # a thread: its channel's welcome covers it
         members = await self.readers(guild_id, channel_id)
+        guild = self.client.get_guild(guild_id)
+        channel = guild.get_channel(channel_id) if guild is not None else None
         await join_room(self.store, room, members, text=self.welcome, post=self.post,
-                        bot_ids={str(self.bot_id)})
+                        bot_ids={str(self.bot_id)}, title=getattr(channel, "name", "") or "")
 
     async def readers(self, guild_id: int, channel_id: int) -> list[Author]:
         """Members who can read the channel (needs the Server Members intent)."""

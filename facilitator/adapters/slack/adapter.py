@@ -242,8 +242,14 @@ class SlackAdapter(Adapter):
         if self.store is None or self.welcome is None:
             return
         ids = [m for m in await self.channel_members(room, token) if m != bot_user_id]
+        title = ""
+        try:
+            info = await self.client.conversations_info(channel=room.channel, token=token)
+            title = str((info.get("channel") or {}).get("name") or "")
+        except NETWORK_ERRORS as exc:
+            log.info("room %s: no channel name (%s)", room.key, exc)
         await join_room(self.store, room, [Author(id=m) for m in ids], text=self.welcome,
-                        post=self.post, bot_ids={bot_user_id})
+                        post=self.post, bot_ids={bot_user_id}, title=title)
         task = asyncio.create_task(self._name_members(room, ids, token),
                                    name=f"slack-names:{room.key}")
         self._background.add(task)
