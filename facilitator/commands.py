@@ -1,36 +1,60 @@
 """`/facilitator ...` commands, the same on every platform.
 
 The room's settings change only by the room: an admin, or a visible group decision (one
-member asks in the open, a second member seconds). Status and summary answers are posted
-for everyone, so every member sees the same read of the room.
+member asks in the open, a second member seconds). Once a room is locked, only an admin
+changes them. Status, summary and digest answers are posted for everyone, so every member
+sees the same read of the room; a page link is handed privately to the member who asks.
 """
 
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from typing import Literal
 
 from pydantic import BaseModel
 
+from facilitator.digests.compose import compose_digest
+from facilitator.digests.schedule import DigestScheduler
 from facilitator.events import Author, RoomRef
-from facilitator.memory.state import Activity, CharterChange, RoomState
+from facilitator.memory.state import Activity, CharterChange, CharterField, RoomState
 from facilitator.memory.store import RoomStore
 from facilitator.readout import status_text, summary_text
+from facilitator.web.links import LinkSigner
 
 SECOND_WITHIN_S = 24 * 3600
 MAX_GOAL_CHARS = 300
 
 HELP = (
     "I'm this room's facilitator: I serve the group as a whole, never one member.\n"
-    "• `/facilitator status` — my read of the room (balance, heat, open questions, decisions), "
+    "• `/facilitator status` — my read of the room (voices, mood, open questions, decisions), "
     "posted for everyone\n"
     "• `/facilitator summary` — where the conversation stands\n"
+    "• `/facilitator page` — a private link to the room's page (charts, open items, my turns)\n"
+    "• `/facilitator digest` — a digest now; `/facilitator digest daily | weekly | off` sets the schedule\n"
     "• `/facilitator quiet | normal | active` — how often I step in\n"
     "• `/facilitator goal TEXT` — the room's goal\n"
+    "• `/facilitator pause | resume` — silence me here, or let me speak again\n"
     "  (settings change when an admin sets them, or when one member asks and another seconds)\n"
+    "• `/facilitator lock | unlock` — admins only: settings become admin-only\n"
+    "• `/facilitator export` / `delete-room` — admins only: the room's memory as JSON, or erase it\n"
     "• `/facilitator forget-me` — remove your messages and entries from my memory"
 )
-SUBCOMMANDS = ("help", "status", "summary", "quiet", "normal", "active", "goal", "forget-me")
+# Everyone may use these (settings among them take a second, or an admin) ...
+MEMBER_COMMANDS = ("help", "status", "summary", "quiet", "normal", "active", "goal", "page",
+                   "digest", "pause", "resume", "forget-me")
+# ... and these are for admins only.
+ADMIN_COMMANDS = ("lock", "unlock", "export", "delete-room")
+SUBCOMMANDS = MEMBER_COMMANDS + ADMIN_COMMANDS
+DIGEST_CHOICES = ("off", "daily", "weekly")
+
+
+@dataclass(slots=True)
+class CommandServices:
+    """What some commands need beyond the store; absent parts make those commands say so."""
+
+    links: LinkSigner | None = None
+    digests: DigestScheduler | None = None
 
 
 class CommandRequest(BaseModel):
@@ -46,61 +70,175 @@ class CommandReply(BaseModel):
     visibility: Literal["room", "private"]
 
 
-async def run_command(store: RoomStore, req: CommandRequest) -> CommandReply:
+def private(text: str) -> CommandReply:
+    return CommandReply(text=text, visibility="private")
+
+
+async def run_command(store: RoomStore, req: CommandRequest,
+                      services: CommandServices | None = None) -> CommandReply:
+    services = services or CommandServices()
     word, _, rest = req.text.strip().partition(" ")
     word = word.lower() or "help"
     rest = rest.strip()
     room = req.room.key
     if word == "help":
-        return CommandReply(text=HELP, visibility="private")
+        return private(HELP)
     if word in ("status", "summary"):
         state = await store.get(room) or RoomState(room=room)
-        text = status_text(state) if word == "status" else summary_text(state)
+        text = (status_text(state, page=services.links is not None) if word == "status"
+                else summary_text(state))
         return CommandReply(text=text, visibility="room")
+    if word == "page":
+        if services.links is None:
+            return private("The room's page is not served by this installation (its admin can set "
+                           "FACILITATOR_PUBLIC_URL to turn it on).")
+        url = services.links.page_url(room)  # valid from now, whatever the event time
+        hours = services.links.page_ttl_s / 3600
+        return private(f"This room's page, for you: {url}\nEvery member sees the same page. "
+                       f"The link works for {hours:g} hours; ask again any time.")
+    if word == "digest":
+        if not rest:
+            state = await store.get(room) or RoomState(room=room)
+            text = compose_digest(state, scheduled=False)
+            if text is None:
+                return private("Nothing for a digest yet: no decisions, open questions, proposals "
+                               "or action items.")
+            return CommandReply(text=text, visibility="room")
+        choice = rest.lower()
+        if choice not in DIGEST_CHOICES:
+            return private("Digests can be `off`, `daily` or `weekly`.")
+        return await _charter(store, req, "digest", choice, services)
     if word in ("quiet", "normal", "active"):
-        return await _charter(store, req, "activity", word)
+        return await _charter(store, req, "activity", word, services)
+    if word in ("pause", "resume"):
+        return await _charter(store, req, "paused", "on" if word == "pause" else "off", services)
     if word == "goal":
         if not rest:
             state = await store.get(room)
             goal = state.charter.goal if state and state.charter.goal else "no goal set"
-            return CommandReply(text=f"The room's goal: {goal}.", visibility="private")
-        return await _charter(store, req, "goal", rest[:MAX_GOAL_CHARS])
+            return private(f"The room's goal: {goal}.")
+        return await _charter(store, req, "goal", rest[:MAX_GOAL_CHARS], services)
+    if word in ("lock", "unlock"):
+        return await _lock(store, req, word == "lock")
+    if word == "export":
+        if not req.is_admin:
+            return private("Only an admin can export a room's memory.")
+        if services.links is None:
+            return private("Exports need the room page to be served (FACILITATOR_PUBLIC_URL); "
+                           "on the bot's machine, `facilitator room show` prints a room.")
+        url = services.links.export_url(room)
+        minutes = services.links.export_ttl_s / 60
+        return private(f"This room's memory as JSON (for you only; the link works for "
+                       f"{minutes:g} minutes): {url}")
+    if word == "delete-room":
+        return await _delete(store, req, rest, services)
     if word == "forget-me":
         touched = await store.forget(req.user.id)
-        return CommandReply(text=f"Done: I removed your messages and entries from {touched} "
-                                 "room(s) I remember.", visibility="private")
-    return CommandReply(text=f"Unknown command {word!r}. Try: {', '.join(SUBCOMMANDS)}.",
-                        visibility="private")
+        return private(f"Done: I removed your messages and entries from {_rooms(touched)} I remember.")
+    return private(f"Unknown command {word!r}. Try: {', '.join(SUBCOMMANDS)}.")
 
 
-async def _charter(store: RoomStore, req: CommandRequest, field: Literal["activity", "goal"],
-                   value: str) -> CommandReply:
+def _rooms(n: int) -> str:
+    return "1 room" if n == 1 else f"{n} rooms"
+
+
+def _described(field: CharterField, value: str) -> tuple[str, str]:
+    """How a change reads, and the command a second member types to second it."""
+    if field == "goal":
+        return f"the goal to “{value}”", f"/facilitator goal {value}"
+    if field == "paused":
+        word = "pause" if value == "on" else "resume"
+        return ("pausing me (I'd stay silent until resumed)" if value == "on"
+                else "resuming me"), f"/facilitator {word}"
+    if field == "digest":
+        return (f"digests to {value}" if value == "off" else f"a {value} digest",
+                f"/facilitator digest {value}")
+    return f"my activity to {value}", f"/facilitator {value}"
+
+
+def _apply(state: RoomState, field: CharterField, value: str) -> None:
+    if field == "goal":
+        state.charter.goal = value
+    elif field == "paused":
+        state.charter.paused = value == "on"
+    elif field == "digest":
+        state.charter.digest = value  # type: ignore[assignment]  # checked by the caller
+    else:
+        state.charter.activity = Activity(value)
+
+
+async def _charter(store: RoomStore, req: CommandRequest, field: CharterField, value: str,
+                   services: CommandServices) -> CommandReply:
     now = req.ts if req.ts is not None else time.time()
     who = req.user.display
-    described = f"the goal to “{value}”" if field == "goal" else f"my activity to {value}"
+    described, command = _described(field, value)
     reply = CommandReply(text="", visibility="room")
+    applied = False
 
     def change(state: RoomState) -> None:
+        nonlocal applied
+        applied = False
+        if state.charter.locked and not req.is_admin:
+            reply.text, reply.visibility = ("Settings in this room are locked: only an admin can "
+                                            "change them."), "private"
+            return
         pending = state.charter.pending
         seconded = (pending is not None and pending.field == field and pending.value == value
                     and pending.by != req.user.id and now - pending.ts <= SECOND_WITHIN_S)
         if req.is_admin or seconded:
-            if field == "goal":
-                state.charter.goal = value
-            else:
-                state.charter.activity = Activity(value)
+            _apply(state, field, value)
             state.charter.changed_by = req.user.id
             state.charter.changed_ts = now
             state.charter.pending = None
+            applied = True
             how = "as an admin" if req.is_admin else (
                 f"seconding {pending.by_name or pending.by}" if pending else "seconded")
-            reply.text = f"{who} set {described} ({how})."
+            verb = {"paused": "agreed to", "digest": "set"}.get(field, "set")
+            text = f"{who} {verb} {described} ({how})."
+            if field == "paused" and value == "on":
+                text += " I'll stay silent here until someone asks me to `/facilitator resume`."
+            reply.text, reply.visibility = text, "room"
         else:
             state.charter.pending = CharterChange(field=field, value=value, by=req.user.id,
                                                   by_name=who, ts=now)
-            command = f"/facilitator {'goal ' + value if field == 'goal' else value}"
-            reply.text = (f"{who} proposes setting {described}. Settings change for the whole "
-                          f"room, so another member can second this with `{command}`.")
+            reply.text, reply.visibility = (
+                f"{who} proposes {described}. Settings change for the whole room, so another "
+                f"member can second this with `{command}`.", "room")
 
     await store.update(req.room.key, change)
+    if applied and field == "digest" and services.digests is not None:
+        await services.digests.set(req.room, value)  # type: ignore[arg-type]
     return reply
+
+
+async def _lock(store: RoomStore, req: CommandRequest, lock: bool) -> CommandReply:
+    if not req.is_admin:
+        return private(f"Only an admin can {'lock' if lock else 'unlock'} this room's settings.")
+    now = req.ts if req.ts is not None else time.time()
+
+    def change(state: RoomState) -> None:
+        state.charter.locked = lock
+        state.charter.pending = None
+        state.charter.changed_by = req.user.id
+        state.charter.changed_ts = now
+
+    await store.update(req.room.key, change)
+    if lock:
+        return CommandReply(text=f"{req.user.display} locked this room's settings: from now on only "
+                                 "an admin changes them.", visibility="room")
+    return CommandReply(text=f"{req.user.display} unlocked this room's settings: a member can ask "
+                             "and another second again.", visibility="room")
+
+
+async def _delete(store: RoomStore, req: CommandRequest, rest: str,
+                  services: CommandServices) -> CommandReply:
+    if not req.is_admin:
+        return private("Only an admin can delete a room's memory.")
+    if rest.lower() != "confirm":
+        return private("This erases everything I remember about this room (messages, open items, "
+                       "decisions, settings). To go ahead: `/facilitator delete-room confirm`.")
+    await store.delete(req.room.key)
+    if services.digests is not None:
+        await services.digests.set(req.room, "off")
+    return CommandReply(text=f"{req.user.display} (an admin) erased my memory of this room. I start "
+                             "afresh from here.", visibility="room")

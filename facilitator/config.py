@@ -24,6 +24,11 @@ class Settings(BaseModel):
     retention_days: float = Field(default=30.0, gt=0)
     llm_timeout_s: float = Field(default=20.0, gt=0)
     llm_calls_per_room_per_hour: int = Field(default=30, ge=0)
+    # The room page: served only when the bot knows its public address (links must work
+    # for members); the secret signs page links, else one is made and kept in Redis.
+    public_url: str | None = None
+    page_secret: str | None = None
+    digest_hour_utc: int = Field(default=9, ge=0, le=23)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -50,6 +55,12 @@ class Settings(BaseModel):
             values["llm_timeout_s"] = float(env["FACILITATOR_LLM_TIMEOUT"])
         if env.get("FACILITATOR_LLM_CALLS_PER_HOUR"):
             values["llm_calls_per_room_per_hour"] = int(env["FACILITATOR_LLM_CALLS_PER_HOUR"])
+        if env.get("FACILITATOR_PUBLIC_URL"):
+            values["public_url"] = env["FACILITATOR_PUBLIC_URL"].strip().rstrip("/")
+        if env.get("FACILITATOR_PAGE_SECRET"):
+            values["page_secret"] = env["FACILITATOR_PAGE_SECRET"]
+        if env.get("FACILITATOR_DIGEST_HOUR_UTC"):
+            values["digest_hour_utc"] = int(env["FACILITATOR_DIGEST_HOUR_UTC"])
         return cls.model_validate(values)
 
     @property

@@ -17,6 +17,7 @@ from typing import Protocol
 from redis.exceptions import RedisError
 
 from facilitator.events import ChatEvent, EventKind, RoomRef
+from facilitator.memory.history import note_minute
 from facilitator.memory.state import BotTurn, RoomState
 from facilitator.memory.store import RoomStore
 from facilitator.memory.trackers.bot_log import record_bot_turn
@@ -97,9 +98,17 @@ class Engine:
             for note in notes:
                 log.info("room %s event %s: %s", room, event.id, note)
             signals = compute_signals(state, read)
-            decision = await self.policy.decide(event, state, signals)
+            if state.charter.paused:
+                # Paused by the room: keep the read up to date, say nothing, spend nothing.
+                decision = Decision.silence("paused by the room", signals=signals.as_json())
+            else:
+                decision = await self.policy.decide(event, state, signals)
             if decision.speak:
                 self._record(state, event, decision)
+            note_minute(state, event.ts, tension=signals.tension,
+                        evenness=1.0 - signals.participation_gini, voices=signals.humans,
+                        human_message=event.kind == EventKind.MESSAGE and event.is_human,
+                        bot_spoke=decision.speak)
             if await self.store.save(state, loaded.version, event.id):
                 return Outcome(event, decision, notes=notes)
             log.debug("room %s: concurrent writer, retrying event %s", room, event.id)

@@ -64,22 +64,60 @@ def heat_word(tension: float) -> str:
     return "calm"
 
 
+def people(n: int) -> str:
+    return "1 person" if n == 1 else f"{n} people"
+
+
+def evenness_words(signals: Signals) -> str:
+    """How the talk is shared, for the room as a whole: never a figure about one member."""
+    if signals.humans < 2:
+        return ""
+    if signals.participation_gini < 0.25:
+        return "the talk is shared fairly evenly"
+    if signals.participation_gini < 0.45:
+        return "a few voices carry more of the talk"
+    return "most of the talk comes from one or two voices"
+
+
+def quiet_words(state: RoomState, signals: Signals) -> str:
+    if not signals.quiet:
+        return ""
+    return f"we haven't heard lately from {names(state, signals.quiet)}"
+
+
 def balance_text(state: RoomState, signals: Signals) -> str:
     if not signals.humans:
         return "nobody has spoken yet"
-    text = f"{signals.humans} people have spoken"
-    if signals.dominant and signals.humans > 1 and signals.dominant_share >= 0.4:
-        text += f", {state.name_of(signals.dominant)} the most ({signals.dominant_share:.0%})"
+    if signals.humans == 1:
+        text = "one person has spoken so far"
+    else:
+        text = f"{people(signals.humans)} have spoken; {evenness_words(signals)}"
     if signals.quiet:
-        text += f"; not heard from lately: {names(state, signals.quiet)}"
+        text += f"; {quiet_words(state, signals)}"
     return text
+
+
+def settings_text(state: RoomState) -> str:
+    charter = state.charter
+    parts = [f"I'm set to {charter.activity.value}"]
+    parts.append(f"goal: {charter.goal}" if charter.goal else "no goal set")
+    parts.append("digests off" if charter.digest == "off" else f"a {charter.digest} digest")
+    if charter.paused:
+        parts.append("paused (I stay silent until resumed)")
+    if charter.locked:
+        parts.append("settings locked to admins")
+    return "; ".join(parts)
+
+
+def messages_phrase(n: int) -> str:
+    return "1 message" if n == 1 else f"{n} messages"
 
 
 def summary_text(state: RoomState) -> str:
     signals = compute_signals(state)
     topic = topic_phrase(state)
     on = f" on {topic}" if topic else ""
-    parts = [f"{state.turn} messages so far{on}; {balance_text(state, signals)}."]
+    parts = [f"{messages_phrase(state.turn)} so far{on}; {balance_text(state, signals)}."]
     if state.decisions:
         parts.append(f"Decided: {decisions_text(state)}")
     parts.append(f"Open: {open_items_text(state)}")
@@ -88,16 +126,35 @@ def summary_text(state: RoomState) -> str:
     return " ".join(parts)
 
 
-def status_text(state: RoomState) -> str:
-    """The bot's read of the room, posted so every member sees the same."""
+def status_text(state: RoomState, *, page: bool = False) -> str:
+    """The bot's read of the room, posted so every member sees the same. Plain words only.
+
+    `page`: the room page is served, so say how to get a link to it."""
     signals = compute_signals(state)
     lines = [
-        f"Balance: {balance_text(state, signals)} "
-        f"(participation Gini {signals.participation_gini:.2f}).",
-        f"Heat: {heat_word(signals.tension)} (tension {signals.tension:.2f}).",
+        f"Voices: {balance_text(state, signals)}.",
+        f"Mood: {heat_word(signals.tension)}.",
         f"Open: {open_items_text(state)}",
         f"Decisions: {decisions_text(state)}",
-        f"Settings: {state.charter.activity.value}"
-        + (f"; goal: {state.charter.goal}" if state.charter.goal else "; no goal set"),
+        f"Settings: {settings_text(state)}.",
     ]
+    if page:
+        lines.append("The room's page: `/facilitator page` sends you a private link.")
     return "\n".join(lines)
+
+
+def count_phrase(n: int, one: str, many: str) -> str:
+    return f"no {many}" if n == 0 else (f"1 {one}" if n == 1 else f"{n} {many}")
+
+
+def read_in_words(state: RoomState) -> str:
+    """One or two lines for a list of rooms (App Home): voices, mood, what is open."""
+    signals = compute_signals(state)
+    open_q = len(state.open_questions())
+    open_p = len(state.open_proposals())
+    paused = " I'm paused here." if state.charter.paused else ""
+    return (f"{balance_text(state, signals)[:1].upper()}{balance_text(state, signals)[1:]}. "
+            f"The mood is {heat_word(signals.tension)}; "
+            f"{count_phrase(open_q, 'open question', 'open questions')}, "
+            f"{count_phrase(open_p, 'open proposal', 'open proposals')}, "
+            f"{count_phrase(len(state.decisions), 'decision', 'decisions')}.{paused}")

@@ -26,6 +26,7 @@ CAP_TERMS = 30
 CAP_BRIDGING = 5
 CAP_GOAL_TERMS = 120
 CAP_QUOTE = 280  # characters of a message quoted in questions, proposals and decisions
+CAP_HISTORY = 120  # minutes with activity kept for the room page's charts (~9 KB of JSON)
 
 
 class Activity(StrEnum):
@@ -117,10 +118,14 @@ class ActionItem(BaseModel):
     ts: float
 
 
+DigestSchedule = Literal["off", "daily", "weekly"]
+CharterField = Literal["activity", "goal", "paused", "digest"]
+
+
 class CharterChange(BaseModel):
     """A change one member asked for; it takes a second member (or an admin) to apply."""
 
-    field: Literal["activity", "goal"]
+    field: CharterField
     value: str
     by: str
     by_name: str = ""
@@ -135,6 +140,9 @@ class Charter(BaseModel):
     changed_by: str | None = None
     changed_ts: float | None = None
     pending: CharterChange | None = None
+    paused: bool = False  # the bot keeps its read but says nothing until resumed
+    locked: bool = False  # settings change only by an admin
+    digest: DigestSchedule = "off"
 
 
 class BotTurn(BaseModel):
@@ -183,6 +191,17 @@ class Rolling(BaseModel):
     voices: int = 0  # members who have ever posted here
     prefixed: float = 0.0  # share of recent messages opening with "nick:"
     shape: Literal["meeting", "channel"] = "meeting"  # read from the traffic
+
+
+class Minute(BaseModel):
+    """One minute of the room with activity, for the page's charts over time."""
+
+    t: int  # minutes since the epoch
+    messages: int = 0  # human messages in that minute
+    heat: float = 0.0  # the room's tension after the minute's last event
+    evenness: float = 1.0  # 1 - Gini of message shares so far: 1 even, towards 0 one voice
+    voices: int = 0  # people who had spoken by then
+    bot: int = 0  # the bot's own turns in that minute
 
 
 class Usage(BaseModel):
@@ -239,6 +258,10 @@ class RoomState(BaseModel):
 
     def members_changed(self) -> None:
         self._names = None
+    history: list[Minute] = Field(default_factory=list)  # oldest first, CAP_HISTORY at most
+    welcomed: bool = False  # the bot's one welcome in this room was posted
+    title: str = ""  # the channel's name on its platform, for the room page
+    last_digest_ts: float = 0.0  # when the last digest went out (0: never)
 
     def message(self, message_id: str) -> StoredMessage | None:
         for msg in reversed(self.window):

@@ -9,7 +9,14 @@ from discord_harness import Bot, MakeBot
 from discord_payloads import APP_ID, GENERAL, GUILD, USERS, load
 
 from facilitator.adapters.discord.commands import expected_private
-from facilitator.commands import SUBCOMMANDS, CommandReply, CommandRequest, run_command
+from facilitator.commands import (
+    ADMIN_COMMANDS,
+    MEMBER_COMMANDS,
+    CommandReply,
+    CommandRequest,
+    CommandServices,
+    run_command,
+)
 from facilitator.memory.store import RoomStore
 
 ROOM = f"discord:{GUILD}:{GENERAL}"
@@ -34,11 +41,17 @@ async def answered(bot: Bot, n: int = 1) -> list[dict[str, Any]]:
     return [r.body for r in bot.api.callbacks()]
 
 
-async def test_commands_are_synced_globally_as_one_guild_only_group(bot: Bot) -> None:
+async def test_commands_are_synced_globally_as_guild_only_groups(bot: Bot) -> None:
     [sync] = bot.api.find("PUT", rf"/applications/{APP_ID}/commands")
-    [group] = sync.body
+    group, admin = sync.body
     assert group["name"] == "facilitator"
-    assert [o["name"] for o in group["options"]] == list(SUBCOMMANDS)
+    assert [o["name"] for o in group["options"]] == list(MEMBER_COMMANDS)
+    assert group["default_member_permissions"] is None  # every member: settings take a second
+    # Admin-only commands carry default member permissions: Manage Server (bit 5).
+    assert admin["name"] == "facilitator-admin"
+    assert [o["name"] for o in admin["options"]] == list(ADMIN_COMMANDS)
+    assert int(admin["default_member_permissions"]) == 1 << 5
+    assert admin["contexts"] == [0] and admin["integration_types"] == [0]
     assert all(o["type"] == 1 for o in group["options"])  # subcommands
     assert group["contexts"] == [0]  # guilds only: the bot facilitates server channels
     assert group["integration_types"] == [0]  # installed in a server, not by one user
@@ -112,9 +125,10 @@ async def test_forget_me_answers_privately(bot: Bot) -> None:
 
 
 async def test_a_slow_answer_is_deferred_then_followed_up(bot: Bot) -> None:
-    async def slow(store: RoomStore, request: CommandRequest) -> CommandReply:
+    async def slow(store: RoomStore, request: CommandRequest,
+                   services: CommandServices | None) -> CommandReply:
         await asyncio.sleep(0.3)
-        return await run_command(store, request)
+        return await run_command(store, request, services)
 
     bot.adapter.commands.run = slow
     bot.adapter.commands.defer_after = 0.05
@@ -129,7 +143,8 @@ async def test_a_slow_answer_is_deferred_then_followed_up(bot: Bot) -> None:
 
 
 async def test_a_private_answer_never_lands_in_a_public_deferral(bot: Bot) -> None:
-    async def slow_private(store: RoomStore, request: CommandRequest) -> CommandReply:
+    async def slow_private(store: RoomStore, request: CommandRequest,
+                           services: CommandServices | None) -> CommandReply:
         await asyncio.sleep(0.2)
         return CommandReply(text="only for you", visibility="private")
 
@@ -152,7 +167,8 @@ async def test_channels_outside_the_allowlist_get_a_private_no(make_bot: MakeBot
 
 
 async def test_a_failing_store_gets_a_private_apology(bot: Bot) -> None:
-    async def broken(store: RoomStore, request: CommandRequest) -> CommandReply:
+    async def broken(store: RoomStore, request: CommandRequest,
+                     services: CommandServices | None) -> CommandReply:
         raise ConnectionError("redis went away")
 
     bot.adapter.commands.run = broken
@@ -168,6 +184,7 @@ async def test_expected_visibility_mirrors_the_core(store: RoomStore) -> None:
 
     room = RoomRef(platform="discord", workspace=GUILD, channel=GENERAL)
     for text in ("help", "status", "summary", "quiet", "normal", "active", "goal",
-                 "goal Plant beans", "forget-me", "nonsense", ""):
+                 "goal Plant beans", "forget-me", "nonsense", "", "page", "pause", "resume",
+                 "digest daily", "export", "delete-room"):
         reply = await run_command(store, CommandRequest(room=room, user=Author(id="1"), text=text))
         assert expected_private(text) == (reply.visibility == "private"), text

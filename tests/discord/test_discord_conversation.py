@@ -78,4 +78,5 @@ async def test_a_channel_conversation_reaches_an_intervention_and_a_command_answ
     assert callback.body["type"] == 4
     content = callback.body["data"]["content"]
     assert not callback.body["data"].get("flags", 0) & 64  # the room sees the same read
-    assert "Alice the most" in content and "3 people have spoken" in content
+    # Plain words: how the talk is shared, no score or percentage about anyone.
+    assert "3 people have spoken" in content and "%" not in content and "Gini" not in content

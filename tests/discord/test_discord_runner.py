@@ -92,13 +92,15 @@ async def test_run_over_the_gateway_until_sigterm(api: FakeDiscord, settings: Se
         assert identify["intents"] == 34307  # guilds, members, guild messages+reactions, content
         await _signal_handler_installed(signal.SIGTERM)  # start() returned: READY seen
         await api.dispatch(load("message_create_mention"))
-        await api.wait_for(lambda: api.posts(GENERAL), within=10)
+        # The channel's first event brings the welcome, then the answer to the mention.
+        await api.wait_for(lambda: len(api.posts(GENERAL)) >= 2, within=10)
         os.kill(os.getpid(), signal.SIGTERM)
         assert await asyncio.wait_for(run, 10) == 0
     finally:
         if not run.done():
             run.cancel()
-    [post] = api.posts(GENERAL)
+    welcome, post = api.posts(GENERAL)
+    assert "this room's facilitator" in welcome["content"] and "forget-me" in welcome["content"]
     assert post["content"].strip()
     assert api.find("PUT", r"/applications/\d+/commands")
     err = capsys.readouterr().err

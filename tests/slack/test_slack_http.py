@@ -209,4 +209,4 @@ async def test_room_reply_falls_back_to_response_url(harness: Factory, http: aio
     await h.settle(received=1)
     # not_in_channel: the status still reaches every member, through the response_url.
     [public] = mock.responses
-    assert public["response_type"] == "in_channel" and "Balance:" in public["text"]
+    assert public["response_type"] == "in_channel" and "Voices:" in public["text"]

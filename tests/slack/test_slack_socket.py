@@ -61,7 +61,7 @@ async def test_slash_commands_are_acked_and_answered(harness: Factory, mock: Moc
     await socket_server.send(status_env)
     await socket_server.ack_for(status_env["envelope_id"])
     post = (await mock.wait_for(lambda: mock.posts(CHANNEL)))[0]
-    assert "Heat:" in post.params["text"]
+    assert "Mood:" in post.params["text"]
     await h.settle()
 
 

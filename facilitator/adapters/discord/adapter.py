@@ -33,8 +33,11 @@ from facilitator.adapters.discord.translate import (
     reaction_event,
     room_for,
 )
-from facilitator.events import ChatEvent, RoomRef
+from facilitator.commands import CommandServices
+from facilitator.events import Author, ChatEvent, RoomRef
+from facilitator.memory.state import CAP_PARTICIPANTS
 from facilitator.memory.store import RoomStore
+from facilitator.onboarding import join_room
 
 log = logging.getLogger(__name__)
 
@@ -48,12 +51,19 @@ class DiscordAdapter(Adapter):
     name = "discord"
 
     def __init__(self, on_event: EventCallback, *, options: DiscordOptions, store: RoomStore,
+                 welcome: str | None = None, services: CommandServices | None = None,
                  **client_options: Any) -> None:
-        """`client_options` go to discord.Client (e.g. `guild_ready_timeout`, `max_messages`)."""
+        """`client_options` go to discord.Client (e.g. `guild_ready_timeout`, `max_messages`).
+
+        `welcome` turns on joining: the first time a channel is heard from, its members are
+        learned and the welcome is posted once. `services` give commands the page and digests.
+        """
         super().__init__(on_event)
         self.options = options
         self.store = store
-        self.commands = CommandAnswerer(store, self.room_allowed)
+        self.welcome = welcome
+        self._joined: set[str] = set()  # rooms checked for a welcome since this process started
+        self.commands = CommandAnswerer(store, self.room_allowed, services=services)
         self.client = FacilitatorClient(self, self.commands, dev_guild=options.dev_guild,
                                         sync_commands=options.sync_commands, **client_options)
         self.lanes: Lanes[ChatEvent] = Lanes(self._deliver)
@@ -207,10 +217,53 @@ class DiscordAdapter(Adapter):
         if not await self.room_allowed(guild_id, channel_id):
             return
         self._rooms.setdefault(guild_id, set()).add(channel_id)
+        if self.welcome is not None and event.room.key not in self._joined:
+            await self._join(event.room, guild_id, channel_id)
         outcome = await self.on_event(event)
         error = getattr(outcome, "error", None)
         if error:
             log.warning("room %s event %s: %s", event.room.key, event.id, error)
+
+    # Joining -----------------------------------------------------------------------------
+
+    async def _join(self, room: RoomRef, guild_id: int, channel_id: int) -> None:
+        """Welcome a channel once and learn who can read it; threads get no welcome."""
+        self._joined.add(room.key)
+        if len(self._joined) > MAX_REMEMBERED:
+            self._joined.clear()  # only a shortcut: the stored flag is what counts
+        assert self.welcome is not None
+        try:
+            state = await self.store.get(room.key)
+        except Exception as exc:  # the engine reports store trouble for the event itself
+            log.warning("room %s: cannot check the welcome: %s", room.key, exc)
+            return
+        if state is not None and state.welcomed:
+            return
+        if await self.parent_of(guild_id, channel_id) is not None:
+            return  # a thread: its channel's welcome covers it
+        members = await self.readers(guild_id, channel_id)
+        guild = self.client.get_guild(guild_id)
+        channel = guild.get_channel(channel_id) if guild is not None else None
+        await join_room(self.store, room, members, text=self.welcome, post=self.post,
+                        bot_ids={str(self.bot_id)}, title=getattr(channel, "name", "") or "")
+
+    async def readers(self, guild_id: int, channel_id: int) -> list[Author]:
+        """Members who can read the channel (needs the Server Members intent)."""
+        guild = self.client.get_guild(guild_id)
+        channel = guild.get_channel(channel_id) if guild is not None else None
+        if guild is None or not isinstance(channel, CHAT_CHANNELS):
+            return []
+        try:
+            members = [m async for m in guild.fetch_members(limit=CAP_PARTICIPANTS * 2)]
+        except (discord.HTTPException, discord.ClientException) as exc:
+            log.warning("guild %s: cannot list members (%s); using the ones in cache", guild_id, exc)
+            members = list(guild.members)
+        readers = []
+        for member in members:
+            if member.bot or not channel.permissions_for(member).view_channel:
+                continue
+            readers.append(Author(id=str(member.id), name=member.display_name))
+        return readers[:CAP_PARTICIPANTS]
 
     # Sink: called by the client for each gateway event ---------------------------------
 

@@ -13,7 +13,11 @@ from typing import Any, Protocol
 import discord
 from discord import app_commands
 
-from facilitator.adapters.discord.commands import CommandAnswerer, FacilitatorGroup
+from facilitator.adapters.discord.commands import (
+    CommandAnswerer,
+    FacilitatorAdminGroup,
+    FacilitatorGroup,
+)
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +73,7 @@ class FacilitatorClient(discord.Client):
         self.sync_commands = sync_commands
         self.tree = app_commands.CommandTree(self)
         self.tree.add_command(FacilitatorGroup(answerer))
+        self.tree.add_command(FacilitatorAdminGroup(answerer))
         self.synced: list[app_commands.AppCommand] = []
 
     async def setup_hook(self) -> None:

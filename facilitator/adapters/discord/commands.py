@@ -18,7 +18,7 @@ from redis.exceptions import RedisError
 
 from facilitator.adapters.discord.limits import MAX_MESSAGE_CHARS, fit_message
 from facilitator.adapters.discord.translate import author_of, room_for
-from facilitator.commands import CommandReply, CommandRequest, run_command
+from facilitator.commands import CommandReply, CommandRequest, CommandServices, run_command
 from facilitator.memory.store import RoomStore
 
 log = logging.getLogger(__name__)
@@ -30,18 +30,22 @@ MAX_REPLY_PARTS = 3
 NO_PINGS = discord.AllowedMentions.none()
 
 RoomCheck = Callable[[int, int], Awaitable[bool]]
-Runner = Callable[[RoomStore, CommandRequest], Awaitable[CommandReply]]
+Runner = Callable[[RoomStore, CommandRequest, CommandServices | None], Awaitable[CommandReply]]
 
 
 def expected_private(text: str) -> bool:
     """Whether the core will answer privately; decides how to defer before the answer exists."""
     word, _, rest = text.strip().partition(" ")
     word = word.lower() or "help"
-    if word in ("status", "summary", "quiet", "normal", "active"):
+    if word in ("status", "summary", "quiet", "normal", "active", "pause", "resume", "lock",
+                "unlock"):
         return False
-    if word == "goal":
-        return not rest.strip()  # asking for the goal is private, setting it is not
-    return True  # help, forget-me and anything unknown
+    if word in ("goal", "digest"):
+        # Asking for the goal is private, setting it is not; a digest now is for the room.
+        return word == "goal" and not rest.strip()
+    if word == "delete-room":
+        return rest.strip().lower() != "confirm"
+    return True  # help, page, export, forget-me and anything unknown
 
 
 def is_admin(interaction: discord.Interaction) -> bool:
@@ -55,8 +59,10 @@ class CommandAnswerer:
     """Runs one `/facilitator` command for an interaction and delivers the reply in time."""
 
     def __init__(self, store: RoomStore, room_allowed: RoomCheck, *,
-                 defer_after: float = DEFER_AFTER_S, run: Runner = run_command) -> None:
+                 defer_after: float = DEFER_AFTER_S, run: Runner = run_command,
+                 services: CommandServices | None = None) -> None:
         self.store = store
+        self.services = services
         self.room_allowed = room_allowed
         self.defer_after = defer_after
         self.run = run
@@ -89,7 +95,7 @@ class CommandAnswerer:
             room=room_for(guild_id, channel_id), user=author_of(interaction.user), text=text,
             is_admin=is_admin(interaction), ts=interaction.created_at.timestamp())
         try:
-            return await self.run(self.store, request)
+            return await self.run(self.store, request, self.services)
         except (RedisError, OSError, RuntimeError) as exc:
             log.error("/facilitator %s in %s failed: %s", text, request.room.key, exc)
             return CommandReply(text="I couldn't reach my memory just now; please try again.",
@@ -167,7 +173,59 @@ class FacilitatorGroup(app_commands.Group, name="facilitator",
     async def goal(self, interaction: discord.Interaction, text: str | None = None) -> None:
         await self.answerer.answer(interaction, f"goal {text}" if text else "goal")
 
+    @app_commands.command(name="page", description="A private link to the room's page")
+    async def page(self, interaction: discord.Interaction) -> None:
+        await self.answerer.answer(interaction, "page")
+
+    @app_commands.command(name="digest",
+                          description="A digest now, or set the schedule (admin, or seconded)")
+    @app_commands.describe(schedule="Leave empty for a digest now")
+    @app_commands.choices(schedule=[app_commands.Choice(name=c, value=c)
+                                    for c in ("off", "daily", "weekly")])
+    async def digest(self, interaction: discord.Interaction,
+                     schedule: app_commands.Choice[str] | None = None) -> None:
+        await self.answerer.answer(interaction, f"digest {schedule.value}" if schedule else "digest")
+
+    @app_commands.command(name="pause", description="Silence me here (admin, or asked and seconded)")
+    async def pause(self, interaction: discord.Interaction) -> None:
+        await self.answerer.answer(interaction, "pause")
+
+    @app_commands.command(name="resume", description="Let me speak again (admin, or seconded)")
+    async def resume(self, interaction: discord.Interaction) -> None:
+        await self.answerer.answer(interaction, "resume")
+
     @app_commands.command(name="forget-me",
                           description="Remove your messages and entries from my memory")
     async def forget_me(self, interaction: discord.Interaction) -> None:
         await self.answerer.answer(interaction, "forget-me")
+
+
+# Admin-only commands live in their own group because Discord sets default member
+# permissions per top-level command: members without Manage Server do not even see these
+# (a server admin can widen or narrow that under Server Settings > Integrations). The core
+# checks admin rights again, so a changed override never lets a member lock or erase a room.
+@app_commands.guild_only()
+@app_commands.allowed_installs(guilds=True, users=False)
+@app_commands.default_permissions(manage_guild=True)
+class FacilitatorAdminGroup(app_commands.Group, name="facilitator-admin",
+                            description="Admins: lock settings, export or erase a room's memory"):
+    def __init__(self, answerer: CommandAnswerer) -> None:
+        super().__init__()
+        self.answerer = answerer
+
+    @app_commands.command(name="lock", description="Settings become admin-only in this channel")
+    async def lock(self, interaction: discord.Interaction) -> None:
+        await self.answerer.answer(interaction, "lock")
+
+    @app_commands.command(name="unlock", description="Members may propose and second settings again")
+    async def unlock(self, interaction: discord.Interaction) -> None:
+        await self.answerer.answer(interaction, "unlock")
+
+    @app_commands.command(name="export", description="A private link to this room's memory as JSON")
+    async def export(self, interaction: discord.Interaction) -> None:
+        await self.answerer.answer(interaction, "export")
+
+    @app_commands.command(name="delete-room", description="Erase my memory of this channel")
+    @app_commands.describe(confirm="Type confirm to erase")
+    async def delete_room(self, interaction: discord.Interaction, confirm: str | None = None) -> None:
+        await self.answerer.answer(interaction, f"delete-room {confirm}" if confirm else "delete-room")

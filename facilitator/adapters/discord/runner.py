@@ -19,7 +19,9 @@ from facilitator.adapters.discord.options import TOKEN_VAR, DiscordOptions, Opti
 from facilitator.config import Settings
 from facilitator.engine import Engine
 from facilitator.memory.store import open_store
+from facilitator.onboarding import welcome_text
 from facilitator.policies.policy import build_policy
+from facilitator.web.services import room_services
 
 log = logging.getLogger(__name__)
 INTENTS_HELP = ("enable the privileged Message Content and Server Members intents for this bot "
@@ -42,11 +44,24 @@ async def run_discord(args: argparse.Namespace, settings: Settings,
     async with open_store(settings, durable=True) as store:
         # The engine's bot id becomes the bot's Discord user id once logged in.
         engine = Engine(store, policy, bot_id=settings.bot_name)
-        adapter = DiscordAdapter(engine.handle, options=options, store=store)
+        services = await room_services(store, settings)
+        welcome = welcome_text(settings, page_available=services.links is not None,
+                               base_url=env.get("OPENAI_BASE_URL"))
+        adapter = DiscordAdapter(engine.handle, options=options, store=store, welcome=welcome,
+                                 services=services)
         engine.poster = adapter.post
+        digests_stop = asyncio.Event()
+        digests = None
+        if services.digests is not None:
+            services.digests.poster = adapter.post
+            digests = asyncio.create_task(services.digests.run(digests_stop), name="digests")
         try:
             return await _serve(adapter, engine)
         finally:
+            digests_stop.set()
+            if digests is not None:
+                with contextlib.suppress(BaseException):
+                    await digests
             await adapter.stop()
 
 

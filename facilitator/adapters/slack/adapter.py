@@ -26,11 +26,22 @@ from facilitator.adapters.base import Adapter, EventCallback
 from facilitator.adapters.slack.app import build_app
 from facilitator.adapters.slack.config import SlackConfig
 from facilitator.adapters.slack.dispatch import ChannelPacer, RoomQueues, ThreadIndex
-from facilitator.adapters.slack.translate import Scope, command_room, to_slack, translate_event
+from facilitator.adapters.slack.home import home_view, shared_rooms
+from facilitator.adapters.slack.translate import (
+    Scope,
+    command_room,
+    room_ref,
+    to_slack,
+    translate_event,
+)
 from facilitator.adapters.slack.users import UserDirectory
 from facilitator.adapters.slack.web import WebServer, build_web_app
 from facilitator.commands import CommandReply, CommandRequest
 from facilitator.events import Author, ChatEvent, EventKind, RoomRef
+from facilitator.memory.state import CAP_PARTICIPANTS
+from facilitator.memory.store import RoomStore
+from facilitator.onboarding import join_room, name_members
+from facilitator.web.links import LinkSigner
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +50,10 @@ NETWORK_ERRORS = (SlackClientError, aiohttp.ClientError, TimeoutError)
 RATE_LIMIT_RETRIES = 3
 STOP_DRAIN_S = 10.0
 CONNECT_TIMEOUT_S = 30.0
+MEMBERS_PAGE = 200  # conversations.members page size (Slack recommends at most 200)
+# users.info is Tier 4 (100+ calls a minute): names of members learned on joining are
+# looked up in the background at about that pace, so commands and speakers never wait.
+LOOKUP_INTERVAL_S = 0.6
 
 
 class SlackStartError(RuntimeError):
@@ -66,8 +81,18 @@ class SlackAdapter(Adapter):
                  client: AsyncWebClient | None = None,
                  installation_store: AsyncInstallationStore | None = None,
                  state_store: AsyncOAuthStateStore | None = None,
-                 commands: CommandRunner | None = None) -> None:
+                 commands: CommandRunner | None = None,
+                 store: RoomStore | None = None, welcome: str | None = None,
+                 links: LinkSigner | None = None,
+                 lookup_interval_s: float = LOOKUP_INTERVAL_S) -> None:
+        """`store` and `welcome` turn on joining (welcome once, learn the members) and the
+        App Home; `links` adds room page links to the App Home."""
         super().__init__(on_event)
+        self.store = store
+        self.welcome = welcome
+        self.links = links
+        self.lookup_interval_s = lookup_interval_s
+        self._background: set[asyncio.Task[None]] = set()
         self.config = config
         self.client = client or make_client(config)
         self.installation_store = installation_store
@@ -145,6 +170,9 @@ class SlackAdapter(Adapter):
             await web.stop()
         # Finish what was already acked: Slack will not send those events again.
         await self.queues.close(STOP_DRAIN_S)
+        for task in list(self._background):
+            task.cancel()  # name lookups are a nicety; they resume on the next join
+        await asyncio.gather(*self._background, return_exceptions=True)
 
     async def drain(self) -> None:
         """Wait until every queued event and command has been handled."""
@@ -158,6 +186,20 @@ class SlackAdapter(Adapter):
         team = context.team_id or str(body.get("team_id") or "")
         if context.bot_token:
             self._tokens[team] = context.bot_token
+        raw = body.get("event") or {}
+        if raw.get("type") == "app_home_opened":
+            if raw.get("tab") == "home" and raw.get("user") and self.store is not None:
+                user = str(raw["user"])
+                self.queues.submit(f"home:{team}:{user}",
+                                   partial(self._publish_home, team, user, context.bot_token))
+            return
+        if (raw.get("type") == "member_joined_channel" and raw.get("channel") and raw.get("user")
+                and raw.get("user") == context.bot_user_id):
+            # The bot itself was added: learn who is there and say hello, once.
+            room = room_ref(team, str(raw["channel"]))
+            self.queues.submit(room.key, partial(self._joined, room, context.bot_token,
+                                                 str(context.bot_user_id)))
+            return
         scope = Scope(team=team, bot_user_id=context.bot_user_id, bot_id=context.bot_id,
                       bot_name=self.config.bot_name, ignore_bots=self.config.ignore_bots)
         event = translate_event(body, scope, self.threads.get)
@@ -176,6 +218,63 @@ class SlackAdapter(Adapter):
             author = Author(id=author.id, name=info.name, is_bot=info.is_bot)
             event = event.model_copy(update={"author": author})
         await self.on_event(event)
+
+    # ------------------------------------------------------------------ joining, App Home
+
+    async def channel_members(self, room: RoomRef, token: str | None) -> list[str]:
+        """Who is in the channel (ids), page by page, up to what a room keeps."""
+        members: list[str] = []
+        cursor: str | None = None
+        while len(members) < CAP_PARTICIPANTS:
+            try:
+                response = await self.client.conversations_members(
+                    channel=room.channel, limit=MEMBERS_PAGE, cursor=cursor, token=token)
+            except NETWORK_ERRORS as exc:
+                log.warning("room %s: conversations.members failed: %s", room.key, exc)
+                break
+            members += [str(m) for m in response.get("members") or []]
+            cursor = (response.get("response_metadata") or {}).get("next_cursor") or None
+            if not cursor:
+                break
+        return members[:CAP_PARTICIPANTS]
+
+    async def _joined(self, room: RoomRef, token: str | None, bot_user_id: str) -> None:
+        if self.store is None or self.welcome is None:
+            return
+        ids = [m for m in await self.channel_members(room, token) if m != bot_user_id]
+        title = ""
+        try:
+            info = await self.client.conversations_info(channel=room.channel, token=token)
+            title = str((info.get("channel") or {}).get("name") or "")
+        except NETWORK_ERRORS as exc:
+            log.info("room %s: no channel name (%s)", room.key, exc)
+        await join_room(self.store, room, [Author(id=m) for m in ids], text=self.welcome,
+                        post=self.post, bot_ids={bot_user_id}, title=title)
+        task = asyncio.create_task(self._name_members(room, ids, token),
+                                   name=f"slack-names:{room.key}")
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    async def _name_members(self, room: RoomRef, ids: list[str], token: str | None) -> None:
+        """Look up the names of learned members, paced, and store them in one write."""
+        assert self.store is not None
+        found: dict[str, Author] = {}
+        for i, uid in enumerate(ids):
+            if i and self.lookup_interval_s:
+                await asyncio.sleep(self.lookup_interval_s)
+            info = await self.users.get(room.workspace, uid, token)
+            found[uid] = Author(id=uid, name=info.name, is_bot=info.is_bot)
+        if found:
+            await self.store.update(room.key, lambda state: name_members(state, found))
+
+    async def _publish_home(self, team: str, user: str, token: str | None) -> None:
+        assert self.store is not None
+        rooms = await shared_rooms(self.store, team, user)
+        try:
+            await self.client.views_publish(user_id=user, view=home_view(rooms, self.links),
+                                            token=token or await self._token_for(team))
+        except (*NETWORK_ERRORS, SlackPostError) as exc:
+            log.warning("App Home for %s in %s could not be published: %s", user, team, exc)
 
     def accept_command(self, command: dict[str, Any], context: AsyncBoltContext,
                        respond: AsyncRespond) -> None:

@@ -8,6 +8,7 @@ runs afterwards, so Slack always gets its answer well inside 3 seconds.
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any, Protocol
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext, AsyncRespond
@@ -29,7 +30,7 @@ log = logging.getLogger(__name__)
 COMMAND = "/facilitator"
 EVENT_TYPES = (
     "message", "app_mention", "reaction_added", "reaction_removed",
-    "member_joined_channel", "member_left_channel",
+    "member_joined_channel", "member_left_channel", "app_home_opened",
 )
 
 
@@ -114,6 +115,13 @@ def build_app(config: SlackConfig, client: AsyncWebClient, sink: SlackSink, *,
         sink.accept_command(command, context, respond)
 
     app.command(COMMAND)(on_command)
+
+    async def on_page_button(ack: AsyncAck) -> None:
+        # The App Home's "Open the room's page" is a link button: the browser opens the URL,
+        # and Slack still expects an ack for the click.
+        await ack()
+
+    app.action(re.compile(r"^page-"))(on_page_button)
 
     if config.oauth:
         app.enable_token_revocation_listeners()  # app_uninstalled / tokens_revoked

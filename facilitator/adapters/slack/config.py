@@ -9,17 +9,18 @@ from dataclasses import dataclass
 BOT_SCOPES = (
     "app_mentions:read",  # app_mention
     "channels:history",  # message.channels
-    "channels:read",  # member_joined_channel / member_left_channel in public channels
+    "channels:read",  # member joins and leaves, conversations.members in public channels
     "chat:write",  # chat.postMessage, chat.postEphemeral
     "commands",  # /facilitator
     "groups:history",  # message.groups
-    "groups:read",  # member_joined_channel / member_left_channel in private channels
+    "groups:read",  # member joins and leaves, conversations.members in private channels
     "im:history",  # message.im
     "mpim:history",  # message.mpim
     "reactions:read",  # reaction_added / reaction_removed
     "users:read",  # users.info: display names, bots, workspace admins
 )
 BOT_EVENTS = (
+    "app_home_opened",
     "app_mention",
     "app_uninstalled",
     "member_joined_channel",

@@ -19,7 +19,9 @@ from facilitator.commands import run_command
 from facilitator.config import Settings
 from facilitator.engine import Engine
 from facilitator.memory.store import open_store
+from facilitator.onboarding import welcome_text
 from facilitator.policies.policy import build_policy
+from facilitator.web.services import room_services
 
 log = logging.getLogger(__name__)
 
@@ -52,14 +54,23 @@ async def serve(config: SlackConfig, settings: Settings, stop: asyncio.Event,
         if config.oauth:
             installation_store = RedisInstallationStore(store.client, client_id=config.client_id)
             state_store = RedisOAuthStateStore(store.client, client_id=config.client_id)
+        services = await room_services(store, settings)
+        welcome = welcome_text(settings, page_available=services.links is not None,
+                               base_url=os.environ.get("OPENAI_BASE_URL"))
         adapter = SlackAdapter(engine.handle, config, installation_store=installation_store,
-                               state_store=state_store, commands=partial(run_command, store))
+                               state_store=state_store,
+                               commands=partial(run_command, store, services=services),
+                               store=store, welcome=welcome, links=services.links)
         engine.poster = adapter.post
         try:
             await adapter.start()
         except SlackStartError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 1
+        digests = None
+        if services.digests is not None:
+            services.digests.poster = adapter.post
+            digests = asyncio.create_task(services.digests.run(stop), name="digests")
         mode = "HTTP Events API" if config.http else "Socket Mode"
         where = f" on port {adapter.http_port}" if adapter.http_port else ""
         install = " — install at /slack/install" if config.oauth else ""
@@ -70,6 +81,10 @@ async def serve(config: SlackConfig, settings: Settings, stop: asyncio.Event,
         try:
             await stop.wait()
         finally:
+            if digests is not None:
+                digests.cancel()
+                with contextlib.suppress(BaseException):
+                    await digests
             with contextlib.suppress(Exception):
                 await adapter.stop()
     return 0

@@ -1,0 +1,1 @@
+"""Slow digests: what the room decided and left open, posted daily or weekly per its charter."""
