@@ -227,6 +227,16 @@ def test_links_with_bad_entries_are_counted_not_fatal(tmp_path: Path) -> None:
     assert bad == 3
 
 
+def test_cli_refuses_unreadable_links_with_a_message(tmp_path: Path,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    data = tmp_path / "irc.jsonl"
+    data.write_text(json.dumps(LINES[2]) + "\n")
+    links = tmp_path / "irc.links.json"
+    links.write_text("{not json")
+    assert main(["eval", "irc", "--data", str(data), "--links", str(links)]) == 2
+    assert "irc.links.json: not valid JSON" in capsys.readouterr().err
+
+
 @pytest.mark.skipif(not (REAL.exists() and REAL_LINKS.exists()),
                     reason=f"real-data set absent: {REAL} (../shared/data is not checked out)")
 def test_report_rooms_of_the_real_channel_end_to_end(tmp_path: Path) -> None:
@@ -251,3 +261,4 @@ def test_report_rooms_of_the_real_channel_end_to_end(tmp_path: Path) -> None:
     assert overall["surfaced_already_answered"] <= overall["surfaced"]
     assert len(report["sample"]) == min(4, overall["bot_turns"])
     assert "REPORT" in result.stdout and "per room" in result.stdout
+    assert result.stdout.count("  BOT: ") == len(report["sample"])

@@ -182,7 +182,10 @@ def load_corpus(path: Path, bot_name: str) -> Corpus:
 
 def load_links(path: Path) -> tuple[dict[str, dict[str, list[str]]], int]:
     """Room -> {message id -> earlier ids it replies to}, and how many entries were unusable."""
-    raw = json.loads(path.read_text(encoding="utf-8"))
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except ValueError as exc:  # JSON and UTF-8 errors alike
+        raise ValueError(f"{path}: not valid JSON: {exc}") from exc
     if not isinstance(raw, dict):
         raise ValueError(f"{path}: expected a JSON object of rooms")
     links: dict[str, dict[str, list[str]]] = {}
@@ -385,7 +388,7 @@ def _context(events: list[ChatEvent], at: int) -> list[str]:
 
 
 def pick_sample(rooms: Mapping[str, tuple[list[ChatEvent], list[Turn], list[dict[str, bool]]]],
-                n: int) -> list[dict[str, Any]]:
+                n: int, parts: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
     """N turns spread evenly over all turns (rooms by name, turns in order): deterministic."""
     every = [(name, t, flag) for name in sorted(rooms)
              for t, flag in zip(rooms[name][1], rooms[name][2], strict=True)]
@@ -398,7 +401,8 @@ def pick_sample(rooms: Mapping[str, tuple[list[ChatEvent], list[Turn], list[dict
         events = rooms[name][0]
         by_id = {e.id: e for e in events}
         item: dict[str, Any] = {
-            "room": name, "event": t.event_id, "position": t.position,
+            "room": name, "split": (parts or {}).get(name), "event": t.event_id,
+            "position": t.position,
             "intervention": t.intervention, "to": list(t.to), "ref": t.ref,
             "text": t.text, "reason": t.reason, "before": _context(events, t.position), **flag}
         if t.ref in by_id:
@@ -450,7 +454,7 @@ async def evaluate_irc(engine: Engine, corpus: Corpus, links: Mapping[str, Mappi
         "split": split,
         "overall": overall,
         "rooms": per_room,
-        "sample": pick_sample(for_sample, sample),
+        "sample": pick_sample(for_sample, sample, {n: r["split"] for n, r in per_room.items()}),
         "bad_lines": corpus.bad_lines,
         "repeated_ids": corpus.repeated_ids,
         "problems": corpus.problems,
@@ -532,7 +536,8 @@ def print_irc(console: Any, report: Mapping[str, Any], *, sample: bool) -> None:
     console.print(table)
     if sample:
         for n, item in enumerate(report["sample"], start=1):
-            console.print(f"\n[bold]#{n} {escape(item['room'])} @ {escape(item['event'])}[/bold] · "
+            console.print(f"\n[bold]#{n} {escape(item['room'])} ({item['split']}) @ "
+                          f"{escape(item['event'])}[/bold] · "
                           f"{item['intervention']} → {escape(', '.join(item['to']) or '—')}")
             for line in item["before"]:
                 console.print(f"    {line}", markup=False)
