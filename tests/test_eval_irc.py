@@ -139,6 +139,14 @@ def test_questions_left_without_a_reply_for_ten_minutes(tmp_path: Path) -> None:
     assert counts["questions_unanswered_10min"] == 2  # m5, and m8 answered after 11 min
     assert counts["questions_unanswered_10min_surfaced"] == 1  # m5
     assert counts["questions_unanswered_never_surfaced"] == 1  # m8
+    # m8 is a new request; give it a link to carol's m4 and it becomes a turn in her thread.
+    assert counts["opening_questions"] == 3
+    assert counts["opening_questions_never_surfaced"] == 1
+    threaded = score_room(events, surfaced, {**LINKS[ROOM], "m8": ["m4"]})["counts"]
+    assert threaded["questions_unanswered_never_surfaced"] == 1
+    assert threaded["opening_questions"] == 2
+    assert threaded["opening_questions_unanswered_10min"] == 1  # m5 only
+    assert threaded["opening_questions_never_surfaced"] == 0
 
 
 def test_turn_rates_addressed_messages_and_attacks(tmp_path: Path) -> None:

@@ -35,6 +35,9 @@ questions (the yardstick's own reading, independent of the bot's so that it is a
 unanswered 10 min, never surfaced
     Questions with no reply whose timestamp is within 600 s of the question, and no
     `surface_question` turn with `ref` equal to their id anywhere in the room.
+opening questions
+    The questions whose own gold links point to no one else's message: new requests to the
+    channel (a helper's "did you try X?" inside a thread is a question too, but not one of these).
 addressed
     Messages the bot's name addresses (`@name`, or the IRC habit "name:" / "name," at the
     start); `addressed_answered` counts those on which the bot spoke.
@@ -262,6 +265,8 @@ COUNT_KEYS = ("events", "messages", "bot_turns", "invitations", "invitations_to_
               "invitations_to_recent", "surfaced", "surfaced_already_answered",
               "surfaced_never_answered", "questions", "questions_unanswered_10min",
               "questions_unanswered_10min_surfaced", "questions_unanswered_never_surfaced",
+              "opening_questions", "opening_questions_unanswered_10min",
+              "opening_questions_never_surfaced",
               "addressed", "addressed_answered", "deescalations", "declined", "engine_errors")
 
 
@@ -336,14 +341,19 @@ def score_room(events: list[ChatEvent], turns: Iterable[Turn], links: Mapping[st
             counts["addressed_answered"] += i in spoke_at
         if e.ts + UNANSWERED_AFTER_S > end_ts or not looks_like_question(e.text):
             continue
+        # Replies to nobody else: a new request to the channel, not a turn inside a thread.
+        opening = all(author.get(t, e.author.id) == e.author.id for t in links.get(e.id, ()))
         counts["questions"] += 1
+        counts["opening_questions"] += opening
         in_time = any(events[r].ts <= e.ts + UNANSWERED_AFTER_S for r in replies.get(e.id, ()))
         if not in_time:
             counts["questions_unanswered_10min"] += 1
+            counts["opening_questions_unanswered_10min"] += opening
             if e.id in surfaced_refs:
                 counts["questions_unanswered_10min_surfaced"] += 1
             else:
                 counts["questions_unanswered_never_surfaced"] += 1
+                counts["opening_questions_never_surfaced"] += opening
 
     counts["events"] = len(events)
     counts["messages"] = len(message_positions)
@@ -492,6 +502,9 @@ OVERALL_ROWS = (
     ("questions_unanswered_10min", "  … no reply within 10 min"),
     ("questions_unanswered_10min_surfaced", "  … of those, surfaced by the bot"),
     ("questions_unanswered_never_surfaced", "  … of those, never surfaced"),
+    ("opening_questions", "questions opening a thread (reply to no one)"),
+    ("opening_questions_unanswered_10min", "  … no reply within 10 min"),
+    ("opening_questions_never_surfaced", "  … of those, never surfaced"),
     ("addressed", "messages addressed to the bot"),
     ("addressed_answered", "  … the bot spoke on"),
     ("deescalations", "de-escalations"),
@@ -504,9 +517,13 @@ def print_irc(console: Any, report: Mapping[str, Any], *, sample: bool) -> None:
     from rich.markup import escape
     from rich.table import Table
 
-    rooms = Table(title="Ubuntu IRC · per room", title_style="bold")
-    for head in ("room", "part", "msgs", "turns/100", "invites", "non-post", "surfaced",
-                 "answered", "questions", "unans 10m", "never surf"):
+    rooms = Table(title="Ubuntu IRC · per room", title_style="bold",
+                  caption="/100: bot turns per 100 messages · inv: invitations, new: to someone "
+                          "who had not posted · surf: surfaced questions, done: already answered "
+                          "· Qs: questions, open: no reply in 10 min, lost: of those never "
+                          "surfaced")
+    for head in ("room", "part", "msgs", "/100", "inv", "new", "surf", "done", "Qs", "open",
+                 "lost"):
         if head == "room":
             rooms.add_column(head, no_wrap=True, min_width=22)
         else:
