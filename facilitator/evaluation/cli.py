@@ -4,6 +4,8 @@
                      [--json FILE] [--plots DIR]
     facilitator eval deli [--deli-dir DIR] [--limit N] [--json FILE]
     facilitator eval wikitactics [--data PATH] [--json FILE]
+    facilitator eval irc [--data PATH] [--links PATH] [--split tune|report|all] [--rooms N]
+                         [--limit N] [--sample N] [--json FILE]
 
 Wired into the main command line by `add_eval_parser(subparsers)`.
 """
@@ -61,7 +63,7 @@ def add_eval_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--details", action="store_true",
                    help="list every scenario's result, not only the failures")
     p.set_defaults(func=cmd_eval)
-    sub = p.add_subparsers(dest="dataset", metavar="{deli,wikitactics}")
+    sub = p.add_subparsers(dest="dataset", metavar="{deli,wikitactics,irc}")
 
     d = sub.add_parser("deli", help="DeliData: bot moments vs members' own moderation")
     d.add_argument("--deli-dir", metavar="DIR", type=Path,
@@ -76,6 +78,26 @@ def add_eval_parser(subparsers: Any) -> argparse.ArgumentParser:
                         "FACILITATOR_SHARED_DATA)")
     w.add_argument("--json", metavar="FILE", help="write the figures as JSON to FILE")
     w.set_defaults(func=cmd_wikitactics)
+
+    i = sub.add_parser("irc", help="Ubuntu IRC: how often the bot speaks in a busy support "
+                                   "channel, and whether its turns were needed (gold reply links)")
+    i.add_argument("--data", metavar="PATH", type=Path,
+                   help="ubuntu-irc-train.jsonl or its folder (default: ../shared/data, or "
+                        "FACILITATOR_SHARED_DATA)")
+    i.add_argument("--links", metavar="PATH", type=Path,
+                   help="the gold reply links (default: the .links.json beside --data)")
+    i.add_argument("--split", choices=["tune", "report", "all"], default="all",
+                   help="rooms to run: the part to tune on, the part only to report on, or "
+                        "both, shown side by side (default: all)")
+    i.add_argument("--rooms", type=int, metavar="N", help="only the first N rooms of each part")
+    i.add_argument("--limit", type=int, metavar="N", help="only the first N events of each room")
+    i.add_argument("--sample", type=int, metavar="N",
+                   help="print N of the bot's turns with the 5 messages before each "
+                        "(the JSON always holds 25, or N)")
+    i.add_argument("--jobs", type=int, default=4, metavar="N",
+                   help="rooms run side by side (they share nothing; default 4)")
+    i.add_argument("--json", metavar="FILE", help="write the figures as JSON to FILE")
+    i.set_defaults(func=cmd_irc)
     return p
 
 
@@ -297,6 +319,42 @@ async def cmd_wikitactics(args: argparse.Namespace, settings: Settings) -> int:
     table.add_row("mean signals.tension", f"{report['auroc_mean_tension']:.3f}")
     table.add_row("number of de-escalations", f"{report['auroc_deescalations']:.3f}")
     console.print(table)
+    if args.json:
+        _write_json(args.json, report)
+    return 0
+
+
+async def cmd_irc(args: argparse.Namespace, settings: Settings) -> int:
+    import time
+
+    from facilitator.evaluation.irc import (
+        build_engine,
+        evaluate_irc,
+        load_corpus,
+        load_links,
+        print_irc,
+        resolve_paths,
+    )
+    from facilitator.memory.store import open_store
+
+    try:
+        transcript, links_path = resolve_paths(args.data, args.links)
+        links, bad_links = load_links(links_path)
+    except (FileNotFoundError, ValueError) as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    started = time.perf_counter()
+    corpus = load_corpus(transcript, settings.bot_name)
+    async with open_store(settings) as store:
+        report = await evaluate_irc(build_engine(store, settings), corpus, links,
+                                    split=args.split, rooms=args.rooms, limit=args.limit,
+                                    sample=25 if args.sample is None else args.sample,
+                                    jobs=args.jobs, bot_name=settings.bot_name)
+    report.update(policy=settings.llm, data=str(transcript), links=str(links_path),
+                  bad_link_entries=bad_links, seconds=round(time.perf_counter() - started, 1))
+    print_irc(_console(), report, sample=bool(args.sample))
+    for problem in report["problems"]:
+        print(problem, file=sys.stderr)
     if args.json:
         _write_json(args.json, report)
     return 0
