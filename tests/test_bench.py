@@ -62,6 +62,7 @@ async def test_bench_reports_wall_clock_throughput_and_llm_cost(store: RoomStore
         assert abs(side["events_per_s"] - side["events"] / side["wall_s"]) <= 0.1 + 0.01 * (
             side["events_per_s"])
         assert side["p99_ms"] >= side["p50_ms"] > 0
+        assert 0 < side["slowest_room_s"] <= side["wall_s"] + 0.01
         assert side["bytes_per_room"] > 0
         assert side["redis_roundtrips_per_event"] <= 2
     assert set(report["ratios"]) == set(KEYS)

@@ -18,10 +18,12 @@ FACILITATOR_REDIS_URL). What is measured, and how:
   the worker's own time per event. `decision_p50_ms` / `decision_p99_ms` are from the
   throughput pass: the time from picking an event up to its decision, LLM waits included.
 - The silent path: its service-time percentiles (events the gate ended without the graph), and
-  a wall-clock throughput over calm traffic (`calm` below), with the share of it that was silent.
+  a wall-clock throughput over calm traffic (only the calm lines, lanes as above, the instant
+  fake for the few graph runs), with `calm_silent_share`, the share the gate ended.
 - `--workers N`: the throughput passes run in N worker processes on one store (each takes the
   rooms whose index modulo N is its own), started together; throughput is all their events over
-  the wall clock from the common start to the last worker's end.
+  the wall clock from the common start to the last worker's end. `slowest_room_s` is the longest
+  room lane: when the wall clock is close to it, the LLM's latency sets the pace, not the worker.
 
 The `always` peer is LLM-bound (one wait per message, in order per room), so its throughput pass
 runs the first `--peer-events` events (default 25 per room) to keep the bench short: a rate over
@@ -193,6 +195,7 @@ class Pass:
     spoke: int = 0
     footprint: int = 0  # bytes of the rooms' keys at the end, summed
     rooms: int = 0
+    slowest_room_s: float = 0.0  # the longest lane: a floor for the pass's wall clock
     latencies_ms: list[float] = field(default_factory=list)
     silent_ms: list[float] = field(default_factory=list)
     interventions: dict[str, int] = field(default_factory=dict)
@@ -208,6 +211,7 @@ class Pass:
             for name in ("events", "messages", "cpu_s", "llm_calls", "llm_s", "roundtrips",
                          "graph_runs", "spoke", "footprint", "rooms"):
                 setattr(out, name, getattr(out, name) + getattr(p, name))
+            out.slowest_room_s = max(out.slowest_room_s, p.slowest_room_s)
             out.latencies_ms += p.latencies_ms
             out.silent_ms += p.silent_ms
             for k, v in p.interventions.items():
@@ -283,8 +287,10 @@ async def run_pass(store: RoomStore, policy: Policy, llm: InstantLLM, events: Se
             out.interventions[kind] = out.interventions.get(kind, 0) + 1
 
     async def lane(queue: list[ChatEvent]) -> None:
+        t0 = time.monotonic()
         for event in queue:
             await one(event)
+        out.slowest_room_s = max(out.slowest_room_s, time.monotonic() - t0)
 
     store.roundtrips = 0
     runs0 = counter.runs
@@ -468,6 +474,10 @@ def _side_figures(busy: Pass, serial: Pass) -> dict[str, Any]:
     return {
         "events_per_s": round(busy.events / busy.wall_s, 1),
         "wall_s": round(busy.wall_s, 3),
+        # Events of a room are handled in order, so the pass lasts at least as long as its
+        # busiest room's chain of events and LLM waits: when wall_s is close to this, the
+        # LLM's latency, not the worker, sets the pace.
+        "slowest_room_s": round(busy.slowest_room_s, 3),
         "cpu_ms_per_event": round(busy.cpu_s * 1e3 / busy.events, 4) if busy.events else 0.0,
         "p50_ms": round(percentile(serial.latencies_ms, 50), 4),
         "p99_ms": round(percentile(serial.latencies_ms, 99), 4),
