@@ -63,6 +63,7 @@ async def test_bench_reports_wall_clock_throughput_and_llm_cost(store: RoomStore
             side["events_per_s"])
         assert side["p99_ms"] >= side["p50_ms"] > 0
         assert 0 < side["slowest_room_s"] <= side["wall_s"] + 0.01
+        assert side["failed_events"] == 0
         assert side["bytes_per_room"] > 0
         assert side["redis_roundtrips_per_event"] <= 2
     assert set(report["ratios"]) == set(KEYS)
@@ -104,7 +105,7 @@ async def test_workers_share_one_store_and_decide_as_one_worker(settings: Settin
         assert two[side]["messages"] == one[side]["messages"]
         for key in ("llm_calls_per_1000_messages", "speak_rate", "interventions"):
             assert two[side][key] == one[side][key], (side, key)
-        assert two[side]["events_per_s"] > 0
+        assert two[side]["events_per_s"] > 0 and two[side]["failed_events"] == 0
     assert two["silent_path"]["calm_silent_share"] == one["silent_path"]["calm_silent_share"]
 
 

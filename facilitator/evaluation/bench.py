@@ -193,6 +193,7 @@ class Pass:
     roundtrips: int = 0
     graph_runs: int = 0
     spoke: int = 0
+    failed: int = 0  # events the engine could not process (the store failed): must stay 0
     footprint: int = 0  # bytes of the rooms' keys at the end, summed
     rooms: int = 0
     slowest_room_s: float = 0.0  # the longest lane: a floor for the pass's wall clock
@@ -209,7 +210,7 @@ class Pass:
         out = cls(start=min(p.start for p in parts), end=max(p.end for p in parts))
         for p in parts:
             for name in ("events", "messages", "cpu_s", "llm_calls", "llm_s", "roundtrips",
-                         "graph_runs", "spoke", "footprint", "rooms"):
+                         "graph_runs", "spoke", "failed", "footprint", "rooms"):
                 setattr(out, name, getattr(out, name) + getattr(p, name))
             out.slowest_room_s = max(out.slowest_room_s, p.slowest_room_s)
             out.latencies_ms += p.latencies_ms
@@ -281,6 +282,7 @@ async def run_pass(store: RoomStore, policy: Policy, llm: InstantLLM, events: Se
         if event.kind == EventKind.MESSAGE:
             out.messages += 1
         decision = outcome.decision
+        out.failed += outcome.error is not None
         out.spoke += decision.speak
         if decision.intervention is not None:
             kind = decision.intervention.value
@@ -491,6 +493,7 @@ def _side_figures(busy: Pass, serial: Pass) -> dict[str, Any]:
         "llm_seconds": round(busy.llm_s, 3),
         "bytes_per_room": round(busy.footprint / busy.rooms, 1) if busy.rooms else 0.0,
         "events": busy.events,
+        "failed_events": busy.failed + serial.failed,
         "messages": busy.messages,
         "speak_rate": _per_message(busy.spoke, busy.messages),
         "interventions": dict(sorted(busy.interventions.items(), key=lambda kv: -kv[1])),
@@ -547,6 +550,7 @@ async def bench(store: RoomStore, n_events: int, n_rooms: int, *, seed: int = 1,
             "calm_silent_share": round(1 - calm.graph_runs / calm.events, 4)
             if calm.events else 0.0,
             "cpu_ms_per_event": round(calm.cpu_s * 1e3 / calm.events, 4) if calm.events else 0.0,
+            "failed_events": calm.failed,
         },
         "ratios": {k: (round(ours[k] / theirs[k], 4) if theirs[k] else None) for k in KEYS},
     }
@@ -582,8 +586,13 @@ async def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         json.dump(report, sys.stdout, indent=2)
         sys.stdout.write("\n")
-        return 0
-    _print(report)
+    else:
+        _print(report)
+    failed = sum(report[k]["failed_events"] for k in ("policy", "peer", "silent_path"))
+    if failed:
+        # Figures over events that were not processed are not figures: say so, and fail.
+        print(f"error: {failed} events could not be processed (see the log)", file=sys.stderr)
+        return 1
     return 0
 
 
