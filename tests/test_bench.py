@@ -62,7 +62,7 @@ async def test_bench_reports_wall_clock_throughput_and_llm_cost(store: RoomStore
         assert abs(side["events_per_s"] - side["events"] / side["wall_s"]) <= 0.1 + 0.01 * (
             side["events_per_s"])
         assert side["p99_ms"] >= side["p50_ms"] > 0
-        assert 0 < side["slowest_room_s"] <= side["wall_s"] + 0.01
+        assert 0 < side["cpu_busy_share"] <= 1.0
         assert side["failed_events"] == 0
         assert side["bytes_per_room"] > 0
         assert side["redis_roundtrips_per_event"] <= 2
@@ -77,6 +77,8 @@ async def test_bench_reports_wall_clock_throughput_and_llm_cost(store: RoomStore
     # Its waits were in flight at once across its 4 rooms: the pass took well under their sum.
     assert peer["wall_s"] < 0.6 * peer["llm_seconds"]
     assert peer["decision_p50_ms"] >= 0.5 * LATENCY_MS
+    # Waiting on the LLM is not work: the peer's worker is idle for most of its wall clock.
+    assert peer["cpu_busy_share"] < 0.5
 
     # The policy asks far less often and so spends far fewer LLM-seconds.
     assert 0 < ours["llm_calls_per_1000_messages"] < 0.3 * peer["llm_calls_per_1000_messages"]

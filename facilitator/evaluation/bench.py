@@ -22,8 +22,8 @@ FACILITATOR_REDIS_URL). What is measured, and how:
   fake for the few graph runs), with `calm_silent_share`, the share the gate ended.
 - `--workers N`: the throughput passes run in N worker processes on one store (each takes the
   rooms whose index modulo N is its own), started together; throughput is all their events over
-  the wall clock from the common start to the last worker's end. `slowest_room_s` is the longest
-  room lane: when the wall clock is close to it, the LLM's latency sets the pace, not the worker.
+  the wall clock from the common start to the last worker's end. `cpu_busy_share` is the share
+  of that wall clock the workers spent computing (their CPU time over wall clock × N).
 
 The `always` peer is LLM-bound (one wait per message, in order per room), so its throughput pass
 runs the first `--peer-events` events (default 25 per room) to keep the bench short: a rate over
@@ -196,7 +196,6 @@ class Pass:
     failed: int = 0  # events the engine could not process (the store failed): must stay 0
     footprint: int = 0  # bytes of the rooms' keys at the end, summed
     rooms: int = 0
-    slowest_room_s: float = 0.0  # the longest lane: a floor for the pass's wall clock
     latencies_ms: list[float] = field(default_factory=list)
     silent_ms: list[float] = field(default_factory=list)
     interventions: dict[str, int] = field(default_factory=dict)
@@ -212,7 +211,6 @@ class Pass:
             for name in ("events", "messages", "cpu_s", "llm_calls", "llm_s", "roundtrips",
                          "graph_runs", "spoke", "failed", "footprint", "rooms"):
                 setattr(out, name, getattr(out, name) + getattr(p, name))
-            out.slowest_room_s = max(out.slowest_room_s, p.slowest_room_s)
             out.latencies_ms += p.latencies_ms
             out.silent_ms += p.silent_ms
             for k, v in p.interventions.items():
@@ -289,10 +287,8 @@ async def run_pass(store: RoomStore, policy: Policy, llm: InstantLLM, events: Se
             out.interventions[kind] = out.interventions.get(kind, 0) + 1
 
     async def lane(queue: list[ChatEvent]) -> None:
-        t0 = time.monotonic()
         for event in queue:
             await one(event)
-        out.slowest_room_s = max(out.slowest_room_s, time.monotonic() - t0)
 
     store.roundtrips = 0
     runs0 = counter.runs
@@ -472,14 +468,13 @@ def _per_message(value: float, messages: int, scale: float = 1.0) -> float:
     return round(value * scale / messages, 4) if messages else 0.0
 
 
-def _side_figures(busy: Pass, serial: Pass) -> dict[str, Any]:
+def _side_figures(busy: Pass, serial: Pass, workers: int) -> dict[str, Any]:
     return {
         "events_per_s": round(busy.events / busy.wall_s, 1),
         "wall_s": round(busy.wall_s, 3),
-        # Events of a room are handled in order, so the pass lasts at least as long as its
-        # busiest room's chain of events and LLM waits: when wall_s is close to this, the
-        # LLM's latency, not the worker, sets the pace.
-        "slowest_room_s": round(busy.slowest_room_s, 3),
+        # The share of the wall clock the worker(s) spent computing: low with a slow LLM means
+        # the rooms wait on the LLM; low with an instant one means the machine is contended.
+        "cpu_busy_share": round(busy.cpu_s / (busy.wall_s * workers), 4),
         "cpu_ms_per_event": round(busy.cpu_s * 1e3 / busy.events, 4) if busy.events else 0.0,
         "p50_ms": round(percentile(serial.latencies_ms, 50), 4),
         "p99_ms": round(percentile(serial.latencies_ms, 99), 4),
@@ -523,8 +518,8 @@ async def bench(store: RoomStore, n_events: int, n_rooms: int, *, seed: int = 1,
         await prepare(store, rooms)
         serial[side] = await run_pass(store, SIDES[side](llm), llm, events, rooms,
                                       concurrent=False)
-    ours = _side_figures(passes["policy"], serial["policy"])
-    theirs = _side_figures(passes["peer"], serial["peer"])
+    ours = _side_figures(passes["policy"], serial["policy"], workers)
+    theirs = _side_figures(passes["peer"], serial["peer"], workers)
     ours["graph_runs_per_event"] = round(passes["policy"].graph_runs / n_events, 4)
     theirs["name"] = "always"
     calm, quiet = passes["calm"], serial["policy"]
