@@ -4,10 +4,13 @@ LLM cost per 1,000 messages) and the same decisions across worker processes."""
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
+
+import pytest
 
 from facilitator.cli import main
 from facilitator.config import Settings
-from facilitator.evaluation.bench import KEYS, bench, make_traffic
+from facilitator.evaluation.bench import KEYS, WorkerFailed, bench, make_traffic
 from facilitator.evaluation.cli import add_bench_parser
 from facilitator.evaluation.fakes import PUBLISHED_MEDIAN_LATENCY_MS, LatencyLLM
 from facilitator.events import EventKind
@@ -109,6 +112,13 @@ async def test_workers_share_one_store_and_decide_as_one_worker(settings: Settin
             assert two[side][key] == one[side][key], (side, key)
         assert two[side]["events_per_s"] > 0 and two[side]["failed_events"] == 0
     assert two["silent_path"]["calm_silent_share"] == one["silent_path"]["calm_silent_share"]
+
+
+async def test_a_worker_that_cannot_reach_the_store_fails_the_bench_cleanly(
+        store: RoomStore, tmp_path: Path) -> None:
+    with pytest.raises(WorkerFailed, match="exited with status"):
+        await bench(store, 60, 2, warmup=0, llm_latency_ms=0.0, workers=2,
+                    url=f"unix://{tmp_path / 'no-such.sock'}")
 
 
 def test_bench_parser_defaults_to_the_published_latency() -> None:

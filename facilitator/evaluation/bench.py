@@ -396,6 +396,10 @@ async def _throughput_in_process(store: RoomStore, params: Params) -> dict[str, 
 
 # -- worker processes ---------------------------------------------------------------------------
 
+class WorkerFailed(RuntimeError):
+    """A bench worker process died before it reported."""
+
+
 async def _worker_main(params: Params, index: int) -> None:
     """One of N bench workers: prepare a phase, say ready, wait for go, run, report (stdout)."""
     settings = Settings.from_env(os.environ)
@@ -434,7 +438,8 @@ async def _throughput_in_workers(url: str, params: Params) -> dict[str, Pass]:
         line = await proc.stdout.readline()
         if not line:
             code = await proc.wait()
-            raise RuntimeError(f"bench worker exited with status {code} before reporting")
+            raise WorkerFailed(f"a bench worker exited with status {code} before reporting "
+                               "(its error is above)")
         data: dict[str, Any] = json.loads(line)
         return data
 
@@ -442,7 +447,8 @@ async def _throughput_in_workers(url: str, params: Params) -> dict[str, Pass]:
     try:
         for phase, _, _ in PHASES:
             ready = await asyncio.gather(*(read(p) for p in procs))
-            assert all(r.get("ready") == phase for r in ready), ready
+            if any(r.get("ready") != phase for r in ready):
+                raise WorkerFailed(f"bench workers out of step at {phase}: {ready}")
             for p in procs:
                 assert p.stdin is not None
                 p.stdin.write(b"go\n")
@@ -568,16 +574,21 @@ async def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     kwargs: dict[str, Any] = {"seed": args.seed, "llm_latency_ms": args.llm_latency_ms,
                               "peer_events": args.peer_events, "workers": args.workers}
-    if args.workers > 1 and settings.redis_url is None:
-        # Several processes share one store: this process's embedded server, by its socket.
-        async with EmbeddedServer() as server:
-            shared = settings.model_copy(update={"redis_url": server.url})
-            async with open_store(shared) as store:
-                report = await bench(store, args.events, args.rooms, url=server.url, **kwargs)
-    else:
-        async with open_store(settings) as store:
-            report = await bench(store, args.events, args.rooms, url=settings.redis_url,
-                                 **kwargs)
+    try:
+        if args.workers > 1 and settings.redis_url is None:
+            # Several processes share one store: this process's embedded server, by its socket.
+            async with EmbeddedServer() as server:
+                shared = settings.model_copy(update={"redis_url": server.url})
+                async with open_store(shared) as store:
+                    report = await bench(store, args.events, args.rooms, url=server.url,
+                                         **kwargs)
+        else:
+            async with open_store(settings) as store:
+                report = await bench(store, args.events, args.rooms, url=settings.redis_url,
+                                     **kwargs)
+    except WorkerFailed as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     if args.json:
         json.dump(report, sys.stdout, indent=2)
         sys.stdout.write("\n")
