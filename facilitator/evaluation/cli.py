@@ -1,4 +1,5 @@
-"""`facilitator eval`: the scenario suite, and the real-data evaluations `deli` and `wikitactics`.
+"""`facilitator eval`: the scenario suite, and the real-data evaluations `deli` and `wikitactics`;
+`facilitator bench`: throughput, latency and cost (facilitator.evaluation.bench).
 
     facilitator eval [--suite DIR] [--policy rules,llm,always,mention-only] [--fake-llm]
                      [--json FILE] [--plots DIR]
@@ -6,8 +7,11 @@
     facilitator eval wikitactics [--data PATH] [--json FILE]
     facilitator eval irc [--data PATH] [--links PATH] [--split tune|report|all] [--rooms N]
                          [--limit N] [--sample N] [--json FILE]
+    facilitator bench [--events N] [--rooms R] [--workers N] [--llm-latency-ms MS] [--json]
 
-Wired into the main command line by `add_eval_parser(subparsers)`.
+Wired into the main command line by `add_eval_parser(subparsers)` and `add_bench_parser`. This
+module is imported by `facilitator --help`, so it imports only the standard library at module
+level; rich, the settings, the suite and the bench are imported by the command that runs.
 """
 
 from __future__ import annotations
@@ -16,12 +20,12 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rich.console import Console
-from rich.table import Table
+if TYPE_CHECKING:
+    from rich.console import Console
 
-from facilitator.config import Settings
+    from facilitator.config import Settings
 
 ROW_LABELS = [
     ("speak_precision", "speak precision", "{:.2f}"),
@@ -101,8 +105,42 @@ def add_eval_parser(subparsers: Any) -> argparse.ArgumentParser:
     return p
 
 
+def add_bench_parser(subparsers: Any) -> argparse.ArgumentParser:
+    p = subparsers.add_parser(
+        "bench", help="throughput, latency and cost: the policy beside the always-LLM peer",
+        description="Generated busy-room traffic through the engine on the real store: "
+                    "wall-clock throughput with one lane per room and an LLM fake that waits "
+                    "like a hosted model, LLM calls and LLM-seconds per 1,000 messages, and "
+                    "the service time per event.")
+    p.add_argument("--events", type=int, default=5000, metavar="N", help="events (default 5000)")
+    p.add_argument("--rooms", type=int, default=20, metavar="R", help="rooms (default 20)")
+    p.add_argument("--seed", type=int, default=1, help="traffic seed (default 1)")
+    p.add_argument("--llm-latency-ms", type=float, default=None, metavar="MS",
+                   help="median wait of the fake LLM per call (default 776: the published "
+                        "median latency of GPT-4o-mini; 0 answers at once)")
+    p.add_argument("--peer-events", type=int, default=None, metavar="N",
+                   help="events for the LLM-bound always peer (default 25 per room)")
+    p.add_argument("--workers", type=int, default=1, metavar="N",
+                   help="worker processes sharing one store for the throughput passes "
+                        "(default 1: this process)")
+    p.add_argument("--json", action="store_true", help="print the JSON on stdout")
+    p.set_defaults(func=cmd_bench)
+    return p
+
+
+async def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
+    # The bench (and the engine and policy it drives) is imported only when it runs.
+    from facilitator.evaluation import bench
+
+    if args.llm_latency_ms is None:
+        args.llm_latency_ms = bench.PUBLISHED_MEDIAN_LATENCY_MS
+    return await bench.cmd_bench(args, settings)
+
+
 def _console() -> Console:
     """Wide enough for the tables when the output is a file or a pipe."""
+    from rich.console import Console
+
     return Console(highlight=False, width=None if sys.stdout.isatty() else 130)
 
 
@@ -130,6 +168,8 @@ def _round(data: dict[str, float]) -> dict[str, float]:
 
 
 async def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
+    from rich.console import Console
+
     from facilitator.evaluation.suite import DEFAULT_SUITE, build_specs, load_suite, run_suite
     from facilitator.memory.store import open_store
     from facilitator.scenario import ScenarioError
@@ -201,6 +241,8 @@ def _plots(suite: Any, metrics: dict[str, dict[str, float]], folder: Path,
 
 def _print_eval(console: Console, suite: Any, metrics: dict[str, dict[str, float]],
                 specs: list[Any], main: str, *, details: bool) -> None:
+    from rich.table import Table
+
     table = Table(title=f"facilitator eval · {len(suite.scenarios)} scenarios",
                   title_style="bold")
     table.add_column("metric")
@@ -252,6 +294,8 @@ def _print_eval(console: Console, suite: Any, metrics: dict[str, dict[str, float
 
 
 async def cmd_deli(args: argparse.Namespace, settings: Settings) -> int:
+    from rich.table import Table
+
     from facilitator.engine import Engine
     from facilitator.evaluation.deli import CorpusMissing, evaluate_deli, find_corpus
     from facilitator.memory.store import open_store
@@ -296,6 +340,8 @@ async def cmd_deli(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def cmd_wikitactics(args: argparse.Namespace, settings: Settings) -> int:
+    from rich.table import Table
+
     from facilitator.engine import Engine
     from facilitator.evaluation.wikitactics import evaluate_wikitactics, resolve_paths
     from facilitator.memory.store import open_store

@@ -1,7 +1,8 @@
-"""An instant, deterministic stand-in for an LLM (`--fake-llm` in eval, always in bench).
+"""Deterministic stand-ins for an LLM: `InstantLLM` (`--fake-llm` in eval, the bench's
+service-time pass) and `LatencyLLM` (the bench's throughput passes: the same answers, each after
+a wait like a hosted model's, with calls in flight concurrently across rooms).
 
-It keeps the provider contract (facilitator.policies.llm.base.LLMProvider) and answers at once,
-so the figures measured around it are the policy's own:
+They keep the provider contract (facilitator.policies.llm.base.LLMProvider):
 
 - structured(Assessment): picks the first candidate moment the gate listed in the prompt
   (lines `- <intervention>: <reason> (to: a, b)`), i.e. it agrees with the gate;
@@ -13,6 +14,9 @@ It is a fake: it shows what the LLM path costs in calls and time, not what a rea
 
 from __future__ import annotations
 
+import asyncio
+import math
+import random
 import re
 import time
 import zlib
@@ -86,3 +90,51 @@ class InstantLLM:
 
     async def aclose(self) -> None:
         return None
+
+
+# The default wait per call: the median end-to-end latency of GPT-4o-mini, 776 ms, from continuous
+# probing (~10,080 streamed probes per model over 7 days through OpenRouter, prompt "Hello", at
+# most 20 output tokens; median time to first token 645 ms, p95 1,094 ms):
+# J. Wrede, "I monitored 6 LLM APIs for 7 days", jonathanwrede.de/en/blog/i-monitored-6-llm-apis-for-7-days/
+# Our calls ask for more than 20 tokens, so a real call waits at least this long: a floor.
+PUBLISHED_MEDIAN_LATENCY_MS = 776.0
+PUBLISHED_MEDIAN_SOURCE = ("GPT-4o-mini median end-to-end latency, 776 ms (J. Wrede, 'I monitored "
+                           "6 LLM APIs for 7 days', jonathanwrede.de)")
+# Spread of the wait: log-normal with the source's p95/p50 ratio of ~1.7 (1,094 / 645 ms TTFT),
+# so sigma = ln(1.7) / 1.645. A fixed wait would hide the tail that a busy room queues behind.
+LATENCY_SIGMA = math.log(1.7) / 1.645
+
+
+class LatencyLLM(InstantLLM):
+    """InstantLLM's answers, each returned after a seeded log-normal wait around `median_s`.
+
+    The wait is an `asyncio.sleep`, so calls from different rooms are in flight at once, as
+    with a real HTTP client; `waited_s` sums the waits (LLM-seconds), `busy_s` stays the
+    fake's own CPU time.
+    """
+
+    def __init__(self, median_s: float, *, sigma: float = LATENCY_SIGMA, seed: int = 0,
+                 name: str = "fake-latency") -> None:
+        super().__init__(name)
+        if median_s < 0 or not math.isfinite(median_s):
+            raise ValueError(f"median latency must be a finite number >= 0, not {median_s}")
+        self.median_s = median_s
+        self.sigma = sigma
+        self.waited_s = 0.0
+        self._rng = random.Random(seed)
+
+    async def _wait(self) -> None:
+        if self.median_s <= 0:
+            return
+        wait = self.median_s * math.exp(self._rng.gauss(0.0, self.sigma))
+        self.waited_s += wait
+        await asyncio.sleep(wait)
+
+    async def structured(self, system: str, user: str, schema: type[T_Model], *,
+                         max_tokens: int = 400) -> LLMResult[T_Model]:
+        await self._wait()
+        return await super().structured(system, user, schema, max_tokens=max_tokens)
+
+    async def text(self, system: str, user: str, *, max_tokens: int = 300) -> LLMResult[str]:
+        await self._wait()
+        return await super().text(system, user, max_tokens=max_tokens)
