@@ -1,0 +1,1 @@
+"""Reading one message: the hostility model (more of the per-message read lands here)."""
