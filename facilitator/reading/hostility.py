@@ -54,8 +54,9 @@ HOSTILE_WEIGHT = 2.0
 # "Bob is being ..." (not "your ...", not with other words between).
 PREDICATE_WEIGHT = 1.0
 # Hot words that aim at nobody by themselves: "shut" is hostile only in "shut up" (a contempt
-# construction), not in "shut down"; the rest are frank but not insults.
-_NOT_INSULTS = frozenset("shut sex vagina penis die dead death".split())
+# construction), not in "shut down"; "fat" is a file system in a support channel; "hoe" is Dutch
+# for "how"; the rest are frank but not insults.
+_NOT_INSULTS = frozenset("shut sex vagina penis die dead death fat hoe ing bunch aint".split())
 
 FEATURES = ("offensive", "directed", "contempt", "second_person", "conciliatory")
 
@@ -92,7 +93,9 @@ _CONTEMPT_WORDS = frozenset(
 # Verbs whose object, not subject, is the target ("... kill the process", "I hate you").
 _OBJECT_VERBS = frozenset("kill killing hate hating fuck screw damn shoot hurt punch slap destroy".split())
 # Swearing used as an intensifier heats a message but aims at nothing by itself.
-_INTENSIFIERS = frozenset("fucking fuckin freaking frigging bloody goddamn damned hell effing".split())
+_INTENSIFIERS = frozenset(
+    """fucking fuckin freaking freakin frigging friggin fricking bloody goddamn damned hell effing
+    effin""".split())
 
 _SECOND = frozenset("you your yours yourself yourselves ya ur".split())
 _THIRD = frozenset("he she him her his hers himself herself".split())
@@ -101,6 +104,7 @@ _COPULA = frozenset("is are was were be being am".split())
 _SELF = frozenset("i me my mine myself we our ours us ourselves sorry apologies".split())
 # A negated predicate is not an insult ("you are not stupid", "nobody is calling you a liar").
 _NEGATION = frozenset("not never no isnt arent wasnt werent aint nobody noone".split())
+_NEGATED_VERB = frozenset("dont didnt doesnt cant wont wouldnt".split())
 # Openers that may stand before an imperative ("oh just shut up", "please stop being ...").
 _OPENERS = frozenset("oh just please so and now well look honestly seriously".split())
 _THING = frozenset("this that these those it its which there".split())
@@ -136,10 +140,12 @@ _CONTEMPT_RULES: tuple[tuple[frozenset[str], re.Pattern[str]], ...] = tuple(
                       r"do not have a) (?:idea|clue)\b"),
         ("talking", r"\byou (?:clearly |obviously |really )?(?:don't|do not) know what you(?:'re| are) "
                     r"talking about\b"),
-        ("stop quit", r"\b(?:stop|quit) (?:your )?(?:lying|trolling|whining|distorting|twisting|pretending|"
-                      r"playing dumb|making (?:stuff|things|shit) up|embarrassing yourself|"
+        ("stop quit", r"\b(?:stop|quit) (?:your )?(?:lying|trolling|whining|ranting|distorting|twisting|"
+                      r"pretending|playing dumb|making (?:stuff|things|shit) up|embarrassing yourself|"
                       r"humiliating yourself)\b"),
         ("wrong", r"\bwhat(?:'s| is) wrong with you\b"),
+        ("lying trolling agenda", r"\byou(?:'re| are) (?:just |clearly |obviously )?(?:lying|trolling)\b"
+                                  r"|\byou (?:clearly |obviously )?have an agenda\b"),
         ("joke", r"\b(?:you|you're|you are|your \w+ (?:is|are)) (?:a |such a |an absolute |a complete )?"
                  r"joke\b"),
         ("waste wasting", r"\b(?:waste|wasting) (?:of )?(?:my|our|everyone's|everybody's) time\b"),
@@ -269,6 +275,7 @@ def _sigmoid(x: float) -> float:
 class _Word:
     text: str
     mention: bool  # "@x" or "<@x>"
+    vocative: bool = False  # opens the clause and is followed by a comma: "Bob, ..." names the listener
 
 
 @dataclass(frozen=True, slots=True)
@@ -382,6 +389,8 @@ class HostilityModel:
         strong = word in self._hostile
         if word in _OBJECT_VERBS:
             # The object follows: "... hate you", "... kill the process", "fuck this bug".
+            if any(w.text in _NEGATION or w.text in _NEGATED_VERB for w in words[max(0, i - 3):i]):
+                return None  # "I don't hate you"
             if i + 1 < len(words):
                 kind = _anchor(words[i + 1], names)
                 if kind == "you" and words[i + 1].text in ("your", "ur"):
@@ -422,7 +431,8 @@ class HostilityModel:
             return None
         # Nothing before: "..., you", "... of you" right after, or an insult noun on its own.
         following = [w.text for w in words[i + 1:i + 3]]
-        if following[:1] == ["you"] or following == ["of", "you"]:
+        if following[:1] == ["you"] or following in (["of", "you"], ["do", "you"], ["are", "you"],
+                                                      ["did", "you"], ["is", "your"], ["was", "your"]):
             return _Aim(True, addressee)
         if word in _PERSON_INSULTS and (i == 0 or words[i - 1].text in ("a", "an", "what", "such", "you")):
             return _Aim(True, addressee)
@@ -449,13 +459,15 @@ def _words(clause: str, name_words: Mapping[tuple[str, ...], str]) -> list[_Word
     raw: list[_Word] = []
     for match in _WORD.finditer(clause):
         mention = match.group(1) or match.group(2)
+        # Only the clause's first word can be a vocative; it matters only for names and mentions.
+        vocative = not raw and clause[match.end():].lstrip().startswith(",")
         if mention:
-            raw.append(_Word(mention, True))
+            raw.append(_Word(mention, True, vocative))
             continue
         text = match.group(3)
         # "bob's", "it's", "it'd", "you're": the base word is the anchor; "don't" stays one word.
         base, _, suffix = text.partition("'")
-        raw.append(_Word(base if suffix in _CONTRACTIONS else base + suffix, False))
+        raw.append(_Word(base if suffix in _CONTRACTIONS else base + suffix, False, vocative))
         if suffix in _COPULA_SUFFIX:
             raw.append(_Word(_COPULA_SUFFIX[suffix], False))
     if not name_words:
@@ -469,7 +481,9 @@ def _words(clause: str, name_words: Mapping[tuple[str, ...], str]) -> list[_Word
             span = raw[i:i + size]
             key = tuple(w.text for w in span)
             if key in name_words and not any(w.mention for w in span):
-                out.append(_Word(_NAME_MARK + name_words[key], False))
+                # A multi-word name is a vocative when its last word is followed by the comma.
+                vocative = i == 0 and clause[_span_end(clause, size):].lstrip().startswith(",")
+                out.append(_Word(_NAME_MARK + name_words[key], False, vocative))
                 i += size
                 break
         else:
@@ -497,8 +511,18 @@ def _clause_opening(words: list[_Word], i: int) -> bool:
     return all(w.text in _OPENERS or w.mention or w.text.startswith(_NAME_MARK) for w in words[:i])
 
 
+def _span_end(clause: str, size: int) -> int:
+    """Where the clause's first `size` words end."""
+    end = 0
+    for _, match in zip(range(size), _WORD.finditer(clause), strict=False):
+        end = match.end()
+    return end
+
+
 def _anchor(word: _Word, names: Mapping[str, str]) -> str | None:
     """'you', 'member', 'third', 'self' or 'thing' when `word` can be what a predicate is about."""
+    if word.vocative and (word.mention or word.text.startswith(_NAME_MARK)):
+        return None  # "Bob, garbage?": Bob is spoken to, not described
     text = word.text
     if word.mention or text.startswith(_NAME_MARK):
         return "member"
