@@ -80,6 +80,14 @@ def load_wikitactics(data: Path) -> list[dict[str, object]]:
     return rows
 
 
+def room_names(rows: list[dict[str, object]]) -> dict[str, dict[str, str]]:
+    """Each room's members, as the bot would know them: lowercased display name -> member id."""
+    names: dict[str, dict[str, str]] = {}
+    for r in rows:
+        names.setdefault(str(r["room"]), {})[str(r["author"]).lower()] = str(r["author"])
+    return names
+
+
 def is_attack(row: dict[str, object]) -> bool:
     labels = row.get("rebuttal_labels") or []
     return any(str(label).startswith(ATTACK_LABELS) for label in labels)  # type: ignore[union-attr]
@@ -90,7 +98,8 @@ def fit_combiner(model: H.HostilityModel, rows: list[dict[str, object]]) -> dict
 
     # Only what passes the first pass reaches the combiner at run time, so only that is fitted on.
     fit = [r for r in rows if H.is_fit_room(str(r["room"])) and model.first_pass(str(r["text"]))]
-    x = [list(model.features(str(r["text"]))) for r in fit]
+    names = room_names(rows)
+    x = [list(model.features(str(r["text"]), names[str(r["room"])])) for r in fit]
     y = [int(is_attack(r)) for r in fit]
     # Unweighted, so the score reads as a probability; C small because the fit part is small.
     lr = LogisticRegression(C=0.5, max_iter=1000)
@@ -106,7 +115,7 @@ def fit_combiner(model: H.HostilityModel, rows: list[dict[str, object]]) -> dict
     # The attack threshold: best F1 of `attack` against DH0/DH1 on the fit rooms (all of them,
     # including what the first pass drops), on a coarse grid so it does not chase single utterances.
     rooms = [r for r in rows if H.is_fit_room(str(r["room"]))]
-    reads = [fitted.read(str(r["text"]), addressee="addressee") for r in rooms]
+    reads = [fitted.read(str(r["text"]), addressee="addressee", names=names[str(r["room"])]) for r in rooms]
     truth = [is_attack(r) for r in rooms]
     best = (0.0, 0.5)
     for step in range(4, 17):

@@ -49,6 +49,8 @@ ATTACKS: list[tuple[str, str | None, str | None]] = [
     ("Seriously, what is wrong with you", ADDRESSEE, ADDRESSEE),
     ("you people are pathetic", ADDRESSEE, ADDRESSEE),
     ("Congratulations, genius, you broke it again", ADDRESSEE, ADDRESSEE),
+    ("<@U024BE7LH> you absolute clown", None, "U024BE7LH"),
+    ("I hate you and your endless whining", ADDRESSEE, ADDRESSEE),
 ]
 
 NOT_ATTACKS = [

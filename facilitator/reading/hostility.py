@@ -58,7 +58,7 @@ PREDICATE_WEIGHT = 1.0
 # for "how"; the rest are frank but not insults.
 _NOT_INSULTS = frozenset("shut sex vagina penis die dead death fat hoe ing bunch aint".split())
 
-FEATURES = ("offensive", "directed", "contempt", "second_person", "conciliatory")
+FEATURES = ("offensive", "directed", "contempt", "person_reference", "conciliatory")
 
 
 def sklearn_tokens(text: str) -> list[str]:
@@ -83,7 +83,8 @@ _PERSON_INSULTS = frozenset(
     """idiot idiots moron morons imbecile imbeciles liar liars troll trolls jerk jerks fool fools
     clown clowns loser losers hypocrite hypocrites bigot bigots coward cowards dumbass asshole
     assholes bastard bastards dickhead prick twat wanker halfwit dimwit nitwit numbskull buffoon
-    crank zealot fanatic amateur retard cretin dolt bozo creep weasel parasite smartass""".split())
+    crank zealot fanatic amateur retard cretin dolt bozo creep weasel parasite smartass muppet twit
+    tosser plonker dunce doofus""".split())
 # Words the classifier underweights for this use but which, aimed at a person, are contempt.
 _CONTEMPT_WORDS = frozenset(
     """clueless incompetent dishonest delusional childish ignorant arrogant condescending petty
@@ -113,11 +114,11 @@ _THING = frozenset("this that these those it its which there".split())
 _BRIDGE = frozenset(
     """a an the is are was were be been being am re s so such very really truly totally utterly
     completely absolutely just simply clearly obviously quite pretty most more bit little kind sort
-    of an complete total utter absolute real bunch""".split())
+    of an complete total utter absolute real bunch only ,""".split())
 
 # Plain words are \w runs, as in the classifier's tokens, so every word the target read can
 # call hostile is also one the first pass sees.
-_WORD = re.compile(r"<@!?([\w.-]+)>|@([\w.-]+)|(\w+(?:'\w+)?)")
+_WORD = re.compile(r"<@!?([\w.-]+)>|@([\w.-]+)|(\w+(?:'\w+)?)|(,)")
 _CLAUSE = re.compile(r"[.!?;:\n]+|\s(?:but|although|though|however|whereas)\s", re.I)
 
 # Contempt constructions, each gated by words it cannot do without: scanning every message with
@@ -127,10 +128,11 @@ _CONTEMPT_RULES: tuple[tuple[frozenset[str], re.Pattern[str]], ...] = tuple(
         ("cares asked wants gives",
          r"\b(?:no ?one|nobody) (?:here )?(?:cares|asked|wants to (?:hear|read)|gives a \w+) "
          r"(?:what you|about you|about your|for your|your|you|if you)\b"
+         r"|\b(?:no ?one|nobody) (?:really )?cares\s*(?:[.!]|$)"
          r"|\bwho (?:asked (?:you|for your)|cares (?:what you|about you|about your))\b"),
         ("shut lost away grow life off screw rest spare yourself",
          r"(?:^|[,.;:!?]\s*|\b(?:oh|just|please|now|so|and|you|why don't you|how about you)\s+)"
-         r"(?:shut (?:the \w+ )?up|get lost|go away|grow up|get a life|piss off|fuck off|back off|"
+         r"(?:shut (?:the \w+ )?(?:up|it)|get lost|go away|grow up|get a life|piss off|fuck off|back off|"
          r"screw you|bugger off|give it a rest|spare us|get over yourself)\b(?!\s*(?:&|and|then) come)"),
         ("even", r"\b(?:do|did|can|could) you even\b"
                  r"|\byou (?:clearly |obviously |just |really )?(?:don't|do not|didn't) even "
@@ -148,7 +150,9 @@ _CONTEMPT_RULES: tuple[tuple[frozenset[str], re.Pattern[str]], ...] = tuple(
                                   r"|\byou (?:clearly |obviously )?have an agenda\b"),
         ("joke", r"\b(?:you|you're|you are|your \w+ (?:is|are)) (?:a |such a |an absolute |a complete )?"
                  r"joke\b"),
-        ("waste wasting", r"\b(?:waste|wasting) (?:of )?(?:my|our|everyone's|everybody's) time\b"),
+        ("waste wasting", r"\b(?:waste|wasting) (?:of )?(?:my|our|everyone's|everybody's) time\b"
+                          r"|\bwaste of (?:space|oxygen|air|skin)\b"),
+        ("acting act", r"\b(?:stop |quit )?act(?:ing)? like (?:a |such a )?(?:child|baby|toddler|brat)\b"),
         ("bother pretend", r"\b(?:don't|do not) (?:bother|pretend)\b[^.?!]*\byou\b"),
         ("depth", r"\bout of your depth\b"),
         # Mock titles as a form of address: "..., genius", "thanks einstein", "our resident expert".
@@ -255,6 +259,22 @@ class Combiner:
         return _sigmoid(self.intercept + sum(c * x for c, x in zip(self.coef, features, strict=True)))
 
 
+# A word talked about is not a word used: "the word idiot comes from Greek", "the term 'troll'".
+_TERM_MENTION = re.compile(
+    r"\b(?:word|term|phrase|label|slur|expression)s?\s+[\"'\u201c\u2018]?[\w-]+[\"'\u201d\u2019]?", re.I)
+
+
+def _unmention_terms(text: str, tokens: list[str]) -> tuple[str, list[str]]:
+    if not _TERM_GATE.isdisjoint(tokens) and _TERM_MENTION.search(text):
+        text = _TERM_MENTION.sub(" term ", text)
+        return text, sklearn_tokens(text)
+    return text, tokens
+
+
+_TERM_GATE = frozenset(
+    "word words term terms phrase phrases label labels slur slurs expression expressions".split())
+
+
 def _contempt(text: str, tokens: Sequence[str]) -> bool:
     present = set(tokens)
     return any(not gate.isdisjoint(present) and rule.search(text) for gate, rule in _CONTEMPT_RULES)
@@ -321,11 +341,12 @@ class HostilityModel:
         tokens = sklearn_tokens(text)
         if not self._flags(text, tokens):
             return CALM  # the silent path: no hostile word, no contempt construction
-        names = names or {}
-        if addressee is None:
-            addressee = _vocative(text, names)
-        aim, contempt = self._aim(text, addressee, names)
-        features = self._features(text, tokens, aim is not None and aim.personal, contempt)
+        text, tokens = _unmention_terms(text, tokens)
+        names = _with_mentions(text, names or {})
+        # A name that opens the message says who "you" is, whoever the platform says it answers.
+        addressee = _vocative(text, names) or addressee
+        aim, contempt, named = self._aim(text, addressee, names)
+        features = self._features(text, tokens, aim is not None and aim.personal, contempt, named)
         score = self._combiner.score(features)
         personal = aim is not None and aim.personal
         attack = personal and score >= self._combiner.attack_threshold
@@ -336,39 +357,44 @@ class HostilityModel:
         """The cheap test: does `text` hold a hot word or a contempt construction at all?"""
         return self._flags(text, sklearn_tokens(text))
 
-    def features(self, text: str) -> tuple[float, ...]:
+    def features(self, text: str, names: Mapping[str, str] | None = None) -> tuple[float, ...]:
         """The combiner's inputs for `text` (no fast path): what the build script fits on."""
-        tokens = sklearn_tokens(text)
-        aim, contempt = self._aim(text, None, {})
-        return self._features(text, tokens, aim is not None and aim.personal, contempt)
+        text, tokens = _unmention_terms(text, sklearn_tokens(text))
+        aim, contempt, named = self._aim(text, None, _with_mentions(text, names or {}))
+        return self._features(text, tokens, aim is not None and aim.personal, contempt, named)
 
     # -- internals -------------------------------------------------------------------------------
 
     def _flags(self, text: str, tokens: list[str]) -> bool:
         return (not self._hot.isdisjoint(tokens)) or _contempt(text, tokens) or _sarcasm(text, tokens)
 
-    def _features(self, text: str, tokens: list[str], directed: bool, contempt: bool) -> tuple[float, ...]:
+    def _features(self, text: str, tokens: list[str], directed: bool, contempt: bool,
+                  named: int) -> tuple[float, ...]:
         p = min(max(self._port.probability(tokens), 1e-4), 1 - 1e-4)
-        second = sum(1 for t in tokens if t in _SECOND)
+        # Talk about people: second person, or members by name or mention ("Bob is ...").
+        people = sum(1 for t in tokens if t in _SECOND) + named
         return (
             math.log(p / (1 - p)),
             float(directed),
             float(contempt),
-            min(second, 4) / 4,
+            min(people, 4) / 4,
             float(bool(_CONCILIATORY.search(text))),
         )
 
     def _aim(self, text: str, addressee: str | None,
-             names: Mapping[str, str]) -> tuple[_Aim | None, bool]:
-        """Who the message's hostile content is aimed at, and whether it shows contempt."""
+             names: Mapping[str, str]) -> tuple[_Aim | None, bool, int]:
+        """Who the message's hostile content is aimed at, whether it shows contempt, and how many
+        times it names a member."""
         lowered = text.lower().replace("\u2019", "'")
         name_words = _name_words(names)
         tokens = _SK_TOKEN.findall(lowered)
         contempt = _contempt(lowered, tokens) or (
             _sarcasm(lowered, tokens) and any(t in _SECOND for t in tokens))
         best: _Aim | None = None
+        named = 0
         for clause in _CLAUSE.split(lowered):
             words = _words(clause, name_words)
+            named += sum(1 for w in words if w.mention or w.text.startswith(_NAME_MARK))
             for i, word in enumerate(words):
                 if word.text in _INTENSIFIERS or word.text not in self._predicate:
                     continue
@@ -381,7 +407,7 @@ class HostilityModel:
                     best = aim
         if contempt and (best is None or not best.personal):
             best = _Aim(True, _contempt_target(lowered, addressee, names, name_words))
-        return best, contempt
+        return best, contempt, named
 
     def _aim_of(self, words: list[_Word], i: int, addressee: str | None,
                 names: Mapping[str, str]) -> _Aim | None:
@@ -389,7 +415,7 @@ class HostilityModel:
         strong = word in self._hostile
         if word in _OBJECT_VERBS:
             # The object follows: "... hate you", "... kill the process", "fuck this bug".
-            if any(w.text in _NEGATION or w.text in _NEGATED_VERB for w in words[max(0, i - 3):i]):
+            if _negated(words, i):
                 return None  # "I don't hate you"
             if i + 1 < len(words):
                 kind = _anchor(words[i + 1], names)
@@ -409,7 +435,7 @@ class HostilityModel:
                     return _Aim(True, None)  # "that idiot": someone, not named
                 continue  # "this dense", "that stupid": an adverb, the subject is further back
             if kind is not None:
-                if any(w.text in _NEGATION for w in words[max(0, j - 4):j]):
+                if _negated(words, j):
                     return None  # "nobody is calling you ...", "I never said you were ..."
                 if not strong and not (copula and skipped == 0 and prev.text not in _POSSESSIVE
                                        and kind in ("you", "member", "third")):
@@ -422,19 +448,19 @@ class HostilityModel:
                 return None
             if prev.text in _COPULA:
                 copula = True
-            if prev.text in _BRIDGE or prev.text in self._predicate:
-                continue
+            if prev.text in _BRIDGE or prev.text in self._predicate or prev.text == "what":
+                continue  # "what" opens an exclamation: "what a ..." has no subject of its own
             skipped += 1
             if skipped > 2:
                 break
         if not strong:
             return None
         # Nothing before: "..., you", "... of you" right after, or an insult noun on its own.
-        following = [w.text for w in words[i + 1:i + 3]]
-        if following[:1] == ["you"] or following in (["of", "you"], ["do", "you"], ["are", "you"],
-                                                      ["did", "you"], ["is", "your"], ["was", "your"]):
+        following = [w.text for w in words[i + 1:i + 4] if w.text != ","][:2]
+        if following[:1] == ["you"] or tuple(following) in _AIMED_AFTER:
             return _Aim(True, addressee)
-        if word in _PERSON_INSULTS and (i == 0 or words[i - 1].text in ("a", "an", "what", "such", "you")):
+        if word in _PERSON_INSULTS and skipped == 0 and (
+                i == 0 or words[i - 1].text in ("a", "an", "what", "such", "you")):
             return _Aim(True, addressee)
         return None
 
@@ -464,6 +490,9 @@ def _words(clause: str, name_words: Mapping[tuple[str, ...], str]) -> list[_Word
         if mention:
             raw.append(_Word(mention, True, vocative))
             continue
+        if match.group(4):
+            raw.append(_Word(",", False))  # a soft boundary: it limits how far a negation reaches
+            continue
         text = match.group(3)
         # "bob's", "it's", "it'd", "you're": the base word is the anchor; "don't" stays one word.
         base, _, suffix = text.partition("'")
@@ -492,23 +521,55 @@ def _words(clause: str, name_words: Mapping[tuple[str, ...], str]) -> list[_Word
     return out
 
 
+_MENTION = re.compile(r"<@!?([\w.-]+)>|@([\w.-]+)")
+
+
+def _with_mentions(text: str, names: Mapping[str, str]) -> Mapping[str, str]:
+    """`names` plus each @mention not in it, kept as written: the read lowercases the text, and a
+    Slack or Discord id ("<@U024BE7LH>") must come back with its case."""
+    extra = {}
+    for match in _MENTION.finditer(text):
+        handle = match.group(1) or match.group(2)
+        if handle.lower() not in names:
+            extra[handle.lower()] = handle
+    return {**names, **extra} if extra else names
+
+
 def _vocative(text: str, names: Mapping[str, str]) -> str | None:
     """Who "you" is when the message opens by naming someone: "@bob you ...", "bob: ...", "Bob, ..."."""
-    opening = _VOCATIVE.match(text.lower())
-    if opening is None:
-        return None
-    handle = opening.group(1) or opening.group(2)
-    if handle:
+    lowered = text.lower()
+    opening = _VOCATIVE_MENTION.match(lowered)
+    if opening is not None:
+        handle = opening.group(1) or opening.group(2)
         return names.get(handle, handle)
-    return names.get(opening.group(3))
+    opening = _VOCATIVE_NAME.match(lowered)
+    return names.get(opening.group(1).strip()) if opening is not None else None
 
 
-_VOCATIVE = re.compile(r"\s*(?:<@!?([\w.-]+)>|@([\w.-]+)|([\w .'-]{1,40}?)\s*[,:])")
+_VOCATIVE_MENTION = re.compile(r"\s*(?:<@!?([\w.-]+)>|@([\w.-]+))")
+_VOCATIVE_NAME = re.compile(r"\s*([\w .'-]{1,40}?)\s*(?:[,:]|\s(?=(?:you|your|ur|u)\b))")
+
+
+# What may follow a hostile word to aim it at the listener: "... of you", "a dimwit like you",
+# "wtf do you mean", "what the hell is your problem".
+_AIMED_AFTER = frozenset({("of", "you"), ("like", "you"), ("do", "you"), ("are", "you"), ("did", "you"),
+                          ("is", "your"), ("was", "your")})
+
+
+def _negated(words: list[_Word], j: int) -> bool:
+    """A negation within the four words before word j, not past a comma ("you never listen, you ...")."""
+    for w in reversed(words[max(0, j - 4):j]):
+        if w.text == ",":
+            return False
+        if w.text in _NEGATION or w.text in _NEGATED_VERB:
+            return True
+    return False
 
 
 def _clause_opening(words: list[_Word], i: int) -> bool:
     """True when only openers, a name or a mention stand before word i in its clause."""
-    return all(w.text in _OPENERS or w.mention or w.text.startswith(_NAME_MARK) for w in words[:i])
+    return all(w.text in _OPENERS or w.text == "," or w.mention or w.text.startswith(_NAME_MARK)
+               for w in words[:i])
 
 
 def _span_end(clause: str, size: int) -> int:
