@@ -11,6 +11,7 @@ import random
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -134,6 +135,27 @@ def test_a_second_person_attack_without_a_known_addressee_has_no_target(model: H
     assert read.attack and read.target is None
 
 
+# The wheel's own predict_prob on these texts (alt-profanity-check 1.9.1 with scikit-learn 1.9.1),
+# recorded once: the plain-Python port must give the same probabilities.
+WHEEL_PROBABILITIES = {
+    "your ignorant comments": 0.88273889,
+    "you are an idiot": 0.99999873,
+    "this code is idiotic": 0.97496028,
+    "vandals": 0.17905567,
+    "propaganda": 0.03640691,
+    "confirmation bias": 0.04548725,
+    "I agree, good point": 0.0023975,
+    "nobody cares what you think": 0.04808762,
+    "Bob is a liar": 0.74236387,
+    "the kill command": 0.68959882,
+}
+
+
+@pytest.mark.parametrize(("text", "expected"), sorted(WHEEL_PROBABILITIES.items()))
+def test_the_exported_classifier_matches_the_wheel(model: HostilityModel, text: str, expected: float) -> None:
+    assert model.port.probability(module.sklearn_tokens(text)) == pytest.approx(expected, abs=1e-3)
+
+
 def test_bad_input_never_raises(model: HostilityModel) -> None:
     for text in ["", " ", "\x00", "@", "<@>", "you" * 2000, "é" * 50, "?!?!", "@@bob: :"]:
         read = model.read(text, addressee=None, names={"": "nobody", "bob": "U_BOB"})
@@ -186,6 +208,12 @@ def _rows(path: Path) -> list[dict[str, object]]:
     return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
 
 
+def _timed(work: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    work()
+    return time.perf_counter() - start
+
+
 def _auroc(positives: list[float], negatives: list[float]) -> float:
     """Mann-Whitney: the chance a random positive outscores a random negative (ties half)."""
     ranked = sorted([(v, 1) for v in positives] + [(v, 0) for v in negatives])
@@ -229,14 +257,17 @@ def test_irc_support_messages_are_rarely_attacks(model: HostilityModel) -> None:
     sample = random.Random(10).sample(texts, 2000)
     flagged = [t for t in sample if model.read(t, addressee="A").attack]
     assert len(flagged) <= 10, flagged  # 0.5 %: a support channel is almost never abusive
-    # The first pass ends most messages in microseconds.
+    # The first pass ends most messages at the cost of little more than finding their words: measured
+    # against exactly that, interleaved and best of five, so a busy machine does not fail the test.
     silent = [t for t in sample if not model.first_pass(t)]
     assert len(silent) > 0.8 * len(sample)
-    start = time.perf_counter()
-    for t in silent:
-        model.read(t)
-    per_message = (time.perf_counter() - start) / len(silent)
-    assert per_message < 100e-6, f"silent path {per_message * 1e6:.1f} µs a message"
+    read_cost = words_cost = float("inf")
+    for _ in range(5):
+        read_cost = min(read_cost, _timed(lambda: [model.read(t) for t in silent]))
+        words_cost = min(words_cost, _timed(lambda: [module.sklearn_tokens(t) for t in silent]))
+    per_message = read_cost / len(silent)
+    assert read_cost < 8 * words_cost, (read_cost, words_cost)  # the full model costs 10-20 times that
+    assert per_message < 500e-6, f"silent path {per_message * 1e6:.1f} µs a message"
 
 
 @needs_data

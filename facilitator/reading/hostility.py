@@ -161,6 +161,7 @@ _CONTEMPT_RULES: tuple[tuple[frozenset[str], re.Pattern[str]], ...] = tuple(
          r"(?:genius|einstein|mastermind|rocket scientist|smart guy|professor)\b"),
         ("know", r"\bknow[- ]it[- ]all\b"),
     ))
+_CONTEMPT_GATE = frozenset().union(*(gate for gate, _ in _CONTEMPT_RULES))
 # Sarcastic praise is contempt when a second person is in the same message.
 _SARCASM = re.compile(
     r"\b(?:oh|wow|gee|congrat\w*|bravo|well done|great job|nice job|nice going|thanks a lot|"
@@ -171,6 +172,9 @@ _SARCASM = re.compile(
 _SARCASM_GATE = frozenset(
     "brilliant genius expert smart bright insight insights insightful masterpiece impressive wisdom wise "
     "clever".split())
+_CONCILIATORY_GATE = frozenset(
+    """thanks thank fair good point right see mistake bad stand apologize apologise apologies apology
+    apologized apologised sorry agree agreed makes clarify compromise said""".split())
 _CONCILIATORY = re.compile(
     r"\b(?:thanks?|thank you|fair enough|good point|fair point|you're right|you are right|"
     r"i see your point|my mistake|my bad|i stand corrected|apolog\w*|sorry|i agree|agreed|"
@@ -223,12 +227,17 @@ class ProfanityPort:
                 counts[token] = counts.get(token, 0) + 1
         margins = list(self.intercepts)
         if counts:
-            values = [(count * self.table[t][0], self.table[t][1]) for t, count in counts.items()]
-            norm = math.sqrt(sum(v * v for v, _ in values))
-            for value, coefs in values:
-                scaled = value / norm
+            # One pass: the l2 norm divides every fold's dot product alike, so divide once at the end.
+            dots = [0.0] * len(margins)
+            square = 0.0
+            for term, count in counts.items():
+                idf, coefs = self.table[term]
+                value = count * idf
+                square += value * value
                 for k, c in enumerate(coefs):
-                    margins[k] += scaled * c
+                    dots[k] += value * c
+            norm = math.sqrt(square)
+            margins = [m + d / norm for m, d in zip(margins, dots, strict=True)]
         total = 0.0
         for margin, (a, b) in zip(margins, self.calibration, strict=True):
             total += _sigmoid(-(a * margin + b))
@@ -264,11 +273,22 @@ _TERM_MENTION = re.compile(
     r"\b(?:word|term|phrase|label|slur|expression)s?\s+[\"'\u201c\u2018]?[\w-]+[\"'\u201d\u2019]?", re.I)
 
 
-def _unmention_terms(text: str, tokens: list[str]) -> tuple[str, list[str]]:
-    if not _TERM_GATE.isdisjoint(tokens) and _TERM_MENTION.search(text):
-        text = _TERM_MENTION.sub(" term ", text)
-        return text, sklearn_tokens(text)
-    return text, tokens
+def _unmention_terms(lowered: str, tokens: list[str], contempt: bool) -> tuple[str, list[str], bool]:
+    if not _TERM_GATE.isdisjoint(tokens) and _TERM_MENTION.search(lowered):
+        lowered = _TERM_MENTION.sub(" term ", lowered)
+        tokens = _SK_TOKEN.findall(lowered)
+        return lowered, tokens, _contempt_of(lowered, tokens)
+    return lowered, tokens, contempt
+
+
+def _lower(text: str) -> str:
+    # Curly apostrophes as straight ones, so "you’re" reads like "you're".
+    return text.lower().replace("\u2019", "'")
+
+
+def _contempt_of(lowered: str, tokens: list[str]) -> bool:
+    """A contempt construction, or sarcastic praise with a second person in the message."""
+    return _contempt(lowered, tokens) or (_sarcasm(lowered, tokens) and not _SECOND.isdisjoint(tokens))
 
 
 _TERM_GATE = frozenset(
@@ -276,6 +296,8 @@ _TERM_GATE = frozenset(
 
 
 def _contempt(text: str, tokens: Sequence[str]) -> bool:
+    if _CONTEMPT_GATE.isdisjoint(tokens):
+        return False  # most messages: no gate word at all, so no rule to try
     present = set(tokens)
     return any(not gate.isdisjoint(present) and rule.search(text) for gate, rule in _CONTEMPT_RULES)
 
@@ -338,15 +360,17 @@ class HostilityModel:
              names: Mapping[str, str] | None = None) -> HostilityRead:
         if not text:
             return CALM
-        tokens = sklearn_tokens(text)
-        if not self._flags(text, tokens):
+        lowered = _lower(text)
+        tokens = _SK_TOKEN.findall(lowered)  # the classifier's tokens (it lowercases too)
+        contempt = _contempt_of(lowered, tokens)
+        if self._hot.isdisjoint(tokens) and not contempt:
             return CALM  # the silent path: no hostile word, no contempt construction
-        text, tokens = _unmention_terms(text, tokens)
+        lowered, tokens, contempt = _unmention_terms(lowered, tokens, contempt)
         names = _with_mentions(text, names or {})
         # A name that opens the message says who "you" is, whoever the platform says it answers.
-        addressee = _vocative(text, names) or addressee
-        aim, contempt, named = self._aim(text, addressee, names)
-        features = self._features(text, tokens, aim is not None and aim.personal, contempt, named)
+        addressee = _vocative(lowered, names) or addressee
+        aim, named = self._aim(lowered, tokens, contempt, addressee, names)
+        features = self._features(lowered, tokens, aim is not None and aim.personal, contempt, named)
         score = self._combiner.score(features)
         personal = aim is not None and aim.personal
         attack = personal and score >= self._combiner.attack_threshold
@@ -355,18 +379,19 @@ class HostilityModel:
 
     def first_pass(self, text: str) -> bool:
         """The cheap test: does `text` hold a hot word or a contempt construction at all?"""
-        return self._flags(text, sklearn_tokens(text))
+        lowered = _lower(text)
+        tokens = _SK_TOKEN.findall(lowered)
+        return not self._hot.isdisjoint(tokens) or _contempt_of(lowered, tokens)
 
     def features(self, text: str, names: Mapping[str, str] | None = None) -> tuple[float, ...]:
         """The combiner's inputs for `text` (no fast path): what the build script fits on."""
-        text, tokens = _unmention_terms(text, sklearn_tokens(text))
-        aim, contempt, named = self._aim(text, None, _with_mentions(text, names or {}))
-        return self._features(text, tokens, aim is not None and aim.personal, contempt, named)
+        lowered = _lower(text)
+        tokens = _SK_TOKEN.findall(lowered)
+        lowered, tokens, contempt = _unmention_terms(lowered, tokens, _contempt_of(lowered, tokens))
+        aim, named = self._aim(lowered, tokens, contempt, None, _with_mentions(text, names or {}))
+        return self._features(lowered, tokens, aim is not None and aim.personal, contempt, named)
 
     # -- internals -------------------------------------------------------------------------------
-
-    def _flags(self, text: str, tokens: list[str]) -> bool:
-        return (not self._hot.isdisjoint(tokens)) or _contempt(text, tokens) or _sarcasm(text, tokens)
 
     def _features(self, text: str, tokens: list[str], directed: bool, contempt: bool,
                   named: int) -> tuple[float, ...]:
@@ -378,23 +403,19 @@ class HostilityModel:
             float(directed),
             float(contempt),
             min(people, 4) / 4,
-            float(bool(_CONCILIATORY.search(text))),
+            float(not _CONCILIATORY_GATE.isdisjoint(tokens) and bool(_CONCILIATORY.search(text))),
         )
 
-    def _aim(self, text: str, addressee: str | None,
-             names: Mapping[str, str]) -> tuple[_Aim | None, bool, int]:
-        """Who the message's hostile content is aimed at, whether it shows contempt, and how many
-        times it names a member."""
-        lowered = text.lower().replace("\u2019", "'")
+    def _aim(self, lowered: str, tokens: list[str], contempt: bool, addressee: str | None,
+             names: Mapping[str, str]) -> tuple[_Aim | None, int]:
+        """Who the message's hostile content is aimed at, and how many times it names a member."""
         name_words = _name_words(names)
-        tokens = _SK_TOKEN.findall(lowered)
-        contempt = _contempt(lowered, tokens) or (
-            _sarcasm(lowered, tokens) and any(t in _SECOND for t in tokens))
         best: _Aim | None = None
-        named = 0
-        for clause in _CLAUSE.split(lowered):
+        # Members named or mentioned (a multi-word name counts by its first word).
+        firsts = {key[0] for key in name_words}
+        named = sum(1 for t in tokens if t in firsts) if firsts else 0
+        for clause in self._hostile_clauses(lowered):
             words = _words(clause, name_words)
-            named += sum(1 for w in words if w.mention or w.text.startswith(_NAME_MARK))
             for i, word in enumerate(words):
                 if word.text in _INTENSIFIERS or word.text not in self._predicate:
                     continue
@@ -407,7 +428,30 @@ class HostilityModel:
                     best = aim
         if contempt and (best is None or not best.personal):
             best = _Aim(True, _contempt_target(lowered, addressee, names, name_words))
-        return best, contempt, named
+        return best, named
+
+    def _hostile_clauses(self, lowered: str) -> list[str]:
+        """The clauses that hold a hostile word: only those need reading word by word."""
+        hits = [m.start() for m in _SK_TOKEN.finditer(lowered) if m.group() in self._predicate]
+        if not hits:
+            return []
+        clauses: list[str] = []
+        start, h = 0, 0
+        for boundary in [*_CLAUSE.finditer(lowered), None]:
+            end = boundary.start() if boundary is not None else len(lowered)
+            if h < len(hits) and hits[h] < end:
+                clauses.append(lowered[start:end])
+                while h < len(hits) and hits[h] < end:
+                    h += 1
+            if h == len(hits):
+                break
+            start = boundary.end() if boundary is not None else end
+        return clauses
+
+    @staticmethod
+    def _aimed_after(words: list[_Word], i: int) -> bool:
+        following = [w.text for w in words[i + 1:i + 4] if w.text != ","][:2]
+        return following[:1] == ["you"] or tuple(following) in _AIMED_AFTER
 
     def _aim_of(self, words: list[_Word], i: int, addressee: str | None,
                 names: Mapping[str, str]) -> _Aim | None:
@@ -423,7 +467,10 @@ class HostilityModel:
                     return None  # "... kill your disk": what is theirs, not them
                 if kind is not None:
                     return _resolve(kind, words[i + 1], addressee, names)
-            return None
+            # No object: "what the fuck did you ..." still aims at the listener.
+            return _Aim(True, addressee) if self._aimed_after(words, i) else None
+        if strong and tuple(w.text for w in words[i + 1:i + 3]) == ("like", "you"):
+            return _Aim(True, addressee)  # "... not a gullible fool like you": the comparison is the insult
         # Subject or possessor before the word: "you are so ...", "your ... comments", "Bob's edits
         # are ...", "this code is ...". Up to two words of the noun phrase or verb may stand between.
         skipped, copula = 0, False
@@ -456,8 +503,7 @@ class HostilityModel:
         if not strong:
             return None
         # Nothing before: "..., you", "... of you" right after, or an insult noun on its own.
-        following = [w.text for w in words[i + 1:i + 4] if w.text != ","][:2]
-        if following[:1] == ["you"] or tuple(following) in _AIMED_AFTER:
+        if self._aimed_after(words, i):
             return _Aim(True, addressee)
         if word in _PERSON_INSULTS and skipped == 0 and (
                 i == 0 or words[i - 1].text in ("a", "an", "what", "such", "you")):
