@@ -52,6 +52,10 @@ ATTACKS: list[tuple[str, str | None, str | None]] = [
     ("Congratulations, genius, you broke it again", ADDRESSEE, ADDRESSEE),
     ("<@U024BE7LH> you absolute clown", None, "U024BE7LH"),
     ("I hate you and your endless whining", ADDRESSEE, ADDRESSEE),
+    # Subject words turned on a person.
+    ("you are a vandal and everybody can see it", ADDRESSEE, ADDRESSEE),
+    ("Kenji is a paid shill", None, "U_KENJI"),
+    ("stop spreading your propaganda here", ADDRESSEE, ADDRESSEE),
 ]
 
 NOT_ATTACKS = [
@@ -79,6 +83,9 @@ NOT_ATTACKS = [
     "Killing the X server logs you out",
     "Your logs show a damn segfault in libc",
     "You are not an idiot for asking, the docs are confusing",
+    "you can report a vandal on the admin noticeboard",
+    "thanks, you caught the vandal before I did",
+    "are you sure that source is propaganda?",
 ]
 
 # Subject matter and agreement must not read as heat at all.

@@ -85,6 +85,12 @@ _PERSON_INSULTS = frozenset(
     assholes bastard bastards dickhead prick twat wanker halfwit dimwit nitwit numbskull buffoon
     crank zealot fanatic amateur retard cretin dolt bozo creep weasel parasite smartass muppet twit
     tosser plonker dunce doofus""".split())
+# Subject words that are accusations only when said of a person: "you are a vandal", "Bob is a
+# shill", "your propaganda"; as topics ("the vandals struck again", "wartime propaganda") they are
+# neither hostile nor read at all unless the message also speaks to someone.
+_LABELS = frozenset(
+    """vandal vandals propagandist propagandists propaganda shill shills sockpuppet sockpuppets
+    apologist apologists pusher pushers liar liars lies""".split())
 # Words the classifier underweights for this use but which, aimed at a person, are contempt.
 _CONTEMPT_WORDS = frozenset(
     """clueless incompetent dishonest delusional childish ignorant arrogant condescending petty
@@ -114,7 +120,7 @@ _THING = frozenset("this that these those it its which there".split())
 _BRIDGE = frozenset(
     """a an the is are was were be been being am re s so such very really truly totally utterly
     completely absolutely just simply clearly obviously quite pretty most more bit little kind sort
-    of an complete total utter absolute real bunch only ,""".split())
+    of an complete total utter absolute real bunch only people guys ,""".split())
 
 # Plain words are \w runs, as in the classifier's tokens, so every word the target read can
 # call hostile is also one the first pass sees.
@@ -281,6 +287,11 @@ def _unmention_terms(lowered: str, tokens: list[str], contempt: bool) -> tuple[s
     return lowered, tokens, contempt
 
 
+def _labelled(tokens: list[str]) -> bool:
+    """A label word in a message that speaks to someone: the target read must look at it."""
+    return not _LABELS.isdisjoint(tokens) and not _SECOND.isdisjoint(tokens)
+
+
 def _lower(text: str) -> str:
     # Curly apostrophes as straight ones, so "you’re" reads like "you're".
     return text.lower().replace("\u2019", "'")
@@ -340,6 +351,8 @@ class HostilityModel:
         self._hostile = frozenset(hostile)
         self._predicate = frozenset({t for t in words if mean[t] >= PREDICATE_WEIGHT} | hostile)
         self._hot = frozenset({t for t, w in mean.items() if w >= HOT_WEIGHT} | self._predicate)
+        # Labels join the target read only; the first pass looks at them when "you" is there too.
+        self._predicate |= _LABELS
 
     @property
     def port(self) -> ProfanityPort:
@@ -363,7 +376,7 @@ class HostilityModel:
         lowered = _lower(text)
         tokens = _SK_TOKEN.findall(lowered)  # the classifier's tokens (it lowercases too)
         contempt = _contempt_of(lowered, tokens)
-        if self._hot.isdisjoint(tokens) and not contempt:
+        if self._hot.isdisjoint(tokens) and not contempt and not _labelled(tokens):
             return CALM  # the silent path: no hostile word, no contempt construction
         lowered, tokens, contempt = _unmention_terms(lowered, tokens, contempt)
         names = _with_mentions(text, names or {})
@@ -381,7 +394,7 @@ class HostilityModel:
         """The cheap test: does `text` hold a hot word or a contempt construction at all?"""
         lowered = _lower(text)
         tokens = _SK_TOKEN.findall(lowered)
-        return not self._hot.isdisjoint(tokens) or _contempt_of(lowered, tokens)
+        return not self._hot.isdisjoint(tokens) or _contempt_of(lowered, tokens) or _labelled(tokens)
 
     def features(self, text: str, names: Mapping[str, str] | None = None) -> tuple[float, ...]:
         """The combiner's inputs for `text` (no fast path): what the build script fits on."""
@@ -456,7 +469,7 @@ class HostilityModel:
     def _aim_of(self, words: list[_Word], i: int, addressee: str | None,
                 names: Mapping[str, str]) -> _Aim | None:
         word = words[i].text
-        strong = word in self._hostile
+        strong = word in self._hostile or word in _LABELS
         if word in _OBJECT_VERBS:
             # The object follows: "... hate you", "... kill the process", "fuck this bug".
             if _negated(words, i):
@@ -487,6 +500,8 @@ class HostilityModel:
                 if not strong and not (copula and skipped == 0 and prev.text not in _POSSESSIVE
                                        and kind in ("you", "member", "third")):
                     return None  # a weaker word counts only said of someone: "you are lazy"
+                if word in _LABELS and word not in self._hostile and skipped:
+                    return None  # "you can report vandals": a label must be said of them, not near them
                 return _resolve(kind, prev, addressee, names)
             if (prev.text in ("dont", "stop", "quit") and _clause_opening(words, j)
                     and words[j + 1].text in ("be", "being", "act", "acting")):
@@ -495,6 +510,8 @@ class HostilityModel:
                 return None
             if prev.text in _COPULA:
                 copula = True
+            if prev.text in ("a", "an", "such"):
+                skipped = 0  # what was skipped described the noun itself: "a paid ...", "such a lazy ..."
             if prev.text in _BRIDGE or prev.text in self._predicate or prev.text == "what":
                 continue  # "what" opens an exclamation: "what a ..." has no subject of its own
             skipped += 1
