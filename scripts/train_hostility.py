@@ -148,6 +148,11 @@ def auroc(positives: list[float], negatives: list[float]) -> float:
     return (rank_sum - n1 * (n1 + 1) / 2) / (n1 * n0)
 
 
+def labelled_auroc(values: list[float], labels: list[bool]) -> float:
+    return auroc([v for v, y in zip(values, labels, strict=True) if y],
+                 [v for v, y in zip(values, labels, strict=True) if not y])
+
+
 def report(data: Path) -> None:
     import random
     import time
@@ -174,9 +179,22 @@ def report(data: Path) -> None:
         hits = sum(h.attack and t for h, t in zip(reads, truth, strict=True))
         print(f"  model: AUROC(score) {score_auc:.3f}; attack flags {flagged}, precision "
               f"{hits / max(flagged, 1):.2f}, recall {hits / pos:.3f} (base rate {pos / len(truth):.3f})")
-        dh0 = [h for h, r in zip(reads, part_rows, strict=True)
-               if any(str(x).startswith("DH0") for x in r.get("rebuttal_labels") or [])]  # type: ignore[union-attr]
-        print(f"  model: DH0 (name calling) caught {sum(h.attack for h in dh0)} of {len(dh0)}")
+        is_dh0 = [any(str(x).startswith("DH0") for x in r.get("rebuttal_labels") or [])  # type: ignore[union-attr]
+                  for r in part_rows]
+        dh0 = [h for h, d in zip(reads, is_dh0, strict=True) if d]
+        scores = [h.score for h in reads]
+        print(f"  model: DH0 (name calling) caught {sum(h.attack for h in dh0)} of {len(dh0)}; "
+              f"AUROC(score) DH0 vs rest {labelled_auroc(scores, is_dh0):.3f}, "
+              f"lexical {labelled_auroc(lex, is_dh0):.3f}")
+        hot = [h.score >= model.combiner.attack_threshold for h in reads]
+        hot_hits = sum(f and t for f, t in zip(hot, truth, strict=True))
+        print(f"  model: score >= {model.combiner.attack_threshold} whoever it aims at: flags {sum(hot)}, "
+              f"precision {hot_hits / max(sum(hot), 1):.2f}, recall {hot_hits / pos:.3f}")
+        ran = [i for i, r in enumerate(part_rows) if model.first_pass(str(r["text"]))]
+        print(f"  where the first pass sends a message on ({len(ran)} of {len(part_rows)}, "
+              f"{sum(truth[i] for i in ran)} of {pos} DH0/DH1): AUROC model "
+              f"{labelled_auroc([scores[i] for i in ran], [truth[i] for i in ran]):.3f}, "
+              f"lexical {labelled_auroc([lex[i] for i in ran], [truth[i] for i in ran]):.3f}")
         for threshold in (0.3, 0.5):
             lf = [v >= threshold for v in lex]
             lh = sum(f and t for f, t in zip(lf, truth, strict=True))
