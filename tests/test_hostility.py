@@ -56,6 +56,7 @@ ATTACKS: list[tuple[str, str | None, str | None]] = [
     ("you are a vandal and everybody can see it", ADDRESSEE, ADDRESSEE),
     ("Kenji is a paid shill", None, "U_KENJI"),
     ("stop spreading your propaganda here", ADDRESSEE, ADDRESSEE),
+    ("Maria Lopez is a propagandist, plain and simple", ADDRESSEE, "U_MARIA"),
 ]
 
 NOT_ATTACKS = [

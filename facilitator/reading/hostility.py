@@ -302,9 +302,15 @@ def _unmention_terms(lowered: str, tokens: list[str], contempt: bool) -> tuple[s
     return lowered, tokens, contempt
 
 
-def _labelled(tokens: list[str]) -> bool:
-    """A label word in a message that speaks to someone: the target read must look at it."""
-    return not _LABELS.isdisjoint(tokens) and not _SECOND.isdisjoint(tokens)
+def _labelled(tokens: list[str], names: Mapping[str, str] | None = None) -> bool:
+    """A label word in a message that speaks to or names someone: the target read must look at it."""
+    if _LABELS.isdisjoint(tokens):
+        return False
+    if not _SECOND.isdisjoint(tokens):
+        return True
+    # Rare (a label word is there): worth checking the members' names, first words only.
+    present = set(tokens)
+    return any(name.split()[0] in present for name in (names or {}) if name.split())
 
 
 def _lower(text: str) -> str:
@@ -391,7 +397,7 @@ class HostilityModel:
         lowered = _lower(text)
         tokens = _SK_TOKEN.findall(lowered)  # the classifier's tokens (it lowercases too)
         contempt = _contempt_of(lowered, tokens)
-        if self._hot.isdisjoint(tokens) and not contempt and not _labelled(tokens):
+        if self._hot.isdisjoint(tokens) and not contempt and not _labelled(tokens, names):
             return CALM  # the silent path: no hostile word, no contempt construction
         lowered, tokens, contempt = _unmention_terms(lowered, tokens, contempt)
         names = _with_mentions(text, names or {})
