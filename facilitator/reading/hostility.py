@@ -155,7 +155,8 @@ _CONTEMPT_RULES: tuple[tuple[frozenset[str], re.Pattern[str]], ...] = tuple(
          r"(?:^|[,.;:!?]\s*|\b(?:oh|just|please|now|so|and|you|why don't you|how about you)\s+)"
          r"(?:shut (?:the \w+ )?(?:up|it)|get lost|go away|grow up|get a life|piss off|fuck off|back off|"
          r"screw you|bugger off|give it a rest|spare us|get over yourself)\b(?!\s*(?:&|and|then) come)"),
-        ("even", r"\b(?:do|did|can|could) you even\b"
+        ("even", r"\b(?:do|did|can|could) you even (?:know|understand|read|care|listen|think|try|bother|"
+                 r"look|check)\b"
                  r"|\byou (?:clearly |obviously |just |really )?(?:don't|do not|didn't) even "
                  r"(?:know|understand|get)\b"),
         ("learn", r"\blearn (?:how )?to (?:read|think|spell)\b"),
@@ -173,7 +174,9 @@ _CONTEMPT_RULES: tuple[tuple[frozenset[str], re.Pattern[str]], ...] = tuple(
                  r"joke\b"),
         ("waste wasting", r"\b(?:waste|wasting) (?:of )?(?:my|our|everyone's|everybody's) time\b"
                           r"|\bwaste of (?:space|oxygen|air|skin)\b"),
-        ("acting act", r"\b(?:stop |quit )?act(?:ing)? like (?:a |such a )?(?:child|baby|toddler|brat)\b"),
+        ("acting act being",
+         r"\b(?:stop |quit )?act(?:ing)? like (?:a |such a )?(?:child|baby|toddler|brat)\b"
+         r"|\b(?:stop|quit) being (?:such )?(?:a |an )?(?:baby|child|brat|toddler|crybaby)\b"),
         ("bother pretend", r"\b(?:don't|do not) (?:bother|pretend)\b[^.?!]*\byou\b"),
         ("depth", r"\bout of your depth\b"),
         # Mock titles as a form of address: "..., genius", "thanks einstein", "our resident expert".
@@ -503,8 +506,11 @@ class HostilityModel:
                     return _resolve(kind, words[i + 1], addressee, names)
             # No object: "what the fuck did you ..." still aims at the listener.
             return _Aim(True, addressee) if self._aimed_after(words, i) else None
-        if strong and tuple(w.text for w in words[i + 1:i + 3]) == ("like", "you"):
-            return _Aim(True, addressee)  # "... not a gullible fool like you": the comparison is the insult
+        if strong and i + 2 < len(words) and words[i + 1].text == "like":
+            # "... not a gullible fool like you", "only a moron like Bob ...": the comparison is the insult.
+            kind = _anchor(words[i + 2], names)
+            if kind in ("you", "member"):
+                return _resolve(kind, words[i + 2], addressee, names)
         # Subject or possessor before the word: "you are so ...", "your ... comments", "Bob's edits
         # are ...", "this code is ...". Up to two words of the noun phrase or verb may stand between.
         skipped, copula = 0, False
@@ -531,6 +537,8 @@ class HostilityModel:
                 return None
             if prev.text in _COPULA:
                 copula = True
+            if prev.text in ("a", "an", "the") and copula and skipped:
+                return None  # "the movie is garbage": a noun phrase is the subject, a thing
             if prev.text in ("a", "an", "such"):
                 skipped = 0  # what was skipped described the noun itself: "a paid ...", "such a lazy ..."
             if prev.text in _BRIDGE or prev.text in self._predicate or prev.text == "what":
@@ -627,7 +635,15 @@ def _vocative(text: str, names: Mapping[str, str]) -> str | None:
         handle = opening.group(1) or opening.group(2)
         return names.get(handle, handle)
     opening = _VOCATIVE_NAME.match(lowered)
-    return names.get(opening.group(1).strip()) if opening is not None else None
+    if opening is None:
+        return None
+    # "honestly tom you ...": the name may follow an opener; try the whole opening, then its tail.
+    words = opening.group(1).split()
+    for start in range(len(words)):
+        member = names.get(" ".join(words[start:]))
+        if member is not None:
+            return member
+    return None
 
 
 _VOCATIVE_MENTION = re.compile(r"\s*(?:<@!?([\w.-]+)>|@([\w.-]+))")
