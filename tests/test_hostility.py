@@ -21,7 +21,8 @@ from facilitator.reading.hostility import HostilityModel, HostilityRead, is_fit_
 from tests.conftest import SHARED_DATA
 
 ADDRESSEE = "U_ADDR"
-NAMES = {"bob": "U_BOB", "maria lopez": "U_MARIA", "kenji": "U_KENJI"}
+NAMES = {"bob": "U_BOB", "maria lopez": "U_MARIA", "kenji": "U_KENJI", "priya": "U_PRIYA",
+         "dmitri": "U_DMITRI"}
 
 # (message, addressee passed by the caller, expected target)
 ATTACKS: list[tuple[str, str | None, str | None]] = [
@@ -57,6 +58,18 @@ ATTACKS: list[tuple[str, str | None, str | None]] = [
     ("Kenji is a paid shill", None, "U_KENJI"),
     ("stop spreading your propaganda here", ADDRESSEE, ADDRESSEE),
     ("Maria Lopez is a propagandist, plain and simple", ADDRESSEE, "U_MARIA"),
+    # A second batch written after the rules were frozen, run once (two of its twelve attacks,
+    # "being deliberately obtuse" and "you write like a drunk toddler", were missed and are not here).
+    ("what a clown you are", ADDRESSEE, ADDRESSEE),
+    ("Dmitri is a compulsive liar", ADDRESSEE, "U_DMITRI"),
+    ("your posts are idiotic and so is your attitude", ADDRESSEE, ADDRESSEE),
+    ("nobody here cares about your excuses", ADDRESSEE, ADDRESSEE),
+    ("spare us your sermon, you smug prig", ADDRESSEE, ADDRESSEE),
+    ("you're a coward who hides behind policy", ADDRESSEE, ADDRESSEE),
+    ("@dmitri you absolute moron", None, "U_DMITRI"),
+    ("Listen here, genius, read the manual before you open your mouth", ADDRESSEE, ADDRESSEE),
+    ("Priya's comments are pure garbage", ADDRESSEE, "U_PRIYA"),
+    ("Are you incapable of reading?", ADDRESSEE, ADDRESSEE),
 ]
 
 NOT_ATTACKS = [
@@ -87,6 +100,19 @@ NOT_ATTACKS = [
     "you can report a vandal on the admin noticeboard",
     "thanks, you caught the vandal before I did",
     "are you sure that source is propaganda?",
+    # The second batch (all twelve passed on the first run).
+    "the garbage truck comes on Thursdays",
+    "Priya fixed the stupid race condition in the scheduler",
+    "is the propaganda section sourced?",
+    "I think the idiot-proof installer is great",
+    "Dmitri, the build is broken again, can you look?",
+    "that was a dumb mistake of mine, sorry all",
+    "vandalism on the page has dropped since protection",
+    "you can use the kill switch in the settings",
+    "she called the plan ridiculous, and I partly agree",
+    "the attacker used a stolen token",
+    "these logs are useless without timestamps",
+    "don't be shy, ask your question",
 ]
 
 # Subject matter and agreement must not read as heat at all.

@@ -537,9 +537,15 @@ class HostilityModel:
                 return None
             if prev.text in _COPULA:
                 copula = True
-            if prev.text in ("a", "an", "the") and copula and skipped:
-                return None  # "the movie is garbage": a noun phrase is the subject, a thing
-            if prev.text in ("a", "an", "such"):
+            if prev.text in ("a", "an", "the", "such"):
+                noun = word in _PERSON_INSULTS or word in _LABELS
+                if skipped and (copula or not noun):
+                    # "the movie is garbage", "called the plan ridiculous": the words skipped are a
+                    # noun phrase of their own, and the hostile word is said of it, a thing.
+                    return None
+                if skipped == 0 and not copula and j > 0 and _object_position(words[j - 1], names):
+                    # "fixed the stupid race", "wrote a dumb script": it describes the object.
+                    return None
                 skipped = 0  # what was skipped described the noun itself: "a paid ...", "such a lazy ..."
             if prev.text in _BRIDGE or prev.text in self._predicate or prev.text == "what":
                 continue  # "what" opens an exclamation: "what a ..." has no subject of its own
@@ -664,6 +670,13 @@ def _negated(words: list[_Word], j: int) -> bool:
         if w.text in _NEGATION or w.text in _NEGATED_VERB:
             return True
     return False
+
+
+def _object_position(before: _Word, names: Mapping[str, str]) -> bool:
+    """True when the word before a determiner is a verb taking it as object ("fixed the ...")."""
+    return (before.text not in _BRIDGE and before.text not in _COPULA and before.text != "what"
+            and before.text not in ("dont", "stop", "quit", "like", "as", "only")
+            and _anchor(before, names) is None)
 
 
 def _clause_opening(words: list[_Word], i: int) -> bool:
