@@ -567,7 +567,12 @@ def _name_words(names: Mapping[str, str]) -> dict[tuple[str, ...], str]:
     """Display names as word tuples ("mary ann" -> ("mary", "ann")), for matching inside a clause."""
     out: dict[tuple[str, ...], str] = {}
     for name, member in names.items():
-        key = tuple(_WORD_TEXT.findall(name.lower()))
+        lowered = name.lower()
+        if lowered.isalnum():
+            out[(lowered,)] = member  # most names: one plain word, no need for the word pattern
+            continue
+        # The same words `_words` makes of a clause, so "o'brien" or "seb128_" match as written.
+        key = tuple(_plain(m.group(3)) for m in _WORD.finditer(lowered) if m.group(3))
         if key:
             out[key] = member
     return out
@@ -575,8 +580,13 @@ def _name_words(names: Mapping[str, str]) -> dict[tuple[str, ...], str]:
 
 _CONTRACTIONS = frozenset({"s", "d", "ll", "re", "ve", "m"})
 _COPULA_SUFFIX = {"s": "is", "re": "are", "m": "am"}
-_WORD_TEXT = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 _NAME_MARK = "\x00name:"
+
+
+def _plain(text: str) -> str:
+    """ "bob's", "it's", "it'd", "you're": the base word is the anchor; "don't" stays one word."""
+    base, _, suffix = text.partition("'")
+    return base if suffix in _CONTRACTIONS else base + suffix
 
 
 def _words(clause: str, name_words: Mapping[tuple[str, ...], str]) -> list[_Word]:
@@ -592,9 +602,8 @@ def _words(clause: str, name_words: Mapping[tuple[str, ...], str]) -> list[_Word
             raw.append(_Word(",", False))  # a soft boundary: it limits how far a negation reaches
             continue
         text = match.group(3)
-        # "bob's", "it's", "it'd", "you're": the base word is the anchor; "don't" stays one word.
-        base, _, suffix = text.partition("'")
-        raw.append(_Word(base if suffix in _CONTRACTIONS else base + suffix, False, vocative))
+        raw.append(_Word(_plain(text), False, vocative))
+        suffix = text.partition("'")[2]
         if suffix in _COPULA_SUFFIX:
             raw.append(_Word(_COPULA_SUFFIX[suffix], False))
     if not name_words:
