@@ -123,6 +123,7 @@ _SECOND = frozenset("you your yours yourself yourselves ya ur".split())
 _THIRD = frozenset("he she him her his hers himself herself".split())
 _POSSESSIVE = frozenset("your ur yours his her hers".split())
 _COPULA = frozenset("is are was were be being am".split())
+# The speaker: "I'm such an idiot", "my stupid mistake", "sorry for being a moron" are about oneself.
 _SELF = frozenset("i me my mine myself we our ours us ourselves sorry apologies".split())
 # A negated predicate is not an insult ("you are not stupid", "nobody is calling you a liar").
 _NEGATION = frozenset("not never no isnt arent wasnt werent aint nobody noone".split())
