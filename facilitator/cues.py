@@ -105,13 +105,13 @@ _HOSTILE_TERMS: list[tuple[re.Pattern[str], float]] = [
         r"clueless|incompetent|ignorant|liar|lying|lies|troll\w*|garbage|rubbish|crap|bullshit|"
         r"shit\w*|fuck\w*|damn|hell|nonsense|childish|hypocrit\w*|disgrac\w*|shameful|"
         r"insult\w*|rude|arrogant|obnoxious|bigot\w*|racist|sexist|"
-        r"propagand\w*|vandal\w*|idiocy|silly|disingenuous|dishonest\w*|shut up|"
+        r"idiocy|silly|disingenuous|dishonest\w*|shut up|"
         r"you('re| are) (crazy|insane|nuts|delusional))\b",
         re.I), 0.22),
     (re.compile(
-        r"\b(bad faith|pov[- ]push\w*|agenda|biased|bias|censor\w*|whitewash\w*|edit[- ]?war\w*|"
-        r"disruptive|harass\w*|personal attack\w*|assume good faith|agf|npa|3rr|ani\b|"
-        r"blocked|ban(ned)?|report(ed)? you|sockpuppet\w*|sock|meatpuppet\w*|stop (this|it|that)|"
+        r"\b(bad faith|pov[- ]push\w*|your agenda|you('re| are) biased|"
+        r"disruptive|harass\w*|personal attack\w*|assume good faith|agf|npa|"
+        r"report(ed)? you|stop (this|it|that)|"
         r"how dare|enough is enough|give it up|get over it|again and again|keep (on )?"
         r"(ignoring|reverting|removing|pushing|repeating))\b",
         re.I), 0.15),

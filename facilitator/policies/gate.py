@@ -43,7 +43,8 @@ PROFILES: dict[Activity, Profile] = {
 # long while. Nothing else: inviting or summarising strangers in a support channel is noise.
 CHANNEL_QUESTION_WAIT_S = 600.0
 CHANNEL_QUESTION_WAIT = 10  # messages: in a quiet hour, ten minutes is not a long wait
-CHANNEL_SURFACE_GAP_S = 900.0  # at most one surfaced request per quarter hour
+CHANNEL_SURFACE_GAP_S = 600.0  # at most one surfaced request per ten minutes
+CHANNEL_QUESTION_MAX_AGE_S = 1800.0  # after half an hour the asker has given up or moved on
 CHANNEL_BUDGET = 0.03
 CHANNEL_REQUEST_WORDS = 6
 # A room this small expects everyone to speak; in a bigger one, only those who have posted
@@ -342,7 +343,7 @@ def _channel_moments(event: ChatEvent, state: RoomState, s: Signals) -> tuple[li
     last = state.last_bot_turn()
     if last is not None and event.ts - last.ts < CHANNEL_SURFACE_GAP_S and (
             last.intervention == Intervention.SURFACE_QUESTION):
-        return [], "a busy channel: one surfaced request per quarter hour"
+        return [], "a busy channel: one surfaced request per ten minutes"
     # One nudge per person: a second request of theirs is the same wait.
     surfaced_askers = {q.asker for q in state.questions if q.surfaced}
     for q in state.questions:
@@ -355,7 +356,9 @@ def _channel_moments(event: ChatEvent, state: RoomState, s: Signals) -> tuple[li
             # A question inside a two-person exchange, or a context-bound "why not?", is
             # part of a conversation, not a request to the room.
             continue
-        if event.ts - q.ts >= CHANNEL_QUESTION_WAIT_S and state.turn - q.turn >= CHANNEL_QUESTION_WAIT:
+        waited = event.ts - q.ts
+        if (CHANNEL_QUESTION_WAIT_S <= waited <= CHANNEL_QUESTION_MAX_AGE_S
+                and state.turn - q.turn >= CHANNEL_QUESTION_WAIT):
             return [Moment(intervention=Intervention.SURFACE_QUESTION, priority=52,
                            to=[q.asker] + ([q.addressee] if q.addressee else []), ref=q.id,
                            reason=f"{state.name_of(q.asker)}'s request has had no answer for "

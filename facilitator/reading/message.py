@@ -12,13 +12,11 @@ from dataclasses import dataclass
 
 from facilitator.events import ChatEvent
 from facilitator.memory.state import RoomState, StoredMessage
+from facilitator.reading.hostility import HostilityModel
 from facilitator.reading.nicks import base_nick
 from facilitator.reading.text import TextRead, read_text
 
 _MENTION = re.compile(r"@([\w.\-]+)")
-# A personal attack: hostile enough and aimed at a person. The lexical score is the cheap
-# first pass; messages above this are read by the hostility model when one is loaded.
-ATTACK_AT = 0.4
 HOSTILE_QUESTION_AT = 0.25  # a hostile "question" is an attack, not a question
 
 
@@ -77,12 +75,40 @@ def read_message(state: RoomState, event: ChatEvent, *, bot_id: str, bot_name: s
         name = person.label.lower()
         if name in lowered and re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", lowered):
             add(person.id)
-    hostile = text.hostility
-    target = None
-    if hostile >= ATTACK_AT and (text.second_person or found):
-        target = found[0] if found else _previous_speaker(state, author)
+    addressee = found[0] if found else _previous_speaker(state, author)
+    hostile = HostilityModel.load().read(event.text, addressee=addressee,
+                                         names=state.name_index() if found or text.prefix else None)
+    # The model reads whom its insult words are aimed at; a hostile message that describes
+    # "you" ("you're being completely selfish") is aimed at the person it answers too.
+    personal = hostile.personal or (hostile.score >= DESCRIBED_AT and bool(_YOU_ARE.search(event.text)))
+    attack = hostile.attack or (personal and hostile.score >= ATTACK_AT)
+    target = (hostile.target or addressee) if attack else None
+    if target in (author, bot_id):
+        target, attack = None, False
+    heat = heat_of(text, hostile.score if personal else impersonal(hostile.score))
     return MessageRead(text=text, addressees=tuple(found), reply=reply, to_bot=to_bot,
-                       hostility=hostile, attack=target is not None, attack_target=target)
+                       hostility=heat, attack=attack, attack_target=target)
+
+
+def impersonal(score: float) -> float:
+    """Hostile wording aimed at nobody in particular ("that's nuts", "crazy smooth") heats the
+    room only when strong: celebration and banter use the same words."""
+    return max(0.0, score - IMPERSONAL_FLOOR) / (1 - IMPERSONAL_FLOOR) * IMPERSONAL_WEIGHT
+
+
+def heat_of(text: TextRead, model_score: float) -> float:
+    """How hostile a message reads, for the room's heat: the trained model's score, and the
+    lexical cue's read of accusation and policing ("you keep ignoring ...") that a model
+    trained on insults does not see."""
+    return max(model_score, ACCUSATION_WEIGHT * text.hostility)
+
+
+_YOU_ARE = re.compile(r"\b(you('| a)re|you were|ur|u r)\b", re.I)
+DESCRIBED_AT = 0.35
+ATTACK_AT = 0.45  # the model's own attack threshold, fitted on WikiTactics
+ACCUSATION_WEIGHT = 0.8
+IMPERSONAL_FLOOR = 0.45
+IMPERSONAL_WEIGHT = 0.5
 
 
 def _previous_speaker(state: RoomState, author: str) -> str | None:
