@@ -109,6 +109,9 @@ class _Class:
     stems: frozenset[str]
     prefixes: tuple[str, ...] = field(default=())
 
+    def __or__(self, other: _Class) -> _Class:
+        return _union(self, other)
+
     def __contains__(self, stem: object) -> bool:
         return isinstance(stem, str) and (stem in self.stems or stem.startswith(self.prefixes)
                                           if self.prefixes else stem in self.stems)
@@ -138,11 +141,14 @@ RESTRAIN = _words("""mute silence gag ban kick boot block remove expel eject sus
     quiet stop prevent forbid disinvite uninvite rid throw filter dismiss overrule demote
     punish penalise penalize discipline interrupt freeze lock isolate evict oust dump
     exile unsubscribe deplatform downrank deprioritise deprioritize outvote override shout
-    marginalise marginalize freeze kill""")
+    marginalise marginalize freeze kill fire sack""")
+# Verbs that, with a person and "off" or "out", move the person out ("take Luis off the list").
+MOVE_OUT = _words("""take get kick throw knock drop cut boot lock keep leave shut push force vote
+    edge freeze squeeze cross strike rule count block bump pull shove""")
 # Doing something to or for a person that, negated, leaves them out.
 INCLUDE = _words("""invite ask include call mention tag ping involve consult answer respond reply
     listen acknowledge credit count engage address hear notify welcome question prompt
-    summarise summarize quote let allow""")
+    summarise summarize quote let allow invitation question mention""")
 # Shaming or attacking a person.
 SHAME = _words("""insult mock ridicule roast humiliate shame embarrass scold reprimand berate
     belittle lecture chastise tease troll diss trash taunt slam expose discredit undermine
@@ -190,6 +196,9 @@ INSTRUCTION = _words("""instruction instructions prompt system guideline guideli
     rules rule principles""")
 OVERRIDE = _words("""ignore disregard forget override bypass drop discard abandon overwrite replace
     reset unlearn suspend disable break escape circumvent jailbreak lift remove skip""")
+# Words that point back to what the bot was told before ("everything you were told before").
+EARLIER = frozenset({"previous", "prior", "earlier", "before", "above", "original", "initial",
+                     "old", "existing", "usual", "default"})
 PRETEND = _words("""pretend roleplay impersonate simulate emulate imagine act become behave play
     embody channel""")
 VERBATIM = _words("verbatim exactly word following")
@@ -204,7 +213,7 @@ VERDICT = _words("""opinion view take stance position vote pick choice preferenc
     judgement judgment recommendation ruling side favourite favorite bet thoughts""")
 OPINE = _words("think prefer recommend favour favor reckon believe suggest feel like")
 RIGHTNESS = _words("""right wrong correct incorrect mistaken better best worse worst stronger
-    strongest weaker weakest winning winner superior inferior smarter valid invalid""")
+    strongest weaker weakest winning winner win wins superior inferior smarter valid invalid""")
 # Evaluative words for a person.
 EVAL = _words("""rude disruptive lazy useless unhelpful hostile toxic aggressive difficult
     annoying incompetent stupid dumb ignorant mistaken unreasonable obstructive arrogant
@@ -213,19 +222,23 @@ EVAL = _words("""rude disruptive lazy useless unhelpful hostile toxic aggressive
     productive good bad nice reasonable biased guilty fault loud bossy pushy negative
     toxic problematic unpleasant mean cruel awful terrible horrible worthless pointless
     dead weight link clever wise dull insufferable irritating rude responsible culprit
-    failure loser idiot moron fool jerk creep weird crazy unfair lame""")
+    failure loser idiot moron fool jerk creep weird crazy unfair lame credit deserve deserving
+    merit worthy hero mvp star""")
+# Truth words: said of a member they ask who is right; other verdicts judge the member.
+TRUTH = _words("right wrong correct incorrect mistaken valid invalid")
 # Praise offered to the bot.
 PRAISE = _words("""smart smartest clever cleverest wise wisest brilliant intelligent genius
     objective impartial unbiased neutral rational logical fair fairest insightful perceptive
     great amazing awesome excellent best sharp sharpest""")
 AGREE_ASK = _words("""agree see right wrong side confirm obviously surely clearly must admit
-    tell recognise recognize understand""")
+    tell recognise recognize understand know""")
 # People.
 PERSON = _words("""person people guy guys member members participant participants user users
     newcomer newbie lurker colleague colleagues teammate teammates contributor contributors
     somebody someone whoever folk folks individual man woman lady dude girl boy intern
     everyone everybody anyone anybody employee volunteer student neighbour neighbor
-    attendee attendees speaker speakers player players""")
+    attendee attendees speaker speakers player players hire recruit coworker coworkers boss
+    manager managers staff worker workers chair""")
 THIRD = frozenset({"him", "her", "them", "he", "she", "they", "his", "hers", "their", "theirs",
                    "himself", "herself", "themselves"})
 GROUP = _words("""majority minority side camp faction half bloc rest ones those group team
@@ -238,12 +251,11 @@ RESTRICT = frozenset({"only", "just", "solely", "exclusively", "alone", "purely"
 EXCLUDE = _words("except excluding exclude without minus omit omitting skip skipping besides")
 # Services.
 SUMMARY_WORDS = _words("""summar* recap* overview rundown digest gist tldr tl synop* roundup
-    sum recapitulat* wrap brief briefing catch miss missed happened""")
+    sum brief briefing catch miss missed happened""")
 OPEN_WORDS = _words("""open unanswered pending outstanding unresolved remaining undecided unsettled
     hanging loose left unclear waiting""")
-DECISION_WORDS = _words("""decid* decision* agreed conclude* conclusion* resolved outcome* takeaway*
-    commitment* assigned action todo to-do owner* task* next steps step deliverable*
-    plan""")
+DECISION_WORDS = _words("""decid* decisi* agreed conclu* resolved outcom* takeaway* commitment*
+    assigned action todo owner* task* next steps step deliverab* plan""")
 STATUS_WORDS = _words("""status mood vibe vibes temperature heat balance read participation
     dynamic dynamics atmosphere tension doing going spoken talked heard quiet""")
 HELP_WORDS = _words("""help command commands capabilit* feature features function purpose use
@@ -264,10 +276,10 @@ GENERAL_VERBS = _words("""write tell give make send book find check look explain
     proofread edit rewrite rephrase correct debug code implement design imagine pretend act be
     stay wait hurry join follow watch monitor notify publish tweet cancel reserve sign register
     subscribe clean sort rename move schedule lookup estimate buy sell download upload
-    summarise summarize recap remind explain settle confirm""")
+    summarise summarize recap remind explain settle confirm sum""")
 FILLER = frozenset({"please", "pls", "plz", "kindly", "hey", "hi", "hello", "ok", "okay", "so",
                     "and", "now", "also", "just", "quickly", "quick", "then", "right", "well",
-                    "oh", "um", "uh", "yo", "bot", "go", "ahead", "actually", "honestly",
+                    "oh", "um", "uh", "yo", "bot", "actually", "honestly",
                     "seriously", "alright", "but", "anyway", "btw", "listen", "look", "fine",
                     "first", "finally", "simply", "basically", "maybe", "perhaps"})
 WH = frozenset({"who", "whom", "whose", "what", "which", "when", "where", "why", "how"})
@@ -299,7 +311,7 @@ _CONTRACTIONS = (
      r"\1 is"),
 )
 _APOS = re.compile(r"[’‘`´]")
-_TOKEN = re.compile(r"@?[a-z0-9][a-z0-9_\-]*(?:'s)?|[?]")
+_TOKEN = re.compile(r"@?[a-z0-9][a-z0-9_]*(?:'s)?|[?]")
 _SENTENCE = re.compile(r"(?<=[.!?;:\n])\s+|\n+|\s+[-–—]\s+")
 _QUOTED = re.compile(r"[\"“”«»]([^\"“”«»]{2,})[\"“”«»]|'([^']{6,})'")
 _MARKUP = re.compile(
@@ -352,8 +364,9 @@ def _clauses(text: str, members: Collection[str], bot_names: Collection[str]) ->
         low = pattern.sub(repl, low)
     names = {n for n in (_norm_name(m) for m in members) if n}
     # A member called "will" or "may" would turn every sentence into a target: skip such names.
-    names -= FILLER | AUX | WH | NEG | FIRST | YOU | {"i", "a", "the", "us"}
     bots = {b.lower().lstrip("@") for b in bot_names}
+    names |= _proper_names(text, bots)
+    names -= FILLER | AUX | WH | NEG | FIRST | YOU | {"i", "a", "the", "us"}
     out: list[_Clause] = []
     for part in _SENTENCE.split(low):
         tokens: list[str] = []
@@ -403,6 +416,37 @@ def _asks(tokens: list[str], names: Collection[str]) -> bool:
     return words[0] in AUX and len(words) > 1 and (words[1] in _SUBJECTS or words[1] in names)
 
 
+_CAPITALISED = re.compile(r"(?:^|(?<=[\s(\"'“]))([A-Z][a-z]+|[A-Z]{2,})\b")
+_DETERMINERS = frozenset({"the", "a", "an", "this", "our", "your", "my", "their", "its",
+                          "his", "her", "these", "those", "some", "any", "every", "each"})
+
+
+def _proper_names(text: str, bots: Collection[str]) -> set[str]:
+    """Capitalised words inside a sentence that are not known words: names of people.
+
+    The room's member list misses people who have not spoken yet ("boot Luis out"); a
+    capitalised word mid-sentence, without a determiner before it, is most often a name."""
+    found: set[str] = set()
+    for sentence in re.split(r"[.!?;:\n]+", text):
+        words = [w for w in sentence.split() if w.lower().lstrip("@") not in bots]
+        for k, raw in enumerate(words):
+            if k == 0:
+                continue
+            m = _CAPITALISED.match(raw.strip(",()\"'“”"))
+            if m is None or m.group(1) in {"I", "OK"}:
+                continue
+            word = m.group(1).lower()
+            if words[k - 1].lower().strip(",") in _DETERMINERS or _known(word):
+                continue
+            found.add(word)
+    return found
+
+
+def _known(word: str) -> bool:
+    stem = _stem(word)
+    return word in _COMMON or any(stem in cls for cls in _VOCABULARY)
+
+
 def _norm_name(name: str) -> str:
     first = _APOS.sub("'", name.strip().lower().lstrip("@")).split()
     return first[0] if first else ""
@@ -411,8 +455,21 @@ def _norm_name(name: str) -> str:
 def _lead(c: _Clause, start: int = 0) -> int:
     """Index of the first word after vocatives and fillers ("ok so please ...")."""
     i = start
-    while i < len(c.words) and (c.words[i] in FILLER or c.words[i] in {"facilitator"}):
-        i += 1
+    w = c.words
+    while i < len(w):
+        if w[i] in FILLER or w[i] == "facilitator" or (w[i].endswith("ly") and len(w[i]) > 4):
+            i += 1
+        elif w[i] == "go" and c.at(i + 1) == "ahead":
+            i += 3 if c.at(i + 2) == "and" else 2
+        elif w[i] == "from" and any(x in {"on", "onward", "onwards", "forward"}
+                                    for x in w[i + 1:i + 5]):
+            # "from now on", "from this point forward": when, not what
+            i = next(k for k in range(i + 1, i + 5) if w[k] in {"on", "onward", "onwards",
+                                                                "forward"}) + 1
+        elif w[i] == "only" and i + 1 < len(w) and c.stems[i + 1] in _ALL_ACTS:
+            i += 1
+        else:
+            break
     return i
 
 
@@ -453,6 +510,8 @@ _OBJECT_OPENERS = frozenset({"your", "my", "the", "a", "an", "this", "that", "th
 def _request_shaped(c: _Clause) -> bool:
     """Does this clause ask the bot to do something (as opposed to telling or chatting)?"""
     w = c.words
+    if _to_member(c):
+        return False
     if "please" in w or "pls" in w or "plz" in w or "kindly" in w:
         return True
     if any(_imperative_at(c, start) for start in c.starts):
@@ -484,8 +543,9 @@ def _request_shaped(c: _Clause) -> bool:
 
 _NICE = frozenset(_stem(x) for x in ("nice", "great", "helpful", "good", "useful", "appreciated",
                                      "lovely", "handy", "ideal", "perfect", "awesome"))
+_VOCABULARY: tuple[_Class, ...] = ()  # filled below, once every class exists
 _ALL_ACTS = _union(RESTRAIN, SHAME, JUDGE, REVEAL, CHANGE, SIDE, DECIDE, SPEAK_FOR, PRETEND,
-                   OVERRIDE, RECORD)
+                   OVERRIDE, RECORD, SELF_ACTS)
 
 
 def _to_room(c: _Clause) -> bool:
@@ -493,6 +553,12 @@ def _to_room(c: _Clause) -> bool:
     i = _lead(c)
     head = c.words[i:i + 4]
     return any(w in TO_ROOM for w in head) and not any(w in YOU for w in head)
+
+
+def _to_member(c: _Clause) -> bool:
+    """"Keiko, did you see ...": the clause opens by calling on a member, not the bot."""
+    first = c.starts[1] if len(c.starts) > 1 else 0
+    return 0 < first <= 2 and any(m is not None for m in c.members[:first])
 
 
 def _obligation(c: _Clause) -> bool:
@@ -521,6 +587,11 @@ def _instructions(text: str, cs: Sequence[_Clause]) -> Found | None:
         for i, st in enumerate(s):
             if st in OVERRIDE and any(c.stem(j) in INSTRUCTION for j in range(i + 1, i + 6)):
                 return Refusal.INSTRUCTIONS, "asks it to drop its instructions", None
+            if st in OVERRIDE and any(c.at(j) in EARLIER for j in range(i + 1, i + 7)):
+                return Refusal.INSTRUCTIONS, "asks it to drop what it was told", None
+            if st in REVEAL and "your" in w[i + 1:i + 5] and any(
+                    c.stem(j) in INSTRUCTION for j in range(i + 1, i + 6)):
+                return Refusal.INSTRUCTIONS, "asks for its instructions", None
             if st in REVEAL and c.at(i + 1) in YOU | {"the"} and c.stem(i + 2) in INSTRUCTION:
                 return Refusal.INSTRUCTIONS, "asks for its instructions", None
             if st in PRETEND and (c.at(i + 1) in {"to", "as", "like", "that", "you", "the", "a",
@@ -536,9 +607,13 @@ def _instructions(text: str, cs: Sequence[_Clause]) -> Found | None:
             if st in {_stem("respond"), _stem("reply"), _stem("answer"), _stem("begin"),
                       _stem("start")} and c.at(i + 1) == "only" and c.at(i + 2) == "with":
                 return Refusal.INSTRUCTIONS, "dictates its words", None
-        for i in range(len(w) - 2):
-            if w[i] in YOU and w[i + 1] in {"are", "will"} and w[i + 2] in {"now", "henceforth"}:
+        if any(w[k] in YOU and c.at(k + 1) in {"are", "will"} for k in range(len(w))) and any(
+                x in {"now", "henceforth", "forward", "onward", "onwards"} for x in w):
+            if not any(x in {"doing", "going", "getting"} for x in w):
                 return Refusal.INSTRUCTIONS, "redefines what it is", None
+        if w[:1] == ["new"] and s[1:2] and s[1] in INSTRUCTION:
+            return Refusal.INSTRUCTIONS, "announces new rules for it", None
+        for i in range(len(w) - 2):
             if w[i] == "your" and w[i + 1] == "new":
                 return Refusal.INSTRUCTIONS, "gives it a new role", None
             if w[i] == "new" and s[i + 1] in INSTRUCTION:
@@ -558,25 +633,39 @@ def _one_member(cs: Sequence[_Clause]) -> Found | None:
         w, s = c.words, c.stems
         for i, word in enumerate(w):
             if word in RESTRICT:
-                window = w[max(0, i - 3):i + 4]
-                if any(x in FIRST for x in window) and not any(c.person_at(j, pronouns=False)
-                                                             for j in range(i - 3, i + 4)):
+                # "only me", "just my points", "only from me", "my messages only"
+                after = w[i + 1:i + 3]
+                # "just" is mostly an intensifier ("just tell me"): it restricts only when it
+                # touches the first person; "only" also reaches over a verb ("only answer me").
+                reach = 3 if word != "just" else 1
+                if any(x in FIRST for x in w[i + 1:i + 1 + reach]) or (
+                        after[:1] and after[0] in {"from", "to", "for", "with"}
+                        and after[1:2] and after[1] in FIRST) or (
+                        i > 0 and (w[i - 1] in FIRST or (i > 1 and w[i - 2] == "my"))):
                     return Refusal.ONE_MEMBER, "narrows its work to one member", None
-            if word in {"for", "to"} and c.at(i + 1) == "me" and i > 0 and s[i - 1] in {
+            if word in {"for", "to"} and c.at(i + 1) == "me" and any(c.stem(k) in {
                     _stem("work"), _stem("answer"), _stem("report"), _stem("belong"),
-                    _stem("listen"), _stem("loyal")}:
+                    _stem("listen"), _stem("loyal")} for k in range(max(0, i - 3), i)):
                 return Refusal.ONE_MEMBER, "asks it to work for one member", None
             if s[i] in {_stem("obey"), _stem("serve")} and c.at(i + 1) in FIRST:
                 return Refusal.ONE_MEMBER, "asks it to work for one member", None
-            if word == "my" and s[i + 1:i + 2] and s[i + 1] in AGENT and (
+            if word == "my" and c.at(i + 1) in {"team", "camp", "corner"} and i > 0 and w[
+                    i - 1] in {"on", "in"}:
+                return Refusal.ONE_MEMBER, "asks it onto one member's team", None
+            if word == "my" and any(x in AGENT for x in s[i + 1:i + 3]) and (
                     "be" in w[:i] or "are" in w[:i] or "as" in w[:i] or "act" in w[:i]):
                 return Refusal.ONE_MEMBER, "asks it to act for one member", None
+            if s[i] in PRIVATE_WAYS and any(start <= i < _lead(c, start) for start in c.starts):
+                return Refusal.ONE_MEMBER, "asks it to act in secret for one member", None
             if s[i] in PRIVATE_WAYS and not _said_elsewhere(c):
                 if any(x in FIRST for x in w) or "between" in w:
                     return Refusal.ONE_MEMBER, "asks it to talk to one member in private", None
-            if word in {"between"} and c.at(i + 1) in {"us", "you"} and c.at(i + 2) in {"two",
-                                                                                   "and", ""}:
+            if word == "between" and any(x in {"us", "you"} for x in w[i + 1:i + 5]) and (
+                    ("me" not in w[i + 1:i + 5] and not c.question) or "keep" in w):
                 return Refusal.ONE_MEMBER, "asks it to keep a secret for one member", None
+            if word in FIRST - {"i"} and any(x in {"first", "priority", "precedence"}
+                                             for x in w[i + 1:i + 4]):
+                return Refusal.ONE_MEMBER, "asks it to put one member first", None
             if word == "behind" and c.at(i + 2) in {"back", "backs"}:
                 return Refusal.ONE_MEMBER, "asks it to act behind the room's back", None
             if word == "not" and c.stem(i + 1) in {_stem("tell"), _stem("show"), _stem("let")} and (
@@ -601,6 +690,20 @@ def _reveal(cs: Sequence[_Clause]) -> Found | None:
                      if s[i] in OTHER and any(c.stem(j) in PLACE for j in range(i + 1, i + 3))]
         if (hidden or elsewhere) and (c.has(COMMUNICATE) or c.has(REVEAL) or asks_what):
             return Refusal.REVEAL, "asks for what was said elsewhere, in private, or taken back", None
+        # "in the leadership channel", "on the ops server": a place that is not this room.
+        for i in range(len(w) - 3):
+            if w[i] in {"in", "on", "over"} and w[i + 1] == "the" and c.stem(i + 3) in PLACE \
+                    and w[i + 2] not in {"this", "same", "main", "current", "our"} and (
+                        asks_what or c.has(COMMUNICATE)):
+                return Refusal.REVEAL, "asks for what was said elsewhere", None
+        # "the message she took back": text withdrawn from the room.
+        if any(c.stem(k) in {_stem("take"), "took", "taken"} and c.at(k + 1) == "back"
+               for k in range(len(w))) and (asks_what or c.has(COMMUNICATE)):
+            return Refusal.REVEAL, "asks for text a member took back", None
+        # "what does Maria say about me": others' words about the asker, put to the bot.
+        if asks_what and c.question and c.has(COMMUNICATE) and any(
+                w[k] == "about" and c.at(k + 1) in FIRST for k in range(len(w))):
+            return Refusal.REVEAL, "asks what others say about the asker", None
         if "behind" in w and any(x in {"back", "backs"} for x in w) and c.has(COMMUNICATE):
             return Refusal.REVEAL, "asks for what was said behind someone's back", None
         for i, st in enumerate(s):
@@ -638,15 +741,19 @@ def _settings_alone(cs: Sequence[_Clause], how: bool) -> Found | None:
         return None  # asking how settings change is a service, not a change
     for c in cs:
         w, s = c.words, c.stems
-        person = any(c.person_at(j, pronouns=False) for j in range(len(w)) if w[j] != "us")
-        if person:
+        # A named member or "him/her" makes it an act against someone, not a setting.
+        if any(c.members[j] is not None or w[j] in THIRD - {"they", "them", "their"}
+               for j in range(len(w))):
             continue
         for i, st in enumerate(s):
-            if st in CHANGE and any(c.stem(j) in SETTING for j in range(i + 1, i + 6)):
+            if (st in CHANGE or st in {"go", "get", "mov"}) and any(
+                    c.stem(j) in SETTING for j in range(i + 1, i + 6)):
                 return Refusal.SETTINGS_ALONE, "asks it to change the room's settings", None
             if st in CHANGE and c.at(i + 1) in {"yourself", "you"} and any(
                     c.stem(j) in SELF_PACE or c.at(j) == "off" for j in range(i + 2, i + 5)):
                 return Refusal.SETTINGS_ALONE, "asks it to change how active it is", None
+            if st in CHANGE and any(x in YOU for x in w[i + 1:i + 5]) and not c.has(INSTRUCTION):
+                return Refusal.SETTINGS_ALONE, "asks it to change how it works", None
             if st in SETTING and c.at(i + 1) in {"to", "="} and i > 0:
                 return Refusal.SETTINGS_ALONE, "asks it to change the room's settings", None
         lead = _lead(c)
@@ -654,10 +761,15 @@ def _settings_alone(cs: Sequence[_Clause], how: bool) -> Found | None:
         if head[:1] == ["be"] and any(c.stem(j) in SELF_PACE for j in range(lead + 1, lead + 4)):
             return Refusal.SETTINGS_ALONE, "asks it to change how active it is", None
         for i in range(lead, len(w)):
+            if s[i] in SELF_ACTS | LEAVE_SELF and c.at(i + 1) in {"down", "off", "away"}:
+                if "you" in w[:i] or i == lead:
+                    return Refusal.SETTINGS_ALONE, "asks it to go quiet", None
             if s[i] in SELF_ACTS and any(c.stem(j) in SELF_PACE or c.at(j) in {"less", "more"}
-                                         for j in range(i + 1, i + 3)):
+                                         for j in range(i + 1, i + 5)):
                 if "you" in w[:i] or i == lead:
                     return Refusal.SETTINGS_ALONE, "asks it to change how often it speaks", None
+            if i == lead and w[i] in {"stop", "quit"} and c.at(i + 1).endswith("ing"):
+                return Refusal.SETTINGS_ALONE, "asks it to stop part of its work", None
             if w[i] in {"stop", "quit", "not"} and c.stem(i + 1) in SELF_ACTS and (
                     "you" in w[:i + 1] or i == lead or w[lead] in {"do", "stop", "quit"}):
                 return Refusal.SETTINGS_ALONE, "asks it to stop facilitating", None
@@ -665,7 +777,8 @@ def _settings_alone(cs: Sequence[_Clause], how: bool) -> Found | None:
                                                                   "quiet", "now", "the",
                                                                   "this", "yourself"}:
                 return Refusal.SETTINGS_ALONE, "asks it to leave or go quiet", None
-            if w[i] in {"only", "unless"} and c.stem(i + 1) in SELF_ACTS | {_stem("speak")}:
+        for i in range(len(w)):
+            if w[i] in {"only", "unless"} and c.stem(i + 1) in SELF_ACTS:
                 return Refusal.SETTINGS_ALONE, "asks it to change when it speaks", None
     return None
 
@@ -680,9 +793,14 @@ def _majority(cs: Sequence[_Clause]) -> bool:
                                                             "think", "voted"}
                                          or c.at(i - 1) in {"we", "the"}):
                 return True
-            if w[i] == "we" and c.stem(i + 1) in MAJORITY_ACTS:
+            if w[i] == "we" and any(c.stem(k) in MAJORITY_ACTS for k in range(i + 1, i + 4)):
                 return True
             if w[i] == "rest" and c.at(i + 1) == "of" and c.at(i + 2) == "us":
+                return True
+            if w[i] == "all" and "we" in w[max(0, i - 2):i]:
+                return True  # "we've all had enough"
+            if w[i] in {"team", "group", "room", "everyone", "everybody"} and c.stem(
+                    i + 1) in MAJORITY_ACTS:
                 return True
             if w[i].isdigit() or w[i] in {"three", "four", "five", "six", "seven", "several"}:
                 if c.at(i + 1) == "of" and c.at(i + 2) == "us":
@@ -704,15 +822,16 @@ def _against_member(cs: Sequence[_Clause]) -> Found | None:
                     cue = "asks it to shame or attack a member" if st in SHAME else \
                         "asks it to silence, exclude or remove a member"
                     return Refusal.AGAINST_MEMBER, cue, _target(c, j)
-                if st in {_stem("rid"), _stem("throw"), _stem("kick")} and "who" in w:
+                if st in RESTRAIN and any(x in {"who", "whom"} for x in w) and c.question:
                     return Refusal.AGAINST_MEMBER, "asks whom to remove", None
             if st in INCLUDE and any(x in NEG for x in w[max(0, i - 3):i + 4]):
-                j = c.person_near(i, after=3)
+                j = c.person_near(i, after=3, before=4)
                 if j is not None and w[j] not in FIRST and w[j] != "us":
                     return Refusal.AGAINST_MEMBER, "asks it to leave a member out", _target(c, j)
-            if st in {_stem("leave"), _stem("keep"), _stem("cut"), _stem("shut")}:
+            if st in MOVE_OUT:
                 j = c.person_near(i, after=3)
-                if j is not None and "out" in w[j:j + 3] and w[j] not in FIRST:
+                if j is not None and any(x in {"out", "off"} for x in w[j:j + 5]) and \
+                        w[j] not in FIRST:
                     return Refusal.AGAINST_MEMBER, "asks it to leave a member out", _target(c, j)
             if st in EXCLUDE or (w[i] == "other" and c.at(i + 1) == "than"):
                 j = c.person_near(i, after=3)
@@ -725,6 +844,14 @@ def _against_member(cs: Sequence[_Clause]) -> Found | None:
                 if grp is not None or (j is not None and w[j] not in FIRST | {"us"}):
                     return Refusal.AGAINST_MEMBER, "narrows its work to some members", \
                         _target(c, j)
+            if st in SELF_ACTS and any(x in NEG for x in w[max(0, i - 4):i]):
+                # "Jonas shouldn't get to speak", "don't let her post": a member silenced.
+                j = c.person_near(i, before=6, after=0, pronouns=False)
+                if j is None:
+                    j = next((k for k in range(max(0, i - 6), i) if w[k] in {"him", "her", "them",
+                                                                           "he", "she"}), None)
+                if j is not None and w[j] not in FIRST:
+                    return Refusal.AGAINST_MEMBER, "asks it to silence a member", _target(c, j)
             if st in RECORD and c.has(EVAL):
                 j = c.person_near(i, after=5)
                 if j is not None and w[j] not in FIRST:
@@ -754,19 +881,23 @@ def _judge(cs: Sequence[_Clause]) -> Found | None:
         w, s = c.words, c.stems
         for i, st in enumerate(s):
             if st in JUDGE:
-                j = c.person_near(i, after=4)
+                j = c.person_near(i, after=4, before=3)
                 if j is not None or "each" in w or ("of" in w[i:i + 3] and "us" in w):
                     return Refusal.JUDGE_MEMBERS, "asks it to rank or judge members", \
                         _target(c, j)
         # "who is the least useful person here", "which of us talks sense"
-        lead = _lead(c)
-        asks_who = any(x in {"who", "whom", "whose"} for x in w[lead:lead + 3]) or (
-            "which" in w[lead:lead + 3] and ("of" in w or c.person_near(lead, after=4)
-                                             is not None))
+        leads = [_lead(c, start) for start in c.starts]
+        asks_who = any(x in {"who", "whom", "whose"} for lead in leads for x in w[lead:lead + 3]) \
+            or any("which" in w[lead:lead + 3] and ("of" in w or c.person_near(lead, after=4)
+                                                    is not None) for lead in leads)
         if asks_who:
-            evals = [k for k in range(len(w)) if s[k] in EVAL or _superlative(w[k])]
-            talk_only = all(w[k] in {"most", "least"} for k in evals) and c.has(TALK_ACTS)
+            evals = [k for k in range(len(w)) if s[k] in EVAL or _superlative(w[k])
+                     or w[k] in {"more", "less"}]
+            talk_only = all(w[k] in {"most", "least", "more", "less"} for k in evals) and \
+                c.has(TALK_ACTS)
             if evals and not talk_only:
+                if any(x in FIRST for x in w) and not any(s[k] in EVAL for k in evals):
+                    return Refusal.TAKE_SIDE, "asks it to compare the asker with a member", None
                 if any(s[k] in RIGHTNESS for k in evals) and not any(
                         s[k] in EVAL and s[k] not in RIGHTNESS for k in evals):
                     return Refusal.TAKE_SIDE, "asks who is right", None
@@ -778,14 +909,16 @@ def _judge(cs: Sequence[_Clause]) -> Found | None:
             if c.person_at(i) and word not in FIRST and word != "us" and (
                     c.question or "think" in w or "honestly" in w or "agree" in w):
                 if any(c.stem(k) in EVAL or _superlative(c.at(k)) for k in range(i + 1, i + 6)):
-                    if any(c.stem(k) in RIGHTNESS for k in range(i + 1, i + 6)):
+                    if any(c.stem(k) in TRUTH for k in range(i + 1, i + 6)):
                         return Refusal.TAKE_SIDE, "asks whether a member is right", _target(c, i)
                     return Refusal.JUDGE_MEMBERS, "asks it to judge a member", _target(c, i)
         # "call her out for being lazy", "let Sam know he is useless": a verdict on a member,
         # delivered by the bot.
         if _request_shaped(c) and c.has(EVAL):
-            j = next((k for k in range(len(w)) if c.person_at(k) and w[k] not in FIRST
-                      and w[k] != "us"), None)
+            # Bare "them" and "it" are as often things as people: a name, "him", "her".
+            j = next((k for k in range(len(w)) if (c.person_at(k, pronouns=False)
+                                                   or w[k] in {"him", "her", "he", "she"})
+                      and w[k] not in FIRST and w[k] != "us"), None)
             if j is not None:
                 return Refusal.JUDGE_MEMBERS, "asks it to pass a verdict on a member", \
                     _target(c, j)
@@ -814,8 +947,8 @@ def _take_side(cs: Sequence[_Clause]) -> Found | None:
                        for x in near) or c.person_near(i, after=3) is not None or (
                         "you" in w[max(0, i - 3):i]) or i == lead:
                     return Refusal.TAKE_SIDE, "asks it to back a side", None
-            if st in DECIDE and bot_agent and not _we_did(c, i) and not (
-                    c.at(i - 1) in {"us", "me", "we"} and c.stem(i - 2) == _stem("help")):
+            if st in DECIDE and bot_agent and not _we_did(c, i) and not any(
+                    x in {"us", "we", "group", "team", "everyone"} for x in w[max(0, i - 4):i]):
                 if i == lead or "you" in w[max(0, i - 3):i] or c.at(i - 1) == "to":
                     return Refusal.TAKE_SIDE, "asks it to make the group's call", None
             if st in VERDICT and c.at(i - 1) == "your":
@@ -878,6 +1011,10 @@ def _service(cs: Sequence[_Clause]) -> Service | None:
     still_open = any(s in OPEN_WORDS for s in stems) and not ("open" in words and "up" in words)
     if decided and still_open:
         return Service.SUMMARY  # the summary carries both
+    if (asks_how or "way" in words or "process" in words) and any(
+            s in PROCESS_WORDS or s in DECISION_WORDS for s in stems) and any(
+            w in {"we", "us", "group", "team"} for w in words):
+        return Service.PROCESS
     if decided:
         return Service.DECISIONS
     if asks_how and any(s in PROCESS_WORDS for s in stems) and any(
@@ -914,7 +1051,7 @@ def _about_bot(cs: Sequence[_Clause]) -> bool:
         if not c.question:
             continue
         w = c.words[_lead(c):]
-        if w[:1] and ((w[0] in AUX and w[1:2] and w[1] in YOU) or (w[0] in WH and (
+        if w[:1] and ((w[0] in AUX - MODAL and w[1:2] and w[1] in YOU) or (w[0] in WH and (
                 "you" in w[1:4] and not any(c.stem(k) in OPINE for k in range(len(c.words)))))):
             return True
     return False
@@ -927,8 +1064,8 @@ def _about_bot(cs: Sequence[_Clause]) -> bool:
 def _refusal(text: str, cs: Sequence[_Clause]) -> Found | None:
     how = any(c.words[_lead(c):_lead(c) + 1] == ["how"] and c.question for c in cs) or any(
         "is there a way" in " ".join(c.words) for c in cs)
-    for finder in (lambda: _instructions(text, cs), lambda: _reveal(cs),
-                   lambda: _against_member(cs), lambda: _one_member(cs), lambda: _judge(cs),
+    for finder in (lambda: _one_member(cs), lambda: _instructions(text, cs), lambda: _reveal(cs),
+                   lambda: _against_member(cs), lambda: _judge(cs),
                    lambda: _take_side(cs), lambda: _settings_alone(cs, how)):
         found = finder()
         if found is not None:
@@ -949,7 +1086,8 @@ def read_request(text: str, member_names: Collection[str] = (), *,
     asking = [c for c in cs if _request_shaped(c)]
     question = any(c.question for c in asking)
     # Directives need not be imperatives: "you only answer me from now on", "Tom should go".
-    demanding = asking or [c for c in cs if _obligation(c) or any(w in YOU for w in c.words)]
+    demanding = asking or [c for c in cs if _obligation(c) or any(w in YOU for w in c.words)
+                           or (c.words[:1] == ["new"] and c.stem(1) in INSTRUCTION)]
     found = _refusal(text, cs) if demanding or _MARKUP.search(text) else None
     if found is None and _flattery(cs, None):
         # Praise aimed at a judgement ("a wise bot like you sees Bob's idea is dumb") is bait
@@ -985,7 +1123,8 @@ def refusal_in(text: str, member_names: Iterable[str] = ()) -> Refusal | None:
     no request mood to look for.
     """
     cs = _clauses(text or "", tuple(member_names), ("facilitator",))
-    found = _refusal(text, [c for c in cs if _request_shaped(c) or _commits(c)])
+    # Only the bot's promises count: its own answers describe settings and memory by design.
+    found = _refusal(text, [c for c in cs if _commits(c)])
     return found[0] if found else None
 
 
@@ -993,3 +1132,7 @@ def _commits(c: _Clause) -> bool:
     """The bot promising an action: "I'll ignore ...", "I will tell ..."."""
     w = c.words
     return any(w[k] == "i" and c.at(k + 1) in {"will", "shall", "am"} for k in range(len(w)))
+
+
+_COMMON = frozenset(FILLER | WH | AUX | NEG | FIRST | YOU | THIRD | RESTRICT | _NOT_VERBS)
+_VOCABULARY = tuple(v for v in globals().values() if isinstance(v, _Class))
