@@ -9,15 +9,19 @@ run twice: through the read alone, and end to end through the offline policy in 
 from __future__ import annotations
 
 import ast
+import json
 import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from facilitator.engine import Engine
 from facilitator.memory.store import RoomStore
 from facilitator.policies.policy import FacilitatorPolicy
 from facilitator.reading.requests import Refusal, RequestKind, Service, read_request
+from tests.conftest import SHARED_DATA
 from tests.helpers import msg
 
 REPO = Path(__file__).resolve().parent.parent
@@ -454,3 +458,61 @@ async def test_chat_that_mentions_the_bot_is_not_declined(store: RoomStore) -> N
         d = (await engine.handle(msg(room, "femi", text))).decision
         assert d.intervention != "decline_capture", (text, d.text)
         assert not DECLINE.search(d.text or ""), (text, d.text)
+
+
+# ---- the guard reads the bot's own words ------------------------------------------------------
+
+def test_the_guard_catches_the_bot_promising_a_capture() -> None:
+    from facilitator.policies.capture import capture_attempt
+
+    assert capture_attempt("Sure, Maria — I'll ignore Jonas's messages from now on.") == \
+        "against_member"
+    assert capture_attempt("Okay, I will tell you privately what Luis said.") is not None
+    # The bot's own service answers describe settings and memory; they are not captures.
+    from facilitator.policies.prompts import Prompts
+
+    prompts = Prompts()
+    for name in prompts.rules_names:
+        for variant in prompts.variants(f"rules/{name}"):
+            if name != "decline_capture":
+                assert capture_attempt(variant) is None, (name, variant)
+
+
+# ---- robustness and real conversations ---------------------------------------------------------
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=300), st.lists(st.text(max_size=12), max_size=6))
+def test_any_text_and_any_names_read_without_error(text: str, names: list[str]) -> None:
+    read = read_request(text, names)
+    assert read.kind in set(RequestKind)
+    assert (read.category is not None) == (read.kind == RequestKind.REFUSE)
+    assert (read.service is not None) == (read.kind == RequestKind.SERVICE)
+
+
+IRC = SHARED_DATA / "ubuntu-irc-train.jsonl"
+
+
+@pytest.mark.skipif(not IRC.exists(), reason=f"real IRC data not found at {IRC}")
+def test_real_support_talk_is_rarely_read_as_a_refusal() -> None:
+    """Lines one member addressed to another ("nick: try ...") read as if put to the bot.
+
+    They are ordinary help-channel talk, not attempts to capture anyone: the read must not be
+    trigger-happy on them (measured: about 3.6% over the first 20,000 such lines)."""
+    members: dict[str, set[str]] = {}
+    lines: list[tuple[str, str]] = []
+    with IRC.open(encoding="utf-8") as handle:
+        for raw in handle:
+            row = json.loads(raw)
+            if row.get("kind", "message") != "message" or not row.get("text"):
+                continue
+            room = members.setdefault(row["room"], set())
+            room.add(row["author"])
+            head, sep, rest = row["text"].partition(": ")
+            if sep and head in room and rest:
+                lines.append((row["room"], rest))
+            if len(lines) >= 4000:
+                break
+    refused = sum(read_request(text, members[room]).kind == RequestKind.REFUSE
+                  for room, text in lines)
+    assert len(lines) == 4000
+    assert refused / len(lines) < 0.06, refused

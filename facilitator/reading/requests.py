@@ -173,9 +173,10 @@ KNOW = _words("""know knew remember recall keep kept store hold held have had co
 MEMORY = _words("""memory memories record log history note file dossier profile data archive
     transcript database storage cache knowledge everything backlog logs""")
 # What a member did not say to this room, or took back.
-HIDDEN = _words("""deleted delete removed erased edited retracted unsent redacted hidden private
+# Surface forms: "deleted" marks text taken back; "delete" is just a verb.
+HIDDEN = frozenset("""deleted removed erased edited retracted unsent redacted hidden private
     privately dm dms pm pms direct secret secretly confidential offline backchannel elsewhere
-    sidebar whisper whispered""")
+    sidebar whispered""".split())
 PLACE = _words("""channel room server group chat thread meeting team workspace call slack
     discord conversation""")
 OTHER = _words("other another different separate that their")
@@ -186,14 +187,15 @@ SETTING = _words("""setting settings mode goal activity frequency charter config
     cooldown verbosity chattiness preferences""")
 SELF_PACE = _words("""quiet quieter quietly silent chatty chattier active activ less more loud
     louder often frequently verbose talkative noisy slower faster""")
-SELF_ACTS = _words("""talk speak post chime comment interrupt facilitate intervene jump butt
+SELF_ACTS = _words("""talk speak post chime comment interrupt facilitate intervene jump
     participate pipe reply respond message""")
 LEAVE_SELF = _words("leave go exit quit disappear sleep pause off shut disable")
 # Instructions and identity.
-INSTRUCTION = _words("""instruction instructions prompt system guideline guidelines programming
-    directive directives training persona role character constraint constraints restriction
-    restrictions policy policies filter filters safeguard safeguards mode configuration
-    rules rule principles""")
+INSTRUCTION = _words("""instruction instructions prompt guideline guidelines programming directive
+    directives persona""")
+# Nouns that are its instructions only when they are the bot's ("your rules", "previous rules").
+RULES = _words("""rules rule principles training constraint constraints restriction restrictions
+    safeguards safeguard system role""")
 OVERRIDE = _words("""ignore disregard forget override bypass drop discard abandon overwrite replace
     reset unlearn suspend disable break escape circumvent jailbreak lift remove skip""")
 # Words that point back to what the bot was told before ("everything you were told before").
@@ -207,11 +209,11 @@ SPEAK_FOR = _words("""say post announce declare broadcast type print output echo
 # Siding and deciding.
 SIDE = _words("""agree support back side endorse defend champion vouch validate confirm
     second favour favor approve ratify certify""")
-DECIDE = _words("""settle decide choose pick arbitrate referee adjudicate rule tiebreak break vote
+DECIDE = _words("""settle decide choose pick arbitrate referee adjudicate rule tiebreak vote
     weigh judge determine resolve""")
 VERDICT = _words("""opinion view take stance position vote pick choice preference verdict call
     judgement judgment recommendation ruling side favourite favorite bet thoughts""")
-OPINE = _words("think prefer recommend favour favor reckon believe suggest feel like")
+OPINE = _words("think prefer favour favor reckon believe feel")
 RIGHTNESS = _words("""right wrong correct incorrect mistaken better best worse worst stronger
     strongest weaker weakest winning winner win wins superior inferior smarter valid invalid""")
 # Evaluative words for a person.
@@ -220,8 +222,8 @@ EVAL = _words("""rude disruptive lazy useless unhelpful hostile toxic aggressive
     selfish dishonest unprofessional childish offensive problem troublemaker liar bully weak
     slow boring irrelevant clueless useful helpful valuable smart intelligent competent
     productive good bad nice reasonable biased guilty fault loud bossy pushy negative
-    toxic problematic unpleasant mean cruel awful terrible horrible worthless pointless
-    dead weight link clever wise dull insufferable irritating rude responsible culprit
+    toxic problematic unpleasant cruel awful terrible horrible worthless pointless dead
+    weight clever wise dull insufferable irritating rude responsible culprit
     failure loser idiot moron fool jerk creep weird crazy unfair lame credit deserve deserving
     merit worthy hero mvp star""")
 # Truth words: said of a member they ask who is right; other verdicts judge the member.
@@ -247,7 +249,7 @@ MAJORITY_WORDS = _words("""all everyone everybody majority most consensus unanim
     whole""")
 MAJORITY_ACTS = _words("agree agreed voted vote decided decide want think feel")
 # Restricting a service to some members.
-RESTRICT = frozenset({"only", "just", "solely", "exclusively", "alone", "purely", "merely"})
+RESTRICT = frozenset({"only", "just", "solely", "exclusively", "purely", "merely"})
 EXCLUDE = _words("except excluding exclude without minus omit omitting skip skipping besides")
 # Services.
 SUMMARY_WORDS = _words("""summar* recap* overview rundown digest gist tldr tl synop* roundup
@@ -315,7 +317,7 @@ _TOKEN = re.compile(r"@?[a-z0-9][a-z0-9_]*(?:'s)?|[?]")
 _SENTENCE = re.compile(r"(?<=[.!?;:\n])\s+|\n+|\s+[-–—]\s+")
 _QUOTED = re.compile(r"[\"“”«»]([^\"“”«»]{2,})[\"“”«»]|'([^']{6,})'")
 _MARKUP = re.compile(
-    r"<\s*/?\s*(system|sys|inst|instructions?|assistant|user|admin|prompt)\s*>|\[/?\s*(inst|system|"
+    r"<\s*/?\s*(system|sys|inst|instructions?|assistant|admin|prompt)\s*>|\[/?\s*(inst|system|"
     r"sys|admin)\s*\]|<\|[a-z_]+\|>|^\s*#{2,}\s*\w|\b(system|assistant|developer|admin)\s*:",
     re.I | re.M)
 
@@ -416,7 +418,7 @@ def _asks(tokens: list[str], names: Collection[str]) -> bool:
     return words[0] in AUX and len(words) > 1 and (words[1] in _SUBJECTS or words[1] in names)
 
 
-_CAPITALISED = re.compile(r"(?:^|(?<=[\s(\"'“]))([A-Z][a-z]+|[A-Z]{2,})\b")
+_CAPITALISED = re.compile(r"(?:^|(?<=[\s(\"'“]))([A-Z][a-z]+)\b")
 _DETERMINERS = frozenset({"the", "a", "an", "this", "our", "your", "my", "their", "its",
                           "his", "her", "these", "those", "some", "any", "every", "each"})
 
@@ -427,13 +429,15 @@ def _proper_names(text: str, bots: Collection[str]) -> set[str]:
     The room's member list misses people who have not spoken yet ("boot Luis out"); a
     capitalised word mid-sentence, without a determiner before it, is most often a name."""
     found: set[str] = set()
+    # A word also written in lower case ("see 'Line'" ... "not line") is a common word.
+    lower = set(re.findall(r"\b[a-z][a-z]+\b", text))
     for sentence in re.split(r"[.!?;:\n]+", text):
         words = [w for w in sentence.split() if w.lower().lstrip("@") not in bots]
         for k, raw in enumerate(words):
             if k == 0:
                 continue
-            m = _CAPITALISED.match(raw.strip(",()\"'“”"))
-            if m is None or m.group(1) in {"I", "OK"}:
+            m = _CAPITALISED.match(raw.rstrip(",()\"'“”"))
+            if m is None or m.group(1) in {"I", "OK"} or m.group(1).lower() in lower:
                 continue
             word = m.group(1).lower()
             if words[k - 1].lower().strip(",") in _DETERMINERS or _known(word):
@@ -484,6 +488,8 @@ def _imperative_at(c: _Clause, start: int) -> bool:
         return True  # "do not invite ..."
     if first in {"never", "stop", "quit"} or (first == "no" and c.at(i + 1) in {"more", "longer"}):
         return True
+    if first.endswith("ing"):
+        return False  # "doing it for him ...": a gerund opens a statement, not a request
     if c.stems[i] in GENERAL_VERBS or c.stems[i] in _ALL_ACTS:
         # "help is on the way" or "record numbers today" read as statements: a verb of
         # being right after the first word means it was a subject, not an imperative.
@@ -563,7 +569,9 @@ def _to_member(c: _Clause) -> bool:
 
 def _obligation(c: _Clause) -> bool:
     """"Tom should be muted", "he needs to go": a demand without an imperative."""
-    return any(w in OBLIGE or w == "ought" for w in c.words)
+    w = c.words
+    return any(x in {"should", "must", "ought", "gotta"} or (
+        x in {"has", "have", "need", "needs"} and c.at(k + 1) == "to") for k, x in enumerate(w))
 
 
 # --------------------------------------------------------------------------------------------
@@ -579,25 +587,33 @@ def _target(c: _Clause, j: int | None) -> str | None:
     return c.members[j] if c.members[j] else None
 
 
+def _instruction_at(c: _Clause, j: int) -> bool:
+    """Is word j the bot's instructions: "prompt", or "rules" when they are its own?"""
+    if c.stem(j) in INSTRUCTION:
+        return True
+    return c.stem(j) in RULES and any(x in {"your", "you", "all"} or x in EARLIER
+                                      for x in c.words[max(0, j - 3):j])
+
+
 def _instructions(text: str, cs: Sequence[_Clause]) -> Found | None:
     if _MARKUP.search(text):
         return Refusal.INSTRUCTIONS, "markup that imitates a system message", None
     for c in cs:
         w, s = c.words, c.stems
         for i, st in enumerate(s):
-            if st in OVERRIDE and any(c.stem(j) in INSTRUCTION for j in range(i + 1, i + 6)):
+            if st in OVERRIDE and any(_instruction_at(c, j) for j in range(i + 1, i + 6)):
                 return Refusal.INSTRUCTIONS, "asks it to drop its instructions", None
             if st in OVERRIDE and any(c.at(j) in EARLIER for j in range(i + 1, i + 7)):
                 return Refusal.INSTRUCTIONS, "asks it to drop what it was told", None
             if st in REVEAL and "your" in w[i + 1:i + 5] and any(
-                    c.stem(j) in INSTRUCTION for j in range(i + 1, i + 6)):
+                    _instruction_at(c, j) for j in range(i + 1, i + 6)):
                 return Refusal.INSTRUCTIONS, "asks for its instructions", None
-            if st in REVEAL and c.at(i + 1) in YOU | {"the"} and c.stem(i + 2) in INSTRUCTION:
+            if st in REVEAL and c.at(i + 1) in YOU and c.stem(i + 2) in INSTRUCTION:
                 return Refusal.INSTRUCTIONS, "asks for its instructions", None
             if st in PRETEND and (c.at(i + 1) in {"to", "as", "like", "that", "you", "the", "a",
                                                   "an", "my"} or i == _lead(c)):
                 if st in {_stem("play"), _stem("act"), _stem("channel")} and c.at(i + 1) not in {
-                        "as", "like", "the", "a", "an", "my"}:
+                        "as", "like"} and not any(x in {"role", "part"} for x in w[i + 1:i + 4]):
                     continue
                 return Refusal.INSTRUCTIONS, "asks it to take on another role", None
             if st in SPEAK_FOR and (any(c.stem(j) in VERBATIM for j in range(i + 1, i + 4))
@@ -611,7 +627,7 @@ def _instructions(text: str, cs: Sequence[_Clause]) -> Found | None:
                 x in {"now", "henceforth", "forward", "onward", "onwards"} for x in w):
             if not any(x in {"doing", "going", "getting"} for x in w):
                 return Refusal.INSTRUCTIONS, "redefines what it is", None
-        if w[:1] == ["new"] and s[1:2] and s[1] in INSTRUCTION:
+        if w[:1] == ["new"] and s[1:2] and (s[1] in INSTRUCTION or s[1] in RULES):
             return Refusal.INSTRUCTIONS, "announces new rules for it", None
         for i in range(len(w) - 2):
             if w[i] == "your" and w[i + 1] == "new":
@@ -641,11 +657,12 @@ def _one_member(cs: Sequence[_Clause]) -> Found | None:
                 if any(x in FIRST for x in w[i + 1:i + 1 + reach]) or (
                         after[:1] and after[0] in {"from", "to", "for", "with"}
                         and after[1:2] and after[1] in FIRST) or (
-                        i > 0 and (w[i - 1] in FIRST or (i > 1 and w[i - 2] == "my"))):
+                        i > 0 and (w[i - 1] in {"me", "mine"} or (i > 1 and w[i - 2] == "my"))):
                     return Refusal.ONE_MEMBER, "narrows its work to one member", None
             if word in {"for", "to"} and c.at(i + 1) == "me" and any(c.stem(k) in {
                     _stem("work"), _stem("answer"), _stem("report"), _stem("belong"),
-                    _stem("listen"), _stem("loyal")} for k in range(max(0, i - 3), i)):
+                    _stem("listen"), _stem("loyal")} and ("you" in w[max(0, k - 2):k] or k == _lead(
+                        c)) for k in range(max(0, i - 3), i)):
                 return Refusal.ONE_MEMBER, "asks it to work for one member", None
             if s[i] in {_stem("obey"), _stem("serve")} and c.at(i + 1) in FIRST:
                 return Refusal.ONE_MEMBER, "asks it to work for one member", None
@@ -657,7 +674,7 @@ def _one_member(cs: Sequence[_Clause]) -> Found | None:
                 return Refusal.ONE_MEMBER, "asks it to act for one member", None
             if s[i] in PRIVATE_WAYS and any(start <= i < _lead(c, start) for start in c.starts):
                 return Refusal.ONE_MEMBER, "asks it to act in secret for one member", None
-            if s[i] in PRIVATE_WAYS and not _said_elsewhere(c):
+            if w[i] in HIDDEN and s[i] in PRIVATE_WAYS and not _said_elsewhere(c):
                 if any(x in FIRST for x in w) or "between" in w:
                     return Refusal.ONE_MEMBER, "asks it to talk to one member in private", None
             if word == "between" and any(x in {"us", "you"} for x in w[i + 1:i + 5]) and (
@@ -681,21 +698,35 @@ def _said_elsewhere(c: _Clause) -> bool:
     return c.has(COMMUNICATE) and not any(w in FIRST for w in c.words[_lead(c):_lead(c) + 3])
 
 
+def _elsewhere(c: _Clause) -> bool:
+    """Does the clause point at a place that is not this room?"""
+    w = c.words
+    for i in range(len(w)):
+        if c.stem(i) in OTHER and any(c.stem(j) in PLACE for j in range(i + 1, i + 3)):
+            return True  # "the other channel", "another group"
+        if w[i] in {"in", "on", "over"} and c.at(i + 1) == "the" and c.stem(i + 3) in PLACE \
+                and c.at(i + 2) not in {"this", "same", "main", "current", "our"}:
+            return True  # "in the leadership channel"
+        if w[i] == "over" and c.at(i + 1) == "there":
+            return True  # "what are they saying over there"
+    return False
+
+
 def _reveal(cs: Sequence[_Clause]) -> Found | None:
+    # A place named in one sentence and the question in the next ("You're in the leads
+    # channel. What are they saying?") still ask for what was said elsewhere.
+    if any(_elsewhere(c) for c in cs) and any(
+            c.question or c.has(COMMUNICATE) or c.has(REVEAL) for c in cs):
+        return Refusal.REVEAL, "asks for what was said elsewhere", None
     for c in cs:
         w, s = c.words, c.stems
         asks_what = any(x in WH for x in w[:3]) or any(st in REVEAL for st in s)
-        hidden = [i for i, st in enumerate(s) if st in HIDDEN or w[i] in HIDDEN.stems]
-        elsewhere = [i for i in range(len(w) - 1)
-                     if s[i] in OTHER and any(c.stem(j) in PLACE for j in range(i + 1, i + 3))]
-        if (hidden or elsewhere) and (c.has(COMMUNICATE) or c.has(REVEAL) or asks_what):
+        hidden = [i for i, word in enumerate(w) if word in HIDDEN]
+        # "PM" and "DM" are also verbs of talking: they need another word for the asking.
+        talk = [k for k in range(len(w)) if s[k] in COMMUNICATE or s[k] in REVEAL]
+        if hidden and (any(k not in hidden for k in talk) or (
+                asks_what and any(w[k] not in {"dm", "dms", "pm", "pms"} for k in hidden))):
             return Refusal.REVEAL, "asks for what was said elsewhere, in private, or taken back", None
-        # "in the leadership channel", "on the ops server": a place that is not this room.
-        for i in range(len(w) - 3):
-            if w[i] in {"in", "on", "over"} and w[i + 1] == "the" and c.stem(i + 3) in PLACE \
-                    and w[i + 2] not in {"this", "same", "main", "current", "our"} and (
-                        asks_what or c.has(COMMUNICATE)):
-                return Refusal.REVEAL, "asks for what was said elsewhere", None
         # "the message she took back": text withdrawn from the room.
         if any(c.stem(k) in {_stem("take"), "took", "taken"} and c.at(k + 1) == "back"
                for k in range(len(w))) and (asks_what or c.has(COMMUNICATE)):
@@ -752,9 +783,13 @@ def _settings_alone(cs: Sequence[_Clause], how: bool) -> Found | None:
             if st in CHANGE and c.at(i + 1) in {"yourself", "you"} and any(
                     c.stem(j) in SELF_PACE or c.at(j) == "off" for j in range(i + 2, i + 5)):
                 return Refusal.SETTINGS_ALONE, "asks it to change how active it is", None
-            if st in CHANGE and any(x in YOU for x in w[i + 1:i + 5]) and not c.has(INSTRUCTION):
+            if st in CHANGE and c.at(i + 1) == "how" and any(x in YOU for x in w[i + 2:i + 5]):
                 return Refusal.SETTINGS_ALONE, "asks it to change how it works", None
-            if st in SETTING and c.at(i + 1) in {"to", "="} and i > 0:
+            if st in CHANGE and any(x in YOU for x in w[i + 1:i + 3]) and c.at(i + 1) != "sure" \
+                    and not c.has(INSTRUCTION):
+                return Refusal.SETTINGS_ALONE, "asks it to change how it works", None
+            if st in SETTING and c.at(i + 1) in {"to", "="} and any(
+                    x in CHANGE for x in s[max(0, i - 4):i]):
                 return Refusal.SETTINGS_ALONE, "asks it to change the room's settings", None
         lead = _lead(c)
         head = w[lead:]
@@ -908,17 +943,21 @@ def _judge(cs: Sequence[_Clause]) -> Found | None:
         for i, word in enumerate(w):
             if c.person_at(i) and word not in FIRST and word != "us" and (
                     c.question or "think" in w or "honestly" in w or "agree" in w):
-                if any(c.stem(k) in EVAL or _superlative(c.at(k)) for k in range(i + 1, i + 6)):
+                if any(c.stem(k) in EVAL or _superlative(c.at(k))
+                       for k in range(max(0, i - 3), i + 6) if k != i):
                     if any(c.stem(k) in TRUTH for k in range(i + 1, i + 6)):
                         return Refusal.TAKE_SIDE, "asks whether a member is right", _target(c, i)
                     return Refusal.JUDGE_MEMBERS, "asks it to judge a member", _target(c, i)
         # "call her out for being lazy", "let Sam know he is useless": a verdict on a member,
         # delivered by the bot.
         if _request_shaped(c) and c.has(EVAL):
+            # The person is what the asked verb acts on: right after it ("call her out ...").
             # Bare "them" and "it" are as often things as people: a name, "him", "her".
-            j = next((k for k in range(len(w)) if (c.person_at(k, pronouns=False)
-                                                   or w[k] in {"him", "her", "he", "she"})
-                      and w[k] not in FIRST and w[k] != "us"), None)
+            objects = [k for start in c.starts if _imperative_at(c, start)
+                       for k in range(_lead(c, start) + 1, _lead(c, start) + 4)]
+            j = next((k for k in objects if k < len(w) and (
+                c.person_at(k, pronouns=False) or w[k] in {"him", "her"})
+                and w[k] not in FIRST and w[k] != "us"), None)
             if j is not None:
                 return Refusal.JUDGE_MEMBERS, "asks it to pass a verdict on a member", \
                     _target(c, j)
@@ -943,14 +982,15 @@ def _take_side(cs: Sequence[_Clause]) -> Found | None:
                 return Refusal.TAKE_SIDE, "asks it onto one side", None
             if st in SIDE and bot_agent and not _we_did(c, i):
                 near = w[i + 1:i + 5]
-                if any(x in FIRST or x in {"us", "our", "him", "her", "them", "that", "this"}
-                       for x in near) or c.person_near(i, after=3) is not None or (
-                        "you" in w[max(0, i - 3):i]) or i == lead:
+                if any(x in FIRST or x in {"our", "him", "her", "them", "that", "this"}
+                       for x in near) or c.person_near(i, after=3) is not None:
                     return Refusal.TAKE_SIDE, "asks it to back a side", None
             if st in DECIDE and bot_agent and not _we_did(c, i) and not any(
                     x in {"us", "we", "group", "team", "everyone"} for x in w[max(0, i - 4):i]):
                 if i == lead or "you" in w[max(0, i - 3):i] or c.at(i - 1) == "to":
                     return Refusal.TAKE_SIDE, "asks it to make the group's call", None
+            if w[i] == "tie" and any(x in {"break", "settle", "decide", "resolve"} for x in w):
+                return Refusal.TAKE_SIDE, "asks it to break a tie", None
             if st in VERDICT and c.at(i - 1) == "your":
                 return Refusal.TAKE_SIDE, "asks for its verdict", None
             if st in OPINE and c.at(i - 1) == "you" and (c.question or "tell" in w) and not (
@@ -959,7 +999,18 @@ def _take_side(cs: Sequence[_Clause]) -> Found | None:
             if st in RIGHTNESS and (c.question or "tell" in w or "say" in w or "declare" in w
                                     or "confirm" in w or "agree" in w):
                 if c.at(i + 1) in {"way", "time", "approach", "process", "format", "order",
-                                   "place", "next"}:
+                                   "place", "next", "thing", "tool", "option", "choice"}:
+                    continue
+                if i in c.starts and (i + 1 in c.starts or i + 1 == len(w)):
+                    continue  # ", right?": a tag, not a verdict
+                about = w[max(0, i - 4):i]
+                # Said of a person, the asker or an option: "who is right", "am I wrong",
+                # "which one is better"; not of a thing ("what is wrong with it").
+                if not (any(x in {"who", "whose", "which"} or x in FIRST or x in {
+                        "one", "side", "winner", "option", "proposal", "idea", "plan"}
+                            for x in about)
+                        or any(c.person_at(k) for k in range(max(0, i - 4), i))
+                        or w[i] in {"winner", "win", "wins", "winning"}):
                     continue
                 return Refusal.TAKE_SIDE, "asks it to say who or what is right", None
         for i, st in enumerate(s):
@@ -984,7 +1035,9 @@ def _flattery(cs: Sequence[_Clause], refusal: Found | None) -> bool:
         w, s = c.words, c.stems
         for i, st in enumerate(s):
             if st in PRAISE or (_superlative(w[i]) and _stem(w[i][:-3]) in PRAISE):
-                praised = any(x in YOU for x in w[max(0, i - 4):i + 5])
+                praised = any(w[k] in YOU and c.at(k + 1) in {"are", "were"}
+                              for k in range(max(0, i - 4), i)) or any(
+                    c.at(k) in YOU and c.at(k - 1) in {"like", "as"} for k in range(i + 1, i + 5))
                 judged = c.has(RIGHTNESS) or c.has(EVAL) or any(
                     m is not None for m in c.members) or any(x in FIRST for x in w)
                 if praised and (refusal is not None or (c.has(AGREE_ASK) and judged)):
@@ -1087,7 +1140,8 @@ def read_request(text: str, member_names: Collection[str] = (), *,
     question = any(c.question for c in asking)
     # Directives need not be imperatives: "you only answer me from now on", "Tom should go".
     demanding = asking or [c for c in cs if _obligation(c) or any(w in YOU for w in c.words)
-                           or (c.words[:1] == ["new"] and c.stem(1) in INSTRUCTION)]
+                           or (c.words[:1] == ["new"] and (c.stem(1) in INSTRUCTION
+                                                           or c.stem(1) in RULES))]
     found = _refusal(text, cs) if demanding or _MARKUP.search(text) else None
     if found is None and _flattery(cs, None):
         # Praise aimed at a judgement ("a wise bot like you sees Bob's idea is dumb") is bait
