@@ -83,6 +83,8 @@ class RequestRead:
 def _stem(word: str) -> str:
     """A light stemmer: enough that "muting", "muted" and "mutes" all read as "mute"."""
     w = word
+    if w in _FUNCTION:
+        return "~" + w  # "not" must never meet the stem of "note", nor "none" that of "non"
     if len(w) <= 3 or not w.isalpha():
         return w
     if w.endswith("ies") and len(w) > 4:
@@ -102,6 +104,9 @@ def _stem(word: str) -> str:
     if len(w) > 3 and w[-1] == w[-2] and w[-1] not in "lsz":
         w = w[:-1]
     return w
+
+
+_FUNCTION = frozenset({"not", "none", "done", "gone", "us", "this", "does", "was", "has"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,13 +146,16 @@ RESTRAIN = _words("""mute silence gag ban kick boot block remove expel eject sus
     quiet stop prevent forbid disinvite uninvite rid throw filter dismiss overrule demote
     punish penalise penalize discipline interrupt freeze lock isolate evict oust dump
     exile unsubscribe deplatform downrank deprioritise deprioritize outvote override shout
-    marginalise marginalize freeze kill fire sack""")
+    marginalise marginalize freeze kill fire sack gone""")
 # Verbs that, with a person and "off" or "out", move the person out ("take Luis off the list").
 MOVE_OUT = _words("""take get kick throw knock drop cut boot lock keep leave shut push force vote
-    edge freeze squeeze cross strike rule count block bump pull shove""")
+    edge freeze squeeze cross strike rule count block bump pull shove want""")
+# Taking part, which a demand can deny a member ("Maria doesn't get a say").
+PARTICIPATE = _words("""talk speak post chime comment participate reply respond message say
+    vote voice turn input contribute join attend present weigh""")
 # Doing something to or for a person that, negated, leaves them out.
 INCLUDE = _words("""invite ask include call mention tag ping involve consult answer respond reply
-    listen acknowledge credit count engage address hear notify welcome question prompt
+    listen acknowledge credit count engage address hear notify question prompt
     summarise summarize quote let allow invitation question mention""")
 # Shaming or attacking a person.
 SHAME = _words("""insult mock ridicule roast humiliate shame embarrass scold reprimand berate
@@ -225,7 +233,8 @@ EVAL = _words("""rude disruptive lazy useless unhelpful hostile toxic aggressive
     toxic problematic unpleasant cruel awful terrible horrible worthless pointless dead
     weight clever wise dull insufferable irritating rude responsible culprit
     failure loser idiot moron fool jerk creep weird crazy unfair lame credit deserve deserving
-    merit worthy hero mvp star""")
+    merit worthy hero mvp star badly poorly rudely unprofessionally disrespectfully terribly
+    awfully horribly inappropriately aggressively lazily""")
 # Truth words: said of a member they ask who is right; other verdicts judge the member.
 TRUTH = _words("right wrong correct incorrect mistaken valid invalid")
 # Praise offered to the bot.
@@ -265,7 +274,8 @@ HELP_WORDS = _words("""help command commands capabilit* feature features functio
 PROCESS_WORDS = _words("""approach proceed handle tackle structure organise organize run go start
     prioritise prioritize process method format way structure facilitate frame order tackle
     untangle unblock""")
-KEEP_WORDS = _words("keep store save retain log track collect remember hold record data privacy")
+KEEP_WORDS = _words("""keep store save retain log track collect remember hold record data privacy
+    messages information""")
 TALK_ACTS = _words("talk speak spoke spoken post write wrote written message chat say said")
 # Everything a member might ask a bot to do, for telling an imperative from a statement.
 GENERAL_VERBS = _words("""write tell give make send book find check look explain translate
@@ -315,7 +325,8 @@ _CONTRACTIONS = (
 _APOS = re.compile(r"[’‘`´]")
 _TOKEN = re.compile(r"@?[a-z0-9][a-z0-9_]*(?:'s)?|[?]")
 _SENTENCE = re.compile(r"(?<=[.!?;:\n])\s+|\n+|\s+[-–—]\s+")
-_QUOTED = re.compile(r"[\"“”«»]([^\"“”«»]{2,})[\"“”«»]|'([^']{6,})'")
+# Single quotes count only as quotes at word edges: "I'll ignore Jonas's" holds none.
+_QUOTED = re.compile(r"[\"“”«»]([^\"“”«»]{2,})[\"“”«»]|(?:^|(?<=[\s:(]))'([^']{2,})'(?=[\s.,!?;:)]|$)")
 _MARKUP = re.compile(
     r"<\s*/?\s*(system|sys|inst|instructions?|assistant|admin|prompt)\s*>|\[/?\s*(inst|system|"
     r"sys|admin)\s*\]|<\|[a-z_]+\|>|^\s*#{2,}\s*\w|\b(system|assistant|developer|admin)\s*:",
@@ -354,7 +365,7 @@ class _Clause:
         for j in range(i + 1, min(len(self.words), i + after + 1)):
             if self.person_at(j, pronouns=pronouns):
                 return j
-        for j in range(max(0, i - before), i):
+        for j in range(i - 1, max(0, i - before) - 1, -1):  # nearest first
             if self.person_at(j, pronouns=pronouns):
                 return j
         return None
@@ -431,6 +442,7 @@ def _proper_names(text: str, bots: Collection[str]) -> set[str]:
     found: set[str] = set()
     # A word also written in lower case ("see 'Line'" ... "not line") is a common word.
     lower = set(re.findall(r"\b[a-z][a-z]+\b", text))
+    text = _QUOTED.sub(" ", text)  # quoted words are words handed over, not people
     for sentence in re.split(r"[.!?;:\n]+", text):
         words = [w for w in sentence.split() if w.lower().lstrip("@") not in bots]
         for k, raw in enumerate(words):
@@ -488,8 +500,8 @@ def _imperative_at(c: _Clause, start: int) -> bool:
         return True  # "do not invite ..."
     if first in {"never", "stop", "quit"} or (first == "no" and c.at(i + 1) in {"more", "longer"}):
         return True
-    if first.endswith("ing"):
-        return False  # "doing it for him ...": a gerund opens a statement, not a request
+    if first.endswith(("ing", "ed")):
+        return False  # "doing it ...", "noted": a gerund or participle is not an imperative
     if c.stems[i] in GENERAL_VERBS or c.stems[i] in _ALL_ACTS:
         # "help is on the way" or "record numbers today" read as statements: a verb of
         # being right after the first word means it was a subject, not an imperative.
@@ -551,7 +563,7 @@ _NICE = frozenset(_stem(x) for x in ("nice", "great", "helpful", "good", "useful
                                      "lovely", "handy", "ideal", "perfect", "awesome"))
 _VOCABULARY: tuple[_Class, ...] = ()  # filled below, once every class exists
 _ALL_ACTS = _union(RESTRAIN, SHAME, JUDGE, REVEAL, CHANGE, SIDE, DECIDE, SPEAK_FOR, PRETEND,
-                   OVERRIDE, RECORD, SELF_ACTS)
+                   OVERRIDE, RECORD, SELF_ACTS, INCLUDE)
 
 
 def _to_room(c: _Clause) -> bool:
@@ -879,7 +891,7 @@ def _against_member(cs: Sequence[_Clause]) -> Found | None:
                 if grp is not None or (j is not None and w[j] not in FIRST | {"us"}):
                     return Refusal.AGAINST_MEMBER, "narrows its work to some members", \
                         _target(c, j)
-            if st in SELF_ACTS and any(x in NEG for x in w[max(0, i - 4):i]):
+            if st in PARTICIPATE and any(x in NEG for x in w[max(0, i - 4):i]):
                 # "Jonas shouldn't get to speak", "don't let her post": a member silenced.
                 j = c.person_near(i, before=6, after=0, pronouns=False)
                 if j is None:
@@ -927,7 +939,7 @@ def _judge(cs: Sequence[_Clause]) -> Found | None:
                                                     is not None) for lead in leads)
         if asks_who:
             evals = [k for k in range(len(w)) if s[k] in EVAL or _superlative(w[k])
-                     or w[k] in {"more", "less"}]
+                     or s[k] in RIGHTNESS or w[k] in {"more", "less"}]
             talk_only = all(w[k] in {"most", "least", "more", "less"} for k in evals) and \
                 c.has(TALK_ACTS)
             if evals and not talk_only:
@@ -997,7 +1009,8 @@ def _take_side(cs: Sequence[_Clause]) -> Found | None:
                     c.has(PROCESS_WORDS) and ("how" in w or "process" in w)):
                 return Refusal.TAKE_SIDE, "asks for its opinion on the question", None
             if st in RIGHTNESS and (c.question or "tell" in w or "say" in w or "declare" in w
-                                    or "confirm" in w or "agree" in w):
+                                    or "confirm" in w or "agree" in w or "admit" in w
+                                    or "concede" in w or "accept" in w):
                 if c.at(i + 1) in {"way", "time", "approach", "process", "format", "order",
                                    "place", "next", "thing", "tool", "option", "choice"}:
                     continue
@@ -1053,6 +1066,11 @@ def _service(cs: Sequence[_Clause]) -> Service | None:
     words = [w for c in cs for w in c.words]
     stems = [s for c in cs for s in c.stems]
     text = " ".join(words)
+    # "questions we haven't answered", "nothing resolved yet": what is still open
+    if any(words[k] == "not" and any(x in {"answered", "resolved", "settled", "closed",
+                                           "decided", "covered", "addressed"}
+                                     for x in words[k + 1:k + 3]) for k in range(len(words))):
+        return Service.OPEN_ITEMS
     asks_how = any(c.words[_lead(c):_lead(c) + 1] == ["how"] for c in cs) or "how" in words
     about_you = any(w in YOU for w in words)
     if any(s in SUMMARY_WORDS for s in stems) or "where we stand" in text or (
@@ -1140,6 +1158,7 @@ def read_request(text: str, member_names: Collection[str] = (), *,
     question = any(c.question for c in asking)
     # Directives need not be imperatives: "you only answer me from now on", "Tom should go".
     demanding = asking or [c for c in cs if _obligation(c) or any(w in YOU for w in c.words)
+                           or "anymore" in c.words or "longer" in c.words
                            or (c.words[:1] == ["new"] and (c.stem(1) in INSTRUCTION
                                                            or c.stem(1) in RULES))]
     found = _refusal(text, cs) if demanding or _MARKUP.search(text) else None
@@ -1188,5 +1207,8 @@ def _commits(c: _Clause) -> bool:
     return any(w[k] == "i" and c.at(k + 1) in {"will", "shall", "am"} for k in range(len(w)))
 
 
-_COMMON = frozenset(FILLER | WH | AUX | NEG | FIRST | YOU | THIRD | RESTRICT | _NOT_VERBS)
+_COMMON = frozenset(FILLER | WH | AUX | NEG | FIRST | YOU | THIRD | RESTRICT | _NOT_VERBS | {
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday",
+    "saturday", "sunday"})
 _VOCABULARY = tuple(v for v in globals().values() if isinstance(v, _Class))
