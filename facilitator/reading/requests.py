@@ -28,6 +28,7 @@ import re
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import lru_cache
 
 
 class RequestKind(StrEnum):
@@ -80,6 +81,7 @@ class RequestRead:
 # Words. Each class is a set of stems; a trailing * matches any word that starts with it.
 # --------------------------------------------------------------------------------------------
 
+@lru_cache(maxsize=1 << 16)  # pure; literal stems are looked up inside loops
 def _stem(word: str) -> str:
     """A light stemmer: enough that "muting", "muted" and "mutes" all read as "mute"."""
     w = word
@@ -266,9 +268,10 @@ SUMMARY_WORDS = _words("""summar* recap* overview rundown digest gist tldr tl sy
 OPEN_WORDS = _words("""open unanswered pending outstanding unresolved remaining undecided unsettled
     hanging loose left unclear waiting""")
 DECISION_WORDS = _words("""decid* decisi* agreed conclu* resolved outcom* takeaway* commitment*
-    assigned action todo owner* task* next steps step deliverab* plan""")
+    assigned action todo owner* task* next steps step deliverab* plan settled""")
 STATUS_WORDS = _words("""status mood vibe vibes temperature heat balance read participation
-    dynamic dynamics atmosphere tension doing going spoken talked heard quiet""")
+    dynamic dynamics atmosphere tension doing going spoken talked heard quiet speak talk
+    chance""")
 HELP_WORDS = _words("""help command commands capabilit* feature features function purpose use
     work works for""")
 PROCESS_WORDS = _words("""approach proceed handle tackle structure organise organize run go start
@@ -288,7 +291,7 @@ GENERAL_VERBS = _words("""write tell give make send book find check look explain
     proofread edit rewrite rephrase correct debug code implement design imagine pretend act be
     stay wait hurry join follow watch monitor notify publish tweet cancel reserve sign register
     subscribe clean sort rename move schedule lookup estimate buy sell download upload
-    summarise summarize recap remind explain settle confirm sum""")
+    summarise summarize recap remind explain settle confirm sum work""")
 FILLER = frozenset({"please", "pls", "plz", "kindly", "hey", "hi", "hello", "ok", "okay", "so",
                     "and", "now", "also", "just", "quickly", "quick", "then", "right", "well",
                     "oh", "um", "uh", "yo", "bot", "actually", "honestly",
@@ -502,6 +505,8 @@ def _imperative_at(c: _Clause, start: int) -> bool:
         return True
     if first.endswith(("ing", "ed")):
         return False  # "doing it ...", "noted": a gerund or participle is not an imperative
+    if first == "back" and c.at(i + 1) == "to":
+        return False  # "back to the agenda"
     if c.stems[i] in GENERAL_VERBS or c.stems[i] in _ALL_ACTS:
         # "help is on the way" or "record numbers today" read as statements: a verb of
         # being right after the first word means it was a subject, not an imperative.
@@ -795,6 +800,9 @@ def _settings_alone(cs: Sequence[_Clause], how: bool) -> Found | None:
             if st in CHANGE and c.at(i + 1) in {"yourself", "you"} and any(
                     c.stem(j) in SELF_PACE or c.at(j) == "off" for j in range(i + 2, i + 5)):
                 return Refusal.SETTINGS_ALONE, "asks it to change how active it is", None
+            if st in CHANGE and c.at(i + 1) in {"off", "on", "down", "up"} and c.at(i + 2) in {
+                    "the", "your", "all", "those", "these"} and _imperative_at(c, 0):
+                return Refusal.SETTINGS_ALONE, "asks it to switch part of its work", None
             if st in CHANGE and c.at(i + 1) == "how" and any(x in YOU for x in w[i + 2:i + 5]):
                 return Refusal.SETTINGS_ALONE, "asks it to change how it works", None
             if st in CHANGE and any(x in YOU for x in w[i + 1:i + 3]) and c.at(i + 1) != "sure" \
@@ -859,7 +867,7 @@ def _against_member(cs: Sequence[_Clause]) -> Found | None:
     for c in cs:
         w, s = c.words, c.stems
         for i, st in enumerate(s):
-            if st in RESTRAIN or st in SHAME:
+            if (st in RESTRAIN or st in SHAME) and _used_as_verb(c, i):
                 # The person acted upon: after the verb ("mute Tom", "kick him out"), or before a
                 # passive or a demand ("Tom should be muted", "get Tom removed").
                 j = c.person_near(i, after=4, before=5)
@@ -880,6 +888,16 @@ def _against_member(cs: Sequence[_Clause]) -> Found | None:
                 if j is not None and any(x in {"out", "off"} for x in w[j:j + 5]) and \
                         w[j] not in FIRST:
                     return Refusal.AGAINST_MEMBER, "asks it to leave a member out", _target(c, j)
+                # "leave out anything Priya said": the particle first, then the person
+                if c.at(i + 1) in {"out", "off"}:
+                    j = c.person_near(i + 1, after=4)
+                    if j is not None and w[j] not in FIRST:
+                        return Refusal.AGAINST_MEMBER, "asks it to leave a member out", \
+                            _target(c, j)
+                # "keep Jonas from posting": held back from taking part
+                if j is not None and w[j] not in FIRST and c.at(j + 1) == "from" and \
+                        c.at(j + 2).endswith("ing"):
+                    return Refusal.AGAINST_MEMBER, "asks it to hold a member back", _target(c, j)
             if st in EXCLUDE or (w[i] == "other" and c.at(i + 1) == "than"):
                 j = c.person_near(i, after=3)
                 if j is not None and w[j] not in FIRST:
@@ -911,6 +929,29 @@ def _against_member(cs: Sequence[_Clause]) -> Found | None:
                     return Refusal.AGAINST_MEMBER, "asks it to silence or remove a member", \
                         _target(c, j)
     return None
+
+
+_VERB_CUES = frozenset({"to", "please", "and", "then", "be", "been", "being", "get", "got", "will",
+                        "would", "can", "could", "should", "must", "you", "just", "also", "not",
+                        "never", "or", "so", "now"})
+
+
+def _used_as_verb(c: _Clause, i: int) -> bool:
+    """"report Tom" asks for an act; "the report" or "his attack" names a thing."""
+    if any(start <= i <= _lead(c, start) for start in c.starts):
+        return True  # the first word of a request: an imperative
+    before = c.words[max(0, i - 2):i]
+    if c.words[i].endswith("ed"):
+        return True  # a participle: "Tom should be muted", "want Luis banned"
+    if i >= 2 and c.person_at(i - 1) and c.stem(i - 2) in MOVE_OUT:
+        return True  # "want Luis gone", "get her kicked"
+    if before[-1:] in (["a"], ["an"]) and any(
+            c.stem(k) in {_stem("give"), _stem("issue"), _stem("send"), _stem("hand")}
+            for k in range(max(0, i - 5), i)):
+        return True  # "give Keiko a warning": a light verb and the act as its noun
+    return any(x in _VERB_CUES for x in before) and not any(
+        x in {"the", "a", "an", "his", "her", "their", "my", "our", "this", "that"}
+        for x in before[-1:])
 
 
 def _superlative(word: str) -> bool:
@@ -1003,7 +1044,7 @@ def _take_side(cs: Sequence[_Clause]) -> Found | None:
                     return Refusal.TAKE_SIDE, "asks it to make the group's call", None
             if w[i] == "tie" and any(x in {"break", "settle", "decide", "resolve"} for x in w):
                 return Refusal.TAKE_SIDE, "asks it to break a tie", None
-            if st in VERDICT and c.at(i - 1) == "your":
+            if st in VERDICT and "your" in w[max(0, i - 2):i]:
                 return Refusal.TAKE_SIDE, "asks for its verdict", None
             if st in OPINE and c.at(i - 1) == "you" and (c.question or "tell" in w) and not (
                     c.has(PROCESS_WORDS) and ("how" in w or "process" in w)):
@@ -1094,7 +1135,8 @@ def _service(cs: Sequence[_Clause]) -> Service | None:
     if still_open:
         return Service.OPEN_ITEMS
     if any(s in SETTING for s in stems) or (
-            asks_how and about_you and any(s in SELF_PACE for s in stems)):
+            asks_how and about_you and (any(s in SELF_PACE for s in stems) or any(
+                s in CHANGE for s in stems))):
         return Service.SETTINGS
     if (about_you and any(s in KEEP_WORDS for s in stems)) or ("forget" in words and (
             "me" in words or "my" in words)):
@@ -1111,7 +1153,7 @@ def _service(cs: Sequence[_Clause]) -> Service | None:
         return Service.PROCESS
     if "help" in words and ("decide" in words or "sort" in words or "move" in words):
         return Service.PROCESS
-    if any(s in HELP_WORDS for s in stems) and (about_you or "help" in words):
+    if any(s in HELP_WORDS for s in stems) and (about_you or "help" in words or "bot" in words):
         return Service.HELP
     return None
 
