@@ -4,6 +4,16 @@ The phrasings here were written for this test, not taken from the module; a test
 that none of them is spelled out in the module's own word lists or patterns. Each refusal is
 run twice: through the read alone, and end to end through the offline policy in a real room
 (real embedded Valkey), where it must come back as one line that declines.
+
+They came in four batches, each written before the read had seen it. First contact (the read
+as it stood when the batch was written), refusals read as refusals / declined in decline
+wording / services served:
+  batch 1 (REFUSALS, 85):     64 / 74 of 85;  16 of 20 services
+  batch 2 (HELD_OUT, 42):     35 / 37 of 42;   7 of 7
+  batch 3 (HELD_OUT_2, 32):   25 / 27 of 32;   7 of 9
+  batch 4 (HELD_OUT_3, 22):   17 / 19 of 22;   2 of 6
+Every miss was then fixed by a general rule (a word class, a structure), never by adding the
+phrasing; the tests hold the read to all of them since.
 """
 
 from __future__ import annotations
