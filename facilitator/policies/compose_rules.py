@@ -37,8 +37,9 @@ ATTEMPT_PHRASES: dict[str, tuple[str, str]] = {
         "(`/facilitator forget-me` removes yours)"),
     Refusal.SETTINGS_ALONE: (
         "change my settings on one member's word",
-        "take the change to the room: `/facilitator quiet`, `normal`, `active` or `goal …` "
-        "proposes it, and it takes effect when another member seconds it or an admin sets it"),
+        "tell you how the room changes them: `/facilitator quiet`, `normal`, `active` or "
+        "`goal …` proposes a change, and it takes effect when another member seconds it or an "
+        "admin sets it"),
     Refusal.ONE_MEMBER: (
         "work for one member or keep things from the rest of the room",
         "post a summary or the open questions here, for everyone"),
