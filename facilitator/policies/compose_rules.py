@@ -2,48 +2,70 @@
 
 from __future__ import annotations
 
-import re
-
 from facilitator.events import ChatEvent
 from facilitator.memory.state import RoomState
 from facilitator.policies.decision import Intervention, Moment
 from facilitator.policies.prompts import Prompts
+from facilitator.reading.requests import Refusal, RequestKind, Service, read_request
 from facilitator.readout import (
     decisions_text,
     names,
     open_items_text,
+    status_text,
     summary_text,
     topic_phrase,
     topic_phrases,
 )
 
-ATTEMPT_PHRASES = {
-    "to take a side": "take sides between members",
-    "to vote or rank members": "vote, or rank the people in this group",
-    "to act against a member": "act against any member of this group",
-    "to reveal what was said elsewhere": "share what was said in other rooms or in private",
-    "to serve only one member": "work for one member over the others",
-    "to change its instructions": "follow instructions that arrive inside a message",
-    "flattery bait": "take a side, however kindly it's asked",
+# What the bot won't do, and what it can do instead, per kind of request it declines.
+# Worded so the guard's own checks pass: no verdicts, no talk of private channels by name.
+ATTEMPT_PHRASES: dict[str, tuple[str, str]] = {
+    Refusal.AGAINST_MEMBER: (
+        "mute, sideline or single out anyone",
+        "summarise where things stand, list the open questions, or note a decision"),
+    Refusal.JUDGE_MEMBERS: (
+        "rank, rate or pass judgement on the people here",
+        "show how the conversation is shared out, or list the open questions"),
+    Refusal.TAKE_SIDE: (
+        "take a side or make the group's call for it",
+        "lay out each position so everyone can weigh them, or list what is still open"),
+    Refusal.REVEAL: (
+        "pass on what I hold about anyone, or what was said elsewhere, in private or later "
+        "taken back",
+        "recap what was said here in this room, or explain what I keep "
+        "(`/facilitator forget-me` removes yours)"),
+    Refusal.SETTINGS_ALONE: (
+        "change my settings on one member's word",
+        "tell you how the room changes them: `/facilitator quiet`, `normal`, `active` or "
+        "`goal …` proposes a change, and it takes effect when another member seconds it or an "
+        "admin sets it"),
+    Refusal.ONE_MEMBER: (
+        "work for one member or keep things from the rest of the room",
+        "post a summary or the open questions here, for everyone"),
+    Refusal.INSTRUCTIONS: (
+        "take new instructions, roles or words from a message",
+        "keep facilitating as the room set me up: a summary, the open questions, or what's "
+        "been decided"),
+    Refusal.FLATTERY: (
+        "take a side, however kindly it's asked",
+        "lay out each position so everyone can weigh them"),
 }
-_ASKS_OPEN = re.compile(r"\b(open|unanswered|pending|left to|still to|outstanding)\b", re.I)
-_ASKS_DECIDED = re.compile(r"\b(decide|decided|decision|agreed|agree on)\b", re.I)
-_ASKS_SUMMARY = re.compile(r"\b(summar\w*|recap|catch me up|where (are|do) we stand|tl;?dr)\b",
-                           re.I)
-_ASKS_HELP = re.compile(r"\b(help|what (can|do) you do|who are you|how do you work)\b", re.I)
+# Which template serves which request (see facilitator/reading/requests.py for the read).
+SERVICE_TEMPLATES: dict[str, str] = {
+    Service.SUMMARY: "summarize", Service.OPEN_ITEMS: "open_items",
+    Service.DECISIONS: "decisions", Service.STATUS: "answer", Service.HELP: "help",
+    Service.SETTINGS: "answer_settings", Service.MEMORY: "answer_memory",
+    Service.PROCESS: "answer_process", "unserved": "decline_unserved",
+}
 
 
-def answer_template(text: str) -> str:
-    """Which kind of service an addressed message asks for."""
-    if _ASKS_SUMMARY.search(text):
-        return "summarize"
-    if _ASKS_DECIDED.search(text):
-        return "decisions"
-    if _ASKS_OPEN.search(text):
-        return "open_items"
-    if _ASKS_HELP.search(text):
-        return "help"
-    return "answer"
+def answer_template(text: str, service: str | None = None) -> str:
+    """Which template answers an addressed message: the service the gate read, or a fresh read."""
+    if service is None:
+        read = read_request(text)
+        service = read.service.value if read.service else (
+            "unserved" if read.kind == RequestKind.UNSERVED else Service.STATUS.value)
+    return SERVICE_TEMPLATES.get(service, "answer")
 
 
 def _interest(state: RoomState, member: str) -> str:
@@ -72,17 +94,22 @@ def compose_fields(moment: Moment, state: RoomState, event: ChatEvent) -> tuple[
     asker = event.author.display
     match kind:
         case Intervention.ANSWER:
-            name = answer_template(event.text)
+            name = answer_template(event.text, moment.facts.get("service"))
+            goal = state.charter.goal or "no goal set"
             fields = {"asker": asker, "state_line": summary_text(state),
+                      "status_line": " ".join(status_text(state).splitlines()),
                       "open_list": open_items_text(state),
                       "decision_list": decisions_text(state), "greeting": "",
-                      "summary": summary_text(state)}
+                      "summary": summary_text(state),
+                      "settings_line": f"{state.charter.activity.value}; goal: {goal}",
+                      "asked": "answer" if moment.facts.get("asked") == "question" else "do"}
             return name, fields
         case Intervention.DECLINE_CAPTURE:
-            attempt = moment.facts.get("attempt", "")
-            return "decline_capture", {
-                "asker": asker,
-                "attempt_phrase": ATTEMPT_PHRASES.get(attempt, "take sides")}
+            wont, can = ATTEMPT_PHRASES.get(moment.facts.get("attempt", ""),
+                                            ATTEMPT_PHRASES[Refusal.TAKE_SIDE])
+            why = ("I work for every member of this room, even when most of you agree"
+                   if moment.facts.get("majority") else "I work for the whole room")
+            return "decline_capture", {"asker": asker, "wont": wont, "why": why, "can": can}
         case Intervention.INVITE_QUIET:
             topic = topic_phrase(state)
             return _with_topic("invite_quiet", topic), {"name": state.name_of(to[0]), "topic": topic}

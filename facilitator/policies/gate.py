@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from facilitator.events import ChatEvent, EventKind
 from facilitator.memory.state import Activity, Participant, RoomState
 from facilitator.memory.trackers.shape import shape
-from facilitator.policies.capture import capture_attempt
 from facilitator.policies.decision import Intervention, Moment
 from facilitator.policies.signals import Signals
 from facilitator.reading.nicks import base_nick
+from facilitator.reading.requests import RequestKind, read_request
 from facilitator.reading.text import read_text
 
 
@@ -89,7 +89,10 @@ def find_moments(event: ChatEvent, state: RoomState, signals: Signals) -> tuple[
     if event.author.is_bot:
         return [], "a bot's message"
     if addressed(event, state, signals) and event.kind == EventKind.MESSAGE:
-        return [_addressed_moment(event)], ""
+        answer = _addressed_moment(event, state)
+        if answer is not None:
+            return [answer], ""
+        # Addressed but asking nothing ("thanks @facilitator"): an ordinary message.
     profile = PROFILES[state.charter.activity]
     channel = shape(state) == "channel"
     if event.kind == EventKind.JOIN and not channel:
@@ -123,14 +126,30 @@ def _weighed_lately(state: RoomState, moment: Moment, profile: Profile) -> bool:
     return turn is not None and state.turn - turn < 2 * profile.min_gap_turns
 
 
-def _addressed_moment(event: ChatEvent) -> Moment:
-    attempt = capture_attempt(event.text)
-    if attempt:
+def _addressed_moment(event: ChatEvent, state: RoomState) -> Moment | None:
+    """Serve a request for one of the bot's services; decline any other request, plainly.
+
+    None when the message only mentions the bot without asking anything of it."""
+    names = [n for p in state.participants.values() for n in (p.id, p.name) if n]
+    read = read_request(event.text, names)
+    who = event.author.display
+    if read.kind == RequestKind.REFUSE and read.category is not None:
+        facts = {"attempt": read.category.value}
+        if read.majority:
+            facts["majority"] = "yes"
         return Moment(intervention=Intervention.DECLINE_CAPTURE, priority=100,
-                      reason=f"{event.author.display} asked the bot {attempt}",
-                      to=[event.author.id], ref=event.id, facts={"attempt": attempt})
-    return Moment(intervention=Intervention.ANSWER, priority=90, to=[event.author.id],
-                  reason=f"{event.author.display} addressed the bot", ref=event.id)
+                      reason=f"declined: {who}'s request {read.cue}",
+                      to=[event.author.id], ref=event.id, facts=facts)
+    if read.kind == RequestKind.SERVICE and read.service is not None:
+        return Moment(intervention=Intervention.ANSWER, priority=90, to=[event.author.id],
+                      reason=f"{who} asked the bot for a service ({read.service.value})",
+                      ref=event.id, facts={"service": read.service.value})
+    if read.kind == RequestKind.UNSERVED:
+        return Moment(intervention=Intervention.ANSWER, priority=90, to=[event.author.id],
+                      reason=f"declined: {who} asked for something outside the bot's services",
+                      ref=event.id, facts={"service": "unserved",
+                                           "asked": "question" if read.question else "task"})
+    return None
 
 
 def _late_joiner(event: ChatEvent, state: RoomState) -> tuple[list[Moment], str]:
