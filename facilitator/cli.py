@@ -21,8 +21,11 @@ from facilitator.evaluation.cli import add_eval_parser
 from facilitator.memory.server import EmbeddedServerError
 from facilitator.memory.store import RoomStore, StoreUnavailable, open_store
 from facilitator.policies.policy import build_policy
+from facilitator.redact import install as redact_logs
+from facilitator.redact import redact
 
 log = logging.getLogger("facilitator")
+REPLAY_FAILED = 3  # exit status of `replay` when failed_events > 0 (2 is bad configuration)
 
 
 def _write_json(path: str, data: Any) -> None:
@@ -63,6 +66,7 @@ async def cmd_replay(args: argparse.Namespace, settings: Settings) -> int:
         engine = Engine(store, build_policy(settings), bot_id=settings.bot_name)
         report = await replay(engine, paths, bot_name=settings.bot_name,
                               with_state=args.with_state)
+    failed = int(report["summary"]["failed_events"])
     if args.json:
         json.dump(report, sys.stdout, ensure_ascii=False)
         sys.stdout.write("\n")
@@ -73,7 +77,8 @@ async def cmd_replay(args: argparse.Namespace, settings: Settings) -> int:
                 console.print(f"[bold]{step['room']}[/bold] after {step['id']}: "
                               f"[magenta]{step['intervention']}[/magenta] — {step['text']}")
         console.print(report["summary"])
-    return 0
+    # DESIGN.md: non-zero when some accepted events could not be processed.
+    return REPLAY_FAILED if failed else 0
 
 
 async def _durable(settings: Settings,
@@ -182,15 +187,16 @@ def main(argv: list[str] | None = None) -> int:
     level = [logging.WARNING, logging.INFO, logging.DEBUG][min(args.verbose, 2)]
     logging.basicConfig(level=level, stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    redact_logs()
     try:
         settings = Settings.from_env(os.environ)
     except ValueError as exc:
-        print(f"error: bad configuration: {exc}", file=sys.stderr)
+        print(f"error: bad configuration: {redact(str(exc))}", file=sys.stderr)
         return 2
     try:
         return asyncio.run(args.func(args, settings))
     except (StoreUnavailable, EmbeddedServerError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {redact(str(exc))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

@@ -22,6 +22,7 @@ from facilitator.memory.store import RoomStore
 from facilitator.memory.update import apply_event, record_bot_turn, record_decision
 from facilitator.policies.decision import Decision, Intervention
 from facilitator.policies.signals import Signals, compute_signals
+from facilitator.ratelimit import ReplyLimiter, limit_addressed
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 200  # compare-and-set retries against other workers before giving up
@@ -55,6 +56,7 @@ class Engine:
         self.poster = poster
         self._locks: dict[str, asyncio.Lock] = {}
         self._waiting: dict[str, int] = {}
+        self.replies = ReplyLimiter()  # addressed replies per member (see facilitator.ratelimit)
 
     async def handle(self, event: ChatEvent) -> Outcome:
         """Never raises for a bad event or a dead dependency: the outcome says what happened."""
@@ -90,7 +92,12 @@ class Engine:
             for note in notes:
                 log.info("room %s event %s: %s", room, event.id, note)
             signals = compute_signals(state)
-            decision = await self.policy.decide(event, state, signals)
+            if event.author.id == self.bot_id or event.author.is_bot:
+                # The bot's own message (or another bot's): never something to answer.
+                decision = Decision.silence("a bot's own event", signals=signals.as_json())
+            else:
+                decision = limit_addressed(self.replies, event,
+                                           await self.policy.decide(event, state, signals))
             if decision.speak:
                 self._record(state, event, decision)
             if await self.store.save(state, loaded.version, event.id):

@@ -24,6 +24,7 @@ from facilitator.memory.keys import STATE_PATTERN, room_of, seen_key, state_key
 from facilitator.memory.server import EmbeddedServer, running_durable_socket
 from facilitator.memory.state import RoomState
 from facilitator.memory.update import forget_member
+from facilitator.redact import redact
 
 log = logging.getLogger(__name__)
 
@@ -194,7 +195,8 @@ async def connect_url(url: str) -> aioredis.Redis | RedisCluster:
             client = aioredis.from_url(clean)
         await client.ping()
     except (RedisError, OSError, ValueError) as exc:
-        raise StoreUnavailable(f"cannot reach Redis at {url}: {exc}") from exc
+        # The URL may carry a password; neither it nor the driver's text may print it.
+        raise StoreUnavailable(f"cannot reach Redis at {redact(url)}: {redact(str(exc))}") from None
     return client
 
 
