@@ -19,7 +19,7 @@ from facilitator.config import Settings
 from facilitator.engine import Engine
 from facilitator.evaluation.cli import add_eval_parser
 from facilitator.memory.server import EmbeddedServerError
-from facilitator.memory.store import RoomStore, StoreUnavailable, open_store
+from facilitator.memory.store import RoomQuarantined, RoomStore, StoreUnavailable, open_store
 from facilitator.policies.policy import build_policy
 from facilitator.redact import install as redact_logs
 from facilitator.redact import redact
@@ -105,7 +105,13 @@ async def cmd_room(args: argparse.Namespace, settings: Settings) -> int:
                 print(room)
             return 0
         room = _resolve_room(args.room, known)
-        state = await store.get(room) if room else None
+        if args.action == "reset":
+            return await _reset_room(store, room or args.room, args.save_to)
+        try:
+            state = await store.get(room) if room else None
+        except RoomQuarantined as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
         if state is None:
             print(f"no room {args.room!r} in the store ({len(known)} rooms known; "
                   "`facilitator room list` shows them)", file=sys.stderr)
@@ -117,6 +123,18 @@ async def cmd_room(args: argparse.Namespace, settings: Settings) -> int:
         return 0
 
     return await _durable(settings, work)
+
+
+async def _reset_room(store: RoomStore, room: str, save_to: str | None) -> int:
+    """The operator's act on a quarantined room: keep its unreadable copy if asked, drop it."""
+    kept = await store.quarantined_state(room)
+    if save_to and kept is not None:
+        await asyncio.to_thread(Path(save_to).write_bytes, kept)
+    await store.reset(room)
+    note = f"; its unreadable state ({len(kept)} bytes) " + (
+        f"saved to {save_to}" if save_to else "discarded") if kept is not None else ""
+    print(f"room {room} reset{note}")
+    return 0
 
 
 async def cmd_forget(args: argparse.Namespace, settings: Settings) -> int:
@@ -165,6 +183,10 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("room")
     show.add_argument("--json", action="store_true")
     room_sub.add_parser("list", help="list known rooms")
+    reset = room_sub.add_parser("reset", help="start a room afresh (e.g. after its stored state "
+                                "was found unreadable and kept aside)")
+    reset.add_argument("room")
+    reset.add_argument("--save-to", metavar="FILE", help="first write the unreadable state to FILE")
     p.set_defaults(func=cmd_room)
 
     p = sub.add_parser("forget", help="remove a person's messages and entries from every room")

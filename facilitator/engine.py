@@ -18,7 +18,7 @@ from redis.exceptions import RedisError
 
 from facilitator.events import ChatEvent, RoomRef
 from facilitator.memory.state import BotTurn, RoomState
-from facilitator.memory.store import RoomStore
+from facilitator.memory.store import RoomQuarantined, RoomStore
 from facilitator.memory.update import apply_event, record_bot_turn, record_decision
 from facilitator.policies.decision import Decision, Intervention
 from facilitator.policies.signals import Signals, compute_signals
@@ -45,6 +45,10 @@ class Outcome:
     error: str | None = None
     notes: list[str] = field(default_factory=list)
     posted_id: str | None = None
+    processed: bool = True  # False: the event left no trace (the store failed); see `error`
+    # When not processed: True if trying again later may work (the store was unreachable);
+    # adapters then hold the event or ask the platform to redeliver it.
+    retryable: bool = False
 
 
 class Engine:
@@ -66,9 +70,14 @@ class Engine:
         try:
             async with lock:
                 outcome = await self._handle(event)
+        except RoomQuarantined as exc:
+            # Not retryable: the room waits for an operator (logged once by the store).
+            outcome = Outcome(event, Decision.silence("room quarantined"), error=str(exc),
+                              processed=False)
         except (RedisError, OSError) as exc:
             log.error("room %s: store unavailable, event %s not processed: %s", key, event.id, exc)
-            outcome = Outcome(event, Decision.silence("store unavailable"), error=str(exc))
+            outcome = Outcome(event, Decision.silence("store unavailable"), error=str(exc),
+                              processed=False, retryable=True)
         finally:
             self._waiting[key] -= 1
             if not self._waiting[key]:

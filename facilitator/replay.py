@@ -54,8 +54,9 @@ async def replay(engine: Engine, paths: list[Path], *, bot_name: str, with_state
                 print(f"{path}: event {event.id!r}: not processed: {type(exc).__name__}",
                       file=errors)
                 continue
-            if outcome.error:
+            if not outcome.processed:
                 failed += 1
+            if outcome.error:
                 print(f"{path}: event {event.id!r}: {outcome.error}", file=errors)
             d = outcome.decision
             interventions += d.speak

@@ -117,3 +117,27 @@ async def test_engine_never_answers_its_own_id(store: RoomStore) -> None:
     own = msg("r", "U0BOT", "@facilitator what should we do?", addressed=True)
     outcome = await engine.handle(own)
     assert not outcome.decision.speak
+
+
+def test_operator_resets_a_quarantined_room_from_the_cli(tmp_path: Path) -> None:
+    import asyncio
+
+    from facilitator.config import Settings
+    from facilitator.memory.keys import state_key as key_of
+    from facilitator.memory.store import open_store
+
+    settings = Settings(data_dir=tmp_path / "data")
+
+    async def corrupt() -> None:
+        async with open_store(settings, durable=True) as store:
+            await store.client.hset(key_of("local:r"), mapping={"state": b'{"room": 1', "ver": 2})
+
+    asyncio.run(corrupt())
+    shown = run(tmp_path, "room", "show", "r")
+    assert shown.returncode == 1 and "room reset" in shown.stderr and "Traceback" not in shown.stderr
+    saved = tmp_path / "kept.json"
+    reset = run(tmp_path, "room", "reset", "local:r", "--save-to", str(saved))
+    assert reset.returncode == 0, reset.stderr
+    assert saved.read_bytes() == b'{"room": 1'
+    assert run(tmp_path, "room", "show", "r").returncode == 1  # gone, not unreadable
+    assert "no room" in run(tmp_path, "room", "show", "r").stderr
