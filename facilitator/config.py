@@ -24,6 +24,9 @@ class Settings(BaseModel):
     retention_days: float = Field(default=30.0, gt=0)
     llm_timeout_s: float = Field(default=20.0, gt=0)
     llm_calls_per_room_per_hour: int = Field(default=30, ge=0)
+    # The ops HTTP server (/healthz, /readyz) that every `run` mode serves.
+    http_host: str = "127.0.0.1"
+    http_port: int = Field(default=8080, ge=0, le=65535)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -50,6 +53,10 @@ class Settings(BaseModel):
             values["llm_timeout_s"] = float(env["FACILITATOR_LLM_TIMEOUT"])
         if env.get("FACILITATOR_LLM_CALLS_PER_HOUR"):
             values["llm_calls_per_room_per_hour"] = int(env["FACILITATOR_LLM_CALLS_PER_HOUR"])
+        if env.get("FACILITATOR_HTTP_HOST"):
+            values["http_host"] = env["FACILITATOR_HTTP_HOST"]
+        if env.get("FACILITATOR_HTTP_PORT"):
+            values["http_port"] = int(env["FACILITATOR_HTTP_PORT"])
         return cls.model_validate(values)
 
     @property

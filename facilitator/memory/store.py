@@ -36,7 +36,7 @@ from facilitator.memory.keys import (
     seen_key,
     state_key,
 )
-from facilitator.memory.server import EmbeddedServer, running_durable_socket
+from facilitator.memory.server import EmbeddedServer, EmbeddedServerError, running_durable_socket
 from facilitator.memory.state import RoomState
 from facilitator.memory.update import forget_member
 from facilitator.redact import redact
@@ -118,6 +118,7 @@ class RoomStore:
         self._indexed: OrderedDict[tuple[str, str], float] = OrderedDict()
         self.roundtrips = 0  # counted for the benchmark
         self.quarantined = 0  # rooms found unreadable by this process
+        self.server: EmbeddedServer | None = None  # the embedded server we launched, if any
 
     async def load(self, room: str, event_id: str | None = None) -> Loaded:
         # The caller will mutate the state: take it out of memory until it is saved again.
@@ -324,18 +325,27 @@ async def connect_url(url: str) -> aioredis.Redis | RedisCluster:
 
 
 @contextlib.asynccontextmanager
-async def open_store(settings: Settings, *, durable: bool = False) -> AsyncIterator[RoomStore]:
+async def open_store(settings: Settings, *, durable: bool = False,
+                     exclusive: bool = False) -> AsyncIterator[RoomStore]:
     """A store on FACILITATOR_REDIS_URL, else on a private embedded server.
 
-    `durable` keeps memory in the data folder across restarts (single-machine `run`);
-    otherwise the embedded server is throwaway.
+    `durable` keeps memory in the data folder across restarts (single-machine `run`), with
+    the server supervised: restarted from its append-only file if it dies. Otherwise the
+    embedded server is throwaway. A durable data folder already served by another process is
+    joined (short admin commands: `room`, `forget`) or, with `exclusive` (`run`), refused
+    with a one-line reason: when that other process stopped, ours would lose its store.
     """
     server: EmbeddedServer | None = None
     url = settings.redis_url
     if url is None and durable:
         url = running_durable_socket(settings.data_dir)
+        if url is not None and exclusive:
+            raise EmbeddedServerError(
+                f"another facilitator process is running on the data folder {settings.data_dir}; "
+                "stop it, or give this one its own FACILITATOR_DATA_DIR or a shared "
+                "FACILITATOR_REDIS_URL")
         if url is None:
-            server = EmbeddedServer(data_dir=Path(settings.data_dir))
+            server = EmbeddedServer(data_dir=Path(settings.data_dir), supervise=True)
     elif url is None:
         server = EmbeddedServer()
     try:
@@ -344,7 +354,9 @@ async def open_store(settings: Settings, *, durable: bool = False) -> AsyncItera
         assert url is not None
         client = await connect_url(url)
         try:
-            yield RoomStore(client, retention_s=settings.retention_s)
+            store = RoomStore(client, retention_s=settings.retention_s)
+            store.server = server
+            yield store
         finally:
             await client.aclose()
     finally:
