@@ -149,5 +149,5 @@ class Engine:
                         item.id = posted
             try:
                 await self.store.update(event.room.key, rename)
-            except (RedisError, OSError) as exc:
+            except (RedisError, OSError, RoomQuarantined) as exc:
                 log.warning("room %s: could not record posted id: %s", event.room.key, exc)

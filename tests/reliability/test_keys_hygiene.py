@@ -24,7 +24,7 @@ rooms = st.text(st.characters(codec=None, categories=None), max_size=30) | st.sa
     ["", "{", "}", "%", "%25", "%7B", "a{b}", "a(b)", "%u", "%uD800", "\ud800", "{}", "()"])
 
 
-@settings(max_examples=3000)
+@settings(max_examples=1500)
 @given(rooms, rooms)
 def test_room_keys_are_injective(a: str, b: str) -> None:
     if a != b:
@@ -32,7 +32,7 @@ def test_room_keys_are_injective(a: str, b: str) -> None:
         assert seen_key(a) != seen_key(b)
 
 
-@settings(max_examples=2000)
+@settings(max_examples=1000)
 @given(rooms)
 def test_one_hash_tag_per_room_and_reversible(room: str) -> None:
     key = state_key(room)
@@ -139,5 +139,5 @@ def test_operator_resets_a_quarantined_room_from_the_cli(tmp_path: Path) -> None
     reset = run(tmp_path, "room", "reset", "local:r", "--save-to", str(saved))
     assert reset.returncode == 0, reset.stderr
     assert saved.read_bytes() == b'{"room": 1'
-    assert run(tmp_path, "room", "show", "r").returncode == 1  # gone, not unreadable
-    assert "no room" in run(tmp_path, "room", "show", "r").stderr
+    gone = run(tmp_path, "room", "show", "r")
+    assert gone.returncode == 1 and "no room" in gone.stderr  # gone, not unreadable

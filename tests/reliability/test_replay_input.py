@@ -49,7 +49,7 @@ lines = (st.binary(max_size=200) | json_values.map(_encode) | event_like.map(_en
          | huge_ints | deep)
 
 
-@settings(max_examples=1500, deadline=None)
+@settings(max_examples=600, deadline=None)
 @given(lines)
 def test_any_line_is_an_event_or_a_reason(raw: bytes) -> None:
     parsed = parse_line(raw, PATTERN, "facilitator")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
 import signal
+import socket
 import sys
 from pathlib import Path
 
