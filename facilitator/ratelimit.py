@@ -17,6 +17,7 @@ directly instead when it prefers to skip composing a reply that would be dropped
 from __future__ import annotations
 
 from collections import OrderedDict, deque
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 from facilitator.events import ChatEvent
@@ -36,37 +37,51 @@ class Verdict(StrEnum):
     SILENCE = "silence"  # already told: say nothing
 
 
+@dataclass(slots=True)
+class _Member:
+    given: deque[float] = field(default_factory=deque)  # timestamps of replies given
+    noticed: bool = False  # the notice was given in this stretch over the limit
+    # The last event checked and its verdict: the engine re-runs an event when another worker
+    # saved the room first, and that second look must not count as a second reply.
+    last_event: str | None = None
+    last_verdict: Verdict = Verdict.ALLOW
+
+
 class ReplyLimiter:
     def __init__(self, limit: int = REPLIES_PER_WINDOW, window_s: float = WINDOW_S,
                  max_tracked: int = MAX_TRACKED) -> None:
         self.limit = limit
         self.window_s = window_s
         self.max_tracked = max_tracked
-        # (room, member) -> (timestamps of replies given, notice given in this stretch)
-        self._seen: OrderedDict[tuple[str, str], tuple[deque[float], list[bool]]] = OrderedDict()
+        self._members: OrderedDict[tuple[str, str], _Member] = OrderedDict()
         self.limited = 0  # replies replaced by the notice or by silence
 
-    def check(self, room: str, member: str, ts: float) -> Verdict:
+    def check(self, room: str, member: str, ts: float, event_id: str | None = None) -> Verdict:
         """Record an addressed reply about to be given at `ts`; say whether to give it."""
         key = (room, member)
-        entry = self._seen.get(key)
+        entry = self._members.get(key)
         if entry is None:
-            entry = (deque(), [False])
-            self._seen[key] = entry
-            while len(self._seen) > self.max_tracked:
-                self._seen.popitem(last=False)
-        self._seen.move_to_end(key)
-        given, noticed = entry
-        while given and given[0] <= ts - self.window_s:
-            given.popleft()
-        if len(given) < self.limit:
-            given.append(ts)
-            noticed[0] = False
+            entry = self._members[key] = _Member()
+            while len(self._members) > self.max_tracked:
+                self._members.popitem(last=False)
+        self._members.move_to_end(key)
+        if event_id is not None and entry.last_event == event_id:
+            return entry.last_verdict
+        verdict = self._verdict(entry, ts)
+        entry.last_event, entry.last_verdict = event_id, verdict
+        return verdict
+
+    def _verdict(self, entry: _Member, ts: float) -> Verdict:
+        while entry.given and entry.given[0] <= ts - self.window_s:
+            entry.given.popleft()
+        if len(entry.given) < self.limit:
+            entry.given.append(ts)
+            entry.noticed = False
             return Verdict.ALLOW
         self.limited += 1
-        if noticed[0]:
+        if entry.noticed:
             return Verdict.SILENCE
-        noticed[0] = True
+        entry.noticed = True
         return Verdict.NOTICE
 
 
@@ -78,7 +93,7 @@ def limit_addressed(limiter: ReplyLimiter, event: ChatEvent, decision: Decision)
     """The decision to act on: unchanged, the one short notice, or silence."""
     if not is_addressed_reply(event, decision):
         return decision
-    verdict = limiter.check(event.room.key, event.author.id, event.ts)
+    verdict = limiter.check(event.room.key, event.author.id, event.ts, event.id)
     if verdict is Verdict.ALLOW:
         return decision
     if verdict is Verdict.NOTICE:

@@ -141,3 +141,17 @@ def test_operator_resets_a_quarantined_room_from_the_cli(tmp_path: Path) -> None
     assert saved.read_bytes() == b'{"room": 1'
     gone = run(tmp_path, "room", "show", "r")
     assert gone.returncode == 1 and "no room" in gone.stderr  # gone, not unreadable
+
+
+def test_reply_limit_window_notice_and_retries() -> None:
+    from facilitator.ratelimit import ReplyLimiter, Verdict
+
+    limiter = ReplyLimiter(limit=2, window_s=60.0)
+    verdicts = [limiter.check("r", "mal", 10.0 + i, f"e{i}") for i in range(5)]
+    assert verdicts == [Verdict.ALLOW, Verdict.ALLOW, Verdict.NOTICE, Verdict.SILENCE,
+                        Verdict.SILENCE]
+    # The same event looked at twice (a compare-and-set retry) counts once.
+    assert limiter.check("r", "ann", 10.0, "a1") == limiter.check("r", "ann", 10.0, "a1")
+    assert limiter.check("r", "ann", 11.0, "a2") is Verdict.ALLOW
+    assert limiter.check("r", "mal", 75.0, "late") is Verdict.ALLOW  # the window moved on
+    assert limiter.check("other-room", "mal", 14.0, "x") is Verdict.ALLOW
