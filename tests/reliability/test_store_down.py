@@ -170,3 +170,25 @@ async def test_second_run_process_says_why_in_one_line(tmp_path: Path, platform:
     assert proc.returncode == 2
     lines = err.decode().strip().splitlines()
     assert len(lines) == 1 and "another facilitator process is running on the data folder" in lines[0]
+
+
+async def test_all_queues_together_are_bounded_and_overflow_is_counted() -> None:
+    gate = asyncio.Event()
+
+    async def stuck(_: object) -> None:
+        await gate.wait()  # the store is down: nothing drains
+
+    lanes: Lanes[int] = Lanes(stuck, cap=10, total_cap=25)
+    queues = RoomQueues(max_pending=10, max_total=25)
+    took = [lanes.submit(f"room{i % 5}", i) for i in range(60)]
+    took_q = [queues.submit(f"room{i % 5}", lambda: stuck(None)) for i in range(60)]
+    await asyncio.sleep(0.01)
+    # Each first item is already with its worker; the rest wait, 25 at most in all.
+    assert sum(took) == sum(took_q) <= 25 + 5
+    assert lanes.dropped == queues.dropped == 60 - sum(took)
+    gate.set()
+    await lanes.drain()
+    await queues.join()
+    assert lanes.submit("room0", 1) and queues.submit("room0", lambda: stuck(None))
+    await lanes.drain()
+    await queues.join()
