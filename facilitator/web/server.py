@@ -4,9 +4,10 @@
     ...                                                               # ops_server(...) as ops`
     await ops.stop()                                                  # ops.port: the bound port
 
-Route groups are plain lists of aiohttp `RouteDef`s, so adding one is one argument:
-`build_app(probe, extra_routes=metrics_routes(...))`, `ops_server(..., extra_routes=...)`,
-or before start `ops.app.add_routes(routes)`. `/healthz` and `/readyz` are always there.
+Route groups are plain lists of aiohttp `RouteDef`s. To serve one in every run mode, add it
+in `route_groups()` below (both runners serve what it returns); elsewhere pass
+`extra_routes=` to `build_app` / `start_ops_server` / `ops_server`, or call
+`ops.add_routes(routes)` before `start()`. `/healthz` and `/readyz` are always there.
 """
 
 from __future__ import annotations
@@ -25,6 +26,12 @@ log = logging.getLogger(__name__)
 
 PROBE_KEY: web.AppKey[StoreProbe] = web.AppKey("store_probe", StoreProbe)
 STORE_KEY: web.AppKey[RoomStore] = web.AppKey("room_store", RoomStore)
+
+
+def route_groups(store: RoomStore) -> list[web.RouteDef]:
+    """Route groups every run mode serves next to the health probes (room page, /metrics...).
+    One line per group, e.g. `*metrics_routes(store)`."""
+    return []
 
 
 def build_app(probe: StoreProbe, *, store: RoomStore | None = None,
@@ -83,11 +90,14 @@ class OpsServerError(RuntimeError):
 
 
 async def start_ops_server(settings: Settings, store: RoomStore, *,
-                           extra_routes: Iterable[web.RouteDef] = (),
+                           extra_routes: Iterable[web.RouteDef] | None = None,
                            details: Details | None = None,
                            probe: StoreProbe | None = None) -> OpsServer:
-    """Serve the ops app on FACILITATOR_HTTP_HOST:FACILITATOR_HTTP_PORT; call `stop()` after."""
+    """Serve the ops app on FACILITATOR_HTTP_HOST:FACILITATOR_HTTP_PORT; call `stop()` after.
+    Without `extra_routes`, the groups of `route_groups(store)` are served."""
     probe = probe or StoreProbe(store.client)
+    if extra_routes is None:
+        extra_routes = route_groups(store)
     server = OpsServer(build_app(probe, store=store, extra_routes=extra_routes, details=details),
                        settings.http_host, settings.http_port)
     try:
@@ -101,7 +111,7 @@ async def start_ops_server(settings: Settings, store: RoomStore, *,
 
 @contextlib.asynccontextmanager
 async def ops_server(settings: Settings, store: RoomStore, *,
-                     extra_routes: Iterable[web.RouteDef] = (),
+                     extra_routes: Iterable[web.RouteDef] | None = None,
                      details: Details | None = None,
                      probe: StoreProbe | None = None) -> AsyncIterator[OpsServer]:
     """`start_ops_server` as a context manager."""
