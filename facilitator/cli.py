@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from facilitator.memory.store import RoomStore
 
 log = logging.getLogger("facilitator")
+REPLAY_FAILED = 3  # exit status of `replay` when failed_events > 0 (2 is bad configuration)
 
 
 def _write_json(path: str, data: Any) -> None:
@@ -71,6 +72,7 @@ async def cmd_replay(args: argparse.Namespace, settings: Settings) -> int:
         engine = Engine(store, build_policy(settings), bot_id=settings.bot_name)
         report = await replay(engine, paths, bot_name=settings.bot_name,
                               with_state=args.with_state)
+    failed = int(report["summary"]["failed_events"])
     if args.json:
         json.dump(report, sys.stdout, ensure_ascii=False)
         sys.stdout.write("\n")
@@ -81,7 +83,8 @@ async def cmd_replay(args: argparse.Namespace, settings: Settings) -> int:
                 console.print(f"[bold]{step['room']}[/bold] after {step['id']}: "
                               f"[magenta]{step['intervention']}[/magenta] — {step['text']}")
         console.print(report["summary"])
-    return 0
+    # DESIGN.md: non-zero when some accepted events could not be processed.
+    return REPLAY_FAILED if failed else 0
 
 
 async def _durable(settings: Settings,
@@ -103,6 +106,7 @@ def _resolve_room(name: str, known: list[str]) -> str | None:
 async def cmd_room(args: argparse.Namespace, settings: Settings) -> int:
     from rich.console import Console
 
+    from facilitator.memory.store import RoomQuarantined
     from facilitator.readout import status_text
 
     async def work(store: RoomStore) -> int:
@@ -112,7 +116,13 @@ async def cmd_room(args: argparse.Namespace, settings: Settings) -> int:
                 print(room)
             return 0
         room = _resolve_room(args.room, known)
-        state = await store.get(room) if room else None
+        if args.action == "reset":
+            return await _reset_room(store, room or args.room, args.save_to)
+        try:
+            state = await store.get(room) if room else None
+        except RoomQuarantined as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
         if state is None:
             print(f"no room {args.room!r} in the store ({len(known)} rooms known; "
                   "`facilitator room list` shows them)", file=sys.stderr)
@@ -124,6 +134,20 @@ async def cmd_room(args: argparse.Namespace, settings: Settings) -> int:
         return 0
 
     return await _durable(settings, work)
+
+
+async def _reset_room(store: RoomStore, room: str, save_to: str | None) -> int:
+    """The operator's act on a quarantined room: keep its unreadable copy if asked, drop it."""
+    import asyncio
+
+    kept = await store.quarantined_state(room)
+    if save_to and kept is not None:
+        await asyncio.to_thread(Path(save_to).write_bytes, kept)
+    await store.reset(room)
+    note = f"; its unreadable state ({len(kept)} bytes) " + (
+        f"saved to {save_to}" if save_to else "discarded") if kept is not None else ""
+    print(f"room {room} reset{note}")
+    return 0
 
 
 async def cmd_forget(args: argparse.Namespace, settings: Settings) -> int:
@@ -172,6 +196,10 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("room")
     show.add_argument("--json", action="store_true")
     room_sub.add_parser("list", help="list known rooms")
+    reset = room_sub.add_parser("reset", help="start a room afresh (e.g. after its stored state "
+                                "was found unreadable and kept aside)")
+    reset.add_argument("room")
+    reset.add_argument("--save-to", metavar="FILE", help="first write the unreadable state to FILE")
     p.set_defaults(func=cmd_room)
 
     p = sub.add_parser("forget", help="remove a person's messages and entries from every room")
@@ -197,19 +225,22 @@ def main(argv: list[str] | None = None) -> int:
     from facilitator.config import Settings
     from facilitator.memory.server import EmbeddedServerError
     from facilitator.memory.store import StoreUnavailable
+    from facilitator.redact import install as redact_logs
+    from facilitator.redact import redact
 
     level = [logging.WARNING, logging.INFO, logging.DEBUG][min(args.verbose, 2)]
     logging.basicConfig(level=level, stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    redact_logs()
     try:
         settings = Settings.from_env(os.environ)
     except ValueError as exc:
-        print(f"error: bad configuration: {exc}", file=sys.stderr)
+        print(f"error: bad configuration: {redact(str(exc))}", file=sys.stderr)
         return 2
     try:
         return asyncio.run(args.func(args, settings))
     except (StoreUnavailable, EmbeddedServerError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {redact(str(exc))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

@@ -29,6 +29,9 @@ class Settings(BaseModel):
     public_url: str | None = None
     page_secret: str | None = None
     digest_hour_utc: int = Field(default=9, ge=0, le=23)
+    # The ops HTTP server (/healthz, /readyz) that every `run` mode serves.
+    http_host: str = "127.0.0.1"
+    http_port: int = Field(default=8080, ge=0, le=65535)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -61,6 +64,10 @@ class Settings(BaseModel):
             values["page_secret"] = env["FACILITATOR_PAGE_SECRET"]
         if env.get("FACILITATOR_DIGEST_HOUR_UTC"):
             values["digest_hour_utc"] = int(env["FACILITATOR_DIGEST_HOUR_UTC"])
+        if env.get("FACILITATOR_HTTP_HOST"):
+            values["http_host"] = env["FACILITATOR_HTTP_HOST"]
+        if env.get("FACILITATOR_HTTP_PORT"):
+            values["http_port"] = int(env["FACILITATOR_HTTP_PORT"])
         return cls.model_validate(values)
 
     @property

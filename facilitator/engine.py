@@ -19,12 +19,13 @@ from redis.exceptions import RedisError
 from facilitator.events import ChatEvent, EventKind, RoomRef
 from facilitator.memory.history import note_minute
 from facilitator.memory.state import BotTurn, RoomState
-from facilitator.memory.store import RoomStore
+from facilitator.memory.store import RoomQuarantined, RoomStore
 from facilitator.memory.trackers.bot_log import record_bot_turn
 from facilitator.memory.trackers.proposals import record_decision
 from facilitator.memory.update import apply_event
 from facilitator.policies.decision import Decision, Intervention
 from facilitator.policies.signals import Signals, compute_signals
+from facilitator.ratelimit import ReplyLimiter, limit_addressed
 from facilitator.reading.message import read_message
 
 log = logging.getLogger(__name__)
@@ -48,6 +49,10 @@ class Outcome:
     error: str | None = None
     notes: list[str] = field(default_factory=list)
     posted_id: str | None = None
+    processed: bool = True  # False: the event left no trace (the store failed); see `error`
+    # When not processed: True if trying again later may work (the store was unreachable);
+    # adapters then hold the event or ask the platform to redeliver it.
+    retryable: bool = False
 
 
 class Engine:
@@ -60,6 +65,7 @@ class Engine:
         self.poster = poster
         self._locks: dict[str, asyncio.Lock] = {}
         self._waiting: dict[str, int] = {}
+        self.replies = ReplyLimiter()  # addressed replies per member (see facilitator.ratelimit)
 
     async def handle(self, event: ChatEvent) -> Outcome:
         """Never raises for a bad event or a dead dependency: the outcome says what happened."""
@@ -69,9 +75,14 @@ class Engine:
         try:
             async with lock:
                 outcome = await self._handle(event)
+        except RoomQuarantined as exc:
+            # Not retryable: the room waits for an operator (logged once by the store).
+            outcome = Outcome(event, Decision.silence("room quarantined"), error=str(exc),
+                              processed=False)
         except (RedisError, OSError) as exc:
             log.error("room %s: store unavailable, event %s not processed: %s", key, event.id, exc)
-            outcome = Outcome(event, Decision.silence("store unavailable"), error=str(exc))
+            outcome = Outcome(event, Decision.silence("store unavailable"), error=str(exc),
+                              processed=False, retryable=True)
         finally:
             self._waiting[key] -= 1
             if not self._waiting[key]:
@@ -98,11 +109,15 @@ class Engine:
             for note in notes:
                 log.info("room %s event %s: %s", room, event.id, note)
             signals = compute_signals(state, read)
-            if state.charter.paused:
+            if event.author.id == self.bot_id or event.author.is_bot:
+                # The bot's own message (or another bot's): never something to answer.
+                decision = Decision.silence("a bot's own event", signals=signals.as_json())
+            elif state.charter.paused:
                 # Paused by the room: keep the read up to date, say nothing, spend nothing.
                 decision = Decision.silence("paused by the room", signals=signals.as_json())
             else:
-                decision = await self.policy.decide(event, state, signals)
+                decision = limit_addressed(self.replies, event,
+                                           await self.policy.decide(event, state, signals))
             if decision.speak:
                 self._record(state, event, decision)
             note_minute(state, event.ts, tension=signals.tension,
@@ -149,5 +164,5 @@ class Engine:
                         item.id = posted
             try:
                 await self.store.update(event.room.key, rename)
-            except (RedisError, OSError) as exc:
+            except (RedisError, OSError, RoomQuarantined) as exc:
                 log.warning("room %s: could not record posted id: %s", event.room.key, exc)

@@ -2,10 +2,15 @@
 
 Counterfactual: the bot's would-be messages count toward its budget and cooldowns (the
 engine records them in the room state) but the human transcript continues as recorded.
+
+Nothing in the input stops the run: a bad line is reported and skipped (`skipped_lines`),
+and an accepted event the bot could not process (the store was down, say) still gets its
+step and is counted in `failed_events`; the command exits non-zero when that count is not 0.
 """
 
 from __future__ import annotations
 
+import logging
 import sys
 from pathlib import Path
 from typing import Any, TextIO
@@ -14,15 +19,17 @@ from facilitator.engine import Engine
 from facilitator.events import ChatEvent
 from facilitator.transcript import BadLine, read_transcript
 
+log = logging.getLogger(__name__)
+
 
 async def replay(engine: Engine, paths: list[Path], *, bot_name: str, with_state: bool = False,
                  errors: TextIO = sys.stderr) -> dict[str, Any]:
     steps: list[dict[str, Any]] = []
     rooms: dict[str, str] = {}  # name in the transcript -> store key
     seen: set[tuple[str, str]] = set()
-    skipped = interventions = llm_calls = 0
+    skipped = failed = interventions = llm_calls = 0
     for path in paths:
-        for item in read_transcript(path, bot_name):
+        for item in read_transcript(path, bot_name, bot_id=engine.bot_id):
             if isinstance(item, BadLine):
                 print(item, file=errors)
                 skipped += 1
@@ -36,7 +43,19 @@ async def replay(engine: Engine, paths: list[Path], *, bot_name: str, with_state
                 continue
             seen.add((name, event.id))
             rooms[name] = event.room.key
-            outcome = await engine.handle(event)
+            try:
+                outcome = await engine.handle(event)
+            except Exception as exc:  # a bug on one event must not lose the whole report
+                log.exception("event %s in room %s could not be processed", event.id, name)
+                failed += 1
+                steps.append({"id": event.id, "room": name, "speak": False, "intervention": None,
+                              "text": None, "reason": f"not processed: {type(exc).__name__}",
+                              "signals": {}})
+                print(f"{path}: event {event.id!r}: not processed: {type(exc).__name__}",
+                      file=errors)
+                continue
+            if not outcome.processed:
+                failed += 1
             if outcome.error:
                 print(f"{path}: event {event.id!r}: {outcome.error}", file=errors)
             d = outcome.decision
@@ -50,11 +69,16 @@ async def replay(engine: Engine, paths: list[Path], *, bot_name: str, with_state
     report: dict[str, Any] = {
         "steps": steps,
         "summary": {"events": len(steps), "rooms": len(rooms), "interventions": interventions,
-                    "llm_calls": llm_calls, "skipped_lines": skipped},
+                    "llm_calls": llm_calls, "skipped_lines": skipped, "failed_events": failed},
     }
     if with_state:
         report["rooms"] = {}
         for name, key in rooms.items():
-            state = await engine.store.get(key)
-            report["rooms"][name] = state.model_dump(mode="json") if state else None
+            try:
+                state = await engine.store.get(key)
+                report["rooms"][name] = state.model_dump(mode="json") if state else None
+            except Exception as exc:  # the store may have gone; the report still comes out
+                print(f"room {name!r}: state not available: {type(exc).__name__}: {exc}",
+                      file=errors)
+                report["rooms"][name] = None
     return report

@@ -26,12 +26,14 @@ def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]
         if name.startswith(_PREFIXES):
             monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("FACILITATOR_DATA_DIR", str(tmp_path / "data"))
+    # Any free port for the ops server: tests run side by side.
+    monkeypatch.setenv("FACILITATOR_HTTP_PORT", "0")
     yield
 
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return Settings(data_dir=tmp_path / "data")
+    return Settings(data_dir=tmp_path / "data", http_port=0)
 
 
 @pytest.fixture
@@ -90,6 +92,7 @@ def cli_env(tmp_path: Path, **extra: str) -> dict[str, str]:
     """Environment for running the CLI as a subprocess: hermetic, no keys."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(_PREFIXES)}
     env["FACILITATOR_DATA_DIR"] = str(tmp_path / "data")
+    env["FACILITATOR_HTTP_PORT"] = "0"
     env["PYTHONIOENCODING"] = "utf-8"
     env.update(extra)
     return env

@@ -56,7 +56,7 @@ def test_replay_reports_one_step_per_event_across_rooms(tmp_path: Path) -> None:
     assert [s["id"] for s in steps] == [line["id"] for line in two_rooms()]  # type: ignore[index]
     assert report["summary"] == {"events": 25, "rooms": 2,
                                  "interventions": sum(s["speak"] for s in steps),
-                                 "llm_calls": 0, "skipped_lines": 0}
+                                 "llm_calls": 0, "skipped_lines": 0, "failed_events": 0}
     for step in steps:
         assert set(step) == {"id", "room", "speak", "intervention", "text", "reason", "signals"}
         assert 0.0 <= step["signals"]["tension"] <= 1.0

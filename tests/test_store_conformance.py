@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from facilitator.engine import Engine
 from facilitator.events import EventKind
-from facilitator.memory.keys import seen_key, state_key
+from facilitator.memory.keys import quarantine_key, seen_key, state_key
 from facilitator.memory.state import RoomState
-from facilitator.memory.store import RoomStore
+from facilitator.memory.store import RoomQuarantined, RoomStore
 from facilitator.policies.policy import FacilitatorPolicy
 from tests.conftest import connect
 from tests.helpers import msg
@@ -127,10 +129,25 @@ async def test_forget_removes_a_person_from_every_room(backend: RoomStore) -> No
         assert "ann" in state.participants
 
 
-async def test_corrupt_state_starts_the_room_afresh(backend: RoomStore) -> None:
+async def test_corrupt_state_is_kept_aside_and_never_overwritten(backend: RoomStore) -> None:
     await backend.client.hset(state_key("local:bad"), mapping={"state": b"{not json", "ver": 3})
-    outcome = await engine_on(backend).handle(msg("bad", "ann", "still works?"))
-    assert outcome.error is None
+    engine = engine_on(backend)
+    outcome = await engine.handle(msg("bad", "ann", "still works?"))
+    assert not outcome.processed and outcome.error and "room reset" in outcome.error
+    # The unreadable blob is untouched and a copy sits under its own key.
+    assert await backend.client.hget(state_key("local:bad"), "state") == b"{not json"
+    assert await backend.client.get(quarantine_key("local:bad")) == b"{not json"
+    assert backend.quarantined == 1
+    again = await engine.handle(msg("bad", "bob", "hello?"))
+    assert not again.processed and backend.quarantined == 1  # counted once
+    # Even a writer holding a matching version cannot overwrite it.
+    with pytest.raises(RoomQuarantined):
+        await backend.save(RoomState(room="local:bad"), "3")
+    # Other rooms are unaffected.
+    assert (await engine.handle(msg("good", "ann", "fine here"))).processed
+    # The operator's act: reset. Then the room starts afresh.
+    assert await backend.reset("local:bad") == b"{not json"
+    assert (await engine.handle(msg("bad", "ann", "back?"))).processed
     state = await backend.get("local:bad")
     assert state is not None and state.turn == 1
 
@@ -139,3 +156,50 @@ async def test_state_round_trips_through_json(backend: RoomStore) -> None:
     state = RoomState(room="local:j")
     assert await backend.save(state, "")
     assert await backend.get("local:j") == state
+
+
+async def test_forget_touches_only_rooms_holding_the_person_and_keeps_expiry(
+        backend: RoomStore) -> None:
+    eng = engine_on(backend)
+    for room in ("a", "b", "c"):
+        await eng.handle(msg(room, "ann", f"hello from ann in {room}"))
+    await eng.handle(msg("a", "zoe", "zoe's secret in a"))
+    await eng.handle(msg("b", "zoe", "zoe's secret in b"))
+    # Each room has lived a while: a little of its retention is used up.
+    for room in ("local:a", "local:b", "local:c"):
+        await backend.client.expire(state_key(room), 1000)
+    versions = {r: await backend.client.hget(state_key(r), "ver")
+                for r in ("local:a", "local:b", "local:c")}
+    assert await backend.rooms_of("zoe") == ["local:a", "local:b"]
+    assert await backend.forget("zoe") == 2
+    for room in ("local:a", "local:b"):
+        raw = await backend.client.hget(state_key(room), "state")
+        assert b"zoe" not in raw and b"secret" not in raw  # the raw Redis value, not a view
+        assert 0 < await backend.client.ttl(state_key(room)) <= 1000  # not extended
+    # The room without zoe was not rewritten at all.
+    assert await backend.client.hget(state_key("local:c"), "ver") == versions["local:c"]
+    assert await backend.rooms_of("zoe") == []
+
+
+async def test_forget_finds_rooms_saved_before_the_index_existed(backend: RoomStore) -> None:
+    eng = engine_on(backend)
+    await eng.handle(msg("old", "zoe", "an old secret"))
+    await backend.client.delete("fac:member-rooms:zoe", "fac:member-rooms:built")
+    fresh = RoomStore(backend.client, retention_s=3600)  # a new process: nothing cached
+    assert await fresh.forget("zoe") == 1
+    raw = await backend.client.hget(state_key("local:old"), "state")
+    assert b"old secret" not in raw
+
+
+async def test_deleting_a_workspace_removes_only_its_rooms(backend: RoomStore) -> None:
+    from facilitator.events import Author, ChatEvent, RoomRef
+
+    eng = engine_on(backend)
+    for ws, ch in (("T1", "C1"), ("T1", "C2"), ("T2", "C1")):
+        await eng.handle(ChatEvent(id=f"{ws}{ch}", room=RoomRef(platform="slack", workspace=ws,
+                                                               channel=ch),
+                                   author=Author(id="U1"), text="hi", ts=5.0))
+    assert await backend.delete_workspace("slack", "T1") == 2
+    assert await backend.rooms() == ["slack:T2:C1"]
+    for room in ("slack:T1:C1", "slack:T1:C2"):
+        assert not await backend.client.exists(state_key(room), seen_key(room))

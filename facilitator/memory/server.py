@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import ctypes
 import fcntl
+import logging
 import os
 import shutil
 import signal
@@ -22,7 +23,11 @@ from types import TracebackType
 
 import redis.asyncio as aioredis
 
+log = logging.getLogger(__name__)
 TEMP_PREFIX = "facilitator-valkey-"
+RESTART_FIRST_S = 0.05  # backoff between restarts of a server that died: doubles up to...
+RESTART_MAX_S = 5.0
+RESTART_STABLE_S = 30.0  # ...and starts small again once a restart has stayed up this long
 _PR_SET_PDEATHSIG = 1
 
 
@@ -74,8 +79,8 @@ def sweep_stale_temp_dirs(tmp_root: Path | None = None) -> int:
         try:
             if owner is None and time.time() - path.stat().st_mtime < 60:
                 continue  # a launch in progress that has not written its pid yet
-        except FileNotFoundError:
-            continue  # another process swept or stopped it meanwhile
+        except OSError:
+            continue  # removed meanwhile by its owner's stop()
         shutil.rmtree(path, ignore_errors=True)
         removed += 1
     return removed
@@ -89,7 +94,7 @@ class EmbeddedServer:
     """
 
     def __init__(self, data_dir: Path | None = None, *, port: int = 0,
-                 cluster: bool = False) -> None:
+                 cluster: bool = False, supervise: bool = False) -> None:
         self.durable = data_dir is not None
         self.data_dir = data_dir
         self.port = port  # 0: unix socket only; a port also listens on 127.0.0.1
@@ -98,6 +103,12 @@ class EmbeddedServer:
         self._lock_fd: int | None = None
         self.process: subprocess.Popen[bytes] | None = None
         self.socket_path: Path | None = None
+        # Supervised: a server that dies is restarted (from its append-only file when durable).
+        self.supervise = supervise
+        self.restarts = 0
+        self._supervisor: asyncio.Task[None] | None = None
+        self._args: list[str] = []
+        self._death_signal = signal.SIGKILL
 
     @property
     def url(self) -> str:
@@ -136,18 +147,55 @@ class EmbeddedServer:
         else:
             args += ["--dir", str(self._tmp), "--appendonly", "no"]
             death_signal = signal.SIGKILL
-        self.process = subprocess.Popen(  # noqa: ASYNC220 - returns at once; we poll readiness
-            args,
+        self._args, self._death_signal = args, death_signal
+        self._launch()
+        await self._wait_ready(wait_s)
+        if self.data_dir is not None:
+            (self.data_dir / "server.sock").write_text(str(self.socket_path))
+        if self.supervise:
+            self._supervisor = asyncio.create_task(self._watch(), name="valkey supervisor")
+        return self.url
+
+    def _launch(self) -> None:
+        death_signal = self._death_signal
+        self.process = subprocess.Popen(
+            self._args,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             preexec_fn=lambda: _die_with_parent(death_signal),
             close_fds=True,
         )
-        await self._wait_ready(wait_s)
-        if self.data_dir is not None:
-            (self.data_dir / "server.sock").write_text(str(self.socket_path))
-        return self.url
+
+    async def _watch(self) -> None:
+        """Restart the server whenever it dies, with backoff; runs until stop()."""
+        delay = RESTART_FIRST_S
+        while True:
+            proc = self.process
+            while proc is not None and proc.poll() is None:  # noqa: ASYNC110 - polling a child
+                await asyncio.sleep(0.05)
+            code = proc.returncode if proc is not None else None
+            if proc is not None and proc.stderr is not None:
+                proc.stderr.close()
+            log.error("the embedded store (valkey-server) exited with status %s; restarting in "
+                      "%.2f s%s", code, delay, " from its append-only file" if self.durable else "")
+            await asyncio.sleep(delay)
+            self._launch()
+            started = time.monotonic()
+            try:
+                await self._wait_for_ping(10.0)
+            except EmbeddedServerError as exc:
+                log.error("restarting the embedded store failed: %s", exc)
+                delay = min(RESTART_MAX_S, delay * 2)
+                continue
+            self.restarts += 1
+            log.warning("the embedded store is back (restart %d)", self.restarts)
+            # Back off further only when restarts keep failing quickly.
+            delay = min(RESTART_MAX_S, delay * 2)
+            while self.process is not None and self.process.poll() is None:
+                await asyncio.sleep(0.05)
+                if time.monotonic() - started > RESTART_STABLE_S:
+                    delay = RESTART_FIRST_S
 
     def _acquire_data_lock(self, data_dir: Path) -> None:
         fd = os.open(data_dir / "lock", os.O_CREAT | os.O_RDWR, 0o600)
@@ -161,13 +209,18 @@ class EmbeddedServer:
         self._lock_fd = fd
 
     async def _wait_ready(self, wait_s: float) -> None:
+        try:
+            await self._wait_for_ping(wait_s)
+        except EmbeddedServerError:
+            await self.stop()
+            raise
+
+    async def _wait_for_ping(self, wait_s: float) -> None:
         assert self.process is not None and self.socket_path is not None
         deadline = time.monotonic() + wait_s
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                log = self._read_log()
-                await self.stop()
-                raise EmbeddedServerError(f"valkey-server exited at start: {log}")
+                raise EmbeddedServerError(f"valkey-server exited at start: {self._read_log()}")
             if self.socket_path.exists():
                 client = aioredis.Redis(unix_socket_path=str(self.socket_path))
                 try:
@@ -178,7 +231,6 @@ class EmbeddedServer:
                 finally:
                     await client.aclose()
             await asyncio.sleep(0.005)
-        await self.stop()
         raise EmbeddedServerError(f"valkey-server did not answer within {wait_s}s")
 
     def _read_log(self) -> str:
@@ -189,6 +241,11 @@ class EmbeddedServer:
         return ""
 
     async def stop(self) -> None:
+        supervisor, self._supervisor = self._supervisor, None
+        if supervisor is not None:
+            supervisor.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await supervisor
         proc = self.process
         if proc is not None and proc.poll() is None:
             proc.send_signal(signal.SIGTERM if self.durable else signal.SIGKILL)

@@ -1,1 +1,1 @@
-"""The bot's web side: the room page (and, from another module, health and readiness)."""
+"""The bot's web side: the ops server (health, readiness, metrics) and the room page."""

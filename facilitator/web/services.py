@@ -1,17 +1,21 @@
-"""What `run` builds once per process for the room page and digests (see the report for wiring).
+"""What `run` builds once per process for the room page and digests.
 
-    services = await room_services(store, settings, poster=adapter.post)
-    shared_web_app.add_routes(page_routes(store, services.links, ...))  # when links is set
+    services = await room_services(store, settings)
+    ops = await start_ops_server(settings, store, extra_routes=web_routes(store, services, settings))
     asyncio.create_task(services.digests.run(stop))
 """
 
 from __future__ import annotations
+
+from aiohttp import web
 
 from facilitator.commands import CommandServices
 from facilitator.config import Settings
 from facilitator.digests.schedule import DigestScheduler, Poster
 from facilitator.memory.store import RoomStore
 from facilitator.web.links import LinkSigner, shared_secret
+from facilitator.web.page import page_routes
+from facilitator.web.server import route_groups
 
 
 async def room_services(store: RoomStore, settings: Settings, *,
@@ -22,3 +26,13 @@ async def room_services(store: RoomStore, settings: Settings, *,
         links = LinkSigner(secret, settings.public_url)
     digests = DigestScheduler(store, poster, hour=settings.digest_hour_utc)
     return CommandServices(links=links, digests=digests)
+
+
+def web_routes(store: RoomStore, services: CommandServices,
+               settings: Settings) -> list[web.RouteDef]:
+    """Every route group of the ops port, with the room page when the bot knows its public
+    address (links handed to members must open)."""
+    routes = route_groups(store)
+    if services.links is not None:
+        routes += page_routes(store, services.links, retention_days=settings.retention_days)
+    return routes

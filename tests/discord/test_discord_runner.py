@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import re
 import signal
 
+import aiohttp
 import pytest
 import yarl
 from discord.gateway import DiscordWebSocket
@@ -91,6 +93,14 @@ async def test_run_over_the_gateway_until_sigterm(api: FakeDiscord, settings: Se
         assert identify["token"] == "test-token"
         assert identify["intents"] == 34307  # guilds, members, guild messages+reactions, content
         await _signal_handler_installed(signal.SIGTERM)  # start() returned: READY seen
+        early = capsys.readouterr().err
+        # The Discord mode serves the health and readiness probes too.
+        found = re.search(r"health on http://127\.0\.0\.1:(\d+)/healthz and /readyz", early)
+        assert found is not None, early
+        async with aiohttp.ClientSession() as http:
+            for path in ("/healthz", "/readyz"):
+                async with http.get(f"http://127.0.0.1:{found.group(1)}{path}") as response:
+                    assert response.status == 200
         await api.dispatch(load("message_create_mention"))
         # The channel's first event brings the welcome, then the answer to the mention.
         await api.wait_for(lambda: len(api.posts(GENERAL)) >= 2, within=10)
@@ -103,7 +113,7 @@ async def test_run_over_the_gateway_until_sigterm(api: FakeDiscord, settings: Se
     assert "this room's facilitator" in welcome["content"] and "forget-me" in welcome["content"]
     assert post["content"].strip()
     assert api.find("PUT", r"/applications/\d+/commands")
-    err = capsys.readouterr().err
+    err = early + capsys.readouterr().err
     assert f"client_id={BOT_ID}" in err and "permissions=274877910016" in err
     assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL  # handler removed again
 

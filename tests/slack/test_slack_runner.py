@@ -5,9 +5,11 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import socket
 import sys
 from pathlib import Path
 
+import aiohttp
 import pytest
 import yaml
 
@@ -19,6 +21,12 @@ from facilitator.cli import main
 from facilitator.config import Settings
 from tests.slack.mock_slack import APP_TOKEN, MockSlack, SocketModeServer
 from tests.slack.payloads import BOT_TOKEN, CHANNEL, message, socket_envelope
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
 MANIFEST = Path(__file__).resolve().parents[2] / "deploy" / "slack" / "manifest.yaml"
 
@@ -57,7 +65,7 @@ async def test_serve_runs_until_stopped(mock: MockSlack, socket_server: SocketMo
                          min_post_interval=0.05)
     stop = asyncio.Event()
     ready: asyncio.Future[SlackAdapter] = asyncio.get_running_loop().create_future()
-    task = asyncio.create_task(serve(config, Settings(data_dir=tmp_path / "data"), stop,
+    task = asyncio.create_task(serve(config, Settings(data_dir=tmp_path / "data", http_port=0), stop,
                                      on_ready=ready.set_result))
     adapter = await asyncio.wait_for(ready, 10)
     envelope = socket_envelope("events_api", message("U0ALICE001", "<@U0FACBOT01> what is open?",
@@ -89,7 +97,8 @@ async def test_cli_runs_until_sigterm(mock: MockSlack, socket_server: SocketMode
                                       tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "FACILITATOR_"))}
     env.update(SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_APP_TOKEN=APP_TOKEN, SLACK_API_URL=mock.base_url,
-               FACILITATOR_DATA_DIR=str(tmp_path / "data"), PYTHONIOENCODING="utf-8")
+               FACILITATOR_DATA_DIR=str(tmp_path / "data"), PYTHONIOENCODING="utf-8",
+               FACILITATOR_HTTP_PORT=str(free_port()))
     proc = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "facilitator.cli", "run", "slack", env=env,
         stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE)
@@ -99,8 +108,16 @@ async def test_cli_runs_until_sigterm(mock: MockSlack, socket_server: SocketMode
         while lines[-1] and b"connected to Slack" not in lines[-1]:
             lines.append(await asyncio.wait_for(proc.stderr.readline(), 30))
         # The one line a user sees at start: no warnings before it.
-        assert lines == [b"facilitator: connected to Slack (Socket Mode); Ctrl-C stops\n"]
+        port = env["FACILITATOR_HTTP_PORT"]
+        assert lines == [f"facilitator: connected to Slack (Socket Mode); health on "
+                         f"http://127.0.0.1:{port}/healthz and /readyz; Ctrl-C stops\n".encode()]
         await socket_server.connected()
+        # Socket Mode serves the health and readiness probes too.
+        async with aiohttp.ClientSession() as http:
+            async with http.get(f"http://127.0.0.1:{port}/healthz") as response:
+                assert response.status == 200
+            async with http.get(f"http://127.0.0.1:{port}/readyz") as response:
+                assert response.status == 200 and (await response.json())["ready"] is True
         proc.send_signal(signal.SIGTERM)
         assert await asyncio.wait_for(proc.wait(), 30) == 0
     finally:

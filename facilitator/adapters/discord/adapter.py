@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import time
+from collections.abc import Callable
 from typing import Any
 
 import discord
+from pydantic import ValidationError
 
-from facilitator.adapters.base import Adapter, EventCallback
+from facilitator.adapters.base import Adapter, Delivery, EventCallback
 from facilitator.adapters.discord.client import BOT_PERMISSIONS, FacilitatorClient
 from facilitator.adapters.discord.commands import NO_PINGS, CommandAnswerer
 from facilitator.adapters.discord.lanes import Lanes
@@ -47,6 +50,22 @@ MAX_REMEMBERED = 10_000
 CHAT_CHANNELS = (discord.TextChannel, discord.VoiceChannel, discord.StageChannel)
 
 
+def _guarded(method: Callable[..., None]) -> Callable[..., None]:
+    """A gateway payload whose fields break the event limits is logged and dropped, never raised
+    into discord.py's dispatcher."""
+
+    @functools.wraps(method)
+    def wrapper(self: DiscordAdapter, *args: Any, **kwargs: Any) -> None:
+        try:
+            method(self, *args, **kwargs)
+        except ValidationError as exc:
+            self.invalid += 1
+            log.warning("Discord event dropped (%s): %s", method.__name__,
+                        exc.errors(include_input=False)[0]["msg"])
+
+    return wrapper
+
+
 class DiscordAdapter(Adapter):
     name = "discord"
 
@@ -67,6 +86,9 @@ class DiscordAdapter(Adapter):
         self.client = FacilitatorClient(self, self.commands, dev_guild=options.dev_guild,
                                         sync_commands=options.sync_commands, **client_options)
         self.lanes: Lanes[ChatEvent] = Lanes(self._deliver)
+        # Events the store cannot take yet are held in their lane and retried in order.
+        self.delivery = Delivery(on_event)
+        self.invalid = 0  # gateway payloads whose fields broke the event limits (dropped)
         # channel or thread id -> parent channel id (None: a channel, not a thread)
         self._parents: dict[int, int | None] = {}
         # guild id -> channel and thread ids that hold a room (seen events or stored state);
@@ -128,6 +150,7 @@ class DiscordAdapter(Adapter):
         if self._stopped:
             return
         self._stopped = True
+        self.delivery.stopping.set()  # events waiting for a dead store give up (counted)
         await self.lanes.close()
         await self.client.close()
         if self._gateway is not None:
@@ -219,7 +242,7 @@ class DiscordAdapter(Adapter):
         self._rooms.setdefault(guild_id, set()).add(channel_id)
         if self.welcome is not None and event.room.key not in self._joined:
             await self._join(event.room, guild_id, channel_id)
-        outcome = await self.on_event(event)
+        outcome = await self.delivery.deliver(event)
         error = getattr(outcome, "error", None)
         if error:
             log.warning("room %s event %s: %s", event.room.key, event.id, error)
@@ -267,6 +290,7 @@ class DiscordAdapter(Adapter):
 
     # Sink: called by the client for each gateway event ---------------------------------
 
+    @_guarded
     def on_message(self, message: discord.Message) -> None:
         if isinstance(message.channel, discord.Thread):
             self._remember_parent(message.channel.id, message.channel.parent_id)
@@ -277,16 +301,19 @@ class DiscordAdapter(Adapter):
         if event is not None:
             self._submit(event)
 
+    @_guarded
     def on_edit(self, raw: discord.RawMessageUpdateEvent) -> None:
         event = edit_event(raw, self.bot_id)
         if event is not None:
             self._submit(event)
 
+    @_guarded
     def on_delete(self, guild_id: int | None, channel_id: int, message_ids: list[int],
                   cached: list[discord.Message]) -> None:
         for event in delete_events(guild_id, channel_id, message_ids, cached, self.bot_id):
             self._submit(event)
 
+    @_guarded
     def on_reaction(self, raw: discord.RawReactionActionEvent, *, removed: bool) -> None:
         member = None
         if raw.member is None and raw.guild_id is not None:
@@ -299,6 +326,7 @@ class DiscordAdapter(Adapter):
         if event is not None:
             self._submit(event)
 
+    @_guarded
     def on_member_join(self, member: discord.Member) -> None:
         if member.bot:
             self._remember_bot(member.id)
@@ -314,6 +342,7 @@ class DiscordAdapter(Adapter):
             if channel.permissions_for(member).view_channel:
                 self._submit(join_event(member, room_for(guild.id, channel_id)))
 
+    @_guarded
     def on_member_leave(self, guild_id: int, user: discord.abc.User) -> None:
         if user.bot:
             return
@@ -323,3 +352,9 @@ class DiscordAdapter(Adapter):
 
     def on_thread(self, thread: discord.Thread) -> None:
         self._remember_parent(thread.id, thread.parent_id)
+
+    async def on_guild_remove(self, guild_id: int) -> None:
+        """The bot left or was removed from a server: delete that server's rooms."""
+        self._rooms.pop(guild_id, None)
+        gone = await self.store.delete_workspace(PLATFORM, str(guild_id))
+        log.warning("removed from Discord server %s; deleted its %d room(s)", guild_id, gone)

@@ -53,6 +53,7 @@ class Sink(Protocol):
     def on_member_join(self, member: discord.Member) -> None: ...
     def on_member_leave(self, guild_id: int, user: discord.abc.User) -> None: ...
     def on_thread(self, thread: discord.Thread) -> None: ...
+    async def on_guild_remove(self, guild_id: int) -> None: ...
 
 
 class FacilitatorClient(discord.Client):
@@ -132,3 +133,7 @@ class FacilitatorClient(discord.Client):
 
     async def on_thread_join(self, thread: discord.Thread) -> None:
         self.sink.on_thread(thread)
+
+    async def on_guild_remove(self, guild: discord.Guild) -> None:
+        # Removed from the server (kicked, banned, or the server deleted): forget it.
+        await self.sink.on_guild_remove(guild.id)

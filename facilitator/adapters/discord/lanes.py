@@ -19,13 +19,17 @@ T = TypeVar("T")
 
 # A room flooding faster than it can be handled loses its newest events, not the bot.
 MAX_PENDING_PER_LANE = 1000
+# ...and all lanes together are bounded too (while the store is down every room holds events).
+MAX_PENDING_TOTAL = 20_000
 
 
 class Lanes(Generic[T]):
     def __init__(self, handle: Callable[[T], Awaitable[object]], *,
-                 cap: int = MAX_PENDING_PER_LANE) -> None:
+                 cap: int = MAX_PENDING_PER_LANE, total_cap: int = MAX_PENDING_TOTAL) -> None:
         self._handle = handle
         self._cap = cap
+        self._total_cap = total_cap
+        self._queued = 0
         self._lanes: dict[str, deque[T]] = {}
         self._workers: dict[str, asyncio.Task[None]] = {}
         self._idle = asyncio.Event()
@@ -35,11 +39,15 @@ class Lanes(Generic[T]):
     def submit(self, key: str, item: T) -> bool:
         """Queue `item` on lane `key` without waiting; False when the lane is full."""
         lane = self._lanes.setdefault(key, deque())
-        if len(lane) >= self._cap:
+        if len(lane) >= self._cap or self._queued >= self._total_cap:
             self.dropped += 1
-            log.warning("lane %s is full (%d pending); dropping an event", key, len(lane))
+            log.warning("lane %s is full (%d pending here, %d in all); dropping an event", key,
+                        len(lane), self._queued)
+            if not lane and key not in self._workers:
+                self._lanes.pop(key, None)
             return False
         lane.append(item)
+        self._queued += 1
         if key not in self._workers:
             self._workers[key] = asyncio.create_task(self._work(key), name=f"lane {key}")
             self._idle.clear()
@@ -50,6 +58,7 @@ class Lanes(Generic[T]):
         try:
             while lane:
                 item = lane.popleft()
+                self._queued -= 1
                 try:
                     await self._handle(item)
                 except Exception:  # one bad event must not stop the room
@@ -57,6 +66,7 @@ class Lanes(Generic[T]):
         finally:
             # No await between the empty check and here: a submit cannot slip in between.
             self._workers.pop(key, None)
+            self._queued -= len(lane)  # left unhandled when cancelled at close
             self._lanes.pop(key, None)
             if not self._workers:
                 self._idle.set()

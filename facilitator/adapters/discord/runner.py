@@ -10,6 +10,7 @@ import os
 import signal
 import sys
 from collections.abc import Mapping
+from functools import partial
 
 import aiohttp
 import discord
@@ -18,10 +19,11 @@ from facilitator.adapters.discord.adapter import DiscordAdapter
 from facilitator.adapters.discord.options import TOKEN_VAR, DiscordOptions, OptionsError
 from facilitator.config import Settings
 from facilitator.engine import Engine
-from facilitator.memory.store import open_store
+from facilitator.memory.store import RoomStore, open_store
 from facilitator.onboarding import welcome_text
 from facilitator.policies.policy import build_policy
-from facilitator.web.services import room_services
+from facilitator.web.server import OpsServerError, start_ops_server
+from facilitator.web.services import room_services, web_routes
 
 log = logging.getLogger(__name__)
 INTENTS_HELP = ("enable the privileged Message Content and Server Members intents for this bot "
@@ -41,7 +43,7 @@ async def run_discord(args: argparse.Namespace, settings: Settings,
     except (OptionsError, ValueError) as exc:
         _fail(str(exc))
         return 2
-    async with open_store(settings, durable=True) as store:
+    async with open_store(settings, durable=True, exclusive=True) as store:
         # The engine's bot id becomes the bot's Discord user id once logged in.
         engine = Engine(store, policy, bot_id=settings.bot_name)
         services = await room_services(store, settings)
@@ -50,6 +52,15 @@ async def run_discord(args: argparse.Namespace, settings: Settings,
         adapter = DiscordAdapter(engine.handle, options=options, store=store, welcome=welcome,
                                  services=services)
         engine.poster = adapter.post
+        try:
+            ops = await start_ops_server(settings, store,
+                                         extra_routes=web_routes(store, services, settings),
+                                         details=partial(_details, adapter, store))
+        except OpsServerError as exc:
+            _fail(str(exc))
+            return 2
+        print(f"facilitator: health on http://{settings.http_host}:{ops.port}/healthz and /readyz",
+              file=sys.stderr)
         digests_stop = asyncio.Event()
         digests = None
         if services.digests is not None:
@@ -63,6 +74,15 @@ async def run_discord(args: argparse.Namespace, settings: Settings,
                 with contextlib.suppress(BaseException):
                     await digests
             await adapter.stop()
+            await ops.stop()
+
+
+def _details(adapter: DiscordAdapter, store: RoomStore) -> dict[str, int]:
+    """Counters shown by /readyz: what is held, retried, lost or refused."""
+    return {"events_held": adapter.delivery.held, "retries": adapter.delivery.retries,
+            "events_failed": adapter.delivery.failed, "events_dropped": adapter.lanes.dropped,
+            "events_invalid": adapter.invalid, "rooms_quarantined": store.quarantined,
+            "store_restarts": store.server.restarts if store.server else 0}
 
 
 async def _serve(adapter: DiscordAdapter, engine: Engine) -> int:

@@ -14,6 +14,7 @@ from functools import partial
 from typing import Any
 
 import aiohttp
+from pydantic import ValidationError
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncBoltContext, AsyncRespond
 from slack_sdk.errors import SlackApiError, SlackClientError
@@ -22,7 +23,7 @@ from slack_sdk.oauth.installation_store.async_installation_store import AsyncIns
 from slack_sdk.oauth.state_store.async_state_store import AsyncOAuthStateStore
 from slack_sdk.web.async_client import AsyncWebClient
 
-from facilitator.adapters.base import Adapter, EventCallback
+from facilitator.adapters.base import Adapter, Delivery, EventCallback
 from facilitator.adapters.slack.app import build_app
 from facilitator.adapters.slack.config import SlackConfig
 from facilitator.adapters.slack.dispatch import ChannelPacer, RoomQueues, ThreadIndex
@@ -41,11 +42,13 @@ from facilitator.events import Author, ChatEvent, EventKind, RoomRef
 from facilitator.memory.state import CAP_PARTICIPANTS
 from facilitator.memory.store import RoomStore
 from facilitator.onboarding import join_room, name_members
+from facilitator.web.health import StoreProbe
 from facilitator.web.links import LinkSigner
 
 log = logging.getLogger(__name__)
 
 CommandRunner = Callable[[CommandRequest], Awaitable[CommandReply]]
+UninstallHandler = Callable[[str, str | None], Awaitable[object]]
 NETWORK_ERRORS = (SlackClientError, aiohttp.ClientError, TimeoutError)
 RATE_LIMIT_RETRIES = 3
 STOP_DRAIN_S = 10.0
@@ -84,7 +87,9 @@ class SlackAdapter(Adapter):
                  commands: CommandRunner | None = None,
                  store: RoomStore | None = None, welcome: str | None = None,
                  links: LinkSigner | None = None,
-                 lookup_interval_s: float = LOOKUP_INTERVAL_S) -> None:
+                 lookup_interval_s: float = LOOKUP_INTERVAL_S,
+                 probe: StoreProbe | None = None,
+                 on_uninstall: UninstallHandler | None = None) -> None:
         """`store` and `welcome` turn on joining (welcome once, learn the members) and the
         App Home; `links` adds room page links to the App Home."""
         super().__init__(on_event)
@@ -93,6 +98,11 @@ class SlackAdapter(Adapter):
         self.links = links
         self.lookup_interval_s = lookup_interval_s
         self._background: set[asyncio.Task[None]] = set()
+        # Events the store cannot take yet are held and retried in order (Socket Mode has no
+        # redelivery); over HTTP, `probe` makes the endpoint answer 503 so Slack redelivers.
+        self.delivery = Delivery(on_event)
+        self.probe = probe
+        self.on_uninstall = on_uninstall
         self.config = config
         self.client = client or make_client(config)
         self.installation_store = installation_store
@@ -104,6 +114,7 @@ class SlackAdapter(Adapter):
         self._tokens: dict[str, str] = {}  # workspace -> bot token, learned from its events
         self.app = build_app(config, self.client, self, installation_store=installation_store,
                              state_store=state_store)
+        self.invalid = 0  # payloads whose fields broke the event limits (logged, dropped)
         self._socket: AsyncSocketModeHandler | None = None
         self._web: WebServer | None = None
         self.http_port: int | None = None
@@ -116,7 +127,8 @@ class SlackAdapter(Adapter):
             if self.config.bot_token:
                 await self._check_bot_token()
             if self.config.serves_http:
-                self._web = WebServer(build_web_app(self.app, events=self.config.http),
+                self._web = WebServer(build_web_app(self.app, events=self.config.http,
+                                                    probe=self.probe, holding=self._holding),
                                       self.config.host, self.config.port)
                 try:
                     self.http_port = await self._web.start()
@@ -161,7 +173,13 @@ class SlackAdapter(Adapter):
                                   f"{CONNECT_TIMEOUT_S:.0f} s") from exc
         log.info("connected to Slack in Socket Mode")
 
+    def _holding(self) -> bool:
+        """True while events wait for the store: new HTTP events are refused (503) meanwhile."""
+        return self.delivery.held > 0
+
     async def stop(self) -> None:
+        # Events still waiting for a dead store give up now (counted and logged).
+        self.delivery.stopping.set()
         socket, self._socket = self._socket, None
         if socket is not None:
             await socket.close_async()
@@ -202,7 +220,14 @@ class SlackAdapter(Adapter):
             return
         scope = Scope(team=team, bot_user_id=context.bot_user_id, bot_id=context.bot_id,
                       bot_name=self.config.bot_name, ignore_bots=self.config.ignore_bots)
-        event = translate_event(body, scope, self.threads.get)
+        try:
+            event = translate_event(body, scope, self.threads.get)
+        except ValidationError as exc:
+            # A field beyond the documented limits (events.py): never crash the listener.
+            self.invalid += 1
+            log.warning("Slack event %s dropped: %s", body.get("event_id"),
+                        exc.errors(include_input=False)[0]["msg"])
+            return
         if event is None:
             return
         if event.kind == EventKind.MESSAGE:
@@ -217,7 +242,14 @@ class SlackAdapter(Adapter):
                 return  # a bot user posting as a user: still a bot
             author = Author(id=author.id, name=info.name, is_bot=info.is_bot)
             event = event.model_copy(update={"author": author})
-        await self.on_event(event)
+        await self.delivery.deliver(event)
+
+    async def uninstalled(self, team: str, enterprise: str | None, *, whole_app: bool) -> None:
+        """app_uninstalled / tokens_revoked (bot): forget the workspace's token and let the
+        runner delete its rooms and installation data."""
+        self._tokens.pop(team, None)
+        if whole_app and self.on_uninstall is not None:
+            await self.on_uninstall(team, enterprise)
 
     # ------------------------------------------------------------------ joining, App Home
 

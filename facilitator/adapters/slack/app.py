@@ -40,6 +40,8 @@ class SlackSink(Protocol):
     def accept_command(self, command: dict[str, Any], context: AsyncBoltContext,
                        respond: AsyncRespond) -> None: ...
 
+    async def uninstalled(self, team: str, enterprise: str | None, *, whole_app: bool) -> None: ...
+
 
 def retry_num(request: AsyncBoltRequest) -> int:
     values = request.headers.get("x-slack-retry-num") or ["0"]
@@ -123,13 +125,27 @@ def build_app(config: SlackConfig, client: AsyncWebClient, sink: SlackSink, *,
 
     app.action(re.compile(r"^page-"))(on_page_button)
 
-    if config.oauth:
-        app.enable_token_revocation_listeners()  # app_uninstalled / tokens_revoked
-    else:
-        async def on_uninstall(body: dict[str, Any]) -> None:
-            log.warning("Slack reports %s for workspace %s", body.get("event", {}).get("type"),
-                        body.get("team_id"))
+    async def on_uninstall(body: dict[str, Any], context: AsyncBoltContext) -> None:
+        # Our own listener in both modes (bolt runs one listener per event, so this replaces
+        # its token-revocation listeners): the installation data goes, as bolt's would, and
+        # when the bot itself lost access, so do the workspace's rooms.
+        event = body.get("event") or {}
+        team = context.team_id or str(body.get("team_id") or "")
+        enterprise = context.enterprise_id or body.get("enterprise_id") or None
+        whole_app = event.get("type") == "app_uninstalled"
+        if event.get("type") == "tokens_revoked":
+            tokens = event.get("tokens") or {}
+            whole_app = bool(tokens.get("bot"))
+            if installation_store is not None:
+                for user in tokens.get("oauth") or []:
+                    await installation_store.async_delete_installation(
+                        enterprise_id=enterprise, team_id=team, user_id=user)
+        log.warning("Slack reports %s for workspace %s%s", event.get("type"), team,
+                    "; deleting its rooms and installation data" if whole_app else "")
+        if whole_app and installation_store is not None:
+            await installation_store.async_delete_all(enterprise_id=enterprise, team_id=team)
+        await sink.uninstalled(team, enterprise, whole_app=whole_app)
 
-        app.event("app_uninstalled")(on_uninstall)
-        app.event("tokens_revoked")(on_uninstall)
+    app.event("app_uninstalled")(on_uninstall)
+    app.event("tokens_revoked")(on_uninstall)
     return app

@@ -19,23 +19,33 @@ log = logging.getLogger(__name__)
 
 Job = Callable[[], Awaitable[object]]
 MAX_PENDING_PER_ROOM = 500  # a flood in one room must not eat the process's memory
+# ...nor many rooms at once: while the store is down every room holds its events, and this
+# bounds them all together.
+MAX_PENDING_TOTAL = 20_000
 
 
 class RoomQueues:
-    def __init__(self, max_pending: int = MAX_PENDING_PER_ROOM) -> None:
+    def __init__(self, max_pending: int = MAX_PENDING_PER_ROOM,
+                 max_total: int = MAX_PENDING_TOTAL) -> None:
         self.max_pending = max_pending
+        self.max_total = max_total
         self._queues: dict[str, deque[Job]] = {}
         self._workers: dict[str, asyncio.Task[None]] = {}
+        self.pending = 0
         self.dropped = 0
 
     def submit(self, room: str, job: Job) -> bool:
         """Queue a job for the room; never blocks (listeners must return at once)."""
         queue = self._queues.setdefault(room, deque())
-        if len(queue) >= self.max_pending:
+        if len(queue) >= self.max_pending or self.pending >= self.max_total:
             self.dropped += 1
-            log.warning("room %s: %d jobs pending, dropping one", room, len(queue))
+            log.warning("room %s: %d jobs pending here, %d in all; dropping one", room,
+                        len(queue), self.pending)
+            if not queue:
+                self._queues.pop(room, None)
             return False
         queue.append(job)
+        self.pending += 1
         if room not in self._workers:
             self._workers[room] = asyncio.create_task(self._drain(room), name=f"slack-room:{room}")
         return True
@@ -45,6 +55,7 @@ class RoomQueues:
         try:
             while queue:
                 job = queue.popleft()
+                self.pending -= 1
                 try:
                     await job()
                 except asyncio.CancelledError:
@@ -71,7 +82,11 @@ class RoomQueues:
         for task in list(self._workers.values()):
             task.cancel()
         await asyncio.gather(*list(self._workers.values()), return_exceptions=True)
+        lost = sum(len(q) for q in self._queues.values())
+        if lost:
+            log.error("stopping: %d queued event(s) not handled", lost)
         self._queues.clear()
+        self.pending = 0
 
 
 class ChannelPacer:

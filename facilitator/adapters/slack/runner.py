@@ -15,13 +15,16 @@ from functools import partial
 from facilitator.adapters.slack.adapter import SlackAdapter, SlackStartError
 from facilitator.adapters.slack.config import SlackConfig, SlackConfigError
 from facilitator.adapters.slack.stores import RedisInstallationStore, RedisOAuthStateStore
+from facilitator.adapters.slack.translate import PLATFORM
 from facilitator.commands import run_command
 from facilitator.config import Settings
 from facilitator.engine import Engine
-from facilitator.memory.store import open_store
+from facilitator.memory.store import RoomStore, open_store
 from facilitator.onboarding import welcome_text
 from facilitator.policies.policy import build_policy
-from facilitator.web.services import room_services
+from facilitator.web.health import StoreProbe
+from facilitator.web.server import OpsServerError, start_ops_server
+from facilitator.web.services import room_services, web_routes
 
 log = logging.getLogger(__name__)
 
@@ -48,43 +51,69 @@ async def run_slack(args: argparse.Namespace, settings: Settings) -> int:
 async def serve(config: SlackConfig, settings: Settings, stop: asyncio.Event,
                 on_ready: Callable[[SlackAdapter], object] | None = None) -> int:
     """Run until `stop` is set. Memory is durable: it survives restarts of the bot."""
-    async with open_store(settings, durable=True) as store:
+    async with open_store(settings, durable=True, exclusive=True) as store:
         engine = Engine(store, build_policy(settings), bot_id=settings.bot_name)
         installation_store = state_store = None
         if config.oauth:
             installation_store = RedisInstallationStore(store.client, client_id=config.client_id)
             state_store = RedisOAuthStateStore(store.client, client_id=config.client_id)
+        probe = StoreProbe(store.client)
         services = await room_services(store, settings)
         welcome = welcome_text(settings, page_available=services.links is not None,
                                base_url=os.environ.get("OPENAI_BASE_URL"))
+
+        async def uninstall(team: str, enterprise: str | None) -> None:
+            gone = await store.delete_workspace(PLATFORM, team)
+            log.warning("Slack workspace %s uninstalled the app: deleted %d room(s)", team, gone)
+
         adapter = SlackAdapter(engine.handle, config, installation_store=installation_store,
                                state_store=state_store,
                                commands=partial(run_command, store, services=services),
+                               probe=probe, on_uninstall=uninstall,
                                store=store, welcome=welcome, links=services.links)
         engine.poster = adapter.post
         try:
-            await adapter.start()
-        except SlackStartError as exc:
+            ops = await start_ops_server(settings, store, probe=probe,
+                                         extra_routes=web_routes(store, services, settings),
+                                         details=partial(_details, adapter, store))
+        except OpsServerError as exc:
             print(f"error: {exc}", file=sys.stderr)
-            return 1
+            return 2
         digests = None
-        if services.digests is not None:
-            services.digests.poster = adapter.post
-            digests = asyncio.create_task(services.digests.run(stop), name="digests")
-        mode = "HTTP Events API" if config.http else "Socket Mode"
-        where = f" on port {adapter.http_port}" if adapter.http_port else ""
-        install = " — install at /slack/install" if config.oauth else ""
-        print(f"facilitator: connected to Slack ({mode}{where}){install}; Ctrl-C stops",
-              file=sys.stderr)
-        if on_ready is not None:
-            on_ready(adapter)
         try:
-            await stop.wait()
+            try:
+                await adapter.start()
+            except SlackStartError as exc:
+                print(f"error: {exc}", file=sys.stderr)
+                return 1
+            if services.digests is not None:
+                services.digests.poster = adapter.post
+                digests = asyncio.create_task(services.digests.run(stop), name="digests")
+            mode = "HTTP Events API" if config.http else "Socket Mode"
+            where = f" on port {adapter.http_port}" if adapter.http_port else ""
+            install = " — install at /slack/install" if config.oauth else ""
+            print(f"facilitator: connected to Slack ({mode}{where}){install}; health on "
+                  f"http://{settings.http_host}:{ops.port}/healthz and /readyz; Ctrl-C stops",
+                  file=sys.stderr)
+            if on_ready is not None:
+                on_ready(adapter)
+            try:
+                await stop.wait()
+            finally:
+                if digests is not None:
+                    digests.cancel()
+                    with contextlib.suppress(BaseException):
+                        await digests
+                with contextlib.suppress(Exception):
+                    await adapter.stop()
         finally:
-            if digests is not None:
-                digests.cancel()
-                with contextlib.suppress(BaseException):
-                    await digests
-            with contextlib.suppress(Exception):
-                await adapter.stop()
+            await ops.stop()
     return 0
+
+
+def _details(adapter: SlackAdapter, store: RoomStore) -> dict[str, int]:
+    """Counters shown by /readyz: what is held, retried, lost or refused."""
+    return {"events_held": adapter.delivery.held, "retries": adapter.delivery.retries,
+            "events_failed": adapter.delivery.failed, "events_dropped": adapter.queues.dropped,
+            "events_invalid": adapter.invalid, "rooms_quarantined": store.quarantined,
+            "store_restarts": store.server.restarts if store.server else 0}

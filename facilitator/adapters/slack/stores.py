@@ -119,6 +119,7 @@ class RedisInstallationStore(AsyncInstallationStore):
             pipe.delete(f"{base}:installation:{user_id}")
             pipe.srem(f"{base}:installers", user_id)
             await pipe.execute()
+            await self._reelect_latest(base, user_id)
             return
         users = [_text(u) for u in await self.client.smembers(f"{base}:installers")]
         pipe = self.client.pipeline(transaction=True)
@@ -127,6 +128,25 @@ class RedisInstallationStore(AsyncInstallationStore):
         pipe.delete(f"{base}:installation")
         pipe.delete(f"{base}:installers")
         await pipe.execute()
+
+    async def _reelect_latest(self, base: str, deleted_user: str) -> None:
+        """After a user's installation is deleted, the workspace's latest installation is the
+        latest one that remains (as in slack_sdk's SQL stores), never the deleted user's."""
+        raw = await self.client.get(f"{base}:installation")
+        if raw is None or (_load(raw).get("user_id") or NONE) != deleted_user:
+            return
+        best: tuple[float, bytes | str] | None = None
+        for user in [_text(u) for u in await self.client.smembers(f"{base}:installers")]:
+            entity = await self.client.get(f"{base}:installation:{user}")
+            if entity is None:
+                continue
+            installed_at = float(_load(entity).get("installed_at") or 0.0)
+            if best is None or installed_at > best[0]:
+                best = (installed_at, entity)
+        if best is None:
+            await self.client.delete(f"{base}:installation")
+        else:
+            await self.client.set(f"{base}:installation", best[1])
 
 
 class RedisOAuthStateStore(AsyncOAuthStateStore):

@@ -7,20 +7,27 @@ adapter on an AppRunner so it starts and stops inside our event loop.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
 
 from facilitator.adapters.slack.config import EVENTS_PATH
+from facilitator.web.health import StoreProbe, health_routes
 
 log = logging.getLogger(__name__)
 
 
-def build_web_app(app: AsyncApp, *, events: bool) -> web.Application:
-    routes = [web.get("/healthz", _health)]
+def build_web_app(app: AsyncApp, *, events: bool, probe: StoreProbe | None = None,
+                  holding: Callable[[], bool] | None = None) -> web.Application:
+    routes = health_routes(probe) if probe is not None else [web.get("/healthz", _health)]
     if events:
         async def dispatch(request: web.Request) -> web.Response:
+            # While the store cannot keep an event, say so: Slack redelivers on a non-2xx
+            # (up to 3 times, over about an hour), where a 200 would lose the event.
+            if (holding is not None and holding()) or (probe is not None and not await probe.ready()):
+                return web.Response(status=503, text="store unavailable; retry later")
             # bolt checks the signature and timestamp (401 when wrong or older than 5 min).
             return await to_aiohttp_response(await app.async_dispatch(await to_bolt_request(request)))
 
