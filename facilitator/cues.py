@@ -7,8 +7,6 @@ judgements: the room state aggregates them over time and the policy weighs them.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from functools import lru_cache
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z']*")
 
@@ -181,44 +179,6 @@ def hostility(text: str) -> float:
     if _CALMING.search(text):
         score -= 0.1
     return min(max(score, 0.0), 1.0)
-
-
-@dataclass(frozen=True, slots=True)
-class MessageCues:
-    words: int
-    content: frozenset[str]
-    question: bool
-    open_prompt: bool
-    social: bool
-    work: bool
-    agree: bool
-    disagree: bool
-    proposal: bool
-    decision: bool
-    commitment: str | None
-    hostility: float
-
-
-@lru_cache(maxsize=4096)
-def read_cues(text: str) -> MessageCues:
-    """Cached: a room re-reads recent messages (questions, loops) and texts repeat."""
-    agree = bool(AGREE.search(text))
-    disagree = bool(DISAGREE.search(text))
-    commitment = COMMITMENT.search(text)
-    return MessageCues(
-        words=len(text.split()),
-        content=frozenset(content_words(text)),
-        question=is_question(text),
-        open_prompt=bool(OPEN_PROMPT.search(text)),
-        social=bool(SOCIAL.search(text)),
-        work=bool(WORK.search(text)),
-        agree=agree and not disagree,
-        disagree=disagree,
-        proposal=bool(PROPOSAL.search(text)),
-        decision=bool(DECISION.search(text)),
-        commitment=(commitment.group(0).strip() if commitment else None),
-        hostility=hostility(text),
-    )
 
 
 POSITIVE_EMOJI = frozenset(

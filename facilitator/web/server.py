@@ -28,6 +28,21 @@ PROBE_KEY: web.AppKey[StoreProbe] = web.AppKey("store_probe", StoreProbe)
 STORE_KEY: web.AppKey[RoomStore] = web.AppKey("room_store", RoomStore)
 
 
+async def listen(app: web.Application, host: str, port: int) -> tuple[web.AppRunner, int]:
+    """Serve `app` on host:port; returns the runner (to clean up) and the bound port (port 0
+    picks a free one)."""
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, host, port)
+    try:
+        await site.start()
+    except OSError:
+        await runner.cleanup()
+        raise
+    bound = next((int(a[1]) for a in runner.addresses if isinstance(a, tuple)), port)
+    return runner, bound
+
+
 def route_groups(store: RoomStore) -> list[web.RouteDef]:
     """Route groups every run mode serves next to the health probes (room page, /metrics...).
     One line per group, e.g. `*metrics_routes(store)`."""
@@ -63,19 +78,7 @@ class OpsServer:
         self.app.add_routes(list(routes))
 
     async def start(self) -> int:
-        runner = web.AppRunner(self.app, access_log=None)
-        await runner.setup()
-        site = web.TCPSite(runner, self.host, self.port)
-        try:
-            await site.start()
-        except OSError:
-            await runner.cleanup()
-            raise
-        self._runner = runner
-        for address in runner.addresses:
-            if isinstance(address, tuple):
-                self.port = int(address[1])
-                break
+        self._runner, self.port = await listen(self.app, self.host, self.port)
         log.info("health and readiness on http://%s:%d/healthz and /readyz", self.host, self.port)
         return self.port
 

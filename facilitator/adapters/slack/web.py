@@ -15,6 +15,7 @@ from slack_bolt.async_app import AsyncApp
 
 from facilitator.adapters.slack.config import EVENTS_PATH
 from facilitator.web.health import StoreProbe, health_routes
+from facilitator.web.server import listen
 
 log = logging.getLogger(__name__)
 
@@ -59,19 +60,7 @@ class WebServer:
 
     async def start(self) -> int:
         """Listen; returns the bound port (useful with port 0)."""
-        runner = web.AppRunner(self.web_app, access_log=None)
-        await runner.setup()
-        site = web.TCPSite(runner, self.host, self.port)
-        try:
-            await site.start()
-        except OSError:
-            await runner.cleanup()
-            raise
-        self._runner = runner
-        for address in runner.addresses:
-            if isinstance(address, tuple):
-                self.port = int(address[1])
-                break
+        self._runner, self.port = await listen(self.web_app, self.host, self.port)
         log.info("Slack HTTP endpoint on http://%s:%d", self.host, self.port)
         return self.port
 
