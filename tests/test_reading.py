@@ -100,3 +100,14 @@ def test_key_phrases_are_members_words_never_nicks_filler_or_the_bot() -> None:
     banned = {"delphiki", "julian", "facilitator", "thank", "hmm"}
     assert not any(w in p.lower().split() for p in phrases for w in banned)
     assert key_phrases(["thanks farai", "hmm ok lol"], exclude=["farai"]) == []
+
+
+def test_teasing_with_a_laugh_is_not_an_attack_and_a_channel_never_guesses_the_target() -> None:
+    state = room_with(("maria", "I moved the standup to 10"), ("tom", "fine"))
+    teasing = read_message(state, msg("r", "tom", "maria: don't be such an idiot, haha"), bot_id=BOT)
+    assert not teasing.attack
+    state.rolling.shape = "channel"
+    read = read_message(state, msg("r", "tom", "You are an idiot and a liar."), bot_id=BOT)
+    assert read.attack and read.attack_target is None
+    named = read_message(state, msg("r", "tom", "maria: you are an idiot and a liar."), bot_id=BOT)
+    assert named.attack and named.attack_target == "maria"

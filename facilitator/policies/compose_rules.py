@@ -117,10 +117,10 @@ def compose_fields(moment: Moment, state: RoomState, event: ChatEvent) -> tuple[
             # One member's attack or heat: speak to them, never "between" them and the target.
             target = moment.facts.get("target", "")
             topic = topic_phrase(state)
+            named = state.name_of(target) if target else ""
             return _with_topic("deescalate_attack", topic), {
-                "name": state.name_of(to[0]),
-                "target": state.name_of(target) if target else "others",
-                "topic": topic}
+                "name": state.name_of(to[0]), "target_clause": f" on {named}" if named else "",
+                "target_obj": named or "a person", "topic": topic}
         case Intervention.DEESCALATE:
             a, b = to[0], to[1]
             interest_a, interest_b = _interest(state, a), _interest(state, b)

@@ -75,16 +75,21 @@ def read_message(state: RoomState, event: ChatEvent, *, bot_id: str, bot_name: s
         name = person.label.lower()
         if name in lowered and re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", lowered):
             add(person.id)
-    addressee = found[0] if found else _previous_speaker(state, author)
+    # Whom "you" means: whom the message says (a reply, a mention, "nick:"); in a meeting, else
+    # the previous speaker. In a channel's interleaved threads that guess names the wrong person.
+    addressee = found[0] if found else (
+        None if state.rolling.shape == "channel" else _previous_speaker(state, author))
     hostile = HostilityModel.load().read(event.text, addressee=addressee,
                                          names=state.name_index() if found or text.prefix else None)
     # The model reads whom its insult words are aimed at; a hostile message that describes
     # "you" ("you're being completely selfish") is aimed at the person it answers too.
     personal = hostile.personal or (hostile.score >= DESCRIBED_AT and bool(_YOU_ARE.search(event.text)))
-    attack = hostile.attack or (personal and hostile.score >= ATTACK_AT)
-    target = (hostile.target or addressee) if attack else None
+    # Teasing with a laugh or a grin ("don't be so sarcastic, haha") is banter, not an attack.
+    attack = (hostile.attack or (personal and hostile.score >= ATTACK_AT)) and not _LAUGH.search(
+        event.text)
+    target = hostile.target or addressee if attack else None
     if target in (author, bot_id):
-        target, attack = None, False
+        target = None
     heat = heat_of(text, hostile.score if personal else impersonal(hostile.score))
     return MessageRead(text=text, addressees=tuple(found), reply=reply, to_bot=to_bot,
                        hostility=heat, attack=attack, attack_target=target)
@@ -103,6 +108,7 @@ def heat_of(text: TextRead, model_score: float) -> float:
     return max(model_score, ACCUSATION_WEIGHT * text.hostility)
 
 
+_LAUGH = re.compile(r"\b(ha(ha)+|he(he)+|lol|lmao|rofl|jk|j/k)\b|[:;]-?[)DPp]|\bxD\b", re.I)
 _YOU_ARE = re.compile(r"\b(you('| a)re|you were|ur|u r)\b", re.I)
 DESCRIBED_AT = 0.35
 ATTACK_AT = 0.45  # the model's own attack threshold, fitted on WikiTactics
