@@ -33,6 +33,8 @@ HELP = (
     "• `/facilitator page` — a private link to the room's page (charts, open items, my turns)\n"
     "• `/facilitator digest` — a digest now; `/facilitator digest daily | weekly | off` sets the schedule\n"
     "• `/facilitator quiet | normal | active` — how often I step in\n"
+    "• `/facilitator shape meeting | channel | auto` — whether this room is a meeting or a busy "
+    "channel (auto: I read it from the traffic)\n"
     "• `/facilitator goal TEXT` — the room's goal\n"
     "• `/facilitator pause | resume` — silence me here, or let me speak again\n"
     "  (settings change when an admin sets them, or when one member asks and another seconds)\n"
@@ -42,11 +44,12 @@ HELP = (
 )
 # Everyone may use these (settings among them take a second, or an admin) ...
 MEMBER_COMMANDS = ("help", "status", "summary", "quiet", "normal", "active", "goal", "page",
-                   "digest", "pause", "resume", "forget-me")
+                   "digest", "shape", "pause", "resume", "forget-me")
 # ... and these are for admins only.
 ADMIN_COMMANDS = ("lock", "unlock", "export", "delete-room")
 SUBCOMMANDS = MEMBER_COMMANDS + ADMIN_COMMANDS
 DIGEST_CHOICES = ("off", "daily", "weekly")
+SHAPE_CHOICES = ("meeting", "channel", "auto")
 
 
 @dataclass(slots=True)
@@ -110,6 +113,13 @@ async def run_command(store: RoomStore, req: CommandRequest,
         return await _charter(store, req, "digest", choice, services)
     if word in ("quiet", "normal", "active"):
         return await _charter(store, req, "activity", word, services)
+    if word == "shape":
+        choice = rest.lower()
+        if choice not in SHAPE_CHOICES:
+            return private("The room's shape can be `meeting` (everyone expected to speak), "
+                           "`channel` (a busy room: I speak when asked, for personal attacks and "
+                           "long-unanswered requests) or `auto` (I read it from the traffic).")
+        return await _charter(store, req, "shape", choice, services)
     if word in ("pause", "resume"):
         return await _charter(store, req, "paused", "on" if word == "pause" else "off", services)
     if word == "goal":
@@ -153,6 +163,9 @@ def _described(field: CharterField, value: str) -> tuple[str, str]:
     if field == "digest":
         return (f"digests to {value}" if value == "off" else f"a {value} digest",
                 f"/facilitator digest {value}")
+    if field == "shape":
+        return (f"treating this room as {'a ' + value if value != 'auto' else 'whatever its traffic shows'}",
+                f"/facilitator shape {value}")
     return f"my activity to {value}", f"/facilitator {value}"
 
 
@@ -163,6 +176,8 @@ def _apply(state: RoomState, field: CharterField, value: str) -> None:
         state.charter.paused = value == "on"
     elif field == "digest":
         state.charter.digest = value  # type: ignore[assignment]  # checked by the caller
+    elif field == "shape":
+        state.charter.shape = value  # type: ignore[assignment]  # checked by the caller
     else:
         state.charter.activity = Activity(value)
 

@@ -119,7 +119,7 @@ class ActionItem(BaseModel):
 
 
 DigestSchedule = Literal["off", "daily", "weekly"]
-CharterField = Literal["activity", "goal", "paused", "digest"]
+CharterField = Literal["activity", "goal", "paused", "digest", "shape"]
 
 
 class CharterChange(BaseModel):

@@ -159,3 +159,19 @@ def test_history_keeps_one_sample_per_minute_and_stays_bounded() -> None:
     assert len(state.history) == CAP_HISTORY
     assert all(b.t == a.t + 1 for a, b in zip(state.history, state.history[1:], strict=False))
     assert all(m.messages == 3 for m in state.history[:-1])  # 20 s apart: three a minute
+
+
+async def test_the_room_can_set_its_shape_and_the_gate_follows_it(store: RoomStore) -> None:
+    from facilitator.memory.trackers.shape import shape
+
+    bad = await run_command(store, req("shape circus", BOB))
+    assert bad.visibility == "private" and "meeting" in bad.text
+    await run_command(store, req("shape channel", ALICE))
+    state = await store.get(ROOM.key) or RoomState(room=ROOM.key)
+    assert state.charter.shape == "auto"  # one member alone changes nothing
+    await run_command(store, req("shape channel", BOB))
+    state = await store.get(ROOM.key)
+    assert state is not None and state.charter.shape == "channel" and shape(state) == "channel"
+    await run_command(store, req("shape auto", CAROL, admin=True))
+    state = await store.get(ROOM.key)
+    assert state is not None and shape(state) == state.rolling.shape

@@ -186,6 +186,14 @@ class FacilitatorGroup(app_commands.Group, name="facilitator",
                      schedule: app_commands.Choice[str] | None = None) -> None:
         await self.answerer.answer(interaction, f"digest {schedule.value}" if schedule else "digest")
 
+    @app_commands.command(name="shape",
+                          description="A meeting or a busy channel (admin, or seconded)")
+    @app_commands.choices(shape=[app_commands.Choice(name=c, value=c)
+                                 for c in ("meeting", "channel", "auto")])
+    async def shape(self, interaction: discord.Interaction,
+                    shape: app_commands.Choice[str]) -> None:
+        await self.answerer.answer(interaction, f"shape {shape.value}")
+
     @app_commands.command(name="pause", description="Silence me here (admin, or asked and seconded)")
     async def pause(self, interaction: discord.Interaction) -> None:
         await self.answerer.answer(interaction, "pause")
