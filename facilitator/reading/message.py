@@ -84,9 +84,12 @@ def read_message(state: RoomState, event: ChatEvent, *, bot_id: str, bot_name: s
     # The model reads whom its insult words are aimed at; a hostile message that describes
     # "you" ("you're being completely selfish") is aimed at the person it answers too.
     personal = hostile.personal or (hostile.score >= DESCRIBED_AT and bool(_YOU_ARE.search(event.text)))
+    # As a moment of its own, a description of "you" must read as one ("you're just a ...",
+    # "you're being ..."), not a question about what someone is doing ("you're ssh'ing as ...?").
+    described = hostile.score >= DESCRIBED_ATTACK_AT and "?" not in event.text and bool(
+        _DESCRIBES_YOU.search(event.text))
     # Teasing with a laugh or a grin ("don't be so sarcastic, haha") is banter, not an attack.
-    attack = (hostile.attack or (personal and hostile.score >= ATTACK_AT)) and not _LAUGH.search(
-        event.text)
+    attack = (hostile.attack or described) and not _LAUGH.search(event.text)
     target = hostile.target or addressee if attack else None
     if target in (author, bot_id):
         target = None
@@ -110,8 +113,11 @@ def heat_of(text: TextRead, model_score: float) -> float:
 
 _LAUGH = re.compile(r"\b(ha(ha)+|he(he)+|lol|lmao|rofl|jk|j/k)\b|[:;]-?[)DPp]|\bxD\b", re.I)
 _YOU_ARE = re.compile(r"\b(you('| a)re|you were|ur|u r)\b", re.I)
-DESCRIBED_AT = 0.35
-ATTACK_AT = 0.45  # the model's own attack threshold, fitted on WikiTactics
+_DESCRIBES_YOU = re.compile(
+    r"\b(you('| a)re|you were)( (just|being|so|such|really|totally|completely|clearly|"
+    r"obviously|nothing but|always|simply))* (a|an|the|being|such|so|just)\b", re.I)
+DESCRIBED_AT = 0.35  # heat: hostile wording in a message that describes "you"
+DESCRIBED_ATTACK_AT = 0.55  # an attack: clearly hostile and a description of the person
 ACCUSATION_WEIGHT = 0.8
 IMPERSONAL_FLOOR = 0.45
 IMPERSONAL_WEIGHT = 0.5
