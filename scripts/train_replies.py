@@ -29,7 +29,6 @@ FOLDS = 5
 C = 1.0  # L2 strength; the cues are few and the pairs many, so the default is not binding
 THRESHOLDS = [round(0.2 + 0.05 * i, 2) for i in range(11)]  # 0.2 .. 0.7
 VETOES = [0.0, 0.02, 0.05, 0.1, 0.15, 0.2]
-TIE = 0.0005  # per-question F1 within this of the best counts as a tie; pair F1 breaks it
 LABEL = ("the message, by someone other than the asker, replies per the gold links to the "
          "question or to another message of the asker's in the question's conversation "
          "(connected links so far); pairs up to the first such reply")
@@ -63,23 +62,25 @@ def _decide(pairs: list, probs: list[float], threshold: float, veto: float) -> l
 
 
 def choose_thresholds(pairs: list, outcomes: list, probs: list[float]) -> tuple[float, float]:
-    """Threshold and veto that serve the tracker best on tune rooms: per-question F1 first
-    (whether a question is answered within 10 minutes is what the bot acts on), then pair F1."""
+    """Threshold and veto on tune rooms: the best pair F1 (right about which message took the
+    question up) among the settings whose per-question F1 and recall are not below the
+    rules' — a question the rules see answered must not be re-raised because of the model
+    (that is the complaint this fixes), nor the bot's per-question judgement get worse."""
     from facilitator.evaluation.reply_eval import live_pairs, pair_scores, question_scores, simulated_outcomes
 
     live_ids = {id(p) for p in live_pairs(pairs, outcomes)}
+    rules = question_scores(simulated_outcomes(outcomes, pairs, [p.rules for p in pairs]))
     scored = []
     for threshold in THRESHOLDS:
         for veto in VETOES:
             decide = _decide(pairs, probs, threshold, veto)
-            q = question_scores(simulated_outcomes(outcomes, pairs, decide))["f1"]
+            q = question_scores(simulated_outcomes(outcomes, pairs, decide))
             live = [(p, d) for p, d in zip(pairs, decide, strict=True) if id(p) in live_ids]
             pair = pair_scores([p for p, _ in live], [d for _, d in live])["f1"]
-            scored.append((q, pair, threshold, veto))
-    best_q = max(s[0] for s in scored)
-    q, pair, threshold, veto = max((s for s in scored if s[0] >= best_q - TIE),
-                                   key=lambda s: (s[1], s[0], -s[2], -s[3]))
-    return threshold, veto
+            ok = q["f1"] >= rules["f1"] and q["recall"] >= rules["recall"]
+            scored.append((ok, pair if ok else q["f1"], -threshold, -veto))
+    _, _, threshold, veto = max(scored)
+    return -threshold, -veto
 
 
 def out_of_fold(pairs: list, outcomes: list) -> list[float]:
@@ -164,9 +165,10 @@ def main(argv: list[str] | None = None) -> int:
         rooms=len(tune), pairs=len(live), positives=sum(p.label for p in live), label=LABEL,
         solver=f"scikit-learn LogisticRegression(C={C}, lbfgs) on standardised features, "
                "scaling folded into the weights",
-        threshold_rule=f"threshold in {THRESHOLDS[0]}..{THRESHOLDS[-1]} and veto in {VETOES} "
-                       f"maximising per-question F1 (ties within {TIE} by pair F1) on "
-                       f"{FOLDS}-fold out-of-fold predictions over tune rooms")
+        threshold_rule=f"threshold in {THRESHOLDS[0]}..{THRESHOLDS[-1]} and veto in {VETOES}: "
+                       "best pair F1 among settings whose per-question F1 and recall are not "
+                       f"below the rules', on {FOLDS}-fold out-of-fold predictions over tune "
+                       "rooms (simulated closing)")
     model = ReplyModel(features=list(_features()), coefficients=coef, intercept=intercept,
                        threshold=threshold, veto=veto, training=training)
     tune_fig = figures(pairs, outcomes, model, outcomes, None)

@@ -1,19 +1,26 @@
-"""The fixed TUNE/REPORT split of the IRC logs: decided by room name alone.
+"""The fixed TUNE/REPORT split of the IRC logs, as one function every fitter and report uses.
 
-Every part of the project that fits or calibrates anything on the IRC logs uses the `tune`
-rooms only, and every figure it reports comes from the `report` rooms. A checksum of the
-name (not Python's `hash`, which changes with `PYTHONHASHSEED`) keeps the split the same on
-every machine and run, and a new room lands on a side without reshuffling the others.
+The split itself is the one `facilitator eval irc` committed (`irc_split.json`: 86 tune / 67
+report rooms, drawn by SHA-256 of the name, the same rule for rooms not listed), so nothing is
+ever fitted on a room that `eval irc` reports on. Decided by name alone: the same on every
+machine, run and `PYTHONHASHSEED`.
 """
 
 from __future__ import annotations
 
-import zlib
+from functools import lru_cache
 from typing import Literal
+
+from facilitator.evaluation.irc import load_split, split_of
 
 Split = Literal["tune", "report"]
 
 
+@lru_cache(maxsize=1)
+def _committed() -> dict[str, Split]:
+    return load_split()
+
+
 def irc_split(room: str) -> Split:
-    """About 40% of rooms are set aside for reporting."""
-    return "report" if zlib.crc32(room.encode()) % 5 < 2 else "tune"
+    """"tune" (fit and choose on it) or "report" (only measure on it)."""
+    return split_of(room, _committed())

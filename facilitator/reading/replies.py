@@ -1,17 +1,20 @@
 """Has a new message taken up an open question? Cues weighed by a small fitted model.
 
 In a meeting the rules in `memory/trackers/questions.py` can tell: few people, and the next
-speaker answers. In a busy channel answers rarely name the asker, threads interleave, and no
-single cue decides; a person weighs many at once (who spoke right after the asker, whether
-the words overlap, whether the reply opens like an answer, whether it is put to someone
-else). Here those cues are computed from what the bot has at runtime, and a logistic
-regression fitted offline on human-drawn reply links (`scripts/train_replies.py`, IRC tune
-rooms only) weighs them. Only its weights ship, in `models/replies.json`: at runtime the
-model is a dot product and a sigmoid, no scikit-learn.
+speaker answers. In a busy channel threads interleave, many answers name nobody, and a word to
+the asker is often about another of their threads; no single cue decides, and a person weighs
+many at once (who spoke right after the asker, whether the words overlap, whether the reply
+opens like an answer, whether it is put to someone else). Here those cues are computed from
+what the bot has at runtime, and a logistic regression fitted offline on human-drawn reply
+links (`scripts/train_replies.py`, IRC tune rooms only) weighs them. Only its weights ship,
+in `models/replies.json`: at runtime the model is a dot product and a sigmoid, no
+scikit-learn.
 
 Every cue reads the state as the questions tracker sees it when a message arrives: the window
 and the turn counter before the message is added, and members other than its author (whose
 counters other trackers have already moved), so training and runtime read the same values.
+No cue depends on which questions are already closed, so the training pairs do not depend on
+the closing rule in force when they were gathered.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import mul
 from pathlib import Path
 
 from pydantic import BaseModel, Field, model_validator
@@ -222,11 +226,15 @@ class ReplyModel(BaseModel):
         return self
 
     def probability(self, features: ReplyFeatures | Mapping[str, float]) -> float:
-        if isinstance(features, Mapping):
-            features = tuple(features[name] for name in FEATURES)
-        z = self.intercept
-        for w, x in zip(self.coefficients, features, strict=True):
-            z += w * x
+        if type(features) is not tuple:  # the hot path passes a tuple; skip the ABC check
+            if isinstance(features, Mapping):
+                features = tuple(features[name] for name in FEATURES)
+            features = tuple(features)
+        if len(features) != len(FEATURES):
+            raise ValueError(f"expected {len(FEATURES)} features, got {len(features)}")
+        z = self.intercept + sum(map(mul, self.coefficients, features))
+        if z != z:  # NaN from an absurd input: no evidence either way
+            return 0.5
         # Clamped so an absurd input cannot overflow exp().
         return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
 

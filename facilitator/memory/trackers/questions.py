@@ -1,9 +1,12 @@
 """Questions and requests put to the room: who asked, whom they were put to, who took them up.
 
 A question is taken up by a reply to it, a word to the asker, or the person it was put to
-answering. In a small room the next answering words take it up too. In a busy channel none
-of that is enough (answers rarely name the asker, threads interleave), so there a model
-fitted on human-drawn reply links (`reading/replies.py`) weighs the cues as well.
+answering. In a small room the next answering words take it up too. In a busy channel that
+is not enough: many answers name nobody, and a word to the asker is often about another of
+their threads. There, for a question of the last quarter hour, a model fitted on human-drawn
+reply links (`reading/replies.py`) weighs every cue; a word to the asker or the addressee
+speaking still takes the question up unless the model is sure it is about something else
+(probability under its `veto`). A reply on the platform always takes it up.
 """
 
 from __future__ import annotations
