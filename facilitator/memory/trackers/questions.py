@@ -1,12 +1,48 @@
-"""Questions and requests put to the room: who asked, whom they were put to, who took them up."""
+"""Questions and requests put to the room: who asked, whom they were put to, who took them up.
+
+A question is taken up by a reply to it, a word to the asker, or the person it was put to
+answering. In a small room the next answering words take it up too. In a busy channel that
+is not enough: many answers name nobody, and a word to the asker is often about another of
+their threads. There, for a question of the last quarter hour, a model fitted on human-drawn
+reply links (`reading/replies.py`) weighs every cue; a word to the asker or the addressee
+speaking still takes the question up unless the model is sure it is about something else
+(probability under its `veto`). A reply on the platform always takes it up.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Literal
 
 from facilitator.events import ChatEvent
 from facilitator.memory.state import CAP_QUESTIONS, Question, RoomState
 from facilitator.memory.trackers.common import quote, trim_closed_first
 from facilitator.reading.message import MessageRead
+from facilitator.reading.replies import HORIZON_S, ReplyModel, ReplyScene, scene, shipped_model, taken_up
 from facilitator.reading.text import read_text
+
+# Which reply model closes questions in a busy channel: the shipped one, another (a candidate
+# being fitted), or none (the rules alone, to measure them and to gather training pairs that
+# do not depend on an earlier model). Scoped to the caller's context, never set globally.
+_REPLY_MODEL: ContextVar[ReplyModel | Literal["shipped"] | None] = ContextVar(
+    "facilitator_reply_model", default="shipped")
+
+
+@contextmanager
+def reply_model(model: ReplyModel | None) -> Iterator[None]:
+    """Within the block, close questions with `model` (None: with the rules alone)."""
+    token = _REPLY_MODEL.set(model)
+    try:
+        yield
+    finally:
+        _REPLY_MODEL.reset(token)
+
+
+def current_reply_model() -> ReplyModel | None:
+    model = _REPLY_MODEL.get()
+    return shipped_model() if model == "shipped" else model
 
 
 def on_message(state: RoomState, event: ChatEvent, read: MessageRead) -> None:
@@ -19,19 +55,32 @@ def on_message(state: RoomState, event: ChatEvent, read: MessageRead) -> None:
         trim_closed_first(state.questions, CAP_QUESTIONS, lambda q: q.answered_by is None)
 
 
+def rules_take_up(q: Question, event: ChatEvent, read: MessageRead) -> bool:
+    """The explicit signs: a word to the asker ("nick: try this") or the person it was put to
+    answering (unless talking to someone else). A platform reply is checked on its own."""
+    to_asker = q.asker in read.addressees
+    return to_asker or (q.addressee == event.author.id and (not read.addressees or to_asker))
+
+
 def _close(state: RoomState, event: ChatEvent, read: MessageRead) -> None:
     author = event.author.id
     meeting = state.rolling.shape != "channel"
+    model = None if meeting else current_reply_model()
+    sc: ReplyScene | None = None  # read once per message, only when the model has work
     for q in state.questions:
         if q.answered_by is not None or q.asker == author:
             continue
-        replied = event.reply_to == q.id
-        # Speaking to the asker takes their question up ("nick: try this"); so does the
-        # person it was put to answering, unless they are talking to someone else.
-        to_asker = q.asker in read.addressees
-        addressee_spoke = q.addressee == author and (not read.addressees or to_asker)
-        if replied or to_asker or addressee_spoke or (
-                meeting and q.addressee is None and _group_answer(state, q, read)):
+        explicit = rules_take_up(q, event, read)
+        if event.reply_to == q.id:
+            taken = True  # a reply on the platform says it outright
+        elif model is not None and event.ts - q.ts <= HORIZON_S:
+            # A busy channel: the model weighs every cue; the explicit signs stand unless it
+            # is sure they are about another of the asker's threads.
+            sc = sc or scene(state, event, read)
+            taken = taken_up(sc, q, explicit=explicit, model=model)
+        else:
+            taken = explicit or (meeting and q.addressee is None and _group_answer(state, q, read))
+        if taken:
             q.answered_by = author
     for q in state.questions:
         if q.answered_by is not None or q.asker != author or read.text.question:
