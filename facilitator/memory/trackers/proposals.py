@@ -36,7 +36,7 @@ def on_message(state: RoomState, event: ChatEvent, read: MessageRead) -> None:
         trim_closed_first(state.proposals, CAP_PROPOSALS, lambda p: p.status == "open")
     elif text.decision and not open_props:
         state.decisions.append(Decision(id=event.id, text=quote(event.text), ts=event.ts,
-                                        recorded_by=author))
+                                        recorded_by=author, author=author, sources=[event.id]))
         del state.decisions[:-CAP_DECISIONS]
     if text.commitment:
         state.actions.append(ActionItem(id=event.id, owner=author, text=quote(text.commitment),
@@ -62,8 +62,10 @@ def vote(proposal: Proposal, member: str, polarity: int) -> None:
 
 def decide(state: RoomState, proposal: Proposal, *, recorded_by: str, ts: float) -> Decision:
     proposal.status = "decided"
+    # The decision quotes the proposal: its author and message stay on it, so a delete or a
+    # forget finds it after the proposal has left the window and the proposal list.
     decision = Decision(id=proposal.id, text=proposal.text, ts=ts, proposal_id=proposal.id,
-                        recorded_by=recorded_by)
+                        recorded_by=recorded_by, author=proposal.author, sources=[proposal.id])
     state.decisions.append(decision)
     del state.decisions[:-CAP_DECISIONS]
     return decision
