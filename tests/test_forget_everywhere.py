@@ -253,3 +253,42 @@ async def test_forget_clears_the_persons_pending_settings_request(store: RoomSto
     await eng.handle(msg("r", "zoe", "just checking in"))
     assert await store.forget("zoe") == 1
     assert await leaks(store, "zoe") == []
+
+
+async def test_deleted_words_leave_the_goal_vocabulary(store: RoomStore) -> None:
+    from facilitator.commands import CommandRequest, run_command
+    from facilitator.events import Author, RoomRef
+
+    await run_command(store, CommandRequest(room=RoomRef.local("r"), is_admin=True,
+                                            user=Author(id="ann", name="Ann"),
+                                            text="goal plan the release"))
+    eng = engine(store)
+    await eng.handle(msg("r", "ann", "the walrus migration is the release blocker", id="w1"))
+    await eng.handle(msg("r", "bob", "the release notes need work", id="w2"))
+    assert "walr" in (await room(store)).rolling.goal_terms  # a stem of the deleted word
+    await eng.handle(msg("r", "ann", "", id="d1", kind=EventKind.DELETE, target="w1"))
+    state = await room(store)
+    assert "walr" not in state.rolling.goal_terms and "rele" in state.rolling.goal_terms
+    assert await leaks(store, "walr") == []
+
+
+async def test_deleted_terms_leave_the_bots_translation(store: RoomStore) -> None:
+    lines = [("ruth", "Our church group wants to talk about creation care this season."),
+             ("sam", "Good. Climate justice is exactly what the youth group cares about."),
+             ("ruth", "Creation care means looking after what we were given."),
+             ("sam", "And climate justice means the people hit hardest come first."),
+             ("ruth", "We could start with the garden project."),
+             ("sam", "The garden project works for me."),
+             ("tess", "I can ask the youth group to help with the garden.")]
+    eng = engine(store)
+    spoke = []
+    for i, (who, text) in enumerate(lines):
+        outcome = await eng.handle(msg("r", who, text, id=f"t{i}", ts=1000.0 + 40 * i))
+        spoke += [outcome.decision.text or ""] if outcome.decision.speak else []
+    assert len(spoke) == 1 and "climate justice" in spoke[0]
+    for target in ("t1", "t3"):
+        await eng.handle(msg("r", "sam", "", id=f"del-{target}", kind=EventKind.DELETE,
+                             target=target, ts=2000.0))
+    assert await leaks(store, "climate justice") == []
+    state = await room(store)
+    assert all("sam" not in use.by for use in state.terms)

@@ -196,6 +196,9 @@ class Rolling(BaseModel):
     off_goal_streak: int = 0
     off_goal_social: int = 0  # of those, social chatter (shows, sport, weekends, food)
     goal_terms: list[str] = Field(default_factory=list)  # word stems of on-goal talk
+    # The last message that added each stem (stem -> message id), so a deleted or edited
+    # message takes the stems it brought; a stem with no entry predates this record.
+    goal_sources: dict[str, str] = Field(default_factory=dict)
     loop_score: float = 0.0  # repetition between the same two disagreeing members
     churn: float = 0.0  # share of recent events that are joins and leaves
     present: int = 0  # members present, counted at the last join or leave

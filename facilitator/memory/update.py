@@ -87,7 +87,7 @@ def apply_message(state: RoomState, event: ChatEvent, read: MessageRead) -> None
     proposals.on_message(state, event, read)
     terms.on_message(state, event)
     heat.on_message(state, event, read, to)
-    goal.on_message(state, read)
+    goal.on_message(state, read, event.id)
     state.window.append(StoredMessage(
         id=event.id, author=event.author.id, text=event.text[:CAP_WINDOW_TEXT], ts=event.ts,
         turn=state.turn, reply_to=event.reply_to, hostility=read.hostility))
@@ -141,6 +141,7 @@ def _on_edit(state: RoomState, event: ChatEvent) -> list[str]:
             a.text = quote(read.commitment)
         else:
             state.actions.remove(a)
+    found |= goal.forget_sources(state, {target})  # the new words may regrow them
     had_terms = terms.forget_sources(state, {target})
     found |= had_terms
     if had_terms or (msg is not None and not msg.is_bot):
@@ -236,6 +237,7 @@ def forget_messages(state: RoomState, ids: set[str], quotes: list[str]) -> bool:
     state.bridging = [b for b in state.bridging if b.id not in ids]
     found = _size(state) != before
     found |= terms.forget_sources(state, ids)
+    found |= goal.forget_sources(state, ids)
     snippets = _snippets(quotes)
     for turn in state.bot_log:
         if turn.text == REMOVED_QUOTE:

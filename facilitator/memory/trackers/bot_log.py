@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from facilitator.events import ChatEvent
 from facilitator.memory.state import (
     CAP_BOT_LOG,
@@ -62,10 +64,22 @@ def quoted_sources(state: RoomState, text: str) -> list[str]:
         words = " ".join(item_text.split())
         if len(words) >= 12 and words[:40] in flat:
             found[item_id] = None
+    for use in state.terms:
+        # translate_terms names each member's term: those messages are its sources.
+        for member, term in use.by.items():
+            if _says(lowered, term):
+                found.update(dict.fromkeys(use.sources.get(member, ())))
     for m in state.window:
         if m.is_bot or m.id in found:
             continue
         phrases = key_phrases([m.text], exclude=exclude, n=3)
-        if any(f" {p.lower()}" in f" {lowered}" for p in phrases if len(p) >= 4):
+        if any(_says(lowered, p) for p in phrases if len(p) >= 4):
             found[m.id] = None
     return list(found)[:CAP_SOURCES]  # verbatim quotes first
+
+
+def _says(lowered: str, phrase: str) -> bool:
+    """The phrase appears as whole words (quotes and punctuation around it allowed)."""
+    phrase = phrase.lower()
+    return phrase in lowered and re.search(
+        rf"(?<!\w){re.escape(phrase)}(?!\w)", lowered) is not None
