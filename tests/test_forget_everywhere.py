@@ -292,3 +292,25 @@ async def test_deleted_terms_leave_the_bots_translation(store: RoomStore) -> Non
     assert await leaks(store, "climate justice") == []
     state = await room(store)
     assert all("sam" not in use.by for use in state.terms)
+
+
+async def test_edit_after_the_window_changes_the_decision_and_the_bots_quote(
+        store: RoomStore) -> None:
+    eng = engine(store)
+    ts = await decided_proposal(eng)
+    ts = await fill(eng, CAP_WINDOW + 5, ts)
+    new = "I propose we paint the shed plain green"
+    await eng.handle(msg("r", "zoe", new, id="ed-p1", kind=EventKind.EDIT, target="p1",
+                         ts=ts + 30))
+    assert await leaks(store, "zebra") == []
+    state = await room(store)
+    assert [d.text for d in state.decisions] == [new]
+    turn = next(t for t in state.bot_log if t.intervention == "record_decision")
+    assert f'"{new}"' in turn.text
+    # Edited into something that no longer proposes anything: the decision goes.
+    await eng.handle(msg("r", "zoe", "never mind, ignore this", id="ed2-p1",
+                         kind=EventKind.EDIT, target="p1", ts=ts + 60))
+    state = await room(store)
+    assert state.decisions == [] and all(p.id != "p1" for p in state.proposals)
+    assert next(t for t in state.bot_log if t.id == turn.id).text == REMOVED_QUOTE
+    assert await leaks(store, "plain green", "never mind") == []

@@ -104,7 +104,7 @@ def _on_edit(state: RoomState, event: ChatEvent) -> list[str]:
     new = quote(event.text)
     read = read_text(event.text)
     olds: list[str] = []  # the old text as each copy held it, to find it in the bot's quotes
-    found = False
+    found = dropped = False
     msg = state.message(target)
     if msg is not None:
         olds.append(msg.text)
@@ -120,13 +120,15 @@ def _on_edit(state: RoomState, event: ChatEvent) -> list[str]:
                 entry.text = new
             else:
                 items.remove(entry)
+                dropped = True
     for p in [p for p in state.proposals if p.id == target]:
         olds.append(p.text)
         found = True
-        if read.proposal or p.status != "open":
+        if read.proposal or read.decision:  # as for the decision it may have become
             p.text = new
         else:
             state.proposals.remove(p)
+            dropped = True
     for d in [d for d in state.decisions if _quotes(d, {target})]:
         olds.append(d.text)
         found = True
@@ -134,6 +136,7 @@ def _on_edit(state: RoomState, event: ChatEvent) -> list[str]:
             d.text = new
         else:
             state.decisions.remove(d)
+            dropped = True
     for a in [a for a in state.actions if a.id == target]:
         olds.append(a.text)
         found = True
@@ -141,13 +144,16 @@ def _on_edit(state: RoomState, event: ChatEvent) -> list[str]:
             a.text = quote(read.commitment)
         else:
             state.actions.remove(a)
+            dropped = True
     found |= goal.forget_sources(state, {target})  # the new words may regrow them
     had_terms = terms.forget_sources(state, {target})
     found |= had_terms
     if had_terms or (msg is not None and not msg.is_bot):
         # Platforms let only the author edit: the edit's author used the new words.
         terms.on_message(state, event, message_id=target, turn=msg.turn if msg else None)
-    found |= _requote_bot_turns(state, target, olds, new)
+    # A bot turn about an item the new text no longer supports loses its text rather than
+    # quoting words that are not a question, proposal or commitment any more.
+    found |= _requote_bot_turns(state, target, olds, None if dropped else new)
     return [] if found else [f"edit of unknown or deleted message {target}; ignored"]
 
 
@@ -157,9 +163,10 @@ def _quotes(decision: Decision, ids: set[str]) -> bool:
             or not ids.isdisjoint(decision.sources))
 
 
-def _requote_bot_turns(state: RoomState, target: str, olds: list[str], new: str) -> bool:
+def _requote_bot_turns(state: RoomState, target: str, olds: list[str], new: str | None) -> bool:
     """The bot's turns that quoted an edited message quote its new text; a turn whose quote
-    cannot be found verbatim (a paraphrase, a shortened form) loses its text instead."""
+    cannot be found verbatim (a paraphrase, a key phrase), or with no `new` text to quote,
+    loses its text instead."""
     snippets = _snippets(olds)
     changed = False
     for turn in state.bot_log:
@@ -168,16 +175,26 @@ def _requote_bot_turns(state: RoomState, target: str, olds: list[str], new: str)
         flat = " ".join(turn.text.split())
         if target not in turn.sources and not any(s in flat for s in snippets):
             continue
-        text = flat
+        if new is None:
+            _set_bot_text(state, turn, REMOVED_QUOTE)
+            changed = True
+            continue
         # Quoted whole, or shortened as the room's summaries shorten quotes.
         pairs = {quote(o): new for o in olds if o.strip()}
         pairs |= {_short(quote(o)): _short(new) for o in olds if o.strip()}
-        for old in sorted(pairs, key=len, reverse=True):
-            text = text.replace(old, pairs[old])
-        leftover = any(old in text for old in pairs if old not in new)
-        # Quoted some other way (a shortened form, a key phrase of a summary): the old words
+        if all(old == pairs[old] for old in pairs):
+            continue  # an edit that changed nothing
+        original = turn.text
+        for base in (original, flat):  # its own line breaks kept when the quote is found
+            text = base
+            for old in sorted(pairs, key=len, reverse=True):
+                text = text.replace(old, pairs[old])
+            if text != base:
+                break
+        leftover = any(old in " ".join(text.split()) for old in pairs if old not in new)
+        # Quoted some other way (a paraphrase, a key phrase of a summary): the old words
         # cannot be told apart from the bot's own, so the turn's text goes.
-        _set_bot_text(state, turn, REMOVED_QUOTE if text == flat or leftover else text)
+        _set_bot_text(state, turn, REMOVED_QUOTE if text == base or leftover else text)
         changed = True
     return changed
 
