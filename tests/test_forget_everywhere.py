@@ -314,3 +314,49 @@ async def test_edit_after_the_window_changes_the_decision_and_the_bots_quote(
     assert state.decisions == [] and all(p.id != "p1" for p in state.proposals)
     assert next(t for t in state.bot_log if t.id == turn.id).text == REMOVED_QUOTE
     assert await leaks(store, "plain green", "never mind") == []
+
+
+async def test_bridging_note_follows_edit_and_delete_after_the_window(store: RoomStore) -> None:
+    eng = engine(store)
+    for who, text, mid in (("ann", "we need more parking", "b1"),
+                           ("bob", "I disagree, we need fewer cars", "b2"),
+                           ("ann", "no, that's wrong", "b3"),
+                           ("cy", "we should make the street safe for kids", "b4")):
+        await eng.handle(msg("r", who, text, id=mid))
+    for who in ("ann", "bob"):
+        await eng.handle(msg("r", who, "", id=f"r-{who}", kind=EventKind.REACTION, emoji="+1",
+                             target="b4"))
+    await fill(eng, CAP_WINDOW + 5, 2000.0, who=("dee", "eve"))
+    assert [b.id for b in (await room(store)).bridging] == ["b4"]
+    await eng.handle(msg("r", "cy", "we should make the crossing safe for kids", id="e-b4",
+                         kind=EventKind.EDIT, target="b4"))
+    assert await leaks(store, "street") == []
+    assert (await room(store)).bridging[0].text == "we should make the crossing safe for kids"
+    await eng.handle(msg("r", "cy", "", id="d-b4", kind=EventKind.DELETE, target="b4"))
+    assert (await room(store)).bridging == []
+    assert await leaks(store, "crossing") == []
+
+
+def test_forget_reaches_a_bot_summary_that_quoted_the_person_without_naming_them() -> None:
+    from facilitator.memory.state import BotTurn
+    from facilitator.memory.trackers.bot_log import record_bot_turn
+    from facilitator.memory.trackers.proposals import record_decision
+    from facilitator.memory.update import forget_member
+
+    state = RoomState(room=ROOM)
+    apply_event(state, msg("r", "zoe", "I propose we paint the shed with zebra stripes",
+                           id="p1"), bot_id="facilitator")
+    apply_event(state, msg("r", "ann", "agreed, sounds good"), bot_id="facilitator")
+    assert record_decision(state, "p1", ts=2000.0) is not None
+    for i in range(CAP_WINDOW + 5):
+        apply_event(state, msg("r", ("ann", "bob")[i % 2], f"row {i} of the sheet checks out"),
+                    bot_id="facilitator")
+    # A summary quotes the decision, shortened, and does not say who proposed it.
+    record_bot_turn(state, BotTurn(
+        id="facilitator:s1", ts=3000.0, turn=state.turn, intervention="summarize",
+        reason="asked for a summary", trigger="x1",
+        text='Decided: "I propose we paint the shed with zebra stripes" (no owner yet).'),
+        bot_id="facilitator")
+    assert forget_member(state, "zoe")
+    dump = state.model_dump_json().lower()
+    assert "zebra" not in dump and "zoe" not in dump
