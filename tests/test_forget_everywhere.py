@@ -360,3 +360,13 @@ def test_forget_reaches_a_bot_summary_that_quoted_the_person_without_naming_them
     assert forget_member(state, "zoe")
     dump = state.model_dump_json().lower()
     assert "zebra" not in dump and "zoe" not in dump
+
+
+def test_forgetting_a_short_name_rewrites_only_its_mentions() -> None:
+    from facilitator.memory.update import forget_member
+
+    state = RoomState(room=ROOM)
+    apply_event(state, msg("r", "al", "hello from me"), bot_id="facilitator")
+    apply_event(state, msg("r", "ann", "@al the al dente pasta is on me"), bot_id="facilitator")
+    assert forget_member(state, "al")
+    assert [m.text for m in state.window] == ["someone the al dente pasta is on me"]

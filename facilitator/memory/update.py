@@ -369,9 +369,11 @@ def forget_member(state: RoomState, member_id: str) -> bool:
     if charter.pending is not None and charter.pending.by == member_id:
         charter.pending = None  # their request, not yet the room's
     labels = {member_id, *((person.label, person.name) if person else ())}
-    named = re.compile("|".join(rf"(?<![\w-])@?{re.escape(label)}(?![\w-])"
-                                for label in sorted(labels, key=len, reverse=True) if label),
-                       re.I)
+    # A name of one or two letters ("Al", "J") is only a mention with its @: as a bare word
+    # it would rewrite everyone's "al" and "j".
+    named = re.compile("|".join(
+        rf"(?<![\w-]){'@?' if len(label) > 2 else '@'}{re.escape(label)}(?![\w-])"
+        for label in sorted(labels, key=len, reverse=True) if label), re.I)
     # Others' words stay, but no longer name the person, wherever a copy of them is kept.
     for entry in (*(m for m in state.window if not m.is_bot), *state.questions,
                   *state.proposals, *state.decisions, *state.actions, *state.bridging):
