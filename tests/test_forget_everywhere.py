@@ -370,3 +370,21 @@ def test_forgetting_a_short_name_rewrites_only_its_mentions() -> None:
     apply_event(state, msg("r", "ann", "@al the al dente pasta is on me"), bot_id="facilitator")
     assert forget_member(state, "al")
     assert [m.text for m in state.window] == ["someone the al dente pasta is on me"]
+
+
+def test_term_use_saved_before_sources_goes_with_its_message() -> None:
+    state = RoomState(room=ROOM)
+    apply_event(state, msg("r", "zoe", "our budget is tight", id="t1"), bot_id="facilitator")
+    state.terms[0].sources = {}  # as a room saved before term sources were kept
+    apply_event(state, msg("r", "zoe", "", id="d1", kind=EventKind.DELETE, target="t1"),
+                bot_id="facilitator")
+    assert "budget" not in state.model_dump_json()
+
+
+def test_term_use_saved_before_sources_follows_an_edit() -> None:
+    state = RoomState(room=ROOM)
+    apply_event(state, msg("r", "zoe", "our budget is tight", id="t1"), bot_id="facilitator")
+    state.terms[0].sources = {}  # as a room saved before term sources were kept
+    apply_event(state, msg("r", "zoe", "our savings are tight", id="e1", kind=EventKind.EDIT,
+                           target="t1"), bot_id="facilitator")
+    assert "budget" not in state.model_dump_json()

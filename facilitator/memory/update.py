@@ -105,6 +105,8 @@ def _on_edit(state: RoomState, event: ChatEvent) -> list[str]:
     read = read_text(event.text)
     olds: list[str] = []  # the old text as each copy held it, to find it in the bot's quotes
     found = dropped = False
+    # Before the window's copy changes: uses saved without sources are read from it.
+    had_terms = terms.forget_sources(state, {target})
     msg = state.message(target)
     if msg is not None:
         olds.append(msg.text)
@@ -146,7 +148,6 @@ def _on_edit(state: RoomState, event: ChatEvent) -> list[str]:
             state.actions.remove(a)
             dropped = True
     found |= goal.forget_sources(state, {target})  # the new words may regrow them
-    had_terms = terms.forget_sources(state, {target})
     found |= had_terms
     if had_terms or (msg is not None and not msg.is_bot):
         # Platforms let only the author edit: the edit's author used the new words.
@@ -245,6 +246,7 @@ def forget_messages(state: RoomState, ids: set[str], quotes: list[str]) -> bool:
     for items in (state.questions, state.proposals, state.bridging, state.actions):
         quotes += [e.text for e in items if e.id in ids]
     quotes += [d.text for d in state.decisions if _quotes(d, ids)]
+    found = terms.forget_sources(state, ids)  # first: it reads the window's copies
     before = _size(state)
     state.window = [m for m in state.window if m.id not in ids]
     state.questions = [q for q in state.questions if q.id not in ids]
@@ -252,8 +254,7 @@ def forget_messages(state: RoomState, ids: set[str], quotes: list[str]) -> bool:
     state.decisions = [d for d in state.decisions if not _quotes(d, ids)]
     state.actions = [a for a in state.actions if a.id not in ids]
     state.bridging = [b for b in state.bridging if b.id not in ids]
-    found = _size(state) != before
-    found |= terms.forget_sources(state, ids)
+    found |= _size(state) != before
     found |= goal.forget_sources(state, ids)
     snippets = _snippets(quotes)
     for turn in state.bot_log:

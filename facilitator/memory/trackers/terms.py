@@ -29,6 +29,17 @@ def forget_sources(state: RoomState, ids: set[str]) -> bool:
     """Drop these messages as sources; a member's term goes with its last source, and a
     concept nobody is known to use goes too. True when any term use changed."""
     changed = False
+    # Term uses saved before sources were kept: a deleted message still in the window that
+    # used the member's recorded term takes it.
+    for msg in state.window:
+        if msg.id not in ids or msg.is_bot:
+            continue
+        for concept, term in find_terms(msg.text):
+            use = next((t for t in state.terms if t.concept == concept), None)
+            if use is not None and msg.author not in use.sources and (
+                    use.by.get(msg.author) == term):
+                del use.by[msg.author]
+                changed = True
     for use in state.terms:
         for member, sources in list(use.sources.items()):
             if ids.isdisjoint(sources):
