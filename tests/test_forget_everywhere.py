@@ -388,3 +388,19 @@ def test_term_use_saved_before_sources_follows_an_edit() -> None:
     apply_event(state, msg("r", "zoe", "our savings are tight", id="e1", kind=EventKind.EDIT,
                            target="t1"), bot_id="facilitator")
     assert "budget" not in state.model_dump_json()
+
+
+def test_deleted_commitment_takes_the_ownership_it_gave() -> None:
+    state = RoomState(room=ROOM)
+    for event in (msg("r", "ann", "we decided to use the otter font", id="d1"),
+                  msg("r", "bob", "I'll update the templates tomorrow", id="c1"),
+                  msg("r", "cy", "I'll check the print shop by Friday", id="c2"),
+                  msg("r", "cy", "I'll also send the proofs", id="c3")):
+        apply_event(state, event, bot_id="facilitator")
+    assert state.decisions[0].owners == ["bob", "cy"]
+    for target in ("c1", "c2"):
+        apply_event(state, msg("r", "x", "", id=f"del-{target}", kind=EventKind.DELETE,
+                               target=target), bot_id="facilitator")
+    # Bob's only commitment is gone; Cy still has one that makes them an owner.
+    assert state.decisions[0].owners == ["cy"]
+    assert [a.id for a in state.actions] == ["c3"]

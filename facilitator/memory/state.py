@@ -123,6 +123,8 @@ class ActionItem(BaseModel):
     owner: str
     text: str
     ts: float
+    # Decisions this commitment made its owner an owner of: a deleted commitment takes that.
+    decisions: list[str] = Field(default_factory=list)
 
 
 DigestSchedule = Literal["off", "daily", "weekly"]

@@ -145,7 +145,7 @@ def _on_edit(state: RoomState, event: ChatEvent) -> list[str]:
         if read.commitment:
             a.text = quote(read.commitment)
         else:
-            state.actions.remove(a)
+            _drop_actions(state, {target})
             dropped = True
     found |= goal.forget_sources(state, {target})  # the new words may regrow them
     found |= had_terms
@@ -156,6 +156,21 @@ def _on_edit(state: RoomState, event: ChatEvent) -> list[str]:
     # quoting words that are not a question, proposal or commitment any more.
     found |= _requote_bot_turns(state, target, olds, None if dropped else new)
     return [] if found else [f"edit of unknown or deleted message {target}; ignored"]
+
+
+def _drop_actions(state: RoomState, ids: set[str]) -> None:
+    """Action items of these messages go, and with them the ownership of decisions they
+    gave, unless another commitment of the same member still gives it."""
+    gone = [a for a in state.actions if a.id in ids]
+    if not gone:
+        return
+    state.actions = [a for a in state.actions if a.id not in ids]
+    held = {(a.owner, d) for a in state.actions for d in a.decisions}
+    for action in gone:
+        for decision in state.decisions:
+            if decision.id in action.decisions and action.owner in decision.owners and (
+                    (action.owner, decision.id) not in held):
+                decision.owners.remove(action.owner)
 
 
 def _quotes(decision: Decision, ids: set[str]) -> bool:
@@ -252,7 +267,7 @@ def forget_messages(state: RoomState, ids: set[str], quotes: list[str]) -> bool:
     state.questions = [q for q in state.questions if q.id not in ids]
     state.proposals = [p for p in state.proposals if p.id not in ids]
     state.decisions = [d for d in state.decisions if not _quotes(d, ids)]
-    state.actions = [a for a in state.actions if a.id not in ids]
+    _drop_actions(state, ids)
     state.bridging = [b for b in state.bridging if b.id not in ids]
     found |= _size(state) != before
     found |= goal.forget_sources(state, ids)

@@ -39,10 +39,11 @@ def on_message(state: RoomState, event: ChatEvent, read: MessageRead) -> None:
                                         recorded_by=author, author=author, sources=[event.id]))
         del state.decisions[:-CAP_DECISIONS]
     if text.commitment:
+        recent = state.decisions[-3:]
         state.actions.append(ActionItem(id=event.id, owner=author, text=quote(text.commitment),
-                                        ts=event.ts))
+                                        ts=event.ts, decisions=[d.id for d in recent]))
         del state.actions[:-CAP_ACTIONS]
-        for decision in state.decisions[-3:]:
+        for decision in recent:
             if author not in decision.owners:
                 decision.owners.append(author)
 
