@@ -404,3 +404,20 @@ def test_deleted_commitment_takes_the_ownership_it_gave() -> None:
     # Bob's only commitment is gone; Cy still has one that makes them an owner.
     assert state.decisions[0].owners == ["cy"]
     assert [a.id for a in state.actions] == ["c3"]
+
+
+async def test_delete_reaches_the_bots_answers_that_listed_the_decision(
+        store: RoomStore) -> None:
+    eng = engine(store)
+    ts = await decided_proposal(eng)
+    ts = await fill(eng, CAP_WINDOW + 5, ts)
+    for ask in ("@facilitator what did we decide so far?",
+                "@facilitator can you summarize where we are?"):
+        ts += 30
+        outcome = await eng.handle(msg("r", "dee", ask, ts=ts))
+        assert "zebra stripes" in (outcome.decision.text or "")
+    await eng.handle(msg("r", "zoe", "", id="del-1", kind=EventKind.DELETE, target="p1",
+                         ts=ts + 30))
+    assert await leaks(store, "zebra") == []
+    state = await room(store)
+    assert [t.text for t in state.bot_log if t.intervention == "answer"] == [REMOVED_QUOTE] * 2

@@ -73,7 +73,7 @@ def quoted_sources(state: RoomState, text: str) -> list[str]:
         if m.is_bot or m.id in found:
             continue
         phrases = key_phrases([m.text], exclude=exclude, n=3)
-        if any(_says(lowered, p) for p in phrases if len(p) >= 4):
+        if any(_says(lowered, p) for p in phrases if len(p) >= 3):
             found[m.id] = None
     return list(found)[:CAP_SOURCES]  # verbatim quotes first
 
