@@ -32,6 +32,9 @@ CAP_HISTORY = 120  # minutes with activity kept for the room page's charts (~9 K
 # messages have left the window. Questions, proposals, action items and bridging notes need
 # none: their id is the id of the one message they quote.
 CAP_SOURCES = 12
+# Per member and concept: the latest few messages using their term. A term used more often
+# goes when these are deleted although older messages used it too: lost, never leaked.
+CAP_TERM_SOURCES = 3
 
 
 class Activity(StrEnum):

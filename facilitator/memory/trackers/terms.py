@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from facilitator.events import ChatEvent
-from facilitator.memory.state import CAP_SOURCES, CAP_TERMS, RoomState, TermUse
+from facilitator.memory.state import CAP_TERM_SOURCES, CAP_TERMS, RoomState, TermUse
 from facilitator.vocabulary import find_terms
 
 
@@ -20,7 +20,7 @@ def on_message(state: RoomState, event: ChatEvent, *, message_id: str | None = N
         member = event.author.id
         # The messages behind the member's current term: a new term starts a new list.
         sources = use.sources.get(member, []) if use.by.get(member) == term else []
-        use.sources[member] = [*[s for s in sources if s != source], source][-CAP_SOURCES:]
+        use.sources[member] = [*[s for s in sources if s != source], source][-CAP_TERM_SOURCES:]
         use.by[member] = term
         use.turn = state.turn if turn is None else max(use.turn, turn)
 
