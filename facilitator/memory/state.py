@@ -27,6 +27,14 @@ CAP_BRIDGING = 5
 CAP_GOAL_TERMS = 120
 CAP_QUOTE = 280  # characters of a message quoted in questions, proposals and decisions
 CAP_HISTORY = 120  # minutes with activity kept for the room page's charts (~9 KB of JSON)
+# Message ids kept on a derived item (a decision, a term use, the bot's turn) naming the
+# messages whose words it holds, so a delete, an edit or a forget finds it after those
+# messages have left the window. Questions, proposals, action items and bridging notes need
+# none: their id is the id of the one message they quote.
+CAP_SOURCES = 12
+# Per member and concept: the latest few messages using their term. A term used more often
+# goes when these are deleted although older messages used it too: lost, never leaked.
+CAP_TERM_SOURCES = 3
 
 
 class Activity(StrEnum):
@@ -109,6 +117,8 @@ class Decision(BaseModel):
     proposal_id: str | None = None
     recorded_by: str  # a member id, or the bot
     owners: list[str] = Field(default_factory=list)
+    author: str | None = None  # whose words `text` quotes (the proposer); None before sources
+    sources: list[str] = Field(default_factory=list)  # ids of the messages `text` quotes
 
 
 class ActionItem(BaseModel):
@@ -116,6 +126,8 @@ class ActionItem(BaseModel):
     owner: str
     text: str
     ts: float
+    # Decisions this commitment made its owner an owner of: a deleted commitment takes that.
+    decisions: list[str] = Field(default_factory=list)
 
 
 DigestSchedule = Literal["off", "daily", "weekly"]
@@ -155,6 +167,7 @@ class BotTurn(BaseModel):
     to: list[str] = Field(default_factory=list)
     trigger: str  # the event the bot responded to
     response: Literal["pending", "answered", "ignored", "objected"] = "pending"
+    sources: list[str] = Field(default_factory=list)  # ids of the messages its text quotes
 
 
 class TermUse(BaseModel):
@@ -162,6 +175,9 @@ class TermUse(BaseModel):
 
     concept: str
     by: dict[str, str] = Field(default_factory=dict)  # member id -> the term they used
+    # member id -> the (latest few) messages in which they used that term: when all of them
+    # are deleted, the member's entry goes too.
+    sources: dict[str, list[str]] = Field(default_factory=dict)
     turn: int = 0
     translated: bool = False
 
@@ -185,6 +201,9 @@ class Rolling(BaseModel):
     off_goal_streak: int = 0
     off_goal_social: int = 0  # of those, social chatter (shows, sport, weekends, food)
     goal_terms: list[str] = Field(default_factory=list)  # word stems of on-goal talk
+    # The last message that added each stem (stem -> message id), so a deleted or edited
+    # message takes the stems it brought; a stem with no entry predates this record.
+    goal_sources: dict[str, str] = Field(default_factory=dict)
     loop_score: float = 0.0  # repetition between the same two disagreeing members
     churn: float = 0.0  # share of recent events that are joins and leaves
     present: int = 0  # members present, counted at the last join or leave

@@ -13,7 +13,14 @@ import re
 from facilitator.cues import emoji_polarity
 from facilitator.events import ChatEvent, EventKind
 from facilitator.memory.bridging import refresh_bridging
-from facilitator.memory.state import CAP_WINDOW, CAP_WINDOW_TEXT, RoomState, StoredMessage
+from facilitator.memory.state import (
+    CAP_WINDOW,
+    CAP_WINDOW_TEXT,
+    BotTurn,
+    Decision,
+    RoomState,
+    StoredMessage,
+)
 from facilitator.memory.trackers import (
     bot_log,
     goal,
@@ -26,7 +33,7 @@ from facilitator.memory.trackers import (
     terms,
 )
 from facilitator.memory.trackers.common import quote
-from facilitator.reading.message import MessageRead, read_message
+from facilitator.reading.message import HOSTILE_QUESTION_AT, MessageRead, read_message
 from facilitator.reading.text import read_text
 
 
@@ -80,7 +87,7 @@ def apply_message(state: RoomState, event: ChatEvent, read: MessageRead) -> None
     proposals.on_message(state, event, read)
     terms.on_message(state, event)
     heat.on_message(state, event, read, to)
-    goal.on_message(state, read)
+    goal.on_message(state, read, event.id)
     state.window.append(StoredMessage(
         id=event.id, author=event.author.id, text=event.text[:CAP_WINDOW_TEXT], ts=event.ts,
         turn=state.turn, reply_to=event.reply_to, hostility=read.hostility))
@@ -89,31 +96,147 @@ def apply_message(state: RoomState, event: ChatEvent, read: MessageRead) -> None
 
 
 def _on_edit(state: RoomState, event: ChatEvent) -> list[str]:
+    """Every copy of the message takes its new text, or goes when the new text no longer
+    supports it (a question edited into a statement is no longer an open question)."""
     target = event.target or event.reply_to
     if not target:
         return ["edit without a target message; ignored"]
     new = quote(event.text)
-    found = False
+    read = read_text(event.text)
+    olds: list[str] = []  # the old text as each copy held it, to find it in the bot's quotes
+    found = dropped = False
+    # Before the window's copy changes: uses saved without sources are read from it.
+    had_terms = terms.forget_sources(state, {target})
     msg = state.message(target)
     if msg is not None:
+        olds.append(msg.text)
         msg.text = event.text[:CAP_WINDOW_TEXT]
-        msg.hostility = read_text(event.text).hostility
+        msg.hostility = read.hostility
         found = True
-    for entry in (*state.questions, *state.proposals, *state.decisions, *state.bridging):
-        if entry.id == target:
-            entry.text = new
+    asks = read.question and read.hostility < HOSTILE_QUESTION_AT
+    for items, supported in ((state.questions, asks), (state.bridging, True)):
+        for entry in [e for e in items if e.id == target]:
+            olds.append(entry.text)
             found = True
+            if supported:
+                entry.text = new
+            else:
+                items.remove(entry)
+                dropped = True
+    for p in [p for p in state.proposals if p.id == target]:
+        olds.append(p.text)
+        found = True
+        if read.proposal or read.decision:  # as for the decision it may have become
+            p.text = new
+        else:
+            state.proposals.remove(p)
+            dropped = True
+    for d in [d for d in state.decisions if _quotes(d, {target})]:
+        olds.append(d.text)
+        found = True
+        if read.proposal or read.decision:
+            d.text = new
+        else:
+            state.decisions.remove(d)
+            dropped = True
+    for a in [a for a in state.actions if a.id == target]:
+        olds.append(a.text)
+        found = True
+        if read.commitment:
+            a.text = quote(read.commitment)
+        else:
+            _drop_actions(state, {target})
+            dropped = True
+    found |= goal.forget_sources(state, {target})  # the new words may regrow them
+    found |= had_terms
+    if had_terms or (msg is not None and not msg.is_bot):
+        # Platforms let only the author edit: the edit's author used the new words.
+        terms.on_message(state, event, message_id=target, turn=msg.turn if msg else None)
+    # A bot turn about an item the new text no longer supports loses its text rather than
+    # quoting words that are not a question, proposal or commitment any more.
+    found |= _requote_bot_turns(state, target, olds, None if dropped else new)
     return [] if found else [f"edit of unknown or deleted message {target}; ignored"]
 
 
-def _on_delete(state: RoomState, event: ChatEvent) -> list[str]:
-    target = event.target or event.reply_to
-    if not target:
-        return ["delete without a target message; ignored"]
-    msg = state.message(target)
-    before = _size(state)
-    forget_messages(state, {target}, quotes=[msg.text] if msg else [])
-    return [] if _size(state) != before else [f"delete of unknown message {target}; ignored"]
+def _drop_actions(state: RoomState, ids: set[str]) -> None:
+    """Action items of these messages go, and with them the ownership of decisions they
+    gave, unless another commitment of the same member still gives it."""
+    gone = [a for a in state.actions if a.id in ids]
+    if not gone:
+        return
+    state.actions = [a for a in state.actions if a.id not in ids]
+    held = {(a.owner, d) for a in state.actions for d in a.decisions}
+    for action in gone:
+        for decision in state.decisions:
+            if decision.id in action.decisions and action.owner in decision.owners and (
+                    (action.owner, decision.id) not in held):
+                decision.owners.remove(action.owner)
+
+
+def _quotes(decision: Decision, ids: set[str]) -> bool:
+    """The decision holds the words of one of these messages."""
+    return (decision.id in ids or decision.proposal_id in ids
+            or not ids.isdisjoint(decision.sources))
+
+
+def _requote_bot_turns(state: RoomState, target: str, olds: list[str], new: str | None) -> bool:
+    """The bot's turns that quoted an edited message quote its new text; a turn whose quote
+    cannot be found verbatim (a paraphrase, a key phrase), or with no `new` text to quote,
+    loses its text instead."""
+    snippets = _snippets(olds)
+    changed = False
+    for turn in state.bot_log:
+        if turn.text in (REMOVED_QUOTE, REMOVED_NAME):
+            continue
+        flat = " ".join(turn.text.split())
+        if target not in turn.sources and not any(s in flat for s in snippets):
+            continue
+        if new is None:
+            _set_bot_text(state, turn, REMOVED_QUOTE)
+            changed = True
+            continue
+        # Quoted whole, or shortened as the room's summaries shorten quotes.
+        pairs = {quote(o): new for o in olds if o.strip()}
+        pairs |= {_short(quote(o)): _short(new) for o in olds if o.strip()}
+        if all(old == pairs[old] for old in pairs):
+            continue  # an edit that changed nothing
+        original = turn.text
+        for base in (original, flat):  # its own line breaks kept when the quote is found
+            text = base
+            for old in sorted(pairs, key=len, reverse=True):
+                text = text.replace(old, pairs[old])
+            if text != base:
+                break
+        leftover = any(old in " ".join(text.split()) for old in pairs if old not in new)
+        # Quoted some other way (a paraphrase, a key phrase of a summary): the old words
+        # cannot be told apart from the bot's own, so the turn's text goes.
+        _set_bot_text(state, turn, REMOVED_QUOTE if text == base or leftover else text)
+        changed = True
+    return changed
+
+
+def _short(text: str, limit: int = 90) -> str:
+    # The shortened form the room's readout uses in summaries (facilitator.readout.short).
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _snippets(texts: list[str]) -> list[str]:
+    """Pieces of a text long enough to recognise a verbatim quote of it."""
+    return [" ".join(t.split())[:40] for t in texts if len(t.strip()) >= 12]
+
+
+def _set_bot_text(state: RoomState, turn: BotTurn, text: str) -> None:
+    """The bot's log and its copy in the window hold the same words; change both."""
+    turn.text = text
+    if text in (REMOVED_QUOTE, REMOVED_NAME):
+        turn.reason = "[removed]"  # reasons name members and repeat their cue words
+    for msg in state.window:
+        if msg.is_bot and msg.id == turn.id:
+            msg.text = text
+
+
+REMOVED_QUOTE = "[removed: it quoted a deleted message]"
+REMOVED_NAME = "[removed: it named a member who asked to be forgotten]"
 
 
 def _size(state: RoomState) -> int:
@@ -121,18 +244,43 @@ def _size(state: RoomState) -> int:
             + len(state.decisions) + len(state.bridging) + len(state.actions))
 
 
-def forget_messages(state: RoomState, ids: set[str], quotes: list[str]) -> None:
-    """Remove messages and everything that keeps or quotes their text."""
+def _on_delete(state: RoomState, event: ChatEvent) -> list[str]:
+    target = event.target or event.reply_to
+    if not target:
+        return ["delete without a target message; ignored"]
+    msg = state.message(target)
+    found = forget_messages(state, {target}, quotes=[msg.text] if msg else [])
+    return [] if found else [f"delete of unknown message {target}; ignored"]
+
+
+def forget_messages(state: RoomState, ids: set[str], quotes: list[str]) -> bool:
+    """Remove messages and everything that keeps or quotes their text, in the window or
+    derived from messages that have left it. True when anything held them."""
+    # Every copy's text, for turns of the bot recorded before sources were kept.
+    quotes = [*quotes, *(m.text for m in state.window if m.id in ids)]
+    for items in (state.questions, state.proposals, state.bridging, state.actions):
+        quotes += [e.text for e in items if e.id in ids]
+    quotes += [d.text for d in state.decisions if _quotes(d, ids)]
+    found = terms.forget_sources(state, ids)  # first: it reads the window's copies
+    before = _size(state)
     state.window = [m for m in state.window if m.id not in ids]
     state.questions = [q for q in state.questions if q.id not in ids]
     state.proposals = [p for p in state.proposals if p.id not in ids]
-    state.decisions = [d for d in state.decisions if d.id not in ids and d.proposal_id not in ids]
-    state.actions = [a for a in state.actions if a.id not in ids]
+    state.decisions = [d for d in state.decisions if not _quotes(d, ids)]
+    _drop_actions(state, ids)
     state.bridging = [b for b in state.bridging if b.id not in ids]
-    snippets = [" ".join(q.split())[:40] for q in quotes if len(q.strip()) >= 12]
+    found |= _size(state) != before
+    found |= goal.forget_sources(state, ids)
+    snippets = _snippets(quotes)
     for turn in state.bot_log:
-        if turn.trigger in ids or any(s in " ".join(turn.text.split()) for s in snippets):
-            turn.text = "[removed: it quoted a deleted message]"
+        if turn.text == REMOVED_QUOTE:
+            continue
+        flat = " ".join(turn.text.split())
+        if turn.trigger in ids or not ids.isdisjoint(turn.sources) or any(
+                s in flat for s in snippets):
+            _set_bot_text(state, turn, REMOVED_QUOTE)
+            found = True
+    return found
 
 
 def _on_reaction(state: RoomState, event: ChatEvent) -> list[str]:
@@ -181,14 +329,26 @@ def _on_reaction(state: RoomState, event: ChatEvent) -> list[str]:
 
 
 def forget_member(state: RoomState, member_id: str) -> bool:
-    """Remove a person's messages and personal entries. True when anything was removed."""
+    """Remove a person's words, entries and mentions, in the window and in everything derived
+    from their older messages (found by author, owner and source ids). True when anything
+    changed."""
+    before = state.model_dump_json()
     person = state.participants.pop(member_id, None)
     state.members_changed()
     ids = {m.id for m in state.window if m.author == member_id}
     ids |= {q.id for q in state.questions if q.asker == member_id}
     ids |= {p.id for p in state.proposals if p.author == member_id}
+    ids |= {a.id for a in state.actions if a.owner == member_id}
+    ids |= {b.id for b in state.bridging if b.author == member_id}
+    for d in state.decisions:
+        # Decisions saved before authors were kept: one recorded from the member's own
+        # decision message quotes them.
+        if d.author == member_id or (d.author is None and d.proposal_id is None
+                                     and d.recorded_by == member_id):
+            ids.add(d.id)
+    for use in state.terms:
+        ids.update(use.sources.get(member_id, ()))
     quotes = [m.text for m in state.window if m.author == member_id]
-    touched = person is not None or bool(ids)
     forget_messages(state, ids, quotes)
     for q in state.questions:
         if q.addressee == member_id:
@@ -202,11 +362,15 @@ def forget_member(state: RoomState, member_id: str) -> bool:
     for d in state.decisions:
         if member_id in d.owners:
             d.owners.remove(member_id)
+        if d.recorded_by == member_id:
+            d.recorded_by = "someone"
     state.actions = [a for a in state.actions if a.owner != member_id]
     state.relations = {k: r for k, r in state.relations.items()
                        if member_id not in (r.a, r.b)}
     for use in state.terms:
         use.by.pop(member_id, None)
+        use.sources.pop(member_id, None)
+    state.terms = [use for use in state.terms if use.by]
     for msg in state.window:
         for group in (msg.approvals, msg.objections):
             if member_id in group:
@@ -215,14 +379,23 @@ def forget_member(state: RoomState, member_id: str) -> bool:
     for b in state.bridging:
         if member_id in b.approvers:
             b.approvers.remove(member_id)
-    name = person.label if person else None
-    if name:
-        # Others' messages keep their words but no longer name the person.
-        named = re.compile(rf"@?\b{re.escape(name)}\b", re.I)
-        for msg in state.window:
-            msg.text = named.sub("someone", msg.text)
+    charter = state.charter
+    if charter.changed_by == member_id:
+        charter.changed_by = None
+    if charter.pending is not None and charter.pending.by == member_id:
+        charter.pending = None  # their request, not yet the room's
+    labels = {member_id, *((person.label, person.name) if person else ())}
+    # A name of one or two letters ("Al", "J") is only a mention with its @: as a bare word
+    # it would rewrite everyone's "al" and "j".
+    named = re.compile("|".join(
+        rf"(?<![\w-]){'@?' if len(label) > 2 else '@'}{re.escape(label)}(?![\w-])"
+        for label in sorted(labels, key=len, reverse=True) if label), re.I)
+    # Others' words stay, but no longer name the person, wherever a copy of them is kept.
+    for entry in (*(m for m in state.window if not m.is_bot), *state.questions,
+                  *state.proposals, *state.decisions, *state.actions, *state.bridging):
+        entry.text = named.sub("someone", entry.text)
     for turn in state.bot_log:
-        if member_id in turn.to or (name and name in turn.text):
+        if member_id in turn.to or named.search(turn.text) or named.search(turn.reason):
             turn.to = [t for t in turn.to if t != member_id]
-            turn.text = "[removed: it named a member who asked to be forgotten]"
-    return touched
+            _set_bot_text(state, turn, REMOVED_NAME)
+    return state.model_dump_json() != before

@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+import re
+
 from facilitator.events import ChatEvent
-from facilitator.memory.state import CAP_BOT_LOG, CAP_WINDOW, BotTurn, RoomState, StoredMessage
+from facilitator.memory.state import (
+    CAP_BOT_LOG,
+    CAP_SOURCES,
+    CAP_WINDOW,
+    BotTurn,
+    RoomState,
+    StoredMessage,
+)
 from facilitator.reading.message import MessageRead
+from facilitator.reading.phrases import key_phrases
 
 # A bot turn counts as ignored when this many human messages pass without a response.
 IGNORED_AFTER = 3
@@ -24,6 +34,8 @@ def on_message(state: RoomState, event: ChatEvent, read: MessageRead) -> None:
 
 def record_bot_turn(state: RoomState, turn: BotTurn, *, bot_id: str) -> None:
     """The bot's own message joins the window (so it never speaks twice in a row) and the log."""
+    if not turn.sources:
+        turn.sources = quoted_sources(state, turn.text)
     state.bot_log.append(turn)
     del state.bot_log[:-CAP_BOT_LOG]
     state.bot_messages += 1
@@ -34,3 +46,40 @@ def record_bot_turn(state: RoomState, turn: BotTurn, *, bot_id: str) -> None:
         if turn.intervention == "invite_quiet" and pid in state.participants:
             state.participants[pid].invited_turn = state.turn
             state.participants[pid].answered_invite = None
+
+
+def quoted_sources(state: RoomState, text: str) -> list[str]:
+    """The messages whose words the bot's text repeats: a quote (whole, or its opening as
+    summaries shorten it) or one of a message's key phrases (a summary's topic). Kept on
+    the turn so deleting, editing or forgetting those messages reaches it later."""
+    flat = " ".join(text.split())
+    lowered = flat.lower()
+    exclude = {*state.participants, *(p.label for p in state.participants.values())}
+    found: dict[str, None] = {}
+    items = [*((m.id, m.text) for m in state.window if not m.is_bot),
+             *((q.id, q.text) for q in state.questions), *((p.id, p.text) for p in state.proposals),
+             *((d.id, d.text) for d in state.decisions), *((a.id, a.text) for a in state.actions),
+             *((b.id, b.text) for b in state.bridging)]
+    for item_id, item_text in items:
+        words = " ".join(item_text.split())
+        if len(words) >= 12 and words[:40] in flat:
+            found[item_id] = None
+    for use in state.terms:
+        # translate_terms names each member's term: those messages are its sources.
+        for member, term in use.by.items():
+            if _says(lowered, term):
+                found.update(dict.fromkeys(use.sources.get(member, ())))
+    for m in state.window:
+        if m.is_bot or m.id in found:
+            continue
+        phrases = key_phrases([m.text], exclude=exclude, n=3)
+        if any(_says(lowered, p) for p in phrases if len(p) >= 3):
+            found[m.id] = None
+    return list(found)[:CAP_SOURCES]  # verbatim quotes first
+
+
+def _says(lowered: str, phrase: str) -> bool:
+    """The phrase appears as whole words (quotes and punctuation around it allowed)."""
+    phrase = phrase.lower()
+    return phrase in lowered and re.search(
+        rf"(?<!\w){re.escape(phrase)}(?!\w)", lowered) is not None

@@ -7,7 +7,7 @@ from facilitator.reading.message import MessageRead
 from facilitator.reading.text import read_text
 
 
-def on_message(state: RoomState, read: MessageRead) -> None:
+def on_message(state: RoomState, read: MessageRead, message_id: str = "") -> None:
     """Drift: a run of messages that share no words with the goal or the talk that served it.
 
     The goal's vocabulary starts from the goal and the room's opening messages (they set the
@@ -31,6 +31,21 @@ def on_message(state: RoomState, read: MessageRead) -> None:
     opening = state.turn < 3
     if not text.social and (opening or text.work or len(shared) >= 2):
         r.goal_terms = [*[t for t in r.goal_terms if t not in mine], *sorted(mine)][-CAP_GOAL_TERMS:]
+        if message_id:
+            r.goal_sources.update(dict.fromkeys(mine, message_id))
+        kept = set(r.goal_terms)
+        r.goal_sources = {t: m for t, m in r.goal_sources.items() if t in kept}
+
+
+def forget_sources(state: RoomState, ids: set[str]) -> bool:
+    """Drop the stems these messages were the last to bring (others regrow from later talk).
+    True when any went."""
+    r = state.rolling
+    gone = {t for t, m in r.goal_sources.items() if m in ids}
+    if gone:
+        r.goal_terms = [t for t in r.goal_terms if t not in gone]
+        r.goal_sources = {t: m for t, m in r.goal_sources.items() if t not in gone}
+    return bool(gone)
 
 
 def _stems(words: frozenset[str] | set[str]) -> set[str]:

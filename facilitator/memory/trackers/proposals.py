@@ -36,13 +36,14 @@ def on_message(state: RoomState, event: ChatEvent, read: MessageRead) -> None:
         trim_closed_first(state.proposals, CAP_PROPOSALS, lambda p: p.status == "open")
     elif text.decision and not open_props:
         state.decisions.append(Decision(id=event.id, text=quote(event.text), ts=event.ts,
-                                        recorded_by=author))
+                                        recorded_by=author, author=author, sources=[event.id]))
         del state.decisions[:-CAP_DECISIONS]
     if text.commitment:
+        recent = state.decisions[-3:]
         state.actions.append(ActionItem(id=event.id, owner=author, text=quote(text.commitment),
-                                        ts=event.ts))
+                                        ts=event.ts, decisions=[d.id for d in recent]))
         del state.actions[:-CAP_ACTIONS]
-        for decision in state.decisions[-3:]:
+        for decision in recent:
             if author not in decision.owners:
                 decision.owners.append(author)
 
@@ -62,8 +63,10 @@ def vote(proposal: Proposal, member: str, polarity: int) -> None:
 
 def decide(state: RoomState, proposal: Proposal, *, recorded_by: str, ts: float) -> Decision:
     proposal.status = "decided"
+    # The decision quotes the proposal: its author and message stay on it, so a delete or a
+    # forget finds it after the proposal has left the window and the proposal list.
     decision = Decision(id=proposal.id, text=proposal.text, ts=ts, proposal_id=proposal.id,
-                        recorded_by=recorded_by)
+                        recorded_by=recorded_by, author=proposal.author, sources=[proposal.id])
     state.decisions.append(decision)
     del state.decisions[:-CAP_DECISIONS]
     return decision
