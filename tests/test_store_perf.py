@@ -7,7 +7,8 @@ import random
 
 from facilitator.config import Settings
 from facilitator.engine import Engine, Outcome
-from facilitator.evaluation.bench import make_traffic
+from facilitator.evaluation.bench import make_traffic, prepare, run_pass
+from facilitator.evaluation.fakes import InstantLLM
 from facilitator.events import Author, ChatEvent, EventKind
 from facilitator.memory.codec import DECODED_PER_JSON_BYTE
 from facilitator.memory.state import RoomState
@@ -180,3 +181,20 @@ def test_the_cache_budget_is_configured_in_megabytes() -> None:
     settings = Settings.from_env({"FACILITATOR_DATA_DIR": "/tmp/x", "FACILITATOR_STATE_CACHE_MB": "8"})
     assert settings.state_cache_bytes == 8 * 1024 * 1024
     assert Settings.from_env({"FACILITATOR_DATA_DIR": "/tmp/x"}).state_cache_bytes == 256 * 2**20
+
+
+async def test_the_bench_batches_a_backlog_with_the_same_decisions(store: RoomStore) -> None:
+    from facilitator.evaluation.bench import _policy
+
+    passes = []
+    for batch in (1, 10):
+        events, rooms = make_traffic(400, 4, seed=2, prefix=f"b{batch}")
+        llm = InstantLLM()
+        await prepare(store, rooms)
+        passes.append(await run_pass(store, _policy(llm), llm, events, rooms, concurrent=True,
+                                     batch=batch))
+    one, ten = passes
+    assert one.spoke > 0 and one.failed == ten.failed == 0
+    assert (ten.spoke, ten.interventions, ten.messages) == (one.spoke, one.interventions,
+                                                           one.messages)
+    assert ten.roundtrips < one.roundtrips / 4
