@@ -34,9 +34,10 @@ PARTS = LIST_PARTS + DICT_PARTS
 _EXCLUDE = set(PARTS)
 FORMAT = b"2"  # the state hash's `fmt`: absent for rooms saved whole (one JSON blob)
 
-# Decoded Python objects take several times their JSON: a busy room of ~30 KB of JSON held
-# ~166 KiB decoded (measured with tracemalloc), so the cache counts bytes of JSON times this.
-DECODED_PER_JSON_BYTE = 6
+# A room held in memory takes several times its JSON: measured with tracemalloc on busy bench
+# rooms of 24-28 KB of JSON, the decoded state 6.3-6.5 times, the snapshot kept for the next
+# save's comparison 1.9-2.1 times more. The cache counts bytes of JSON times this.
+DECODED_PER_JSON_BYTE = 9
 
 
 @dataclass(slots=True)
