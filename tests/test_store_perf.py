@@ -198,3 +198,30 @@ async def test_the_bench_batches_a_backlog_with_the_same_decisions(store: RoomSt
     assert (ten.spoke, ten.interventions, ten.messages) == (one.spoke, one.interventions,
                                                            one.messages)
     assert ten.roundtrips < one.roundtrips / 4
+
+
+async def test_an_update_of_a_held_room_is_one_round_trip_and_sees_other_writers(
+        store: RoomStore) -> None:
+    eng = engine_on(store)
+    await eng.handle(msg("u", "ann", "hello"))
+    store.roundtrips = 0
+
+    def pause(state: RoomState) -> None:
+        state.charter.paused = True
+
+    await store.update("local:u", pause)
+    assert store.roundtrips == 1
+    # Another worker writes; this one's held copy is stale and the update is re-run on the
+    # stored state, keeping the other worker's message.
+    await engine_on(RoomStore(store.client, retention_s=3600)).handle(msg("u", "bob", "hi"))
+    seen_turns: list[int] = []
+
+    def goal(state: RoomState) -> None:
+        seen_turns.append(state.turn)
+        state.charter.goal = "ship"
+
+    state = await store.update("local:u", goal)
+    assert seen_turns == [1, 2]
+    assert state.turn == 2 and state.charter.goal == "ship" and state.charter.paused
+    stored = await store.get("local:u")
+    assert stored is not None and [m.author for m in stored.window] == ["ann", "bob"]

@@ -403,9 +403,11 @@ class RoomStore:
         *,
         attempts: int = 20,
     ) -> RoomState:
-        """Load, change, save; retried on conflicting writers. For admin paths."""
-        for _ in range(attempts):
-            loaded = await self.load(room)
+        """Load, change, save; retried on conflicting writers. For admin paths (and the
+        posted id after a post). A room this worker holds is changed without a load: `change`
+        runs again on the stored state if another worker saved first."""
+        for attempt in range(attempts):
+            loaded = (self.take(room) if attempt == 0 else None) or await self.load(room)
             outcome = change(loaded.state)
             if isinstance(outcome, Awaitable):
                 await outcome
@@ -450,6 +452,7 @@ class RoomStore:
                     break  # expired since it was indexed: nothing left to forget
                 # Storage calls the tracker hook; the lead is moving it (DESIGN.md layout).
                 if not forget_member(loaded.state, member_id):
+                    self.keep(room, loaded)  # unchanged: still good to hold
                     break
                 if await self.save(loaded.state, loaded.version, keep_ttl=True):
                     touched += 1
