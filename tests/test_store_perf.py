@@ -225,3 +225,21 @@ async def test_an_update_of_a_held_room_is_one_round_trip_and_sees_other_writers
     assert state.turn == 2 and state.charter.goal == "ship" and state.charter.paused
     stored = await store.get("local:u")
     assert stored is not None and [m.author for m in stored.window] == ["ann", "bob"]
+
+
+async def test_a_part_gone_behind_the_workers_back_is_reloaded_not_patched(
+        store: RoomStore) -> None:
+    """Keys of one room expire one by one; a delta never lands on a list that is not the one
+    the worker's copy was taken from."""
+    from facilitator.memory.keys import part_key
+
+    eng = engine_on(store)
+    for i in range(5):
+        await eng.handle(msg("gone", "ann", f"message {i}"))
+    await store.client.delete(part_key("local:gone", "window"))
+    outcome = await eng.handle(msg("gone", "bob", "after the window expired"))
+    assert outcome.processed and outcome.error is None
+    state = await store.get("local:gone")
+    assert state is not None and state.turn == 6
+    # The stored window is what the reloaded room had (nothing), plus the new message.
+    assert [m.text for m in state.window] == ["after the window expired"]
