@@ -32,6 +32,8 @@ class Settings(BaseModel):
     # The ops HTTP server (/healthz, /readyz) that every `run` mode serves.
     http_host: str = "127.0.0.1"
     http_port: int = Field(default=8080, ge=0, le=65535)
+    # Decoded rooms each worker keeps in memory (estimated bytes; least recently used out).
+    state_cache_mb: float = Field(default=256.0, ge=0)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -68,7 +70,13 @@ class Settings(BaseModel):
             values["http_host"] = env["FACILITATOR_HTTP_HOST"]
         if env.get("FACILITATOR_HTTP_PORT"):
             values["http_port"] = int(env["FACILITATOR_HTTP_PORT"])
+        if env.get("FACILITATOR_STATE_CACHE_MB"):
+            values["state_cache_mb"] = float(env["FACILITATOR_STATE_CACHE_MB"])
         return cls.model_validate(values)
+
+    @property
+    def state_cache_bytes(self) -> int:
+        return int(self.state_cache_mb * 1024 * 1024)
 
     @property
     def retention_s(self) -> int:

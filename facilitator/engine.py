@@ -1,8 +1,11 @@
 """The engine connects adapters, memory and policy: one event in, at most one post out.
 
-Per event: load the room and apply the event (one round trip), signals and gate, the policy
-graph for candidate moments only, then one atomic save that also records the decision.
-Events of one room are handled in order; rooms never see each other's state.
+Per event: the room (held in memory from this worker's last save, else loaded), the event
+applied, signals and gate, the policy graph for candidate moments only, then one atomic save
+that checks the version and the event id and also records the decision: one round trip when
+the room is held, and a reload only when another worker saved it first. Events that queued up
+for a room go through `handle_batch` under one load and one save. Events of one room are
+handled in order; rooms never see each other's state.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from redis.exceptions import RedisError
 from facilitator.events import ChatEvent, EventKind, RoomRef
 from facilitator.memory.history import note_minute
 from facilitator.memory.state import BotTurn, RoomState
-from facilitator.memory.store import RoomQuarantined, RoomStore
+from facilitator.memory.store import RoomQuarantined, RoomStore, Saved
 from facilitator.memory.trackers.bot_log import record_bot_turn
 from facilitator.memory.trackers.proposals import record_decision
 from facilitator.memory.update import apply_event
@@ -69,65 +72,111 @@ class Engine:
 
     async def handle(self, event: ChatEvent) -> Outcome:
         """Never raises for a bad event or a dead dependency: the outcome says what happened."""
-        key = event.room.key
+        outcome = (await self._room_batch(event.room.key, [event]))[0]
+        if outcome.decision.speak and self.poster is not None and not outcome.error:
+            await self._post(event, outcome)
+        return outcome
+
+    async def handle_batch(self, events: list[ChatEvent]) -> list[Outcome]:
+        """Events that queued up, handled with one load and one save per room (rooms side by
+        side, each room's events in order), with the decisions handling them one by one
+        would give. The outcomes are in the order of `events`."""
+        by_room: dict[str, list[int]] = {}
+        for i, event in enumerate(events):
+            by_room.setdefault(event.room.key, []).append(i)
+        results = await asyncio.gather(*(
+            self._room_batch(room, [events[i] for i in idx]) for room, idx in by_room.items()))
+        outcomes: list[Outcome | None] = [None] * len(events)
+        for idx, room_outcomes in zip(by_room.values(), results, strict=True):
+            for i, outcome in zip(idx, room_outcomes, strict=True):
+                outcomes[i] = outcome
+        done = [o for o in outcomes if o is not None]
+        for outcome in done:
+            if outcome.decision.speak and self.poster is not None and not outcome.error:
+                await self._post(outcome.event, outcome)
+        return done
+
+    async def _room_batch(self, key: str, events: list[ChatEvent]) -> list[Outcome]:
         lock = self._locks.setdefault(key, asyncio.Lock())
         self._waiting[key] = self._waiting.get(key, 0) + 1
         try:
             async with lock:
-                outcome = await self._handle(event)
+                return await self._handle(key, events)
         except RoomQuarantined as exc:
             # Not retryable: the room waits for an operator (logged once by the store).
-            outcome = Outcome(event, Decision.silence("room quarantined"), error=str(exc),
-                              processed=False)
+            return [Outcome(e, Decision.silence("room quarantined"), error=str(exc),
+                            processed=False) for e in events]
         except (RedisError, OSError) as exc:
-            log.error("room %s: store unavailable, event %s not processed: %s", key, event.id, exc)
-            outcome = Outcome(event, Decision.silence("store unavailable"), error=str(exc),
-                              processed=False, retryable=True)
+            log.error("room %s: store unavailable, %d event(s) not processed (%s): %s", key,
+                      len(events), events[0].id, exc)
+            return [Outcome(e, Decision.silence("store unavailable"), error=str(exc),
+                            processed=False, retryable=True) for e in events]
         finally:
             self._waiting[key] -= 1
             if not self._waiting[key]:
                 del self._waiting[key]
                 self._locks.pop(key, None)
-        if outcome.decision.speak and self.poster is not None and not outcome.error:
-            await self._post(event, outcome)
-        return outcome
 
-    async def _handle(self, event: ChatEvent) -> Outcome:
-        room = event.room.key
+    async def _handle(self, room: str, events: list[ChatEvent]) -> list[Outcome]:
+        ids = [e.id for e in events if e.id]
         for attempt in range(MAX_ATTEMPTS):
-            if attempt:
-                # Jittered backoff so two workers on one room do not keep colliding.
+            if attempt > 1:
+                # Jittered backoff so two workers on one room do not keep colliding (the first
+                # retry is usually only a stale cached copy, so it goes at once).
                 await asyncio.sleep(random.uniform(0, min(0.05, 0.001 * 2 ** min(attempt, 6))))
-            loaded = await self.store.load(room, event.id)
-            if loaded.duplicate:
-                return Outcome(event, Decision.silence("duplicate event"), duplicate=True)
-            state = loaded.state
-            # The message is read once, before the trackers change the room it is read against.
-            read = read_message(state, event, bot_id=self.bot_id, bot_name=self.bot_name) if (
-                event.kind == EventKind.MESSAGE and event.is_human) else None
-            notes = apply_event(state, event, bot_id=self.bot_id, read=read)
-            for note in notes:
-                log.info("room %s event %s: %s", room, event.id, note)
-            signals = compute_signals(state, read)
-            if event.author.id == self.bot_id or event.author.is_bot:
-                # The bot's own message (or another bot's): never something to answer.
-                decision = Decision.silence("a bot's own event", signals=signals.as_json())
-            elif state.charter.paused:
-                # Paused by the room: keep the read up to date, say nothing, spend nothing.
-                decision = Decision.silence("paused by the room", signals=signals.as_json())
+            # One round trip per event: a room this worker saved last is used as held, and the
+            # save says whether it was still current (and the events new).
+            loaded = self.store.take(room) if attempt == 0 else None
+            if loaded is None:
+                loaded = await self.store.load_many(room, ids)
+                seen = {i for i, was in zip(ids, loaded.seen, strict=True) if was}
             else:
-                decision = limit_addressed(self.replies, event,
-                                           await self.policy.decide(event, state, signals))
-            if decision.speak:
-                self._record(state, event, decision)
-            note_minute(state, event.ts, tension=signals.tension,
-                        evenness=1.0 - signals.participation_gini, voices=signals.humans,
-                        human_message=event.kind == EventKind.MESSAGE and event.is_human,
-                        bot_spoke=decision.speak)
-            if await self.store.save(state, loaded.version, event.id):
-                return Outcome(event, decision, notes=notes)
-            log.debug("room %s: concurrent writer, retrying event %s", room, event.id)
+                seen = set()
+            state = loaded.state
+            outcomes: list[Outcome] = []
+            applied: list[str] = []
+            for event in events:
+                if event.id and event.id in seen:
+                    outcomes.append(Outcome(event, Decision.silence("duplicate event"),
+                                            duplicate=True))
+                    continue
+                if event.id:
+                    seen.add(event.id)  # the same id again later in this batch is a duplicate
+                    applied.append(event.id)
+                outcomes.append(await self._apply(room, state, event))
+            if all(o.duplicate for o in outcomes):
+                self.store.keep(room, loaded)  # every event was a duplicate: nothing changed
+                return outcomes
+            saved = await self.store.commit(state, loaded.version, applied)
+            if saved is Saved.SAVED:
+                return outcomes
+            log.debug("room %s: %s, retrying %d event(s)", room, saved.value, len(events))
         raise RedisError(f"room {room}: could not save after {MAX_ATTEMPTS} attempts")
+
+    async def _apply(self, room: str, state: RoomState, event: ChatEvent) -> Outcome:
+        # The message is read once, before the trackers change the room it is read against.
+        read = read_message(state, event, bot_id=self.bot_id, bot_name=self.bot_name) if (
+            event.kind == EventKind.MESSAGE and event.is_human) else None
+        notes = apply_event(state, event, bot_id=self.bot_id, read=read)
+        for note in notes:
+            log.info("room %s event %s: %s", room, event.id, note)
+        signals = compute_signals(state, read)
+        if event.author.id == self.bot_id or event.author.is_bot:
+            # The bot's own message (or another bot's): never something to answer.
+            decision = Decision.silence("a bot's own event", signals=signals.as_json())
+        elif state.charter.paused:
+            # Paused by the room: keep the read up to date, say nothing, spend nothing.
+            decision = Decision.silence("paused by the room", signals=signals.as_json())
+        else:
+            decision = limit_addressed(self.replies, event,
+                                       await self.policy.decide(event, state, signals))
+        if decision.speak:
+            self._record(state, event, decision)
+        note_minute(state, event.ts, tension=signals.tension,
+                    evenness=1.0 - signals.participation_gini, voices=signals.humans,
+                    human_message=event.kind == EventKind.MESSAGE and event.is_human,
+                    bot_spoke=decision.speak)
+        return Outcome(event, decision, notes=notes)
 
     def _record(self, state: RoomState, event: ChatEvent, decision: Decision) -> None:
         assert decision.intervention is not None and decision.text is not None

@@ -8,7 +8,8 @@ import pytest
 
 from facilitator.engine import Engine
 from facilitator.events import EventKind
-from facilitator.memory.keys import quarantine_key, seen_key, state_key
+from facilitator.memory.codec import PARTS
+from facilitator.memory.keys import part_key, quarantine_key, seen_key, state_key
 from facilitator.memory.state import RoomState
 from facilitator.memory.store import RoomQuarantined, RoomStore
 from facilitator.policies.policy import FacilitatorPolicy
@@ -18,6 +19,14 @@ from tests.helpers import msg
 
 def engine_on(store: RoomStore) -> Engine:
     return Engine(store, FacilitatorPolicy(), bot_id="facilitator")
+
+
+async def raw_room(store: RoomStore, room: str) -> bytes:
+    """Every byte Redis holds for the room: the state hash and each of its parts."""
+    out = [await store.client.hget(state_key(room), "state") or b""]
+    for part in PARTS:
+        out += await store.client.lrange(part_key(room, part), 0, -1)
+    return b"\n".join(out)
 
 
 async def test_new_room_is_empty(backend: RoomStore) -> None:
@@ -77,10 +86,12 @@ async def test_two_workers_never_lose_an_update(backend: RoomStore, backend_url:
 async def test_room_keys_share_one_slot_and_expire(backend: RoomStore) -> None:
     store = RoomStore(backend.client, retention_s=120)
     await engine_on(store).handle(msg("exp", "ann", "hello"))
-    for key in (state_key("local:exp"), seen_key("local:exp")):
+    parts = [part_key("local:exp", p) for p in ("window", "participants", "history")]
+    for key in (state_key("local:exp"), seen_key("local:exp"), *parts):
         ttl = await backend.client.ttl(key)
         assert 0 < ttl <= 120
-    assert state_key("local:exp").split("}")[0] == seen_key("local:exp").split("}")[0]
+    tags = {k.split("}")[0] for k in (state_key("local:exp"), seen_key("local:exp"), *parts)}
+    assert len(tags) == 1
 
 
 async def test_rooms_are_listed_and_deleted(backend: RoomStore) -> None:
@@ -173,9 +184,11 @@ async def test_forget_touches_only_rooms_holding_the_person_and_keeps_expiry(
     assert await backend.rooms_of("zoe") == ["local:a", "local:b"]
     assert await backend.forget("zoe") == 2
     for room in ("local:a", "local:b"):
-        raw = await backend.client.hget(state_key(room), "state")
-        assert b"zoe" not in raw and b"secret" not in raw  # the raw Redis value, not a view
-        assert 0 < await backend.client.ttl(state_key(room)) <= 1000  # not extended
+        raw = await raw_room(backend, room)
+        assert b"ann" in raw
+        assert b"zoe" not in raw and b"secret" not in raw  # the raw Redis values, not a view
+        for key in (state_key(room), part_key(room, "window"), part_key(room, "participants")):
+            assert 0 < await backend.client.ttl(key) <= 1000  # not extended
     # The room without zoe was not rewritten at all.
     assert await backend.client.hget(state_key("local:c"), "ver") == versions["local:c"]
     assert await backend.rooms_of("zoe") == []
@@ -187,7 +200,7 @@ async def test_forget_finds_rooms_saved_before_the_index_existed(backend: RoomSt
     await backend.client.delete("fac:member-rooms:zoe", "fac:member-rooms:built")
     fresh = RoomStore(backend.client, retention_s=3600)  # a new process: nothing cached
     assert await fresh.forget("zoe") == 1
-    raw = await backend.client.hget(state_key("local:old"), "state")
+    raw = await raw_room(backend, "local:old")
     assert b"old secret" not in raw
 
 
@@ -203,3 +216,38 @@ async def test_deleting_a_workspace_removes_only_its_rooms(backend: RoomStore) -
     assert await backend.rooms() == ["slack:T2:C1"]
     for room in ("slack:T1:C1", "slack:T1:C2"):
         assert not await backend.client.exists(state_key(room), seen_key(room))
+
+
+async def test_a_room_saved_whole_by_an_older_version_loads_and_is_split(
+        backend: RoomStore) -> None:
+    eng = engine_on(backend)
+    await eng.handle(msg("v1", "ann", "written by the new store"))
+    written = await backend.get("local:v1")
+    assert written is not None
+    old = written.model_copy(update={"turn": 7})
+    await backend.delete("local:v1")
+    # The layout before rooms were stored in parts: one JSON blob and a version.
+    await backend.client.hset(state_key("local:v1"),
+                              mapping={"state": old.model_dump_json(), "ver": 4})
+    fresh = RoomStore(backend.client, retention_s=3600)
+    assert (await fresh.get("local:v1")) == old
+    await engine_on(fresh).handle(msg("v1", "bob", "and now a second message"))
+    state = await backend.get("local:v1")
+    assert state is not None and state.turn == 8
+    assert [m.author for m in state.window] == ["ann", "bob"]
+    assert await backend.client.hget(state_key("local:v1"), "ver") == b"5"
+    assert await backend.client.llen(part_key("local:v1", "window")) == 2
+
+
+async def test_a_corrupt_part_quarantines_the_room(backend: RoomStore) -> None:
+    await engine_on(backend).handle(msg("cp", "ann", "hello there"))
+    await backend.client.rpush(part_key("local:cp", "window"), b'{"id": 3')
+    fresh = engine_on(RoomStore(backend.client, retention_s=3600))
+    outcome = await fresh.handle(msg("cp", "bob", "anyone?"))
+    assert not outcome.processed and outcome.error and "room reset" in outcome.error
+    kept = await backend.client.get(quarantine_key("local:cp"))
+    assert kept is not None and b'{"id": 3' in kept and b"hello there" in kept
+    # The worker that saved the room last holds a copy, but its save is refused too.
+    again = await engine_on(backend).handle(msg("cp", "cy", "still there?"))
+    assert not again.processed
+    assert await backend.client.llen(part_key("local:cp", "window")) == 2

@@ -1,7 +1,7 @@
 """`facilitator bench`: throughput, latency and cost of the policy, with the `always` peer beside it.
 
     facilitator bench [--events N] [--rooms R] [--seed S] [--llm-latency-ms MS]
-                      [--peer-events N] [--workers N] [--json]
+                      [--peer-events N] [--workers N] [--batch N] [--json]
 
 Both sides see the same generated busy-room traffic on the real store (the embedded server, or
 FACILITATOR_REDIS_URL). What is measured, and how:
@@ -28,6 +28,10 @@ FACILITATOR_REDIS_URL). What is measured, and how:
 The `always` peer is LLM-bound (one wait per message, in order per room), so its throughput pass
 runs the first `--peer-events` events (default 25 per room) to keep the bench short: a rate over
 a prefix of the same traffic.
+
+`--batch N`: each lane hands the engine up to N of its room's waiting events at once
+(`Engine.handle_batch`: one load and one save for them), as an intake that reads a backlog in
+batches does; each event's latency is then its batch's. The default, 1, is one event at a time.
 """
 
 from __future__ import annotations
@@ -256,7 +260,7 @@ async def prepare(store: RoomStore, rooms: Sequence[RoomGen]) -> None:
 
 
 async def run_pass(store: RoomStore, policy: Policy, llm: InstantLLM, events: Sequence[ChatEvent],
-                   rooms: Sequence[RoomGen], *, concurrent: bool) -> Pass:
+                   rooms: Sequence[RoomGen], *, concurrent: bool, batch: int = 1) -> Pass:
     """Every event through the engine; `concurrent`: one in-order lane per room, all at once.
 
     Call `prepare` first. The rooms are deleted at the end, after their footprint is taken.
@@ -286,7 +290,25 @@ async def run_pass(store: RoomStore, policy: Policy, llm: InstantLLM, events: Se
             kind = decision.intervention.value
             out.interventions[kind] = out.interventions.get(kind, 0) + 1
 
+    async def several(chunk: list[ChatEvent]) -> None:
+        t0 = time.perf_counter()
+        outcomes = await engine.handle_batch(chunk)
+        ms = (time.perf_counter() - t0) * 1e3
+        for outcome in outcomes:
+            out.latencies_ms.append(ms)
+            out.messages += outcome.event.kind == EventKind.MESSAGE
+            decision = outcome.decision
+            out.failed += outcome.error is not None
+            out.spoke += decision.speak
+            if decision.intervention is not None:
+                kind = decision.intervention.value
+                out.interventions[kind] = out.interventions.get(kind, 0) + 1
+
     async def lane(queue: list[ChatEvent]) -> None:
+        if batch > 1:
+            for i in range(0, len(queue), batch):
+                await several(queue[i:i + batch])
+            return
         for event in queue:
             await one(event)
 
@@ -324,6 +346,7 @@ class Params:
     peer_events: int | None = None  # None: PEER_EVENTS_PER_ROOM per room
     warmup: int = 300
     workers: int = 1
+    batch: int = 1  # events of a room handed to the engine at once in the throughput passes
 
     @property
     def peer_n(self) -> int:
@@ -390,7 +413,7 @@ async def _throughput_in_process(store: RoomStore, params: Params) -> dict[str, 
         llm = _llm_for(params, phase)
         await prepare(store, rooms)
         out[phase] = await run_pass(store, SIDES[side](llm), llm, events, rooms,
-                                    concurrent=True)
+                                    concurrent=True, batch=params.batch)
     return out
 
 
@@ -420,7 +443,8 @@ async def _worker_main(params: Params, index: int) -> None:
             line = await loop.run_in_executor(None, sys.stdin.readline)
             if line.strip() != "go":
                 return
-            result = await run_pass(store, policy, llm, events, rooms, concurrent=True)
+            result = await run_pass(store, policy, llm, events, rooms, concurrent=True,
+                                    batch=params.batch)
             send({"phase": phase, "pass": asdict(result)})
 
 
@@ -504,11 +528,11 @@ def _side_figures(busy: Pass, serial: Pass, workers: int) -> dict[str, Any]:
 async def bench(store: RoomStore, n_events: int, n_rooms: int, *, seed: int = 1,
                 warmup: int = 300, llm_latency_ms: float = PUBLISHED_MEDIAN_LATENCY_MS,
                 peer_events: int | None = None, workers: int = 1,
-                url: str | None = None) -> dict[str, Any]:
+                url: str | None = None, batch: int = 1) -> dict[str, Any]:
     """The whole bench on `store`; with `workers` > 1 the throughput passes run in that many
     processes on the store at `url` (the same one)."""
     params = Params(n_events, n_rooms, seed=seed, llm_latency_ms=llm_latency_ms,
-                    peer_events=peer_events, warmup=warmup, workers=workers)
+                    peer_events=peer_events, warmup=warmup, workers=workers, batch=batch)
     if workers > 1 and url is None:
         raise ValueError("several workers need the store's URL")
     await _warm(store, params)
@@ -535,6 +559,7 @@ async def bench(store: RoomStore, n_events: int, n_rooms: int, *, seed: int = 1,
         "messages": passes["policy"].messages,
         "seed": seed,
         "workers": workers,
+        "batch": batch,
         "cpus": os.cpu_count(),
         "llm": {"fake": "LatencyLLM: InstantLLM's answers after a seeded log-normal wait",
                 "median_latency_ms": llm_latency_ms,
@@ -562,7 +587,7 @@ async def bench(store: RoomStore, n_events: int, n_rooms: int, *, seed: int = 1,
 async def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
     from facilitator.memory.server import EmbeddedServer
 
-    for name in ("events", "rooms", "workers"):
+    for name in ("events", "rooms", "workers", "batch"):
         if getattr(args, name) < 1:
             print(f"error: --{name} must be at least 1", file=sys.stderr)
             return 2
@@ -573,7 +598,8 @@ async def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
         print("error: --peer-events must be at least 1", file=sys.stderr)
         return 2
     kwargs: dict[str, Any] = {"seed": args.seed, "llm_latency_ms": args.llm_latency_ms,
-                              "peer_events": args.peer_events, "workers": args.workers}
+                              "peer_events": args.peer_events, "workers": args.workers,
+                              "batch": args.batch}
     try:
         if args.workers > 1 and settings.redis_url is None:
             # Several processes share one store: this process's embedded server, by its socket.

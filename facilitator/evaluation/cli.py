@@ -123,6 +123,9 @@ def add_bench_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--workers", type=int, default=1, metavar="N",
                    help="worker processes sharing one store for the throughput passes "
                         "(default 1: this process)")
+    p.add_argument("--batch", type=int, default=1, metavar="N",
+                   help="hand the engine up to N of a room's waiting events at once "
+                        "(one load and one save for them; default 1)")
     p.add_argument("--json", action="store_true", help="print the JSON on stdout")
     p.set_defaults(func=cmd_bench)
     return p

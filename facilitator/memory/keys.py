@@ -3,6 +3,8 @@
 `fac:{<room>}:state` (hash: state JSON and version) and `fac:{<room>}:seen` (sorted set of
 recent event ids) share one Redis Cluster slot, so a room's update is one atomic script.
 `fac:{<room>}:quarantine` holds a stored state that could not be decoded, kept for an operator.
+`fac:{<room>}:<part>` (lists: window, bot_log, history, ...) hold the parts of the room kept
+apart from the state hash so a save writes only what changed (see memory/codec.py).
 
 The room inside the braces is escaped, and the escaping is injective: two different rooms
 never share keys. `%` starts every escape and is itself escaped, so decoding is unambiguous:
@@ -76,6 +78,10 @@ def state_key(room: str) -> str:
 
 def seen_key(room: str) -> str:
     return f"{PREFIX}:{{{tag(room)}}}:seen"
+
+
+def part_key(room: str, part: str) -> str:
+    return f"{PREFIX}:{{{tag(room)}}}:{part}"
 
 
 def quarantine_key(room: str) -> str:

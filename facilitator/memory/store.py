@@ -19,7 +19,8 @@ import logging
 import time
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from enum import Enum
 from pathlib import Path
 
 import redis.asyncio as aioredis
@@ -28,9 +29,18 @@ from redis.asyncio.cluster import RedisCluster
 from redis.exceptions import RedisError
 
 from facilitator.config import Settings
+from facilitator.memory.codec import (
+    DECODED_PER_JSON_BYTE,
+    PARTS,
+    Snapshot,
+    assemble,
+    encode,
+    snapshot_of,
+)
 from facilitator.memory.keys import (
     STATE_PATTERN,
     member_rooms_key,
+    part_key,
     quarantine_key,
     room_of,
     seen_key,
@@ -44,41 +54,123 @@ from facilitator.redact import redact
 log = logging.getLogger(__name__)
 
 SEEN_CAP = 1000  # event ids remembered per room: platform retries arrive within minutes
+# The decoded rooms a worker keeps, by estimated bytes (FACILITATOR_STATE_CACHE_MB).
+CACHE_BYTES = 256 * 1024 * 1024
 
-# KEYS: state hash, seen zset, quarantine. ARGV: expected version ('' for a new room), state
-# JSON, event id ('' for none), ttl seconds ('' keeps the current time to live), seen cap.
-# Returns the new version, 0 when another writer saved first, -1 when the room is quarantined.
+# KEYS: state hash, seen zset, quarantine, then the parts (codec.PARTS order).
+# ARGV: expected version ('' for a new room), ttl seconds ('' keeps the time to live), seen cap,
+# the number of event ids and the ids, then the core ('c' and its JSON, or 'k': unchanged),
+# then per part: 'k' (unchanged), 'w' n items (rewrite), or 'd' old-length trim sets
+# (index value)* pushes items* (delta). Returns the new version, 0 when another writer saved
+# first (or the parts are not what the writer's version had), -1 when the room is quarantined,
+# -2 when one of the event ids was already applied. Everything is checked before anything is
+# written, so a refused save changes nothing.
 _SAVE_LUA = """
 if redis.call('EXISTS', KEYS[3]) == 1 then return -1 end
+local n = tonumber(ARGV[4])
+for i = 1, n do
+  if redis.call('ZSCORE', KEYS[2], ARGV[4 + i]) then return -2 end
+end
 local current = redis.call('HGET', KEYS[1], 'ver')
 if (current or '') ~= ARGV[1] then return 0 end
-local ver = tonumber(current or '0') + 1
-redis.call('HSET', KEYS[1], 'state', ARGV[2], 'ver', ver)
-if ARGV[4] ~= '' then redis.call('EXPIRE', KEYS[1], ARGV[4]) end
-if ARGV[3] ~= '' then
-  redis.call('ZADD', KEYS[2], ver, ARGV[3])
-  local n = redis.call('ZCARD', KEYS[2])
-  if n > tonumber(ARGV[5]) then redis.call('ZREMRANGEBYRANK', KEYS[2], 0, n - tonumber(ARGV[5]) - 1) end
+local first = 5 + n
+local a = first
+if ARGV[a] == 'c' then a = a + 2 else a = a + 1 end
+-- Check: a delta applies only to the list its writer saw.
+for k = 4, #KEYS do
+  local mode = ARGV[a]
+  if mode == 'w' then
+    a = a + 2 + tonumber(ARGV[a + 1])
+  elseif mode == 'd' then
+    if redis.call('LLEN', KEYS[k]) ~= tonumber(ARGV[a + 1]) then return 0 end
+    local sets = tonumber(ARGV[a + 3])
+    local i = a + 4 + 2 * sets
+    a = i + 1 + tonumber(ARGV[i])
+  else
+    a = a + 1
+  end
 end
-if ARGV[4] ~= '' and redis.call('EXISTS', KEYS[2]) == 1 then redis.call('EXPIRE', KEYS[2], ARGV[4]) end
+local ver = tonumber(current or '0') + 1
+local function push(key, i, m)
+  while m > 0 do
+    local c = math.min(m, 1000)
+    redis.call('RPUSH', key, unpack(ARGV, i, i + c - 1))
+    i = i + c
+    m = m - c
+  end
+  return i
+end
+a = first
+if ARGV[a] == 'c' then
+  redis.call('HSET', KEYS[1], 'state', ARGV[a + 1], 'ver', ver, 'fmt', '2')
+  a = a + 2
+else
+  redis.call('HSET', KEYS[1], 'ver', ver)
+  a = a + 1
+end
+for k = 4, #KEYS do
+  local key = KEYS[k]
+  local mode = ARGV[a]
+  if mode == 'w' then
+    redis.call('DEL', key)
+    a = push(key, a + 2, tonumber(ARGV[a + 1]))
+  elseif mode == 'd' then
+    local trim = tonumber(ARGV[a + 2])
+    if trim > 0 then redis.call('LTRIM', key, trim, -1) end
+    local i = a + 4
+    for s = 1, tonumber(ARGV[a + 3]) do
+      redis.call('LSET', key, ARGV[i], ARGV[i + 1])
+      i = i + 2
+    end
+    a = push(key, i + 1, tonumber(ARGV[i]))
+  else
+    a = a + 1
+  end
+end
+for i = 1, n do redis.call('ZADD', KEYS[2], ver, ARGV[4 + i]) end
+if n > 0 then
+  local count = redis.call('ZCARD', KEYS[2])
+  local cap = tonumber(ARGV[3])
+  if count > cap then redis.call('ZREMRANGEBYRANK', KEYS[2], 0, count - cap - 1) end
+end
+if ARGV[2] ~= '' then
+  redis.call('EXPIRE', KEYS[1], ARGV[2])
+  redis.call('EXPIRE', KEYS[2], ARGV[2])
+  for k = 4, #KEYS do redis.call('EXPIRE', KEYS[k], ARGV[2]) end
+else
+  -- Admin rewrites keep the room's expiry; a part written afresh takes the room's.
+  local pttl = redis.call('PTTL', KEYS[1])
+  if pttl > 0 then
+    for k = 4, #KEYS do redis.call('PEXPIRE', KEYS[k], pttl) end
+  end
+end
 return ver
 """
 
 
-# KEYS: state hash, seen zset. ARGV: the version this worker holds in memory ('' for none),
-# event id ('' for none). Returns {version, state JSON or false when the held one is current,
-# 1 if the event was seen}. One round trip; the blob travels only when it changed elsewhere.
+# KEYS: state hash, seen zset, then the parts. ARGV: the version this worker holds ('' for
+# none), then event ids. Returns {version, core or false, fmt or false, {1|0 per id seen},
+# then each part's items when the room is stored in parts}. The room travels only when the
+# held version is not the current one.
 _LOAD_LUA = """
 local ver = redis.call('HGET', KEYS[1], 'ver') or ''
-local seen = 0
-if ARGV[2] ~= '' and redis.call('ZSCORE', KEYS[2], ARGV[2]) then seen = 1 end
-if ver ~= '' and ver == ARGV[1] then return {ver, false, seen} end
-return {ver, redis.call('HGET', KEYS[1], 'state') or false, seen}
+local seen = {}
+for i = 2, #ARGV do
+  if redis.call('ZSCORE', KEYS[2], ARGV[i]) then seen[i - 1] = 1 else seen[i - 1] = 0 end
+end
+if ver == ARGV[1] then return {ver, false, false, seen} end
+local got = redis.call('HMGET', KEYS[1], 'state', 'fmt')
+local out = {ver, got[1], got[2], seen}
+if got[1] and got[2] then
+  for k = 3, #KEYS do out[#out + 1] = redis.call('LRANGE', KEYS[k], 0, -1) end
+end
+return out
 """
-CACHE_ROOMS = 2000  # rooms whose last saved state this worker keeps decoded in memory
 INDEXED_CACHE = 50_000  # (room, person) pairs this worker knows are in the index
 INDEX_REFRESH_S = 86_400.0  # re-assert an index entry (and its TTL) at least this often
 INDEX_BUILT = "fac:member-rooms:built"  # set once every room has been indexed
+KEY_MEMO = 20_000  # rooms whose key names are kept ready
+OPEN_BASES = 4096  # rooms loaded and not yet saved whose snapshot is kept for the save
 
 
 class StoreUnavailable(RuntimeError):
@@ -95,49 +187,143 @@ class RoomQuarantined(RuntimeError):
         self.room = room
 
 
+class Saved(Enum):
+    SAVED = "saved"
+    CONFLICT = "conflict"  # another writer saved first: reload and re-apply
+    DUPLICATE = "duplicate"  # one of the event ids was already applied
+
+
 @dataclass(slots=True)
 class Loaded:
     state: RoomState
     version: str  # '' when the room is new
     duplicate: bool  # this event id was already applied
+    seen: list[bool] = field(default_factory=list)  # per event id asked about (load_many)
+
+
+@dataclass(slots=True)
+class _Held:
+    version: str
+    state: RoomState
+    snapshot: Snapshot
+    size: int  # estimated bytes in memory
+
+
+def _keys(room: str) -> list[str]:
+    return [state_key(room), seen_key(room), quarantine_key(room),
+            *(part_key(room, p) for p in PARTS)]
 
 
 class RoomStore:
     """Rooms in Redis, with the last state this worker saved kept decoded in memory.
 
-    The memory is only a shortcut: every load asks Redis for the room's version, and the
-    stored blob is fetched and decoded whenever another worker has saved since.
+    A worker that holds a room's current version skips the load (`take`): the save names the
+    version and fails if another worker saved since, and only then is the room reloaded. The
+    memory is bounded by estimated bytes (`cache_bytes`), least recently used rooms first out.
     """
 
-    def __init__(self, client: aioredis.Redis | RedisCluster, *, retention_s: int) -> None:
+    def __init__(self, client: aioredis.Redis | RedisCluster, *, retention_s: int,
+                 cache_bytes: int = CACHE_BYTES) -> None:
         self.client = client
         self.retention_s = retention_s
+        self.cache_bytes = cache_bytes
         self._load = client.register_script(_LOAD_LUA)
         self._save = client.register_script(_SAVE_LUA)
-        self._held: OrderedDict[str, tuple[str, RoomState]] = OrderedDict()
+        self._held: OrderedDict[str, _Held] = OrderedDict()
+        self._held_bytes = 0
+        self._bases: OrderedDict[str, tuple[str, RoomState, Snapshot]] = OrderedDict()
         self._indexed: OrderedDict[tuple[str, str], float] = OrderedDict()
+        self._key_memo: dict[str, list[str]] = {}
         self.roundtrips = 0  # counted for the benchmark
+        self.written = 0  # bytes of room data sent by saves, for the benchmark
         self.quarantined = 0  # rooms found unreadable by this process
         self.server: EmbeddedServer | None = None  # the embedded server we launched, if any
 
-    async def load(self, room: str, event_id: str | None = None) -> Loaded:
-        # The caller will mutate the state: take it out of memory until it is saved again.
-        held = self._held.pop(room, None)
-        ver_raw, raw, seen = await self._load(keys=[state_key(room), seen_key(room)],
-                                              args=[held[0] if held else "", event_id or ""])
-        self.roundtrips += 1
-        version = ver_raw.decode() if isinstance(ver_raw, bytes) else str(ver_raw or "")
-        if held is not None and not raw and version == held[0]:
-            state = held[1]
-        else:
-            state = await self._decode(room, raw or None)
-        return Loaded(state, version, bool(seen))
+    def _keys(self, room: str) -> list[str]:
+        # Escaping the room for each of its keys costs more than the save's other work.
+        keys = self._key_memo.get(room)
+        if keys is None:
+            if len(self._key_memo) >= KEY_MEMO:
+                self._key_memo.clear()
+            keys = self._key_memo[room] = _keys(room)
+        return keys
 
-    async def _decode(self, room: str, raw: bytes | None) -> RoomState:
-        if raw is None:
-            return RoomState(room=room)
+    @property
+    def cached_bytes(self) -> int:
+        return self._held_bytes
+
+    def _unhold(self, room: str) -> _Held | None:
+        held = self._held.pop(room, None)
+        if held is not None:
+            self._held_bytes -= held.size
+        return held
+
+    def _hold(self, room: str, held: _Held) -> None:
+        self._unhold(room)
+        if held.size > self.cache_bytes:
+            return
+        self._held[room] = held
+        self._held_bytes += held.size
+        while self._held_bytes > self.cache_bytes:
+            _, old = self._held.popitem(last=False)
+            self._held_bytes -= old.size
+
+    def _open(self, room: str, version: str, state: RoomState, snapshot: Snapshot) -> None:
+        self._bases[room] = (version, state, snapshot)
+        self._bases.move_to_end(room)
+        while len(self._bases) > OPEN_BASES:
+            self._bases.popitem(last=False)
+
+    def take(self, room: str) -> Loaded | None:
+        """The room as this worker last saved it, without a round trip, or None when it is
+        not held. The caller will change it: it leaves the cache until saved again. Whether
+        it is still current, and whether an event was already applied, the save checks."""
+        held = self._unhold(room)
+        if held is None:
+            return None
+        self._open(room, held.version, held.state, held.snapshot)
+        return Loaded(held.state, held.version, False)
+
+    def keep(self, room: str, loaded: Loaded) -> None:
+        """Give back an unchanged room from `take` or `load` (nothing to save)."""
+        base = self._bases.pop(room, None)
+        if base is not None and base[0] == loaded.version and base[1] is loaded.state:
+            snapshot = base[2]
+            self._hold(room, _Held(loaded.version, loaded.state, snapshot,
+                                   snapshot.bytes * DECODED_PER_JSON_BYTE))
+
+    async def load(self, room: str, event_id: str | None = None) -> Loaded:
+        loaded = await self.load_many(room, [event_id] if event_id else [])
+        loaded.duplicate = bool(loaded.seen and loaded.seen[0])
+        return loaded
+
+    async def load_many(self, room: str, event_ids: list[str]) -> Loaded:
+        """One round trip: the room's current state, and which of these events it has seen."""
+        # The caller will mutate the state: take it out of memory until it is saved again.
+        held = self._unhold(room)
+        keys = self._keys(room)
+        reply = await self._load(keys=[keys[0], keys[1], *keys[3:]],
+                                 args=[held.version if held else "", *event_ids])
+        self.roundtrips += 1
+        version = _text(reply[0] or "")
+        seen = [bool(int(x)) for x in reply[3]]
+        if held is not None and version == held.version:
+            state, snapshot = held.state, held.snapshot
+        else:
+            state, snapshot = await self._decode(room, reply[1] or None, reply[2] or None,
+                                                 reply[4:])
+        self._open(room, version, state, snapshot)
+        return Loaded(state, version, bool(seen and seen[0]), seen)
+
+    async def _decode(self, room: str, core: bytes | None, fmt: bytes | None,
+                      lists: list[list[bytes]]) -> tuple[RoomState, Snapshot]:
+        if core is None:
+            state = RoomState(room=room)
+            return state, snapshot_of(state, None, None)
+        parts = dict(zip(PARTS, lists, strict=False)) if fmt is not None else None
+        raw = assemble(core, parts)
         try:
-            return RoomState.model_validate_json(raw)
+            state = RoomState.model_validate_json(raw)
         except (ValidationError, ValueError, RecursionError) as exc:
             # Never replace it silently: the next save would make the loss permanent.
             kept = await self.client.set(quarantine_key(room), raw, nx=True, ex=self.retention_s)
@@ -147,31 +333,47 @@ class RoomStore:
                           "the room is paused until `facilitator room reset %s`: %s",
                           room, len(raw), quarantine_key(room), room, str(exc)[:300])
             raise RoomQuarantined(room) from None
+        return state, snapshot_of(state, core, parts)
 
     async def save(self, state: RoomState, version: str, event_id: str | None = None, *,
                    keep_ttl: bool = False) -> bool:
-        """Atomic compare-and-set. False when another writer saved this room first.
+        """Atomic compare-and-set. False when another writer saved this room first (or the
+        event was already applied).
 
         `keep_ttl` leaves the room's expiry where it is (admin rewrites such as `forget`
         must not extend how long a room is kept)."""
+        result = await self.commit(state, version, [event_id] if event_id else [],
+                                   keep_ttl=keep_ttl)
+        return result is Saved.SAVED
+
+    async def commit(self, state: RoomState, version: str, event_ids: list[str], *,
+                     keep_ttl: bool = False) -> Saved:
+        """Save the room if it is still at `version` and none of `event_ids` was applied;
+        only what changed since it was loaded is written."""
         room = state.room
-        result = await self._save(
-            keys=[state_key(room), seen_key(room), quarantine_key(room)],
-            args=[version, state.model_dump_json(), event_id or "",
-                  "" if keep_ttl else self.retention_s, SEEN_CAP],
-        )
+        base = self._bases.pop(room, None)
+        snapshot = base[2] if base is not None and base[0] == version and base[1] is state \
+            else None
+        delta = encode(state, snapshot)
+        args: list[bytes | str | int] = [version, "" if keep_ttl else self.retention_s,
+                                         SEEN_CAP, len(event_ids), *event_ids]
+        args += ["k"] if delta.core is None else ["c", delta.core]
+        for name in PARTS:
+            args += delta.ops[name]
+        result = await self._save(keys=self._keys(room), args=args)
         self.roundtrips += 1
         if result == -1:
             raise RoomQuarantined(room)
+        if result == -2:
+            return Saved.DUPLICATE
         if not result:
-            return False
-        self._held[room] = (str(result), state)
-        self._held.move_to_end(room)
-        while len(self._held) > CACHE_ROOMS:
-            self._held.popitem(last=False)
+            return Saved.CONFLICT
+        self.written += delta.written
+        self._hold(room, _Held(str(result), state, delta.snapshot,
+                               delta.snapshot.bytes * DECODED_PER_JSON_BYTE))
         if not keep_ttl:
             await self._index_members(room, state)
-        return True
+        return Saved.SAVED
 
     async def _index_members(self, room: str, state: RoomState) -> None:
         """Person -> rooms entries for the room's participants this worker has not yet
@@ -187,6 +389,7 @@ class RoomStore:
             # The index outlives any one room it names; a room gone stale is skipped by forget.
             pipe.expire(member_rooms_key(pid), self.retention_s)
         await pipe.execute()
+        self.roundtrips += 1
         for pid in fresh:
             self._indexed[(room, pid)] = now
             self._indexed.move_to_end((room, pid))
@@ -200,9 +403,11 @@ class RoomStore:
         *,
         attempts: int = 20,
     ) -> RoomState:
-        """Load, change, save; retried on conflicting writers. For admin paths."""
-        for _ in range(attempts):
-            loaded = await self.load(room)
+        """Load, change, save; retried on conflicting writers. For admin paths (and the
+        posted id after a post). A room this worker holds is changed without a load: `change`
+        runs again on the stored state if another worker saved first."""
+        for attempt in range(attempts):
+            loaded = (self.take(room) if attempt == 0 else None) or await self.load(room)
             outcome = change(loaded.state)
             if isinstance(outcome, Awaitable):
                 await outcome
@@ -247,6 +452,7 @@ class RoomStore:
                     break  # expired since it was indexed: nothing left to forget
                 # Storage calls the tracker hook; the lead is moving it (DESIGN.md layout).
                 if not forget_member(loaded.state, member_id):
+                    self.keep(room, loaded)  # unchanged: still good to hold
                     break
                 if await self.save(loaded.state, loaded.version, keep_ttl=True):
                     touched += 1
@@ -259,8 +465,13 @@ class RoomStore:
         return touched
 
     async def get(self, room: str) -> RoomState | None:
-        raw = await self.client.hget(state_key(room), "state")
-        return None if raw is None else await self._decode(room, raw)
+        """The room as stored (a round trip; the cache is neither used nor changed)."""
+        keys = _keys(room)
+        reply = await self._load(keys=[keys[0], keys[1], *keys[3:]], args=[""])
+        if not reply[1]:
+            return None
+        state, _ = await self._decode(room, reply[1], reply[2] or None, reply[4:])
+        return state
 
     async def quarantined_state(self, room: str) -> bytes | None:
         raw = await self.client.get(quarantine_key(room))
@@ -294,15 +505,16 @@ class RoomStore:
         return sorted(found)
 
     async def delete(self, room: str) -> None:
-        self._held.pop(room, None)
+        self._unhold(room)
+        self._bases.pop(room, None)
         # Separate calls: each key is a single-slot command, safe on a cluster.
-        await self.client.delete(state_key(room))
-        await self.client.delete(seen_key(room))
+        for key in (state_key(room), seen_key(room), *(part_key(room, p) for p in PARTS)):
+            await self.client.delete(key)
 
     async def footprint(self, room: str) -> int:
         """Bytes Redis uses for the room's keys."""
         total = 0
-        for key in (state_key(room), seen_key(room)):
+        for key in (state_key(room), seen_key(room), *(part_key(room, p) for p in PARTS)):
             total += await self.client.memory_usage(key) or 0
         return total
 
@@ -354,7 +566,8 @@ async def open_store(settings: Settings, *, durable: bool = False,
         assert url is not None
         client = await connect_url(url)
         try:
-            store = RoomStore(client, retention_s=settings.retention_s)
+            store = RoomStore(client, retention_s=settings.retention_s,
+                              cache_bytes=settings.state_cache_bytes)
             store.server = server
             yield store
         finally:
