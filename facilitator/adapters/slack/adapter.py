@@ -28,6 +28,7 @@ from facilitator.adapters.slack.app import build_app
 from facilitator.adapters.slack.config import SlackConfig
 from facilitator.adapters.slack.dispatch import ChannelPacer, RoomQueues, ThreadIndex
 from facilitator.adapters.slack.home import home_view, shared_rooms
+from facilitator.adapters.slack.posting import SlackSender
 from facilitator.adapters.slack.translate import (
     Scope,
     command_room,
@@ -111,6 +112,8 @@ class SlackAdapter(Adapter):
         self.queues = RoomQueues()
         self.pacer = ChannelPacer(config.min_post_interval)
         self.threads = ThreadIndex()
+        self.sender = SlackSender(self.client, self._token_for, slot=self.pacer.slot,
+                                  on_posted=self._posted)
         self._tokens: dict[str, str] = {}  # workspace -> bot token, learned from its events
         self.app = build_app(config, self.client, self, installation_store=installation_store,
                              state_store=state_store)
@@ -363,15 +366,15 @@ class SlackAdapter(Adapter):
                 return bot.bot_token
         raise SlackPostError(f"no Slack installation for workspace {team!r}")
 
-    async def post(self, room: RoomRef, text: str) -> str | None:
-        """Post to the room: into its thread when it is one, else top level. Returns the ts."""
-        token = await self._token_for(room.workspace)
-        async with self.pacer.slot((room.workspace, room.channel)):
-            response = await self.client.chat_postMessage(
-                token=token, channel=room.channel, text=to_slack(text), thread_ts=room.thread,
-                unfurl_links=False, unfurl_media=False)
-        ts = response.get("ts")
-        if ts:
-            self.threads.remember(room.workspace, room.channel, str(ts), room.thread)
-        return str(ts) if ts else None
+    async def post(self, room: RoomRef, text: str, *, trigger: str | None = None) -> str | None:
+        """Post to the room: into its thread when it is one, else top level. Returns the ts.
+        `trigger` (the event answered) goes into the message metadata, so `find` can tell
+        whether the post went out."""
+        return await self.sender.post(room, text, trigger=trigger)
 
+    async def find(self, room: RoomRef, trigger: str) -> str | None:
+        """The ts of the post made for `trigger` in the room's recent history, or None."""
+        return await self.sender.find(room, trigger)
+
+    def _posted(self, room: RoomRef, ts: str) -> None:
+        self.threads.remember(room.workspace, room.channel, ts, room.thread)
