@@ -104,6 +104,7 @@ class Worker:
 
     async def run(self, stop: asyncio.Event) -> None:
         """Own shards and consume them until `stop` is set; then hand them back."""
+        renewing = asyncio.create_task(self._renew_loop(stop), name="intake-leases")
         try:
             while not stop.is_set():
                 try:
@@ -115,6 +116,32 @@ class Worker:
                         await stop.wait()
         finally:
             await self._shutdown()
+            renewing.cancel()
+            await asyncio.gather(renewing, return_exceptions=True)
+
+    async def _renew_loop(self, stop: asyncio.Event) -> None:
+        """Extend every lease we hold, on its own clock: a busy tick must not let one lapse."""
+        while True:
+            for shard in list(self._tasks):
+                try:
+                    held = await self._renew(keys=[lease_key(shard)],
+                                             args=[self.name, self.lease_ms])
+                except (RedisError, OSError) as exc:
+                    log.warning("intake: cannot renew the lease on shard %s: %s",
+                                shard_tag(shard), exc)
+                    continue
+                if not held and shard in self._tasks and shard not in self._losing:
+                    log.warning("intake: lost the lease on shard %s", shard_tag(shard))
+                    self._losing.add(shard)
+            await asyncio.sleep(self.lease_ms / 4000)
+
+    async def holds(self, shard: int) -> bool:
+        """Fencing: checked right before posting and acknowledging, so a worker whose lease
+        lapsed (paused, starved) leaves the entry to the new owner instead of racing it."""
+        if shard in self._losing:
+            return False
+        held = await self.client.get(lease_key(shard))
+        return held is not None and _text(held) == self.name
 
     async def _tick(self) -> None:
         now_ms = int(time.time() * 1000)
@@ -127,10 +154,6 @@ class Worker:
         for shard, task in list(self._tasks.items()):
             if task.done():
                 self._forget(shard)
-                continue
-            if not await self._renew(keys=[lease_key(shard)], args=[self.name, self.lease_ms]):
-                log.warning("intake: lost the lease on shard %s", shard_tag(shard))
-                self._losing.add(shard)
         # Over the fair share: hand back the shards taken last (their consumers stop after
         # the entry in hand; the lease is released then).
         keep = len([s for s in self._tasks if s not in self._losing])
@@ -204,10 +227,10 @@ class Worker:
         except Exception:  # a bug must not leave the shard leased to a silent task
             log.exception("intake: shard %s stopped", shard_tag(shard))
         finally:
-            with contextlib.suppress(RedisError, OSError):
-                await self._release(keys=[lease_key(shard)], args=[self.name])
             self._tasks.pop(shard, None)
             self._losing.discard(shard)
+            with contextlib.suppress(RedisError, OSError):
+                await self._release(keys=[lease_key(shard)], args=[self.name])
 
     async def _claim_pending(self, shard: int) -> None:
         """Take over what earlier owners of this shard read and never acknowledged."""
@@ -255,8 +278,11 @@ class Worker:
         if not outcome.processed:
             log.error("room %s: event %s not processed: %s", event.room.key, event.id,
                       outcome.error)
-        elif self.sender is not None:
-            await self._post_once(event, outcome)
+        elif outcome.decision.speak or outcome.duplicate:
+            if not await self.holds(shard):
+                return False  # the new owner takes this entry over, post included
+            if self.sender is not None:
+                await self._post_once(event, outcome)
         await self._ack(key, entry_id)
         return True
 
