@@ -27,6 +27,7 @@ import secrets
 import socket
 import time
 import zlib
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from pydantic import ValidationError
@@ -66,6 +67,11 @@ return 0
 """
 
 
+# Completes an event before the engine sees it (Slack: the author's name, looked up after the
+# platform was acknowledged); None drops it. Failures keep the event as it was queued.
+Prepare = Callable[[ChatEvent], Awaitable[ChatEvent | None]]
+
+
 def worker_name() -> str:
     """Unique per process: host, pid and a random part (a restarted pid gets a new name)."""
     return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
@@ -78,7 +84,7 @@ def _text(value: Any) -> str:
 class Worker:
     def __init__(self, intake: Intake, engine: Engine, sender: Sender | None = None, *,
                  name: str | None = None, lease_ms: int = DEFAULT_LEASE_MS,
-                 block_ms: int = 500, batch: int = BATCH) -> None:
+                 block_ms: int = 500, batch: int = BATCH, prepare: Prepare | None = None) -> None:
         self.intake = intake
         self.client = intake.client
         self.engine = engine
@@ -89,6 +95,7 @@ class Worker:
         self.block_ms = block_ms
         self.batch = batch
         self.ledger = Ledger(self.client)
+        self.prepare = prepare
         self.handled = 0  # entries acknowledged by this worker
         self.invalid = 0  # entries that were not events (acknowledged, logged)
         self._tasks: dict[int, asyncio.Task[None]] = {}
@@ -261,6 +268,17 @@ class Worker:
             self.invalid += 1
             await self._ack(key, entry_id)
             return True
+        if self.prepare is not None:
+            try:
+                prepared = await self.prepare(event)
+            except Exception as exc:  # a lookup that failed leaves the event as queued
+                log.warning("room %s: could not complete event %s: %s", event.room.key,
+                            event.id, exc)
+                prepared = event
+            if prepared is None:
+                await self._ack(key, entry_id)
+                return True
+            event = prepared
         delay = 0.05
         while True:
             start = time.perf_counter()

@@ -38,6 +38,7 @@ from facilitator.adapters.discord.translate import (
 )
 from facilitator.commands import CommandServices
 from facilitator.events import Author, ChatEvent, RoomRef
+from facilitator.intake.posts import discord_nonce
 from facilitator.memory.state import CAP_PARTICIPANTS
 from facilitator.memory.store import RoomStore
 from facilitator.onboarding import join_room
@@ -161,8 +162,12 @@ class DiscordAdapter(Adapter):
 
     # Posting ----------------------------------------------------------------------------
 
-    async def post(self, room: RoomRef, text: str) -> str | None:
+    async def post(self, room: RoomRef, text: str, *, trigger: str | None = None) -> str | None:
         """Post into the room's channel or thread; returns the (first) message id.
+
+        `trigger` (the event answered) gives each part a nonce derived from it; discord.py
+        sends it with `enforce_nonce`, so Discord answers a repeat within a few minutes with
+        the message it already made instead of a second one (a worker taking over an event).
 
         Rate limits are the library's: it queues the request per bucket and sleeps the
         time Discord asks, up to MAX_RATELIMIT_WAIT_S; beyond that it raises RateLimited and
@@ -176,10 +181,18 @@ class DiscordAdapter(Adapter):
         channel = self.client.get_partial_messageable(
             int(room.channel), guild_id=int(room.workspace) if room.workspace else None)
         first: str | None = None
-        for part in parts:
-            sent = await channel.send(part, allowed_mentions=NO_PINGS, suppress_embeds=True)
+        for i, part in enumerate(parts):
+            extra: dict[str, Any] = {}
+            if trigger is not None:
+                extra["nonce"] = discord_nonce(f"{trigger}#{i}")
+            sent = await channel.send(part, allowed_mentions=NO_PINGS, suppress_embeds=True,
+                                      **extra)
             first = first or str(sent.id)
         return first
+
+    async def find(self, room: RoomRef, trigger: str) -> str | None:
+        """Nothing to look up: posting again with the same nonce is how Discord tells."""
+        return None
 
     # Allowlists and rooms ---------------------------------------------------------------
 

@@ -90,9 +90,12 @@ class SlackAdapter(Adapter):
                  links: LinkSigner | None = None,
                  lookup_interval_s: float = LOOKUP_INTERVAL_S,
                  probe: StoreProbe | None = None,
-                 on_uninstall: UninstallHandler | None = None) -> None:
+                 on_uninstall: UninstallHandler | None = None,
+                 append: Callable[[ChatEvent], Awaitable[None]] | None = None) -> None:
         """`store` and `welcome` turn on joining (welcome once, learn the members) and the
-        App Home; `links` adds room page links to the App Home."""
+        App Home; `links` adds room page links to the App Home. `append` (the streams
+        intake) queues each event durably before Slack is acknowledged; names are then
+        looked up by the worker (`prepare`)."""
         super().__init__(on_event)
         self.store = store
         self.welcome = welcome
@@ -115,8 +118,9 @@ class SlackAdapter(Adapter):
         self.sender = SlackSender(self.client, self._token_for, slot=self.pacer.slot,
                                   on_posted=self._posted)
         self._tokens: dict[str, str] = {}  # workspace -> bot token, learned from its events
+        self.append = append
         self.app = build_app(config, self.client, self, installation_store=installation_store,
-                             state_store=state_store)
+                             state_store=state_store, process_before_response=append is not None)
         self.invalid = 0  # payloads whose fields broke the event limits (logged, dropped)
         self._socket: AsyncSocketModeHandler | None = None
         self._web: WebServer | None = None
@@ -201,8 +205,10 @@ class SlackAdapter(Adapter):
 
     # ------------------------------------------------------------------ inbound
 
-    def accept_event(self, body: dict[str, Any], context: AsyncBoltContext) -> None:
-        """Called by the bolt listener after the ack; must not block."""
+    def accept_event(self, body: dict[str, Any],
+                     context: AsyncBoltContext) -> Awaitable[None] | None:
+        """Called by the bolt listener after the ack; must not block. With `append`, called
+        before the ack, and returns the append for the listener to await."""
         self.received += 1
         team = context.team_id or str(body.get("team_id") or "")
         if context.bot_token:
@@ -235,7 +241,22 @@ class SlackAdapter(Adapter):
             return
         if event.kind == EventKind.MESSAGE:
             self.threads.remember(team, event.room.channel, event.id, event.room.thread)
+        if self.append is not None:
+            return self.append(event)
         self.queues.submit(event.room.key, partial(self._deliver, event, context.bot_token))
+        return None
+
+    async def prepare(self, event: ChatEvent) -> ChatEvent | None:
+        """The worker's hook (streams intake): the author's name, as `_deliver` adds it."""
+        author = event.author
+        if author.is_bot or author.name or event.kind == EventKind.DELETE:
+            return event
+        info = await self.users.get(event.room.workspace, author.id,
+                                    await self._token_for(event.room.workspace))
+        if info.is_bot and self.config.ignore_bots:
+            return None  # a bot user posting as a user: still a bot
+        return event.model_copy(update={"author": Author(id=author.id, name=info.name,
+                                                         is_bot=info.is_bot)})
 
     async def _deliver(self, event: ChatEvent, token: str | None) -> None:
         author = event.author
