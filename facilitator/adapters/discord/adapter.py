@@ -19,7 +19,11 @@ import discord
 from pydantic import ValidationError
 
 from facilitator.adapters.base import Adapter, Delivery, EventCallback
-from facilitator.adapters.discord.client import BOT_PERMISSIONS, FacilitatorClient
+from facilitator.adapters.discord.client import (
+    BOT_PERMISSIONS,
+    FacilitatorClient,
+    ShardedFacilitatorClient,
+)
 from facilitator.adapters.discord.commands import NO_PINGS, CommandAnswerer
 from facilitator.adapters.discord.lanes import Lanes
 from facilitator.adapters.discord.limits import fit_message
@@ -84,8 +88,13 @@ class DiscordAdapter(Adapter):
         self.welcome = welcome
         self._joined: set[str] = set()  # rooms checked for a welcome since this process started
         self.commands = CommandAnswerer(store, self.room_allowed, services=services)
-        self.client = FacilitatorClient(self, self.commands, dev_guild=options.dev_guild,
-                                        sync_commands=options.sync_commands, **client_options)
+        client_cls: type[FacilitatorClient] = FacilitatorClient
+        if options.sharded:
+            client_cls = ShardedFacilitatorClient
+            client_options = {**client_options, "shard_count": options.shard_count,
+                              "shard_ids": list(options.shard_ids) if options.shard_ids else None}
+        self.client = client_cls(self, self.commands, dev_guild=options.dev_guild,
+                                 sync_commands=options.sync_commands, **client_options)
         self.lanes: Lanes[ChatEvent] = Lanes(self._deliver)
         # Events the store cannot take yet are held in their lane and retried in order.
         self.delivery = Delivery(on_event)
