@@ -25,7 +25,7 @@ from facilitator.intake.posts import Sender
 from facilitator.intake.streams import Intake, IntakeConfig
 from facilitator.intake.worker import Prepare, Worker
 from facilitator.memory.store import RoomStore
-from facilitator.web.metrics import Metrics, store_pinger
+from facilitator.web.metrics import Metrics, measure_llm, store_pinger
 
 log = logging.getLogger(__name__)
 MODES = ("direct", "streams")
@@ -123,6 +123,7 @@ def build_pipeline(store: RoomStore, engine: Engine, *, metrics: Metrics | None 
                    env: Mapping[str, str] | None = None) -> Pipeline:
     metrics = metrics or Metrics()
     metrics.watch_store(store_pinger(store.client))
+    measure_llm(engine.policy, metrics)
     intake = None
     if intake_mode(env) == "streams":
         intake = Intake(store.client, IntakeConfig.from_env(dict(env) if env else None),

@@ -12,10 +12,12 @@ pending count, and one timed PING of the store.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from aiohttp import web
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
@@ -96,8 +98,13 @@ class Metrics:
                                   registry=r)
         self.store_ping = Gauge("facilitator_store_ping_seconds", "One PING at scrape time "
                                 "(NaN when the store does not answer)", registry=r)
+        self.llm_circuit_open = Gauge(
+            "facilitator_llm_circuit_open", "1 while the LLM provider's circuit breaker is "
+            "open (only when the provider has one)", registry=r)
         self._streams: StreamProbe | None = None
         self._ping: StoreTimer | None = None
+        self._provider: object | None = None
+        self.llm_measured = False  # True once calls are timed at the provider (no double count)
 
     # ---------------------------------------------------------------- recording helpers
 
@@ -110,6 +117,8 @@ class Metrics:
             self.decisions.labels(str(decision.intervention)).inc()
         else:
             self.silences.labels(silence_category(str(getattr(decision, "reason", "")))).inc()
+        if self.llm_measured:
+            return
         calls = int(getattr(decision, "llm_calls", 0) or 0)
         if calls:
             self.llm_calls.inc(calls)
@@ -142,6 +151,10 @@ class Metrics:
 
     async def refresh(self) -> None:
         """Read what is sampled at scrape time. A dead store never fails the scrape."""
+        if self._provider is not None:
+            opened = _circuit_open(self._provider)
+            if opened is not None:
+                self.llm_circuit_open.set(1.0 if opened else 0.0)
         if self._ping is not None:
             try:
                 self.store_ping.set(await self._ping())
@@ -162,6 +175,72 @@ class Metrics:
 
     def render(self) -> bytes:
         return generate_latest(self.registry)
+
+
+def _circuit_open(provider: object) -> bool | None:
+    """Whether the provider's circuit breaker is open, for providers that have one."""
+    for holder in (provider, getattr(provider, "breaker", None), getattr(provider, "circuit", None)):
+        if holder is None:
+            continue
+        for name in ("is_open", "open", "circuit_open"):
+            value = getattr(holder, name, None)
+            if callable(value):
+                with contextlib.suppress(Exception):
+                    value = value()
+            if isinstance(value, bool):
+                return value
+    return None
+
+
+class MeasuredProvider:
+    """An LLM provider whose calls are timed and counted (calls, errors, tokens)."""
+
+    def __init__(self, inner: Any, metrics: Metrics) -> None:
+        self.inner = inner
+        self.metrics = metrics
+        self.name = getattr(inner, "name", "llm")
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)  # breaker state and anything else the provider has
+
+    async def _measure(self, work: Awaitable[Any]) -> Any:
+        self.metrics.llm_calls.inc()
+        start = time.perf_counter()
+        try:
+            result = await work
+        except Exception:
+            self.metrics.llm_errors.inc()
+            raise
+        finally:
+            self.metrics.llm_seconds.observe(time.perf_counter() - start)
+        usage = getattr(result, "usage", None)
+        if usage is not None:
+            self.metrics.llm_tokens.labels("in").inc(int(getattr(usage, "tokens_in", 0) or 0))
+            self.metrics.llm_tokens.labels("out").inc(int(getattr(usage, "tokens_out", 0) or 0))
+        return result
+
+    async def structured(self, system: str, user: str, schema: Any, **kw: Any) -> Any:
+        return await self._measure(self.inner.structured(system, user, schema, **kw))
+
+    async def text(self, system: str, user: str, **kw: Any) -> Any:
+        return await self._measure(self.inner.text(system, user, **kw))
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+
+def measure_llm(policy: object, metrics: Metrics) -> None:
+    """Time the policy's LLM calls, if it has a provider (the offline rules have none)."""
+    graph = getattr(policy, "graph", None)
+    provider = getattr(graph, "provider", None)
+    if provider is None or isinstance(provider, MeasuredProvider):
+        return
+    measured = MeasuredProvider(provider, metrics)
+    graph.provider = measured  # type: ignore[union-attr]
+    if getattr(policy, "provider", None) is provider:
+        policy.provider = measured  # type: ignore[attr-defined]
+    metrics._provider = provider
+    metrics.llm_measured = True
 
 
 def store_pinger(client: object) -> StoreTimer:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import aiohttp
+import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from facilitator.config import Settings
@@ -10,10 +11,14 @@ from facilitator.engine import Engine
 from facilitator.intake.streams import Intake, IntakeConfig
 from facilitator.memory.store import RoomStore
 from facilitator.policies.decision import Decision
-from facilitator.policies.policy import build_policy
-from facilitator.web.metrics import Metrics, silence_category, store_pinger
+from facilitator.policies.llm.base import LLMError
+from facilitator.policies.llm.openai_provider import OpenAIProvider
+from facilitator.policies.policy import FacilitatorPolicy, build_policy
+from facilitator.policies.prompts import Prompts
+from facilitator.web.metrics import Metrics, measure_llm, silence_category, store_pinger
 from facilitator.web.server import route_groups, start_ops_server
 from tests.helpers import msg
+from tests.llm_wire import Wire, openai_completion, status
 
 
 def samples(text: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
@@ -87,3 +92,30 @@ async def test_counters_follow_events_decisions_and_streams(store: RoomStore,
     assert got[("facilitator_stream_length", (("shard", shard),))] == 5
     assert got[("facilitator_stream_pending", (("shard", shard),))] == 0  # nobody read yet
     assert got[("facilitator_store_seconds_count", (("op", "xadd"),))] == 5
+
+
+async def test_llm_calls_latency_errors_and_tokens_measured_at_the_provider() -> None:
+    """The real openai SDK against a scripted wire: one answer, then a refused request."""
+    wire = Wire([openai_completion("Ana, what do you think?", prompt_tokens=11,
+                                   completion_tokens=7), status(400, {"error": {"message": "no"}})])
+    provider = OpenAIProvider("gpt-4o-mini", api_key="sk-test", http_client=wire.client(),
+                              max_retries=0)
+    policy = FacilitatorPolicy(Prompts(), provider)
+    metrics = Metrics()
+    measure_llm(policy, metrics)
+    measure_llm(policy, metrics)  # idempotent: never timed twice
+    llm = policy.graph.provider
+    assert (await llm.text("s", "u")).value == "Ana, what do you think?"
+    with pytest.raises(LLMError):
+        await llm.text("s", "u")
+    await llm.aclose()
+    got = samples(metrics.render().decode())
+    assert got[("facilitator_llm_calls_total", ())] == 2
+    assert got[("facilitator_llm_errors_total", ())] == 1
+    assert got[("facilitator_llm_tokens_total", (("direction", "in"),))] == 11
+    assert got[("facilitator_llm_tokens_total", (("direction", "out"),))] == 7
+    assert got[("facilitator_llm_seconds_count", ())] == 2
+    # Decisions no longer add their own call counts on top.
+    metrics.observe_outcome(type("O", (), {"decision": Decision(
+        speak=True, intervention="answer", text="hi", reason="asked", llm_calls=1)})())
+    assert samples(metrics.render().decode())[("facilitator_llm_calls_total", ())] == 2
