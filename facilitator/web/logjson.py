@@ -23,6 +23,8 @@ class JsonFormatter(logging.Formatter):
         }
         if record.exc_info:
             line["exc"] = self.formatException(record.exc_info)
+        elif record.exc_text:  # rendered (and redacted) already by the redacting filter
+            line["exc"] = record.exc_text
         return json.dumps(line, ensure_ascii=False)
 
 
