@@ -119,7 +119,8 @@ class Pipeline:
         return {"intake_handled": self.worker.handled, "intake_shards": len(self.worker.owned)}
 
 
-def build_pipeline(store: RoomStore, engine: Engine, *, metrics: Metrics | None = None,
+def build_pipeline(store: RoomStore, engine: Engine, *, platform: str,
+                   metrics: Metrics | None = None,
                    env: Mapping[str, str] | None = None) -> Pipeline:
     metrics = metrics or Metrics()
     metrics.watch_store(store_pinger(store.client))
@@ -127,6 +128,6 @@ def build_pipeline(store: RoomStore, engine: Engine, *, metrics: Metrics | None 
     intake = None
     if intake_mode(env) == "streams":
         intake = Intake(store.client, IntakeConfig.from_env(dict(env) if env else None),
-                        metrics=metrics)
+                        platform=platform, metrics=metrics)
         metrics.watch_streams(intake.stream_rows)
     return Pipeline(metrics=metrics, engine=engine, intake=intake)

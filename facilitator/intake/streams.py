@@ -2,13 +2,15 @@
 
 Layout (the same on one server, an external Redis and a Cluster):
 
-    fac:intake:{s07}:events    stream of shard 7: one entry per event, field `e` = ChatEvent JSON
-    fac:intake:{s07}:lease     who owns shard 7 right now (SET NX PX, renewed by the owner)
-    fac:intake:workers         sorted set: live workers, scored by when their heartbeat ends
+    fac:intake:{slack-s07}:events   stream of Slack's shard 7: one entry per event, field `e`
+                                    = the ChatEvent's JSON
+    fac:intake:{slack-s07}:lease    who owns it right now (SET NX PX, renewed by the owner)
+    fac:intake:slack:workers        sorted set: live Slack workers, scored by heartbeat end
 
-A room always maps to the same shard (CRC-32 of its key modulo the shard count), so the one
-worker holding a shard's lease sees that room's events in stream order. The hash tag `{s07}`
-keeps a shard's stream and lease on one Cluster slot; shards spread over the slots.
+Each platform has its own streams and workers (a Slack worker can only post to Slack). A room
+always maps to the same shard (CRC-32 of its key modulo the shard count), so the one worker
+holding a shard's lease sees that room's events in stream order. The hash tag keeps a shard's
+stream and lease on one Cluster slot; shards spread over the slots.
 
 Bound: each stream is trimmed at about `maxlen` entries (XADD MAXLEN ~; default 100,000 per
 shard, so 1.6 M events with 16 shards). Trimming drops the oldest entries even if no worker
@@ -28,6 +30,7 @@ from redis.asyncio.cluster import RedisCluster
 from redis.exceptions import ResponseError
 
 from facilitator.events import ChatEvent
+from facilitator.memory.keys import tag
 from facilitator.web.metrics import Metrics
 
 log = logging.getLogger(__name__)
@@ -36,19 +39,22 @@ GROUP = "workers"
 FIELD = b"e"
 DEFAULT_SHARDS = 16
 DEFAULT_MAXLEN = 100_000
-WORKERS_KEY = "fac:intake:workers"
 
 
-def shard_tag(shard: int) -> str:
-    return f"s{shard:02d}"
+def shard_tag(shard: int, platform: str) -> str:
+    return f"{tag(platform)}-s{shard:02d}"
 
 
-def stream_key(shard: int) -> str:
-    return f"fac:intake:{{{shard_tag(shard)}}}:events"
+def stream_key(shard: int, platform: str) -> str:
+    return f"fac:intake:{{{shard_tag(shard, platform)}}}:events"
 
 
-def lease_key(shard: int) -> str:
-    return f"fac:intake:{{{shard_tag(shard)}}}:lease"
+def lease_key(shard: int, platform: str) -> str:
+    return f"fac:intake:{{{shard_tag(shard, platform)}}}:lease"
+
+
+def workers_key(platform: str) -> str:
+    return f"fac:intake:{tag(platform)}:workers"
 
 
 def shard_of(room_key: str, shards: int) -> int:
@@ -75,11 +81,12 @@ class IntakeConfig:
 
 
 class Intake:
-    """Append events (adapters) and describe the streams (metrics, workers)."""
+    """Append one platform's events (its adapter) and describe its streams (metrics, workers)."""
 
     def __init__(self, client: Redis | RedisCluster, config: IntakeConfig | None = None, *,
-                 metrics: Metrics | None = None) -> None:
+                 platform: str, metrics: Metrics | None = None) -> None:
         self.client = client
+        self.platform = platform
         self.config = config or IntakeConfig()
         self.metrics = metrics or Metrics()
         self._groups_ready: set[int] = set()
@@ -91,12 +98,21 @@ class Intake:
     def shard_of(self, room_key: str) -> int:
         return shard_of(room_key, self.config.shards)
 
+    def stream(self, shard: int) -> str:
+        return stream_key(shard, self.platform)
+
+    def lease(self, shard: int) -> str:
+        return lease_key(shard, self.platform)
+
+    def tag(self, shard: int) -> str:
+        return shard_tag(shard, self.platform)
+
     async def ensure_group(self, shard: int) -> None:
         if shard in self._groups_ready:
             return
         try:
             # From the stream's start: entries added before any worker existed are read too.
-            await self.client.xgroup_create(stream_key(shard), GROUP, id="0", mkstream=True)
+            await self.client.xgroup_create(self.stream(shard), GROUP, id="0", mkstream=True)
         except ResponseError as exc:
             if "BUSYGROUP" not in str(exc):
                 raise
@@ -104,10 +120,12 @@ class Intake:
 
     async def append(self, event: ChatEvent) -> str:
         """Durably queue one event; raises when the store cannot take it (do not ack then)."""
+        if event.room.platform != self.platform:
+            raise ValueError(f"a {event.room.platform} event in the {self.platform} intake")
         shard = self.shard_of(event.room.key)
         await self.ensure_group(shard)
         with self.metrics.store_op("xadd"):
-            entry = await self.client.xadd(stream_key(shard), {FIELD: event.model_dump_json()},
+            entry = await self.client.xadd(self.stream(shard), {FIELD: event.model_dump_json()},
                                            maxlen=self.config.maxlen, approximate=True)
         self.metrics.events.labels(event.room.platform, event.kind.value).inc()
         return entry.decode() if isinstance(entry, bytes) else str(entry)
@@ -116,7 +134,7 @@ class Intake:
         """(shard, length, pending) for every shard, for /metrics."""
         rows: list[tuple[str, int, int]] = []
         for shard in range(self.config.shards):
-            key = stream_key(shard)
+            key = self.stream(shard)
             length = int(await self.client.xlen(key))
             pending = 0
             if length:
@@ -125,5 +143,5 @@ class Intake:
                     pending = int(summary.get("pending", 0) or 0)
                 except ResponseError:
                     pending = 0  # no group yet
-            rows.append((shard_tag(shard), length, pending))
+            rows.append((self.tag(shard), length, pending))
         return rows

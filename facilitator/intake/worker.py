@@ -3,7 +3,7 @@
 Ownership. Each shard has a lease key (SET NX PX) held by one worker and renewed every third
 of its lifetime with a compare-and-extend script; only the holder reads the shard, so a
 room's events are handled in stream order by one worker at a time. Live workers keep a
-heartbeat in `fac:intake:workers`; each takes at most its fair share (shards / live workers,
+heartbeat in `fac:intake:<platform>:workers`; each takes at most its fair share (shards / live workers,
 rounded up) and gives back what is over it, so rooms spread over every worker and a new
 worker gets shards within a lease period. A worker that dies stops renewing; its leases run
 out (`lease_ms`) and other workers take the shards over.
@@ -36,15 +36,7 @@ from redis.exceptions import RedisError
 from facilitator.engine import Engine, Outcome
 from facilitator.events import ChatEvent
 from facilitator.intake.posts import Ledger, Sender
-from facilitator.intake.streams import (
-    FIELD,
-    GROUP,
-    WORKERS_KEY,
-    Intake,
-    lease_key,
-    shard_tag,
-    stream_key,
-)
+from facilitator.intake.streams import FIELD, GROUP, Intake, workers_key
 from facilitator.memory.state import RoomState
 from facilitator.memory.store import RoomQuarantined
 
@@ -85,6 +77,8 @@ class Worker:
     def __init__(self, intake: Intake, engine: Engine, sender: Sender | None = None, *,
                  name: str | None = None, lease_ms: int = DEFAULT_LEASE_MS,
                  block_ms: int = 500, batch: int = BATCH, prepare: Prepare | None = None) -> None:
+        if sender is not None and sender.name != intake.platform:
+            raise ValueError(f"a {sender.name} sender for the {intake.platform} intake")
         self.intake = intake
         self.client = intake.client
         self.engine = engine
@@ -95,6 +89,7 @@ class Worker:
         self.block_ms = block_ms
         self.batch = batch
         self.ledger = Ledger(self.client)
+        self.workers_key = workers_key(intake.platform)
         self.prepare = prepare
         self.handled = 0  # entries acknowledged by this worker
         self.invalid = 0  # entries that were not events (acknowledged, logged)
@@ -131,14 +126,14 @@ class Worker:
         while True:
             for shard in list(self._tasks):
                 try:
-                    held = await self._renew(keys=[lease_key(shard)],
+                    held = await self._renew(keys=[self.intake.lease(shard)],
                                              args=[self.name, self.lease_ms])
                 except (RedisError, OSError) as exc:
                     log.warning("intake: cannot renew the lease on shard %s: %s",
-                                shard_tag(shard), exc)
+                                self.intake.tag(shard), exc)
                     continue
                 if not held and shard in self._tasks and shard not in self._losing:
-                    log.warning("intake: lost the lease on shard %s", shard_tag(shard))
+                    log.warning("intake: lost the lease on shard %s", self.intake.tag(shard))
                     self._losing.add(shard)
             await asyncio.sleep(self.lease_ms / 4000)
 
@@ -147,15 +142,15 @@ class Worker:
         lapsed (paused, starved) leaves the entry to the new owner instead of racing it."""
         if shard in self._losing:
             return False
-        held = await self.client.get(lease_key(shard))
+        held = await self.client.get(self.intake.lease(shard))
         return held is not None and _text(held) == self.name
 
     async def _tick(self) -> None:
         now_ms = int(time.time() * 1000)
         async with self.client.pipeline(transaction=False) as pipe:
-            pipe.zadd(WORKERS_KEY, {self.name: now_ms + self.lease_ms})
-            pipe.zremrangebyscore(WORKERS_KEY, "-inf", now_ms)
-            pipe.zcard(WORKERS_KEY)
+            pipe.zadd(self.workers_key, {self.name: now_ms + self.lease_ms})
+            pipe.zremrangebyscore(self.workers_key, "-inf", now_ms)
+            pipe.zcard(self.workers_key)
             _, _, live = await pipe.execute()
         fair = math.ceil(self.intake.shards / max(1, int(live)))
         for shard, task in list(self._tasks.items()):
@@ -181,11 +176,11 @@ class Worker:
             shard = (start + i) % self.intake.shards
             if shard in self._tasks:
                 continue
-            if await self.client.set(lease_key(shard), self.name, nx=True, px=self.lease_ms):
+            if await self.client.set(self.intake.lease(shard), self.name, nx=True, px=self.lease_ms):
                 self._tasks[shard] = asyncio.create_task(self._consume(shard),
-                                                         name=f"intake-{shard_tag(shard)}")
+                                                         name=f"intake-{self.intake.tag(shard)}")
                 keep += 1
-                log.info("intake: %s took shard %s", self.name, shard_tag(shard))
+                log.info("intake: %s took shard %s", self.name, self.intake.tag(shard))
         self.metrics.shards_owned.set(len(self._tasks))
 
     def _forget(self, shard: int) -> None:
@@ -202,12 +197,12 @@ class Worker:
                 task.cancel()
         await asyncio.gather(*(t for _, t in tasks), return_exceptions=True)
         with contextlib.suppress(RedisError, OSError):
-            await self.client.zrem(WORKERS_KEY, self.name)
+            await self.client.zrem(self.workers_key, self.name)
 
     # ------------------------------------------------------------------ consuming
 
     async def _consume(self, shard: int) -> None:
-        key = stream_key(shard)
+        key = self.intake.stream(shard)
         try:
             await self.intake.ensure_group(shard)
             await self._claim_pending(shard)
@@ -229,19 +224,19 @@ class Worker:
                 if cursor == "0" and len(entries) < self.batch:
                     cursor = ">"
         except (RedisError, OSError) as exc:
-            log.warning("intake: shard %s stopped: %s", shard_tag(shard), exc)
+            log.warning("intake: shard %s stopped: %s", self.intake.tag(shard), exc)
             await asyncio.sleep(self.lease_ms / 5000)
         except Exception:  # a bug must not leave the shard leased to a silent task
-            log.exception("intake: shard %s stopped", shard_tag(shard))
+            log.exception("intake: shard %s stopped", self.intake.tag(shard))
         finally:
             self._tasks.pop(shard, None)
             self._losing.discard(shard)
             with contextlib.suppress(RedisError, OSError):
-                await self._release(keys=[lease_key(shard)], args=[self.name])
+                await self._release(keys=[self.intake.lease(shard)], args=[self.name])
 
     async def _claim_pending(self, shard: int) -> None:
         """Take over what earlier owners of this shard read and never acknowledged."""
-        key = stream_key(shard)
+        key = self.intake.stream(shard)
         start = "0-0"
         while True:
             with self.metrics.store_op("xautoclaim"):
@@ -251,7 +246,7 @@ class Worker:
             start = _text(reply[0])
             if reply[1]:
                 log.info("intake: %s took over %d pending entries of shard %s", self.name,
-                         len(reply[1]), shard_tag(shard))
+                         len(reply[1]), self.intake.tag(shard))
             if start == "0-0":
                 return
 

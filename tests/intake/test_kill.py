@@ -67,7 +67,7 @@ async def test_sigkilled_workers_lose_nothing_repeat_nothing_and_keep_order(
     url = server.url
     client = await connect_url(url)
     store = RoomStore(client, retention_s=3600)
-    intake = Intake(client, IntakeConfig(shards=SHARDS))
+    intake = Intake(client, IntakeConfig(shards=SHARDS), platform="slack")
     workers = [await spawn(url, slack) for _ in range(WORKERS)]
     kills = 0
     total = ROOMS * PER_ROOM
@@ -105,7 +105,7 @@ async def test_sigkilled_workers_lose_nothing_repeat_nothing_and_keep_order(
         await asyncio.gather(*settling)
 
     async def pending() -> int:
-        return sum([(await client.xpending(stream_key(s), GROUP))["pending"]
+        return sum([(await client.xpending(stream_key(s, "slack"), GROUP))["pending"]
                     for s in range(SHARDS)])
 
     try:

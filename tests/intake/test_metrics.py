@@ -62,7 +62,7 @@ async def test_metrics_served_in_every_run_mode_even_without_counters(
 async def test_counters_follow_events_decisions_and_streams(store: RoomStore,
                                                             settings: Settings) -> None:
     metrics = Metrics()
-    intake = Intake(store.client, IntakeConfig(shards=4), metrics=metrics)
+    intake = Intake(store.client, IntakeConfig(shards=4), platform="local", metrics=metrics)
     metrics.watch_streams(intake.stream_rows)
     metrics.watch_store(store_pinger(store.client))
     engine = Engine(store, build_policy(settings))
@@ -88,7 +88,7 @@ async def test_counters_follow_events_decisions_and_streams(store: RoomStore,
     assert got[("facilitator_decisions_total", (("intervention", "answer"),))] == 1
     assert got[("facilitator_llm_calls_total", ())] == 2
     assert got[("facilitator_llm_tokens_total", (("direction", "in"),))] == 30
-    shard = f"s{intake.shard_of(event.room.key):02d}"
+    shard = f"local-s{intake.shard_of(event.room.key):02d}"
     assert got[("facilitator_stream_length", (("shard", shard),))] == 5
     assert got[("facilitator_stream_pending", (("shard", shard),))] == 0  # nobody read yet
     assert got[("facilitator_store_seconds_count", (("op", "xadd"),))] == 5

@@ -12,6 +12,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from facilitator.adapters.slack.posting import SlackSender
 from facilitator.engine import Engine
+from facilitator.events import RoomRef
 from facilitator.intake.posts import Ledger
 from facilitator.intake.streams import FIELD, GROUP, Intake, IntakeConfig, stream_key
 from facilitator.intake.worker import Worker
@@ -34,7 +35,8 @@ def make_worker(store: RoomStore, slack: FakeSlack, shards: int, **kw: object) -
     metrics = Metrics()
     engine = Engine(store, EchoPolicy(), bot_id="facilitator")
     sender = SlackSender(AsyncWebClient(base_url=slack.base_url), token_for)
-    return Worker(Intake(store.client, IntakeConfig(shards=shards), metrics=metrics), engine,
+    return Worker(Intake(store.client, IntakeConfig(shards=shards), platform="slack",
+                          metrics=metrics), engine,
                   sender, lease_ms=600, block_ms=50, **kw)  # type: ignore[arg-type]
 
 
@@ -74,7 +76,7 @@ def check_posts(slack: FakeSlack, rooms: int, per_room: int) -> None:
 async def test_two_workers_share_the_rooms_and_keep_each_rooms_order(
         backend: RoomStore, slack: FakeSlack) -> None:
     shards, rooms, per_room = 8, 12, 15
-    intake = Intake(backend.client, IntakeConfig(shards=shards))
+    intake = Intake(backend.client, IntakeConfig(shards=shards), platform="slack")
     one, two = make_worker(backend, slack, shards), make_worker(backend, slack, shards)
     for seq in range(1, per_room + 1):
         for r in range(rooms):
@@ -87,7 +89,7 @@ async def test_two_workers_share_the_rooms_and_keep_each_rooms_order(
     check_posts(slack, rooms, per_room)
     assert one.handled + two.handled == rooms * per_room
     for shard in range(shards):
-        pending = await backend.client.xpending(stream_key(shard), GROUP)
+        pending = await backend.client.xpending(stream_key(shard, "slack"), GROUP)
         assert pending["pending"] == 0
 
 
@@ -95,13 +97,13 @@ async def test_a_taken_over_event_is_not_posted_twice(backend: RoomStore,
                                                       slack: FakeSlack) -> None:
     """A worker died after posting, before it acknowledged: the next one finds the post."""
     shards = 2
-    intake = Intake(backend.client, IntakeConfig(shards=shards))
+    intake = Intake(backend.client, IntakeConfig(shards=shards), platform="slack")
     first, second = event(1, 1), event(2, 1)
     for e in (first, second):
         await intake.append(e)
         shard = intake.shard_of(e.room.key)
         # The dead worker read the entry and never acknowledged it.
-        await backend.client.xreadgroup(GROUP, "dead-worker", {stream_key(shard): ">"}, count=1)
+        await backend.client.xreadgroup(GROUP, "dead-worker", {stream_key(shard, "slack"): ">"}, count=1)
     engine = Engine(backend, EchoPolicy(), bot_id="facilitator")
     ledger = Ledger(backend.client)
     sender = SlackSender(AsyncWebClient(base_url=slack.base_url), token_for)
@@ -126,14 +128,34 @@ async def test_a_taken_over_event_is_not_posted_twice(backend: RoomStore,
 
 async def test_bad_entries_are_acknowledged_and_never_block_the_room(
         backend: RoomStore, slack: FakeSlack) -> None:
-    intake = Intake(backend.client, IntakeConfig(shards=1))
+    intake = Intake(backend.client, IntakeConfig(shards=1), platform="slack")
     await intake.ensure_group(0)
     for junk in (b"not json", b'{"id": 3}', "\udcff".encode("utf-8", "surrogatepass")):
-        await backend.client.xadd(stream_key(0), {FIELD: junk})
-    await backend.client.xadd(stream_key(0), {b"other": b"x"})
+        await backend.client.xadd(stream_key(0, "slack"), {FIELD: junk})
+    await backend.client.xadd(stream_key(0, "slack"), {b"other": b"x"})
     await intake.append(event(1, 1))
     worker = make_worker(backend, slack, 1)
     async with running(worker):
         await wait_for(lambda: worker.handled == 5)
     assert worker.invalid == 4
     check_posts(slack, 1, 1)
+
+
+async def test_each_platform_has_its_own_streams(backend: RoomStore, slack: FakeSlack) -> None:
+    """A Slack worker can only post to Slack: it never takes a Discord room's events."""
+    on_discord = event(1, 1).model_copy(update={"room": RoomRef(platform="discord",
+                                                                workspace="81", channel="82")})
+    slack_intake = Intake(backend.client, IntakeConfig(shards=2), platform="slack")
+    discord_intake = Intake(backend.client, IntakeConfig(shards=2), platform="discord")
+    with pytest.raises(ValueError, match="discord event in the slack intake"):
+        await slack_intake.append(on_discord)
+    await discord_intake.append(on_discord)
+    worker = make_worker(backend, slack, 2)
+    async with running(worker):
+        await wait_for(lambda: len(worker.owned) == 2)
+        await asyncio.sleep(0.2)
+    assert worker.handled == 0 and slack.posts == []
+    rows = await discord_intake.stream_rows()
+    assert sum(length for _, length, _ in rows) == 1
+    with pytest.raises(ValueError, match="slack sender for the discord intake"):
+        Worker(discord_intake, worker.engine, worker.sender)

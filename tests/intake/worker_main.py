@@ -25,7 +25,7 @@ async def main(redis_url: str, slack_url: str, shards: int, lease_ms: int) -> No
     store = RoomStore(client, retention_s=3600)
     engine = Engine(store, EchoPolicy(), bot_id="facilitator")
     sender = SlackSender(AsyncWebClient(base_url=slack_url), token_for)
-    worker = Worker(Intake(client, IntakeConfig(shards=shards)), engine, sender,
+    worker = Worker(Intake(client, IntakeConfig(shards=shards), platform="slack"), engine, sender,
                     lease_ms=lease_ms, block_ms=100)
     stop = asyncio.Event()
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)

@@ -13,7 +13,6 @@ import pytest
 from facilitator.adapters.slack.adapter import SlackAdapter
 from facilitator.engine import Engine
 from facilitator.intake.runtime import Pipeline, build_pipeline
-from facilitator.intake.streams import stream_key
 from facilitator.memory.store import RoomStore
 from facilitator.policies.policy import FacilitatorPolicy
 from tests.slack.conftest import base_config, signed_post
@@ -28,7 +27,7 @@ THREAD = f"{ROOM}:1712000001.000100"
 async def streamed(mock: MockSlack, slack_store: RoomStore
                    ) -> AsyncIterator[tuple[SlackAdapter, Pipeline]]:
     engine = Engine(slack_store, FacilitatorPolicy(), bot_id="facilitator")
-    pipeline = build_pipeline(slack_store, engine, env={"FACILITATOR_INTAKE": "streams",
+    pipeline = build_pipeline(slack_store, engine, platform="slack", env={"FACILITATOR_INTAKE": "streams",
                                                         "FACILITATOR_INTAKE_SHARDS": "4"})
     adapter = SlackAdapter(pipeline.on_event, base_config(mock), append=pipeline.append)
     await adapter.start()
@@ -49,14 +48,16 @@ async def test_acknowledged_only_once_in_the_stream_then_answered_once(
         streamed: tuple[SlackAdapter, Pipeline], mock: MockSlack, slack_store: RoomStore) -> None:
     adapter, pipeline = streamed
     assert pipeline.intake is not None
-    key = stream_key(pipeline.intake.shard_of(THREAD))
+    key = pipeline.intake.stream(pipeline.intake.shard_of(THREAD))
     body = envelope("thread_reply", text="<@U0FACBOT01> can you sum up where we are?")
     assert await send(str(adapter.http_port), body) == 200
     # The 200 came after the XADD: the event is there although no worker runs yet.
     assert await slack_store.client.xlen(key) == 1
     assert mock.posts() == []
     pipeline.start(adapter.sender, prepare=adapter.prepare)
-    await mock.wait_for(lambda: mock.posts(), 10)
+    assert pipeline.worker is not None
+    worker = pipeline.worker
+    await mock.wait_for(lambda: worker.handled >= 1, 10)  # acknowledged: decided and posted
     [post] = mock.posts()
     trigger = post.params["metadata"]["event_payload"]["trigger"]
     assert post.params["metadata"]["event_type"] == "facilitator_post"

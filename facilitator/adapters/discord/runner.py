@@ -47,7 +47,7 @@ async def run_discord(args: argparse.Namespace, settings: Settings,
     async with open_store(settings, durable=True, exclusive=True) as store:
         # The engine's bot id becomes the bot's Discord user id once logged in.
         engine = Engine(store, policy, bot_id=settings.bot_name)
-        pipeline = build_pipeline(store, engine, env=env)
+        pipeline = build_pipeline(store, engine, platform="discord", env=env)
         services = await room_services(store, settings)
         welcome = welcome_text(settings, page_available=services.links is not None,
                                base_url=env.get("OPENAI_BASE_URL"))

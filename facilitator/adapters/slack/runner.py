@@ -54,7 +54,7 @@ async def serve(config: SlackConfig, settings: Settings, stop: asyncio.Event,
     """Run until `stop` is set. Memory is durable: it survives restarts of the bot."""
     async with open_store(settings, durable=True, exclusive=True) as store:
         engine = Engine(store, build_policy(settings), bot_id=settings.bot_name)
-        pipeline = build_pipeline(store, engine)
+        pipeline = build_pipeline(store, engine, platform=PLATFORM)
         installation_store = state_store = None
         if config.oauth:
             installation_store = RedisInstallationStore(store.client, client_id=config.client_id)
