@@ -44,6 +44,7 @@ log = logging.getLogger(__name__)
 
 DEFAULT_LEASE_MS = 5000
 BATCH = 64
+VALID_SHARE = 0.8  # of a lease's time to live that a worker counts on
 # Extend the lease only if we still hold it (a worker that lost it must not steal it back).
 RENEW = """
 if redis.call('GET', KEYS[1]) == ARGV[1] then
@@ -95,6 +96,9 @@ class Worker:
         self.invalid = 0  # entries that were not events (acknowledged, logged)
         self._tasks: dict[int, asyncio.Task[None]] = {}
         self._losing: set[int] = set()  # shards to hand back once the current entry is done
+        # Until when (monotonic clock) each lease is surely ours: measured from before the
+        # command that set or extended it, with a margin for clock drift between machines.
+        self._valid_until: dict[int, float] = {}
         self._renew = self.client.register_script(RENEW)
         self._release = self.client.register_script(RELEASE)
 
@@ -125,6 +129,7 @@ class Worker:
         """Extend every lease we hold, on its own clock: a busy tick must not let one lapse."""
         while True:
             for shard in list(self._tasks):
+                sent = time.monotonic()
                 try:
                     held = await self._renew(keys=[self.intake.lease(shard)],
                                              args=[self.name, self.lease_ms])
@@ -132,15 +137,21 @@ class Worker:
                     log.warning("intake: cannot renew the lease on shard %s: %s",
                                 self.intake.tag(shard), exc)
                     continue
-                if not held and shard in self._tasks and shard not in self._losing:
+                if held:
+                    self._valid_until[shard] = sent + VALID_SHARE * self.lease_ms / 1000
+                elif shard in self._tasks and shard not in self._losing:
                     log.warning("intake: lost the lease on shard %s", self.intake.tag(shard))
                     self._losing.add(shard)
             await asyncio.sleep(self.lease_ms / 4000)
 
+    def held_now(self, shard: int) -> bool:
+        """Fencing without a round trip, before each event: a worker whose lease may have
+        lapsed (paused, starved) stops and leaves the entry to the next owner."""
+        return shard not in self._losing and time.monotonic() < self._valid_until.get(shard, 0)
+
     async def holds(self, shard: int) -> bool:
-        """Fencing: checked right before posting and acknowledging, so a worker whose lease
-        lapsed (paused, starved) leaves the entry to the new owner instead of racing it."""
-        if shard in self._losing:
+        """Fencing with a look at the lease itself, right before posting."""
+        if not self.held_now(shard):
             return False
         held = await self.client.get(self.intake.lease(shard))
         return held is not None and _text(held) == self.name
@@ -176,7 +187,9 @@ class Worker:
             shard = (start + i) % self.intake.shards
             if shard in self._tasks:
                 continue
+            sent = time.monotonic()
             if await self.client.set(self.intake.lease(shard), self.name, nx=True, px=self.lease_ms):
+                self._valid_until[shard] = sent + VALID_SHARE * self.lease_ms / 1000
                 self._tasks[shard] = asyncio.create_task(self._consume(shard),
                                                          name=f"intake-{self.intake.tag(shard)}")
                 keep += 1
@@ -217,10 +230,10 @@ class Worker:
                     cursor = ">"
                     continue
                 for entry_id, fields in entries:
-                    if shard in self._losing:
+                    if not self.held_now(shard) or not await self._process(
+                            key, _text(entry_id), fields, shard):
+                        self._losing.add(shard)  # stop here: the entry stays for the next owner
                         break
-                    if not await self._process(key, _text(entry_id), fields, shard):
-                        break  # the lease was lost while the store was down: stop here
                 if cursor == "0" and len(entries) < self.batch:
                     cursor = ">"
         except (RedisError, OSError) as exc:
@@ -231,6 +244,7 @@ class Worker:
         finally:
             self._tasks.pop(shard, None)
             self._losing.discard(shard)
+            self._valid_until.pop(shard, None)
             with contextlib.suppress(RedisError, OSError):
                 await self._release(keys=[self.intake.lease(shard)], args=[self.name])
 
@@ -283,7 +297,7 @@ class Worker:
                 break
             # The store is down: keep the room's order, wait for it, unless the shard moved.
             self.metrics.store_errors.labels("handle").inc()
-            if shard in self._losing:
+            if not self.held_now(shard):
                 return False
             await asyncio.sleep(delay)
             delay = min(5.0, delay * 2)

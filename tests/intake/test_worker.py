@@ -159,3 +159,21 @@ async def test_each_platform_has_its_own_streams(backend: RoomStore, slack: Fake
     assert sum(length for _, length, _ in rows) == 1
     with pytest.raises(ValueError, match="slack sender for the discord intake"):
         Worker(discord_intake, worker.engine, worker.sender)
+
+
+async def test_a_worker_that_lost_its_lease_stops_taking_entries(backend: RoomStore,
+                                                                 slack: FakeSlack) -> None:
+    """Another worker holds the shard now (this one was paused past its lease): whatever
+    arrives is left for the owner, never handled by both."""
+    intake = Intake(backend.client, IntakeConfig(shards=1), platform="slack")
+    worker = make_worker(backend, slack, 1)
+    await intake.append(event(1, 1))
+    async with running(worker):
+        await wait_for(lambda: worker.handled == 1)
+        await backend.client.set(intake.lease(0), "another-worker")
+        await wait_for(lambda: worker.owned == [])
+        await intake.append(event(1, 2))
+        await asyncio.sleep(0.5)
+        assert worker.handled == 1 and worker.owned == []
+    assert len(slack.posts) == 1
+    assert await backend.client.xlen(intake.stream(0)) == 2
