@@ -231,6 +231,8 @@ def main(argv: list[str] | None = None) -> int:
     level = [logging.WARNING, logging.INFO, logging.DEBUG][min(args.verbose, 2)]
     logging.basicConfig(level=level, stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from facilitator.web.logjson import use_json_logs
+    use_json_logs(os.environ)  # FACILITATOR_LOG_FORMAT=json: one JSON object per line
     redact_logs()
     try:
         settings = Settings.from_env(os.environ)

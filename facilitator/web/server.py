@@ -21,6 +21,7 @@ from aiohttp import web
 from facilitator.config import Settings
 from facilitator.memory.store import RoomStore
 from facilitator.web.health import Details, StoreProbe, health_routes
+from facilitator.web.metrics import Metrics, metrics_routes, store_pinger
 
 log = logging.getLogger(__name__)
 
@@ -43,10 +44,14 @@ async def listen(app: web.Application, host: str, port: int) -> tuple[web.AppRun
     return runner, bound
 
 
-def route_groups(store: RoomStore) -> list[web.RouteDef]:
+def route_groups(store: RoomStore, metrics: Metrics | None = None) -> list[web.RouteDef]:
     """Route groups every run mode serves next to the health probes (room page, /metrics...).
-    One line per group, e.g. `*metrics_routes(store)`."""
-    return []
+    One line per group, e.g. `*metrics_routes(store)`. `metrics`: the process's counters
+    (a fresh registry that still samples the store when the caller keeps none)."""
+    if metrics is None:
+        metrics = Metrics()
+        metrics.watch_store(store_pinger(store.client))
+    return [*metrics_routes(metrics)]
 
 
 def build_app(probe: StoreProbe, *, store: RoomStore | None = None,

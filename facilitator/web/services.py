@@ -14,6 +14,7 @@ from facilitator.config import Settings
 from facilitator.digests.schedule import DigestScheduler, Poster
 from facilitator.memory.store import RoomStore
 from facilitator.web.links import LinkSigner, shared_secret
+from facilitator.web.metrics import Metrics
 from facilitator.web.page import page_routes
 from facilitator.web.server import route_groups
 
@@ -29,10 +30,10 @@ async def room_services(store: RoomStore, settings: Settings, *,
 
 
 def web_routes(store: RoomStore, services: CommandServices,
-               settings: Settings) -> list[web.RouteDef]:
+               settings: Settings, metrics: Metrics | None = None) -> list[web.RouteDef]:
     """Every route group of the ops port, with the room page when the bot knows its public
     address (links handed to members must open)."""
-    routes = route_groups(store)
+    routes = route_groups(store, metrics)
     if services.links is not None:
         routes += page_routes(store, services.links, retention_days=settings.retention_days)
     return routes

@@ -19,7 +19,11 @@ import discord
 from pydantic import ValidationError
 
 from facilitator.adapters.base import Adapter, Delivery, EventCallback
-from facilitator.adapters.discord.client import BOT_PERMISSIONS, FacilitatorClient
+from facilitator.adapters.discord.client import (
+    BOT_PERMISSIONS,
+    FacilitatorClient,
+    ShardedFacilitatorClient,
+)
 from facilitator.adapters.discord.commands import NO_PINGS, CommandAnswerer
 from facilitator.adapters.discord.lanes import Lanes
 from facilitator.adapters.discord.limits import fit_message
@@ -38,6 +42,7 @@ from facilitator.adapters.discord.translate import (
 )
 from facilitator.commands import CommandServices
 from facilitator.events import Author, ChatEvent, RoomRef
+from facilitator.intake.posts import discord_nonce
 from facilitator.memory.state import CAP_PARTICIPANTS
 from facilitator.memory.store import RoomStore
 from facilitator.onboarding import join_room
@@ -83,8 +88,13 @@ class DiscordAdapter(Adapter):
         self.welcome = welcome
         self._joined: set[str] = set()  # rooms checked for a welcome since this process started
         self.commands = CommandAnswerer(store, self.room_allowed, services=services)
-        self.client = FacilitatorClient(self, self.commands, dev_guild=options.dev_guild,
-                                        sync_commands=options.sync_commands, **client_options)
+        client_cls: type[FacilitatorClient] = FacilitatorClient
+        if options.sharded:
+            client_cls = ShardedFacilitatorClient
+            client_options = {**client_options, "shard_count": options.shard_count,
+                              "shard_ids": list(options.shard_ids) if options.shard_ids else None}
+        self.client = client_cls(self, self.commands, dev_guild=options.dev_guild,
+                                 sync_commands=options.sync_commands, **client_options)
         self.lanes: Lanes[ChatEvent] = Lanes(self._deliver)
         # Events the store cannot take yet are held in their lane and retried in order.
         self.delivery = Delivery(on_event)
@@ -161,8 +171,12 @@ class DiscordAdapter(Adapter):
 
     # Posting ----------------------------------------------------------------------------
 
-    async def post(self, room: RoomRef, text: str) -> str | None:
+    async def post(self, room: RoomRef, text: str, *, trigger: str | None = None) -> str | None:
         """Post into the room's channel or thread; returns the (first) message id.
+
+        `trigger` (the event answered) gives each part a nonce derived from it; discord.py
+        sends it with `enforce_nonce`, so Discord answers a repeat within a few minutes with
+        the message it already made instead of a second one (a worker taking over an event).
 
         Rate limits are the library's: it queues the request per bucket and sleeps the
         time Discord asks, up to MAX_RATELIMIT_WAIT_S; beyond that it raises RateLimited and
@@ -176,10 +190,18 @@ class DiscordAdapter(Adapter):
         channel = self.client.get_partial_messageable(
             int(room.channel), guild_id=int(room.workspace) if room.workspace else None)
         first: str | None = None
-        for part in parts:
-            sent = await channel.send(part, allowed_mentions=NO_PINGS, suppress_embeds=True)
+        for i, part in enumerate(parts):
+            extra: dict[str, Any] = {}
+            if trigger is not None:
+                extra["nonce"] = discord_nonce(f"{trigger}#{i}")
+            sent = await channel.send(part, allowed_mentions=NO_PINGS, suppress_embeds=True,
+                                      **extra)
             first = first or str(sent.id)
         return first
+
+    async def find(self, room: RoomRef, trigger: str) -> str | None:
+        """Nothing to look up: posting again with the same nonce is how Discord tells."""
+        return None
 
     # Allowlists and rooms ---------------------------------------------------------------
 

@@ -137,3 +137,15 @@ class FacilitatorClient(discord.Client):
     async def on_guild_remove(self, guild: discord.Guild) -> None:
         # Removed from the server (kicked, banned, or the server deleted): forget it.
         await self.sink.on_guild_remove(guild.id)
+
+
+class ShardedFacilitatorClient(FacilitatorClient, discord.AutoShardedClient):
+    """The same client on several gateway shards in one process (`shard_ids`, `shard_count`)."""
+
+    async def close(self) -> None:
+        if not hasattr(self, "_AutoShardedClient__queue"):
+            # Never logged in (a bad token, a stop before start): the library's close expects
+            # the event queue that login creates; only the HTTP session is open.
+            await self.http.close()
+            return
+        await super().close()

@@ -49,6 +49,15 @@ class DiscordOptions:
     # Interventions are shortened to one message: several posts in a row would make the
     # bot the loudest voice in the room, which is exactly what it exists to prevent.
     max_post_parts: int = 1
+    # Sharding (Discord requires it from 2,500 servers): DISCORD_SHARD_COUNT shards in all,
+    # this process running DISCORD_SHARD_IDS of them (all of them when unset). Each server's
+    # events reach exactly one shard, so workers never see each other's gateway events.
+    shard_count: int | None = None
+    shard_ids: tuple[int, ...] | None = None
+
+    @property
+    def sharded(self) -> bool:
+        return self.shard_count is not None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> DiscordOptions:
@@ -61,7 +70,21 @@ class DiscordOptions:
         dev = _ids(env, "DISCORD_DEV_GUILD")
         if len(dev) > 1:
             raise OptionsError("DISCORD_DEV_GUILD takes one guild id")
+        count_raw = env.get("DISCORD_SHARD_COUNT", "").strip()
+        shard_count: int | None = None
+        if count_raw:
+            if not count_raw.isdigit() or int(count_raw) < 1:
+                raise OptionsError("DISCORD_SHARD_COUNT must be a whole number of at least 1")
+            shard_count = int(count_raw)
+        ids = _ids(env, "DISCORD_SHARD_IDS")
+        if ids and shard_count is None:
+            raise OptionsError("DISCORD_SHARD_IDS needs DISCORD_SHARD_COUNT (the total)")
+        if shard_count is not None and any(i >= shard_count for i in ids):
+            raise OptionsError(f"DISCORD_SHARD_IDS must be below DISCORD_SHARD_COUNT "
+                               f"({shard_count})")
         return cls(
+            shard_count=shard_count,
+            shard_ids=tuple(sorted(ids)) if ids else None,
             token=token,
             guilds=_ids(env, "DISCORD_GUILDS"),
             channels=_ids(env, "DISCORD_CHANNELS"),

@@ -19,6 +19,7 @@ from facilitator.adapters.discord.adapter import DiscordAdapter
 from facilitator.adapters.discord.options import TOKEN_VAR, DiscordOptions, OptionsError
 from facilitator.config import Settings
 from facilitator.engine import Engine
+from facilitator.intake.runtime import Pipeline, build_pipeline
 from facilitator.memory.store import RoomStore, open_store
 from facilitator.onboarding import welcome_text
 from facilitator.policies.policy import build_policy
@@ -46,16 +47,20 @@ async def run_discord(args: argparse.Namespace, settings: Settings,
     async with open_store(settings, durable=True, exclusive=True) as store:
         # The engine's bot id becomes the bot's Discord user id once logged in.
         engine = Engine(store, policy, bot_id=settings.bot_name)
+        pipeline = build_pipeline(store, engine, platform="discord", env=env)
         services = await room_services(store, settings)
         welcome = welcome_text(settings, page_available=services.links is not None,
                                base_url=env.get("OPENAI_BASE_URL"))
-        adapter = DiscordAdapter(engine.handle, options=options, store=store, welcome=welcome,
-                                 services=services)
-        engine.poster = adapter.post
+        adapter = DiscordAdapter(pipeline.on_event, options=options, store=store,
+                                 welcome=welcome, services=services)
+        # With the streams intake the worker posts (once: the nonce carries the trigger).
+        if not pipeline.streams:
+            engine.poster = pipeline.counted_poster("discord", adapter.post)
         try:
-            ops = await start_ops_server(settings, store,
-                                         extra_routes=web_routes(store, services, settings),
-                                         details=partial(_details, adapter, store))
+            ops = await start_ops_server(
+                settings, store,
+                extra_routes=web_routes(store, services, settings, pipeline.metrics),
+                details=partial(_details, adapter, store, pipeline))
         except OpsServerError as exc:
             _fail(str(exc))
             return 2
@@ -67,8 +72,9 @@ async def run_discord(args: argparse.Namespace, settings: Settings,
             services.digests.poster = adapter.post
             digests = asyncio.create_task(services.digests.run(digests_stop), name="digests")
         try:
-            return await _serve(adapter, engine)
+            return await _serve(adapter, engine, pipeline)
         finally:
+            await pipeline.stop()
             digests_stop.set()
             if digests is not None:
                 with contextlib.suppress(BaseException):
@@ -77,15 +83,15 @@ async def run_discord(args: argparse.Namespace, settings: Settings,
             await ops.stop()
 
 
-def _details(adapter: DiscordAdapter, store: RoomStore) -> dict[str, int]:
+def _details(adapter: DiscordAdapter, store: RoomStore, pipeline: Pipeline) -> dict[str, int]:
     """Counters shown by /readyz: what is held, retried, lost or refused."""
-    return {"events_held": adapter.delivery.held, "retries": adapter.delivery.retries,
+    return {**pipeline.details(), "events_held": adapter.delivery.held, "retries": adapter.delivery.retries,
             "events_failed": adapter.delivery.failed, "events_dropped": adapter.lanes.dropped,
             "events_invalid": adapter.invalid, "rooms_quarantined": store.quarantined,
             "store_restarts": store.server.restarts if store.server else 0}
 
 
-async def _serve(adapter: DiscordAdapter, engine: Engine) -> int:
+async def _serve(adapter: DiscordAdapter, engine: Engine, pipeline: Pipeline) -> int:
     try:
         await adapter.login()
     except discord.LoginFailure:
@@ -96,6 +102,8 @@ async def _serve(adapter: DiscordAdapter, engine: Engine) -> int:
         _fail(f"cannot reach Discord: {exc}")
         return 1
     engine.bot_id = str(adapter.bot_id)
+    # The worker starts once the bot knows its own id (the engine tells its posts by it).
+    pipeline.start(adapter)
     print(f"facilitator: logged in as {adapter.client.user}; invite link: {adapter.invite_url()}",
           file=sys.stderr)
     try:

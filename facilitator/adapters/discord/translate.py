@@ -160,15 +160,16 @@ def reaction_event(raw: discord.RawReactionActionEvent, bot_id: int, *, removed:
     author = author_of(who) if who is not None else Author(id=str(raw.user_id))
     emoji = emoji_name(raw.emoji)
     action = "unreact" if removed else "react"
-    # The gateway carries no timestamp or id for reactions; the clock keeps
-    # add / remove / add again distinct for the room's duplicate check.
-    now_ns = time.time_ns()
+    # The id comes from the payload only, so it is the same in every process (a gateway
+    # replay after a resume, or a second worker, is dropped as a duplicate). The price: the
+    # same person adding the same emoji to the same message again, after taking it back,
+    # counts once while the room still remembers the first (its last 1,000 events).
     return ChatEvent(
-        id=f"{raw.message_id}:{action}:{raw.user_id}:{emoji}:{now_ns}",
+        id=f"{raw.message_id}:{action}:{raw.user_id}:{emoji}",
         kind=EventKind.REACTION,
         room=room_for(raw.guild_id, raw.channel_id),
         author=author,
-        ts=now_ns / 1e9,
+        ts=time.time(),
         target=str(raw.message_id),
         emoji=emoji,
         removed=removed,
@@ -183,5 +184,9 @@ def join_event(member: discord.Member, room: RoomRef) -> ChatEvent:
 
 def leave_event(user: discord.abc.User, room: RoomRef, ts: float | None = None) -> ChatEvent:
     ts = time.time() if ts is None else ts
-    return ChatEvent(id=f"{user.id}:leave:{int(ts * 1000)}", kind=EventKind.LEAVE, room=room,
+    # No clock in the id (the same in every process): the membership that ended, when the
+    # library still knows when it began; else the member alone.
+    joined = getattr(user, "joined_at", None)
+    since = f":{int(joined.timestamp() * 1000)}" if isinstance(joined, datetime) else ""
+    return ChatEvent(id=f"{user.id}:leave{since}", kind=EventKind.LEAVE, room=room,
                      author=author_of(user), ts=ts)

@@ -28,6 +28,7 @@ from facilitator.adapters.slack.app import build_app
 from facilitator.adapters.slack.config import SlackConfig
 from facilitator.adapters.slack.dispatch import ChannelPacer, RoomQueues, ThreadIndex
 from facilitator.adapters.slack.home import home_view, shared_rooms
+from facilitator.adapters.slack.posting import SlackSender
 from facilitator.adapters.slack.translate import (
     Scope,
     command_room,
@@ -89,9 +90,12 @@ class SlackAdapter(Adapter):
                  links: LinkSigner | None = None,
                  lookup_interval_s: float = LOOKUP_INTERVAL_S,
                  probe: StoreProbe | None = None,
-                 on_uninstall: UninstallHandler | None = None) -> None:
+                 on_uninstall: UninstallHandler | None = None,
+                 append: Callable[[ChatEvent], Awaitable[None]] | None = None) -> None:
         """`store` and `welcome` turn on joining (welcome once, learn the members) and the
-        App Home; `links` adds room page links to the App Home."""
+        App Home; `links` adds room page links to the App Home. `append` (the streams
+        intake) queues each event durably before Slack is acknowledged; names are then
+        looked up by the worker (`prepare`)."""
         super().__init__(on_event)
         self.store = store
         self.welcome = welcome
@@ -111,9 +115,12 @@ class SlackAdapter(Adapter):
         self.queues = RoomQueues()
         self.pacer = ChannelPacer(config.min_post_interval)
         self.threads = ThreadIndex()
+        self.sender = SlackSender(self.client, self._token_for, slot=self.pacer.slot,
+                                  on_posted=self._posted)
         self._tokens: dict[str, str] = {}  # workspace -> bot token, learned from its events
+        self.append = append
         self.app = build_app(config, self.client, self, installation_store=installation_store,
-                             state_store=state_store)
+                             state_store=state_store, process_before_response=append is not None)
         self.invalid = 0  # payloads whose fields broke the event limits (logged, dropped)
         self._socket: AsyncSocketModeHandler | None = None
         self._web: WebServer | None = None
@@ -198,8 +205,10 @@ class SlackAdapter(Adapter):
 
     # ------------------------------------------------------------------ inbound
 
-    def accept_event(self, body: dict[str, Any], context: AsyncBoltContext) -> None:
-        """Called by the bolt listener after the ack; must not block."""
+    def accept_event(self, body: dict[str, Any],
+                     context: AsyncBoltContext) -> Awaitable[None] | None:
+        """Called by the bolt listener after the ack; must not block. With `append`, called
+        before the ack, and returns the append for the listener to await."""
         self.received += 1
         team = context.team_id or str(body.get("team_id") or "")
         if context.bot_token:
@@ -232,7 +241,22 @@ class SlackAdapter(Adapter):
             return
         if event.kind == EventKind.MESSAGE:
             self.threads.remember(team, event.room.channel, event.id, event.room.thread)
+        if self.append is not None:
+            return self.append(event)
         self.queues.submit(event.room.key, partial(self._deliver, event, context.bot_token))
+        return None
+
+    async def prepare(self, event: ChatEvent) -> ChatEvent | None:
+        """The worker's hook (streams intake): the author's name, as `_deliver` adds it."""
+        author = event.author
+        if author.is_bot or author.name or event.kind == EventKind.DELETE:
+            return event
+        info = await self.users.get(event.room.workspace, author.id,
+                                    await self._token_for(event.room.workspace))
+        if info.is_bot and self.config.ignore_bots:
+            return None  # a bot user posting as a user: still a bot
+        return event.model_copy(update={"author": Author(id=author.id, name=info.name,
+                                                         is_bot=info.is_bot)})
 
     async def _deliver(self, event: ChatEvent, token: str | None) -> None:
         author = event.author
@@ -363,15 +387,15 @@ class SlackAdapter(Adapter):
                 return bot.bot_token
         raise SlackPostError(f"no Slack installation for workspace {team!r}")
 
-    async def post(self, room: RoomRef, text: str) -> str | None:
-        """Post to the room: into its thread when it is one, else top level. Returns the ts."""
-        token = await self._token_for(room.workspace)
-        async with self.pacer.slot((room.workspace, room.channel)):
-            response = await self.client.chat_postMessage(
-                token=token, channel=room.channel, text=to_slack(text), thread_ts=room.thread,
-                unfurl_links=False, unfurl_media=False)
-        ts = response.get("ts")
-        if ts:
-            self.threads.remember(room.workspace, room.channel, str(ts), room.thread)
-        return str(ts) if ts else None
+    async def post(self, room: RoomRef, text: str, *, trigger: str | None = None) -> str | None:
+        """Post to the room: into its thread when it is one, else top level. Returns the ts.
+        `trigger` (the event answered) goes into the message metadata, so `find` can tell
+        whether the post went out."""
+        return await self.sender.post(room, text, trigger=trigger)
 
+    async def find(self, room: RoomRef, trigger: str) -> str | None:
+        """The ts of the post made for `trigger` in the room's recent history, or None."""
+        return await self.sender.find(room, trigger)
+
+    def _posted(self, room: RoomRef, ts: str) -> None:
+        self.threads.remember(room.workspace, room.channel, ts, room.thread)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Awaitable
 from typing import Any, Protocol
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext, AsyncRespond
@@ -35,7 +36,8 @@ EVENT_TYPES = (
 
 
 class SlackSink(Protocol):
-    def accept_event(self, body: dict[str, Any], context: AsyncBoltContext) -> None: ...
+    def accept_event(self, body: dict[str, Any],
+                     context: AsyncBoltContext) -> Awaitable[None] | None: ...
 
     def accept_command(self, command: dict[str, Any], context: AsyncBoltContext,
                        respond: AsyncRespond) -> None: ...
@@ -65,7 +67,8 @@ BOLT_LOG.addFilter(_TokenViaClient())
 
 def build_app(config: SlackConfig, client: AsyncWebClient, sink: SlackSink, *,
               installation_store: AsyncInstallationStore | None = None,
-              state_store: AsyncOAuthStateStore | None = None) -> AsyncApp:
+              state_store: AsyncOAuthStateStore | None = None,
+              process_before_response: bool = False) -> AsyncApp:
     bolt_log = BOLT_LOG
     oauth_settings: AsyncOAuthSettings | None = None
     authorize: AsyncInstallationStoreAuthorize | None = None
@@ -98,6 +101,7 @@ def build_app(config: SlackConfig, client: AsyncWebClient, sink: SlackSink, *,
         installation_store_bot_only=True if config.oauth else None,
         authorize=authorize,
         oauth_settings=oauth_settings,
+        process_before_response=process_before_response,
     )
 
     async def on_event(body: dict[str, Any], context: AsyncBoltContext,
@@ -106,7 +110,11 @@ def build_app(config: SlackConfig, client: AsyncWebClient, sink: SlackSink, *,
             # Processed again on purpose (the first delivery may have been lost before it was
             # queued); the stable event id makes the engine drop it if it was not.
             log.debug("Slack retry %d of event %s", retry_num(request), body.get("event_id"))
-        sink.accept_event(body, context)
+        queued = sink.accept_event(body, context)
+        if queued is not None:
+            # With the streams intake the event is appended before Slack gets its ack
+            # (process_before_response); if that fails, no ack: Slack delivers it again.
+            await queued
 
     for event_type in EVENT_TYPES:
         app.event(event_type)(on_event)

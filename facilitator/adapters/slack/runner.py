@@ -19,6 +19,7 @@ from facilitator.adapters.slack.translate import PLATFORM
 from facilitator.commands import run_command
 from facilitator.config import Settings
 from facilitator.engine import Engine
+from facilitator.intake.runtime import Pipeline, build_pipeline
 from facilitator.memory.store import RoomStore, open_store
 from facilitator.onboarding import welcome_text
 from facilitator.policies.policy import build_policy
@@ -53,6 +54,7 @@ async def serve(config: SlackConfig, settings: Settings, stop: asyncio.Event,
     """Run until `stop` is set. Memory is durable: it survives restarts of the bot."""
     async with open_store(settings, durable=True, exclusive=True) as store:
         engine = Engine(store, build_policy(settings), bot_id=settings.bot_name)
+        pipeline = build_pipeline(store, engine, platform=PLATFORM)
         installation_store = state_store = None
         if config.oauth:
             installation_store = RedisInstallationStore(store.client, client_id=config.client_id)
@@ -66,16 +68,20 @@ async def serve(config: SlackConfig, settings: Settings, stop: asyncio.Event,
             gone = await store.delete_workspace(PLATFORM, team)
             log.warning("Slack workspace %s uninstalled the app: deleted %d room(s)", team, gone)
 
-        adapter = SlackAdapter(engine.handle, config, installation_store=installation_store,
+        adapter = SlackAdapter(pipeline.on_event, config, installation_store=installation_store,
                                state_store=state_store,
                                commands=partial(run_command, store, services=services),
                                probe=probe, on_uninstall=uninstall,
-                               store=store, welcome=welcome, links=services.links)
-        engine.poster = adapter.post
+                               store=store, welcome=welcome, links=services.links,
+                               append=pipeline.append if pipeline.streams else None)
+        # With the streams intake the worker posts (once, with the trigger in the metadata).
+        if not pipeline.streams:
+            engine.poster = pipeline.counted_poster("slack", adapter.post)
         try:
-            ops = await start_ops_server(settings, store, probe=probe,
-                                         extra_routes=web_routes(store, services, settings),
-                                         details=partial(_details, adapter, store))
+            ops = await start_ops_server(
+                settings, store, probe=probe,
+                extra_routes=web_routes(store, services, settings, pipeline.metrics),
+                details=partial(_details, adapter, store, pipeline))
         except OpsServerError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 2
@@ -95,11 +101,13 @@ async def serve(config: SlackConfig, settings: Settings, stop: asyncio.Event,
             print(f"facilitator: connected to Slack ({mode}{where}){install}; health on "
                   f"http://{settings.http_host}:{ops.port}/healthz and /readyz; Ctrl-C stops",
                   file=sys.stderr)
+            pipeline.start(adapter.sender, prepare=adapter.prepare)
             if on_ready is not None:
                 on_ready(adapter)
             try:
                 await stop.wait()
             finally:
+                await pipeline.stop()
                 if digests is not None:
                     digests.cancel()
                     with contextlib.suppress(BaseException):
@@ -111,9 +119,9 @@ async def serve(config: SlackConfig, settings: Settings, stop: asyncio.Event,
     return 0
 
 
-def _details(adapter: SlackAdapter, store: RoomStore) -> dict[str, int]:
+def _details(adapter: SlackAdapter, store: RoomStore, pipeline: Pipeline) -> dict[str, int]:
     """Counters shown by /readyz: what is held, retried, lost or refused."""
-    return {"events_held": adapter.delivery.held, "retries": adapter.delivery.retries,
+    return {**pipeline.details(), "events_held": adapter.delivery.held, "retries": adapter.delivery.retries,
             "events_failed": adapter.delivery.failed, "events_dropped": adapter.queues.dropped,
             "events_invalid": adapter.invalid, "rooms_quarantined": store.quarantined,
             "store_restarts": store.server.restarts if store.server else 0}

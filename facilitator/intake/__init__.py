@@ -1,0 +1,1 @@
+"""Durable intake on Redis Streams and the worker loop (see streams.py and worker.py)."""

@@ -1,0 +1,133 @@
+"""How a run mode wires adapter, engine, metrics and (optionally) the streams intake.
+
+`FACILITATOR_INTAKE=streams` (the container files set it): the adapter appends each event to
+the intake stream and the platform is acknowledged only after that; a worker in the same
+process (and every other process on the same store) consumes the streams, decides and posts.
+Unset (`direct`, one process on one machine): the adapter hands events to the engine in
+memory, as before; `/metrics` is served either way.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+
+from redis.exceptions import RedisError
+
+from facilitator.engine import Engine, Outcome
+from facilitator.events import ChatEvent, RoomRef
+from facilitator.intake.posts import Sender
+from facilitator.intake.streams import Intake, IntakeConfig
+from facilitator.intake.worker import Prepare, Worker
+from facilitator.memory.store import RoomStore
+from facilitator.web.metrics import Metrics, measure_llm, store_pinger
+
+log = logging.getLogger(__name__)
+MODES = ("direct", "streams")
+
+
+def intake_mode(env: Mapping[str, str] | None = None) -> str:
+    env = os.environ if env is None else env
+    mode = (env.get("FACILITATOR_INTAKE") or "direct").strip().lower()
+    if mode not in MODES:
+        raise ValueError(f"FACILITATOR_INTAKE must be one of {', '.join(MODES)}, not {mode!r}")
+    return mode
+
+
+@dataclass(slots=True)
+class Queued:
+    """What the adapter's delivery sees for an event appended to the stream."""
+
+    processed: bool = True
+    retryable: bool = False
+    error: str | None = None
+
+
+@dataclass
+class Pipeline:
+    metrics: Metrics
+    engine: Engine
+    intake: Intake | None = None
+    worker: Worker | None = None
+    _task: asyncio.Task[None] | None = field(default=None, repr=False)
+    _stop: asyncio.Event = field(default_factory=asyncio.Event, repr=False)
+
+    @property
+    def streams(self) -> bool:
+        return self.intake is not None
+
+    async def on_event(self, event: ChatEvent) -> Outcome | Queued:
+        """The adapter's callback: into the stream, or straight to the engine."""
+        if self.intake is not None:
+            try:
+                await self.intake.append(event)
+            except (RedisError, OSError) as exc:
+                # Not acknowledged: Slack redelivers, Discord's delivery holds and retries.
+                log.error("room %s: cannot queue event %s: %s", event.room.key, event.id, exc)
+                return Queued(processed=False, retryable=True, error=str(exc))
+            return Queued()
+        self.metrics.events.labels(event.room.platform, event.kind.value).inc()
+        start = time.perf_counter()
+        outcome = await self.engine.handle(event)
+        self.metrics.decide_seconds.observe(time.perf_counter() - start)
+        self.metrics.observe_outcome(outcome)
+        if not outcome.processed and outcome.retryable:
+            self.metrics.store_errors.labels("handle").inc()
+        return outcome
+
+    async def append(self, event: ChatEvent) -> None:
+        """For listeners that acknowledge after this returns: raises when not queued."""
+        assert self.intake is not None
+        await self.intake.append(event)
+
+    def counted_poster(self, platform: str, post: Callable[[RoomRef, str], Awaitable[str | None]]
+                       ) -> Callable[[RoomRef, str], Awaitable[str | None]]:
+        """The engine's poster in direct mode, counting posts and failures."""
+        async def poster(room: RoomRef, text: str) -> str | None:
+            try:
+                posted = await post(room, text)
+            except Exception:
+                self.metrics.posts_failed.labels(platform).inc()
+                raise
+            self.metrics.posts.labels(platform).inc()
+            return posted
+        return poster
+
+    def start(self, sender: Sender, prepare: Prepare | None = None) -> None:
+        """Streams mode: start this process's worker (posting through `sender`)."""
+        if self.intake is None:
+            return
+        self.worker = Worker(self.intake, self.engine, sender, prepare=prepare)
+        self._task = asyncio.create_task(self.worker.run(self._stop), name="intake-worker")
+
+    async def stop(self) -> None:
+        self._stop.set()
+        task, self._task = self._task, None
+        if task is not None:
+            with contextlib.suppress(Exception):
+                await task
+
+    def details(self) -> dict[str, int]:
+        """For /readyz."""
+        if self.worker is None:
+            return {}
+        return {"intake_handled": self.worker.handled, "intake_shards": len(self.worker.owned)}
+
+
+def build_pipeline(store: RoomStore, engine: Engine, *, platform: str,
+                   metrics: Metrics | None = None,
+                   env: Mapping[str, str] | None = None) -> Pipeline:
+    metrics = metrics or Metrics()
+    metrics.watch_store(store_pinger(store.client))
+    measure_llm(engine.policy, metrics)
+    intake = None
+    if intake_mode(env) == "streams":
+        intake = Intake(store.client, IntakeConfig.from_env(dict(env) if env else None),
+                        platform=platform, metrics=metrics)
+        metrics.watch_streams(intake.stream_rows)
+    return Pipeline(metrics=metrics, engine=engine, intake=intake)

@@ -1,0 +1,397 @@
+"""The worker loop: own some shards, read their streams in order, decide, post once, XACK.
+
+Ownership. Each shard has a lease key (SET NX PX) held by one worker and renewed every third
+of its lifetime with a compare-and-extend script; only the holder reads the shard, so a
+room's events are handled in stream order by one worker at a time. Live workers keep a
+heartbeat in `fac:intake:<platform>:workers`; each takes at most its fair share (shards / live workers,
+rounded up) and gives back what is over it, so rooms spread over every worker and a new
+worker gets shards within a lease period. A worker that dies stops renewing; its leases run
+out (`lease_ms`) and other workers take the shards over.
+
+Takeover. The new owner first XAUTOCLAIMs every entry left pending in the group (the old
+owner read them but never acknowledged them), then reads its own pending entries from the
+start, in order, before any new one. An entry is acknowledged only after the engine saved
+its decision and the post, if any, was made (or found already made): at-least-once delivery,
+with the engine's per-room `seen` set turning a second delivery into a no-op and the posts
+ledger (facilitator.intake.posts) keeping a second delivery from posting twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import math
+import os
+import secrets
+import socket
+import time
+import zlib
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from pydantic import ValidationError
+from redis.exceptions import RedisError
+
+from facilitator.engine import Engine, Outcome
+from facilitator.events import ChatEvent
+from facilitator.intake.posts import Ledger, Sender
+from facilitator.intake.streams import FIELD, GROUP, Intake, workers_key
+from facilitator.memory.state import RoomState
+from facilitator.memory.store import RoomQuarantined
+
+log = logging.getLogger(__name__)
+
+DEFAULT_LEASE_MS = 5000
+BATCH = 64
+VALID_SHARE = 0.8  # of a lease's time to live that a worker counts on
+# Extend the lease only if we still hold it (a worker that lost it must not steal it back).
+RENEW = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('PEXPIRE', KEYS[1], ARGV[2])
+end
+return 0
+"""
+RELEASE = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('DEL', KEYS[1])
+end
+return 0
+"""
+
+
+# Completes an event before the engine sees it (Slack: the author's name, looked up after the
+# platform was acknowledged); None drops it. Failures keep the event as it was queued.
+Prepare = Callable[[ChatEvent], Awaitable[ChatEvent | None]]
+
+
+def worker_name() -> str:
+    """Unique per process: host, pid and a random part (a restarted pid gets a new name)."""
+    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
+
+
+def _text(value: Any) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
+class Worker:
+    def __init__(self, intake: Intake, engine: Engine, sender: Sender | None = None, *,
+                 name: str | None = None, lease_ms: int = DEFAULT_LEASE_MS,
+                 block_ms: int = 500, batch: int = BATCH, prepare: Prepare | None = None) -> None:
+        if sender is not None and sender.name != intake.platform:
+            raise ValueError(f"a {sender.name} sender for the {intake.platform} intake")
+        self.intake = intake
+        self.client = intake.client
+        self.engine = engine
+        self.sender = sender
+        self.metrics = intake.metrics
+        self.name = name or worker_name()
+        self.lease_ms = lease_ms
+        self.block_ms = block_ms
+        self.batch = batch
+        self.ledger = Ledger(self.client)
+        self.workers_key = workers_key(intake.platform)
+        self.prepare = prepare
+        self.handled = 0  # entries acknowledged by this worker
+        self.invalid = 0  # entries that were not events (acknowledged, logged)
+        self._tasks: dict[int, asyncio.Task[None]] = {}
+        self._losing: set[int] = set()  # shards to hand back once the current entry is done
+        # Until when (monotonic clock) each lease is surely ours: measured from before the
+        # command that set or extended it, with a margin for clock drift between machines.
+        self._valid_until: dict[int, float] = {}
+        self._renew = self.client.register_script(RENEW)
+        self._release = self.client.register_script(RELEASE)
+
+    # ------------------------------------------------------------------ ownership
+
+    @property
+    def owned(self) -> list[int]:
+        return sorted(self._tasks)
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Own shards and consume them until `stop` is set; then hand them back."""
+        renewing = asyncio.create_task(self._renew_loop(stop), name="intake-leases")
+        try:
+            while not stop.is_set():
+                try:
+                    await self._tick()
+                except RedisError as exc:
+                    log.warning("intake: store unavailable for leases: %s", exc)
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(self.lease_ms / 3000):
+                        await stop.wait()
+        finally:
+            await self._shutdown()
+            renewing.cancel()
+            await asyncio.gather(renewing, return_exceptions=True)
+
+    async def _renew_loop(self, stop: asyncio.Event) -> None:
+        """Extend every lease we hold, on its own clock: a busy tick must not let one lapse."""
+        while True:
+            for shard in list(self._tasks):
+                sent = time.monotonic()
+                try:
+                    held = await self._renew(keys=[self.intake.lease(shard)],
+                                             args=[self.name, self.lease_ms])
+                except (RedisError, OSError) as exc:
+                    log.warning("intake: cannot renew the lease on shard %s: %s",
+                                self.intake.tag(shard), exc)
+                    continue
+                if held:
+                    self._valid_until[shard] = sent + VALID_SHARE * self.lease_ms / 1000
+                elif shard in self._tasks and shard not in self._losing:
+                    log.warning("intake: lost the lease on shard %s", self.intake.tag(shard))
+                    self._losing.add(shard)
+            await asyncio.sleep(self.lease_ms / 4000)
+
+    def held_now(self, shard: int) -> bool:
+        """Fencing without a round trip, before each event: a worker whose lease may have
+        lapsed (paused, starved) stops and leaves the entry to the next owner."""
+        return shard not in self._losing and time.monotonic() < self._valid_until.get(shard, 0)
+
+    async def holds(self, shard: int) -> bool:
+        """Fencing with a look at the lease itself, right before posting."""
+        if not self.held_now(shard):
+            return False
+        held = await self.client.get(self.intake.lease(shard))
+        return held is not None and _text(held) == self.name
+
+    async def _tick(self) -> None:
+        now_ms = int(time.time() * 1000)
+        async with self.client.pipeline(transaction=False) as pipe:
+            pipe.zadd(self.workers_key, {self.name: now_ms + self.lease_ms})
+            pipe.zremrangebyscore(self.workers_key, "-inf", now_ms)
+            pipe.zcard(self.workers_key)
+            _, _, live = await pipe.execute()
+        fair = math.ceil(self.intake.shards / max(1, int(live)))
+        for shard, task in list(self._tasks.items()):
+            if task.done():
+                self._forget(shard)
+        # Over the fair share: hand back the shards taken last (their consumers stop after
+        # the entry in hand; the lease is released then).
+        keep = len([s for s in self._tasks if s not in self._losing])
+        for shard in sorted(self._tasks, reverse=True):
+            if keep <= fair:
+                break
+            if shard not in self._losing:
+                self._losing.add(shard)
+                keep -= 1
+        if keep >= fair:
+            self.metrics.shards_owned.set(len(self._tasks))
+            return
+        # Under it: try free shards, starting at a place of our own so workers spread out.
+        start = zlib.crc32(self.name.encode()) % self.intake.shards
+        for i in range(self.intake.shards):
+            if keep >= fair:
+                break
+            shard = (start + i) % self.intake.shards
+            if shard in self._tasks:
+                continue
+            sent = time.monotonic()
+            if await self.client.set(self.intake.lease(shard), self.name, nx=True, px=self.lease_ms):
+                self._valid_until[shard] = sent + VALID_SHARE * self.lease_ms / 1000
+                self._tasks[shard] = asyncio.create_task(self._consume(shard),
+                                                         name=f"intake-{self.intake.tag(shard)}")
+                keep += 1
+                log.info("intake: %s took shard %s", self.name, self.intake.tag(shard))
+        self.metrics.shards_owned.set(len(self._tasks))
+
+    def _forget(self, shard: int) -> None:
+        self._tasks.pop(shard, None)
+        self._losing.discard(shard)
+
+    async def _shutdown(self) -> None:
+        self._losing.update(self._tasks)
+        tasks = list(self._tasks.items())
+        for _, task in tasks:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(asyncio.shield(task), timeout=10)
+            if not task.done():
+                task.cancel()
+        await asyncio.gather(*(t for _, t in tasks), return_exceptions=True)
+        with contextlib.suppress(RedisError, OSError):
+            await self.client.zrem(self.workers_key, self.name)
+
+    # ------------------------------------------------------------------ consuming
+
+    async def _consume(self, shard: int) -> None:
+        key = self.intake.stream(shard)
+        try:
+            await self.intake.ensure_group(shard)
+            await self._claim_pending(shard)
+            cursor = "0"  # our own pending entries first, in order, then new ones (">")
+            while shard not in self._losing:
+                with self.metrics.store_op("xreadgroup"):
+                    reply = await self.client.xreadgroup(
+                        GROUP, self.name, {key: cursor}, count=self.batch,
+                        block=None if cursor == "0" else self.block_ms)
+                entries = reply[0][1] if reply else []
+                if cursor == "0" and not entries:
+                    cursor = ">"
+                    continue
+                for entry_id, fields in entries:
+                    if not self.held_now(shard) or not await self._process(
+                            key, _text(entry_id), fields, shard):
+                        self._losing.add(shard)  # stop here: the entry stays for the next owner
+                        break
+                if cursor == "0" and len(entries) < self.batch:
+                    cursor = ">"
+        except (RedisError, OSError) as exc:
+            log.warning("intake: shard %s stopped: %s", self.intake.tag(shard), exc)
+            await asyncio.sleep(self.lease_ms / 5000)
+        except Exception:  # a bug must not leave the shard leased to a silent task
+            log.exception("intake: shard %s stopped", self.intake.tag(shard))
+        finally:
+            self._tasks.pop(shard, None)
+            self._losing.discard(shard)
+            self._valid_until.pop(shard, None)
+            with contextlib.suppress(RedisError, OSError):
+                await self._release(keys=[self.intake.lease(shard)], args=[self.name])
+
+    async def _claim_pending(self, shard: int) -> None:
+        """Take over what earlier owners of this shard read and never acknowledged."""
+        key = self.intake.stream(shard)
+        start = "0-0"
+        while True:
+            with self.metrics.store_op("xautoclaim"):
+                # Not JUSTID: redis-py then drops the cursor from the reply.
+                reply = await self.client.xautoclaim(key, GROUP, self.name, min_idle_time=0,
+                                                     start_id=start, count=500)
+            start = _text(reply[0])
+            if reply[1]:
+                log.info("intake: %s took over %d pending entries of shard %s", self.name,
+                         len(reply[1]), self.intake.tag(shard))
+            if start == "0-0":
+                return
+
+    async def _process(self, key: str, entry_id: str, fields: Any, shard: int) -> bool:
+        raw = fields.get(FIELD) if isinstance(fields, dict) else None
+        try:
+            event = ChatEvent.model_validate_json(raw) if raw is not None else None
+        except ValidationError as exc:
+            event = None
+            log.warning("intake: entry %s is not an event: %s", entry_id,
+                        exc.errors(include_input=False)[0]["msg"])
+        if event is None:
+            # Never blocks the shard; nothing a retry could fix.
+            self.invalid += 1
+            await self._ack(key, entry_id)
+            return True
+        if self.prepare is not None:
+            try:
+                prepared = await self.prepare(event)
+            except Exception as exc:  # a lookup that failed leaves the event as queued
+                log.warning("room %s: could not complete event %s: %s", event.room.key,
+                            event.id, exc)
+                prepared = event
+            if prepared is None:
+                await self._ack(key, entry_id)
+                return True
+            event = prepared
+        delay = 0.05
+        while True:
+            start = time.perf_counter()
+            outcome = await self.engine.handle(event)
+            self.metrics.decide_seconds.observe(time.perf_counter() - start)
+            if outcome.processed or not outcome.retryable:
+                break
+            # The store is down: keep the room's order, wait for it, unless the shard moved.
+            self.metrics.store_errors.labels("handle").inc()
+            if not self.held_now(shard):
+                return False
+            await asyncio.sleep(delay)
+            delay = min(5.0, delay * 2)
+        self.metrics.observe_outcome(outcome)
+        if not outcome.processed:
+            log.error("room %s: event %s not processed: %s", event.room.key, event.id,
+                      outcome.error)
+        elif outcome.decision.speak or outcome.duplicate:
+            if not await self.holds(shard):
+                return False  # the new owner takes this entry over, post included
+            if self.sender is not None:
+                await self._post_once(event, outcome)
+        await self._ack(key, entry_id)
+        return True
+
+    async def _ack(self, key: str, entry_id: str) -> None:
+        with self.metrics.store_op("xack"):
+            await self.client.xack(key, GROUP, entry_id)
+        self.handled += 1
+
+    # ------------------------------------------------------------------ posting once
+
+    async def _post_once(self, event: ChatEvent, outcome: Outcome) -> None:
+        assert self.sender is not None
+        room = event.room.key
+        taking_over = outcome.duplicate
+        if outcome.decision.speak and outcome.decision.text and not outcome.duplicate:
+            text = outcome.decision.text
+            # A ledger entry for a fresh decision means an earlier attempt got this far.
+            entry = await self.ledger.get(room, event.id)
+            if entry is not None:
+                if entry.get("state") != "intent":
+                    return
+                taking_over = True
+        elif outcome.duplicate:
+            found = await self._saved_intent(event)
+            if found is None:
+                return
+            text = found
+        else:
+            return
+        platform = self.sender.name
+        if taking_over:
+            try:
+                existing = await self.sender.find(event.room, event.id)
+            except Exception as exc:  # the platform's answer decides nothing about the room
+                log.warning("room %s: could not look for an earlier post: %s", room, exc)
+                existing = None
+            if existing is not None:
+                self.metrics.posts_recovered.labels(platform).inc()
+                await self.ledger.put(room, event.id, text, "posted", existing)
+                await self._record_posted(event, existing)
+                return
+        await self.ledger.put(room, event.id, text, "intent")
+        try:
+            posted = await self.sender.post(event.room, text, trigger=event.id)
+        except Exception as exc:  # a platform failure must never take the worker down
+            log.error("room %s: posting failed: %s", room, exc)
+            self.metrics.posts_failed.labels(platform).inc()
+            await self.ledger.put(room, event.id, text, "failed")
+            return
+        self.metrics.posts.labels(platform).inc()
+        await self.ledger.put(room, event.id, text, "posted", posted)
+        if posted:
+            await self._record_posted(event, posted)
+
+    async def _saved_intent(self, event: ChatEvent) -> str | None:
+        """For an event already applied: the words still to post, or None when none are."""
+        entry = await self.ledger.get(event.room.key, event.id)
+        if entry is not None:
+            return str(entry.get("text")) if entry.get("state") == "intent" else None
+        # Died between the engine's save and the ledger write: the saved bot turn is the intent.
+        try:
+            state = await self.engine.store.get(event.room.key)
+        except (RedisError, OSError, RoomQuarantined):
+            return None
+        provisional = f"{self.engine.bot_id}:{event.id}"
+        for turn in state.bot_log if state is not None else []:
+            if turn.trigger == event.id:
+                # Renamed to the platform's id only after a post: then it went out.
+                return turn.text if turn.id == provisional else None
+        return None
+
+    async def _record_posted(self, event: ChatEvent, posted: str) -> None:
+        """Members reply to the platform's id; the bot's log keeps it (as the engine does)."""
+        provisional = f"{self.engine.bot_id}:{event.id}"
+        if posted == provisional:
+            return
+
+        def rename(state: RoomState) -> None:
+            for item in (*state.bot_log, *state.window):
+                if item.id == provisional:
+                    item.id = posted
+        try:
+            await self.engine.store.update(event.room.key, rename)
+        except (RedisError, OSError, RoomQuarantined) as exc:
+            log.warning("room %s: could not record posted id: %s", event.room.key, exc)

@@ -1,0 +1,261 @@
+"""Prometheus metrics: one `Metrics` object (with its own `CollectorRegistry`) per process.
+
+No module-level registry: a process builds one `Metrics`, hands it to whatever counts (the
+intake, the worker, the runners) and to `route_groups`, which serves it on `/metrics`.
+Label sets are bounded: platforms and event kinds come from enums, interventions from the
+repertoire, silence reasons are folded into a few categories (`silence_category`), store
+operations are a fixed list named in the code.
+
+What is read at scrape time (collectors, not counters): the intake streams' length and
+pending count, and one timed PING of the store.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import time
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from aiohttp import web
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client.exposition import CONTENT_TYPE_LATEST
+
+log = logging.getLogger(__name__)
+
+# Silence reasons are free text (they name members and numbers): never a label as they are.
+SILENCE_CATEGORIES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("duplicate", ("duplicate",)),
+    ("bot_event", ("bot's", "a bot", "not a human")),
+    ("paused", ("paused",)),
+    ("store", ("store unavailable", "quarantined")),
+    ("llm", ("llm", "empty reply", "nothing to say")),
+    ("reply_limit", ("reply limit",)),
+    ("budget", ("budget", "cooldown", "twice in a row", "busy channel", "recently")),
+    ("not_addressed", ("not addressed",)),
+    ("too_early", ("too early", "early in the conversation")),
+    ("event_kind", ("event",)),
+)
+OTHER = "no_moment"
+
+
+def silence_category(reason: str) -> str:
+    """A bounded label for a free-text silence reason."""
+    low = reason.lower()
+    for category, needles in SILENCE_CATEGORIES:
+        if any(needle in low for needle in needles):
+            return category
+    return OTHER
+
+
+# Something that returns (length, pending) for every intake stream, read at scrape time.
+StreamProbe = Callable[[], Awaitable[list[tuple[str, int, int]]]]
+StoreTimer = Callable[[], Awaitable[float]]
+
+
+class Metrics:
+    """The counters of one process. Everything is labelled; nothing is global."""
+
+    def __init__(self, registry: CollectorRegistry | None = None) -> None:
+        self.registry = registry or CollectorRegistry()
+        r = self.registry
+        self.events = Counter("facilitator_events", "Events taken in, by platform and kind",
+                              ["platform", "kind"], registry=r)
+        self.decisions = Counter("facilitator_decisions", "Interventions the bot decided on",
+                                 ["intervention"], registry=r)
+        self.silences = Counter("facilitator_silences", "Events the bot let pass, by category "
+                                "of reason", ["reason"], registry=r)
+        self.llm_calls = Counter("facilitator_llm_calls", "LLM calls made by the policy",
+                                 registry=r)
+        self.llm_errors = Counter("facilitator_llm_errors", "LLM calls that failed",
+                                  registry=r)
+        self.llm_tokens = Counter("facilitator_llm_tokens", "LLM tokens", ["direction"],
+                                  registry=r)
+        self.llm_seconds = Histogram("facilitator_llm_seconds", "Latency of one LLM call",
+                                     registry=r, buckets=(0.1, 0.25, 0.5, 1, 2, 5, 10, 30))
+        self.decide_seconds = Histogram(
+            "facilitator_event_seconds", "Time to handle one event (store, read, policy)",
+            registry=r, buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1, 5))
+        self.store_seconds = Histogram(
+            "facilitator_store_seconds", "Latency of store operations", ["op"], registry=r,
+            buckets=(0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05, 0.25, 1))
+        self.store_errors = Counter("facilitator_store_errors", "Store operations that failed",
+                                    ["op"], registry=r)
+        self.posts = Counter("facilitator_posts", "Messages the bot posted", ["platform"],
+                             registry=r)
+        self.posts_failed = Counter("facilitator_posts_failed", "Posts the platform refused or "
+                                    "that could not be sent", ["platform"], registry=r)
+        self.posts_recovered = Counter(
+            "facilitator_posts_recovered", "Posts found already made when a worker took over "
+            "an event (not posted again)", ["platform"], registry=r)
+        self.stream_length = Gauge("facilitator_stream_length", "Entries in an intake stream",
+                                   ["shard"], registry=r)
+        self.stream_pending = Gauge("facilitator_stream_pending", "Entries read but not yet "
+                                    "acknowledged in an intake stream", ["shard"], registry=r)
+        self.shards_owned = Gauge("facilitator_shards_owned", "Intake shards this worker owns",
+                                  registry=r)
+        self.store_ping = Gauge("facilitator_store_ping_seconds", "One PING at scrape time "
+                                "(NaN when the store does not answer)", registry=r)
+        self.llm_circuit_open = Gauge(
+            "facilitator_llm_circuit_open", "1 while the LLM provider's circuit breaker is "
+            "open (only when the provider has one)", registry=r)
+        self._streams: StreamProbe | None = None
+        self._ping: StoreTimer | None = None
+        self._provider: object | None = None
+        self.llm_measured = False  # True once calls are timed at the provider (no double count)
+
+    # ---------------------------------------------------------------- recording helpers
+
+    def observe_outcome(self, outcome: object) -> None:
+        """Count an engine `Outcome` (duck-typed: no import of the engine here)."""
+        decision = getattr(outcome, "decision", None)
+        if decision is None:
+            return
+        if getattr(decision, "speak", False) and getattr(decision, "intervention", None):
+            self.decisions.labels(str(decision.intervention)).inc()
+        else:
+            self.silences.labels(silence_category(str(getattr(decision, "reason", "")))).inc()
+        if self.llm_measured:
+            return
+        calls = int(getattr(decision, "llm_calls", 0) or 0)
+        if calls:
+            self.llm_calls.inc(calls)
+        tokens_in = int(getattr(decision, "tokens_in", 0) or 0)
+        tokens_out = int(getattr(decision, "tokens_out", 0) or 0)
+        if tokens_in:
+            self.llm_tokens.labels("in").inc(tokens_in)
+        if tokens_out:
+            self.llm_tokens.labels("out").inc(tokens_out)
+        if "LLM unavailable" in str(getattr(decision, "reason", "")):
+            self.llm_errors.inc()
+
+    @contextmanager
+    def store_op(self, op: str) -> Iterator[None]:
+        """Time a store operation; count it as an error when it raises."""
+        start = time.perf_counter()
+        try:
+            yield
+        except Exception:
+            self.store_errors.labels(op).inc()
+            raise
+        finally:
+            self.store_seconds.labels(op).observe(time.perf_counter() - start)
+
+    def watch_streams(self, probe: StreamProbe) -> None:
+        self._streams = probe
+
+    def watch_store(self, ping: StoreTimer) -> None:
+        self._ping = ping
+
+    async def refresh(self) -> None:
+        """Read what is sampled at scrape time. A dead store never fails the scrape."""
+        if self._provider is not None:
+            opened = _circuit_open(self._provider)
+            if opened is not None:
+                self.llm_circuit_open.set(1.0 if opened else 0.0)
+        if self._ping is not None:
+            try:
+                self.store_ping.set(await self._ping())
+            except Exception as exc:  # the scrape must answer even with the store down
+                self.store_ping.set(float("nan"))
+                self.store_errors.labels("ping").inc()
+                log.debug("metrics: store ping failed: %s", exc)
+        if self._streams is not None:
+            try:
+                rows = await self._streams()
+            except Exception as exc:
+                self.store_errors.labels("stream_info").inc()
+                log.debug("metrics: stream probe failed: %s", exc)
+                return
+            for shard, length, pending in rows:
+                self.stream_length.labels(shard).set(length)
+                self.stream_pending.labels(shard).set(pending)
+
+    def render(self) -> bytes:
+        return generate_latest(self.registry)
+
+
+def _circuit_open(provider: object) -> bool | None:
+    """Whether the provider's circuit breaker is open, for providers that have one."""
+    for holder in (provider, getattr(provider, "breaker", None), getattr(provider, "circuit", None)):
+        if holder is None:
+            continue
+        for name in ("is_open", "open", "circuit_open"):
+            value = getattr(holder, name, None)
+            if callable(value):
+                with contextlib.suppress(Exception):
+                    value = value()
+            if isinstance(value, bool):
+                return value
+    return None
+
+
+class MeasuredProvider:
+    """An LLM provider whose calls are timed and counted (calls, errors, tokens)."""
+
+    def __init__(self, inner: Any, metrics: Metrics) -> None:
+        self.inner = inner
+        self.metrics = metrics
+        self.name = getattr(inner, "name", "llm")
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)  # breaker state and anything else the provider has
+
+    async def _measure(self, work: Awaitable[Any]) -> Any:
+        self.metrics.llm_calls.inc()
+        start = time.perf_counter()
+        try:
+            result = await work
+        except Exception:
+            self.metrics.llm_errors.inc()
+            raise
+        finally:
+            self.metrics.llm_seconds.observe(time.perf_counter() - start)
+        usage = getattr(result, "usage", None)
+        if usage is not None:
+            self.metrics.llm_tokens.labels("in").inc(int(getattr(usage, "tokens_in", 0) or 0))
+            self.metrics.llm_tokens.labels("out").inc(int(getattr(usage, "tokens_out", 0) or 0))
+        return result
+
+    async def structured(self, system: str, user: str, schema: Any, **kw: Any) -> Any:
+        return await self._measure(self.inner.structured(system, user, schema, **kw))
+
+    async def text(self, system: str, user: str, **kw: Any) -> Any:
+        return await self._measure(self.inner.text(system, user, **kw))
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+
+def measure_llm(policy: object, metrics: Metrics) -> None:
+    """Time the policy's LLM calls, if it has a provider (the offline rules have none)."""
+    graph = getattr(policy, "graph", None)
+    provider = getattr(graph, "provider", None)
+    if provider is None or isinstance(provider, MeasuredProvider):
+        return
+    measured = MeasuredProvider(provider, metrics)
+    graph.provider = measured  # type: ignore[union-attr]
+    if getattr(policy, "provider", None) is provider:
+        policy.provider = measured  # type: ignore[attr-defined]
+    metrics._provider = provider
+    metrics.llm_measured = True
+
+
+def store_pinger(client: object) -> StoreTimer:
+    """A timed PING on a redis client (single server or cluster)."""
+    async def ping() -> float:
+        start = time.perf_counter()
+        await client.ping()  # type: ignore[attr-defined]
+        return time.perf_counter() - start
+    return ping
+
+
+def metrics_routes(metrics: Metrics) -> list[web.RouteDef]:
+    async def handler(request: web.Request) -> web.Response:
+        await metrics.refresh()
+        # prometheus_client's content type carries a charset; aiohttp wants them apart.
+        content_type, _, _ = CONTENT_TYPE_LATEST.partition(";")
+        return web.Response(body=metrics.render(), content_type=content_type, charset="utf-8")
+    return [web.get("/metrics", handler)]
