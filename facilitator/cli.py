@@ -124,6 +124,12 @@ async def cmd_forget(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    from facilitator.policies.llm.check import preflight
+
+    problem = await preflight(settings)  # a broken LLM setup refuses to start, in one line
+    if problem:
+        print(f"error: LLM check failed: {problem}", file=sys.stderr)
+        return 2
     if args.platform == "slack":
         from facilitator.adapters.slack.runner import run_slack
 

@@ -8,6 +8,7 @@ for everyone, so every member sees the same read of the room.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Literal
 
 from pydantic import BaseModel
@@ -46,7 +47,9 @@ class CommandReply(BaseModel):
     visibility: Literal["room", "private"]
 
 
-async def run_command(store: RoomStore, req: CommandRequest) -> CommandReply:
+async def run_command(store: RoomStore, req: CommandRequest, *,
+                      llm_status: Callable[[], str | None] | None = None) -> CommandReply:
+    """`llm_status` (the policy's `llm_status`) adds the model's state to `status`."""
     word, _, rest = req.text.strip().partition(" ")
     word = word.lower() or "help"
     rest = rest.strip()
@@ -55,7 +58,8 @@ async def run_command(store: RoomStore, req: CommandRequest) -> CommandReply:
         return CommandReply(text=HELP, visibility="private")
     if word in ("status", "summary"):
         state = await store.get(room) or RoomState(room=room)
-        text = status_text(state) if word == "status" else summary_text(state)
+        text = (status_text(state, llm_status() if llm_status else None) if word == "status"
+                else summary_text(state))
         return CommandReply(text=text, visibility="room")
     if word in ("quiet", "normal", "active"):
         return await _charter(store, req, "activity", word)

@@ -90,8 +90,11 @@ def summary_text(state: RoomState) -> str:
     return " ".join(parts)
 
 
-def status_text(state: RoomState) -> str:
-    """The bot's read of the room, posted so every member sees the same."""
+def status_text(state: RoomState, llm: str | None = None) -> str:
+    """The bot's read of the room, posted so every member sees the same.
+
+    `llm` is the model's status line (working, or switched off by its circuit breaker).
+    """
     signals = compute_signals(state)
     lines = [
         f"Balance: {balance_text(state, signals)} "
@@ -102,4 +105,6 @@ def status_text(state: RoomState) -> str:
         f"Settings: {state.charter.activity.value}"
         + (f"; goal: {state.charter.goal}" if state.charter.goal else "; no goal set"),
     ]
+    if llm:
+        lines.append(llm)
     return "\n".join(lines)
