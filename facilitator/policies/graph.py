@@ -175,8 +175,12 @@ class PolicyGraph:
         first = moments[0]
         room = s["room"]
         # Capture attempts are declined by rule: no model gets a chance to be talked round.
-        if first.intervention == Intervention.DECLINE_CAPTURE or not self._llm_allowed(
-                room, s["event"].ts or time.time()):
+        if first.intervention == Intervention.DECLINE_CAPTURE:
+            return {"moment": first}
+        if not self._llm_allowed(room, s["event"].ts or time.time()):
+            if self.breaker is not None and not self.breaker.allows():
+                self.breaker.note_fallback()  # the breaker is open: the rules stand in
+                return {"moment": first, "llm_off": True, "fallback": "LLM switched off"}
             return {"moment": first}
         assert self.provider is not None
         user = self.prompts.text("llm/assess").format(
