@@ -6,7 +6,7 @@ A 135M model is no facilitator: these tests prove the plumbing with real, imperf
 whatever it says, the room gets a guarded message or the offline rules' words, never an error.
 
 Tests marked `real_llm` skip when llama_cpp or the model is not installed; with
-FACILITATOR_REQUIRE_REAL_LLM=1 (as .ci/run sets) a missing install fails them instead.
+REAL_LLM_REQUIRED=1 (as .ci/run sets) a missing install fails them instead.
 """
 
 from __future__ import annotations
@@ -166,7 +166,7 @@ def local_model(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """llama-cpp-python's OpenAI-compatible server with SmolLM2 on a free loopback port."""
     missing = _missing()
     if missing:
-        if os.environ.get("FACILITATOR_REQUIRE_REAL_LLM") == "1":
+        if os.environ.get("REAL_LLM_REQUIRED") == "1":
             pytest.fail(f"real-model tests required but {missing}")
         pytest.skip(missing)
     port = _free_port()
