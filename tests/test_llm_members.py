@@ -9,7 +9,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import FACILITATOR, REPO, cli_env
 
 from facilitator.cli import build_parser
 from facilitator.config import Settings
@@ -20,6 +19,7 @@ from facilitator.policies.llm import LLMError, ScriptedProvider
 from facilitator.policies.policy import FacilitatorPolicy
 from facilitator.scenario import load_scenario
 from facilitator.simulate import LLMMembers, Simulation, member_text
+from tests.conftest import FACILITATOR, REPO, cli_env
 
 HEATED = REPO / "facilitator" / "scenarios" / "heated_disagreement.yaml"
 

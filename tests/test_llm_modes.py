@@ -12,7 +12,6 @@ from typing import Any, Literal
 
 import httpx2
 import pytest
-from llm_wire import Wire, openai_completion, status
 from pydantic import BaseModel
 
 from facilitator.config import Settings
@@ -21,6 +20,7 @@ from facilitator.policies.llm.breaker import CircuitBreaker
 from facilitator.policies.llm.check import check_provider, preflight
 from facilitator.policies.llm.jsonmode import extract_json
 from facilitator.policies.llm.openai_provider import OpenAIProvider
+from tests.llm_wire import Wire, openai_completion, status
 
 LOCAL = {"OPENAI_BASE_URL": "http://127.0.0.1:9/v1"}
 
@@ -236,7 +236,7 @@ def test_run_refuses_to_start_when_the_provider_is_unreachable(tmp_path: Path) -
     import socket
     import subprocess
 
-    from conftest import FACILITATOR, cli_env
+    from tests.conftest import FACILITATOR, cli_env
 
     with socket.socket() as s:  # a port nobody listens on
         s.bind(("127.0.0.1", 0))

@@ -24,7 +24,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import FACILITATOR, REPO, cli_env
 from pydantic import BaseModel
 
 from facilitator.engine import Engine
@@ -39,6 +38,7 @@ from facilitator.policies.policy import FacilitatorPolicy
 from facilitator.policies.prompts import Prompts
 from facilitator.scenario import load_scenario
 from facilitator.simulate import LLMMembers, Simulation, SimulationResult
+from tests.conftest import FACILITATOR, REPO, cli_env
 
 HEATED = REPO / "facilitator" / "scenarios" / "heated_disagreement.yaml"
 ALIAS = local.ALIAS
