@@ -167,8 +167,9 @@ def local_model(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 def real(url: str, **env: str) -> OpenAIProvider:
     # Generous per-call time: the 2-core machine may be busy with the rest of the suite.
+    # No retries: a timed-out request keeps the one-at-a-time server busy, so a retry only queues.
     provider = make_provider(f"openai:{ALIAS}", env={"OPENAI_BASE_URL": url, **env},
-                             timeout_s=60, max_retries=1)
+                             timeout_s=180, max_retries=0)
     assert isinstance(provider, OpenAIProvider)
     return provider
 
@@ -253,7 +254,7 @@ class Verdict(BaseModel):
 @pytest.mark.real_llm
 async def test_malformed_real_answers_fall_back_to_the_rules(store: RoomStore,
                                                              local_model: str) -> None:
-    misfit = Misfit(ALIAS, api_key="local", base_url=local_model, timeout_s=60, max_retries=0)
+    misfit = Misfit(ALIAS, api_key="local", base_url=local_model, timeout_s=180, max_retries=0)
     # The assessor's answers never fit: every moment is the rules' — words and all.
     policy = FacilitatorPolicy(provider=misfit)
     with_llm = await simulate(store, policy, "misfit")
@@ -265,7 +266,7 @@ async def test_malformed_real_answers_fall_back_to_the_rules(store: RoomStore,
 
     # The composer's text is JSON (a real model's, constrained): refused, the template speaks.
     good_assessor = real(local_model)
-    composer_misfit = Misfit(ALIAS, api_key="local", base_url=local_model, timeout_s=60,
+    composer_misfit = Misfit(ALIAS, api_key="local", base_url=local_model, timeout_s=180,
                              max_retries=0)
 
     class Split:
@@ -313,7 +314,7 @@ async def test_members_played_by_the_real_model(store: RoomStore, local_model: s
 def test_simulate_members_llm_from_the_command_line(tmp_path: Path, local_model: str) -> None:
     out = tmp_path / "t.json"
     env = cli_env(tmp_path, FACILITATOR_LLM=f"openai:{ALIAS}", OPENAI_BASE_URL=local_model,
-                  FACILITATOR_LLM_TIMEOUT="60")
+                  FACILITATOR_LLM_TIMEOUT="180")
     done = subprocess.run([*FACILITATOR, "simulate", str(HEATED), "--members", "llm", "--quiet",
                            "--json", str(out)], env=env, capture_output=True, text=True,
                           timeout=900, check=False)
@@ -337,7 +338,7 @@ def test_eval_with_the_real_model_on_two_scenarios(tmp_path: Path, local_model: 
     assert len(picked) == 2
     for path in picked:
         shutil.copy(path, suite / path.name)
-    env = cli_env(tmp_path, OPENAI_BASE_URL=local_model, FACILITATOR_LLM_TIMEOUT="60")
+    env = cli_env(tmp_path, OPENAI_BASE_URL=local_model, FACILITATOR_LLM_TIMEOUT="180")
     done = subprocess.run([*FACILITATOR, "eval", "--suite", str(suite), "--policy", "rules,llm",
                            "--llm", f"openai:{ALIAS}", "--plots", str(tmp_path / "plots"),
                            "--json", str(tmp_path / "e.json")], env=env, capture_output=True,

@@ -32,6 +32,10 @@ from facilitator.policies.signals import Signals
 
 log = logging.getLogger(__name__)
 WINDOW_FOR_LLM = 15
+# Token caps: an assessment is a choice and one sentence; a message is at most guard.MAX_CHARS
+# (~175 tokens). Small local models ramble to whatever cap they get, and every token is time.
+ASSESS_TOKENS = 200
+COMPOSE_TOKENS = 200
 LLM_WINDOW_S = 3600.0
 # Moments whose wording needs judgment go to the model; formulaic ones (an invitation by name,
 # a question quoted back, a decision read out) keep their template: fewer calls, same words.
@@ -190,7 +194,7 @@ class PolicyGraph:
             members=_members(room), transcript=_transcript(room))
         try:
             result = await self.provider.structured(self.prompts.text("llm/system"), user,
-                                                    Assessment)
+                                                    Assessment, max_tokens=ASSESS_TOKENS)
         except LLMError as exc:
             return {**self._fallback(s, f"LLM {exc.kind}", exc), "moment": first}
         counted = self._count(s, result.usage.tokens_in, result.usage.tokens_out)
@@ -226,7 +230,8 @@ class PolicyGraph:
             to=", ".join(room.name_of(t) for t in moment.to) or "the group",
             facts=moment.facts or "-", draft=draft, transcript=_transcript(room))
         try:
-            result = await self.provider.text(self.prompts.text("llm/system"), user)
+            result = await self.provider.text(self.prompts.text("llm/system"), user,
+                                              max_tokens=COMPOSE_TOKENS)
         except LLMError as exc:
             return {**self._fallback(s, f"LLM {exc.kind}", exc), "text": draft, "source": "rules"}
         counted = self._count(s, result.usage.tokens_in, result.usage.tokens_out)
