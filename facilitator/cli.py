@@ -37,23 +37,33 @@ async def cmd_simulate(args: argparse.Namespace, settings: Settings) -> int:
     from facilitator.policies.policy import build_policy
     from facilitator.render import ChatPrinter, print_metrics
     from facilitator.scenario import ScenarioError, load_scenario
-    from facilitator.simulate import SilentPolicy, Simulation
+    from facilitator.simulate import SilentPolicy, Simulation, members_voice
 
     try:
         scenario = load_scenario(Path(args.scenario))
-    except ScenarioError as exc:
+        members = members_voice(args.members, args.members_llm or settings.llm, os.environ,
+                                timeout_s=settings.llm_timeout_s)
+    except (ScenarioError, ValueError) as exc:
         print(exc, file=sys.stderr)
         return 1
     console = Console(stderr=False, highlight=False)
-    async with open_store(settings) as store:
-        policy = SilentPolicy() if args.no_bot else build_policy(settings)
-        engine = Engine(store, policy, bot_id=scenario.bot_name)
-        console.rule(f"[bold]{scenario.title}[/bold]" + ("  (no bot)" if args.no_bot else ""))
-        if scenario.goal:
-            console.print(f"[dim]goal: {scenario.goal}[/dim]")
-        printer = None if args.quiet else ChatPrinter(console)
-        result = await Simulation(scenario, engine, bot=not args.no_bot).run(printer)
+    try:
+        async with open_store(settings) as store:
+            policy = SilentPolicy() if args.no_bot else build_policy(settings)
+            engine = Engine(store, policy, bot_id=scenario.bot_name)
+            console.rule(f"[bold]{scenario.title}[/bold]" + ("  (no bot)" if args.no_bot else ""))
+            if scenario.goal:
+                console.print(f"[dim]goal: {scenario.goal}[/dim]")
+            printer = None if args.quiet else ChatPrinter(console)
+            result = await Simulation(scenario, engine, bot=not args.no_bot,
+                                      members=members).run(printer)
+    finally:
+        if members is not None:
+            await members.provider.aclose()
     print_metrics(console, scenario.title, result.metrics(), not args.no_bot)
+    if members is not None:
+        console.print(f"[dim]members played by {members.provider.name}: {members.lines} lines "
+                      f"from the model, {members.fallbacks} kept scripted[/dim]")
     if args.json:
         _write_json(args.json, result.to_json())
     return 0
@@ -160,6 +170,12 @@ async def cmd_forget(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    from facilitator.policies.llm.check import preflight
+
+    problem = await preflight(settings)  # a broken LLM setup refuses to start, in one line
+    if problem:
+        print(f"error: LLM check failed: {problem}", file=sys.stderr)
+        return 2
     if args.platform == "slack":
         from facilitator.adapters.slack.runner import run_slack
 
@@ -182,6 +198,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-bot", action="store_true", help="the same scenario without the bot")
     p.add_argument("--json", metavar="FILE", help="write transcript and metrics to FILE")
     p.add_argument("--quiet", action="store_true", help="print only the metrics")
+    p.add_argument("--members", choices=["script", "llm"], default="script",
+                   help="who writes the members' lines: the scenario's script (default), or a "
+                        "model playing each persona (FACILITATOR_LLM, or --members-llm)")
+    p.add_argument("--members-llm", metavar="PROVIDER:MODEL",
+                   help="the model that plays the members (default: FACILITATOR_LLM)")
     p.set_defaults(func=cmd_simulate)
 
     p = sub.add_parser("replay", help="feed recorded events through the bot")

@@ -9,6 +9,7 @@ sees the same read of the room; a page link is handed privately to the member wh
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -58,6 +59,7 @@ class CommandServices:
 
     links: LinkSigner | None = None
     digests: DigestScheduler | None = None
+    llm_status: Callable[[], str | None] | None = None  # the policy's model state, for `status`
 
 
 class CommandRequest(BaseModel):
@@ -88,8 +90,10 @@ async def run_command(store: RoomStore, req: CommandRequest,
         return private(HELP)
     if word in ("status", "summary"):
         state = await store.get(room) or RoomState(room=room)
-        text = (status_text(state, page=services.links is not None) if word == "status"
-                else summary_text(state))
+        if word == "summary":
+            return CommandReply(text=summary_text(state), visibility="room")
+        llm = services.llm_status() if services.llm_status else None
+        text = status_text(state, page=services.links is not None, llm=llm)
         return CommandReply(text=text, visibility="room")
     if word == "page":
         if services.links is None:

@@ -126,10 +126,11 @@ def summary_text(state: RoomState) -> str:
     return " ".join(parts)
 
 
-def status_text(state: RoomState, *, page: bool = False) -> str:
+def status_text(state: RoomState, *, page: bool = False, llm: str | None = None) -> str:
     """The bot's read of the room, posted so every member sees the same. Plain words only.
 
-    `page`: the room page is served, so say how to get a link to it."""
+    `page`: the room page is served, so say how to get a link to it. `llm`: the model's
+    status line (working, or switched off by its circuit breaker)."""
     signals = compute_signals(state)
     lines = [
         f"Voices: {balance_text(state, signals)}.",
@@ -140,6 +141,8 @@ def status_text(state: RoomState, *, page: bool = False) -> str:
     ]
     if page:
         lines.append("The room's page: `/facilitator page` sends you a private link.")
+    if llm:
+        lines.append(llm)
     return "\n".join(lines)
 
 

@@ -1,8 +1,17 @@
-"""`facilitator simulate`: a local simulated group chat on the in-process adapter."""
+"""`facilitator simulate`: a local simulated group chat on the in-process adapter.
+
+Members speak their scripted lines by default. With `--members llm` (an `LLMMembers` voice) the
+scenario's personas speak through a model: the script still says who speaks when (and joins,
+leaves and reactions happen as scripted), but the words are the model's, written from the
+member's persona and the conversation so far. A model that fails or says something unusable
+leaves that one line scripted; the transcript records where every line came from.
+"""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -11,8 +20,11 @@ from facilitator.engine import Engine, Outcome
 from facilitator.events import Author, ChatEvent, EventKind, RoomRef
 from facilitator.memory.state import Charter, RoomState
 from facilitator.policies.decision import Decision, Intervention
+from facilitator.policies.llm import sanity
+from facilitator.policies.llm.base import LLMError, LLMProvider
+from facilitator.policies.prompts import Prompts
 from facilitator.policies.signals import Signals, gini
-from facilitator.scenario import Line, Reactive, Scenario
+from facilitator.scenario import Line, Member, Reactive, Scenario
 
 START_TS = 1_700_000_000.0
 _TRIGGERS = {
@@ -38,6 +50,7 @@ class Turn:
     kind: str = "message"
     tension: float = 0.0
     gini: float = 0.0
+    source: str = "script"  # "script", "model" (an LLM-played member) or "bot"
 
 
 @dataclass(slots=True)
@@ -62,6 +75,7 @@ class SimulationResult:
                                      for k, v in everyone.items()},
             "gini": round(gini(list(everyone.values())), 4),
             "interventions": dict(Counter(t.intervention for t in said if t.bot)),
+            "model_lines": sum(1 for t in said if t.source == "model"),
         }
 
     def to_json(self) -> dict[str, Any]:
@@ -72,7 +86,7 @@ class SimulationResult:
                 {"id": t.id, "who": t.who, "name": t.name, "text": t.text, "ts": t.ts,
                  "bot": t.bot, "kind": t.kind, "intervention": t.intervention,
                  "reason": t.reason, "to": t.to, "script_index": t.script_index,
-                 "signals": {"tension": t.tension, "participation_gini": t.gini}}
+                 "source": t.source, "signals": {"tension": t.tension, "participation_gini": t.gini}}
                 for t in self.turns
             ],
             "metrics": self.metrics(),
@@ -83,10 +97,11 @@ class Simulation:
     """Runs a scenario through the real engine and store, with the bot or without it."""
 
     def __init__(self, scenario: Scenario, engine: Engine, *, bot: bool = True,
-                 room_name: str | None = None) -> None:
+                 room_name: str | None = None, members: LLMMembers | None = None) -> None:
         self.s = scenario
         self.engine = engine
         self.bot = bot
+        self.members = members
         self.room = RoomRef.local(room_name or scenario.title)
         self.adapter = LocalAdapter(engine.handle)
         engine.poster = self.adapter.post
@@ -141,7 +156,20 @@ class Simulation:
             addressed=line.mentions_bot or f"@{self.s.bot_name}".lower() in line.text.lower(),
         )
 
+    async def _voice(self, line: Line) -> tuple[Line, str]:
+        """The line as the member says it: the model's words when members are LLM-played."""
+        if self.members is None or not line.text or line.react or line.join or line.leave:
+            return line, "script"
+        addressed = line.mentions_bot or f"@{self.s.bot_name}".lower() in line.text.lower()
+        text = await self.members.say(self.s, self.s.member(line.who), self.turns,
+                                      address_bot=addressed)
+        if text is None:
+            return line, "script"
+        # The script's shape stays: a line that addressed the bot still does.
+        return line.model_copy(update={"text": text, "mentions_bot": addressed}), "model"
+
     async def _say(self, line: Line, index: int | None, on_turn: Any) -> None:
+        line, source = await self._voice(line)
         self._n += 1
         self._clock += self.s.seconds_between
         event_id = f"m{self._n}"
@@ -155,7 +183,8 @@ class Simulation:
         sig = outcome.decision.signals
         turn = Turn(id=event_id, who=member.id, name=member.label, text=line.text,
                     ts=self._clock, script_index=index, kind=event.kind.value,
-                    tension=sig.get("tension", 0.0), gini=sig.get("participation_gini", 0.0))
+                    tension=sig.get("tension", 0.0), gini=sig.get("participation_gini", 0.0),
+                    source=source)
         self._emit(turn, on_turn)
         post = self.adapter.pop()
         if post is None or not self.bot:
@@ -165,7 +194,7 @@ class Simulation:
         bot_turn = Turn(id=post.id, who=self.s.bot_name, name=self.s.bot_name, text=post.text,
                         ts=self._clock, bot=True,
                         intervention=d.intervention.value if d.intervention else None,
-                        reason=d.reason, to=d.to)
+                        reason=d.reason, to=d.to, source="bot")
         self._emit(bot_turn, on_turn)
         for reactive in self._reactions_to(d.intervention, d.to, post.text):
             await self._say(Line(who=reactive.who, text=reactive.text), None, on_turn)
@@ -198,3 +227,76 @@ class SilentPolicy:
 
     async def decide(self, event: ChatEvent, room: RoomState, signals: Signals) -> Decision:
         return Decision.silence("no bot in this run", signals=signals.as_json())
+
+
+class LLMMembers:
+    """Members played by a model: each sees its persona and the conversation so far."""
+
+    def __init__(self, provider: LLMProvider, prompts: Prompts | None = None, *,
+                 window: int = 12, max_tokens: int = 90) -> None:
+        self.provider = provider
+        self.prompts = prompts or Prompts()
+        self.window = window
+        self.max_tokens = max_tokens
+        self.lines = 0  # lines the model wrote
+        self.fallbacks = 0  # lines left scripted because the model failed or was unusable
+
+    async def say(self, scenario: Scenario, member: Member, turns: list[Turn], *,
+                  address_bot: bool = False) -> str | None:
+        """The member's next message, or None (the caller keeps the scripted line)."""
+        said = [t for t in turns if t.kind == "message"][-self.window:]
+        transcript = "\n".join(f"{t.name}: {t.text}" for t in said) or "(nobody has spoken yet)"
+        system = self.prompts.text("llm/member_system").format(
+            name=member.label, topic=scenario.goal or scenario.title,
+            persona=member.persona or "a member of the group",
+            style=member.style or "natural")
+        extra = (f"{member.label} wants to ask the facilitator (@{scenario.bot_name}) "
+                 "something. " if address_bot else "")
+        user = self.prompts.text("llm/member").format(transcript=transcript, name=member.label,
+                                                      extra=extra)
+        try:
+            result = await self.provider.text(system, user, max_tokens=self.max_tokens)
+        except LLMError:
+            self.fallbacks += 1
+            return None
+        text = member_text(result.value, member, scenario)
+        if text is None:
+            self.fallbacks += 1
+            return None
+        if address_bot and f"@{scenario.bot_name}".lower() not in text.lower():
+            text = f"@{scenario.bot_name} {text}"
+        self.lines += 1
+        return text
+
+
+def member_text(raw: str, member: Member, scenario: Scenario, limit: int = 320) -> str | None:
+    """The first message in a model's reply, as the member would type it; None if unusable."""
+    labels = [m.label for m in scenario.participants] + [scenario.bot_name]
+    text = raw.strip()
+    # Drop the member's own label, and stop where the model starts writing someone else's line.
+    text = re.sub(rf"^\s*{re.escape(member.label)}\s*:\s*", "", text, flags=re.I)
+    other = re.compile(rf"(?m)^\s*({'|'.join(re.escape(x) for x in labels)})\s*:")
+    cut = other.search(text)
+    if cut:
+        text = text[:cut.start()]
+    text = sanity.clean(" ".join(text.split()))
+    if len(text) > limit:
+        end = max(text.rfind(c, 0, limit) for c in ".!?")
+        text = text[:end + 1] if end > 40 else text[:limit].rsplit(" ", 1)[0] + "…"
+    if sanity.problem(text):
+        return None
+    return text
+
+
+def members_voice(members: str, spec: str, env: Mapping[str, str], *,
+                  timeout_s: float = 20.0) -> LLMMembers | None:
+    """None for scripted members; LLM-played members need a model (ValueError says which)."""
+    if members != "llm":
+        return None
+    from facilitator.policies.llm.factory import make_provider
+
+    provider = make_provider(spec, env=env, timeout_s=timeout_s)
+    if provider is None:
+        raise ValueError("--members llm needs a model: set FACILITATOR_LLM (e.g. openai:MODEL "
+                         "with OPENAI_BASE_URL for a local server) or pass --members-llm")
+    return LLMMembers(provider)

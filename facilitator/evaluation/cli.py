@@ -2,12 +2,15 @@
 `facilitator bench`: throughput, latency and cost (facilitator.evaluation.bench).
 
     facilitator eval [--suite DIR] [--policy rules,llm,always,mention-only] [--fake-llm]
-                     [--json FILE] [--plots DIR]
-    facilitator eval deli [--deli-dir DIR] [--limit N] [--json FILE]
-    facilitator eval wikitactics [--data PATH] [--json FILE]
+                     [--llm PROVIDER:MODEL] [--json FILE] [--plots DIR]
+    facilitator eval deli [--deli-dir DIR] [--limit N] [--llm PROVIDER:MODEL] [--json FILE]
+    facilitator eval wikitactics [--data PATH] [--llm PROVIDER:MODEL] [--json FILE]
     facilitator eval irc [--data PATH] [--links PATH] [--split tune|report|all] [--rooms N]
-                         [--limit N] [--sample N] [--json FILE]
+                         [--limit N] [--sample N] [--llm PROVIDER:MODEL] [--json FILE]
     facilitator bench [--events N] [--rooms R] [--workers N] [--llm-latency-ms MS] [--json]
+
+`--llm` (every evaluation takes it: `add_llm_option`, then `with_llm`) measures the LLM path on
+the same suite and data as the rules, with the usual keys and OPENAI_BASE_URL from the environment.
 
 Wired into the main command line by `add_eval_parser(subparsers)` and `add_bench_parser`. This
 module is imported by `facilitator --help`, so it imports only the standard library at module
@@ -49,6 +52,32 @@ JSON_KEYS = ("speak_precision", "speak_recall", "speak_f1", "missed_intervention
              "capture_resistance", "llm_calls_per_message")
 
 
+def add_llm_option(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
+    """`--llm PROVIDER:MODEL`, the same on `eval` and each of its data sets.
+
+    On a sub-command the default is SUPPRESS, so `eval --llm X deli` and `eval deli --llm X`
+    both work and neither resets the other.
+    """
+    parser.add_argument(
+        "--llm", metavar="PROVIDER:MODEL", default=None if top else argparse.SUPPRESS,
+        help="evaluate with this LLM instead of FACILITATOR_LLM: openai:MODEL (OPENAI_API_KEY, "
+             "or OPENAI_BASE_URL for a local server), anthropic:MODEL, or rules")
+
+
+def with_llm(args: argparse.Namespace, settings: Settings) -> Settings:
+    """The settings with `--llm` applied (checked like FACILITATOR_LLM)."""
+    spec = getattr(args, "llm", None)
+    if not spec:
+        return settings
+    from facilitator.policies.llm.factory import SPEC_HELP
+
+    kind, sep, model = spec.strip().partition(":")
+    if spec.strip().lower() != "rules" and (not sep or kind.lower() not in ("openai", "anthropic")
+                                            or not model.strip()):
+        raise ValueError(f"--llm {spec!r}: {SPEC_HELP}")
+    return settings.model_copy(update={"llm": spec.strip()})
+
+
 def add_eval_parser(subparsers: Any) -> argparse.ArgumentParser:
     p = subparsers.add_parser(
         "eval", help="evaluate the bot: the scenario suite, or real data (deli, wikitactics)",
@@ -61,6 +90,7 @@ def add_eval_parser(subparsers: Any) -> argparse.ArgumentParser:
                         "all four; llm and always need an LLM or --fake-llm)")
     p.add_argument("--fake-llm", action="store_true",
                    help="offline: run llm and always with an instant fake LLM")
+    add_llm_option(p, top=True)
     p.add_argument("--json", metavar="FILE", help="write the figures as JSON to FILE")
     p.add_argument("--plots", metavar="DIR", default="eval-plots",
                    help="folder for the PNG plots (default: ./eval-plots)")
@@ -74,6 +104,7 @@ def add_eval_parser(subparsers: Any) -> argparse.ArgumentParser:
                    help="the delidata_corpus folder (default: from an installed delitoolkit)")
     d.add_argument("--limit", type=int, metavar="N", help="only the first N groups")
     d.add_argument("--json", metavar="FILE", help="write the figures as JSON to FILE")
+    add_llm_option(d)
     d.set_defaults(func=cmd_deli)
 
     w = sub.add_parser("wikitactics", help="WikiTactics: AUROC of tension against escalation")
@@ -81,6 +112,7 @@ def add_eval_parser(subparsers: Any) -> argparse.ArgumentParser:
                    help="wikitactics-train.jsonl or its folder (default: ../shared/data, or "
                         "FACILITATOR_SHARED_DATA)")
     w.add_argument("--json", metavar="FILE", help="write the figures as JSON to FILE")
+    add_llm_option(w)
     w.set_defaults(func=cmd_wikitactics)
 
     i = sub.add_parser("irc", help="Ubuntu IRC: how often the bot speaks in a busy support "
@@ -98,6 +130,7 @@ def add_eval_parser(subparsers: Any) -> argparse.ArgumentParser:
     i.add_argument("--sample", type=int, metavar="N",
                    help="print N of the bot's turns with the 5 messages before each "
                         "(the JSON always holds 25, or N)")
+    add_llm_option(i)
     i.add_argument("--jobs", type=int, default=4, metavar="N",
                    help="rooms run side by side (they share nothing; default 4)")
     i.add_argument("--json", metavar="FILE", help="write the figures as JSON to FILE")
@@ -180,6 +213,7 @@ async def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     console = _console()
     err = Console(stderr=True, highlight=False)
     try:
+        settings = with_llm(args, settings)
         scenarios = load_suite(Path(args.suite) if args.suite else DEFAULT_SUITE)
         specs = build_specs(_policies(args.policy), settings, fake_llm=args.fake_llm)
     except (ScenarioError, ValueError) as exc:
@@ -197,6 +231,13 @@ async def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
              for s in specs if not s.skipped}
     plots = _plots(suite, shown, Path(args.plots), main)
     _print_eval(console, suite, metrics, specs, main, details=args.details)
+    llm_paths = {s.name: _llm_metrics(s.policy) for s in specs if _llm_metrics(s.policy)}
+    for name, m in llm_paths.items():
+        console.print(f"[dim]{name} via {m['provider']} ({m['json_mode'] or 'tool use'}): "
+                      f"{m['ok_total']} good calls, {m['failures_total']} failed, "
+                      f"{m['rejected_total']} answers refused, {m['fallbacks_total']} moments "
+                      f"decided by the offline rules, breaker opened {m['breaker_opened_total']}×"
+                      "[/dim]")
     console.print(f"[dim]{len(scenarios)} scenarios × {len(ran)} policies (+ no-bot baseline) "
                   f"in {suite.seconds:.1f} s · plots: {', '.join(str(p) for p in plots)}[/dim]")
     if args.json:
@@ -208,7 +249,8 @@ async def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
             "plots": [str(p) for p in plots],
             "policies": {s.name: ({"skipped": True, "note": s.note} if s.skipped else
                                   {"skipped": False, "note": s.note,
-                                   "metrics": _round(metrics[s.name])}) for s in specs},
+                                   "metrics": _round(metrics[s.name]),
+                                   "llm": _llm_metrics(s.policy)}) for s in specs},
             "results": [
                 {"scenario": run.path.name, "title": run.scenario.title, "policy": name,
                  "tags": run.scenario.tags, "passed": run.score.passed,
@@ -220,6 +262,12 @@ async def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
             "seconds": round(suite.seconds, 2),
         })
     return 0
+
+
+def _llm_metrics(policy: Any) -> dict[str, Any]:
+    """The LLM path's counters (calls, failures, fallbacks to the rules) of a facilitator policy."""
+    read = getattr(policy, "llm_metrics", None)
+    return read() if callable(read) else {}
 
 
 def _plots(suite: Any, metrics: dict[str, dict[str, float]], folder: Path,
@@ -306,14 +354,17 @@ async def cmd_deli(args: argparse.Namespace, settings: Settings) -> int:
 
     console = _console()
     try:
+        settings = with_llm(args, settings)
         folder = find_corpus(args.deli_dir)
-    except CorpusMissing as exc:
+        policy = build_policy(settings)
+    except (CorpusMissing, ValueError) as exc:
         print(exc, file=sys.stderr)
         return 2
     async with open_store(settings) as store:
-        engine = Engine(store, build_policy(settings), bot_id=settings.bot_name)
+        engine = Engine(store, policy, bot_id=settings.bot_name)
         report = await evaluate_deli(engine, folder, limit=args.limit)
     report["policy"] = settings.llm
+    report["llm"] = policy.llm_metrics()
     table = Table(title=f"DeliData · {report['groups']} groups · {report['messages']} messages",
                   title_style="bold")
     table.add_column("figure")
@@ -351,14 +402,18 @@ async def cmd_wikitactics(args: argparse.Namespace, settings: Settings) -> int:
     from facilitator.policies.policy import build_policy
 
     try:
+        settings = with_llm(args, settings)
         transcript, labels = resolve_paths(args.data)
-    except FileNotFoundError as exc:
+        policy = build_policy(settings)
+    except (FileNotFoundError, ValueError) as exc:
         print(exc, file=sys.stderr)
         return 2
     async with open_store(settings) as store:
-        engine = Engine(store, build_policy(settings), bot_id=settings.bot_name)
+        engine = Engine(store, policy, bot_id=settings.bot_name)
         report = await evaluate_wikitactics(engine, transcript, labels,
                                             bot_name=settings.bot_name)
+    report["policy"] = settings.llm
+    report["llm"] = policy.llm_metrics()
     console = _console()
     table = Table(title=f"WikiTactics · {report['rooms']} disputes, {report['escalated']} "
                         "escalated", title_style="bold")
@@ -387,6 +442,7 @@ async def cmd_irc(args: argparse.Namespace, settings: Settings) -> int:
     from facilitator.memory.store import open_store
 
     try:
+        settings = with_llm(args, settings)
         transcript, links_path = resolve_paths(args.data, args.links)
         links, bad_links = load_links(links_path)
     except (FileNotFoundError, ValueError) as exc:

@@ -2,6 +2,11 @@
 
 The gate runs before this graph (plain functions, see gate.py); the graph is invoked only
 for candidate moments, so the silent path never pays for it.
+
+The LLM is optional at every step. When it fails (error, timeout, an answer that does not fit,
+text the guard or the sanity check refuses) or its circuit breaker is open, the offline rules
+decide that moment — the gate's first candidate, worded by the templates, checked by the same
+guard — so a failing model means the rules facilitator, never silence and never an error.
 """
 
 from __future__ import annotations
@@ -19,12 +24,18 @@ from facilitator.memory.state import RoomState
 from facilitator.policies import guard
 from facilitator.policies.compose_rules import compose
 from facilitator.policies.decision import Decision, Intervention, Moment
+from facilitator.policies.llm import sanity
 from facilitator.policies.llm.base import LLMError, LLMProvider
+from facilitator.policies.llm.breaker import CircuitBreaker
 from facilitator.policies.prompts import Prompts
 from facilitator.policies.signals import Signals
 
 log = logging.getLogger(__name__)
 WINDOW_FOR_LLM = 15
+# Token caps: an assessment is a choice and one sentence; a message is at most guard.MAX_CHARS
+# (~175 tokens). Small local models ramble to whatever cap they get, and every token is time.
+ASSESS_TOKENS = 200
+COMPOSE_TOKENS = 200
 LLM_WINDOW_S = 3600.0
 # Moments whose wording needs judgment go to the model; formulaic ones (an invitation by name,
 # a question quoted back, a decision read out) keep their template: fewer calls, same words.
@@ -61,6 +72,9 @@ class PolicyState(TypedDict, total=False):
     tokens_in: int
     tokens_out: int
     silence_reason: str
+    source: Literal["llm", "rules"]  # who worded `text`
+    llm_off: bool  # the LLM failed in this moment: the rules decide the rest of it
+    fallback: str  # why the rules took over, shown in the decision's reason
 
 
 def _transcript(state: RoomState) -> str:
@@ -90,7 +104,12 @@ class PolicyGraph:
     def __init__(self, prompts: Prompts, provider: LLMProvider | None = None,
                  *, calls_per_hour: int = 30) -> None:
         self.prompts = prompts
-        self.provider = provider
+        # Every call goes through the breaker, which also keeps the LLM path's counters.
+        self.breaker: CircuitBreaker | None = None
+        if provider is not None:
+            self.breaker = provider if isinstance(provider, CircuitBreaker) \
+                else CircuitBreaker(provider)
+        self.provider: LLMProvider | None = self.breaker
         self.calls_per_hour = calls_per_hour
         graph = StateGraph(PolicyState)
         graph.add_node("assess", self._assess)
@@ -115,13 +134,16 @@ class PolicyGraph:
                 room.considered[weighed.intervention.value] = room.turn
             reason = out.get("failure") or out.get("silence_reason") or "assessed: silence"
             return Decision.silence(reason, signals=signals.as_json(), **usage)
+        reason = moment.reason
+        if out.get("fallback"):
+            reason += f" [offline rules: {out['fallback']}]"
         return Decision(speak=True, intervention=moment.intervention, text=out["text"],
-                        reason=moment.reason, to=moment.to, ref=moment.ref,
+                        reason=reason, to=moment.to, ref=moment.ref,
                         signals=signals.as_json(), **usage)
 
     # -- LLM budget ----------------------------------------------------------------------
     def _llm_allowed(self, room: RoomState, now: float) -> bool:
-        if self.provider is None:
+        if self.breaker is None or not self.breaker.allows():
             return False
         u = room.usage
         if now - u.llm_window_start >= LLM_WINDOW_S:
@@ -138,10 +160,18 @@ class PolicyGraph:
                 "tokens_in": s.get("tokens_in", 0) + tokens_in,
                 "tokens_out": s.get("tokens_out", 0) + tokens_out}
 
-    def _fail(self, s: PolicyState, exc: LLMError) -> dict[str, Any]:
-        s["room"].usage.llm_failures += 1
-        log.warning("room %s: LLM provider failed, staying silent: %s", s["room"].room, exc)
-        return {"moment": None, "silence_reason": f"LLM unavailable ({exc}); silence"}
+    def _fallback(self, s: PolicyState, why: str, exc: LLMError | None = None) -> dict[str, Any]:
+        """The rules take over this moment; the room never hears about the failure."""
+        if exc is not None:
+            s["room"].usage.llm_failures += 1
+            log.warning("room %s: LLM provider failed, the offline rules decide: %s",
+                        s["room"].room, exc)
+        else:
+            log.info("room %s: LLM answer unusable (%s), the offline rules decide",
+                     s["room"].room, why)
+        if self.breaker is not None:
+            self.breaker.note_fallback()
+        return {"llm_off": True, "fallback": why}
 
     # -- nodes ---------------------------------------------------------------------------
     async def _assess(self, s: PolicyState) -> dict[str, Any]:
@@ -149,8 +179,12 @@ class PolicyGraph:
         first = moments[0]
         room = s["room"]
         # Capture attempts are declined by rule: no model gets a chance to be talked round.
-        if first.intervention == Intervention.DECLINE_CAPTURE or not self._llm_allowed(
-                room, s["event"].ts or time.time()):
+        if first.intervention == Intervention.DECLINE_CAPTURE:
+            return {"moment": first}
+        if not self._llm_allowed(room, s["event"].ts or time.time()):
+            if self.breaker is not None and not self.breaker.allows():
+                self.breaker.note_fallback()  # the breaker is open: the rules stand in
+                return {"moment": first, "llm_off": True, "fallback": "LLM switched off"}
             return {"moment": first}
         assert self.provider is not None
         user = self.prompts.text("llm/assess").format(
@@ -160,9 +194,9 @@ class PolicyGraph:
             members=_members(room), transcript=_transcript(room))
         try:
             result = await self.provider.structured(self.prompts.text("llm/system"), user,
-                                                    Assessment)
+                                                    Assessment, max_tokens=ASSESS_TOKENS)
         except LLMError as exc:
-            return self._fail(s, exc)
+            return {**self._fallback(s, f"LLM {exc.kind}", exc), "moment": first}
         counted = self._count(s, result.usage.tokens_in, result.usage.tokens_out)
         choice = result.value
         if choice.intervention == "silence":
@@ -170,9 +204,12 @@ class PolicyGraph:
                     "silence_reason": f"assessed silence: {choice.reason}"}
         chosen = next((m for m in moments if m.intervention.value == choice.intervention), None)
         if chosen is None:
-            # The model may only pick among the moments the gate found; others are ignored.
-            return {**counted, "moment": None,
-                    "silence_reason": f"model chose {choice.intervention}, not a candidate"}
+            # The model may only pick among the moments the gate found; an answer outside them
+            # is unusable, so the rules decide this moment.
+            if self.breaker is not None:
+                self.breaker.note_rejected()
+            return {**counted, **self._fallback(s, f"model chose {choice.intervention}, "
+                                                   "not a candidate"), "moment": first}
         return {**counted, "moment": chosen}
 
     async def _compose(self, s: PolicyState) -> dict[str, Any]:
@@ -184,27 +221,39 @@ class PolicyGraph:
         except (StopIteration, KeyError, IndexError) as exc:
             return {"moment": None, "silence_reason": f"nothing to say: {exc!r}"}
         room = s["room"]
-        if (moment.intervention not in LLM_WORDED
+        if (moment.intervention not in LLM_WORDED or s.get("llm_off")
                 or not self._llm_allowed(room, s["event"].ts or time.time())):
-            return {"text": draft}
+            return {"text": draft, "source": "rules"}
         assert self.provider is not None
         user = self.prompts.text("llm/compose").format(
             intervention=moment.intervention.value, reason=moment.reason,
             to=", ".join(room.name_of(t) for t in moment.to) or "the group",
             facts=moment.facts or "-", draft=draft, transcript=_transcript(room))
-        if s.get("failure"):
-            user += f"\n\nA previous version was rejected because it {s['failure']}. Avoid that."
         try:
-            result = await self.provider.text(self.prompts.text("llm/system"), user)
+            result = await self.provider.text(self.prompts.text("llm/system"), user,
+                                              max_tokens=COMPOSE_TOKENS)
         except LLMError as exc:
-            return self._fail(s, exc)
-        return {**self._count(s, result.usage.tokens_in, result.usage.tokens_out),
-                "text": result.value.strip()}
+            return {**self._fallback(s, f"LLM {exc.kind}", exc), "text": draft, "source": "rules"}
+        counted = self._count(s, result.usage.tokens_in, result.usage.tokens_out)
+        text = sanity.clean(result.value)
+        broken = sanity.problem(text)
+        if broken:
+            if self.breaker is not None:
+                self.breaker.note_rejected()
+            return {**counted, **self._fallback(s, f"model text {broken}"), "text": draft,
+                    "source": "rules"}
+        return {**counted, "text": text, "source": "llm"}
 
     async def _guard(self, s: PolicyState) -> dict[str, Any]:
         moment = s["moment"]
         assert moment is not None
         failure = guard.check(s["text"], moment, s["room"], s["event"], s["signals"])
+        if failure and s.get("source") == "llm":
+            # The model's words broke a fiduciary rule: the rules word this moment instead (their
+            # own attempts are not used up; the model gets no second try to be talked round).
+            if self.breaker is not None:
+                self.breaker.note_rejected()
+            return {"failure": failure, **self._fallback(s, f"guard: model text {failure}")}
         return {"failure": failure, "attempt": s.get("attempt", 0) + (1 if failure else 0)}
 
     @staticmethod

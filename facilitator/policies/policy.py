@@ -31,6 +31,14 @@ class FacilitatorPolicy:
             return Decision.silence(why, signals=signals.as_json())
         return await self.graph.run(event, room, signals, moments)
 
+    def llm_status(self) -> str | None:
+        """The model's line for the room status readout; None on the offline rules path."""
+        return self.graph.breaker.status_line() if self.graph.breaker else None
+
+    def llm_metrics(self) -> dict[str, float | int | str]:
+        """The LLM path's counters and breaker state, for a /metrics endpoint ({} offline)."""
+        return self.graph.breaker.snapshot() if self.graph.breaker else {}
+
 
 def build_policy(settings: Settings, env: Mapping[str, str] | None = None) -> FacilitatorPolicy:
     """The policy the settings ask for: the offline rules, or an LLM provider behind the gate."""

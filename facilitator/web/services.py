@@ -7,6 +7,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from aiohttp import web
 
 from facilitator.commands import CommandServices
@@ -20,13 +22,14 @@ from facilitator.web.server import route_groups
 
 
 async def room_services(store: RoomStore, settings: Settings, *,
-                        poster: Poster | None = None) -> CommandServices:
+                        poster: Poster | None = None,
+                        llm_status: Callable[[], str | None] | None = None) -> CommandServices:
     links = None
     if settings.public_url:
         secret = await shared_secret(store.client, settings.page_secret)
         links = LinkSigner(secret, settings.public_url)
     digests = DigestScheduler(store, poster, hour=settings.digest_hour_utc)
-    return CommandServices(links=links, digests=digests)
+    return CommandServices(links=links, digests=digests, llm_status=llm_status)
 
 
 def web_routes(store: RoomStore, services: CommandServices,

@@ -48,7 +48,7 @@ async def run_discord(args: argparse.Namespace, settings: Settings,
         # The engine's bot id becomes the bot's Discord user id once logged in.
         engine = Engine(store, policy, bot_id=settings.bot_name)
         pipeline = build_pipeline(store, engine, platform="discord", env=env)
-        services = await room_services(store, settings)
+        services = await room_services(store, settings, llm_status=policy.llm_status)
         welcome = welcome_text(settings, page_available=services.links is not None,
                                base_url=env.get("OPENAI_BASE_URL"))
         adapter = DiscordAdapter(pipeline.on_event, options=options, store=store,

@@ -53,14 +53,15 @@ async def serve(config: SlackConfig, settings: Settings, stop: asyncio.Event,
                 on_ready: Callable[[SlackAdapter], object] | None = None) -> int:
     """Run until `stop` is set. Memory is durable: it survives restarts of the bot."""
     async with open_store(settings, durable=True, exclusive=True) as store:
-        engine = Engine(store, build_policy(settings), bot_id=settings.bot_name)
+        policy = build_policy(settings)
+        engine = Engine(store, policy, bot_id=settings.bot_name)
         pipeline = build_pipeline(store, engine, platform=PLATFORM)
         installation_store = state_store = None
         if config.oauth:
             installation_store = RedisInstallationStore(store.client, client_id=config.client_id)
             state_store = RedisOAuthStateStore(store.client, client_id=config.client_id)
         probe = StoreProbe(store.client)
-        services = await room_services(store, settings)
+        services = await room_services(store, settings, llm_status=policy.llm_status)
         welcome = welcome_text(settings, page_available=services.links is not None,
                                base_url=os.environ.get("OPENAI_BASE_URL"))
 

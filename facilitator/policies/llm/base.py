@@ -19,7 +19,8 @@ T = TypeVar("T")
 T_Model = TypeVar("T_Model", bound=BaseModel)
 
 ErrorKind = Literal[
-    "timeout", "rate_limit", "http", "connection", "malformed", "refusal", "truncated", "other"
+    "timeout", "rate_limit", "http", "connection", "malformed", "refusal", "truncated",
+    "unsupported", "circuit_open", "other"
 ]
 
 

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from .base import LLMProvider
+from .jsonmode import JSON_MODE_ENV, parse_mode_setting
 
 if TYPE_CHECKING:
     import httpx2
@@ -50,6 +51,7 @@ def make_provider(
         value = env.get(name, "").strip()
         return value or None  # an empty variable counts as unset
 
+    json_mode = parse_mode_setting(get(JSON_MODE_ENV))
     # The SDKs are imported here, not at module top: together they take over a second to import,
     # and the offline rules path (replay, eval, tests) never needs them.
     if kind == "openai":
@@ -71,8 +73,10 @@ def make_provider(
             timeout_s=timeout_s,
             max_retries=max_retries,
             http_client=http_client,
+            json_mode=json_mode,
         )
 
+    # Anthropic keeps its own structured path (a forced tool call), whatever the JSON mode says.
     from .anthropic_provider import AnthropicProvider
 
     api_key = get("ANTHROPIC_API_KEY")

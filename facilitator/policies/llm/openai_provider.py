@@ -1,13 +1,17 @@
 """OpenAI Chat Completions provider (also any OpenAI-compatible server: Ollama, vLLM, llama.cpp).
 
-Structured output uses `client.chat.completions.parse(response_format=Model)`: the SDK turns the
-pydantic model into a strict `json_schema` response format and validates the reply into the model.
+Structured output has three modes (see jsonmode.py): strict `json_schema` through
+`client.chat.completions.parse(response_format=Model)`; `json_object` with the schema; or JSON asked
+for in the prompt. In `auto` (the default) the provider starts with `json_schema` and steps down the
+first time a server answers that it does not take that format, then keeps the mode that works for
+the rest of its life: one discovery per provider, not one per call.
 Retries (408/409/429/5xx, timeouts, connection errors, with `retry-after` honoured) are the SDK's.
 """
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+import logging
+from typing import Any, TypeVar, cast
 
 import httpx2
 import openai
@@ -20,7 +24,17 @@ from .base import (
     Usage,
     overall_deadline,
 )
+from .jsonmode import (
+    JsonMode,
+    extract_json,
+    next_mode,
+    parse_mode_setting,
+    says_format_unsupported,
+    schema_instruction,
+)
 from .sdk import SDKProvider
+
+log = logging.getLogger(__name__)
 
 OPENAI_DEFAULT_BASE_URL = "https://api.openai.com/v1"
 
@@ -40,9 +54,13 @@ class OpenAIProvider(SDKProvider):
         max_retries: int = 2,
         http_client: httpx2.AsyncClient | None = None,
         deadline_s: float | None = None,
+        json_mode: str = "auto",
     ) -> None:
         self.model = model
         self.name = f"openai:{model}"
+        setting = parse_mode_setting(json_mode)
+        self._auto = setting == "auto"
+        self.json_mode: JsonMode = cast(JsonMode, "json_schema" if self._auto else setting)
         self.base_url = base_url or OPENAI_DEFAULT_BASE_URL
         # OpenAI's own models reject the legacy `max_tokens` (o-series, gpt-5) and want
         # `max_completion_tokens`; compatible servers (llama.cpp, older Ollama) only know
@@ -60,6 +78,24 @@ class OpenAIProvider(SDKProvider):
         )
 
     async def _structured(
+        self, system: str, user: str, schema: type[T_Model], max_tokens: int
+    ) -> LLMResult[T_Model]:
+        while True:
+            mode = self.json_mode
+            try:
+                if mode == "json_schema":
+                    return await self._strict(system, user, schema, max_tokens)
+                return await self._loose(mode, system, user, schema, max_tokens)
+            except openai.APIStatusError as err:
+                lower = next_mode(mode) if self._auto else None
+                if lower is None or not says_format_unsupported(err.status_code, err.body, str(err)):
+                    raise
+                # Remembered on this provider: later calls go straight to the mode that works.
+                log.warning("%s: the server does not take response_format %s (HTTP %s); "
+                            "using %s from now on", self.name, mode, err.status_code, lower)
+                self.json_mode = lower
+
+    async def _strict(
         self, system: str, user: str, schema: type[T_Model], max_tokens: int
     ) -> LLMResult[T_Model]:
         completion = await self._client.chat.completions.parse(
@@ -81,6 +117,33 @@ class OpenAIProvider(SDKProvider):
             raise self._error("reply did not parse into the schema", "malformed")
         return LLMResult(message.parsed, usage)
 
+    async def _loose(
+        self, mode: JsonMode, system: str, user: str, schema: type[T_Model], max_tokens: int
+    ) -> LLMResult[T_Model]:
+        """json_object or prompt mode: the schema rides in the prompt, pydantic checks the reply."""
+        extra: dict[str, Any] = {}
+        if mode == "json_object":
+            # Sent through extra_body: the SDK's typed json_object format has no `schema` field,
+            # but llama-cpp-python and vLLM read it and constrain decoding to it.
+            extra["extra_body"] = {"response_format": {
+                "type": "json_object", "schema": schema.model_json_schema()}}
+        completion = await self._client.chat.completions.create(
+            model=self.model,
+            messages=_messages(system, user + schema_instruction(schema)),
+            **{self._cap_field: max_tokens},
+            **extra,
+        )
+        if not completion.choices:
+            raise self._error("reply has no choices", "malformed")
+        choice = completion.choices[0]
+        if choice.finish_reason == "length":
+            raise self._error(f"structured reply truncated at max_tokens={max_tokens}", "truncated")
+        found = extract_json(choice.message.content or "")
+        if found is None:
+            raise self._error(f"reply holds no JSON object ({mode} mode)", "malformed")
+        # A ValidationError here becomes a "malformed" LLMError in _guard.
+        return LLMResult(schema.model_validate_json(found), _usage(completion))
+
     async def _text(self, system: str, user: str, max_tokens: int) -> LLMResult[str]:
         completion = await self._client.chat.completions.create(
             model=self.model,
@@ -98,13 +161,13 @@ class OpenAIProvider(SDKProvider):
             raise self._error("empty reply", "malformed")
         return LLMResult(content, _usage(completion))
 
-
     def _specific_error(self, err: Exception) -> LLMError | None:
         if isinstance(err, openai.LengthFinishReasonError):
             return self._error("structured reply truncated at max_tokens", "truncated")
         if isinstance(err, openai.ContentFilterFinishReasonError):
             return self._error("reply stopped by the content filter", "refusal")
         return None
+
 
 def _messages(system: str, user: str) -> list[ChatCompletionMessageParam]:
     return [{"role": "system", "content": system}, {"role": "user", "content": user}]

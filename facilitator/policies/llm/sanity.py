@@ -1,0 +1,47 @@
+"""Is a model's text a message a person could read in the room? (Before the fiduciary guard.)
+
+The guard (policies/guard.py) judges what a message says; this judges whether it is a message at
+all. Small or confused models answer with JSON, markup, the prompt's own scaffolding, unfilled
+template fields, a label like "Facilitator:", or the same sentence over and over — none of which
+may reach a room. A rejected text is not retried with the model: the offline rules word the moment.
+"""
+
+from __future__ import annotations
+
+import re
+
+_LABEL = re.compile(r"^\s*(facilitator|assistant|bot|ai)\s*:\s*", re.I)
+_WRAPPING_QUOTES = re.compile(r'^\s*["“](.*)["”]\s*$', re.S)
+_MARKUP = re.compile(r"</?\s*(message|system|user|assistant|s|im_start|im_end)\b|<\|", re.I)
+_TEMPLATE = re.compile(r"\{[a-z_]+\}")
+_SCAFFOLD = re.compile(r"\b(intervention|recent conversation|facts you may use|a plain draft|"
+                       r"reply with the message|as an ai|language model)\b", re.I)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_SENTENCE = re.compile(r"[^.!?\n]+[.!?]?")
+
+
+def clean(text: str) -> str:
+    """Strip what a model wraps a good message in: whitespace, a speaker label, quotes."""
+    text = _LABEL.sub("", text.strip())
+    quoted = _WRAPPING_QUOTES.match(text)
+    if quoted and '"' not in quoted.group(1):
+        text = quoted.group(1)
+    return text.strip()
+
+
+def problem(text: str) -> str | None:
+    """None when `text` reads as a chat message; otherwise what is wrong with it."""
+    if len(text) < 12 or not re.search(r"[A-Za-z]{2}", text):
+        return "is not a message"
+    if text.lstrip().startswith(("{", "[")) or "```" in text:
+        return "looks like code or JSON"
+    if _MARKUP.search(text) or _TEMPLATE.search(text):
+        return "carries markup or template fields"
+    if _SCAFFOLD.search(text):
+        return "repeats the prompt's instructions"
+    if _CONTROL.search(text):
+        return "has control characters"
+    sentences = [s.strip().lower() for s in _SENTENCE.findall(text) if len(s.strip()) > 8]
+    if len(sentences) >= 3 and len(set(sentences)) <= len(sentences) // 2:
+        return "repeats itself"
+    return None
