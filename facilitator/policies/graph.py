@@ -221,7 +221,10 @@ class PolicyGraph:
         except (StopIteration, KeyError, IndexError) as exc:
             return {"moment": None, "silence_reason": f"nothing to say: {exc!r}"}
         room = s["room"]
-        if (moment.intervention not in LLM_WORDED or s.get("llm_off")
+        # A decline of a request the bot does not serve keeps its one plain template line:
+        # a model asked to word it tends to half-serve the request instead.
+        declined = moment.facts.get("service") == "unserved"
+        if (moment.intervention not in LLM_WORDED or declined or s.get("llm_off")
                 or not self._llm_allowed(room, s["event"].ts or time.time())):
             return {"text": draft, "source": "rules"}
         assert self.provider is not None
