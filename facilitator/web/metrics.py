@@ -7,12 +7,11 @@ repertoire, silence reasons are folded into a few categories (`silence_category`
 operations are a fixed list named in the code.
 
 What is read at scrape time (collectors, not counters): the intake streams' length and
-pending count, and one timed PING of the store.
+pending count, one timed PING of the store, and the LLM circuit breaker's state and counters.
 """
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable, Iterator
@@ -22,6 +21,8 @@ from typing import Any
 from aiohttp import web
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
+
+from facilitator.policies.llm.breaker import CircuitBreaker
 
 log = logging.getLogger(__name__)
 
@@ -99,11 +100,17 @@ class Metrics:
         self.store_ping = Gauge("facilitator_store_ping_seconds", "One PING at scrape time "
                                 "(NaN when the store does not answer)", registry=r)
         self.llm_circuit_open = Gauge(
-            "facilitator_llm_circuit_open", "1 while the LLM provider's circuit breaker is "
-            "open (only when the provider has one)", registry=r)
+            "facilitator_llm_circuit_open", "1 while the LLM circuit breaker keeps the model off "
+            "(the offline rules decide meanwhile)", registry=r)
+        self.llm_fallbacks = Gauge(
+            "facilitator_llm_fallbacks", "Moments the offline rules decided because the LLM "
+            "failed, answered something unusable or was switched off (since start)", registry=r)
+        self.llm_rejected = Gauge(
+            "facilitator_llm_rejected", "LLM answers the guard or the sanity check refused "
+            "(since start)", registry=r)
         self._streams: StreamProbe | None = None
         self._ping: StoreTimer | None = None
-        self._provider: object | None = None
+        self._breaker: CircuitBreaker | None = None
         self.llm_measured = False  # True once calls are timed at the provider (no double count)
 
     # ---------------------------------------------------------------- recording helpers
@@ -151,10 +158,11 @@ class Metrics:
 
     async def refresh(self) -> None:
         """Read what is sampled at scrape time. A dead store never fails the scrape."""
-        if self._provider is not None:
-            opened = _circuit_open(self._provider)
-            if opened is not None:
-                self.llm_circuit_open.set(1.0 if opened else 0.0)
+        if self._breaker is not None:
+            snap = self._breaker.snapshot()
+            self.llm_circuit_open.set(float(snap["breaker_open"]))
+            self.llm_fallbacks.set(float(snap["fallbacks_total"]))
+            self.llm_rejected.set(float(snap["rejected_total"]))
         if self._ping is not None:
             try:
                 self.store_ping.set(await self._ping())
@@ -175,21 +183,6 @@ class Metrics:
 
     def render(self) -> bytes:
         return generate_latest(self.registry)
-
-
-def _circuit_open(provider: object) -> bool | None:
-    """Whether the provider's circuit breaker is open, for providers that have one."""
-    for holder in (provider, getattr(provider, "breaker", None), getattr(provider, "circuit", None)):
-        if holder is None:
-            continue
-        for name in ("is_open", "open", "circuit_open"):
-            value = getattr(holder, name, None)
-            if callable(value):
-                with contextlib.suppress(Exception):
-                    value = value()
-            if isinstance(value, bool):
-                return value
-    return None
 
 
 class MeasuredProvider:
@@ -230,16 +223,14 @@ class MeasuredProvider:
 
 
 def measure_llm(policy: object, metrics: Metrics) -> None:
-    """Time the policy's LLM calls, if it has a provider (the offline rules have none)."""
-    graph = getattr(policy, "graph", None)
-    provider = getattr(graph, "provider", None)
-    if provider is None or isinstance(provider, MeasuredProvider):
+    """Time the policy's LLM calls where they go out (inside its circuit breaker, so a call the
+    breaker refuses is not counted as one) and read the breaker at scrape time. The offline
+    rules have no breaker: nothing to do."""
+    breaker = getattr(getattr(policy, "graph", None), "breaker", None)
+    if not isinstance(breaker, CircuitBreaker) or isinstance(breaker.inner, MeasuredProvider):
         return
-    measured = MeasuredProvider(provider, metrics)
-    graph.provider = measured  # type: ignore[union-attr]
-    if getattr(policy, "provider", None) is provider:
-        policy.provider = measured  # type: ignore[attr-defined]
-    metrics._provider = provider
+    breaker.inner = MeasuredProvider(breaker.inner, metrics)  # type: ignore[assignment]
+    metrics._breaker = breaker
     metrics.llm_measured = True
 
 

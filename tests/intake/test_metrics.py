@@ -95,9 +95,12 @@ async def test_counters_follow_events_decisions_and_streams(store: RoomStore,
 
 
 async def test_llm_calls_latency_errors_and_tokens_measured_at_the_provider() -> None:
-    """The real openai SDK against a scripted wire: one answer, then a refused request."""
+    """The real openai SDK against a scripted wire: one answer, then three refused requests,
+    which open the circuit breaker: /metrics says the model is off, and a call the breaker
+    refuses never counts as a call."""
+    refused = status(400, {"error": {"message": "no"}})
     wire = Wire([openai_completion("Ana, what do you think?", prompt_tokens=11,
-                                   completion_tokens=7), status(400, {"error": {"message": "no"}})])
+                                   completion_tokens=7), refused, refused, refused])
     provider = OpenAIProvider("gpt-4o-mini", api_key="sk-test", http_client=wire.client(),
                               max_retries=0)
     policy = FacilitatorPolicy(Prompts(), provider)
@@ -105,17 +108,25 @@ async def test_llm_calls_latency_errors_and_tokens_measured_at_the_provider() ->
     measure_llm(policy, metrics)
     measure_llm(policy, metrics)  # idempotent: never timed twice
     llm = policy.graph.provider
+    assert llm is not None
     assert (await llm.text("s", "u")).value == "Ana, what do you think?"
-    with pytest.raises(LLMError):
-        await llm.text("s", "u")
+    got = samples(metrics.render().decode())
+    assert got[("facilitator_llm_circuit_open", ())] == 0
+    for _ in range(4):  # three failures open the breaker; the fourth call never goes out
+        with pytest.raises(LLMError):
+            await llm.text("s", "u")
+    policy.graph.breaker.note_fallback()  # type: ignore[union-attr]
+    await metrics.refresh()
     await llm.aclose()
     got = samples(metrics.render().decode())
-    assert got[("facilitator_llm_calls_total", ())] == 2
-    assert got[("facilitator_llm_errors_total", ())] == 1
+    assert got[("facilitator_llm_calls_total", ())] == 4
+    assert got[("facilitator_llm_errors_total", ())] == 3
     assert got[("facilitator_llm_tokens_total", (("direction", "in"),))] == 11
     assert got[("facilitator_llm_tokens_total", (("direction", "out"),))] == 7
-    assert got[("facilitator_llm_seconds_count", ())] == 2
+    assert got[("facilitator_llm_seconds_count", ())] == 4
+    assert got[("facilitator_llm_circuit_open", ())] == 1
+    assert got[("facilitator_llm_fallbacks", ())] == 1
     # Decisions no longer add their own call counts on top.
     metrics.observe_outcome(type("O", (), {"decision": Decision(
         speak=True, intervention="answer", text="hi", reason="asked", llm_calls=1)})())
-    assert samples(metrics.render().decode())[("facilitator_llm_calls_total", ())] == 2
+    assert samples(metrics.render().decode())[("facilitator_llm_calls_total", ())] == 4
