@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import random
 
+import pytest
+
 from facilitator.config import Settings
 from facilitator.engine import Engine, Outcome
 from facilitator.evaluation.bench import make_traffic, prepare, run_pass
@@ -14,6 +16,7 @@ from facilitator.memory.codec import DECODED_PER_JSON_BYTE
 from facilitator.memory.state import RoomState
 from facilitator.memory.store import RoomStore
 from facilitator.policies.policy import FacilitatorPolicy
+from tests.conftest import SHARED_DATA
 from tests.helpers import msg
 
 
@@ -243,3 +246,34 @@ async def test_a_part_gone_behind_the_workers_back_is_reloaded_not_patched(
     assert state is not None and state.turn == 6
     # The stored window is what the reloaded room had (nothing), plus the new message.
     assert [m.text for m in state.window] == ["after the window expired"]
+
+
+REAL_IRC = SHARED_DATA / "ubuntu-irc-train.jsonl"
+
+
+@pytest.mark.skipif(not REAL_IRC.exists(), reason=f"{REAL_IRC} is absent (../shared/data)")
+async def test_a_real_busy_channel_decides_the_same_batched(settings: Settings,
+                                                            store: RoomStore) -> None:
+    """A real Ubuntu IRC room, one event at a time and in queued bursts: the same decisions
+    and the same state, on traffic nobody here wrote."""
+    from facilitator.evaluation.irc import load_corpus
+
+    rooms = load_corpus(REAL_IRC, settings.bot_name).rooms
+    name = max(rooms, key=lambda r: len(rooms[r]))  # the busiest room: the most to get wrong
+    events = rooms[name][:1500]
+    one = engine_on(store)
+    singly = [await one.handle(e) for e in events]
+    room = events[0].room.key
+    state_singly = await store.get(room)
+    assert sum(o.decision.speak for o in singly) >= 1
+    await store.delete(room)
+    two = engine_on(RoomStore(store.client, retention_s=settings.retention_s))
+    rng = random.Random(7)
+    batched: list[Outcome] = []
+    i = 0
+    while i < len(events):
+        size = rng.randint(1, 30)
+        batched += await two.handle_batch(events[i:i + size])
+        i += size
+    assert decisions(batched) == decisions(singly)
+    assert await store.get(room) == state_singly
