@@ -99,3 +99,23 @@ def cli_env(tmp_path: Path, **extra: str) -> dict[str, str]:
 
 
 FACILITATOR = [sys.executable, "-m", "facilitator.cli"]
+
+
+@pytest.fixture
+async def silent_server() -> AsyncIterator[str]:
+    """A real HTTP server on loopback that accepts and never answers: a true read timeout."""
+    writers: list[asyncio.StreamWriter] = []
+
+    async def accept(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        writers.append(writer)
+        await reader.read(65536)
+
+    server = await asyncio.start_server(accept, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        for w in writers:
+            w.close()
+        server.close()
+        await server.wait_closed()

@@ -59,8 +59,8 @@ async def test_bench_reports_wall_clock_throughput_and_llm_cost(store: RoomStore
                          peer_events=200)
     ours, peer = report["policy"], report["peer"]
     for side in (ours, peer):
-        for key in KEYS:
-            assert side[key] >= 0, key
+        for key in KEYS:  # every figure the README quotes is there, as a number
+            assert isinstance(side[key], int | float) and side[key] >= 0, key
         # Throughput is events over the wall clock of the pass, nothing subtracted.
         assert abs(side["events_per_s"] - side["events"] / side["wall_s"]) <= 0.1 + 0.01 * (
             side["events_per_s"])
@@ -68,7 +68,9 @@ async def test_bench_reports_wall_clock_throughput_and_llm_cost(store: RoomStore
         assert 0 < side["cpu_busy_share"] <= 1.0
         assert side["failed_events"] == 0
         assert side["bytes_per_room"] > 0
-        assert side["redis_roundtrips_per_event"] <= 2
+        # One save per event; a load only for each room's first event (and the scripts' first
+        # call on this server).
+        assert side["redis_roundtrips_per_event"] <= 1.05, side["redis_roundtrips_per_event"]
     assert set(report["ratios"]) == set(KEYS)
     assert ours["events"] == 400 and peer["events"] == 200
     assert report["llm"]["median_latency_ms"] == LATENCY_MS

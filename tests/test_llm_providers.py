@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import AsyncIterator
 from typing import Any, Literal
 
 import anthropic._base_client
@@ -412,26 +411,6 @@ async def test_overall_deadline_covers_a_hung_handler(kind: ProviderKind) -> Non
     await llm.aclose()
     assert info.value.kind == "timeout"
     assert wire.requests == []
-
-
-@pytest.fixture
-async def silent_server() -> AsyncIterator[str]:
-    """A real HTTP server on loopback that accepts and never answers: a true read timeout."""
-    writers: list[asyncio.StreamWriter] = []
-
-    async def accept(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        writers.append(writer)
-        await reader.read(65536)
-
-    server = await asyncio.start_server(accept, "127.0.0.1", 0)
-    port = server.sockets[0].getsockname()[1]
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        for w in writers:
-            w.close()
-        server.close()
-        await server.wait_closed()
 
 
 async def test_real_socket_timeout_is_llmerror(kind: ProviderKind, silent_server: str) -> None:

@@ -11,7 +11,6 @@ REAL_LLM_REQUIRED=1 (as .ci/run sets) a missing install fails them instead.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import shutil
@@ -19,7 +18,7 @@ import socket
 import subprocess
 import time
 import urllib.request
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -69,29 +68,9 @@ async def simulate(store: RoomStore, policy: Any, room: str,
 # ---- a stalled server (no model needed) ------------------------------------------------------
 
 
-@pytest.fixture
-async def stalled_server() -> AsyncIterator[str]:
-    """A real HTTP server on loopback that accepts every connection and never answers."""
-    writers: list[asyncio.StreamWriter] = []
-
-    async def accept(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        writers.append(writer)
-        await reader.read(65536)
-
-    server = await asyncio.start_server(accept, "127.0.0.1", 0)
-    port = server.sockets[0].getsockname()[1]
-    try:
-        yield f"http://127.0.0.1:{port}/v1"
-    finally:
-        for w in writers:
-            w.close()
-        server.close()
-        await server.wait_closed()
-
-
 async def test_a_stalled_server_hits_the_deadline_and_the_rules_speak(
-        store: RoomStore, stalled_server: str) -> None:
-    provider = OpenAIProvider(ALIAS, api_key="k", base_url=stalled_server, timeout_s=0.3,
+        store: RoomStore, silent_server: str) -> None:
+    provider = OpenAIProvider(ALIAS, api_key="k", base_url=f"{silent_server}/v1", timeout_s=0.3,
                               max_retries=0)
     # This fight has one moment worth an LLM call, so the breaker opens at the first failure.
     policy = FacilitatorPolicy(provider=CircuitBreaker(provider, failures_to_open=1))

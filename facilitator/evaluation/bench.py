@@ -49,7 +49,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from facilitator.config import Settings
-from facilitator.engine import Engine, Policy
+from facilitator.engine import Engine, Outcome, Policy
 from facilitator.evaluation.fakes import (
     PUBLISHED_MEDIAN_LATENCY_MS,
     PUBLISHED_MEDIAN_SOURCE,
@@ -270,6 +270,15 @@ async def run_pass(store: RoomStore, policy: Policy, llm: InstantLLM, events: Se
     out = Pass(rooms=len(rooms))
     calls0, waited0 = llm.calls, getattr(llm, "waited_s", 0.0)
 
+    def count(outcome: Outcome) -> None:
+        out.messages += outcome.event.kind == EventKind.MESSAGE
+        decision = outcome.decision
+        out.failed += outcome.error is not None
+        out.spoke += decision.speak
+        if decision.intervention is not None:
+            kind = decision.intervention.value
+            out.interventions[kind] = out.interventions.get(kind, 0) + 1
+
     async def one(event: ChatEvent) -> None:
         t0 = time.perf_counter()
         busy0 = llm.busy_s
@@ -281,14 +290,7 @@ async def run_pass(store: RoomStore, policy: Policy, llm: InstantLLM, events: Se
         # Lanes share the counter, so only a one-at-a-time pass can tell a silent event.
         if not concurrent and counter.runs == runs0:
             out.silent_ms.append(ms)
-        if event.kind == EventKind.MESSAGE:
-            out.messages += 1
-        decision = outcome.decision
-        out.failed += outcome.error is not None
-        out.spoke += decision.speak
-        if decision.intervention is not None:
-            kind = decision.intervention.value
-            out.interventions[kind] = out.interventions.get(kind, 0) + 1
+        count(outcome)
 
     async def several(chunk: list[ChatEvent]) -> None:
         t0 = time.perf_counter()
@@ -296,13 +298,7 @@ async def run_pass(store: RoomStore, policy: Policy, llm: InstantLLM, events: Se
         ms = (time.perf_counter() - t0) * 1e3
         for outcome in outcomes:
             out.latencies_ms.append(ms)
-            out.messages += outcome.event.kind == EventKind.MESSAGE
-            decision = outcome.decision
-            out.failed += outcome.error is not None
-            out.spoke += decision.speak
-            if decision.intervention is not None:
-                kind = decision.intervention.value
-                out.interventions[kind] = out.interventions.get(kind, 0) + 1
+            count(outcome)
 
     async def lane(queue: list[ChatEvent]) -> None:
         if batch > 1:

@@ -22,11 +22,12 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
+from typing import Any
 
 import redis.asyncio as aioredis
 from pydantic import ValidationError
 from redis.asyncio.cluster import RedisCluster
-from redis.exceptions import RedisError
+from redis.exceptions import NoScriptError, RedisError
 
 from facilitator.config import Settings
 from facilitator.memory.codec import (
@@ -360,8 +361,8 @@ class RoomStore:
         args += ["k"] if delta.core is None else ["c", delta.core]
         for name in PARTS:
             args += delta.ops[name]
-        result = await self._save(keys=self._keys(room), args=args)
-        self.roundtrips += 1
+        fresh = [] if keep_ttl else self._unindexed(room, state)
+        result = await self._save_and_index(room, self._keys(room), args, fresh)
         if result == -1:
             raise RoomQuarantined(room)
         if result == -2:
@@ -371,30 +372,62 @@ class RoomStore:
         self.written += delta.written
         self._hold(room, _Held(str(result), state, delta.snapshot,
                                delta.snapshot.bytes * DECODED_PER_JSON_BYTE))
-        if not keep_ttl:
-            await self._index_members(room, state)
         return Saved.SAVED
 
-    async def _index_members(self, room: str, state: RoomState) -> None:
-        """Person -> rooms entries for the room's participants this worker has not yet
-        written recently; usually none, so no round trip."""
-        now = time.monotonic()
-        fresh = [pid for pid in state.participants
-                 if now - self._indexed.get((room, pid), -INDEX_REFRESH_S) >= INDEX_REFRESH_S]
-        if not fresh:
-            return
+    async def _save_and_index(self, room: str, keys: list[str], args: list[bytes | str | int],
+                              fresh: list[str]) -> Any:
+        """The save script, with the person -> rooms entries of new participants in the same
+        round trip (one pipeline) on a single server. The entries are written even when the
+        save is refused: the index only has to hold every room a person is in, and `forget`
+        skips a room that does not name them. On a cluster the entries live on other slots,
+        so they follow in a second round trip."""
+        if not fresh or isinstance(self.client, RedisCluster):
+            result = await self._save(keys=keys, args=args)
+            self.roundtrips += 1
+            if fresh:
+                await self._write_index(room, fresh)
+            return result
         pipe = self.client.pipeline(transaction=False)
-        for pid in fresh:
+        pipe.evalsha(self._save.sha, len(keys), *keys, *args)
+        self._queue_index(pipe, room, fresh)
+        first, *rest = await pipe.execute(raise_on_error=False)
+        self.roundtrips += 1
+        if isinstance(first, NoScriptError):  # a restarted server: load the script and retry
+            first = await self._save(keys=keys, args=args)
+            self.roundtrips += 1
+        for outcome in (first, *rest):
+            if isinstance(outcome, Exception):
+                raise outcome
+        self._mark_indexed(room, fresh)
+        return first
+
+    def _unindexed(self, room: str, state: RoomState) -> list[str]:
+        """The room's participants this worker has not written to the index recently (usually
+        none)."""
+        now = time.monotonic()
+        return [pid for pid in state.participants
+                if now - self._indexed.get((room, pid), -INDEX_REFRESH_S) >= INDEX_REFRESH_S]
+
+    def _queue_index(self, pipe: Any, room: str, people: list[str]) -> None:
+        for pid in people:
             pipe.sadd(member_rooms_key(pid), room)
             # The index outlives any one room it names; a room gone stale is skipped by forget.
             pipe.expire(member_rooms_key(pid), self.retention_s)
-        await pipe.execute()
-        self.roundtrips += 1
-        for pid in fresh:
+
+    def _mark_indexed(self, room: str, people: list[str]) -> None:
+        now = time.monotonic()
+        for pid in people:
             self._indexed[(room, pid)] = now
             self._indexed.move_to_end((room, pid))
         while len(self._indexed) > INDEXED_CACHE:
             self._indexed.popitem(last=False)
+
+    async def _write_index(self, room: str, people: list[str]) -> None:
+        pipe = self.client.pipeline(transaction=False)
+        self._queue_index(pipe, room, people)
+        await pipe.execute()
+        self.roundtrips += 1
+        self._mark_indexed(room, people)
 
     async def update(
         self,
@@ -431,7 +464,9 @@ class RoomStore:
             except RoomQuarantined:
                 continue
             if state is not None:
-                await self._index_members(room, state)
+                fresh = self._unindexed(room, state)
+                if fresh:
+                    await self._write_index(room, fresh)
                 indexed += 1
         await self.client.set(INDEX_BUILT, "1")
         return indexed

@@ -14,6 +14,8 @@ from urllib.parse import parse_qsl
 
 from aiohttp import web
 
+from facilitator.web.server import listen
+
 
 @dataclass
 class Post:
@@ -38,11 +40,7 @@ class FakeSlack:
     async def start(self) -> FakeSlack:
         app = web.Application()
         app.add_routes([web.route("*", "/api/{method}", self._api)])
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self.port = int(self._runner.addresses[0][1])
+        self._runner, self.port = await listen(app, "127.0.0.1", 0)
         return self
 
     async def stop(self) -> None:

@@ -16,7 +16,6 @@ import random
 import signal
 import sys
 import time
-from collections.abc import AsyncIterator
 
 import pytest
 
@@ -50,15 +49,6 @@ async def ready(proc: asyncio.subprocess.Process) -> None:
     """Until the worker has connected (imports take a while on a cold machine)."""
     assert proc.stdout is not None
     assert (await proc.stdout.readline()).strip() == b"ready"
-
-
-@pytest.fixture
-async def slack() -> AsyncIterator[FakeSlack]:
-    fake = await FakeSlack().start()
-    try:
-        yield fake
-    finally:
-        await fake.stop()
 
 
 async def test_sigkilled_workers_lose_nothing_repeat_nothing_and_keep_order(

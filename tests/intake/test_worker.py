@@ -22,15 +22,6 @@ from tests.intake.fake_slack import FakeSlack
 from tests.intake.scale_parts import ECHO, EchoPolicy, event, token_for
 
 
-@pytest.fixture
-async def slack() -> AsyncIterator[FakeSlack]:
-    fake = await FakeSlack().start()
-    try:
-        yield fake
-    finally:
-        await fake.stop()
-
-
 def make_worker(store: RoomStore, slack: FakeSlack, shards: int, **kw: object) -> Worker:
     metrics = Metrics()
     engine = Engine(store, EchoPolicy(), bot_id="facilitator")

@@ -20,6 +20,8 @@ from urllib.parse import parse_qsl
 from aiohttp import web
 from websockets.asyncio.server import Server, ServerConnection, serve
 
+from facilitator.web.server import listen
+
 
 @dataclass
 class Call:
@@ -114,11 +116,7 @@ class MockSlack:
         app = web.Application()
         app.add_routes([web.route("*", "/api/{method}", self._api),
                         web.post("/respond/{name}", self._respond)])
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self.port = int(self._runner.addresses[0][1])
+        self._runner, self.port = await listen(app, "127.0.0.1", 0)
         return self
 
     async def stop(self) -> None:
