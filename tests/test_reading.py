@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
+
 from facilitator.events import EventKind
 from facilitator.memory.state import RoomState
 from facilitator.memory.update import apply_event
 from facilitator.reading.message import read_message
 from facilitator.reading.nicks import base_nick
-from facilitator.reading.phrases import key_phrases
+from facilitator.reading.phrases import key_phrases, may_hold_phrases_of
 from facilitator.reading.text import read_text
+from tests.conftest import SHARED_DATA
 from tests.helpers import msg
 
 BOT = "facilitator"
@@ -111,3 +114,27 @@ def test_teasing_with_a_laugh_is_not_an_attack_and_a_channel_never_guesses_the_t
     assert read.attack and read.attack_target is None
     named = read_message(state, msg("r", "tom", "maria: you are an idiot and a liar."), bot_id=BOT)
     assert named.attack and named.attack_target == "maria"
+
+
+REAL_IRC = SHARED_DATA / "ubuntu-irc-train.jsonl"
+CRAFTED = ["idiot, in nautilus   smb://windows_IP/c$", "mount -t smbfs //IP/c$ -o username=login_Windows",
+           "I write c++ and c# at work", "the a.b.c release notes", "Dépôt cassé après la mise à jour",
+           "sudo apt-get install build-essential", "WiFi card (rt2500) drops every 5 min"]
+
+
+def test_the_phrase_prefilter_never_hides_a_phrase_that_is_there() -> None:
+    """`may_hold_phrases_of` lets the bot skip key phrases of messages its words cannot quote;
+    whenever one of a message's key phrases is in the bot's text, it must say so. Checked on
+    crafted tokens (underscores, c++, dotted names, accents) and on real IRC messages."""
+    texts = list(CRAFTED)
+    if REAL_IRC.exists():
+        with REAL_IRC.open(encoding="utf-8") as f:
+            texts += [json.loads(line)["text"] for line, _ in zip(f, range(3000), strict=False)]
+    checked = 0
+    for text in texts:
+        for phrase in key_phrases([text], n=3):
+            bot = f"Still open from ana: \"{phrase}\" — worth a reply.".lower()
+            assert may_hold_phrases_of(bot, text), (text, phrase)
+            checked += 1
+    assert checked >= (1000 if REAL_IRC.exists() else 10)
+    assert not may_hold_phrases_of("let's hear from everyone on the budget.", CRAFTED[0])

@@ -14,7 +14,7 @@ from facilitator.memory.state import (
     StoredMessage,
 )
 from facilitator.reading.message import MessageRead
-from facilitator.reading.phrases import key_phrases
+from facilitator.reading.phrases import key_phrases, may_hold_phrases_of
 
 # A bot turn counts as ignored when this many human messages pass without a response.
 IGNORED_AFTER = 3
@@ -70,7 +70,7 @@ def quoted_sources(state: RoomState, text: str) -> list[str]:
             if _says(lowered, term):
                 found.update(dict.fromkeys(use.sources.get(member, ())))
     for m in state.window:
-        if m.is_bot or m.id in found:
+        if m.is_bot or m.id in found or not may_hold_phrases_of(lowered, m.text):
             continue
         phrases = key_phrases([m.text], exclude=exclude, n=3)
         if any(_says(lowered, p) for p in phrases if len(p) >= 3):
