@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -259,7 +259,8 @@ class LLMMembers:
         except LLMError:
             self.fallbacks += 1
             return None
-        text = member_text(result.value, member, scenario)
+        text = member_text(result.value, member, scenario, templates=(
+            self.prompts.text("llm/member_system"), self.prompts.text("llm/member")))
         if text is None:
             self.fallbacks += 1
             return None
@@ -269,8 +270,10 @@ class LLMMembers:
         return text
 
 
-def member_text(raw: str, member: Member, scenario: Scenario, limit: int = 320) -> str | None:
-    """The first message in a model's reply, as the member would type it; None if unusable."""
+def member_text(raw: str, member: Member, scenario: Scenario, limit: int = 320,
+                templates: Sequence[str] = ()) -> str | None:
+    """The first message in a model's reply, as the member would type it; None if unusable
+    (`templates`: the prompts it answered, whose wording it must not echo)."""
     labels = [m.label for m in scenario.participants] + [scenario.bot_name]
     text = raw.strip()
     # Drop the member's own label, and stop where the model starts writing someone else's line.
@@ -283,7 +286,7 @@ def member_text(raw: str, member: Member, scenario: Scenario, limit: int = 320) 
     if len(text) > limit:
         end = max(text.rfind(c, 0, limit) for c in ".!?")
         text = text[:end + 1] if end > 40 else text[:limit].rsplit(" ", 1)[0] + "…"
-    if sanity.problem(text):
+    if sanity.problem(text, templates):
         return None
     return text
 

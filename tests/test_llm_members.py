@@ -17,6 +17,7 @@ from facilitator.evaluation.cli import with_llm
 from facilitator.memory.store import RoomStore
 from facilitator.policies.llm import LLMError, ScriptedProvider
 from facilitator.policies.policy import FacilitatorPolicy
+from facilitator.policies.prompts import Prompts
 from facilitator.scenario import load_scenario
 from facilitator.simulate import LLMMembers, Simulation, member_text
 from tests.conftest import FACILITATOR, REPO, cli_env
@@ -96,3 +97,19 @@ def test_eval_with_a_bad_llm_spec_says_so(tmp_path: Path) -> None:
                           env=cli_env(tmp_path), capture_output=True, text=True, timeout=120,
                           check=False)
     assert done.returncode == 2 and "--llm 'nope'" in done.stderr
+
+
+def test_a_model_echoing_its_prompt_is_not_a_member_line() -> None:
+    """SmolLM2 once answered Rosa's turn with the system prompt itself; repeating the topic or
+    what members said is fine, repeating the prompt's own wording is not."""
+    scenario = load_scenario(HEATED)
+    rosa = scenario.member("rosa")
+    prompts = Prompts()
+    templates = (prompts.text("llm/member_system"), prompts.text("llm/member"))
+    echo = (f"You're Rosa, a member of a group chat about: {scenario.goal}. Who you are: "
+            "long-time gardener. Stay in character.")
+    assert member_text(echo, rosa, scenario, templates=templates) is None
+    topic = f"Honestly we need to {scenario.goal.lower()} before winter."
+    assert member_text(topic, rosa, scenario, templates=templates) == topic
+    quoting = "Greg, you keep ignoring every family with kids? That's not fair."
+    assert member_text(quoting, rosa, scenario, templates=templates) == quoting

@@ -236,3 +236,16 @@ async def test_timeout_from_the_sdk_means_the_rules_decide(store: RoomStore) -> 
     assert [d.text for d in spoken] == await rules_posts(store, "g-rules", OPENING + HEATED)
     assert spoken and "offline rules: LLM timeout" in spoken[0].reason
     await provider.aclose()
+
+
+async def test_a_composer_echoing_its_prompt_is_replaced_by_the_rules_wording(
+        store: RoomStore) -> None:
+    llm = ScriptedProvider([
+        Assessment(intervention="deescalate", to=["rosa", "greg"], reason="heat"),
+        "Write the facilitator's message for this moment: deescalate. Address: Rosa, Greg.",
+    ])
+    engine = Engine(store, FacilitatorPolicy(provider=llm))
+    outcomes = await feed(engine, "g", OPENING + HEATED)
+    spoken = [o.decision for o in outcomes if o.decision.speak]  # type: ignore[attr-defined]
+    assert [d.text for d in spoken] == await rules_posts(store, "g-rules", OPENING + HEATED)
+    assert "offline rules: model text repeats the prompt's instructions" in spoken[0].reason

@@ -239,7 +239,8 @@ class PolicyGraph:
             return {**self._fallback(s, f"LLM {exc.kind}", exc), "text": draft, "source": "rules"}
         counted = self._count(s, result.usage.tokens_in, result.usage.tokens_out)
         text = sanity.clean(result.value)
-        broken = sanity.problem(text)
+        broken = sanity.problem(text, (self.prompts.text("llm/system"),
+                                       self.prompts.text("llm/compose")))
         if broken:
             if self.breaker is not None:
                 self.breaker.note_rejected()

@@ -9,6 +9,7 @@ may reach a room. A rejected text is not retried with the model: the offline rul
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 _LABEL = re.compile(r"^\s*(facilitator|assistant|bot|ai)\s*:\s*", re.I)
 _WRAPPING_QUOTES = re.compile(r'^\s*["“](.*)["”]\s*$', re.S)
@@ -16,6 +17,8 @@ _MARKUP = re.compile(r"</?\s*(message|system|user|assistant|s|im_start|im_end)\b
 _TEMPLATE = re.compile(r"\{[a-z_]+\}")
 _SCAFFOLD = re.compile(r"\b(intervention|recent conversation|facts you may use|a plain draft|"
                        r"reply with the message|as an ai|language model)\b", re.I)
+_WORD = re.compile(r"[a-z0-9']+")
+ECHO_WORDS = 5  # this many words in a row from the prompt's own wording: an echo, not a message
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?]?")
 
@@ -29,15 +32,30 @@ def clean(text: str) -> str:
     return text.strip()
 
 
-def problem(text: str) -> str | None:
-    """None when `text` reads as a chat message; otherwise what is wrong with it."""
+def echoes(text: str, templates: Sequence[str]) -> bool:
+    """Whether `text` repeats ECHO_WORDS words in a row of the prompt templates' own wording.
+    The templates' {fields} (the room's words, a member's persona, the topic) split them, so a
+    message may repeat what members said; only the scaffolding around it counts."""
+    words = _WORD.findall(text.lower())
+    grams: set[tuple[str, ...]] = set()
+    for template in templates:
+        for part in _TEMPLATE.split(template.lower()):
+            ws = _WORD.findall(part)
+            grams.update(tuple(ws[i:i + ECHO_WORDS]) for i in range(len(ws) - ECHO_WORDS + 1))
+    return any(tuple(words[i:i + ECHO_WORDS]) in grams
+               for i in range(len(words) - ECHO_WORDS + 1))
+
+
+def problem(text: str, templates: Sequence[str] = ()) -> str | None:
+    """None when `text` reads as a chat message; otherwise what is wrong with it. `templates`:
+    the prompts it answered, unfilled, whose wording it must not echo."""
     if len(text) < 12 or not re.search(r"[A-Za-z]{2}", text):
         return "is not a message"
     if text.lstrip().startswith(("{", "[")) or "```" in text:
         return "looks like code or JSON"
     if _MARKUP.search(text) or _TEMPLATE.search(text):
         return "carries markup or template fields"
-    if _SCAFFOLD.search(text):
+    if _SCAFFOLD.search(text) or echoes(text, templates):
         return "repeats the prompt's instructions"
     if _CONTROL.search(text):
         return "has control characters"
