@@ -202,11 +202,31 @@ async def test_an_open_breaker_shows_in_the_room_status(store: Any) -> None:
 # ---- start-up check ------------------------------------------------------------------------------
 
 
-async def test_check_passes_when_a_structured_call_round_trips() -> None:
-    wire = Wire([openai_completion('{"ok": true}')])
+def models(*ids: str) -> httpx2.Response:
+    return httpx2.Response(200, json={"object": "list", "data": [
+        {"id": i, "object": "model", "created": 0, "owned_by": "me"} for i in ids]})
+
+
+@pytest.mark.parametrize("listing", [models("smollm2"), models("smollm2:latest"),
+                                     models("HuggingFaceTB/smollm2"), status(404)])
+async def test_check_passes_when_a_structured_call_round_trips(listing: Any) -> None:
+    wire = Wire([openai_completion('{"ok": true}'), listing])
     llm = local(wire)
     assert await check_provider(llm) is None
     await llm.aclose()
+    assert wire.requests[1].url.path == "/v1/models"
+
+
+async def test_check_refuses_a_model_the_server_does_not_list() -> None:
+    """llama.cpp's server answers for any model name: only its list tells a typo."""
+    wire = Wire([openai_completion('{"ok": true}'), models("smollm2")])
+    provider = make_provider("openai:smolm2", env=LOCAL, http_client=wire.client(),
+                             max_retries=0)
+    assert provider is not None
+    problem = await check_provider(provider)
+    await provider.aclose()
+    assert problem == ("openai:smolm2: model 'smolm2' is not served at http://127.0.0.1:9/v1 "
+                       "(it serves: smollm2)")
 
 
 @pytest.mark.parametrize(("reply", "line"), [

@@ -45,12 +45,26 @@ def explain(exc: LLMError, provider: LLMProvider) -> str:
 
 
 async def check_provider(provider: LLMProvider) -> str | None:
-    """None when a structured call round-trips; otherwise what is wrong, in one line."""
+    """None when a structured call round-trips and the server, if it lists its models, lists
+    this one; otherwise what is wrong, in one line."""
     try:
         await provider.structured(PROBE_SYSTEM, PROBE_USER, Probe, max_tokens=64)
     except LLMError as exc:
         return explain(exc, provider)
+    listing = getattr(provider, "served_models", None)
+    served = await listing() if listing is not None else None
+    model = str(getattr(provider, "model", ""))
+    if served and model and not any(_names(model, served_id) for served_id in served):
+        where = getattr(provider, "base_url", "") or "the provider"
+        return (f"{provider.name}: model {model!r} is not served at {where} (it serves: "
+                f"{', '.join(served[:5])}{', …' if len(served) > 5 else ''})")
     return None
+
+
+def _names(model: str, served_id: str) -> bool:
+    """Whether a configured model name means this listed id: the same, Ollama's default tag
+    ("llama3.2" for "llama3.2:latest"), or a path's last part ("org/model")."""
+    return served_id in (model, f"{model}:latest") or served_id.rsplit("/", 1)[-1] == model
 
 
 async def preflight(settings: Settings, env: Mapping[str, str] | None = None, *,

@@ -77,6 +77,16 @@ class OpenAIProvider(SDKProvider):
             http_client=http_client,
         )
 
+    async def served_models(self) -> list[str] | None:
+        """The model ids the server lists (`GET /models`), or None when it lists none or cannot
+        say. llama.cpp's server answers for any model name, so only the list tells a typo."""
+        try:
+            page = await self._client.models.list()
+            ids = [m.id for m in page.data]
+        except Exception:  # a server without the listing: nothing to check against
+            return None
+        return ids or None
+
     async def _structured(
         self, system: str, user: str, schema: type[T_Model], max_tokens: int
     ) -> LLMResult[T_Model]:
