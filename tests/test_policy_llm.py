@@ -93,18 +93,22 @@ async def rules_posts(store: RoomStore, room: str, lines: list[tuple[str, str]])
     return [o.decision.text for o in outcomes if o.decision.speak]  # type: ignore[attr-defined]
 
 
-async def test_side_taking_llm_text_is_replaced_by_the_rules_wording(store: RoomStore) -> None:
+@pytest.mark.parametrize(("model_text", "why"), [
+    ("Honestly, Rosa is right and Greg is wrong here.", "guard: model text takes a side"),
+    ("Write the facilitator's message for this moment: deescalate. Address: Rosa, Greg.",
+     "model text repeats the prompt's instructions"),
+])
+async def test_unusable_llm_text_is_replaced_by_the_rules_wording(
+        store: RoomStore, model_text: str, why: str) -> None:
     llm = ScriptedProvider([
-        Assessment(intervention="deescalate", to=["rosa", "greg"], reason="heat"),
-        "Honestly, Rosa is right and Greg is wrong here.",
-    ])
+        Assessment(intervention="deescalate", to=["rosa", "greg"], reason="heat"), model_text])
     engine = Engine(store, FacilitatorPolicy(provider=llm))
     outcomes = await feed(engine, "g", OPENING + HEATED)
     spoken = [o.decision for o in outcomes if o.decision.speak]  # type: ignore[attr-defined]
     assert [d.text for d in spoken] == await rules_posts(store, "g-rules", OPENING + HEATED)
     assert spoken and spoken[0].intervention == "deescalate"
-    assert "Rosa is right" not in (spoken[0].text or "")
-    assert "offline rules: guard: model text takes a side" in spoken[0].reason
+    assert model_text not in (spoken[0].text or "")
+    assert f"offline rules: {why}" in spoken[0].reason
     assert len(llm.calls) == 2  # no second try for the model to be talked round
 
 
@@ -236,16 +240,3 @@ async def test_timeout_from_the_sdk_means_the_rules_decide(store: RoomStore) -> 
     assert [d.text for d in spoken] == await rules_posts(store, "g-rules", OPENING + HEATED)
     assert spoken and "offline rules: LLM timeout" in spoken[0].reason
     await provider.aclose()
-
-
-async def test_a_composer_echoing_its_prompt_is_replaced_by_the_rules_wording(
-        store: RoomStore) -> None:
-    llm = ScriptedProvider([
-        Assessment(intervention="deescalate", to=["rosa", "greg"], reason="heat"),
-        "Write the facilitator's message for this moment: deescalate. Address: Rosa, Greg.",
-    ])
-    engine = Engine(store, FacilitatorPolicy(provider=llm))
-    outcomes = await feed(engine, "g", OPENING + HEATED)
-    spoken = [o.decision for o in outcomes if o.decision.speak]  # type: ignore[attr-defined]
-    assert [d.text for d in spoken] == await rules_posts(store, "g-rules", OPENING + HEATED)
-    assert "offline rules: model text repeats the prompt's instructions" in spoken[0].reason
