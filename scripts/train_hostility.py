@@ -32,6 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from facilitator.evaluation.metrics import auroc, auroc_of  # noqa: E402
 from facilitator.reading import hostility as H  # noqa: E402
 
 MODEL = ROOT / "facilitator" / "reading" / "models" / "hostility.json.gz"
@@ -134,25 +135,6 @@ def fit_combiner(model: H.HostilityModel, rows: list[dict[str, object]]) -> dict
     return {"features": list(H.FEATURES), "coef": coef, "intercept": intercept, "attack_threshold": best[1]}
 
 
-def auroc(positives: list[float], negatives: list[float]) -> float:
-    """Mann-Whitney: the chance a random positive outscores a random negative (ties count half)."""
-    ranked = sorted([(v, 1) for v in positives] + [(v, 0) for v in negatives])
-    rank_sum, i = 0.0, 0
-    while i < len(ranked):
-        j = i
-        while j < len(ranked) and ranked[j][0] == ranked[i][0]:
-            j += 1
-        rank_sum += (i + j + 1) / 2 * sum(label for _, label in ranked[i:j])
-        i = j
-    n1, n0 = len(positives), len(negatives)
-    return (rank_sum - n1 * (n1 + 1) / 2) / (n1 * n0)
-
-
-def labelled_auroc(values: list[float], labels: list[bool]) -> float:
-    return auroc([v for v, y in zip(values, labels, strict=True) if y],
-                 [v for v, y in zip(values, labels, strict=True) if not y])
-
-
 def report(data: Path) -> None:
     import random
     import time
@@ -171,9 +153,9 @@ def report(data: Path) -> None:
         pos = sum(truth)
         print(f"WikiTactics {part}: {len(part_rows)} utterances, {pos} DH0/DH1, "
               f"{len({r['room'] for r in part_rows})} rooms")
-        score_auc = auroc([h.score for h, t in zip(reads, truth, strict=True) if t],
+        score_auc = auroc_of([h.score for h, t in zip(reads, truth, strict=True) if t],
                           [h.score for h, t in zip(reads, truth, strict=True) if not t])
-        lex_auc = auroc([v for v, t in zip(lex, truth, strict=True) if t],
+        lex_auc = auroc_of([v for v, t in zip(lex, truth, strict=True) if t],
                         [v for v, t in zip(lex, truth, strict=True) if not t])
         flagged = sum(h.attack for h in reads)
         hits = sum(h.attack and t for h, t in zip(reads, truth, strict=True))
@@ -184,8 +166,8 @@ def report(data: Path) -> None:
         dh0 = [h for h, d in zip(reads, is_dh0, strict=True) if d]
         scores = [h.score for h in reads]
         print(f"  model: DH0 (name calling) caught {sum(h.attack for h in dh0)} of {len(dh0)}; "
-              f"AUROC(score) DH0 vs rest {labelled_auroc(scores, is_dh0):.3f}, "
-              f"lexical {labelled_auroc(lex, is_dh0):.3f}")
+              f"AUROC(score) DH0 vs rest {auroc(scores, is_dh0):.3f}, "
+              f"lexical {auroc(lex, is_dh0):.3f}")
         hot = [h.score >= model.combiner.attack_threshold for h in reads]
         hot_hits = sum(f and t for f, t in zip(hot, truth, strict=True))
         print(f"  model: score >= {model.combiner.attack_threshold} whoever it aims at: flags {sum(hot)}, "
@@ -193,8 +175,8 @@ def report(data: Path) -> None:
         ran = [i for i, r in enumerate(part_rows) if model.first_pass(str(r["text"]))]
         print(f"  where the first pass sends a message on ({len(ran)} of {len(part_rows)}, "
               f"{sum(truth[i] for i in ran)} of {pos} DH0/DH1): AUROC model "
-              f"{labelled_auroc([scores[i] for i in ran], [truth[i] for i in ran]):.3f}, "
-              f"lexical {labelled_auroc([lex[i] for i in ran], [truth[i] for i in ran]):.3f}")
+              f"{auroc([scores[i] for i in ran], [truth[i] for i in ran]):.3f}, "
+              f"lexical {auroc([lex[i] for i in ran], [truth[i] for i in ran]):.3f}")
         for threshold in (0.3, 0.5):
             lf = [v >= threshold for v in lex]
             lh = sum(f and t for f, t in zip(lf, truth, strict=True))

@@ -8,6 +8,7 @@ from facilitator.evaluation.metrics import (
     BotMove,
     aggregate,
     auroc,
+    auroc_of,
     bot_moves,
     check_never_entries,
     pearson,
@@ -136,6 +137,9 @@ def test_auroc_known_answers() -> None:
     assert auroc([1, 2, 2, 3], [0, 1, 0, 1]) == pytest.approx(0.875)
     with pytest.raises(ValueError):
         auroc([1, 2], [1, 1])
+    assert auroc_of([3, 4], [1, 2]) == 1.0
+    assert auroc_of([1], [1]) == 0.5
+    assert auroc_of([1, 3], [2]) == 0.5
 
 
 def test_correlations_and_percentiles() -> None:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from facilitator.evaluation.metrics import auroc_of
 from facilitator.reading import hostility as module
 from facilitator.reading.hostility import HostilityModel, HostilityRead, is_fit_room
 from tests.conftest import SHARED_DATA
@@ -248,26 +249,6 @@ def _timed(work: Callable[[], object]) -> float:
     return time.perf_counter() - start
 
 
-def _auroc(positives: list[float], negatives: list[float]) -> float:
-    """Mann-Whitney: the chance a random positive outscores a random negative (ties half)."""
-    ranked = sorted([(v, 1) for v in positives] + [(v, 0) for v in negatives])
-    rank_sum, i = 0.0, 0
-    while i < len(ranked):
-        j = i
-        while j < len(ranked) and ranked[j][0] == ranked[i][0]:
-            j += 1
-        rank_sum += (i + j + 1) / 2 * sum(label for _, label in ranked[i:j])
-        i = j
-    n1, n0 = len(positives), len(negatives)
-    return (rank_sum - n1 * (n1 + 1) / 2) / (n1 * n0)
-
-
-def test_auroc_helper() -> None:
-    assert _auroc([3, 4], [1, 2]) == 1.0
-    assert _auroc([1], [1]) == 0.5
-    assert _auroc([1, 3], [2]) == 0.5
-
-
 @needs_data
 def test_held_out_wikitactics_attacks(model: HostilityModel) -> None:
     held_out = [r for r in _rows(WIKI) if not is_fit_room(str(r["room"]))]
@@ -279,11 +260,11 @@ def test_held_out_wikitactics_attacks(model: HostilityModel) -> None:
         names.setdefault(str(r["room"]), {})[str(r["author"]).lower()] = str(r["author"])
     reads = [model.read(str(r["text"]), addressee="A", names=names[str(r["room"])]) for r in held_out]
     scores = [h.score for h in reads]
-    auroc = _auroc([v for v, t in zip(scores, truth, strict=True) if t],
+    auroc = auroc_of([v for v, t in zip(scores, truth, strict=True) if t],
                    [v for v, t in zip(scores, truth, strict=True) if not t])
     name_calling = [any(str(x).startswith("DH0") for x in r.get("rebuttal_labels") or [])  # type: ignore[union-attr]
                     for r in held_out]
-    auroc_dh0 = _auroc([v for v, t in zip(scores, name_calling, strict=True) if t],
+    auroc_dh0 = auroc_of([v for v, t in zip(scores, name_calling, strict=True) if t],
                        [v for v, t in zip(scores, name_calling, strict=True) if not t])
     flagged = sum(h.attack for h in reads)
     hits = sum(h.attack and t for h, t in zip(reads, truth, strict=True))

@@ -8,24 +8,13 @@ from pathlib import Path
 
 import pytest
 
+from facilitator.evaluation.metrics import auroc_of
 from tests.conftest import FACILITATOR, SHARED_DATA, cli_env
 
 DATA = SHARED_DATA / "wikitactics-train.jsonl"
 LABELS = SHARED_DATA / "wikitactics-train.labels.json"
 pytestmark = pytest.mark.skipif(
     not DATA.exists(), reason=f"real-data set absent: {DATA} (../shared/data is not checked out)")
-
-
-def auroc(positives: list[float], negatives: list[float]) -> float:
-    """Probability that a random escalated room scores above a calm one (ties count half)."""
-    wins = sum((p > n) + 0.5 * (p == n) for p in positives for n in negatives)
-    return wins / (len(positives) * len(negatives))
-
-
-def test_auroc_helper_on_known_cases() -> None:
-    assert auroc([3, 4], [1, 2]) == 1.0
-    assert auroc([1], [1]) == 0.5
-    assert auroc([1, 3], [2]) == 0.5
 
 
 def test_replay_of_wikitactics_and_tension_against_escalation(tmp_path: Path) -> None:
@@ -43,7 +32,7 @@ def test_replay_of_wikitactics_and_tension_against_escalation(tmp_path: Path) ->
     labels = json.loads(LABELS.read_text())
     pos = [peak[r] for r, y in labels.items() if y == 1]
     neg = [peak[r] for r, y in labels.items() if y == 0]
-    score = auroc(pos, neg)
+    score = auroc_of(pos, neg)
     assert score > 0.6, f"AUROC of peak tension vs escalation is {score:.3f}"
     # The bot stays a small share of these rooms even on heated talk pages.
     assert report["summary"]["interventions"] / lines < 0.12

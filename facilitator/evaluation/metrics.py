@@ -297,6 +297,11 @@ def auroc(scores: Sequence[float], labels: Sequence[int]) -> float:
     return u / (pos * neg)
 
 
+def auroc_of(positives: Sequence[float], negatives: Sequence[float]) -> float:
+    """`auroc` from the scores of the positives and of the negatives."""
+    return auroc([*positives, *negatives], [1] * len(positives) + [0] * len(negatives))
+
+
 def pearson(x: Sequence[float], y: Sequence[float]) -> float:
     n = len(x)
     if n < 2:
