@@ -10,6 +10,16 @@ from facilitator.policies.policy import FacilitatorPolicy
 from facilitator.scenario import Scenario
 from facilitator.simulate import Simulation, SimulationResult, Turn
 
+# Two members name one thing in two vocabularies ("creation care" / "climate justice").
+TWO_VOCABULARIES = [
+    ("ruth", "Our church group wants to talk about creation care this season."),
+    ("sam", "Good. Climate justice is exactly what the youth group cares about."),
+    ("ruth", "Creation care means looking after what we were given."),
+    ("sam", "And climate justice means the people hit hardest come first."),
+    ("ruth", "We could start with the garden project."),
+    ("sam", "The garden project works for me."),
+    ("tess", "I can ask the youth group to help with the garden.")]
+
 
 def scenario(lines: list[tuple[str, str]] | list[Any], *, people: tuple[str, ...] | None = None,
              goal: str = "", reactions: list[dict[str, Any]] | None = None,

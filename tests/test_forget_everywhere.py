@@ -16,6 +16,7 @@ from facilitator.memory.store import RoomStore
 from facilitator.memory.update import REMOVED_QUOTE, apply_event
 from facilitator.policies.policy import FacilitatorPolicy
 from tests.helpers import msg
+from tests.policy_scenarios import TWO_VOCABULARIES
 
 ROOM = "local:r"
 
@@ -273,13 +274,7 @@ async def test_deleted_words_leave_the_goal_vocabulary(store: RoomStore) -> None
 
 
 async def test_deleted_terms_leave_the_bots_translation(store: RoomStore) -> None:
-    lines = [("ruth", "Our church group wants to talk about creation care this season."),
-             ("sam", "Good. Climate justice is exactly what the youth group cares about."),
-             ("ruth", "Creation care means looking after what we were given."),
-             ("sam", "And climate justice means the people hit hardest come first."),
-             ("ruth", "We could start with the garden project."),
-             ("sam", "The garden project works for me."),
-             ("tess", "I can ask the youth group to help with the garden.")]
+    lines = TWO_VOCABULARIES
     eng = engine(store)
     spoke = []
     for i, (who, text) in enumerate(lines):

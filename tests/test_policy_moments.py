@@ -4,7 +4,7 @@ intervention at the right point, and is silent elsewhere."""
 from __future__ import annotations
 
 from facilitator.memory.store import RoomStore
-from tests.policy_scenarios import bot_turns, run, scenario
+from tests.policy_scenarios import TWO_VOCABULARIES, bot_turns, run, scenario
 
 
 def interventions(result: object) -> list[tuple[int, str]]:
@@ -91,13 +91,7 @@ async def test_going_in_circles_names_the_crux(store: RoomStore) -> None:
 
 
 async def test_different_words_for_one_thing_are_translated(store: RoomStore) -> None:
-    lines = [("ruth", "Our church group wants to talk about creation care this season."),
-             ("sam", "Good. Climate justice is exactly what the youth group cares about."),
-             ("ruth", "Creation care means looking after what we were given."),
-             ("sam", "And climate justice means the people hit hardest come first."),
-             ("ruth", "We could start with the garden project."),
-             ("sam", "The garden project works for me."),
-             ("tess", "I can ask the youth group to help with the garden.")]
+    lines = TWO_VOCABULARIES
     result = await run(store, scenario(lines))
     turns = bot_turns(result)
     assert [t.intervention for _, t in turns] == ["translate_terms"]

@@ -3,7 +3,10 @@ gently and without numbers about anyone, whose voice the room has not heard late
 
 from __future__ import annotations
 
-from facilitator.memory.state import RoomState
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from facilitator.memory.state import Decision, RoomState
 from facilitator.policies.signals import compute_signals
 from facilitator.readout import names, short
 
@@ -34,30 +37,22 @@ def compose_digest(state: RoomState, *, since: float = 0.0, scheduled: bool = Tr
     decided = [d for d in state.decisions if d.ts > since]
     questions = state.open_questions()
     awaiting = [p for p in state.open_proposals() if not p.supporters]
-    actions = state.actions
-    common = state.bridging
-    sections: list[str] = []
-    if decided:
-        lines = []
-        for d in decided[-MAX_ITEMS:]:
-            owner = f" — owner: {names(state, d.owners)}" if d.owners else " — no owner yet"
-            lines.append(f"• “{short(d.text)}”{owner}")
-        sections.append("Decided:\n" + "\n".join(lines))
-    if questions:
-        lines = []
-        for q in questions[-MAX_ITEMS:]:
-            waits = f", waiting on {n(q.addressee)}" if q.addressee else ""
-            lines.append(f"• {n(q.asker)} asked “{short(q.text)}”{waits}")
-        sections.append("Still open:\n" + "\n".join(lines))
-    if awaiting:
-        sections.append("Proposals awaiting a second:\n" + "\n".join(
-            f"• {n(p.author)}: “{short(p.text)}”" for p in awaiting[-MAX_ITEMS:]))
-    if actions:
-        sections.append("Action items:\n" + "\n".join(
-            f"• {n(a.owner)}: {short(a.text)}" for a in actions[-MAX_ITEMS:]))
-    if common:
-        sections.append("Common ground:\n" + "\n".join(
-            f"• “{short(b.text)}” ({n(b.author)}), agreed across sides" for b in common[-3:]))
+
+    def owned(d: Decision) -> str:
+        return f" — owner: {names(state, d.owners)}" if d.owners else " — no owner yet"
+
+    parts: list[tuple[str, Sequence[Any], Callable[[Any], str], int]] = [
+        ("Decided", decided, lambda d: f"“{short(d.text)}”{owned(d)}", MAX_ITEMS),
+        ("Still open", questions, lambda q: f"{n(q.asker)} asked “{short(q.text)}”"
+         + (f", waiting on {n(q.addressee)}" if q.addressee else ""), MAX_ITEMS),
+        ("Proposals awaiting a second", awaiting, lambda p: f"{n(p.author)}: “{short(p.text)}”",
+         MAX_ITEMS),
+        ("Action items", state.actions, lambda a: f"{n(a.owner)}: {short(a.text)}", MAX_ITEMS),
+        ("Common ground", state.bridging,
+         lambda b: f"“{short(b.text)}” ({n(b.author)}), agreed across sides", 3),
+    ]
+    sections: list[str] = [f"{title}:\n" + "\n".join(f"• {line(x)}" for x in items[-keep:])
+                           for title, items, line, keep in parts if items]
     if not sections:
         return None
     quiet = quiet_lately(state, since)

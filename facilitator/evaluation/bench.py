@@ -124,6 +124,11 @@ class RoomGen:
     last_ids: list[str] = field(default_factory=list)
 
 
+# What a room says, by share of messages: each pool up to its cumulative share of 1.
+MIX = ((0.70, CALM), (0.78, QUESTIONS), (0.84, ANSWERS), (0.88, PROPOSALS), (0.94, AGREE),
+       (0.96, DISAGREE), (0.99, HEAT), (float("inf"), BOT_ASKS))
+
+
 def make_traffic(n_events: int, n_rooms: int, seed: int = 1, prefix: str = "bench", *,
                  calm: bool = False) -> tuple[list[ChatEvent], list[RoomGen]]:
     """Busy-room traffic: mostly calm, some questions, proposals, agreement, heat, mentions.
@@ -155,23 +160,8 @@ def make_traffic(n_events: int, n_rooms: int, seed: int = 1, prefix: str = "benc
                                     author=author, ts=ts, target=rng.choice(room.last_ids[-5:]),
                                     emoji=rng.choice(["+1", "heart", "-1", "eyes"])))
             continue
-        if roll < 0.70:
-            text = rng.choice(CALM)
-        elif roll < 0.78:
-            text = rng.choice(QUESTIONS)
-        elif roll < 0.84:
-            text = rng.choice(ANSWERS)
-        elif roll < 0.88:
-            text = rng.choice(PROPOSALS)
-        elif roll < 0.94:
-            text = rng.choice(AGREE)
-        elif roll < 0.96:
-            text = rng.choice(DISAGREE)
-        elif roll < 0.99:
-            text = rng.choice(HEAT)
-        else:
-            text = rng.choice(BOT_ASKS)
-        text = text.format(t=t, n=other)
+        pool = next(lines for below, lines in MIX if roll < below)
+        text = rng.choice(pool).format(t=t, n=other)
         reply = (rng.choice(room.last_ids[-3:])
                  if not calm and room.last_ids and rng.random() < 0.2 else None)
         events.append(ChatEvent(id=eid, room=room.ref, author=author, text=text, ts=ts,

@@ -24,7 +24,7 @@ from facilitator.memory.store import RoomStore
 from facilitator.policies.signals import compute_signals
 from facilitator.readout import balance_text, heat_word, messages_phrase, names
 from facilitator.web.charts import BANDS, BOT_COLOUR, balance_chart, balance_gauge, heat_chart
-from facilitator.web.links import LinkSigner
+from facilitator.web.links import Claims, LinkSigner
 
 log = logging.getLogger(__name__)
 
@@ -229,30 +229,34 @@ def page_routes(store: RoomStore, signer: LinkSigner, *, retention_days: float |
                 clock: Callable[[], float] = time.time) -> list[web.RouteDef]:
     """The page and the admin export, as routes to add to any aiohttp application."""
 
-    async def page(request: web.Request) -> web.StreamResponse:
-        claims = signer.verify(request.match_info["token"], "page", now=clock())
+    async def load(request: web.Request, purpose: str,
+                   what: str) -> tuple[Claims, RoomState | None] | web.Response:
+        """The signed link's room and its stored state, or the refusal to send instead."""
+        claims = signer.verify(request.match_info["token"], purpose, now=clock())
         if claims is None:
-            return _denied("The link is not valid or has expired.")
+            return _denied(f"The {what} is not valid or has expired.")
         try:
-            state = await store.get(claims.room)
+            return claims, await store.get(claims.room)
         except (RedisError, OSError) as exc:
-            log.error("room page %s: store unavailable: %s", claims.room, exc)
+            log.error("room %s %s: store unavailable: %s", purpose, claims.room, exc)
             return web.Response(status=503, text="The bot's memory is not reachable right now.",
                                 headers=HEADERS)
-        if state is None:
-            state = RoomState(room=claims.room)  # forgotten or deleted: an empty read
-        html = render_page(state, expires=claims.expires, retention_days=retention_days)
+
+    async def page(request: web.Request) -> web.StreamResponse:
+        loaded = await load(request, "page", "link")
+        if isinstance(loaded, web.Response):
+            return loaded
+        claims, state = loaded
+        # Forgotten or deleted: an empty read.
+        html = render_page(state or RoomState(room=claims.room), expires=claims.expires,
+                           retention_days=retention_days)
         return web.Response(text=html, content_type="text/html", charset="utf-8", headers=HEADERS)
 
     async def export(request: web.Request) -> web.StreamResponse:
-        claims = signer.verify(request.match_info["token"], "export", now=clock())
-        if claims is None:
-            return _denied("The export link is not valid or has expired.")
-        try:
-            state = await store.get(claims.room)
-        except (RedisError, OSError):
-            return web.Response(status=503, text="The bot's memory is not reachable right now.",
-                                headers=HEADERS)
+        loaded = await load(request, "export", "export link")
+        if isinstance(loaded, web.Response):
+            return loaded
+        claims, state = loaded
         body = json.dumps(state.model_dump(mode="json") if state else {"room": claims.room},
                           indent=2, ensure_ascii=False)
         headers = {**HEADERS, "Content-Disposition": 'attachment; filename="room.json"'}
