@@ -156,7 +156,8 @@ def read_in_words(state: RoomState) -> str:
     open_q = len(state.open_questions())
     open_p = len(state.open_proposals())
     paused = " I'm paused here." if state.charter.paused else ""
-    return (f"{balance_text(state, signals)[:1].upper()}{balance_text(state, signals)[1:]}. "
+    balance = balance_text(state, signals)
+    return (f"{balance[:1].upper()}{balance[1:]}. "
             f"The mood is {heat_word(signals.tension)}; "
             f"{count_phrase(open_q, 'open question', 'open questions')}, "
             f"{count_phrase(open_p, 'open proposal', 'open proposals')}, "
