@@ -14,10 +14,20 @@ from facilitator.config import Settings
 from facilitator.memory.cluster import EmbeddedCluster
 from facilitator.memory.server import EmbeddedServer
 from facilitator.memory.store import RoomStore, connect_url, open_store
+from tests.watchdog import watching
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED_DATA = Path(os.environ.get("FACILITATOR_SHARED_DATA", REPO.parent / "shared" / "data"))
 _PREFIXES = ("FACILITATOR_", "OPENAI_", "ANTHROPIC_", "SLACK_", "DISCORD_")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[object]:
+    marker = item.get_closest_marker("timeout")
+    timeout = float(marker.args[0]) if marker and marker.args else float(
+        item.config.getini("timeout") or 0)
+    with watching(item.nodeid, timeout):
+        return (yield)
 
 
 @pytest.fixture(autouse=True)

@@ -8,6 +8,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from facilitator.evaluation.cli import JSON_KEYS, add_eval_parser
 from facilitator.evaluation.suite import DEFAULT_SUITE
 from tests.conftest import FACILITATOR, cli_env
@@ -55,6 +57,7 @@ def test_eval_subset_writes_json_with_all_keys_and_plots(tmp_path: Path) -> None
     assert {r["scenario"] for r in report["results"]} == set(SUBSET)
 
 
+@pytest.mark.slow
 def test_llm_policies_are_skipped_offline_without_fake(tmp_path: Path) -> None:
     out = tmp_path / "eval.json"
     result = subprocess.run(

@@ -245,6 +245,7 @@ def test_cli_refuses_unreadable_links_with_a_message(tmp_path: Path,
     assert "irc.links.json: not valid JSON" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not (REAL.exists() and REAL_LINKS.exists()),
                     reason=f"real-data set absent: {REAL} (../shared/data is not checked out)")
 def test_report_rooms_of_the_real_channel_end_to_end(tmp_path: Path) -> None:

@@ -108,6 +108,7 @@ def replay_json(path: Path, seed: str) -> str:
     return done.stdout
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not (SHARED_DATA / "ubuntu-irc-train.jsonl").exists(),
                     reason="needs ../shared/data/ubuntu-irc-train.jsonl (real IRC transcripts)")
 def test_same_steps_and_words_under_any_hash_seed_on_a_real_transcript(tmp_path: Path) -> None:

@@ -17,6 +17,7 @@ pytestmark = pytest.mark.skipif(
     not DATA.exists(), reason=f"real-data set absent: {DATA} (../shared/data is not checked out)")
 
 
+@pytest.mark.slow
 def test_replay_of_wikitactics_and_tension_against_escalation(tmp_path: Path) -> None:
     result = subprocess.run([*FACILITATOR, "replay", str(DATA), "--json"], capture_output=True,
                             text=True, timeout=300, env=cli_env(tmp_path))

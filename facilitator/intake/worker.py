@@ -110,7 +110,12 @@ class Worker:
 
     async def run(self, stop: asyncio.Event) -> None:
         """Own shards and consume them until `stop` is set; then hand them back."""
-        renewing = asyncio.create_task(self._renew_loop(stop), name="intake-leases")
+        # The lease loop ends on its own flag, not by cancel(): a cancel that lands while a
+        # command is inside the cluster client can be lost there (the call comes back as a
+        # RedisError), and a loop stopped only by cancel() then renews forever while `run`
+        # waits for it (the suite hung on this for 22 minutes).
+        closed = asyncio.Event()
+        renewing = asyncio.create_task(self._renew_loop(closed), name="intake-leases")
         try:
             while not stop.is_set():
                 try:
@@ -122,12 +127,17 @@ class Worker:
                         await stop.wait()
         finally:
             await self._shutdown()
-            renewing.cancel()
-            await asyncio.gather(renewing, return_exceptions=True)
+            closed.set()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(asyncio.shield(renewing), timeout=self.lease_ms / 1000)
+            if not renewing.done():
+                renewing.cancel()
+                await asyncio.wait([renewing], timeout=self.lease_ms / 1000)
 
-    async def _renew_loop(self, stop: asyncio.Event) -> None:
-        """Extend every lease we hold, on its own clock: a busy tick must not let one lapse."""
-        while True:
+    async def _renew_loop(self, closed: asyncio.Event) -> None:
+        """Extend every lease we hold, on its own clock: a busy tick must not let one lapse.
+        Runs until the worker has handed every shard back (`closed`)."""
+        while not closed.is_set():
             for shard in list(self._tasks):
                 sent = time.monotonic()
                 try:
@@ -142,7 +152,8 @@ class Worker:
                 elif shard in self._tasks and shard not in self._losing:
                     log.warning("intake: lost the lease on shard %s", self.intake.tag(shard))
                     self._losing.add(shard)
-            await asyncio.sleep(self.lease_ms / 4000)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(closed.wait(), timeout=self.lease_ms / 4000)
 
     def held_now(self, shard: int) -> bool:
         """Fencing without a round trip, before each event: a worker whose lease may have

@@ -51,6 +51,7 @@ async def ready(proc: asyncio.subprocess.Process) -> None:
     assert (await proc.stdout.readline()).strip() == b"ready"
 
 
+@pytest.mark.slow
 async def test_sigkilled_workers_lose_nothing_repeat_nothing_and_keep_order(
         server: EmbeddedServer, slack: FakeSlack) -> None:
     rng = random.Random(SEED)

@@ -8,6 +8,7 @@ from collections import Counter, defaultdict
 from collections.abc import AsyncIterator
 
 import pytest
+from redis.exceptions import RedisError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from facilitator.adapters.slack.posting import SlackSender
@@ -168,3 +169,33 @@ async def test_a_worker_that_lost_its_lease_stops_taking_entries(backend: RoomSt
         assert worker.handled == 1 and worker.owned == []
     assert len(slack.posts) == 1
     assert await backend.client.xlen(intake.stream(0)) == 2
+
+
+async def test_the_worker_stops_even_when_the_store_client_swallows_a_cancel(
+        backend: RoomStore, slack: FakeSlack) -> None:
+    """The cluster client can turn a cancel that lands mid-command into a RedisError; the
+    lease loop then must still end when the worker stops (it once renewed forever and the
+    suite hung for 22 minutes waiting for it)."""
+    worker = make_worker(backend, slack, 1)
+    renew = worker._renew
+    hold, in_flight = asyncio.Event(), asyncio.Event()
+
+    async def swallowing(*args: object, **kw: object) -> object:
+        try:
+            if hold.is_set():
+                in_flight.set()
+                await asyncio.sleep(30)  # a renewal in flight when the worker stops
+            return await renew(*args, **kw)  # type: ignore[arg-type]
+        except asyncio.CancelledError:
+            raise RedisError("connection reset while cancelled") from None
+
+    worker._renew = swallowing  # type: ignore[method-assign]
+    stop = asyncio.Event()
+    task = asyncio.create_task(worker.run(stop))
+    await wait_for(lambda: len(worker.owned) == 1)
+    hold.set()
+    await asyncio.wait_for(in_flight.wait(), 5)
+    stop.set()
+    async with asyncio.timeout(10):
+        await task
+    assert worker.owned == []

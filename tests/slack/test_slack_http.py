@@ -96,7 +96,7 @@ async def test_ack_does_not_wait_for_the_engine(mock: MockSlack, http: aiohttp.C
         url = f"http://127.0.0.1:{adapter.http_port}"
         started = time.monotonic()
         status, _ = await send(http, url, fixture("message"))
-        assert status == 200 and time.monotonic() - started < 1.0
+        assert status == 200 and time.monotonic() - started < 3.0  # Slack's own limit
         assert seen == []
         gate.set()
         await adapter.drain()
