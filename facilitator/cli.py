@@ -35,9 +35,9 @@ async def cmd_simulate(args: argparse.Namespace, settings: Settings) -> int:
     from facilitator.engine import Engine
     from facilitator.memory.store import open_store
     from facilitator.policies.policy import build_policy
-    from facilitator.render import ChatPrinter, print_metrics
-    from facilitator.scenario import ScenarioError, load_scenario
-    from facilitator.simulate import SilentPolicy, Simulation, members_voice
+    from facilitator.sim.render import ChatPrinter, print_metrics
+    from facilitator.sim.scenario import ScenarioError, load_scenario
+    from facilitator.sim.simulate import SilentPolicy, Simulation, members_voice
 
     try:
         scenario = load_scenario(Path(args.scenario))
@@ -75,7 +75,7 @@ async def cmd_replay(args: argparse.Namespace, settings: Settings) -> int:
     from facilitator.engine import Engine
     from facilitator.memory.store import open_store
     from facilitator.policies.policy import build_policy
-    from facilitator.replay import replay
+    from facilitator.sim.replay import replay
 
     paths = [Path(p) for p in args.transcripts]
     async with open_store(settings) as store:
@@ -117,7 +117,7 @@ async def cmd_room(args: argparse.Namespace, settings: Settings) -> int:
     from rich.console import Console
 
     from facilitator.memory.store import RoomQuarantined
-    from facilitator.readout import status_text
+    from facilitator.policies.readout import status_text
 
     async def work(store: RoomStore) -> int:
         known = await store.rooms()
@@ -244,10 +244,10 @@ def main(argv: list[str] | None = None) -> int:
     import asyncio
 
     from facilitator.config import Settings
+    from facilitator.config.redact import install as redact_logs
+    from facilitator.config.redact import redact
     from facilitator.memory.server import EmbeddedServerError
     from facilitator.memory.store import StoreUnavailable
-    from facilitator.redact import install as redact_logs
-    from facilitator.redact import redact
 
     level = [logging.WARNING, logging.INFO, logging.DEBUG][min(args.verbose, 2)]
     logging.basicConfig(level=level, stream=sys.stderr,

@@ -20,15 +20,15 @@ from typing import Protocol
 from redis.exceptions import RedisError
 
 from facilitator.events import ChatEvent, EventKind, RoomRef
-from facilitator.memory.history import note_minute
 from facilitator.memory.state import BotTurn, RoomState
 from facilitator.memory.store import RoomQuarantined, RoomStore, Saved
 from facilitator.memory.trackers.bot_log import record_bot_turn
+from facilitator.memory.trackers.history import note_minute
 from facilitator.memory.trackers.proposals import record_decision
 from facilitator.memory.update import apply_event
 from facilitator.policies.decision import Decision, Intervention
+from facilitator.policies.ratelimit import ReplyLimiter, limit_addressed
 from facilitator.policies.signals import Signals, compute_signals
-from facilitator.ratelimit import ReplyLimiter, limit_addressed
 from facilitator.reading.message import read_message
 
 log = logging.getLogger(__name__)
@@ -68,7 +68,7 @@ class Engine:
         self.poster = poster
         self._locks: dict[str, asyncio.Lock] = {}
         self._waiting: dict[str, int] = {}
-        self.replies = ReplyLimiter()  # addressed replies per member (see facilitator.ratelimit)
+        self.replies = ReplyLimiter()  # addressed replies per member (see facilitator.policies.ratelimit)
 
     async def handle(self, event: ChatEvent) -> Outcome:
         """Never raises for a bad event or a dead dependency: the outcome says what happened."""

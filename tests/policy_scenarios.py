@@ -7,8 +7,8 @@ from typing import Any
 from facilitator.engine import Engine
 from facilitator.memory.store import RoomStore
 from facilitator.policies.policy import FacilitatorPolicy
-from facilitator.scenario import Scenario
-from facilitator.simulate import Simulation, SimulationResult, Turn
+from facilitator.sim.scenario import Scenario
+from facilitator.sim.simulate import Simulation, SimulationResult, Turn
 
 # Two members name one thing in two vocabularies ("creation care" / "climate justice").
 TWO_VOCABULARIES = [

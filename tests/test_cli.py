@@ -15,7 +15,7 @@ from facilitator.policies.policy import FacilitatorPolicy
 from tests.conftest import FACILITATOR, REPO, cli_env
 from tests.helpers import msg
 
-SCENARIOS = REPO / "facilitator" / "scenarios"
+SCENARIOS = REPO / "facilitator" / "sim" / "scenarios"
 
 
 def run(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:

@@ -55,7 +55,7 @@ def test_the_probe_sees_heavy_imports_when_a_command_runs() -> None:
 
 
 def test_scenarios_load_with_libyaml_when_present() -> None:
-    from facilitator.scenario import YamlLoader
+    from facilitator.sim.scenario import YamlLoader
 
     # PyYAML's wheels ship libyaml; a build without it falls back to the pure-Python parser.
     assert YamlLoader is (yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader)

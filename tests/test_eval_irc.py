@@ -25,7 +25,7 @@ from facilitator.evaluation.irc import (
 )
 from facilitator.events import ChatEvent
 from facilitator.memory.store import open_store
-from facilitator.transcript import read_transcript
+from facilitator.sim.transcript import read_transcript
 from tests.conftest import FACILITATOR, SHARED_DATA, cli_env
 
 REAL = SHARED_DATA / "ubuntu-irc-train.jsonl"

@@ -17,8 +17,8 @@ from facilitator.evaluation.metrics import (
     spearman,
 )
 from facilitator.evaluation.suite import DEFAULT_SUITE, lint_scenario, load_suite
-from facilitator.scenario import Scenario
-from facilitator.simulate import Turn
+from facilitator.sim.scenario import Scenario
+from facilitator.sim.simulate import Turn
 
 
 def scenario(expect: list[dict], *, never: list[str] | None = None, tags: list[str] | None = None,

@@ -243,8 +243,8 @@ async def test_forget_reaches_a_decision_recorded_from_the_persons_own_message(
 
 
 async def test_forget_clears_the_persons_pending_settings_request(store: RoomStore) -> None:
-    from facilitator.commands import CommandRequest, run_command
     from facilitator.events import Author, RoomRef
+    from facilitator.policies.commands import CommandRequest, run_command
 
     eng = engine(store)
     await eng.handle(msg("r", "ann", "hello all"))
@@ -257,8 +257,8 @@ async def test_forget_clears_the_persons_pending_settings_request(store: RoomSto
 
 
 async def test_deleted_words_leave_the_goal_vocabulary(store: RoomStore) -> None:
-    from facilitator.commands import CommandRequest, run_command
     from facilitator.events import Author, RoomRef
+    from facilitator.policies.commands import CommandRequest, run_command
 
     await run_command(store, CommandRequest(room=RoomRef.local("r"), is_admin=True,
                                             user=Author(id="ann", name="Ann"),

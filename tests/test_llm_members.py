@@ -18,11 +18,11 @@ from facilitator.memory.store import RoomStore
 from facilitator.policies.llm import LLMError, ScriptedProvider
 from facilitator.policies.policy import FacilitatorPolicy
 from facilitator.policies.prompts import Prompts
-from facilitator.scenario import load_scenario
-from facilitator.simulate import LLMMembers, Simulation, member_text
+from facilitator.sim.scenario import load_scenario
+from facilitator.sim.simulate import LLMMembers, Simulation, member_text
 from tests.conftest import FACILITATOR, REPO, cli_env
 
-HEATED = REPO / "facilitator" / "scenarios" / "heated_disagreement.yaml"
+HEATED = REPO / "facilitator" / "sim" / "scenarios" / "heated_disagreement.yaml"
 
 
 async def test_personas_speak_through_the_model_in_the_scripts_order(store: RoomStore) -> None:

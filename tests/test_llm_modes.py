@@ -14,8 +14,8 @@ import httpx2
 import pytest
 from pydantic import BaseModel
 
-from facilitator.commands import CommandServices
 from facilitator.config import Settings
+from facilitator.policies.commands import CommandServices
 from facilitator.policies.llm import LLMError, ScriptedProvider, make_provider
 from facilitator.policies.llm.breaker import CircuitBreaker
 from facilitator.policies.llm.check import check_provider, preflight
@@ -182,8 +182,8 @@ async def test_refusals_do_not_open_the_breaker() -> None:
 
 
 async def test_an_open_breaker_shows_in_the_room_status(store: Any) -> None:
-    from facilitator.commands import CommandRequest, run_command
     from facilitator.events import Author, RoomRef
+    from facilitator.policies.commands import CommandRequest, run_command
     from facilitator.policies.policy import FacilitatorPolicy
 
     policy = FacilitatorPolicy(provider=ScriptedProvider([LLMError("x", kind="timeout")] * 3))

@@ -35,11 +35,11 @@ from facilitator.policies.llm.check import check_provider
 from facilitator.policies.llm.openai_provider import OpenAIProvider, _usage
 from facilitator.policies.policy import FacilitatorPolicy
 from facilitator.policies.prompts import Prompts
-from facilitator.scenario import load_scenario
-from facilitator.simulate import LLMMembers, Simulation, SimulationResult
+from facilitator.sim.scenario import load_scenario
+from facilitator.sim.simulate import LLMMembers, Simulation, SimulationResult
 from tests.conftest import FACILITATOR, REPO, cli_env
 
-HEATED = REPO / "facilitator" / "scenarios" / "heated_disagreement.yaml"
+HEATED = REPO / "facilitator" / "sim" / "scenarios" / "heated_disagreement.yaml"
 ALIAS = local.ALIAS
 ERROR_WORDS = ("error", "exception", "traceback", "http 5", "llm", "timed out", "unavailable")
 
@@ -300,7 +300,7 @@ def test_simulate_members_llm_from_the_command_line(tmp_path: Path, local_model:
 def test_eval_with_the_real_model(tmp_path: Path, local_model: str) -> None:
     suite = tmp_path / "suite"
     suite.mkdir()
-    heated = sorted((REPO / "facilitator" / "scenarios" / "eval").rglob("*.yaml"))
+    heated = sorted((REPO / "facilitator" / "sim" / "scenarios" / "eval").rglob("*.yaml"))
     picked = [p for p in heated if "heated" in load_scenario(p).tags][:1]
     assert picked
     for path in picked:

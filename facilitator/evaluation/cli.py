@@ -208,7 +208,7 @@ async def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
 
     from facilitator.evaluation.suite import DEFAULT_SUITE, build_specs, load_suite, run_suite
     from facilitator.memory.store import open_store
-    from facilitator.scenario import ScenarioError
+    from facilitator.sim.scenario import ScenarioError
 
     console = _console()
     err = Console(stderr=True, highlight=False)

@@ -65,7 +65,7 @@ from facilitator.engine import Engine
 from facilitator.evaluation.wikitactics import shared_data_dir
 from facilitator.events import ChatEvent, EventKind
 from facilitator.memory.store import RoomStore
-from facilitator.transcript import BadLine, read_transcript
+from facilitator.sim.transcript import BadLine, read_transcript
 
 TRAIN = "ubuntu-irc-train.jsonl"
 SPLIT_FILE = Path(__file__).with_name("irc_split.json")

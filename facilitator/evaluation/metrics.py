@@ -53,9 +53,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from facilitator.cues import hostility
 from facilitator.policies.decision import Intervention
-from facilitator.scenario import Checkpoint, Scenario
+from facilitator.reading.cues import hostility
+from facilitator.sim.scenario import Checkpoint, Scenario
 
 INTERVENTIONS = frozenset(i.value for i in Intervention)
 
@@ -110,7 +110,7 @@ class BotMove:
 
 
 def bot_moves(turns: Iterable[Any]) -> list[BotMove]:
-    """Bot turns of a simulation (facilitator.simulate.Turn) with their positions."""
+    """Bot turns of a simulation (facilitator.sim.simulate.Turn) with their positions."""
     moves: list[BotMove] = []
     position = -1
     for t in turns:

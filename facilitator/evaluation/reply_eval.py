@@ -34,7 +34,7 @@ from facilitator.memory.trackers.questions import reply_model, rules_take_up
 from facilitator.memory.update import apply_event
 from facilitator.reading.message import read_message
 from facilitator.reading.replies import HORIZON_S, ReplyFeatures, ReplyModel, reply_features, scene
-from facilitator.transcript import BadLine, read_transcript
+from facilitator.sim.transcript import BadLine, read_transcript
 
 BOT_ID = "facilitator"
 WITHIN_S = 600.0  # "answered within 10 minutes": the wait before a busy channel surfaces one

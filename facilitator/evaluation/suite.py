@@ -27,10 +27,10 @@ from facilitator.evaluation.metrics import (
 )
 from facilitator.events import ChatEvent
 from facilitator.memory.store import RoomStore
-from facilitator.scenario import Scenario, ScenarioError, load_scenario
-from facilitator.simulate import SilentPolicy, Simulation, SimulationResult
+from facilitator.sim.scenario import Scenario, ScenarioError, load_scenario
+from facilitator.sim.simulate import SilentPolicy, Simulation, SimulationResult
 
-DEFAULT_SUITE = Path(__file__).resolve().parent.parent / "scenarios" / "eval"
+DEFAULT_SUITE = Path(__file__).resolve().parent.parent / "sim" / "scenarios" / "eval"
 POLICY_NAMES = ("rules", "llm", "always", "mention-only")
 
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from facilitator.engine import Engine
 from facilitator.evaluation.metrics import auroc
-from facilitator.replay import replay
+from facilitator.sim.replay import replay
 
 TRAIN = "wikitactics-train.jsonl"
 REPO_ROOT = Path(__file__).resolve().parent.parent.parent

@@ -30,6 +30,7 @@ from redis.asyncio.cluster import RedisCluster
 from redis.exceptions import NoScriptError, RedisError
 
 from facilitator.config import Settings
+from facilitator.config.redact import redact
 from facilitator.memory.codec import (
     DECODED_PER_JSON_BYTE,
     PARTS,
@@ -50,7 +51,6 @@ from facilitator.memory.keys import (
 from facilitator.memory.server import EmbeddedServer, EmbeddedServerError, running_durable_socket
 from facilitator.memory.state import RoomState
 from facilitator.memory.update import forget_member
-from facilitator.redact import redact
 
 log = logging.getLogger(__name__)
 

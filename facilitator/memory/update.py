@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import re
 
-from facilitator.cues import emoji_polarity
 from facilitator.events import ChatEvent, EventKind
-from facilitator.memory.bridging import refresh_bridging
 from facilitator.memory.state import (
     CAP_WINDOW,
     CAP_WINDOW_TEXT,
@@ -32,7 +30,9 @@ from facilitator.memory.trackers import (
     shape,
     terms,
 )
+from facilitator.memory.trackers.bridging import refresh_bridging
 from facilitator.memory.trackers.common import quote
+from facilitator.reading.cues import emoji_polarity
 from facilitator.reading.message import HOSTILE_QUESTION_AT, MessageRead, read_message
 from facilitator.reading.text import read_text
 
@@ -216,7 +216,7 @@ def _requote_bot_turns(state: RoomState, target: str, olds: list[str], new: str 
 
 
 def _short(text: str, limit: int = 90) -> str:
-    # The shortened form the room's readout uses in summaries (facilitator.readout.short).
+    # The shortened form the room's readout uses in summaries (facilitator.policies.readout.short).
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 

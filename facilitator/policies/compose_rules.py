@@ -6,8 +6,7 @@ from facilitator.events import ChatEvent
 from facilitator.memory.state import RoomState
 from facilitator.policies.decision import Intervention, Moment
 from facilitator.policies.prompts import Prompts
-from facilitator.reading.requests import Refusal, RequestKind, Service, read_request
-from facilitator.readout import (
+from facilitator.policies.readout import (
     decisions_text,
     names,
     open_items_text,
@@ -16,6 +15,7 @@ from facilitator.readout import (
     topic_phrase,
     topic_phrases,
 )
+from facilitator.reading.requests import Refusal, RequestKind, Service, read_request
 
 # What the bot won't do, and what it can do instead, per kind of request it declines.
 # Worded so the guard's own checks pass: no verdicts, no talk of private channels by name.

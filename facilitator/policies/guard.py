@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import re
 
-from facilitator.cues import hostility
 from facilitator.events import ChatEvent
 from facilitator.memory.state import RoomState
 from facilitator.policies.capture import capture_attempt
 from facilitator.policies.decision import Intervention, Moment
 from facilitator.policies.gate import PROFILES, addressed, unprompted_allowed
 from facilitator.policies.signals import Signals
+from facilitator.reading.cues import hostility
 
 MAX_CHARS = 700
 _SIDE_TAKING = re.compile(

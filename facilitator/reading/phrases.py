@@ -12,7 +12,7 @@ import re
 from collections.abc import Collection, Sequence
 from functools import lru_cache
 
-from facilitator.cues import STOPWORDS
+from facilitator.reading.cues import STOPWORDS
 from facilitator.reading.nicks import base_nick
 
 # Chat filler that carries no topic in any conversation.

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from facilitator.cues import (
+from facilitator.reading.cues import (
     AGREE,
     ANSWER_OPENING,
     COMMITMENT,

@@ -20,7 +20,7 @@ from aiohttp import web
 from redis.asyncio.cluster import RedisCluster
 from redis.exceptions import RedisError
 
-from facilitator.redact import redact
+from facilitator.config.redact import redact
 
 PROBE_TIMEOUT_S = 0.5
 PROBE_CACHE_S = 1.0  # a healthy answer is trusted this long (Slack may send many events)

@@ -1,7 +1,7 @@
 """JSON log lines for log shippers: `FACILITATOR_LOG_FORMAT=json` (one object per line).
 
 Fields: ts (ISO 8601, UTC), level, logger, message, and exc (the traceback) when there is
-one. Redaction (facilitator.redact) works on the records before they are formatted, so it
+one. Redaction (facilitator.config.redact) works on the records before they are formatted, so it
 applies to JSON lines as well.
 """
 

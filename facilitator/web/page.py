@@ -21,8 +21,8 @@ from redis.exceptions import RedisError
 
 from facilitator.memory.state import BotTurn, RoomState
 from facilitator.memory.store import RoomStore
+from facilitator.policies.readout import balance_text, heat_word, messages_phrase, names
 from facilitator.policies.signals import compute_signals
-from facilitator.readout import balance_text, heat_word, messages_phrase, names
 from facilitator.web.charts import BANDS, BOT_COLOUR, balance_chart, balance_gauge, heat_chart
 from facilitator.web.links import Claims, LinkSigner
 

@@ -11,10 +11,10 @@ from collections.abc import Callable
 
 from aiohttp import web
 
-from facilitator.commands import CommandServices
 from facilitator.config import Settings
-from facilitator.digests.schedule import DigestScheduler, Poster
 from facilitator.memory.store import RoomStore
+from facilitator.policies.commands import CommandServices
+from facilitator.policies.digests.schedule import DigestScheduler, Poster
 from facilitator.web.links import LinkSigner, shared_secret
 from facilitator.web.metrics import Metrics
 from facilitator.web.page import page_routes

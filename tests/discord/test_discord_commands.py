@@ -9,7 +9,8 @@ from discord_harness import Bot, MakeBot
 from discord_payloads import APP_ID, GENERAL, GUILD, USERS, load
 
 from facilitator.adapters.discord.commands import expected_private
-from facilitator.commands import (
+from facilitator.memory.store import RoomStore
+from facilitator.policies.commands import (
     ADMIN_COMMANDS,
     MEMBER_COMMANDS,
     CommandReply,
@@ -17,7 +18,6 @@ from facilitator.commands import (
     CommandServices,
     run_command,
 )
-from facilitator.memory.store import RoomStore
 
 ROOM = f"discord:{GUILD}:{GENERAL}"
 EPHEMERAL = 64

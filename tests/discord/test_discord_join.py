@@ -67,7 +67,7 @@ async def test_without_the_member_list_the_welcome_still_goes_out(bot: Bot) -> N
 
 
 async def test_page_link_is_handed_privately(bot: Bot) -> None:
-    from facilitator.commands import CommandServices
+    from facilitator.policies.commands import CommandServices
     from facilitator.web.links import LinkSigner
 
     signer = LinkSigner(b"discord-page-secret-0123456789", "https://bot.example.org")

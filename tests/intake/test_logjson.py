@@ -6,7 +6,7 @@ import io
 import json
 import logging
 
-from facilitator.redact import RedactingFilter
+from facilitator.config.redact import RedactingFilter
 from facilitator.web.logjson import JsonFormatter, use_json_logs
 
 

@@ -11,12 +11,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from redis.cluster import key_slot
 
+from facilitator.config.redact import redact
 from facilitator.engine import Engine
 from facilitator.memory.keys import quarantine_key, room_of, seen_key, state_key, tag
 from facilitator.memory.store import RoomStore, StoreUnavailable, connect_url
 from facilitator.policies.policy import FacilitatorPolicy
-from facilitator.redact import redact
-from facilitator.replay import replay
+from facilitator.sim.replay import replay
 from tests.helpers import msg
 from tests.test_cli import run, write_lines
 
@@ -144,7 +144,7 @@ def test_operator_resets_a_quarantined_room_from_the_cli(tmp_path: Path) -> None
 
 
 def test_reply_limit_window_notice_and_retries() -> None:
-    from facilitator.ratelimit import ReplyLimiter, Verdict
+    from facilitator.policies.ratelimit import ReplyLimiter, Verdict
 
     limiter = ReplyLimiter(limit=2, window_s=60.0)
     verdicts = [limiter.check("r", "mal", 10.0 + i, f"e{i}") for i in range(5)]

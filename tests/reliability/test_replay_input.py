@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 from facilitator.engine import Engine
 from facilitator.memory.store import RoomStore, connect_url
 from facilitator.policies.policy import FacilitatorPolicy
-from facilitator.replay import replay
-from facilitator.transcript import addressed_pattern, parse_line
+from facilitator.sim.replay import replay
+from facilitator.sim.transcript import addressed_pattern, parse_line
 from tests.conftest import FACILITATOR, cli_env
 from tests.test_cli import run, write_lines
 

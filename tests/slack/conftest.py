@@ -14,10 +14,10 @@ import pytest
 from facilitator.adapters.slack.adapter import SlackAdapter
 from facilitator.adapters.slack.config import SlackConfig
 from facilitator.adapters.slack.stores import RedisInstallationStore, RedisOAuthStateStore
-from facilitator.commands import run_command
 from facilitator.config import Settings
 from facilitator.engine import Engine
 from facilitator.memory.store import RoomStore, open_store
+from facilitator.policies.commands import run_command
 from facilitator.policies.policy import FacilitatorPolicy
 from tests.slack.mock_slack import APP_TOKEN, MockSlack, SocketModeServer, Workspace
 from tests.slack.payloads import BOT_TOKEN, SIGNING_SECRET, TEAM, signed

@@ -12,13 +12,13 @@ import aiohttp
 import pytest
 
 from facilitator.adapters.slack.adapter import SlackAdapter
-from facilitator.commands import CommandServices, run_command
 from facilitator.config import Settings
 from facilitator.engine import Engine
 from facilitator.events import Author
 from facilitator.memory.state import RoomState
 from facilitator.memory.store import RoomStore
-from facilitator.onboarding import welcome_text
+from facilitator.policies.commands import CommandServices, run_command
+from facilitator.policies.onboarding import welcome_text
 from facilitator.policies.policy import FacilitatorPolicy
 from facilitator.web.links import LinkSigner
 from tests.slack.conftest import MEMBERS, base_config, signed_post
@@ -186,7 +186,7 @@ async def test_page_command_is_answered_privately(make: Make, home_mock: MockSla
 
 def test_learning_skips_bots_and_respects_the_cap() -> None:
     from facilitator.memory.state import CAP_PARTICIPANTS
-    from facilitator.onboarding import learn_members
+    from facilitator.policies.onboarding import learn_members
     state = RoomState(room="r")
     crowd = [Author(id=f"U{i:08d}") for i in range(CAP_PARTICIPANTS + 50)]
     added = learn_members(state, [Author(id="B1", is_bot=True), Author(id="ME"), *crowd],

@@ -14,11 +14,11 @@ import aiohttp
 
 from facilitator.adapters.slack.adapter import SlackAdapter
 from facilitator.adapters.slack.stores import RedisInstallationStore
-from facilitator.commands import run_command
 from facilitator.config import Settings
 from facilitator.engine import Engine
 from facilitator.memory.keys import state_key
 from facilitator.memory.store import open_store
+from facilitator.policies.commands import run_command
 from facilitator.policies.policy import FacilitatorPolicy
 from facilitator.web.health import StoreProbe
 from tests.slack.conftest import base_config, signed_post

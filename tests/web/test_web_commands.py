@@ -7,12 +7,12 @@ import re
 from web_harness import SECRET
 from web_rooms import lively_room, ref
 
-from facilitator.commands import CommandRequest, CommandServices, run_command
-from facilitator.digests.schedule import DUE_KEY, DigestScheduler
 from facilitator.engine import Engine
 from facilitator.events import Author, ChatEvent
 from facilitator.memory.state import RoomState
 from facilitator.memory.store import RoomStore
+from facilitator.policies.commands import CommandRequest, CommandServices, run_command
+from facilitator.policies.digests.schedule import DUE_KEY, DigestScheduler
 from facilitator.policies.policy import FacilitatorPolicy
 from facilitator.web.links import LinkSigner
 
@@ -150,8 +150,8 @@ async def test_status_points_to_the_page_only_when_it_is_served(store: RoomStore
 
 
 def test_history_keeps_one_sample_per_minute_and_stays_bounded() -> None:
-    from facilitator.memory.history import note_minute
     from facilitator.memory.state import CAP_HISTORY
+    from facilitator.memory.trackers.history import note_minute
     state = RoomState(room="r")
     for i in range(CAP_HISTORY * 3):
         note_minute(state, 600.0 + i * 20, tension=0.5, evenness=0.9, voices=3,

@@ -11,12 +11,12 @@ from datetime import UTC, datetime
 import pytest
 from web_rooms import START, lively_room, ref
 
-from facilitator.digests.compose import compose_digest
-from facilitator.digests.schedule import DUE_KEY, DigestScheduler, next_due, period_of
 from facilitator.events import RoomRef
 from facilitator.memory.server import EmbeddedServer
 from facilitator.memory.state import Participant, RoomState
 from facilitator.memory.store import RoomStore, connect_url
+from facilitator.policies.digests.compose import compose_digest
+from facilitator.policies.digests.schedule import DUE_KEY, DigestScheduler, next_due, period_of
 
 ROOM = ref("C0DIGEST01")
 

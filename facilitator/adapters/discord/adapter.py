@@ -40,12 +40,12 @@ from facilitator.adapters.discord.translate import (
     reaction_event,
     room_for,
 )
-from facilitator.commands import CommandServices
 from facilitator.events import Author, ChatEvent, RoomRef
 from facilitator.intake.posts import discord_nonce
 from facilitator.memory.state import CAP_PARTICIPANTS
 from facilitator.memory.store import RoomStore
-from facilitator.onboarding import join_room
+from facilitator.policies.commands import CommandServices
+from facilitator.policies.onboarding import join_room
 
 log = logging.getLogger(__name__)
 

@@ -18,8 +18,8 @@ from redis.exceptions import RedisError
 
 from facilitator.adapters.discord.limits import MAX_MESSAGE_CHARS, fit_message
 from facilitator.adapters.discord.translate import author_of, room_for
-from facilitator.commands import CommandReply, CommandRequest, CommandServices, run_command
 from facilitator.memory.store import RoomStore
+from facilitator.policies.commands import CommandReply, CommandRequest, CommandServices, run_command
 
 log = logging.getLogger(__name__)
 

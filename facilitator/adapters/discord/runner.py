@@ -21,7 +21,7 @@ from facilitator.config import Settings
 from facilitator.engine import Engine
 from facilitator.intake.runtime import Pipeline, build_pipeline
 from facilitator.memory.store import RoomStore, open_store
-from facilitator.onboarding import welcome_text
+from facilitator.policies.onboarding import welcome_text
 from facilitator.policies.policy import build_policy
 from facilitator.web.server import OpsServerError, start_ops_server
 from facilitator.web.services import room_services, web_routes

@@ -38,11 +38,11 @@ from facilitator.adapters.slack.translate import (
 )
 from facilitator.adapters.slack.users import UserDirectory
 from facilitator.adapters.slack.web import WebServer, build_web_app
-from facilitator.commands import CommandReply, CommandRequest
 from facilitator.events import Author, ChatEvent, EventKind, RoomRef
 from facilitator.memory.state import CAP_PARTICIPANTS
 from facilitator.memory.store import RoomStore
-from facilitator.onboarding import join_room, name_members
+from facilitator.policies.commands import CommandReply, CommandRequest
+from facilitator.policies.onboarding import join_room, name_members
 from facilitator.web.health import StoreProbe
 from facilitator.web.links import LinkSigner
 

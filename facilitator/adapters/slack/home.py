@@ -8,7 +8,7 @@ from typing import Any
 from facilitator.adapters.slack.translate import PLATFORM, to_slack
 from facilitator.memory.state import RoomState
 from facilitator.memory.store import RoomStore
-from facilitator.readout import read_in_words
+from facilitator.policies.readout import read_in_words
 from facilitator.web.links import LinkSigner
 
 MAX_ROOMS_SHOWN = 20  # a Home view holds at most 100 blocks

@@ -16,12 +16,12 @@ from facilitator.adapters.slack.adapter import SlackAdapter, SlackStartError
 from facilitator.adapters.slack.config import SlackConfig, SlackConfigError
 from facilitator.adapters.slack.stores import RedisInstallationStore, RedisOAuthStateStore
 from facilitator.adapters.slack.translate import PLATFORM
-from facilitator.commands import run_command
 from facilitator.config import Settings
 from facilitator.engine import Engine
 from facilitator.intake.runtime import Pipeline, build_pipeline
 from facilitator.memory.store import RoomStore, open_store
-from facilitator.onboarding import welcome_text
+from facilitator.policies.commands import run_command
+from facilitator.policies.onboarding import welcome_text
 from facilitator.policies.policy import build_policy
 from facilitator.web.health import StoreProbe
 from facilitator.web.server import OpsServerError, start_ops_server

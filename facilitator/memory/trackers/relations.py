@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from facilitator.events import ChatEvent
-from facilitator.memory.bridging import refresh_bridging
 from facilitator.memory.state import CAP_RELATIONS, Relation, RoomState
+from facilitator.memory.trackers.bridging import refresh_bridging
 from facilitator.reading.message import MessageRead
 
 # Heat is a decayed average of how hostile messages are, so one sharp line does not read as

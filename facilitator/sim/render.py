@@ -8,7 +8,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from facilitator.simulate import Turn
+from facilitator.sim.simulate import Turn
 
 _COLOURS = ["cyan", "green", "yellow", "blue", "red", "bright_cyan", "bright_green", "orange3"]
 

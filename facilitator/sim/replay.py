@@ -17,7 +17,7 @@ from typing import Any, TextIO
 
 from facilitator.engine import Engine
 from facilitator.events import ChatEvent
-from facilitator.transcript import BadLine, read_transcript
+from facilitator.sim.transcript import BadLine, read_transcript
 
 log = logging.getLogger(__name__)
 

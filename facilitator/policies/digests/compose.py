@@ -7,8 +7,8 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from facilitator.memory.state import Decision, RoomState
+from facilitator.policies.readout import names, short
 from facilitator.policies.signals import compute_signals
-from facilitator.readout import names, short
 
 MAX_ITEMS = 5
 

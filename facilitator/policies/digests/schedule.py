@@ -18,11 +18,11 @@ from datetime import UTC, datetime, timedelta
 from pydantic import ValidationError
 from redis.exceptions import RedisError
 
-from facilitator.digests.compose import compose_digest
 from facilitator.events import RoomRef
 from facilitator.memory.keys import state_key
 from facilitator.memory.state import DigestSchedule, RoomState
 from facilitator.memory.store import RoomStore
+from facilitator.policies.digests.compose import compose_digest
 
 log = logging.getLogger(__name__)
 

@@ -15,12 +15,12 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from facilitator.digests.compose import compose_digest
-from facilitator.digests.schedule import DigestScheduler
 from facilitator.events import Author, RoomRef
 from facilitator.memory.state import Activity, CharterChange, CharterField, RoomState
 from facilitator.memory.store import RoomStore
-from facilitator.readout import status_text, summary_text
+from facilitator.policies.digests.compose import compose_digest
+from facilitator.policies.digests.schedule import DigestScheduler
+from facilitator.policies.readout import status_text, summary_text
 from facilitator.web.links import LinkSigner
 
 SECOND_WITHIN_S = 24 * 3600

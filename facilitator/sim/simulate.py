@@ -24,7 +24,7 @@ from facilitator.policies.llm import sanity
 from facilitator.policies.llm.base import LLMError, LLMProvider
 from facilitator.policies.prompts import Prompts
 from facilitator.policies.signals import Signals, gini
-from facilitator.scenario import Line, Member, Reactive, Scenario
+from facilitator.sim.scenario import Line, Member, Reactive, Scenario
 
 START_TS = 1_700_000_000.0
 _TRIGGERS = {

@@ -1,0 +1,1 @@
+"""Simulated group chats: scenario files, the in-process chat, rendering, replay of transcripts."""
