@@ -22,10 +22,10 @@ from redis.exceptions import RedisError
 from facilitator.events import ChatEvent, EventKind, RoomRef
 from facilitator.memory.state import BotTurn, RoomState
 from facilitator.memory.store import RoomQuarantined, RoomStore, Saved
+from facilitator.memory.trackers import apply_event
 from facilitator.memory.trackers.bot_log import record_bot_turn
 from facilitator.memory.trackers.history import note_minute
 from facilitator.memory.trackers.proposals import record_decision
-from facilitator.memory.update import apply_event
 from facilitator.policies.decision import Decision, Intervention
 from facilitator.policies.ratelimit import ReplyLimiter, limit_addressed
 from facilitator.policies.signals import Signals, compute_signals

@@ -12,6 +12,7 @@ from facilitator.memory.codec import PARTS
 from facilitator.memory.keys import part_key, quarantine_key, seen_key, state_key
 from facilitator.memory.state import RoomState
 from facilitator.memory.store import RoomQuarantined, RoomStore
+from facilitator.memory.trackers import forget_member
 from facilitator.policies.policy import FacilitatorPolicy
 from tests.conftest import connect
 from tests.helpers import msg
@@ -131,7 +132,7 @@ async def test_forget_removes_a_person_from_every_room(backend: RoomStore) -> No
     for room in ("x", "y"):
         await eng.handle(msg(room, "zoe", f"zoe's secret plan for {room}?"))
         await eng.handle(msg(room, "ann", f"ann replies in {room}"))
-    assert await backend.forget("zoe") == 2
+    assert await backend.forget("zoe", forget_member) == 2
     for room in ("local:x", "local:y"):
         state = await backend.get(room)
         assert state is not None
@@ -182,7 +183,7 @@ async def test_forget_touches_only_rooms_holding_the_person_and_keeps_expiry(
     versions = {r: await backend.client.hget(state_key(r), "ver")
                 for r in ("local:a", "local:b", "local:c")}
     assert await backend.rooms_of("zoe") == ["local:a", "local:b"]
-    assert await backend.forget("zoe") == 2
+    assert await backend.forget("zoe", forget_member) == 2
     for room in ("local:a", "local:b"):
         raw = await raw_room(backend, room)
         assert b"ann" in raw
@@ -199,7 +200,7 @@ async def test_forget_finds_rooms_saved_before_the_index_existed(backend: RoomSt
     await eng.handle(msg("old", "zoe", "an old secret"))
     await backend.client.delete("fac:member-rooms:zoe", "fac:member-rooms:built")
     fresh = RoomStore(backend.client, retention_s=3600)  # a new process: nothing cached
-    assert await fresh.forget("zoe") == 1
+    assert await fresh.forget("zoe", forget_member) == 1
     raw = await raw_room(backend, "local:old")
     assert b"old secret" not in raw
 

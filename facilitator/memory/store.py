@@ -50,7 +50,6 @@ from facilitator.memory.keys import (
 )
 from facilitator.memory.server import EmbeddedServer, EmbeddedServerError, running_durable_socket
 from facilitator.memory.state import RoomState
-from facilitator.memory.update import forget_member
 
 log = logging.getLogger(__name__)
 
@@ -471,9 +470,11 @@ class RoomStore:
         await self.client.set(INDEX_BUILT, "1")
         return indexed
 
-    async def forget(self, member_id: str) -> int:
-        """Remove a person's messages and entries from the rooms that hold them; how many
-        rooms had any. Only those rooms are rewritten, and their expiry does not move."""
+    async def forget(self, member_id: str, change: Callable[[RoomState, str], bool]) -> int:
+        """Remove a person from the rooms that hold them with `change` (the trackers' own
+        forgetting, passed in: storage knows no domain logic), which says whether the room
+        changed; how many rooms did. Only those rooms are rewritten, and their expiry does
+        not move."""
         touched = 0
         for room in await self.rooms_of(member_id):
             for _ in range(20):
@@ -485,8 +486,7 @@ class RoomStore:
                     break
                 if not loaded.version:
                     break  # expired since it was indexed: nothing left to forget
-                # Storage calls the tracker hook; the lead is moving it (DESIGN.md layout).
-                if not forget_member(loaded.state, member_id):
+                if not change(loaded.state, member_id):
                     self.keep(room, loaded)  # unchanged: still good to hold
                     break
                 if await self.save(loaded.state, loaded.version, keep_ttl=True):

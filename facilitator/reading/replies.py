@@ -27,13 +27,16 @@ from dataclasses import dataclass
 from functools import lru_cache
 from operator import mul
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field, model_validator
 
 from facilitator.events import ChatEvent
-from facilitator.memory.state import Question, RoomState
 from facilitator.reading.message import MessageRead
 from facilitator.reading.text import read_text
+
+if TYPE_CHECKING:  # reading sits below memory: it reads a room, it never builds one
+    from facilitator.memory.state import Question, RoomState
 
 MODEL_PATH = Path(__file__).with_name("models") / "replies.json"
 # The model weighs questions of the last quarter hour, the span it was fitted on; older ones

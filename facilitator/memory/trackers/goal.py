@@ -50,3 +50,13 @@ def forget_sources(state: RoomState, ids: set[str]) -> bool:
 
 def _stems(words: frozenset[str] | set[str]) -> set[str]:
     return {w[:4] for w in words}
+
+
+def forget(state: RoomState, member_id: str) -> None:
+    """A change of the charter they made stays the room's; a request of theirs not yet
+    seconded goes."""
+    charter = state.charter
+    if charter.changed_by == member_id:
+        charter.changed_by = None
+    if charter.pending is not None and charter.pending.by == member_id:
+        charter.pending = None  # their request, not yet the room's

@@ -56,3 +56,8 @@ def on_join(state: RoomState, event: ChatEvent) -> None:
 def on_leave(state: RoomState, event: ChatEvent) -> None:
     if event.author.id in state.participants:
         state.participants[event.author.id].present = False
+
+
+def forget(state: RoomState, member_id: str) -> None:
+    state.participants.pop(member_id, None)
+    state.members_changed()

@@ -78,3 +78,17 @@ def record_decision(state: RoomState, proposal_id: str, ts: float) -> Decision |
     if proposal is None or proposal.status != "open":
         return None
     return decide(state, proposal, recorded_by="facilitator", ts=ts)
+
+
+def forget(state: RoomState, member_id: str) -> None:
+    """Their votes, ownerships and action items go; the group's decisions stay."""
+    for p in state.proposals:
+        for group in (p.supporters, p.objectors):
+            if member_id in group:
+                group.remove(member_id)
+    for d in state.decisions:
+        if member_id in d.owners:
+            d.owners.remove(member_id)
+        if d.recorded_by == member_id:
+            d.recorded_by = "someone"
+    state.actions = [a for a in state.actions if a.owner != member_id]

@@ -116,3 +116,12 @@ def _only_two(state: RoomState, q: Question) -> bool:
     """A two-person exchange: any reply from the other person answers the asker."""
     recent = {m.author for m in state.window[-8:] if not m.is_bot}
     return len(recent | {q.asker}) <= 2
+
+
+def forget(state: RoomState, member_id: str) -> None:
+    """Questions put to the person, or answered by them, stay, without their name."""
+    for q in state.questions:
+        if q.addressee == member_id:
+            q.addressee = None
+        if q.answered_by == member_id:
+            q.answered_by = "someone"

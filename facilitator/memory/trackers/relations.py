@@ -74,3 +74,8 @@ def on_message(state: RoomState, event: ChatEvent, read: MessageRead, to: list[s
             refresh_bridging(state, approved)
         elif read.text.disagree and author not in approved.objections:
             approved.objections.append(author)
+
+
+def forget(state: RoomState, member_id: str) -> None:
+    state.relations = {k: r for k, r in state.relations.items()
+                       if member_id not in (r.a, r.b)}

@@ -54,3 +54,10 @@ def forget_sources(state: RoomState, ids: set[str]) -> bool:
     if changed:
         state.terms = [use for use in state.terms if use.by]
     return changed
+
+
+def forget(state: RoomState, member_id: str) -> None:
+    for use in state.terms:
+        use.by.pop(member_id, None)
+        use.sources.pop(member_id, None)
+    state.terms = [use for use in state.terms if use.by]
