@@ -349,7 +349,7 @@ def test_forget_reaches_a_bot_summary_that_quoted_the_person_without_naming_them
                     bot_id="facilitator")
     # A summary quotes the decision, shortened, and does not say who proposed it.
     record_bot_turn(state, BotTurn(
-        id="facilitator:s1", ts=3000.0, turn=state.turn, intervention="summarize",
+        id="facilitator:s1", ts=3000.0, turn=state.human_messages, intervention="summarize",
         reason="asked for a summary", trigger="x1",
         text='Decided: "I propose we paint the shed with zebra stripes" (no owner yet).'),
         bot_id="facilitator")

@@ -117,7 +117,7 @@ def summary_text(state: RoomState) -> str:
     signals = compute_signals(state)
     topic = topic_phrase(state)
     on = f" on {topic}" if topic else ""
-    parts = [f"{messages_phrase(state.turn)} so far{on}; {balance_text(state, signals)}."]
+    parts = [f"{messages_phrase(state.human_messages)} so far{on}; {balance_text(state, signals)}."]
     if state.decisions:
         parts.append(f"Decided: {decisions_text(state)}")
     parts.append(f"Open: {open_items_text(state)}")

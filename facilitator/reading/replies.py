@@ -142,7 +142,7 @@ def reply_features(sc: ReplyScene, q: Question) -> ReplyFeatures:
     qtext = read_text(q.text)
     asker_id = q.asker
     qturn = q.turn
-    turn = sc.state.turn
+    turn = sc.state.human_messages
     gap = turn - qturn if turn - qturn > 1 else 1
     addressed = bool(sc.addressees)
     to_asker = asker_id in sc.addressees

@@ -85,9 +85,9 @@ def apply_message(state: RoomState, event: ChatEvent, read: MessageRead) -> None
     goal.on_message(state, read, event.id)
     state.window.append(StoredMessage(
         id=event.id, author=event.author.id, text=event.text[:CAP_WINDOW_TEXT], ts=event.ts,
-        turn=state.turn, reply_to=event.reply_to, hostility=read.hostility))
+        turn=state.human_messages, reply_to=event.reply_to, hostility=read.hostility))
     del state.window[:-CAP_WINDOW]
-    state.turn += 1
+    state.human_messages += 1
 
 
 FORGETTERS = (participants.forget, edits.forget_words, questions.forget, proposals.forget,

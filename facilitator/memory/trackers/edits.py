@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from facilitator.events import ChatEvent
-from facilitator.memory.state import CAP_WINDOW_TEXT, BotTurn, Decision, Participant, RoomState
+from facilitator.memory.state import CAP_WINDOW_TEXT, BotTurn, GroupDecision, Participant, RoomState
 from facilitator.memory.trackers import goal, terms
 from facilitator.memory.trackers.common import quote
 from facilitator.reading.message import HOSTILE_QUESTION_AT
@@ -93,7 +93,7 @@ def _drop_actions(state: RoomState, ids: set[str]) -> None:
                 decision.owners.remove(action.owner)
 
 
-def _quotes(decision: Decision, ids: set[str]) -> bool:
+def _quotes(decision: GroupDecision, ids: set[str]) -> bool:
     """The decision holds the words of one of these messages."""
     return (decision.id in ids or decision.proposal_id in ids
             or not ids.isdisjoint(decision.sources))

@@ -28,7 +28,7 @@ def on_message(state: RoomState, read: MessageRead, message_id: str = "") -> Non
     else:
         r.off_goal_streak += 1
         r.off_goal_social += text.social
-    opening = state.turn < 3
+    opening = state.human_messages < 3
     if not text.social and (opening or text.work or len(shared) >= 2):
         r.goal_terms = [*[t for t in r.goal_terms if t not in mine], *sorted(mine)][-CAP_GOAL_TERMS:]
         if message_id:

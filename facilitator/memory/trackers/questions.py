@@ -51,7 +51,7 @@ def on_message(state: RoomState, event: ChatEvent, read: MessageRead) -> None:
         state.questions.append(Question(
             id=event.id, asker=event.author.id,
             addressee=read.addressees[0] if read.addressees else None,
-            text=quote(event.text), ts=event.ts, turn=state.turn))
+            text=quote(event.text), ts=event.ts, turn=state.human_messages))
         trim_closed_first(state.questions, CAP_QUESTIONS, lambda q: q.answered_by is None)
 
 
@@ -106,7 +106,7 @@ def _group_answer(state: RoomState, q: Question, read: MessageRead) -> bool:
         return True
     if text.question:
         return False
-    since = state.turn - q.turn
+    since = state.human_messages - q.turn
     if since == 1 and (text.answer_opening or read_text(q.text).open_prompt):
         return True
     return since <= 3 and text.answer_opening and _only_two(state, q)
