@@ -217,15 +217,24 @@ def test_dockerfile_pins_its_base_and_runs_as_a_non_root_user_with_a_healthcheck
     assert f"FACILITATOR_HTTP_PORT={OPS_PORT}" in env_text
 
 
-def test_dockerfile_installs_dependencies_in_a_layer_before_the_code() -> None:
+def test_dockerfile_installs_the_locked_dependencies_with_hashes_before_the_code() -> None:
     steps = _instructions()
     code_copy = next(i for i, (w, rest) in enumerate(steps)
                      if w == "COPY" and rest.split()[0] == "facilitator")
-    dep_install = next(i for i, (w, rest) in enumerate(steps)
-                       if w == "RUN" and "pip install -r" in rest)
-    assert dep_install < code_copy
+    installs = [(i, rest) for i, (w, rest) in enumerate(steps) if w == "RUN" and "pip install" in rest]
+    # Two installs, no more: the lock (every file checked against its hash), then the project
+    # with nothing fetched (no dependencies, no index, the locked build backend).
+    assert len(installs) == 2, installs
+    (dep_install, deps), (project_install, project) = installs
+    assert re.search(r"pip install (\S+ )*-r requirements\.lock\b", deps)
+    assert "--require-hashes" in deps
+    assert dep_install < code_copy < project_install
+    for flag in ("--no-deps", "--no-index", "--no-build-isolation"):
+        assert flag in project, flag
+    assert "pip check" in project
     before = [rest.split()[:-1] for w, rest in steps[:dep_install] if w == "COPY"]
-    assert before == [["pyproject.toml"]], "only the dependency list may precede the install"
+    assert before == [["requirements.lock"]], "only the lock may precede the install"
+    assert (REPO / "requirements.lock").is_file()
 
 
 def test_dockerignore_keeps_secrets_and_local_state_out_but_sends_what_the_build_copies() -> None:
