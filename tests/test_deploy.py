@@ -6,19 +6,24 @@ from __future__ import annotations
 
 import fnmatch
 import http.server
+import importlib.resources
 import json
 import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 import threading
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import kubernetes_validate
 import pytest
 import yaml
+
+from tests.test_deploy_valkey import compose_bytes, k8s_bytes
 
 REPO = Path(__file__).resolve().parent.parent
 DEPLOY = REPO / "deploy"
@@ -101,6 +106,16 @@ def test_worker_deployments_probe_limit_and_take_secrets_by_reference(name: str,
     assert pod["securityContext"]["runAsUser"] == 10001  # the image's user
     assert c["securityContext"]["allowPrivilegeEscalation"] is False
 
+    # The store's URL carries its password: built from the Secret Valkey reads, never stored
+    # in the ConfigMap. Kubernetes expands $(REDIS_PASSWORD) only when it is defined earlier.
+    assert "FACILITATOR_REDIS_URL" not in config
+    names = [e["name"] for e in c["env"]]
+    assert names.index("REDIS_PASSWORD") < names.index("FACILITATOR_REDIS_URL")
+    assert env["REDIS_PASSWORD"]["valueFrom"]["secretKeyRef"] == {
+        "name": "facilitator-redis", "key": "REDIS_PASSWORD"}
+    assert re.fullmatch(r"rediss?://[^:/@]*:\$\(REDIS_PASSWORD\)@[^/@]+/\d+",
+                        env["FACILITATOR_REDIS_URL"]["value"])
+
 
 def test_replicas_and_the_slack_service() -> None:
     deployments = _by_kind("Deployment")
@@ -120,14 +135,26 @@ def test_replicas_and_the_slack_service() -> None:
     assert not service["spec"]["selector"].items() <= discord_labels.items()
 
 
-def test_the_in_cluster_valkey_is_persistent_and_reachable_at_the_configured_url() -> None:
+def test_the_in_cluster_valkey_is_persistent_and_reachable_at_the_workers_url() -> None:
     sts = _by_kind("StatefulSet")["facilitator-valkey"]
-    args = _container(sts)["args"]
-    assert args[args.index("--appendonly") + 1] == "yes"
+    c = _container(sts)
+    script = c["command"][-1]
+    assert re.search(r"--appendonly yes\b", script) and "--dir /data" in script
+    assert re.search(r"--maxmemory-policy noeviction\b", script)
     assert sts["spec"]["volumeClaimTemplates"][0]["metadata"]["name"] == "data"
-    url = _by_kind("ConfigMap")["facilitator"]["data"]["FACILITATOR_REDIS_URL"]
-    host = url.split("//", 1)[1].split(":", 1)[0]
-    assert host == f"{sts['metadata']['name']}-0.{sts['spec']['serviceName']}"
+    assert {m["name"]: m["mountPath"] for m in c["volumeMounts"]}["data"] == "/data"
+    # Valkey and the workers read the password from the same Secret key.
+    secret_refs = [e["valueFrom"]["secretKeyRef"] for e in c["env"]
+                   if "secretKeyRef" in e.get("valueFrom", {})]
+    assert {"name": "facilitator-redis", "key": "REDIS_PASSWORD"} in secret_refs
+    # maxmemory follows this container's limit (tests/test_deploy_valkey.py runs the script).
+    assert c["resources"]["limits"]["memory"]
+    for name in ("facilitator-slack", "facilitator-discord"):
+        env = {e["name"]: e for e in _container(_by_kind("Deployment")[name])["env"]}
+        url = env["FACILITATOR_REDIS_URL"]["value"]
+        host = url.split("@", 1)[1].split(":", 1)[0]
+        assert host == f"{sts['metadata']['name']}-0.{sts['spec']['serviceName']}", name
+        assert ":6379/" in url
     assert sts["spec"]["serviceName"] in _by_kind("Service")
     assert "managed" in (K8S / "README.md").read_text(encoding="utf-8").lower()
 
@@ -139,26 +166,164 @@ def _compose() -> dict[str, Any]:
     return data
 
 
-def test_compose_runs_two_slack_and_one_discord_worker_on_one_healthy_redis() -> None:
+def _active(services: dict[str, Any], profiles: set[str]) -> set[str]:
+    """The services `docker compose --profile P...` starts: those without profiles, and those
+    with one of the given profiles."""
+    return {name for name, s in services.items()
+            if not s.get("profiles") or set(s["profiles"]) & profiles}
+
+
+def test_compose_starts_slack_or_discord_by_profile_on_one_healthy_redis() -> None:
     services = _compose()["services"]
     workers = {name: s for name, s in services.items() if s.get("command", [""])[0] == "run"}
-    replicas = {"slack": 0, "discord": 0}
-    for s in workers.values():
-        replicas[s["command"][1]] += s.get("deploy", {}).get("replicas", 1)
+    assert {s["command"][1] for s in workers.values()} == {"slack", "discord"}
+    # Nothing but the store starts unasked: no worker without its token crash-loops.
+    assert _active(services, set()) == {"redis"}
+    assert _active(services, {"slack"}) == {"redis", "slack"}
+    assert _active(services, {"discord"}) == {"redis", "discord"}
+    assert _active(services, {"slack", "discord"}) == {"redis", "slack", "discord"}
+    replicas = {s["command"][1]: s["deploy"]["replicas"] for s in workers.values()}
     assert replicas == {"slack": 2, "discord": 1}
     redis = services["redis"]
     assert redis["restart"] in ("always", "unless-stopped")
     assert redis["healthcheck"]["test"]
-    assert "--appendonly" in redis["command"]
     for name, s in workers.items():
+        platform = s["command"][1]
+        assert s["profiles"] == [platform], name
+        # Each worker reads its own platform's settings, from the file its example fills.
+        assert s["env_file"] == [f"{platform}/.env"], name
+        assert (DEPLOY / platform / "env.example").is_file()
         assert s["restart"] in ("always", "unless-stopped"), name
         assert s["depends_on"]["redis"]["condition"] == "service_healthy", name
-        assert s["environment"]["FACILITATOR_REDIS_URL"].startswith("redis://redis:"), name
         assert s["healthcheck"]["test"][0] == "CMD", name
         assert int(s["environment"]["FACILITATOR_HTTP_PORT"]) == OPS_PORT, name
         assert s["build"]["dockerfile"] == "deploy/Dockerfile"
         assert (DEPLOY / s["build"]["context"] / s["build"]["dockerfile"]).resolve() == (
             DEPLOY / "Dockerfile")
+
+
+def test_compose_limits_every_service() -> None:
+    services = _compose()["services"]
+    for name, s in services.items():
+        limits = s["deploy"]["resources"]["limits"]
+        assert float(limits["cpus"]) > 0 and compose_bytes(limits["memory"]) > 0, name
+        reserved = s["deploy"]["resources"]["reservations"]
+        assert compose_bytes(reserved["memory"]) <= compose_bytes(limits["memory"]), name
+    # The workers get what they get in Kubernetes.
+    k8s = _container(_by_kind("Deployment")["facilitator-slack"])["resources"]["limits"]
+    for name in ("slack", "discord"):
+        limits = services[name]["deploy"]["resources"]["limits"]
+        assert compose_bytes(limits["memory"]) == k8s_bytes(k8s["memory"]), name
+        assert float(limits["cpus"]) == float(k8s["cpu"]), name
+
+
+_INTERPOLATION = re.compile(r"(?<!\$)\$\{(\w+)")
+
+
+def test_compose_wires_the_store_password_from_deploy_env() -> None:
+    services = _compose()["services"]
+    required = re.compile(r"\$\{REDIS_PASSWORD:\?[^}]+\}")
+    for name in ("slack", "discord"):
+        url = services[name]["environment"]["FACILITATOR_REDIS_URL"]
+        assert re.fullmatch(rf"redis://:{required.pattern}@redis:6379/\d+", url), name
+    for var in ("REDIS_PASSWORD", "REDISCLI_AUTH"):  # the server, and its probe
+        assert required.fullmatch(services["redis"]["environment"][var]), var
+    # Every ${VAR} compose.yaml needs is in the example of deploy/.env, and nothing else is.
+    text = (DEPLOY / "compose.yaml").read_text(encoding="utf-8")
+    needed = set(_INTERPOLATION.findall(text))
+    example = (DEPLOY / "env.example").read_text(encoding="utf-8")
+    listed = set(re.findall(r"^#? ?([A-Z][A-Z0-9_]*)=", example, re.M))
+    assert needed == {"REDIS_PASSWORD"}
+    assert listed - {"COMPOSE_PROFILES"} == needed
+
+
+def _compose_schema() -> dict[str, Any]:
+    files = importlib.resources.files("check_jsonschema.builtin_schemas.vendor")
+    schema: dict[str, Any] = json.loads((files / "compose-spec.json").read_text(encoding="utf-8"))
+    return schema
+
+
+def test_compose_is_valid_against_the_compose_spec_schema() -> None:
+    schema = _compose_schema()
+    validator = jsonschema.validators.validator_for(schema)(schema)
+    errors = [f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
+              for e in validator.iter_errors(_compose())]
+    assert errors == []
+    # ...and the schema would catch a misspelt key.
+    broken = _compose()
+    broken["services"]["slack"]["deploy"]["resources"]["limits"]["memroy"] = "1G"
+    assert not validator.is_valid(broken)
+
+
+def _docker_compose() -> list[str] | None:
+    docker = shutil.which("docker")
+    if docker is None:
+        return None
+    done = subprocess.run([docker, "compose", "version"], capture_output=True, timeout=30)
+    return [docker, "compose"] if done.returncode == 0 else None
+
+
+def test_docker_compose_config_accepts_each_profile(tmp_path: Path) -> None:
+    """`docker compose config` where the compose plugin is installed (it needs no engine)."""
+    compose = _docker_compose()
+    if compose is None:
+        pytest.skip("no `docker compose` here: the schema test above stands in for it")
+    deploy = tmp_path / "deploy"
+    shutil.copytree(DEPLOY, deploy, ignore=shutil.ignore_patterns(".env"))
+    for platform in ("slack", "discord"):
+        shutil.copy(deploy / platform / "env.example", deploy / platform / ".env")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("COMPOSE_", "REDIS_"))}
+    password = "0123456789abcdef0123456789abcdef"
+
+    def config(*profiles: str, password: str | None) -> subprocess.CompletedProcess[str]:
+        argv = [*compose, "-f", str(deploy / "compose.yaml")]
+        for profile in profiles:
+            argv += ["--profile", profile]
+        extra = {} if password is None else {"REDIS_PASSWORD": password}
+        return subprocess.run([*argv, "config", "--format", "json"], env={**env, **extra},
+                              capture_output=True, text=True, timeout=60)
+
+    for profile in ("slack", "discord"):
+        done = config(profile, password=password)
+        assert done.returncode == 0, done.stderr
+        services = json.loads(done.stdout)["services"]
+        assert set(services) == {"redis", profile}
+        url = services[profile]["environment"]["FACILITATOR_REDIS_URL"]
+        assert url == f"redis://:{password}@redis:6379/0"
+        assert services[profile]["environment"]["FACILITATOR_LLM"] == "rules"  # its env file
+        assert services["redis"]["environment"]["REDIS_PASSWORD"] == password
+    done = config("slack", password=None)
+    assert done.returncode != 0 and "REDIS_PASSWORD" in done.stderr
+
+
+# -- the env examples --------------------------------------------------------------------------
+
+# Read by the program but not settings of a worker.
+_NOT_WORKER_SETTINGS = {
+    "FACILITATOR_SHARED_DATA": "the evaluation data folder (`facilitator eval`)",
+    "SLACK_API_URL": "a test hook: points slack_sdk at a recording server",
+}
+_SETTING = re.compile(r"""["']((?:FACILITATOR|SLACK|DISCORD|OPENAI|ANTHROPIC)_[A-Z0-9_]+)["']""")
+
+
+def _settings_the_program_reads() -> set[str]:
+    names: set[str] = set()
+    for path in (REPO / "facilitator").rglob("*.py"):
+        names |= set(_SETTING.findall(path.read_text(encoding="utf-8")))
+    return names - set(_NOT_WORKER_SETTINGS)
+
+
+@pytest.mark.parametrize(("platform", "other"), [("slack", "discord"), ("discord", "slack")])
+def test_each_env_example_lists_every_setting_its_worker_reads(platform: str, other: str) -> None:
+    text = (DEPLOY / platform / "env.example").read_text(encoding="utf-8")
+    listed = re.findall(r"^#? ?([A-Z][A-Z0-9_]*)=", text, re.M)
+    assert len(listed) == len(set(listed)), "a setting listed twice"
+    read = _settings_the_program_reads()
+    assert len(read) > 20  # the scan found the settings
+    foreign = (f"{other.upper()}_", f"FACILITATOR_{other.upper()}_")
+    wanted = {name for name in read if not name.startswith(foreign)}
+    assert sorted(wanted - set(listed)) == [], f"missing from deploy/{platform}/env.example"
+    assert sorted(set(listed) - wanted) == [], "listed, but not read by this worker"
 
 
 # -- Dockerfile --------------------------------------------------------------------------------
@@ -239,7 +404,8 @@ def test_dockerfile_installs_the_locked_dependencies_with_hashes_before_the_code
 
 def test_dockerignore_keeps_secrets_and_local_state_out_but_sends_what_the_build_copies() -> None:
     patterns = _dockerignore()
-    for path in (".git", ".venv", "deploy/.env", ".env", "facilitator/__pycache__/x.pyc"):
+    for path in (".git", ".venv", "deploy/.env", ".env", "deploy/slack/.env", "deploy/discord/.env",
+                 "facilitator/__pycache__/x.pyc"):
         assert _ignored(path, patterns), path
     for word, rest in _instructions():
         if word == "COPY" and not rest.startswith("--from"):
