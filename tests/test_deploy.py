@@ -119,7 +119,6 @@ def test_worker_deployments_probe_limit_and_take_secrets_by_reference(name: str,
 
 def test_replicas_and_the_slack_service() -> None:
     deployments = _by_kind("Deployment")
-    assert deployments["facilitator-slack"]["spec"]["replicas"] >= 2
     # Two Discord processes on one shard would each receive every event.
     discord = deployments["facilitator-discord"]["spec"]
     assert discord["replicas"] == 1 and discord["strategy"]["type"] == "Recreate"
@@ -133,6 +132,29 @@ def test_replicas_and_the_slack_service() -> None:
     # Nothing else is selected by it: the Discord pods carry another component label.
     discord_labels = deployments["facilitator-discord"]["spec"]["template"]["metadata"]["labels"]
     assert not service["spec"]["selector"].items() <= discord_labels.items()
+
+
+def test_an_autoscaler_owns_the_slack_worker_count() -> None:
+    (hpa,) = _by_kind("HorizontalPodAutoscaler").values()
+    assert hpa["apiVersion"] == "autoscaling/v2"
+    slack = _by_kind("Deployment")["facilitator-slack"]
+    target = hpa["spec"]["scaleTargetRef"]
+    assert (target["apiVersion"], target["kind"], target["name"]) == (
+        slack["apiVersion"], slack["kind"], slack["metadata"]["name"])
+    # A replicas field in the Deployment would reset the autoscaler's count on every apply.
+    assert "replicas" not in slack["spec"]
+    spec = hpa["spec"]
+    pdb = _by_kind("PodDisruptionBudget")["facilitator-slack"]
+    # Always one more than the disruption budget keeps, so a node drain can proceed; at most
+    # Slack's 10 Socket Mode connections per app.
+    assert pdb["spec"]["minAvailable"] < 2 <= spec["minReplicas"] < spec["maxReplicas"] <= 10
+    assert pdb["spec"]["selector"]["matchLabels"].items() <= (
+        slack["spec"]["template"]["metadata"]["labels"].items())
+    (metric,) = spec["metrics"]
+    assert metric["type"] == "Resource" and metric["resource"]["name"] == "cpu"
+    assert 50 <= metric["resource"]["target"]["averageUtilization"] <= 90
+    # Utilization is measured against the request: there must be one.
+    assert _container(slack)["resources"]["requests"]["cpu"]
 
 
 def test_the_in_cluster_valkey_is_persistent_and_reachable_at_the_workers_url() -> None:
