@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import sys
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -179,6 +180,134 @@ def test_the_in_cluster_valkey_is_persistent_and_reachable_at_the_workers_url() 
         assert ":6379/" in url
     assert sts["spec"]["serviceName"] in _by_kind("Service")
     assert "managed" in (K8S / "README.md").read_text(encoding="utf-8").lower()
+
+
+# -- NetworkPolicy: who may talk to whom ------------------------------------------------------
+
+NAMESPACE = "facilitator"  # where the manifests are applied; any one namespace
+
+
+@dataclass(frozen=True)
+class _Pod:
+    labels: tuple[tuple[str, str], ...]
+    namespace: str = NAMESPACE
+
+
+def _pod(template_of: dict[str, Any], namespace: str = NAMESPACE) -> _Pod:
+    return _Pod(tuple(template_of["spec"]["template"]["metadata"]["labels"].items()), namespace)
+
+
+def _selects(selector: dict[str, Any], labels: dict[str, str]) -> bool:
+    if any(labels.get(k) != v for k, v in selector.get("matchLabels", {}).items()):
+        return False
+    for e in selector.get("matchExpressions", []):
+        key, op, values = e["key"], e["operator"], e.get("values", [])
+        ok = {"In": key in labels and labels[key] in values,
+              "NotIn": not (key in labels and labels[key] in values),
+              "Exists": key in labels, "DoesNotExist": key not in labels}[op]
+        if not ok:
+            return False
+    return True
+
+
+def _peer_matches(peer: dict[str, Any], other: _Pod | None) -> bool:
+    """`other` None: an address outside the cluster."""
+    assert "ipBlock" not in peer, "ipBlock peers are not modelled here"
+    if other is None:
+        return False
+    if "namespaceSelector" in peer:
+        namespace_ok = _selects(peer["namespaceSelector"],
+                                {"kubernetes.io/metadata.name": other.namespace})
+    else:
+        namespace_ok = other.namespace == NAMESPACE
+    return namespace_ok and _selects(peer.get("podSelector", {}), dict(other.labels))
+
+
+def _port_matches(ports: list[dict[str, Any]] | None, port: int, protocol: str) -> bool:
+    if not ports:
+        return True
+    for p in ports:
+        if p.get("protocol", "TCP") != protocol:
+            continue
+        if "port" not in p:
+            return True
+        assert isinstance(p["port"], int), "named ports are not modelled here"
+        if p["port"] <= port <= p.get("endPort", p["port"]):
+            return True
+    return False
+
+
+def _policy_types(policy: dict[str, Any]) -> list[str]:
+    default = ["Ingress"] + (["Egress"] if "egress" in policy["spec"] else [])
+    return list(policy["spec"].get("policyTypes", default))
+
+
+def _allowed(src: _Pod | None, dst: _Pod | None, port: int, protocol: str = "TCP",
+             policies: list[dict[str, Any]] | None = None) -> bool:
+    """Kubernetes NetworkPolicy semantics for one connection (None: outside the cluster): a
+    pod selected by some policy of a direction allows only what one of their rules allows."""
+    if policies is None:
+        policies = list(_by_kind("NetworkPolicy").values())
+    for pod, direction, peers_key, other in ((src, "Egress", "to", dst),
+                                             (dst, "Ingress", "from", src)):
+        if pod is None or pod.namespace != NAMESPACE:
+            continue
+        selecting = [p for p in policies if direction in _policy_types(p)
+                     and _selects(p["spec"]["podSelector"], dict(pod.labels))]
+        rules = [r for p in selecting for r in p["spec"].get(direction.lower(), [])]
+        if selecting and not any(
+                _port_matches(r.get("ports"), port, protocol)
+                and (not r.get(peers_key) or any(_peer_matches(x, other) for x in r[peers_key]))
+                for r in rules):
+            return False
+    return True
+
+
+def _pods() -> dict[str, _Pod]:
+    deployments = _by_kind("Deployment")
+    return {"slack": _pod(deployments["facilitator-slack"]),
+            "discord": _pod(deployments["facilitator-discord"]),
+            "valkey": _pod(_by_kind("StatefulSet")["facilitator-valkey"]),
+            "backup": _Pod((("app.kubernetes.io/name", "facilitator"),
+                            ("app.kubernetes.io/component", "valkey-client"))),
+            "stranger": _Pod((("app.kubernetes.io/name", "something-else"),)),
+            "kube-dns": _Pod((("k8s-app", "kube-dns"),), "kube-system")}
+
+
+def test_only_the_bots_pods_reach_valkey() -> None:
+    pods = _pods()
+    valkey = pods["valkey"]
+    for name in ("slack", "discord", "backup"):
+        assert _allowed(pods[name], valkey, 6379), name
+    assert not _allowed(pods["stranger"], valkey, 6379)
+    assert not _allowed(None, valkey, 6379)
+    # The workers' labels in another namespace are other workloads.
+    assert not _allowed(_Pod(pods["slack"].labels, "elsewhere"), valkey, 6379)
+    assert not _allowed(pods["slack"], valkey, 16379)
+    # The store itself reaches nothing.
+    for dst, port, protocol in ((None, 443, "TCP"), (None, 53, "UDP"), (pods["slack"], 8080, "TCP")):
+        assert not _allowed(valkey, dst, port, protocol)
+    # Without the policies the same stranger would get in: the checks above test them.
+    assert _allowed(pods["stranger"], valkey, 6379, policies=[])
+
+
+def test_the_workers_reach_only_dns_valkey_and_https_and_serve_only_their_ports() -> None:
+    pods = _pods()
+    deployments = _by_kind("Deployment")
+    for name in ("slack", "discord"):
+        worker = pods[name]
+        assert _allowed(worker, None, 443), name  # Slack, Discord, a hosted LLM
+        assert _allowed(worker, pods["kube-dns"], 53, "UDP") and _allowed(worker, None, 53, "TCP")
+        assert _allowed(worker, pods["valkey"], 6379)
+        for port in (80, 6379, 5432, 11434):  # an outside Redis or LLM server needs a rule
+            assert not _allowed(worker, None, port), (name, port)
+        assert not _allowed(worker, pods["stranger"], 8080), name
+        # In: every port the container serves, from anywhere (Ingress controller, Prometheus,
+        # kubelet); nothing else.
+        c = _container(deployments[f"facilitator-{name}"])
+        for p in c["ports"]:
+            assert _allowed(None, worker, p["containerPort"]), (name, p)
+        assert not _allowed(pods["stranger"], worker, 22), name
 
 
 # -- compose -----------------------------------------------------------------------------------
