@@ -477,6 +477,22 @@ def test_each_env_example_lists_every_setting_its_worker_reads(platform: str, ot
     assert sorted(set(listed) - wanted) == [], "listed, but not read by this worker"
 
 
+def test_the_guides_start_each_platform_with_its_own_profile_and_env_file() -> None:
+    for platform, other in (("slack", "discord"), ("discord", "slack")):
+        guide = (DEPLOY / platform / "README.md").read_text(encoding="utf-8")
+        assert f"--profile {platform}" in guide, platform
+        assert f"deploy/{platform}/.env" in guide, platform
+        assert f"deploy/{other}/env.example" not in guide, platform
+        assert "REDIS_PASSWORD" in guide, platform
+    ops = (DEPLOY / "OPERATIONS.md").read_text(encoding="utf-8")
+    for needed in ("--profile slack", "--profile discord", "REDIS_PASSWORD", "maxmemory",
+                   "noeviction", "requirements.lock", "NetworkPolicy", "HorizontalPodAutoscaler"):
+        assert needed in ops, needed
+    header = (DEPLOY / "compose.yaml").read_text(encoding="utf-8").split("\nname:", 1)[0]
+    assert "--profile slack" in header and "deploy/slack/.env" in header
+    assert "cp deploy/discord/env.example deploy/slack" not in header
+
+
 # -- Dockerfile --------------------------------------------------------------------------------
 
 def _instructions() -> list[tuple[str, str]]:
