@@ -54,9 +54,7 @@ def apply_event(state: RoomState, event: ChatEvent, *, bot_id: str,
                 notes.append("own message echoed back; ignored")
             else:
                 read = read or read_message(state, event, bot_id=bot_id)
-                # "nick: text" (a colon; "Ann, what do you think?" is a meeting's way too).
-                prefixed = read.text.prefix is not None and event.text.lstrip().lstrip("@")[
-                    len(read.text.prefix):].lstrip().startswith(":")
+                prefixed = read.text.prefix_colon
                 apply_message(state, event, read)
         case EventKind.EDIT:
             notes += edits.on_edit(state, event)
