@@ -166,6 +166,9 @@ def test_an_attack_is_answered_within_three_messages_and_mutual_framing_is_caugh
     (("a",), "This is getting heated between Ann and Bob.", True),
     (("a",), "Could each of you say what matters most?", True),
     (("a",), "Let's all step back for a second.", True),
+    (("a",), "This is getting heated between Mr. Smith and Ms. Jones.", True),
+    (("a",), "Let's all cool down.", True),
+    (("a",), "Ann, let's keep it about the ideas, not the person.", False),
 ])
 def test_framed_as_mutual(to: tuple[str, ...], text: str, mutual: bool) -> None:
     assert framed_as_mutual(Turn(0, "x", "deescalate", to, None, text)) is mutual

@@ -87,7 +87,8 @@ GITHUB_ATTACKS = ("insulting", "mocking", "threat", "identity attack")
 WIKI_ATTACKS = ("DH0", "DH1")
 MUTUAL_WORDS = re.compile(
     r"\b(both of you|you both|both sides|each of you|you two|the two of you|each other|"
-    r"between \S+ and \S+|every(one|body)|all of you|y'?all|step back)\b", re.I)
+    r"between .{1,60}? and \S|every(one|body)|all of you|all of us|let's all|we all|y'?all|"
+    r"step back)", re.I)
 CHAIRED_KINDS = ("committee", "product")
 
 
