@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from facilitator.cli import main
-from facilitator.evaluation.irc import Turn
+from facilitator.evaluation.irc import WouldBeTurn
 from facilitator.evaluation.irc_split import irc_split
 from facilitator.evaluation.real import (
     RoomTruth,
@@ -24,7 +24,7 @@ from facilitator.evaluation.real import (
 from facilitator.evaluation.real_split import SPLIT_FILE, hash_part, kind_of, part_of
 from facilitator.events import ChatEvent
 from facilitator.reading.hostility import is_fit_room
-from facilitator.transcript import read_transcript
+from facilitator.sim.transcript import read_transcript
 from tests.conftest import FACILITATOR, SHARED_DATA, cli_env
 
 T0 = 1_600_000_000.0
@@ -62,9 +62,9 @@ def test_a_question_answered_in_its_thread_before_the_bot_surfaced_it_counts(tmp
     events = events_of(CHANNEL, tmp_path)
     truth = RoomTruth("slack", threads=THREADS)
     turns = [
-        Turn(at(events, "m4"), "m4", "surface_question", ("ann",), "m1"),  # cat answered at m3
-        Turn(at(events, "m5"), "m5", "surface_question", ("bob",), "m2"),  # eve answers only at m6
-        Turn(at(events, "m6"), "m6", "surface_question", ("dan",), "m5"),  # nobody in c3, ever
+        WouldBeTurn(at(events, "m4"), "m4", "surface_question", ("ann",), "m1"),  # cat answered at m3
+        WouldBeTurn(at(events, "m5"), "m5", "surface_question", ("bob",), "m2"),  # eve answers only at m6
+        WouldBeTurn(at(events, "m6"), "m6", "surface_question", ("dan",), "m5"),  # nobody in c3, ever
     ]
     scored = score_room(events, turns, truth)
     assert scored["counts"]["surfaced"] == 3
@@ -84,8 +84,8 @@ def test_irc_take_up_is_a_reply_link_from_someone_else(tmp_path: Path) -> None:
     events = events_of(CHANNEL, tmp_path)
     links = {"m3": ["m1"], "m4": ["m3"], "m6": ["m6x"]}
     truth = RoomTruth("irc", links=links)
-    turns = [Turn(at(events, "m4"), "m4", "surface_question", (), "m1"),
-             Turn(at(events, "m6"), "m6", "surface_question", (), "m2")]
+    turns = [WouldBeTurn(at(events, "m4"), "m4", "surface_question", (), "m1"),
+             WouldBeTurn(at(events, "m6"), "m6", "surface_question", (), "m2")]
     assert score_room(events, turns, truth)["counts"]["surfaced_taken_up"] == 1
     # Ann's own follow-up linked to her question does not answer it.
     assert "m1" not in taken_up_at(events, RoomTruth("irc", links={"m4": ["m1"]}))
@@ -98,7 +98,7 @@ def test_in_a_meeting_the_next_turn_by_another_speaker_takes_a_question_up(
     events = events_of(rows, tmp_path)
     taken = taken_up_at(events, RoomTruth("product", chairs=frozenset({"pm"})))
     assert taken["t1"] == taken["t2"] == at(events, "t3")
-    turn = Turn(at(events, "t2"), "t2", "surface_question", (), "t1")
+    turn = WouldBeTurn(at(events, "t2"), "t2", "surface_question", (), "t1")
     assert score_room(events, [turn], RoomTruth("product"))["counts"]["surfaced_taken_up"] == 0
 
 
@@ -123,9 +123,9 @@ def test_a_deescalation_after_a_civil_comment_counts_and_after_an_attack_does_no
         tmp_path: Path) -> None:
     events = events_of(THREAD, tmp_path)
     truth = RoomTruth("github", labels=LABELS)
-    turns = [Turn(at(events, "c2"), "c2", "deescalate", ("u2",)),  # after a civil request
-             Turn(at(events, "c4"), "c4", "deescalate", ("u3",)),  # after the insult
-             Turn(at(events, "c7"), "c7", "deescalate", ("u1",))]  # c7 was never labelled
+    turns = [WouldBeTurn(at(events, "c2"), "c2", "deescalate", ("u2",)),  # after a civil request
+             WouldBeTurn(at(events, "c4"), "c4", "deescalate", ("u3",)),  # after the insult
+             WouldBeTurn(at(events, "c7"), "c7", "deescalate", ("u1",))]  # c7 was never labelled
     counts = score_room(events, turns, truth)["counts"]
     assert counts["deescalations"] == 3
     assert counts["deescalations_after_civil"] == 1
@@ -147,14 +147,14 @@ def test_an_attack_is_answered_within_three_messages_and_mutual_framing_is_caugh
     events = events_of(THREAD, tmp_path)
     truth = RoomTruth("github", labels=LABELS)
     # c4 answered two messages later, to both u3 and u2: answered, but framed as mutual.
-    late = [Turn(at(events, "c6"), "c6", "deescalate", ("u3", "u2"), None, "Let's both calm down")]
+    late = [WouldBeTurn(at(events, "c6"), "c6", "deescalate", ("u3", "u2"), None, "Let's both calm down")]
     counts = score_room(events, late, truth)["counts"]
     assert (counts["attacks"], counts["attacks_answered"], counts["attacks_answered_mutual"]) \
         == (2, 1, 1)
     # The same answer four messages after c4 (after c8) is too late; c9 is never answered.
-    too_late = [Turn(at(events, "c8"), "c8", "deescalate", ("u3",))]
+    too_late = [WouldBeTurn(at(events, "c8"), "c8", "deescalate", ("u3",))]
     assert score_room(events, too_late, truth)["counts"]["attacks_answered"] == 0
-    one_sided = [Turn(at(events, "c9"), "c9", "deescalate", ("u3",), None,
+    one_sided = [WouldBeTurn(at(events, "c9"), "c9", "deescalate", ("u3",), None,
                       "u3, that reads as a personal attack on the maintainers.")]
     counts = score_room(events, one_sided, truth)["counts"]
     assert (counts["attacks_answered"], counts["attacks_answered_mutual"]) == (1, 0)
@@ -171,7 +171,7 @@ def test_an_attack_is_answered_within_three_messages_and_mutual_framing_is_caugh
     (("a",), "Ann, let's keep it about the ideas, not the person.", False),
 ])
 def test_framed_as_mutual(to: tuple[str, ...], text: str, mutual: bool) -> None:
-    assert framed_as_mutual(Turn(0, "x", "deescalate", to, None, text)) is mutual
+    assert framed_as_mutual(WouldBeTurn(0, "x", "deescalate", to, None, text)) is mutual
 
 
 # ---------------------------------------------------------------- the chair
@@ -193,9 +193,9 @@ MEETING = [
 def test_a_move_within_three_turns_of_the_chair_counts(tmp_path: Path) -> None:
     events = events_of(MEETING, tmp_path)
     truth = RoomTruth("committee", chairs=frozenset({"chair"}))
-    turns = [Turn(at(events, "t3"), "t3", "propose_process"),  # chair wrote t1: within 3
-             Turn(at(events, "t5"), "t5", "summarize"),  # t3..t5 and t6..t8: no chair
-             Turn(at(events, "t6"), "t6", "refocus")]  # the chair speaks 3 turns later (t9)
+    turns = [WouldBeTurn(at(events, "t3"), "t3", "propose_process"),  # chair wrote t1: within 3
+             WouldBeTurn(at(events, "t5"), "t5", "summarize"),  # t3..t5 and t6..t8: no chair
+             WouldBeTurn(at(events, "t6"), "t6", "refocus")]  # the chair speaks 3 turns later (t9)
     scored = score_room(events, turns, truth)
     assert [(f["after_chair"], f["near_chair"]) for f in scored["flags"]] == [
         (True, True), (False, False), (False, True)]
@@ -210,7 +210,7 @@ def test_a_move_within_three_turns_of_the_chair_counts(tmp_path: Path) -> None:
 
 def test_the_sample_is_fixed_and_shows_the_six_messages_before(tmp_path: Path) -> None:
     events = events_of(MEETING, tmp_path, room="meet-product-XX1a")
-    turns = [("meet-product-XX1a", Turn(p, events[p].id, "summarize", (), None, f"s{p}"), {})
+    turns = [("meet-product-XX1a", WouldBeTurn(p, events[p].id, "summarize", (), None, f"s{p}"), {})
              for p in range(len(events))]
     rooms = {"meet-product-XX1a": events}
     first = pick_sample("product", turns, 3, rooms)

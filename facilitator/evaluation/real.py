@@ -63,7 +63,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from facilitator.evaluation.irc import Turn, load_corpus, load_links, run_rooms
+from facilitator.evaluation.irc import WouldBeTurn, load_corpus, load_links, run_rooms
 from facilitator.evaluation.real_split import KINDS, kind_of, part_of
 from facilitator.events import ChatEvent, EventKind
 
@@ -180,14 +180,14 @@ def taken_up_at(events: Sequence[ChatEvent], truth: RoomTruth) -> dict[str, int]
     return first
 
 
-def framed_as_mutual(turn: Turn) -> bool:
+def framed_as_mutual(turn: WouldBeTurn) -> bool:
     return len(set(turn.to)) >= 2 or bool(MUTUAL_WORDS.search(turn.text))
 
 
 # ---------------------------------------------------------------- scoring one room
 
 
-def score_room(events: Sequence[ChatEvent], turns: Iterable[Turn],
+def score_room(events: Sequence[ChatEvent], turns: Iterable[WouldBeTurn],
                truth: RoomTruth) -> dict[str, Any]:
     """Counts for one room (summed over rooms later) and one flag dict per turn, in order."""
     turns = sorted(turns, key=lambda t: t.position)
@@ -385,7 +385,7 @@ def context(events: Sequence[ChatEvent], at: int, n: int = CONTEXT_MESSAGES) -> 
     return lines[::-1]
 
 
-def pick_sample(kind: str, turns: Sequence[tuple[str, Turn, dict[str, Any]]], n: int,
+def pick_sample(kind: str, turns: Sequence[tuple[str, WouldBeTurn, dict[str, Any]]], n: int,
                 events: Mapping[str, Sequence[ChatEvent]]) -> list[dict[str, Any]]:
     """N of a kind's turns (rooms by name, turns in order), drawn with a fixed seed."""
     if n <= 0 or not turns:
@@ -456,7 +456,7 @@ async def evaluate_real(engine: Any, folder: Path, *, split: str = "report",
                                    "events": sum(len(v) for v in selected.values()),
                                    "seconds": round(time.perf_counter() - started, 1),
                                    "cpu_seconds": round(time.process_time() - cpu, 1)}
-            for_sample: list[tuple[str, Turn, dict[str, Any]]] = []
+            for_sample: list[tuple[str, WouldBeTurn, dict[str, Any]]] = []
             for name in names:
                 turns, errors = ran[name]
                 truth = room_truth(name, selected[name], key)
