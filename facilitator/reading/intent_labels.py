@@ -127,6 +127,8 @@ class RequestRead(BaseModel):
     confidence: float = Field(default=0.0, ge=0.0, le=1.0)
     source: str = "offline"  # "offline", "llm", or "offline (llm failed: ...)"
     reason: str = ""  # the model's one-line reason, or what decided offline
+    tokens_in: int = 0  # LLM tokens the read cost (0 offline): for the benchmark's cost
+    tokens_out: int = 0
 
     @property
     def category(self) -> Intent | None:
