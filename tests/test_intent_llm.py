@@ -10,7 +10,7 @@ from llm_wire import Wire, anthropic_tool_use, openai_completion, status
 from facilitator.policies.llm.anthropic_provider import AnthropicProvider
 from facilitator.policies.llm.openai_provider import OpenAIProvider
 from facilitator.reading.intent_labels import Intent, Kind
-from facilitator.reading.intent_llm import RequestJudgement, read_request_llm
+from facilitator.policies.llm.intent import RequestJudgement, read_request_llm
 
 
 @pytest.fixture(autouse=True)
