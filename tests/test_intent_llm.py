@@ -8,9 +8,9 @@ import pytest
 from llm_wire import Wire, anthropic_tool_use, openai_completion, status
 
 from facilitator.policies.llm.anthropic_provider import AnthropicProvider
+from facilitator.policies.llm.intent import RequestJudgement, read_request_llm
 from facilitator.policies.llm.openai_provider import OpenAIProvider
 from facilitator.reading.intent_labels import Intent, Kind
-from facilitator.policies.llm.intent import RequestJudgement, read_request_llm
 
 
 @pytest.fixture(autouse=True)
