@@ -25,7 +25,6 @@ from facilitator.adapters.discord.client import (
     ShardedFacilitatorClient,
 )
 from facilitator.adapters.discord.commands import NO_PINGS, CommandAnswerer
-from facilitator.adapters.discord.lanes import Lanes
 from facilitator.adapters.discord.limits import fit_message
 from facilitator.adapters.discord.options import DiscordOptions
 from facilitator.adapters.discord.translate import (
@@ -40,6 +39,7 @@ from facilitator.adapters.discord.translate import (
     reaction_event,
     room_for,
 )
+from facilitator.adapters.lanes import Lanes
 from facilitator.events import Author, ChatEvent, RoomRef
 from facilitator.intake.posts import discord_nonce
 from facilitator.memory.state import CAP_PARTICIPANTS

@@ -24,9 +24,10 @@ from slack_sdk.oauth.state_store.async_state_store import AsyncOAuthStateStore
 from slack_sdk.web.async_client import AsyncWebClient
 
 from facilitator.adapters.base import Adapter, Delivery, EventCallback
+from facilitator.adapters.lanes import Job, Lanes, run_job
 from facilitator.adapters.slack.app import build_app
 from facilitator.adapters.slack.config import SlackConfig
-from facilitator.adapters.slack.dispatch import ChannelPacer, RoomQueues, ThreadIndex
+from facilitator.adapters.slack.dispatch import ChannelPacer, ThreadIndex
 from facilitator.adapters.slack.home import home_view, shared_rooms
 from facilitator.adapters.slack.posting import SlackSender
 from facilitator.adapters.slack.translate import (
@@ -53,6 +54,7 @@ UninstallHandler = Callable[[str, str | None], Awaitable[object]]
 NETWORK_ERRORS = (SlackClientError, aiohttp.ClientError, TimeoutError)
 RATE_LIMIT_RETRIES = 3
 STOP_DRAIN_S = 10.0
+MAX_PENDING_PER_ROOM = 500  # a flood in one room must not eat the process's memory
 CONNECT_TIMEOUT_S = 30.0
 MEMBERS_PAGE = 200  # conversations.members page size (Slack recommends at most 200)
 # users.info is Tier 4 (100+ calls a minute): names of members learned on joining are
@@ -112,7 +114,8 @@ class SlackAdapter(Adapter):
         self.installation_store = installation_store
         self.commands = commands
         self.users = UserDirectory(self.client)
-        self.queues = RoomQueues()
+        # Events, joins, App Home views and commands: in order per room, rooms side by side.
+        self.lanes: Lanes[Job] = Lanes(run_job, cap=MAX_PENDING_PER_ROOM, name="slack-room")
         self.pacer = ChannelPacer(config.min_post_interval)
         self.threads = ThreadIndex()
         self.sender = SlackSender(self.client, self._token_for, slot=self.pacer.slot,
@@ -194,14 +197,14 @@ class SlackAdapter(Adapter):
         if web is not None:
             await web.stop()
         # Finish what was already acked: Slack will not send those events again.
-        await self.queues.close(STOP_DRAIN_S)
+        await self.lanes.close(STOP_DRAIN_S)
         for task in list(self._background):
             task.cancel()  # name lookups are a nicety; they resume on the next join
         await asyncio.gather(*self._background, return_exceptions=True)
 
     async def drain(self) -> None:
         """Wait until every queued event and command has been handled."""
-        await self.queues.join()
+        await self.lanes.drain()
 
     # ------------------------------------------------------------------ inbound
 
@@ -217,14 +220,14 @@ class SlackAdapter(Adapter):
         if raw.get("type") == "app_home_opened":
             if raw.get("tab") == "home" and raw.get("user") and self.store is not None:
                 user = str(raw["user"])
-                self.queues.submit(f"home:{team}:{user}",
+                self.lanes.submit(f"home:{team}:{user}",
                                    partial(self._publish_home, team, user, context.bot_token))
             return
         if (raw.get("type") == "member_joined_channel" and raw.get("channel") and raw.get("user")
                 and raw.get("user") == context.bot_user_id):
             # The bot itself was added: learn who is there and say hello, once.
             room = room_ref(team, str(raw["channel"]))
-            self.queues.submit(room.key, partial(self._joined, room, context.bot_token,
+            self.lanes.submit(room.key, partial(self._joined, room, context.bot_token,
                                                  str(context.bot_user_id)))
             return
         scope = Scope(team=team, bot_user_id=context.bot_user_id, bot_id=context.bot_id,
@@ -243,7 +246,7 @@ class SlackAdapter(Adapter):
             self.threads.remember(team, event.room.channel, event.id, event.room.thread)
         if self.append is not None:
             return self.append(event)
-        self.queues.submit(event.room.key, partial(self._deliver, event, context.bot_token))
+        self.lanes.submit(event.room.key, partial(self._deliver, event, context.bot_token))
         return None
 
     async def prepare(self, event: ChatEvent) -> ChatEvent | None:
@@ -339,7 +342,7 @@ class SlackAdapter(Adapter):
         if context.bot_token:
             self._tokens[room.workspace] = context.bot_token
         # Through the room's queue: `status` then reflects every event that arrived before it.
-        self.queues.submit(room.key, partial(self._run_command, command, room, context.bot_token,
+        self.lanes.submit(room.key, partial(self._run_command, command, room, context.bot_token,
                                              respond))
 
     async def _run_command(self, command: dict[str, Any], room: RoomRef, token: str | None,

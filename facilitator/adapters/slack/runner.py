@@ -123,6 +123,6 @@ async def serve(config: SlackConfig, settings: Settings, stop: asyncio.Event,
 def _details(adapter: SlackAdapter, store: RoomStore, pipeline: Pipeline) -> dict[str, int]:
     """Counters shown by /readyz: what is held, retried, lost or refused."""
     return {**pipeline.details(), "events_held": adapter.delivery.held, "retries": adapter.delivery.retries,
-            "events_failed": adapter.delivery.failed, "events_dropped": adapter.queues.dropped,
+            "events_failed": adapter.delivery.failed, "events_dropped": adapter.lanes.dropped,
             "events_invalid": adapter.invalid, "rooms_quarantined": store.quarantined,
             "store_restarts": store.server.restarts if store.server else 0}
