@@ -15,11 +15,11 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from facilitator.adapters.base import Delivery
 from facilitator.adapters.lanes import Job, Lanes, run_job
 from facilitator.config import Settings
 from facilitator.engine import Engine
 from facilitator.events import Author, ChatEvent, RoomRef
+from facilitator.intake.delivery import Holding
 from facilitator.memory.keys import seen_key
 from facilitator.memory.server import EmbeddedServerError
 from facilitator.memory.store import RoomStore, open_store
@@ -72,7 +72,7 @@ async def test_store_killed_mid_traffic_loses_nothing(tmp_path: Path, queue: str
     settings = Settings(data_dir=tmp_path / "data", http_port=0)
     async with open_store(settings, durable=True) as store:
         engine = Engine(store, FacilitatorPolicy())
-        delivery = Delivery(engine.handle, first_s=0.02, max_s=0.2)
+        delivery = Holding(engine.handle, first_s=0.02, max_s=0.2)
         handled: list[str] = []
 
         async def deliver(ev: ChatEvent) -> None:

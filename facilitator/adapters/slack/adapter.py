@@ -23,7 +23,7 @@ from slack_sdk.oauth.installation_store.async_installation_store import AsyncIns
 from slack_sdk.oauth.state_store.async_state_store import AsyncOAuthStateStore
 from slack_sdk.web.async_client import AsyncWebClient
 
-from facilitator.adapters.base import Adapter, Delivery, EventCallback
+from facilitator.adapters.base import Adapter, EventCallback
 from facilitator.adapters.lanes import Job, Lanes, run_job
 from facilitator.adapters.slack.app import build_app
 from facilitator.adapters.slack.config import SlackConfig
@@ -40,6 +40,7 @@ from facilitator.adapters.slack.translate import (
 from facilitator.adapters.slack.users import UserDirectory
 from facilitator.adapters.slack.web import WebServer, build_web_app
 from facilitator.events import Author, ChatEvent, EventKind, RoomRef
+from facilitator.intake.delivery import Holding
 from facilitator.memory.state import CAP_PARTICIPANTS
 from facilitator.memory.store import RoomStore
 from facilitator.policies.commands import CommandReply, CommandRequest
@@ -106,7 +107,7 @@ class SlackAdapter(Adapter):
         self._background: set[asyncio.Task[None]] = set()
         # Events the store cannot take yet are held and retried in order (Socket Mode has no
         # redelivery); over HTTP, `probe` makes the endpoint answer 503 so Slack redelivers.
-        self.delivery = Delivery(on_event)
+        self.holding = Holding(on_event)
         self.probe = probe
         self.on_uninstall = on_uninstall
         self.config = config
@@ -185,11 +186,11 @@ class SlackAdapter(Adapter):
 
     def _holding(self) -> bool:
         """True while events wait for the store: new HTTP events are refused (503) meanwhile."""
-        return self.delivery.held > 0
+        return self.holding.held > 0
 
     async def stop(self) -> None:
         # Events still waiting for a dead store give up now (counted and logged).
-        self.delivery.stopping.set()
+        self.holding.stopping.set()
         socket, self._socket = self._socket, None
         if socket is not None:
             await socket.close_async()
@@ -249,27 +250,25 @@ class SlackAdapter(Adapter):
         self.lanes.submit(event.room.key, partial(self._deliver, event, context.bot_token))
         return None
 
-    async def prepare(self, event: ChatEvent) -> ChatEvent | None:
-        """The worker's hook (streams intake): the author's name, as `_deliver` adds it."""
+    async def prepare(self, event: ChatEvent, token: str | None = None) -> ChatEvent | None:
+        """The author's name, looked up after the ack (Slack events carry only the user id);
+        None for a bot user posting as a user when bots are ignored. The lane calls it before
+        delivering with the event's token; the worker (streams intake) calls it with none, and
+        the workspace's token is used."""
         author = event.author
         if author.is_bot or author.name or event.kind == EventKind.DELETE:
             return event
         info = await self.users.get(event.room.workspace, author.id,
-                                    await self._token_for(event.room.workspace))
+                                    token or await self._token_for(event.room.workspace))
         if info.is_bot and self.config.ignore_bots:
             return None  # a bot user posting as a user: still a bot
         return event.model_copy(update={"author": Author(id=author.id, name=info.name,
                                                          is_bot=info.is_bot)})
 
     async def _deliver(self, event: ChatEvent, token: str | None) -> None:
-        author = event.author
-        if not author.is_bot and not author.name and event.kind != EventKind.DELETE:
-            info = await self.users.get(event.room.workspace, author.id, token)
-            if info.is_bot and self.config.ignore_bots:
-                return  # a bot user posting as a user: still a bot
-            author = Author(id=author.id, name=info.name, is_bot=info.is_bot)
-            event = event.model_copy(update={"author": author})
-        await self.delivery.deliver(event)
+        prepared = await self.prepare(event, token)
+        if prepared is not None:
+            await self.holding.deliver(prepared)
 
     async def uninstalled(self, team: str, enterprise: str | None, *, whole_app: bool) -> None:
         """app_uninstalled / tokens_revoked (bot): forget the workspace's token and let the
