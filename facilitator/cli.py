@@ -161,8 +161,10 @@ async def _reset_room(store: RoomStore, room: str, save_to: str | None) -> int:
 
 
 async def cmd_forget(args: argparse.Namespace, settings: Settings) -> int:
+    from facilitator.memory.trackers import forget_member
+
     async def work(store: RoomStore) -> int:
-        touched = await store.forget(args.user)
+        touched = await store.forget(args.user, forget_member)
         print(f"forgot {args.user!r} in {touched} room(s)")
         return 0
 

@@ -23,11 +23,11 @@ from redis.exceptions import RedisError
 from facilitator.events import ChatEvent, EventKind
 from facilitator.memory.state import BotTurn, RoomState
 from facilitator.memory.store import RoomQuarantined, RoomStore, Saved
+from facilitator.memory.trackers import apply_event
 from facilitator.memory.trackers.bot_log import record_bot_turn
 from facilitator.memory.trackers.history import note_minute
 from facilitator.memory.trackers.proposals import record_decision
-from facilitator.memory.update import apply_event
-from facilitator.policies.decision import Decision, Intervention
+from facilitator.policies.decision import BotDecision, Intervention
 from facilitator.policies.ratelimit import ReplyLimiter, limit_addressed
 from facilitator.policies.signals import Signals, compute_signals
 from facilitator.reading.message import read_message
@@ -39,13 +39,13 @@ MAX_ATTEMPTS = 200  # compare-and-set retries against other workers before givin
 class Policy(Protocol):
     name: str
 
-    async def decide(self, event: ChatEvent, room: RoomState, signals: Signals) -> Decision: ...
+    async def decide(self, event: ChatEvent, room: RoomState, signals: Signals) -> BotDecision: ...
 
 
 @dataclass(slots=True)
 class Outcome:
     event: ChatEvent
-    decision: Decision
+    decision: BotDecision
     duplicate: bool = False
     error: str | None = None
     notes: list[str] = field(default_factory=list)
@@ -94,12 +94,12 @@ class Engine:
                 return await self._handle(key, events)
         except RoomQuarantined as exc:
             # Not retryable: the room waits for an operator (logged once by the store).
-            return [Outcome(e, Decision.silence("room quarantined"), error=str(exc),
+            return [Outcome(e, BotDecision.silence("room quarantined"), error=str(exc),
                             processed=False) for e in events]
         except (RedisError, OSError) as exc:
             log.error("room %s: store unavailable, %d event(s) not processed (%s): %s", key,
                       len(events), events[0].id, exc)
-            return [Outcome(e, Decision.silence("store unavailable"), error=str(exc),
+            return [Outcome(e, BotDecision.silence("store unavailable"), error=str(exc),
                             processed=False, retryable=True) for e in events]
         finally:
             self._waiting[key] -= 1
@@ -127,7 +127,7 @@ class Engine:
             applied: list[str] = []
             for event in events:
                 if event.id and event.id in seen:
-                    outcomes.append(Outcome(event, Decision.silence("duplicate event"),
+                    outcomes.append(Outcome(event, BotDecision.silence("duplicate event"),
                                             duplicate=True))
                     continue
                 if event.id:
@@ -153,10 +153,10 @@ class Engine:
         signals = compute_signals(state, read)
         if event.author.id == self.bot_id or event.author.is_bot:
             # The bot's own message (or another bot's): never something to answer.
-            decision = Decision.silence("a bot's own event", signals=signals.as_json())
+            decision = BotDecision.silence("a bot's own event", signals=signals.as_json())
         elif state.charter.paused:
             # Paused by the room: keep the read up to date, say nothing, spend nothing.
-            decision = Decision.silence("paused by the room", signals=signals.as_json())
+            decision = BotDecision.silence("paused by the room", signals=signals.as_json())
         else:
             decision = limit_addressed(self.replies, event,
                                        await self.policy.decide(event, state, signals))
@@ -168,7 +168,7 @@ class Engine:
                     bot_spoke=decision.speak)
         return Outcome(event, decision, notes=notes)
 
-    def _record(self, state: RoomState, event: ChatEvent, decision: Decision) -> None:
+    def _record(self, state: RoomState, event: ChatEvent, decision: BotDecision) -> None:
         assert decision.intervention is not None and decision.text is not None
         if decision.intervention == Intervention.RECORD_DECISION and decision.ref:
             record_decision(state, decision.ref, event.ts)
@@ -181,6 +181,6 @@ class Engine:
                 if use.concept == decision.ref:
                     use.translated = True
         record_bot_turn(state, BotTurn(
-            id=f"{self.bot_id}:{event.id}", ts=event.ts, turn=state.turn,
+            id=f"{self.bot_id}:{event.id}", ts=event.ts, turn=state.human_messages,
             intervention=decision.intervention.value, reason=decision.reason,
             text=decision.text, to=decision.to, trigger=event.id), bot_id=self.bot_id)

@@ -22,8 +22,7 @@ def main(argv: list[str] | None = None) -> int:
     from facilitator.evaluation.reply_eval import BOT_ID, load_rooms
     from facilitator.events import EventKind
     from facilitator.memory.state import RoomState
-    from facilitator.memory.trackers import questions
-    from facilitator.memory.update import apply_event
+    from facilitator.memory.trackers import apply_event, questions
     from facilitator.reading.message import read_message
     from facilitator.reading.replies import shipped_model
 

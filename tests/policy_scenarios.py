@@ -8,7 +8,7 @@ from facilitator.engine import Engine
 from facilitator.memory.store import RoomStore
 from facilitator.policies.policy import FacilitatorPolicy
 from facilitator.sim.scenario import Scenario
-from facilitator.sim.simulate import Simulation, SimulationResult, Turn
+from facilitator.sim.simulate import ChatLine, Simulation, SimulationResult
 
 # Two members name one thing in two vocabularies ("creation care" / "climate justice").
 TWO_VOCABULARIES = [
@@ -40,9 +40,9 @@ async def run(store: RoomStore, sc: Scenario, policy: Any = None, room: str = "t
     return await Simulation(sc, engine, room_name=room).run()
 
 
-def bot_turns(result: SimulationResult) -> list[tuple[int, Turn]]:
+def bot_turns(result: SimulationResult) -> list[tuple[int, ChatLine]]:
     """Bot turns with the index of the scripted line they followed."""
-    out: list[tuple[int, Turn]] = []
+    out: list[tuple[int, ChatLine]] = []
     last_script = -1
     for turn in result.turns:
         if turn.script_index is not None:

@@ -12,7 +12,7 @@ from facilitator.cli import main
 from facilitator.config import Settings
 from facilitator.evaluation.irc import (
     SPLIT_FILE,
-    Turn,
+    WouldBeTurn,
     build_engine,
     evaluate_irc,
     hash_split,
@@ -96,11 +96,11 @@ def test_surfacing_an_answered_question_counts_and_an_open_one_does_not(tmp_path
     events = events_of(LINES, tmp_path)
     turns = [
         # m3 got carol's answer (m4) before this turn: a needless re-raise.
-        Turn(at(events, "m7"), "m7", "surface_question", ("bob",), "m3", "back to bob's"),
+        WouldBeTurn(at(events, "m7"), "m7", "surface_question", ("bob",), "m3", "back to bob's"),
         # m5 never got a reply: the turn the yardstick wants.
-        Turn(at(events, "m9"), "m9", "surface_question", ("dave",), "m5", "back to dave's"),
+        WouldBeTurn(at(events, "m9"), "m9", "surface_question", ("dave",), "m5", "back to dave's"),
         # m8 is surfaced before its (late) answer came: not counted as already answered.
-        Turn(at(events, "m9"), "m9", "surface_question", ("frank",), "m8", "back to frank's"),
+        WouldBeTurn(at(events, "m9"), "m9", "surface_question", ("frank",), "m8", "back to frank's"),
     ]
     counts = score_room(events, turns, LINKS[ROOM])["counts"]
     assert counts["surfaced"] == 3
@@ -112,17 +112,17 @@ def test_a_self_continuation_is_not_an_answer(tmp_path: Path) -> None:
     events = events_of(LINES, tmp_path)
     # Only Bob's own follow-up (m6) links to his question m3 here: it is still open at m6.
     links = {"m6": ["m3"]}
-    turn = Turn(at(events, "m6"), "m6", "surface_question", ("bob",), "m3")
+    turn = WouldBeTurn(at(events, "m6"), "m6", "surface_question", ("bob",), "m3")
     assert score_room(events, [turn], links)["counts"]["surfaced_already_answered"] == 0
 
 
 def test_invitations_to_people_who_never_posted_or_just_spoke(tmp_path: Path) -> None:
     events = events_of(LINES, tmp_path)
     turns = [
-        Turn(at(events, "m5"), "m5", "invite_quiet", ("alice",)),  # joined, never posted
-        Turn(at(events, "m8"), "m8", "invite_quiet", ("erin",)),  # posts only later, at m9
-        Turn(at(events, "m8"), "m8", "invite_quiet", ("carol",)),  # wrote m4, 3 messages ago
-        Turn(at(events, "m12"), "m12", "invite_quiet", ("dave",)),  # posted, 7 messages ago
+        WouldBeTurn(at(events, "m5"), "m5", "invite_quiet", ("alice",)),  # joined, never posted
+        WouldBeTurn(at(events, "m8"), "m8", "invite_quiet", ("erin",)),  # posts only later, at m9
+        WouldBeTurn(at(events, "m8"), "m8", "invite_quiet", ("carol",)),  # wrote m4, 3 messages ago
+        WouldBeTurn(at(events, "m12"), "m12", "invite_quiet", ("dave",)),  # posted, 7 messages ago
     ]
     counts = score_room(events, turns, LINKS[ROOM])["counts"]
     assert counts["invitations"] == 4
@@ -132,7 +132,7 @@ def test_invitations_to_people_who_never_posted_or_just_spoke(tmp_path: Path) ->
 
 def test_questions_left_without_a_reply_for_ten_minutes(tmp_path: Path) -> None:
     events = events_of(LINES, tmp_path)
-    surfaced = [Turn(at(events, "m9"), "m9", "surface_question", ("dave",), "m5")]
+    surfaced = [WouldBeTurn(at(events, "m9"), "m9", "surface_question", ("dave",), "m5")]
     counts = score_room(events, surfaced, LINKS[ROOM])["counts"]
     # m3, m5, m8 are questions; m11 is too close to the end of the log to judge.
     assert counts["questions"] == 3
@@ -153,9 +153,9 @@ def test_turn_rates_addressed_messages_and_attacks(tmp_path: Path) -> None:
     lines = [*LINES[:-1], line(12, "carol", "facilitator: can you sum up?", 25),
              line(13, "hal", "@facilitator what is open", 26), line(14, "hal", "you idiot", 27)]
     events = events_of(lines, tmp_path)
-    turns = [Turn(at(events, "m12"), "m12", "summarize", ("carol",)),
-             Turn(at(events, "m14"), "m14", "deescalate", ("hal",)),
-             Turn(at(events, "m5"), "m5", "invite_quiet", ("alice",))]
+    turns = [WouldBeTurn(at(events, "m12"), "m12", "summarize", ("carol",)),
+             WouldBeTurn(at(events, "m14"), "m14", "deescalate", ("hal",)),
+             WouldBeTurn(at(events, "m5"), "m5", "invite_quiet", ("alice",))]
     scored = score_room(events, turns, LINKS[ROOM])
     counts = scored["counts"]
     assert counts["messages"] == 12 and counts["events"] == 14

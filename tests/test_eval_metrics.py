@@ -18,7 +18,7 @@ from facilitator.evaluation.metrics import (
 )
 from facilitator.evaluation.suite import DEFAULT_SUITE, lint_scenario, load_suite
 from facilitator.sim.scenario import Scenario
-from facilitator.sim.simulate import Turn
+from facilitator.sim.simulate import ChatLine
 
 
 def scenario(expect: list[dict], *, never: list[str] | None = None, tags: list[str] | None = None,
@@ -118,13 +118,13 @@ def test_aggregate_sums_over_scenarios() -> None:
 
 
 def test_bot_moves_take_the_position_of_the_last_scripted_line() -> None:
-    turns = [Turn("m1", "ana", "Ana", "hi", 1.0, script_index=0),
-             Turn("m2", "bo", "Bo", "x", 2.0, script_index=1),
-             Turn("p1", "facilitator", "facilitator", "Bo, ...", 3.0, bot=True,
+    turns = [ChatLine("m1", "ana", "Ana", "hi", 1.0, script_index=0),
+             ChatLine("m2", "bo", "Bo", "x", 2.0, script_index=1),
+             ChatLine("p1", "facilitator", "facilitator", "Bo, ...", 3.0, bot=True,
                   intervention="invite_quiet", to=["bo"]),
-             Turn("m3", "bo", "Bo", "reply", 4.0),  # a reactive line: no script index
-             Turn("p2", "facilitator", "facilitator", "ok", 5.0, bot=True, intervention="answer"),
-             Turn("m4", "cy", "Cy", "y", 6.0, script_index=2)]
+             ChatLine("m3", "bo", "Bo", "reply", 4.0),  # a reactive line: no script index
+             ChatLine("p2", "facilitator", "facilitator", "ok", 5.0, bot=True, intervention="answer"),
+             ChatLine("m4", "cy", "Cy", "y", 6.0, script_index=2)]
     assert [(m.position, m.intervention) for m in bot_moves(turns)] == [
         (1, "invite_quiet"), (1, "answer")]
 

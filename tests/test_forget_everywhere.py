@@ -13,7 +13,8 @@ from facilitator.engine import Engine
 from facilitator.events import EventKind
 from facilitator.memory.state import CAP_WINDOW, RoomState
 from facilitator.memory.store import RoomStore
-from facilitator.memory.update import REMOVED_QUOTE, apply_event
+from facilitator.memory.trackers import apply_event, forget_member
+from facilitator.memory.trackers.edits import REMOVED_QUOTE
 from facilitator.policies.policy import FacilitatorPolicy
 from tests.helpers import msg
 from tests.policy_scenarios import TWO_VOCABULARIES
@@ -225,7 +226,7 @@ async def test_forget_reaches_old_decisions_action_items_and_the_bots_turns(
     assert before.message("p1") is None and all(p.id != "p1" for p in before.proposals)
     assert any(d.id == "p1" for d in before.decisions)
     assert any(a.owner == "zoe" for a in before.actions)
-    assert await store.forget("zoe") == 1
+    assert await store.forget("zoe", forget_member) == 1
     assert await leaks(store, "zoe", "zebra", "walrus") == []
     state = await room(store)
     assert "otter file" in next(q.text for q in state.questions if q.id == "q2")
@@ -238,7 +239,7 @@ async def test_forget_reaches_a_decision_recorded_from_the_persons_own_message(
     await eng.handle(msg("r", "zoe", "we decided to use the otter font", id="d1", ts=1000.0))
     assert [d.id for d in (await room(store)).decisions] == ["d1"]
     await fill(eng, CAP_WINDOW + 5, 1000.0)
-    assert await store.forget("zoe") == 1
+    assert await store.forget("zoe", forget_member) == 1
     assert await leaks(store, "zoe", "otter") == []
 
 
@@ -252,7 +253,7 @@ async def test_forget_clears_the_persons_pending_settings_request(store: RoomSto
     await run_command(store, CommandRequest(room=RoomRef.local("r"), user=zoe, text="quiet"))
     assert (await room(store)).charter.pending is not None
     await eng.handle(msg("r", "zoe", "just checking in"))
-    assert await store.forget("zoe") == 1
+    assert await store.forget("zoe", forget_member) == 1
     assert await leaks(store, "zoe") == []
 
 
@@ -334,9 +335,9 @@ async def test_bridging_note_follows_edit_and_delete_after_the_window(store: Roo
 
 def test_forget_reaches_a_bot_summary_that_quoted_the_person_without_naming_them() -> None:
     from facilitator.memory.state import BotTurn
+    from facilitator.memory.trackers import forget_member
     from facilitator.memory.trackers.bot_log import record_bot_turn
     from facilitator.memory.trackers.proposals import record_decision
-    from facilitator.memory.update import forget_member
 
     state = RoomState(room=ROOM)
     apply_event(state, msg("r", "zoe", "I propose we paint the shed with zebra stripes",
@@ -348,7 +349,7 @@ def test_forget_reaches_a_bot_summary_that_quoted_the_person_without_naming_them
                     bot_id="facilitator")
     # A summary quotes the decision, shortened, and does not say who proposed it.
     record_bot_turn(state, BotTurn(
-        id="facilitator:s1", ts=3000.0, turn=state.turn, intervention="summarize",
+        id="facilitator:s1", ts=3000.0, turn=state.human_messages, intervention="summarize",
         reason="asked for a summary", trigger="x1",
         text='Decided: "I propose we paint the shed with zebra stripes" (no owner yet).'),
         bot_id="facilitator")
@@ -358,7 +359,7 @@ def test_forget_reaches_a_bot_summary_that_quoted_the_person_without_naming_them
 
 
 def test_forgetting_a_short_name_rewrites_only_its_mentions() -> None:
-    from facilitator.memory.update import forget_member
+    from facilitator.memory.trackers import forget_member
 
     state = RoomState(room=ROOM)
     apply_event(state, msg("r", "al", "hello from me"), bot_id="facilitator")

@@ -34,7 +34,7 @@ from facilitator.policies.llm import (
     ScriptedCall,
     ScriptedProvider,
     ScriptError,
-    Usage,
+    TokenUsage,
     make_provider,
 )
 from facilitator.policies.llm.anthropic_provider import AnthropicProvider
@@ -109,7 +109,7 @@ async def test_openai_structured_request_shape() -> None:
     result = await llm.structured("You facilitate.", "alice: hi", Read, max_tokens=123)
     await llm.aclose()
 
-    assert result == LLMResult(Read(**GOOD), Usage(tokens_in=120, tokens_out=9))
+    assert result == LLMResult(Read(**GOOD), TokenUsage(tokens_in=120, tokens_out=9))
     (req,) = wire.requests
     assert req.method == "POST"
     assert str(req.url) == "https://api.openai.com/v1/chat/completions"
@@ -138,7 +138,7 @@ async def test_openai_text_request_shape() -> None:
     await llm.aclose()
 
     assert result.value == "Shall we hear from Ana?"
-    assert result.usage == Usage(11, 7)
+    assert result.usage == TokenUsage(11, 7)
     body = wire.body()
     assert wire.requests[0].url.path == "/v1/chat/completions"
     assert body["model"] == OPENAI_MODEL
@@ -153,7 +153,7 @@ async def test_anthropic_structured_request_shape() -> None:
     result = await llm.structured("You facilitate.", "alice: hi", Read, max_tokens=123)
     await llm.aclose()
 
-    assert result == LLMResult(Read(**GOOD), Usage(tokens_in=200, tokens_out=31))
+    assert result == LLMResult(Read(**GOOD), TokenUsage(tokens_in=200, tokens_out=31))
     (req,) = wire.requests
     assert str(req.url) == "https://api.anthropic.com/v1/messages"
     # anthropic 2.x sends the API key as a bearer token (not the old x-api-key header).
@@ -189,7 +189,7 @@ async def test_anthropic_text_request_shape() -> None:
     result = await llm.text("You facilitate.", "bob: whatever", max_tokens=55)
     await llm.aclose()
 
-    assert result == LLMResult("Let's pause. Bob, say more?", Usage(40, 8))
+    assert result == LLMResult("Let's pause. Bob, say more?", TokenUsage(40, 8))
     body = wire.body()
     assert body["max_tokens"] == 55
     assert body["system"] == "You facilitate."
@@ -204,13 +204,13 @@ async def test_anthropic_usage_counts_prompt_cache_tokens() -> None:
     llm = make("anthropic", wire)
     result = await llm.structured("s", "u", Read)
     await llm.aclose()
-    assert result.usage == Usage(13 + 100 + 20, 5)
+    assert result.usage == TokenUsage(13 + 100 + 20, 5)
 
 
 async def test_openai_missing_usage_counts_zero() -> None:
     wire = Wire([openai_completion("ok", usage=False)])
     llm = make("openai", wire)
-    assert (await llm.text("s", "u")).usage == Usage(0, 0)
+    assert (await llm.text("s", "u")).usage == TokenUsage(0, 0)
     await llm.aclose()
 
 
@@ -589,12 +589,12 @@ async def test_scripted_cycle_wraps_around() -> None:
 
 
 async def test_scripted_counts_usage() -> None:
-    llm = ScriptedProvider([LLMResult("hi", Usage(100, 3)), "x" * 40, Read(**GOOD)])
+    llm = ScriptedProvider([LLMResult("hi", TokenUsage(100, 3)), "x" * 40, Read(**GOOD)])
     r1 = await llm.text("s", "u")
     r2 = await llm.text("12345678", "1234")  # 12 chars in -> 3 tokens; 40 chars out -> 10
     await llm.structured("s", "u", Read)
-    assert r1.usage == Usage(100, 3)
-    assert r2.usage == Usage(3, 10)
+    assert r1.usage == TokenUsage(100, 3)
+    assert r2.usage == TokenUsage(3, 10)
     assert llm.usage.tokens_in > 103 and llm.usage.tokens_out > 13
     llm.push("more")
     assert llm.remaining == 1
@@ -603,7 +603,7 @@ async def test_scripted_counts_usage() -> None:
 
 
 def test_usage_adds() -> None:
-    assert Usage(1, 2) + Usage(3, 4) == Usage(4, 6)
+    assert TokenUsage(1, 2) + TokenUsage(3, 4) == TokenUsage(4, 6)
 
 
 def test_llmerror_message_names_provider() -> None:

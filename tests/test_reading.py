@@ -6,7 +6,7 @@ import json
 
 from facilitator.events import EventKind
 from facilitator.memory.state import RoomState
-from facilitator.memory.update import apply_event
+from facilitator.memory.trackers import apply_event
 from facilitator.reading.message import read_message
 from facilitator.reading.nicks import base_nick
 from facilitator.reading.phrases import key_phrases, may_hold_phrases_of

@@ -13,8 +13,8 @@ import pytest
 from facilitator.evaluation.irc_split import irc_split
 from facilitator.events import Author, ChatEvent, RoomRef
 from facilitator.memory.state import Question, RoomState
+from facilitator.memory.trackers import apply_event
 from facilitator.memory.trackers.questions import reply_model
-from facilitator.memory.update import apply_event
 from facilitator.reading.message import read_message
 from facilitator.reading.replies import (
     FEATURES,

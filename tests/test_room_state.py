@@ -12,7 +12,7 @@ from facilitator.engine import Engine
 from facilitator.events import Author, ChatEvent, EventKind, RoomRef
 from facilitator.memory.state import CAP_PARTICIPANTS, CAP_WINDOW, RoomState
 from facilitator.memory.store import RoomStore
-from facilitator.memory.update import apply_event, forget_member
+from facilitator.memory.trackers import apply_event, forget_member
 from facilitator.policies.commands import CommandRequest, run_command
 from facilitator.policies.policy import FacilitatorPolicy
 from tests.helpers import msg

@@ -87,12 +87,12 @@ def test_server_dies_when_its_owner_is_sigkilled(tmp_path: Path) -> None:
 async def test_durable_mode_keeps_a_room_across_restart(tmp_path: Path) -> None:
     settings = Settings(data_dir=tmp_path / "data")
     async with open_store(settings, durable=True) as store:
-        state = RoomState(room="local:keep", turn=7)
+        state = RoomState(room="local:keep", human_messages=7)
         assert await store.save(state, "")
     assert (tmp_path / "data").is_dir()
     async with open_store(settings, durable=True) as store:
         kept = await store.get("local:keep")
-    assert kept is not None and kept.turn == 7
+    assert kept is not None and kept.human_messages == 7
 
 
 async def test_durable_data_folder_is_held_by_one_server(tmp_path: Path) -> None:

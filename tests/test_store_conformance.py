@@ -12,6 +12,7 @@ from facilitator.memory.codec import PARTS
 from facilitator.memory.keys import part_key, quarantine_key, seen_key, state_key
 from facilitator.memory.state import RoomState
 from facilitator.memory.store import RoomQuarantined, RoomStore
+from facilitator.memory.trackers import forget_member
 from facilitator.policies.policy import FacilitatorPolicy
 from tests.conftest import connect
 from tests.helpers import msg
@@ -31,7 +32,7 @@ async def raw_room(store: RoomStore, room: str) -> bytes:
 
 async def test_new_room_is_empty(backend: RoomStore) -> None:
     loaded = await backend.load("local:new", "e1")
-    assert loaded.state.room == "local:new" and loaded.state.turn == 0
+    assert loaded.state.room == "local:new" and loaded.state.human_messages == 0
     assert loaded.version == "" and not loaded.duplicate
 
 
@@ -51,12 +52,12 @@ async def test_save_and_load_round_trip(backend: RoomStore) -> None:
 async def test_compare_and_set_rejects_a_stale_writer(backend: RoomStore) -> None:
     first = await backend.load("local:cas")
     second = await backend.load("local:cas")
-    first.state.turn = 1
-    second.state.turn = 2
+    first.state.human_messages = 1
+    second.state.human_messages = 2
     assert await backend.save(first.state, first.version)
     assert not await backend.save(second.state, second.version)
     kept = await backend.get("local:cas")
-    assert kept is not None and kept.turn == 1
+    assert kept is not None and kept.human_messages == 1
 
 
 async def test_same_event_twice_changes_nothing(backend: RoomStore) -> None:
@@ -77,7 +78,7 @@ async def test_two_workers_never_lose_an_update(backend: RoomStore, backend_url:
         await asyncio.gather(*(workers[i % 2].handle(e) for i, e in enumerate(events)))
         state = await backend.get("local:busy")
         assert state is not None
-        assert state.turn == 60
+        assert state.human_messages == 60
         assert sum(p.messages for p in state.participants.values()) == 60
     finally:
         await other.client.aclose()
@@ -131,7 +132,7 @@ async def test_forget_removes_a_person_from_every_room(backend: RoomStore) -> No
     for room in ("x", "y"):
         await eng.handle(msg(room, "zoe", f"zoe's secret plan for {room}?"))
         await eng.handle(msg(room, "ann", f"ann replies in {room}"))
-    assert await backend.forget("zoe") == 2
+    assert await backend.forget("zoe", forget_member) == 2
     for room in ("local:x", "local:y"):
         state = await backend.get(room)
         assert state is not None
@@ -160,7 +161,7 @@ async def test_corrupt_state_is_kept_aside_and_never_overwritten(backend: RoomSt
     assert await backend.reset("local:bad") == b"{not json"
     assert (await engine.handle(msg("bad", "ann", "back?"))).processed
     state = await backend.get("local:bad")
-    assert state is not None and state.turn == 1
+    assert state is not None and state.human_messages == 1
 
 
 async def test_state_round_trips_through_json(backend: RoomStore) -> None:
@@ -182,7 +183,7 @@ async def test_forget_touches_only_rooms_holding_the_person_and_keeps_expiry(
     versions = {r: await backend.client.hget(state_key(r), "ver")
                 for r in ("local:a", "local:b", "local:c")}
     assert await backend.rooms_of("zoe") == ["local:a", "local:b"]
-    assert await backend.forget("zoe") == 2
+    assert await backend.forget("zoe", forget_member) == 2
     for room in ("local:a", "local:b"):
         raw = await raw_room(backend, room)
         assert b"ann" in raw
@@ -199,7 +200,7 @@ async def test_forget_finds_rooms_saved_before_the_index_existed(backend: RoomSt
     await eng.handle(msg("old", "zoe", "an old secret"))
     await backend.client.delete("fac:member-rooms:zoe", "fac:member-rooms:built")
     fresh = RoomStore(backend.client, retention_s=3600)  # a new process: nothing cached
-    assert await fresh.forget("zoe") == 1
+    assert await fresh.forget("zoe", forget_member) == 1
     raw = await raw_room(backend, "local:old")
     assert b"old secret" not in raw
 
@@ -224,7 +225,7 @@ async def test_a_room_saved_whole_by_an_older_version_loads_and_is_split(
     await eng.handle(msg("v1", "ann", "written by the new store"))
     written = await backend.get("local:v1")
     assert written is not None
-    old = written.model_copy(update={"turn": 7})
+    old = written.model_copy(update={"human_messages": 7})
     await backend.delete("local:v1")
     # The layout before rooms were stored in parts: one JSON blob and a version.
     await backend.client.hset(state_key("local:v1"),
@@ -233,7 +234,7 @@ async def test_a_room_saved_whole_by_an_older_version_loads_and_is_split(
     assert (await fresh.get("local:v1")) == old
     await engine_on(fresh).handle(msg("v1", "bob", "and now a second message"))
     state = await backend.get("local:v1")
-    assert state is not None and state.turn == 8
+    assert state is not None and state.human_messages == 8
     assert [m.author for m in state.window] == ["ann", "bob"]
     assert await backend.client.hget(state_key("local:v1"), "ver") == b"5"
     assert await backend.client.llen(part_key("local:v1", "window")) == 2

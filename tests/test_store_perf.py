@@ -110,7 +110,7 @@ async def test_a_stale_held_room_is_reloaded_and_nothing_is_lost(store: RoomStor
     await a.handle(msg("s", "cy", "third, worker a again with a stale copy"))
     state = await store.get("local:s")
     assert state is not None
-    assert [m.author for m in state.window] == ["ann", "bob", "cy"] and state.turn == 3
+    assert [m.author for m in state.window] == ["ann", "bob", "cy"] and state.human_messages == 3
 
 
 async def test_a_batch_decides_as_one_by_one(settings: Settings, store: RoomStore) -> None:
@@ -149,7 +149,7 @@ async def test_a_batch_skips_events_already_applied(store: RoomStore) -> None:
     outcome = await eng.handle(first[0])
     assert outcome.duplicate
     state = await store.get("local:d")
-    assert state is not None and state.turn == 4
+    assert state is not None and state.human_messages == 4
     assert [m.id for m in state.window] == ["d0", "d1", "d2", "d3"]
 
 
@@ -175,7 +175,7 @@ async def test_the_decoded_room_cache_stays_under_its_byte_budget(store: RoomSto
     assert 0 < small.cached_bytes
     # Rooms pushed out of memory are still whole: loaded from the store.
     state = await small.get("local:c0")
-    assert state is not None and state.turn == 15
+    assert state is not None and state.human_messages == 15
     held = small.take("local:c19")
     assert held is not None  # the most recent room stayed in memory
     estimate = len(held.state.model_dump_json()) * DECODED_PER_JSON_BYTE
@@ -222,12 +222,12 @@ async def test_an_update_of_a_held_room_is_one_round_trip_and_sees_other_writers
     seen_turns: list[int] = []
 
     def goal(state: RoomState) -> None:
-        seen_turns.append(state.turn)
+        seen_turns.append(state.human_messages)
         state.charter.goal = "ship"
 
     state = await store.update("local:u", goal)
     assert seen_turns == [1, 2]
-    assert state.turn == 2 and state.charter.goal == "ship" and state.charter.paused
+    assert state.human_messages == 2 and state.charter.goal == "ship" and state.charter.paused
     stored = await store.get("local:u")
     assert stored is not None and [m.author for m in stored.window] == ["ann", "bob"]
 
@@ -245,7 +245,7 @@ async def test_a_part_gone_behind_the_workers_back_is_reloaded_not_patched(
     outcome = await eng.handle(msg("gone", "bob", "after the window expired"))
     assert outcome.processed and outcome.error is None
     state = await store.get("local:gone")
-    assert state is not None and state.turn == 6
+    assert state is not None and state.human_messages == 6
     # The stored window is what the reloaded room had (nothing), plus the new message.
     assert [m.text for m in state.window] == ["after the window expired"]
 

@@ -5,6 +5,7 @@
                      [--llm PROVIDER:MODEL] [--json FILE] [--plots DIR]
     facilitator eval deli [--deli-dir DIR] [--limit N] [--llm PROVIDER:MODEL] [--json FILE]
     facilitator eval wikitactics [--data PATH] [--llm PROVIDER:MODEL] [--json FILE]
+    facilitator eval real [--split report|tune|all] [--corpus NAME] [--sample N] [--json FILE]
     facilitator eval irc [--data PATH] [--links PATH] [--split tune|report|all] [--rooms N]
                          [--limit N] [--sample N] [--llm PROVIDER:MODEL] [--json FILE]
     facilitator bench [--events N] [--rooms R] [--workers N] [--llm-latency-ms MS] [--json]
@@ -97,7 +98,7 @@ def add_eval_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--details", action="store_true",
                    help="list every scenario's result, not only the failures")
     p.set_defaults(func=cmd_eval)
-    sub = p.add_subparsers(dest="dataset", metavar="{deli,wikitactics,irc}")
+    sub = p.add_subparsers(dest="dataset", metavar="{deli,wikitactics,irc,real}")
 
     d = sub.add_parser("deli", help="DeliData: bot moments vs members' own moderation")
     d.add_argument("--deli-dir", metavar="DIR", type=Path,
@@ -135,6 +136,9 @@ def add_eval_parser(subparsers: Any) -> argparse.ArgumentParser:
                    help="rooms run side by side (they share nothing; default 4)")
     i.add_argument("--json", metavar="FILE", help="write the figures as JSON to FILE")
     i.set_defaults(func=cmd_irc)
+    from facilitator.evaluation.real_cli import add_real_parser  # standard library only
+
+    add_real_parser(sub)
     return p
 
 

@@ -24,7 +24,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from facilitator.policies.llm.base import LLMError, LLMResult, T_Model, Usage
+from facilitator.policies.llm.base import LLMError, LLMResult, T_Model, TokenUsage
 
 _MOMENT = re.compile(r"^- (\w+): .*?(?:\(to: ([^)]*)\))?\s*$", re.M)
 _DRAFT = re.compile(r"draft[^\n]*:\s*\n(?P<draft>.+?)\n\s*\n", re.S | re.I)
@@ -69,7 +69,7 @@ class InstantLLM:
             except ValidationError as exc:
                 raise LLMError(f"fake LLM cannot fill {schema.__name__}", kind="malformed",
                                provider=self.name) from exc
-            return LLMResult(value, Usage(_tokens(system + user), _tokens(str(data))))
+            return LLMResult(value, TokenUsage(_tokens(system + user), _tokens(str(data))))
         finally:
             self.busy_s += time.perf_counter() - start
 
@@ -84,7 +84,7 @@ class InstantLLM:
                 who = _REPLY_TO.search(user)
                 name = who.group(1).strip() if who else "everyone"
                 reply = GENERIC[zlib.crc32(user.encode()) % len(GENERIC)].format(who=name)
-            return LLMResult(reply, Usage(_tokens(system + user), _tokens(reply)))
+            return LLMResult(reply, TokenUsage(_tokens(system + user), _tokens(reply)))
         finally:
             self.busy_s += time.perf_counter() - start
 

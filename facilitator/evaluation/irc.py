@@ -211,7 +211,7 @@ def load_links(path: Path) -> tuple[dict[str, dict[str, list[str]]], int]:
 
 
 @dataclass(frozen=True, slots=True)
-class Turn:
+class WouldBeTurn:
     """One would-be bot turn: the decision taken on the event at `position`."""
 
     position: int
@@ -230,25 +230,25 @@ def build_engine(store: RoomStore, settings: Settings) -> Engine:
     return Engine(store, build_policy(settings), bot_id=settings.bot_name)
 
 
-async def run_room(engine: Engine, events: list[ChatEvent]) -> tuple[list[Turn], int]:
+async def run_room(engine: Engine, events: list[ChatEvent]) -> tuple[list[WouldBeTurn], int]:
     """The room's events in order through the engine; (turns, events the engine failed on)."""
-    turns: list[Turn] = []
+    turns: list[WouldBeTurn] = []
     errors = 0
     for position, event in enumerate(events):
         outcome = await engine.handle(event)
         errors += outcome.error is not None
         d = outcome.decision
         if d.speak and d.intervention is not None:
-            turns.append(Turn(position, event.id, d.intervention.value, tuple(d.to), d.ref,
+            turns.append(WouldBeTurn(position, event.id, d.intervention.value, tuple(d.to), d.ref,
                               d.text or "", d.reason))
     return turns, errors
 
 
 async def run_rooms(engine: Engine, rooms: Mapping[str, list[ChatEvent]],
-                    *, jobs: int = 4) -> dict[str, tuple[list[Turn], int]]:
+                    *, jobs: int = 4) -> dict[str, tuple[list[WouldBeTurn], int]]:
     """Rooms side by side (each in order): they share nothing, so the result is the same."""
     gate = asyncio.Semaphore(max(1, jobs))
-    results: dict[str, tuple[list[Turn], int]] = {}
+    results: dict[str, tuple[list[WouldBeTurn], int]] = {}
 
     async def one(name: str) -> None:
         async with gate:
@@ -270,7 +270,7 @@ COUNT_KEYS = ("events", "messages", "bot_turns", "invitations", "invitations_to_
               "addressed", "addressed_answered", "deescalations", "declined", "engine_errors")
 
 
-def score_room(events: list[ChatEvent], turns: Iterable[Turn], links: Mapping[str, list[str]],
+def score_room(events: list[ChatEvent], turns: Iterable[WouldBeTurn], links: Mapping[str, list[str]],
                *, bot_name: str = "facilitator") -> dict[str, Any]:
     """Every figure for one room, from its events, the bot's turns and the gold links."""
     turns = sorted(turns, key=lambda t: t.position)
@@ -397,7 +397,7 @@ def _context(events: list[ChatEvent], at: int) -> list[str]:
     return lines[::-1]
 
 
-def pick_sample(rooms: Mapping[str, tuple[list[ChatEvent], list[Turn], list[dict[str, bool]]]],
+def pick_sample(rooms: Mapping[str, tuple[list[ChatEvent], list[WouldBeTurn], list[dict[str, bool]]]],
                 n: int, parts: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
     """N turns spread evenly over all turns (rooms by name, turns in order): deterministic."""
     every = [(name, t, flag) for name in sorted(rooms)
@@ -444,7 +444,7 @@ async def evaluate_irc(engine: Engine, corpus: Corpus, links: Mapping[str, Mappi
 
     per_room: dict[str, Any] = {}
     parts: dict[str, tuple[Counter[str], Counter[str], int]] = {}
-    for_sample: dict[str, tuple[list[ChatEvent], list[Turn], list[dict[str, bool]]]] = {}
+    for_sample: dict[str, tuple[list[ChatEvent], list[WouldBeTurn], list[dict[str, bool]]]] = {}
     for name in names:
         turns, errors = ran[name]
         scored = score_room(selected[name], turns, links.get(name, {}), bot_name=bot_name)

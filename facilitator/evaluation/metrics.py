@@ -110,7 +110,7 @@ class BotMove:
 
 
 def bot_moves(turns: Iterable[Any]) -> list[BotMove]:
-    """Bot turns of a simulation (facilitator.sim.simulate.Turn) with their positions."""
+    """Bot turns of a simulation (facilitator.sim.simulate.ChatLine) with their positions."""
     moves: list[BotMove] = []
     position = -1
     for t in turns:

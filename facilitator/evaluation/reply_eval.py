@@ -30,8 +30,8 @@ from pathlib import Path
 from facilitator.evaluation.irc_split import Split, irc_split
 from facilitator.events import ChatEvent, EventKind
 from facilitator.memory.state import Question, RoomState
+from facilitator.memory.trackers import apply_event
 from facilitator.memory.trackers.questions import reply_model, rules_take_up
-from facilitator.memory.update import apply_event
 from facilitator.reading.message import read_message
 from facilitator.reading.replies import HORIZON_S, ReplyFeatures, ReplyModel, reply_features, scene
 from facilitator.sim.transcript import BadLine, read_transcript

@@ -92,7 +92,7 @@ class Delta:
     """What one save sends: the core (None: unchanged) and per part its operations."""
 
     core: bytes | None
-    ops: dict[str, list[bytes | str | int]]  # part -> script arguments (see store._SAVE_LUA)
+    ops: dict[str, list[bytes | str | int]]  # part -> script arguments (see memory/lua/save.lua)
     snapshot: Snapshot
     written: int = 0  # bytes sent
 

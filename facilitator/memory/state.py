@@ -9,7 +9,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, Field, PrivateAttr
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 from facilitator.reading.nicks import base_nick
 
@@ -110,7 +110,7 @@ class Proposal(BaseModel):
     status: Literal["open", "decided", "dropped"] = "open"
 
 
-class Decision(BaseModel):
+class GroupDecision(BaseModel):
     id: str
     text: str
     ts: float
@@ -223,7 +223,7 @@ class Minute(BaseModel):
     bot: int = 0  # the bot's own turns in that minute
 
 
-class Usage(BaseModel):
+class LLMUsage(BaseModel):
     llm_calls: int = 0
     llm_tokens_in: int = 0
     llm_tokens_out: int = 0
@@ -233,10 +233,15 @@ class Usage(BaseModel):
 
 
 class RoomState(BaseModel):
+    # Stored and shown under the field names it has always had (`turn` below).
+    model_config = ConfigDict(validate_by_name=True, validate_by_alias=True,
+                              serialize_by_alias=True)
+
     room: str
     created_ts: float = 0.0
     last_ts: float = 0.0
-    turn: int = 0  # human messages so far
+    # Human messages so far: the clock that every `turn` position of an item is read on.
+    human_messages: int = Field(default=0, alias="turn")
     events: int = 0
     participants: dict[str, Participant] = Field(default_factory=dict)
     folded_participants: int = 0
@@ -244,7 +249,7 @@ class RoomState(BaseModel):
     relations: dict[str, Relation] = Field(default_factory=dict)
     questions: list[Question] = Field(default_factory=list)
     proposals: list[Proposal] = Field(default_factory=list)
-    decisions: list[Decision] = Field(default_factory=list)
+    decisions: list[GroupDecision] = Field(default_factory=list)
     actions: list[ActionItem] = Field(default_factory=list)
     terms: list[TermUse] = Field(default_factory=list)
     bridging: list[BridgeNote] = Field(default_factory=list)
@@ -255,7 +260,7 @@ class RoomState(BaseModel):
     # not weighed again, at the price of another LLM call, on every following message.
     considered: dict[str, int] = Field(default_factory=dict)
     rolling: Rolling = Field(default_factory=Rolling)
-    usage: Usage = Field(default_factory=Usage)
+    usage: LLMUsage = Field(default_factory=LLMUsage)
     # Lowercased names and base nicks -> member id; rebuilt after members change.
     _names: dict[str, str] | None = PrivateAttr(default=None)
 

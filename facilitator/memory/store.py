@@ -21,6 +21,7 @@ from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from enum import Enum
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -50,123 +51,12 @@ from facilitator.memory.keys import (
 )
 from facilitator.memory.server import EmbeddedServer, EmbeddedServerError, running_durable_socket
 from facilitator.memory.state import RoomState
-from facilitator.memory.update import forget_member
 
 log = logging.getLogger(__name__)
 
 SEEN_CAP = 1000  # event ids remembered per room: platform retries arrive within minutes
 # The decoded rooms a worker keeps, by estimated bytes (FACILITATOR_STATE_CACHE_MB).
 CACHE_BYTES = 256 * 1024 * 1024
-
-# KEYS: state hash, seen zset, quarantine, then the parts (codec.PARTS order).
-# ARGV: expected version ('' for a new room), ttl seconds ('' keeps the time to live), seen cap,
-# the number of event ids and the ids, then the core ('c' and its JSON, or 'k': unchanged),
-# then per part: 'k' (unchanged), 'w' n items (rewrite), or 'd' old-length trim sets
-# (index value)* pushes items* (delta). Returns the new version, 0 when another writer saved
-# first (or the parts are not what the writer's version had), -1 when the room is quarantined,
-# -2 when one of the event ids was already applied. Everything is checked before anything is
-# written, so a refused save changes nothing.
-_SAVE_LUA = """
-if redis.call('EXISTS', KEYS[3]) == 1 then return -1 end
-local n = tonumber(ARGV[4])
-for i = 1, n do
-  if redis.call('ZSCORE', KEYS[2], ARGV[4 + i]) then return -2 end
-end
-local current = redis.call('HGET', KEYS[1], 'ver')
-if (current or '') ~= ARGV[1] then return 0 end
-local first = 5 + n
-local a = first
-if ARGV[a] == 'c' then a = a + 2 else a = a + 1 end
--- Check: a delta applies only to the list its writer saw.
-for k = 4, #KEYS do
-  local mode = ARGV[a]
-  if mode == 'w' then
-    a = a + 2 + tonumber(ARGV[a + 1])
-  elseif mode == 'd' then
-    if redis.call('LLEN', KEYS[k]) ~= tonumber(ARGV[a + 1]) then return 0 end
-    local sets = tonumber(ARGV[a + 3])
-    local i = a + 4 + 2 * sets
-    a = i + 1 + tonumber(ARGV[i])
-  else
-    a = a + 1
-  end
-end
-local ver = tonumber(current or '0') + 1
-local function push(key, i, m)
-  while m > 0 do
-    local c = math.min(m, 1000)
-    redis.call('RPUSH', key, unpack(ARGV, i, i + c - 1))
-    i = i + c
-    m = m - c
-  end
-  return i
-end
-a = first
-if ARGV[a] == 'c' then
-  redis.call('HSET', KEYS[1], 'state', ARGV[a + 1], 'ver', ver, 'fmt', '2')
-  a = a + 2
-else
-  redis.call('HSET', KEYS[1], 'ver', ver)
-  a = a + 1
-end
-for k = 4, #KEYS do
-  local key = KEYS[k]
-  local mode = ARGV[a]
-  if mode == 'w' then
-    redis.call('DEL', key)
-    a = push(key, a + 2, tonumber(ARGV[a + 1]))
-  elseif mode == 'd' then
-    local trim = tonumber(ARGV[a + 2])
-    if trim > 0 then redis.call('LTRIM', key, trim, -1) end
-    local i = a + 4
-    for s = 1, tonumber(ARGV[a + 3]) do
-      redis.call('LSET', key, ARGV[i], ARGV[i + 1])
-      i = i + 2
-    end
-    a = push(key, i + 1, tonumber(ARGV[i]))
-  else
-    a = a + 1
-  end
-end
-for i = 1, n do redis.call('ZADD', KEYS[2], ver, ARGV[4 + i]) end
-if n > 0 then
-  local count = redis.call('ZCARD', KEYS[2])
-  local cap = tonumber(ARGV[3])
-  if count > cap then redis.call('ZREMRANGEBYRANK', KEYS[2], 0, count - cap - 1) end
-end
-if ARGV[2] ~= '' then
-  redis.call('EXPIRE', KEYS[1], ARGV[2])
-  redis.call('EXPIRE', KEYS[2], ARGV[2])
-  for k = 4, #KEYS do redis.call('EXPIRE', KEYS[k], ARGV[2]) end
-else
-  -- Admin rewrites keep the room's expiry; a part written afresh takes the room's.
-  local pttl = redis.call('PTTL', KEYS[1])
-  if pttl > 0 then
-    for k = 4, #KEYS do redis.call('PEXPIRE', KEYS[k], pttl) end
-  end
-end
-return ver
-"""
-
-
-# KEYS: state hash, seen zset, then the parts. ARGV: the version this worker holds ('' for
-# none), then event ids. Returns {version, core or false, fmt or false, {1|0 per id seen},
-# then each part's items when the room is stored in parts}. The room travels only when the
-# held version is not the current one.
-_LOAD_LUA = """
-local ver = redis.call('HGET', KEYS[1], 'ver') or ''
-local seen = {}
-for i = 2, #ARGV do
-  if redis.call('ZSCORE', KEYS[2], ARGV[i]) then seen[i - 1] = 1 else seen[i - 1] = 0 end
-end
-if ver == ARGV[1] then return {ver, false, false, seen} end
-local got = redis.call('HMGET', KEYS[1], 'state', 'fmt')
-local out = {ver, got[1], got[2], seen}
-if got[1] and got[2] then
-  for k = 3, #KEYS do out[#out + 1] = redis.call('LRANGE', KEYS[k], 0, -1) end
-end
-return out
-"""
 INDEXED_CACHE = 50_000  # (room, person) pairs this worker knows are in the index
 INDEX_REFRESH_S = 86_400.0  # re-assert an index entry (and its TTL) at least this often
 INDEX_BUILT = "fac:member-rooms:built"  # set once every room has been indexed
@@ -215,6 +105,11 @@ def _keys(room: str) -> list[str]:
             *(part_key(room, p) for p in PARTS)]
 
 
+def lua_script(name: str) -> str:
+    """A server-side script of `memory/lua/` (kept as .lua files, read once per store)."""
+    return resources.files("facilitator.memory").joinpath(f"lua/{name}.lua").read_text()
+
+
 class RoomStore:
     """Rooms in Redis, with the last state this worker saved kept decoded in memory.
 
@@ -228,8 +123,8 @@ class RoomStore:
         self.client = client
         self.retention_s = retention_s
         self.cache_bytes = cache_bytes
-        self._load = client.register_script(_LOAD_LUA)
-        self._save = client.register_script(_SAVE_LUA)
+        self._load = client.register_script(lua_script("load"))
+        self._save = client.register_script(lua_script("save"))
         self._held: OrderedDict[str, _Held] = OrderedDict()
         self._held_bytes = 0
         self._bases: OrderedDict[str, tuple[str, RoomState, Snapshot]] = OrderedDict()
@@ -471,9 +366,11 @@ class RoomStore:
         await self.client.set(INDEX_BUILT, "1")
         return indexed
 
-    async def forget(self, member_id: str) -> int:
-        """Remove a person's messages and entries from the rooms that hold them; how many
-        rooms had any. Only those rooms are rewritten, and their expiry does not move."""
+    async def forget(self, member_id: str, change: Callable[[RoomState, str], bool]) -> int:
+        """Remove a person from the rooms that hold them with `change` (the trackers' own
+        forgetting, passed in: storage knows no domain logic), which says whether the room
+        changed; how many rooms did. Only those rooms are rewritten, and their expiry does
+        not move."""
         touched = 0
         for room in await self.rooms_of(member_id):
             for _ in range(20):
@@ -485,8 +382,7 @@ class RoomStore:
                     break
                 if not loaded.version:
                     break  # expired since it was indexed: nothing left to forget
-                # Storage calls the tracker hook; the lead is moving it (DESIGN.md layout).
-                if not forget_member(loaded.state, member_id):
+                if not change(loaded.state, member_id):
                     self.keep(room, loaded)  # unchanged: still good to hold
                     break
                 if await self.save(loaded.state, loaded.version, keep_ttl=True):

@@ -11,17 +11,17 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, Protocol
 
 from pydantic import BaseModel
 
 from facilitator.events import Author, RoomRef
 from facilitator.memory.state import Activity, CharterChange, CharterField, RoomState
 from facilitator.memory.store import RoomStore
+from facilitator.memory.trackers import forget_member
 from facilitator.policies.digests.compose import compose_digest
 from facilitator.policies.digests.schedule import DigestScheduler
 from facilitator.policies.readout import status_text, summary_text
-from facilitator.web.links import LinkSigner
 
 SECOND_WITHIN_S = 24 * 3600
 MAX_GOAL_CHARS = 300
@@ -53,11 +53,22 @@ DIGEST_CHOICES = ("off", "daily", "weekly")
 SHAPE_CHOICES = ("meeting", "channel", "auto")
 
 
+class PageLinks(Protocol):
+    """Signed links to a room's page and export (the web layer's signer fits)."""
+
+    page_ttl_s: float
+    export_ttl_s: float
+
+    def page_url(self, room: str, *, now: float | None = None) -> str: ...
+
+    def export_url(self, room: str, *, now: float | None = None) -> str: ...
+
+
 @dataclass(slots=True)
 class CommandServices:
     """What some commands need beyond the store; absent parts make those commands say so."""
 
-    links: LinkSigner | None = None
+    links: PageLinks | None = None
     digests: DigestScheduler | None = None
     llm_status: Callable[[], str | None] | None = None  # the policy's model state, for `status`
 
@@ -147,7 +158,7 @@ async def run_command(store: RoomStore, req: CommandRequest,
     if word == "delete-room":
         return await _delete(store, req, rest, services)
     if word == "forget-me":
-        touched = await store.forget(req.user.id)
+        touched = await store.forget(req.user.id, forget_member)
         return private(f"Done: I removed your messages and entries from {_rooms(touched)} I remember.")
     return private(f"Unknown command {word!r}. Try: {', '.join(SUBCOMMANDS)}.")
 

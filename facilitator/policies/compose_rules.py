@@ -15,6 +15,7 @@ from facilitator.policies.readout import (
     topic_phrase,
     topic_phrases,
 )
+from facilitator.policies.signals import compute_signals
 from facilitator.reading.requests import Refusal, RequestKind, Service, read_request
 
 # What the bot won't do, and what it can do instead, per kind of request it declines.
@@ -96,11 +97,13 @@ def compose_fields(moment: Moment, state: RoomState, event: ChatEvent) -> tuple[
         case Intervention.ANSWER:
             name = answer_template(event.text, moment.facts.get("service"))
             goal = state.charter.goal or "no goal set"
-            fields = {"asker": asker, "state_line": summary_text(state),
-                      "status_line": " ".join(status_text(state).splitlines()),
+            signals = compute_signals(state)  # once for the three readouts
+            summary = summary_text(state, signals)
+            fields = {"asker": asker, "state_line": summary,
+                      "status_line": " ".join(status_text(state, signals=signals).splitlines()),
                       "open_list": open_items_text(state),
                       "decision_list": decisions_text(state), "greeting": "",
-                      "summary": summary_text(state),
+                      "summary": summary,
                       "settings_line": f"{state.charter.activity.value}; goal: {goal}",
                       "asked": "answer" if moment.facts.get("asked") == "question" else "do"}
             return name, fields

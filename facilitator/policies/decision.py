@@ -33,7 +33,7 @@ class Moment(BaseModel):
     facts: dict[str, str] = Field(default_factory=dict)  # template fields: names, quotes
 
 
-class Decision(BaseModel):
+class BotDecision(BaseModel):
     speak: bool = False
     intervention: Intervention | None = None
     text: str | None = None
@@ -46,5 +46,5 @@ class Decision(BaseModel):
     tokens_out: int = 0
 
     @classmethod
-    def silence(cls, reason: str, **kw: object) -> Decision:
+    def silence(cls, reason: str, **kw: object) -> BotDecision:
         return cls(speak=False, reason=reason, **kw)  # type: ignore[arg-type]

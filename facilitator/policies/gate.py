@@ -18,7 +18,7 @@ from facilitator.reading.requests import RequestKind, read_request
 from facilitator.reading.text import read_text
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Profile:
     """How forward the bot is; the room's charter picks one."""
 
@@ -34,9 +34,15 @@ class Profile:
 
 
 PROFILES: dict[Activity, Profile] = {
-    Activity.QUIET: Profile(10, 0.07, 0.6, 3.0, 0.45, 8, 240.0, 8, 10),
-    Activity.NORMAL: Profile(5, 0.12, 0.42, 2.0, 0.32, 5, 120.0, 5, 6),
-    Activity.ACTIVE: Profile(3, 0.18, 0.32, 1.5, 0.25, 3, 60.0, 4, 4),
+    Activity.QUIET: Profile(
+        min_gap_turns=10, budget_share=0.07, tension_at=0.6, loop_at=3.0, dominance_gini=0.45,
+        question_wait=8, question_wait_s=240.0, drift_after=8, min_turns=10),
+    Activity.NORMAL: Profile(
+        min_gap_turns=5, budget_share=0.12, tension_at=0.42, loop_at=2.0, dominance_gini=0.32,
+        question_wait=5, question_wait_s=120.0, drift_after=5, min_turns=6),
+    Activity.ACTIVE: Profile(
+        min_gap_turns=3, budget_share=0.18, tension_at=0.32, loop_at=1.5, dominance_gini=0.25,
+        question_wait=3, question_wait_s=60.0, drift_after=4, min_turns=4),
 }
 # A busy channel (many people, short interleaved threads, joins and leaves): the bot answers
 # when addressed, answers personal attacks, and brings back requests nobody took up for a
@@ -57,12 +63,12 @@ SUMMARY_AFTER_TURNS = 15
 
 def turns_since_bot(state: RoomState) -> int:
     last = state.last_bot_turn()
-    return state.turn - last.turn if last else 1_000_000
+    return state.human_messages - last.turn if last else 1_000_000
 
 
 def recently_did(state: RoomState, intervention: Intervention, within: int) -> bool:
     return any(
-        t.intervention == intervention and state.turn - t.turn < within
+        t.intervention == intervention and state.human_messages - t.turn < within
         for t in state.bot_log[-6:]
     )
 
@@ -108,7 +114,7 @@ def find_moments(event: ChatEvent, state: RoomState, signals: Signals) -> tuple[
     blocked = unprompted_allowed(state, signals, profile)
     if blocked:
         return [], blocked
-    if state.turn < profile.min_turns:
+    if state.human_messages < profile.min_turns:
         return [], "too early in the conversation"
     moments: list[Moment] = []
     for finder in _FINDERS:
@@ -123,7 +129,7 @@ def find_moments(event: ChatEvent, state: RoomState, signals: Signals) -> tuple[
 
 def _weighed_lately(state: RoomState, moment: Moment, profile: Profile) -> bool:
     turn = state.considered.get(moment.intervention.value)
-    return turn is not None and state.turn - turn < 2 * profile.min_gap_turns
+    return turn is not None and state.human_messages - turn < 2 * profile.min_gap_turns
 
 
 def _addressed_moment(event: ChatEvent, state: RoomState) -> Moment | None:
@@ -153,12 +159,12 @@ def _addressed_moment(event: ChatEvent, state: RoomState) -> Moment | None:
 
 
 def _late_joiner(event: ChatEvent, state: RoomState) -> tuple[list[Moment], str]:
-    if state.turn < SUMMARY_AFTER_TURNS:
+    if state.human_messages < SUMMARY_AFTER_TURNS:
         return [], "a join early in the conversation"
     if state.last_message_is_bot() or recently_did(state, Intervention.SUMMARIZE, 10):
         return [], "recently summarised"
     return [Moment(intervention=Intervention.SUMMARIZE, priority=40, to=[event.author.id],
-                   reason=f"{event.author.display} joined after {state.turn} messages")], ""
+                   reason=f"{event.author.display} joined after {state.human_messages} messages")], ""
 
 
 def _deescalate(event: ChatEvent, state: RoomState, s: Signals, p: Profile) -> Moment | None:
@@ -207,7 +213,7 @@ def _attack(event: ChatEvent, state: RoomState, s: Signals) -> Moment | None:
     for turn in state.bot_log[-4:]:
         # Once per flare-up: the member heard it; repeating it would be nagging.
         if turn.intervention == Intervention.DEESCALATE and author in turn.to and (
-                state.turn - turn.turn <= 6):
+                state.human_messages - turn.turn <= 6):
             return None
     target = read.attack_target or ""
     if target and target in hostile_authors(state, at=PROVOKED_AT):
@@ -243,10 +249,10 @@ def _last_two_speakers(state: RoomState) -> tuple[str, str] | None:
 
 def _record_decision(event: ChatEvent, state: RoomState, s: Signals, p: Profile) -> Moment | None:
     active = max(2, sum(1 for x in state.participants.values()
-                        if x.last_turn >= state.turn - 20 and x.messages))
+                        if x.last_turn >= state.human_messages - 20 and x.messages))
     for prop in reversed(state.open_proposals()):
         needed = max(2, active // 2)  # half the active room besides the proposer
-        if not prop.objectors and len(prop.supporters) >= needed and state.turn - prop.turn >= 2:
+        if not prop.objectors and len(prop.supporters) >= needed and state.human_messages - prop.turn >= 2:
             return Moment(intervention=Intervention.RECORD_DECISION, priority=60,
                           to=[prop.author, *prop.supporters], ref=prop.id,
                           reason=f"{len(prop.supporters)} support, no objection")
@@ -255,7 +261,7 @@ def _record_decision(event: ChatEvent, state: RoomState, s: Signals, p: Profile)
 
 def _translate(event: ChatEvent, state: RoomState, s: Signals, p: Profile) -> Moment | None:
     for use in state.terms:
-        if use.translated or state.turn - use.turn > 4:
+        if use.translated or state.human_messages - use.turn > 4:
             continue
         distinct = {}
         for member, term in use.by.items():
@@ -307,13 +313,13 @@ def invitable(state: RoomState, person: Participant) -> bool:
 def _surface_question(event: ChatEvent, state: RoomState, s: Signals,
                       p: Profile) -> Moment | None:
     for q in state.questions:
-        if (q.answered_by is None and not q.surfaced and state.turn - q.turn >= p.question_wait
+        if (q.answered_by is None and not q.surfaced and state.human_messages - q.turn >= p.question_wait
                 and event.ts - q.ts >= p.question_wait_s):
             to = [q.asker] + ([q.addressee] if q.addressee else [])
             # Above a generic invitation: a concrete open question also brings its asker back.
             return Moment(intervention=Intervention.SURFACE_QUESTION, priority=52, to=to,
                           ref=q.id, reason=f"{state.name_of(q.asker)}'s question has waited "
-                                           f"{state.turn - q.turn} messages")
+                                           f"{state.human_messages - q.turn} messages")
     return None
 
 
@@ -377,7 +383,7 @@ def _channel_moments(event: ChatEvent, state: RoomState, s: Signals) -> tuple[li
             continue
         waited = event.ts - q.ts
         if (CHANNEL_QUESTION_WAIT_S <= waited <= CHANNEL_QUESTION_MAX_AGE_S
-                and state.turn - q.turn >= CHANNEL_QUESTION_WAIT):
+                and state.human_messages - q.turn >= CHANNEL_QUESTION_WAIT):
             return [Moment(intervention=Intervention.SURFACE_QUESTION, priority=52,
                            to=[q.asker] + ([q.addressee] if q.addressee else []), ref=q.id,
                            reason=f"{state.name_of(q.asker)}'s request has had no answer for "

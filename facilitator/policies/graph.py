@@ -23,7 +23,7 @@ from facilitator.events import ChatEvent
 from facilitator.memory.state import RoomState
 from facilitator.policies import guard
 from facilitator.policies.compose_rules import compose
-from facilitator.policies.decision import Decision, Intervention, Moment
+from facilitator.policies.decision import BotDecision, Intervention, Moment
 from facilitator.policies.llm import sanity
 from facilitator.policies.llm.base import LLMError, LLMProvider
 from facilitator.policies.llm.breaker import CircuitBreaker
@@ -122,7 +122,7 @@ class PolicyGraph:
         self.graph = graph.compile()
 
     async def run(self, event: ChatEvent, room: RoomState, signals: Signals,
-                  moments: list[Moment]) -> Decision:
+                  moments: list[Moment]) -> BotDecision:
         out: dict[str, Any] = await self.graph.ainvoke(
             {"event": event, "room": room, "signals": signals, "moments": moments,
              "attempt": 0, "llm_calls": 0, "tokens_in": 0, "tokens_out": 0})
@@ -131,13 +131,13 @@ class PolicyGraph:
         moment: Moment | None = out.get("moment")
         if moment is None or out.get("failure") or not out.get("text"):
             for weighed in moments:
-                room.considered[weighed.intervention.value] = room.turn
+                room.considered[weighed.intervention.value] = room.human_messages
             reason = out.get("failure") or out.get("silence_reason") or "assessed: silence"
-            return Decision.silence(reason, signals=signals.as_json(), **usage)
+            return BotDecision.silence(reason, signals=signals.as_json(), **usage)
         reason = moment.reason
         if out.get("fallback"):
             reason += f" [offline rules: {out['fallback']}]"
-        return Decision(speak=True, intervention=moment.intervention, text=out["text"],
+        return BotDecision(speak=True, intervention=moment.intervention, text=out["text"],
                         reason=reason, to=moment.to, ref=moment.ref,
                         signals=signals.as_json(), **usage)
 

@@ -70,7 +70,7 @@ def learn_members(state: RoomState, members: Iterable[Author], *, bot_ids: set[s
         if len(state.participants) >= CAP_PARTICIPANTS:
             break  # a huge channel: the rest become known when they speak
         state.participants[member.id] = Participant(id=member.id, name=member.name,
-                                                    first_turn=state.turn)
+                                                    first_turn=state.human_messages)
         added += 1
     return added
 

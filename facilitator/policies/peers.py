@@ -15,7 +15,7 @@ import logging
 from facilitator.events import ChatEvent, EventKind
 from facilitator.memory.state import RoomState
 from facilitator.policies.compose_rules import compose
-from facilitator.policies.decision import Decision, Intervention, Moment
+from facilitator.policies.decision import BotDecision, Intervention, Moment
 from facilitator.policies.llm.base import LLMError, LLMProvider
 from facilitator.policies.prompts import Prompts
 from facilitator.policies.signals import Signals
@@ -46,21 +46,21 @@ class AlwaysPolicy:
     def __init__(self, provider: LLMProvider) -> None:
         self.provider = provider
 
-    async def decide(self, event: ChatEvent, room: RoomState, signals: Signals) -> Decision:
+    async def decide(self, event: ChatEvent, room: RoomState, signals: Signals) -> BotDecision:
         sig = signals.as_json()
         if event.author.is_bot or event.kind != EventKind.MESSAGE:
-            return Decision.silence("not a human message", signals=sig)
+            return BotDecision.silence("not a human message", signals=sig)
         user = f"Recent messages:\n{recent_window(room)}\n\nReply to {event.author.display}."
         try:
             result = await self.provider.text(ALWAYS_SYSTEM, user)
         except LLMError as exc:
             log.warning("room %s: always-peer LLM call failed: %s", room.room, exc)
-            return Decision.silence(f"LLM unavailable ({exc})", signals=sig, llm_calls=1)
+            return BotDecision.silence(f"LLM unavailable ({exc})", signals=sig, llm_calls=1)
         room.usage.llm_calls += 1
         text = result.value.strip()
         if not text:
-            return Decision.silence("empty reply", signals=sig, llm_calls=1)
-        return Decision(speak=True, intervention=Intervention.ANSWER, text=text,
+            return BotDecision.silence("empty reply", signals=sig, llm_calls=1)
+        return BotDecision(speak=True, intervention=Intervention.ANSWER, text=text,
                         reason="asked on every message", to=[event.author.id], signals=sig,
                         llm_calls=1, tokens_in=result.usage.tokens_in,
                         tokens_out=result.usage.tokens_out)
@@ -75,17 +75,17 @@ class MentionOnlyPolicy:
     def __init__(self, prompts: Prompts | None = None) -> None:
         self.prompts = prompts or Prompts()
 
-    async def decide(self, event: ChatEvent, room: RoomState, signals: Signals) -> Decision:
+    async def decide(self, event: ChatEvent, room: RoomState, signals: Signals) -> BotDecision:
         sig = signals.as_json()
         if event.author.is_bot or event.kind != EventKind.MESSAGE:
-            return Decision.silence("not a human message", signals=sig)
+            return BotDecision.silence("not a human message", signals=sig)
         if not (event.addressed or room.is_bot_message(event.reply_to)):
-            return Decision.silence("not addressed", signals=sig)
+            return BotDecision.silence("not addressed", signals=sig)
         moment = Moment(intervention=Intervention.ANSWER, to=[event.author.id], ref=event.id,
                         reason=f"{event.author.display} addressed the bot")
         try:
             text = compose(self.prompts, moment, room, event)
         except (KeyError, ValueError, StopIteration, OSError):
             text = self.FALLBACK.format(asker=event.author.display)
-        return Decision(speak=True, intervention=Intervention.ANSWER, text=text,
+        return BotDecision(speak=True, intervention=Intervention.ANSWER, text=text,
                         reason=moment.reason, to=moment.to, ref=event.id, signals=sig)

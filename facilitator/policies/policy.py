@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from facilitator.config import Settings
 from facilitator.events import ChatEvent
 from facilitator.memory.state import RoomState
-from facilitator.policies.decision import Decision
+from facilitator.policies.decision import BotDecision
 from facilitator.policies.gate import find_moments
 from facilitator.policies.graph import PolicyGraph
 from facilitator.policies.llm.base import LLMProvider
@@ -25,10 +25,10 @@ class FacilitatorPolicy:
         self.provider = provider
         self.graph = PolicyGraph(self.prompts, provider, calls_per_hour=calls_per_hour)
 
-    async def decide(self, event: ChatEvent, room: RoomState, signals: Signals) -> Decision:
+    async def decide(self, event: ChatEvent, room: RoomState, signals: Signals) -> BotDecision:
         moments, why = find_moments(event, room, signals)
         if not moments:
-            return Decision.silence(why, signals=signals.as_json())
+            return BotDecision.silence(why, signals=signals.as_json())
         return await self.graph.run(event, room, signals, moments)
 
     def llm_status(self) -> str | None:

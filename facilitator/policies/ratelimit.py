@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from facilitator.events import ChatEvent
-from facilitator.policies.decision import Decision, Intervention
+from facilitator.policies.decision import BotDecision, Intervention
 
 REPLIES_PER_WINDOW = 4
 WINDOW_S = 60.0
@@ -85,11 +85,11 @@ class ReplyLimiter:
         return Verdict.NOTICE
 
 
-def is_addressed_reply(event: ChatEvent, decision: Decision) -> bool:
+def is_addressed_reply(event: ChatEvent, decision: BotDecision) -> bool:
     return decision.speak and (event.addressed or decision.intervention in ADDRESSED)
 
 
-def limit_addressed(limiter: ReplyLimiter, event: ChatEvent, decision: Decision) -> Decision:
+def limit_addressed(limiter: ReplyLimiter, event: ChatEvent, decision: BotDecision) -> BotDecision:
     """The decision to act on: unchanged, the one short notice, or silence."""
     if not is_addressed_reply(event, decision):
         return decision
@@ -100,5 +100,5 @@ def limit_addressed(limiter: ReplyLimiter, event: ChatEvent, decision: Decision)
         return decision.model_copy(update={
             "text": NOTICE, "reason": f"{decision.reason}; reply limit reached for this member",
             "to": [event.author.id]})
-    return Decision.silence("reply limit reached for this member; notice already given",
+    return BotDecision.silence("reply limit reached for this member; notice already given",
                             signals=decision.signals, llm_calls=decision.llm_calls)

@@ -113,11 +113,11 @@ def messages_phrase(n: int) -> str:
     return "1 message" if n == 1 else f"{n} messages"
 
 
-def summary_text(state: RoomState) -> str:
-    signals = compute_signals(state)
+def summary_text(state: RoomState, signals: Signals | None = None) -> str:
+    signals = signals or compute_signals(state)
     topic = topic_phrase(state)
     on = f" on {topic}" if topic else ""
-    parts = [f"{messages_phrase(state.turn)} so far{on}; {balance_text(state, signals)}."]
+    parts = [f"{messages_phrase(state.human_messages)} so far{on}; {balance_text(state, signals)}."]
     if state.decisions:
         parts.append(f"Decided: {decisions_text(state)}")
     parts.append(f"Open: {open_items_text(state)}")
@@ -126,12 +126,14 @@ def summary_text(state: RoomState) -> str:
     return " ".join(parts)
 
 
-def status_text(state: RoomState, *, page: bool = False, llm: str | None = None) -> str:
+def status_text(state: RoomState, *, page: bool = False, llm: str | None = None,
+                signals: Signals | None = None) -> str:
     """The bot's read of the room, posted so every member sees the same. Plain words only.
 
     `page`: the room page is served, so say how to get a link to it. `llm`: the model's
-    status line (working, or switched off by its circuit breaker)."""
-    signals = compute_signals(state)
+    status line (working, or switched off by its circuit breaker). `signals`: the room's,
+    when the caller has them already (computed from the state alone)."""
+    signals = signals or compute_signals(state)
     lines = [
         f"Voices: {balance_text(state, signals)}.",
         f"Mood: {heat_word(signals.tension)}.",

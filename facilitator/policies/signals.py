@@ -81,16 +81,16 @@ def compute_signals(state: RoomState, read: MessageRead | None = None) -> Signal
     for p in people.values():
         if not p.present or p.id == sig.dominant:
             continue
-        silent_for = state.turn - (p.last_turn if p.last_turn >= 0 else p.first_turn)
+        silent_for = state.human_messages - (p.last_turn if p.last_turn >= 0 else p.first_turn)
         share = p.messages / total if total else 0.0
         if silent_for >= QUIET_AFTER_TURNS and share < fair * 0.6:
             sig.quiet.append(p.id)
     sig.quiet.sort(key=lambda pid: (people[pid].messages, people[pid].last_turn))
     hottest = 0.0
     for rel in state.relations.values():
-        if state.turn - rel.last_turn > 12:
+        if state.human_messages - rel.last_turn > 12:
             continue
-        t = pair_tension(rel, state.turn)
+        t = pair_tension(rel, state.human_messages)
         if t > hottest:
             hottest, sig.hot_pair = t, (rel.a, rel.b)
     heat = state.rolling.heat

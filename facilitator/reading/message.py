@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from facilitator.events import ChatEvent
-from facilitator.memory.state import RoomState, StoredMessage
 from facilitator.reading.hostility import HostilityModel
 from facilitator.reading.nicks import base_nick
 from facilitator.reading.text import TextRead, read_text
+
+if TYPE_CHECKING:  # reading sits below memory: it reads a room, it never builds one
+    from facilitator.memory.state import RoomState, StoredMessage
 
 _MENTION = re.compile(r"@([\w.\-]+)")
 HOSTILE_QUESTION_AT = 0.25  # a hostile "question" is an attack, not a question

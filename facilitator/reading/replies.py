@@ -27,13 +27,16 @@ from dataclasses import dataclass
 from functools import lru_cache
 from operator import mul
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field, model_validator
 
 from facilitator.events import ChatEvent
-from facilitator.memory.state import Question, RoomState
 from facilitator.reading.message import MessageRead
 from facilitator.reading.text import read_text
+
+if TYPE_CHECKING:  # reading sits below memory: it reads a room, it never builds one
+    from facilitator.memory.state import Question, RoomState
 
 MODEL_PATH = Path(__file__).with_name("models") / "replies.json"
 # The model weighs questions of the last quarter hour, the span it was fitted on; older ones
@@ -139,7 +142,7 @@ def reply_features(sc: ReplyScene, q: Question) -> ReplyFeatures:
     qtext = read_text(q.text)
     asker_id = q.asker
     qturn = q.turn
-    turn = sc.state.turn
+    turn = sc.state.human_messages
     gap = turn - qturn if turn - qturn > 1 else 1
     addressed = bool(sc.addressees)
     to_asker = asker_id in sc.addressees

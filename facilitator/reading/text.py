@@ -67,6 +67,9 @@ class TextRead:
     hostility: float
     second_person: bool
     prefix: str | None  # the "nick:" token that opens the message, unresolved
+    # "nick: text" with a colon, IRC's way to speak to one person ("Ann, what do you think?"
+    # is a meeting's way too, so a comma does not count).
+    prefix_colon: bool
 
 
 @lru_cache(maxsize=8192)
@@ -95,4 +98,6 @@ def read_text(text: str) -> TextRead:
         hostility=hostility(text),
         second_person=bool(_SECOND_PERSON.search(text)),
         prefix=prefix.group(1) if prefix else None,
+        prefix_colon=prefix is not None and text.lstrip().lstrip("@")[
+            len(prefix.group(1)):].lstrip().startswith(":"),
     )

@@ -8,7 +8,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from facilitator.sim.simulate import Turn
+from facilitator.sim.simulate import ChatLine
 
 _COLOURS = ["cyan", "green", "yellow", "blue", "red", "bright_cyan", "bright_green", "orange3"]
 
@@ -18,7 +18,7 @@ class ChatPrinter:
         self.console = console
         self._colour: dict[str, str] = {}
 
-    def __call__(self, turn: Turn) -> None:
+    def __call__(self, turn: ChatLine) -> None:
         if turn.bot:
             line = Text(f"  {turn.name}", style="bold magenta")
             line.append(f" [{turn.intervention}: {turn.reason}]", style="dim magenta")

@@ -20,7 +20,7 @@ from facilitator.engine import Engine, Outcome
 from facilitator.events import Author, ChatEvent, EventKind, RoomRef
 from facilitator.intake.delivery import Delivery
 from facilitator.memory.state import Charter, RoomState
-from facilitator.policies.decision import Decision, Intervention
+from facilitator.policies.decision import BotDecision, Intervention
 from facilitator.policies.llm import sanity
 from facilitator.policies.llm.base import LLMError, LLMProvider
 from facilitator.policies.prompts import Prompts
@@ -37,7 +37,7 @@ _TRIGGERS = {
 
 
 @dataclass(slots=True)
-class Turn:
+class ChatLine:
     id: str
     who: str
     name: str
@@ -58,7 +58,7 @@ class Turn:
 class SimulationResult:
     scenario: Scenario
     bot: bool
-    turns: list[Turn]
+    turns: list[ChatLine]
     outcomes: list[Outcome]
 
     def metrics(self) -> dict[str, Any]:
@@ -107,7 +107,7 @@ class Simulation:
         self.delivery = Delivery(engine)
         self.adapter = LocalAdapter(self.delivery.handle)
         self.delivery.poster = self.adapter.post
-        self.turns: list[Turn] = []
+        self.turns: list[ChatLine] = []
         self.outcomes: list[Outcome] = []
         self._script_ids: list[str] = []
         self._used: set[int] = set()
@@ -183,7 +183,7 @@ class Simulation:
         self.outcomes.append(outcome)
         member = self.s.member(line.who)
         sig = outcome.decision.signals
-        turn = Turn(id=event_id, who=member.id, name=member.label, text=line.text,
+        turn = ChatLine(id=event_id, who=member.id, name=member.label, text=line.text,
                     ts=self._clock, script_index=index, kind=event.kind.value,
                     tension=sig.get("tension", 0.0), gini=sig.get("participation_gini", 0.0),
                     source=source)
@@ -193,7 +193,7 @@ class Simulation:
             return
         d = outcome.decision
         self._clock += 5.0
-        bot_turn = Turn(id=post.id, who=self.s.bot_name, name=self.s.bot_name, text=post.text,
+        bot_turn = ChatLine(id=post.id, who=self.s.bot_name, name=self.s.bot_name, text=post.text,
                         ts=self._clock, bot=True,
                         intervention=d.intervention.value if d.intervention else None,
                         reason=d.reason, to=d.to, source="bot")
@@ -216,7 +216,7 @@ class Simulation:
                 due.append(r)
         return due
 
-    def _emit(self, turn: Turn, on_turn: Any) -> None:
+    def _emit(self, turn: ChatLine, on_turn: Any) -> None:
         self.turns.append(turn)
         if on_turn is not None:
             on_turn(turn)
@@ -227,8 +227,8 @@ class SilentPolicy:
 
     name = "no-bot"
 
-    async def decide(self, event: ChatEvent, room: RoomState, signals: Signals) -> Decision:
-        return Decision.silence("no bot in this run", signals=signals.as_json())
+    async def decide(self, event: ChatEvent, room: RoomState, signals: Signals) -> BotDecision:
+        return BotDecision.silence("no bot in this run", signals=signals.as_json())
 
 
 class LLMMembers:
@@ -243,7 +243,7 @@ class LLMMembers:
         self.lines = 0  # lines the model wrote
         self.fallbacks = 0  # lines left scripted because the model failed or was unusable
 
-    async def say(self, scenario: Scenario, member: Member, turns: list[Turn], *,
+    async def say(self, scenario: Scenario, member: Member, turns: list[ChatLine], *,
                   address_bot: bool = False) -> str | None:
         """The member's next message, or None (the caller keeps the scripted line)."""
         said = [t for t in turns if t.kind == "message"][-self.window:]

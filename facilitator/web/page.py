@@ -178,7 +178,7 @@ def render_page(state: RoomState, *, expires: float, retention_days: float | Non
                  f'<p class="now" id="now-voices">Voices: {escape(balance_text(state, signals))}.</p>'
                  + balance_gauge(1.0 - signals.participation_gini, signals.humans)
                  + f'<p class="now" id="now-mood">Mood: {escape(heat_word(signals.tension))}. '
-                 f"{escape(messages_phrase(state.turn))} so far.</p>"),
+                 f"{escape(messages_phrase(state.human_messages))} so far.</p>"),
         _section("heat", "Heat over time",
                  (heat_chart(state.history) or '<p class="empty">No messages yet.</p>')
                  + '<p class="chart-note">Each bar is one minute with messages (times in UTC).</p>'

@@ -13,7 +13,7 @@ from facilitator.adapters.discord.limits import ELLIPSIS, MAX_MESSAGE_CHARS
 from facilitator.adapters.discord.translate import room_for
 from facilitator.events import ChatEvent, EventKind
 from facilitator.memory.state import RoomState
-from facilitator.policies.decision import Decision, Intervention
+from facilitator.policies.decision import BotDecision, Intervention
 from facilitator.policies.signals import Signals
 
 ROOM = room_for(GUILD, GENERAL)
@@ -28,11 +28,11 @@ class Talkative:
     def __init__(self, text: str) -> None:
         self.text = text
 
-    async def decide(self, event: ChatEvent, room: RoomState, signals: Signals) -> Decision:
+    async def decide(self, event: ChatEvent, room: RoomState, signals: Signals) -> BotDecision:
         if event.kind == EventKind.MESSAGE and event.addressed:
-            return Decision(speak=True, intervention=Intervention.ANSWER, text=self.text,
+            return BotDecision(speak=True, intervention=Intervention.ANSWER, text=self.text,
                             reason="addressed")
-        return Decision.silence("not addressed")
+        return BotDecision.silence("not addressed")
 
 
 # Loop protection ---------------------------------------------------------------------------

@@ -53,14 +53,14 @@ async def test_a_channel_conversation_reaches_an_intervention_and_a_command_answ
     assert len(body["content"]) <= 2000
     posted_id = spoke[0].posted_id
     assert posted_id is not None
-    turns_before_echo = (await bot.store.get(ROOM)).turn  # type: ignore[union-attr]
+    turns_before_echo = (await bot.store.get(ROOM)).human_messages  # type: ignore[union-attr]
 
     # Discord echoes the bot's own post over the gateway: it must change nothing.
     echo = load("message_create_own")
     echo["d"].update(id=posted_id, content=body["content"])
     await bot.send(echo)
     state = await bot.store.get(ROOM)
-    assert state is not None and state.turn == turns_before_echo
+    assert state is not None and state.human_messages == turns_before_echo
     assert state.is_bot_message(posted_id)
 
     # Cara answers the bot with Discord's reply feature: addressed, and the invite answered.

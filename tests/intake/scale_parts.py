@@ -11,7 +11,7 @@ import re
 
 from facilitator.events import Author, ChatEvent, RoomRef
 from facilitator.memory.state import RoomState
-from facilitator.policies.decision import Decision, Intervention
+from facilitator.policies.decision import BotDecision, Intervention
 from facilitator.policies.signals import Signals
 
 TEAM = "T0SCALE"
@@ -22,11 +22,11 @@ ECHO = re.compile(r"^(?P<event>\S+) at turn (?P<turn>\d+)$")
 class EchoPolicy:
     name = "echo"
 
-    async def decide(self, event: ChatEvent, room: RoomState, signals: Signals) -> Decision:
+    async def decide(self, event: ChatEvent, room: RoomState, signals: Signals) -> BotDecision:
         if not event.is_human:
-            return Decision.silence("a bot's own event")
-        return Decision(speak=True, intervention=Intervention.SUMMARIZE,
-                        text=f"{event.id} at turn {room.turn}", reason="echo")
+            return BotDecision.silence("a bot's own event")
+        return BotDecision(speak=True, intervention=Intervention.SUMMARIZE,
+                        text=f"{event.id} at turn {room.human_messages}", reason="echo")
 
 
 def room(i: int) -> RoomRef:

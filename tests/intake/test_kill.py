@@ -126,4 +126,4 @@ async def test_sigkilled_workers_lose_nothing_repeat_nothing_and_keep_order(
     assert kills >= KILLS // 2
     check_posts(slack, ROOMS, PER_ROOM)
     # The stored rooms agree: each counted every message exactly once.
-    assert all(state is not None and state.turn == PER_ROOM for state in rooms_applied)
+    assert all(state is not None and state.human_messages == PER_ROOM for state in rooms_applied)

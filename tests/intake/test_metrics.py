@@ -10,7 +10,7 @@ from facilitator.config import Settings
 from facilitator.engine import Engine
 from facilitator.intake.streams import Intake, IntakeConfig
 from facilitator.memory.store import RoomStore
-from facilitator.policies.decision import Decision
+from facilitator.policies.decision import BotDecision
 from facilitator.policies.llm.base import LLMError
 from facilitator.policies.llm.openai_provider import OpenAIProvider
 from facilitator.policies.policy import FacilitatorPolicy, build_policy
@@ -71,7 +71,7 @@ async def test_counters_follow_events_decisions_and_streams(store: RoomStore,
         await intake.append(event)
         metrics.observe_outcome(await engine.handle(event))
     metrics.observe_outcome(await engine.handle(event))  # the same event again
-    metrics.observe_outcome(type("O", (), {"decision": Decision(
+    metrics.observe_outcome(type("O", (), {"decision": BotDecision(
         speak=True, intervention="answer", text="hi", reason="asked", llm_calls=2,
         tokens_in=30, tokens_out=7)})())
     ops = await start_ops_server(settings, store, extra_routes=route_groups(store, metrics))
@@ -127,6 +127,6 @@ async def test_llm_calls_latency_errors_and_tokens_measured_at_the_provider() ->
     assert got[("facilitator_llm_circuit_open", ())] == 1
     assert got[("facilitator_llm_fallbacks", ())] == 1
     # Decisions no longer add their own call counts on top.
-    metrics.observe_outcome(type("O", (), {"decision": Decision(
+    metrics.observe_outcome(type("O", (), {"decision": BotDecision(
         speak=True, intervention="answer", text="hi", reason="asked", llm_calls=1)})())
     assert samples(metrics.render().decode())[("facilitator_llm_calls_total", ())] == 4

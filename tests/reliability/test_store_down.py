@@ -52,11 +52,26 @@ async def wait_until(predicate, timeout_s: float = 20.0) -> None:  # type: ignor
         await asyncio.sleep(0.01)
 
 
+async def written_to_the_append_only_file(store: RoomStore, timeout_s: float = 20.0) -> None:
+    """With `appendfsync everysec` a kill -9 may lose the writes of the last second (a write
+    is postponed while an fsync is running, which a loaded disk makes likely): wait until the
+    server says nothing is buffered, as a count, not a clock."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        info = await store.client.info("persistence")
+        if not int(info.get("aof_buffer_length", 0)) and not int(
+                info.get("aof_pending_bio_fsync", 0)):
+            return
+        assert time.monotonic() < deadline, f"append-only file still behind: {info}"
+        await asyncio.sleep(0.01)
+
+
 async def test_supervisor_restarts_a_killed_store_with_its_data(tmp_path: Path) -> None:
     settings = Settings(data_dir=tmp_path / "data", http_port=0)
     async with open_store(settings, durable=True) as store:
         engine = Engine(store, FacilitatorPolicy())
         await engine.handle(event(0, 0))
+        await written_to_the_append_only_file(store)
         first = kill_store(store)
         assert store.server is not None
         await wait_until(lambda: store.server.restarts == 1)  # type: ignore[union-attr]

@@ -41,7 +41,7 @@ async def test_signed_event_is_acked_then_handled(harness: Factory, http: aiohtt
     assert status == 200
     await h.settle(received=1)
     state = await h.store.get(ROOM)
-    assert state is not None and state.turn == 1
+    assert state is not None and state.human_messages == 1
     alice = state.participants["U0ALICE001"]
     assert alice.name == "Alice"  # resolved through users.info, with the workspace's token
     assert [c.token for c in mock.called("users.info")] == ["xoxb-T0TEAM0001-local"]
@@ -72,7 +72,7 @@ async def test_retry_delivered_twice_is_processed_once(harness: Factory,
     assert (await send(http, h.url, body, retry=1))[0] == 200
     await h.settle(received=2)
     state = await h.store.get(ROOM)
-    assert state is not None and state.turn == 1 and state.events == 1
+    assert state is not None and state.human_messages == 1 and state.events == 1
 
 
 async def test_url_verification(harness: Factory, http: aiohttp.ClientSession) -> None:
@@ -135,7 +135,7 @@ async def test_mention_and_its_message_twin_count_once(harness: Factory, http: a
     assert (await send(http, h.url, mention))[0] == 200
     await h.settle(received=2)
     state = await h.store.get(ROOM)
-    assert state is not None and state.turn == 1
+    assert state is not None and state.human_messages == 1
     posts = mock.posts()
     assert len(posts) == 1  # addressed once, answered once, top level
     assert posts[0].params["channel"] == CHANNEL and "thread_ts" not in posts[0].params

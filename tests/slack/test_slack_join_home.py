@@ -103,7 +103,7 @@ async def test_joining_posts_one_welcome_and_learns_members_silently(
     # The member list was followed page by page; everyone is known, by name, none has spoken.
     assert len(home_mock.called("conversations.members")) == 3
     state = await slack_store.get(ROOM)
-    assert state is not None and state.welcomed and state.turn == 0
+    assert state is not None and state.welcomed and state.human_messages == 0
     assert state.title == "plans-001"  # the channel's name, for the room page
     assert {pid: p.name for pid, p in state.participants.items()} == MEMBERS  # the bot user is not
     assert all(p.present and p.messages == 0 for p in state.participants.values())

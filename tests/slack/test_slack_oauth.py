@@ -55,7 +55,7 @@ async def test_install_stores_the_workspace_and_its_events_use_its_token(
     assert post.token == TOKEN2 and post.params["channel"] == "C0PLANS001"
     assert {c.token for c in mock.called("users.info")} == {TOKEN2}
     state = await h.store.get(f"slack:{TEAM2}:C0PLANS001")
-    assert state is not None and state.turn == 1
+    assert state is not None and state.human_messages == 1
 
 
 async def test_oauth_state_is_single_use(harness: Factory, http: aiohttp.ClientSession,

@@ -29,7 +29,7 @@ async def test_events_are_acked_and_handled(harness: Factory, mock: MockSlack,
     assert ack == {"envelope_id": envelope["envelope_id"]}
     await h.settle(received=1)
     state = await h.store.get(ROOM)
-    assert state is not None and state.turn == 1
+    assert state is not None and state.human_messages == 1
 
 
 async def test_a_retried_envelope_is_processed_once(harness: Factory, mock: MockSlack,
@@ -43,7 +43,7 @@ async def test_a_retried_envelope_is_processed_once(harness: Factory, mock: Mock
         await socket_server.ack_for(envelope["envelope_id"])
     await h.settle(received=2)
     state = await h.store.get(ROOM)
-    assert state is not None and state.turn == 1 and state.events == 1
+    assert state is not None and state.human_messages == 1 and state.events == 1
 
 
 async def test_slash_commands_are_acked_and_answered(harness: Factory, mock: MockSlack,

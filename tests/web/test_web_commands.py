@@ -46,7 +46,7 @@ async def test_pause_takes_a_second_and_silences_the_bot_until_resumed(store: Ro
     assert (await store.get(ROOM.key)).charter.paused  # type: ignore[union-attr]
     assert not await ask_bot(engine, 2)  # even when addressed: paused means silent
     state = await store.get(ROOM.key)
-    assert state is not None and state.turn == 2  # the read stays current while paused
+    assert state is not None and state.human_messages == 2  # the read stays current while paused
     await run_command(store, req("resume", CAROL, admin=True))
     assert await ask_bot(engine, 3)
 

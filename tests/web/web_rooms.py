@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from facilitator.engine import Engine
 from facilitator.events import Author, ChatEvent, EventKind, RoomRef
-from facilitator.memory.state import ActionItem, BridgeNote, Decision
+from facilitator.memory.state import ActionItem, BridgeNote, GroupDecision
 from facilitator.memory.store import RoomStore
 from facilitator.policies.policy import FacilitatorPolicy
 
@@ -52,7 +52,7 @@ async def lively_room(store: RoomStore, room: RoomRef, *, gap_s: float = 40.0,
         # The group's own records that a short script does not produce on its own.
         from facilitator.memory.state import RoomState
         assert isinstance(state, RoomState)
-        state.decisions.append(Decision(id="d1", text="We vote at the next meeting, after seeing "
+        state.decisions.append(GroupDecision(id="d1", text="We vote at the next meeting, after seeing "
                                         "the waiting list", ts=end, recorded_by="facilitator",
                                         owners=["ana"]))
         state.actions.append(ActionItem(id="a1", owner="ana", text="pull the waiting list tonight",

@@ -28,7 +28,7 @@ def on_message(state: RoomState, event: ChatEvent, read: MessageRead) -> None:
         last.response = "objected"
     elif read.to_bot or event.author.id in last.to:
         last.response = "answered"
-    elif state.turn - last.turn >= IGNORED_AFTER:
+    elif state.human_messages - last.turn >= IGNORED_AFTER:
         last.response = "ignored"
 
 
@@ -40,11 +40,11 @@ def record_bot_turn(state: RoomState, turn: BotTurn, *, bot_id: str) -> None:
     del state.bot_log[:-CAP_BOT_LOG]
     state.bot_messages += 1
     state.window.append(StoredMessage(id=turn.id, author=bot_id, text=turn.text, ts=turn.ts,
-                                      turn=state.turn, is_bot=True))
+                                      turn=state.human_messages, is_bot=True))
     del state.window[:-CAP_WINDOW]
     for pid in turn.to:
         if turn.intervention == "invite_quiet" and pid in state.participants:
-            state.participants[pid].invited_turn = state.turn
+            state.participants[pid].invited_turn = state.human_messages
             state.participants[pid].answered_invite = None
 
 

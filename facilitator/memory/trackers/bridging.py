@@ -58,3 +58,10 @@ def refresh_bridging(state: RoomState, msg: StoredMessage) -> None:
                                      approvers=list(approvers), camps=distinct))
     state.bridging.sort(key=lambda b: (-b.camps, -len(b.approvers)))
     del state.bridging[CAP_BRIDGING:]
+
+
+def forget(state: RoomState, member_id: str) -> None:
+    state.bridging = [b for b in state.bridging if b.author != member_id]
+    for b in state.bridging:
+        if member_id in b.approvers:
+            b.approvers.remove(member_id)

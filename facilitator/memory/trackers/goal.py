@@ -28,7 +28,7 @@ def on_message(state: RoomState, read: MessageRead, message_id: str = "") -> Non
     else:
         r.off_goal_streak += 1
         r.off_goal_social += text.social
-    opening = state.turn < 3
+    opening = state.human_messages < 3
     if not text.social and (opening or text.work or len(shared) >= 2):
         r.goal_terms = [*[t for t in r.goal_terms if t not in mine], *sorted(mine)][-CAP_GOAL_TERMS:]
         if message_id:
@@ -50,3 +50,13 @@ def forget_sources(state: RoomState, ids: set[str]) -> bool:
 
 def _stems(words: frozenset[str] | set[str]) -> set[str]:
     return {w[:4] for w in words}
+
+
+def forget(state: RoomState, member_id: str) -> None:
+    """A change of the charter they made stays the room's; a request of theirs not yet
+    seconded goes."""
+    charter = state.charter
+    if charter.changed_by == member_id:
+        charter.changed_by = None
+    if charter.pending is not None and charter.pending.by == member_id:
+        charter.pending = None  # their request, not yet the room's

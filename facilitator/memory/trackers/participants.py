@@ -11,7 +11,7 @@ def member(state: RoomState, event: ChatEvent) -> Participant:
     pid = event.author.id
     person = state.participants.get(pid)
     if person is None:
-        person = Participant(id=pid, name=event.author.name, first_turn=state.turn)
+        person = Participant(id=pid, name=event.author.name, first_turn=state.human_messages)
         state.participants[pid] = person
         state.members_changed()
         if len(state.participants) > CAP_PARTICIPANTS:
@@ -40,7 +40,7 @@ def on_message(state: RoomState, event: ChatEvent, read: MessageRead) -> None:
         state.rolling.voices += 1
     person.messages += 1
     person.words += read.text.words
-    person.last_turn = state.turn
+    person.last_turn = state.human_messages
     person.last_ts = event.ts
     person.present = True
     if person.invited_turn is not None and person.answered_invite is None:
@@ -56,3 +56,8 @@ def on_join(state: RoomState, event: ChatEvent) -> None:
 def on_leave(state: RoomState, event: ChatEvent) -> None:
     if event.author.id in state.participants:
         state.participants[event.author.id].present = False
+
+
+def forget(state: RoomState, member_id: str) -> None:
+    state.participants.pop(member_id, None)
+    state.members_changed()

@@ -8,7 +8,7 @@ from facilitator.memory.state import (
     CAP_DECISIONS,
     CAP_PROPOSALS,
     ActionItem,
-    Decision,
+    GroupDecision,
     Proposal,
     RoomState,
 )
@@ -24,7 +24,7 @@ def on_message(state: RoomState, event: ChatEvent, read: MessageRead) -> None:
         target = None
         if read.reply is not None:
             target = next((p for p in open_props if p.id == read.reply.id), None)
-        if target is None and state.turn - open_props[-1].turn <= 4:
+        if target is None and state.human_messages - open_props[-1].turn <= 4:
             target = open_props[-1]
         if target is not None and target.author != author:
             vote(target, author, +1 if text.agree or text.decision else -1)
@@ -32,10 +32,10 @@ def on_message(state: RoomState, event: ChatEvent, read: MessageRead) -> None:
             decide(state, target, recorded_by=author, ts=event.ts)
     if text.proposal:
         state.proposals.append(Proposal(id=event.id, author=author, text=quote(event.text),
-                                        ts=event.ts, turn=state.turn))
+                                        ts=event.ts, turn=state.human_messages))
         trim_closed_first(state.proposals, CAP_PROPOSALS, lambda p: p.status == "open")
     elif text.decision and not open_props:
-        state.decisions.append(Decision(id=event.id, text=quote(event.text), ts=event.ts,
+        state.decisions.append(GroupDecision(id=event.id, text=quote(event.text), ts=event.ts,
                                         recorded_by=author, author=author, sources=[event.id]))
         del state.decisions[:-CAP_DECISIONS]
     if text.commitment:
@@ -61,20 +61,34 @@ def vote(proposal: Proposal, member: str, polarity: int) -> None:
             proposal.supporters.remove(member)
 
 
-def decide(state: RoomState, proposal: Proposal, *, recorded_by: str, ts: float) -> Decision:
+def decide(state: RoomState, proposal: Proposal, *, recorded_by: str, ts: float) -> GroupDecision:
     proposal.status = "decided"
     # The decision quotes the proposal: its author and message stay on it, so a delete or a
     # forget finds it after the proposal has left the window and the proposal list.
-    decision = Decision(id=proposal.id, text=proposal.text, ts=ts, proposal_id=proposal.id,
+    decision = GroupDecision(id=proposal.id, text=proposal.text, ts=ts, proposal_id=proposal.id,
                         recorded_by=recorded_by, author=proposal.author, sources=[proposal.id])
     state.decisions.append(decision)
     del state.decisions[:-CAP_DECISIONS]
     return decision
 
 
-def record_decision(state: RoomState, proposal_id: str, ts: float) -> Decision | None:
+def record_decision(state: RoomState, proposal_id: str, ts: float) -> GroupDecision | None:
     """The bot records a supported proposal as the group's decision."""
     proposal = next((p for p in state.proposals if p.id == proposal_id), None)
     if proposal is None or proposal.status != "open":
         return None
     return decide(state, proposal, recorded_by="facilitator", ts=ts)
+
+
+def forget(state: RoomState, member_id: str) -> None:
+    """Their votes, ownerships and action items go; the group's decisions stay."""
+    for p in state.proposals:
+        for group in (p.supporters, p.objectors):
+            if member_id in group:
+                group.remove(member_id)
+    for d in state.decisions:
+        if member_id in d.owners:
+            d.owners.remove(member_id)
+        if d.recorded_by == member_id:
+            d.recorded_by = "someone"
+    state.actions = [a for a in state.actions if a.owner != member_id]

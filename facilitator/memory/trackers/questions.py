@@ -51,7 +51,7 @@ def on_message(state: RoomState, event: ChatEvent, read: MessageRead) -> None:
         state.questions.append(Question(
             id=event.id, asker=event.author.id,
             addressee=read.addressees[0] if read.addressees else None,
-            text=quote(event.text), ts=event.ts, turn=state.turn))
+            text=quote(event.text), ts=event.ts, turn=state.human_messages))
         trim_closed_first(state.questions, CAP_QUESTIONS, lambda q: q.answered_by is None)
 
 
@@ -106,7 +106,7 @@ def _group_answer(state: RoomState, q: Question, read: MessageRead) -> bool:
         return True
     if text.question:
         return False
-    since = state.turn - q.turn
+    since = state.human_messages - q.turn
     if since == 1 and (text.answer_opening or read_text(q.text).open_prompt):
         return True
     return since <= 3 and text.answer_opening and _only_two(state, q)
@@ -116,3 +116,12 @@ def _only_two(state: RoomState, q: Question) -> bool:
     """A two-person exchange: any reply from the other person answers the asker."""
     recent = {m.author for m in state.window[-8:] if not m.is_bot}
     return len(recent | {q.asker}) <= 2
+
+
+def forget(state: RoomState, member_id: str) -> None:
+    """Questions put to the person, or answered by them, stay, without their name."""
+    for q in state.questions:
+        if q.addressee == member_id:
+            q.addressee = None
+        if q.answered_by == member_id:
+            q.answered_by = "someone"

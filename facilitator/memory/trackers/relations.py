@@ -32,7 +32,7 @@ def relation(state: RoomState, a: str, b: str) -> Relation:
     rel = state.relations.get(key)
     if rel is None:
         lo, hi = sorted((a, b))
-        rel = Relation(a=lo, b=hi, last_turn=state.turn)
+        rel = Relation(a=lo, b=hi, last_turn=state.human_messages)
         state.relations[key] = rel
         if len(state.relations) > CAP_RELATIONS:
             stalest = min(state.relations.values(), key=lambda r: (r.last_turn, r.a, r.b))
@@ -58,7 +58,7 @@ def on_message(state: RoomState, event: ChatEvent, read: MessageRead, to: list[s
         state.participants[reply_author].replies_received += 1
     for other in to:
         rel = relation(state, author, other)
-        rel.last_turn = state.turn
+        rel.last_turn = state.human_messages
         if not implicit:
             if other == reply_author:
                 rel.replies += 1
@@ -74,3 +74,8 @@ def on_message(state: RoomState, event: ChatEvent, read: MessageRead, to: list[s
             refresh_bridging(state, approved)
         elif read.text.disagree and author not in approved.objections:
             approved.objections.append(author)
+
+
+def forget(state: RoomState, member_id: str) -> None:
+    state.relations = {k: r for k, r in state.relations.items()
+                       if member_id not in (r.a, r.b)}

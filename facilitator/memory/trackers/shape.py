@@ -33,7 +33,7 @@ def on_event(state: RoomState, event: ChatEvent, prefixed: bool = False) -> None
     moved = event.kind in (EventKind.JOIN, EventKind.LEAVE)
     # Everyone arriving as a meeting starts is not churn: count comings and goings once the
     # conversation is under way.
-    r.churn = r.churn * CHURN_DECAY + (1 - CHURN_DECAY) * (moved and state.turn >= CHURN_AFTER)
+    r.churn = r.churn * CHURN_DECAY + (1 - CHURN_DECAY) * (moved and state.human_messages >= CHURN_AFTER)
     if moved:
         r.present = sum(1 for p in state.participants.values() if p.present)
     elif event.kind != EventKind.MESSAGE:

@@ -22,7 +22,7 @@ def on_message(state: RoomState, event: ChatEvent, *, message_id: str | None = N
         sources = use.sources.get(member, []) if use.by.get(member) == term else []
         use.sources[member] = [*[s for s in sources if s != source], source][-CAP_TERM_SOURCES:]
         use.by[member] = term
-        use.turn = state.turn if turn is None else max(use.turn, turn)
+        use.turn = state.human_messages if turn is None else max(use.turn, turn)
 
 
 def forget_sources(state: RoomState, ids: set[str]) -> bool:
@@ -54,3 +54,10 @@ def forget_sources(state: RoomState, ids: set[str]) -> bool:
     if changed:
         state.terms = [use for use in state.terms if use.by]
     return changed
+
+
+def forget(state: RoomState, member_id: str) -> None:
+    for use in state.terms:
+        use.by.pop(member_id, None)
+        use.sources.pop(member_id, None)
+    state.terms = [use for use in state.terms if use.by]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from facilitator.memory.state import Decision, RoomState
+from facilitator.memory.state import GroupDecision, RoomState
 from facilitator.policies.readout import names, short
 from facilitator.policies.signals import compute_signals
 
@@ -38,7 +38,7 @@ def compose_digest(state: RoomState, *, since: float = 0.0, scheduled: bool = Tr
     questions = state.open_questions()
     awaiting = [p for p in state.open_proposals() if not p.supporters]
 
-    def owned(d: Decision) -> str:
+    def owned(d: GroupDecision) -> str:
         return f" — owner: {names(state, d.owners)}" if d.owners else " — no owner yet"
 
     parts: list[tuple[str, Sequence[Any], Callable[[Any], str], int]] = [

@@ -4,7 +4,7 @@
 facilitator. Every failure surfaces as `LLMError`, so the policy falls back with one except clause.
 """
 
-from .base import LLMError, LLMProvider, LLMResult, Usage
+from .base import LLMError, LLMProvider, LLMResult, TokenUsage
 from .factory import make_provider
 from .scripted import ScriptedCall, ScriptedProvider, ScriptError
 
@@ -15,6 +15,6 @@ __all__ = [
     "ScriptError",
     "ScriptedCall",
     "ScriptedProvider",
-    "Usage",
+    "TokenUsage",
     "make_provider",
 ]

@@ -18,7 +18,7 @@ from anthropic.types import Message, MessageParam, ToolParam
 from .base import (
     LLMResult,
     T_Model,
-    Usage,
+    TokenUsage,
     overall_deadline,
 )
 from .sdk import SDKProvider
@@ -112,10 +112,10 @@ def _messages(user: str) -> list[MessageParam]:
     return [{"role": "user", "content": user}]
 
 
-def _usage(message: Message) -> Usage:
+def _usage(message: Message) -> TokenUsage:
     u = message.usage
     # input_tokens excludes prompt-cache reads and writes; all of them are tokens we sent.
     tokens_in = (
         (u.input_tokens or 0) + (u.cache_creation_input_tokens or 0) + (u.cache_read_input_tokens or 0)
     )
-    return Usage(int(tokens_in), int(u.output_tokens or 0))
+    return TokenUsage(int(tokens_in), int(u.output_tokens or 0))

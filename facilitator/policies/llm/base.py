@@ -48,21 +48,21 @@ class LLMError(Exception):
 
 
 @dataclass(frozen=True)
-class Usage:
+class TokenUsage:
     tokens_in: int
     tokens_out: int
 
-    def __add__(self, other: Usage) -> Usage:
-        return Usage(self.tokens_in + other.tokens_in, self.tokens_out + other.tokens_out)
+    def __add__(self, other: TokenUsage) -> TokenUsage:
+        return TokenUsage(self.tokens_in + other.tokens_in, self.tokens_out + other.tokens_out)
 
 
-ZERO_USAGE = Usage(0, 0)
+ZERO_USAGE = TokenUsage(0, 0)
 
 
 @dataclass(frozen=True)
 class LLMResult(Generic[T]):
     value: T
-    usage: Usage
+    usage: TokenUsage
 
 
 @runtime_checkable

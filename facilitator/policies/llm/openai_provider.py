@@ -21,7 +21,7 @@ from .base import (
     LLMError,
     LLMResult,
     T_Model,
-    Usage,
+    TokenUsage,
     overall_deadline,
 )
 from .jsonmode import (
@@ -183,9 +183,9 @@ def _messages(system: str, user: str) -> list[ChatCompletionMessageParam]:
     return [{"role": "system", "content": system}, {"role": "user", "content": user}]
 
 
-def _usage(completion: Any) -> Usage:
+def _usage(completion: Any) -> TokenUsage:
     # Some compatible servers omit usage; count zero rather than fail a good answer.
     usage = getattr(completion, "usage", None)
     if usage is None:
-        return Usage(0, 0)
-    return Usage(int(usage.prompt_tokens or 0), int(usage.completion_tokens or 0))
+        return TokenUsage(0, 0)
+    return TokenUsage(int(usage.prompt_tokens or 0), int(usage.completion_tokens or 0))

@@ -17,7 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from .base import LLMError, LLMResult, T_Model, Usage, validation_reason
+from .base import LLMError, LLMResult, T_Model, TokenUsage, validation_reason
 
 # What a script step may be: a pydantic instance, a dict or a JSON string (for structured calls),
 # a string (for text calls), an LLMResult (to fix the usage), or an exception (instance or class)
@@ -54,7 +54,7 @@ class ScriptedProvider:
         self.responses: list[Step] = list(responses)
         self.cycle = cycle  # wrap around like langgraph's FakeChatModel instead of failing
         self.calls: list[ScriptedCall] = []
-        self.usage = Usage(0, 0)
+        self.usage = TokenUsage(0, 0)
         self.closed = False
         self._next = 0
 
@@ -74,7 +74,7 @@ class ScriptedProvider:
             value, usage = self._as_model(step.value, schema), step.usage
         else:
             value = self._as_model(step, schema)
-            usage = Usage(estimate_tokens(system + user), estimate_tokens(value.model_dump_json()))
+            usage = TokenUsage(estimate_tokens(system + user), estimate_tokens(value.model_dump_json()))
         return self._count(LLMResult(value, usage))
 
     async def text(self, system: str, user: str, *, max_tokens: int = 300) -> LLMResult[str]:
@@ -82,11 +82,11 @@ class ScriptedProvider:
         if isinstance(step, LLMResult):
             value, usage = step.value, step.usage
         else:
-            value, usage = step, Usage(estimate_tokens(system + user), 0)
+            value, usage = step, TokenUsage(estimate_tokens(system + user), 0)
         if not isinstance(value, str):
             raise ScriptError(f"text() call #{len(self.calls)} got scripted {value!r}, not a str")
         if not isinstance(step, LLMResult):
-            usage = Usage(usage.tokens_in, estimate_tokens(value))
+            usage = TokenUsage(usage.tokens_in, estimate_tokens(value))
         return self._count(LLMResult(value, usage))
 
     async def aclose(self) -> None:

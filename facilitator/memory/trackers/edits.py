@@ -1,101 +1,21 @@
-"""Apply one event to a room's state: bounded work, no rescans of history.
-
-The message's one read (`facilitator.reading`) is handed to one tracker per concern
-(`memory/trackers/`); edits, deletes, reactions and forgetting are handled here. Problems with
-an event (a reaction to an unknown message, an edit of a deleted one) are returned as notes
-for the log; they never raise and never touch anything else.
+"""Edits, deletes and forgetting: a message's words change or go, and with them every copy
+kept of them (window, questions, proposals, decisions, actions, bridging, terms, the goal's
+sources) and every bot turn that quoted them.
 """
 
 from __future__ import annotations
 
 import re
 
-from facilitator.events import ChatEvent, EventKind
-from facilitator.memory.state import (
-    CAP_WINDOW,
-    CAP_WINDOW_TEXT,
-    BotTurn,
-    Decision,
-    RoomState,
-    StoredMessage,
-)
-from facilitator.memory.trackers import (
-    bot_log,
-    goal,
-    heat,
-    participants,
-    proposals,
-    questions,
-    relations,
-    shape,
-    terms,
-)
-from facilitator.memory.trackers.bridging import refresh_bridging
+from facilitator.events import ChatEvent
+from facilitator.memory.state import CAP_WINDOW_TEXT, BotTurn, GroupDecision, Participant, RoomState
+from facilitator.memory.trackers import goal, terms
 from facilitator.memory.trackers.common import quote
-from facilitator.reading.cues import emoji_polarity
-from facilitator.reading.message import HOSTILE_QUESTION_AT, MessageRead, read_message
+from facilitator.reading.message import HOSTILE_QUESTION_AT
 from facilitator.reading.text import read_text
 
 
-def apply_event(state: RoomState, event: ChatEvent, *, bot_id: str,
-                read: MessageRead | None = None) -> list[str]:
-    """Update `state` in place with `event`. Returns notes worth logging.
-
-    `read` is the message's read taken before the update (the engine takes it once and
-    hands it on to the gate); it is taken here when the caller has none."""
-    state.events += 1
-    if not state.created_ts:
-        state.created_ts = event.ts
-    notes: list[str] = []
-    if event.ts < state.last_ts:
-        notes.append(f"out-of-order timestamp {event.ts} < {state.last_ts}; kept in arrival order")
-    state.last_ts = max(state.last_ts, event.ts)
-    if event.author.is_bot and event.author.id != bot_id:
-        return notes  # other bots are not members of the conversation
-    prefixed = False
-    match event.kind:
-        case EventKind.MESSAGE:
-            if event.author.id == bot_id:
-                notes.append("own message echoed back; ignored")
-            else:
-                read = read or read_message(state, event, bot_id=bot_id)
-                # "nick: text" (a colon; "Ann, what do you think?" is a meeting's way too).
-                prefixed = read.text.prefix is not None and event.text.lstrip().lstrip("@")[
-                    len(read.text.prefix):].lstrip().startswith(":")
-                apply_message(state, event, read)
-        case EventKind.EDIT:
-            notes += _on_edit(state, event)
-        case EventKind.DELETE:
-            notes += _on_delete(state, event)
-        case EventKind.REACTION:
-            notes += _on_reaction(state, event)
-        case EventKind.JOIN:
-            participants.on_join(state, event)
-        case EventKind.LEAVE:
-            participants.on_leave(state, event)
-    shape.on_event(state, event, prefixed)
-    return notes
-
-
-def apply_message(state: RoomState, event: ChatEvent, read: MessageRead) -> None:
-    """One human message through every tracker, in the order their inputs need."""
-    participants.on_message(state, event, read)
-    bot_log.on_message(state, event, read)
-    to, implicit = relations.targets(state, event, read)
-    relations.on_message(state, event, read, to, implicit)
-    questions.on_message(state, event, read)
-    proposals.on_message(state, event, read)
-    terms.on_message(state, event)
-    heat.on_message(state, event, read, to)
-    goal.on_message(state, read, event.id)
-    state.window.append(StoredMessage(
-        id=event.id, author=event.author.id, text=event.text[:CAP_WINDOW_TEXT], ts=event.ts,
-        turn=state.turn, reply_to=event.reply_to, hostility=read.hostility))
-    del state.window[:-CAP_WINDOW]
-    state.turn += 1
-
-
-def _on_edit(state: RoomState, event: ChatEvent) -> list[str]:
+def on_edit(state: RoomState, event: ChatEvent) -> list[str]:
     """Every copy of the message takes its new text, or goes when the new text no longer
     supports it (a question edited into a statement is no longer an open question)."""
     target = event.target or event.reply_to
@@ -173,7 +93,7 @@ def _drop_actions(state: RoomState, ids: set[str]) -> None:
                 decision.owners.remove(action.owner)
 
 
-def _quotes(decision: Decision, ids: set[str]) -> bool:
+def _quotes(decision: GroupDecision, ids: set[str]) -> bool:
     """The decision holds the words of one of these messages."""
     return (decision.id in ids or decision.proposal_id in ids
             or not ids.isdisjoint(decision.sources))
@@ -244,7 +164,7 @@ def _size(state: RoomState) -> int:
             + len(state.decisions) + len(state.bridging) + len(state.actions))
 
 
-def _on_delete(state: RoomState, event: ChatEvent) -> list[str]:
+def on_delete(state: RoomState, event: ChatEvent) -> list[str]:
     target = event.target or event.reply_to
     if not target:
         return ["delete without a target message; ignored"]
@@ -283,58 +203,11 @@ def forget_messages(state: RoomState, ids: set[str], quotes: list[str]) -> bool:
     return found
 
 
-def _on_reaction(state: RoomState, event: ChatEvent) -> list[str]:
-    target = event.target or event.reply_to
-    msg = state.message(target) if target else None
-    if msg is None:
-        return [f"reaction to unknown message {target}; ignored"]
-    polarity = emoji_polarity(event.emoji)
-    reactor = event.author.id
-    if polarity == 0 or msg.author == reactor:
-        return []
-    participants.member(state, event)
-    bucket, other = (msg.approvals, msg.objections) if polarity > 0 else (
-        msg.objections, msg.approvals)
-    if msg.is_bot:
-        last = next((t for t in state.bot_log if t.id == msg.id), None)
-        if last is not None and not event.removed and polarity < 0:
-            last.response = "objected"
-        return []
-    rel = relations.relation(state, reactor, msg.author)
-    if event.removed:
-        if reactor in bucket:
-            bucket.remove(reactor)
-            if polarity > 0:
-                rel.agree = max(0, rel.agree - 1)
-            else:
-                rel.disagree = max(0, rel.disagree - 1)
-    elif reactor not in bucket:
-        bucket.append(reactor)
-        if reactor in other:
-            other.remove(reactor)
-        if polarity > 0:
-            rel.agree += 1
-        else:
-            rel.disagree += 1
-    proposal = next((p for p in state.proposals if p.id == msg.id and p.status == "open"), None)
-    if proposal is not None:
-        if event.removed:
-            for group in (proposal.supporters, proposal.objectors):
-                if reactor in group:
-                    group.remove(reactor)
-        else:
-            proposals.vote(proposal, reactor, polarity)
-    refresh_bridging(state, msg)
-    return []
 
 
-def forget_member(state: RoomState, member_id: str) -> bool:
-    """Remove a person's words, entries and mentions, in the window and in everything derived
-    from their older messages (found by author, owner and source ids). True when anything
-    changed."""
-    before = state.model_dump_json()
-    person = state.participants.pop(member_id, None)
-    state.members_changed()
+def forget_words(state: RoomState, member_id: str) -> None:
+    """A person's messages, and every entry derived from them (found by author, owner and
+    source ids), go wherever a copy is kept."""
     ids = {m.id for m in state.window if m.author == member_id}
     ids |= {q.id for q in state.questions if q.asker == member_id}
     ids |= {p.id for p in state.proposals if p.author == member_id}
@@ -350,47 +223,17 @@ def forget_member(state: RoomState, member_id: str) -> bool:
         ids.update(use.sources.get(member_id, ()))
     quotes = [m.text for m in state.window if m.author == member_id]
     forget_messages(state, ids, quotes)
-    for q in state.questions:
-        if q.addressee == member_id:
-            q.addressee = None
-        if q.answered_by == member_id:
-            q.answered_by = "someone"
-    for p in state.proposals:
-        for group in (p.supporters, p.objectors):
-            if member_id in group:
-                group.remove(member_id)
-    for d in state.decisions:
-        if member_id in d.owners:
-            d.owners.remove(member_id)
-        if d.recorded_by == member_id:
-            d.recorded_by = "someone"
-    state.actions = [a for a in state.actions if a.owner != member_id]
-    state.relations = {k: r for k, r in state.relations.items()
-                       if member_id not in (r.a, r.b)}
-    for use in state.terms:
-        use.by.pop(member_id, None)
-        use.sources.pop(member_id, None)
-    state.terms = [use for use in state.terms if use.by]
-    for msg in state.window:
-        for group in (msg.approvals, msg.objections):
-            if member_id in group:
-                group.remove(member_id)
-    state.bridging = [b for b in state.bridging if b.author != member_id]
-    for b in state.bridging:
-        if member_id in b.approvers:
-            b.approvers.remove(member_id)
-    charter = state.charter
-    if charter.changed_by == member_id:
-        charter.changed_by = None
-    if charter.pending is not None and charter.pending.by == member_id:
-        charter.pending = None  # their request, not yet the room's
+
+
+def forget_name(state: RoomState, member_id: str, person: Participant | None) -> None:
+    """Others' words stay, but no longer name the person, wherever a copy of them is kept;
+    the bot's turns that named them lose their text."""
     labels = {member_id, *((person.label, person.name) if person else ())}
     # A name of one or two letters ("Al", "J") is only a mention with its @: as a bare word
     # it would rewrite everyone's "al" and "j".
     named = re.compile("|".join(
         rf"(?<![\w-]){'@?' if len(label) > 2 else '@'}{re.escape(label)}(?![\w-])"
         for label in sorted(labels, key=len, reverse=True) if label), re.I)
-    # Others' words stay, but no longer name the person, wherever a copy of them is kept.
     for entry in (*(m for m in state.window if not m.is_bot), *state.questions,
                   *state.proposals, *state.decisions, *state.actions, *state.bridging):
         entry.text = named.sub("someone", entry.text)
@@ -398,4 +241,3 @@ def forget_member(state: RoomState, member_id: str) -> bool:
         if member_id in turn.to or named.search(turn.text) or named.search(turn.reason):
             turn.to = [t for t in turn.to if t != member_id]
             _set_bot_text(state, turn, REMOVED_NAME)
-    return state.model_dump_json() != before
