@@ -41,7 +41,7 @@ async def cmd_simulate(args: argparse.Namespace, settings: Settings) -> int:
 
     try:
         scenario = load_scenario(Path(args.scenario))
-        members = members_voice(args.members, args.members_llm or settings.llm, os.environ,
+        members = members_voice(args.members, args.members_llm or settings.llm, settings.llm_env(),
                                 timeout_s=settings.llm_timeout_s)
     except (ScenarioError, ValueError) as exc:
         print(exc, file=sys.stderr)
@@ -245,7 +245,7 @@ def main(argv: list[str] | None = None) -> int:
     # Only past parsing (so never for --help or a usage error): the runtime pieces.
     import asyncio
 
-    from facilitator.config import Settings
+    from facilitator.config import Settings, SettingsError
     from facilitator.config.redact import install as redact_logs
     from facilitator.config.redact import redact
     from facilitator.memory.server import EmbeddedServerError
@@ -254,14 +254,16 @@ def main(argv: list[str] | None = None) -> int:
     level = [logging.WARNING, logging.INFO, logging.DEBUG][min(args.verbose, 2)]
     logging.basicConfig(level=level, stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    from facilitator.web.logjson import use_json_logs
-    use_json_logs(os.environ)  # FACILITATOR_LOG_FORMAT=json: one JSON object per line
-    redact_logs()
     try:
+        # The one read of the environment: every setting, checked; each mistake one line.
         settings = Settings.from_env(os.environ)
-    except ValueError as exc:
-        print(f"error: bad configuration: {redact(str(exc))}", file=sys.stderr)
+    except SettingsError as exc:
+        for line in exc.lines:
+            print(f"error: {redact(line)}", file=sys.stderr)
         return 2
+    from facilitator.web.logjson import use_json_logs
+    use_json_logs(settings)  # FACILITATOR_LOG_FORMAT=json: one JSON object per line
+    redact_logs()
     try:
         return asyncio.run(args.func(args, settings))
     except (StoreUnavailable, EmbeddedServerError) as exc:
