@@ -127,7 +127,8 @@ async def cmd_room(args: argparse.Namespace, settings: Settings) -> int:
             return 0
         room = _resolve_room(args.room, known)
         if args.action == "reset":
-            return await _reset_room(store, room or args.room, args.save_to)
+            return await _reset_room(store, room or args.room, args.save_to, yes=args.yes,
+                                     known=len(known))
         try:
             state = await store.get(room) if room else None
         except RoomQuarantined as exc:
@@ -146,18 +147,60 @@ async def cmd_room(args: argparse.Namespace, settings: Settings) -> int:
     return await _durable(settings, work)
 
 
-async def _reset_room(store: RoomStore, room: str, save_to: str | None) -> int:
-    """The operator's act on a quarantined room: keep its unreadable copy if asked, drop it."""
+async def _reset_room(store: RoomStore, room: str, save_to: str | None, *, yes: bool,
+                      known: int) -> int:
+    """Start a room afresh: say what goes, ask (unless --yes), save a copy first if asked.
+
+    Any room: a healthy one is saved as its state's JSON (what `room show --json` prints), a
+    quarantined one as the unreadable bytes kept aside. Nothing is erased unless the copy
+    was written."""
     import asyncio
 
-    kept = await store.quarantined_state(room)
-    if save_to and kept is not None:
-        await asyncio.to_thread(Path(save_to).write_bytes, kept)
+    from facilitator.memory.store import RoomQuarantined
+    from facilitator.policies.readout import messages_phrase
+
+    try:
+        state = await store.get(room)
+        kept = None
+    except RoomQuarantined:
+        state, kept = None, await store.quarantined_state(room)
+    if state is None and kept is None:
+        print(f"no room {room!r} in the store ({known} rooms known; `facilitator room list` "
+              "shows them)", file=sys.stderr)
+        return 1
+    what = (f"its memory ({messages_phrase(state.human_messages).lower()}, "
+            f"{len(state.participants)} members, open items, decisions, settings)"
+            if state is not None else f"its unreadable state ({len(kept or b'')} bytes)")
+    if not yes and not _confirm(f"Reset room {room}? This erases {what}"
+                                + (f"; a copy goes to {save_to} first" if save_to else
+                                   "; --save-to FILE keeps a copy") + ". [y/N] "):
+        print(f"room {room} left as it was (answer y, or pass --yes, to reset it)",
+              file=sys.stderr)
+        return 1
+    if save_to:
+        data = kept if kept is not None else (state.model_dump_json(indent=2) + "\n").encode()
+        try:
+            await asyncio.to_thread(_write_new, Path(save_to), data)
+        except OSError as exc:
+            print(f"error: cannot save room {room} to {save_to}: {exc.strerror or exc}; "
+                  "nothing was erased", file=sys.stderr)
+            return 1
     await store.reset(room)
-    note = f"; its unreadable state ({len(kept)} bytes) " + (
-        f"saved to {save_to}" if save_to else "discarded") if kept is not None else ""
-    print(f"room {room} reset{note}")
+    print(f"room {room} reset: {what} " + (f"saved to {save_to}" if save_to else "erased"))
     return 0
+
+
+def _confirm(question: str) -> bool:
+    """Ask on stderr, read the answer from stdin (no answer, or end of input, is no)."""
+    sys.stderr.write(question)
+    sys.stderr.flush()
+    answer = sys.stdin.readline() if sys.stdin is not None else ""
+    return answer.strip().lower() in ("y", "yes")
+
+
+def _write_new(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
 
 
 async def cmd_forget(args: argparse.Namespace, settings: Settings) -> int:
@@ -222,7 +265,10 @@ def build_parser() -> argparse.ArgumentParser:
     reset = room_sub.add_parser("reset", help="start a room afresh (e.g. after its stored state "
                                 "was found unreadable and kept aside)")
     reset.add_argument("room")
-    reset.add_argument("--save-to", metavar="FILE", help="first write the unreadable state to FILE")
+    reset.add_argument("--save-to", metavar="FILE",
+                       help="first write the room's state to FILE (its JSON, or the unreadable "
+                            "bytes kept aside); nothing is erased unless that works")
+    reset.add_argument("--yes", "-y", action="store_true", help="do not ask for confirmation")
     p.set_defaults(func=cmd_room)
 
     p = sub.add_parser("forget", help="remove a person's messages and entries from every room")
