@@ -78,21 +78,40 @@ async def cmd_replay(args: argparse.Namespace, settings: Settings) -> int:
     from facilitator.sim.replay import replay
 
     paths = [Path(p) for p in args.transcripts]
+    out = sys.stdout
+    console = Console(highlight=False)
+    first = True
+
+    # Each step is written as it is decided and then dropped: memory stays flat in the number
+    # of events. `--json` writes the same bytes as json.dump of the whole report would.
+    def step_json(step: dict[str, Any]) -> None:
+        nonlocal first
+        out.write(("" if first else ", ") + json.dumps(step, ensure_ascii=False))
+        first = False
+
+    def step_jsonl(step: dict[str, Any]) -> None:
+        out.write(json.dumps(step, ensure_ascii=False) + "\n")
+
+    def step_text(step: dict[str, Any]) -> None:
+        if step["speak"]:
+            console.print(f"[bold]{step['room']}[/bold] after {step['id']}: "
+                          f"[magenta]{step['intervention']}[/magenta] — {step['text']}")
+
     async with open_store(settings) as store:
         engine = Engine(store, build_policy(settings), bot_id=settings.bot_name)
+        if args.json:
+            out.write('{"steps": [')
+        on_step = step_json if args.json else step_jsonl if args.jsonl else step_text
         report = await replay(engine, paths, bot_name=settings.bot_name,
-                              with_state=args.with_state)
-    failed = int(report["summary"]["failed_events"])
-    if args.json:
-        json.dump(report, sys.stdout, ensure_ascii=False)
-        sys.stdout.write("\n")
-    else:
-        console = Console(highlight=False)
-        for step in report["steps"]:
-            if step["speak"]:
-                console.print(f"[bold]{step['room']}[/bold] after {step['id']}: "
-                              f"[magenta]{step['intervention']}[/magenta] — {step['text']}")
-        console.print(report["summary"])
+                              with_state=args.with_state, on_step=on_step)
+        del report["steps"]
+        failed = int(report["summary"]["failed_events"])
+        if args.json:
+            out.write("], " + json.dumps(report, ensure_ascii=False)[1:] + "\n")
+        elif args.jsonl:
+            out.write(json.dumps(report, ensure_ascii=False) + "\n")
+        else:
+            console.print(report["summary"])
     # DESIGN.md: non-zero when some accepted events could not be processed.
     return REPLAY_FAILED if failed else 0
 
@@ -252,7 +271,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("replay", help="feed recorded events through the bot")
     p.add_argument("transcripts", nargs="+", metavar="TRANSCRIPT.jsonl")
-    p.add_argument("--json", action="store_true", help="print the JSON report on stdout")
+    fmt = p.add_mutually_exclusive_group()
+    fmt.add_argument("--json", action="store_true", help="print the JSON report on stdout")
+    fmt.add_argument("--jsonl", action="store_true",
+                     help="print one JSON step per line, then a line with the summary")
     p.add_argument("--with-state", action="store_true", help="include each room's final state")
     p.set_defaults(func=cmd_replay)
 
