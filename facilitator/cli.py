@@ -55,17 +55,61 @@ async def cmd_simulate(args: argparse.Namespace, settings: Settings) -> int:
             if scenario.goal:
                 console.print(f"[dim]goal: {scenario.goal}[/dim]")
             printer = None if args.quiet else ChatPrinter(console)
-            result = await Simulation(scenario, engine, bot=not args.no_bot,
-                                      members=members).run(printer)
+            simulation = Simulation(scenario, engine, bot=not args.no_bot, members=members)
+            result = await simulation.run(printer)
+            print_metrics(console, scenario.title, result.metrics(), not args.no_bot)
+            if members is not None:
+                console.print(f"[dim]members played by {members.provider.name}: {members.lines} "
+                              f"lines from the model, {members.fallbacks} kept scripted[/dim]")
+            if args.json:
+                _write_json(args.json, result.to_json())
+            if args.page is not None:  # the room's page, from the same store, before it goes
+                return await _room_page(store, simulation.room.key, args.page or None, settings)
     finally:
         if members is not None:
             await members.provider.aclose()
-    print_metrics(console, scenario.title, result.metrics(), not args.no_bot)
-    if members is not None:
-        console.print(f"[dim]members played by {members.provider.name}: {members.lines} lines "
-                      f"from the model, {members.fallbacks} kept scripted[/dim]")
-    if args.json:
-        _write_json(args.json, result.to_json())
+    return 0
+
+
+async def _room_page(store: RoomStore, room: str, path: str | None, settings: Settings) -> int:
+    """The room's page without a workspace: written to `path`, or served on 127.0.0.1 (the
+    port of FACILITATOR_HTTP_PORT; 0 picks a free one) until Ctrl-C or SIGTERM."""
+    import asyncio
+    import signal
+
+    from facilitator.web.preview import serve_preview, write_preview
+
+    state = await store.get(room)
+    if state is None:
+        print(f"error: no room {room!r} to show", file=sys.stderr)
+        return 1
+    if path is not None:
+        try:
+            await asyncio.to_thread(write_preview, state, Path(path),
+                                    retention_days=settings.retention_days)
+        except OSError as exc:
+            print(f"error: cannot write the page to {path}: {exc.strerror or exc}", file=sys.stderr)
+            return 1
+        print(f"the room's page: {path}", file=sys.stderr)
+        return 0
+    try:
+        preview = await serve_preview(store, room, port=settings.http_port,
+                                      retention_days=settings.retention_days)
+    except OSError as exc:
+        print(f"error: cannot serve the page on 127.0.0.1:{settings.http_port} "
+              f"(FACILITATOR_HTTP_PORT): {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    print(f"the room's page: {preview.url}  (served until Ctrl-C)", file=sys.stderr, flush=True)
+    try:
+        await stop.wait()
+    finally:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(sig)
+        await preview.stop()
     return 0
 
 
@@ -112,6 +156,13 @@ async def cmd_replay(args: argparse.Namespace, settings: Settings) -> int:
             out.write(json.dumps(report, ensure_ascii=False) + "\n")
         else:
             console.print(report["summary"])
+        out.flush()
+        if args.page is not None:
+            from facilitator.events import RoomRef
+
+            code = await _room_page(store, RoomRef.local(args.page).key, args.page_file, settings)
+            if code:
+                return code
     # DESIGN.md: non-zero when some accepted events could not be processed.
     return REPLAY_FAILED if failed else 0
 
@@ -262,6 +313,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-bot", action="store_true", help="the same scenario without the bot")
     p.add_argument("--json", metavar="FILE", help="write transcript and metrics to FILE")
     p.add_argument("--quiet", action="store_true", help="print only the metrics")
+    p.add_argument("--page", nargs="?", const="", metavar="FILE.html",
+                   help="then show the room's page: served on 127.0.0.1 until Ctrl-C, or "
+                        "written to FILE.html")
     p.add_argument("--members", choices=["script", "llm"], default="script",
                    help="who writes the members' lines: the scenario's script (default), or a "
                         "model playing each persona (FACILITATOR_LLM, or --members-llm)")
@@ -276,6 +330,10 @@ def build_parser() -> argparse.ArgumentParser:
     fmt.add_argument("--jsonl", action="store_true",
                      help="print one JSON step per line, then a line with the summary")
     p.add_argument("--with-state", action="store_true", help="include each room's final state")
+    p.add_argument("--page", metavar="ROOM",
+                   help="then show ROOM's page (a room name in the transcript): served on "
+                        "127.0.0.1 until Ctrl-C, or written to --page-file")
+    p.add_argument("--page-file", metavar="FILE.html", help="with --page: write the page here")
     p.set_defaults(func=cmd_replay)
 
     p = sub.add_parser("room", help="inspect the bot's read of a room")
