@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 from pathlib import Path
 
@@ -220,3 +221,15 @@ async def test_room_reset_with_yes_does_not_ask_and_keeps_the_room_if_the_copy_f
     assert run(tmp_path, "room", "show", "team").returncode == 1
     missing = run(tmp_path, "room", "reset", "nope", "--yes")
     assert missing.returncode == 1 and "no room 'nope'" in missing.stderr
+
+
+def test_simulate_page_file_is_the_room_page_in_one_file(tmp_path: Path) -> None:
+    out = tmp_path / "page" / "room.html"
+    result = run(tmp_path, "simulate", str(SCENARIOS / "dominated_meeting.yaml"), "--quiet",
+                 "--page", str(out))
+    assert result.returncode == 0, result.stderr
+    assert "participation Gini" in result.stdout and f"the room's page: {out}" in result.stderr
+    html = out.read_text(encoding="utf-8")
+    assert "<title>The room's read — " in html and 'id="heat-chart"' in html
+    assert "When I spoke, and why" in html and "this link works until" not in html
+    assert "<script" not in html and not re.findall(r'(?:src|href)="', html)  # nothing to fetch
