@@ -27,7 +27,7 @@ ROOMS = 1_000
 # report: held small here so that what is measured is what grows with the number of events.
 CACHE_MB = "8"
 FLAT_MB = 40  # the 200,000-event peak may exceed the 5,000-event peak by at most this
-BOUND_MB = 250  # and stays under this (measured: see README, "replay memory")
+BOUND_MB = 250  # and stays under this. Measured: 115 MB at 5,000, 124 MB at 200,000 (README)
 
 
 def synthetic(path: Path, events: int, rooms: int) -> Path:
@@ -46,7 +46,7 @@ def peak_replay(tmp_path: Path, transcript: Path, out: Path) -> tuple[float, dic
     """(peak RSS in MB, the summary line) of `facilitator replay FILE --jsonl > out`."""
     with out.open("wb") as stdout:
         done = subprocess.run([sys.executable, "-c", PROBE, "replay", str(transcript), "--jsonl"],
-                              stdout=stdout, stderr=subprocess.PIPE, text=True, timeout=1500,
+                              stdout=stdout, stderr=subprocess.PIPE, text=True, timeout=3300,
                               env=cli_env(tmp_path, FACILITATOR_STATE_CACHE_MB=CACHE_MB),
                               cwd=tmp_path, check=False)
     assert done.returncode == 0, done.stderr[-2000:]
@@ -59,7 +59,7 @@ def peak_replay(tmp_path: Path, transcript: Path, out: Path) -> tuple[float, dic
 
 
 @pytest.mark.slow
-@pytest.mark.timeout(1800)
+@pytest.mark.timeout(3600)  # 205,000 events through the engine: minutes, more under load
 def test_replay_of_200000_events_keeps_memory_flat(tmp_path: Path) -> None:
     small, small_summary = peak_replay(tmp_path, synthetic(tmp_path / "small.jsonl", 5_000, ROOMS),
                                        tmp_path / "small.out")
