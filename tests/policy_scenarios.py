@@ -23,12 +23,13 @@ TWO_VOCABULARIES = [
 
 def scenario(lines: list[tuple[str, str]] | list[Any], *, people: tuple[str, ...] | None = None,
              goal: str = "", reactions: list[dict[str, Any]] | None = None,
-             absent: tuple[str, ...] = (), activity: str = "normal") -> Scenario:
+             absent: tuple[str, ...] = (), activity: str = "normal",
+             more: tuple[str, ...] = ()) -> Scenario:
     script = [{"who": w, "text": t} if isinstance((w_t := (w, t)), tuple) else w_t
               for w, t in lines] if lines and isinstance(lines[0], tuple) else lines
     who = people or tuple(dict.fromkeys(line["who"] for line in script))
     return Scenario.model_validate({
-        "title": "test", "goal": goal, "activity": activity,
+        "title": "test", "goal": goal, "activity": activity, "more": list(more),
         "participants": [{"id": p, "name": p.capitalize(), "present": p not in absent}
                          for p in who],
         "script": script, "reactions": reactions or [],

@@ -12,6 +12,7 @@ from facilitator.events import ChatEvent, EventKind
 from facilitator.memory.state import Activity, Participant, RoomState
 from facilitator.memory.trackers.shape import shape
 from facilitator.policies.decision import Intervention, Moment
+from facilitator.policies.defaults import allowed
 from facilitator.policies.signals import Signals
 from facilitator.reading.nicks import base_nick
 from facilitator.reading.requests import RequestKind, read_request
@@ -91,7 +92,12 @@ def unprompted_allowed(state: RoomState, signals: Signals, profile: Profile) -> 
 
 
 def find_moments(event: ChatEvent, state: RoomState, signals: Signals) -> tuple[list[Moment], str]:
-    """Candidate moments, best first, and a reason when there are none."""
+    """Candidate moments, best first, and a reason when there are none. The room's kind, its
+    chair and its charter keep back the proactive moves not on there (policies/defaults.py)."""
+    return allowed(state, *_find_moments(event, state, signals))
+
+
+def _find_moments(event: ChatEvent, state: RoomState, signals: Signals) -> tuple[list[Moment], str]:
     if event.author.is_bot:
         return [], "a bot's message"
     if addressed(event, state, signals) and event.kind == EventKind.MESSAGE:
