@@ -242,6 +242,7 @@ class Traffic(BaseModel):
     length: float = 0.0  # EMA of log(1 + characters)
     short: float = 0.0  # EMA of messages of three words or fewer ("Yeah.", "Mm-hmm.")
     runs: float = 0.0  # EMA of messages by the author of the one before
+    argued: float = 0.0  # EMA of messages that disagree, or push back with heat
     kind: RoomKind = "forming"
     chair: str | None = None  # the member who runs the meeting now, when one does
     chair_since: int | None = None  # turn (human messages) when the chair was recognised

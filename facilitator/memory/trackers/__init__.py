@@ -76,7 +76,7 @@ def apply_event(state: RoomState, event: ChatEvent, *, bot_id: str,
 def apply_message(state: RoomState, event: ChatEvent, read: MessageRead) -> None:
     """One human message through every tracker, in the order their inputs need."""
     participants.on_message(state, event, read)
-    kind.on_message(state, event)  # before heat: it reads the gap to the last message
+    kind.on_message(state, event, read)  # before heat: it reads the gap to the last message
     chair.on_message(state, event)
     bot_log.on_message(state, event, read)
     to, implicit = relations.targets(state, event, read)

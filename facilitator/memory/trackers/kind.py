@@ -22,6 +22,7 @@ import math
 
 from facilitator.events import ChatEvent, EventKind
 from facilitator.memory.state import RoomKind, RoomState
+from facilitator.reading.message import MessageRead
 
 DECAY = 0.92  # per human message: about the last 25 messages
 KIND_AFTER = 5  # human messages before the kind is read at all
@@ -29,11 +30,14 @@ ASYNC_GAP_S = 300.0  # typical gap (geometric mean) above which people write, no
 LONG_GAP_S = 1800.0
 LONG_GAPS_AT = 0.12  # share of half-hour pauses that makes a room bursty
 LONG_MESSAGE = 120  # characters (geometric mean) of argued or written-out messages
+SHORT_TALK = 0.3  # share of three-word turns ("Yeah.", "Mm-hmm.") of spoken talk
 BUSY_GAP_S = 60.0  # typical gap under which a channel-shaped room is a busy one
 RUNS_AT = 0.25  # share of messages following one by the same author (several in a row)
+ARGUED_HEAT = 0.2  # a message this hostile pushes back, whatever its words
+ARGUED_AT = 0.1  # share of disagreeing messages of a room that argues a matter out
 
 
-def on_message(state: RoomState, event: ChatEvent) -> None:
+def on_message(state: RoomState, event: ChatEvent, read: MessageRead) -> None:
     t = state.traffic
     r = state.rolling
     first = t.messages == 0
@@ -45,6 +49,7 @@ def on_message(state: RoomState, event: ChatEvent) -> None:
 
     t.length = ema(t.length, math.log1p(len(event.text)))
     t.short = ema(t.short, float(len(event.text.split()) <= 3))
+    t.argued = ema(t.argued, float(read.text.disagree or read.hostility >= ARGUED_HEAT))
     if gap is not None:
         # The first gap seeds the average (none for the first message).
         seed = t.messages == 1
@@ -69,7 +74,7 @@ def read_kind(state: RoomState) -> RoomKind:
         return "chaired_meeting"
     if written:
         return "issue_thread" if long else "community"
-    if long:
+    if long or t.argued >= ARGUED_AT and t.short < SHORT_TALK:
         return "deliberation"
     if t.runs >= RUNS_AT:
         return "community"
