@@ -11,24 +11,48 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-_PROCESS = re.compile(
-    r"\b(agenda|next (item|point|question|speaker|topic|thing|one)|mov(e|ing) on|"
-    r"let'?s (move|go|start|begin|turn|get|hear|wrap|finish|close|stop|come back|go back)|"
-    r"shall we|go around|any (other )?(questions|comments|business|thoughts)|"
-    r"(sum|wrap) (it |things |this )?up|(have|has|give you|gave you) the floor|"
-    r"point of order|(call|come) (this meeting |the meeting )?to order|adjourn\w*|"
-    r"over to you|your turn|minutes? (left|remaining)|out of time|running out of time|"
-    r"last (item|point|question|speaker)|we('ll| will) (start|begin|move|finish|stop|come back)|"
-    r"(open|close|end) (the|this) (meeting|session|item|discussion)|"
-    r"(this|our|last|next|today'?s) (meeting|session)\b|minutes (of|from) (the|our|last)|"
-    r"(\d+|five|ten|fifteen|twenty|thirty|forty) (more )?minutes\b|"
-    r"thank you,? (mr|ms|mrs|madam|dr)\b)", re.I)
+# Each phrase under the word it starts with (or the word it cannot do without): a message is
+# searched only for the phrases whose word it holds, so a long speech costs a set lookup.
+_PHRASES: dict[str, str] = {
+    "agenda": r"\bagenda\b",
+    "next": r"\bnext (item|point|question|speaker|topic|thing|one)\b",
+    "move": r"\bmove on\b",
+    "moving": r"\bmoving on\b",
+    "let's": r"\blet'?s (move|go|start|begin|turn|get|hear|wrap|finish|close|stop|come back|"
+             r"go back)\b",
+    "lets": r"\blets (move|go|start|begin|turn|get|hear|wrap|finish|close|stop)\b",
+    "shall": r"\bshall we\b",
+    "around": r"\bgo around\b",
+    "any": r"\bany (other )?(questions|comments|business|thoughts)\b",
+    "up": r"\b(sum|wrap) (it |things |this )?up\b",
+    "floor": r"\b(have|has|give you|gave you) the floor\b",
+    "order": r"\b(point of order|(call|come) (this meeting |the meeting )?to order)\b",
+    "adjourn": r"\badjourn", "adjourned": r"\badjourn", "adjourning": r"\badjourn",
+    "over": r"\bover to you\b",
+    "turn": r"\byour turn\b",
+    "minutes": r"\b(minutes? (left|remaining)|minutes (of|from) (the|our|last)|"
+               r"(\d+|five|ten|fifteen|twenty|thirty|forty) (more )?minutes)\b",
+    "minute": r"\bminute (left|remaining)\b",
+    "time": r"\b(out of time|running out of time)\b",
+    "last": r"\blast (item|point|question|speaker)\b",
+    "we'll": r"\bwe'll (start|begin|move|finish|stop|come back)\b",
+    "will": r"\bwe will (start|begin|move|finish|stop|come back)\b",
+    "meeting": r"\b((open|close|end) (the|this) meeting|(this|our|last|next|today'?s) meeting)\b",
+    "session": r"\b((open|close|end) (the|this) session|(this|our|last|next|today'?s) session)\b",
+    "item": r"\b(open|close|end) (the|this) item\b",
+    "discussion": r"\b(open|close|end) (the|this) discussion\b",
+    "thank": r"\bthank you,? (mr|ms|mrs|madam|dr)\b",
+}
+_COMPILED = {word: re.compile(pattern, re.I) for word, pattern in _PHRASES.items()}
+_WORDS = re.compile(r"[a-z']+")
 
 
 @lru_cache(maxsize=4096)
 def process_talk(text: str) -> bool:
     """The message runs the meeting: opens, moves or closes an item, or gives the floor."""
-    return _PROCESS.search(text) is not None
+    lowered = text.lower()
+    words = set(_WORDS.findall(lowered))
+    return any(_COMPILED[w].search(lowered) for w in words & _COMPILED.keys())
 
 
 _DISMISS = re.compile(

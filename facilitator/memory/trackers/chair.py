@@ -18,6 +18,7 @@ the last few window messages per event.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from facilitator.events import ChatEvent
 from facilitator.memory.state import CAP_CHAIR_EVIDENCE, ChairEvidence, RoomState, StoredMessage
@@ -38,6 +39,7 @@ OPENER_WITHIN = 3  # spoke among the room's first messages
 SCORE_AT = 2.0  # hub, hand-off and process count 1 each, leading and opening 0.5 each
 KEEP_AT = 1.5  # a recognised chair stays while their score holds this, and nobody scores more
 CAP_CHAIRS = 4  # members remembered as having chaired
+DECIDE_EVERY = 4  # who chairs is weighed every few messages (letting go is checked on each)
 IDLE_AFTER = 40  # human messages without a word from the chair: nobody chairs now
 
 _WORD = re.compile(r"[A-Za-z][\w'-]+")
@@ -47,6 +49,10 @@ def on_message(state: RoomState, event: ChatEvent) -> None:
     """Before the message joins the window: credit the members before it, then its author."""
     author = event.author.id
     t = state.traffic
+    if busy(state):
+        # A busy channel has helpers and regulars, not a chair: no evidence is gathered.
+        t.chair, t.chair_since = None, None
+        return
     prev, before = _last_two_humans(state)
     if prev is not None and prev.author != author:
         giver = t.evidence.get(prev.author)
@@ -65,14 +71,14 @@ def on_message(state: RoomState, event: ChatEvent) -> None:
 
 def _last_two_humans(state: RoomState) -> tuple[StoredMessage | None, StoredMessage | None]:
     """The last two human messages in the window (the bot's own lines do not hand the floor)."""
+    window = state.window
     found: list[StoredMessage] = []
-    for msg in reversed(state.window[-6:]):
-        if not msg.is_bot:
-            found.append(msg)
-            if len(found) == 2:
-                break
-    padded = [*found, None, None]
-    return padded[0], padded[1]
+    i = len(window) - 1
+    while i >= 0 and len(found) < 2 and i >= len(window) - 6:
+        if not window[i].is_bot:
+            found.append(window[i])
+        i -= 1
+    return (found[0] if found else None), (found[1] if len(found) > 1 else None)
 
 
 def names(text: str, state: RoomState, member: str) -> bool:
@@ -81,9 +87,17 @@ def names(text: str, state: RoomState, member: str) -> bool:
     label = person.label if person else member
     if len(label) >= 3 and label.lower() in text.lower():
         return True
+    pattern = _last_name(label)
+    return pattern is not None and pattern.search(text) is not None
+
+
+@lru_cache(maxsize=1024)
+def _last_name(label: str) -> re.Pattern[str] | None:
+    """"Mr. Genuis" -> a pattern for "Genuis" as a word, case kept (None: no such word)."""
     words = [w for w in _WORD.findall(label) if len(w) >= 4]
-    return bool(words) and words[-1] != label and re.search(
-        rf"(?<![\w-]){re.escape(words[-1])}(?![\w-])", text) is not None
+    if not words or words[-1] == label:
+        return None
+    return re.compile(rf"(?<![\w-]){re.escape(words[-1])}(?![\w-])")
 
 
 def _bound(state: RoomState, keep: str) -> None:
@@ -95,26 +109,38 @@ def _bound(state: RoomState, keep: str) -> None:
     del evidence[drop[0]]
 
 
-def score(state: RoomState, member: str) -> float:
-    """How strongly the member's messages show a chair's marks (0 to 4)."""
+def scores(state: RoomState, members: list[str] | None = None) -> dict[str, float]:
+    """How strongly each member's messages show a chair's marks (0 to 4), against the others
+    in the room: one pass over the (bounded) evidence for the totals."""
     evidence = state.traffic.evidence
-    e = evidence.get(member)
-    if e is None or e.messages < MIN_MESSAGES:
-        return 0.0
-    n = e.messages
-    others = [x for m, x in evidence.items() if m != member and x.messages]
-    rest = sum(x.messages for x in others)
+    n_all = sum(e.messages for e in evidence.values())
+    hubs_all = sum(e.hubs for e in evidence.values())
+    process_all = sum(e.process for e in evidence.values())
+    most = [*sorted((e.messages for e in evidence.values()), reverse=True)[:2], 0, 0]
+    handing = [*sorted((e.handoffs for e in evidence.values()), reverse=True)[:2], 0, 0]
+    out: dict[str, float] = {}
+    for member in evidence if members is None else members:
+        e = evidence[member]
+        n = e.messages
+        if n < MIN_MESSAGES:
+            out[member] = 0.0
+            continue
+        rest = n_all - n
+        hubs_rest = (hubs_all - e.hubs) / rest if rest else 0.0
+        process_rest = (process_all - e.process) / rest if rest else 0.0
+        most_other = most[1] if n == most[0] else most[0]
+        handing_other = handing[1] if e.handoffs == handing[0] else handing[0]
+        hub = e.hubs / n >= HUB_AT and e.hubs / n >= hubs_rest + HUB_ABOVE
+        handoff = e.handoffs / n >= HANDOFF_AT and e.handoffs >= handing_other
+        process = e.process / n >= PROCESS_AT and e.process / n >= PROCESS_TIMES * process_rest
+        leading = n >= LEADING_TIMES * most_other
+        opener = e.first < OPENER_WITHIN
+        out[member] = hub + handoff + process + 0.5 * leading + 0.5 * opener
+    return out
 
-    def mean(attr: str) -> float:
-        return sum(getattr(x, attr) for x in others) / rest if rest else 0.0
 
-    hub = e.hubs / n >= HUB_AT and e.hubs / n >= mean("hubs") + HUB_ABOVE
-    handoff = e.handoffs / n >= HANDOFF_AT and e.handoffs >= max(
-        (x.handoffs for x in others), default=0)
-    process = e.process / n >= PROCESS_AT and e.process / n >= PROCESS_TIMES * mean("process")
-    leading = n >= LEADING_TIMES * max((x.messages for x in others), default=0)
-    opener = e.first < OPENER_WITHIN
-    return hub + handoff + process + 0.5 * leading + 0.5 * opener
+def score(state: RoomState, member: str) -> float:
+    return scores(state, [member])[member] if member in state.traffic.evidence else 0.0
 
 
 def _decide(state: RoomState) -> None:
@@ -123,14 +149,15 @@ def _decide(state: RoomState) -> None:
     if t.chair is not None:
         if not _active(state, t.chair) or channel:
             t.chair, t.chair_since = None, None
-    if state.human_messages < MIN_ROOM or channel:
+    if state.human_messages < MIN_ROOM or channel or state.human_messages % DECIDE_EVERY:
         return
     recent = [m for m in t.evidence if _active(state, m)]
-    best = max(recent, key=lambda m: (score(state, m), t.evidence[m].messages, m), default=None)
+    marks = scores(state, recent)
+    best = max(recent, key=lambda m: (marks[m], t.evidence[m].messages, m), default=None)
     if best is None or best == t.chair:
         return
-    top = score(state, best)
-    held = score(state, t.chair) if t.chair is not None else 0.0
+    top = marks[best]
+    held = marks.get(t.chair, 0.0) if t.chair is not None else 0.0
     if t.chair is not None and held >= KEEP_AT and held >= top:
         return
     if top >= SCORE_AT:

@@ -74,7 +74,7 @@ def read_kind(state: RoomState) -> RoomKind:
         return "chaired_meeting"
     if written:
         return "issue_thread" if long else "community"
-    if long or t.argued >= ARGUED_AT and t.short < SHORT_TALK:
+    if long or (t.argued >= ARGUED_AT and t.short < SHORT_TALK):
         return "deliberation"
     if t.runs >= RUNS_AT:
         return "community"
