@@ -60,7 +60,7 @@ KIND_NAMES: dict[str, str] = {
 # The table. Filled from `facilitator eval real --split tune` (figures in EVIDENCE) and kept
 # honest on the REPORT part; a move missing from a kind is off there by default.
 ON: dict[str, frozenset[str]] = {
-    "help_channel": frozenset({ANSWER_ATTACK, "surface_question"}),
+    "help_channel": frozenset({"surface_question"}),
     "community": frozenset(),
     "issue_thread": frozenset({ANSWER_ATTACK}),
     "chaired_meeting": frozenset(),
