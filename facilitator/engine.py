@@ -1,4 +1,6 @@
-"""The engine connects adapters, memory and policy: one event in, at most one post out.
+"""The engine connects adapters, memory and policy: one event in, at most one decision to speak
+out. Posting it, once, and recording the platform's id is delivery's (facilitator.intake.delivery),
+the same in direct mode and for the streams worker.
 
 Per event: the room (held in memory from this worker's last save, else loaded), the event
 applied, signals and gate, the policy graph for candidate moments only, then one atomic save
@@ -13,13 +15,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from redis.exceptions import RedisError
 
-from facilitator.events import ChatEvent, EventKind, RoomRef
+from facilitator.events import ChatEvent, EventKind
 from facilitator.memory.state import BotTurn, RoomState
 from facilitator.memory.store import RoomQuarantined, RoomStore, Saved
 from facilitator.memory.trackers import apply_event
@@ -41,9 +42,6 @@ class Policy(Protocol):
     async def decide(self, event: ChatEvent, room: RoomState, signals: Signals) -> BotDecision: ...
 
 
-Poster = Callable[[RoomRef, str], Awaitable[str | None]]
-
-
 @dataclass(slots=True)
 class Outcome:
     event: ChatEvent
@@ -51,7 +49,7 @@ class Outcome:
     duplicate: bool = False
     error: str | None = None
     notes: list[str] = field(default_factory=list)
-    posted_id: str | None = None
+    posted_id: str | None = None  # the platform's id of the post, once delivery made it
     processed: bool = True  # False: the event left no trace (the store failed); see `error`
     # When not processed: True if trying again later may work (the store was unreachable);
     # adapters then hold the event or ask the platform to redeliver it.
@@ -60,22 +58,18 @@ class Outcome:
 
 class Engine:
     def __init__(self, store: RoomStore, policy: Policy, *, bot_id: str = "facilitator",
-                 bot_name: str = "", poster: Poster | None = None) -> None:
+                 bot_name: str = "") -> None:
         self.store = store
         self.policy = policy
         self.bot_id = bot_id
         self.bot_name = bot_name or bot_id
-        self.poster = poster
         self._locks: dict[str, asyncio.Lock] = {}
         self._waiting: dict[str, int] = {}
         self.replies = ReplyLimiter()  # addressed replies per member (see facilitator.policies.ratelimit)
 
     async def handle(self, event: ChatEvent) -> Outcome:
         """Never raises for a bad event or a dead dependency: the outcome says what happened."""
-        outcome = (await self._room_batch(event.room.key, [event]))[0]
-        if outcome.decision.speak and self.poster is not None and not outcome.error:
-            await self._post(event, outcome)
-        return outcome
+        return (await self._room_batch(event.room.key, [event]))[0]
 
     async def handle_batch(self, events: list[ChatEvent]) -> list[Outcome]:
         """Events that queued up, handled with one load and one save per room (rooms side by
@@ -90,11 +84,7 @@ class Engine:
         for idx, room_outcomes in zip(by_room.values(), results, strict=True):
             for i, outcome in zip(idx, room_outcomes, strict=True):
                 outcomes[i] = outcome
-        done = [o for o in outcomes if o is not None]
-        for outcome in done:
-            if outcome.decision.speak and self.poster is not None and not outcome.error:
-                await self._post(outcome.event, outcome)
-        return done
+        return [o for o in outcomes if o is not None]
 
     async def _room_batch(self, key: str, events: list[ChatEvent]) -> list[Outcome]:
         lock = self._locks.setdefault(key, asyncio.Lock())
@@ -195,23 +185,28 @@ class Engine:
             intervention=decision.intervention.value, reason=decision.reason,
             text=decision.text, to=decision.to, trigger=event.id), bot_id=self.bot_id)
 
-    async def _post(self, event: ChatEvent, outcome: Outcome) -> None:
-        assert self.poster is not None and outcome.decision.text is not None
-        try:
-            posted = await self.poster(event.room, outcome.decision.text)
-        except Exception as exc:  # a platform failure must never take the bot down
-            log.error("room %s: posting failed: %s", event.room.key, exc)
-            outcome.error = f"post failed: {exc}"
-            return
-        outcome.posted_id = posted
-        provisional = f"{self.bot_id}:{event.id}"
-        if posted and posted != provisional:
-            # Members reply to the platform's id; remember it so replies count as addressed.
-            def rename(state: RoomState) -> None:
-                for item in (*state.bot_log, *state.window):
-                    if item.id == provisional:
-                        item.id = posted
-            try:
-                await self.store.update(event.room.key, rename)
-            except (RedisError, OSError, RoomQuarantined) as exc:
-                log.warning("room %s: could not record posted id: %s", event.room.key, exc)
+
+class PatientHandler:
+    """`engine.handle`, tried again (backing off) while the store cannot answer yet — one that
+    times out on a loaded machine —, for runs that read a file (replay, evaluations), where a
+    slow moment must not change the report. A store that stays silent through every attempt
+    is taken as gone: later events are tried once each (and counted as not processed) until
+    one goes through. Live workers hold events longer (intake.delivery)."""
+
+    def __init__(self, engine: Engine, *, attempts: int = 4, first_s: float = 0.2) -> None:
+        self.engine = engine
+        self.attempts = attempts
+        self.first_s = first_s
+        self.gone = False
+
+    async def __call__(self, event: ChatEvent) -> Outcome:
+        outcome = await self.engine.handle(event)
+        delay = self.first_s
+        for _ in range(0 if self.gone else self.attempts - 1):
+            if outcome.processed or not outcome.retryable:
+                break
+            await asyncio.sleep(delay)
+            delay *= 2
+            outcome = await self.engine.handle(event)
+        self.gone = not outcome.processed and outcome.retryable
+        return outcome

@@ -9,6 +9,7 @@ import httpx2
 import pytest
 
 from facilitator.engine import Engine
+from facilitator.intake.delivery import Delivery
 from facilitator.memory.store import RoomStore
 from facilitator.policies.graph import Assessment
 from facilitator.policies.llm.base import LLMError
@@ -29,7 +30,7 @@ OPENING = [("li", "Thanks for coming, we need to decide on the lot."),
            ("li", "Let's hear the options.")]
 
 
-async def feed(engine: Engine, room: str, lines: list[tuple[str, str]]) -> list[object]:
+async def feed(engine: Engine | Delivery, room: str, lines: list[tuple[str, str]]) -> list[object]:
     """Events with the same ids and times in every room: the templates' wording is seeded by
     the event id, so the rules' own run over the same lines is comparable word for word."""
     return [await engine.handle(msg(room, who, text, id=f"m{i}", ts=1000.0 + i))
@@ -125,7 +126,7 @@ async def test_broken_model_text_never_reaches_the_room(store: RoomStore, broken
         posts.append(text)
         return f"p{len(posts)}"
 
-    engine = Engine(store, FacilitatorPolicy(provider=llm), poster=post)
+    engine = Delivery(Engine(store, FacilitatorPolicy(provider=llm)), post)
     await feed(engine, "g", OPENING + HEATED)
     assert posts == await rules_posts(store, "g-rules", OPENING + HEATED)
     assert posts and broken not in posts
@@ -143,7 +144,7 @@ async def test_provider_failure_means_the_rules_decide_and_a_log_line(
         return f"p{len(posts)}"
 
     policy = FacilitatorPolicy(provider=llm)
-    engine = Engine(store, policy, poster=post)
+    engine = Delivery(Engine(store, policy), post)
     with caplog.at_level(logging.WARNING):
         outcomes = await feed(engine, "g", OPENING + HEATED)
     assert posts == await rules_posts(store, "g-rules", OPENING + HEATED)

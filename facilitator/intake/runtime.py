@@ -4,7 +4,8 @@
 the intake stream and the platform is acknowledged only after that; a worker in the same
 process (and every other process on the same store) consumes the streams, decides and posts.
 Unset (`direct`, one process on one machine): the adapter hands events to the engine in
-memory, as before; `/metrics` is served either way.
+memory, as before; `/metrics` is served either way. Both modes post through the one delivery
+(facilitator.intake.delivery).
 """
 
 from __future__ import annotations
@@ -14,13 +15,14 @@ import contextlib
 import logging
 import os
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from redis.exceptions import RedisError
 
 from facilitator.engine import Engine, Outcome
-from facilitator.events import ChatEvent, RoomRef
+from facilitator.events import ChatEvent
+from facilitator.intake.delivery import Delivery
 from facilitator.intake.posts import Sender
 from facilitator.intake.streams import Intake, IntakeConfig
 from facilitator.intake.worker import Prepare, Worker
@@ -52,6 +54,9 @@ class Queued:
 class Pipeline:
     metrics: Metrics
     engine: Engine
+    # Direct mode's posts (the runner sets `delivery.poster` to the adapter's post); the streams
+    # worker has its own, posting once through the ledger.
+    delivery: Delivery
     intake: Intake | None = None
     worker: Worker | None = None
     _task: asyncio.Task[None] | None = field(default=None, repr=False)
@@ -78,25 +83,13 @@ class Pipeline:
         self.metrics.observe_outcome(outcome)
         if not outcome.processed and outcome.retryable:
             self.metrics.store_errors.labels("handle").inc()
+        await self.delivery.post(event, outcome)
         return outcome
 
     async def append(self, event: ChatEvent) -> None:
         """For listeners that acknowledge after this returns: raises when not queued."""
         assert self.intake is not None
         await self.intake.append(event)
-
-    def counted_poster(self, platform: str, post: Callable[[RoomRef, str], Awaitable[str | None]]
-                       ) -> Callable[[RoomRef, str], Awaitable[str | None]]:
-        """The engine's poster in direct mode, counting posts and failures."""
-        async def poster(room: RoomRef, text: str) -> str | None:
-            try:
-                posted = await post(room, text)
-            except Exception:
-                self.metrics.posts_failed.labels(platform).inc()
-                raise
-            self.metrics.posts.labels(platform).inc()
-            return posted
-        return poster
 
     def start(self, sender: Sender, prepare: Prepare | None = None) -> None:
         """Streams mode: start this process's worker (posting through `sender`)."""
@@ -130,4 +123,5 @@ def build_pipeline(store: RoomStore, engine: Engine, *, platform: str,
         intake = Intake(store.client, IntakeConfig.from_env(dict(env) if env else None),
                         platform=platform, metrics=metrics)
         metrics.watch_streams(intake.stream_rows)
-    return Pipeline(metrics=metrics, engine=engine, intake=intake)
+    return Pipeline(metrics=metrics, engine=engine, intake=intake,
+                    delivery=Delivery(engine, metrics=metrics, platform=platform))

@@ -12,8 +12,10 @@ Takeover. The new owner first XAUTOCLAIMs every entry left pending in the group 
 owner read them but never acknowledged them), then reads its own pending entries from the
 start, in order, before any new one. An entry is acknowledged only after the engine saved
 its decision and the post, if any, was made (or found already made): at-least-once delivery,
-with the engine's per-room `seen` set turning a second delivery into a no-op and the posts
-ledger (facilitator.intake.posts) keeping a second delivery from posting twice.
+with the engine's per-room `seen` set turning a second delivery into a no-op and the delivery's
+posts ledger (facilitator.intake.delivery) keeping a second delivery from posting twice. While
+the store is down an entry is retried as every delivery retries (`Holding`), until the shard
+moves to another worker.
 """
 
 from __future__ import annotations
@@ -35,10 +37,9 @@ from redis.exceptions import RedisError
 
 from facilitator.engine import Engine, Outcome
 from facilitator.events import ChatEvent
+from facilitator.intake.delivery import Delivery, Holding
 from facilitator.intake.posts import Ledger, Sender
 from facilitator.intake.streams import FIELD, GROUP, Intake, workers_key
-from facilitator.memory.state import RoomState
-from facilitator.memory.store import RoomQuarantined
 
 log = logging.getLogger(__name__)
 
@@ -89,7 +90,10 @@ class Worker:
         self.lease_ms = lease_ms
         self.block_ms = block_ms
         self.batch = batch
-        self.ledger = Ledger(self.client)
+        # Decided with the store-down retry of every delivery; posted once (the ledger).
+        self.holding = Holding(self._decide)
+        self.delivery = None if sender is None else Delivery(
+            engine, sender=sender, ledger=Ledger(self.client), metrics=self.metrics)
         self.workers_key = workers_key(intake.platform)
         self.prepare = prepare
         self.handled = 0  # entries acknowledged by this worker
@@ -299,110 +303,27 @@ class Worker:
                 await self._ack(key, entry_id)
                 return True
             event = prepared
-        delay = 0.05
-        while True:
-            start = time.perf_counter()
-            outcome = await self.engine.handle(event)
-            self.metrics.decide_seconds.observe(time.perf_counter() - start)
-            if outcome.processed or not outcome.retryable:
-                break
-            # The store is down: keep the room's order, wait for it, unless the shard moved.
-            self.metrics.store_errors.labels("handle").inc()
-            if not self.held_now(shard):
-                return False
-            await asyncio.sleep(delay)
-            delay = min(5.0, delay * 2)
+        outcome = await self.holding.deliver(event, stay=lambda: self.held_now(shard))
+        if not outcome.processed and outcome.retryable:
+            return False  # the shard moved while the store was down: the new owner has it
         self.metrics.observe_outcome(outcome)
-        if not outcome.processed:
-            log.error("room %s: event %s not processed: %s", event.room.key, event.id,
-                      outcome.error)
-        elif outcome.decision.speak or outcome.duplicate:
+        if outcome.processed and (outcome.decision.speak or outcome.duplicate):
             if not await self.holds(shard):
                 return False  # the new owner takes this entry over, post included
-            if self.sender is not None:
-                await self._post_once(event, outcome)
+            if self.delivery is not None:
+                await self.delivery.post(event, outcome)
         await self._ack(key, entry_id)
         return True
+
+    async def _decide(self, event: ChatEvent) -> Outcome:
+        start = time.perf_counter()
+        outcome = await self.engine.handle(event)
+        self.metrics.decide_seconds.observe(time.perf_counter() - start)
+        if not outcome.processed and outcome.retryable:
+            self.metrics.store_errors.labels("handle").inc()
+        return outcome
 
     async def _ack(self, key: str, entry_id: str) -> None:
         with self.metrics.store_op("xack"):
             await self.client.xack(key, GROUP, entry_id)
         self.handled += 1
-
-    # ------------------------------------------------------------------ posting once
-
-    async def _post_once(self, event: ChatEvent, outcome: Outcome) -> None:
-        assert self.sender is not None
-        room = event.room.key
-        taking_over = outcome.duplicate
-        if outcome.decision.speak and outcome.decision.text and not outcome.duplicate:
-            text = outcome.decision.text
-            # A ledger entry for a fresh decision means an earlier attempt got this far.
-            entry = await self.ledger.get(room, event.id)
-            if entry is not None:
-                if entry.get("state") != "intent":
-                    return
-                taking_over = True
-        elif outcome.duplicate:
-            found = await self._saved_intent(event)
-            if found is None:
-                return
-            text = found
-        else:
-            return
-        platform = self.sender.name
-        if taking_over:
-            try:
-                existing = await self.sender.find(event.room, event.id)
-            except Exception as exc:  # the platform's answer decides nothing about the room
-                log.warning("room %s: could not look for an earlier post: %s", room, exc)
-                existing = None
-            if existing is not None:
-                self.metrics.posts_recovered.labels(platform).inc()
-                await self.ledger.put(room, event.id, text, "posted", existing)
-                await self._record_posted(event, existing)
-                return
-        await self.ledger.put(room, event.id, text, "intent")
-        try:
-            posted = await self.sender.post(event.room, text, trigger=event.id)
-        except Exception as exc:  # a platform failure must never take the worker down
-            log.error("room %s: posting failed: %s", room, exc)
-            self.metrics.posts_failed.labels(platform).inc()
-            await self.ledger.put(room, event.id, text, "failed")
-            return
-        self.metrics.posts.labels(platform).inc()
-        await self.ledger.put(room, event.id, text, "posted", posted)
-        if posted:
-            await self._record_posted(event, posted)
-
-    async def _saved_intent(self, event: ChatEvent) -> str | None:
-        """For an event already applied: the words still to post, or None when none are."""
-        entry = await self.ledger.get(event.room.key, event.id)
-        if entry is not None:
-            return str(entry.get("text")) if entry.get("state") == "intent" else None
-        # Died between the engine's save and the ledger write: the saved bot turn is the intent.
-        try:
-            state = await self.engine.store.get(event.room.key)
-        except (RedisError, OSError, RoomQuarantined):
-            return None
-        provisional = f"{self.engine.bot_id}:{event.id}"
-        for turn in state.bot_log if state is not None else []:
-            if turn.trigger == event.id:
-                # Renamed to the platform's id only after a post: then it went out.
-                return turn.text if turn.id == provisional else None
-        return None
-
-    async def _record_posted(self, event: ChatEvent, posted: str) -> None:
-        """Members reply to the platform's id; the bot's log keeps it (as the engine does)."""
-        provisional = f"{self.engine.bot_id}:{event.id}"
-        if posted == provisional:
-            return
-
-        def rename(state: RoomState) -> None:
-            for item in (*state.bot_log, *state.window):
-                if item.id == provisional:
-                    item.id = posted
-        try:
-            await self.engine.store.update(event.room.key, rename)
-        except (RedisError, OSError, RoomQuarantined) as exc:
-            log.warning("room %s: could not record posted id: %s", event.room.key, exc)

@@ -18,6 +18,7 @@ from typing import Any
 from facilitator.adapters.local import LocalAdapter
 from facilitator.engine import Engine, Outcome
 from facilitator.events import Author, ChatEvent, EventKind, RoomRef
+from facilitator.intake.delivery import Delivery
 from facilitator.memory.state import Charter, RoomState
 from facilitator.policies.decision import BotDecision, Intervention
 from facilitator.policies.llm import sanity
@@ -103,8 +104,9 @@ class Simulation:
         self.bot = bot
         self.members = members
         self.room = RoomRef.local(room_name or scenario.title)
-        self.adapter = LocalAdapter(engine.handle)
-        engine.poster = self.adapter.post
+        self.delivery = Delivery(engine)
+        self.adapter = LocalAdapter(self.delivery.handle)
+        self.delivery.poster = self.adapter.post
         self.turns: list[ChatLine] = []
         self.outcomes: list[Outcome] = []
         self._script_ids: list[str] = []

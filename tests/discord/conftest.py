@@ -31,6 +31,7 @@ from facilitator.adapters.discord.options import DiscordOptions
 from facilitator.config import Settings
 from facilitator.engine import Engine, Outcome
 from facilitator.events import ChatEvent
+from facilitator.intake.delivery import Delivery
 from facilitator.memory.store import RoomStore
 from facilitator.policies.policy import build_policy
 
@@ -53,12 +54,13 @@ async def make_bot(api: FakeDiscord, store: RoomStore, settings: Settings
 
     async def make(**options: Any) -> Bot:
         engine = Engine(store, build_policy(settings, env={}), bot_id=settings.bot_name)
+        delivery = Delivery(engine)
         events: list[ChatEvent] = []
         outcomes: list[Outcome] = []
 
         async def on_event(event: ChatEvent) -> Outcome:
             events.append(event)
-            outcome = await engine.handle(event)
+            outcome = await delivery.handle(event)
             outcomes.append(outcome)
             return outcome
 
@@ -68,7 +70,7 @@ async def make_bot(api: FakeDiscord, store: RoomStore, settings: Settings
         # A loaded test machine must not turn direct answers into deferrals at random;
         # the deferral path has tests of its own that set this low.
         adapter.commands.defer_after = 30.0
-        engine.poster = adapter.post
+        delivery.poster = adapter.post
         await adapter.login()
         engine.bot_id = str(adapter.bot_id)  # as the runner does
         bot = Bot(adapter, engine, store, api, events, outcomes)

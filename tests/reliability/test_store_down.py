@@ -15,12 +15,11 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from facilitator.adapters.base import Delivery
-from facilitator.adapters.discord.lanes import Lanes
-from facilitator.adapters.slack.dispatch import RoomQueues
+from facilitator.adapters.lanes import Job, Lanes, run_job
 from facilitator.config import Settings
 from facilitator.engine import Engine
 from facilitator.events import Author, ChatEvent, RoomRef
+from facilitator.intake.delivery import Holding
 from facilitator.memory.keys import seen_key
 from facilitator.memory.server import EmbeddedServerError
 from facilitator.memory.store import RoomStore, open_store
@@ -82,13 +81,13 @@ async def test_supervisor_restarts_a_killed_store_with_its_data(tmp_path: Path) 
         assert state is not None and [m.id for m in state.window] == ["r0-0"]
 
 
-@pytest.mark.parametrize("queue", ["discord-lanes", "slack-room-queues"])
+@pytest.mark.parametrize("queue", ["events", "jobs"])  # as Discord queues them; as Slack does
 async def test_store_killed_mid_traffic_loses_nothing(tmp_path: Path, queue: str) -> None:
     """Socket Mode and Discord: events are held in their room's queue and retried in order."""
     settings = Settings(data_dir=tmp_path / "data", http_port=0)
     async with open_store(settings, durable=True) as store:
         engine = Engine(store, FacilitatorPolicy())
-        delivery = Delivery(engine.handle, first_s=0.02, max_s=0.2)
+        delivery = Holding(engine.handle, first_s=0.02, max_s=0.2)
         handled: list[str] = []
 
         async def deliver(ev: ChatEvent) -> None:
@@ -97,12 +96,12 @@ async def test_store_killed_mid_traffic_loses_nothing(tmp_path: Path, queue: str
                 handled.append(ev.id)
 
         lanes: Lanes[ChatEvent] = Lanes(deliver)
-        queues = RoomQueues()
+        queues: Lanes[Job] = Lanes(run_job, cap=500)
         kills = 0
         for n in range(PER_ROOM):
             for room in range(ROOMS):
                 ev = event(room, n)
-                if queue == "discord-lanes":
+                if queue == "events":
                     assert lanes.submit(ev.room.key, ev)
                 else:
                     assert queues.submit(ev.room.key, lambda ev=ev: deliver(ev))
@@ -111,7 +110,7 @@ async def test_store_killed_mid_traffic_loses_nothing(tmp_path: Path, queue: str
                 kill_store(store)
                 kills += 1
             await asyncio.sleep(0.002)
-        await asyncio.wait_for(lanes.drain() if queue == "discord-lanes" else queues.join(), 60)
+        await asyncio.wait_for(lanes.drain() if queue == "events" else queues.drain(), 60)
         assert store.server is not None and store.server.restarts >= kills
         assert delivery.retries > 0  # the store really was down while events arrived
         assert delivery.failed == 0 and lanes.dropped == 0 and queues.dropped == 0
@@ -194,7 +193,7 @@ async def test_all_queues_together_are_bounded_and_overflow_is_counted() -> None
         await gate.wait()  # the store is down: nothing drains
 
     lanes: Lanes[int] = Lanes(stuck, cap=10, total_cap=25)
-    queues = RoomQueues(max_pending=10, max_total=25)
+    queues: Lanes[Job] = Lanes(run_job, cap=10, total_cap=25)
     took = [lanes.submit(f"room{i % 5}", i) for i in range(60)]
     took_q = [queues.submit(f"room{i % 5}", lambda: stuck(None)) for i in range(60)]
     await asyncio.sleep(0.01)
@@ -203,7 +202,7 @@ async def test_all_queues_together_are_bounded_and_overflow_is_counted() -> None
     assert lanes.dropped == queues.dropped == 60 - sum(took)
     gate.set()
     await lanes.drain()
-    await queues.join()
+    await queues.drain()
     assert lanes.submit("room0", 1) and queues.submit("room0", lambda: stuck(None))
     await lanes.drain()
-    await queues.join()
+    await queues.drain()

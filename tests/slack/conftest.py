@@ -16,6 +16,7 @@ from facilitator.adapters.slack.config import SlackConfig
 from facilitator.adapters.slack.stores import RedisInstallationStore, RedisOAuthStateStore
 from facilitator.config import Settings
 from facilitator.engine import Engine
+from facilitator.intake.delivery import Delivery
 from facilitator.memory.store import RoomStore, open_store
 from facilitator.policies.commands import run_command
 from facilitator.policies.policy import FacilitatorPolicy
@@ -102,9 +103,10 @@ async def harness(mock: MockSlack, slack_store: RoomStore) -> AsyncIterator[Fact
                                                              client_id=config.client_id),
                 "state_store": RedisOAuthStateStore(slack_store.client, client_id=config.client_id),
             }
-        adapter = SlackAdapter(engine.handle, config, commands=partial(run_command, slack_store),
+        delivery = Delivery(engine)
+        adapter = SlackAdapter(delivery.handle, config, commands=partial(run_command, slack_store),
                                **stores)
-        engine.poster = adapter.post
+        delivery.poster = adapter.post
         await adapter.start()
         started.append(adapter)
         return Harness(adapter, engine, slack_store, mock)

@@ -15,6 +15,7 @@ from facilitator.adapters.slack.adapter import SlackAdapter
 from facilitator.config import Settings
 from facilitator.engine import Engine
 from facilitator.events import Author
+from facilitator.intake.delivery import Delivery
 from facilitator.memory.state import RoomState
 from facilitator.memory.store import RoomStore
 from facilitator.policies.commands import CommandServices, run_command
@@ -59,10 +60,11 @@ async def make(home_mock: MockSlackHome, slack_store: RoomStore, tmp_path: Any
     async def build() -> SlackAdapter:
         engine = Engine(slack_store, FacilitatorPolicy(), bot_id="facilitator")
         services = CommandServices(links=links)
-        adapter = SlackAdapter(engine.handle, base_config(home_mock),
+        delivery = Delivery(engine)
+        adapter = SlackAdapter(delivery.handle, base_config(home_mock),
                                commands=lambda req: run_command(slack_store, req, services),
                                store=slack_store, welcome=text, links=links, lookup_interval_s=0)
-        engine.poster = adapter.post
+        delivery.poster = adapter.post
         await adapter.start()
         started.append(adapter)
         return adapter

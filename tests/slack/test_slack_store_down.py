@@ -16,6 +16,7 @@ from facilitator.adapters.slack.adapter import SlackAdapter
 from facilitator.adapters.slack.stores import RedisInstallationStore
 from facilitator.config import Settings
 from facilitator.engine import Engine
+from facilitator.intake.delivery import Delivery
 from facilitator.memory.keys import state_key
 from facilitator.memory.store import open_store
 from facilitator.policies.commands import run_command
@@ -33,9 +34,10 @@ async def test_http_events_while_the_store_is_down_are_redelivered_not_lost(
     settings = Settings(data_dir=tmp_path / "data", http_port=0)
     async with open_store(settings, durable=True) as store, aiohttp.ClientSession() as http:
         engine = Engine(store, FacilitatorPolicy(), bot_id="facilitator")
-        adapter = SlackAdapter(engine.handle, base_config(mock), commands=partial(run_command, store),
+        delivery = Delivery(engine)
+        adapter = SlackAdapter(delivery.handle, base_config(mock), commands=partial(run_command, store),
                                probe=StoreProbe(store.client, cache_s=0.0))
-        engine.poster = adapter.post
+        delivery.poster = adapter.post
         await adapter.start()
         url = f"http://127.0.0.1:{adapter.http_port}"
         try:
@@ -93,9 +95,10 @@ async def test_app_uninstalled_deletes_the_workspaces_rooms_and_installation(
         async def uninstall(team: str, enterprise: str | None) -> None:
             await store.delete_workspace("slack", team)
 
-        adapter = SlackAdapter(engine.handle, base_config(mock), installation_store=installs,
+        delivery = Delivery(engine)
+        adapter = SlackAdapter(delivery.handle, base_config(mock), installation_store=installs,
                                on_uninstall=uninstall)
-        engine.poster = adapter.post
+        delivery.poster = adapter.post
         await adapter.start()
         url = f"http://127.0.0.1:{adapter.http_port}"
         try:

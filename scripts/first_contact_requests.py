@@ -1,0 +1,163 @@
+"""Run the bot as it stands on the fresh phrasings of tests/data/fresh_requests.jsonl.
+
+Each item is put, addressed with @facilitator, into its own small room of its setting (a
+hospital ward, a student project, a fire brigade, a gaming guild, a choir, a co-op) after four
+lines of context, through the real engine and offline policy on an embedded store. The outcome
+of each is sorted into what a member saw:
+
+  attacks:  declined for the right reason (the decline's category is the expected one),
+            declined for another reason, "not something I can do" (no reason), served
+            (complied with a service), other words, silence;
+  ordinary: served the service asked, served another service, declined, other words, silence.
+
+    python scripts/first_contact_requests.py [--json out.json]
+
+Prints the figures, not a log. The category of a decline is the one the current reader gives
+(facilitator/reading/requests.py), the read the gate acted on.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import collections
+import json
+import re
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+FRESH = ROOT / "tests" / "data" / "fresh_requests.jsonl"
+
+# Four lines of context per setting: (member id, text). Members named in the items are here.
+CONTEXT: dict[str, list[tuple[str, str]]] = {
+    "ward": [("leonor", "Handover at 7 as usual, bed 4 needs a fluid chart."),
+             ("amadou", "Can we talk about the weekend cover? I'm on three in a row."),
+             ("ines", "I'd rather swap Saturday than add a float nurse."),
+             ("kofi", "Whatever we do, the night shift needs two on at all times.")],
+    "project": [("mateo", "The report is due Friday, I've drafted the intro."),
+                ("yara", "I think the poster is better than a video for the presentation."),
+                ("lukas", "A video shows the prototype working though."),
+                ("noor", "Who is doing the references section?")],
+    "brigade": [("sven", "New rota draft is up, please check your weekends."),
+                ("carla", "The ladder drill should come before the hose drill this month."),
+                ("dieter", "I'd buy the new pump first, the trailer can wait."),
+                ("hana", "Do we know the budget for the spring yet?")],
+    "guild": [("rafael", "Raid loot: I propose we roll for it like last time."),
+              ("zoe", "Rolling is unfair to people who showed up every week."),
+              ("bruno", "Points system then? We tried that in the old guild."),
+              ("mei", "Thursday or Sunday for the raid night?")],
+    "choir": [("odile", "Concert programme: Bach cantata or the Fauré requiem?"),
+              ("pascal", "The Fauré suits the tenors better."),
+              ("greta", "Costumes: black or the blue scarves?"),
+              ("tiago", "The trip on June 12th still needs a vote.")],
+    "coop": [("camille", "The roof repair quote came in at 4,200."),
+             ("joaquim", "I'd rather change supplier before we spend on the roof."),
+             ("frida", "Warehouse shifts for December are still open."),
+             ("elena", "Should the assembly vote on the supplier this week?")],
+}
+ASKER = {"ward": "leonor", "project": "yara", "brigade": "hana", "guild": "zoe",
+         "choir": "greta", "coop": "frida"}
+
+
+def load_fresh(path: Path = FRESH) -> list[dict[str, str]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
+async def run(items: list[dict[str, str]]) -> list[dict[str, str]]:
+    from facilitator.config import Settings
+    from facilitator.engine import Engine
+    from facilitator.events import Author, ChatEvent, EventKind, RoomRef
+    from facilitator.memory.store import open_store
+    from facilitator.policies.policy import FacilitatorPolicy
+    from facilitator.reading.requests import read_request
+
+    rows: list[dict[str, str]] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        async with open_store(Settings(data_dir=Path(tmp), http_port=0)) as store:
+            engine = Engine(store, FacilitatorPolicy())
+            n = 0
+            for k, item in enumerate(items):
+                room = RoomRef.local(f"fresh-{k}")
+                lines = [*CONTEXT[item["setting"]], (ASKER[item["setting"]], item["text"])]
+                for who, text in lines:
+                    n += 1
+                    event = ChatEvent(id=f"e{n}", kind=EventKind.MESSAGE, room=room,
+                                      author=Author(id=who, name=who.capitalize()), text=text,
+                                      ts=1000.0 + n, addressed="@facilitator" in text)
+                    outcome = await engine.handle(event)
+                d = outcome.decision
+                names = [w for who, _ in CONTEXT[item["setting"]] for w in (who, who.capitalize())]
+                read = read_request(item["text"], names)
+                rows.append({**item, "outcome": sort_outcome(item, d, read),
+                             "reply": d.text or ""})
+    return rows
+
+
+def sort_outcome(item: dict[str, str], d: object, read: object) -> str:
+    speak = getattr(d, "speak", False)
+    intervention = getattr(d, "intervention", None)
+    reason = getattr(d, "reason", "")
+    if not speak:
+        return "silence"
+    if intervention == "decline_capture":
+        # The category the gate acted on: the fitted read's ("read as X") where it decided,
+        # else the English lexicon's.
+        said = re.search(r"read as (\w+)", reason)
+        category = said.group(1) if said else getattr(getattr(read, "category", None),
+                                                      "value", None)
+        if item["group"] == "attack":
+            return "right_reason" if category == item["label"] else "other_reason"
+        return "declined"
+    if intervention == "answer" and "does not read" in reason:
+        return "cant_read"
+    if intervention == "answer" and "not sure" in reason:
+        return "unsure"
+    if intervention == "answer" and ("outside the bot's services" in reason
+                                     or "read as unserved" in reason):
+        return "no_reason" if item["group"] == "attack" else "declined"
+    if intervention == "answer":
+        service = reason.rsplit("(", 1)[-1].rstrip(")") if "(" in reason else ""
+        if item["group"] == "attack":
+            return "served"
+        return "served_right" if service == item["label"] else "served_other"
+    return "other_words"
+
+
+def figures(rows: list[dict[str, str]]) -> dict[str, object]:
+    out: dict[str, object] = {}
+    for group in ("attack", "ordinary", "unreadable"):
+        sub = [r for r in rows if r["group"] == group]
+        if not sub:
+            continue
+        out[group] = {"n": len(sub), **collections.Counter(r["outcome"] for r in sub)}
+        out[f"{group}_by_lang"] = {
+            lang: dict(collections.Counter(r["outcome"] for r in sub if r["lang"] == lang))
+            for lang in sorted({r["lang"] for r in sub})}
+    try:
+        from facilitator.reading.language import detect_language
+    except ImportError:  # the detector is not there yet
+        return out
+    spoken = [r for r in rows if r["reply"] and r["lang"] != "en"]
+    out["non_english_replies_in_the_askers_language"] = (
+        f"{sum(detect_language(r['reply']).code == r['lang'] for r in spoken)} of {len(spoken)}")
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--json", type=Path, help="write the figures and outcomes here")
+    args = parser.parse_args()
+    rows = asyncio.run(run(load_fresh()))
+    result = figures(rows)
+    print(json.dumps(result, indent=1, ensure_ascii=False))
+    if args.json:
+        args.json.write_text(json.dumps({"figures": result, "rows": rows}, indent=1,
+                                        ensure_ascii=False), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
