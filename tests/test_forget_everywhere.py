@@ -15,9 +15,8 @@ from facilitator.memory.state import CAP_WINDOW, RoomState
 from facilitator.memory.store import RoomStore
 from facilitator.memory.trackers import apply_event, forget_member
 from facilitator.memory.trackers.edits import REMOVED_QUOTE
-from facilitator.policies.policy import FacilitatorPolicy
 from tests.helpers import msg
-from tests.policy_scenarios import TWO_VOCABULARIES
+from tests.policy_scenarios import TWO_VOCABULARIES, EveryMovePolicy
 
 ROOM = "local:r"
 
@@ -57,7 +56,8 @@ async def leaks(store: RoomStore, *words: str) -> list[tuple[str, bytes]]:
 
 
 def engine(store: RoomStore) -> Engine:
-    return Engine(store, FacilitatorPolicy(), bot_id="facilitator")
+    # The rooms here turned every move on: the tests follow the words the bot's turns quote.
+    return Engine(store, EveryMovePolicy(), bot_id="facilitator")
 
 
 async def fill(eng: Engine, n: int, start: float, *, who: tuple[str, ...] = ("ann", "bob", "cy"),

@@ -106,11 +106,8 @@ def unprompted_allowed(state: RoomState, signals: Signals, profile: Profile) -> 
 
 def find_moments(event: ChatEvent, state: RoomState, signals: Signals) -> tuple[list[Moment], str]:
     """Candidate moments, best first, and a reason when there are none. The room's kind, its
-    chair and its charter keep back the proactive moves not on there (policies/defaults.py)."""
-    return allowed(state, *_find_moments(event, state, signals))
-
-
-def _find_moments(event: ChatEvent, state: RoomState, signals: Signals) -> tuple[list[Moment], str]:
+    chair and its charter keep back the proactive moves not on there (policies/defaults.py);
+    an answer to a member who addresses the bot is never kept back."""
     if event.author.is_bot:
         return [], "a bot's message"
     if addressed(event, state, signals) and event.kind == EventKind.MESSAGE:
@@ -118,6 +115,11 @@ def _find_moments(event: ChatEvent, state: RoomState, signals: Signals) -> tuple
         if answer is not None:
             return [answer], ""
         # Addressed but asking nothing ("thanks @facilitator"): an ordinary message.
+    return allowed(state, *_unprompted_moments(event, state, signals))
+
+
+def _unprompted_moments(event: ChatEvent, state: RoomState,
+                        signals: Signals) -> tuple[list[Moment], str]:
     profile = PROFILES[state.charter.activity]
     channel = shape(state) == "channel"
     if event.kind == EventKind.JOIN and not channel:
