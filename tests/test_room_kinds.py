@@ -289,3 +289,13 @@ async def test_a_thumbs_down_on_the_bots_turn_counts_as_waving_it_off(store: Roo
     state = await store.get(room.key)
     assert state.bot_log[-1].response == "objected"  # type: ignore[union-attr]
     assert state.steer["answer"].waved == 1  # type: ignore[union-attr]
+
+
+def test_every_move_on_by_default_has_the_figures_that_showed_it_right() -> None:
+    from facilitator.policies.defaults import EVIDENCE, KINDS
+
+    for kind in KINDS:
+        for move in ON[kind]:
+            assert EVIDENCE[kind][move].startswith("on:"), (kind, move)
+        for move, why in EVIDENCE[kind].items():
+            assert why.startswith("on:") == (move in ON[kind]), (kind, move)

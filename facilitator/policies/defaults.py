@@ -74,8 +74,59 @@ ON["forming"] = frozenset.intersection(*(ON[k] for k in KINDS))
 # an insult. `/facilitator more answer_attack` answers every attack read.
 STRONG_ATTACK = 0.8
 
-# kind -> move -> what showed it right or not (TUNE part; see the README's table).
-EVIDENCE: dict[str, dict[str, str]] = {}
+# kind -> move -> what showed it right or not: `facilitator eval real --split tune` and a
+# reading of the turns (TUNE rooms only; the README's table has the REPORT figures beside).
+# Corpora: help_channel ~ Ubuntu IRC, community ~ Racket Slack, issue_thread ~ heated GitHub
+# threads, chaired_meeting ~ committee sittings and AMI design meetings, small_team ~ ICSI
+# research meetings, deliberation ~ WikiTactics talk pages.
+EVIDENCE: dict[str, dict[str, str]] = {
+    "help_channel": {
+        "surface_question": "on: 302 turns (0.96 per 100), 19 (6%) already taken up by reply "
+                            "links; most bring back a real request nobody answered",
+        ANSWER_ATTACK: "off: of 32 answers to strong reads about 17 answer a real attack and "
+                       "about 10 misread ('you're shitting me', 'wtf', 'lazy umount', a bot "
+                       "told to shut up, banter)",
+        "invite_quiet": "off: 29 invitations to strangers in a support channel",
+        "summarize": "off: 3 recaps for joiners, no evidence either way",
+    },
+    "community": {
+        "invite_quiet": "off: 290 invitations (3.77 per 100) in a Q&A channel",
+        "surface_question": "off: 97 turns, 35 (36%) already taken up in the same conversation",
+        ANSWER_ATTACK: "off: 5 answers, all misreads ('oh shit. I didn't know', ':troll:')",
+    },
+    "issue_thread": {
+        ANSWER_ATTACK: "on: 9 answers to strong reads on GitHub and WikiTactics, all after a "
+                       "comment labelled uncivil, none framed as mutual, about 7 of 9 a good "
+                       "facilitator's line (small sample: for the blind judges to confirm)",
+        COOL_HEAT: "off: 3 turns, no evidence either way",
+        "invite_quiet": "off: 19 invitations to thread participants",
+        "surface_question": "off: 6 turns, 3 (50%) already taken up",
+    },
+    "chaired_meeting": {
+        "invite_quiet": "off: 75 invitations, 53 within three messages of the chair's",
+        "surface_question": "off: 130 turns, all (100%) already taken up by the next speaker",
+        "record_decision": "off: 71 turns, 60 next to the chair, most recording a 'Yeah.' as "
+                           "agreement ('Noting a decision: \"So let's say Whoops.'Kay.\"')",
+        "propose_process": "off: 12 turns, 11 next to the chair",
+        ANSWER_ATTACK: "off: 15 turns, mostly banter between role-players ('Bastard.')",
+    },
+    "small_team": {
+        "invite_quiet": "off: 84 invitations, most on a garbled topic ('any thoughts on "
+                        "Oakland?', 'how does romantic comedy look from where you sit?')",
+        "surface_question": "off: 171 turns, all (100%) already taken up by the next speaker",
+        "record_decision": "off: 22 turns recording backchannel 'Yeah.' as support",
+        ANSWER_ATTACK: "off: 4 turns, no evidence either way",
+    },
+    "deliberation": {
+        ANSWER_ATTACK: "on: see issue_thread (7 of the 9 were on WikiTactics); before, 23 "
+                       "answers to every read, 6 (26%) after a civil utterance",
+        COOL_HEAT: "off: 31 turns, 18 (58%) after a civil utterance, blaming both sides",
+        "translate_terms": "off: 11 turns offering 'citation' and 'reliable source' as two "
+                           "vocabularies to Wikipedia editors",
+        "invite_quiet": "off: 20 invitations to editors long gone from the page",
+        "surface_question": "off: 12 turns, 8 (67%) already taken up",
+    },
+}
 
 
 def move_of(moment: Moment) -> str:
