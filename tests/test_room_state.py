@@ -143,14 +143,14 @@ def test_bad_events_are_noted_not_fatal() -> None:
 
 def test_thousands_of_members_stay_bounded_and_fast() -> None:
     state = RoomState(room="local:big")
-    started = time.perf_counter()
+    started = time.process_time()  # CPU time: a loaded machine does not count against it
     for i in range(5000):
         apply_event(state, msg("big", f"user{i}", f"hello from user {i}", id=f"m{i}",
                                ts=float(i)), bot_id=BOT)
     assert len(state.participants) <= CAP_PARTICIPANTS
     assert state.folded_participants == 5000 - len(state.participants)
     assert len(state.window) == CAP_WINDOW
-    assert time.perf_counter() - started < 10
+    assert time.process_time() - started < 10
 
 
 async def test_footprint_stays_under_a_cap(store: RoomStore) -> None:

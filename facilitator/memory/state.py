@@ -119,6 +119,9 @@ class GroupDecision(BaseModel):
     owners: list[str] = Field(default_factory=list)
     author: str | None = None  # whose words `text` quotes (the proposer); None before sources
     sources: list[str] = Field(default_factory=list)  # ids of the messages `text` quotes
+    # Who had agreed and who still objected when it was decided: the record of agreement.
+    supporters: list[str] = Field(default_factory=list)
+    objectors: list[str] = Field(default_factory=list)
 
 
 class ActionItem(BaseModel):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from facilitator.events import ChatEvent
+from facilitator.locale import cant_read_line, decline_line, line
 from facilitator.memory.state import RoomState
 from facilitator.policies.decision import Intervention, Moment
 from facilitator.policies.prompts import Prompts
@@ -94,6 +95,13 @@ def compose_fields(moment: Moment, state: RoomState, event: ChatEvent) -> tuple[
     to = moment.to
     asker = event.author.display
     match kind:
+        case Intervention.ANSWER if moment.facts.get("service") in ("cant_read", "unsure") or (
+                moment.facts.get("lang", "en") != "en" and moment.facts.get("service") in (
+                    "unserved", "help")):
+            service, lang = moment.facts["service"], moment.facts.get("lang", "en")
+            said = cant_read_line(lang, asker=asker) if service == "cant_read" else line(
+                service, lang, asker=asker)
+            return "in_language", {"line": said}
         case Intervention.ANSWER:
             name = answer_template(event.text, moment.facts.get("service"))
             goal = state.charter.goal or "no goal set"
@@ -107,6 +115,10 @@ def compose_fields(moment: Moment, state: RoomState, event: ChatEvent) -> tuple[
                       "settings_line": f"{state.charter.activity.value}; goal: {goal}",
                       "asked": "answer" if moment.facts.get("asked") == "question" else "do"}
             return name, fields
+        case Intervention.DECLINE_CAPTURE if moment.facts.get("lang", "en") != "en":
+            # The room's interest in one line, and what the bot can do, in the asker's language.
+            return "in_language", {"line": decline_line(moment.facts.get("attempt", "take_side"),
+                                                        moment.facts["lang"], asker=asker)}
         case Intervention.DECLINE_CAPTURE:
             wont, can = ATTEMPT_PHRASES.get(moment.facts.get("attempt", ""),
                                             ATTEMPT_PHRASES[Refusal.TAKE_SIDE])

@@ -13,9 +13,18 @@ from facilitator.memory.state import Activity, Participant, RoomState
 from facilitator.memory.trackers.shape import shape
 from facilitator.policies.decision import Intervention, Moment
 from facilitator.policies.signals import Signals
+from facilitator.reading.intent import read_request as read_intent
+from facilitator.reading.intent_labels import Intent, Kind, RequestRead
 from facilitator.reading.nicks import base_nick
 from facilitator.reading.requests import RequestKind, read_request
 from facilitator.reading.text import read_text
+
+# Services the fitted read names that the rules answer with another's template: noting a
+# decision answers with what the group decided (the decision is recorded when the group
+# made it, by the proposals tracker), and "give everyone a turn" with how the group can
+# take turns.
+SERVICE_OF_INTENT: dict[Intent, str] = {Intent.NOTE_DECISION: "decisions",
+                                        Intent.GIVE_TURN: "process"}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -135,7 +144,15 @@ def _weighed_lately(state: RoomState, moment: Moment, profile: Profile) -> bool:
 def _addressed_moment(event: ChatEvent, state: RoomState) -> Moment | None:
     """Serve a request for one of the bot's services; decline any other request, plainly.
 
-    None when the message only mentions the bot without asking anything of it."""
+    The language is read first. In English the lexicon of `reading.requests` reads what is
+    asked; in any other language it cannot, and the fitted read of `reading.intent` (a
+    classifier over a multilingual sentence embedding, abstaining when unsure) decides, and
+    the bot answers in that language. A language neither reads gets a plain "I can't read
+    this language yet" in that language. None when the message only mentions the bot
+    without asking anything of it."""
+    meaning = read_intent(event.text)
+    if meaning.language != "en" or not meaning.readable:
+        return _addressed_by_meaning(event, meaning)
     names = [n for p in state.participants.values() for n in (p.id, p.name) if n]
     read = read_request(event.text, names)
     who = event.author.display
@@ -155,6 +172,32 @@ def _addressed_moment(event: ChatEvent, state: RoomState) -> Moment | None:
                       reason=f"declined: {who} asked for something outside the bot's services",
                       ref=event.id, facts={"service": "unserved",
                                            "asked": "question" if read.question else "task"})
+    return None
+
+
+def _addressed_by_meaning(event: ChatEvent, meaning: RequestRead) -> Moment | None:
+    who, lang = event.author.display, meaning.language
+    if not meaning.readable:
+        return Moment(intervention=Intervention.ANSWER, priority=90, to=[event.author.id],
+                      reason=f"{who} wrote in a language the bot does not read ({lang})",
+                      ref=event.id, facts={"service": "cant_read", "lang": lang})
+    if meaning.kind == Kind.REFUSE and meaning.label is not None:
+        return Moment(intervention=Intervention.DECLINE_CAPTURE, priority=100,
+                      reason=f"declined: {who}'s request read as {meaning.label.value}",
+                      to=[event.author.id], ref=event.id,
+                      facts={"attempt": meaning.label.value, "lang": lang})
+    if meaning.kind == Kind.SERVICE and meaning.label is not None:
+        service = SERVICE_OF_INTENT.get(meaning.label, meaning.label.value)
+        # Services whose words are not in the catalogue answer with the room's own words
+        # (names, quotes) in English templates; help is said in the asker's language.
+        return Moment(intervention=Intervention.ANSWER, priority=90, to=[event.author.id],
+                      reason=f"{who} asked the bot for a service ({service})",
+                      ref=event.id, facts={"service": service, "lang": lang})
+    if meaning.kind in (Kind.UNSERVED, Kind.UNSURE):
+        service = "unserved" if meaning.kind == Kind.UNSERVED else "unsure"
+        return Moment(intervention=Intervention.ANSWER, priority=90, to=[event.author.id],
+                      reason=f"{who}'s request: {meaning.reason}", ref=event.id,
+                      facts={"service": service, "lang": lang})
     return None
 
 

@@ -40,6 +40,7 @@ def open_items_text(state: RoomState, limit: int = 2) -> str:
     items = [f"{state.name_of(q.asker)} asked \"{short(q.text)}\""
              for q in state.open_questions()[-limit:]]
     items += [f"{state.name_of(p.author)} proposed \"{short(p.text)}\""
+              + (f" ({names(state, p.objectors)} objecting)" if p.objectors else "")
               for p in state.open_proposals()[-limit:]]
     return "; ".join(items) + "." if items else "no open questions or proposals right now."
 
@@ -50,7 +51,9 @@ def decisions_text(state: RoomState, limit: int = 3) -> str:
     parts = []
     for d in state.decisions[-limit:]:
         owners = f" (owner: {names(state, d.owners)})" if d.owners else " (no owner yet)"
-        parts.append(f"\"{short(d.text)}\"{owners}")
+        agreed = f", agreed by {names(state, d.supporters)}" if d.supporters else ""
+        against = f"; {names(state, d.objectors)} still objecting" if d.objectors else ""
+        parts.append(f"\"{short(d.text)}\"{owners}{agreed}{against}")
     return "; ".join(parts) + "."
 
 

@@ -8,7 +8,14 @@ from __future__ import annotations
 import re
 
 from facilitator.events import ChatEvent
-from facilitator.memory.state import CAP_WINDOW_TEXT, BotTurn, GroupDecision, Participant, RoomState
+from facilitator.memory.state import (
+    CAP_WINDOW_TEXT,
+    BotTurn,
+    GroupDecision,
+    Participant,
+    Proposal,
+    RoomState,
+)
 from facilitator.memory.trackers import goal, terms
 from facilitator.memory.trackers.common import quote
 from facilitator.reading.message import HOSTILE_QUESTION_AT
@@ -43,7 +50,11 @@ def on_edit(state: RoomState, event: ChatEvent) -> list[str]:
             else:
                 items.remove(entry)
                 dropped = True
-    for p in [p for p in state.proposals if p.id == target]:
+    # What the group decided stays as it was agreed: an edit of a decided proposal does not
+    # rewrite the decision (or the bot's record of it); new words that still propose are a
+    # new proposal for the group to take up.
+    decided = [d for d in state.decisions if _quotes(d, {target})]
+    for p in [p for p in state.proposals if p.id == target and p.status != "decided"]:
         olds.append(p.text)
         found = True
         if read.proposal or read.decision:  # as for the decision it may have become
@@ -51,14 +62,11 @@ def on_edit(state: RoomState, event: ChatEvent) -> list[str]:
         else:
             state.proposals.remove(p)
             dropped = True
-    for d in [d for d in state.decisions if _quotes(d, {target})]:
-        olds.append(d.text)
+    if decided:
         found = True
         if read.proposal or read.decision:
-            d.text = new
-        else:
-            state.decisions.remove(d)
-            dropped = True
+            state.proposals.append(Proposal(id=event.id, author=event.author.id, text=new,
+                                            ts=event.ts, turn=state.human_messages))
     for a in [a for a in state.actions if a.id == target]:
         olds.append(a.text)
         found = True
@@ -74,7 +82,8 @@ def on_edit(state: RoomState, event: ChatEvent) -> list[str]:
         terms.on_message(state, event, message_id=target, turn=msg.turn if msg else None)
     # A bot turn about an item the new text no longer supports loses its text rather than
     # quoting words that are not a question, proposal or commitment any more.
-    found |= _requote_bot_turns(state, target, olds, None if dropped else new)
+    if not decided:
+        found |= _requote_bot_turns(state, target, olds, None if dropped else new)
     return [] if found else [f"edit of unknown or deleted message {target}; ignored"]
 
 

@@ -1,0 +1,78 @@
+"""The group's decision record is a faithful account of agreement (issue 20, item 4): each way
+one member could write it alone, tried."""
+
+from __future__ import annotations
+
+from facilitator.events import ChatEvent, EventKind
+from facilitator.memory.state import RoomState
+from facilitator.memory.trackers import apply_event
+from facilitator.policies.readout import decisions_text, open_items_text
+from tests.helpers import msg
+
+BOT = "facilitator"
+
+
+def room_with(*events: ChatEvent) -> RoomState:
+    state = RoomState(room="local:r")
+    for event in events:
+        apply_event(state, event, bot_id=BOT)
+    return state
+
+
+def test_the_proposer_alone_cannot_decide() -> None:
+    state = room_with(msg("r", "ann", "I propose we move the standup to 10am", id="p"),
+                      msg("r", "ann", "OK, we have decided to do that", id="2"))
+    assert state.decisions == []
+    assert state.proposals[0].status == "open"
+
+
+def test_one_members_claim_without_a_proposal_is_a_proposal_not_a_decision() -> None:
+    state = room_with(msg("r", "ann", "we have decided to cancel the bake sale", id="1"))
+    assert state.decisions == []
+    assert [p.author for p in state.open_proposals()] == ["ann"]
+    # Once others agree, it is the group's.
+    apply_event(state, msg("r", "bob", "agreed", id="2"), bot_id=BOT)
+    apply_event(state, msg("r", "cy", "we all agree then, decided", id="3"), bot_id=BOT)
+    assert [d.supporters for d in state.decisions] == [["bob", "cy"]]
+
+
+def test_a_question_is_not_a_vote_and_not_a_decision() -> None:
+    state = room_with(msg("r", "ann", "I propose we buy a second projector", id="p"),
+                      msg("r", "bob", "have we decided on this already?", id="2"),
+                      msg("r", "cy", "do we all agree on that?", id="3"))
+    assert state.decisions == []
+    assert state.proposals[0].supporters == []
+    assert len(state.proposals) == 1  # the question is not stored as a proposal either
+
+
+def test_no_decision_over_an_objection_that_stands() -> None:
+    state = room_with(msg("r", "ann", "I propose we close the office on Fridays", id="p"),
+                      msg("r", "bea", "I disagree, Fridays are our busiest day", id="2"),
+                      msg("r", "cy", "agreed with Ann", id="3"),
+                      msg("r", "ann", "we all agree, Bea is the only holdout, so it's decided",
+                          id="4"))
+    assert state.decisions == []
+    assert "Bea objecting" in open_items_text(state)
+
+
+def test_an_edit_after_the_decision_does_not_change_what_was_decided() -> None:
+    state = room_with(msg("r", "ann", "I propose we meet every Tuesday", id="p"),
+                      msg("r", "bob", "agreed", id="2"),
+                      msg("r", "cy", "we all agree then, decided", id="3"))
+    assert [d.text for d in state.decisions] == ["I propose we meet every Tuesday"]
+    apply_event(state, msg("r", "ann", "I propose we meet every Tuesday and Saturday",
+                           id="4", kind=EventKind.EDIT, target="p"), bot_id=BOT)
+    decision = state.decisions[0]
+    assert decision.text == "I propose we meet every Tuesday"
+    assert decision.supporters == ["bob", "cy"]
+    # The new words are a new proposal, with no supporters yet.
+    fresh = state.open_proposals()
+    assert [(p.text, p.supporters) for p in fresh] == [
+        ("I propose we meet every Tuesday and Saturday", [])]
+
+
+def test_the_record_names_who_agreed() -> None:
+    state = room_with(msg("r", "ann", "I propose we rotate the editor monthly", id="p"),
+                      msg("r", "bob", "agreed, sounds good", id="2"),
+                      msg("r", "dee", "we all agree then, decided", id="3"))
+    assert "agreed by Bob and Dee" in decisions_text(state)
