@@ -79,8 +79,8 @@ async def test_two_workers_share_the_rooms_and_keep_each_rooms_order(
             await intake.append(event(r, seq))
     async with running(one, two):
         await wait_for(lambda: len(slack.posts) >= rooms * per_room)
-        # Rooms spread: each worker owns about half of the shards.
-        assert len(one.owned) == len(two.owned) == shards // 2
+        # Rooms spread: each worker comes to own half of the shards.
+        await wait_for(lambda: len(one.owned) == len(two.owned) == shards // 2)
         assert not set(one.owned) & set(two.owned)
     check_posts(slack, rooms, per_room)
     assert one.handled + two.handled == rooms * per_room
