@@ -15,10 +15,11 @@ conversation ids), each kind cut in tune and report halves by `evaluation.reader
   other speaker took the question up ("the next speaker answers", a weak label; not fitted).
 
     pip install -e '.[train]'
-    python scripts/train_uptake.py [--data ../shared/data] [--no-write] [--check] [--rooms N]
+    python scripts/train_uptake.py [--data ../shared/data] [--no-write] [--check] [--rooms N] [--cost]
 
 `--check` rebuilds in memory and exits 1 unless the result equals the shipped file.
 `--rooms N` keeps the first N rooms of each half of each kind (a quick, tiny run).
+`--cost` only measures the reader's µs a message on report rooms (and replies.json's).
 Deterministic: replays in file order, folds by room in sorted order, lbfgs, rounded weights.
 """
 
@@ -280,6 +281,54 @@ def _files(kind: str) -> list[str]:
     return list(CORPORA[kind][0])
 
 
+def cost(data: Path, rooms_per_kind: int = 12) -> None:
+    """µs per human message spent by the reader: once per message `uptake_scene`, then
+    features and probability for each open question in view (what a tracker would call),
+    against the same work by the IRC-only reply model (`scene`, `reply_features`). Replays
+    the first report rooms of each kind; the replay itself is not counted."""
+    from facilitator.evaluation.uptake_pairs import CORPORA, load_rooms
+    from facilitator.events import EventKind
+    from facilitator.memory.state import RoomState
+    from facilitator.memory.trackers.questions import reply_model
+    from facilitator.memory.update import apply_event
+    from facilitator.reading.message import read_message
+    from facilitator.reading.replies import reply_features, scene, shipped_model
+    from facilitator.reading.uptake import in_view, shipped_uptake_model, uptake_features, uptake_scene
+
+    reader, replies = shipped_uptake_model(), shipped_model()
+    for kind in (*FITTED_KINDS, "meetings"):
+        files, _ = CORPORA[kind]
+        rooms = load_rooms(data / f for f in files)
+        names = [r for r in sorted(rooms) if half(kind, r) == "report"][:rooms_per_kind]
+        messages = pairs = 0
+        spent = spent_replies = 0.0
+        for name in names:
+            state = RoomState(room="")
+            with reply_model(None):
+                for event in rooms[name]:
+                    human = event.kind == EventKind.MESSAGE and event.is_human
+                    read = read_message(state, event, bot_id="facilitator") if human else None
+                    if read is not None:
+                        messages += 1
+                        start = time.perf_counter()
+                        sc = uptake_scene(state, event, read)
+                        open_q = [q for q in state.questions if q.answered_by is None and in_view(sc, q)]
+                        for q in open_q:
+                            reader.probability(uptake_features(sc, q))
+                        spent += time.perf_counter() - start
+                        start = time.perf_counter()
+                        rs = scene(state, event, read)
+                        for q in open_q:
+                            replies.probability(reply_features(rs, q))
+                        spent_replies += time.perf_counter() - start
+                        pairs += len(open_q)
+                    apply_event(state, event, bot_id="facilitator", read=read)
+        print(f"  cost, {kind} ({len(names)} report rooms, {messages} messages, "
+              f"{pairs / max(messages, 1):.1f} open questions a message): uptake reader "
+              f"{spent / max(messages, 1) * 1e6:.1f} µs a message; replies.json "
+              f"{spent_replies / max(messages, 1) * 1e6:.1f} µs")
+
+
 def dump(model: UptakeModel) -> str:
     return json.dumps(model.model_dump(), indent=1) + "\n"
 
@@ -291,10 +340,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-write", action="store_true")
     parser.add_argument("--check", action="store_true", help="rebuild; exit 1 unless it equals --out")
     parser.add_argument("--rooms", type=int, default=None, help="first N rooms of each half (tiny run)")
+    parser.add_argument("--cost", action="store_true", help="only measure µs a message; fit nothing")
     args = parser.parse_args(argv)
     if not (args.data / "ubuntu-irc-train.jsonl").is_file():
         print(f"data not found in {args.data}", file=sys.stderr)
         return 2
+    if args.cost:
+        cost(args.data)
+        return 0
     model = build(args.data, args.rooms, table=not args.check)
     text = dump(model)
     if args.check:

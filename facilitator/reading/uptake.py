@@ -32,7 +32,6 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import pairwise
 from operator import mul
 from pathlib import Path
 
@@ -75,14 +74,21 @@ class UptakeScene:
 def uptake_scene(state: RoomState, event: ChatEvent, read: MessageRead) -> UptakeScene:
     """Read the room once for this message (before the message is applied to the state)."""
     turns: list[tuple[int, str]] = []
-    stamps: list[float] = []
+    gaps: list[float] = []
+    last: float | None = None
     for msg in state.window:
         fields = msg.__dict__  # plain field reads: pydantic attribute access costs more here
         if not fields["is_bot"]:
             turns.append((fields["turn"], fields["author"]))
-            stamps.append(fields["ts"])
-    gaps = sorted(b - a for a, b in pairwise(stamps) if b >= a)
-    pace = max(1.0, gaps[len(gaps) // 2]) if gaps else 60.0
+            ts = fields["ts"]
+            if last is not None and ts >= last:
+                gaps.append(ts - last)
+            last = ts
+    if gaps:
+        gaps.sort()
+        pace = max(1.0, gaps[len(gaps) // 2])
+    else:
+        pace = 60.0
     return UptakeScene(scene(state, event, read), pace, len({a for _, a in turns}), tuple(turns))
 
 
@@ -91,17 +97,27 @@ def uptake_features(sc: UptakeScene, q: Question) -> UptakeFeatures:
     base = reply_features(sc.reply, q)
     author = sc.reply.author
     asker = q.asker
-    others = {a for t, a in sc.turns if t > q.turn and a != asker and a != author}
-    first_other = not others and not any(t > q.turn and a == author for t, a in sc.turns)
+    qturn = q.turn
+    others: set[str] = set()
+    author_since = False
+    for t, a in sc.turns:
+        if t > qturn:
+            if a == author:
+                author_since = True
+            elif a != asker:
+                others.add(a)
     since = sc.reply.ts - q.ts
     return (
         *base,
         math.log1p(since / sc.pace) if since > 0 else 0.0,
-        1.0 if first_other else 0.0,
-        math.log1p(len(others)),
+        1.0 if not others and not author_since else 0.0,
+        _LOG1P[len(others)] if len(others) < len(_LOG1P) else math.log1p(len(others)),
         math.log(sc.speakers) if sc.speakers > 1 else 0.0,
         1.0 if q.addressee is None else 0.0,
     )
+
+
+_LOG1P = [math.log1p(n) for n in range(64)]
 
 
 def in_view(sc: UptakeScene, q: Question) -> bool:
