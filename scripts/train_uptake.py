@@ -284,8 +284,10 @@ def _files(kind: str) -> list[str]:
 def cost(data: Path, rooms_per_kind: int = 12) -> None:
     """µs per human message spent by the reader: once per message `uptake_scene`, then
     features and probability for each open question in view (what a tracker would call),
-    against the same work by the IRC-only reply model (`scene`, `reply_features`). Replays
-    the first report rooms of each kind; the replay itself is not counted."""
+    against the same work by the IRC-only reply model (`scene`, `reply_features`), on the
+    same questions with the text cache warm for both. The cheap first pass (`within_view`
+    over the questions still open) is counted for both; a message with no question in view
+    costs only that. Replays the first report rooms of each kind; the replay is not counted."""
     from facilitator.evaluation.uptake_pairs import CORPORA, load_rooms
     from facilitator.events import EventKind
     from facilitator.memory.state import RoomState
@@ -293,7 +295,7 @@ def cost(data: Path, rooms_per_kind: int = 12) -> None:
     from facilitator.memory.update import apply_event
     from facilitator.reading.message import read_message
     from facilitator.reading.replies import reply_features, scene, shipped_model
-    from facilitator.reading.uptake import in_view, shipped_uptake_model, uptake_features, uptake_scene
+    from facilitator.reading.uptake import shipped_uptake_model, uptake_features, uptake_scene, within_view
 
     reader, replies = shipped_uptake_model(), shipped_model()
     for kind in (*FITTED_KINDS, "meetings"):
@@ -311,16 +313,27 @@ def cost(data: Path, rooms_per_kind: int = 12) -> None:
                     if read is not None:
                         messages += 1
                         start = time.perf_counter()
+                        open_q = [q for q in state.questions if q.answered_by is None
+                                  and within_view(state, event.author.id, event.ts, q)]
+                        gate = time.perf_counter() - start
+                        spent += gate
+                        spent_replies += gate
+                        if not open_q:
+                            apply_event(state, event, bot_id="facilitator", read=read)
+                            continue
                         sc = uptake_scene(state, event, read)
-                        open_q = [q for q in state.questions if q.answered_by is None and in_view(sc, q)]
-                        for q in open_q:
-                            reader.probability(uptake_features(sc, q))
-                        spent += time.perf_counter() - start
+                        for q in open_q:  # untimed: warms the text cache both paths share
+                            reply_features(sc.reply, q)
                         start = time.perf_counter()
                         rs = scene(state, event, read)
                         for q in open_q:
                             replies.probability(reply_features(rs, q))
                         spent_replies += time.perf_counter() - start
+                        start = time.perf_counter()
+                        sc = uptake_scene(state, event, read)
+                        for q in open_q:
+                            reader.probability(uptake_features(sc, q))
+                        spent += time.perf_counter() - start
                         pairs += len(open_q)
                     apply_event(state, event, bot_id="facilitator", read=read)
         print(f"  cost, {kind} ({len(names)} report rooms, {messages} messages, "

@@ -10,7 +10,9 @@ sigmoid over numbers the bot already has, no scikit-learn, no embedding model.
 
 Runtime API (what a tracker calls, for each message and each question still open):
 
-    sc = uptake_scene(state, event, read)        # once per message, before the state moves
+    open_q = [q for q in state.questions          # the cheap first pass: most messages stop here
+              if q.answered_by is None and within_view(state, event.author.id, event.ts, q)]
+    sc = uptake_scene(state, event, read)        # once per message with work, before the state moves
     p = uptake_probability(sc, question)         # 0..1: this message takes the question up
     by = taken_up_by(sc, question, explicit=rules_take_up(question, event, read))
                                                  # the member who took it up, or None
@@ -120,10 +122,16 @@ def uptake_features(sc: UptakeScene, q: Question) -> UptakeFeatures:
 _LOG1P = [math.log1p(n) for n in range(64)]
 
 
+def within_view(state: RoomState, author: str, ts: float, q: Question) -> bool:
+    """The cheap first pass, before any scene is read: is `q` within the span the reader
+    weighs (`HORIZON_TURNS` messages, `HORIZON_S` seconds), and is the new message by someone
+    other than the asker? Only then does the reader run for the pair."""
+    return q.asker != author and state.turn - q.turn <= HORIZON_TURNS and ts - q.ts <= HORIZON_S
+
+
 def in_view(sc: UptakeScene, q: Question) -> bool:
-    """The question is within the span the reader weighs, and the message is not the asker's."""
-    return (q.asker != sc.reply.author and sc.reply.state.turn - q.turn <= HORIZON_TURNS
-            and sc.reply.ts - q.ts <= HORIZON_S)
+    """`within_view` for the message of `sc`."""
+    return within_view(sc.reply.state, sc.reply.author, sc.reply.ts, q)
 
 
 class UptakeTraining(BaseModel):
@@ -230,4 +238,5 @@ __all__ = [
     "uptake_features",
     "uptake_probability",
     "uptake_scene",
+    "within_view",
 ]
