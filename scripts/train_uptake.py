@@ -291,8 +291,8 @@ def cost(data: Path, rooms_per_kind: int = 12) -> None:
     from facilitator.evaluation.uptake_pairs import CORPORA, load_rooms
     from facilitator.events import EventKind
     from facilitator.memory.state import RoomState
+    from facilitator.memory.trackers import apply_event
     from facilitator.memory.trackers.questions import reply_model
-    from facilitator.memory.update import apply_event
     from facilitator.reading.message import read_message
     from facilitator.reading.replies import reply_features, scene, shipped_model
     from facilitator.reading.uptake import shipped_uptake_model, uptake_features, uptake_scene, within_view

@@ -21,8 +21,8 @@ import pytest
 from facilitator.evaluation.reader_split import half, hash_half
 from facilitator.events import Author, ChatEvent, RoomRef
 from facilitator.memory.state import Question, RoomState
+from facilitator.memory.trackers import apply_event
 from facilitator.memory.trackers.questions import rules_take_up
-from facilitator.memory.update import apply_event
 from facilitator.reading import attacks as attacks_module
 from facilitator.reading import uptake as uptake_module
 from facilitator.reading.attacks import AttackReader, shipped_attack_reader

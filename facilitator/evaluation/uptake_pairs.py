@@ -30,11 +30,11 @@ from pathlib import Path
 
 from facilitator.events import ChatEvent, EventKind
 from facilitator.memory.state import Question, RoomState
+from facilitator.memory.trackers import apply_event
 from facilitator.memory.trackers.questions import reply_model, rules_take_up
-from facilitator.memory.update import apply_event
 from facilitator.reading.message import read_message
 from facilitator.reading.uptake import UptakeFeatures, in_view, uptake_features, uptake_scene
-from facilitator.transcript import BadLine, read_transcript
+from facilitator.sim.transcript import BadLine, read_transcript
 
 BOT_ID = "facilitator"
 DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"

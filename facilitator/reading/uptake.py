@@ -23,7 +23,7 @@ tracker's explicit rules alone. A question whose `answered_by` is set has been t
 now, and the bot must not bring it back.
 
 Every cue reads the state as the questions tracker sees it when a message arrives (the window
-and the turn counter before the message is added), as `replies.py` does, so training pairs and
+and the human-message counter before the message is added), as `replies.py` does, so training pairs and
 runtime read the same values.
 """
 
@@ -126,7 +126,7 @@ def within_view(state: RoomState, author: str, ts: float, q: Question) -> bool:
     """The cheap first pass, before any scene is read: is `q` within the span the reader
     weighs (`HORIZON_TURNS` messages, `HORIZON_S` seconds), and is the new message by someone
     other than the asker? Only then does the reader run for the pair."""
-    return q.asker != author and state.turn - q.turn <= HORIZON_TURNS and ts - q.ts <= HORIZON_S
+    return q.asker != author and state.human_messages - q.turn <= HORIZON_TURNS and ts - q.ts <= HORIZON_S
 
 
 def in_view(sc: UptakeScene, q: Question) -> bool:
