@@ -39,6 +39,7 @@ GROUP = "workers"
 FIELD = b"e"
 DEFAULT_SHARDS = 16
 DEFAULT_MAXLEN = 100_000
+DEFAULT_ATTEMPTS = 5  # tries of one entry before it goes to the dead letters (intake/dead.py)
 
 
 def shard_tag(shard: int, platform: str) -> str:
@@ -66,6 +67,7 @@ def shard_of(room_key: str, shards: int) -> int:
 class IntakeConfig:
     shards: int = DEFAULT_SHARDS
     maxlen: int = DEFAULT_MAXLEN
+    attempts: int = DEFAULT_ATTEMPTS
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> IntakeConfig:
@@ -73,11 +75,14 @@ class IntakeConfig:
         env = dict(os.environ) if env is None else env
         shards = int(env.get("FACILITATOR_INTAKE_SHARDS") or DEFAULT_SHARDS)
         maxlen = int(env.get("FACILITATOR_INTAKE_MAXLEN") or DEFAULT_MAXLEN)
+        attempts = int(env.get("FACILITATOR_INTAKE_ATTEMPTS") or DEFAULT_ATTEMPTS)
         if not 1 <= shards <= 1024:
             raise ValueError("FACILITATOR_INTAKE_SHARDS must be between 1 and 1024")
         if maxlen < 1000:
             raise ValueError("FACILITATOR_INTAKE_MAXLEN must be at least 1000")
-        return cls(shards=shards, maxlen=maxlen)
+        if not 1 <= attempts <= 100:
+            raise ValueError("FACILITATOR_INTAKE_ATTEMPTS must be between 1 and 100")
+        return cls(shards=shards, maxlen=maxlen, attempts=attempts)
 
 
 class Intake:
