@@ -36,14 +36,17 @@ from dataclasses import dataclass
 from functools import lru_cache
 from operator import mul
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field, model_validator
 
 from facilitator.events import ChatEvent
-from facilitator.memory.state import Question, RoomState
 from facilitator.reading.message import MessageRead
 from facilitator.reading.replies import FEATURES as REPLY_FEATURES
 from facilitator.reading.replies import ReplyScene, reply_features, scene
+
+if TYPE_CHECKING:  # reading sits below memory: it reads a room, it never builds one
+    from facilitator.memory.state import Question, RoomState
 
 MODEL_PATH = Path(__file__).with_name("models") / "uptake.json"
 # The span the reader was fitted on: a question stays in its view for this many later
