@@ -81,7 +81,7 @@ STRONG_ATTACK = 0.8
 # research meetings, deliberation ~ WikiTactics talk pages.
 EVIDENCE: dict[str, dict[str, str]] = {
     "help_channel": {
-        "surface_question": "on: 302 turns (0.96 per 100), 19 (6%) already taken up by reply "
+        "surface_question": "on: 272 turns (0.87 per 100), 17 (6%) already taken up by reply "
                             "links; most bring back a real request nobody answered",
         ANSWER_ATTACK: "off: of 32 answers to strong reads about 17 answer a real attack and "
                        "about 10 misread ('you're shitting me', 'wtf', 'lazy umount', a bot "
