@@ -3,20 +3,12 @@ one member could write it alone, tried."""
 
 from __future__ import annotations
 
-from facilitator.events import ChatEvent, EventKind
-from facilitator.memory.state import RoomState
+from facilitator.events import EventKind
 from facilitator.memory.trackers import apply_event
 from facilitator.policies.readout import decisions_text, open_items_text
-from tests.helpers import msg
+from tests.helpers import msg, room_with
 
 BOT = "facilitator"
-
-
-def room_with(*events: ChatEvent) -> RoomState:
-    state = RoomState(room="local:r")
-    for event in events:
-        apply_event(state, event, bot_id=BOT)
-    return state
 
 
 def test_the_proposer_alone_cannot_decide() -> None:

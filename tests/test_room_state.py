@@ -9,22 +9,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from facilitator.engine import Engine
-from facilitator.events import Author, ChatEvent, EventKind, RoomRef
+from facilitator.events import Author, EventKind, RoomRef
 from facilitator.memory.state import CAP_PARTICIPANTS, CAP_WINDOW, RoomState
 from facilitator.memory.store import RoomStore
 from facilitator.memory.trackers import apply_event, forget_member
 from facilitator.policies.commands import CommandRequest, run_command
 from facilitator.policies.policy import FacilitatorPolicy
-from tests.helpers import msg
+from tests.helpers import msg, room_with
 
 BOT = "facilitator"
-
-
-def room_with(*events: ChatEvent) -> RoomState:
-    state = RoomState(room="local:r")
-    for event in events:
-        apply_event(state, event, bot_id=BOT)
-    return state
 
 
 def test_participants_count_messages_words_and_replies() -> None:

@@ -38,11 +38,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import ClassVar
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field
 
 from facilitator.reading.hostility import FEATURES as HOSTILITY_FEATURES
 from facilitator.reading.hostility import HostilityModel, sklearn_tokens
+from facilitator.reading.logistic import LogisticWeights
 
 MODEL_PATH = Path(__file__).with_name("models") / "attacks.json"
 
@@ -109,21 +111,12 @@ class AttackTraining(BaseModel):
     report: dict[str, dict[str, float]] = Field(default_factory=dict)
 
 
-class AttackWeights(BaseModel):
-    kind: str = "logistic"
-    features: list[str]
-    coefficients: list[float]
-    intercept: float
-    threshold: float = Field(ge=0.0, le=1.0)
-    training: AttackTraining = Field(default_factory=AttackTraining)
+class AttackWeights(LogisticWeights):
+    FEATURES: ClassVar[tuple[str, ...]] = FEATURES
+    WHAT: ClassVar[str] = "attack"
+    NAN_PROBABILITY: ClassVar[float] = 0.0  # an absurd input is no attack
 
-    @model_validator(mode="after")
-    def _matches_code(self) -> AttackWeights:
-        if tuple(self.features) != FEATURES or len(self.coefficients) != len(FEATURES):
-            raise ValueError("the weights file does not match this version's attack features")
-        if self.kind != "logistic":
-            raise ValueError(f"unknown model kind {self.kind!r}")
-        return self
+    training: AttackTraining = Field(default_factory=AttackTraining)
 
 
 # Words (or, for the regexes of punctuation, characters) without which a cue's regex cannot
@@ -229,11 +222,7 @@ class AttackReader:
         return addressee if not _SECOND.isdisjoint(sklearn_tokens(text)) else None
 
     def probability_of(self, features: tuple[float, ...]) -> float:
-        w = self.weights
-        z = w.intercept + sum(c * x for c, x in zip(w.coefficients, features, strict=True))
-        if z != z:
-            return 0.0
-        return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
+        return self.weights.probability(features)
 
     def decide(self, features: tuple[float, ...], threshold: float | None = None) -> tuple[float, bool]:
         """Probability and verdict. A laugh or a grin marks banter: never an attack, however

@@ -31,16 +31,15 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from operator import mul
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field
 
 from facilitator.events import ChatEvent
+from facilitator.reading.logistic import LogisticWeights
 from facilitator.reading.message import MessageRead
 from facilitator.reading.replies import FEATURES as REPLY_FEATURES
 from facilitator.reading.replies import ReplyScene, reply_features, scene
@@ -150,38 +149,14 @@ class UptakeTraining(BaseModel):
     report: dict[str, dict[str, float]] = Field(default_factory=dict)
 
 
-class UptakeModel(BaseModel):
-    """A logistic regression on raw feature values (any scaling folded into the weights)."""
+class UptakeModel(LogisticWeights):
+    FEATURES: ClassVar[tuple[str, ...]] = FEATURES
+    WHAT: ClassVar[str] = "uptake"
 
-    kind: str = "logistic"
-    features: list[str]
-    coefficients: list[float]
-    intercept: float
-    threshold: float = Field(ge=0.0, le=1.0)  # takes a question up at this probability
     # An explicit sign (a word to the asker, the person asked speaking) takes it up unless the
     # reader is this sure it is about something else.
     veto: float = Field(default=0.0, ge=0.0, le=1.0)
     training: UptakeTraining = Field(default_factory=UptakeTraining)
-
-    @model_validator(mode="after")
-    def _matches_code(self) -> UptakeModel:
-        if tuple(self.features) != FEATURES or len(self.coefficients) != len(FEATURES):
-            raise ValueError("the weights file does not match this version's uptake features")
-        if self.kind != "logistic":
-            raise ValueError(f"unknown model kind {self.kind!r}")
-        return self
-
-    def probability(self, features: UptakeFeatures | Mapping[str, float]) -> float:
-        if type(features) is not tuple:
-            if isinstance(features, Mapping):
-                features = tuple(features[name] for name in FEATURES)
-            features = tuple(features)
-        if len(features) != len(FEATURES):
-            raise ValueError(f"expected {len(FEATURES)} features, got {len(features)}")
-        z = self.intercept + sum(map(mul, self.coefficients, features))
-        if z != z:  # NaN from an absurd input: no evidence either way
-            return 0.5
-        return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
 
 
 @lru_cache(maxsize=1)
