@@ -68,3 +68,15 @@ def test_the_record_names_who_agreed() -> None:
                       msg("r", "bob", "agreed, sounds good", id="2"),
                       msg("r", "dee", "we all agree then, decided", id="3"))
     assert "agreed by Bob and Dee" in decisions_text(state)
+
+
+def test_editing_again_changes_the_new_proposal_not_the_decision() -> None:
+    state = room_with(msg("r", "ann", "I propose we meet every Tuesday", id="p"),
+                      msg("r", "bob", "agreed", id="2"),
+                      msg("r", "cy", "we all agree then, decided", id="3"))
+    for n, words in enumerate(("I propose we meet every Wednesday",
+                               "I propose we meet every Thursday")):
+        apply_event(state, msg("r", "ann", words, id=f"e{n}", kind=EventKind.EDIT, target="p"),
+                    bot_id=BOT)
+    assert [p.text for p in state.open_proposals()] == ["I propose we meet every Thursday"]
+    assert [d.text for d in state.decisions] == ["I propose we meet every Tuesday"]
