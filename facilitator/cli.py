@@ -284,6 +284,24 @@ async def cmd_forget(args: argparse.Namespace, settings: Settings) -> int:
     return await _durable(settings, work)
 
 
+async def cmd_intake(args: argparse.Namespace, settings: Settings) -> int:
+    from facilitator.intake.dead import DeadLetters, dead_command
+    from facilitator.intake.streams import IntakeConfig
+
+    config = IntakeConfig.from_settings(settings)
+
+    async def work(store: RoomStore) -> int:
+        dead = DeadLetters(store.client, platform=args.platform, shards=config.shards,
+                           maxlen=config.maxlen)
+        code, lines = await dead_command(dead, args.action, args.id, every=args.all,
+                                         as_json=args.json)
+        for line in lines:
+            print(line, file=sys.stdout if code == 0 else sys.stderr)
+        return code
+
+    return await _durable(settings, work)
+
+
 async def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     from facilitator.policies.llm.check import preflight
 
@@ -354,6 +372,17 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("forget", help="remove a person's messages and entries from every room")
     p.add_argument("user", help="the member id as the platform gives it")
     p.set_defaults(func=cmd_forget)
+
+    p = sub.add_parser("intake", help="the streams intake: entries the workers gave up on")
+    intake_sub = p.add_subparsers(dest="intake_command", required=True)
+    dead = intake_sub.add_parser(
+        "dead", help="list, show or re-queue dead letters (events whose attempts all failed)")
+    dead.add_argument("action", choices=["list", "show", "requeue"])
+    dead.add_argument("id", nargs="?", help="a dead letter as listed (SHARD/ID)")
+    dead.add_argument("--platform", choices=["slack", "discord"], default="slack")
+    dead.add_argument("--all", action="store_true", help="requeue: every dead letter")
+    dead.add_argument("--json", action="store_true", help="list: as one JSON array")
+    p.set_defaults(func=cmd_intake)
 
     add_eval_parser(sub)
     add_bench_parser(sub)

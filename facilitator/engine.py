@@ -184,3 +184,29 @@ class Engine:
             id=f"{self.bot_id}:{event.id}", ts=event.ts, turn=state.human_messages,
             intervention=decision.intervention.value, reason=decision.reason,
             text=decision.text, to=decision.to, trigger=event.id), bot_id=self.bot_id)
+
+
+class PatientHandler:
+    """`engine.handle`, tried again (backing off) while the store cannot answer yet — one that
+    times out on a loaded machine —, for runs that read a file (replay, evaluations), where a
+    slow moment must not change the report. A store that stays silent through every attempt
+    is taken as gone: later events are tried once each (and counted as not processed) until
+    one goes through. Live workers hold events longer (intake.delivery)."""
+
+    def __init__(self, engine: Engine, *, attempts: int = 4, first_s: float = 0.2) -> None:
+        self.engine = engine
+        self.attempts = attempts
+        self.first_s = first_s
+        self.gone = False
+
+    async def __call__(self, event: ChatEvent) -> Outcome:
+        outcome = await self.engine.handle(event)
+        delay = self.first_s
+        for _ in range(0 if self.gone else self.attempts - 1):
+            if outcome.processed or not outcome.retryable:
+                break
+            await asyncio.sleep(delay)
+            delay *= 2
+            outcome = await self.engine.handle(event)
+        self.gone = not outcome.processed and outcome.retryable
+        return outcome

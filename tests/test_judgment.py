@@ -24,7 +24,10 @@ async def test_one_personal_attack_in_a_short_thread_is_answered_to_the_attacker
         store: RoomStore) -> None:
     lines = [("maria", "I moved the standup to 10 so the Berlin folks can join."),
              ("tom", "You are an idiot, nobody asked you to touch the calendar.")]
-    result = await run(store, scenario(lines, people=("maria", "tom", "lee")))
+    # A room of three too young to read: nothing proactive is on by default (issue 19, see
+    # tests/test_room_kinds.py); this room asked for answers to attacks.
+    result = await run(store, scenario(lines, people=("maria", "tom", "lee"),
+                                       more=("answer_attack",)))
     turns = bot_turns(result)
     assert [(i, t.intervention, t.to) for i, t in turns] == [(1, "deescalate", ["tom"])]
     text = turns[0][1].text

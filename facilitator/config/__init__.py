@@ -116,6 +116,8 @@ class Settings(BaseSettings):
                               wants="a whole number from 1 to 1024", ge=1, le=1024)
     intake_maxlen: int = _var("FACILITATOR_INTAKE_MAXLEN", 100_000,
                               wants="a whole number, at least 1000", ge=1000)
+    intake_attempts: int = _var("FACILITATOR_INTAKE_ATTEMPTS", 5,
+                                wants="a whole number from 1 to 100", ge=1, le=100)
     log_format: Annotated[Literal["text", "json"], BeforeValidator(_lower)] = _var(
         "FACILITATOR_LOG_FORMAT", "text", wants="text or json")
     shared_data: Path | None = _var("FACILITATOR_SHARED_DATA", wants="a folder path")

@@ -565,7 +565,32 @@ async def bench(store: RoomStore, n_events: int, n_rooms: int, *, seed: int = 1,
             "failed_events": calm.failed,
         },
         "ratios": {k: (round(ours[k] / theirs[k], 4) if theirs[k] else None) for k in KEYS},
+        "readers": reader_costs(),
     }
+
+
+def reader_costs(n: int = 200) -> dict[str, float]:
+    """CPU time of the readers that run only on some messages: the request read of an
+    addressed message (language, multilingual embedding, classifier), on the first `n`
+    lines of its labelled set, after one warm-up call (the models load once per process)."""
+    from facilitator.reading.intent import DATA_PATH, read_request
+    from facilitator.reading.language import detect_language
+
+    texts = [json.loads(line)["text"] for line in DATA_PATH.read_text().splitlines()[:n]]
+    started = time.process_time()
+    read_request(texts[0])
+    load_s = time.process_time() - started
+    started = time.process_time()
+    for text in texts:
+        read_request(text)
+    read_ms = (time.process_time() - started) * 1e3 / len(texts)
+    started = time.process_time()
+    for text in texts:
+        detect_language(text)
+    language_ms = (time.process_time() - started) * 1e3 / len(texts)
+    return {"request_read_cpu_ms_per_addressed_message": round(read_ms, 3),
+            "language_cpu_ms_per_message": round(language_ms, 4),
+            "request_reader_load_cpu_s": round(load_s, 2), "messages": len(texts)}
 
 
 # -- command line ------------------------------------------------------------------------------------
@@ -633,6 +658,10 @@ def _print(report: dict[str, Any]) -> None:
     print(f"silent path: {silent['share']:.0%} of events, p50 {silent['p50_ms']:g} ms, p99 "
           f"{silent['p99_ms']:g} ms; {silent['events_per_s']:g} events/s on the wall clock over "
           f"calm traffic ({silent['calm_silent_share']:.1%} of it silent)")
+    readers = report["readers"]
+    print(f"request read of an addressed message: {readers['request_read_cpu_ms_per_addressed_message']:g}"
+          f" ms of CPU (language alone {readers['language_cpu_ms_per_message']:g} ms; models load"
+          f" once in {readers['request_reader_load_cpu_s']:g} s)")
     print(f"the policy spoke after {report['policy']['speak_rate']:.1%} of messages, the peer "
           f"after {report['peer']['speak_rate']:.0%} (the peer ran the first "
           f"{report['peer']['events']} events)")

@@ -61,7 +61,7 @@ from typing import Any, Literal
 from pydantic import BaseModel
 
 from facilitator.config import Settings
-from facilitator.engine import Engine
+from facilitator.engine import Engine, PatientHandler
 from facilitator.evaluation.wikitactics import shared_data_dir
 from facilitator.events import ChatEvent, EventKind
 from facilitator.memory.store import RoomStore
@@ -234,8 +234,9 @@ async def run_room(engine: Engine, events: list[ChatEvent]) -> tuple[list[WouldB
     """The room's events in order through the engine; (turns, events the engine failed on)."""
     turns: list[WouldBeTurn] = []
     errors = 0
+    handle = PatientHandler(engine)
     for position, event in enumerate(events):
-        outcome = await engine.handle(event)
+        outcome = await handle(event)
         errors += outcome.error is not None
         d = outcome.decision
         if d.speak and d.intervention is not None:

@@ -22,6 +22,7 @@ from redis.exceptions import RedisError
 from facilitator.config import Settings
 from facilitator.engine import Engine, Outcome
 from facilitator.events import ChatEvent
+from facilitator.intake.dead import DeadLetters
 from facilitator.intake.delivery import Delivery
 from facilitator.intake.posts import Sender
 from facilitator.intake.streams import Intake, IntakeConfig
@@ -108,7 +109,8 @@ class Pipeline:
         """For /readyz."""
         if self.worker is None:
             return {}
-        return {"intake_handled": self.worker.handled, "intake_shards": len(self.worker.owned)}
+        return {"intake_handled": self.worker.handled, "intake_shards": len(self.worker.owned),
+                "intake_dead_lettered": self.worker.dead_lettered}
 
 
 def build_pipeline(store: RoomStore, engine: Engine, *, platform: str,
@@ -125,5 +127,7 @@ def build_pipeline(store: RoomStore, engine: Engine, *, platform: str,
         intake = Intake(store.client, IntakeConfig.from_settings(settings),
                         platform=platform, metrics=metrics)
         metrics.watch_streams(intake.stream_rows)
+        metrics.watch_dead(DeadLetters(store.client, platform=platform, shards=intake.shards,
+                                       maxlen=intake.config.maxlen).lengths)
     return Pipeline(metrics=metrics, engine=engine, intake=intake,
                     delivery=Delivery(engine, metrics=metrics, platform=platform))

@@ -41,6 +41,7 @@ GROUP = "workers"
 FIELD = b"e"
 DEFAULT_SHARDS = 16
 DEFAULT_MAXLEN = 100_000
+DEFAULT_ATTEMPTS = 5  # tries of one entry before it goes to the dead letters (intake/dead.py)
 
 
 def shard_tag(shard: int, platform: str) -> str:
@@ -68,11 +69,13 @@ def shard_of(room_key: str, shards: int) -> int:
 class IntakeConfig:
     shards: int = DEFAULT_SHARDS
     maxlen: int = DEFAULT_MAXLEN
+    attempts: int = DEFAULT_ATTEMPTS
 
     @classmethod
     def from_settings(cls, settings: Settings) -> IntakeConfig:
-        """FACILITATOR_INTAKE_SHARDS and FACILITATOR_INTAKE_MAXLEN (checked by Settings)."""
-        return cls(shards=settings.intake_shards, maxlen=settings.intake_maxlen)
+        """FACILITATOR_INTAKE_SHARDS, _MAXLEN and _ATTEMPTS (checked by Settings)."""
+        return cls(shards=settings.intake_shards, maxlen=settings.intake_maxlen,
+                   attempts=settings.intake_attempts)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> IntakeConfig:

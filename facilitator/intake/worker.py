@@ -16,6 +16,16 @@ with the engine's per-room `seen` set turning a second delivery into a no-op and
 posts ledger (facilitator.intake.delivery) keeping a second delivery from posting twice. While
 the store is down an entry is retried as every delivery retries (`Holding`), until the shard
 moves to another worker.
+
+Poison. An entry the engine (or posting) raises on is tried again in place, after a backoff
+(RETRY_FIRST_S doubling up to RETRY_MAX_S), so the room's order holds; the shard's other rooms
+wait meanwhile. Attempts are recorded in the shard's attempts hash (facilitator.intake.dead):
+a redelivered entry's attempt is recorded before it runs, so an entry that kills its worker
+each time is bounded too (a fresh entry's first attempt is recorded only when it fails: no
+round trip on the way everything else takes). After `IntakeConfig.attempts` attempts the
+entry goes to the shard's dead letters with its error, is acknowledged in the same script and
+counted (`facilitator_dead_letters_total`), and the shard goes on with the next entry. Store
+errors are not the event's fault: they stop the shard as before and are not counted.
 """
 
 from __future__ import annotations
@@ -37,28 +47,21 @@ from redis.exceptions import RedisError
 
 from facilitator.engine import Engine, Outcome
 from facilitator.events import ChatEvent
+from facilitator.intake.dead import DeadLetters
 from facilitator.intake.delivery import Delivery, Holding
 from facilitator.intake.posts import Ledger, Sender
 from facilitator.intake.streams import FIELD, GROUP, Intake, workers_key
+from facilitator.memory.store import lua_script
 
 log = logging.getLogger(__name__)
 
 DEFAULT_LEASE_MS = 5000
 BATCH = 64
 VALID_SHARE = 0.8  # of a lease's time to live that a worker counts on
-# Extend the lease only if we still hold it (a worker that lost it must not steal it back).
-RENEW = """
-if redis.call('GET', KEYS[1]) == ARGV[1] then
-  return redis.call('PEXPIRE', KEYS[1], ARGV[2])
-end
-return 0
-"""
-RELEASE = """
-if redis.call('GET', KEYS[1]) == ARGV[1] then
-  return redis.call('DEL', KEYS[1])
-end
-return 0
-"""
+RETRY_FIRST_S = 0.1  # backoff between attempts at an entry that raised ...
+RETRY_MAX_S = 2.0  # ... doubling up to this
+RENEW = lua_script("lease_renew")
+RELEASE = lua_script("lease_release")
 
 
 # Completes an event before the engine sees it (Slack: the author's name, looked up after the
@@ -78,7 +81,8 @@ def _text(value: Any) -> str:
 class Worker:
     def __init__(self, intake: Intake, engine: Engine, sender: Sender | None = None, *,
                  name: str | None = None, lease_ms: int = DEFAULT_LEASE_MS,
-                 block_ms: int = 500, batch: int = BATCH, prepare: Prepare | None = None) -> None:
+                 block_ms: int = 500, batch: int = BATCH, prepare: Prepare | None = None,
+                 retry_first_s: float = RETRY_FIRST_S, retry_max_s: float = RETRY_MAX_S) -> None:
         if sender is not None and sender.name != intake.platform:
             raise ValueError(f"a {sender.name} sender for the {intake.platform} intake")
         self.intake = intake
@@ -98,6 +102,12 @@ class Worker:
         self.prepare = prepare
         self.handled = 0  # entries acknowledged by this worker
         self.invalid = 0  # entries that were not events (acknowledged, logged)
+        self.dead = DeadLetters(self.client, platform=intake.platform, shards=intake.shards,
+                                maxlen=intake.config.maxlen)
+        self.max_attempts = intake.config.attempts
+        self.retry_first_s = retry_first_s
+        self.retry_max_s = retry_max_s
+        self.dead_lettered = 0  # entries this worker moved to the dead letters
         self._tasks: dict[int, asyncio.Task[None]] = {}
         self._losing: set[int] = set()  # shards to hand back once the current entry is done
         # Until when (monotonic clock) each lease is surely ours: measured from before the
@@ -246,7 +256,7 @@ class Worker:
                     continue
                 for entry_id, fields in entries:
                     if not self.held_now(shard) or not await self._process(
-                            key, _text(entry_id), fields, shard):
+                            key, _text(entry_id), fields, shard, redelivered=cursor == "0"):
                         self._losing.add(shard)  # stop here: the entry stays for the next owner
                         break
                 if cursor == "0" and len(entries) < self.batch:
@@ -279,7 +289,10 @@ class Worker:
             if start == "0-0":
                 return
 
-    async def _process(self, key: str, entry_id: str, fields: Any, shard: int) -> bool:
+    async def _process(self, key: str, entry_id: str, fields: Any, shard: int, *,
+                       redelivered: bool) -> bool:
+        """Handle one entry: True when it is done with (acknowledged), False when the shard
+        is no longer ours and the entry stays for the next owner."""
         raw = fields.get(FIELD) if isinstance(fields, dict) else None
         try:
             event = ChatEvent.model_validate_json(raw) if raw is not None else None
@@ -292,6 +305,46 @@ class Worker:
             self.invalid += 1
             await self._ack(key, entry_id)
             return True
+        # Attempts recorded so far, this one included when it is recorded before it runs.
+        attempts = await self.dead.count(shard, entry_id) if redelivered else 0
+        if attempts > self.max_attempts:
+            return await self._bury(shard, entry_id, fields, event, attempts - 1,
+                                    "no attempt finished (the worker stopped or died during "
+                                    "each)")
+        delay = self.retry_first_s
+        while True:
+            try:
+                done = await self._attempt(key, entry_id, event, shard, counted=attempts > 0)
+            except (RedisError, OSError):
+                # The store, not the event: not an attempt. The shard stops and is taken again.
+                if attempts > 0:
+                    with contextlib.suppress(RedisError, OSError):
+                        await self.dead.count(shard, entry_id, -1)
+                raise
+            except Exception as exc:  # whatever the event makes the code raise
+                if attempts == 0:
+                    attempts = await self.dead.count(shard, entry_id)
+                self.metrics.attempts_failed.labels(self.intake.platform).inc()
+                if attempts >= self.max_attempts:
+                    return await self._bury(shard, entry_id, fields, event, attempts,
+                                            f"{type(exc).__name__}: {exc}", exc)
+                log.warning("intake: event %s of room %s (entry %s) failed, attempt %d of %d: "
+                            "%s: %s; again in %.2f s", event.id, event.room.key, entry_id,
+                            attempts, self.max_attempts, type(exc).__name__, exc, delay)
+                await asyncio.sleep(delay)
+                delay = min(self.retry_max_s, delay * 2)
+                if not self.held_now(shard):
+                    return False  # the new owner goes on counting from what is recorded
+                attempts = await self.dead.count(shard, entry_id)
+                continue
+            if not done and attempts > 0:
+                # Stopped because the shard moved, not because of the event: not an attempt.
+                with contextlib.suppress(RedisError, OSError):
+                    await self.dead.count(shard, entry_id, -1)
+            return done
+
+    async def _attempt(self, key: str, entry_id: str, event: ChatEvent, shard: int, *,
+                       counted: bool) -> bool:
         if self.prepare is not None:
             try:
                 prepared = await self.prepare(event)
@@ -300,7 +353,7 @@ class Worker:
                             event.id, exc)
                 prepared = event
             if prepared is None:
-                await self._ack(key, entry_id)
+                await self._ack(key, entry_id, shard if counted else None)
                 return True
             event = prepared
         outcome = await self.holding.deliver(event, stay=lambda: self.held_now(shard))
@@ -312,7 +365,23 @@ class Worker:
                 return False  # the new owner takes this entry over, post included
             if self.delivery is not None:
                 await self.delivery.post(event, outcome)
-        await self._ack(key, entry_id)
+        await self._ack(key, entry_id, shard if counted else None)
+        return True
+
+    async def _bury(self, shard: int, entry_id: str, fields: Any, event: ChatEvent,
+                    attempts: int, error: str, exc: BaseException | None = None) -> bool:
+        """Move the entry to the dead letters (acknowledged in the same script) and go on."""
+        moved = await self.dead.bury(shard, entry_id, fields, error=error, attempts=attempts,
+                                     lease=self.intake.lease(shard), owner=self.name)
+        if moved is None:
+            return False  # acknowledged elsewhere, or no longer our shard: nothing to do here
+        self.dead_lettered += 1
+        self.handled += 1
+        self.metrics.dead_letters.labels(self.intake.platform).inc()
+        log.error("intake: event %s of room %s dead-lettered after %d attempt(s): %s (entry %s "
+                  "is now %s/%s; `facilitator intake dead show` has it)", event.id,
+                  event.room.key, attempts, error, entry_id, self.intake.tag(shard), moved,
+                  exc_info=exc)
         return True
 
     async def _decide(self, event: ChatEvent) -> Outcome:
@@ -323,7 +392,14 @@ class Worker:
             self.metrics.store_errors.labels("handle").inc()
         return outcome
 
-    async def _ack(self, key: str, entry_id: str) -> None:
+    async def _ack(self, key: str, entry_id: str, counted: int | None = None) -> None:
+        """Acknowledge; `counted` (the shard) also clears the entry's recorded attempts."""
         with self.metrics.store_op("xack"):
-            await self.client.xack(key, GROUP, entry_id)
+            if counted is None:
+                await self.client.xack(key, GROUP, entry_id)
+            else:
+                async with self.client.pipeline(transaction=False) as pipe:
+                    pipe.xack(key, GROUP, entry_id)
+                    pipe.hdel(self.dead.attempts(counted), entry_id)
+                    await pipe.execute()
         self.handled += 1

@@ -2,15 +2,20 @@
 
 The room's settings change only by the room: an admin, or a visible group decision (one
 member asks in the open, a second member seconds). Once a room is locked, only an admin
-changes them. Status, summary and digest answers are posted for everyone, so every member
-sees the same read of the room; a page link is handed privately to the member who asks.
+changes them. A proposal is announced once (the same member asking again is answered
+privately), and each member gets a few settings announcements per room in ten minutes
+(policies.ratelimit.SettingsLimiter); past that the answer is private and nothing changes,
+so no member can make the bot repeat their words to the room. Status, summary and digest
+answers are posted for everyone, so every member sees the same read of the room; a page link
+is handed privately to the member who asks.
 """
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
 from pydantic import BaseModel
@@ -19,8 +24,10 @@ from facilitator.events import Author, RoomRef
 from facilitator.memory.state import Activity, CharterChange, CharterField, RoomState
 from facilitator.memory.store import RoomStore
 from facilitator.memory.trackers import forget_member
+from facilitator.policies.defaults import MOVES, moves_text
 from facilitator.policies.digests.compose import compose_digest
 from facilitator.policies.digests.schedule import DigestScheduler
+from facilitator.policies.ratelimit import SettingsLimiter
 from facilitator.policies.readout import status_text, summary_text
 
 SECOND_WITHIN_S = 24 * 3600
@@ -36,6 +43,8 @@ HELP = (
     "• `/facilitator quiet | normal | active` — how often I step in\n"
     "• `/facilitator shape meeting | channel | auto` — whether this room is a meeting or a busy "
     "channel (auto: I read it from the traffic)\n"
+    "• `/facilitator more MOVE` / `less MOVE` — turn one of my moves on or off here "
+    "(`/facilitator more` lists them and what is on)\n"
     "• `/facilitator goal TEXT` — the room's goal\n"
     "• `/facilitator pause | resume` — silence me here, or let me speak again\n"
     "  (settings change when an admin sets them, or when one member asks and another seconds)\n"
@@ -45,7 +54,7 @@ HELP = (
 )
 # Everyone may use these (settings among them take a second, or an admin) ...
 MEMBER_COMMANDS = ("help", "status", "summary", "quiet", "normal", "active", "goal", "page",
-                   "digest", "shape", "pause", "resume", "forget-me")
+                   "digest", "shape", "more", "less", "pause", "resume", "forget-me")
 # ... and these are for admins only.
 ADMIN_COMMANDS = ("lock", "unlock", "export", "delete-room")
 SUBCOMMANDS = MEMBER_COMMANDS + ADMIN_COMMANDS
@@ -71,6 +80,8 @@ class CommandServices:
     links: PageLinks | None = None
     digests: DigestScheduler | None = None
     llm_status: Callable[[], str | None] | None = None  # the policy's model state, for `status`
+    # Settings announcements per member (kept as long as these services are: one per run).
+    limits: SettingsLimiter = field(default_factory=SettingsLimiter)
 
 
 class CommandRequest(BaseModel):
@@ -135,6 +146,12 @@ async def run_command(store: RoomStore, req: CommandRequest,
                            "`channel` (a busy room: I speak when asked, for personal attacks and "
                            "long-unanswered requests) or `auto` (I read it from the traffic).")
         return await _charter(store, req, "shape", choice, services)
+    if word in ("more", "less"):
+        choice = rest.lower().replace("-", "_")
+        if choice not in MOVES:
+            state = await store.get(room) or RoomState(room=room)
+            return private(moves_text(state))
+        return await _charter(store, req, word, choice, services)  # type: ignore[arg-type]
     if word in ("pause", "resume"):
         return await _charter(store, req, "paused", "on" if word == "pause" else "off", services)
     if word == "goal":
@@ -144,7 +161,7 @@ async def run_command(store: RoomStore, req: CommandRequest,
             return private(f"The room's goal: {goal}.")
         return await _charter(store, req, "goal", rest[:MAX_GOAL_CHARS], services)
     if word in ("lock", "unlock"):
-        return await _lock(store, req, word == "lock")
+        return await _lock(store, req, word == "lock", services)
     if word == "export":
         if not req.is_admin:
             return private("Only an admin can export a room's memory.")
@@ -178,10 +195,24 @@ def _described(field: CharterField, value: str) -> tuple[str, str]:
     if field == "digest":
         return (f"digests to {value}" if value == "off" else f"a {value} digest",
                 f"/facilitator digest {value}")
+    if field in ("more", "less"):
+        return (f"{'turning on' if field == 'more' else 'turning off'} my {value} here",
+                f"/facilitator {field} {value}")
     if field == "shape":
         return (f"treating this room as {'a ' + value if value != 'auto' else 'whatever its traffic shows'}",
                 f"/facilitator shape {value}")
     return f"my activity to {value}", f"/facilitator {value}"
+
+
+def _over_limit(req: CommandRequest, services: CommandServices, now: float) -> CommandReply | None:
+    """The private answer to a member past their settings announcements, or None."""
+    wait = services.limits.wait_s(req.room.key, req.user.id, now)
+    if wait <= 0:
+        return None
+    limits = services.limits
+    return private(f"You've changed or proposed {limits.limit} settings here in the last "
+                   f"{limits.window_s / 60:g} minutes; let the room catch up. You can ask again "
+                   f"in about {max(1, math.ceil(wait / 60))} minute(s).")
 
 
 def _apply(state: RoomState, field: CharterField, value: str) -> None:
@@ -193,6 +224,13 @@ def _apply(state: RoomState, field: CharterField, value: str) -> None:
         state.charter.digest = value  # type: ignore[assignment]  # checked by the caller
     elif field == "shape":
         state.charter.shape = value  # type: ignore[assignment]  # checked by the caller
+    elif field in ("more", "less"):
+        into, out = ((state.charter.more, state.charter.less) if field == "more"
+                     else (state.charter.less, state.charter.more))
+        if value in out:
+            out.remove(value)
+        if value not in into:
+            into.append(value)
     else:
         state.charter.activity = Activity(value)
 
@@ -200,6 +238,9 @@ def _apply(state: RoomState, field: CharterField, value: str) -> None:
 async def _charter(store: RoomStore, req: CommandRequest, field: CharterField, value: str,
                    services: CommandServices) -> CommandReply:
     now = req.ts if req.ts is not None else time.time()
+    limited = _over_limit(req, services, now)
+    if limited is not None:
+        return limited
     who = req.user.display
     described, command = _described(field, value)
     reply = CommandReply(text="", visibility="room")
@@ -213,8 +254,15 @@ async def _charter(store: RoomStore, req: CommandRequest, field: CharterField, v
                                             "change them."), "private"
             return
         pending = state.charter.pending
-        seconded = (pending is not None and pending.field == field and pending.value == value
-                    and pending.by != req.user.id and now - pending.ts <= SECOND_WITHIN_S)
+        same = (pending is not None and pending.field == field and pending.value == value
+                and now - pending.ts <= SECOND_WITHIN_S)
+        seconded = same and pending is not None and pending.by != req.user.id
+        if same and not seconded and not req.is_admin:
+            # Announced already: the room need not read it again.
+            reply.text, reply.visibility = (f"You proposed {described} already; it waits for "
+                                            f"another member to second it with `{command}`."
+                                            ), "private"
+            return
         if req.is_admin or seconded:
             _apply(state, field, value)
             state.charter.changed_by = req.user.id
@@ -236,15 +284,21 @@ async def _charter(store: RoomStore, req: CommandRequest, field: CharterField, v
                 f"member can second this with `{command}`.", "room")
 
     await store.update(req.room.key, change)
+    if reply.visibility == "room":
+        services.limits.record(req.room.key, req.user.id, now)
     if applied and field == "digest" and services.digests is not None:
         await services.digests.set(req.room, value)  # type: ignore[arg-type]
     return reply
 
 
-async def _lock(store: RoomStore, req: CommandRequest, lock: bool) -> CommandReply:
+async def _lock(store: RoomStore, req: CommandRequest, lock: bool,
+                services: CommandServices) -> CommandReply:
     if not req.is_admin:
         return private(f"Only an admin can {'lock' if lock else 'unlock'} this room's settings.")
     now = req.ts if req.ts is not None else time.time()
+    limited = _over_limit(req, services, now)
+    if limited is not None:
+        return limited
 
     def change(state: RoomState) -> None:
         state.charter.locked = lock
@@ -253,6 +307,7 @@ async def _lock(store: RoomStore, req: CommandRequest, lock: bool) -> CommandRep
         state.charter.changed_ts = now
 
     await store.update(req.room.key, change)
+    services.limits.record(req.room.key, req.user.id, now)
     if lock:
         return CommandReply(text=f"{req.user.display} locked this room's settings: from now on only "
                                  "an admin changes them.", visibility="room")

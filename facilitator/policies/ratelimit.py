@@ -1,4 +1,5 @@
-"""Per-member rate limit on replies the bot gives when addressed.
+"""Per-member rate limits: on replies the bot gives when addressed, and (`SettingsLimiter`)
+on the settings commands it announces to the room.
 
 One member's hundred mentions must not buy a hundred replies (the bot's share of the room
 belongs to the group). Within any `window_s` seconds a member gets at most `limit` addressed
@@ -102,3 +103,46 @@ def limit_addressed(limiter: ReplyLimiter, event: ChatEvent, decision: BotDecisi
             "to": [event.author.id]})
     return BotDecision.silence("reply limit reached for this member; notice already given",
                             signals=decision.signals, llm_calls=decision.llm_calls)
+
+
+SETTINGS_PER_WINDOW = 4
+SETTINGS_WINDOW_S = 600.0
+
+
+class SettingsLimiter:
+    """Per member and room: how many settings requests the bot announced in the room.
+
+    A settings command (`goal TEXT`, `quiet`, `pause`, `lock`, ...) is answered in the room,
+    for everyone, so one member could make the bot post their words over and over. Within any
+    `window_s` seconds a member gets at most `limit` such announcements in a room; past that
+    they are answered privately and nothing changes. Kept in this process (like
+    `ReplyLimiter`): with several processes answering commands, each keeps its own count.
+    """
+
+    def __init__(self, limit: int = SETTINGS_PER_WINDOW, window_s: float = SETTINGS_WINDOW_S,
+                 max_tracked: int = MAX_TRACKED) -> None:
+        self.limit = limit
+        self.window_s = window_s
+        self.max_tracked = max_tracked
+        self._given: OrderedDict[tuple[str, str], deque[float]] = OrderedDict()
+        self.limited = 0  # requests answered privately because of the limit
+
+    def wait_s(self, room: str, member: str, now: float) -> float:
+        """0 when the member may be announced now; else the seconds until they may."""
+        given = self._given.get((room, member))
+        if given is None:
+            return 0.0
+        while given and given[0] <= now - self.window_s:
+            given.popleft()
+        if len(given) < self.limit:
+            return 0.0
+        self.limited += 1
+        return given[0] + self.window_s - now
+
+    def record(self, room: str, member: str, now: float) -> None:
+        key = (room, member)
+        given = self._given.setdefault(key, deque())
+        self._given.move_to_end(key)
+        given.append(now)
+        while len(self._given) > self.max_tracked:
+            self._given.popitem(last=False)

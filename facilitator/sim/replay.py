@@ -23,7 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
-from facilitator.engine import Engine
+from facilitator.engine import Engine, PatientHandler
 from facilitator.events import ChatEvent
 from facilitator.sim.transcript import BadLine, read_transcript
 
@@ -90,6 +90,7 @@ async def replay(engine: Engine, paths: list[Path], *, bot_name: str, with_state
     rooms: dict[str, str] = {}  # name in the transcript -> store key
     seen = SeenIds()
     skipped = failed = interventions = llm_calls = 0
+    handle = PatientHandler(engine)
     for path in paths:
         for item in read_transcript(path, bot_name, bot_id=engine.bot_id):
             if isinstance(item, BadLine):
@@ -105,7 +106,7 @@ async def replay(engine: Engine, paths: list[Path], *, bot_name: str, with_state
                 continue
             rooms[name] = event.room.key
             try:
-                outcome = await engine.handle(event)
+                outcome = await handle(event)
             except Exception as exc:  # a bug on one event must not lose the whole report
                 log.exception("event %s in room %s could not be processed", event.id, name)
                 failed += 1

@@ -134,6 +134,7 @@ class Simulation:
 
     def _set_charter(self, state: RoomState) -> None:
         state.charter = Charter(goal=self.s.goal, activity=self.s.activity,
+                                more=list(self.s.more), less=list(self.s.less),
                                 changed_by="scenario")
 
     def _ref(self, ref: int | str | None) -> str | None:

@@ -7,7 +7,8 @@ repertoire, silence reasons are folded into a few categories (`silence_category`
 operations are a fixed list named in the code.
 
 What is read at scrape time (collectors, not counters): the intake streams' length and
-pending count, one timed PING of the store, and the LLM circuit breaker's state and counters.
+pending count, the dead letters stored per shard, one timed PING of the store, and the LLM
+circuit breaker's state and counters.
 """
 
 from __future__ import annotations
@@ -53,6 +54,7 @@ def silence_category(reason: str) -> str:
 
 # Something that returns (length, pending) for every intake stream, read at scrape time.
 StreamProbe = Callable[[], Awaitable[list[tuple[str, int, int]]]]
+DeadProbe = Callable[[], Awaitable[list[tuple[str, int]]]]  # (shard, dead letters stored)
 StoreTimer = Callable[[], Awaitable[float]]
 
 
@@ -95,6 +97,14 @@ class Metrics:
                                    ["shard"], registry=r)
         self.stream_pending = Gauge("facilitator_stream_pending", "Entries read but not yet "
                                     "acknowledged in an intake stream", ["shard"], registry=r)
+        self.attempts_failed = Counter(
+            "facilitator_intake_attempts_failed", "Attempts at an intake entry that raised (the "
+            "entry is tried again, or dead-lettered after the last)", ["platform"], registry=r)
+        self.dead_letters = Counter(
+            "facilitator_dead_letters", "Intake entries moved to the dead letters after their "
+            "last attempt failed (alert on any: deploy/OPERATIONS.md)", ["platform"], registry=r)
+        self.dead_stored = Gauge("facilitator_dead_letters_stored", "Dead letters waiting in a "
+                                 "shard (`facilitator intake dead list`)", ["shard"], registry=r)
         self.shards_owned = Gauge("facilitator_shards_owned", "Intake shards this worker owns",
                                   registry=r)
         self.store_ping = Gauge("facilitator_store_ping_seconds", "One PING at scrape time "
@@ -109,6 +119,7 @@ class Metrics:
             "facilitator_llm_rejected", "LLM answers the guard or the sanity check refused "
             "(since start)", registry=r)
         self._streams: StreamProbe | None = None
+        self._dead: DeadProbe | None = None
         self._ping: StoreTimer | None = None
         self._breaker: CircuitBreaker | None = None
         self.llm_measured = False  # True once calls are timed at the provider (no double count)
@@ -153,6 +164,9 @@ class Metrics:
     def watch_streams(self, probe: StreamProbe) -> None:
         self._streams = probe
 
+    def watch_dead(self, probe: DeadProbe) -> None:
+        self._dead = probe
+
     def watch_store(self, ping: StoreTimer) -> None:
         self._ping = ping
 
@@ -180,6 +194,15 @@ class Metrics:
             for shard, length, pending in rows:
                 self.stream_length.labels(shard).set(length)
                 self.stream_pending.labels(shard).set(pending)
+        if self._dead is not None:
+            try:
+                dead = await self._dead()
+            except Exception as exc:
+                self.store_errors.labels("stream_info").inc()
+                log.debug("metrics: dead-letter probe failed: %s", exc)
+                return
+            for shard, stored in dead:
+                self.dead_stored.labels(shard).set(stored)
 
     def render(self) -> bytes:
         return generate_latest(self.registry)

@@ -21,6 +21,7 @@ from redis.exceptions import RedisError
 
 from facilitator.memory.state import BotTurn, RoomState
 from facilitator.memory.store import RoomStore
+from facilitator.policies.defaults import read_rows
 from facilitator.policies.readout import balance_text, heat_word, messages_phrase, names
 from facilitator.policies.signals import compute_signals
 from facilitator.web.charts import BANDS, BOT_COLOUR, balance_chart, balance_gauge, heat_chart
@@ -153,6 +154,7 @@ def _charter_rows(state: RoomState) -> list[str]:
         "Settings: " + ("locked — only an admin can change them" if charter.locked
                         else "an admin, or one member asking and another seconding"),
     ]
+    rows += [escape(row) for row in read_rows(state)]
     rows += [f"Norm: {escape(norm)}" for norm in charter.norms]
     if charter.changed_ts:
         who = escape(state.name_of(charter.changed_by or ""))

@@ -11,8 +11,10 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from facilitator.engine import Engine
+from facilitator.engine import Engine, Outcome, PatientHandler
+from facilitator.events import Author, ChatEvent, RoomRef
 from facilitator.memory.store import RoomStore, connect_url
+from facilitator.policies.decision import BotDecision
 from facilitator.policies.policy import FacilitatorPolicy
 from facilitator.sim.replay import replay
 from facilitator.sim.transcript import addressed_pattern, parse_line
@@ -180,3 +182,31 @@ def test_store_dying_mid_replay_counts_failed_events_and_exits_non_zero(tmp_path
     assert 0 < summary["failed_events"] < 400
     assert "Traceback" not in err
     del subprocess, sys
+
+
+async def test_a_store_slow_for_a_moment_does_not_change_the_report() -> None:
+    """On a loaded machine the store can time out once (redis-py waits 5 s); the run tries the
+    event again instead of reporting it unprocessed, and stops waiting once the store is gone."""
+    answers: list[bool] = []
+
+    class Flaky:  # stands in for the engine: only its outcomes matter here
+        def __init__(self, fails: int) -> None:
+            self.fails = fails
+
+        async def handle(self, event: ChatEvent) -> Outcome:
+            answers.append(self.fails <= 0)
+            if self.fails > 0:
+                self.fails -= 1
+                return Outcome(event, BotDecision.silence("store unavailable"),
+                               error="Timeout reading from socket", processed=False,
+                               retryable=True)
+            return Outcome(event, BotDecision.silence("quiet"))
+
+    event = ChatEvent(id="m1", room=RoomRef.local("r"), author=Author(id="a", name="a"),
+                      text="hello", ts=1.0)
+    slow = PatientHandler(Flaky(fails=2), first_s=0.01)  # type: ignore[arg-type]
+    assert (await slow(event)).processed and answers == [False, False, True]
+    answers.clear()
+    gone = PatientHandler(Flaky(fails=100), attempts=3, first_s=0.01)  # type: ignore[arg-type]
+    assert not (await gone(event)).processed and len(answers) == 3
+    assert not (await gone(event)).processed and len(answers) == 4  # gone: tried once

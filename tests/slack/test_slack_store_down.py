@@ -16,6 +16,7 @@ from facilitator.adapters.slack.adapter import SlackAdapter
 from facilitator.adapters.slack.stores import RedisInstallationStore
 from facilitator.config import Settings
 from facilitator.engine import Engine
+from facilitator.events import Author, ChatEvent, RoomRef
 from facilitator.intake.delivery import Delivery
 from facilitator.memory.keys import state_key
 from facilitator.memory.store import open_store
@@ -104,8 +105,12 @@ async def test_app_uninstalled_deletes_the_workspaces_rooms_and_installation(
         try:
             assert (await signed_post(http, url, json.dumps(
                 message("U0ALICE001", "our secret plan", "1700000001.000100"))))[0] == 200
-            assert (await signed_post(http, url, json.dumps(
-                message("U0BOB00001", "elsewhere", "1700000002.000100", team="T0OTHER01"))))[0] == 200
+            # The other workspace's room, made through its own installation (this adapter's
+            # one bot token answers only its own workspace: tests/slack/test_slack_unreadable.py).
+            await engine.handle(ChatEvent(
+                id="1700000002.000100", room=RoomRef(platform="slack", workspace="T0OTHER01",
+                                                     channel="C0PLANS001"),
+                author=Author(id="U0BOB00001"), text="elsewhere", ts=1700000002.0))
             await adapter.drain()
             assert await store.rooms() == sorted([ROOM, "slack:T0OTHER01:C0PLANS001"])
             body = envelope("message", type="app_uninstalled")

@@ -54,11 +54,11 @@ async def test_a_silent_message_and_an_answered_one_take_short_walks(
     assert (await send(http, h.url, fixture("message")))[0] == 200
     await h.settle(received=1)
     with modules_called() as silent:
-        body = message("U0BOB00001", "I think the plan works", "1700000100.000100")
+        body = message("U0ALICE001", "I think the plan works", "1700000100.000100")
         assert (await send(http, h.url, body))[0] == 200
         await h.settle(received=2)
     with modules_called() as speaking:
-        body = message("U0BOB00001", "<@U0FACBOT01> what is still open?", "1700000101.000100")
+        body = message("U0ALICE001", "<@U0FACBOT01> what is still open?", "1700000101.000100")
         assert (await send(http, h.url, body))[0] == 200
         await h.settle(received=3)
     print("silent:", len(silent), silent)

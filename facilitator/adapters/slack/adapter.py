@@ -32,6 +32,7 @@ from facilitator.adapters.slack.home import home_view, shared_rooms
 from facilitator.adapters.slack.posting import SlackSender
 from facilitator.adapters.slack.translate import (
     Scope,
+    body_problem,
     command_room,
     room_ref,
     to_slack,
@@ -126,6 +127,7 @@ class SlackAdapter(Adapter):
         self.app = build_app(config, self.client, self, installation_store=installation_store,
                              state_store=state_store, process_before_response=append is not None)
         self.invalid = 0  # payloads whose fields broke the event limits (logged, dropped)
+        self.foreign = 0  # events and commands from a workspace the bot is not installed in
         self._socket: AsyncSocketModeHandler | None = None
         self._web: WebServer | None = None
         self.http_port: int | None = None
@@ -139,7 +141,8 @@ class SlackAdapter(Adapter):
                 await self._check_bot_token()
             if self.config.serves_http:
                 self._web = WebServer(build_web_app(self.app, events=self.config.http,
-                                                    probe=self.probe, holding=self._holding),
+                                                    probe=self.probe, holding=self._holding,
+                                                    signing_secret=self.config.signing_secret),
                                       self.config.host, self.config.port)
                 try:
                     self.http_port = await self._web.start()
@@ -214,7 +217,19 @@ class SlackAdapter(Adapter):
         """Called by the bolt listener after the ack; must not block. With `append`, called
         before the ack, and returns the append for the listener to await."""
         self.received += 1
+        problem = body_problem(body)
+        if problem is not None:
+            # Over HTTP such a body got a 400 already; Socket Mode has no status to give.
+            self.invalid += 1
+            log.warning("Slack event %s dropped: cannot read it: %s",
+                        body.get("event_id") if isinstance(body, dict) else None, problem)
+            return None
         team = context.team_id or str(body.get("team_id") or "")
+        if not self._installed_in(team, context):
+            self.foreign += 1
+            log.info("Slack event %s from workspace %s ignored: the bot is not installed there",
+                     body.get("event_id"), team)
+            return None
         if context.bot_token:
             self._tokens[team] = context.bot_token
         raw = body.get("event") or {}
@@ -249,6 +264,17 @@ class SlackAdapter(Adapter):
             return self.append(event)
         self.lanes.submit(event.room.key, partial(self._deliver, event, context.bot_token))
         return None
+
+    @staticmethod
+    def _installed_in(team: str, context: AsyncBoltContext) -> bool:
+        """Whether `team` is the workspace the token answering this request belongs to. With
+        one token (SLACK_BOT_TOKEN), bolt authorizes every request with it, whatever team
+        sent it; with OAuth, bolt refuses a team with no installation before any listener.
+        An org-wide (Enterprise Grid) install answers for every team of the org."""
+        result = context.authorize_result
+        if result is None or not result.team_id or context.is_enterprise_install:
+            return True
+        return team == result.team_id
 
     async def prepare(self, event: ChatEvent, token: str | None = None) -> ChatEvent | None:
         """The author's name, looked up after the ack (Slack events carry only the user id);
@@ -338,6 +364,11 @@ class SlackAdapter(Adapter):
                        respond: AsyncRespond) -> None:
         self.received += 1
         room = command_room(command)
+        if not self._installed_in(room.workspace, context):
+            self.foreign += 1
+            log.info("/facilitator from workspace %s ignored: the bot is not installed there",
+                     room.workspace)
+            return
         if context.bot_token:
             self._tokens[room.workspace] = context.bot_token
         # Through the room's queue: `status` then reflects every event that arrived before it.

@@ -123,5 +123,6 @@ def _details(adapter: SlackAdapter, store: RoomStore, pipeline: Pipeline) -> dic
     """Counters shown by /readyz: what is held, retried, lost or refused."""
     return {**pipeline.details(), "events_held": adapter.holding.held, "retries": adapter.holding.retries,
             "events_failed": adapter.holding.failed, "events_dropped": adapter.lanes.dropped,
-            "events_invalid": adapter.invalid, "rooms_quarantined": store.quarantined,
+            "events_invalid": adapter.invalid, "events_foreign": adapter.foreign,
+            "rooms_quarantined": store.quarantined,
             "store_restarts": store.server.restarts if store.server else 0}

@@ -261,3 +261,76 @@ def command_room(command: Mapping[str, Any]) -> RoomRef:
     channel = str(command.get("channel_id") or "")
     kind = "im" if command.get("channel_name") == "directmessage" else None
     return room_ref(str(command.get("team_id") or ""), channel, None, kind)
+
+
+# --------------------------------------------------------------------------- what can be read
+
+# The fields bolt and this module read, by the type they must have (absent or null is fine).
+# A body that breaks these is refused (HTTP 400) before bolt or a listener sees it.
+_TEXT_FIELDS = frozenset({
+    "type", "subtype", "token", "team_id", "api_app_id", "event_id", "enterprise_id",
+    "context_team_id", "context_enterprise_id", "user_id", "channel_id", "thread_ts", "ts",
+    "event_ts", "deleted_ts", "text", "channel_type", "bot_id", "reaction", "parent_user_id",
+    "tab", "username", "user_team", "item_user", "challenge", "response_url", "trigger_id",
+    "command", "display_name", "real_name", "function_execution_id", "bot_access_token",
+    "app_installed_team_id",
+})
+_ID_OR_OBJECT = frozenset({"enterprise", "team", "user", "channel"})  # "T1" or {"id": "T1"}
+_OBJECTS = frozenset({"event", "message", "previous_message", "item", "edited", "user_profile",
+                      "bot_profile", "view", "assistant_thread", "function_data", "tokens"})
+_LISTS_OF_OBJECTS = frozenset({"authorizations", "response_urls"})
+_LISTS_OF_TEXT = frozenset({"oauth", "bot"})  # tokens_revoked
+_FLAGS = frozenset({"is_bot", "is_ext_shared_channel", "hidden"})
+_NUMBERS = frozenset({"event_time"})
+
+
+def _problem_in(obj: Mapping[str, Any], path: str) -> str | None:
+    for key, value in obj.items():
+        if value is None:
+            continue
+        where = f"{path}.{key}" if path else str(key)
+        if key in _TEXT_FIELDS and not isinstance(value, str):
+            return f"{where} is not a string"
+        if key in _ID_OR_OBJECT:
+            if isinstance(value, Mapping):
+                found = _problem_in(value, where)
+                if found:
+                    return found
+            elif not isinstance(value, str):
+                return f"{where} is neither an id nor an object"
+        if key in _OBJECTS:
+            if not isinstance(value, Mapping):
+                return f"{where} is not an object"
+            found = _problem_in(value, where)
+            if found:
+                return found
+        if key in _LISTS_OF_OBJECTS:
+            if not isinstance(value, list) or not all(isinstance(v, Mapping) for v in value):
+                return f"{where} is not a list of objects"
+            for i, item in enumerate(value):
+                found = _problem_in(item, f"{where}[{i}]")
+                if found:
+                    return found
+        if key in _LISTS_OF_TEXT and not (isinstance(value, list)
+                                          and all(isinstance(v, str) for v in value)):
+            return f"{where} is not a list of strings"
+        if key in _FLAGS and not isinstance(value, bool):
+            return f"{where} is not true or false"
+        if key == "is_enterprise_install" and not isinstance(value, bool | str):
+            return f"{where} is not true or false"
+        if key in _NUMBERS and (isinstance(value, bool) or not isinstance(value, int | float)):
+            return f"{where} is not a number"
+    return None
+
+
+def body_problem(body: object) -> str | None:
+    """Why a parsed Slack request body cannot be read, or None when it can: an object, with
+    the fields bolt and the translation read of the types Slack sends."""
+    if not isinstance(body, Mapping):
+        return f"the body is a JSON {type(body).__name__}, not an object"
+    if body.get("type") == "event_callback" and not isinstance(body.get("event"), Mapping):
+        return "an event callback without an event object"
+    try:
+        return _problem_in(body, "")
+    except RecursionError:
+        return "nested too deeply"
