@@ -157,7 +157,9 @@ async def _page_url(proc: asyncio.subprocess.Process) -> str:
 async def test_simulate_page_serves_the_room_on_loopback_without_a_workspace(
         browser: Browser, tmp_path: Path) -> None:
     proc = await asyncio.create_subprocess_exec(
-        *FACILITATOR, "simulate", str(SCENARIOS / "dominated_meeting.yaml"), "--quiet", "--page",
+        # A scenario where a member asks the bot directly: it answers whatever the room's defaults.
+        *FACILITATOR, "simulate", str(SCENARIOS / "eval" / "answer_sprint_summary.yaml"), "--quiet",
+        "--page",
         env=cli_env(tmp_path), cwd=tmp_path, stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE)
     try:
@@ -173,7 +175,7 @@ async def test_simulate_page_serves_the_room_on_loopback_without_a_workspace(
             assert box is not None and box["width"] > 300, chart
         assert await page.locator("#heat-chart .bot-mark").count() >= 1  # the bot spoke
         spoke = await page.locator("section[aria-labelledby=b-h]").inner_text()
-        assert "some voices had not been heard for a while" in spoke
+        assert "someone asked me directly" in spoke
         assert watch.errors == [] and watch.requests == [url]
         SHOTS.mkdir(parents=True, exist_ok=True)
         await page.screenshot(path=str(SHOTS / "simulate-page.png"), full_page=True)
