@@ -407,7 +407,7 @@ async def cmd_wikitactics(args: argparse.Namespace, settings: Settings) -> int:
 
     try:
         settings = with_llm(args, settings)
-        transcript, labels = resolve_paths(args.data)
+        transcript, labels = resolve_paths(args.data, settings.shared_data)
         policy = build_policy(settings)
     except (FileNotFoundError, ValueError) as exc:
         print(exc, file=sys.stderr)
@@ -447,7 +447,7 @@ async def cmd_irc(args: argparse.Namespace, settings: Settings) -> int:
 
     try:
         settings = with_llm(args, settings)
-        transcript, links_path = resolve_paths(args.data, args.links)
+        transcript, links_path = resolve_paths(args.data, args.links, settings.shared_data)
         links, bad_links = load_links(links_path)
     except (FileNotFoundError, ValueError) as exc:
         print(exc, file=sys.stderr)

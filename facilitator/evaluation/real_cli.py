@@ -77,7 +77,7 @@ async def cmd_real(args: argparse.Namespace, settings: Settings) -> int:
     except ValueError as exc:
         print(exc, file=sys.stderr)
         return 2
-    folder = args.data if args.data is not None else shared_data_dir()
+    folder = args.data if args.data is not None else shared_data_dir(settings.shared_data)
     if not folder.is_dir():
         print(f"{folder} not found: pass --data DIR or set FACILITATOR_SHARED_DATA to the "
               "shared data folder", file=sys.stderr)

@@ -6,7 +6,6 @@ once with no bot for the participation baseline. See metrics.py for what each fi
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -171,7 +170,7 @@ def build_specs(names: list[str], settings: Settings, *, fake_llm: bool,
     from facilitator.policies.policy import FacilitatorPolicy
     from facilitator.policies.prompts import Prompts
 
-    env = os.environ if env is None else env
+    env = settings.llm_env() if env is None else env
     specs: list[PolicySpec] = []
     provider = None
     note = ""

@@ -320,9 +320,15 @@ async def _delete(store: RoomStore, req: CommandRequest, rest: str,
     if not req.is_admin:
         return private("Only an admin can delete a room's memory.")
     if rest.lower() != "confirm":
+        copy = ""
+        if services.links is not None:  # the same care as `room reset --save-to`: a copy first
+            minutes = services.links.export_ttl_s / 60
+            copy = (f" To keep a copy first, save this export (the link works for {minutes:g} "
+                    f"minutes): {services.links.export_url(req.room.key)}")
         return private("This erases everything I remember about this room (messages, open items, "
-                       "decisions, settings). To go ahead: `/facilitator delete-room confirm`.")
-    await store.delete(req.room.key)
+                       "decisions, settings)." + copy
+                       + " To go ahead: `/facilitator delete-room confirm`.")
+    await store.reset(req.room.key)  # its state, and any unreadable copy kept aside
     if services.digests is not None:
         await services.digests.set(req.room, "off")
     return CommandReply(text=f"{req.user.display} (an admin) erased my memory of this room. I start "

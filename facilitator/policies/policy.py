@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 
 from facilitator.config import Settings
@@ -44,7 +43,7 @@ def build_policy(settings: Settings, env: Mapping[str, str] | None = None) -> Fa
     """The policy the settings ask for: the offline rules, or an LLM provider behind the gate."""
     from facilitator.policies.llm.factory import make_provider
 
-    provider = make_provider(settings.llm, env=os.environ if env is None else env,
+    provider = make_provider(settings.llm, env=settings.llm_env() if env is None else env,
                              timeout_s=settings.llm_timeout_s)
     return FacilitatorPolicy(Prompts(), provider,
                              calls_per_hour=settings.llm_calls_per_room_per_hour)

@@ -166,7 +166,9 @@ def _charter_rows(state: RoomState) -> list[str]:
     return rows
 
 
-def render_page(state: RoomState, *, expires: float, retention_days: float | None = None) -> str:
+def render_page(state: RoomState, *, expires: float | None,
+                retention_days: float | None = None) -> str:
+    """The page's HTML. `expires` None: a page with no link behind it (a file, a local preview)."""
     signals = compute_signals(state)
     lists = _lists(state)
     legend = " ".join(f'<span class="swatch" style="background:{c}"></span> {w}'
@@ -174,6 +176,7 @@ def render_page(state: RoomState, *, expires: float, retention_days: float | Non
     keep = (f"I keep this room's recent messages and my read of it for {retention_days:g} days "
             "after the last activity. " if retention_days else "")
     title = escape(f"#{state.title}" if state.title else state.room)
+    until = f" ·\nthis link works until {_when(expires)}" if expires is not None else ""
     supported = lists["supported"]
     sections = [
         _section("now", "Right now",
@@ -209,8 +212,7 @@ def render_page(state: RoomState, *, expires: float, retention_days: float | Non
 <style>{STYLE}</style></head>
 <body><main>
 <header><h1>How this room is going</h1>
-<p class="meta">{title} · updated {_when(state.last_ts) or "never"} ·
-this link works until {_when(expires)}</p>
+<p class="meta">{title} · updated {_when(state.last_ts) or "never"}{until}</p>
 <p class="meta">Every member sees this same page: what I, the room's facilitator, see.</p></header>
 {"".join(sections)}
 <footer>{escape(keep)}Anyone can ask me to forget them with <code>/facilitator forget-me</code>.
