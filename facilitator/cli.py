@@ -288,7 +288,7 @@ async def cmd_intake(args: argparse.Namespace, settings: Settings) -> int:
     from facilitator.intake.dead import DeadLetters, dead_command
     from facilitator.intake.streams import IntakeConfig
 
-    config = IntakeConfig.from_settings(settings)
+    config = IntakeConfig.from_settings(settings)  # checked with every other setting
 
     async def work(store: RoomStore) -> int:
         dead = DeadLetters(store.client, platform=args.platform, shards=config.shards,
