@@ -194,20 +194,23 @@ async def test_a_move_off_by_default_stays_off_until_the_room_turns_it_on(
     asked = await run(store, scenario(QUIET_ROOM, people=("dana", "raj", "mei"),
                                       more=("invite_quiet",)), room="b")
     assert [t.intervention for _, t in bot_turns(asked)] == ["invite_quiet"]
-    # `less` wins over the kind's default: a room can turn off what is on.
+    # Off by default in a help channel too (judged blind); `more` turns it on, `less` wins.
     state = read(help_channel())
+    assert "off by default" in (blocked(state, moment(Intervention.SURFACE_QUESTION)) or "")
+    state.charter.more = ["surface_question"]
     assert blocked(state, moment(Intervention.SURFACE_QUESTION)) is None
     state.charter.less = ["surface_question"]
     assert "turned surface_question off" in (blocked(state, moment(Intervention.SURFACE_QUESTION))
                                              or "")
 
 
-def test_by_default_only_a_strong_attack_is_answered() -> None:
+def test_attacks_are_answered_where_the_room_asks() -> None:
+    # Judged blind, answering even strong attacks unasked harmed as often as it helped.
     state = read(issue_thread())
-    assert blocked(state, moment(Intervention.DEESCALATE, on="attack", strength="0.91")) is None
-    assert "milder" in (blocked(state, moment(Intervention.DEESCALATE, on="attack",
-                                              strength="0.5")) or "")
+    assert "off by default" in (blocked(state, moment(Intervention.DEESCALATE, on="attack",
+                                                      strength="0.91")) or "")
     state.charter.more = ["answer_attack"]
+    assert blocked(state, moment(Intervention.DEESCALATE, on="attack", strength="0.91")) is None
     assert blocked(state, moment(Intervention.DEESCALATE, on="attack", strength="0.5")) is None
 
 

@@ -59,13 +59,20 @@ KIND_NAMES: dict[str, str] = {
 
 # The table. Filled from `facilitator eval real --split tune` (figures in EVIDENCE) and kept
 # honest on the REPORT part; a move missing from a kind is off there by default.
+# Judged blind on REPORT rooms (JUDGING.md; README, "Moves by kind of room"), the two cells
+# the TUNE figures had put on missed the bar: bringing back requests in a help channel, 17
+# and 12 of 30 helpful, 3 and 4 harmful (two judges); answering strong attacks in issue
+# threads and deliberations, 3 of 4 helpful and 1 harmful, and 3 of the 6 attack answers
+# judged over every kind harmful (banter and help read as attacks). So no move is on by
+# default anywhere yet: the bot answers when addressed and declines capture, and a room that
+# wants more asks for it.
 ON: dict[str, frozenset[str]] = {
-    "help_channel": frozenset({"surface_question"}),
+    "help_channel": frozenset(),
     "community": frozenset(),
-    "issue_thread": frozenset({ANSWER_ATTACK}),
+    "issue_thread": frozenset(),
     "chaired_meeting": frozenset(),
     "small_team": frozenset(),
-    "deliberation": frozenset({ANSWER_ATTACK}),
+    "deliberation": frozenset(),
 }
 # Before the kind can be read: only what is on in every kind.
 ON["forming"] = frozenset.intersection(*(ON[k] for k in KINDS))
@@ -81,8 +88,9 @@ STRONG_ATTACK = 0.8
 # research meetings, deliberation ~ WikiTactics talk pages.
 EVIDENCE: dict[str, dict[str, str]] = {
     "help_channel": {
-        "surface_question": "on: 272 turns (0.87 per 100), 17 (6%) already taken up by reply "
-                            "links; most bring back a real request nobody answered",
+        "surface_question": "off: TUNE 272 turns (0.87 per 100), 17 (6%) already taken up by "
+                            "reply links; judged blind on 30 REPORT turns: 17 and 12 helpful, "
+                            "3 and 4 harmful (two judges), under the bar",
         ANSWER_ATTACK: "off: of 32 answers to strong reads about 17 answer a real attack and "
                        "about 10 misread ('you're shitting me', 'wtf', 'lazy umount', a bot "
                        "told to shut up, banter)",
@@ -95,9 +103,9 @@ EVIDENCE: dict[str, dict[str, str]] = {
         ANSWER_ATTACK: "off: 5 answers, all misreads ('oh shit. I didn't know', ':troll:')",
     },
     "issue_thread": {
-        ANSWER_ATTACK: "on: 9 answers to strong reads on GitHub and WikiTactics, all after a "
-                       "comment labelled uncivil, none framed as mutual, about 7 of 9 a good "
-                       "facilitator's line (small sample: for the blind judges to confirm)",
+        ANSWER_ATTACK: "off: TUNE 9 answers to strong reads on GitHub and WikiTactics, all "
+                       "after a comment labelled uncivil, none mutual; judged blind on the "
+                       "REPORT turns: 3 of 4 helpful, 1 harmful, under the bar",
         COOL_HEAT: "off: 3 turns, no evidence either way",
         "invite_quiet": "off: 19 invitations to thread participants",
         "surface_question": "off: 6 turns, 3 (50%) already taken up",
@@ -118,8 +126,9 @@ EVIDENCE: dict[str, dict[str, str]] = {
         ANSWER_ATTACK: "off: 4 turns, no evidence either way",
     },
     "deliberation": {
-        ANSWER_ATTACK: "on: see issue_thread (7 of the 9 were on WikiTactics); before, 23 "
-                       "answers to every read, 6 (26%) after a civil utterance",
+        ANSWER_ATTACK: "off: see issue_thread (7 of the 9 TUNE answers were on WikiTactics; "
+                       "judged blind, under the bar); before, 23 answers to every read, 6 "
+                       "(26%) after a civil utterance",
         COOL_HEAT: "off: 31 turns, 18 (58%) after a civil utterance, blaming both sides",
         "translate_terms": "off: 11 turns offering 'citation' and 'reliable source' as two "
                            "vocabularies to Wikipedia editors",

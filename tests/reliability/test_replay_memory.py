@@ -59,6 +59,7 @@ def peak_replay(tmp_path: Path, transcript: Path, out: Path) -> tuple[float, dic
 
 
 @pytest.mark.slow
+@pytest.mark.heavy  # minutes of CPU: left out of the default run (README)
 @pytest.mark.timeout(3600)  # 205,000 events through the engine: minutes, more under load
 def test_replay_of_200000_events_keeps_memory_flat(tmp_path: Path) -> None:
     small, small_summary = peak_replay(tmp_path, synthetic(tmp_path / "small.jsonl", 5_000, ROOMS),
