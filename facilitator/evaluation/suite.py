@@ -166,7 +166,7 @@ def llm_configured(settings: Settings) -> bool:
 def build_specs(names: list[str], settings: Settings, *, fake_llm: bool,
                 env: Mapping[str, str] | None = None) -> list[PolicySpec]:
     """The policies asked for, each built or marked skipped with the reason."""
-    from facilitator.policies.llm.factory import make_provider
+    from facilitator.policies.llm.stack import provider_from_env
     from facilitator.policies.peers import AlwaysPolicy, MentionOnlyPolicy
     from facilitator.policies.policy import FacilitatorPolicy
     from facilitator.policies.prompts import Prompts
@@ -177,7 +177,7 @@ def build_specs(names: list[str], settings: Settings, *, fake_llm: bool,
     note = ""
     if any(n in ("llm", "always") for n in names):
         if llm_configured(settings):
-            provider = make_provider(settings.llm, env=env, timeout_s=settings.llm_timeout_s)
+            provider = provider_from_env(settings.llm, env=env, timeout_s=settings.llm_timeout_s)
             note = settings.llm
         elif fake_llm:
             provider, note = InstantLLM(), "fake LLM (instant)"

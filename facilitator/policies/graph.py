@@ -27,6 +27,7 @@ from facilitator.policies.decision import BotDecision, Intervention, Moment
 from facilitator.policies.llm import sanity
 from facilitator.policies.llm.base import LLMError, LLMProvider
 from facilitator.policies.llm.breaker import CircuitBreaker
+from facilitator.policies.llm.promptdata import esc, tag
 from facilitator.policies.prompts import Prompts
 from facilitator.policies.signals import Signals
 
@@ -78,15 +79,16 @@ class PolicyState(TypedDict, total=False):
 
 
 def _transcript(state: RoomState) -> str:
+    # Member text and names are escaped: a message cannot close its tag or add an attribute.
     lines = []
     for m in state.window[-WINDOW_FOR_LLM:]:
         who = "facilitator" if m.is_bot else state.name_of(m.author)
-        lines.append(f'<message id="{m.id}" from="{who}">{m.text[:600]}</message>')
+        lines.append(tag("message", esc(m.text, 600), id=m.id, **{"from": who}))
     return "\n".join(lines)
 
 
 def _members(state: RoomState) -> str:
-    return ", ".join(f"{p.id} ({p.label}, {p.messages} msgs)"
+    return ", ".join(f"{esc(p.id)} ({esc(p.label)}, {p.messages} msgs)"
                      for p in list(state.participants.values())[:30])
 
 
@@ -188,9 +190,9 @@ class PolicyGraph:
             return {"moment": first}
         assert self.provider is not None
         user = self.prompts.text("llm/assess").format(
-            moments="\n".join(f"- {m.intervention.value}: {m.reason} (to: {', '.join(m.to)})"
-                              for m in moments),
-            signals=s["signals"].as_json(), goal=room.charter.goal or "(none set)",
+            moments="\n".join(f"- {m.intervention.value}: {esc(m.reason)} "
+                              f"(to: {esc(', '.join(m.to))})" for m in moments),
+            signals=s["signals"].as_json(), goal=esc(room.charter.goal) or "(none set)",
             members=_members(room), transcript=_transcript(room))
         try:
             result = await self.provider.structured(self.prompts.text("llm/system"), user,
@@ -229,9 +231,10 @@ class PolicyGraph:
             return {"text": draft, "source": "rules"}
         assert self.provider is not None
         user = self.prompts.text("llm/compose").format(
-            intervention=moment.intervention.value, reason=moment.reason,
-            to=", ".join(room.name_of(t) for t in moment.to) or "the group",
-            facts=moment.facts or "-", draft=draft, transcript=_transcript(room))
+            intervention=moment.intervention.value, reason=esc(moment.reason),
+            to=esc(", ".join(room.name_of(t) for t in moment.to)) or "the group",
+            facts=esc(moment.facts) if moment.facts else "-", draft=esc(draft),
+            transcript=_transcript(room))
         try:
             result = await self.provider.text(self.prompts.text("llm/system"), user,
                                               max_tokens=COMPOSE_TOKENS)

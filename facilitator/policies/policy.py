@@ -42,9 +42,9 @@ class FacilitatorPolicy:
 
 def build_policy(settings: Settings, env: Mapping[str, str] | None = None) -> FacilitatorPolicy:
     """The policy the settings ask for: the offline rules, or an LLM provider behind the gate."""
-    from facilitator.policies.llm.factory import make_provider
+    from facilitator.policies.llm.stack import provider_from_env
 
-    provider = make_provider(settings.llm, env=os.environ if env is None else env,
+    provider = provider_from_env(settings.llm, env=os.environ if env is None else env,
                              timeout_s=settings.llm_timeout_s)
     return FacilitatorPolicy(Prompts(), provider,
                              calls_per_hour=settings.llm_calls_per_room_per_hour)
