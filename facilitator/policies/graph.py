@@ -24,6 +24,7 @@ from facilitator.memory.state import RoomState
 from facilitator.policies import guard
 from facilitator.policies.compose_rules import compose
 from facilitator.policies.decision import BotDecision, Intervention, Moment
+from facilitator.policies.facts import check_words, trim_to_sentence
 from facilitator.policies.llm import sanity
 from facilitator.policies.llm.base import LLMError, LLMProvider
 from facilitator.policies.llm.breaker import CircuitBreaker
@@ -90,6 +91,10 @@ def _transcript(state: RoomState) -> str:
 def _members(state: RoomState) -> str:
     return ", ".join(f"{esc(p.id)} ({esc(p.label)}, {p.messages} msgs)"
                      for p in list(state.participants.values())[:30])
+
+
+def _bot_names(state: RoomState) -> set[str]:
+    return {"facilitator"} | {m.author for m in state.window if m.is_bot}
 
 
 def _route(key: str, then: str) -> Callable[[PolicyState], Awaitable[str]]:
@@ -242,14 +247,22 @@ class PolicyGraph:
             return {**self._fallback(s, f"LLM {exc.kind}", exc), "text": draft, "source": "rules"}
         counted = self._count(s, result.usage.tokens_in, result.usage.tokens_out)
         text = sanity.clean(result.value)
+        if result.truncated:
+            # Cut at the token cap: keep the whole sentences, then check them like any text.
+            text = trim_to_sentence(text)
         broken = sanity.problem(text, (self.prompts.text("llm/system"),
                                        self.prompts.text("llm/compose")))
+        checked = None if broken else check_words(text, room, s["event"], moment,
+                                                  bot_names=_bot_names(room))
+        if checked is not None and checked.problem:
+            broken = checked.problem
         if broken:
             if self.breaker is not None:
                 self.breaker.note_rejected()
             return {**counted, **self._fallback(s, f"model text {broken}"), "text": draft,
                     "source": "rules"}
-        return {**counted, "text": text, "source": "llm"}
+        assert checked is not None
+        return {**counted, "text": checked.text, "source": "llm"}
 
     async def _guard(self, s: PolicyState) -> dict[str, Any]:
         moment = s["moment"]
