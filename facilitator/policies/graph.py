@@ -17,7 +17,6 @@ from collections.abc import Awaitable, Callable
 from typing import Any, Literal, TypedDict
 
 from langgraph.graph import END, START, StateGraph
-from pydantic import BaseModel, Field
 
 from facilitator.events import ChatEvent
 from facilitator.memory.state import RoomState
@@ -28,6 +27,13 @@ from facilitator.policies.facts import check_words, trim_to_sentence
 from facilitator.policies.llm import sanity
 from facilitator.policies.llm.base import LLMError, LLMProvider
 from facilitator.policies.llm.breaker import CircuitBreaker
+from facilitator.policies.llm.choice import (
+    Assessment,
+    moment_for,
+    note_declined,
+    resolve_members,
+    was_declined,
+)
 from facilitator.policies.llm.promptdata import esc, tag
 from facilitator.policies.prompts import Prompts
 from facilitator.policies.signals import Signals
@@ -49,23 +55,12 @@ LLM_WORDED = frozenset({
 })
 
 
-class Assessment(BaseModel):
-    """What the LLM assessor returns (structured output)."""
-
-    intervention: Literal[
-        "silence", "answer", "invite_quiet", "common_ground", "name_crux", "translate_terms",
-        "deescalate", "summarize", "refocus", "propose_process", "record_decision",
-        "surface_question",
-    ]
-    to: list[str] = Field(default_factory=list, description="member ids addressed")
-    reason: str = Field(description="one short sentence: why this helps the group now")
-
-
 class PolicyState(TypedDict, total=False):
     event: ChatEvent
     room: RoomState
     signals: Signals
-    moments: list[Moment]
+    moments: list[Moment]  # the gate's candidates, best first (the rules decide the first)
+    recall: list[Moment]  # more the gate's recall profile found, for the model to judge only
     moment: Moment | None
     text: str
     attempt: int
@@ -77,6 +72,7 @@ class PolicyState(TypedDict, total=False):
     source: Literal["llm", "rules"]  # who worded `text`
     llm_off: bool  # the LLM failed in this moment: the rules decide the rest of it
     fallback: str  # why the rules took over, shown in the decision's reason
+    model_declined: bool  # the model chose silence (or a move without ground)
 
 
 def _transcript(state: RoomState) -> str:
@@ -91,6 +87,12 @@ def _transcript(state: RoomState) -> str:
 def _members(state: RoomState) -> str:
     return ", ".join(f"{esc(p.id)} ({esc(p.label)}, {p.messages} msgs)"
                      for p in list(state.participants.values())[:30])
+
+
+def _breaker(provider: LLMProvider | None) -> CircuitBreaker | None:
+    if provider is None or isinstance(provider, CircuitBreaker):
+        return provider
+    return CircuitBreaker(provider)
 
 
 def _bot_names(state: RoomState) -> set[str]:
@@ -109,14 +111,13 @@ class PolicyGraph:
     """Compiled once per process; `run` is called per candidate moment."""
 
     def __init__(self, prompts: Prompts, provider: LLMProvider | None = None,
-                 *, calls_per_hour: int = 30) -> None:
+                 *, calls_per_hour: int = 30, judge: LLMProvider | None = None) -> None:
         self.prompts = prompts
-        # Every call goes through the breaker, which also keeps the LLM path's counters.
-        self.breaker: CircuitBreaker | None = None
-        if provider is not None:
-            self.breaker = provider if isinstance(provider, CircuitBreaker) \
-                else CircuitBreaker(provider)
+        # Every call goes through a breaker, which also keeps the LLM path's counters.
+        self.breaker: CircuitBreaker | None = _breaker(provider)
         self.provider: LLMProvider | None = self.breaker
+        # An optional second (smaller) model for the choice; the main one words the message.
+        self.judge: CircuitBreaker | None = _breaker(judge) if provider is not None else None
         self.calls_per_hour = calls_per_hour
         graph = StateGraph(PolicyState)
         graph.add_node("assess", self._assess)
@@ -129,16 +130,20 @@ class PolicyGraph:
         self.graph = graph.compile()
 
     async def run(self, event: ChatEvent, room: RoomState, signals: Signals,
-                  moments: list[Moment]) -> BotDecision:
+                  moments: list[Moment], recall: list[Moment] | None = None) -> BotDecision:
         out: dict[str, Any] = await self.graph.ainvoke(
             {"event": event, "room": room, "signals": signals, "moments": moments,
-             "attempt": 0, "llm_calls": 0, "tokens_in": 0, "tokens_out": 0})
+             "recall": recall or [], "attempt": 0, "llm_calls": 0, "tokens_in": 0,
+             "tokens_out": 0})
         usage = {"llm_calls": out.get("llm_calls", 0), "tokens_in": out.get("tokens_in", 0),
                  "tokens_out": out.get("tokens_out", 0)}
         moment: Moment | None = out.get("moment")
         if moment is None or out.get("failure") or not out.get("text"):
-            for weighed in moments:
-                room.considered[weighed.intervention.value] = room.human_messages
+            if not out.get("model_declined"):
+                # The model's declines are kept apart (RoomState.declined): offered again
+                # as soon as the room changes, not after a fixed number of messages.
+                for weighed in moments:
+                    room.considered[weighed.intervention.value] = room.human_messages
             reason = out.get("failure") or out.get("silence_reason") or "assessed: silence"
             return BotDecision.silence(reason, signals=signals.as_json(), **usage)
         reason = moment.reason
@@ -149,9 +154,15 @@ class PolicyGraph:
                         signals=signals.as_json(), **usage)
 
     # -- LLM budget ----------------------------------------------------------------------
-    def _llm_allowed(self, room: RoomState, now: float) -> bool:
-        if self.breaker is None or not self.breaker.allows():
+    def _llm_allowed(self, room: RoomState, now: float,
+                     via: CircuitBreaker | None = None) -> bool:
+        via = via or self.breaker
+        if via is None or not via.allows():
             return False
+        return self._within_budget(room, now)
+
+    def _within_budget(self, room: RoomState, now: float) -> bool:
+        """The room's budget of calls per hour (`FACILITATOR_LLM_CALLS_PER_HOUR`)."""
         u = room.usage
         if now - u.llm_window_start >= LLM_WINDOW_S:
             u.llm_window_start, u.llm_calls_in_window = now, 0
@@ -182,42 +193,84 @@ class PolicyGraph:
 
     # -- nodes ---------------------------------------------------------------------------
     async def _assess(self, s: PolicyState) -> dict[str, Any]:
+        room, event, signals = s["room"], s["event"], s["signals"]
         moments = s["moments"]
-        first = moments[0]
-        room = s["room"]
         # Capture attempts are declined by rule: no model gets a chance to be talked round.
-        if first.intervention == Intervention.DECLINE_CAPTURE:
-            return {"moment": first}
-        if not self._llm_allowed(room, s["event"].ts or time.time()):
-            if self.breaker is not None and not self.breaker.allows():
-                self.breaker.note_fallback()  # the breaker is open: the rules stand in
-                return {"moment": first, "llm_off": True, "fallback": "LLM switched off"}
-            return {"moment": first}
-        assert self.provider is not None
-        user = self.prompts.text("llm/assess").format(
-            moments="\n".join(f"- {m.intervention.value}: {esc(m.reason)} "
-                              f"(to: {esc(', '.join(m.to))})" for m in moments),
-            signals=s["signals"].as_json(), goal=esc(room.charter.goal) or "(none set)",
-            members=_members(room), transcript=_transcript(room))
+        if moments and moments[0].intervention == Intervention.DECLINE_CAPTURE:
+            return {"moment": moments[0]}
+        if self.breaker is None:
+            return {"moment": moments[0] if moments else None,
+                    "silence_reason": "nothing worth interrupting for"}
+        # A moment the model declined is not offered again until the room changes.
+        offered = [m for m in moments if not was_declined(room, m, signals)]
+        extra = [m for m in s.get("recall", []) if not was_declined(room, m, signals)]
+        first = offered[0] if offered else None  # what the rules would do: they advise
+        if first is None and not extra:
+            return {"moment": None, "model_declined": True,
+                    "silence_reason": "the model declined these moments and "
+                                                      "the room has not changed since"}
+        judge = self.judge if self.judge is not None and self.judge.allows() else self.breaker
+        now = event.ts or time.time()
+        if not judge.allows():
+            judge.note_fallback()  # the breaker is open: the rules stand in
+            return {"moment": first, "llm_off": True, "fallback": "LLM switched off",
+                    "silence_reason": "nothing the rules would say; the model is switched off"}
+        if not self._within_budget(room, now):
+            judge.note_over_budget()
+            return {"moment": first, "silence_reason": "the room's budget of model calls is "
+                                                       "spent; nothing the rules would say"}
+        candidates = offered + extra
+        user = self._choice_prompt(s, candidates)
         try:
-            result = await self.provider.structured(self.prompts.text("llm/system"), user,
-                                                    Assessment, max_tokens=ASSESS_TOKENS)
+            result = await judge.structured(self.prompts.text("llm/system"), user, Assessment,
+                                            max_tokens=ASSESS_TOKENS)
         except LLMError as exc:
-            return {**self._fallback(s, f"LLM {exc.kind}", exc), "moment": first}
+            return {**self._fallback(s, f"LLM {exc.kind}", exc), "moment": first,
+                    "silence_reason": f"LLM {exc.kind}; nothing the rules would say"}
         counted = self._count(s, result.usage.tokens_in, result.usage.tokens_out)
         choice = result.value
+        unusable = None
+        if sanity.echoes(choice.reason, (self.prompts.text("llm/system"),
+                                         self.prompts.text("llm/assess"))):
+            unusable = "model's reason repeats the prompt"
+        to = resolve_members(room, choice.to)
+        if to is None:
+            unusable = "model named someone not in the room"
+        if unusable or to is None:
+            judge.note_rejected()
+            return {**counted, **self._fallback(s, unusable or "unusable"), "moment": first,
+                    "silence_reason": f"{unusable}; nothing the rules would say"}
         if choice.intervention == "silence":
-            return {**counted, "moment": None,
+            note_declined(room, candidates, signals)
+            return {**counted, "moment": None, "model_declined": True,
                     "silence_reason": f"assessed silence: {choice.reason}"}
-        chosen = next((m for m in moments if m.intervention.value == choice.intervention), None)
+        chosen = next((m for m in candidates if m.intervention.value == choice.intervention
+                       and (not to or set(to) == set(m.to))), None)
         if chosen is None:
-            # The model may only pick among the moments the gate found; an answer outside them
-            # is unusable, so the rules decide this moment.
-            if self.breaker is not None:
-                self.breaker.note_rejected()
-            return {**counted, **self._fallback(s, f"model chose {choice.intervention}, "
-                                                   "not a candidate"), "moment": first}
+            # A move the gate did not offer, or offered for other people: the model decides,
+            # when the room gives the move ground; silence when it does not.
+            chosen = moment_for(choice.intervention, to, room, event, signals)
+        if chosen is None:
+            same = next((m for m in candidates if m.intervention.value == choice.intervention),
+                        None)
+            chosen = same if same is not None and not to else None
+        if chosen is None:
+            judge.note_rejected()
+            note_declined(room, candidates, signals)
+            return {**counted, "moment": None, "model_declined": True,
+                    "silence_reason": f"model chose {choice.intervention}, which the room gives "
+                                      f"no ground for now ({choice.reason})"}
+        note_declined(room, [m for m in candidates if m is not chosen], signals)
+        chosen = chosen.model_copy(update={"reason": f"{chosen.reason}; model: {choice.reason}"})
         return {**counted, "moment": chosen}
+
+    def _choice_prompt(self, s: PolicyState, candidates: list[Moment]) -> str:
+        room = s["room"]
+        return self.prompts.text("llm/assess").format(
+            moments="\n".join(f"- {m.intervention.value}: {esc(m.reason)} "
+                              f"(to: {esc(', '.join(m.to))})" for m in candidates),
+            signals=s["signals"].as_json(), goal=esc(room.charter.goal) or "(none set)",
+            members=_members(room), transcript=_transcript(room))
 
     async def _compose(self, s: PolicyState) -> dict[str, Any]:
         moment = s["moment"]

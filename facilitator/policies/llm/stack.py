@@ -18,6 +18,9 @@ from .redact import RedactingProvider, redaction_on
 if TYPE_CHECKING:
     import httpx2
 
+# A second, smaller model for the choice (speak or not, which move); FACILITATOR_LLM words it.
+JUDGE_ENV = "FACILITATOR_LLM_JUDGE"
+
 
 def wrap(provider: LLMProvider, env: Mapping[str, str]) -> LLMProvider:
     """`provider` behind the layers the environment asks for."""
