@@ -125,7 +125,7 @@ async def test_a_target_outside_the_room_means_the_rules_decide(store: RoomStore
 
 async def test_a_reason_that_copies_the_prompt_is_no_judgement(store: RoomStore) -> None:
     llm = ScriptedProvider([Assessment(
-        reason="one sentence in your own words about this room now, written before you choose",
+        reason="your own reading of this room right now, in one or two sentences",
         intervention="silence")], cycle=True)
     outcomes = await feed(Engine(store, FacilitatorPolicy(provider=llm)), "e", OPENING + HEATED)
     spoken = [o.decision for o in outcomes if o.decision.speak]  # type: ignore[attr-defined]

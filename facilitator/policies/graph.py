@@ -34,12 +34,17 @@ from facilitator.policies.llm.choice import (
     resolve_members,
     was_declined,
 )
-from facilitator.policies.llm.promptdata import esc, tag
+from facilitator.policies.llm.context import (
+    candidates_block,
+    move_cards,
+    other_moves,
+    room_block,
+)
+from facilitator.policies.llm.promptdata import esc
 from facilitator.policies.prompts import Prompts
 from facilitator.policies.signals import Signals
 
 log = logging.getLogger(__name__)
-WINDOW_FOR_LLM = 15
 # Token caps: an assessment is a choice and one sentence; a message is at most guard.MAX_CHARS
 # (~175 tokens). Small local models ramble to whatever cap they get, and every token is time.
 ASSESS_TOKENS = 200
@@ -73,20 +78,6 @@ class PolicyState(TypedDict, total=False):
     llm_off: bool  # the LLM failed in this moment: the rules decide the rest of it
     fallback: str  # why the rules took over, shown in the decision's reason
     model_declined: bool  # the model chose silence (or a move without ground)
-
-
-def _transcript(state: RoomState) -> str:
-    # Member text and names are escaped: a message cannot close its tag or add an attribute.
-    lines = []
-    for m in state.window[-WINDOW_FOR_LLM:]:
-        who = "facilitator" if m.is_bot else state.name_of(m.author)
-        lines.append(tag("message", esc(m.text, 600), id=m.id, **{"from": who}))
-    return "\n".join(lines)
-
-
-def _members(state: RoomState) -> str:
-    return ", ".join(f"{esc(p.id)} ({esc(p.label)}, {p.messages} msgs)"
-                     for p in list(state.participants.values())[:30])
 
 
 def _breaker(provider: LLMProvider | None) -> CircuitBreaker | None:
@@ -231,7 +222,7 @@ class PolicyGraph:
         choice = result.value
         unusable = None
         if sanity.echoes(choice.reason, (self.prompts.text("llm/system"),
-                                         self.prompts.text("llm/assess"))):
+                                         self.prompts.text("llm/choose"))):
             unusable = "model's reason repeats the prompt"
         to = resolve_members(room, choice.to)
         if to is None:
@@ -265,12 +256,13 @@ class PolicyGraph:
         return {**counted, "moment": chosen}
 
     def _choice_prompt(self, s: PolicyState, candidates: list[Moment]) -> str:
-        room = s["room"]
-        return self.prompts.text("llm/assess").format(
-            moments="\n".join(f"- {m.intervention.value}: {esc(m.reason)} "
-                              f"(to: {esc(', '.join(m.to))})" for m in candidates),
-            signals=s["signals"].as_json(), goal=esc(room.charter.goal) or "(none set)",
-            members=_members(room), transcript=_transcript(room))
+        room, event = s["room"], s["event"]
+        rules_count = sum(1 for m in candidates if m in s["moments"])
+        return self.prompts.text("llm/choose").format(
+            room=room_block(room, event, s["signals"]),
+            candidates=candidates_block(self.prompts, candidates, room, event,
+                                        rules_count=rules_count),
+            other_moves=other_moves(self.prompts, candidates))
 
     async def _compose(self, s: PolicyState) -> dict[str, Any]:
         moment = s["moment"]
@@ -288,11 +280,12 @@ class PolicyGraph:
                 or not self._llm_allowed(room, s["event"].ts or time.time())):
             return {"text": draft, "source": "rules"}
         assert self.provider is not None
+        card = move_cards(self.prompts).get(moment.intervention.value)
         user = self.prompts.text("llm/compose").format(
-            intervention=moment.intervention.value, reason=esc(moment.reason),
-            to=esc(", ".join(room.name_of(t) for t in moment.to)) or "the group",
-            facts=esc(moment.facts) if moment.facts else "-", draft=esc(draft),
-            transcript=_transcript(room))
+            room=room_block(room, s["event"], s["signals"]), move=moment.intervention.value,
+            purpose=esc(card.purpose) if card else "", why=esc(moment.reason),
+            to=esc(", ".join(room.name_of(t) for t in moment.to)) or "the whole group",
+            draft=esc(draft))
         try:
             result = await self.provider.text(self.prompts.text("llm/system"), user,
                                               max_tokens=COMPOSE_TOKENS)
