@@ -98,7 +98,7 @@ def add_eval_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--details", action="store_true",
                    help="list every scenario's result, not only the failures")
     p.set_defaults(func=cmd_eval)
-    sub = p.add_subparsers(dest="dataset", metavar="{deli,wikitactics,irc,real}")
+    sub = p.add_subparsers(dest="dataset", metavar="{deli,wikitactics,irc,real,cassette,judge}")
 
     d = sub.add_parser("deli", help="DeliData: bot moments vs members' own moderation")
     d.add_argument("--deli-dir", metavar="DIR", type=Path,
@@ -136,9 +136,11 @@ def add_eval_parser(subparsers: Any) -> argparse.ArgumentParser:
                    help="rooms run side by side (they share nothing; default 4)")
     i.add_argument("--json", metavar="FILE", help="write the figures as JSON to FILE")
     i.set_defaults(func=cmd_irc)
+    from facilitator.evaluation.llm_cli import add_llm_parsers  # standard library only
     from facilitator.evaluation.real_cli import add_real_parser  # standard library only
 
     add_real_parser(sub)
+    add_llm_parsers(sub)
     return p
 
 

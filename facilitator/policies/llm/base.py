@@ -20,7 +20,7 @@ T_Model = TypeVar("T_Model", bound=BaseModel)
 
 ErrorKind = Literal[
     "timeout", "rate_limit", "http", "connection", "malformed", "refusal", "truncated",
-    "unsupported", "circuit_open", "other"
+    "unsupported", "circuit_open", "cassette_miss", "other"
 ]
 
 

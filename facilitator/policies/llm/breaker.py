@@ -20,8 +20,9 @@ from .base import LLMError, LLMProvider, LLMResult, T_Model
 
 BreakerState = Literal["closed", "open", "half_open"]
 R = TypeVar("R")
-# A refusal is the model's answer, not a broken server: it does not count toward opening.
-_NOT_A_FAULT = frozenset({"refusal"})
+# A refusal is the model's answer, not a broken server, and a request missing from a replayed
+# cassette is the cassette's gap: neither counts toward opening.
+_NOT_A_FAULT = frozenset({"refusal", "cassette_miss"})
 
 
 @dataclass
