@@ -72,9 +72,11 @@ _NOTHING_DECIDED = re.compile(r"\b(nothing (has been |was |is )?(decided|agreed|
                               r"has not) (yet )?(decided|agreed|settled))\b", re.I)
 _PROPOSED = re.compile(r"\b([A-Z][\w.-]*)(?:'s)? (proposed|suggested|proposal|suggestion|idea)\b")
 _ASKED = re.compile(r"\b([A-Z][\w.-]*)(?:'s)? (asked|question)\b")
-_STILL_OPEN = re.compile(r"\b(unanswered|still open|(no ?one|nobody|anyone) has (answered|"
-                         r"picked (that|it|this) up|replied)|hasn't been answered|has not been "
-                         r"answered|open question)", re.I)
+# A claim that a particular question is still open (not "I keep track of open questions").
+_STILL_OPEN = re.compile(r"\b(still unanswered|unanswered question|(question|it|that|this)\s+(is|"
+                         r"remains|'s)\s+(still\s+)?(open|unanswered)|(no ?one|nobody)\s+(has|"
+                         r"have)\s+(yet\s+)?(answered|picked|replied|taken)|(hasn't|has not|"
+                         r"haven't|have not) been (answered|picked up))", re.I)
 # "Have we decided…?", "Did you agree on…?": asking, not claiming.
 _ASKING = re.compile(r"\s*(\w+,\s*)?(have|has|had|did|do|does|is|are|was|were|shall|should|can|"
                      r"could|would|will)\b[^.!]*\?\s*$", re.I)
@@ -93,6 +95,7 @@ that these those we you he she they our your my me us them what when where who w
 here there now then maybe perhaps please thanks thank could would should can will may might
 do does did not no yes ok okay one two three first second next last also just still both each
 every some any all none nobody anyone someone everyone quick gentle good great sure right well
+welcome sorry hey
 monday tuesday wednesday thursday friday saturday sunday january february march april may june
 july august september october november december today tomorrow yesterday""".split())
 
@@ -202,7 +205,7 @@ def _claims(text: str, state: RoomState, moment: Moment | None) -> str | None:
     for sentence, quotes in _quoted_sentences(text):
         if _NOTHING_DECIDED.search(sentence) and state.decisions:
             return "says nothing was decided; the room has decisions"
-        if _DECIDED.search(sentence) and not _ASKING.match(sentence) and not (
+        if _claims_decision(sentence) and not _ASKING.match(sentence) and not (
                 _NOTHING_DECIDED.search(sentence)):
             if not state.decisions and not recording:
                 return "claims a decision the room has not made"
@@ -228,6 +231,13 @@ def _claims(text: str, state: RoomState, moment: Moment | None) -> str | None:
 
 
 _CONTENT = re.compile(r"[a-z][a-z'-]{3,}")
+# "…what we decided", "once you agree on…": an indirect question or a condition, no claim.
+_INDIRECT = re.compile(r"\b(what|whether|if|how|when|once|until|before)\s+$", re.I)
+
+
+def _claims_decision(sentence: str) -> bool:
+    return any(not _INDIRECT.search(sentence[:m.start()])
+               for m in _DECIDED.finditer(sentence))
 
 
 def _quoted_sentences(text: str) -> list[tuple[str, list[str]]]:
