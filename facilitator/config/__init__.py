@@ -86,6 +86,12 @@ class Settings(BaseSettings):
     llm_json_mode: Annotated[Literal["auto", "json_schema", "json_object", "prompt"],
                              BeforeValidator(_lower)] = _var(
         "FACILITATOR_LLM_JSON_MODE", "auto", wants="one of auto, json_schema, json_object, prompt")
+    llm_judge: str | None = _var("FACILITATOR_LLM_JUDGE",
+                                 wants="PROVIDER:MODEL, a second model for the choice")
+    llm_redact: str = _var("FACILITATOR_LLM_REDACT", "on", wants="on or off")
+    llm_cassette: str | None = _var("FACILITATOR_LLM_CASSETTE", wants="a file path")
+    llm_cassette_mode: str | None = _var("FACILITATOR_LLM_CASSETTE_MODE",
+                                         wants="record or replay")
     bot_name: str = _var("FACILITATOR_BOT_NAME", "facilitator", wants="a name", min_length=1)
     retention_days: float = _var("FACILITATOR_RETENTION_DAYS", 30.0,
                                  wants="a number of days above 0", gt=0, allow_inf_nan=False)
@@ -121,6 +127,7 @@ class Settings(BaseSettings):
     log_format: Annotated[Literal["text", "json"], BeforeValidator(_lower)] = _var(
         "FACILITATOR_LOG_FORMAT", "text", wants="text or json")
     shared_data: Path | None = _var("FACILITATOR_SHARED_DATA", wants="a folder path")
+    judging: Path | None = _var("FACILITATOR_JUDGING", wants="the path of JUDGING.md")
 
     # -- Slack (deploy/slack/README.md) --------------------------------------------------------
     slack_bot_token: SecretStr | None = _var("SLACK_BOT_TOKEN", wants="a bot token (xoxb-…)",
@@ -237,8 +244,12 @@ class Settings(BaseSettings):
 
     def llm_env(self) -> dict[str, str]:
         """The provider variables as the LLM factory takes them (only those that are set)."""
-        out: dict[str, str] = {"FACILITATOR_LLM_JSON_MODE": self.llm_json_mode}
-        for name, value in (("OPENAI_API_KEY", self.openai_api_key),
+        out: dict[str, str] = {"FACILITATOR_LLM_JSON_MODE": self.llm_json_mode,
+                               "FACILITATOR_LLM_REDACT": self.llm_redact}
+        for name, value in (("FACILITATOR_LLM_JUDGE", self.llm_judge),
+                            ("FACILITATOR_LLM_CASSETTE", self.llm_cassette),
+                            ("FACILITATOR_LLM_CASSETTE_MODE", self.llm_cassette_mode),
+                            ("OPENAI_API_KEY", self.openai_api_key),
                             ("OPENAI_BASE_URL", self.openai_base_url),
                             ("ANTHROPIC_API_KEY", self.anthropic_api_key),
                             ("ANTHROPIC_BASE_URL", self.anthropic_base_url)):

@@ -310,6 +310,9 @@ class RoomState(BaseModel):
     # Moments the policy weighed and let pass (intervention -> turn), so the same moment is
     # not weighed again, at the price of another LLM call, on every following message.
     considered: dict[str, int] = Field(default_factory=dict)
+    # With a model: moments it declined (a hash of move, people and item -> a hash of the
+    # room's open items, quiet members, heat…), not offered again until the room changes.
+    declined: dict[str, str] = Field(default_factory=dict)
     rolling: Rolling = Field(default_factory=Rolling)
     traffic: Traffic = Field(default_factory=Traffic)
     steer: dict[str, MoveSteer] = Field(default_factory=dict)  # move -> how the room took it

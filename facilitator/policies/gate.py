@@ -6,7 +6,7 @@ considering, best first. An empty list means silence without calling any model.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from facilitator.events import ChatEvent, EventKind
 from facilitator.memory.state import Activity, Participant, RoomState
@@ -456,3 +456,30 @@ def _channel_moments(event: ChatEvent, state: RoomState, s: Signals) -> tuple[li
 
 _FINDERS = (_deescalate, _crux, _record_decision, _translate, _invite, _surface_question,
             _common_ground, _propose_process, _refocus)
+
+
+def recall_profile(profile: Profile) -> Profile:
+    """Looser thresholds for the LLM path, where the gate is a cheap, high-recall filter and
+    the model judges: moments a little below the rules' own bar go to the model too."""
+    return replace(profile, tension_at=profile.tension_at * 0.75, loop_at=profile.loop_at * 0.75,
+                   dominance_gini=profile.dominance_gini * 0.8,
+                   question_wait=max(2, profile.question_wait - 2),
+                   question_wait_s=profile.question_wait_s / 2,
+                   drift_after=max(2, profile.drift_after - 2))
+
+
+def recall_moments(event: ChatEvent, state: RoomState, signals: Signals) -> list[Moment]:
+    """The unprompted moments the recall profile finds (best first), under the same
+    conditions as `find_moments`' own: a human message, no cooldown or budget in the way.
+    Only the LLM path asks for these; the rules never see them."""
+    if event.author.is_bot or event.kind != EventKind.MESSAGE or addressed(event, state, signals):
+        return []
+    profile = PROFILES[state.charter.activity]
+    if shape(state) == "channel" or unprompted_allowed(state, signals, profile) or (
+            state.human_messages < profile.min_turns):
+        return []
+    loose = recall_profile(profile)
+    found = [m for finder in _FINDERS
+             if (m := finder(event, state, signals, loose)) is not None
+             and not _weighed_lately(state, m, profile)]
+    return sorted(found, key=lambda m: -m.priority)
