@@ -40,6 +40,7 @@ from facilitator.evaluation.attack_rows import FILES, LABELLED, Comment, comment
 from facilitator.evaluation.reader_split import half, source  # noqa: E402
 from facilitator.reading.attacks import FEATURES, AttackReader, AttackTraining, AttackWeights  # noqa: E402
 from facilitator.reading.hostility import HostilityModel  # noqa: E402
+from facilitator.reading.logistic import ship_weights  # noqa: E402
 
 DATA = REPO.parent / "shared" / "data"
 OUT = REPO / "facilitator" / "reading" / "models" / "attacks.json"
@@ -311,15 +312,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"data not found in {args.data}", file=sys.stderr)
         return 2
     weights = build(args.data, args.rooms, table=not args.check)
-    text = dump(weights)
-    if args.check:
-        same = args.out.is_file() and args.out.read_text(encoding="utf-8") == text
-        print("shipped weights reproduced" if same else f"differs from {args.out}")
-        return 0 if same else 1
-    if not args.no_write:
-        args.out.write_text(text, encoding="utf-8")
-        print(f"wrote {args.out}", file=sys.stderr)
-    return 0
+    return ship_weights(dump(weights), args.out, check=args.check, write=not args.no_write)
 
 
 if __name__ == "__main__":

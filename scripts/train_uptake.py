@@ -37,6 +37,7 @@ sys.path.insert(0, str(REPO))
 
 from facilitator.evaluation.reader_split import half, source  # noqa: E402
 from facilitator.evaluation.uptake_pairs import FITTED_KINDS, UptakePair, kind_pairs, room_names  # noqa: E402
+from facilitator.reading.logistic import ship_weights  # noqa: E402
 from facilitator.reading.uptake import FEATURES, HORIZON_S, HORIZON_TURNS, UptakeModel, UptakeTraining, decide  # noqa: E402
 
 DATA = REPO.parent / "shared" / "data"
@@ -362,15 +363,7 @@ def main(argv: list[str] | None = None) -> int:
         cost(args.data)
         return 0
     model = build(args.data, args.rooms, table=not args.check)
-    text = dump(model)
-    if args.check:
-        same = args.out.is_file() and args.out.read_text(encoding="utf-8") == text
-        print("shipped weights reproduced" if same else f"differs from {args.out}")
-        return 0 if same else 1
-    if not args.no_write:
-        args.out.write_text(text, encoding="utf-8")
-        print(f"wrote {args.out}", file=sys.stderr)
-    return 0
+    return ship_weights(dump(model), args.out, check=args.check, write=not args.no_write)
 
 
 if __name__ == "__main__":

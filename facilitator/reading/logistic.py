@@ -8,8 +8,10 @@ for another feature list is refused: it would silently weigh the wrong cues).
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Mapping, Sequence
 from operator import mul
+from pathlib import Path
 from typing import ClassVar
 
 from pydantic import BaseModel, Field, model_validator
@@ -48,3 +50,16 @@ class LogisticWeights(BaseModel):
             return self.NAN_PROBABILITY
         # Clamped so an absurd input cannot overflow exp().
         return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
+
+
+def ship_weights(text: str, out: Path, *, check: bool, write: bool) -> int:
+    """What a training script does with the weights it rebuilt: with `check`, compare them
+    with the shipped file (exit status 1 unless equal); else write them (unless not `write`)."""
+    if check:
+        same = out.is_file() and out.read_text(encoding="utf-8") == text
+        print("shipped weights reproduced" if same else f"differs from {out}")
+        return 0 if same else 1
+    if write:
+        out.write_text(text, encoding="utf-8")
+        print(f"wrote {out}", file=sys.stderr)
+    return 0
