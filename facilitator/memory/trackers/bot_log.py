@@ -13,9 +13,11 @@ from facilitator.memory.state import (
     RoomState,
     StoredMessage,
 )
+from facilitator.reading.clauses import aligned
 from facilitator.reading.message import MessageRead
 from facilitator.reading.phrases import key_phrases, may_hold_phrases_of
 
+_QUOTED = re.compile(r"\"([^\"]+)\"")
 # A bot turn counts as ignored when this many human messages pass without a response.
 IGNORED_AFTER = 3
 
@@ -49,9 +51,10 @@ def record_bot_turn(state: RoomState, turn: BotTurn, *, bot_id: str) -> None:
 
 
 def quoted_sources(state: RoomState, text: str) -> list[str]:
-    """The messages whose words the bot's text repeats: a quote (whole, or its opening as
-    summaries shorten it) or one of a message's key phrases (a summary's topic). Kept on
-    the turn so deleting, editing or forgetting those messages reaches it later."""
+    """The messages whose words the bot's text repeats: a quote (whole, its opening as
+    summaries shorten it, or one clause of it, cleaned of hesitations) or one of a message's
+    key phrases (a summary's topic). Kept on the turn so deleting, editing or forgetting those
+    messages reaches it later."""
     flat = " ".join(text.split())
     lowered = flat.lower()
     exclude = {*state.participants, *(p.label for p in state.participants.values())}
@@ -60,9 +63,11 @@ def quoted_sources(state: RoomState, text: str) -> list[str]:
              *((q.id, q.text) for q in state.questions), *((p.id, p.text) for p in state.proposals),
              *((d.id, d.text) for d in state.decisions), *((a.id, a.text) for a in state.actions),
              *((b.id, b.text) for b in state.bridging)]
+    clauses = [q for q in _QUOTED.findall(flat) if len(q.split()) >= 2]
     for item_id, item_text in items:
         words = " ".join(item_text.split())
-        if len(words) >= 12 and words[:40] in flat:
+        if (len(words) >= 12 and words[:40] in flat) or any(
+                aligned(c, [item_text]) for c in clauses):
             found[item_id] = None
     for use in state.terms:
         # translate_terms names each member's term: those messages are its sources.
