@@ -270,6 +270,8 @@ def quote_problem(quote: str, *, sources: Sequence[str] | None = None,
         return "a repeated word"
     if '"' in text or "“" in text or "”" in text:
         return "a quote inside the quote"
+    if any(text.count(a) != text.count(b) for a, b in ("()", "[]", "{}")) or text.count("`") % 2:
+        return "a bracket or code mark left open"
     if low[-1] in dangling(lang) or (low[-1] in unasked(lang) and not text.endswith("?")):
         return "cut short (ends on a function word)"
     if shouted(text):
@@ -383,7 +385,9 @@ def quotable(text: str, *, want: str = "any", lang: str | None = "en",
     if parts and text.rstrip().endswith("…"):
         parts = parts[:-1]
     cleaned = [clean(s, lang=lang) for s in parts]
-    good = [c for c in cleaned if c and len(c) <= limit and quote_problem(c, lang=lang) is None]
+    # Whole words of this message, outside its links and code (`aligned`).
+    good = [c for c in cleaned if c and len(c) <= limit
+            and quote_problem(c, sources=[text], lang=lang) is None]
     if not good:
         return ""
     if want == "question":
