@@ -11,6 +11,7 @@ from facilitator.memory.state import RoomState
 from facilitator.policies.decision import BotDecision
 from facilitator.policies.gate import find_moments
 from facilitator.policies.graph import PolicyGraph
+from facilitator.policies.lighter import lighter_form
 from facilitator.policies.llm.base import LLMProvider
 from facilitator.policies.prompts import Prompts
 from facilitator.policies.signals import Signals
@@ -29,7 +30,19 @@ class FacilitatorPolicy:
         moments, why = find_moments(event, room, signals)
         if not moments:
             return BotDecision.silence(why, signals=signals.as_json())
-        return await self.graph.run(event, room, signals, moments)
+        # Lighter moves first: a reaction that says it all needs no words, no model, no guard.
+        first = moments[0]
+        reaction = lighter_form(first, room, event)
+        if reaction is not None and reaction.alone:
+            return BotDecision(speak=True, intervention=first.intervention, react=reaction.emoji,
+                               react_to=reaction.target, to=first.to, ref=first.ref,
+                               reason=f"{first.reason} (a reaction says it)",
+                               signals=signals.as_json())
+        decision = await self.graph.run(event, room, signals, moments)
+        if (reaction is not None and decision.speak and decision.intervention == first.intervention
+                and decision.ref == first.ref):
+            decision.react, decision.react_to = reaction.emoji, reaction.target
+        return decision
 
     def llm_status(self) -> str | None:
         """The model's line for the room status readout; None on the offline rules path."""

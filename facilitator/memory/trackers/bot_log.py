@@ -35,11 +35,17 @@ def on_message(state: RoomState, event: ChatEvent, read: MessageRead) -> None:
 
 
 def record_bot_turn(state: RoomState, turn: BotTurn, *, bot_id: str) -> None:
-    """The bot's own message joins the window (so it never speaks twice in a row) and the log."""
-    if not turn.sources:
+    """The bot's own message joins the window (so it never speaks twice in a row) and the log.
+    A reaction alone joins the log only: it keeps the bot's cooldowns, but it is no message
+    (not in the window, not in the bot's share of the conversation)."""
+    if turn.text and not turn.sources:
         turn.sources = quoted_sources(state, turn.text)
+    if turn.react_to and turn.react_to not in turn.sources:
+        turn.sources.append(turn.react_to)  # forgetting or deleting that message reaches it
     state.bot_log.append(turn)
     del state.bot_log[:-CAP_BOT_LOG]
+    if not turn.text:
+        return
     state.bot_messages += 1
     state.window.append(StoredMessage(id=turn.id, author=bot_id, text=turn.text, ts=turn.ts,
                                       turn=state.human_messages, is_bot=True))
