@@ -41,7 +41,7 @@ async def cmd_simulate(args: argparse.Namespace, settings: Settings) -> int:
 
     try:
         scenario = load_scenario(Path(args.scenario))
-        members = members_voice(args.members, args.members_llm or settings.llm, os.environ,
+        members = members_voice(args.members, args.members_llm or settings.llm, settings.llm_env(),
                                 timeout_s=settings.llm_timeout_s)
     except (ScenarioError, ValueError) as exc:
         print(exc, file=sys.stderr)
@@ -55,17 +55,61 @@ async def cmd_simulate(args: argparse.Namespace, settings: Settings) -> int:
             if scenario.goal:
                 console.print(f"[dim]goal: {scenario.goal}[/dim]")
             printer = None if args.quiet else ChatPrinter(console)
-            result = await Simulation(scenario, engine, bot=not args.no_bot,
-                                      members=members).run(printer)
+            simulation = Simulation(scenario, engine, bot=not args.no_bot, members=members)
+            result = await simulation.run(printer)
+            print_metrics(console, scenario.title, result.metrics(), not args.no_bot)
+            if members is not None:
+                console.print(f"[dim]members played by {members.provider.name}: {members.lines} "
+                              f"lines from the model, {members.fallbacks} kept scripted[/dim]")
+            if args.json:
+                _write_json(args.json, result.to_json())
+            if args.page is not None:  # the room's page, from the same store, before it goes
+                return await _room_page(store, simulation.room.key, args.page or None, settings)
     finally:
         if members is not None:
             await members.provider.aclose()
-    print_metrics(console, scenario.title, result.metrics(), not args.no_bot)
-    if members is not None:
-        console.print(f"[dim]members played by {members.provider.name}: {members.lines} lines "
-                      f"from the model, {members.fallbacks} kept scripted[/dim]")
-    if args.json:
-        _write_json(args.json, result.to_json())
+    return 0
+
+
+async def _room_page(store: RoomStore, room: str, path: str | None, settings: Settings) -> int:
+    """The room's page without a workspace: written to `path`, or served on 127.0.0.1 (the
+    port of FACILITATOR_HTTP_PORT; 0 picks a free one) until Ctrl-C or SIGTERM."""
+    import asyncio
+    import signal
+
+    from facilitator.web.preview import serve_preview, write_preview
+
+    state = await store.get(room)
+    if state is None:
+        print(f"error: no room {room!r} to show", file=sys.stderr)
+        return 1
+    if path is not None:
+        try:
+            await asyncio.to_thread(write_preview, state, Path(path),
+                                    retention_days=settings.retention_days)
+        except OSError as exc:
+            print(f"error: cannot write the page to {path}: {exc.strerror or exc}", file=sys.stderr)
+            return 1
+        print(f"the room's page: {path}", file=sys.stderr)
+        return 0
+    try:
+        preview = await serve_preview(store, room, port=settings.http_port,
+                                      retention_days=settings.retention_days)
+    except OSError as exc:
+        print(f"error: cannot serve the page on 127.0.0.1:{settings.http_port} "
+              f"(FACILITATOR_HTTP_PORT): {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    print(f"the room's page: {preview.url}  (served until Ctrl-C)", file=sys.stderr, flush=True)
+    try:
+        await stop.wait()
+    finally:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(sig)
+        await preview.stop()
     return 0
 
 
@@ -78,21 +122,47 @@ async def cmd_replay(args: argparse.Namespace, settings: Settings) -> int:
     from facilitator.sim.replay import replay
 
     paths = [Path(p) for p in args.transcripts]
+    out = sys.stdout
+    console = Console(highlight=False)
+    first = True
+
+    # Each step is written as it is decided and then dropped: memory stays flat in the number
+    # of events. `--json` writes the same bytes as json.dump of the whole report would.
+    def step_json(step: dict[str, Any]) -> None:
+        nonlocal first
+        out.write(("" if first else ", ") + json.dumps(step, ensure_ascii=False))
+        first = False
+
+    def step_jsonl(step: dict[str, Any]) -> None:
+        out.write(json.dumps(step, ensure_ascii=False) + "\n")
+
+    def step_text(step: dict[str, Any]) -> None:
+        if step["speak"]:
+            console.print(f"[bold]{step['room']}[/bold] after {step['id']}: "
+                          f"[magenta]{step['intervention']}[/magenta] — {step['text']}")
+
     async with open_store(settings) as store:
         engine = Engine(store, build_policy(settings), bot_id=settings.bot_name)
+        if args.json:
+            out.write('{"steps": [')
+        on_step = step_json if args.json else step_jsonl if args.jsonl else step_text
         report = await replay(engine, paths, bot_name=settings.bot_name,
-                              with_state=args.with_state)
-    failed = int(report["summary"]["failed_events"])
-    if args.json:
-        json.dump(report, sys.stdout, ensure_ascii=False)
-        sys.stdout.write("\n")
-    else:
-        console = Console(highlight=False)
-        for step in report["steps"]:
-            if step["speak"]:
-                console.print(f"[bold]{step['room']}[/bold] after {step['id']}: "
-                              f"[magenta]{step['intervention']}[/magenta] — {step['text']}")
-        console.print(report["summary"])
+                              with_state=args.with_state, on_step=on_step)
+        del report["steps"]
+        failed = int(report["summary"]["failed_events"])
+        if args.json:
+            out.write("], " + json.dumps(report, ensure_ascii=False)[1:] + "\n")
+        elif args.jsonl:
+            out.write(json.dumps(report, ensure_ascii=False) + "\n")
+        else:
+            console.print(report["summary"])
+        out.flush()
+        if args.page is not None:
+            from facilitator.events import RoomRef
+
+            code = await _room_page(store, RoomRef.local(args.page).key, args.page_file, settings)
+            if code:
+                return code
     # DESIGN.md: non-zero when some accepted events could not be processed.
     return REPLAY_FAILED if failed else 0
 
@@ -127,7 +197,8 @@ async def cmd_room(args: argparse.Namespace, settings: Settings) -> int:
             return 0
         room = _resolve_room(args.room, known)
         if args.action == "reset":
-            return await _reset_room(store, room or args.room, args.save_to)
+            return await _reset_room(store, room or args.room, args.save_to, yes=args.yes,
+                                     known=len(known))
         try:
             state = await store.get(room) if room else None
         except RoomQuarantined as exc:
@@ -146,18 +217,60 @@ async def cmd_room(args: argparse.Namespace, settings: Settings) -> int:
     return await _durable(settings, work)
 
 
-async def _reset_room(store: RoomStore, room: str, save_to: str | None) -> int:
-    """The operator's act on a quarantined room: keep its unreadable copy if asked, drop it."""
+async def _reset_room(store: RoomStore, room: str, save_to: str | None, *, yes: bool,
+                      known: int) -> int:
+    """Start a room afresh: say what goes, ask (unless --yes), save a copy first if asked.
+
+    Any room: a healthy one is saved as its state's JSON (what `room show --json` prints), a
+    quarantined one as the unreadable bytes kept aside. Nothing is erased unless the copy
+    was written."""
     import asyncio
 
-    kept = await store.quarantined_state(room)
-    if save_to and kept is not None:
-        await asyncio.to_thread(Path(save_to).write_bytes, kept)
+    from facilitator.memory.store import RoomQuarantined
+    from facilitator.policies.readout import messages_phrase
+
+    try:
+        state = await store.get(room)
+        kept = None
+    except RoomQuarantined:
+        state, kept = None, await store.quarantined_state(room)
+    if state is None and kept is None:
+        print(f"no room {room!r} in the store ({known} rooms known; `facilitator room list` "
+              "shows them)", file=sys.stderr)
+        return 1
+    what = (f"its memory ({messages_phrase(state.human_messages).lower()}, "
+            f"{len(state.participants)} members, open items, decisions, settings)"
+            if state is not None else f"its unreadable state ({len(kept or b'')} bytes)")
+    if not yes and not _confirm(f"Reset room {room}? This erases {what}"
+                                + (f"; a copy goes to {save_to} first" if save_to else
+                                   "; --save-to FILE keeps a copy") + ". [y/N] "):
+        print(f"room {room} left as it was (answer y, or pass --yes, to reset it)",
+              file=sys.stderr)
+        return 1
+    if save_to:
+        data = kept if kept is not None else (state.model_dump_json(indent=2) + "\n").encode()
+        try:
+            await asyncio.to_thread(_write_new, Path(save_to), data)
+        except OSError as exc:
+            print(f"error: cannot save room {room} to {save_to}: {exc.strerror or exc}; "
+                  "nothing was erased", file=sys.stderr)
+            return 1
     await store.reset(room)
-    note = f"; its unreadable state ({len(kept)} bytes) " + (
-        f"saved to {save_to}" if save_to else "discarded") if kept is not None else ""
-    print(f"room {room} reset{note}")
+    print(f"room {room} reset: {what} " + (f"saved to {save_to}" if save_to else "erased"))
     return 0
+
+
+def _confirm(question: str) -> bool:
+    """Ask on stderr, read the answer from stdin (no answer, or end of input, is no)."""
+    sys.stderr.write(question)
+    sys.stderr.flush()
+    answer = sys.stdin.readline() if sys.stdin is not None else ""
+    return answer.strip().lower() in ("y", "yes")
+
+
+def _write_new(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
 
 
 async def cmd_forget(args: argparse.Namespace, settings: Settings) -> int:
@@ -175,11 +288,7 @@ async def cmd_intake(args: argparse.Namespace, settings: Settings) -> int:
     from facilitator.intake.dead import DeadLetters, dead_command
     from facilitator.intake.streams import IntakeConfig
 
-    try:
-        config = IntakeConfig.from_env()
-    except ValueError as exc:
-        print(f"error: bad configuration: {exc}", file=sys.stderr)
-        return 2
+    config = IntakeConfig.from_settings(settings)  # checked with every other setting
 
     async def work(store: RoomStore) -> int:
         dead = DeadLetters(store.client, platform=args.platform, shards=config.shards,
@@ -222,6 +331,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-bot", action="store_true", help="the same scenario without the bot")
     p.add_argument("--json", metavar="FILE", help="write transcript and metrics to FILE")
     p.add_argument("--quiet", action="store_true", help="print only the metrics")
+    p.add_argument("--page", nargs="?", const="", metavar="FILE.html",
+                   help="then show the room's page: served on 127.0.0.1 until Ctrl-C, or "
+                        "written to FILE.html")
     p.add_argument("--members", choices=["script", "llm"], default="script",
                    help="who writes the members' lines: the scenario's script (default), or a "
                         "model playing each persona (FACILITATOR_LLM, or --members-llm)")
@@ -231,8 +343,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("replay", help="feed recorded events through the bot")
     p.add_argument("transcripts", nargs="+", metavar="TRANSCRIPT.jsonl")
-    p.add_argument("--json", action="store_true", help="print the JSON report on stdout")
+    fmt = p.add_mutually_exclusive_group()
+    fmt.add_argument("--json", action="store_true", help="print the JSON report on stdout")
+    fmt.add_argument("--jsonl", action="store_true",
+                     help="print one JSON step per line, then a line with the summary")
     p.add_argument("--with-state", action="store_true", help="include each room's final state")
+    p.add_argument("--page", metavar="ROOM",
+                   help="then show ROOM's page (a room name in the transcript): served on "
+                        "127.0.0.1 until Ctrl-C, or written to --page-file")
+    p.add_argument("--page-file", metavar="FILE.html", help="with --page: write the page here")
     p.set_defaults(func=cmd_replay)
 
     p = sub.add_parser("room", help="inspect the bot's read of a room")
@@ -244,7 +363,10 @@ def build_parser() -> argparse.ArgumentParser:
     reset = room_sub.add_parser("reset", help="start a room afresh (e.g. after its stored state "
                                 "was found unreadable and kept aside)")
     reset.add_argument("room")
-    reset.add_argument("--save-to", metavar="FILE", help="first write the unreadable state to FILE")
+    reset.add_argument("--save-to", metavar="FILE",
+                       help="first write the room's state to FILE (its JSON, or the unreadable "
+                            "bytes kept aside); nothing is erased unless that works")
+    reset.add_argument("--yes", "-y", action="store_true", help="do not ask for confirmation")
     p.set_defaults(func=cmd_room)
 
     p = sub.add_parser("forget", help="remove a person's messages and entries from every room")
@@ -278,7 +400,7 @@ def main(argv: list[str] | None = None) -> int:
     # Only past parsing (so never for --help or a usage error): the runtime pieces.
     import asyncio
 
-    from facilitator.config import Settings
+    from facilitator.config import Settings, SettingsError
     from facilitator.config.redact import install as redact_logs
     from facilitator.config.redact import redact
     from facilitator.memory.server import EmbeddedServerError
@@ -287,14 +409,16 @@ def main(argv: list[str] | None = None) -> int:
     level = [logging.WARNING, logging.INFO, logging.DEBUG][min(args.verbose, 2)]
     logging.basicConfig(level=level, stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    from facilitator.web.logjson import use_json_logs
-    use_json_logs(os.environ)  # FACILITATOR_LOG_FORMAT=json: one JSON object per line
-    redact_logs()
     try:
+        # The one read of the environment: every setting, checked; each mistake one line.
         settings = Settings.from_env(os.environ)
-    except ValueError as exc:
-        print(f"error: bad configuration: {redact(str(exc))}", file=sys.stderr)
+    except SettingsError as exc:
+        for line in exc.lines:
+            print(f"error: {redact(line)}", file=sys.stderr)
         return 2
+    from facilitator.web.logjson import use_json_logs
+    use_json_logs(settings)  # FACILITATOR_LOG_FORMAT=json: one JSON object per line
+    redact_logs()
     try:
         return asyncio.run(args.func(args, settings))
     except (StoreUnavailable, EmbeddedServerError) as exc:

@@ -5,8 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from facilitator.engine import Engine
+from facilitator.events import ChatEvent
+from facilitator.memory.state import RoomState
 from facilitator.memory.store import RoomStore
+from facilitator.policies.decision import BotDecision
+from facilitator.policies.defaults import MOVES
 from facilitator.policies.policy import FacilitatorPolicy
+from facilitator.policies.signals import Signals
 from facilitator.sim.scenario import Scenario
 from facilitator.sim.simulate import ChatLine, Simulation, SimulationResult
 
@@ -21,14 +26,25 @@ TWO_VOCABULARIES = [
     ("tess", "I can ask the youth group to help with the garden.")]
 
 
+class EveryMovePolicy(FacilitatorPolicy):
+    """The bot in a room that turned every move on (`/facilitator more MOVE`): for tests about
+    what the bot's turns hold (quotes, records, what forgetting reaches), not about when a move
+    is on by default in a kind of room (issue 19; tests/test_room_kinds.py)."""
+
+    async def decide(self, event: ChatEvent, room: RoomState, signals: Signals) -> BotDecision:
+        room.charter.more = list(MOVES)
+        return await super().decide(event, room, signals)
+
+
 def scenario(lines: list[tuple[str, str]] | list[Any], *, people: tuple[str, ...] | None = None,
              goal: str = "", reactions: list[dict[str, Any]] | None = None,
-             absent: tuple[str, ...] = (), activity: str = "normal") -> Scenario:
+             absent: tuple[str, ...] = (), activity: str = "normal",
+             more: tuple[str, ...] = ()) -> Scenario:
     script = [{"who": w, "text": t} if isinstance((w_t := (w, t)), tuple) else w_t
               for w, t in lines] if lines and isinstance(lines[0], tuple) else lines
     who = people or tuple(dict.fromkeys(line["who"] for line in script))
     return Scenario.model_validate({
-        "title": "test", "goal": goal, "activity": activity,
+        "title": "test", "goal": goal, "activity": activity, "more": list(more),
         "participants": [{"id": p, "name": p.capitalize(), "present": p not in absent}
                          for p in who],
         "script": script, "reactions": reactions or [],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 from pathlib import Path
 
@@ -18,9 +19,10 @@ from tests.helpers import msg
 SCENARIOS = REPO / "facilitator" / "sim" / "scenarios"
 
 
-def run(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+def run(tmp_path: Path, *args: str, answer: str = "", **env: str) -> subprocess.CompletedProcess[str]:
+    """The command as a user runs it; `answer` is what they type if it asks (none: end of input)."""
     return subprocess.run([*FACILITATOR, *args], capture_output=True, text=True, timeout=120,
-                          env=cli_env(tmp_path, **env), cwd=tmp_path)
+                          env=cli_env(tmp_path, **env), cwd=tmp_path, input=answer)
 
 
 def write_lines(path: Path, lines: list[object]) -> Path:
@@ -177,3 +179,57 @@ async def test_room_show_prints_the_durable_state(tmp_path: Path) -> None:
     assert forgot.returncode == 0 and "1 room" in forgot.stdout
     after = json.loads(run(tmp_path, "room", "show", "team", "--json").stdout)
     assert "ann" not in after["participants"] and not after["questions"]
+
+
+async def test_room_reset_asks_first_and_saves_any_room(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path / "data")
+    async with open_store(settings, durable=True) as store:
+        engine = Engine(store, FacilitatorPolicy())
+        await engine.handle(msg("team", "bob", "the docs for the release are in review"))
+        await engine.handle(msg("team", "ann", "should we ship on friday?"))
+    shown = run(tmp_path, "room", "show", "team", "--json").stdout
+    # No answer (end of input) or "n": nothing happens, and it says how to go ahead.
+    for answer in ("", "n\n"):
+        kept = run(tmp_path, "room", "reset", "team", answer=answer)
+        assert kept.returncode == 1
+        assert "Reset room local:team? This erases its memory (2 messages, 2 members" in kept.stderr
+        assert "left as it was" in kept.stderr and "--yes" in kept.stderr
+        assert run(tmp_path, "room", "show", "team", "--json").stdout == shown
+    # A healthy room is saved too: its state as `room show --json` prints it, then erased.
+    saved = tmp_path / "out" / "team.json"
+    done = run(tmp_path, "room", "reset", "team", "--save-to", str(saved), answer="y\n")
+    assert done.returncode == 0, done.stderr
+    assert f"saved to {saved}" in done.stdout
+    assert json.loads(saved.read_text()) == json.loads(shown)
+    assert run(tmp_path, "room", "show", "team").returncode == 1
+
+
+async def test_room_reset_with_yes_does_not_ask_and_keeps_the_room_if_the_copy_fails(
+        tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path / "data")
+    async with open_store(settings, durable=True) as store:
+        await Engine(store, FacilitatorPolicy()).handle(msg("team", "bob", "hello all"))
+    (tmp_path / "a-file").write_text("x")
+    failed = run(tmp_path, "room", "reset", "team", "--yes", "--save-to",
+                 str(tmp_path / "a-file" / "team.json"))
+    assert failed.returncode == 1 and "nothing was erased" in failed.stderr
+    assert "Traceback" not in failed.stderr
+    assert run(tmp_path, "room", "show", "team").returncode == 0
+    done = run(tmp_path, "room", "reset", "team", "--yes")
+    assert done.returncode == 0 and "[y/N]" not in done.stderr
+    assert "room local:team reset: its memory (1 message" in done.stdout and "erased" in done.stdout
+    assert run(tmp_path, "room", "show", "team").returncode == 1
+    missing = run(tmp_path, "room", "reset", "nope", "--yes")
+    assert missing.returncode == 1 and "no room 'nope'" in missing.stderr
+
+
+def test_simulate_page_file_is_the_room_page_in_one_file(tmp_path: Path) -> None:
+    out = tmp_path / "page" / "room.html"
+    result = run(tmp_path, "simulate", str(SCENARIOS / "dominated_meeting.yaml"), "--quiet",
+                 "--page", str(out))
+    assert result.returncode == 0, result.stderr
+    assert "participation Gini" in result.stdout and f"the room's page: {out}" in result.stderr
+    html = out.read_text(encoding="utf-8")
+    assert "<title>The room's read — " in html and 'id="heat-chart"' in html
+    assert "When I spoke, and why" in html and "this link works until" not in html
+    assert "<script" not in html and not re.findall(r'(?:src|href)="', html)  # nothing to fetch

@@ -3,20 +3,12 @@ one member could write it alone, tried."""
 
 from __future__ import annotations
 
-from facilitator.events import ChatEvent, EventKind
-from facilitator.memory.state import RoomState
+from facilitator.events import EventKind
 from facilitator.memory.trackers import apply_event
 from facilitator.policies.readout import decisions_text, open_items_text
-from tests.helpers import msg
+from tests.helpers import msg, room_with
 
 BOT = "facilitator"
-
-
-def room_with(*events: ChatEvent) -> RoomState:
-    state = RoomState(room="local:r")
-    for event in events:
-        apply_event(state, event, bot_id=BOT)
-    return state
 
 
 def test_the_proposer_alone_cannot_decide() -> None:
@@ -76,3 +68,15 @@ def test_the_record_names_who_agreed() -> None:
                       msg("r", "bob", "agreed, sounds good", id="2"),
                       msg("r", "dee", "we all agree then, decided", id="3"))
     assert "agreed by Bob and Dee" in decisions_text(state)
+
+
+def test_editing_again_changes_the_new_proposal_not_the_decision() -> None:
+    state = room_with(msg("r", "ann", "I propose we meet every Tuesday", id="p"),
+                      msg("r", "bob", "agreed", id="2"),
+                      msg("r", "cy", "we all agree then, decided", id="3"))
+    for n, words in enumerate(("I propose we meet every Wednesday",
+                               "I propose we meet every Thursday")):
+        apply_event(state, msg("r", "ann", words, id=f"e{n}", kind=EventKind.EDIT, target="p"),
+                    bot_id=BOT)
+    assert [p.text for p in state.open_proposals()] == ["I propose we meet every Thursday"]
+    assert [d.text for d in state.decisions] == ["I propose we meet every Tuesday"]

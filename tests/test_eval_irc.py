@@ -182,8 +182,11 @@ def test_the_split_is_fixed_by_name_disjoint_and_about_sixty_forty() -> None:
 async def test_end_to_end_on_a_synthetic_channel_is_deterministic(tmp_path: Path) -> None:
     rooms = {f"irc-synth-{k}": k for k in range(4)}
     lines: list[dict] = []
+    # Ten messages of seven people read as a small team, where nothing proactive is on by
+    # default (issue 19): a member asks the bot, so every room has a turn for the sample.
+    asked = line(13, "gina", "@facilitator what is still open?", 30)
     for name, k in rooms.items():
-        for n, item in enumerate(LINES):
+        for n, item in enumerate([*LINES, asked]):
             lines.append({**item, "room": name, "id": f"{name}-{n}"} | (
                 {"text": f"{item['text']} ({k})"} if item["text"] else {}))
     data = tmp_path / "irc.jsonl"
@@ -199,7 +202,7 @@ async def test_end_to_end_on_a_synthetic_channel_is_deterministic(tmp_path: Path
     # Rooms run side by side give what they give one after the other.
     assert reports[0] == reports[1]
     report = reports[0]
-    assert report["overall"]["all"]["messages"] == 4 * 10
+    assert report["overall"]["all"]["messages"] == 4 * 11
     assert report["overall"]["all"]["rooms"] == 4
     assert report["bad_lines"] == 2
     parts = {name: hash_split(name) for name in rooms}
@@ -211,7 +214,7 @@ async def test_end_to_end_on_a_synthetic_channel_is_deterministic(tmp_path: Path
                 report["rooms"][n]["bot_turns"] for n in in_part)
     total = report["overall"]["all"]
     assert sum(total["by_intervention"].values()) == total["bot_turns"]
-    assert total["turns_per_100"] == round(100 * total["bot_turns"] / 40, 2)
+    assert total["turns_per_100"] == round(100 * total["bot_turns"] / 44, 2)
     assert report["sample"]
     for item in report["sample"]:
         said = [f"{x['author']}: {x['text']}" for x in lines

@@ -17,9 +17,8 @@ from facilitator.memory.state import CAP_WINDOW, RoomState
 from facilitator.memory.store import RoomStore
 from facilitator.memory.trackers import apply_event, forget_member
 from facilitator.memory.trackers.edits import REMOVED_QUOTE
-from facilitator.policies.policy import FacilitatorPolicy
 from tests.helpers import msg
-from tests.policy_scenarios import TWO_VOCABULARIES
+from tests.policy_scenarios import TWO_VOCABULARIES, EveryMovePolicy
 
 ROOM = "local:r"
 
@@ -59,7 +58,8 @@ async def leaks(store: RoomStore, *words: str) -> list[tuple[str, bytes]]:
 
 
 def engine(store: RoomStore) -> Engine:
-    return Engine(store, FacilitatorPolicy(), bot_id="facilitator")
+    # The rooms here turned every move on: the tests follow the words the bot's turns quote.
+    return Engine(store, EveryMovePolicy(), bot_id="facilitator")
 
 
 async def fill(eng: Engine, n: int, start: float, *, who: tuple[str, ...] = ("ann", "bob", "cy"),
@@ -249,7 +249,11 @@ async def test_forget_reaches_old_decisions_action_items_and_the_bots_turns(
 async def test_forget_reaches_a_decision_recorded_from_the_persons_own_message(
         store: RoomStore) -> None:
     eng = engine(store)
+    # One member's "we decided" is a proposal until others agree (issue 20); then it is the
+    # group's decision, in the person's own words.
     await eng.handle(msg("r", "zoe", "we decided to use the otter font", id="d1", ts=1000.0))
+    await eng.handle(msg("r", "ann", "agreed", id="d2", ts=1001.0))
+    await eng.handle(msg("r", "bob", "we all agree then, decided", id="d3", ts=1002.0))
     assert [d.id for d in (await room(store)).decisions] == ["d1"]
     await fill(eng, CAP_WINDOW + 5, 1000.0)
     assert await store.forget("zoe", forget_member) == 1
@@ -303,26 +307,27 @@ async def test_deleted_terms_leave_the_bots_translation(store: RoomStore) -> Non
     assert all("sam" not in use.by for use in state.terms)
 
 
-async def test_edit_after_the_window_changes_the_decision_and_the_bots_quote(
+async def test_edit_after_the_window_keeps_the_decision_and_proposes_anew(
         store: RoomStore) -> None:
+    """What the group agreed stays as agreed (issue 20): an edit of the decided proposal is a
+    new proposal; deleting the message (or forgetting its author) still takes the words."""
     eng = engine(store)
     ts = await decided_proposal(eng)
     ts = await fill(eng, CAP_WINDOW + 5, ts)
     new = "I propose we paint the shed plain green"
     await eng.handle(msg("r", "zoe", new, id="ed-p1", kind=EventKind.EDIT, target="p1",
                          ts=ts + 30))
-    assert await leaks(store, "zebra") == []
     state = await room(store)
-    assert [d.text for d in state.decisions] == [new]
+    assert ["zebra stripes" in d.text for d in state.decisions] == [True]
     turn = next(t for t in state.bot_log if t.intervention == "record_decision")
-    assert f'"{new}"' in turn.text
-    # Edited into something that no longer proposes anything: the decision goes.
-    await eng.handle(msg("r", "zoe", "never mind, ignore this", id="ed2-p1",
-                         kind=EventKind.EDIT, target="p1", ts=ts + 60))
+    assert "zebra stripes" in turn.text
+    assert new in [p.text for p in state.open_proposals()]
+    await eng.handle(msg("r", "zoe", "", id="del-p1", kind=EventKind.DELETE, target="p1",
+                         ts=ts + 60))
     state = await room(store)
-    assert state.decisions == [] and all(p.id != "p1" for p in state.proposals)
+    assert state.decisions == []
     assert next(t for t in state.bot_log if t.id == turn.id).text == REMOVED_QUOTE
-    assert await leaks(store, "plain green", "never mind") == []
+    assert await leaks(store, "zebra") == []
 
 
 async def test_bridging_note_follows_edit_and_delete_after_the_window(store: RoomStore) -> None:
@@ -339,8 +344,18 @@ async def test_bridging_note_follows_edit_and_delete_after_the_window(store: Roo
     assert [b.id for b in (await room(store)).bridging] == ["b4"]
     await eng.handle(msg("r", "cy", "we should make the crossing safe for kids", id="e-b4",
                          kind=EventKind.EDIT, target="b4"))
-    assert await leaks(store, "street") == []
-    assert (await room(store)).bridging[0].text == "we should make the crossing safe for kids"
+    state = await room(store)
+    assert state.bridging[0].text == "we should make the crossing safe for kids"
+    # Only what the group decided keeps the old words (issue 20); nothing else does.
+    decided = [*(d.text for d in state.decisions),
+               *(p.text for p in state.proposals if p.status == "decided"),
+               *(t.text for t in state.bot_log if t.intervention == "record_decision")]
+    undecided = [*(m.text for m in state.window), *(q.text for q in state.questions),
+                 *(p.text for p in state.proposals if p.status != "decided"),
+                 *(b.text for b in state.bridging),
+                 *(t.text for t in state.bot_log if t.intervention != "record_decision")]
+    assert any("street" in t for t in decided)
+    assert not any("street" in t for t in undecided)
     await eng.handle(msg("r", "cy", "", id="d-b4", kind=EventKind.DELETE, target="b4"))
     assert (await room(store)).bridging == []
     assert await leaks(store, "crossing") == []
@@ -402,6 +417,8 @@ def test_term_use_saved_before_sources_follows_an_edit() -> None:
 def test_deleted_commitment_takes_the_ownership_it_gave() -> None:
     state = RoomState(room=ROOM)
     for event in (msg("r", "ann", "we decided to use the otter font", id="d1"),
+                  msg("r", "dee", "agreed", id="a1"),
+                  msg("r", "eve", "we all agree then, decided", id="a2"),
                   msg("r", "bob", "I'll update the templates tomorrow", id="c1"),
                   msg("r", "cy", "I'll check the print shop by Friday", id="c2"),
                   msg("r", "cy", "I'll also send the proofs", id="c3")):

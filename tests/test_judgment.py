@@ -12,9 +12,12 @@ from pathlib import Path
 import pytest
 
 from facilitator.engine import Engine, Outcome
-from facilitator.events import EventKind
+from facilitator.events import ChatEvent, EventKind
+from facilitator.memory.state import RoomState
 from facilitator.memory.store import RoomStore
+from facilitator.policies.decision import BotDecision
 from facilitator.policies.policy import FacilitatorPolicy
+from facilitator.policies.signals import Signals
 from tests.conftest import REPO, SHARED_DATA
 from tests.helpers import msg
 from tests.policy_scenarios import bot_turns, run, scenario
@@ -24,7 +27,10 @@ async def test_one_personal_attack_in_a_short_thread_is_answered_to_the_attacker
         store: RoomStore) -> None:
     lines = [("maria", "I moved the standup to 10 so the Berlin folks can join."),
              ("tom", "You are an idiot, nobody asked you to touch the calendar.")]
-    result = await run(store, scenario(lines, people=("maria", "tom", "lee")))
+    # A room of three too young to read: nothing proactive is on by default (issue 19, see
+    # tests/test_room_kinds.py); this room asked for answers to attacks.
+    result = await run(store, scenario(lines, people=("maria", "tom", "lee"),
+                                       more=("answer_attack",)))
     turns = bot_turns(result)
     assert [(i, t.intervention, t.to) for i, t in turns] == [(1, "deescalate", ["tom"])]
     text = turns[0][1].text
@@ -59,9 +65,24 @@ def busy_channel(room: str, minutes: int) -> list:  # type: ignore[type-arg]
     return events
 
 
+
+class AskedFor(FacilitatorPolicy):
+    """The bot in a room that turned these moves on (`/facilitator more MOVE`)."""
+
+    def __init__(self, moves: tuple[str, ...]) -> None:
+        super().__init__()
+        self.moves = moves
+
+    async def decide(self, event: ChatEvent, room: RoomState, signals: Signals) -> BotDecision:
+        room.charter.more = list(self.moves)
+        return await super().decide(event, room, signals)
+
+
 async def test_a_busy_channel_is_left_to_itself_but_a_long_unanswered_request_is_raised(
         store: RoomStore) -> None:
-    engine = Engine(store, FacilitatorPolicy())
+    """In a help channel that asked for it (`/facilitator more surface_question`: judged blind,
+    the move is not on by default in any kind of room)."""
+    engine = Engine(store, AskedFor(("surface_question",)))
     room = "support"
     outcomes = await feed(engine, busy_channel(room, 10))
     assert not any(o.decision.speak for o in outcomes)  # no invites, no recaps for joiners

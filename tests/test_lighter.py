@@ -1,10 +1,12 @@
-"""Lighter moves first (issue 19, item 5): a reaction instead of a message, or beside it."""
+"""Lighter moves first (issue 19, item 5): a reaction instead of a message, or beside it.
+
+The rooms here turned every move on (`EveryMovePolicy`): the tests are about the form of a
+move, not about which moves a kind of room has on by default."""
 
 from __future__ import annotations
 
 import dataclasses
 import json
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -12,9 +14,9 @@ import pytest
 from facilitator.engine import Engine
 from facilitator.events import EventKind, RoomRef
 from facilitator.memory.store import RoomStore
-from facilitator.policies.policy import FacilitatorPolicy
-from tests.conftest import FACILITATOR, cli_env
+from facilitator.sim.replay import replay
 from tests.helpers import msg
+from tests.policy_scenarios import EveryMovePolicy
 
 QUESTION = "Um, so who is handling the insurance certificate for the venue?"
 CHATTER = ["The catering menu looks good by the way.", "Yes, the menu has great desserts.",
@@ -38,7 +40,7 @@ def question_then(n: int) -> list[tuple[str, str, str]]:
 
 
 async def test_a_waiting_question_still_on_screen_gets_eyes_and_no_message(store: RoomStore) -> None:
-    eng = Engine(store, FacilitatorPolicy())
+    eng = Engine(store, EveryMovePolicy())
     outcomes = await feed(eng, "r", question_then(7))
     [d] = [o.decision for o in outcomes if o.decision.speak]
     assert (d.intervention, d.react, d.react_to, d.text) == ("surface_question", "eyes", "q", None)
@@ -59,7 +61,7 @@ async def test_a_question_out_of_sight_is_quoted_back_as_a_clean_clause(
         store: RoomStore, monkeypatch: pytest.MonkeyPatch) -> None:
     from facilitator.policies import gate
 
-    eng = Engine(store, FacilitatorPolicy())
+    eng = Engine(store, EveryMovePolicy())
     # Hold the bot back until the question is well out of view.
     normal = gate.PROFILES[gate.Activity.NORMAL]
     monkeypatch.setitem(gate.PROFILES, gate.Activity.NORMAL,
@@ -71,7 +73,7 @@ async def test_a_question_out_of_sight_is_quoted_back_as_a_clean_clause(
 
 
 async def test_a_decision_gets_a_check_mark_beside_its_message_or_alone(store: RoomStore) -> None:
-    eng = Engine(store, FacilitatorPolicy())
+    eng = Engine(store, EveryMovePolicy())
     base = [("ann", "The newsletter keeps slipping.", "n0"),
             ("bob", "It does, we never know who writes what.", "n1"),
             ("cy", "It's been late three months in a row.", "n2")]
@@ -91,7 +93,7 @@ async def test_a_decision_gets_a_check_mark_beside_its_message_or_alone(store: R
 
 async def test_on_a_platform_without_reactions_the_bot_says_it_or_stays_silent(
         store: RoomStore) -> None:
-    eng = Engine(store, FacilitatorPolicy())
+    eng = Engine(store, EveryMovePolicy())
     outcomes = []
     for n, (who, text, mid) in enumerate(question_then(7)):
         event = msg("r3", who, text, id=mid, ts=1000.0 + 60 * n)
@@ -101,15 +103,14 @@ async def test_on_a_platform_without_reactions_the_bot_says_it_or_stays_silent(
     assert spoken and all(d.react is None and d.text for d in spoken)
 
 
-def test_replay_steps_carry_react_only_when_the_bot_reacts(tmp_path: Path) -> None:
+async def test_replay_steps_carry_react_only_when_the_bot_reacts(store: RoomStore,
+                                                                 tmp_path: Path) -> None:
     path = tmp_path / "chat.jsonl"
     path.write_text("".join(json.dumps({"id": mid, "room": "r", "author": who, "text": text,
                                         "ts": 1000.0 + 60 * n}) + "\n"
                             for n, (who, text, mid) in enumerate(question_then(7))))
-    result = subprocess.run([*FACILITATOR, "replay", str(path), "--json"], capture_output=True,
-                            text=True, timeout=120, env=cli_env(tmp_path))
-    assert result.returncode == 0, result.stderr[-2000:]
-    steps = json.loads(result.stdout)["steps"]
+    report = await replay(Engine(store, EveryMovePolicy()), [path], bot_name="facilitator")
+    steps = json.loads(json.dumps(report["steps"]))  # as `replay --json` prints them
     reacting = [s for s in steps if "react" in s]
     assert len(reacting) == 1
     step = reacting[0]

@@ -258,25 +258,31 @@ async def test_anthropic_reply_without_tool_call() -> None:
     await llm.aclose()
 
 
-async def test_truncated_replies_are_llmerror(kind: ProviderKind) -> None:
+async def test_truncated_structured_is_llmerror_and_text_comes_back_marked(
+        kind: ProviderKind) -> None:
     if kind == "openai":
         replies = [
             openai_completion('{"speak": tr', finish_reason="length"),
-            openai_completion("Let us", finish_reason="length"),
+            openai_completion("Let us pause. Rosa, what do", finish_reason="length"),
+            openai_completion("Let us pause."),
         ]
     else:
         replies = [
             anthropic_tool_use("Read", {"speak": True}, stop_reason="max_tokens"),
-            anthropic_text("Let us", stop_reason="max_tokens"),
+            anthropic_text("Let us pause. Rosa, what do", stop_reason="max_tokens"),
+            anthropic_text("Let us pause."),
         ]
     wire = Wire(replies)
     llm = make(kind, wire)
     with pytest.raises(LLMError) as s_err:
         await llm.structured("s", "u", Read)
-    with pytest.raises(LLMError) as t_err:
-        await llm.text("s", "u")
+    cut = await llm.text("s", "u")
+    whole = await llm.text("s", "u")
     await llm.aclose()
-    assert s_err.value.kind == t_err.value.kind == "truncated"
+    assert s_err.value.kind == "truncated"
+    # Half a JSON object is no answer; half a message may still hold whole sentences.
+    assert cut.truncated and cut.value == "Let us pause. Rosa, what do"
+    assert not whole.truncated
 
 
 async def test_non_json_http_body_is_llmerror(kind: ProviderKind) -> None:

@@ -166,12 +166,14 @@ async def test_the_start_up_check_passes_against_the_real_server(local_model: st
 async def test_assessor_and_composer_round_trip_through_the_real_sdk(local_model: str) -> None:
     prompts = Prompts()
     provider = real(local_model)
-    user = prompts.text("llm/assess").format(
-        moments="- deescalate: the exchange between rosa and greg is heating up (to: rosa, greg)",
-        signals={"tension": 0.7}, goal="decide how to use the empty lot",
-        members="rosa (Rosa, 5 msgs), greg (Greg, 5 msgs)",
-        transcript='<message id="m1" from="Greg">You keep ignoring every family with kids.'
-                   '</message>')
+    user = prompts.text("llm/choose").format(
+        room='<charter goal="decide how to use the empty lot" activity="normal" '
+             'kind="meeting"></charter>\n<messages>\n  <message id="m1" at="just now" '
+             'from="Greg">You keep ignoring every family with kids.</message>\n</messages>',
+        candidates='<candidates>\n  <candidate move="deescalate" to="rosa,greg" '
+                   'rules="would do this">\n    <why_now>the exchange between Rosa and Greg is '
+                   'heating up</why_now>\n  </candidate>\n</candidates>',
+        other_moves="- summarize: say where things stand.")
     assessed = await provider.structured(prompts.text("llm/system"), user, Assessment)
     assert isinstance(assessed.value, Assessment)  # validated by pydantic, whatever it chose
     assert assessed.usage.tokens_in > 0 and assessed.usage.tokens_out > 0

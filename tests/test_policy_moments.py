@@ -1,5 +1,9 @@
 """Each moment a facilitator must recognise, on the offline path: it speaks with the right
-intervention at the right point, and is silent elsewhere."""
+intervention at the right point, and is silent elsewhere.
+
+These small rooms read as a small team (or are too young to read); since issue 19 most
+proactive moves are off by default there (policies/defaults.py, tests/test_room_kinds.py).
+Each test here checks a move's judgment in a room that turned it on (`/facilitator more`)."""
 
 from __future__ import annotations
 
@@ -44,7 +48,8 @@ async def test_addressed_directly_gets_an_answer_for_the_group(store: RoomStore)
 async def test_quiet_member_is_invited_by_name_once(store: RoomStore) -> None:
     lines = [("dana", f"Point {i} about the search rewrite and the billing backlog.")
              if i % 3 else ("raj", f"Raj note {i} on the billing backlog.") for i in range(16)]
-    result = await run(store, scenario(lines, people=("dana", "raj", "mei")))
+    result = await run(store, scenario(lines, people=("dana", "raj", "mei"),
+                                       more=("invite_quiet",)))
     got = interventions(result)
     invites = [t for i, t in bot_turns(result) if t.intervention == "invite_quiet"]
     assert len(invites) == 1 and invites[0].to == ["mei"] and "Mei" in invites[0].text
@@ -63,7 +68,7 @@ async def test_rising_heat_between_two_members_is_deescalated(store: RoomStore) 
         ("rosa", "That is a personal attack and frankly nonsense. Stop twisting what I said."),
         ("greg", "You keep ignoring every family with kids. It's pathetic."),
     ]
-    result = await run(store, scenario(lines))
+    result = await run(store, scenario(lines, more=("deescalate",)))
     turns = bot_turns(result)
     assert turns, "no intervention in a heated exchange"
     index, first = turns[0]
@@ -84,7 +89,7 @@ async def test_going_in_circles_names_the_crux(store: RoomStore) -> None:
              ("bob", "That's not true, the reports depend on the old schema and break."),
              ("ann", "No, the schema is simple and the Postgres migration is not risky."),
              ("bob", "I disagree, the reports break if the schema changes.")]
-    result = await run(store, scenario(lines))
+    result = await run(store, scenario(lines, more=("name_crux",)))
     kinds = [t.intervention for _, t in bot_turns(result)]
     assert "name_crux" in kinds
     crux = next(t for _, t in bot_turns(result) if t.intervention == "name_crux")
@@ -94,7 +99,7 @@ async def test_going_in_circles_names_the_crux(store: RoomStore) -> None:
 
 async def test_different_words_for_one_thing_are_translated(store: RoomStore) -> None:
     lines = TWO_VOCABULARIES
-    result = await run(store, scenario(lines))
+    result = await run(store, scenario(lines, more=("translate_terms",)))
     turns = bot_turns(result)
     assert [t.intervention for _, t in turns] == ["translate_terms"]
     text = turns[0][1].text
@@ -111,7 +116,7 @@ async def test_unanswered_question_is_surfaced(store: RoomStore) -> None:
              ("bob", "I'll hand out parking passes Monday."),
              ("ann", "And the signage is printed."),
              ("bob", "Signage looks sharp.")]
-    result = await run(store, scenario(lines))
+    result = await run(store, scenario(lines, more=("surface_question",)))
     turns = bot_turns(result)
     assert [t.intervention for _, t in turns] == ["surface_question"]
     # Still on screen (six messages back): 👀 on the question says it, with no message.
@@ -134,7 +139,7 @@ async def test_without_reactions_the_question_is_quoted_cleaned_of_hesitations(
     from facilitator.policies import lighter
 
     monkeypatch.setattr(lighter, "REACTION_PLATFORMS", frozenset())  # a platform without them
-    result = await run(store, scenario(lines))
+    result = await run(store, scenario(lines, more=("surface_question",)))
     turns = bot_turns(result)
     assert [t.intervention for _, t in turns] == ["surface_question"]
     text = turns[0][1].text
@@ -150,7 +155,7 @@ async def test_supported_proposal_is_recorded_and_owners_asked(store: RoomStore)
              ("bob", "Agreed, that sounds good."),
              ("cy", "Yes, works for me."),
              ("ann", "Great.")]
-    result = await run(store, scenario(lines))
+    result = await run(store, scenario(lines, more=("record_decision",)))
     turns = bot_turns(result)
     assert [t.intervention for _, t in turns] == ["record_decision"]
     assert "rotate the newsletter editor" in turns[0][1].text
@@ -174,7 +179,8 @@ async def test_drift_from_the_goal_is_refocused(store: RoomStore) -> None:
              ("max", "Penalties are the worst way to lose."),
              ("kim", "We should all go to the derby next year."),
              ("lee", "I'd love that, the atmosphere is amazing.")]
-    result = await run(store, scenario(lines, goal="choose the venue for the spring fundraiser"))
+    result = await run(store, scenario(lines, goal="choose the venue for the spring fundraiser",
+                                       more=("refocus",)))
     turns = bot_turns(result)
     assert [t.intervention for _, t in turns] == ["refocus"]
     assert "fundraiser" in turns[0][1].text
@@ -189,7 +195,7 @@ async def test_late_joiner_after_a_long_discussion_gets_a_summary(store: RoomSto
     lines.append({"who": "pat", "join": True})
     lines.append({"who": "kim", "text": "Welcome Pat."})
     result = await run(store, scenario(lines, people=("kim", "omar", "june", "pat"),
-                                       absent=("pat",)))
+                                       absent=("pat",), more=("summarize",)))
     turns = bot_turns(result)
     assert [(i, t.intervention) for i, t in turns] == [(16, "summarize")]
     assert "Welcome, Pat" in turns[0][1].text and "16 messages" in turns[0][1].text

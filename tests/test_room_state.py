@@ -9,22 +9,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from facilitator.engine import Engine
-from facilitator.events import Author, ChatEvent, EventKind, RoomRef
+from facilitator.events import Author, EventKind, RoomRef
 from facilitator.memory.state import CAP_PARTICIPANTS, CAP_WINDOW, RoomState
 from facilitator.memory.store import RoomStore
 from facilitator.memory.trackers import apply_event, forget_member
 from facilitator.policies.commands import CommandRequest, run_command
 from facilitator.policies.policy import FacilitatorPolicy
-from tests.helpers import msg
+from tests.helpers import msg, room_with
 
 BOT = "facilitator"
-
-
-def room_with(*events: ChatEvent) -> RoomState:
-    state = RoomState(room="local:r")
-    for event in events:
-        apply_event(state, event, bot_id=BOT)
-    return state
 
 
 def test_participants_count_messages_words_and_replies() -> None:
@@ -112,7 +105,8 @@ async def test_charter_changes_only_by_admin_or_a_second(store: RoomStore) -> No
     state = await store.get("local:c")
     assert state is not None and state.charter.activity == "normal"
     again = await run_command(store, CommandRequest(room=room, user=ann, text="quiet"))
-    assert "another member can second" in again.text  # asking twice is not a second
+    # Asking twice is not a second (and is not announced to the room again).
+    assert again.visibility == "private" and "waits for another member" in again.text
     seconded = await run_command(store, CommandRequest(room=room, user=bob, text="quiet"))
     assert "seconding Ann" in seconded.text
     state = await store.get("local:c")

@@ -411,7 +411,7 @@ class WorkerFailed(RuntimeError):
 
 async def _worker_main(params: Params, index: int) -> None:
     """One of N bench workers: prepare a phase, say ready, wait for go, run, report (stdout)."""
-    settings = Settings.from_env(os.environ)
+    settings = Settings.from_env()
     loop = asyncio.get_running_loop()
 
     def send(data: dict[str, Any]) -> None:

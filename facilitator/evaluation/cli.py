@@ -46,6 +46,7 @@ ROW_LABELS = [
     ("llm_calls_per_message", "LLM calls per message", "{:.3f}"),
     ("latency_p50_ms", "latency per event p50 (ms)", "{:.2f}"),
     ("latency_p99_ms", "latency per event p99 (ms)", "{:.2f}"),
+    ("words_true_rate", "bot turns with words true to the room", "{:.0%}"),
     ("scenarios_passed", "scenarios passed", "{:.0f}"),
 ]
 JSON_KEYS = ("speak_precision", "speak_recall", "speak_f1", "missed_intervention_rate",
@@ -98,7 +99,7 @@ def add_eval_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--details", action="store_true",
                    help="list every scenario's result, not only the failures")
     p.set_defaults(func=cmd_eval)
-    sub = p.add_subparsers(dest="dataset", metavar="{deli,wikitactics,irc,real}")
+    sub = p.add_subparsers(dest="dataset", metavar="{deli,wikitactics,irc,real,cassette,judge}")
 
     d = sub.add_parser("deli", help="DeliData: bot moments vs members' own moderation")
     d.add_argument("--deli-dir", metavar="DIR", type=Path,
@@ -136,9 +137,11 @@ def add_eval_parser(subparsers: Any) -> argparse.ArgumentParser:
                    help="rooms run side by side (they share nothing; default 4)")
     i.add_argument("--json", metavar="FILE", help="write the figures as JSON to FILE")
     i.set_defaults(func=cmd_irc)
+    from facilitator.evaluation.llm_cli import add_llm_parsers  # standard library only
     from facilitator.evaluation.real_cli import add_real_parser  # standard library only
 
     add_real_parser(sub)
+    add_llm_parsers(sub)
     return p
 
 
@@ -261,7 +264,8 @@ async def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
                  "bot_turns": run.score.bot_turns, "tp": run.score.tp, "fp": run.score.fp,
                  "missed": run.score.missed, "silence_violated": run.score.violated,
                  "problems": run.score.problems,
-                 "interventions": [t.intervention for t in run.result.turns if t.bot]}
+                 "interventions": [t.intervention for t in run.result.turns if t.bot],
+                 "words_failed": [w.as_json() for w in run.words if not w.ok]}
                 for name, runs in suite.runs.items() for run in runs],
             "seconds": round(suite.seconds, 2),
         })
@@ -330,6 +334,14 @@ def _print_eval(console: Console, suite: Any, metrics: dict[str, dict[str, float
                           "picks the gate's first candidate, the composer keeps the draft), so "
                           "these figures show calls and costs, not a real model's judgement"
                           "[/yellow]")
+    for name, named_runs in suite.runs.items():
+        untrue = [w for r in named_runs for w in r.words if not w.ok]
+        for w in untrue[:5]:
+            console.print(f"[yellow]{name}: words not true to the room in {w.room} after "
+                          f"{w.event_id} ({w.intervention}): {w.problem} — {w.text[:120]}"
+                          "[/yellow]")
+        if len(untrue) > 5:
+            console.print(f"[yellow]{name}: … and {len(untrue) - 5} more (see --json)[/yellow]")
     runs = suite.runs[main]
     shown = [r for r in runs if details or not r.score.passed]
     if not shown:
@@ -407,7 +419,7 @@ async def cmd_wikitactics(args: argparse.Namespace, settings: Settings) -> int:
 
     try:
         settings = with_llm(args, settings)
-        transcript, labels = resolve_paths(args.data)
+        transcript, labels = resolve_paths(args.data, settings.shared_data)
         policy = build_policy(settings)
     except (FileNotFoundError, ValueError) as exc:
         print(exc, file=sys.stderr)
@@ -447,7 +459,7 @@ async def cmd_irc(args: argparse.Namespace, settings: Settings) -> int:
 
     try:
         settings = with_llm(args, settings)
-        transcript, links_path = resolve_paths(args.data, args.links)
+        transcript, links_path = resolve_paths(args.data, args.links, settings.shared_data)
         links, bad_links = load_links(links_path)
     except (FileNotFoundError, ValueError) as exc:
         print(exc, file=sys.stderr)

@@ -5,8 +5,10 @@ a wait like a hosted model's, with calls in flight concurrently across rooms).
 They keep the provider contract (facilitator.policies.llm.base.LLMProvider):
 
 - structured(Assessment): picks the first candidate moment the gate listed in the prompt
-  (lines `- <intervention>: <reason> (to: a, b)`), i.e. it agrees with the gate;
-- text() for the composer: returns the plain draft the prompt carries, unchanged;
+  (`<candidate move="…" to="a,b">`, or a line `- <intervention>: <reason> (to: a, b)`),
+  i.e. it agrees with the gate;
+- text() for the composer: returns the rules' draft the prompt carries (`<draft>…</draft>`),
+  unchanged;
 - text() for anything else (the `always` peer): a short generic assistant reply.
 
 It is a fake: it shows what the LLM path costs in calls and time, not what a real model says.
@@ -15,6 +17,7 @@ It is a fake: it shows what the LLM path costs in calls and time, not what a rea
 from __future__ import annotations
 
 import asyncio
+import html
 import math
 import random
 import re
@@ -26,6 +29,8 @@ from pydantic import ValidationError
 
 from facilitator.policies.llm.base import LLMError, LLMResult, T_Model, TokenUsage
 
+_CANDIDATE = re.compile(r'<candidate move="(\w+)" to="([^"]*)"')
+_DRAFT_TAG = re.compile(r"<draft>(.*?)</draft>", re.S)
 _MOMENT = re.compile(r"^- (\w+): .*?(?:\(to: ([^)]*)\))?\s*$", re.M)
 _DRAFT = re.compile(r"draft[^\n]*:\s*\n(?P<draft>.+?)\n\s*\n", re.S | re.I)
 _REPLY_TO = re.compile(r"Reply to ([^\n.]+)\.\s*$")
@@ -56,12 +61,13 @@ class InstantLLM:
         try:
             fields = schema.model_fields
             data: dict[str, Any] = {}
-            found = _MOMENT.search(user)
+            found = _CANDIDATE.search(user) or _MOMENT.search(user)
             if "intervention" in fields:
                 data["intervention"] = found.group(1) if found else "silence"
             if "to" in fields:
                 to = found.group(2) if found and found.group(2) else ""
-                data["to"] = [t.strip() for t in to.split(",") if t.strip()]
+                data["to"] = [html.unescape(t).strip() for t in to.split(",")
+                              if t.strip() and t.strip() != "the group"]
             if "reason" in fields:
                 data["reason"] = "fake LLM: agrees with the gate's first candidate"
             try:
@@ -77,8 +83,11 @@ class InstantLLM:
         start = time.perf_counter()
         self.calls += 1
         try:
+            tagged = _DRAFT_TAG.search(user)
             draft = _DRAFT.search(user)
-            if draft and draft.group("draft").strip():
+            if tagged and tagged.group(1).strip():
+                reply = html.unescape(tagged.group(1).strip())
+            elif draft and draft.group("draft").strip():
                 reply = draft.group("draft").strip()
             else:
                 who = _REPLY_TO.search(user)

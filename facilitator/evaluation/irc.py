@@ -142,9 +142,9 @@ def split_of(room: str, fixed: Mapping[str, Literal["tune", "report"]]) -> Liter
 
 
 def resolve_paths(data: Path | None, links: Path | None,
-                  env: Mapping[str, str] | None = None) -> tuple[Path, Path]:
+                  shared: Path | None = None) -> tuple[Path, Path]:
     """(transcript, links) from --data (a file or a folder), --links, or the shared data folder."""
-    path = data if data is not None else shared_data_dir(env)
+    path = data if data is not None else shared_data_dir(shared)
     transcript = path / TRAIN if path.is_dir() else path
     gold = links if links is not None else transcript.with_name(
         transcript.name.removesuffix(".jsonl") + ".links.json")

@@ -44,6 +44,17 @@ near the chair
     near the chair when a chair wrote one of the `CHAIR_WINDOW` (3) messages up to and
     including p, or one of the 3 messages after p (`after_chair`: the first half only). Academic
     meetings have no formal chair; other kinds have no chair signal: null.
+kind of room read
+    The kind the bot read from each room's traffic (memory/trackers/kind.py), as a share of
+    the corpus's messages read as each kind, beside the kind a human would expect of that
+    corpus (`EXPECTED_KIND`); never from the room's name or the corpus.
+chair recognised
+    Meetings with a chair label: a room's labelled chair (or acting chair) recognised at some
+    point by memory/trackers/chair.py is a hit, another member recognised is a false
+    alarm; academic meetings have no formal chair, so every member recognised there is a
+    false alarm. Precision and recall over rooms.
+process moves with a chair
+    Turns of a process move (policies/defaults.py `PROCESS`) in meetings with a chair label.
 sample
     `--sample N` turns per kind, drawn with a fixed seed (`SAMPLE_SEED`) from that kind's turns,
     each with the `CONTEXT_MESSAGES` (6) messages up to and including p.
@@ -64,8 +75,9 @@ from pathlib import Path
 from typing import Any
 
 from facilitator.evaluation.irc import WouldBeTurn, load_corpus, load_links, run_rooms
-from facilitator.evaluation.real_split import KINDS, kind_of, part_of
+from facilitator.evaluation.real_split import KINDS, PARTS, kind_of, part_of
 from facilitator.events import ChatEvent, EventKind
+from facilitator.policies.defaults import PROCESS
 
 ANSWER_WITHIN = 3
 CHAIR_WINDOW = 3
@@ -90,6 +102,14 @@ MUTUAL_WORDS = re.compile(
     r"between .{1,60}? and \S|every(one|body)|all of you|all of us|let's all|we all|y'?all|"
     r"step back)", re.I)
 CHAIRED_KINDS = ("committee", "product")
+MEETING_KINDS = ("committee", "product", "academic")
+# The kind of room a human would call each corpus (issue 19 item 3); academic meetings have
+# no formal chair, so a small team's meeting.
+EXPECTED_KIND = {"irc": "help_channel", "slack": "community", "committee": "chaired_meeting",
+                 "product": "chaired_meeting", "academic": "small_team",
+                 "github": "issue_thread", "wikitactics": "deliberation"}
+ROOM_KINDS = ("forming", "help_channel", "community", "issue_thread", "chaired_meeting",
+              "small_team", "deliberation")
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,6 +200,10 @@ def taken_up_at(events: Sequence[ChatEvent], truth: RoomTruth) -> dict[str, int]
     return first
 
 
+def _is_attack_answer(reason: str) -> bool:
+    return "made it personal" in reason
+
+
 def framed_as_mutual(turn: WouldBeTurn) -> bool:
     return len(set(turn.to)) >= 2 or bool(MUTUAL_WORDS.search(turn.text))
 
@@ -210,6 +234,9 @@ def score_room(events: Sequence[ChatEvent], turns: Iterable[WouldBeTurn],
     for t in turns:
         flag: dict[str, Any] = {}
         last = last_message_at(t.position)
+        if chairs and (t.intervention in PROCESS or (
+                t.intervention == "deescalate" and not _is_attack_answer(t.reason))):
+            counts["process_turns_with_chair"] += 1
         if t.intervention == "surface_question":
             counts["surfaced"] += 1
             up = t.ref is not None and taken.get(t.ref, len(events)) <= t.position
@@ -265,10 +292,14 @@ class Tally:
     near_chair: Counter[str] = field(default_factory=Counter)
     after_chair: Counter[str] = field(default_factory=Counter)
     attacks_by_label: dict[str, list[int]] = field(default_factory=dict)
+    kinds_read: Counter[str] = field(default_factory=Counter)  # messages read as each kind
+    chair: Counter[str] = field(default_factory=Counter)  # tp / fp / fn over rooms
 
     def add(self, scored: Mapping[str, Any], truth: RoomTruth) -> None:
         self.rooms += 1
         self.chaired_rooms += bool(truth.chairs)
+        self.kinds_read.update(scored.get("kinds_read", {}))
+        self.chair.update(scored.get("chair", {}))
         for name in ("counts", "moves", "near_chair", "after_chair"):
             getattr(self, name).update(scored[name])
         for label, (n, answered) in scored["attacks_by_label"].items():
@@ -320,6 +351,19 @@ def summarize(kind: str, tally: Tally) -> dict[str, Any]:
         "turns_after_chair": sum(tally.after_chair.values()) if chaired else None,
         "share_turns_near_chair": (_share(sum(tally.near_chair.values()), c["bot_turns"])
                                    if chaired else None),
+        "process_turns_with_chair": (c["process_turns_with_chair"]
+                                     if kind in CHAIRED_KINDS and tally.chaired_rooms else None),
+        "expected_kind": EXPECTED_KIND.get(kind),
+        "kinds_read": {k: _share(tally.kinds_read[k], sum(tally.kinds_read.values()))
+                       for k in ROOM_KINDS if tally.kinds_read[k]},
+        "share_read_as_expected": _share(tally.kinds_read[EXPECTED_KIND.get(kind, "")],
+                                         sum(tally.kinds_read.values())),
+        "chair_recognised": ({**dict(tally.chair),
+                              "precision": _share(tally.chair["tp"],
+                                                  tally.chair["tp"] + tally.chair["fp"]),
+                              "recall": _share(tally.chair["tp"],
+                                               tally.chair["tp"] + tally.chair["fn"])}
+                             if kind in MEETING_KINDS else None),
         "engine_errors": c["engine_errors"],
     }
 
@@ -402,6 +446,61 @@ def pick_sample(kind: str, turns: Sequence[tuple[str, WouldBeTurn, dict[str, Any
     return out
 
 
+# ---------------------------------------------------------------- the bot's read of a room
+
+
+async def room_read(engine: Any, events: Sequence[ChatEvent], truth: RoomTruth) -> dict[str, Any]:
+    """What the room's final state says: messages read as each kind, members recognised as
+    chair, and the chair hits and false alarms against the labels (meetings only)."""
+    state = await engine.store.get(events[0].room.key) if events else None
+    seen = dict(state.traffic.seen) if state is not None else {}
+    chairs = list(state.traffic.chairs) if state is not None else []
+    chair: dict[str, int] = {}
+    if truth.kind in MEETING_KINDS:
+        labelled = truth.chairs or frozenset()
+        hit = any(c in labelled for c in chairs)
+        chair = {"tp": int(hit), "fp": sum(c not in labelled for c in chairs),
+                 "fn": int(bool(labelled) and not hit)}
+    return {"kinds_read": seen, "chairs_recognised": chairs, "chair": chair}
+
+
+# ---------------------------------------------------------------- the blind sample
+
+
+def blind_sample(report: Mapping[str, Any], part: str = "report") -> dict[str, dict[str, Any]]:
+    """Per kind: the sample as a judge may see it (JUDGING.md): the six messages before each
+    turn and the bot's text, nothing else; items keep an id (kind-n) to join the key."""
+    out: dict[str, dict[str, Any]] = {}
+    for item in report["sample"]:
+        if item["part"] != part:
+            continue
+        kind = item["kind"]
+        entry = out.setdefault(kind, {
+            "kind_of_room": KIND_LABELS.get(kind, kind), "seed": SAMPLE_SEED,
+            "verdicts": ["HELPFUL", "NEUTRAL", "HARMFUL", "WRONG-MOMENT"], "turns": []})
+        entry["turns"].append({"id": item.get("id") or f"{kind}-{len(entry['turns']) + 1}",
+                               "before": item["before"], "bot": item["text"]})
+    return out
+
+
+KIND_LABELS = {"irc": "busy help channel (IRC)", "slack": "developer community chat (Slack)",
+               "committee": "chaired meeting (parliamentary committee)",
+               "product": "product meeting (design team)",
+               "academic": "small research team meeting", "github": "heated issue thread",
+               "wikitactics": "small deliberation (talk page)"}
+
+
+def write_blind(folder: Path, report: Mapping[str, Any], command: str) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for kind, entry in blind_sample(report).items():
+        path = folder / f"sample-{kind}.json"
+        path.write_text(json.dumps({**entry, "command": command}, indent=1, ensure_ascii=False)
+                        + "\n", encoding="utf-8")
+        written.append(path)
+    return written
+
+
 # ---------------------------------------------------------------- the whole evaluation
 
 
@@ -456,12 +555,14 @@ async def evaluate_real(engine: Any, folder: Path, *, split: str = "report",
                                    "events": sum(len(v) for v in selected.values()),
                                    "seconds": round(time.perf_counter() - started, 1),
                                    "cpu_seconds": round(time.process_time() - cpu, 1)}
-            for_sample: list[tuple[str, WouldBeTurn, dict[str, Any]]] = []
+            for_sample: dict[str, list[tuple[str, WouldBeTurn, dict[str, Any]]]] = {}
             for name in names:
                 turns, errors = ran[name]
                 truth = room_truth(name, selected[name], key)
                 scored = score_room(selected[name], turns, truth)
                 scored["counts"]["engine_errors"] += errors
+                read = await room_read(engine, selected[name], truth)
+                scored.update(read)
                 part = part_of(name)
                 for p in (part, "all"):
                     if p in tallies:
@@ -469,11 +570,19 @@ async def evaluate_real(engine: Any, folder: Path, *, split: str = "report",
                 per_room[name] = {"kind": kind, "part": part,
                                   "messages": scored["counts"]["messages"],
                                   "bot_turns": len(turns),
-                                  "moves": dict(sorted(scored["moves"].items()))}
-                for_sample += [(name, t, f) for t, f in zip(
-                    sorted(turns, key=lambda t: t.position), scored["flags"], strict=True)]
-            samples += pick_sample(kind, for_sample, sample, selected)
+                                  "moves": dict(sorted(scored["moves"].items())),
+                                  "kinds_read": read["kinds_read"],
+                                  "chairs_recognised": read["chairs_recognised"]}
+                for_sample.setdefault(part, []).extend((name, t, f) for t, f in zip(
+                    sorted(turns, key=lambda t: t.position), scored["flags"], strict=True))
+            # Drawn per part: the REPORT draw of `--split all` is the draw of `--split report`.
+            for part in PARTS:
+                samples += pick_sample(kind, for_sample.get(part, []), sample, selected)
         files[data.name] = info
+    numbered: Counter[tuple[str, str]] = Counter()
+    for item in samples:  # the id a blind judge's verdict is joined back on
+        numbered[item["kind"], item["part"]] += 1
+        item["id"] = f"{item['kind']}-{numbered[item['kind'], item['part']]}"
     return {
         "split": split,
         "parts": {p: {k: summarize(k, tallies[p][k]) for k in KINDS if k in tallies[p]}
@@ -537,6 +646,15 @@ def table_rows(kinds: Mapping[str, Mapping[str, Any]]) -> list[tuple[str, list[s
             r["moves"].get(m, {}).get("per_100", 0.0), "{:.2f}")
             + (f" ({r['moves'][m]['near_chair']} near chair)"
                if "near_chair" in r["moves"].get(m, {}) and r["moves"][m]["near_chair"] else "")))
+    rows.append(row("process moves in meetings with a chair",
+                    lambda r: _cell(r.get("process_turns_with_chair"))))
+    rows.append(row("messages read as the expected kind",
+                    lambda r: "—" if r.get("share_read_as_expected") is None else
+                    f"{r['share_read_as_expected']:.0%} ({r['expected_kind']})"))
+    rows.append(row("chair recognised: precision / recall",
+                    lambda r: "—" if not r.get("chair_recognised") else
+                    f"{_cell(r['chair_recognised']['precision'], '{:.2f}')} / "
+                    f"{_cell(r['chair_recognised']['recall'], '{:.2f}')}"))
     rows.append(row("engine errors", lambda r: str(r["engine_errors"])))
     return rows
 
@@ -549,8 +667,26 @@ def markdown_table(kinds: Mapping[str, Mapping[str, Any]], title: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def confusion_rows(kinds: Mapping[str, Mapping[str, Any]]) -> list[tuple[str, list[str]]]:
+    """Corpus -> share of its messages read as each kind of room (the confusion table)."""
+    rows = []
+    for corpus, r in kinds.items():
+        read = r.get("kinds_read") or {}
+        rows.append((f"{corpus} (expected {r.get('expected_kind')})",
+                     [f"{read[k]:.0%}" if read.get(k) else "·" for k in ROOM_KINDS]))
+    return rows
+
+
+def confusion_markdown(kinds: Mapping[str, Mapping[str, Any]], title: str) -> str:
+    lines = [f"| {title} | " + " | ".join(ROOM_KINDS) + " |", "|---|" + "---|" * len(ROOM_KINDS)]
+    lines += [f"| {label} | " + " | ".join(cells) + " |" for label, cells in confusion_rows(kinds)]
+    return "\n".join(lines) + "\n"
+
+
 def write_markdown(path: Path, report: Mapping[str, Any]) -> None:
     path.write_text("".join(markdown_table(kinds, f"{part.upper()} rooms") + "\n"
+                            + confusion_markdown(kinds, f"{part.upper()}: messages read as")
+                            + "\n"
                             for part, kinds in report["parts"].items() if kinds),
                     encoding="utf-8")
 
@@ -570,6 +706,14 @@ def print_real(console: Any, report: Mapping[str, Any], *, sample: bool) -> None
         for label, cells in table_rows(kinds):
             table.add_row(label, *cells)
         console.print(table)
+        confusion = Table(title=f"kind of room read from the traffic · {part.upper()} rooms "
+                                "(share of each corpus's messages)", title_style="bold")
+        confusion.add_column("corpus")
+        for kind in ROOM_KINDS:
+            confusion.add_column(kind, justify="right")
+        for label, cells in confusion_rows(kinds):
+            confusion.add_row(label, *cells)
+        console.print(confusion)
     for name, info in report["files"].items():
         timing = ", ".join(f"{k} {v['rooms']} rooms {v['events']:,} events {v['seconds']} s "
                            f"({v['cpu_seconds']} s CPU)" for k, v in info["kinds"].items())

@@ -2,7 +2,7 @@
 
     facilitator eval real [--split report|tune|all] [--corpus NAME ...] [--sample N]
                           [--rooms N] [--jobs N] [--data DIR] [--llm PROVIDER:MODEL]
-                          [--json FILE] [--markdown FILE]
+                          [--json FILE] [--markdown FILE] [--blind DIR]
 
 The work is in facilitator.evaluation.real; this only wires the arguments.
 """
@@ -49,6 +49,10 @@ def add_real_parser(sub: Any) -> argparse.ArgumentParser:
     r.add_argument("--json", metavar="FILE", help="write the figures as JSON to FILE")
     r.add_argument("--markdown", metavar="FILE",
                    help="write the per-kind table as Markdown to FILE (figures only)")
+    r.add_argument("--blind", metavar="DIR", type=Path,
+                   help="write DIR/sample-<kind>.json for blind judging (JUDGING.md): the "
+                        "REPORT part's sampled turns, each with the six messages before it and "
+                        "the bot's text only; the key (move, room, flags) stays in --json")
     r.set_defaults(func=cmd_real)
     return r
 
@@ -61,6 +65,7 @@ async def cmd_real(args: argparse.Namespace, settings: Settings) -> int:
         chosen_kinds,
         evaluate_real,
         print_real,
+        write_blind,
         write_markdown,
     )
     from facilitator.evaluation.wikitactics import shared_data_dir
@@ -72,7 +77,7 @@ async def cmd_real(args: argparse.Namespace, settings: Settings) -> int:
     except ValueError as exc:
         print(exc, file=sys.stderr)
         return 2
-    folder = args.data if args.data is not None else shared_data_dir()
+    folder = args.data if args.data is not None else shared_data_dir(settings.shared_data)
     if not folder.is_dir():
         print(f"{folder} not found: pass --data DIR or set FACILITATOR_SHARED_DATA to the "
               "shared data folder", file=sys.stderr)
@@ -96,4 +101,9 @@ async def cmd_real(args: argparse.Namespace, settings: Settings) -> int:
         _write_json(args.json, report)
     if args.markdown:
         write_markdown(Path(args.markdown), report)
+    if args.blind:
+        command = "facilitator eval real " + " ".join(sys.argv[3:]) if sys.argv[1:3] == [
+            "eval", "real"] else "facilitator eval real"
+        for path in write_blind(args.blind, report, command):
+            print(f"blind sample: {path}", file=sys.stderr)
     return 0

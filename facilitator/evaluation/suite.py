@@ -6,7 +6,6 @@ once with no bot for the participation baseline. See metrics.py for what each fi
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -25,6 +24,7 @@ from facilitator.evaluation.metrics import (
     score_moves,
     window,
 )
+from facilitator.evaluation.words import WordsChecked, WordsVerdict
 from facilitator.events import ChatEvent
 from facilitator.memory.store import RoomStore
 from facilitator.sim.scenario import Scenario, ScenarioError, load_scenario
@@ -67,6 +67,7 @@ class Run:
     score: ScenarioScore
     latencies_ms: list[float]
     llm_calls: int
+    words: list[WordsVerdict] = field(default_factory=list)  # every bot turn's words, scored
 
 
 @dataclass(slots=True)
@@ -94,6 +95,9 @@ class SuiteResult:
                 [self.baseline[str(r.path)].metrics()["gini"] for r in dominated])
         out["llm_calls_per_message"] = sum(r.llm_calls for r in runs) / humans if humans else 0.0
         lat = [x for r in runs for x in r.latencies_ms]
+        words = [w for r in runs for w in r.words]
+        out["words_checked"] = float(len(words))
+        out["words_true_rate"] = sum(w.ok for w in words) / len(words) if words else 1.0
         out["latency_p50_ms"] = percentile(lat, 50)
         out["latency_p99_ms"] = percentile(lat, 99)
         out["events"] = float(len(lat))
@@ -166,18 +170,18 @@ def llm_configured(settings: Settings) -> bool:
 def build_specs(names: list[str], settings: Settings, *, fake_llm: bool,
                 env: Mapping[str, str] | None = None) -> list[PolicySpec]:
     """The policies asked for, each built or marked skipped with the reason."""
-    from facilitator.policies.llm.factory import make_provider
+    from facilitator.policies.llm.stack import provider_from_env
     from facilitator.policies.peers import AlwaysPolicy, MentionOnlyPolicy
     from facilitator.policies.policy import FacilitatorPolicy
     from facilitator.policies.prompts import Prompts
 
-    env = os.environ if env is None else env
+    env = settings.llm_env() if env is None else env
     specs: list[PolicySpec] = []
     provider = None
     note = ""
     if any(n in ("llm", "always") for n in names):
         if llm_configured(settings):
-            provider = make_provider(settings.llm, env=env, timeout_s=settings.llm_timeout_s)
+            provider = provider_from_env(settings.llm, env=env, timeout_s=settings.llm_timeout_s)
             note = settings.llm
         elif fake_llm:
             provider, note = InstantLLM(), "fake LLM (instant)"
@@ -203,11 +207,18 @@ def build_specs(names: list[str], settings: Settings, *, fake_llm: bool,
 
 
 async def run_scenario(store: RoomStore, scenario: Scenario, policy: Policy, *, room: str,
-                       bot: bool = True) -> tuple[SimulationResult, list[float], int]:
-    engine = TimedEngine(store, policy, bot_id=scenario.bot_name)
+                       bot: bool = True,
+                       words: list[WordsVerdict] | None = None,
+                       ) -> tuple[SimulationResult, list[float], int]:
+    """One scenario through the engine; with `words`, every bot turn's words are scored
+    into it."""
+    checked = WordsChecked(policy) if words is not None else None
+    engine = TimedEngine(store, checked or policy, bot_id=scenario.bot_name)
     result = await Simulation(scenario, engine, bot=bot, room_name=room).run()
     await store.delete(f"local:{room}")
     llm_calls = sum(o.decision.llm_calls for o in result.outcomes)
+    if checked is not None and words is not None:
+        words.extend(checked.verdicts)
     return result, engine.latencies_ms, llm_calls
 
 
@@ -224,10 +235,12 @@ async def run_suite(store: RoomStore, scenarios: list[tuple[Path, Scenario]],
             continue
         runs = out.runs.setdefault(spec.name, [])
         for path, scenario in scenarios:
+            words: list[WordsVerdict] = []
             result, lat, calls = await run_scenario(store, scenario, spec.policy,
-                                                    room=f"eval-{spec.name}-{path.stem}")
+                                                    room=f"eval-{spec.name}-{path.stem}",
+                                                    words=words)
             score = score_moves(scenario, bot_moves(result.turns))
-            runs.append(Run(path, scenario, result, score, lat, calls))
+            runs.append(Run(path, scenario, result, score, lat, calls, words))
             if progress is not None:
                 progress(spec.name, path, score)
     out.seconds = time.perf_counter() - started

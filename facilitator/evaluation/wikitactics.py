@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -23,16 +21,16 @@ TRAIN = "wikitactics-train.jsonl"
 REPO_ROOT = Path(__file__).resolve().parent.parent.parent
 
 
-def shared_data_dir(env: Mapping[str, str] | None = None) -> Path:
-    env = os.environ if env is None else env
-    if env.get("FACILITATOR_SHARED_DATA"):
-        return Path(env["FACILITATOR_SHARED_DATA"]).expanduser()
+def shared_data_dir(configured: Path | None = None) -> Path:
+    """FACILITATOR_SHARED_DATA (`settings.shared_data`), else ../shared/data beside the repo."""
+    if configured is not None:
+        return Path(configured).expanduser()
     return REPO_ROOT.parent / "shared" / "data"
 
 
-def resolve_paths(data: Path | None, env: Mapping[str, str] | None = None) -> tuple[Path, Path]:
+def resolve_paths(data: Path | None, shared: Path | None = None) -> tuple[Path, Path]:
     """(transcript, labels) from --data (a file or a folder) or the shared data folder."""
-    path = data if data is not None else shared_data_dir(env)
+    path = data if data is not None else shared_data_dir(shared)
     transcript = path / TRAIN if path.is_dir() else path
     labels = transcript.with_name(transcript.name.removesuffix(".jsonl") + ".labels.json")
     for needed in (transcript, labels):

@@ -2,9 +2,11 @@
 REPORT parts, through the well-formedness check (`facilitator.policies.wellformed`).
 
 The rooms are replayed exactly as `facilitator eval real` replays them (`irc.run_rooms`: one
-`engine.handle` per event, in order). Each bot text is checked against the room as it stood
-at that moment: the members' names (ids and display names) of the events so far, and the
-messages so far, of which every quote and topic must be whole words of one.
+`engine.handle` per event, in order), each with every move turned on (as `/facilitator more`
+would): the check is about the words of every move, not about which are on by default. Each
+bot text is checked against the room as it stood at that moment: the members' names (ids and
+display names) of the events so far, and the messages so far, of which every quote and topic
+must be whole words of one.
 """
 
 from __future__ import annotations
@@ -14,10 +16,13 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from facilitator.engine import Engine
 from facilitator.evaluation.irc import load_corpus, run_rooms
 from facilitator.evaluation.real import DATA_FILES
 from facilitator.evaluation.real_split import kind_of, part_of
 from facilitator.events import ChatEvent, EventKind
+from facilitator.memory.state import RoomState
+from facilitator.policies.defaults import MOVES
 from facilitator.policies.prompts import Prompts
 from facilitator.policies.wellformed import text_problems
 
@@ -42,6 +47,10 @@ class WordingReport:
     reactions: int = 0  # turns made as a reaction alone
     turns: int = 0
     failures: list[Failure] = field(default_factory=list)
+
+
+def _every_move(state: RoomState) -> None:
+    state.charter.more = list(MOVES)
 
 
 @cache
@@ -78,12 +87,17 @@ def check_room(kind: str, room: str, events: Sequence[ChatEvent], turns: Sequenc
                                            text, tuple(str(p) for p in problems)))
 
 
-async def check_wording(engine: object, rooms: dict[str, list[ChatEvent]], *, kind: str,
-                        jobs: int = 2, report: WordingReport | None = None) -> WordingReport:
+async def check_wording(engine: Engine, rooms: dict[str, list[ChatEvent]], *, kind: str,
+                        jobs: int = 2, every_move: bool = True,
+                        report: WordingReport | None = None) -> WordingReport:
     """Replay `rooms` through `engine` and check every bot text."""
     report = report or WordingReport()
     prompts = Prompts()
-    ran = await run_rooms(engine, rooms, jobs=jobs)  # type: ignore[arg-type]
+    if every_move:
+        for events in rooms.values():
+            if events:
+                await engine.store.update(events[0].room.key, _every_move)
+    ran = await run_rooms(engine, rooms, jobs=jobs)
     for name, (turns, _errors) in ran.items():
         check_room(kind, name, rooms[name], turns, prompts, report)
     return report

@@ -29,40 +29,12 @@ from redis.asyncio import Redis
 from redis.asyncio.cluster import RedisCluster
 
 from facilitator.intake.streams import FIELD, GROUP, shard_tag, stream_key
+from facilitator.memory.store import lua_script
 
 META = ("error", "attempts", "when", "entry")
 ERROR_CHARS = 2000  # an exception's text can be long (or carry a whole payload): clipped
-
-# KEYS: stream, dead, attempts, lease. ARGV: group, entry id, maxlen, owner ('' = any),
-# then the dead letter's field/value pairs. Moves only an entry that is still pending, and
-# only for the lease's holder: a worker that lost the shard leaves the entry to the new owner.
-BURY = """
-if ARGV[4] ~= '' and redis.call('GET', KEYS[4]) ~= ARGV[4] then return -1 end
-if redis.call('XACK', KEYS[1], ARGV[1], ARGV[2]) == 0 then return 0 end
-local fields = {}
-for i = 5, #ARGV do fields[#fields + 1] = ARGV[i] end
-local id = redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[3], '*', unpack(fields))
-redis.call('HDEL', KEYS[3], ARGV[2])
-return id
-"""
-# KEYS: dead, stream. ARGV: dead letter id, maxlen, then the META field names.
-REQUEUE = """
-local found = redis.call('XRANGE', KEYS[1], ARGV[1], ARGV[1])
-if #found == 0 then return false end
-local meta = {}
-for i = 3, #ARGV do meta[ARGV[i]] = true end
-local fields, out = found[1][2], {}
-for i = 1, #fields, 2 do
-  if not meta[fields[i]] then
-    out[#out + 1] = fields[i]
-    out[#out + 1] = fields[i + 1]
-  end
-end
-if #out == 0 then return false end
-local id = redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*', unpack(out))
-redis.call('XDEL', KEYS[1], ARGV[1])
-return id
-"""
+BURY = lua_script("dead_bury")
+REQUEUE = lua_script("dead_requeue")
 
 
 def dead_key(shard: int, platform: str) -> str:

@@ -13,13 +13,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from redis.exceptions import RedisError
 
+from facilitator.config import Settings
 from facilitator.engine import Engine, Outcome
 from facilitator.events import ChatEvent
 from facilitator.intake.dead import DeadLetters
@@ -34,12 +34,11 @@ log = logging.getLogger(__name__)
 MODES = ("direct", "streams")
 
 
-def intake_mode(env: Mapping[str, str] | None = None) -> str:
-    env = os.environ if env is None else env
-    mode = (env.get("FACILITATOR_INTAKE") or "direct").strip().lower()
-    if mode not in MODES:
-        raise ValueError(f"FACILITATOR_INTAKE must be one of {', '.join(MODES)}, not {mode!r}")
-    return mode
+def intake_mode(settings: Settings | Mapping[str, str]) -> str:
+    """FACILITATOR_INTAKE: `direct` or `streams` (checked by Settings)."""
+    if not isinstance(settings, Settings):
+        settings = Settings.from_env(settings)
+    return settings.intake
 
 
 @dataclass(slots=True)
@@ -115,14 +114,17 @@ class Pipeline:
 
 
 def build_pipeline(store: RoomStore, engine: Engine, *, platform: str,
-                   metrics: Metrics | None = None,
+                   metrics: Metrics | None = None, settings: Settings | None = None,
                    env: Mapping[str, str] | None = None) -> Pipeline:
+    """`settings` decide the intake (or, in tests, `env`: a mapping of variables)."""
+    if settings is None:
+        settings = Settings.from_env(env or {})
     metrics = metrics or Metrics()
     metrics.watch_store(store_pinger(store.client))
     measure_llm(engine.policy, metrics)
     intake = None
-    if intake_mode(env) == "streams":
-        intake = Intake(store.client, IntakeConfig.from_env(dict(env) if env else None),
+    if settings.intake == "streams":
+        intake = Intake(store.client, IntakeConfig.from_settings(settings),
                         platform=platform, metrics=metrics)
         metrics.watch_streams(intake.stream_rows)
         metrics.watch_dead(DeadLetters(store.client, platform=platform, shards=intake.shards,

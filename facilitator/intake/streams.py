@@ -23,12 +23,14 @@ from __future__ import annotations
 
 import logging
 import zlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from redis.asyncio import Redis
 from redis.asyncio.cluster import RedisCluster
 from redis.exceptions import ResponseError
 
+from facilitator.config import Settings
 from facilitator.events import ChatEvent
 from facilitator.memory.keys import tag
 from facilitator.web.metrics import Metrics
@@ -70,19 +72,15 @@ class IntakeConfig:
     attempts: int = DEFAULT_ATTEMPTS
 
     @classmethod
-    def from_env(cls, env: dict[str, str] | None = None) -> IntakeConfig:
-        import os
-        env = dict(os.environ) if env is None else env
-        shards = int(env.get("FACILITATOR_INTAKE_SHARDS") or DEFAULT_SHARDS)
-        maxlen = int(env.get("FACILITATOR_INTAKE_MAXLEN") or DEFAULT_MAXLEN)
-        attempts = int(env.get("FACILITATOR_INTAKE_ATTEMPTS") or DEFAULT_ATTEMPTS)
-        if not 1 <= shards <= 1024:
-            raise ValueError("FACILITATOR_INTAKE_SHARDS must be between 1 and 1024")
-        if maxlen < 1000:
-            raise ValueError("FACILITATOR_INTAKE_MAXLEN must be at least 1000")
-        if not 1 <= attempts <= 100:
-            raise ValueError("FACILITATOR_INTAKE_ATTEMPTS must be between 1 and 100")
-        return cls(shards=shards, maxlen=maxlen, attempts=attempts)
+    def from_settings(cls, settings: Settings) -> IntakeConfig:
+        """FACILITATOR_INTAKE_SHARDS, _MAXLEN and _ATTEMPTS (checked by Settings)."""
+        return cls(shards=settings.intake_shards, maxlen=settings.intake_maxlen,
+                   attempts=settings.intake_attempts)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> IntakeConfig:
+        """The same, from a mapping of variables (a container file's environment)."""
+        return cls.from_settings(Settings.from_env(env))
 
 
 class Intake:

@@ -51,6 +51,7 @@ from facilitator.intake.dead import DeadLetters
 from facilitator.intake.delivery import Delivery, Holding
 from facilitator.intake.posts import Ledger, Sender
 from facilitator.intake.streams import FIELD, GROUP, Intake, workers_key
+from facilitator.memory.store import lua_script
 
 log = logging.getLogger(__name__)
 
@@ -59,19 +60,8 @@ BATCH = 64
 VALID_SHARE = 0.8  # of a lease's time to live that a worker counts on
 RETRY_FIRST_S = 0.1  # backoff between attempts at an entry that raised ...
 RETRY_MAX_S = 2.0  # ... doubling up to this
-# Extend the lease only if we still hold it (a worker that lost it must not steal it back).
-RENEW = """
-if redis.call('GET', KEYS[1]) == ARGV[1] then
-  return redis.call('PEXPIRE', KEYS[1], ARGV[2])
-end
-return 0
-"""
-RELEASE = """
-if redis.call('GET', KEYS[1]) == ARGV[1] then
-  return redis.call('DEL', KEYS[1])
-end
-return 0
-"""
+RENEW = lua_script("lease_renew")
+RELEASE = lua_script("lease_release")
 
 
 # Completes an event before the engine sees it (Slack: the author's name, looked up after the

@@ -134,7 +134,7 @@ class ActionItem(BaseModel):
 
 
 DigestSchedule = Literal["off", "daily", "weekly"]
-CharterField = Literal["activity", "goal", "paused", "digest", "shape"]
+CharterField = Literal["activity", "goal", "paused", "digest", "shape", "more", "less"]
 
 
 class CharterChange(BaseModel):
@@ -158,6 +158,10 @@ class Charter(BaseModel):
     paused: bool = False  # the bot keeps its read but says nothing until resumed
     locked: bool = False  # settings change only by an admin
     digest: DigestSchedule = "off"
+    # Moves the room turned on beyond its kind's defaults (`/facilitator more MOVE`), or off
+    # (`/facilitator less MOVE`); see policies/defaults.py.
+    more: list[str] = Field(default_factory=list)
+    less: list[str] = Field(default_factory=list)
 
 
 class BotTurn(BaseModel):
@@ -169,7 +173,7 @@ class BotTurn(BaseModel):
     text: str
     to: list[str] = Field(default_factory=list)
     trigger: str  # the event the bot responded to
-    response: Literal["pending", "answered", "ignored", "objected"] = "pending"
+    response: Literal["pending", "answered", "thanked", "ignored", "objected"] = "pending"
     sources: list[str] = Field(default_factory=list)  # ids of the messages its text quotes
     # A reaction (an emoji's name) the bot put on the message `react_to`, beside its text or,
     # when `text` is "", instead of a message.
@@ -219,6 +223,50 @@ class Rolling(BaseModel):
     shape: Literal["meeting", "channel"] = "meeting"  # read from the traffic
 
 
+# What kind of room this is, read from its traffic (memory/trackers/kind.py). "forming": too
+# few messages to tell yet.
+RoomKind = Literal["forming", "help_channel", "community", "issue_thread", "chaired_meeting",
+                   "small_team", "deliberation"]
+CAP_CHAIR_EVIDENCE = 12  # members whose chairing is tracked (the most active)
+
+
+class ChairEvidence(BaseModel):
+    """What one member's messages did to the run of the conversation (trackers/chair.py)."""
+
+    messages: int = 0
+    hubs: int = 0  # spoke between two other members who were not the same person
+    handoffs: int = 0  # named a member, who spoke next
+    process: int = 0  # opened, moved or closed an item, gave the floor, called to order
+    first: int = 0  # their first message's position in the room (0: opened it)
+
+
+class Traffic(BaseModel):
+    """The room's traffic, read incrementally: what kind of room it is and who chairs it."""
+
+    messages: int = 0  # human messages read
+    log_gap: float = 0.0  # EMA of log(1 + seconds) between human messages
+    long_gaps: float = 0.0  # EMA of gaps of half an hour or more
+    length: float = 0.0  # EMA of log(1 + characters)
+    short: float = 0.0  # EMA of messages of three words or fewer ("Yeah.", "Mm-hmm.")
+    runs: float = 0.0  # EMA of messages by the author of the one before
+    argued: float = 0.0  # EMA of messages that disagree, or push back with heat
+    kind: RoomKind = "forming"
+    chair: str | None = None  # the member who runs the meeting now, when one does
+    chair_since: int | None = None  # turn (human messages) when the chair was recognised
+    evidence: dict[str, ChairEvidence] = Field(default_factory=dict)
+    seen: dict[str, int] = Field(default_factory=dict)  # kind -> human messages read as it
+    chairs: list[str] = Field(default_factory=list)  # members recognised as chair (latest 4)
+
+
+class MoveSteer(BaseModel):
+    """How the room has taken one of the bot's moves lately (memory/trackers/steer.py)."""
+
+    net: int = 0  # waved off (ignored 1, objected or told off 2) less taken up, never below 0
+    taken: int = 0  # turns of this move thanked or taken up
+    waved: int = 0  # turns of this move ignored, objected to or told off
+    last_turn: int = -1  # room turn of the move's last bot turn
+
+
 class Minute(BaseModel):
     """One minute of the room with activity, for the page's charts over time."""
 
@@ -266,7 +314,12 @@ class RoomState(BaseModel):
     # Moments the policy weighed and let pass (intervention -> turn), so the same moment is
     # not weighed again, at the price of another LLM call, on every following message.
     considered: dict[str, int] = Field(default_factory=dict)
+    # With a model: moments it declined (a hash of move, people and item -> a hash of the
+    # room's open items, quiet members, heat…), not offered again until the room changes.
+    declined: dict[str, str] = Field(default_factory=dict)
     rolling: Rolling = Field(default_factory=Rolling)
+    traffic: Traffic = Field(default_factory=Traffic)
+    steer: dict[str, MoveSteer] = Field(default_factory=dict)  # move -> how the room took it
     usage: LLMUsage = Field(default_factory=LLMUsage)
     # Lowercased names and base nicks -> member id; rebuilt after members change.
     _names: dict[str, str] | None = PrivateAttr(default=None)

@@ -24,6 +24,7 @@ from facilitator.events import Author, RoomRef
 from facilitator.memory.state import Activity, CharterChange, CharterField, RoomState
 from facilitator.memory.store import RoomStore
 from facilitator.memory.trackers import forget_member
+from facilitator.policies.defaults import MOVES, moves_text
 from facilitator.policies.digests.compose import compose_digest
 from facilitator.policies.digests.schedule import DigestScheduler
 from facilitator.policies.ratelimit import SettingsLimiter
@@ -42,6 +43,8 @@ HELP = (
     "• `/facilitator quiet | normal | active` — how often I step in\n"
     "• `/facilitator shape meeting | channel | auto` — whether this room is a meeting or a busy "
     "channel (auto: I read it from the traffic)\n"
+    "• `/facilitator more MOVE` / `less MOVE` — turn one of my moves on or off here "
+    "(`/facilitator more` lists them and what is on)\n"
     "• `/facilitator goal TEXT` — the room's goal\n"
     "• `/facilitator pause | resume` — silence me here, or let me speak again\n"
     "  (settings change when an admin sets them, or when one member asks and another seconds)\n"
@@ -51,7 +54,7 @@ HELP = (
 )
 # Everyone may use these (settings among them take a second, or an admin) ...
 MEMBER_COMMANDS = ("help", "status", "summary", "quiet", "normal", "active", "goal", "page",
-                   "digest", "shape", "pause", "resume", "forget-me")
+                   "digest", "shape", "more", "less", "pause", "resume", "forget-me")
 # ... and these are for admins only.
 ADMIN_COMMANDS = ("lock", "unlock", "export", "delete-room")
 SUBCOMMANDS = MEMBER_COMMANDS + ADMIN_COMMANDS
@@ -143,6 +146,12 @@ async def run_command(store: RoomStore, req: CommandRequest,
                            "`channel` (a busy room: I speak when asked, for personal attacks and "
                            "long-unanswered requests) or `auto` (I read it from the traffic).")
         return await _charter(store, req, "shape", choice, services)
+    if word in ("more", "less"):
+        choice = rest.lower().replace("-", "_")
+        if choice not in MOVES:
+            state = await store.get(room) or RoomState(room=room)
+            return private(moves_text(state))
+        return await _charter(store, req, word, choice, services)  # type: ignore[arg-type]
     if word in ("pause", "resume"):
         return await _charter(store, req, "paused", "on" if word == "pause" else "off", services)
     if word == "goal":
@@ -186,6 +195,9 @@ def _described(field: CharterField, value: str) -> tuple[str, str]:
     if field == "digest":
         return (f"digests to {value}" if value == "off" else f"a {value} digest",
                 f"/facilitator digest {value}")
+    if field in ("more", "less"):
+        return (f"{'turning on' if field == 'more' else 'turning off'} my {value} here",
+                f"/facilitator {field} {value}")
     if field == "shape":
         return (f"treating this room as {'a ' + value if value != 'auto' else 'whatever its traffic shows'}",
                 f"/facilitator shape {value}")
@@ -212,6 +224,13 @@ def _apply(state: RoomState, field: CharterField, value: str) -> None:
         state.charter.digest = value  # type: ignore[assignment]  # checked by the caller
     elif field == "shape":
         state.charter.shape = value  # type: ignore[assignment]  # checked by the caller
+    elif field in ("more", "less"):
+        into, out = ((state.charter.more, state.charter.less) if field == "more"
+                     else (state.charter.less, state.charter.more))
+        if value in out:
+            out.remove(value)
+        if value not in into:
+            into.append(value)
     else:
         state.charter.activity = Activity(value)
 
@@ -301,9 +320,15 @@ async def _delete(store: RoomStore, req: CommandRequest, rest: str,
     if not req.is_admin:
         return private("Only an admin can delete a room's memory.")
     if rest.lower() != "confirm":
+        copy = ""
+        if services.links is not None:  # the same care as `room reset --save-to`: a copy first
+            minutes = services.links.export_ttl_s / 60
+            copy = (f" To keep a copy first, save this export (the link works for {minutes:g} "
+                    f"minutes): {services.links.export_url(req.room.key)}")
         return private("This erases everything I remember about this room (messages, open items, "
-                       "decisions, settings). To go ahead: `/facilitator delete-room confirm`.")
-    await store.delete(req.room.key)
+                       "decisions, settings)." + copy
+                       + " To go ahead: `/facilitator delete-room confirm`.")
+    await store.reset(req.room.key)  # its state, and any unreadable copy kept aside
     if services.digests is not None:
         await services.digests.set(req.room, "off")
     return CommandReply(text=f"{req.user.display} (an admin) erased my memory of this room. I start "

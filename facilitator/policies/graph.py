@@ -17,21 +17,34 @@ from collections.abc import Awaitable, Callable
 from typing import Any, Literal, TypedDict
 
 from langgraph.graph import END, START, StateGraph
-from pydantic import BaseModel, Field
 
 from facilitator.events import ChatEvent
 from facilitator.memory.state import RoomState
 from facilitator.policies import guard
 from facilitator.policies.compose_rules import compose
 from facilitator.policies.decision import BotDecision, Intervention, Moment
+from facilitator.policies.facts import check_words, trim_to_sentence
 from facilitator.policies.llm import sanity
 from facilitator.policies.llm.base import LLMError, LLMProvider
 from facilitator.policies.llm.breaker import CircuitBreaker
+from facilitator.policies.llm.choice import (
+    Assessment,
+    moment_for,
+    note_declined,
+    resolve_members,
+    was_declined,
+)
+from facilitator.policies.llm.context import (
+    candidates_block,
+    move_cards,
+    other_moves,
+    room_block,
+)
+from facilitator.policies.llm.promptdata import esc
 from facilitator.policies.prompts import Prompts
 from facilitator.policies.signals import Signals
 
 log = logging.getLogger(__name__)
-WINDOW_FOR_LLM = 15
 # Token caps: an assessment is a choice and one sentence; a message is at most guard.MAX_CHARS
 # (~175 tokens). Small local models ramble to whatever cap they get, and every token is time.
 ASSESS_TOKENS = 200
@@ -47,23 +60,12 @@ LLM_WORDED = frozenset({
 })
 
 
-class Assessment(BaseModel):
-    """What the LLM assessor returns (structured output)."""
-
-    intervention: Literal[
-        "silence", "answer", "invite_quiet", "common_ground", "name_crux", "translate_terms",
-        "deescalate", "summarize", "refocus", "propose_process", "record_decision",
-        "surface_question",
-    ]
-    to: list[str] = Field(default_factory=list, description="member ids addressed")
-    reason: str = Field(description="one short sentence: why this helps the group now")
-
-
 class PolicyState(TypedDict, total=False):
     event: ChatEvent
     room: RoomState
     signals: Signals
-    moments: list[Moment]
+    moments: list[Moment]  # the gate's candidates, best first (the rules decide the first)
+    recall: list[Moment]  # more the gate's recall profile found, for the model to judge only
     moment: Moment | None
     text: str
     attempt: int
@@ -75,19 +77,17 @@ class PolicyState(TypedDict, total=False):
     source: Literal["llm", "rules"]  # who worded `text`
     llm_off: bool  # the LLM failed in this moment: the rules decide the rest of it
     fallback: str  # why the rules took over, shown in the decision's reason
+    model_declined: bool  # the model chose silence (or a move without ground)
 
 
-def _transcript(state: RoomState) -> str:
-    lines = []
-    for m in state.window[-WINDOW_FOR_LLM:]:
-        who = "facilitator" if m.is_bot else state.name_of(m.author)
-        lines.append(f'<message id="{m.id}" from="{who}">{m.text[:600]}</message>')
-    return "\n".join(lines)
+def _breaker(provider: LLMProvider | None) -> CircuitBreaker | None:
+    if provider is None or isinstance(provider, CircuitBreaker):
+        return provider
+    return CircuitBreaker(provider)
 
 
-def _members(state: RoomState) -> str:
-    return ", ".join(f"{p.id} ({p.label}, {p.messages} msgs)"
-                     for p in list(state.participants.values())[:30])
+def _bot_names(state: RoomState) -> set[str]:
+    return {"facilitator"} | {m.author for m in state.window if m.is_bot}
 
 
 def _route(key: str, then: str) -> Callable[[PolicyState], Awaitable[str]]:
@@ -102,14 +102,13 @@ class PolicyGraph:
     """Compiled once per process; `run` is called per candidate moment."""
 
     def __init__(self, prompts: Prompts, provider: LLMProvider | None = None,
-                 *, calls_per_hour: int = 30) -> None:
+                 *, calls_per_hour: int = 30, judge: LLMProvider | None = None) -> None:
         self.prompts = prompts
-        # Every call goes through the breaker, which also keeps the LLM path's counters.
-        self.breaker: CircuitBreaker | None = None
-        if provider is not None:
-            self.breaker = provider if isinstance(provider, CircuitBreaker) \
-                else CircuitBreaker(provider)
+        # Every call goes through a breaker, which also keeps the LLM path's counters.
+        self.breaker: CircuitBreaker | None = _breaker(provider)
         self.provider: LLMProvider | None = self.breaker
+        # An optional second (smaller) model for the choice; the main one words the message.
+        self.judge: CircuitBreaker | None = _breaker(judge) if provider is not None else None
         self.calls_per_hour = calls_per_hour
         graph = StateGraph(PolicyState)
         graph.add_node("assess", self._assess)
@@ -122,16 +121,20 @@ class PolicyGraph:
         self.graph = graph.compile()
 
     async def run(self, event: ChatEvent, room: RoomState, signals: Signals,
-                  moments: list[Moment]) -> BotDecision:
+                  moments: list[Moment], recall: list[Moment] | None = None) -> BotDecision:
         out: dict[str, Any] = await self.graph.ainvoke(
             {"event": event, "room": room, "signals": signals, "moments": moments,
-             "attempt": 0, "llm_calls": 0, "tokens_in": 0, "tokens_out": 0})
+             "recall": recall or [], "attempt": 0, "llm_calls": 0, "tokens_in": 0,
+             "tokens_out": 0})
         usage = {"llm_calls": out.get("llm_calls", 0), "tokens_in": out.get("tokens_in", 0),
                  "tokens_out": out.get("tokens_out", 0)}
         moment: Moment | None = out.get("moment")
         if moment is None or out.get("failure") or not out.get("text"):
-            for weighed in moments:
-                room.considered[weighed.intervention.value] = room.human_messages
+            if not out.get("model_declined"):
+                # The model's declines are kept apart (RoomState.declined): offered again
+                # as soon as the room changes, not after a fixed number of messages.
+                for weighed in moments:
+                    room.considered[weighed.intervention.value] = room.human_messages
             reason = out.get("failure") or out.get("silence_reason") or "assessed: silence"
             return BotDecision.silence(reason, signals=signals.as_json(), **usage)
         reason = moment.reason
@@ -142,9 +145,15 @@ class PolicyGraph:
                         signals=signals.as_json(), **usage)
 
     # -- LLM budget ----------------------------------------------------------------------
-    def _llm_allowed(self, room: RoomState, now: float) -> bool:
-        if self.breaker is None or not self.breaker.allows():
+    def _llm_allowed(self, room: RoomState, now: float,
+                     via: CircuitBreaker | None = None) -> bool:
+        via = via or self.breaker
+        if via is None or not via.allows():
             return False
+        return self._within_budget(room, now)
+
+    def _within_budget(self, room: RoomState, now: float) -> bool:
+        """The room's budget of calls per hour (`FACILITATOR_LLM_CALLS_PER_HOUR`)."""
         u = room.usage
         if now - u.llm_window_start >= LLM_WINDOW_S:
             u.llm_window_start, u.llm_calls_in_window = now, 0
@@ -175,42 +184,85 @@ class PolicyGraph:
 
     # -- nodes ---------------------------------------------------------------------------
     async def _assess(self, s: PolicyState) -> dict[str, Any]:
+        room, event, signals = s["room"], s["event"], s["signals"]
         moments = s["moments"]
-        first = moments[0]
-        room = s["room"]
         # Capture attempts are declined by rule: no model gets a chance to be talked round.
-        if first.intervention == Intervention.DECLINE_CAPTURE:
-            return {"moment": first}
-        if not self._llm_allowed(room, s["event"].ts or time.time()):
-            if self.breaker is not None and not self.breaker.allows():
-                self.breaker.note_fallback()  # the breaker is open: the rules stand in
-                return {"moment": first, "llm_off": True, "fallback": "LLM switched off"}
-            return {"moment": first}
-        assert self.provider is not None
-        user = self.prompts.text("llm/assess").format(
-            moments="\n".join(f"- {m.intervention.value}: {m.reason} (to: {', '.join(m.to)})"
-                              for m in moments),
-            signals=s["signals"].as_json(), goal=room.charter.goal or "(none set)",
-            members=_members(room), transcript=_transcript(room))
+        if moments and moments[0].intervention == Intervention.DECLINE_CAPTURE:
+            return {"moment": moments[0]}
+        if self.breaker is None:
+            return {"moment": moments[0] if moments else None,
+                    "silence_reason": "nothing worth interrupting for"}
+        # A moment the model declined is not offered again until the room changes.
+        offered = [m for m in moments if not was_declined(room, m, signals)]
+        extra = [m for m in s.get("recall", []) if not was_declined(room, m, signals)]
+        first = offered[0] if offered else None  # what the rules would do: they advise
+        if first is None and not extra:
+            return {"moment": None, "model_declined": True,
+                    "silence_reason": "the model declined these moments and "
+                                                      "the room has not changed since"}
+        judge = self.judge if self.judge is not None and self.judge.allows() else self.breaker
+        now = event.ts or time.time()
+        if not judge.allows():
+            judge.note_fallback()  # the breaker is open: the rules stand in
+            return {"moment": first, "llm_off": True, "fallback": "LLM switched off",
+                    "silence_reason": "nothing the rules would say; the model is switched off"}
+        if not self._within_budget(room, now):
+            judge.note_over_budget()
+            return {"moment": first, "silence_reason": "the room's budget of model calls is "
+                                                       "spent; nothing the rules would say"}
+        candidates = offered + extra
+        user = self._choice_prompt(s, candidates)
         try:
-            result = await self.provider.structured(self.prompts.text("llm/system"), user,
-                                                    Assessment, max_tokens=ASSESS_TOKENS)
+            result = await judge.structured(self.prompts.text("llm/system"), user, Assessment,
+                                            max_tokens=ASSESS_TOKENS)
         except LLMError as exc:
-            return {**self._fallback(s, f"LLM {exc.kind}", exc), "moment": first}
+            return {**self._fallback(s, f"LLM {exc.kind}", exc), "moment": first,
+                    "silence_reason": f"LLM {exc.kind}; nothing the rules would say"}
         counted = self._count(s, result.usage.tokens_in, result.usage.tokens_out)
         choice = result.value
+        unusable = None
+        if sanity.echoes(choice.reason, (self.prompts.text("llm/system"),
+                                         self.prompts.text("llm/choose"))):
+            unusable = "model's reason repeats the prompt"
+        to = resolve_members(room, choice.to)
+        if to is None:
+            unusable = "model named someone not in the room"
+        if unusable or to is None:
+            judge.note_rejected()
+            return {**counted, **self._fallback(s, unusable or "unusable"), "moment": first,
+                    "silence_reason": f"{unusable}; nothing the rules would say"}
         if choice.intervention == "silence":
-            return {**counted, "moment": None,
+            note_declined(room, candidates, signals)
+            return {**counted, "moment": None, "model_declined": True,
                     "silence_reason": f"assessed silence: {choice.reason}"}
-        chosen = next((m for m in moments if m.intervention.value == choice.intervention), None)
+        chosen = next((m for m in candidates if m.intervention.value == choice.intervention
+                       and (not to or set(to) == set(m.to))), None)
         if chosen is None:
-            # The model may only pick among the moments the gate found; an answer outside them
-            # is unusable, so the rules decide this moment.
-            if self.breaker is not None:
-                self.breaker.note_rejected()
-            return {**counted, **self._fallback(s, f"model chose {choice.intervention}, "
-                                                   "not a candidate"), "moment": first}
+            # A move the gate did not offer, or offered for other people: the model decides,
+            # when the room gives the move ground; silence when it does not.
+            chosen = moment_for(choice.intervention, to, room, event, signals)
+        if chosen is None:
+            same = next((m for m in candidates if m.intervention.value == choice.intervention),
+                        None)
+            chosen = same if same is not None and not to else None
+        if chosen is None:
+            judge.note_rejected()
+            note_declined(room, candidates, signals)
+            return {**counted, "moment": None, "model_declined": True,
+                    "silence_reason": f"model chose {choice.intervention}, which the room gives "
+                                      f"no ground for now ({choice.reason})"}
+        note_declined(room, [m for m in candidates if m is not chosen], signals)
+        chosen = chosen.model_copy(update={"reason": f"{chosen.reason}; model: {choice.reason}"})
         return {**counted, "moment": chosen}
+
+    def _choice_prompt(self, s: PolicyState, candidates: list[Moment]) -> str:
+        room, event = s["room"], s["event"]
+        rules_count = sum(1 for m in candidates if m in s["moments"])
+        return self.prompts.text("llm/choose").format(
+            room=room_block(room, event, s["signals"]),
+            candidates=candidates_block(self.prompts, candidates, room, event,
+                                        rules_count=rules_count),
+            other_moves=other_moves(self.prompts, candidates))
 
     async def _compose(self, s: PolicyState) -> dict[str, Any]:
         moment = s["moment"]
@@ -228,10 +280,12 @@ class PolicyGraph:
                 or not self._llm_allowed(room, s["event"].ts or time.time())):
             return {"text": draft, "source": "rules"}
         assert self.provider is not None
+        card = move_cards(self.prompts).get(moment.intervention.value)
         user = self.prompts.text("llm/compose").format(
-            intervention=moment.intervention.value, reason=moment.reason,
-            to=", ".join(room.name_of(t) for t in moment.to) or "the group",
-            facts=moment.facts or "-", draft=draft, transcript=_transcript(room))
+            room=room_block(room, s["event"], s["signals"]), move=moment.intervention.value,
+            purpose=esc(card.purpose) if card else "", why=esc(moment.reason),
+            to=esc(", ".join(room.name_of(t) for t in moment.to)) or "the whole group",
+            draft=esc(draft))
         try:
             result = await self.provider.text(self.prompts.text("llm/system"), user,
                                               max_tokens=COMPOSE_TOKENS)
@@ -239,14 +293,22 @@ class PolicyGraph:
             return {**self._fallback(s, f"LLM {exc.kind}", exc), "text": draft, "source": "rules"}
         counted = self._count(s, result.usage.tokens_in, result.usage.tokens_out)
         text = sanity.clean(result.value)
+        if result.truncated:
+            # Cut at the token cap: keep the whole sentences, then check them like any text.
+            text = trim_to_sentence(text)
         broken = sanity.problem(text, (self.prompts.text("llm/system"),
                                        self.prompts.text("llm/compose")))
+        checked = None if broken else check_words(text, room, s["event"], moment,
+                                                  bot_names=_bot_names(room))
+        if checked is not None and checked.problem:
+            broken = checked.problem
         if broken:
             if self.breaker is not None:
                 self.breaker.note_rejected()
             return {**counted, **self._fallback(s, f"model text {broken}"), "text": draft,
                     "source": "rules"}
-        return {**counted, "text": text, "source": "llm"}
+        assert checked is not None
+        return {**counted, "text": checked.text, "source": "llm"}
 
     async def _guard(self, s: PolicyState) -> dict[str, Any]:
         moment = s["moment"]

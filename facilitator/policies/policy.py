@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 
 from facilitator.config import Settings
 from facilitator.events import ChatEvent
 from facilitator.memory.state import RoomState
-from facilitator.policies.decision import BotDecision
-from facilitator.policies.gate import find_moments
+from facilitator.policies.decision import BotDecision, Moment
+from facilitator.policies.gate import find_moments, recall_moments
 from facilitator.policies.graph import PolicyGraph
 from facilitator.policies.lighter import lighter_form
 from facilitator.policies.llm.base import LLMProvider
@@ -21,26 +20,35 @@ class FacilitatorPolicy:
     name = "facilitator"
 
     def __init__(self, prompts: Prompts | None = None, provider: LLMProvider | None = None,
-                 *, calls_per_hour: int = 30) -> None:
+                 *, calls_per_hour: int = 30, judge: LLMProvider | None = None) -> None:
         self.prompts = prompts or Prompts()
         self.provider = provider
-        self.graph = PolicyGraph(self.prompts, provider, calls_per_hour=calls_per_hour)
+        self.calls_per_hour = calls_per_hour
+        self.graph = PolicyGraph(self.prompts, provider, calls_per_hour=calls_per_hour,
+                                 judge=judge)
 
     async def decide(self, event: ChatEvent, room: RoomState, signals: Signals) -> BotDecision:
         moments, why = find_moments(event, room, signals)
-        if not moments:
+        recall: list[Moment] = []
+        if self.provider is not None:
+            # With a model the gate is a high-recall filter: moments a little below the
+            # rules' bar go to the model too (it judges; the rules never speak them).
+            offered = {m.intervention for m in moments}
+            recall = [m for m in recall_moments(event, room, signals)
+                      if m.intervention not in offered]
+        if not moments and not recall:
             return BotDecision.silence(why, signals=signals.as_json())
         # Lighter moves first: a reaction that says it all needs no words, no model, no guard.
-        first = moments[0]
-        reaction = lighter_form(first, room, event)
-        if reaction is not None and reaction.alone:
+        first = moments[0] if moments else None
+        reaction = lighter_form(first, room, event) if first is not None else None
+        if first is not None and reaction is not None and reaction.alone:
             return BotDecision(speak=True, intervention=first.intervention, react=reaction.emoji,
                                react_to=reaction.target, to=first.to, ref=first.ref,
                                reason=f"{first.reason} (a reaction says it)",
                                signals=signals.as_json())
-        decision = await self.graph.run(event, room, signals, moments)
-        if (reaction is not None and decision.speak and decision.intervention == first.intervention
-                and decision.ref == first.ref):
+        decision = await self.graph.run(event, room, signals, moments, recall)
+        if (first is not None and reaction is not None and decision.speak
+                and decision.intervention == first.intervention and decision.ref == first.ref):
             decision.react, decision.react_to = reaction.emoji, reaction.target
         return decision
 
@@ -49,15 +57,26 @@ class FacilitatorPolicy:
         return self.graph.breaker.status_line() if self.graph.breaker else None
 
     def llm_metrics(self) -> dict[str, float | int | str]:
-        """The LLM path's counters and breaker state, for a /metrics endpoint ({} offline)."""
-        return self.graph.breaker.snapshot() if self.graph.breaker else {}
+        """The LLM path's counters and breaker state, for a /metrics endpoint ({} offline):
+        the main model's, the judge's (`judge_*`, when one is set) and the per-room budget."""
+        if self.graph.breaker is None:
+            return {}
+        out = self.graph.breaker.snapshot()
+        out["room_budget_per_hour"] = self.calls_per_hour
+        if self.graph.judge is not None:
+            out.update({f"judge_{k}": v for k, v in self.graph.judge.snapshot().items()})
+        return out
 
 
 def build_policy(settings: Settings, env: Mapping[str, str] | None = None) -> FacilitatorPolicy:
-    """The policy the settings ask for: the offline rules, or an LLM provider behind the gate."""
-    from facilitator.policies.llm.factory import make_provider
+    """The policy the settings ask for: the offline rules, or an LLM provider behind the gate
+    (and, with `FACILITATOR_LLM_JUDGE`, a second model that makes the choice)."""
+    from facilitator.policies.llm.stack import JUDGE_ENV, provider_from_env
 
-    provider = make_provider(settings.llm, env=os.environ if env is None else env,
-                             timeout_s=settings.llm_timeout_s)
+    env = settings.llm_env() if env is None else env
+    provider = provider_from_env(settings.llm, env=env, timeout_s=settings.llm_timeout_s)
+    judge_spec = env.get(JUDGE_ENV, "").strip()
+    judge = provider_from_env(judge_spec, env=env, timeout_s=settings.llm_timeout_s) \
+        if provider is not None and judge_spec else None
     return FacilitatorPolicy(Prompts(), provider,
-                             calls_per_hour=settings.llm_calls_per_room_per_hour)
+                             calls_per_hour=settings.llm_calls_per_room_per_hour, judge=judge)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 _COMMENT = re.compile(r"<!--.*?-->\s*", re.S)
 _FIELD = re.compile(r"\{(\w+)\}")
+_VERSION = re.compile(r"\A\s*<!--\s*([\w-]+)\s+v(\d+)\b")
 
 
 def default_prompts_dir() -> Path:
@@ -35,6 +36,12 @@ class Prompts:
 
     def text(self, name: str) -> str:
         return "\n\n".join(self.variants(name))
+
+    def version(self, name: str) -> str:
+        """A template's version from its first line (`<!-- choose v2: ... -->` gives
+        "choose v2"); "" for an unversioned template."""
+        found = _VERSION.match((self.root / f"{name}.md").read_text(encoding="utf-8"))
+        return f"{found.group(1)} v{found.group(2)}" if found else ""
 
     def render(self, name: str, fields: dict[str, str], *, seed: str, skip: int = 0) -> str:
         """Pick a variant deterministically from `seed` (skip>0 picks another for a rewrite)."""

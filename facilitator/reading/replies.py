@@ -25,13 +25,13 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from operator import mul
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field
 
 from facilitator.events import ChatEvent
+from facilitator.reading.logistic import LogisticWeights
 from facilitator.reading.message import MessageRead
 from facilitator.reading.text import read_text
 
@@ -205,41 +205,15 @@ class Training(BaseModel):
     report: dict[str, float] = Field(default_factory=dict)
 
 
-class ReplyModel(BaseModel):
-    """A logistic regression on raw feature values (any scaling is folded into the weights)."""
+class ReplyModel(LogisticWeights):
+    FEATURES: ClassVar[tuple[str, ...]] = FEATURES
+    WHAT: ClassVar[str] = "reply"
 
-    kind: str = "logistic"
-    features: list[str]
-    coefficients: list[float]
-    intercept: float
-    threshold: float = Field(ge=0.0, le=1.0)  # takes a question up at this probability
     # An explicit sign (a word to the asker, the person asked speaking) takes it up unless the
     # model is this sure it is about something else: in a busy channel a person talks with
     # the asker about their other threads too.
     veto: float = Field(default=0.0, ge=0.0, le=1.0)
     training: Training = Field(default_factory=Training)
-
-    @model_validator(mode="after")
-    def _matches_code(self) -> ReplyModel:
-        # Weights for another feature list would silently weigh the wrong cues.
-        if tuple(self.features) != FEATURES or len(self.coefficients) != len(FEATURES):
-            raise ValueError("the weights file does not match this version's reply features")
-        if self.kind != "logistic":
-            raise ValueError(f"unknown model kind {self.kind!r}")
-        return self
-
-    def probability(self, features: ReplyFeatures | Mapping[str, float]) -> float:
-        if type(features) is not tuple:  # the hot path passes a tuple; skip the ABC check
-            if isinstance(features, Mapping):
-                features = tuple(features[name] for name in FEATURES)
-            features = tuple(features)
-        if len(features) != len(FEATURES):
-            raise ValueError(f"expected {len(FEATURES)} features, got {len(features)}")
-        z = self.intercept + sum(map(mul, self.coefficients, features))
-        if z != z:  # NaN from an absurd input: no evidence either way
-            return 0.5
-        # Clamped so an absurd input cannot overflow exp().
-        return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
 
 
 def load_model(path: Path | None = None) -> ReplyModel:

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from facilitator.memory.state import Activity
 
@@ -89,7 +89,20 @@ class Scenario(BaseModel):
     title: str
     goal: str = ""
     activity: Activity = Activity.NORMAL
+    # Moves the room turned on beyond its kind's defaults, or off (`/facilitator more|less`).
+    more: list[str] = Field(default_factory=list)
+    less: list[str] = Field(default_factory=list)
     bot_name: str = "facilitator"
+
+    @field_validator("more", "less")
+    @classmethod
+    def _known_moves(cls, moves: list[str]) -> list[str]:
+        from facilitator.policies.defaults import MOVES
+
+        unknown = [m for m in moves if m not in MOVES]
+        if unknown:
+            raise ValueError(f"unknown move {unknown[0]!r}; one of {', '.join(MOVES)}")
+        return moves
     seconds_between: float = Field(default=30.0, gt=0)
     participants: list[Member] = Field(min_length=1)
     script: list[Line] = Field(min_length=1)

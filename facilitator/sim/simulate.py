@@ -138,6 +138,7 @@ class Simulation:
 
     def _set_charter(self, state: RoomState) -> None:
         state.charter = Charter(goal=self.s.goal, activity=self.s.activity,
+                                more=list(self.s.more), less=list(self.s.less),
                                 changed_by="scenario")
 
     def _ref(self, ref: int | str | None) -> str | None:
@@ -310,9 +311,9 @@ def members_voice(members: str, spec: str, env: Mapping[str, str], *,
     """None for scripted members; LLM-played members need a model (ValueError says which)."""
     if members != "llm":
         return None
-    from facilitator.policies.llm.factory import make_provider
+    from facilitator.policies.llm.stack import provider_from_env
 
-    provider = make_provider(spec, env=env, timeout_s=timeout_s)
+    provider = provider_from_env(spec, env=env, timeout_s=timeout_s)
     if provider is None:
         raise ValueError("--members llm needs a model: set FACILITATOR_LLM (e.g. openai:MODEL "
                          "with OPENAI_BASE_URL for a local server) or pass --members-llm")

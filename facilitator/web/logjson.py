@@ -12,6 +12,8 @@ import logging
 from collections.abc import Mapping
 from datetime import UTC, datetime
 
+from facilitator.config import Settings
+
 
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
@@ -28,9 +30,11 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(line, ensure_ascii=False)
 
 
-def use_json_logs(env: Mapping[str, str]) -> bool:
-    """Switch the root handlers to JSON when the environment asks; True if it did."""
-    if env.get("FACILITATOR_LOG_FORMAT", "").strip().lower() != "json":
+def use_json_logs(settings: Settings | Mapping[str, str]) -> bool:
+    """Switch the root handlers to JSON when the settings ask; True if it did."""
+    if not isinstance(settings, Settings):
+        settings = Settings.from_env(settings)
+    if settings.log_format != "json":
         return False
     for handler in logging.getLogger().handlers:
         handler.setFormatter(JsonFormatter())

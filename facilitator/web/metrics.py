@@ -120,10 +120,17 @@ class Metrics:
         self.llm_rejected = Gauge(
             "facilitator_llm_rejected", "LLM answers the guard or the sanity check refused "
             "(since start)", registry=r)
+        self.llm_room_budget = Gauge(
+            "facilitator_llm_room_budget", "Model calls each room may make per hour "
+            "(FACILITATOR_LLM_CALLS_PER_HOUR); past it the offline rules decide", registry=r)
+        self.llm_over_budget = Gauge(
+            "facilitator_llm_over_budget", "Moments decided without the model because the "
+            "room's budget of calls was spent (since start)", registry=r)
         self._streams: StreamProbe | None = None
         self._dead: DeadProbe | None = None
         self._ping: StoreTimer | None = None
         self._breaker: CircuitBreaker | None = None
+        self._judge: CircuitBreaker | None = None
         self.llm_measured = False  # True once calls are timed at the provider (no double count)
 
     # ---------------------------------------------------------------- recording helpers
@@ -179,6 +186,10 @@ class Metrics:
             self.llm_circuit_open.set(float(snap["breaker_open"]))
             self.llm_fallbacks.set(float(snap["fallbacks_total"]))
             self.llm_rejected.set(float(snap["rejected_total"]))
+            over = float(snap.get("over_budget_total", 0))
+            if self._judge is not None:
+                over += float(self._judge.snapshot().get("over_budget_total", 0))
+            self.llm_over_budget.set(over)
         if self._ping is not None:
             try:
                 self.store_ping.set(await self._ping())
@@ -251,11 +262,19 @@ def measure_llm(policy: object, metrics: Metrics) -> None:
     """Time the policy's LLM calls where they go out (inside its circuit breaker, so a call the
     breaker refuses is not counted as one) and read the breaker at scrape time. The offline
     rules have no breaker: nothing to do."""
-    breaker = getattr(getattr(policy, "graph", None), "breaker", None)
+    graph = getattr(policy, "graph", None)
+    breaker = getattr(graph, "breaker", None)
     if not isinstance(breaker, CircuitBreaker) or isinstance(breaker.inner, MeasuredProvider):
         return
     breaker.inner = MeasuredProvider(breaker.inner, metrics)  # type: ignore[assignment]
     metrics._breaker = breaker
+    judge = getattr(graph, "judge", None)
+    if isinstance(judge, CircuitBreaker) and not isinstance(judge.inner, MeasuredProvider):
+        judge.inner = MeasuredProvider(judge.inner, metrics)  # type: ignore[assignment]
+        metrics._judge = judge
+    budget = getattr(graph, "calls_per_hour", None)
+    if isinstance(budget, int):
+        metrics.llm_room_budget.set(float(budget))
     metrics.llm_measured = True
 
 

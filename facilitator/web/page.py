@@ -21,6 +21,7 @@ from redis.exceptions import RedisError
 
 from facilitator.memory.state import BotTurn, RoomState
 from facilitator.memory.store import RoomStore
+from facilitator.policies.defaults import read_rows
 from facilitator.policies.readout import balance_text, heat_word, messages_phrase, names
 from facilitator.policies.signals import compute_signals
 from facilitator.web.charts import BANDS, BOT_COLOUR, balance_chart, balance_gauge, heat_chart
@@ -153,6 +154,7 @@ def _charter_rows(state: RoomState) -> list[str]:
         "Settings: " + ("locked — only an admin can change them" if charter.locked
                         else "an admin, or one member asking and another seconding"),
     ]
+    rows += [escape(row) for row in read_rows(state)]
     rows += [f"Norm: {escape(norm)}" for norm in charter.norms]
     if charter.changed_ts:
         who = escape(state.name_of(charter.changed_by or ""))
@@ -164,7 +166,9 @@ def _charter_rows(state: RoomState) -> list[str]:
     return rows
 
 
-def render_page(state: RoomState, *, expires: float, retention_days: float | None = None) -> str:
+def render_page(state: RoomState, *, expires: float | None,
+                retention_days: float | None = None) -> str:
+    """The page's HTML. `expires` None: a page with no link behind it (a file, a local preview)."""
     signals = compute_signals(state)
     lists = _lists(state)
     legend = " ".join(f'<span class="swatch" style="background:{c}"></span> {w}'
@@ -172,6 +176,7 @@ def render_page(state: RoomState, *, expires: float, retention_days: float | Non
     keep = (f"I keep this room's recent messages and my read of it for {retention_days:g} days "
             "after the last activity. " if retention_days else "")
     title = escape(f"#{state.title}" if state.title else state.room)
+    until = f" ·\nthis link works until {_when(expires)}" if expires is not None else ""
     supported = lists["supported"]
     sections = [
         _section("now", "Right now",
@@ -207,8 +212,7 @@ def render_page(state: RoomState, *, expires: float, retention_days: float | Non
 <style>{STYLE}</style></head>
 <body><main>
 <header><h1>How this room is going</h1>
-<p class="meta">{title} · updated {_when(state.last_ts) or "never"} ·
-this link works until {_when(expires)}</p>
+<p class="meta">{title} · updated {_when(state.last_ts) or "never"}{until}</p>
 <p class="meta">Every member sees this same page: what I, the room's facilitator, see.</p></header>
 {"".join(sections)}
 <footer>{escape(keep)}Anyone can ask me to forget them with <code>/facilitator forget-me</code>.

@@ -26,7 +26,7 @@ async def room_services(store: RoomStore, settings: Settings, *,
                         llm_status: Callable[[], str | None] | None = None) -> CommandServices:
     links = None
     if settings.public_url:
-        secret = await shared_secret(store.client, settings.page_secret)
+        secret = await shared_secret(store.client, settings.page_secret_value)
         links = LinkSigner(secret, settings.public_url)
     digests = DigestScheduler(store, poster, hour=settings.digest_hour_utc)
     return CommandServices(links=links, digests=digests, llm_status=llm_status)

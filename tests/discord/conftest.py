@@ -33,7 +33,7 @@ from facilitator.engine import Engine, Outcome
 from facilitator.events import ChatEvent
 from facilitator.intake.delivery import Delivery
 from facilitator.memory.store import RoomStore
-from facilitator.policies.policy import build_policy
+from tests.policy_scenarios import EveryMovePolicy
 
 
 @pytest.fixture
@@ -53,7 +53,9 @@ async def make_bot(api: FakeDiscord, store: RoomStore, settings: Settings
     made: list[DiscordAdapter] = []
 
     async def make(**options: Any) -> Bot:
-        engine = Engine(store, build_policy(settings, env={}), bot_id=settings.bot_name)
+        # A room that turned every move on: these tests are about Discord, not about which
+        # moves a kind of room has on by default (tests/test_room_kinds.py).
+        engine = Engine(store, EveryMovePolicy(), bot_id=settings.bot_name)
         delivery = Delivery(engine)
         events: list[ChatEvent] = []
         outcomes: list[Outcome] = []

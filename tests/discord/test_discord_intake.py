@@ -69,9 +69,10 @@ async def test_the_discord_run_mode_on_the_streams_intake_serves_metrics(
     """`run discord` with FACILITATOR_INTAKE=streams: the mention goes through the stream and
     the worker answers it with a nonce; /metrics counts it; SIGTERM stops cleanly."""
     monkeypatch.setattr(DiscordWebSocket, "DEFAULT_GATEWAY", yarl.URL(api.gateway_url))
-    env = {"DISCORD_TOKEN": "test-token", "DISCORD_CHANNELS": GENERAL,
-           "FACILITATOR_INTAKE": "streams"}
-    run = asyncio.create_task(run_discord(argparse.Namespace(platform="discord"), settings,
+    env = {"DISCORD_TOKEN": "test-token", "DISCORD_CHANNELS": GENERAL}
+    # Settings are read once, in one place: the intake mode comes with them, not from `env`.
+    streams = settings.model_copy(update={"intake": "streams"})
+    run = asyncio.create_task(run_discord(argparse.Namespace(platform="discord"), streams,
                                           env=env))
     try:
         await api.wait_for(lambda: api.identify is not None, within=10)

@@ -136,7 +136,10 @@ def test_operator_resets_a_quarantined_room_from_the_cli(tmp_path: Path) -> None
     shown = run(tmp_path, "room", "show", "r")
     assert shown.returncode == 1 and "room reset" in shown.stderr and "Traceback" not in shown.stderr
     saved = tmp_path / "kept.json"
-    reset = run(tmp_path, "room", "reset", "local:r", "--save-to", str(saved))
+    unanswered = run(tmp_path, "room", "reset", "local:r", "--save-to", str(saved))
+    assert unanswered.returncode == 1 and "unreadable state (10 bytes)" in unanswered.stderr
+    assert not saved.exists()
+    reset = run(tmp_path, "room", "reset", "local:r", "--save-to", str(saved), "--yes")
     assert reset.returncode == 0, reset.stderr
     assert saved.read_bytes() == b'{"room": 1'
     gone = run(tmp_path, "room", "show", "r")

@@ -19,7 +19,7 @@ from facilitator.engine import Engine
 from facilitator.intake.delivery import Delivery
 from facilitator.memory.store import RoomStore, open_store
 from facilitator.policies.commands import run_command
-from facilitator.policies.policy import FacilitatorPolicy
+from tests.policy_scenarios import EveryMovePolicy
 from tests.slack.mock_slack import APP_TOKEN, MockSlack, SocketModeServer, Workspace
 from tests.slack.payloads import BOT_TOKEN, SIGNING_SECRET, TEAM, signed
 
@@ -95,7 +95,7 @@ async def harness(mock: MockSlack, slack_store: RoomStore) -> AsyncIterator[Fact
 
     async def make(**overrides: Any) -> Harness:
         config = base_config(mock, **overrides)
-        engine = Engine(slack_store, FacilitatorPolicy(), bot_id="facilitator")
+        engine = Engine(slack_store, EveryMovePolicy(), bot_id="facilitator")
         stores: dict[str, Any] = {}
         if config.oauth:
             stores = {

@@ -3,6 +3,10 @@ aiohttp server on 127.0.0.1. Screenshots land in build/screenshots/ for a person
 
 from __future__ import annotations
 
+import asyncio
+import json
+import re
+import signal
 import struct
 import time
 from collections.abc import AsyncIterator
@@ -13,7 +17,10 @@ from playwright.async_api import Browser, Page, async_playwright
 from web_harness import PageServer
 from web_rooms import lively_room, ref
 
+from tests.conftest import FACILITATOR, REPO, cli_env
+
 CHROMIUM = Path("/usr/bin/chromium")
+SCENARIOS = REPO / "facilitator" / "sim" / "scenarios"
 SHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
@@ -130,3 +137,86 @@ async def test_expired_and_forged_links_get_403_in_the_browser(browser: Browser,
     # The only "errors" are the 403 responses themselves, reported by the browser.
     assert all("403" in e for e in watch.errors)
     await page.close()
+
+
+# -- the page without a workspace: `simulate --page`, `replay --page ROOM` -------------------------
+
+async def _page_url(proc: asyncio.subprocess.Process) -> str:
+    """The address the command announces on stderr once the room's page is served."""
+    assert proc.stderr is not None
+    seen = []
+    while True:
+        line = (await asyncio.wait_for(proc.stderr.readline(), 90)).decode()
+        assert line, f"exited before serving the page: {''.join(seen)}"
+        seen.append(line)
+        found = re.search(r"the room's page: (http://127\.0\.0\.1:\d+/room/\S+)", line)
+        if found:
+            return found.group(1)
+
+
+async def test_simulate_page_serves_the_room_on_loopback_without_a_workspace(
+        browser: Browser, tmp_path: Path) -> None:
+    proc = await asyncio.create_subprocess_exec(
+        # A scenario where a member asks the bot directly: it answers whatever the room's defaults.
+        *FACILITATOR, "simulate", str(SCENARIOS / "eval" / "answer_sprint_summary.yaml"), "--quiet",
+        "--page",
+        env=cli_env(tmp_path), cwd=tmp_path, stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE)
+    try:
+        url = await _page_url(proc)
+        context = await browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+        page = await context.new_page()
+        watch = Watch(page)
+        response = await page.goto(url)
+        assert response is not None and response.status == 200
+        assert (await page.title()).startswith("The room's read — ")
+        for chart in ("#heat-chart", "#balance-chart"):
+            box = await page.locator(chart).bounding_box()
+            assert box is not None and box["width"] > 300, chart
+        assert await page.locator("#heat-chart .bot-mark").count() >= 1  # the bot spoke
+        spoke = await page.locator("section[aria-labelledby=b-h]").inner_text()
+        assert "someone asked me directly" in spoke
+        assert watch.errors == [] and watch.requests == [url]
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        await page.screenshot(path=str(SHOTS / "simulate-page.png"), full_page=True)
+        await context.close()
+    finally:
+        proc.send_signal(signal.SIGINT)
+        out, _ = await asyncio.wait_for(proc.communicate(), 30)
+    assert proc.returncode == 0
+    assert b"participation Gini" in out  # the usual metrics came first
+
+
+async def test_replay_page_writes_one_html_file_that_opens_offline(browser: Browser,
+                                                                  tmp_path: Path) -> None:
+    transcript = tmp_path / "chat.jsonl"
+    lines = [{"id": f"m{i}", "room": "garden", "author": ["ann", "bob", "cy"][i % 3 if i < 9 else 0],
+              "text": f"point {i} about the compost rota", "ts": 1_700_000_000.0 + 30 * i}
+             for i in range(14)]
+    lines.append({"id": "q", "room": "garden", "author": "bob",
+                  "text": "@facilitator where are we?", "ts": 1_700_000_600.0})
+    lines.append({"id": "x", "room": "other", "author": "zed", "text": "elsewhere", "ts": 1.0})
+    transcript.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    out = tmp_path / "pages" / "garden.html"
+    proc = await asyncio.create_subprocess_exec(
+        *FACILITATOR, "replay", str(transcript), "--json", "--page", "garden", "--page-file", str(out),
+        env=cli_env(tmp_path), cwd=tmp_path, stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE)
+    stdout, stderr = await asyncio.wait_for(proc.communicate(), 90)
+    assert proc.returncode == 0, stderr.decode()
+    assert json.loads(stdout)["summary"]["events"] == 16  # the report is unchanged on stdout
+    page = await browser.new_page()
+    watch = Watch(page)
+    await page.goto(out.as_uri())
+    assert await page.title() == "The room's read — local:garden"
+    assert await page.locator("#heat-chart rect.bar").count() >= 1
+    assert "elsewhere" not in await page.locator("main").inner_text()  # one room only
+    assert "this link works until" not in await page.locator("header").inner_text()
+    assert watch.errors == [] and watch.requests == [out.as_uri()]
+    await page.close()
+    missing = await asyncio.create_subprocess_exec(
+        *FACILITATOR, "replay", str(transcript), "--page", "nope", "--page-file", str(out),
+        env=cli_env(tmp_path), cwd=tmp_path, stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.PIPE)
+    _, err = await asyncio.wait_for(missing.communicate(), 90)
+    assert missing.returncode == 1 and b"no room 'local:nope'" in err

@@ -94,11 +94,37 @@ async def test_export_and_delete_are_for_admins(store: RoomStore) -> None:
     assert await store.client.zscore(DUE_KEY, ROOM.key) is not None
     warn = await run_command(store, req("delete-room", ALICE, admin=True), services)
     assert warn.visibility == "private" and "delete-room confirm" in warn.text
+    # Before erasing, the admin is offered the room's memory to keep, like `export`.
+    copy = re.search(r"/room/(\S+)/export\.json", warn.text)
+    assert copy is not None and signer.verify(copy.group(1), "export")
     assert await store.get(ROOM.key) is not None
     done = await run_command(store, req("delete-room confirm", ALICE, admin=True), services)
     assert done.visibility == "room" and "erased" in done.text
     assert await store.get(ROOM.key) is None
     assert await store.client.zscore(DUE_KEY, ROOM.key) is None  # no digest for a room we forgot
+
+
+async def test_delete_room_also_clears_a_room_whose_state_was_unreadable(store: RoomStore) -> None:
+    from facilitator.memory.keys import state_key
+    from facilitator.memory.store import RoomQuarantined
+
+    await lively_room(store, ROOM)
+    await store.client.hset(state_key(ROOM.key), mapping={"state": b'{"room": 1', "ver": 99})
+    try:
+        await store.get(ROOM.key)
+    except RoomQuarantined:
+        pass
+    assert await store.quarantined_state(ROOM.key) is not None
+    done = await run_command(store, req("delete-room confirm", ALICE, admin=True), CommandServices())
+    assert "erased" in done.text
+    assert await store.quarantined_state(ROOM.key) is None
+    # The room starts afresh: the next message is kept, not refused.
+    engine = Engine(store, FacilitatorPolicy())
+    outcome = await engine.handle(ChatEvent(id="after", room=ROOM, author=BOB, text="hello again",
+                                            ts=2_000_000_100.0))
+    assert outcome.processed
+    state = await store.get(ROOM.key)
+    assert state is not None and state.human_messages == 1
 
 
 async def test_digest_schedule_is_a_setting_like_any_other(store: RoomStore) -> None:

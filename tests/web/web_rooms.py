@@ -6,7 +6,7 @@ from facilitator.engine import Engine
 from facilitator.events import Author, ChatEvent, EventKind, RoomRef
 from facilitator.memory.state import ActionItem, BridgeNote, GroupDecision
 from facilitator.memory.store import RoomStore
-from facilitator.policies.policy import FacilitatorPolicy
+from tests.policy_scenarios import EveryMovePolicy
 
 START = 1_790_000_000.0  # a fixed morning, so pages and digests read the same every run
 
@@ -40,7 +40,8 @@ def ref(name: str) -> RoomRef:
 async def lively_room(store: RoomStore, room: RoomRef, *, gap_s: float = 40.0,
                       start: float = START) -> None:
     """Nineteen messages over about thirteen minutes, heated in the middle; the bot speaks."""
-    engine = Engine(store, FacilitatorPolicy(), bot_id="facilitator")
+    # A room that turned every move on, so the page has turns of several kinds to show.
+    engine = Engine(store, EveryMovePolicy(), bot_id="facilitator")
     for i, (who, text) in enumerate(GARDEN):
         await engine.handle(ChatEvent(
             id=f"{room.channel}-{i}", kind=EventKind.MESSAGE, room=room,

@@ -20,6 +20,7 @@ from facilitator.adapters.discord.limits import MAX_MESSAGE_CHARS, fit_message
 from facilitator.adapters.discord.translate import author_of, room_for
 from facilitator.memory.store import RoomStore
 from facilitator.policies.commands import CommandReply, CommandRequest, CommandServices, run_command
+from facilitator.policies.defaults import MOVES
 
 log = logging.getLogger(__name__)
 
@@ -40,9 +41,10 @@ def expected_private(text: str) -> bool:
     if word in ("status", "summary", "quiet", "normal", "active", "pause", "resume", "lock",
                 "unlock"):
         return False
-    if word in ("goal", "digest"):
-        # Asking for the goal is private, setting it is not; a digest now is for the room.
-        return word == "goal" and not rest.strip()
+    if word in ("goal", "digest", "more", "less"):
+        # Asking for the goal or the moves is private, changing them is not; a digest now is
+        # for the room.
+        return word in ("goal", "more") and not rest.strip()
     if word == "delete-room":
         return rest.strip().lower() != "confirm"
     return True  # help, page, export, forget-me and anything unknown
@@ -193,6 +195,20 @@ class FacilitatorGroup(app_commands.Group, name="facilitator",
     async def shape(self, interaction: discord.Interaction,
                     shape: app_commands.Choice[str]) -> None:
         await self.answerer.answer(interaction, f"shape {shape.value}")
+
+    @app_commands.command(name="more",
+                          description="Turn one of my moves on here (admin, or seconded)")
+    @app_commands.describe(move="Leave empty to see which moves are on")
+    @app_commands.choices(move=[app_commands.Choice(name=m, value=m) for m in MOVES])
+    async def more(self, interaction: discord.Interaction,
+                   move: app_commands.Choice[str] | None = None) -> None:
+        await self.answerer.answer(interaction, f"more {move.value}" if move else "more")
+
+    @app_commands.command(name="less", description="Turn one of my moves off here (admin, or seconded)")
+    @app_commands.choices(move=[app_commands.Choice(name=m, value=m) for m in MOVES])
+    async def less(self, interaction: discord.Interaction,
+                   move: app_commands.Choice[str]) -> None:
+        await self.answerer.answer(interaction, f"less {move.value}")
 
     @app_commands.command(name="pause", description="Silence me here (admin, or asked and seconded)")
     async def pause(self, interaction: discord.Interaction) -> None:

@@ -6,7 +6,6 @@ import argparse
 import asyncio
 import contextlib
 import logging
-import os
 import signal
 import sys
 from collections.abc import Mapping
@@ -37,9 +36,10 @@ def _fail(message: str) -> None:
 
 async def run_discord(args: argparse.Namespace, settings: Settings,
                       env: Mapping[str, str] | None = None) -> int:
-    env = os.environ if env is None else env
+    """`env`: DISCORD_* variables to use instead of the settings' (tests)."""
     try:
-        options = DiscordOptions.from_env(env)
+        options = (DiscordOptions.from_settings(settings) if env is None
+                   else DiscordOptions.from_env(env))
         policy = build_policy(settings)
     except (OptionsError, ValueError) as exc:
         _fail(str(exc))
@@ -47,10 +47,10 @@ async def run_discord(args: argparse.Namespace, settings: Settings,
     async with open_store(settings, durable=True, exclusive=True) as store:
         # The engine's bot id becomes the bot's Discord user id once logged in.
         engine = Engine(store, policy, bot_id=settings.bot_name)
-        pipeline = build_pipeline(store, engine, platform="discord", env=env)
+        pipeline = build_pipeline(store, engine, platform="discord", settings=settings)
         services = await room_services(store, settings, llm_status=policy.llm_status)
         welcome = welcome_text(settings, page_available=services.links is not None,
-                               base_url=env.get("OPENAI_BASE_URL"))
+                               base_url=settings.openai_base_url)
         adapter = DiscordAdapter(pipeline.on_event, options=options, store=store,
                                  welcome=welcome, services=services)
         # With the streams intake the worker posts (once: the nonce carries the trigger).

@@ -5,6 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from pydantic import SecretStr
+
+from facilitator.config import Settings, SettingsError
+
 # Exactly what deploy/slack/manifest.yaml asks for (a test keeps the two in step).
 BOT_SCOPES = (
     "app_mentions:read",  # app_mention
@@ -43,12 +47,6 @@ class SlackConfigError(ValueError):
     """A missing or bad setting; the message names the environment variable."""
 
 
-def _flag(value: str | None, default: bool) -> bool:
-    if value is None or value.strip() == "":
-        return default
-    return value.strip().lower() not in ("0", "false", "no", "off")
-
-
 @dataclass(frozen=True, slots=True)
 class SlackConfig:
     bot_token: str | None = None  # one workspace
@@ -77,12 +75,22 @@ class SlackConfig:
     @classmethod
     def from_env(cls, env: Mapping[str, str], *, http: bool = False, port: int = 3000,
                  bot_name: str = "facilitator") -> SlackConfig:
-        def get(name: str) -> str | None:
-            value = env.get(name, "").strip()
-            return value or None
+        """From a mapping of variables (tests); the program uses `from_settings`."""
+        try:
+            settings = Settings.from_env(env)
+        except SettingsError as exc:
+            raise SlackConfigError(str(exc)) from None
+        return cls.from_settings(settings, http=http, port=port, bot_name=bot_name)
 
-        client_id, client_secret = get("SLACK_CLIENT_ID"), get("SLACK_CLIENT_SECRET")
-        bot_token = get("SLACK_BOT_TOKEN")
+    @classmethod
+    def from_settings(cls, settings: Settings, *, http: bool = False, port: int = 3000,
+                      bot_name: str = "facilitator") -> SlackConfig:
+        """The SLACK_* settings, checked for what this way of running needs."""
+        def secret(value: SecretStr | None) -> str | None:
+            return value.get_secret_value() if value is not None else None
+
+        client_id, client_secret = settings.slack_client_id, secret(settings.slack_client_secret)
+        bot_token = secret(settings.slack_bot_token)
         if client_id and not client_secret:
             raise SlackConfigError("SLACK_CLIENT_SECRET is not set (SLACK_CLIENT_ID is: the OAuth "
                                    "install flow needs both)")
@@ -92,7 +100,7 @@ class SlackConfig:
         if not client_id and not bot_token:
             raise SlackConfigError("SLACK_BOT_TOKEN is not set (one workspace), nor SLACK_CLIENT_ID "
                                    "and SLACK_CLIENT_SECRET (install in many workspaces)")
-        app_token, signing_secret = get("SLACK_APP_TOKEN"), get("SLACK_SIGNING_SECRET")
+        app_token, signing_secret = secret(settings.slack_app_token), secret(settings.slack_signing_secret)
         if http and not signing_secret:
             raise SlackConfigError("SLACK_SIGNING_SECRET is not set (the HTTP Events API verifies "
                                    "every request with it)")
@@ -105,10 +113,9 @@ class SlackConfig:
             bot_token = None  # OAuth installs carry their own tokens per workspace
         return cls(
             bot_token=bot_token, client_id=client_id, client_secret=client_secret,
-            redirect_uri=get("SLACK_REDIRECT_URI"), app_token=app_token,
+            redirect_uri=settings.slack_redirect_uri, app_token=app_token,
             signing_secret=signing_secret, http=http, port=port,
-            host=get("FACILITATOR_SLACK_HOST") or "0.0.0.0",
-            api_url=get("SLACK_API_URL"),
-            ignore_bots=_flag(env.get("FACILITATOR_SLACK_IGNORE_BOTS"), True),
+            host=settings.slack_host, api_url=settings.slack_api_url,
+            ignore_bots=settings.slack_ignore_bots,
             bot_name=bot_name,
         )

@@ -6,7 +6,6 @@ import argparse
 import asyncio
 import contextlib
 import logging
-import os
 import signal
 import sys
 from collections.abc import Callable
@@ -33,7 +32,7 @@ log = logging.getLogger(__name__)
 async def run_slack(args: argparse.Namespace, settings: Settings) -> int:
     """Exit code: 0 after a clean stop, 2 for missing or bad settings, 1 when Slack refuses."""
     try:
-        config = SlackConfig.from_env(os.environ, http=bool(args.http), port=int(args.port),
+        config = SlackConfig.from_settings(settings, http=bool(args.http), port=int(args.port),
                                       bot_name=settings.bot_name)
     except SlackConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -55,7 +54,7 @@ async def serve(config: SlackConfig, settings: Settings, stop: asyncio.Event,
     async with open_store(settings, durable=True, exclusive=True) as store:
         policy = build_policy(settings)
         engine = Engine(store, policy, bot_id=settings.bot_name)
-        pipeline = build_pipeline(store, engine, platform=PLATFORM)
+        pipeline = build_pipeline(store, engine, platform=PLATFORM, settings=settings)
         installation_store = state_store = None
         if config.oauth:
             installation_store = RedisInstallationStore(store.client, client_id=config.client_id)
@@ -63,7 +62,7 @@ async def serve(config: SlackConfig, settings: Settings, stop: asyncio.Event,
         probe = StoreProbe(store.client)
         services = await room_services(store, settings, llm_status=policy.llm_status)
         welcome = welcome_text(settings, page_available=services.links is not None,
-                               base_url=os.environ.get("OPENAI_BASE_URL"))
+                               base_url=settings.openai_base_url)
 
         async def uninstall(team: str, enterprise: str | None) -> None:
             gone = await store.delete_workspace(PLATFORM, team)

@@ -18,9 +18,11 @@ from facilitator.memory.state import CAP_WINDOW, CAP_WINDOW_TEXT, RoomState, Sto
 from facilitator.memory.trackers import (
     bot_log,
     bridging,
+    chair,
     edits,
     goal,
     heat,
+    kind,
     participants,
     proposals,
     questions,
@@ -67,12 +69,15 @@ def apply_event(state: RoomState, event: ChatEvent, *, bot_id: str,
         case EventKind.LEAVE:
             participants.on_leave(state, event)
     shape.on_event(state, event, prefixed)
+    kind.on_event_done(state, event)
     return notes
 
 
 def apply_message(state: RoomState, event: ChatEvent, read: MessageRead) -> None:
     """One human message through every tracker, in the order their inputs need."""
     participants.on_message(state, event, read)
+    kind.on_message(state, event, read)  # before heat: it reads the gap to the last message
+    chair.on_message(state, event)
     bot_log.on_message(state, event, read)
     to, implicit = relations.targets(state, event, read)
     relations.on_message(state, event, read, to, implicit)
@@ -89,7 +94,8 @@ def apply_message(state: RoomState, event: ChatEvent, read: MessageRead) -> None
 
 
 FORGETTERS = (participants.forget, edits.forget_words, questions.forget, proposals.forget,
-              relations.forget, terms.forget, reactions.forget, bridging.forget, goal.forget)
+              relations.forget, terms.forget, reactions.forget, bridging.forget, goal.forget,
+              chair.forget)
 
 
 def forget_member(state: RoomState, member_id: str) -> bool:

@@ -13,9 +13,11 @@ from facilitator.memory.state import (
     RoomState,
     StoredMessage,
 )
+from facilitator.memory.trackers import steer
 from facilitator.reading.clauses import aligned
 from facilitator.reading.message import MessageRead
 from facilitator.reading.phrases import key_phrases, may_hold_phrases_of
+from facilitator.reading.process import dismisses, thanks
 
 _QUOTED = re.compile(r"\"([^\"]+)\"")
 # A bot turn counts as ignored when this many human messages pass without a response.
@@ -26,12 +28,22 @@ def on_message(state: RoomState, event: ChatEvent, read: MessageRead) -> None:
     last = state.last_bot_turn()
     if last is None or last.response != "pending":
         return
-    if read.to_bot and read.text.disagree:
+    # The first message after the bot's may tell it off without addressing it ("not now").
+    right_after = bool(state.window) and state.window[-1].id == last.id
+    spoken_to = read.to_bot or event.author.id in last.to
+    if (read.to_bot or right_after) and dismisses(event.text):
         last.response = "objected"
-    elif read.to_bot or event.author.id in last.to:
+    elif read.to_bot and read.text.disagree:
+        last.response = "objected"
+    elif spoken_to and thanks(event.text):
+        last.response = "thanked"
+    elif spoken_to:
         last.response = "answered"
     elif state.human_messages - last.turn >= IGNORED_AFTER:
         last.response = "ignored"
+    else:
+        return
+    steer.note(state, last)
 
 
 def record_bot_turn(state: RoomState, turn: BotTurn, *, bot_id: str) -> None:
@@ -44,6 +56,7 @@ def record_bot_turn(state: RoomState, turn: BotTurn, *, bot_id: str) -> None:
         turn.sources.append(turn.react_to)  # forgetting or deleting that message reaches it
     state.bot_log.append(turn)
     del state.bot_log[:-CAP_BOT_LOG]
+    steer.on_turn(state, turn)
     if not turn.text:
         return
     state.bot_messages += 1

@@ -55,7 +55,7 @@ def on_edit(state: RoomState, event: ChatEvent) -> list[str]:
     # rewrite the decision (or the bot's record of it); new words that still propose are a
     # new proposal for the group to take up.
     decided = [d for d in state.decisions if _quotes(d, {target})]
-    for p in [p for p in state.proposals if p.id == target and p.status != "decided"]:
+    for p in [p for p in state.proposals if p.id == target and p.status == "open"]:
         olds.append(p.text)
         found = True
         if read.proposal or read.decision:  # as for the decision it may have become
@@ -65,8 +65,11 @@ def on_edit(state: RoomState, event: ChatEvent) -> list[str]:
             dropped = True
     if decided:
         found = True
-        if read.proposal or read.decision:
-            state.proposals.append(Proposal(id=event.id, author=event.author.id, text=new,
+        if (read.proposal or read.decision) and not any(
+                p.id == target and p.status == "open" for p in state.proposals):
+            # Under the message's own id: replies to it vote on the new words, and deleting
+            # the message takes them too.
+            state.proposals.append(Proposal(id=target, author=event.author.id, text=new,
                                             ts=event.ts, turn=state.human_messages))
     for a in [a for a in state.actions if a.id == target]:
         olds.append(a.text)
@@ -83,8 +86,8 @@ def on_edit(state: RoomState, event: ChatEvent) -> list[str]:
         terms.on_message(state, event, message_id=target, turn=msg.turn if msg else None)
     # A bot turn about an item the new text no longer supports loses its text rather than
     # quoting words that are not a question, proposal or commitment any more.
-    if not decided:
-        found |= _requote_bot_turns(state, target, olds, None if dropped else new)
+    found |= _requote_bot_turns(state, target, olds, None if dropped else new,
+                                keep_records=bool(decided))
     return [] if found else [f"edit of unknown or deleted message {target}; ignored"]
 
 
@@ -109,15 +112,17 @@ def _quotes(decision: GroupDecision, ids: set[str]) -> bool:
             or not ids.isdisjoint(decision.sources))
 
 
-def _requote_bot_turns(state: RoomState, target: str, olds: list[str], new: str | None) -> bool:
+def _requote_bot_turns(state: RoomState, target: str, olds: list[str], new: str | None, *,
+                       keep_records: bool = False) -> bool:
     """The bot's turns that quoted an edited message quote its new text; a turn whose quote
     cannot be found verbatim (a paraphrase, a key phrase), or with no `new` text to quote,
     loses its text instead."""
     snippets = _snippets(olds)
     changed = False
     for turn in state.bot_log:
-        if turn.text in (REMOVED_QUOTE, REMOVED_NAME):
-            continue
+        if turn.text in (REMOVED_QUOTE, REMOVED_NAME) or (
+                keep_records and turn.intervention == "record_decision"):
+            continue  # the bot's record of a decision quotes what was agreed
         flat = " ".join(turn.text.split())
         if target not in turn.sources and not any(s in flat for s in snippets):
             continue

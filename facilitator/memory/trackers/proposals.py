@@ -87,8 +87,9 @@ def decide(state: RoomState, proposal: Proposal, *, recorded_by: str, ts: float)
 
 def record_decision(state: RoomState, proposal_id: str, ts: float) -> GroupDecision | None:
     """The bot records a supported proposal as the group's decision."""
-    proposal = next((p for p in state.proposals if p.id == proposal_id), None)
-    if proposal is None or proposal.status != "open" or not agreed(proposal):
+    proposal = next((p for p in state.proposals if p.id == proposal_id and p.status == "open"),
+                    None)
+    if proposal is None or not agreed(proposal):
         return None
     return decide(state, proposal, recorded_by="facilitator", ts=ts)
 

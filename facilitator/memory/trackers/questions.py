@@ -3,10 +3,11 @@
 A question is taken up by a reply to it, a word to the asker, or the person it was put to
 answering. In a small room the next answering words take it up too. In a busy channel that
 is not enough: many answers name nobody, and a word to the asker is often about another of
-their threads. There, for a question of the last quarter hour, a model fitted on human-drawn
-reply links (`reading/replies.py`) weighs every cue; a word to the asker or the addressee
-speaking still takes the question up unless the model is sure it is about something else
-(probability under its `veto`). A reply on the platform always takes it up.
+their threads. There, for a question in its view, the uptake reader (`reading/uptake.py`,
+fitted on IRC reply links and Slack threads, checked on each kind left out) weighs every
+cue; a word to the asker or the addressee speaking still takes the question up unless the
+reader is sure it is about something else (probability under its `veto`). A reply on the
+platform always takes it up.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from facilitator.memory.trackers.common import quote, trim_closed_first
 from facilitator.reading.message import MessageRead
 from facilitator.reading.replies import HORIZON_S, ReplyModel, ReplyScene, scene, shipped_model, taken_up
 from facilitator.reading.text import read_text
+from facilitator.reading.uptake import UptakeScene, taken_up_by, uptake_scene, within_view
 
 # Which reply model closes questions in a busy channel: the shipped one, another (a candidate
 # being fitted), or none (the rules alone, to measure them and to gather training pairs that
@@ -65,14 +67,22 @@ def rules_take_up(q: Question, event: ChatEvent, read: MessageRead) -> bool:
 def _close(state: RoomState, event: ChatEvent, read: MessageRead) -> None:
     author = event.author.id
     meeting = state.rolling.shape != "channel"
-    model = None if meeting else current_reply_model()
+    # By default a busy channel's questions are weighed by the uptake reader, fitted across
+    # kinds of rooms (IRC reply links and Slack threads); a candidate reply model being fitted
+    # replaces it within `reply_model(...)`.
+    uptake = not meeting and _REPLY_MODEL.get() == "shipped"
+    model = None if meeting or uptake else current_reply_model()
     sc: ReplyScene | None = None  # read once per message, only when the model has work
+    usc: UptakeScene | None = None
     for q in state.questions:
         if q.answered_by is not None or q.asker == author:
             continue
         explicit = rules_take_up(q, event, read)
         if event.reply_to == q.id:
             taken = True  # a reply on the platform says it outright
+        elif uptake and within_view(state, author, event.ts, q):
+            usc = usc or uptake_scene(state, event, read)
+            taken = taken_up_by(usc, q, explicit=explicit) is not None
         elif model is not None and event.ts - q.ts <= HORIZON_S:
             # A busy channel: the model weighs every cue; the explicit signs stand unless it
             # is sure they are about another of the asker's threads.

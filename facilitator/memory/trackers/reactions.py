@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from facilitator.events import ChatEvent
 from facilitator.memory.state import RoomState
-from facilitator.memory.trackers import participants, proposals, relations
+from facilitator.memory.trackers import participants, proposals, relations, steer
 from facilitator.memory.trackers.bridging import refresh_bridging
 from facilitator.reading.cues import emoji_polarity
 
@@ -23,8 +23,13 @@ def on_reaction(state: RoomState, event: ChatEvent) -> list[str]:
         msg.objections, msg.approvals)
     if msg.is_bot:
         last = next((t for t in state.bot_log if t.id == msg.id), None)
-        if last is not None and not event.removed and polarity < 0:
-            last.response = "objected"
+        if last is not None and not event.removed:
+            if polarity < 0 and last.response != "objected":
+                last.response = "objected"  # a 👎 overrides what the room said before
+                steer.note(state, last)
+            elif polarity > 0 and last.response in ("pending", "ignored"):
+                last.response = "thanked"
+                steer.note(state, last)
         return []
     rel = relations.relation(state, reactor, msg.author)
     if event.removed:

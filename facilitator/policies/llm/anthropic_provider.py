@@ -92,15 +92,13 @@ class AnthropicProvider(SDKProvider):
             system=system,
             messages=_messages(user),
         )
-        if message.stop_reason == "max_tokens":
-            # A message cut mid-sentence must not be posted to the room.
-            raise self._error(f"reply truncated at max_tokens={max_tokens}", "truncated")
         if message.stop_reason == "refusal":
             raise self._error("model refused", "refusal")
         content = "".join(b.text for b in message.content if b.type == "text").strip()
         if not content:
             raise self._error("empty reply", "malformed")
-        return LLMResult(content, _usage(message))
+        # Cut at the cap: returned marked, so the policy can keep its whole sentences.
+        return LLMResult(content, _usage(message), truncated=message.stop_reason == "max_tokens")
 
 
 def _tool_name(schema: type[Any]) -> str:

@@ -20,7 +20,7 @@ T_Model = TypeVar("T_Model", bound=BaseModel)
 
 ErrorKind = Literal[
     "timeout", "rate_limit", "http", "connection", "malformed", "refusal", "truncated",
-    "unsupported", "circuit_open", "other"
+    "unsupported", "circuit_open", "cassette_miss", "other"
 ]
 
 
@@ -63,6 +63,10 @@ ZERO_USAGE = TokenUsage(0, 0)
 class LLMResult(Generic[T]):
     value: T
     usage: TokenUsage
+    # A text answer the model stopped at the token cap: the caller trims it to its last whole
+    # sentence (and checks it) instead of throwing the whole answer away. Structured answers
+    # cut at the cap are an LLMError("truncated"): half a JSON object is no answer.
+    truncated: bool = False
 
 
 @runtime_checkable

@@ -20,8 +20,9 @@ from .base import LLMError, LLMProvider, LLMResult, T_Model
 
 BreakerState = Literal["closed", "open", "half_open"]
 R = TypeVar("R")
-# A refusal is the model's answer, not a broken server: it does not count toward opening.
-_NOT_A_FAULT = frozenset({"refusal"})
+# A refusal is the model's answer, not a broken server, and a request missing from a replayed
+# cassette is the cassette's gap: neither counts toward opening.
+_NOT_A_FAULT = frozenset({"refusal", "cassette_miss"})
 
 
 @dataclass
@@ -33,6 +34,7 @@ class LLMStats:
     failures: Counter[str] = field(default_factory=Counter)  # by LLMError.kind
     fallbacks: int = 0  # moments the offline rules decided because the LLM failed or was off
     rejected: int = 0  # model answers the guard or the sanity check refused
+    over_budget: int = 0  # moments the rules decided because the room's call budget was spent
     opened: int = 0  # times the breaker opened
     consecutive_failures: int = 0
     last_error: str = ""
@@ -83,6 +85,9 @@ class CircuitBreaker:
 
     def note_rejected(self) -> None:
         self.stats.rejected += 1
+
+    def note_over_budget(self) -> None:
+        self.stats.over_budget += 1
 
     # -- the provider contract -------------------------------------------------------------
     async def structured(self, system: str, user: str, schema: type[T_Model], *,
@@ -165,6 +170,7 @@ class CircuitBreaker:
             "failures_total": sum(s.failures.values()),
             "fallbacks_total": s.fallbacks,
             "rejected_total": s.rejected,
+            "over_budget_total": s.over_budget,
             "consecutive_failures": s.consecutive_failures,
         }
         for kind, n in sorted(s.failures.items()):

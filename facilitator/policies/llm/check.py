@@ -7,7 +7,6 @@ server takes: the check is also the mode's discovery). A problem comes back as o
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 
 from pydantic import BaseModel
@@ -71,7 +70,7 @@ async def preflight(settings: Settings, env: Mapping[str, str] | None = None, *,
                     timeout_s: float | None = None) -> str | None:
     """For `facilitator run`: None when the offline rules are configured or the provider works."""
     try:
-        provider = make_provider(settings.llm, env=os.environ if env is None else env,
+        provider = make_provider(settings.llm, env=settings.llm_env() if env is None else env,
                                  timeout_s=timeout_s or settings.llm_timeout_s, max_retries=1)
     except ValueError as exc:
         return str(exc)

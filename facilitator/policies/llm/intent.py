@@ -17,6 +17,7 @@ from collections.abc import Collection
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from facilitator.policies.llm.base import LLMError, LLMProvider
+from facilitator.policies.llm.promptdata import esc
 from facilitator.reading.intent import normalise, read_request
 from facilitator.reading.intent_labels import MEANING, Intent, RequestRead, kind_of
 from facilitator.reading.language import READABLE
@@ -62,7 +63,8 @@ def system_prompt() -> str:
 
 
 def user_prompt(text: str) -> str:
-    return f"The message, between the markers:\n<<<\n{text}\n>>>"
+    # Escaped: the message cannot close its tag and write instructions after it.
+    return f"The message, inside the tag:\n<message>{esc(text)}</message>"
 
 
 async def read_request_llm(text: str, provider: LLMProvider, *, lang_hint: str | None = None,

@@ -163,13 +163,11 @@ class OpenAIProvider(SDKProvider):
         if not completion.choices:
             raise self._error("reply has no choices", "malformed")
         choice = completion.choices[0]
-        if choice.finish_reason == "length":
-            # A message cut mid-sentence must not be posted to the room.
-            raise self._error(f"reply truncated at max_tokens={max_tokens}", "truncated")
         content = (choice.message.content or "").strip()
         if not content:
             raise self._error("empty reply", "malformed")
-        return LLMResult(content, _usage(completion))
+        # Cut at the cap: returned marked, so the policy can keep its whole sentences.
+        return LLMResult(content, _usage(completion), truncated=choice.finish_reason == "length")
 
     def _specific_error(self, err: Exception) -> LLMError | None:
         if isinstance(err, openai.LengthFinishReasonError):

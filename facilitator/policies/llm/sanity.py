@@ -8,6 +8,7 @@ may reach a room. A rejected text is not retried with the model: the offline rul
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Sequence
 
@@ -24,8 +25,9 @@ _SENTENCE = re.compile(r"[^.!?\n]+[.!?]?")
 
 
 def clean(text: str) -> str:
-    """Strip what a model wraps a good message in: whitespace, a speaker label, quotes."""
-    text = _LABEL.sub("", text.strip())
+    """Strip what a model wraps a good message in: whitespace, a speaker label, quotes; and
+    undo the prompt's escaping (`&quot;` back to `"`) so the checks see the real characters."""
+    text = _LABEL.sub("", html.unescape(text).strip())
     quoted = _WRAPPING_QUOTES.match(text)
     if quoted and '"' not in quoted.group(1):
         text = quoted.group(1)

@@ -87,7 +87,8 @@ class ScriptedProvider:
             raise ScriptError(f"text() call #{len(self.calls)} got scripted {value!r}, not a str")
         if not isinstance(step, LLMResult):
             usage = TokenUsage(usage.tokens_in, estimate_tokens(value))
-        return self._count(LLMResult(value, usage))
+        truncated = step.truncated if isinstance(step, LLMResult) else False
+        return self._count(LLMResult(value, usage, truncated=truncated))
 
     async def aclose(self) -> None:
         self.closed = True

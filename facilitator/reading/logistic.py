@@ -1,0 +1,65 @@
+"""The fitted readers' weights: a logistic regression on raw feature values, read from JSON.
+
+Only the weights ship (each reader's `models/*.json`); at runtime a reader is a dot product
+and a sigmoid, no scikit-learn. Each reader names its features in `FEATURES` (a weights file
+for another feature list is refused: it would silently weigh the wrong cues).
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from collections.abc import Mapping, Sequence
+from operator import mul
+from pathlib import Path
+from typing import ClassVar
+
+from pydantic import BaseModel, Field, model_validator
+
+
+class LogisticWeights(BaseModel):
+    FEATURES: ClassVar[tuple[str, ...]] = ()
+    WHAT: ClassVar[str] = "reader"  # named in the refusal of a mismatched file
+    NAN_PROBABILITY: ClassVar[float] = 0.5  # an absurd input: no evidence either way
+
+    kind: str = "logistic"
+    features: list[str]
+    coefficients: list[float]
+    intercept: float
+    threshold: float = Field(ge=0.0, le=1.0)  # the reader says yes at this probability
+
+    @model_validator(mode="after")
+    def _matches_code(self) -> LogisticWeights:
+        expected = type(self).FEATURES
+        if tuple(self.features) != expected or len(self.coefficients) != len(expected):
+            raise ValueError(f"the weights file does not match this version's {self.WHAT} features")
+        if self.kind != "logistic":
+            raise ValueError(f"unknown model kind {self.kind!r}")
+        return self
+
+    def probability(self, features: Sequence[float] | Mapping[str, float]) -> float:
+        names = type(self).FEATURES
+        if type(features) is not tuple:  # the hot path passes a tuple; skip the ABC check
+            if isinstance(features, Mapping):
+                features = tuple(features[name] for name in names)
+            features = tuple(features)
+        if len(features) != len(names):
+            raise ValueError(f"expected {len(names)} features, got {len(features)}")
+        z = self.intercept + sum(map(mul, self.coefficients, features))
+        if z != z:
+            return self.NAN_PROBABILITY
+        # Clamped so an absurd input cannot overflow exp().
+        return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
+
+
+def ship_weights(text: str, out: Path, *, check: bool, write: bool) -> int:
+    """What a training script does with the weights it rebuilt: with `check`, compare them
+    with the shipped file (exit status 1 unless equal); else write them (unless not `write`)."""
+    if check:
+        same = out.is_file() and out.read_text(encoding="utf-8") == text
+        print("shipped weights reproduced" if same else f"differs from {out}")
+        return 0 if same else 1
+    if write:
+        out.write_text(text, encoding="utf-8")
+        print(f"wrote {out}", file=sys.stderr)
+    return 0

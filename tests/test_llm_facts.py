@@ -1,0 +1,143 @@
+"""Words true to the room: names, quotes, claims, no greeting or signature, no judgement of a
+member; a model's answer cut at the cap keeps its whole sentences (issue 23, item 3)."""
+
+from __future__ import annotations
+
+import pytest
+
+from facilitator.engine import Engine
+from facilitator.memory.state import RoomState
+from facilitator.memory.store import RoomStore
+from facilitator.policies.facts import check_words, trim_to_sentence
+from facilitator.policies.graph import Assessment
+from facilitator.policies.llm.base import LLMResult, TokenUsage
+from facilitator.policies.llm.scripted import ScriptedProvider
+from facilitator.policies.policy import FacilitatorPolicy
+from tests.test_policy_llm import HEATED, OPENING, feed, rules_posts
+
+DECIDING = [("li", "Thanks for coming, we need to decide on the lot."),
+            ("ana", "I propose we split the lot between the garden and the playground."),
+            ("bo", "+1, splitting it sounds fair."),
+            ("cy", "Agreed, let's split it."),
+            ("ana", "The budget covers one project this year."),
+            ("li", "Who can ask the city about the fence this week?")]
+
+
+async def room_after(store: RoomStore, room: str, lines: list[tuple[str, str]]) -> RoomState:
+    await feed(Engine(store, FacilitatorPolicy(provider=None)), room, lines)
+    state = await store.get(f"local:{room}")
+    assert state is not None
+    return state
+
+
+async def test_true_words_pass(store: RoomStore) -> None:
+    state = await room_after(store, "ok", OPENING + HEATED)
+    for text in ["Rosa, Greg — let's pause. What does each of you need from the lot?",
+                 'Rosa said "Half a garden helps nobody." Greg, what would a fair split be?',
+                 "Ana mentioned the budget covers one project. Li, which options are on the "
+                 "table?",
+                 "@rosa and @greg, could you each say the one thing you need?"]:
+        checked = check_words(text, state)
+        assert checked.ok, (text, checked.problem)
+        assert checked.text == text
+
+
+@pytest.mark.parametrize(("text", "problem"), [
+    ("Lena, what do you think about the lot?", "names someone not in the room (Lena)"),
+    ("Could @lena weigh in on the garden?", "names someone not in the room (@lena)"),
+    ("I think we should hear from Marco and Rosa.", "names someone not in the room (Marco)"),
+    ("Hi all, let's take a breath and look at the lot again.", "opens with a greeting"),
+    ("Let's take a breath and look at the lot again.\n\nBest, Lena", "ends with a signature"),
+    ("Let's take a breath and look at the lot again. Cheers,\nThe Facilitator",
+     "ends with a signature"),
+    ("Let's take a breath and look at the lot again — your facilitator",
+     "ends with a signature"),
+    ("Since the group decided to build the playground, let's plan it.",
+     "claims a decision the room has not made"),
+    ("There are three open questions we should get to, Rosa.", "says three open questions; the room has 0"),
+    ("Greg is being rude, and that has to stop.", "passes judgement on a member"),
+    ("Rosa, you are so unreasonable today; please calm down.", "passes judgement on a member"),
+])
+async def test_untrue_words_are_caught(store: RoomStore, text: str, problem: str) -> None:
+    state = await room_after(store, "bad", OPENING + HEATED)
+    checked = check_words(text, state)
+    assert checked.problem is not None and checked.problem.startswith(problem), checked.problem
+
+
+async def test_claims_are_checked_against_the_rooms_items(store: RoomStore) -> None:
+    state = await room_after(store, "items", DECIDING)
+    assert state.proposals and state.open_questions()
+    assert check_words("Ana proposed splitting the lot; Bo and Cy support it.", state).ok
+    assert check_words("Li asked who can ask the city about the fence.", state).ok
+    assert not check_words("Bo proposed a parking lot instead.", state).ok
+    assert not check_words("Cy asked whether the fence is needed.", state).ok
+    assert state.decisions  # the rules recorded the split
+    assert check_words("You've decided to split the lot, so who takes it forward?", state).ok
+    assert check_words("You've decided to build a parking garage, so who takes it forward?",
+                       state).problem == "claims a decision that matches none in the room"
+    assert check_words("Nothing has been decided yet, so let's keep going.",
+                       state).problem == "says nothing was decided; the room has decisions"
+    state.decisions.clear()
+    assert check_words("You've decided to split the lot, so who takes it forward?",
+                       state).problem == "claims a decision the room has not made"
+    assert check_words("Nothing has been decided yet; the split is still a proposal.", state).ok
+
+
+async def test_a_quote_not_in_the_room_is_dropped_with_its_sentence(store: RoomStore) -> None:
+    state = await room_after(store, "quotes", OPENING + HEATED)
+    checked = check_words('Greg said "the city will pay for everything". Rosa, Greg, what does '
+                          'each of you need from the lot?', state)
+    assert checked.ok and checked.dropped == ["the city will pay for everything"]
+    assert checked.text == "Rosa, Greg, what does each of you need from the lot?"
+    alone = check_words('Greg said "the city will pay for everything".', state)
+    assert not alone.ok
+
+
+def test_a_cut_answer_keeps_its_whole_sentences() -> None:
+    assert trim_to_sentence("Let us pause. Rosa, what do") == "Let us pause."
+    assert trim_to_sentence('She asked "why?" and then') == 'She asked "why?"'
+    assert trim_to_sentence("no sentence end at all") == ""
+
+
+# ---- in the policy: a failed check hands the moment to the rules' draft ------------------------
+
+
+DEESCALATE = Assessment(intervention="deescalate", to=["rosa", "greg"], reason="heat")
+
+
+@pytest.mark.parametrize(("model_text", "why"), [
+    ("Rosa, Greg — let's pause and say what each of you needs.\n\nBest, Lena",
+     "model text ends with a signature"),
+    ("Rosa, Greg: the group decided to split the lot, so let's stop arguing about it.",
+     "model text claims a decision the room has not made"),
+    ("Greg, you are being aggressive; Rosa, what do you need from the lot?",
+     "model text passes judgement on a member"),
+    ("Marco asked you both to calm down. What does each of you need from the lot?",
+     "model text names someone not in the room (Marco)"),
+])
+async def test_untrue_model_words_fall_back_to_the_rules_draft(
+        store: RoomStore, model_text: str, why: str) -> None:
+    llm = ScriptedProvider([DEESCALATE, model_text])
+    outcomes = await feed(Engine(store, FacilitatorPolicy(provider=llm)), "g", OPENING + HEATED)
+    spoken = [o.decision for o in outcomes if o.decision.speak]  # type: ignore[attr-defined]
+    assert [d.text for d in spoken] == await rules_posts(store, "g-rules", OPENING + HEATED)
+    assert f"offline rules: {why}" in spoken[0].reason
+
+
+async def test_an_answer_cut_at_the_cap_is_trimmed_and_posted(store: RoomStore) -> None:
+    cut = LLMResult("Rosa, Greg — let's pause for a moment. What does each of you need from "
+                    "the lot? Rosa, you mentioned the fam", TokenUsage(100, 200), truncated=True)
+    llm = ScriptedProvider([DEESCALATE, cut])
+    outcomes = await feed(Engine(store, FacilitatorPolicy(provider=llm)), "g", OPENING + HEATED)
+    spoken = [o.decision for o in outcomes if o.decision.speak]  # type: ignore[attr-defined]
+    assert [d.text for d in spoken] == [
+        "Rosa, Greg — let's pause for a moment. What does each of you need from the lot?"]
+    assert "offline rules" not in spoken[0].reason
+
+
+async def test_a_cut_answer_with_no_whole_sentence_falls_back(store: RoomStore) -> None:
+    cut = LLMResult("Rosa, Greg — let's pause for a", TokenUsage(100, 200), truncated=True)
+    llm = ScriptedProvider([DEESCALATE, cut])
+    outcomes = await feed(Engine(store, FacilitatorPolicy(provider=llm)), "g", OPENING + HEATED)
+    spoken = [o.decision for o in outcomes if o.decision.speak]  # type: ignore[attr-defined]
+    assert [d.text for d in spoken] == await rules_posts(store, "g-rules", OPENING + HEATED)
