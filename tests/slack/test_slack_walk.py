@@ -19,12 +19,13 @@ from tests.slack.payloads import fixture, message
 from tests.slack.test_slack_http import send
 
 PACKAGE = Path(facilitator.__file__).resolve().parent
-# Measured (README, Architecture): 38 and 50 modules, from 34 and 42 before the house moved
-# (the room's kind, its chair and how it steers the bot are three trackers more). Issue 21
+# Measured (README, Architecture): 38 and 53 modules, from 34 and 42 before the house moved
+# (the room's kind, its chair and how it steers the bot are three trackers more; the words'
+# check, two modules more when the bot speaks). Issue 21
 # asks for 15 and 20, which the small per-concern trackers, readers and adapter parts do not
 # allow yet: these bounds keep the walk from growing unnoticed.
 SILENT_AT_MOST = 38
-SPEAKING_AT_MOST = 50
+SPEAKING_AT_MOST = 53
 
 
 @contextmanager
