@@ -272,17 +272,15 @@ def _needs(*files: str) -> pytest.MarkDecorator:
     return pytest.mark.skipif(bool(missing), reason=f"real data not found at {SHARED_DATA}: {missing}")
 
 
-@pytest.mark.slow
+@pytest.mark.train
 @pytest.mark.timeout(1200)  # replays every IRC, Slack and meeting room: minutes on 2 shared cores
 @_needs("ubuntu-irc-train.jsonl", "slack-racket-train.jsonl", "meetings-train.jsonl")
 def test_train_uptake_check_reproduces_the_shipped_weights() -> None:
-    pytest.importorskip("sklearn")
     assert _script("train_uptake").main(["--data", str(SHARED_DATA), "--check"]) == 0
 
 
-@pytest.mark.slow
+@pytest.mark.train
 @pytest.mark.timeout(1200)  # reads every comment of four corpora: minutes on 2 shared cores
 @_needs("github-heated-train.jsonl", "wikitactics-train.jsonl", "ubuntu-irc-train.jsonl")
 def test_train_attacks_check_reproduces_the_shipped_weights() -> None:
-    pytest.importorskip("sklearn")
     assert _script("train_attacks").main(["--data", str(SHARED_DATA), "--check"]) == 0

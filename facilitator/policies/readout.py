@@ -37,16 +37,6 @@ def topic_phrase(state: RoomState) -> str:
     return goal if goal and phrase_problem(goal) is None else ""
 
 
-def short(text: str, limit: int = 90) -> str:
-    """At most `limit` characters, cut between words (never inside one)."""
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1]
-    if " " in cut and not text[limit - 1].isspace():
-        cut = cut[: cut.rfind(" ")]
-    return cut.rstrip(" ,;:-") + "…"
-
-
 QUOTE_LIMIT = 120  # characters of a member's clause quoted in a readout
 
 

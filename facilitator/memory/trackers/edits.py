@@ -17,7 +17,7 @@ from facilitator.memory.state import (
     RoomState,
 )
 from facilitator.memory.trackers import goal, terms
-from facilitator.memory.trackers.common import quote
+from facilitator.memory.trackers.common import quote, short
 from facilitator.reading.clauses import quotable
 from facilitator.reading.message import HOSTILE_QUESTION_AT
 from facilitator.reading.text import read_text
@@ -133,7 +133,7 @@ def _requote_bot_turns(state: RoomState, target: str, olds: list[str], new: str 
         # Quoted whole, shortened as the room's summaries shorten quotes, or one clause of it
         # as the composer and the readouts quote a member (the same clause of the new text).
         pairs = {quote(o): new for o in olds if o.strip()}
-        pairs |= {_short(quote(o)): _short(new) for o in olds if o.strip()}
+        pairs |= {short(quote(o)): short(new) for o in olds if o.strip()}
         clauses = _clause_pairs(olds, new)
         pairs |= {old: said for old, said in clauses.items() if said}
         gone = [old for old, said in clauses.items() if not said]
@@ -152,16 +152,6 @@ def _requote_bot_turns(state: RoomState, target: str, olds: list[str], new: str 
         _set_bot_text(state, turn, REMOVED_QUOTE if text == base or leftover else text)
         changed = True
     return changed
-
-
-def _short(text: str, limit: int = 90) -> str:
-    # The shortened form the room's readout uses in summaries (facilitator.policies.readout.short).
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1]
-    if " " in cut and not text[limit - 1].isspace():
-        cut = cut[: cut.rfind(" ")]
-    return cut.rstrip(" ,;:-") + "…"
 
 
 # How the bot quotes a clause of a member's message: what it looks for, and the lengths used

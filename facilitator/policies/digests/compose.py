@@ -7,7 +7,8 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from facilitator.memory.state import GroupDecision, RoomState
-from facilitator.policies.readout import names, short
+from facilitator.memory.trackers.common import short
+from facilitator.policies.readout import names
 from facilitator.policies.signals import compute_signals
 
 MAX_ITEMS = 5
