@@ -23,8 +23,8 @@ from facilitator.policies.llm.cassette import (
 )
 from facilitator.policies.llm.scripted import ScriptedProvider
 from facilitator.policies.llm.stack import _OPEN, provider_from_env
-from facilitator.policies.policy import FacilitatorPolicy
 from tests.llm_wire import Wire, openai_completion
+from tests.policy_scenarios import EveryMovePolicy
 from tests.test_policy_llm import HEATED, OPENING, feed, rules_posts
 
 CHOICE = '{"reason": "%s", "intervention": "%s", "to": %s}'
@@ -52,7 +52,7 @@ def wire_for_heated_room() -> Wire:
 
 async def run(store: RoomStore, room: str, provider: object,
               lines: list[tuple[str, str]]) -> list[tuple[bool, str | None, str]]:
-    policy = FacilitatorPolicy(provider=provider)  # type: ignore[arg-type]
+    policy = EveryMovePolicy(provider=provider)  # type: ignore[arg-type]
     outcomes = await feed(Engine(store, policy), room, lines)
     return [(o.decision.speak, o.decision.text, o.decision.reason)  # type: ignore[attr-defined]
             for o in outcomes]

@@ -24,6 +24,7 @@ from facilitator.policies.signals import compute_signals
 from facilitator.web.metrics import Metrics, measure_llm
 from tests.helpers import msg
 from tests.llm_wire import Wire, openai_completion
+from tests.policy_scenarios import EveryMovePolicy
 from tests.test_policy_llm import HEATED, OPENING, feed, rules_posts
 
 SILENCE = Assessment(reason="they are working it out themselves", intervention="silence")
@@ -75,6 +76,9 @@ async def _heated_state(store: RoomStore, room: str) -> tuple[ChatEvent, object]
     from facilitator.memory.trackers import apply_event
 
     apply_event(state, event, bot_id="facilitator")
+    from facilitator.policies.defaults import MOVES
+
+    state.charter.more = list(MOVES)  # a room that turned its moves on
     return event, state
 
 
@@ -85,7 +89,7 @@ async def test_a_declined_moment_is_not_offered_again_until_the_room_changes(
     moments, _ = find_moments(event, state, signals)  # type: ignore[arg-type]
     assert moments, "the gate sees a moment"
     llm = ScriptedProvider([SILENCE, SILENCE])
-    policy = FacilitatorPolicy(provider=llm)
+    policy = EveryMovePolicy(provider=llm)
     first = await policy.graph.run(event, state, signals, moments)  # type: ignore[arg-type]
     again = await policy.graph.run(event, state, signals, moments)  # type: ignore[arg-type]
     assert not first.speak and "assessed silence" in first.reason
@@ -109,7 +113,7 @@ async def test_the_models_target_is_used(store: RoomStore) -> None:
     llm = ScriptedProvider([SILENCE,  # the first moment: let them talk
                             Assessment(reason="Rosa keeps the heat on", intervention="deescalate",
                                        to=["Rosa"]), words, *[SILENCE] * 4])
-    outcomes = await feed(Engine(store, FacilitatorPolicy(provider=llm)), "t", OPENING + HEATED)
+    outcomes = await feed(Engine(store, EveryMovePolicy(provider=llm)), "t", OPENING + HEATED)
     spoken = [o.decision for o in outcomes if o.decision.speak]  # type: ignore[attr-defined]
     assert [(d.intervention, d.to, d.text) for d in spoken] == [("deescalate", ["rosa"], words)]
 
@@ -117,7 +121,7 @@ async def test_the_models_target_is_used(store: RoomStore) -> None:
 async def test_a_target_outside_the_room_means_the_rules_decide(store: RoomStore) -> None:
     llm = ScriptedProvider([Assessment(reason="heat", intervention="deescalate",
                                        to=["lena"])], cycle=True)
-    outcomes = await feed(Engine(store, FacilitatorPolicy(provider=llm)), "o", OPENING + HEATED)
+    outcomes = await feed(Engine(store, EveryMovePolicy(provider=llm)), "o", OPENING + HEATED)
     spoken = [o.decision for o in outcomes if o.decision.speak]  # type: ignore[attr-defined]
     assert [d.text for d in spoken] == await rules_posts(store, "o-rules", OPENING + HEATED)
     assert "offline rules: model named someone not in the room" in spoken[0].reason
@@ -127,7 +131,7 @@ async def test_a_reason_that_copies_the_prompt_is_no_judgement(store: RoomStore)
     llm = ScriptedProvider([Assessment(
         reason="your own reading of this room right now, in one or two sentences",
         intervention="silence")], cycle=True)
-    outcomes = await feed(Engine(store, FacilitatorPolicy(provider=llm)), "e", OPENING + HEATED)
+    outcomes = await feed(Engine(store, EveryMovePolicy(provider=llm)), "e", OPENING + HEATED)
     spoken = [o.decision for o in outcomes if o.decision.speak]  # type: ignore[attr-defined]
     assert [d.text for d in spoken] == await rules_posts(store, "e-rules", OPENING + HEATED)
     assert "offline rules: model's reason repeats the prompt" in spoken[0].reason
@@ -141,11 +145,11 @@ async def test_the_gate_offers_the_model_more_than_the_rules_would_take(
     llm = ScriptedProvider([Assessment(reason="it is starting to heat up",
                                        intervention="deescalate", to=["rosa", "greg"]), words,
                             *[SILENCE] * 4])
-    outcomes = await feed(Engine(store, FacilitatorPolicy(provider=llm)), "r", OPENING + HEATED)
+    outcomes = await feed(Engine(store, EveryMovePolicy(provider=llm)), "r", OPENING + HEATED)
     spoken = [(i, o.decision) for i, o in enumerate(outcomes) if o.decision.speak]  # type: ignore[attr-defined]
-    rules = await Engine(store, FacilitatorPolicy(provider=None)).handle(msg("x", "a", "hi"))
+    rules = await Engine(store, EveryMovePolicy(provider=None)).handle(msg("x", "a", "hi"))
     assert rules is not None
-    rules_outcomes = await feed(Engine(store, FacilitatorPolicy(provider=None)), "r-rules",
+    rules_outcomes = await feed(Engine(store, EveryMovePolicy(provider=None)), "r-rules",
                                 OPENING + HEATED)
     rules_first = next(i for i, o in enumerate(rules_outcomes) if o.decision.speak)  # type: ignore[attr-defined]
     assert spoken and spoken[0][0] < rules_first and spoken[0][1].text == words
@@ -153,7 +157,7 @@ async def test_the_gate_offers_the_model_more_than_the_rules_would_take(
 
 async def test_the_room_budget_is_counted_and_shown_in_metrics(store: RoomStore) -> None:
     llm = ScriptedProvider([SILENCE], cycle=True)
-    policy = FacilitatorPolicy(provider=llm, calls_per_hour=1)
+    policy = EveryMovePolicy(provider=llm, calls_per_hour=1)
     await feed(Engine(store, policy), "b", OPENING + HEATED)
     assert len(llm.calls) == 1
     figures = policy.llm_metrics()
@@ -171,7 +175,7 @@ async def test_a_judge_model_chooses_and_the_main_model_words(store: RoomStore) 
     judge = ScriptedProvider([Assessment(reason="heat", intervention="deescalate",
                                          to=["rosa", "greg"]), *[SILENCE] * 4], name="small")
     main = ScriptedProvider([words], name="big")
-    policy = FacilitatorPolicy(provider=main, judge=judge)
+    policy = EveryMovePolicy(provider=main, judge=judge)
     outcomes = await feed(Engine(store, policy), "j", OPENING + HEATED)
     spoken = [o.decision for o in outcomes if o.decision.speak]  # type: ignore[attr-defined]
     assert [d.text for d in spoken] == [words]
@@ -194,3 +198,25 @@ def test_moments_offered_keep_the_gates_order() -> None:
     a = Moment(intervention=Intervention.DEESCALATE, reason="x", priority=80)
     b = Moment(intervention=Intervention.INVITE_QUIET, reason="y", priority=50)
     assert sorted([b, a], key=lambda m: -m.priority)[0] is a
+
+
+class DeescalateOnlyPolicy(FacilitatorPolicy):
+    """A room that turned on only de-escalation."""
+
+    async def decide(self, event, room, signals):  # type: ignore[no-untyped-def]
+        room.charter.more = ["deescalate"]
+        return await super().decide(event, room, signals)
+
+
+async def test_the_rooms_settings_hold_for_the_models_own_moves(store: RoomStore) -> None:
+    """The model may name a move the gate did not offer, but not one the room keeps off."""
+    llm = ScriptedProvider([Assessment(reason="a recap would help", intervention="summarize")],
+                           cycle=True)
+    outcomes = await feed(Engine(store, DeescalateOnlyPolicy(provider=llm)), "k",
+                          OPENING + HEATED)
+    assert llm.calls, "the de-escalation moments reached the model"
+    assert not any(o.decision.speak for o in outcomes)  # type: ignore[attr-defined]
+    reasons = [o.decision.reason for o in outcomes]  # type: ignore[attr-defined]
+    assert any("model chose summarize, but summarize is off by default" in r for r in reasons)
+    # Nor does the prompt offer it.
+    assert "- summarize:" not in llm.calls[0].user and "- refocus:" not in llm.calls[0].user

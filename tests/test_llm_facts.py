@@ -12,7 +12,7 @@ from facilitator.policies.facts import check_words, trim_to_sentence
 from facilitator.policies.graph import Assessment
 from facilitator.policies.llm.base import LLMResult, TokenUsage
 from facilitator.policies.llm.scripted import ScriptedProvider
-from facilitator.policies.policy import FacilitatorPolicy
+from tests.policy_scenarios import EveryMovePolicy
 from tests.test_policy_llm import HEATED, OPENING, feed, rules_posts
 
 DECIDING = [("li", "Thanks for coming, we need to decide on the lot."),
@@ -24,7 +24,7 @@ DECIDING = [("li", "Thanks for coming, we need to decide on the lot."),
 
 
 async def room_after(store: RoomStore, room: str, lines: list[tuple[str, str]]) -> RoomState:
-    await feed(Engine(store, FacilitatorPolicy(provider=None)), room, lines)
+    await feed(Engine(store, EveryMovePolicy(provider=None)), room, lines)
     state = await store.get(f"local:{room}")
     assert state is not None
     return state
@@ -118,7 +118,7 @@ DEESCALATE = Assessment(intervention="deescalate", to=["rosa", "greg"], reason="
 async def test_untrue_model_words_fall_back_to_the_rules_draft(
         store: RoomStore, model_text: str, why: str) -> None:
     llm = ScriptedProvider([DEESCALATE, model_text])
-    outcomes = await feed(Engine(store, FacilitatorPolicy(provider=llm)), "g", OPENING + HEATED)
+    outcomes = await feed(Engine(store, EveryMovePolicy(provider=llm)), "g", OPENING + HEATED)
     spoken = [o.decision for o in outcomes if o.decision.speak]  # type: ignore[attr-defined]
     assert [d.text for d in spoken] == await rules_posts(store, "g-rules", OPENING + HEATED)
     assert f"offline rules: {why}" in spoken[0].reason
@@ -128,7 +128,7 @@ async def test_an_answer_cut_at_the_cap_is_trimmed_and_posted(store: RoomStore) 
     cut = LLMResult("Rosa, Greg — let's pause for a moment. What does each of you need from "
                     "the lot? Rosa, you mentioned the fam", TokenUsage(100, 200), truncated=True)
     llm = ScriptedProvider([DEESCALATE, cut])
-    outcomes = await feed(Engine(store, FacilitatorPolicy(provider=llm)), "g", OPENING + HEATED)
+    outcomes = await feed(Engine(store, EveryMovePolicy(provider=llm)), "g", OPENING + HEATED)
     spoken = [o.decision for o in outcomes if o.decision.speak]  # type: ignore[attr-defined]
     assert [d.text for d in spoken] == [
         "Rosa, Greg — let's pause for a moment. What does each of you need from the lot?"]
@@ -138,6 +138,6 @@ async def test_an_answer_cut_at_the_cap_is_trimmed_and_posted(store: RoomStore) 
 async def test_a_cut_answer_with_no_whole_sentence_falls_back(store: RoomStore) -> None:
     cut = LLMResult("Rosa, Greg — let's pause for a", TokenUsage(100, 200), truncated=True)
     llm = ScriptedProvider([DEESCALATE, cut])
-    outcomes = await feed(Engine(store, FacilitatorPolicy(provider=llm)), "g", OPENING + HEATED)
+    outcomes = await feed(Engine(store, EveryMovePolicy(provider=llm)), "g", OPENING + HEATED)
     spoken = [o.decision for o in outcomes if o.decision.speak]  # type: ignore[attr-defined]
     assert [d.text for d in spoken] == await rules_posts(store, "g-rules", OPENING + HEATED)

@@ -13,10 +13,10 @@ from facilitator.memory.store import RoomStore
 from facilitator.policies.graph import Assessment
 from facilitator.policies.llm.context import move_cards
 from facilitator.policies.llm.scripted import ScriptedProvider
-from facilitator.policies.policy import FacilitatorPolicy
 from facilitator.policies.prompts import Prompts
 from facilitator.sim.simulate import SilentPolicy
 from tests.helpers import msg
+from tests.policy_scenarios import EveryMovePolicy
 
 SILENCE = Assessment(reason="let them talk", intervention="silence")
 
@@ -37,7 +37,7 @@ async def test_the_choice_prompt_carries_the_rooms_state(store: RoomStore) -> No
         await quiet.handle(msg(room, who, text, id=f"m{i}", ts=1000.0 + 30 * i,
                                reply_to="m5" if i == 6 else None))
     llm = ScriptedProvider([SILENCE], cycle=True)
-    engine = Engine(store, FacilitatorPolicy(provider=llm))
+    engine = Engine(store, EveryMovePolicy(provider=llm))
     await engine.handle(msg(room, "rosa", "That is a personal attack and frankly nonsense!!",
                             id="m9", ts=1000.0 + 30 * 9))
     assert llm.calls, "the model was asked"
