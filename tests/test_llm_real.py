@@ -274,6 +274,9 @@ async def test_malformed_real_answers_fall_back_to_the_rules(store: RoomStore,
 
 
 @pytest.mark.real_llm
+# The bot's prompts carry the room's state (~2,000 tokens): with the members' own calls, the
+# 135M model on 2 threads needs 100-200 s here.
+@pytest.mark.timeout(600)
 def test_simulate_members_llm_from_the_command_line(tmp_path: Path, local_model: str) -> None:
     out = tmp_path / "t.json"
     env = cli_env(tmp_path, FACILITATOR_LLM=f"openai:{ALIAS}", OPENAI_BASE_URL=local_model,
