@@ -169,7 +169,7 @@ class Engine:
         return Outcome(event, decision, notes=notes)
 
     def _record(self, state: RoomState, event: ChatEvent, decision: BotDecision) -> None:
-        assert decision.intervention is not None and decision.text is not None
+        assert decision.intervention is not None and (decision.text or decision.react)
         if decision.intervention == Intervention.RECORD_DECISION and decision.ref:
             record_decision(state, decision.ref, event.ts)
         if decision.intervention == Intervention.SURFACE_QUESTION and decision.ref:
@@ -183,7 +183,8 @@ class Engine:
         record_bot_turn(state, BotTurn(
             id=f"{self.bot_id}:{event.id}", ts=event.ts, turn=state.human_messages,
             intervention=decision.intervention.value, reason=decision.reason,
-            text=decision.text, to=decision.to, trigger=event.id), bot_id=self.bot_id)
+            text=decision.text or "", to=decision.to, trigger=event.id, react=decision.react,
+            react_to=decision.react_to), bot_id=self.bot_id)
 
 
 class PatientHandler:

@@ -33,6 +33,9 @@ MAX_NAME_CHARS = 200
 MAX_EMOJI_CHARS = 100
 MAX_MENTIONS = 50
 MAX_TS = 1e10
+# The emoji the bot reacts with, by the names Slack (and replay) use, as the characters Discord
+# and the local chat show (facilitator.policies.lighter chooses them).
+EMOJI_CHARACTERS = {"eyes": "👀", "white_check_mark": "✅"}
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 

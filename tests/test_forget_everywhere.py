@@ -9,6 +9,8 @@ derived from messages that left the 30-message window long before.
 
 from __future__ import annotations
 
+import pytest
+
 from facilitator.engine import Engine
 from facilitator.events import EventKind
 from facilitator.memory.state import CAP_WINDOW, RoomState
@@ -135,6 +137,16 @@ async def surfaced_question(eng: Engine) -> float:
     return 1000.0 + 40 * len(LINES)
 
 
+@pytest.fixture
+def quoting(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A platform without reactions: the bot brings the question back by quoting it (with
+    reactions, a question this recent gets 👀 instead: tests/test_lighter.py)."""
+    from facilitator.policies import lighter
+
+    monkeypatch.setattr(lighter, "REACTION_PLATFORMS", frozenset())
+
+
+@pytest.mark.usefixtures("quoting")
 async def test_deleted_question_leaves_the_bots_surfacing_turn_and_its_window_copy(
         store: RoomStore) -> None:
     eng = engine(store)
@@ -149,6 +161,7 @@ async def test_deleted_question_leaves_the_bots_surfacing_turn_and_its_window_co
     assert next(m for m in state.window if m.id == turn.id).text == REMOVED_QUOTE
 
 
+@pytest.mark.usefixtures("quoting")
 async def test_edited_question_changes_every_copy_including_the_bots_quote(
         store: RoomStore) -> None:
     eng = engine(store)

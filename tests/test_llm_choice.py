@@ -16,10 +16,11 @@ from facilitator.events import ChatEvent
 from facilitator.memory.state import Question
 from facilitator.memory.store import RoomStore
 from facilitator.policies.decision import Intervention, Moment
+from facilitator.policies.defaults import MOVES
 from facilitator.policies.gate import find_moments
 from facilitator.policies.graph import Assessment
 from facilitator.policies.llm.scripted import ScriptedProvider
-from facilitator.policies.policy import FacilitatorPolicy, build_policy
+from facilitator.policies.policy import build_policy
 from facilitator.policies.signals import compute_signals
 from facilitator.web.metrics import Metrics, measure_llm
 from tests.helpers import msg
@@ -85,6 +86,7 @@ async def _heated_state(store: RoomStore, room: str) -> tuple[ChatEvent, object]
 async def test_a_declined_moment_is_not_offered_again_until_the_room_changes(
         store: RoomStore) -> None:
     event, state = await _heated_state(store, "declined")
+    state.charter.more = list(MOVES)  # type: ignore[attr-defined]  # the room asked for them
     signals = compute_signals(state)
     moments, _ = find_moments(event, state, signals)  # type: ignore[arg-type]
     assert moments, "the gate sees a moment"

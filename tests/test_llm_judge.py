@@ -40,7 +40,10 @@ RUBRIC = "# Judging\n- **HELPFUL** — ...\n- **NEUTRAL** — ...\n- **HARMFUL**
 def write_transcript(path: Path) -> Path:
     rows = []
     for room in ("gh-demo-1", "meet-committee-demo", "gh-demo-2"):
-        for i, (who, text) in enumerate(OPENING + HEATED):
+        # Ends with a request to the bot: with no move on by default in any kind of room,
+        # what the bot answers is what there is to judge.
+        lines = [*OPENING, *HEATED, ("rosa", f"@facilitator what is still open for {room}?")]
+        for i, (who, text) in enumerate(lines):
             rows.append({"id": f"{room}-{i}", "room": room, "author": who,
                          "author_name": who.capitalize(), "text": text, "ts": 1000.0 + i})
     path.write_text("".join(json.dumps(r) + "\n" for r in rows))

@@ -154,6 +154,7 @@ def real(url: str, **env: str) -> OpenAIProvider:
 
 
 @pytest.mark.real_llm
+@pytest.mark.timeout(900)  # a real model on 2 cores: minutes, each bounded by its own waits
 async def test_the_start_up_check_passes_against_the_real_server(local_model: str) -> None:
     provider = real(local_model)
     assert await check_provider(provider) is None
@@ -163,6 +164,7 @@ async def test_the_start_up_check_passes_against_the_real_server(local_model: st
 
 
 @pytest.mark.real_llm
+@pytest.mark.timeout(900)  # a real model on 2 cores: minutes, each bounded by its own waits
 async def test_assessor_and_composer_round_trip_through_the_real_sdk(local_model: str) -> None:
     prompts = Prompts()
     provider = real(local_model)
@@ -186,6 +188,7 @@ async def test_assessor_and_composer_round_trip_through_the_real_sdk(local_model
 
 
 @pytest.mark.real_llm
+@pytest.mark.timeout(900)  # a real model on 2 cores: minutes, each bounded by its own waits
 async def test_a_heated_room_with_the_real_model_gets_guarded_words_only(
         store: RoomStore, local_model: str) -> None:
     provider = real(local_model)
@@ -233,6 +236,7 @@ class Verdict(BaseModel):
 
 
 @pytest.mark.real_llm
+@pytest.mark.timeout(900)  # a real model on 2 cores: minutes, each bounded by its own waits
 async def test_malformed_real_answers_fall_back_to_the_rules(store: RoomStore,
                                                              local_model: str) -> None:
     misfit = Misfit(ALIAS, api_key="local", base_url=local_model, timeout_s=180, max_retries=0)
@@ -274,9 +278,7 @@ async def test_malformed_real_answers_fall_back_to_the_rules(store: RoomStore,
 
 
 @pytest.mark.real_llm
-# The bot's prompts carry the room's state (~2,000 tokens): with the members' own calls, the
-# 135M model on 2 threads needs 100-200 s here.
-@pytest.mark.timeout(600)
+@pytest.mark.timeout(900)  # a real model on 2 cores: minutes, each bounded by its own waits
 def test_simulate_members_llm_from_the_command_line(tmp_path: Path, local_model: str) -> None:
     out = tmp_path / "t.json"
     env = cli_env(tmp_path, FACILITATOR_LLM=f"openai:{ALIAS}", OPENAI_BASE_URL=local_model,
@@ -302,6 +304,7 @@ def test_simulate_members_llm_from_the_command_line(tmp_path: Path, local_model:
 
 
 @pytest.mark.real_llm
+@pytest.mark.timeout(900)  # a real model on 2 cores: minutes, each bounded by its own waits
 def test_eval_with_the_real_model(tmp_path: Path, local_model: str) -> None:
     suite = tmp_path / "suite"
     suite.mkdir()

@@ -7,6 +7,8 @@ Each test here checks a move's judgment in a room that turned it on (`/facilitat
 
 from __future__ import annotations
 
+import pytest
+
 from facilitator.memory.store import RoomStore
 from tests.policy_scenarios import TWO_VOCABULARIES, bot_turns, run, scenario
 
@@ -117,7 +119,32 @@ async def test_unanswered_question_is_surfaced(store: RoomStore) -> None:
     result = await run(store, scenario(lines, more=("surface_question",)))
     turns = bot_turns(result)
     assert [t.intervention for _, t in turns] == ["surface_question"]
-    assert "insurance certificate" in turns[0][1].text and "Cy" in turns[0][1].text
+    # Still on screen (six messages back): 👀 on the question says it, with no message.
+    question = next(t for t in result.turns if t.who == "cy")
+    assert (turns[0][1].react, turns[0][1].react_to, turns[0][1].text) == ("eyes", question.id, "")
+    assert turns[0][1].kind == "reaction"
+
+
+async def test_without_reactions_the_question_is_quoted_cleaned_of_hesitations(
+        store: RoomStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    lines = [("ann", "Hi all, the venue contract arrived."),
+             ("bob", "Nice, I'll read it tonight."),
+             ("cy", "Um, so who is handling the insurance certificate for the venue?"),
+             ("ann", "The catering menu looks good by the way."),
+             ("bob", "Yes, the menu has great desserts."),
+             ("ann", "Also the parking passes arrived."),
+             ("bob", "I'll hand out parking passes Monday."),
+             ("ann", "And the signage is printed."),
+             ("bob", "Signage looks sharp.")]
+    from facilitator.policies import lighter
+
+    monkeypatch.setattr(lighter, "REACTION_PLATFORMS", frozenset())  # a platform without them
+    result = await run(store, scenario(lines, more=("surface_question",)))
+    turns = bot_turns(result)
+    assert [t.intervention for _, t in turns] == ["surface_question"]
+    text = turns[0][1].text
+    assert '"who is handling the insurance certificate for the venue?"' in text and "Cy" in text
+    assert turns[0][1].react is None
 
 
 async def test_supported_proposal_is_recorded_and_owners_asked(store: RoomStore) -> None:

@@ -15,13 +15,14 @@ from facilitator.events import Author, ChatEvent, EventKind
 from facilitator.memory.codec import DECODED_PER_JSON_BYTE
 from facilitator.memory.state import RoomState
 from facilitator.memory.store import RoomStore
-from facilitator.policies.policy import FacilitatorPolicy
 from tests.conftest import SHARED_DATA
 from tests.helpers import msg
+from tests.policy_scenarios import EveryMovePolicy
 
 
 def engine_on(store: RoomStore) -> Engine:
-    return Engine(store, FacilitatorPolicy(), bot_id="facilitator")
+    # Every move on: the test is about batching, and needs the bot to speak.
+    return Engine(store, EveryMovePolicy(), bot_id="facilitator")
 
 
 def busy_room(n: int, seed: int = 3) -> list[ChatEvent]:

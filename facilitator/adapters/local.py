@@ -15,6 +15,8 @@ class Post:
     id: str
     room: RoomRef
     text: str
+    react: str | None = None  # a reaction (its emoji's name) on the message `react_to`
+    react_to: str | None = None
 
 
 class LocalAdapter(Adapter):
@@ -41,6 +43,20 @@ class LocalAdapter(Adapter):
         self.history.append(post)
         await self.posts.put(post)
         return post.id
+
+    async def react(self, room: RoomRef, message_id: str, emoji: str) -> None:
+        """Put a reaction on a message; shown in the chat as the bot's reaction."""
+        post = Post(id=f"local-reaction-{next(self._ids)}", room=room, text="", react=emoji,
+                    react_to=message_id)
+        self.history.append(post)
+        await self.posts.put(post)
+
+    def pop_all(self) -> list[Post]:
+        """Every post and reaction not yet read, oldest first."""
+        out: list[Post] = []
+        while (post := self.pop()) is not None:
+            out.append(post)
+        return out
 
     def pop(self) -> Post | None:
         """The oldest post not yet read, or None."""

@@ -14,7 +14,13 @@
    out (`Sender.find`, the trigger in the message metadata or nonce) before posting again, and
    an event delivered twice posts the intent its first delivery saved. A post the platform
    refused is logged and counted, never retried (the words were about that moment).
-3. Record the platform's id. The engine saves the bot's turn under a provisional id
+3. React. A decision may carry a reaction (an emoji on a member's message: the lighter form
+   of a move, facilitator.policies.lighter), beside its words or instead of them. It goes out
+   after the words through the adapter's `react` (Slack `reactions.add`, Discord
+   `add_reaction`); platforms take a reaction twice as once, so it needs no ledger. A
+   reaction the platform refuses is logged and counted, never retried. A worker that takes
+   over an event already applied does not react again (the posts ledger holds words only).
+4. Record the platform's id. The engine saves the bot's turn under a provisional id
    (`<bot id>:<trigger event id>`); members reply to the platform's id, so the turn and its
    window entry are renamed to it, or replies would not count as addressing the bot.
 
@@ -54,6 +60,7 @@ RETRY_MAX_S = 5.0
 
 Handle = Callable[[ChatEvent], Awaitable[Any]]
 Post = Callable[[RoomRef, str], Awaitable[str | None]]
+React = Callable[[RoomRef, str, str], Awaitable[object]]  # room, message id, emoji name
 
 
 class Holding:
@@ -113,17 +120,20 @@ class Delivery:
     """Post the words of a decision the engine saved, once, and record the platform's id.
 
     Direct mode: `Delivery(engine, poster)`, `poster(room, text)` returning the platform's id
-    (set it later when the adapter is made after the delivery: `delivery.poster = ...`).
+    (set it later when the adapter is made after the delivery: `delivery.poster = ...`), and
+    `reacter(room, message_id, emoji)` for reactions (`delivery.reacter = adapter.react`).
     Streams intake: `Delivery(engine, sender=..., ledger=...)`: posts carry their trigger and
-    are made once (see the module's docstring)."""
+    are made once (see the module's docstring); reactions go through `sender.react`."""
 
     def __init__(self, engine: Engine, poster: Post | None = None, *,
                  sender: Sender | None = None, ledger: Ledger | None = None,
-                 metrics: Metrics | None = None, platform: str | None = None) -> None:
+                 metrics: Metrics | None = None, platform: str | None = None,
+                 reacter: React | None = None) -> None:
         if ledger is not None and sender is None:
             raise ValueError("posting once with a ledger needs a sender (posts carry the trigger)")
         self.engine = engine
         self.poster = poster
+        self.reacter = reacter
         self.sender = sender
         self.ledger = ledger
         self.metrics = metrics
@@ -137,11 +147,33 @@ class Delivery:
 
     async def post(self, event: ChatEvent, outcome: Outcome) -> None:
         """After the engine's save. Sets `outcome.posted_id`, or `outcome.error` on failure."""
+        decision = outcome.decision
+        reacting = (decision.speak and decision.react and decision.react_to
+                    and not outcome.error and not outcome.duplicate)
         if self.ledger is not None:
             await self._post_once(event, outcome)
-        elif (outcome.decision.speak and self.poster is not None and not outcome.error):
-            assert outcome.decision.text is not None
-            await self._send(event, outcome, outcome.decision.text)
+        elif (decision.speak and decision.text and self.poster is not None
+              and not outcome.error):
+            await self._send(event, outcome, decision.text)
+        if reacting:
+            await self._react(event, outcome)
+
+    async def _react(self, event: ChatEvent, outcome: Outcome) -> None:
+        decision = outcome.decision
+        assert decision.react is not None and decision.react_to is not None
+        react = self.reacter if self.ledger is None else getattr(self.sender, "react", None)
+        if react is None:
+            return
+        try:
+            await react(event.room, decision.react_to, decision.react)
+        except Exception as exc:  # a platform failure must never take the bot down
+            log.error("room %s: reacting failed: %s", event.room.key, exc)
+            if self.metrics is not None:
+                self.metrics.posts_failed.labels(self.platform).inc()
+            outcome.error = outcome.error or f"reaction failed: {exc}"
+            return
+        if self.metrics is not None:
+            self.metrics.reactions.labels(self.platform).inc()
 
     async def _send(self, event: ChatEvent, outcome: Outcome, text: str) -> bool:
         """Post; True when the platform took it (its id, if any, is recorded)."""

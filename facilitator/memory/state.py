@@ -175,6 +175,10 @@ class BotTurn(BaseModel):
     trigger: str  # the event the bot responded to
     response: Literal["pending", "answered", "thanked", "ignored", "objected"] = "pending"
     sources: list[str] = Field(default_factory=list)  # ids of the messages its text quotes
+    # A reaction (an emoji's name) the bot put on the message `react_to`, beside its text or,
+    # when `text` is "", instead of a message.
+    react: str | None = None
+    react_to: str | None = None
 
 
 class TermUse(BaseModel):

@@ -1,4 +1,9 @@
-"""Offline composer: fills the templates in prompts/rules/ with names and quotes from the state."""
+"""Offline composer: fills the templates in prompts/rules/ with names and quotes from the state.
+
+Every slot filled with a member's words is checked first (`policies.wellformed`): a topic that
+is not a whole phrase of one message is left out (the template's `_open` variant), and a move
+whose quote cannot be said well is not made (`Unsayable`: the graph stays silent).
+"""
 
 from __future__ import annotations
 
@@ -11,12 +16,14 @@ from facilitator.policies.readout import (
     decisions_text,
     names,
     open_items_text,
+    said,
     status_text,
     summary_text,
     topic_phrase,
     topic_phrases,
 )
 from facilitator.policies.signals import compute_signals
+from facilitator.policies.wellformed import slot_problem
 from facilitator.reading.requests import Refusal, RequestKind, Service, read_request
 
 # What the bot won't do, and what it can do instead, per kind of request it declines.
@@ -70,8 +77,27 @@ def answer_template(text: str, service: str | None = None) -> str:
     return SERVICE_TEMPLATES.get(service, "answer")
 
 
+class Unsayable(KeyError):
+    """A move whose words cannot be said well (its quote is no whole clause of a message): the
+    graph treats it as nothing to say, and the bot stays silent."""
+
+
+def _names(state: RoomState) -> set[str]:
+    return {*state.participants, *(p.label for p in state.participants.values())}
+
+
+def _ok(state: RoomState, field: str, value: str) -> str:
+    """`value` when it may fill `field`, else "" (the template does without it)."""
+    return value if value and slot_problem(field, value, names=_names(state)) is None else ""
+
+
+def _topic(state: RoomState) -> str:
+    return _ok(state, "topic", topic_phrase(state))
+
+
 def _interest(state: RoomState, member: str) -> str:
-    return " and ".join(topic_phrases(state, n=2, last=12, author=member))
+    return _ok(state, "interest_a",
+               " and ".join(topic_phrases(state, n=2, last=12, author=member)))
 
 
 def _crux(state: RoomState, a: str, b: str) -> str:
@@ -80,8 +106,19 @@ def _crux(state: RoomState, a: str, b: str) -> str:
              for who in (a, b)}
     for phrase in topic_phrases(state, n=6, last=12):
         if all(phrase.lower() in t for t in texts.values()):
-            return f'what to do about "{phrase}"'
-    return topic_phrase(state)
+            return _ok(state, "crux", f'what to do about "{phrase}"')
+    return _topic(state)
+
+
+def _quote(state: RoomState, text: str, source_id: str | None, want: str) -> str:
+    """A member's clause to quote, or Unsayable when none can be said well."""
+    clause = said(state, text, source_id, want=want, limit=QUOTE_LIMIT)
+    if not clause:
+        raise Unsayable(f"no whole {want} to quote")
+    return clause
+
+
+QUOTE_LIMIT = 200
 
 
 def _with_topic(name: str, topic: str) -> str:
@@ -99,9 +136,9 @@ def compose_fields(moment: Moment, state: RoomState, event: ChatEvent) -> tuple[
                 moment.facts.get("lang", "en") != "en" and moment.facts.get("service") in (
                     "unserved", "help")):
             service, lang = moment.facts["service"], moment.facts.get("lang", "en")
-            said = cant_read_line(lang, asker=asker) if service == "cant_read" else line(
+            fixed = cant_read_line(lang, asker=asker) if service == "cant_read" else line(
                 service, lang, asker=asker)
-            return "in_language", {"line": said}
+            return "in_language", {"line": fixed}
         case Intervention.ANSWER:
             name = answer_template(event.text, moment.facts.get("service"))
             goal = state.charter.goal or "no goal set"
@@ -126,12 +163,12 @@ def compose_fields(moment: Moment, state: RoomState, event: ChatEvent) -> tuple[
                    if moment.facts.get("majority") else "I work for the whole room")
             return "decline_capture", {"asker": asker, "wont": wont, "why": why, "can": can}
         case Intervention.INVITE_QUIET:
-            topic = topic_phrase(state)
+            topic = _topic(state)
             return _with_topic("invite_quiet", topic), {"name": state.name_of(to[0]), "topic": topic}
         case Intervention.DEESCALATE if len(to) == 1:
             # One member's attack or heat: speak to them, never "between" them and the target.
             target = moment.facts.get("target", "")
-            topic = topic_phrase(state)
+            topic = _topic(state)
             named = state.name_of(target) if target else ""
             return _with_topic("deescalate_attack", topic), {
                 "name": state.name_of(to[0]), "target_clause": f" on {named}" if named else "",
@@ -158,11 +195,13 @@ def compose_fields(moment: Moment, state: RoomState, event: ChatEvent) -> tuple[
             hint = f" (to {state.name_of(q.addressee)})" if q.addressee and (
                 q.addressee != q.asker) else ""
             name = "surface_request" if moment.facts.get("mode") == "channel" else "surface_question"
-            return name, {"asker": state.name_of(q.asker), "question": q.text,
-                                        "addressee_hint": hint}
+            return name, {"asker": state.name_of(q.asker),
+                          "question": _quote(state, q.text, q.id, "question"),
+                          "addressee_hint": hint}
         case Intervention.RECORD_DECISION:
             p = next(p for p in state.proposals if p.id == moment.ref)
-            return "record_decision", {"proposal": p.text, "author": state.name_of(p.author),
+            return "record_decision", {"proposal": _quote(state, p.text, p.id, "proposal"),
+                                       "author": state.name_of(p.author),
                                        "supporters": names(state, p.supporters)}
         case Intervention.REFOCUS:
             return "refocus", {"goal": state.charter.goal}
@@ -171,10 +210,15 @@ def compose_fields(moment: Moment, state: RoomState, event: ChatEvent) -> tuple[
             return "summarize", {"greeting": greeting, "summary": summary_text(state)}
         case Intervention.COMMON_GROUND:
             note = next(b for b in state.bridging if b.id == moment.ref)
-            return "common_ground", {"author": state.name_of(note.author), "quote": note.text,
+            return "common_ground", {"author": state.name_of(note.author),
+                                     "quote": _quote(state, note.text, note.id, "any"),
                                      "approvers": names(state, note.approvers)}
         case Intervention.PROPOSE_PROCESS:
-            props = [f'"{p.text}"' for p in state.open_proposals() if p.objectors][:3]
+            clauses = [said(state, p.text, p.id, want="proposal", limit=QUOTE_LIMIT)
+                       for p in state.open_proposals() if p.objectors]
+            props = [f'"{c}"' for c in clauses if c][:3]
+            if len(props) < 2:
+                raise Unsayable("fewer than two proposals can be quoted whole")
             return "propose_process", {"proposals": "; ".join(props)}
     raise ValueError(f"no template for {kind}")
 

@@ -34,9 +34,14 @@ class Moment(BaseModel):
 
 
 class BotDecision(BaseModel):
+    """`speak`: the bot acts on this event, with `text` (a message), `react` (an emoji's name,
+    put on the message `react_to`: the lighter form of a move, policies/lighter.py) or both."""
+
     speak: bool = False
     intervention: Intervention | None = None
     text: str | None = None
+    react: str | None = None
+    react_to: str | None = None
     reason: str
     to: list[str] = Field(default_factory=list)
     ref: str | None = None

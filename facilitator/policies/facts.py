@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from facilitator.events import ChatEvent
 from facilitator.memory.state import RoomState
 from facilitator.policies.decision import Intervention, Moment
+from facilitator.reading.clauses import aligned
 
 _QUOTE = re.compile(r"[\"“]([^\"”\n]{3,})[\"”]")
 _SENTENCE_END = re.compile(r"[.!?…][\"”')\]]*(?=\s|$)")
@@ -137,8 +138,10 @@ def _quote_found(quote: str, room: str) -> bool:
     snippet = _norm(quote).strip(" .,;:!?…").rstrip("…").strip()
     if not snippet:
         return True
-    # A quote cut short by the bot ("…") matches on its first words.
-    return snippet[:60] in room
+    # A quote cut short by the bot ("…") matches on its first words; one cleaned of
+    # hesitations (reading/clauses.py: "what about the um battery" quoted as "what about the
+    # battery") matches word for word once they are left out of both.
+    return snippet[:60] in room or aligned(quote, [room])
 
 
 def _sentences(text: str) -> list[str]:

@@ -7,13 +7,16 @@ Every path, offline or LLM, goes through here.
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from facilitator.events import ChatEvent
 from facilitator.memory.state import RoomState
 from facilitator.policies.capture import capture_attempt
 from facilitator.policies.decision import Intervention, Moment
 from facilitator.policies.gate import PROFILES, addressed, unprompted_allowed
+from facilitator.policies.prompts import Prompts
 from facilitator.policies.signals import Signals
+from facilitator.policies.wellformed import text_problems
 from facilitator.reading.cues import hostility
 
 MAX_CHARS = 700
@@ -34,12 +37,23 @@ _SECRETS = re.compile(r"\b(system prompt|my instructions|i was told to|direct me
                       re.I)
 
 
-def _room_text(state: RoomState, event: ChatEvent) -> str:
+@cache
+def _templates() -> Prompts:
+    """The rules templates, to tell a text's slots apart (a quoted term of the bot's own
+    vocabulary is no quote of a message)."""
+    return Prompts()
+
+
+def _room_texts(state: RoomState, event: ChatEvent) -> list[str]:
     parts = [m.text for m in state.window]
     parts += [q.text for q in state.questions] + [p.text for p in state.proposals]
     parts += [d.text for d in state.decisions] + [b.text for b in state.bridging]
     parts += [state.charter.goal, event.text]
-    return " ".join(" ".join(p.split()) for p in parts)
+    return parts
+
+
+def _room_text(state: RoomState, event: ChatEvent) -> str:
+    return " ".join(" ".join(p.split()) for p in _room_texts(state, event))
 
 
 def check(text: str, moment: Moment, state: RoomState, event: ChatEvent,
@@ -73,4 +87,11 @@ def check(text: str, moment: Moment, state: RoomState, event: ChatEvent,
         snippet = " ".join(quoted.split()).rstrip("…").strip()[:60].lower()
         if snippet and snippet not in room_text:
             return "quotes text that is not from this room"
+    # Words that make sense: every quote a whole clause of one message, no topic that is a
+    # piece of a word or a member's name, no slot left empty (policies/wellformed.py).
+    names = {*state.participants, *(p.label for p in state.participants.values())}
+    sources = [t for t in _room_texts(state, event) if t]
+    problems = text_problems(text, names=names, sources=sources, templates=_templates())
+    if problems:
+        return f"ill-formed: {problems[0]}"
     return None

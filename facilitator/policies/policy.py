@@ -10,6 +10,7 @@ from facilitator.memory.state import RoomState
 from facilitator.policies.decision import BotDecision, Moment
 from facilitator.policies.gate import find_moments, recall_moments
 from facilitator.policies.graph import PolicyGraph
+from facilitator.policies.lighter import lighter_form
 from facilitator.policies.llm.base import LLMProvider
 from facilitator.policies.prompts import Prompts
 from facilitator.policies.signals import Signals
@@ -37,7 +38,19 @@ class FacilitatorPolicy:
                       if m.intervention not in offered]
         if not moments and not recall:
             return BotDecision.silence(why, signals=signals.as_json())
-        return await self.graph.run(event, room, signals, moments, recall)
+        # Lighter moves first: a reaction that says it all needs no words, no model, no guard.
+        first = moments[0] if moments else None
+        reaction = lighter_form(first, room, event) if first is not None else None
+        if first is not None and reaction is not None and reaction.alone:
+            return BotDecision(speak=True, intervention=first.intervention, react=reaction.emoji,
+                               react_to=reaction.target, to=first.to, ref=first.ref,
+                               reason=f"{first.reason} (a reaction says it)",
+                               signals=signals.as_json())
+        decision = await self.graph.run(event, room, signals, moments, recall)
+        if (first is not None and reaction is not None and decision.speak
+                and decision.intervention == first.intervention and decision.ref == first.ref):
+            decision.react, decision.react_to = reaction.emoji, reaction.target
+        return decision
 
     def llm_status(self) -> str | None:
         """The model's line for the room status readout; None on the offline rules path."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from facilitator.memory.state import RoomState
 from facilitator.policies.signals import Signals, compute_signals
+from facilitator.reading.clauses import phrase_problem, quotable
 from facilitator.reading.phrases import key_phrases
 
 
@@ -27,21 +28,47 @@ def topic_phrases(state: RoomState, n: int = 2, last: int = 10,
 
 
 def topic_phrase(state: RoomState) -> str:
-    """What the room is talking about right now, in its own words; "" when unclear."""
+    """What the room is talking about right now, in its own words; "" when unclear. The
+    room's goal stands in when it can be said as a topic."""
     phrases = topic_phrases(state, n=1)
-    return phrases[0] if phrases else state.charter.goal
+    if phrases:
+        return phrases[0]
+    goal = state.charter.goal
+    return goal if goal and phrase_problem(goal) is None else ""
 
 
 def short(text: str, limit: int = 90) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    """At most `limit` characters, cut between words (never inside one)."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if " " in cut and not text[limit - 1].isspace():
+        cut = cut[: cut.rfind(" ")]
+    return cut.rstrip(" ,;:-") + "…"
+
+
+QUOTE_LIMIT = 120  # characters of a member's clause quoted in a readout
+
+
+def said(state: RoomState, text: str, source_id: str | None = None, *,
+         want: str = "any", limit: int = QUOTE_LIMIT) -> str:
+    """A member's clause as the bot quotes it: whole, cleaned of hesitations, from the full
+    message while the room still holds it; "" when no clause of it can be quoted well."""
+    full = next((m.text for m in state.window if m.id == source_id), None) if source_id else None
+    return quotable(full or text, want=want, limit=limit)
 
 
 def open_items_text(state: RoomState, limit: int = 2) -> str:
-    items = [f"{state.name_of(q.asker)} asked \"{short(q.text)}\""
-             for q in state.open_questions()[-limit:]]
-    items += [f"{state.name_of(p.author)} proposed \"{short(p.text)}\""
-              + (f" ({names(state, p.objectors)} objecting)" if p.objectors else "")
-              for p in state.open_proposals()[-limit:]]
+    items = []
+    for q in state.open_questions()[-limit:]:
+        clause = said(state, q.text, q.id, want="question")
+        items.append(f"{state.name_of(q.asker)} asked \"{clause}\"" if clause
+                     else f"{state.name_of(q.asker)} asked a question")
+    for p in state.open_proposals()[-limit:]:
+        clause = said(state, p.text, p.id, want="proposal")
+        items.append((f"{state.name_of(p.author)} proposed \"{clause}\"" if clause
+                      else f"{state.name_of(p.author)} made a proposal")
+                     + (f" ({names(state, p.objectors)} objecting)" if p.objectors else ""))
     return "; ".join(items) + "." if items else "no open questions or proposals right now."
 
 
@@ -53,7 +80,10 @@ def decisions_text(state: RoomState, limit: int = 3) -> str:
         owners = f" (owner: {names(state, d.owners)})" if d.owners else " (no owner yet)"
         agreed = f", agreed by {names(state, d.supporters)}" if d.supporters else ""
         against = f"; {names(state, d.objectors)} still objecting" if d.objectors else ""
-        parts.append(f"\"{short(d.text)}\"{owners}{agreed}{against}")
+        clause = said(state, d.text, d.proposal_id, want="proposal")
+        what = f"\"{clause}\"" if clause else (
+            f"a proposal of {state.name_of(d.author)}'s" if d.author else "a proposal")
+        parts.append(f"{what}{owners}{agreed}{against}")
     return "; ".join(parts) + "."
 
 

@@ -19,6 +19,8 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from threadpoolctl import threadpool_limits
+
 # The languages the offline reader was fitted on and the catalogue speaks.
 READABLE: tuple[str, ...] = ("en", "es", "fr", "de", "pt")
 # Languages told apart from those: a message in one of them gets "I can't read this language
@@ -52,7 +54,8 @@ def detect_language(text: str, hint: str | None = None) -> Language:
     fallback = hint if hint in READABLE else "en"
     if not any(ch.isalpha() for ch in clean):
         return Language(fallback, 0.0, True)
-    ranked = _identifier().rank(clean)
+    with threadpool_limits(limits=1, user_api="blas"):  # see reading/intent.embed
+        ranked = _identifier().rank(clean)
     code, prob = ranked[0]
     if code not in READABLE:
         if prob >= OTHER_AT:

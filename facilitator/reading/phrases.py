@@ -1,8 +1,11 @@
 """Key phrases: what members are talking about, in their own words.
 
 YAKE (unsupervised, statistical keyword extraction) over the members' recent messages, then
-filtered: never a member's name or nick, the bot's name, a stop word or chat filler. When
-nothing good is left, the answer is no phrase, and templates do without one.
+filtered: never a member's name or nick, the bot's name, a stop word or chat filler, and only
+a phrase that can stand as a topic (`clauses.phrase_problem`): whole words of one message,
+no piece of a word, no words of two messages joined, no hesitation, no capitalised name, no
+shouting, no digits alone. When nothing good is left, the answer is no phrase, and templates
+do without one.
 It costs a few milliseconds, so it runs only when the bot composes words, never per message.
 """
 
@@ -12,6 +15,7 @@ import re
 from collections.abc import Collection, Sequence
 from functools import lru_cache
 
+from facilitator.reading.clauses import MARKUP, phrase_problem
 from facilitator.reading.cues import STOPWORDS
 from facilitator.reading.nicks import base_nick
 
@@ -28,7 +32,8 @@ _MAX_CHARS = 4000
 
 def key_phrases(texts: Sequence[str], *, exclude: Collection[str] = (), n: int = 2) -> list[str]:
     """Up to `n` key phrases of the texts, best first, none naming a person or saying nothing."""
-    text = "\n".join(t for t in texts if t.strip())[-_MAX_CHARS:]
+    kept = _latest_whole(texts)
+    text = "\n\n".join(MARKUP.sub(" ", t) for t in kept)
     if not text.strip():
         return []
     banned = frozenset(base_nick(x) for x in exclude if x) | frozenset(x.lower() for x in exclude if x)
@@ -48,10 +53,29 @@ def key_phrases(texts: Sequence[str], *, exclude: Collection[str] = (), n: int =
         low = phrase.lower()
         if any(low in f.lower() or f.lower() in low for f in found):
             continue
+        if phrase_problem(phrase, names=exclude, sources=kept) is not None:
+            continue
         found.append(phrase)
         if len(found) == n:
             break
     return found
+
+
+def _latest_whole(texts: Sequence[str]) -> list[str]:
+    """The latest messages that fit in _MAX_CHARS, each whole: a message that does not fit
+    is left out, never cut (a cut would start a phrase mid-word); only one longer than the
+    whole limit is cut, at a space, keeping its end."""
+    kept: list[str] = []
+    total = 0
+    for t in reversed([t for t in texts if t.strip()]):
+        if total + len(t) + 2 > _MAX_CHARS:
+            if not kept:
+                tail = t[-_MAX_CHARS:]
+                kept.append(tail[tail.find(" ") + 1:] if " " in tail else "")
+            break
+        kept.append(t)
+        total += len(t) + 2
+    return kept[::-1]
 
 
 _RUN = re.compile(r"[^\W_]{3,}")  # YAKE splits "windows_IP" into words too

@@ -8,6 +8,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from facilitator.events import EMOJI_CHARACTERS
 from facilitator.sim.simulate import ChatLine
 
 _COLOURS = ["cyan", "green", "yellow", "blue", "red", "bright_cyan", "bright_green", "orange3"]
@@ -23,7 +24,11 @@ class ChatPrinter:
             line = Text(f"  {turn.name}", style="bold magenta")
             line.append(f" [{turn.intervention}: {turn.reason}]", style="dim magenta")
             self.console.print(line)
-            self.console.print(Text(f"    {turn.text}", style="magenta"))
+            if turn.react:
+                mark = EMOJI_CHARACTERS.get(turn.react, f":{turn.react}:")
+                self.console.print(Text(f"    reacted {mark} to {turn.react_to}", style="magenta"))
+            if turn.text:
+                self.console.print(Text(f"    {turn.text}", style="magenta"))
             return
         colour = self._colour.setdefault(turn.who, _COLOURS[len(self._colour) % len(_COLOURS)])
         line = Text(f"{turn.name:>10} ", style=f"bold {colour}")

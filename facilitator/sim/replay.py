@@ -125,11 +125,14 @@ async def replay(engine: Engine, paths: list[Path], *, bot_name: str, with_state
             interventions += d.speak
             llm_calls += d.llm_calls
             count += 1
-            emit({
+            step: dict[str, Any] = {
                 "id": event.id, "room": name, "speak": d.speak,
                 "intervention": d.intervention.value if d.intervention else None,
                 "text": d.text, "reason": d.reason, "signals": d.signals,
-            })
+            }
+            if d.react:  # the lighter form: an emoji on a message; the key only when used
+                step.update(react=d.react, react_to=d.react_to)
+            emit(step)
     report: dict[str, Any] = {
         "steps": steps,
         "summary": {"events": count, "rooms": len(rooms), "interventions": interventions,

@@ -52,6 +52,8 @@ class ChatLine:
     tension: float = 0.0
     gini: float = 0.0
     source: str = "script"  # "script", "model" (an LLM-played member) or "bot"
+    react: str | None = None  # the bot's reaction (an emoji's name) on the message `react_to`
+    react_to: str | None = None
 
 
 @dataclass(slots=True)
@@ -87,7 +89,8 @@ class SimulationResult:
                 {"id": t.id, "who": t.who, "name": t.name, "text": t.text, "ts": t.ts,
                  "bot": t.bot, "kind": t.kind, "intervention": t.intervention,
                  "reason": t.reason, "to": t.to, "script_index": t.script_index,
-                 "source": t.source, "signals": {"tension": t.tension, "participation_gini": t.gini}}
+                 "source": t.source, "signals": {"tension": t.tension, "participation_gini": t.gini},
+                 **({"react": t.react, "react_to": t.react_to} if t.react else {})}
                 for t in self.turns
             ],
             "metrics": self.metrics(),
@@ -107,6 +110,7 @@ class Simulation:
         self.delivery = Delivery(engine)
         self.adapter = LocalAdapter(self.delivery.handle)
         self.delivery.poster = self.adapter.post
+        self.delivery.reacter = self.adapter.react
         self.turns: list[ChatLine] = []
         self.outcomes: list[Outcome] = []
         self._script_ids: list[str] = []
@@ -189,15 +193,23 @@ class Simulation:
                     tension=sig.get("tension", 0.0), gini=sig.get("participation_gini", 0.0),
                     source=source)
         self._emit(turn, on_turn)
-        post = self.adapter.pop()
-        if post is None or not self.bot:
+        posts = self.adapter.pop_all()
+        if not posts or not self.bot:
             return
         d = outcome.decision
         self._clock += 5.0
-        bot_turn = ChatLine(id=post.id, who=self.s.bot_name, name=self.s.bot_name, text=post.text,
-                        ts=self._clock, bot=True,
+        # One bot turn: its message, its reaction (the lighter form), or both.
+        message = next((p for p in posts if p.react is None), None)
+        reaction = next((p for p in posts if p.react is not None), None)
+        post = message or reaction
+        assert post is not None
+        bot_turn = ChatLine(id=post.id, who=self.s.bot_name, name=self.s.bot_name,
+                        text=message.text if message else "", ts=self._clock, bot=True,
+                        kind="message" if message else "reaction",
                         intervention=d.intervention.value if d.intervention else None,
-                        reason=d.reason, to=d.to, source="bot")
+                        reason=d.reason, to=d.to, source="bot",
+                        react=reaction.react if reaction else None,
+                        react_to=reaction.react_to if reaction else None)
         self._emit(bot_turn, on_turn)
         for reactive in self._reactions_to(d.intervention, d.to, post.text):
             await self._say(Line(who=reactive.who, text=reactive.text), None, on_turn)

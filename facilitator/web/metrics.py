@@ -90,6 +90,8 @@ class Metrics:
                              registry=r)
         self.posts_failed = Counter("facilitator_posts_failed", "Posts the platform refused or "
                                     "that could not be sent", ["platform"], registry=r)
+        self.reactions = Counter("facilitator_reactions", "Reactions the bot put on a message "
+                                 "(the lighter form of a move)", ["platform"], registry=r)
         self.posts_recovered = Counter(
             "facilitator_posts_recovered", "Posts found already made when a worker took over "
             "an event (not posted again)", ["platform"], registry=r)

@@ -73,6 +73,7 @@ async def make_bot(api: FakeDiscord, store: RoomStore, settings: Settings
         # the deferral path has tests of its own that set this low.
         adapter.commands.defer_after = 30.0
         delivery.poster = adapter.post
+        delivery.reacter = adapter.react
         await adapter.login()
         engine.bot_id = str(adapter.bot_id)  # as the runner does
         bot = Bot(adapter, engine, store, api, events, outcomes)

@@ -229,6 +229,8 @@ class FakeDiscord:
                                                   flags=r.body.get("flags", 0)))
         if m in ("PATCH", "DELETE") and re.fullmatch(rf"/webhooks/{self.app_id}/[^/]+/messages/.+", p):
             return web.Response(status=204)
+        if m == "PUT" and re.fullmatch(r"/channels/\d+/messages/\d+/reactions/[^/]+/@me", p):
+            return web.Response(status=204)  # Create Reaction
         if m == "GET" and (found := re.fullmatch(r"/channels/(\d+)", p)):
             if found.group(1) in self.channels:
                 return _json(self.channels[found.group(1)])

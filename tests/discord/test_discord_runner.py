@@ -114,11 +114,11 @@ async def test_run_over_the_gateway_until_sigterm(api: FakeDiscord, settings: Se
     assert post["content"].strip()
     assert api.find("PUT", r"/applications/\d+/commands")
     err = early + capsys.readouterr().err
-    assert f"client_id={BOT_ID}" in err and "permissions=274877910016" in err
+    assert f"client_id={BOT_ID}" in err and "permissions=274877975616" in err
     assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL  # handler removed again
 
 
 async def test_engine_bot_id_is_the_discord_user(make_bot: MakeBot) -> None:
     bot = await make_bot()
     assert bot.engine.bot_id == BOT_ID == str(bot.adapter.bot_id)
-    assert "permissions=274877910016" in bot.adapter.invite_url()
+    assert "permissions=274877975616" in bot.adapter.invite_url()

@@ -54,6 +54,7 @@ APP_TOKEN = "xapp-1-A0FACAPP01-1234-abcdef"
 class MockSlack:
     def __init__(self) -> None:
         self.calls: list[Call] = []
+        self.reactions: set[tuple[Any, Any, Any]] = set()  # (channel, ts, name) reactions.add made
         self.responses: list[dict[str, Any]] = []  # bodies posted to response_url
         self.workspaces: dict[str, Workspace] = {}  # by bot token
         self.users: dict[str, dict[str, Any]] = {}  # by user id
@@ -173,6 +174,15 @@ class MockSlack:
         ts = f"1800000000.{next(self._ts):06d}"
         return {"ok": True, "channel": params.get("channel"), "ts": ts,
                 "message": {"type": "message", "text": params.get("text"), "ts": ts}}
+
+    def _m_reactions_add(self, params: dict[str, Any], token: str | None) -> dict[str, Any]:
+        if self._ws(token) is None:
+            return {"ok": False, "error": "invalid_auth"}
+        key = (params.get("channel"), params.get("timestamp"), params.get("name"))
+        if key in self.reactions:
+            return {"ok": False, "error": "already_reacted"}
+        self.reactions.add(key)
+        return {"ok": True}
 
     def _m_chat_postEphemeral(self, params: dict[str, Any], token: str | None) -> dict[str, Any]:
         return {"ok": True, "message_ts": f"1800000000.{next(self._ts):06d}"}

@@ -40,7 +40,7 @@ from facilitator.adapters.discord.translate import (
     room_for,
 )
 from facilitator.adapters.lanes import Lanes
-from facilitator.events import Author, ChatEvent, RoomRef
+from facilitator.events import EMOJI_CHARACTERS, Author, ChatEvent, RoomRef
 from facilitator.intake.delivery import Holding
 from facilitator.intake.posts import discord_nonce
 from facilitator.memory.state import CAP_PARTICIPANTS
@@ -199,6 +199,16 @@ class DiscordAdapter(Adapter):
                                       **extra)
             first = first or str(sent.id)
         return first
+
+    async def react(self, room: RoomRef, message_id: str, emoji: str) -> None:
+        """Put the reaction `emoji` (its name: "eyes") on a message of the room (add_reaction;
+        Discord takes the same reaction twice as once)."""
+        if room.platform != PLATFORM:
+            raise ValueError(f"not a Discord room: {room.key}")
+        channel = self.client.get_partial_messageable(
+            int(room.channel), guild_id=int(room.workspace) if room.workspace else None)
+        await channel.get_partial_message(int(message_id)).add_reaction(
+            EMOJI_CHARACTERS.get(emoji, emoji))
 
     async def find(self, room: RoomRef, trigger: str) -> str | None:
         """Nothing to look up: posting again with the same nonce is how Discord tells."""

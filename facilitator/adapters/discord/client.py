@@ -26,9 +26,11 @@ log = logging.getLogger(__name__)
 # moment is noise. 30 s is the smallest value discord.py accepts.
 MAX_RATELIMIT_WAIT_S = 60.0
 # Minimal permissions for the invite link: View Channels, Send Messages, Send Messages in
-# Threads. Answers to slash commands are interaction responses and need none.
+# Threads, Add Reactions (the lighter form of a move), Read Message History (a reaction goes on
+# a message already posted). Answers to slash commands are interaction responses and need none.
 BOT_PERMISSIONS = discord.Permissions(view_channel=True, send_messages=True,
-                                      send_messages_in_threads=True)
+                                      send_messages_in_threads=True, add_reactions=True,
+                                      read_message_history=True)
 
 
 def facilitator_intents() -> discord.Intents:

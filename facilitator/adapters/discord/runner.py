@@ -56,6 +56,7 @@ async def run_discord(args: argparse.Namespace, settings: Settings,
         # With the streams intake the worker posts (once: the nonce carries the trigger).
         if not pipeline.streams:
             pipeline.delivery.poster = adapter.post
+            pipeline.delivery.reacter = adapter.react
         try:
             ops = await start_ops_server(
                 settings, store,

@@ -426,6 +426,10 @@ class SlackAdapter(Adapter):
         whether the post went out."""
         return await self.sender.post(room, text, trigger=trigger)
 
+    async def react(self, room: RoomRef, message_id: str, emoji: str) -> None:
+        """A reaction on a message of the room (reactions.add)."""
+        await self.sender.react(room, message_id, emoji)
+
     async def find(self, room: RoomRef, trigger: str) -> str | None:
         """The ts of the post made for `trigger` in the room's recent history, or None."""
         return await self.sender.find(room, trigger)

@@ -21,6 +21,7 @@ BOT_SCOPES = (
     "im:history",  # message.im
     "mpim:history",  # message.mpim
     "reactions:read",  # reaction_added / reaction_removed
+    "reactions:write",  # reactions.add: the lighter form of a move (👀 on a waiting question)
     "users:read",  # users.info: display names, bots, workspace admins
 )
 BOT_EVENTS = (

@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, nullcontext
 from typing import Any
 
+from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from facilitator.adapters.slack.translate import to_slack
@@ -46,6 +47,19 @@ class SlackSender:
         if ts and self.on_posted is not None:
             self.on_posted(room, str(ts))
         return str(ts) if ts else None
+
+    async def react(self, room: RoomRef, message_id: str, emoji: str) -> None:
+        """Put the reaction `emoji` (its name: "eyes") on the message `message_id` (its ts).
+        Slack answers a reaction already there with `already_reacted`: it is there, as asked."""
+        token = await self.token_for(room.workspace)
+        slot = self.slot((room.workspace, room.channel)) if self.slot else nullcontext()
+        try:
+            async with slot:
+                await self.client.reactions_add(token=token, channel=room.channel, name=emoji,
+                                                timestamp=message_id)
+        except SlackApiError as exc:
+            if exc.response.get("error") != "already_reacted":
+                raise
 
     async def find(self, room: RoomRef, trigger: str) -> str | None:
         token = await self.token_for(room.workspace)

@@ -77,6 +77,7 @@ async def serve(config: SlackConfig, settings: Settings, stop: asyncio.Event,
         # With the streams intake the worker posts (once, with the trigger in the metadata).
         if not pipeline.streams:
             pipeline.delivery.poster = adapter.post
+            pipeline.delivery.reacter = adapter.react
         try:
             ops = await start_ops_server(
                 settings, store, probe=probe,

@@ -14,10 +14,12 @@ from facilitator.memory.state import (
     StoredMessage,
 )
 from facilitator.memory.trackers import steer
+from facilitator.reading.clauses import aligned
 from facilitator.reading.message import MessageRead
 from facilitator.reading.phrases import key_phrases, may_hold_phrases_of
 from facilitator.reading.process import dismisses, thanks
 
+_QUOTED = re.compile(r"\"([^\"]+)\"")
 # A bot turn counts as ignored when this many human messages pass without a response.
 IGNORED_AFTER = 3
 
@@ -45,12 +47,18 @@ def on_message(state: RoomState, event: ChatEvent, read: MessageRead) -> None:
 
 
 def record_bot_turn(state: RoomState, turn: BotTurn, *, bot_id: str) -> None:
-    """The bot's own message joins the window (so it never speaks twice in a row) and the log."""
-    if not turn.sources:
+    """The bot's own message joins the window (so it never speaks twice in a row) and the log.
+    A reaction alone joins the log only: it keeps the bot's cooldowns, but it is no message
+    (not in the window, not in the bot's share of the conversation)."""
+    if turn.text and not turn.sources:
         turn.sources = quoted_sources(state, turn.text)
+    if turn.react_to and turn.react_to not in turn.sources:
+        turn.sources.append(turn.react_to)  # forgetting or deleting that message reaches it
     state.bot_log.append(turn)
     del state.bot_log[:-CAP_BOT_LOG]
     steer.on_turn(state, turn)
+    if not turn.text:
+        return
     state.bot_messages += 1
     state.window.append(StoredMessage(id=turn.id, author=bot_id, text=turn.text, ts=turn.ts,
                                       turn=state.human_messages, is_bot=True))
@@ -62,9 +70,10 @@ def record_bot_turn(state: RoomState, turn: BotTurn, *, bot_id: str) -> None:
 
 
 def quoted_sources(state: RoomState, text: str) -> list[str]:
-    """The messages whose words the bot's text repeats: a quote (whole, or its opening as
-    summaries shorten it) or one of a message's key phrases (a summary's topic). Kept on
-    the turn so deleting, editing or forgetting those messages reaches it later."""
+    """The messages whose words the bot's text repeats: a quote (whole, its opening as
+    summaries shorten it, or one clause of it, cleaned of hesitations) or one of a message's
+    key phrases (a summary's topic). Kept on the turn so deleting, editing or forgetting those
+    messages reaches it later."""
     flat = " ".join(text.split())
     lowered = flat.lower()
     exclude = {*state.participants, *(p.label for p in state.participants.values())}
@@ -73,9 +82,11 @@ def quoted_sources(state: RoomState, text: str) -> list[str]:
              *((q.id, q.text) for q in state.questions), *((p.id, p.text) for p in state.proposals),
              *((d.id, d.text) for d in state.decisions), *((a.id, a.text) for a in state.actions),
              *((b.id, b.text) for b in state.bridging)]
+    clauses = [q for q in _QUOTED.findall(flat) if len(q.split()) >= 2]
     for item_id, item_text in items:
         words = " ".join(item_text.split())
-        if len(words) >= 12 and words[:40] in flat:
+        if (len(words) >= 12 and words[:40] in flat) or any(
+                aligned(c, [item_text]) for c in clauses):
             found[item_id] = None
     for use in state.terms:
         # translate_terms names each member's term: those messages are its sources.

@@ -18,6 +18,7 @@ from facilitator.memory.state import (
 )
 from facilitator.memory.trackers import goal, terms
 from facilitator.memory.trackers.common import quote
+from facilitator.reading.clauses import quotable
 from facilitator.reading.message import HOSTILE_QUESTION_AT
 from facilitator.reading.text import read_text
 
@@ -129,9 +130,13 @@ def _requote_bot_turns(state: RoomState, target: str, olds: list[str], new: str 
             _set_bot_text(state, turn, REMOVED_QUOTE)
             changed = True
             continue
-        # Quoted whole, or shortened as the room's summaries shorten quotes.
+        # Quoted whole, shortened as the room's summaries shorten quotes, or one clause of it
+        # as the composer and the readouts quote a member (the same clause of the new text).
         pairs = {quote(o): new for o in olds if o.strip()}
         pairs |= {_short(quote(o)): _short(new) for o in olds if o.strip()}
+        clauses = _clause_pairs(olds, new)
+        pairs |= {old: said for old, said in clauses.items() if said}
+        gone = [old for old, said in clauses.items() if not said]
         if all(old == pairs[old] for old in pairs):
             continue  # an edit that changed nothing
         original = turn.text
@@ -141,7 +146,7 @@ def _requote_bot_turns(state: RoomState, target: str, olds: list[str], new: str 
                 text = text.replace(old, pairs[old])
             if text != base:
                 break
-        leftover = any(old in " ".join(text.split()) for old in pairs if old not in new)
+        leftover = any(old in " ".join(text.split()) for old in [*pairs, *gone] if old not in new)
         # Quoted some other way (a paraphrase, a key phrase of a summary): the old words
         # cannot be told apart from the bot's own, so the turn's text goes.
         _set_bot_text(state, turn, REMOVED_QUOTE if text == base or leftover else text)
@@ -151,7 +156,31 @@ def _requote_bot_turns(state: RoomState, target: str, olds: list[str], new: str 
 
 def _short(text: str, limit: int = 90) -> str:
     # The shortened form the room's readout uses in summaries (facilitator.policies.readout.short).
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if " " in cut and not text[limit - 1].isspace():
+        cut = cut[: cut.rfind(" ")]
+    return cut.rstrip(" ,;:-") + "…"
+
+
+# How the bot quotes a clause of a member's message: what it looks for, and the lengths used
+# by the composer and the readouts (facilitator.policies.compose_rules, .readout).
+CLAUSE_WANTS = ("question", "proposal", "any")
+CLAUSE_LIMITS = (200, 120)
+
+
+def _clause_pairs(olds: list[str], new: str) -> dict[str, str]:
+    """Old clause -> the same kind of clause of the new text ("" when it has none)."""
+    pairs: dict[str, str] = {}
+    for old in olds:
+        for want in CLAUSE_WANTS:
+            for limit in CLAUSE_LIMITS:
+                clause = quotable(old, want=want, limit=limit)
+                if clause and f'"{clause}"' not in pairs:
+                    now = quotable(new, want=want, limit=limit)
+                    pairs[f'"{clause}"'] = f'"{now}"' if now else ""
+    return pairs
 
 
 def _snippets(texts: list[str]) -> list[str]:
