@@ -15,6 +15,16 @@ from facilitator.policies.llm.stack import _OPEN, cassette_for, provider_from_en
 from tests.cassette_scenarios import CASSETTE, SPEC, run_scenarios
 
 
+def first_difference(text: str, others: list[str]) -> str:
+    """Where `text` leaves the recorded prompt it shares the longest start with."""
+    def shared(other: str) -> int:
+        return next((i for i, (a, b) in enumerate(zip(text, other, strict=False)) if a != b),
+                    min(len(text), len(other)))
+
+    at = max((shared(o) for o in others), default=0)
+    return text[max(0, at - 120):at + 240]
+
+
 @pytest.fixture(autouse=True)
 def fresh() -> None:
     _OPEN.clear()
@@ -34,8 +44,10 @@ async def test_the_recorded_cassette_replays_whole_without_a_model(store: RoomSt
     missing_path(CASSETTE).unlink(missing_ok=True)
     assert not missing, (
         f"{len(missing)} requests are not in the cassette (prompts or state changed since it "
-        "was recorded): re-record with `python scripts/record_cassette.py`; first: "
-        + json.dumps(missing[0]["request"]["user"][-400:]))
+        "was recorded): re-record with `python scripts/record_cassette.py`; the first differs "
+        "from the closest recorded prompt here: "
+        + json.dumps(first_difference(missing[0]["request"]["user"],
+                                      [e["request"]["user"] for e in recorded])))
     assert tape.hits > 0 and tape.missed == 0
     assert policy.llm_metrics()["calls_total"] == tape.hits  # answers and recorded failures
     assert turns, "the bot speaks in these scenarios"

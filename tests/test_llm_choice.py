@@ -20,7 +20,7 @@ from facilitator.policies.defaults import MOVES
 from facilitator.policies.gate import find_moments
 from facilitator.policies.graph import Assessment
 from facilitator.policies.llm.scripted import ScriptedProvider
-from facilitator.policies.policy import build_policy
+from facilitator.policies.policy import FacilitatorPolicy, build_policy
 from facilitator.policies.signals import compute_signals
 from facilitator.web.metrics import Metrics, measure_llm
 from tests.helpers import msg
