@@ -20,7 +20,7 @@ from facilitator.policies.defaults import MOVES
 from facilitator.policies.gate import find_moments
 from facilitator.policies.graph import Assessment
 from facilitator.policies.llm.scripted import ScriptedProvider
-from facilitator.policies.policy import build_policy
+from facilitator.policies.policy import FacilitatorPolicy, build_policy
 from facilitator.policies.signals import compute_signals
 from facilitator.web.metrics import Metrics, measure_llm
 from tests.helpers import msg
@@ -77,6 +77,9 @@ async def _heated_state(store: RoomStore, room: str) -> tuple[ChatEvent, object]
     from facilitator.memory.trackers import apply_event
 
     apply_event(state, event, bot_id="facilitator")
+    from facilitator.policies.defaults import MOVES
+
+    state.charter.more = list(MOVES)  # a room that turned its moves on
     return event, state
 
 
@@ -197,3 +200,25 @@ def test_moments_offered_keep_the_gates_order() -> None:
     a = Moment(intervention=Intervention.DEESCALATE, reason="x", priority=80)
     b = Moment(intervention=Intervention.INVITE_QUIET, reason="y", priority=50)
     assert sorted([b, a], key=lambda m: -m.priority)[0] is a
+
+
+class DeescalateOnlyPolicy(FacilitatorPolicy):
+    """A room that turned on only de-escalation."""
+
+    async def decide(self, event, room, signals):  # type: ignore[no-untyped-def]
+        room.charter.more = ["deescalate"]
+        return await super().decide(event, room, signals)
+
+
+async def test_the_rooms_settings_hold_for_the_models_own_moves(store: RoomStore) -> None:
+    """The model may name a move the gate did not offer, but not one the room keeps off."""
+    llm = ScriptedProvider([Assessment(reason="a recap would help", intervention="summarize")],
+                           cycle=True)
+    outcomes = await feed(Engine(store, DeescalateOnlyPolicy(provider=llm)), "k",
+                          OPENING + HEATED)
+    assert llm.calls, "the de-escalation moments reached the model"
+    assert not any(o.decision.speak for o in outcomes)  # type: ignore[attr-defined]
+    reasons = [o.decision.reason for o in outcomes]  # type: ignore[attr-defined]
+    assert any("model chose summarize, but summarize is off by default" in r for r in reasons)
+    # Nor does the prompt offer it.
+    assert "- summarize:" not in llm.calls[0].user and "- refocus:" not in llm.calls[0].user

@@ -29,9 +29,9 @@ from facilitator.policies.decision import BotDecision, Intervention
 from facilitator.policies.llm.cassette import complete, missing_path
 from facilitator.policies.llm.scripted import ScriptedProvider
 from facilitator.policies.llm.stack import _OPEN, provider_from_env
-from facilitator.policies.policy import FacilitatorPolicy
 from facilitator.policies.prompts import Prompts
 from tests.llm_wire import Wire, openai_completion
+from tests.policy_scenarios import EveryMovePolicy
 from tests.test_policy_llm import HEATED, OPENING
 
 RUBRIC = "# Judging\n- **HELPFUL** — ...\n- **NEUTRAL** — ...\n- **HARMFUL** — ...\n"
@@ -54,8 +54,8 @@ async def test_the_suite_scores_the_words_of_every_turn_for_rules_and_llm(
         store: RoomStore) -> None:
     scenarios = [s for s in load_suite(DEFAULT_SUITE) if "heated" in s[0].stem][:3]
     prompts = Prompts()
-    specs = [PolicySpec("rules", FacilitatorPolicy(prompts, None)),
-             PolicySpec("llm", FacilitatorPolicy(prompts, InstantLLM()))]
+    specs = [PolicySpec("rules", EveryMovePolicy(prompts, None)),
+             PolicySpec("llm", EveryMovePolicy(prompts, InstantLLM()))]
     suite = await run_suite(store, scenarios, specs)
     for name in ("rules", "llm"):
         words = [w for r in suite.runs[name] for w in r.words]
@@ -125,6 +125,18 @@ async def test_the_judge_sees_only_the_room_kind_context_and_text(tmp_path: Path
     assert out["worst"][0]["verdict"] == "HARMFUL"
 
 
+async def replay_rules(transcript: Path, tmp_path: Path) -> dict[str, object]:
+    """`facilitator replay --json` of the rules in rooms that turned their moves on."""
+    from facilitator.config import Settings
+    from facilitator.engine import Engine
+    from facilitator.memory.store import open_store
+    from facilitator.sim.replay import replay
+
+    async with open_store(Settings(data_dir=tmp_path / "replay")) as store:
+        engine = Engine(store, EveryMovePolicy(provider=None), bot_id="facilitator")
+        return await replay(engine, [transcript], bot_name="facilitator")
+
+
 def test_eval_judge_from_the_command_line_with_a_cassette(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
@@ -136,11 +148,13 @@ def test_eval_judge_from_the_command_line_with_a_cassette(
     transcript = write_transcript(tmp_path / "t.jsonl")
     rubric = tmp_path / "JUDGING.md"
     rubric.write_text(RUBRIC)
+    report = tmp_path / "replay.json"
+    report.write_text(json.dumps(asyncio.run(replay_rules(transcript, tmp_path))))
     tape = tmp_path / "judge.jsonl"
     monkeypatch.setenv("FACILITATOR_LLM_CASSETTE", str(tape))
     monkeypatch.setenv("FACILITATOR_LLM_CASSETTE_MODE", "replay")
-    args = ["eval", "judge", str(transcript), "--judge", "openai:judge-model", "--rubric",
-            str(rubric), "--json", str(tmp_path / "out.json")]
+    args = ["eval", "judge", str(transcript), "--replay", str(report), "--judge",
+            "openai:judge-model", "--rubric", str(rubric), "--json", str(tmp_path / "out.json")]
     _OPEN.clear()
     assert main(args) == 0
     first = json.loads((tmp_path / "out.json").read_text())

@@ -482,4 +482,5 @@ def recall_moments(event: ChatEvent, state: RoomState, signals: Signals) -> list
     found = [m for finder in _FINDERS
              if (m := finder(event, state, signals, loose)) is not None
              and not _weighed_lately(state, m, profile)]
-    return sorted(found, key=lambda m: -m.priority)
+    # The room's kind, chair and charter hold for the model as for the rules.
+    return sorted(allowed(state, found, "")[0], key=lambda m: -m.priority)

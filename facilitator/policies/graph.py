@@ -23,6 +23,7 @@ from facilitator.memory.state import RoomState
 from facilitator.policies import guard
 from facilitator.policies.compose_rules import compose
 from facilitator.policies.decision import BotDecision, Intervention, Moment
+from facilitator.policies.defaults import blocked
 from facilitator.policies.facts import check_words, trim_to_sentence
 from facilitator.policies.llm import sanity
 from facilitator.policies.llm.base import LLMError, LLMProvider
@@ -239,8 +240,13 @@ class PolicyGraph:
                        and (not to or set(to) == set(m.to))), None)
         if chosen is None:
             # A move the gate did not offer, or offered for other people: the model decides,
-            # when the room gives the move ground; silence when it does not.
+            # when the room gives the move ground and allows it; silence when it does not.
             chosen = moment_for(choice.intervention, to, room, event, signals)
+            kept_back = blocked(room, chosen) if chosen is not None else None
+            if kept_back:
+                note_declined(room, candidates, signals)
+                return {**counted, "moment": None, "model_declined": True,
+                        "silence_reason": f"model chose {choice.intervention}, but {kept_back}"}
         if chosen is None:
             same = next((m for m in candidates if m.intervention.value == choice.intervention),
                         None)
@@ -262,7 +268,7 @@ class PolicyGraph:
             room=room_block(room, event, s["signals"]),
             candidates=candidates_block(self.prompts, candidates, room, event,
                                         rules_count=rules_count),
-            other_moves=other_moves(self.prompts, candidates))
+            other_moves=other_moves(self.prompts, candidates, room))
 
     async def _compose(self, s: PolicyState) -> dict[str, Any]:
         moment = s["moment"]

