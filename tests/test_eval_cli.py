@@ -74,7 +74,7 @@ def test_llm_policies_are_skipped_offline_without_fake(tmp_path: Path) -> None:
 
 
 def test_bad_suite_is_reported_with_file_and_line(tmp_path: Path) -> None:
-    folder = tmp_path / "bad"
+    folder = tmp_path / ("a-suite-folder-with-a-long-name-" * 3)  # longer than a line
     folder.mkdir()
     (folder / "broken.yaml").write_text(
         "title: t\nparticipants: [{id: a}]\nscript: [{who: a, text: hi}]\n"
@@ -82,7 +82,8 @@ def test_bad_suite_is_reported_with_file_and_line(tmp_path: Path) -> None:
     result = subprocess.run([*eval_command(), "--suite", str(folder)], capture_output=True,
                             text=True, timeout=120, env=cli_env(tmp_path), cwd=tmp_path)
     assert result.returncode == 1
-    assert "broken.yaml" in result.stderr and "after=9" in result.stderr
+    # The whole path on one line, so a user can copy it.
+    assert str(folder / "broken.yaml") in result.stderr and "after=9" in result.stderr
 
 
 def test_eval_parser_routes_subcommands() -> None:

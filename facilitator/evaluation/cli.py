@@ -218,7 +218,8 @@ async def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     from facilitator.sim.scenario import ScenarioError
 
     console = _console()
-    err = Console(stderr=True, highlight=False)
+    # soft_wrap: an error names a file, and a hard wrap at 80 columns cuts its path in two.
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
     try:
         settings = with_llm(args, settings)
         scenarios = load_suite(Path(args.suite) if args.suite else DEFAULT_SUITE)
