@@ -21,6 +21,12 @@ SHARED_DATA = Path(os.environ.get("FACILITATOR_SHARED_DATA", REPO.parent / "shar
 _PREFIXES = ("FACILITATOR_", "OPENAI_", "ANTHROPIC_", "SLACK_", "DISCORD_")
 
 
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
+    """`-n auto` (the default, pyproject.toml), except under `-s`: a worker process would
+    swallow the printout `-s` asks for, so the tests run in this process."""
+    return 0 if config.getoption("capture") == "no" else None
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[object]:
     marker = item.get_closest_marker("timeout")
