@@ -119,7 +119,10 @@ def test_teasing_with_a_laugh_is_not_an_attack_and_a_channel_never_guesses_the_t
 REAL_IRC = SHARED_DATA / "ubuntu-irc-train.jsonl"
 CRAFTED = ["idiot, in nautilus   smb://windows_IP/c$", "mount -t smbfs //IP/c$ -o username=login_Windows",
            "I write c++ and c# at work", "the a.b.c release notes", "Dépôt cassé après la mise à jour",
-           "sudo apt-get install build-essential", "WiFi card (rt2500) drops every 5 min"]
+           "sudo apt-get install build-essential", "WiFi card (rt2500) drops every 5 min",
+           "the postgres_fdw extension crashes on arm64 builds after the upgrade",
+           "node.js 18 breaks our webpack config in the ci pipeline",
+           "La configuración del proxy inverso falla con certificados autofirmados"]
 
 
 def test_the_phrase_prefilter_never_hides_a_phrase_that_is_there() -> None:
