@@ -57,6 +57,17 @@ async def test_true_words_pass(store: RoomStore) -> None:
     ("There are three open questions we should get to, Rosa.", "says three open questions; the room has 0"),
     ("Greg is being rude, and that has to stop.", "passes judgement on a member"),
     ("Rosa, you are so unreasonable today; please calm down.", "passes judgement on a member"),
+    # The issue's own examples: a decision list the record does not hold, a member's point
+    # dismissed as opinion, a judgement of what a member wrote.
+    ("What the group has decided so far: a 4th of July holiday in 2017.",
+     "claims a decision the room has not made"),
+    ("Decisions so far: the playground first, then the garden.",
+     "claims a decision the room has not made"),
+    ("Greg, that is your own personal interpretation, a statement of opinion.",
+     "passes judgement on a member"),
+    ("Rosa, your point is just a statement of opinion.", "passes judgement on a member"),
+    ("Greg's comment was out of line, and everyone saw it.", "passes judgement on a member"),
+    ("Greg, that remark was uncalled for.", "passes judgement on a member"),
 ])
 async def test_untrue_words_are_caught(store: RoomStore, text: str, problem: str) -> None:
     state = await room_after(store, "bad", OPENING + HEATED)
@@ -75,12 +86,18 @@ async def test_claims_are_checked_against_the_rooms_items(store: RoomStore) -> N
     assert check_words("You've decided to split the lot, so who takes it forward?", state).ok
     assert check_words("You've decided to build a parking garage, so who takes it forward?",
                        state).problem == "claims a decision that matches none in the room"
+    assert check_words('What the group has decided so far: "I propose we split the lot between '
+                       'the garden and the playground." (no owner yet).', state).ok
+    assert check_words("What the group has decided so far: a 4th of July holiday in 2017.",
+                       state).problem == "claims a decision that matches none in the room"
     assert check_words("Nothing has been decided yet, so let's keep going.",
                        state).problem == "says nothing was decided; the room has decisions"
     state.decisions.clear()
     assert check_words("You've decided to split the lot, so who takes it forward?",
                        state).problem == "claims a decision the room has not made"
     assert check_words("Nothing has been decided yet; the split is still a proposal.", state).ok
+    assert check_words("What the group has decided so far: nothing decided yet.", state).ok
+    assert check_words("Li, what have you decided so far? Ana, what do you need?", state).ok
 
 
 async def test_a_quote_not_in_the_room_is_dropped_with_its_sentence(store: RoomStore) -> None:
