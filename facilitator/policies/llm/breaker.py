@@ -10,6 +10,7 @@ same numbers (`snapshot()`).
 
 from __future__ import annotations
 
+import logging
 import time
 from collections import Counter
 from collections.abc import Awaitable, Callable
@@ -18,6 +19,7 @@ from typing import Literal, TypeVar
 
 from .base import LLMError, LLMProvider, LLMResult, T_Model
 
+log = logging.getLogger(__name__)
 BreakerState = Literal["closed", "open", "half_open"]
 R = TypeVar("R")
 # A refusal is the model's answer, not a broken server, and a request missing from a replayed
@@ -114,6 +116,15 @@ class CircuitBreaker:
         except LLMError as exc:
             self._failed(exc, trial)
             raise
+        except Exception as err:
+            # The contract is "only LLMError escapes a provider"; one that breaks it (a bug, a
+            # hand-edited cassette) must still never take the bot down: the rules decide.
+            log.exception("LLM provider %s broke its contract with %s", self.name,
+                          type(err).__name__)
+            wrapped = LLMError(f"{type(err).__name__}: {str(err)[:160]}", kind="other",
+                               provider=self.name)
+            self._failed(wrapped, trial)
+            raise wrapped from err
         finally:
             if trial:
                 self._trial_running = False
