@@ -143,3 +143,17 @@ def test_settings_are_checked() -> None:
     with pytest.raises(ValueError, match="OPENAI_API_KEY"):  # recording asks a real model
         provider_from_env("openai:m", env={"FACILITATOR_LLM_CASSETTE": "x.jsonl",
                                            "FACILITATOR_LLM_CASSETTE_MODE": "record"})
+
+
+async def test_a_hand_written_line_without_an_answer_is_a_bad_answer(tmp_path: Path) -> None:
+    """A cassette completed by hand may hold a line with no answer: it is an LLMError (the
+    rules decide), not a KeyError that takes the caller down."""
+    from facilitator.policies.llm.base import LLMError
+
+    tape = tmp_path / "hand.jsonl"
+    request = request_record("text", "s", "u", None, 300)
+    tape.write_text(json.dumps({"key": request_key(request), "request": request}) + "\n")
+    provider = CassetteProvider(None, Cassette(tape, "replay"), name="m")
+    with pytest.raises(LLMError, match="has no answer") as err:
+        await provider.text("s", "u")
+    assert err.value.kind == "malformed"

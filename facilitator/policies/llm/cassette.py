@@ -189,7 +189,11 @@ def _result(entry: Mapping[str, Any], schema: type[BaseModel] | None, name: str)
     if error:
         raise LLMError(str(error.get("reason", "recorded failure")),
                        kind=error.get("kind", "other"), provider=name)
-    answer = entry["answer"]
+    answer = entry.get("answer")
+    if not isinstance(answer, Mapping) or "value" not in answer:
+        # A hand-written line without an answer: the rules decide, as for any bad answer.
+        raise LLMError(f"cassette entry {str(entry.get('key', ''))[:12]} has no answer",
+                       kind="malformed", provider=name)
     usage = entry.get("usage") or {}
     tokens = TokenUsage(int(usage.get("tokens_in", 0)), int(usage.get("tokens_out", 0)))
     value = answer["value"]
