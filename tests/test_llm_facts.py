@@ -160,3 +160,56 @@ async def test_a_cut_answer_with_no_whole_sentence_falls_back(store: RoomStore) 
     spoken = [o.decision for o in outcomes if o.decision.speak]  # type: ignore[attr-defined]
     assert templates([d.text or "" for d in spoken]) == templates(
         await rules_posts(store, "g-rules", OPENING + HEATED))
+
+
+# ---- the same through the real SDKs, only the wire faked ----------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["openai", "anthropic"])
+async def test_through_the_sdks_a_cut_answer_is_trimmed_and_a_signed_one_replaced(
+        store: RoomStore, kind: str) -> None:
+    """The provider marks an answer cut at the cap (finish_reason "length", stop_reason
+    "max_tokens"); the policy trims it to its whole sentences. A signed answer goes to the
+    rules' draft. Both through the real openai and anthropic SDKs."""
+    import json
+
+    from facilitator.policies.llm.factory import make_provider
+    from tests.llm_wire import (
+        Wire,
+        anthropic_text,
+        anthropic_tool_use,
+        openai_completion,
+    )
+
+    choice = {"reason": "heat", "intervention": "deescalate", "to": ["rosa", "greg"]}
+    cut_text = ("Rosa, Greg — let's pause for a moment. What does each of you need from "
+                "the lot? Rosa, you mentioned the fam")
+    signed = "Rosa, Greg — let's pause and say what each of you needs.\n\nBest, Lena"
+    if kind == "openai":
+        replies = [openai_completion(json.dumps(choice)),
+                   openai_completion(cut_text, finish_reason="length"),
+                   openai_completion(json.dumps(choice)), openai_completion(signed)]
+        env = {"OPENAI_API_KEY": "sk-test"}
+    else:
+        replies = [anthropic_tool_use("Assessment", choice),
+                   anthropic_text(cut_text, stop_reason="max_tokens"),
+                   anthropic_tool_use("Assessment", choice), anthropic_text(signed)]
+        env = {"ANTHROPIC_API_KEY": "k"}
+    silence = {"reason": "let them talk", "intervention": "silence", "to": []}
+    quiet = [openai_completion(json.dumps(silence)) if kind == "openai"
+             else anthropic_tool_use("Assessment", silence)] * 12
+    for room, pair in (("cut", replies[:2]), ("signed", replies[2:])):
+        wire = Wire([*pair, *quiet])
+        provider = make_provider(f"{kind}:m", env=env, http_client=wire.client())
+        assert provider is not None
+        outcomes = await feed(Engine(store, EveryMovePolicy(provider=provider)), room,
+                              OPENING + HEATED)
+        spoken = [o.decision for o in outcomes if o.decision.speak]  # type: ignore[attr-defined]
+        if room == "cut":
+            assert [d.text for d in spoken] == [
+                "Rosa, Greg — let's pause for a moment. What does each of you need from the lot?"]
+        else:
+            assert templates([d.text or "" for d in spoken]) == templates(
+                await rules_posts(store, f"{room}-rules", OPENING + HEATED))
+            assert "offline rules: model text ends with a signature" in spoken[0].reason
+        await provider.aclose()
