@@ -108,6 +108,15 @@ async def rules_posts(store: RoomStore, room: str, lines: list[tuple[str, str]])
     ("Honestly, Rosa is right and Greg is wrong here.", "guard: model text takes a side"),
     ("Rosa, Greg: write the message you post now, plain and warm, in the language the room "
      "speaks.", "model text repeats the prompt's instructions"),
+    # The real 135M model's crux turn (tests/cassettes/smollm2.jsonl), trimmed at the cap:
+    # a letter about its own day where one to three sentences were asked for.
+    ("(I'd like to take a break while the rest of you work, but I've got 10 minutes before we "
+     "move. It's great that you're willing and able to make a change.)\n\nAs for me, I'm not "
+     "sure I want to go in circles now. In fact, it seems to me that I should leave them here "
+     "at the end of today's meeting and then take another break. But I can't be too late.\n\n"
+     "I think there are some good ideas that need to be discussed. I'd like to make a list "
+     "for you. But since it's not too late, maybe next week is the perfect time?",
+     "model text rambles (8 sentences; a turn is one to three)"),
 ])
 async def test_unusable_llm_text_is_replaced_by_the_rules_wording(
         store: RoomStore, model_text: str, why: str) -> None:

@@ -305,7 +305,7 @@ class PolicyGraph:
             # Cut at the token cap: keep the whole sentences, then check them like any text.
             text = trim_to_sentence(text)
         broken = sanity.problem(text, (self.prompts.text("llm/system"),
-                                       self.prompts.text("llm/compose")))
+                                       self.prompts.text("llm/compose"))) or sanity.rambles(text)
         checked = None if broken else check_words(text, room, s["event"], moment,
                                                   bot_names=_bot_names(room))
         if checked is not None and checked.problem:
