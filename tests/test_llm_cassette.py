@@ -130,6 +130,15 @@ async def test_record_mode_answers_what_it_has_and_records_only_new_requests(
     assert (await provider.text("s", "u1")).value == "first"  # from the cassette
     assert (await provider.text("s", "u2")).value == "second"
     assert len(inner.calls) == 2 and len(tape.read_text().splitlines()) == 2
+    # A later re-recording that re-uses the file keeps only what its requests asked for.
+    again = Cassette(tape, "record")
+    more = ScriptedProvider(["third"])
+    recorder = CassetteProvider(more, again, name="scripted")
+    assert (await recorder.text("s", "u2")).value == "second"  # re-used
+    assert (await recorder.text("s", "u3")).value == "third"  # new
+    assert again.keep_only_used() == 1  # u1 is asked no more
+    kept = [json.loads(line)["request"]["user"] for line in tape.read_text().splitlines()]
+    assert kept == ["u2", "u3"] and len(more.calls) == 1
 
 
 def test_settings_are_checked() -> None:

@@ -107,6 +107,7 @@ class Cassette:
         self.hits = 0
         self.recorded = 0
         self.missed = 0
+        self.used: set[str] = set()  # keys answered from the file or recorded in this run
 
     def _append(self, path: Path, entry: Mapping[str, Any]) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -117,6 +118,17 @@ class Cassette:
         self.entries[entry["key"]] = entry
         self._append(self.path, entry)
         self.recorded += 1
+        self.used.add(entry["key"])
+
+    def keep_only_used(self) -> int:
+        """Rewrite the file with only the entries this run used (a re-recording that re-used
+        the file's answers drops what no request asks for any more); returns how many went."""
+        kept = [e for e in self.entries.values() if e["key"] in self.used]
+        gone = len(self.entries) - len(kept)
+        self.path.write_text("".join(json.dumps(e, ensure_ascii=False) + "\n" for e in kept),
+                             encoding="utf-8")
+        self.entries = {e["key"]: e for e in kept}
+        return gone
 
     def miss(self, key: str, provider: str, request: Mapping[str, Any]) -> None:
         self.missed += 1
@@ -162,6 +174,7 @@ class CassetteProvider:
         entry = self.cassette.entries.get(key)
         if entry is not None:
             self.cassette.hits += 1
+            self.cassette.used.add(key)
             return _result(entry, schema, self.name)
         if self.cassette.mode == "replay":
             self.cassette.miss(key, self.name, request)
