@@ -166,3 +166,20 @@ async def test_a_hand_written_line_without_an_answer_is_a_bad_answer(tmp_path: P
     with pytest.raises(LLMError, match="has no answer") as err:
         await provider.text("s", "u")
     assert err.value.kind == "malformed"
+
+
+async def test_completing_says_why_a_request_stays_missing(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    import logging
+
+    from facilitator.policies.llm.base import LLMError
+
+    tape = tmp_path / "t.jsonl"
+    request = request_record("text", "s", "u", None, 300)
+    missing_path(tape).write_text(json.dumps({"key": request_key(request), "provider": "m",
+                                              "request": request}) + "\n")
+    slow = ScriptedProvider([LLMError("request timed out", kind="timeout")])
+    with caplog.at_level(logging.WARNING):
+        assert await complete(tape, slow, {}) == (0, 1)
+    assert "left missing: " in caplog.text and "request timed out" in caplog.text
+    assert len(missing_path(tape).read_text().splitlines()) == 1  # kept for the next run

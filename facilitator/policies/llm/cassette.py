@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
@@ -37,6 +38,7 @@ from pydantic import BaseModel
 
 from .base import LLMError, LLMProvider, LLMResult, T_Model, TokenUsage
 
+log = logging.getLogger(__name__)
 CASSETTE_ENV = "FACILITATOR_LLM_CASSETTE"
 MODE_ENV = "FACILITATOR_LLM_CASSETTE_MODE"
 Mode = Literal["record", "replay"]
@@ -252,8 +254,10 @@ async def complete(path: Path, provider: LLMProvider,
                 await recorder.text(request["system"], request["user"],
                                     max_tokens=int(request["max_tokens"]))
             answered += 1
-        except LLMError:
+        except LLMError as exc:
             if item["key"] not in cassette.entries:
+                # A passing failure (a timeout, say): kept for the next run, and said why.
+                log.warning("request %s left missing: %s", str(item["key"])[:12], exc)
                 left.append(item)
     mp = missing_path(path)
     mp.write_text("".join(json.dumps(i, ensure_ascii=False) + "\n"
