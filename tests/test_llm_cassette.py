@@ -130,6 +130,15 @@ async def test_record_mode_answers_what_it_has_and_records_only_new_requests(
     assert (await provider.text("s", "u1")).value == "first"  # from the cassette
     assert (await provider.text("s", "u2")).value == "second"
     assert len(inner.calls) == 2 and len(tape.read_text().splitlines()) == 2
+    # A later re-recording that re-uses the file keeps only what its requests asked for.
+    again = Cassette(tape, "record")
+    more = ScriptedProvider(["third"])
+    recorder = CassetteProvider(more, again, name="scripted")
+    assert (await recorder.text("s", "u2")).value == "second"  # re-used
+    assert (await recorder.text("s", "u3")).value == "third"  # new
+    assert again.keep_only_used() == 1  # u1 is asked no more
+    kept = [json.loads(line)["request"]["user"] for line in tape.read_text().splitlines()]
+    assert kept == ["u2", "u3"] and len(more.calls) == 1
 
 
 def test_settings_are_checked() -> None:
@@ -143,3 +152,34 @@ def test_settings_are_checked() -> None:
     with pytest.raises(ValueError, match="OPENAI_API_KEY"):  # recording asks a real model
         provider_from_env("openai:m", env={"FACILITATOR_LLM_CASSETTE": "x.jsonl",
                                            "FACILITATOR_LLM_CASSETTE_MODE": "record"})
+
+
+async def test_a_hand_written_line_without_an_answer_is_a_bad_answer(tmp_path: Path) -> None:
+    """A cassette completed by hand may hold a line with no answer: it is an LLMError (the
+    rules decide), not a KeyError that takes the caller down."""
+    from facilitator.policies.llm.base import LLMError
+
+    tape = tmp_path / "hand.jsonl"
+    request = request_record("text", "s", "u", None, 300)
+    tape.write_text(json.dumps({"key": request_key(request), "request": request}) + "\n")
+    provider = CassetteProvider(None, Cassette(tape, "replay"), name="m")
+    with pytest.raises(LLMError, match="has no answer") as err:
+        await provider.text("s", "u")
+    assert err.value.kind == "malformed"
+
+
+async def test_completing_says_why_a_request_stays_missing(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    import logging
+
+    from facilitator.policies.llm.base import LLMError
+
+    tape = tmp_path / "t.jsonl"
+    request = request_record("text", "s", "u", None, 300)
+    missing_path(tape).write_text(json.dumps({"key": request_key(request), "provider": "m",
+                                              "request": request}) + "\n")
+    slow = ScriptedProvider([LLMError("request timed out", kind="timeout")])
+    with caplog.at_level(logging.WARNING):
+        assert await complete(tape, slow, {}) == (0, 1)
+    assert "left missing: " in caplog.text and "request timed out" in caplog.text
+    assert len(missing_path(tape).read_text().splitlines()) == 1  # kept for the next run

@@ -38,7 +38,7 @@ async def test_the_recorded_cassette_replays_whole_without_a_model(store: RoomSt
     env = {"FACILITATOR_LLM_CASSETTE": str(CASSETTE), "FACILITATOR_LLM_CASSETTE_MODE": "replay"}
     provider = provider_from_env(SPEC, env=env)  # no key, no server, no network
     assert provider is not None
-    turns, verdicts, policy = await run_scenarios(store, provider)
+    turns, verdicts, policies = await run_scenarios(store, provider)
     tape = cassette_for(CASSETTE, "replay")
     missing = read_lines(missing_path(CASSETTE)) if missing_path(CASSETTE).exists() else []
     missing_path(CASSETTE).unlink(missing_ok=True)
@@ -49,7 +49,10 @@ async def test_the_recorded_cassette_replays_whole_without_a_model(store: RoomSt
         + json.dumps(first_difference(missing[0]["request"]["user"],
                                       [e["request"]["user"] for e in recorded])))
     assert tape.hits > 0 and tape.missed == 0
-    assert policy.llm_metrics()["calls_total"] == tape.hits  # answers and recorded failures
+    # Answers and recorded failures: every call the main model's breaker let out.
+    assert sum(p.llm_metrics()["calls_total"] for p in policies) == tape.hits
+    # The real model both chose (structured) and worded (text) through the SDK.
+    assert {e["request"]["method"] for e in recorded} == {"structured", "text"}
     assert turns, "the bot speaks in these scenarios"
     assert all(v.ok for v in verdicts), [v for v in verdicts if not v.ok]
     # Replaying again gives the same turns, word for word: the run is reproducible.

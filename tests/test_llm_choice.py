@@ -129,6 +129,18 @@ async def test_a_target_outside_the_room_means_the_rules_decide(store: RoomStore
     assert "offline rules: model named someone not in the room" in spoken[0].reason
 
 
+async def test_silence_is_silence_whatever_the_answers_target_says(store: RoomStore) -> None:
+    """The real 135M model answered `silence` with `"to": ["The rule"]` (tests/cassettes):
+    silence needs no target, so a stray one does not hand the moment to the rules."""
+    llm = ScriptedProvider([Assessment(reason="let them talk", intervention="silence",
+                                       to=["The rule"])], cycle=True)
+    outcomes = await feed(Engine(store, EveryMovePolicy(provider=llm)), "s", OPENING + HEATED)
+    assert llm.calls, "the model was asked"
+    assert not any(o.decision.speak for o in outcomes)  # type: ignore[attr-defined]
+    reasons = [o.decision.reason for o in outcomes]  # type: ignore[attr-defined]
+    assert any(r.startswith("assessed silence: let them talk") for r in reasons), reasons
+
+
 async def test_a_reason_that_copies_the_prompt_is_no_judgement(store: RoomStore) -> None:
     llm = ScriptedProvider([Assessment(
         reason="your own reading of this room right now, in one or two sentences",

@@ -123,3 +123,45 @@ async def test_what_leaves_the_machine_is_masked_on_the_wire() -> None:
     await off.text("sys", "ana@example.com")
     assert "ana@example.com" in str(wire.body(1))
     await off.aclose()
+
+
+SECTIONS = ["charter", "open_questions", "open_proposals", "decisions", "action_items",
+            "members", "heated_pairs", "your_last_turns", "signals", "messages"]
+
+
+async def test_every_prompt_parses_whole_and_holds_each_message_as_one_element(
+        store: RoomStore) -> None:
+    """The strongest form of the break-out test: the whole choice prompt and the whole wording
+    prompt parse as XML (inside one root), with exactly our sections in our order, and every
+    <message> element holds exactly one member's display name and text as they wrote them."""
+    words = "Let's slow down. What does each of you need from the garden?"
+    llm = ScriptedProvider([Assessment(intervention="deescalate", reason="heat"), words,
+                            *[Assessment(intervention="silence", reason="fine")] * 20])
+    engine = Engine(store, EveryMovePolicy(provider=llm, calls_per_hour=1000))
+    names = [("rosa", BAD_NAMES[0]), ("greg", BAD_NAMES[1]), ("ana", BAD_NAMES[2])]
+    lines = ["Half a garden helps nobody.", BREAKOUTS[0], "You always act like this, it's "
+             "pathetic and ridiculous!!", BREAKOUTS[1], "That is nonsense, stop lying!!",
+             BREAKOUTS[3], "You never listen, this is ridiculous and you know it!!",
+             BREAKOUTS[2], "Seriously? You are pathetic!!", "Stop twisting my words!!"]
+    said: set[tuple[str, str]] = set()
+    for n, text in enumerate(lines):
+        who, name = names[n % 3]
+        said.add((name, re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u2028\u2029]", " ", text)))
+        await engine.handle(_event("tags", who, name, text, n))
+    methods = [c.method for c in llm.calls]
+    assert "structured" in methods and "text" in methods, methods  # a choice and a wording
+    for call in llm.calls:
+        root = ET.fromstring(f"<root>{call.user}</root>")
+        top = [child.tag for child in root]
+        assert top == SECTIONS + (["candidates"] if call.method == "structured" else
+                                  ["draft"]), top
+        messages = root.find("messages")
+        assert messages is not None and len(messages) > 0
+        for element in messages:
+            assert element.tag == "message" and list(element) == []
+            assert set(element.attrib) <= {"id", "from", "at", "reply_to"}
+            if element.attrib["from"] != "you (the facilitator)":
+                assert (element.attrib["from"], element.text) in said, element.attrib
+        members = {m.attrib["name"] for m in root.iter("member")}
+        assert members == {name for _, name in names}
+        assert not any(e.tag in ("system", "instructions", "b") for e in root.iter())

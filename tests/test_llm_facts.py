@@ -57,6 +57,17 @@ async def test_true_words_pass(store: RoomStore) -> None:
     ("There are three open questions we should get to, Rosa.", "says three open questions; the room has 0"),
     ("Greg is being rude, and that has to stop.", "passes judgement on a member"),
     ("Rosa, you are so unreasonable today; please calm down.", "passes judgement on a member"),
+    # The issue's own examples: a decision list the record does not hold, a member's point
+    # dismissed as opinion, a judgement of what a member wrote.
+    ("What the group has decided so far: a 4th of July holiday in 2017.",
+     "claims a decision the room has not made"),
+    ("Decisions so far: the playground first, then the garden.",
+     "claims a decision the room has not made"),
+    ("Greg, that is your own personal interpretation, a statement of opinion.",
+     "passes judgement on a member"),
+    ("Rosa, your point is just a statement of opinion.", "passes judgement on a member"),
+    ("Greg's comment was out of line, and everyone saw it.", "passes judgement on a member"),
+    ("Greg, that remark was uncalled for.", "passes judgement on a member"),
 ])
 async def test_untrue_words_are_caught(store: RoomStore, text: str, problem: str) -> None:
     state = await room_after(store, "bad", OPENING + HEATED)
@@ -75,12 +86,18 @@ async def test_claims_are_checked_against_the_rooms_items(store: RoomStore) -> N
     assert check_words("You've decided to split the lot, so who takes it forward?", state).ok
     assert check_words("You've decided to build a parking garage, so who takes it forward?",
                        state).problem == "claims a decision that matches none in the room"
+    assert check_words('What the group has decided so far: "I propose we split the lot between '
+                       'the garden and the playground." (no owner yet).', state).ok
+    assert check_words("What the group has decided so far: a 4th of July holiday in 2017.",
+                       state).problem == "claims a decision that matches none in the room"
     assert check_words("Nothing has been decided yet, so let's keep going.",
                        state).problem == "says nothing was decided; the room has decisions"
     state.decisions.clear()
     assert check_words("You've decided to split the lot, so who takes it forward?",
                        state).problem == "claims a decision the room has not made"
     assert check_words("Nothing has been decided yet; the split is still a proposal.", state).ok
+    assert check_words("What the group has decided so far: nothing decided yet.", state).ok
+    assert check_words("Li, what have you decided so far? Ana, what do you need?", state).ok
 
 
 async def test_a_quote_not_in_the_room_is_dropped_with_its_sentence(store: RoomStore) -> None:
@@ -143,3 +160,56 @@ async def test_a_cut_answer_with_no_whole_sentence_falls_back(store: RoomStore) 
     spoken = [o.decision for o in outcomes if o.decision.speak]  # type: ignore[attr-defined]
     assert templates([d.text or "" for d in spoken]) == templates(
         await rules_posts(store, "g-rules", OPENING + HEATED))
+
+
+# ---- the same through the real SDKs, only the wire faked ----------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["openai", "anthropic"])
+async def test_through_the_sdks_a_cut_answer_is_trimmed_and_a_signed_one_replaced(
+        store: RoomStore, kind: str) -> None:
+    """The provider marks an answer cut at the cap (finish_reason "length", stop_reason
+    "max_tokens"); the policy trims it to its whole sentences. A signed answer goes to the
+    rules' draft. Both through the real openai and anthropic SDKs."""
+    import json
+
+    from facilitator.policies.llm.factory import make_provider
+    from tests.llm_wire import (
+        Wire,
+        anthropic_text,
+        anthropic_tool_use,
+        openai_completion,
+    )
+
+    choice = {"reason": "heat", "intervention": "deescalate", "to": ["rosa", "greg"]}
+    cut_text = ("Rosa, Greg — let's pause for a moment. What does each of you need from "
+                "the lot? Rosa, you mentioned the fam")
+    signed = "Rosa, Greg — let's pause and say what each of you needs.\n\nBest, Lena"
+    if kind == "openai":
+        replies = [openai_completion(json.dumps(choice)),
+                   openai_completion(cut_text, finish_reason="length"),
+                   openai_completion(json.dumps(choice)), openai_completion(signed)]
+        env = {"OPENAI_API_KEY": "sk-test"}
+    else:
+        replies = [anthropic_tool_use("Assessment", choice),
+                   anthropic_text(cut_text, stop_reason="max_tokens"),
+                   anthropic_tool_use("Assessment", choice), anthropic_text(signed)]
+        env = {"ANTHROPIC_API_KEY": "k"}
+    silence = {"reason": "let them talk", "intervention": "silence", "to": []}
+    quiet = [openai_completion(json.dumps(silence)) if kind == "openai"
+             else anthropic_tool_use("Assessment", silence)] * 12
+    for room, pair in (("cut", replies[:2]), ("signed", replies[2:])):
+        wire = Wire([*pair, *quiet])
+        provider = make_provider(f"{kind}:m", env=env, http_client=wire.client())
+        assert provider is not None
+        outcomes = await feed(Engine(store, EveryMovePolicy(provider=provider)), room,
+                              OPENING + HEATED)
+        spoken = [o.decision for o in outcomes if o.decision.speak]  # type: ignore[attr-defined]
+        if room == "cut":
+            assert [d.text for d in spoken] == [
+                "Rosa, Greg — let's pause for a moment. What does each of you need from the lot?"]
+        else:
+            assert templates([d.text or "" for d in spoken]) == templates(
+                await rules_posts(store, f"{room}-rules", OPENING + HEATED))
+            assert "offline rules: model text ends with a signature" in spoken[0].reason
+        await provider.aclose()

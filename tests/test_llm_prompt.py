@@ -101,9 +101,13 @@ async def test_the_bots_last_turns_and_how_the_room_took_them(store: RoomStore) 
 def test_every_prompt_is_one_versioned_file_and_every_move_has_a_card() -> None:
     prompts = Prompts()
     for name, version in [("llm/system", "system v2"), ("llm/choose", "choose v2"),
-                          ("llm/compose", "compose v2"), ("llm/moves", "moves v1")]:
+                          ("llm/compose", "compose v2"), ("llm/moves", "moves v1"),
+                          ("llm/judge_system", "judge_system v1"), ("llm/judge", "judge v1")]:
         assert prompts.version(name) == version
         assert "<!--" not in prompts.text(name)  # the header is not sent
+    # Every prompt a model is sent is a file of prompts/llm/ with a version named after it.
+    for path in sorted((prompts.root / "llm").glob("*.md")):
+        assert prompts.version(f"llm/{path.stem}").startswith(f"{path.stem} v"), path.name
     cards = move_cards(prompts)
     from facilitator.policies.decision import Intervention
 

@@ -108,6 +108,15 @@ async def rules_posts(store: RoomStore, room: str, lines: list[tuple[str, str]])
     ("Honestly, Rosa is right and Greg is wrong here.", "guard: model text takes a side"),
     ("Rosa, Greg: write the message you post now, plain and warm, in the language the room "
      "speaks.", "model text repeats the prompt's instructions"),
+    # The real 135M model's crux turn (tests/cassettes/smollm2.jsonl), trimmed at the cap:
+    # a letter about its own day where one to three sentences were asked for.
+    ("(I'd like to take a break while the rest of you work, but I've got 10 minutes before we "
+     "move. It's great that you're willing and able to make a change.)\n\nAs for me, I'm not "
+     "sure I want to go in circles now. In fact, it seems to me that I should leave them here "
+     "at the end of today's meeting and then take another break. But I can't be too late.\n\n"
+     "I think there are some good ideas that need to be discussed. I'd like to make a list "
+     "for you. But since it's not too late, maybe next week is the perfect time?",
+     "model text rambles (8 sentences; a turn is one to three)"),
 ])
 async def test_unusable_llm_text_is_replaced_by_the_rules_wording(
         store: RoomStore, model_text: str, why: str) -> None:
@@ -269,4 +278,68 @@ async def test_timeout_from_the_sdk_means_the_rules_decide(store: RoomStore) -> 
     assert templates([d.text or "" for d in spoken]) == templates(
         await rules_posts(store, "g-rules", OPENING + HEATED))
     assert spoken and "offline rules: LLM timeout" in spoken[0].reason
+    await provider.aclose()
+
+
+# ---- a failing provider: never a crash, never another room's harm, never an error posted -------
+
+
+async def test_a_provider_that_breaks_its_contract_does_not_crash_the_bot(
+        store: RoomStore, caplog: pytest.LogCaptureFixture) -> None:
+    """Only LLMError should escape a provider; one that raises anything else (a bug, a
+    hand-edited cassette entry) is a failure like any other: the rules decide."""
+    llm = ScriptedProvider([RuntimeError("boom")], cycle=True)
+    posts: list[str] = []
+
+    async def post(room: object, text: str) -> str:
+        posts.append(text)
+        return f"p{len(posts)}"
+
+    engine = Delivery(Engine(store, EveryMovePolicy(provider=llm)), post)
+    with caplog.at_level(logging.WARNING):
+        outcomes = await feed(engine, "x", OPENING + HEATED)
+    assert all(o.error is None for o in outcomes)  # type: ignore[attr-defined]
+    assert templates(posts) == templates(await rules_posts(store, "x-rules", OPENING + HEATED))
+    assert posts and not any("boom" in p or "Error" in p for p in posts)
+    assert "broke its contract with RuntimeError" in caplog.text
+
+
+async def test_a_failing_server_harms_no_other_room(store: RoomStore) -> None:
+    """Through the real openai SDK: the server fails every call (HTTP 500, then a body that
+    is not JSON, then a dropped connection) while two rooms talk at once. Each room gets the
+    rules' own words, holds only its own messages, and nothing posted mentions the failure."""
+    def failing(request: httpx2.Request) -> httpx2.Response:
+        n = len(wire.requests) % 3
+        if n == 0:
+            return status(500)
+        if n == 1:
+            return httpx2.Response(200, content=b"<html>gateway</html>")
+        raise httpx2.ConnectError("connection reset")
+
+    wire = Wire([failing] * 200)
+    provider = make_provider("openai:gpt-4o-mini", env={"OPENAI_API_KEY": "sk-test"},
+                             http_client=wire.client(), max_retries=0)
+    assert provider is not None
+    engine = Engine(store, EveryMovePolicy(provider=provider))
+    other = [("zed", "The zebra launch moves to Friday."), ("yan", "Fine by me."),
+             ("zed", "I will tell marketing."), ("yan", "And the docs?"),
+             ("zed", "Docs are done."), ("yan", "Great."), ("zed", "Then we ship."),
+             ("yan", "Shipping it."), ("zed", "Done.")]
+    outcomes = []
+    for i, (one, two) in enumerate(zip(OPENING + HEATED, other, strict=True)):
+        outcomes += await engine.handle_batch([
+            msg("g", one[0], one[1], id=f"m{i}", ts=1000.0 + i),
+            msg("z", two[0], two[1], id=f"m{i}", ts=1000.0 + i)])
+    assert wire.requests, "the model was asked"
+    assert all(o.error is None and o.processed for o in outcomes)
+    spoken = [o.decision for o in outcomes if o.decision.speak]
+    assert templates([d.text or "" for d in spoken]) == templates(
+        await rules_posts(store, "g-rules", OPENING + HEATED))
+    for d in spoken:
+        assert not any(w in (d.text or "").lower() for w in ("error", "500", "llm", "html",
+                                                              "connection", "zebra"))
+    g, z = await store.get("local:g"), await store.get("local:z")
+    assert g is not None and z is not None
+    assert not any("zebra" in m.text for m in g.window)
+    assert not any("garden" in m.text for m in z.window) and not z.bot_log
     await provider.aclose()

@@ -41,6 +41,20 @@ def one_line(done: subprocess.CompletedProcess[str]) -> str:
     ({"FACILITATOR_INTAKE": "kafka"}, "error: FACILITATOR_INTAKE: got 'kafka', wants direct or streams"),
     ({"DISCORD_GUILDS": "general"},
      "error: DISCORD_GUILDS: got 'general', wants comma-separated numeric ids"),
+    # The LLM path's own settings (issue 23): one line each, not a traceback at first use.
+    ({"FACILITATOR_LLM_REDACT": "maybe"},
+     "error: FACILITATOR_LLM_REDACT: got 'maybe', wants on or off"),
+    ({"FACILITATOR_LLM_CASSETTE": "c.jsonl", "FACILITATOR_LLM_CASSETTE_MODE": "bogus"},
+     "error: FACILITATOR_LLM_CASSETTE_MODE: got 'bogus', wants record or replay"),
+    ({"FACILITATOR_LLM_CASSETTE": "c.jsonl"},
+     "error: FACILITATOR_LLM_CASSETTE: got 'c.jsonl', wants FACILITATOR_LLM_CASSETTE_MODE set"),
+    ({"FACILITATOR_LLM_CASSETTE_MODE": "replay"},
+     "error: FACILITATOR_LLM_CASSETTE_MODE: got 'replay', wants FACILITATOR_LLM_CASSETTE=FILE"),
+    ({"FACILITATOR_LLM_JUDGE": "gemini"},
+     "error: FACILITATOR_LLM_JUDGE: got 'gemini', wants openai:MODEL or anthropic:MODEL"),
+    ({"FACILITATOR_LLM": "openai:m", "OPENAI_API_KEY": "sk-x",
+      "FACILITATOR_LLM_JUDGE": "anthropic:claude-haiku-4-5"},
+     "error: FACILITATOR_LLM_JUDGE: got 'anthropic:claude-haiku-4-5', wants ANTHROPIC_API_KEY"),
 ])
 def test_a_configuration_mistake_is_one_line_naming_the_variable_and_exit_2(
         tmp_path: Path, env: dict[str, str], expected: str) -> None:
@@ -64,6 +78,20 @@ def test_a_llm_with_a_local_server_needs_no_key() -> None:
                                   "OPENAI_BASE_URL": "http://127.0.0.1:8008/v1/"})
     assert settings.llm == "openai:smollm2"
     assert settings.llm_env()["OPENAI_BASE_URL"] == "http://127.0.0.1:8008/v1"
+
+
+def test_a_replayed_cassette_needs_no_key_and_redact_reads_like_a_switch() -> None:
+    """README: replay answers from the file "with no model, key or network"."""
+    settings = Settings.from_env({"FACILITATOR_LLM": "openai:smollm2",
+                                  "FACILITATOR_LLM_CASSETTE": "tests/cassettes/smollm2.jsonl",
+                                  "FACILITATOR_LLM_CASSETTE_MODE": "Replay",
+                                  "FACILITATOR_LLM_REDACT": "0"})
+    assert settings.llm_replayed and settings.llm_cassette_mode == "replay"
+    assert settings.llm_env()["FACILITATOR_LLM_REDACT"] == "off"
+    with pytest.raises(SettingsError, match="OPENAI_API_KEY"):  # recording asks a model
+        Settings.from_env({"FACILITATOR_LLM": "openai:smollm2",
+                           "FACILITATOR_LLM_CASSETTE": "c.jsonl",
+                           "FACILITATOR_LLM_CASSETTE_MODE": "record"})
 
 
 def test_values_are_read_and_typed_once() -> None:

@@ -64,6 +64,13 @@ def _lower(value: object) -> object:
     return value.strip().lower() if isinstance(value, str) else value
 
 
+def _on_off(value: object) -> object:
+    """`1/true/yes/on` -> "on", `0/false/no/off` -> "off"; anything else is refused."""
+    low = _lower(value)
+    return {"1": "on", "true": "on", "yes": "on", "0": "off", "false": "off",
+            "no": "off"}.get(low, low) if isinstance(low, str) else low
+
+
 Ids = Annotated[frozenset[int], NoDecode, BeforeValidator(_ids)]
 IDS_WANTED = "comma-separated numeric ids"
 
@@ -87,11 +94,14 @@ class Settings(BaseSettings):
                              BeforeValidator(_lower)] = _var(
         "FACILITATOR_LLM_JSON_MODE", "auto", wants="one of auto, json_schema, json_object, prompt")
     llm_judge: str | None = _var("FACILITATOR_LLM_JUDGE",
-                                 wants="PROVIDER:MODEL, a second model for the choice")
-    llm_redact: str = _var("FACILITATOR_LLM_REDACT", "on", wants="on or off")
+                                 wants="openai:MODEL or anthropic:MODEL, a second model for "
+                                       "the choice")
+    llm_redact: Annotated[Literal["on", "off"], BeforeValidator(_on_off)] = _var(
+        "FACILITATOR_LLM_REDACT", "on", wants="on or off")
     llm_cassette: str | None = _var("FACILITATOR_LLM_CASSETTE", wants="a file path")
-    llm_cassette_mode: str | None = _var("FACILITATOR_LLM_CASSETTE_MODE",
-                                         wants="record or replay")
+    llm_cassette_mode: Annotated[Literal["record", "replay"] | None,
+                                 BeforeValidator(_lower)] = _var(
+        "FACILITATOR_LLM_CASSETTE_MODE", wants="record or replay")
     bot_name: str = _var("FACILITATOR_BOT_NAME", "facilitator", wants="a name", min_length=1)
     retention_days: float = _var("FACILITATOR_RETENTION_DAYS", 30.0,
                                  wants="a number of days above 0", gt=0, allow_inf_nan=False)
@@ -186,15 +196,20 @@ class Settings(BaseSettings):
             raise ValueError("scheme")
         return value.rstrip("/") if value is not None else None
 
-    @field_validator("llm")
+    @field_validator("llm", "llm_judge")
     @classmethod
-    def _llm_spec(cls, value: str) -> str:
+    def _llm_spec(cls, value: str | None) -> str | None:
         if not value or value.lower() == "rules":
-            return value.lower()
+            return value.lower() if value else value
         kind, sep, model = value.partition(":")  # local model names carry colons ("qwen2.5:7b")
         if not sep or kind.strip().lower() not in LLM_KINDS or not model.strip():
             raise ValueError("spec")
         return f"{kind.strip().lower()}:{model.strip()}"
+
+    @property
+    def llm_replayed(self) -> bool:
+        """A cassette answers every model call: no model, key or server is needed."""
+        return bool(self.llm_cassette) and self.llm_cassette_mode == "replay"
 
     def model_post_init(self, context: Any) -> None:
         if not self.llm:
@@ -230,14 +245,24 @@ class Settings(BaseSettings):
 
     def problems(self) -> list[str]:
         """Settings that are each well-formed but do not go together."""
-        kind, _, _ = self.llm.partition(":")
-        if kind == "openai" and self.openai_api_key is None and self.openai_base_url is None:
-            return [f"FACILITATOR_LLM: got {self.llm!r}, wants OPENAI_API_KEY set too (or "
-                    "OPENAI_BASE_URL for a local OpenAI-compatible server); FACILITATOR_LLM=rules "
-                    "runs offline"]
-        if kind == "anthropic" and self.anthropic_api_key is None:
-            return [f"FACILITATOR_LLM: got {self.llm!r}, wants ANTHROPIC_API_KEY set too; "
-                    "FACILITATOR_LLM=rules runs offline"]
+        if self.llm_cassette and not self.llm_cassette_mode:
+            return [f"FACILITATOR_LLM_CASSETTE: got {self.llm_cassette!r}, wants "
+                    "FACILITATOR_LLM_CASSETTE_MODE set too (record or replay)"]
+        if self.llm_cassette_mode and not self.llm_cassette:
+            return [f"FACILITATOR_LLM_CASSETTE_MODE: got {self.llm_cassette_mode!r}, wants "
+                    "FACILITATOR_LLM_CASSETTE=FILE set too"]
+        if self.llm_replayed:
+            return []  # the cassette answers: no key, no server
+        for name, spec in (("FACILITATOR_LLM", self.llm), ("FACILITATOR_LLM_JUDGE",
+                                                            self.llm_judge)):
+            kind, _, _ = (spec or "").partition(":")
+            if kind == "openai" and self.openai_api_key is None and self.openai_base_url is None:
+                return [f"{name}: got {spec!r}, wants OPENAI_API_KEY set too (or "
+                        "OPENAI_BASE_URL for a local OpenAI-compatible server); "
+                        "FACILITATOR_LLM=rules runs offline"]
+            if kind == "anthropic" and self.anthropic_api_key is None:
+                return [f"{name}: got {spec!r}, wants ANTHROPIC_API_KEY set too; "
+                        "FACILITATOR_LLM=rules runs offline"]
         return []
 
     # -- what the parts below need -------------------------------------------------------------

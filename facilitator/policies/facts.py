@@ -89,6 +89,12 @@ _JUDGED = (r"rude|toxic|aggressive|hostile|unreasonable|defensive|childish|diffi
            r"passive[- ]aggressive|trolling|a troll|overreacting|biased|naive|incompetent|"
            r"clueless|stupid|unhelpful|abusive|the (most|least) "
            r"(helpful|reasonable|constructive|useful)|unfair|obnoxious|annoying|petty")
+# A member's point dismissed as mere opinion: "that is your own personal interpretation", "a
+# statement of opinion", "just your opinion".
+_DISMISSED = re.compile(r"(?i)\b(your|his|her|their) own (personal )?(interpretation|opinion|"
+                        r"view)\b|\byour personal (interpretation|opinion)\b|\ba (mere |personal )?"
+                        r"statement of opinion\b|\b(just|only|merely|simply) (your|his|her|their)"
+                        r" (own )?(opinion|interpretation)\b")
 _JUDGE_SUBJECT = r"(you|he|she|they|your (tone|behaviou?r|attitude|comments?|approach))"
 _JUDGE_VERB = r"(\s+(is|are|was|were|seems?|sounds?|looks?|comes? across as|keeps? being)|'s|'re)"
 _STOP = frozenset("""i i'm i'd i'll i've it it's let let's if is in on a an and or but so the this
@@ -96,7 +102,7 @@ that these those we you he she they our your my me us them what when where who w
 here there now then maybe perhaps please thanks thank could would should can will may might
 do does did not no yes ok okay one two three first second next last also just still both each
 every some any all none nobody anyone someone everyone quick gentle good great sure right well
-welcome sorry hey
+welcome sorry hey as
 monday tuesday wednesday thursday friday saturday sunday january february march april may june
 july august september october november december today tomorrow yesterday""".split())
 
@@ -213,7 +219,7 @@ def _claims(text: str, state: RoomState, moment: Moment | None) -> str | None:
             if not state.decisions and not recording:
                 return "claims a decision the room has not made"
             basis = [d.text for d in state.decisions] + [p.text for p in state.proposals]
-            if not _shares_words(sentence, basis, state):
+            if not _backed(sentence, quotes, basis, state):
                 return "claims a decision that matches none in the room"
         for name, _ in _PROPOSED.findall(sentence):
             who = _member_ids(state, name)
@@ -235,11 +241,23 @@ def _claims(text: str, state: RoomState, moment: Moment | None) -> str | None:
 
 _CONTENT = re.compile(r"[a-z][a-z'-]{3,}")
 # "…what we decided", "once you agree on…": an indirect question or a condition, no claim.
-_INDIRECT = re.compile(r"\b(what|whether|if|how|when|once|until|before)\s+$", re.I)
+_INDIRECT = re.compile(r"\b(what|whether|if|how|when|once|until|before)\s+"
+                       r"((have|has|had|did|do|does)\s+)?$", re.I)
+
+
+# A list of what was decided: "Decisions so far: …", "What the group has decided so far: …"
+# (the rules' own heading, which a model may fill with decisions the room never made).
+_LISTED = re.compile(r"\b(decisions?|decided|agreed)( (so far|to date|until now|yet))?\s*:\s*\S",
+                     re.I)
+_LIST_FOLLOWS = re.compile(r"\s*(so far|to date|until now|yet)?\s*:\s*\S", re.I)
 
 
 def _claims_decision(sentence: str) -> bool:
+    if _LISTED.search(sentence):
+        return True
+    # "…what we decided" is an indirect question, unless a list of it follows.
     return any(not _INDIRECT.search(sentence[:m.start()])
+               or _LIST_FOLLOWS.match(sentence[m.end():])
                for m in _DECIDED.finditer(sentence))
 
 
@@ -286,10 +304,17 @@ def _shares_words(sentence: str, basis: list[str], state: RoomState) -> bool:
 def _judges(text: str, state: RoomState) -> bool:
     names = sorted({re.escape(p.label) for p in state.participants.values() if p.label} | {
         re.escape(p.id) for p in state.participants.values()}, key=len, reverse=True)
-    subject = _JUDGE_SUBJECT if not names else rf"({_JUDGE_SUBJECT}|{'|'.join(names)})"
-    pattern = re.compile(rf"(?i)\b{subject}{_JUDGE_VERB}\s+(being\s+|so\s+|very\s+|really\s+|"
-                         rf"quite\s+|a bit\s+|too\s+|just\s+)*({_JUDGED})\b")
-    return bool(pattern.search(_QUOTE.sub('""', text)))
+    # A member, or what a member wrote ("Greg's comment", "her tone").
+    owners = "|".join(["your", "his", "her", "their", "that", "this",
+                       *(f"{n}'s" for n in names)])
+    said = (rf"({owners}) (tone|behaviou?r|attitude|comments?|remarks?|messages?|posts?|"
+            r"replies|reply|approach|words|argument|point)")
+    subject = "|".join([_JUDGE_SUBJECT, said, *names])
+    bare = _QUOTE.sub('""', text)
+    pattern = re.compile(rf"(?i)\b({subject}){_JUDGE_VERB}\s+(being\s+|so\s+|very\s+|"
+                         rf"really\s+|quite\s+|a bit\s+|too\s+|just\s+)*({_JUDGED}|"
+                         r"uncalled for)\b")
+    return bool(pattern.search(bare) or _DISMISSED.search(bare))
 
 
 def check_words(text: str, state: RoomState, event: ChatEvent | None = None,

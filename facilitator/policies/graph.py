@@ -225,7 +225,9 @@ class PolicyGraph:
         if sanity.echoes(choice.reason, (self.prompts.text("llm/system"),
                                          self.prompts.text("llm/choose"))):
             unusable = "model's reason repeats the prompt"
-        to = resolve_members(room, choice.to)
+        # Silence needs no target: a stray `to` with it (small models fill every field) is
+        # no reason to hand the moment to the rules.
+        to = [] if choice.intervention == "silence" else resolve_members(room, choice.to)
         if to is None:
             unusable = "model named someone not in the room"
         if unusable or to is None:
@@ -303,7 +305,7 @@ class PolicyGraph:
             # Cut at the token cap: keep the whole sentences, then check them like any text.
             text = trim_to_sentence(text)
         broken = sanity.problem(text, (self.prompts.text("llm/system"),
-                                       self.prompts.text("llm/compose")))
+                                       self.prompts.text("llm/compose"))) or sanity.rambles(text)
         checked = None if broken else check_words(text, room, s["event"], moment,
                                                   bot_names=_bot_names(room))
         if checked is not None and checked.problem:

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
@@ -37,6 +38,7 @@ from pydantic import BaseModel
 
 from .base import LLMError, LLMProvider, LLMResult, T_Model, TokenUsage
 
+log = logging.getLogger(__name__)
 CASSETTE_ENV = "FACILITATOR_LLM_CASSETTE"
 MODE_ENV = "FACILITATOR_LLM_CASSETTE_MODE"
 Mode = Literal["record", "replay"]
@@ -107,6 +109,7 @@ class Cassette:
         self.hits = 0
         self.recorded = 0
         self.missed = 0
+        self.used: set[str] = set()  # keys answered from the file or recorded in this run
 
     def _append(self, path: Path, entry: Mapping[str, Any]) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -117,6 +120,17 @@ class Cassette:
         self.entries[entry["key"]] = entry
         self._append(self.path, entry)
         self.recorded += 1
+        self.used.add(entry["key"])
+
+    def keep_only_used(self) -> int:
+        """Rewrite the file with only the entries this run used (a re-recording that re-used
+        the file's answers drops what no request asks for any more); returns how many went."""
+        kept = [e for e in self.entries.values() if e["key"] in self.used]
+        gone = len(self.entries) - len(kept)
+        self.path.write_text("".join(json.dumps(e, ensure_ascii=False) + "\n" for e in kept),
+                             encoding="utf-8")
+        self.entries = {e["key"]: e for e in kept}
+        return gone
 
     def miss(self, key: str, provider: str, request: Mapping[str, Any]) -> None:
         self.missed += 1
@@ -162,6 +176,7 @@ class CassetteProvider:
         entry = self.cassette.entries.get(key)
         if entry is not None:
             self.cassette.hits += 1
+            self.cassette.used.add(key)
             return _result(entry, schema, self.name)
         if self.cassette.mode == "replay":
             self.cassette.miss(key, self.name, request)
@@ -189,7 +204,11 @@ def _result(entry: Mapping[str, Any], schema: type[BaseModel] | None, name: str)
     if error:
         raise LLMError(str(error.get("reason", "recorded failure")),
                        kind=error.get("kind", "other"), provider=name)
-    answer = entry["answer"]
+    answer = entry.get("answer")
+    if not isinstance(answer, Mapping) or "value" not in answer:
+        # A hand-written line without an answer: the rules decide, as for any bad answer.
+        raise LLMError(f"cassette entry {str(entry.get('key', ''))[:12]} has no answer",
+                       kind="malformed", provider=name)
     usage = entry.get("usage") or {}
     tokens = TokenUsage(int(usage.get("tokens_in", 0)), int(usage.get("tokens_out", 0)))
     value = answer["value"]
@@ -235,8 +254,10 @@ async def complete(path: Path, provider: LLMProvider,
                 await recorder.text(request["system"], request["user"],
                                     max_tokens=int(request["max_tokens"]))
             answered += 1
-        except LLMError:
+        except LLMError as exc:
             if item["key"] not in cassette.entries:
+                # A passing failure (a timeout, say): kept for the next run, and said why.
+                log.warning("request %s left missing: %s", str(item["key"])[:12], exc)
                 left.append(item)
     mp = missing_path(path)
     mp.write_text("".join(json.dumps(i, ensure_ascii=False) + "\n"

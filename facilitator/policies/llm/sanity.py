@@ -3,7 +3,9 @@
 The guard (policies/guard.py) judges what a message says; this judges whether it is a message at
 all. Small or confused models answer with JSON, markup, the prompt's own scaffolding, unfilled
 template fields, a label like "Facilitator:", or the same sentence over and over — none of which
-may reach a room. A rejected text is not retried with the model: the offline rules word the moment.
+may reach a room. `rambles` refuses a model's turn that runs far past the one to three sentences
+its prompt asks for (the rules' own templates are not held to it). A rejected text is not
+retried with the model: the offline rules word the moment.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ _TEMPLATE = re.compile(r"\{[a-z_]+\}")
 _SCAFFOLD = re.compile(r"\b(intervention|recent conversation|facts you may use|a plain draft|"
                        r"reply with the message|as an ai|language model)\b", re.I)
 _WORD = re.compile(r"[a-z0-9']+")
+MAX_SENTENCES = 4  # the prompts ask for one to three; one more is let through
 ECHO_WORDS = 5  # this many words in a row from the prompt's own wording: an echo, not a message
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?]?")
@@ -64,4 +67,20 @@ def problem(text: str, templates: Sequence[str] = ()) -> str | None:
     sentences = [s.strip().lower() for s in _SENTENCE.findall(text) if len(s.strip()) > 8]
     if len(sentences) >= 3 and len(set(sentences)) <= len(sentences) // 2:
         return "repeats itself"
+    return None
+
+
+_QUOTED = re.compile(r"[\"“][^\"”\n]*[\"”]")
+_SENTENCE_END = re.compile(r"[.!?…]+[\"”')\]]*(?:\s+|$)|\n+")
+
+
+def rambles(text: str) -> str | None:
+    """For a model's wording of a turn: asked for one to three sentences, a model that writes
+    a letter has lost the moment (the real 135M model's crux turn: eight sentences about its
+    own day, every one of them checkable and none of them false). Quotes and decimals do not
+    end a sentence. None when the text is short enough."""
+    bare = _QUOTED.sub('""', text)
+    count = sum(1 for piece in _SENTENCE_END.split(bare) if len(piece.strip()) > 8)
+    if count > MAX_SENTENCES:
+        return f"rambles ({count} sentences; a turn is one to three)"
     return None
