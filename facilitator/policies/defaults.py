@@ -9,9 +9,11 @@ is.
 `ON` is that table (kind -> moves on), `EVIDENCE` the figures behind each cell (README, "Moves
 by kind of room"). The room's charter changes it: `/facilitator more MOVE` turns a move on,
 `/facilitator less MOVE` off (an admin, or one member asking and a second seconding). While a
-member chairs the meeting (memory/trackers/chair.py) the bot makes no process moves, whatever
-the table or the charter say; it still answers when addressed, answers a personal attack and
-records a decision the group (or the chair) made. A move the room keeps waving off becomes
+member chairs the meeting (memory/trackers/chair.py) the bot makes no process moves and
+answers no attack, whatever the table or the charter say: keeping order is the chair's (judged
+blind, 9 of 9 answers to attack reads in chaired committee sittings were harmful, cutting across
+the chair). It still answers when addressed and records a decision the group (or the chair)
+made. A move the room keeps waving off becomes
 rarer in that room (`steer`, memory/trackers/steer.py).
 
 Answers to direct requests and declined capture attempts are not proactive: never filtered.
@@ -170,6 +172,8 @@ def blocked(state: RoomState, moment: Moment) -> str | None:
     chair = state.traffic.chair
     if chair is not None and move in PROCESS:
         return f"{state.name_of(chair)} is chairing: no process moves of mine"
+    if chair is not None and move == ANSWER_ATTACK:
+        return f"{state.name_of(chair)} is chairing: keeping order is theirs"
     kind = state.traffic.kind
     asked = move in expand(charter.more)
     if not asked and not on_by_default(kind, move):
