@@ -76,9 +76,11 @@ ON: dict[str, frozenset[str]] = {
 }
 # Before the kind can be read: only what is on in every kind.
 ON["forming"] = frozenset.intersection(*(ON[k] for k in KINDS))
-# By default an attack is answered only when the read is strong (the message's hostility):
-# on the TUNE rooms the milder reads were banter, frustration or a technical word as often as
-# an insult. `/facilitator more answer_attack` answers every attack read.
+# By default an attack is answered only when the read is strong: the fitted attack reader's
+# probability (reading/attacks.py; before it, the message's hostility). Its own threshold
+# (0.2) is where it reads an attack at all; on the TUNE rooms the milder reads were banter,
+# frustration or a technical word as often as an insult. `/facilitator more answer_attack`
+# answers every attack read.
 STRONG_ATTACK = 0.8
 
 # kind -> move -> what showed it right or not: `facilitator eval real --split tune` and a

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from facilitator.events import ChatEvent
+from facilitator.reading.attacks import shipped_attack_reader
 from facilitator.reading.hostility import HostilityModel
 from facilitator.reading.nicks import base_nick
 from facilitator.reading.text import TextRead, read_text
@@ -30,8 +31,9 @@ class MessageRead:
     reply: StoredMessage | None  # the message this one replies to, when still in the window
     to_bot: bool
     hostility: float
-    attack: bool  # a personal attack on a member
+    attack: bool  # a personal attack on a member (the fitted attack reader, reading/attacks.py)
     attack_target: str | None
+    attack_probability: float = 0.0  # the attack reader's probability (0 on the silent path)
 
     @property
     def asks(self) -> bool:
@@ -87,18 +89,19 @@ def read_message(state: RoomState, event: ChatEvent, *, bot_id: str, bot_name: s
     # The model reads whom its insult words are aimed at; a hostile message that describes
     # "you" ("you're being completely selfish") is aimed at the person it answers too.
     personal = hostile.personal or (hostile.score >= DESCRIBED_AT and bool(_YOU_ARE.search(event.text)))
-    # As a moment of its own, a description of "you" must read as one ("you're just a ...",
-    # "you're being ..."), not a question about what someone is doing ("you're ssh'ing as ...?").
-    described = hostile.score >= DESCRIBED_ATTACK_AT and "?" not in event.text and bool(
-        _DESCRIBES_YOU.search(event.text))
-    # Teasing with a laugh or a grin ("don't be so sarcastic, haha") is banter, not an attack.
-    attack = (hostile.attack or described) and not _LAUGH.search(event.text)
+    # Is it a personal attack? The fitted attack reader (issue 19): its cheap first pass ends
+    # most messages; only past its first stage's gate is the sentence embedded. A laugh or a
+    # grin ("don't be so sarcastic, haha") is banter, never an attack (the reader's own rule).
+    probability, attack = shipped_attack_reader().assess(event.text, names=state.name_index())
+    # Whom: the hostility model's clause reading (a named or @mentioned member), else whom the
+    # message speaks to. Never the author or the bot; one member, so never "both".
     target = hostile.target or addressee if attack else None
     if target in (author, bot_id):
         target = None
     heat = heat_of(text, hostile.score if personal else impersonal(hostile.score))
     return MessageRead(text=text, addressees=tuple(found), reply=reply, to_bot=to_bot,
-                       hostility=heat, attack=attack, attack_target=target)
+                       hostility=heat, attack=attack, attack_target=target,
+                       attack_probability=round(probability, 6))
 
 
 def impersonal(score: float) -> float:
@@ -120,6 +123,8 @@ _DESCRIBES_YOU = re.compile(
     r"\b(you('| a)re|you were)( (just|being|so|such|really|totally|completely|clearly|"
     r"obviously|nothing but|always|simply))* (a|an|the|being|such|so|just)\b", re.I)
 DESCRIBED_AT = 0.35  # heat: hostile wording in a message that describes "you"
+# The attack read before the fitted reader (a hostile description of "you"); kept for
+# scripts/train_attacks.py, which measures that read beside the reader.
 DESCRIBED_ATTACK_AT = 0.55  # an attack: clearly hostile and a description of the person
 ACCUSATION_WEIGHT = 0.8
 IMPERSONAL_FLOOR = 0.45
