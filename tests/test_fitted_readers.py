@@ -192,7 +192,8 @@ def test_the_shipped_attack_weights_load() -> None:
     reader = shipped_attack_reader()
     assert tuple(reader.weights.features) == attacks_module.FEATURES
     assert 0.0 < reader.weights.threshold < 1.0
-    assert set(reader.weights.training.comments) == {"github", "wikitactics", "irc", "slack"}
+    assert set(reader.weights.training.comments) == {"github", "wikitactics", "irc", "slack",
+                                                     "meetings"}
     assert attacks_module.MODEL_PATH.stat().st_size < 20_000
     # The second stage: the features and the 512-d embedding, a threshold and a gate.
     second = reader.second
