@@ -2,7 +2,8 @@
 
 Every kind's REPORT rooms are replayed as `facilitator eval real` replays them (one
 `engine.handle` per event, in order), each room having turned `answer_attack` on (as
-`/facilitator more answer_attack` would) and nothing else. Prints, per kind: answers, the
+`/facilitator more answer_attack` would) and nothing else, with the two-stage attack reader
+deciding (as FACILITATOR_ATTACK_READER=fitted). Prints, per kind: answers, the
 labelled attack comments answered (GitHub and WikiTactics labels, within three messages, as
 `eval real` counts them), answers after a comment labelled civil, answers framed as mutual.
 
@@ -42,6 +43,7 @@ from facilitator.evaluation.real import (  # noqa: E402
 )
 from facilitator.evaluation.wording import report_rooms  # noqa: E402
 from facilitator.memory.store import open_store  # noqa: E402
+from facilitator.reading import message as message_read  # noqa: E402
 from facilitator.reading.attacks import shipped_attack_reader  # noqa: E402
 
 DATA = REPO.parent / "shared" / "data"
@@ -54,6 +56,7 @@ def _answer_attacks(state) -> None:  # type: ignore[no-untyped-def]
 
 
 async def replay(folder: Path, kinds: tuple[str, ...], jobs: int) -> tuple[list[dict], dict]:
+    message_read.ATTACK_READ = "fitted"  # the two-stage attack reader decides
     answers: list[dict] = []
     counts: dict[str, Counter] = {}
     reader = shipped_attack_reader()

@@ -38,6 +38,15 @@ async def test_one_personal_attack_in_a_short_thread_is_answered_to_the_attacker
     assert "between" not in text and "both" not in text.lower()
 
 
+@pytest.fixture
+def fitted_attack_reader(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The two-stage attack reader decides (FACILITATOR_ATTACK_READER=fitted)."""
+    from facilitator.reading import message
+
+    monkeypatch.setattr(message, "ATTACK_READ", "fitted")
+
+
+@pytest.mark.usefixtures("fitted_attack_reader")
 async def test_an_insult_at_a_named_member_is_answered_with_that_member_as_target(
         store: RoomStore) -> None:
     """The fitted attack reader decides; whom comes from the clause reading; the answer speaks
@@ -53,6 +62,7 @@ async def test_an_insult_at_a_named_member_is_answered_with_that_member_as_targe
     assert "both" not in turns[0][1].text.lower() and "between" not in turns[0][1].text
 
 
+@pytest.mark.usefixtures("fitted_attack_reader")
 @pytest.mark.parametrize("line", [
     "haha you're such a troll, fine, I'll buy the coffee :)",  # banter with a laugh
     "just kill the process, and if it hangs kill -9 it and restart the daemon",  # technical

@@ -7,6 +7,7 @@ so no part of the bot re-reads the text its own way. The text-only part is cache
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -21,6 +22,14 @@ if TYPE_CHECKING:  # reading sits below memory: it reads a room, it never builds
     from facilitator.memory.state import RoomState, StoredMessage
 
 _MENTION = re.compile(r"@([\w.\-]+)")
+# Which read decides that a message is a personal attack: "hostility" (the hostility model's
+# attack read or a hostile description of "you"; strength = the message's heat), the default,
+# or "fitted" (the two-stage attack reader, reading/attacks.py; strength = its probability).
+# The fitted reader finds 5-15 times the labelled attacks at similar precision on the labelled
+# kinds it was not fitted on, but flags more civil turns in meetings and Slack when they are
+# left out, and reads a retort in a mutual flare-up as an attack (README): the default waits
+# for the blind judges. FACILITATOR_ATTACK_READER=fitted turns it on (read at import).
+ATTACK_READ = os.environ.get("FACILITATOR_ATTACK_READER", "hostility")
 HOSTILE_QUESTION_AT = 0.25  # a hostile "question" is an attack, not a question
 
 
@@ -31,9 +40,9 @@ class MessageRead:
     reply: StoredMessage | None  # the message this one replies to, when still in the window
     to_bot: bool
     hostility: float
-    attack: bool  # a personal attack on a member (the fitted attack reader, reading/attacks.py)
+    attack: bool  # a personal attack on a member (read as `ATTACK_READ` says)
     attack_target: str | None
-    attack_probability: float = 0.0  # the attack reader's probability (0 on the silent path)
+    attack_strength: float = 0.0  # the fitted reader's probability, or the message's heat
 
     @property
     def asks(self) -> bool:
@@ -89,10 +98,19 @@ def read_message(state: RoomState, event: ChatEvent, *, bot_id: str, bot_name: s
     # The model reads whom its insult words are aimed at; a hostile message that describes
     # "you" ("you're being completely selfish") is aimed at the person it answers too.
     personal = hostile.personal or (hostile.score >= DESCRIBED_AT and bool(_YOU_ARE.search(event.text)))
-    # Is it a personal attack? The fitted attack reader (issue 19): its cheap first pass ends
-    # most messages; only past its first stage's gate is the sentence embedded. A laugh or a
-    # grin ("don't be so sarcastic, haha") is banter, never an attack (the reader's own rule).
-    probability, attack = shipped_attack_reader().assess(event.text, names=state.name_index())
+    if ATTACK_READ == "fitted":
+        # The fitted attack reader (issue 19): its cheap first pass ends most messages; only
+        # past its first stage's gate is the sentence embedded. A laugh or a grin is banter,
+        # never an attack (the reader's own rule). Strength: its probability.
+        strength, attack = shipped_attack_reader().assess(event.text, names=state.name_index())
+    else:
+        # As a moment of its own, a description of "you" must read as one ("you're just a
+        # ...", "you're being ..."), not a question about what someone is doing.
+        described = hostile.score >= DESCRIBED_ATTACK_AT and "?" not in event.text and bool(
+            _DESCRIBES_YOU.search(event.text))
+        # Teasing with a laugh or a grin ("don't be so sarcastic, haha") is banter.
+        attack = (hostile.attack or described) and not _LAUGH.search(event.text)
+        strength = -1.0  # the message's heat, below
     # Whom: the hostility model's clause reading (a named or @mentioned member), else whom the
     # message speaks to. Never the author or the bot; one member, so never "both".
     target = hostile.target or addressee if attack else None
@@ -101,7 +119,7 @@ def read_message(state: RoomState, event: ChatEvent, *, bot_id: str, bot_name: s
     heat = heat_of(text, hostile.score if personal else impersonal(hostile.score))
     return MessageRead(text=text, addressees=tuple(found), reply=reply, to_bot=to_bot,
                        hostility=heat, attack=attack, attack_target=target,
-                       attack_probability=round(probability, 6))
+                       attack_strength=round(heat if strength < 0 else strength, 6))
 
 
 def impersonal(score: float) -> float:
@@ -123,8 +141,6 @@ _DESCRIBES_YOU = re.compile(
     r"\b(you('| a)re|you were)( (just|being|so|such|really|totally|completely|clearly|"
     r"obviously|nothing but|always|simply))* (a|an|the|being|such|so|just)\b", re.I)
 DESCRIBED_AT = 0.35  # heat: hostile wording in a message that describes "you"
-# The attack read before the fitted reader (a hostile description of "you"); kept for
-# scripts/train_attacks.py, which measures that read beside the reader.
 DESCRIBED_ATTACK_AT = 0.55  # an attack: clearly hostile and a description of the person
 ACCUSATION_WEIGHT = 0.8
 IMPERSONAL_FLOOR = 0.45
