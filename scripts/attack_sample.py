@@ -3,7 +3,7 @@
 Every kind's REPORT rooms are replayed as `facilitator eval real` replays them (one
 `engine.handle` per event, in order), each room having turned `answer_attack` on (as
 `/facilitator more answer_attack` would) and nothing else, with the two-stage attack reader
-deciding (as FACILITATOR_ATTACK_READER=fitted). Prints, per kind: answers, the
+deciding (reading/message.py ATTACK_READ = "fitted"). Prints, per kind: answers, the
 labelled attack comments answered (GitHub and WikiTactics labels, within three messages, as
 `eval real` counts them), answers after a comment labelled civil, answers framed as mutual.
 

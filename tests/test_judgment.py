@@ -40,7 +40,7 @@ async def test_one_personal_attack_in_a_short_thread_is_answered_to_the_attacker
 
 @pytest.fixture
 def fitted_attack_reader(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The two-stage attack reader decides (FACILITATOR_ATTACK_READER=fitted)."""
+    """The two-stage attack reader decides (reading/message.py ATTACK_READ = "fitted")."""
     from facilitator.reading import message
 
     monkeypatch.setattr(message, "ATTACK_READ", "fitted")

@@ -7,7 +7,6 @@ so no part of the bot re-reads the text its own way. The text-only part is cache
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -25,11 +24,13 @@ _MENTION = re.compile(r"@([\w.\-]+)")
 # Which read decides that a message is a personal attack: "hostility" (the hostility model's
 # attack read or a hostile description of "you"; strength = the message's heat), the default,
 # or "fitted" (the two-stage attack reader, reading/attacks.py; strength = its probability).
-# The fitted reader finds 5-15 times the labelled attacks at similar precision on the labelled
-# kinds it was not fitted on, but flags more civil turns in meetings and Slack when they are
-# left out, and reads a retort in a mutual flare-up as an attack (README): the default waits
-# for the blind judges. FACILITATOR_ATTACK_READER=fitted turns it on (read at import).
-ATTACK_READ = os.environ.get("FACILITATOR_ATTACK_READER", "hostility")
+# The fitted reader finds 2x (GitHub) and 12x (WikiTactics) the labelled attacks the hostility
+# read finds, at similar or better precision, on the labelled kinds it was not fitted on, but
+# flags more civil turns in meetings and Slack when they are left out, and reads a retort in a
+# mutual flare-up as an attack (README): the default waits for the blind judges. Set to
+# "fitted" by scripts/attack_sample.py and the tests that check the fitted read in the room;
+# not a setting yet (the lead decides after judging).
+ATTACK_READ = "hostility"
 HOSTILE_QUESTION_AT = 0.25  # a hostile "question" is an attack, not a question
 
 
