@@ -38,6 +38,45 @@ async def test_one_personal_attack_in_a_short_thread_is_answered_to_the_attacker
     assert "between" not in text and "both" not in text.lower()
 
 
+@pytest.fixture
+def fitted_attack_reader(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The two-stage attack reader decides (reading/message.py ATTACK_READ = "fitted")."""
+    from facilitator.reading import message
+
+    monkeypatch.setattr(message, "ATTACK_READ", "fitted")
+
+
+@pytest.mark.usefixtures("fitted_attack_reader")
+async def test_an_insult_at_a_named_member_is_answered_with_that_member_as_target(
+        store: RoomStore) -> None:
+    """The fitted attack reader decides; whom comes from the clause reading; the answer speaks
+    to the one who attacked, never to "both"."""
+    lines = [("maria", "I pushed the migration script, the staging database is updated."),
+             ("lee", "Thanks, I'll check the numbers tomorrow."),
+             ("tom", "Maria, you are a useless idiot and everyone here knows it.")]
+    result = await run(store, scenario(lines, people=("maria", "tom", "lee"),
+                                       more=("answer_attack",)))
+    turns = bot_turns(result)
+    assert [(i, t.intervention, t.to) for i, t in turns] == [(2, "deescalate", ["tom"])]
+    assert "Maria" in turns[0][1].reason and "Maria" in turns[0][1].text
+    assert "both" not in turns[0][1].text.lower() and "between" not in turns[0][1].text
+
+
+@pytest.mark.usefixtures("fitted_attack_reader")
+@pytest.mark.parametrize("line", [
+    "haha you're such a troll, fine, I'll buy the coffee :)",  # banter with a laugh
+    "just kill the process, and if it hangs kill -9 it and restart the daemon",  # technical
+    "you are right, my numbers were wrong, sorry about that",  # civil, spoken to someone
+])
+async def test_banter_and_technical_words_are_not_answered_as_attacks(
+        store: RoomStore, line: str) -> None:
+    lines = [("maria", "The staging server hangs again after the deploy."),
+             ("tom", line)]
+    result = await run(store, scenario(lines, people=("maria", "tom", "lee"),
+                                       more=("answer_attack",)))
+    assert not any(t.intervention == "deescalate" for _, t in bot_turns(result))
+
+
 async def test_subject_words_and_agreement_are_not_attacks(store: RoomStore) -> None:
     lines = [("ann", "The article on the election keeps getting hit by vandals."),
              ("bob", "I agree, good point. The propaganda section needs sources."),

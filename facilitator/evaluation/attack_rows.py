@@ -5,8 +5,9 @@
   an attack (Bitter frustration, Impatience, Entitlement, Irony, Vulgarity).
 - wikitactics: the per-utterance rebuttal labels. Attack: DH0 (name calling) or DH1 (ad
   hominem); every other utterance is not one.
-- irc, slack: no labels; nearly every message is civil, so the share a reader flags there is
-  its false-alarm rate (an upper bound: the rare real attack counts as a false alarm).
+- irc, slack, meetings: no labels; nearly every message is civil, so the share a reader flags
+  there is its false-alarm rate (an upper bound: the rare real attack counts as a false
+  alarm). Meetings: every speaker turn of the committee, AMI design and ICSI research meetings.
 
 Each row carries the room's members as the bot would know them (display name -> member id)
 so the hostility model's target read sees the same names it does at run time.
@@ -29,7 +30,10 @@ FILES = {
     "wikitactics": "wikitactics-train.jsonl",
     "irc": "ubuntu-irc-train.jsonl",
     "slack": "slack-racket-train.jsonl",
+    "meetings": "meetings-train.jsonl",
 }
+# Kinds whose comments come from more than one file (the first is in FILES).
+MORE_FILES = {"meetings": ("meetings-academic-train.jsonl",)}
 LABELLED = ("github", "wikitactics")
 
 
@@ -53,8 +57,8 @@ def _lines(path: Path) -> Iterator[dict]:
 
 
 def comments(kind: str, data: Path = DATA) -> list[Comment]:
-    """The kind's comments in file order (IRC and Slack: human messages with text)."""
-    rows = list(_lines(data / FILES[kind]))
+    """The kind's comments in file order (IRC, Slack, meetings: human messages with text)."""
+    rows = [r for f in (FILES[kind], *MORE_FILES.get(kind, ())) for r in _lines(data / f)]
     names: dict[str, dict[str, str]] = {}
     for r in rows:
         label = str(r.get("author_name") or r["author"])

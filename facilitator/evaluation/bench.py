@@ -576,6 +576,7 @@ def reader_costs(n: int = 200) -> dict[str, float]:
     """CPU time of the readers that run only on some messages: the request read of an
     addressed message (language, multilingual embedding, classifier), on the first `n`
     lines of its labelled set, after one warm-up call (the models load once per process)."""
+    from facilitator.reading.attacks import shipped_attack_reader
     from facilitator.reading.intent import DATA_PATH, read_request
     from facilitator.reading.language import detect_language
 
@@ -591,9 +592,20 @@ def reader_costs(n: int = 200) -> dict[str, float]:
     for text in texts:
         detect_language(text)
     language_ms = (time.process_time() - started) * 1e3 / len(texts)
+    # The attack reader (reading/attacks.py) on the same lines, spoken to someone nearly all:
+    # its first pass, its first stage, and above the gate the embedding and second stage.
+    attacks = shipped_attack_reader()
+    embedded = sum(1 for t in texts if attacks.first_pass(t)
+                   and attacks.probability_of(attacks.features(t)) >= attacks.second.gate)  # type: ignore[union-attr]
+    started = time.process_time()
+    for text in texts:
+        attacks.assess(text)
+    attack_ms = (time.process_time() - started) * 1e3 / len(texts)
     return {"request_read_cpu_ms_per_addressed_message": round(read_ms, 3),
             "language_cpu_ms_per_message": round(language_ms, 4),
-            "request_reader_load_cpu_s": round(load_s, 2), "messages": len(texts)}
+            "request_reader_load_cpu_s": round(load_s, 2), "messages": len(texts),
+            "attack_read_cpu_ms_per_message": round(attack_ms, 3),
+            "attack_read_embedded_share": round(embedded / len(texts), 3)}
 
 
 # -- command line ------------------------------------------------------------------------------------
@@ -665,6 +677,9 @@ def _print(report: dict[str, Any]) -> None:
     print(f"request read of an addressed message: {readers['request_read_cpu_ms_per_addressed_message']:g}"
           f" ms of CPU (language alone {readers['language_cpu_ms_per_message']:g} ms; models load"
           f" once in {readers['request_reader_load_cpu_s']:g} s)")
+    print(f"attack read of the same lines: {readers['attack_read_cpu_ms_per_message']:g} ms of CPU a "
+          f"message ({readers['attack_read_embedded_share']:.0%} past the first stage's gate, "
+          "embedded)")
     print(f"the policy spoke after {report['policy']['speak_rate']:.1%} of messages, the peer "
           f"after {report['peer']['speak_rate']:.0%} (the peer ran the first "
           f"{report['peer']['events']} events)")

@@ -78,9 +78,11 @@ ON: dict[str, frozenset[str]] = {
 }
 # Before the kind can be read: only what is on in every kind.
 ON["forming"] = frozenset.intersection(*(ON[k] for k in KINDS))
-# By default an attack is answered only when the read is strong (the message's hostility):
-# on the TUNE rooms the milder reads were banter, frustration or a technical word as often as
-# an insult. `/facilitator more answer_attack` answers every attack read.
+# By default an attack is answered only when the read is strong: the message's heat, or with
+# the fitted attack reader switched on (reading/message.py ATTACK_READ) its probability (its
+# own threshold, 0.25, is where it reads an attack at all); on the TUNE rooms the milder reads were banter,
+# frustration or a technical word as often as an insult. `/facilitator more answer_attack`
+# answers every attack read.
 STRONG_ATTACK = 0.8
 
 # kind -> move -> what showed it right or not: `facilitator eval real --split tune` and a
@@ -107,7 +109,10 @@ EVIDENCE: dict[str, dict[str, str]] = {
     "issue_thread": {
         ANSWER_ATTACK: "off: TUNE 9 answers to strong reads on GitHub and WikiTactics, all "
                        "after a comment labelled uncivil, none mutual; judged blind on the "
-                       "REPORT turns: 3 of 4 helpful, 1 harmful, under the bar",
+                       "REPORT turns: 3 of 4 helpful, 1 harmful, under the bar. With the "
+                       "two-stage attack reader switched on (reading/attacks.py) and the move on: "
+                       "20 REPORT answers, 16 of 43 labelled attacks answered, 4 after a civil "
+                       "comment, none mutual; a blind sample awaits judging",
         COOL_HEAT: "off: 3 turns, no evidence either way",
         "invite_quiet": "off: 19 invitations to thread participants",
         "surface_question": "off: 6 turns, 3 (50%) already taken up",
@@ -130,7 +135,9 @@ EVIDENCE: dict[str, dict[str, str]] = {
     "deliberation": {
         ANSWER_ATTACK: "off: see issue_thread (7 of the 9 TUNE answers were on WikiTactics; "
                        "judged blind, under the bar); before, 23 answers to every read, 6 "
-                       "(26%) after a civil utterance",
+                       "(26%) after a civil utterance. With the two-stage attack reader switched "
+                       "on and the move on: 109 REPORT answers, 65 of 219 labelled attacks answered, 67 "
+                       "after an utterance without a DH0/DH1 label; a blind sample awaits judging",
         COOL_HEAT: "off: 31 turns, 18 (58%) after a civil utterance, blaming both sides",
         "translate_terms": "off: 11 turns offering 'citation' and 'reliable source' as two "
                            "vocabularies to Wikipedia editors",

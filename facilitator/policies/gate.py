@@ -281,7 +281,7 @@ def _attack(event: ChatEvent, state: RoomState, s: Signals) -> Moment | None:
                   reason=f"{event.author.display} made it personal"
                          + (f" with {state.name_of(target)}" if target else ""),
                   facts={"mode": "attack", "target": target, "on": "attack",
-                         "strength": f"{read.hostility:.2f}"})
+                         "strength": f"{read.attack_strength:.2f}"})
 
 
 def _crux(event: ChatEvent, state: RoomState, s: Signals, p: Profile) -> Moment | None:

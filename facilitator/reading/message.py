@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from facilitator.events import ChatEvent
+from facilitator.reading.attacks import shipped_attack_reader
 from facilitator.reading.hostility import HostilityModel
 from facilitator.reading.nicks import base_nick
 from facilitator.reading.text import TextRead, read_text
@@ -20,6 +21,16 @@ if TYPE_CHECKING:  # reading sits below memory: it reads a room, it never builds
     from facilitator.memory.state import RoomState, StoredMessage
 
 _MENTION = re.compile(r"@([\w.\-]+)")
+# Which read decides that a message is a personal attack: "hostility" (the hostility model's
+# attack read or a hostile description of "you"; strength = the message's heat), the default,
+# or "fitted" (the two-stage attack reader, reading/attacks.py; strength = its probability).
+# The fitted reader finds 2x (GitHub) and 12x (WikiTactics) the labelled attacks the hostility
+# read finds, at similar or better precision, on the labelled kinds it was not fitted on, but
+# flags more civil turns in meetings and Slack when they are left out, and reads a retort in a
+# mutual flare-up as an attack (README): the default waits for the blind judges. Set to
+# "fitted" by scripts/attack_sample.py and the tests that check the fitted read in the room;
+# not a setting yet (the lead decides after judging).
+ATTACK_READ = "hostility"
 HOSTILE_QUESTION_AT = 0.25  # a hostile "question" is an attack, not a question
 
 
@@ -30,8 +41,9 @@ class MessageRead:
     reply: StoredMessage | None  # the message this one replies to, when still in the window
     to_bot: bool
     hostility: float
-    attack: bool  # a personal attack on a member
+    attack: bool  # a personal attack on a member (read as `ATTACK_READ` says)
     attack_target: str | None
+    attack_strength: float = 0.0  # the fitted reader's probability, or the message's heat
 
     @property
     def asks(self) -> bool:
@@ -87,18 +99,28 @@ def read_message(state: RoomState, event: ChatEvent, *, bot_id: str, bot_name: s
     # The model reads whom its insult words are aimed at; a hostile message that describes
     # "you" ("you're being completely selfish") is aimed at the person it answers too.
     personal = hostile.personal or (hostile.score >= DESCRIBED_AT and bool(_YOU_ARE.search(event.text)))
-    # As a moment of its own, a description of "you" must read as one ("you're just a ...",
-    # "you're being ..."), not a question about what someone is doing ("you're ssh'ing as ...?").
-    described = hostile.score >= DESCRIBED_ATTACK_AT and "?" not in event.text and bool(
-        _DESCRIBES_YOU.search(event.text))
-    # Teasing with a laugh or a grin ("don't be so sarcastic, haha") is banter, not an attack.
-    attack = (hostile.attack or described) and not _LAUGH.search(event.text)
+    if ATTACK_READ == "fitted":
+        # The fitted attack reader (issue 19): its cheap first pass ends most messages; only
+        # past its first stage's gate is the sentence embedded. A laugh or a grin is banter,
+        # never an attack (the reader's own rule). Strength: its probability.
+        strength, attack = shipped_attack_reader().assess(event.text, names=state.name_index())
+    else:
+        # As a moment of its own, a description of "you" must read as one ("you're just a
+        # ...", "you're being ..."), not a question about what someone is doing.
+        described = hostile.score >= DESCRIBED_ATTACK_AT and "?" not in event.text and bool(
+            _DESCRIBES_YOU.search(event.text))
+        # Teasing with a laugh or a grin ("don't be so sarcastic, haha") is banter.
+        attack = (hostile.attack or described) and not _LAUGH.search(event.text)
+        strength = -1.0  # the message's heat, below
+    # Whom: the hostility model's clause reading (a named or @mentioned member), else whom the
+    # message speaks to. Never the author or the bot; one member, so never "both".
     target = hostile.target or addressee if attack else None
     if target in (author, bot_id):
         target = None
     heat = heat_of(text, hostile.score if personal else impersonal(hostile.score))
     return MessageRead(text=text, addressees=tuple(found), reply=reply, to_bot=to_bot,
-                       hostility=heat, attack=attack, attack_target=target)
+                       hostility=heat, attack=attack, attack_target=target,
+                       attack_strength=round(heat if strength < 0 else strength, 6))
 
 
 def impersonal(score: float) -> float:
