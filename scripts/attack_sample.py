@@ -13,7 +13,7 @@ before as "name: text", "bot"} and nothing else; and `OUT/key.jsonl`: id -> kind
 event, the attack reader's probability of the answered message (recomputed on its text with
 the room's names so far), and the label of that comment where the corpus has one.
 
-    python scripts/attack_sample.py [--data ../shared/data] [--out /work/judging/attacks2] [-n 40]
+    python scripts/attack_sample.py [--data ../shared/data] [--out judged/attack-answers] [-n 40]
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ from facilitator.reading import message as message_read  # noqa: E402
 from facilitator.reading.attacks import shipped_attack_reader  # noqa: E402
 
 DATA = REPO.parent / "shared" / "data"
-OUT = Path("/work/judging/attacks2")
+OUT = REPO / "judged" / "attack-answers"
 SEED = 19
 
 

@@ -166,10 +166,6 @@ NAMES = {"lena": "U_LENA", "marcus": "U_MARCUS"}
 ATTACKS = [
     ("Lena, you are a complete idiot and everyone here knows it", None, "U_LENA"),
     ("you're an incompetent clown, stop wasting our time", "U_MARCUS", "U_MARCUS"),
-    # Missed by the two-stage reader (0.19 against its threshold 0.2): an insult about a
-    # member in the third person, with no "you". Kept here as the known miss it is.
-    pytest.param("Marcus is a pathetic liar", None, "U_MARCUS",
-                 marks=pytest.mark.xfail(strict=True, reason="third-person insult read 0.19 < 0.2")),
 ]
 NOT_ATTACKS = [
     # frustration at a project, impatience: heat, not an attack
