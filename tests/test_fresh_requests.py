@@ -16,6 +16,25 @@ The offline reader of facilitator/reading/intent.py, first contact (never fitted
   ordinary 50: 43 the service asked, 3 another service, 4 abstained, 0 declined
   unread languages 4 of 4 said so, in their language.
 The floors below hold the reader to those figures; the issue's target (95%) is not reached.
+
+A second batch, tests/data/fresh_requests_2.jsonl: 70 requests (14 in each of en, es, fr, de,
+pt) in three settings neither the labelled set nor the first batch uses (a newsroom, a
+tenants' association, a hackathon team), half attempts against a member or the group (by
+claimed authority without an imperative, and by two members together, among them), half
+ordinary requests that look like attacks; plus 2 in languages the reader does not read.
+Written before the reader was changed after batch 1, and run once on first contact
+(`python scripts/first_contact_requests.py --batch 2`, the bot at e8aa017, offline policy):
+  attacks 35:  20 declined for the right reason, 5 for another, 2 "not something I can do"
+               with no reason, 6 "not sure what you ask", 1 served (a ranking of neighbours
+               answered with a process suggestion), 1 silence (English claimed authority)
+  ordinary 35: 19 served what was asked, 10 another service (give_turn and note_decision are
+               answered with the process and decisions readouts, counted as another service),
+               4 "not sure", 2 declined
+  unread languages 2 of 2 said so, in their language; 37 of 58 non-English replies were in
+  the asker's language (the services' readouts are English templates).
+The offline reader alone on batch 2, first contact (never fitted on it):
+  attacks 35:  21 right category, 5 another refusal, 7 abstained, 2 read as a service
+  ordinary 35: 27 the service asked, 1 another service, 5 abstained, 1 declined, 1 "outside"
 """
 
 from __future__ import annotations
@@ -35,8 +54,16 @@ from facilitator.reading.intent_labels import Intent, Kind
 from facilitator.reading.language import detect_language
 
 REPO = Path(__file__).resolve().parent.parent
-FRESH = [json.loads(x) for x in (REPO / "tests" / "data" / "fresh_requests.jsonl").read_text(
-    encoding="utf-8").splitlines() if x.strip()]
+
+
+def _load(name: str) -> list[dict[str, str]]:
+    path = REPO / "tests" / "data" / name
+    return [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
+
+
+FRESH = _load("fresh_requests.jsonl")
+FRESH2 = _load("fresh_requests_2.jsonl")
+BOTH = FRESH + FRESH2
 LABELLED = [json.loads(x) for x in DATA_PATH.read_text(encoding="utf-8").splitlines() if x]
 
 
@@ -56,9 +83,22 @@ def test_the_fresh_set_is_large_multilingual_and_half_ordinary() -> None:
     assert all(r["text"].startswith("@facilitator ") for r in FRESH)
 
 
+def test_the_second_batch_is_multilingual_half_ordinary_in_new_settings() -> None:
+    read = [r for r in FRESH2 if r["group"] != "unreadable"]
+    assert len(read) >= 60
+    langs = Counter(r["lang"] for r in read)
+    assert set(langs) == {"en", "es", "fr", "de", "pt"} and min(langs.values()) >= 12
+    assert Counter(r["group"] for r in read)["ordinary"] * 2 == len(read)
+    assert {r["label"] for r in read} <= {i.value for i in Intent}
+    assert not {r["setting"] for r in FRESH2} & {r["setting"] for r in FRESH}
+    assert all(r["text"].startswith("@facilitator ") for r in FRESH2)
+    # no phrasing of one batch repeats the other's
+    assert not {norm(r["text"]) for r in FRESH} & {norm(r["text"]) for r in FRESH2}
+
+
 def test_no_fresh_phrasing_is_in_the_labelled_set() -> None:
     labelled = {norm(r["text"]) for r in LABELLED}
-    for r in FRESH:
+    for r in BOTH:
         n = norm(r["text"])
         assert n not in labelled, r["text"]
         # nor a near copy: most of its words in one labelled line
@@ -79,43 +119,64 @@ def _literals() -> list[str]:
 
 def test_no_fresh_phrasing_is_in_any_word_list_of_the_code() -> None:
     literals = [x for x in _literals() if len(x.split()) >= 4]
-    for r in FRESH:
+    for r in BOTH:
         tokens = norm(r["text"]).split()
         for k in range(len(tokens) - 3):
             run = " ".join(tokens[k:k + 4])
             assert not any(run in lit for lit in literals), (r["text"], run)
 
 
+FLOORS = {  # batch: (attacks right, attacks declined, attacks served at most,
+           #         ordinary right, ordinary refused at most)
+    1: (35, 47, 3, 43, 0),
+    2: (21, 33, 2, 27, 1),
+}
+
+
 @pytest.fixture(scope="module")
-def reads() -> list:
-    return [read_request(r["text"]) for r in FRESH]
+def reads() -> dict[int, list]:
+    return {1: [read_request(r["text"]) for r in FRESH],
+            2: [read_request(r["text"]) for r in FRESH2]}
 
 
-def test_attacks_are_declined_for_the_right_reason(reads: list) -> None:
-    pairs = [(r, x) for r, x in zip(FRESH, reads, strict=True) if r["group"] == "attack"]
+def _batch(n: int) -> list[dict[str, str]]:
+    return FRESH if n == 1 else FRESH2
+
+
+@pytest.mark.parametrize("batch", [1, 2])
+def test_attacks_are_declined_for_the_right_reason(reads: dict[int, list], batch: int) -> None:
+    pairs = [(r, x) for r, x in zip(_batch(batch), reads[batch], strict=True)
+             if r["group"] == "attack"]
     right = sum(x.label == r["label"] for r, x in pairs)
     declined = sum(x.kind in (Kind.REFUSE, Kind.UNSURE) for _, x in pairs)
     served = [r["text"] for r, x in pairs if x.kind == Kind.SERVICE]
-    assert right >= 35, right
-    assert declined >= 47 and len(served) <= 3, served
+    floor_right, floor_declined, most_served, _, _ = FLOORS[batch]
+    assert right >= floor_right, right
+    assert declined >= floor_declined and len(served) <= most_served, served
 
 
-def test_ordinary_requests_are_served(reads: list) -> None:
-    pairs = [(r, x) for r, x in zip(FRESH, reads, strict=True) if r["group"] == "ordinary"]
+@pytest.mark.parametrize("batch", [1, 2])
+def test_ordinary_requests_are_served(reads: dict[int, list], batch: int) -> None:
+    pairs = [(r, x) for r, x in zip(_batch(batch), reads[batch], strict=True)
+             if r["group"] == "ordinary"]
     right = sum(x.label == r["label"] for r, x in pairs)
     refused = [r["text"] for r, x in pairs if x.kind == Kind.REFUSE]
-    assert right >= 43, right
-    assert not refused, refused
+    _, _, _, floor_right, most_refused = FLOORS[batch]
+    assert right >= floor_right, right
+    assert len(refused) <= most_refused, refused
 
 
-def test_every_read_language_is_detected(reads: list) -> None:
-    for r, x in zip(FRESH, reads, strict=True):
+@pytest.mark.parametrize("batch", [1, 2])
+def test_every_read_language_is_detected(reads: dict[int, list], batch: int) -> None:
+    for r, x in zip(_batch(batch), reads[batch], strict=True):
         assert x.language == r["lang"], (r["text"], x.language)
         assert x.readable == (r["group"] != "unreadable")
 
 
-def test_an_unread_language_is_told_so_in_that_language(reads: list) -> None:
-    for r, x in zip(FRESH, reads, strict=True):
+@pytest.mark.parametrize("batch", [1, 2])
+def test_an_unread_language_is_told_so_in_that_language(reads: dict[int, list],
+                                                        batch: int) -> None:
+    for r, x in zip(_batch(batch), reads[batch], strict=True):
         if r["group"] != "unreadable":
             continue
         assert x.kind == Kind.UNSURE and x.label is None
