@@ -176,7 +176,7 @@ def _addressed_moment(event: ChatEvent, state: RoomState,
         majority = llm_read.kind == Kind.REFUSE and llm_read.language == "en" and (
             read_request(event.text, names).majority)
         return _addressed_by_meaning(event, llm_read, majority=majority)
-    meaning = read_intent(event.text)
+    meaning = read_intent(event.text, member_names=names)
     if meaning.language != "en" or not meaning.readable:
         return _addressed_by_meaning(event, meaning)
     read = read_request(event.text, names)
