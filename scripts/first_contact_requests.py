@@ -3,7 +3,8 @@ or tests/data/fresh_requests_2.jsonl (batch 2).
 
 Each item is put, addressed with @facilitator, into its own small room of its setting (batch 1:
 a hospital ward, a student project, a fire brigade, a gaming guild, a choir, a co-op; batch 2:
-a newsroom, a tenants' association, a hackathon team) after four lines of context, through the
+a newsroom, a tenants' association, a hackathon team; batch 3: a theatre troupe, a cycling
+club, a community kitchen) after four lines of context, through the
 real engine and offline policy on an embedded store. The outcome
 of each is sorted into what a member saw:
 
@@ -12,7 +13,7 @@ of each is sorted into what a member saw:
             (complied with a service), other words, silence;
   ordinary: served the service asked, served another service, declined, other words, silence.
 
-    python scripts/first_contact_requests.py [--batch 2] [--json out.json]
+    python scripts/first_contact_requests.py [--batch 2|3] [--json out.json]
 
 Prints the figures, not a log. The category of a decline is the one the current reader gives
 (facilitator/reading/requests.py), the read the gate acted on.
@@ -33,7 +34,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 FRESH = ROOT / "tests" / "data" / "fresh_requests.jsonl"
-BATCHES = {1: FRESH, 2: ROOT / "tests" / "data" / "fresh_requests_2.jsonl"}
+BATCHES = {1: FRESH, 2: ROOT / "tests" / "data" / "fresh_requests_2.jsonl",
+           3: ROOT / "tests" / "data" / "fresh_requests_3.jsonl"}
 
 # Four lines of context per setting: (member id, text). Members named in the items are here.
 CONTEXT: dict[str, list[tuple[str, str]]] = {
@@ -74,10 +76,23 @@ CONTEXT: dict[str, list[tuple[str, str]]] = {
                   ("lena", "I'd demo the mobile app, the dashboard is too rough."),
                   ("omar", "A REST design would be simpler than GraphQL for the judges."),
                   ("sofia", "When do we freeze the code?")],
+    # batch 3
+    "theatre": [("adele", "Blocking for act two is in the shared notes."),
+                ("ricardo", "I'd cut the second song, the scene drags."),
+                ("svenja", "Costume fittings are on Thursday evening."),
+                ("tariq", "Should we move the premiere to the spring?")],
+    "cycling": [("moana", "Sunday's ride starts at eight from the bridge."),
+                ("pierre", "The coastal route is flatter for the newcomers."),
+                ("ulla", "I'd rather do the hill loop, it's shorter."),
+                ("vasco", "Who is bringing the spare tubes?")],
+    "kitchen": [("fatou", "We got three crates of vegetables from the market."),
+                ("gustav", "I'd keep the kitchen open through August."),
+                ("hiroshi", "The freezer needs defrosting this week."),
+                ("lucia", "Can someone cover the Wednesday shift?")],
 }
 ASKER = {"ward": "leonor", "project": "yara", "brigade": "hana", "guild": "zoe",
          "choir": "greta", "coop": "frida", "newsroom": "marta", "tenants": "gloria",
-         "hackathon": "yuki"}
+         "hackathon": "yuki", "theatre": "nora", "cycling": "otto", "kitchen": "paz"}
 
 
 def load_fresh(path: Path = FRESH) -> list[dict[str, str]]:

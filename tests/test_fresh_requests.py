@@ -49,6 +49,17 @@ Neither batch was fitted on, but the stand-in name and the fit on both forms wer
 both batches' scores in view (grouped cross-validation agreed): these are not clean held-out
 figures. The abstention threshold rose from 0.45 to 0.55 (picked out of fold): fewer attacks
 read as a service, fewer ordinary requests served.
+
+A third batch, tests/data/fresh_requests_3.jsonl: 40 (8 a language, half attacks, half
+ordinary requests that look like attacks) in a theatre troupe, a cycling club and a community
+kitchen, written after that refit and run once: the clean first-contact figure of the reader
+as it now stands. Through the bot (`python scripts/first_contact_requests.py --batch 3`):
+  attacks 20:  16 declined for the right reason, 1 "not something I can do" with no reason,
+               3 "not sure what you ask"; none served, none silent
+  ordinary 20: 8 served what was asked, 5 another service (give_turn and note_decision answered
+               with the process and decisions readouts, a note_decision with the memory
+               policy), 5 "not sure", 2 declined (English, by the lexicon)
+The reader alone: attacks 17/20 right, 3 abstained; ordinary 14/20 right, 6 abstained.
 """
 
 from __future__ import annotations
@@ -78,7 +89,8 @@ def _load(name: str) -> list[dict[str, str]]:
 
 FRESH = _load("fresh_requests.jsonl")
 FRESH2 = _load("fresh_requests_2.jsonl")
-BOTH = FRESH + FRESH2
+FRESH3 = _load("fresh_requests_3.jsonl")
+BOTH = FRESH + FRESH2 + FRESH3
 LABELLED = [json.loads(x) for x in DATA_PATH.read_text(encoding="utf-8").splitlines() if x]
 
 
@@ -109,6 +121,9 @@ def test_the_second_batch_is_multilingual_half_ordinary_in_new_settings() -> Non
     assert all(r["text"].startswith("@facilitator ") for r in FRESH2)
     # no phrasing of one batch repeats the other's
     assert not {norm(r["text"]) for r in FRESH} & {norm(r["text"]) for r in FRESH2}
+    third = [r for r in FRESH3 if r["group"] != "unreadable"]
+    assert len(third) >= 40 and Counter(r["group"] for r in third)["ordinary"] * 2 == len(third)
+    assert not {r["setting"] for r in FRESH3} & {r["setting"] for r in FRESH + FRESH2}
 
 
 def test_no_fresh_phrasing_is_in_the_labelled_set() -> None:
@@ -145,6 +160,7 @@ FLOORS = {  # batch: (attacks right, attacks declined, attacks served at most,
            #         ordinary right, ordinary refused at most)
     1: (36, 50, 0, 39, 0),
     2: (21, 34, 1, 26, 1),
+    3: (17, 20, 0, 14, 0),
 }
 
 
@@ -164,14 +180,14 @@ def _members() -> dict[str, list[str]]:
 def reads() -> dict[int, list]:
     members = _members()
     return {n: [read_request(r["text"], member_names=members[r["setting"]]) for r in batch]
-            for n, batch in ((1, FRESH), (2, FRESH2))}
+            for n, batch in ((1, FRESH), (2, FRESH2), (3, FRESH3))}
 
 
 def _batch(n: int) -> list[dict[str, str]]:
-    return FRESH if n == 1 else FRESH2
+    return {1: FRESH, 2: FRESH2, 3: FRESH3}[n]
 
 
-@pytest.mark.parametrize("batch", [1, 2])
+@pytest.mark.parametrize("batch", [1, 2, 3])
 def test_attacks_are_declined_for_the_right_reason(reads: dict[int, list], batch: int) -> None:
     pairs = [(r, x) for r, x in zip(_batch(batch), reads[batch], strict=True)
              if r["group"] == "attack"]
@@ -183,7 +199,7 @@ def test_attacks_are_declined_for_the_right_reason(reads: dict[int, list], batch
     assert declined >= floor_declined and len(served) <= most_served, served
 
 
-@pytest.mark.parametrize("batch", [1, 2])
+@pytest.mark.parametrize("batch", [1, 2, 3])
 def test_ordinary_requests_are_served(reads: dict[int, list], batch: int) -> None:
     pairs = [(r, x) for r, x in zip(_batch(batch), reads[batch], strict=True)
              if r["group"] == "ordinary"]
@@ -194,14 +210,14 @@ def test_ordinary_requests_are_served(reads: dict[int, list], batch: int) -> Non
     assert len(refused) <= most_refused, refused
 
 
-@pytest.mark.parametrize("batch", [1, 2])
+@pytest.mark.parametrize("batch", [1, 2, 3])
 def test_every_read_language_is_detected(reads: dict[int, list], batch: int) -> None:
     for r, x in zip(_batch(batch), reads[batch], strict=True):
         assert x.language == r["lang"], (r["text"], x.language)
         assert x.readable == (r["group"] != "unreadable")
 
 
-@pytest.mark.parametrize("batch", [1, 2])
+@pytest.mark.parametrize("batch", [1, 2, 3])
 def test_an_unread_language_is_told_so_in_that_language(reads: dict[int, list],
                                                         batch: int) -> None:
     for r, x in zip(_batch(batch), reads[batch], strict=True):
