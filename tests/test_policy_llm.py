@@ -217,7 +217,8 @@ async def test_room_budget_falls_back_to_the_offline_rules(store: RoomStore) -> 
     llm = ScriptedProvider([Assessment(intervention="silence", reason="fine")], cycle=True)
     engine = Engine(store, EveryMovePolicy(provider=llm, calls_per_hour=1))
     await feed(engine, "b", OPENING + HEATED)
-    await engine.handle(msg("b", "li", "@facilitator can you summarise?"))
+    # A time within the hour of the lines above (the helper's clock runs on across tests).
+    await engine.handle(msg("b", "li", "@facilitator can you summarise?", ts=1100.0))
     state = await store.get("local:b")
     assert state is not None and len(llm.calls) == 1 and state.usage.llm_calls == 1
     assert state.bot_log and state.bot_log[-1].intervention == "answer"
