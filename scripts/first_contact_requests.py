@@ -1,8 +1,11 @@
-"""Run the bot as it stands on the fresh phrasings of tests/data/fresh_requests.jsonl.
+"""Run the bot as it stands on the fresh phrasings of tests/data/fresh_requests.jsonl (batch 1)
+or tests/data/fresh_requests_2.jsonl (batch 2).
 
-Each item is put, addressed with @facilitator, into its own small room of its setting (a
-hospital ward, a student project, a fire brigade, a gaming guild, a choir, a co-op) after four
-lines of context, through the real engine and offline policy on an embedded store. The outcome
+Each item is put, addressed with @facilitator, into its own small room of its setting (batch 1:
+a hospital ward, a student project, a fire brigade, a gaming guild, a choir, a co-op; batch 2:
+a newsroom, a tenants' association, a hackathon team; batch 3: a theatre troupe, a cycling
+club, a community kitchen) after four lines of context, through the
+real engine and offline policy on an embedded store. The outcome
 of each is sorted into what a member saw:
 
   attacks:  declined for the right reason (the decline's category is the expected one),
@@ -10,7 +13,7 @@ of each is sorted into what a member saw:
             (complied with a service), other words, silence;
   ordinary: served the service asked, served another service, declined, other words, silence.
 
-    python scripts/first_contact_requests.py [--json out.json]
+    python scripts/first_contact_requests.py [--batch 2|3] [--json out.json]
 
 Prints the figures, not a log. The category of a decline is the one the current reader gives
 (facilitator/reading/requests.py), the read the gate acted on.
@@ -31,6 +34,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 FRESH = ROOT / "tests" / "data" / "fresh_requests.jsonl"
+BATCHES = {1: FRESH, 2: ROOT / "tests" / "data" / "fresh_requests_2.jsonl",
+           3: ROOT / "tests" / "data" / "fresh_requests_3.jsonl"}
 
 # Four lines of context per setting: (member id, text). Members named in the items are here.
 CONTEXT: dict[str, list[tuple[str, str]]] = {
@@ -58,9 +63,36 @@ CONTEXT: dict[str, list[tuple[str, str]]] = {
              ("joaquim", "I'd rather change supplier before we spend on the roof."),
              ("frida", "Warehouse shifts for December are still open."),
              ("elena", "Should the assembly vote on the supplier this week?")],
+    # batch 2
+    "newsroom": [("priya", "The council story needs a second source before it runs."),
+                 ("tomas", "I'd lead with the budget angle, not the resignation."),
+                 ("aiko", "Photos from the hearing are in the shared folder."),
+                 ("femi", "Can we move the election explainer to Thursday?")],
+    "tenants": [("rosa", "The landlord still hasn't answered about the heating."),
+                ("ahmed", "I'd rather we write to the housing office than wait."),
+                ("birgit", "The garage works start next month, nobody asked us."),
+                ("joao", "Should the assembly vote on a rent strike?")],
+    "hackathon": [("kai", "The API is up on the staging box."),
+                  ("lena", "I'd demo the mobile app, the dashboard is too rough."),
+                  ("omar", "A REST design would be simpler than GraphQL for the judges."),
+                  ("sofia", "When do we freeze the code?")],
+    # batch 3
+    "theatre": [("adele", "Blocking for act two is in the shared notes."),
+                ("ricardo", "I'd cut the second song, the scene drags."),
+                ("svenja", "Costume fittings are on Thursday evening."),
+                ("tariq", "Should we move the premiere to the spring?")],
+    "cycling": [("moana", "Sunday's ride starts at eight from the bridge."),
+                ("pierre", "The coastal route is flatter for the newcomers."),
+                ("ulla", "I'd rather do the hill loop, it's shorter."),
+                ("vasco", "Who is bringing the spare tubes?")],
+    "kitchen": [("fatou", "We got three crates of vegetables from the market."),
+                ("gustav", "I'd keep the kitchen open through August."),
+                ("hiroshi", "The freezer needs defrosting this week."),
+                ("lucia", "Can someone cover the Wednesday shift?")],
 }
 ASKER = {"ward": "leonor", "project": "yara", "brigade": "hana", "guild": "zoe",
-         "choir": "greta", "coop": "frida"}
+         "choir": "greta", "coop": "frida", "newsroom": "marta", "tenants": "gloria",
+         "hackathon": "yuki", "theatre": "nora", "cycling": "otto", "kitchen": "paz"}
 
 
 def load_fresh(path: Path = FRESH) -> list[dict[str, str]]:
@@ -149,9 +181,10 @@ def figures(rows: list[dict[str, str]]) -> dict[str, object]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--batch", type=int, choices=sorted(BATCHES), default=1)
     parser.add_argument("--json", type=Path, help="write the figures and outcomes here")
     args = parser.parse_args()
-    rows = asyncio.run(run(load_fresh()))
+    rows = asyncio.run(run(load_fresh(BATCHES[args.batch])))
     result = figures(rows)
     print(json.dumps(result, indent=1, ensure_ascii=False))
     if args.json:

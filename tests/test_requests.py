@@ -632,10 +632,13 @@ async def test_an_llm_never_words_a_decline(store: RoomStore) -> None:
     """With a model behind the policy, a request the bot does not serve still gets the rules'
     plain decline: the model may pick the moment, never reword the no into a half-yes."""
     from facilitator.policies.graph import Assessment
+    from facilitator.policies.llm.intent import RequestJudgement
     from facilitator.policies.llm.scripted import ScriptedProvider
 
     text = UNSERVED[0]
-    llm = ScriptedProvider([Assessment(intervention="answer", to=["grace"], reason="asked"),
+    llm = ScriptedProvider([RequestJudgement(label="unserved", language="en",
+                                             reason="outside what a facilitator does"),
+                            Assessment(intervention="answer", to=["grace"], reason="asked"),
                             "Sure Grace, here it is!"])
     engine = Engine(store, FacilitatorPolicy(provider=llm, calls_per_hour=1000))
     await _room(engine, "decline-llm")
@@ -643,4 +646,5 @@ async def test_an_llm_never_words_a_decline(store: RoomStore) -> None:
     body = d.text or ""
     assert d.speak and d.intervention == "answer"
     assert DECLINE.search(body) and CAN.search(body) and "here it is" not in body, body
-    assert len(llm.calls) <= 1  # at most the assessment; the wording is never asked for
+    # The request read (issue 20) and at most the assessment; the wording is never asked for.
+    assert [c.method for c in llm.calls] in (["structured"], ["structured", "structured"])

@@ -138,3 +138,16 @@ def test_slot_kinds() -> None:
     assert slot_problem("interest_a", "wifi card and kernel update") is None
     assert slot_problem("interest_a", "wifi card and Ubuntu") is not None
     assert slot_problem("question", "Is it possible to") is not None
+
+
+def test_french_typography_is_no_gap() -> None:
+    """French sets a space before ";": the French settings decline and help lines were held
+    back as "a gap where a slot was" (silence on first contact, issue 20's second batch)."""
+    from facilitator.locale import decline_line, line
+    from facilitator.policies.wellformed import text_problems
+
+    for said in (decline_line("settings_alone", "fr", asker="Greta"),
+                 line("help", "fr", asker="Greta")):
+        assert " ; " in said
+        assert text_problems(said, lang="fr") == [], said
+        assert text_problems(said, lang="en") != []  # in an English line it is a gap

@@ -601,11 +601,19 @@ def reader_costs(n: int = 200) -> dict[str, float]:
     for text in texts:
         attacks.assess(text)
     attack_ms = (time.process_time() - started) * 1e3 / len(texts)
+    # With an LLM configured the model reads instead: one call per addressed message, whose
+    # prompt is the label set and the message (estimated at ~4 characters a token).
+    from facilitator.policies.llm.intent import MAX_TOKENS, system_prompt, user_prompt
+
+    prompt_chars = sum(len(system_prompt()) + len(user_prompt(t)) for t in texts) / len(texts)
     return {"request_read_cpu_ms_per_addressed_message": round(read_ms, 3),
             "language_cpu_ms_per_message": round(language_ms, 4),
             "request_reader_load_cpu_s": round(load_s, 2), "messages": len(texts),
             "attack_read_cpu_ms_per_message": round(attack_ms, 3),
-            "attack_read_embedded_share": round(embedded / len(texts), 3)}
+            "attack_read_embedded_share": round(embedded / len(texts), 3),
+            "llm_request_read_calls_per_addressed_message": 1,
+            "llm_request_read_prompt_tokens_est": round(prompt_chars / 4),
+            "llm_request_read_max_output_tokens": MAX_TOKENS}
 
 
 # -- command line ------------------------------------------------------------------------------------

@@ -104,14 +104,18 @@ def unprompted_allowed(state: RoomState, signals: Signals, profile: Profile) -> 
     return None
 
 
-def find_moments(event: ChatEvent, state: RoomState, signals: Signals) -> tuple[list[Moment], str]:
+def find_moments(event: ChatEvent, state: RoomState, signals: Signals,
+                 meaning: RequestRead | None = None) -> tuple[list[Moment], str]:
     """Candidate moments, best first, and a reason when there are none. The room's kind, its
     chair and its charter keep back the proactive moves not on there (policies/defaults.py);
-    an answer to a member who addresses the bot is never kept back."""
+    an answer to a member who addresses the bot is never kept back.
+
+    `meaning` is the LLM's read of an addressed message (`policies/llm/intent.py`), when a
+    model is configured and answered; without it the offline readers decide."""
     if event.author.is_bot:
         return [], "a bot's message"
     if addressed(event, state, signals) and event.kind == EventKind.MESSAGE:
-        answer = _addressed_moment(event, state)
+        answer = _addressed_moment(event, state, meaning)
         if answer is not None:
             return [answer], ""
         # Addressed but asking nothing ("thanks @facilitator"): an ordinary message.
@@ -153,7 +157,8 @@ def _weighed_lately(state: RoomState, moment: Moment, profile: Profile) -> bool:
     return turn is not None and state.human_messages - turn < 2 * profile.min_gap_turns
 
 
-def _addressed_moment(event: ChatEvent, state: RoomState) -> Moment | None:
+def _addressed_moment(event: ChatEvent, state: RoomState,
+                      llm_read: RequestRead | None = None) -> Moment | None:
     """Serve a request for one of the bot's services; decline any other request, plainly.
 
     The language is read first. In English the lexicon of `reading.requests` reads what is
@@ -161,11 +166,19 @@ def _addressed_moment(event: ChatEvent, state: RoomState) -> Moment | None:
     classifier over a multilingual sentence embedding, abstaining when unsure) decides, and
     the bot answers in that language. A language neither reads gets a plain "I can't read
     this language yet" in that language. None when the message only mentions the bot
-    without asking anything of it."""
-    meaning = read_intent(event.text)
+    without asking anything of it.
+
+    With an LLM configured, its read (`llm_read`, a label from the same closed set) decides in
+    every language, English included; the English lexicon only adds whether several members
+    asked together (the decline then says it works for every member, even a majority)."""
+    names = [n for p in state.participants.values() for n in (p.id, p.name) if n]
+    if llm_read is not None and llm_read.source == "llm":
+        majority = llm_read.kind == Kind.REFUSE and llm_read.language == "en" and (
+            read_request(event.text, names).majority)
+        return _addressed_by_meaning(event, llm_read, majority=majority)
+    meaning = read_intent(event.text, member_names=names)
     if meaning.language != "en" or not meaning.readable:
         return _addressed_by_meaning(event, meaning)
-    names = [n for p in state.participants.values() for n in (p.id, p.name) if n]
     read = read_request(event.text, names)
     who = event.author.display
     if read.kind == RequestKind.REFUSE and read.category is not None:
@@ -191,28 +204,32 @@ def _addressed_moment(event: ChatEvent, state: RoomState) -> Moment | None:
     return None
 
 
-def _addressed_by_meaning(event: ChatEvent, meaning: RequestRead) -> Moment | None:
+def _addressed_by_meaning(event: ChatEvent, meaning: RequestRead, *,
+                          majority: bool = False) -> Moment | None:
     who, lang = event.author.display, meaning.language
+    by = " (LLM read)" if meaning.source == "llm" else ""
     if not meaning.readable:
         return Moment(intervention=Intervention.ANSWER, priority=90, to=[event.author.id],
                       reason=f"{who} wrote in a language the bot does not read ({lang})",
                       ref=event.id, facts={"service": "cant_read", "lang": lang})
     if meaning.kind == Kind.REFUSE and meaning.label is not None:
+        facts = {"attempt": meaning.label.value, "lang": lang}
+        if majority:
+            facts["majority"] = "yes"
         return Moment(intervention=Intervention.DECLINE_CAPTURE, priority=100,
-                      reason=f"declined: {who}'s request read as {meaning.label.value}",
-                      to=[event.author.id], ref=event.id,
-                      facts={"attempt": meaning.label.value, "lang": lang})
+                      reason=f"declined: {who}'s request read as {meaning.label.value}{by}",
+                      to=[event.author.id], ref=event.id, facts=facts)
     if meaning.kind == Kind.SERVICE and meaning.label is not None:
         service = SERVICE_OF_INTENT.get(meaning.label, meaning.label.value)
         # Services whose words are not in the catalogue answer with the room's own words
         # (names, quotes) in English templates; help is said in the asker's language.
         return Moment(intervention=Intervention.ANSWER, priority=90, to=[event.author.id],
-                      reason=f"{who} asked the bot for a service ({service})",
+                      reason=f"{who} asked the bot for a service{by} ({service})",
                       ref=event.id, facts={"service": service, "lang": lang})
     if meaning.kind in (Kind.UNSERVED, Kind.UNSURE):
         service = "unserved" if meaning.kind == Kind.UNSERVED else "unsure"
         return Moment(intervention=Intervention.ANSWER, priority=90, to=[event.author.id],
-                      reason=f"{who}'s request: {meaning.reason}", ref=event.id,
+                      reason=f"{who}'s request{by}: {meaning.reason}", ref=event.id,
                       facts={"service": service, "lang": lang})
     return None
 

@@ -91,7 +91,10 @@ def check(text: str, moment: Moment, state: RoomState, event: ChatEvent,
     # piece of a word or a member's name, no slot left empty (policies/wellformed.py).
     names = {*state.participants, *(p.label for p in state.participants.values())}
     sources = [t for t in _room_texts(state, event) if t]
-    problems = text_problems(text, names=names, sources=sources, templates=_templates())
+    # The gap check knows French typography (" ; "): the line's language is the moment's.
+    lang = "fr" if moment.facts.get("lang") == "fr" else "en"
+    problems = text_problems(text, names=names, sources=sources, templates=_templates(),
+                             lang=lang)
     if problems:
         return f"ill-formed: {problems[0]}"
     return None

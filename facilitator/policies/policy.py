@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Mapping
 
 from facilitator.config import Settings
-from facilitator.events import ChatEvent
+from facilitator.events import ChatEvent, EventKind
 from facilitator.memory.state import RoomState
 from facilitator.policies.decision import BotDecision, Moment
-from facilitator.policies.gate import find_moments, recall_moments
-from facilitator.policies.graph import PolicyGraph
+from facilitator.policies.gate import addressed, find_moments, recall_moments
+from facilitator.policies.graph import PolicyGraph, _bot_names
 from facilitator.policies.lighter import lighter_form
-from facilitator.policies.llm.base import LLMProvider
+from facilitator.policies.llm.base import LLMError, LLMProvider
+from facilitator.policies.llm.intent import read_request_llm
 from facilitator.policies.prompts import Prompts
 from facilitator.policies.signals import Signals
+from facilitator.reading.intent import normalise
+from facilitator.reading.intent_labels import RequestRead
+
+log = logging.getLogger(__name__)
 
 
 class FacilitatorPolicy:
@@ -28,7 +35,53 @@ class FacilitatorPolicy:
                                  judge=judge)
 
     async def decide(self, event: ChatEvent, room: RoomState, signals: Signals) -> BotDecision:
-        moments, why = find_moments(event, room, signals)
+        meaning = await self.read_request(event, room, signals)
+        decision = await self._decide(event, room, signals, meaning)
+        if meaning is not None:  # the read's call is the decision's too
+            decision.llm_calls += 1
+            decision.tokens_in += meaning.tokens_in
+            decision.tokens_out += meaning.tokens_out
+        return decision
+
+    async def read_request(self, event: ChatEvent, room: RoomState,
+                           signals: Signals) -> RequestRead | None:
+        """The model's read of a message addressed to the bot (issue 20, item 1), or None.
+
+        None means the offline readers decide: no model configured, not an addressed human
+        message, the breaker open, the room's call budget spent, or the call failed in any way
+        (provider error, timeout, an answer outside the closed set). A failure is logged and
+        counted, never said in the room."""
+        breaker = self.graph.breaker
+        if (breaker is None or event.author.is_bot or event.kind != EventKind.MESSAGE
+                or not addressed(event, room, signals)):
+            return None
+        if not breaker.allows():
+            breaker.note_fallback()
+            return None
+        if not self.graph._within_budget(room, event.ts or time.time()):
+            breaker.note_over_budget()
+            return None
+        names = sorted(_bot_names(room))
+        if not any(ch.isalnum() for ch in normalise(event.text, names)):
+            return None  # "@facilitator" alone asks nothing: no call
+        try:
+            read = await read_request_llm(event.text, breaker, bot_names=names, offline=False)
+        except LLMError as exc:
+            room.usage.llm_failures += 1
+            breaker.note_fallback()
+            log.warning("room %s: the LLM request read failed, the offline readers decide: %s",
+                        room.room, exc)
+            return None
+        usage = room.usage
+        usage.llm_calls += 1
+        usage.llm_calls_in_window += 1
+        usage.llm_tokens_in += read.tokens_in
+        usage.llm_tokens_out += read.tokens_out
+        return read
+
+    async def _decide(self, event: ChatEvent, room: RoomState, signals: Signals,
+                      meaning: RequestRead | None) -> BotDecision:
+        moments, why = find_moments(event, room, signals, meaning)
         recall: list[Moment] = []
         if self.provider is not None:
             # With a model the gate is a high-recall filter: moments a little below the

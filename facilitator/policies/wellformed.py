@@ -40,6 +40,8 @@ _QUOTE = re.compile(r"\"([^\"]*)\"|“([^”]*)”")
 # A space before a comma, a semicolon or a full stop, or two spaces inside a line: where an
 # empty slot was. (Not before "?", "!" or ":": French sets a space there.)
 _GAP = re.compile(r"\s[,;](?=\s)|\s\.(?=\s|$)|\S {2,}\S")
+# French sets a space before ";" (and ":", "?", "!"): in a French line " ; " is typography.
+_GAP_FR = re.compile(r"\s,(?=\s)|\s\.(?=\s|$)|\S {2,}\S")
 _CUT_QUOTE = re.compile(r"\"\s*…|…\s*\"")
 
 
@@ -123,7 +125,7 @@ def text_problems(text: str, *, names: Collection[str] = (), sources: Sequence[s
             why = slot_problem(field, value, names=names, sources=from_messages, lang=lang)
             if why:
                 problems.append(Problem(field, value, why))
-    elif _GAP.search(_QUOTE.sub('"q"', text)):
+    elif (_GAP_FR if lang == "fr" else _GAP).search(_QUOTE.sub('"q"', text)):
         problems.append(Problem("text", text, "a gap where a slot was"))
     for inner in INNER_SLOTS:
         for m in inner.finditer(text):

@@ -25,6 +25,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import unicodedata
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -47,6 +48,38 @@ def normalise(text: str, bot_names: Collection[str] = ("facilitator",)) -> str:
     for name in bot_names:
         out = re.sub(rf"(?<!\w)@?{re.escape(name)}\b[,:]?", " ", out, flags=re.I)
     return _SPACE.sub(" ", out).strip()[:MAX_CHARS]
+
+
+# Who a request names is not what it asks: "leave Femi out of the recap" and "leave Alex out
+# of the recap" are the same request. Members' names (and @mentions) are read as one stand-in
+# name before embedding, in the labelled set as at runtime, so an unfamiliar name cannot pull a
+# request towards another label (measured on issue 20's fresh phrasings, see README).
+STAND_IN = "Alex"
+_AT_MENTION = re.compile(r"(?<!\w)@[\w.-]+")
+
+
+def _fold(ch: str) -> str:
+    """One character without its accent, lower-cased, still one character."""
+    base = unicodedata.normalize("NFD", ch)[:1].lower()
+    return base if len(base) == 1 else ch
+
+
+def anonymise(text: str, names: Collection[str] = ()) -> str:
+    """`text` with each of `names` (whole words, any case or accent, a possessive 's kept) and
+    every @mention replaced by the stand-in name."""
+    out = _AT_MENTION.sub(STAND_IN, text)
+    wanted = sorted({_SPACE.sub(" ", n).strip() for n in names if n and len(n.strip()) >= 2},
+                    key=len, reverse=True)
+    if not wanted:
+        return out
+    folded = "".join(_fold(c) for c in out)
+    pattern = re.compile(r"(?<!\w)(?:" + "|".join(
+        re.escape("".join(_fold(c) for c in n)) for n in wanted) + r")(?=s?(?!\w))")
+    pieces, last = [], 0
+    for m in pattern.finditer(folded):
+        pieces += [out[last:m.start()], STAND_IN]
+        last = m.end()
+    return "".join(pieces) + out[last:]
 
 
 @cache
@@ -105,8 +138,11 @@ def classify(text: str, model: IntentModel | None = None) -> tuple[Intent, float
 
 
 def read_request(text: str, *, lang_hint: str | None = None,
-                 bot_names: Collection[str] = ("facilitator",)) -> RequestRead:
-    """What an addressed message asks of the bot, offline. Never raises for any text."""
+                 bot_names: Collection[str] = ("facilitator",),
+                 member_names: Collection[str] = ()) -> RequestRead:
+    """What an addressed message asks of the bot, offline. Never raises for any text.
+
+    `member_names`: the room's members (ids and display names), read as one stand-in name."""
     clean = normalise(text, bot_names)
     if not any(ch.isalnum() for ch in clean):
         return RequestRead(label=Intent.CHAT, kind=Kind.NONE, language=lang_hint or "en",
@@ -117,7 +153,7 @@ def read_request(text: str, *, lang_hint: str | None = None,
                            confidence=0.0, reason=f"written in a language it does not read "
                                                   f"({lang.code})")
     model = load_model()
-    label, confidence, _ = classify(clean, model)
+    label, confidence, _ = classify(anonymise(clean, member_names), model)
     if confidence < model.threshold:
         return RequestRead(label=None, kind=Kind.UNSURE, language=lang.code,
                            confidence=round(confidence, 4),

@@ -68,20 +68,29 @@ def user_prompt(text: str) -> str:
 
 
 async def read_request_llm(text: str, provider: LLMProvider, *, lang_hint: str | None = None,
-                           bot_names: Collection[str] = ("facilitator",)) -> RequestRead:
-    """The model's read of an addressed message; the offline read on any failure."""
+                           bot_names: Collection[str] = ("facilitator",),
+                           offline: bool = True) -> RequestRead:
+    """The model's read of an addressed message; the offline read on any failure.
+
+    With `offline=False` a failure raises the `LLMError` instead (the policy then lets the
+    gate's own offline readers decide, and counts the failure)."""
     clean = normalise(text, bot_names)
     if not any(ch.isalnum() for ch in clean):
+        if not offline:
+            raise LLMError("nothing asked: no call made", kind="other")
         return read_request(text, lang_hint=lang_hint, bot_names=bot_names)
     try:
         result = await provider.structured(system_prompt(), user_prompt(clean), RequestJudgement,
                                            max_tokens=MAX_TOKENS)
     except LLMError as exc:
-        offline = read_request(text, lang_hint=lang_hint, bot_names=bot_names)
-        return offline.model_copy(update={"source": f"offline (llm {exc.kind})"})
+        if not offline:
+            raise
+        offline_read = read_request(text, lang_hint=lang_hint, bot_names=bot_names)
+        return offline_read.model_copy(update={"source": f"offline (llm {exc.kind})"})
     judged = result.value
     return RequestRead(label=judged.label, kind=kind_of(judged.label), language=judged.language,
-                       readable=True, confidence=1.0, source="llm", reason=judged.reason,
+                       readable=True, confidence=1.0, source="llm",
+                       reason=f"read as {judged.label.value}: {judged.reason}",
                        tokens_in=result.usage.tokens_in, tokens_out=result.usage.tokens_out)
 
 
