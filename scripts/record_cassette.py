@@ -16,36 +16,12 @@ model: minutes instead of many on a loaded machine) and drops the entries no req
 from __future__ import annotations
 
 import asyncio
-import socket
-import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _wait(url: str, proc: subprocess.Popen[bytes], limit_s: float = 180) -> None:
-    deadline = time.monotonic() + limit_s
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit(f"llama_cpp.server exited ({proc.returncode})")
-        try:
-            with urllib.request.urlopen(f"{url}/models", timeout=2) as r:
-                if r.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise SystemExit("llama_cpp.server did not start")
 
 
 async def record(url: str, *, keep: bool = False) -> None:
@@ -85,16 +61,9 @@ def main() -> int:
     if problem:
         print(f"error: {problem}", file=sys.stderr)
         return 2
-    port = _free_port()
-    proc = subprocess.Popen(local.server_command(port, threads=2),
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}/v1"
-    try:
-        _wait(url, proc)
+    with tempfile.TemporaryDirectory() as tmp, \
+            local.serving(Path(tmp) / "server.log", threads=2) as url:
         asyncio.run(record(url, keep="--keep" in sys.argv[1:]))
-    finally:
-        proc.terminate()
-        proc.wait(timeout=15)
     return 0
 
 

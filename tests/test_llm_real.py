@@ -14,10 +14,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -95,28 +93,6 @@ async def test_a_stalled_server_hits_the_deadline_and_the_rules_speak(
 # ---- the real model ----------------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _wait_ready(url: str, proc: subprocess.Popen[bytes], log: Path, limit_s: float) -> None:
-    deadline = time.monotonic() + limit_s
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"llama_cpp.server exited ({proc.returncode}): "
-                               f"{log.read_text(errors='replace')[-2000:]}")
-        try:
-            with urllib.request.urlopen(f"{url}/models", timeout=2) as r:
-                if r.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError(f"llama_cpp.server not ready in {limit_s:.0f}s: "
-                       f"{log.read_text(errors='replace')[-2000:]}")
-
-
 @pytest.fixture(scope="session")
 def local_model(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """llama-cpp-python's OpenAI-compatible server with SmolLM2 on a free loopback port."""
@@ -125,23 +101,10 @@ def local_model(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         if os.environ.get("REAL_LLM_REQUIRED") == "1":
             pytest.fail(f"real-model tests required but {missing}")
         pytest.skip(missing)
-    port = _free_port()
     log = tmp_path_factory.mktemp("llama") / "server.log"
     # Two threads: the rest of the suite may share these two cores.
-    cmd = local.server_command(port, threads=2)
-    with log.open("wb") as out:
-        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}/v1"
-    try:
-        _wait_ready(url, proc, log, limit_s=180)
+    with local.serving(log, threads=2) as url:
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 def real(url: str, **env: str) -> OpenAIProvider:

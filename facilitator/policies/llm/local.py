@@ -9,9 +9,15 @@ same server on a free port. A 135M model proves the plumbing; it is no facilitat
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib.util
 import os
+import socket
+import subprocess
 import sys
+import time
+import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 MODEL_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
@@ -50,6 +56,52 @@ def server_command(port: int, *, host: str = "127.0.0.1", n_ctx: int = 4096,
             "--model_alias", ALIAS, "--host", host, "--port", str(port), "--n_ctx", str(n_ctx),
             "--n_threads", str(threads or os.cpu_count() or 2), "--seed", "7",
             "--verbose", "false"]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _tail(log: Path) -> str:
+    return log.read_text(errors="replace")[-2000:] if log.is_file() else ""
+
+
+@contextlib.contextmanager
+def serving(log: Path, *, threads: int | None = None, ready_s: float = 180) -> Iterator[str]:
+    """The model served on a free loopback port for the block: yields its base URL (`/v1`).
+
+    The server's output goes to `log`, whose tail is in the error when it exits or is not
+    ready in `ready_s` seconds; it is stopped when the block ends.
+    """
+    port = _free_port()
+    with log.open("wb") as out:
+        proc = subprocess.Popen(server_command(port, threads=threads), stdout=out,
+                                stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/v1"
+    try:
+        deadline = time.monotonic() + ready_s
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"llama_cpp.server exited ({proc.returncode}): {_tail(log)}")
+            try:
+                with urllib.request.urlopen(f"{url}/models", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"llama_cpp.server not ready in {ready_s:.0f}s: "
+                                       f"{_tail(log)}") from None
+                time.sleep(0.3)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
 
 
 def main(argv: list[str] | None = None) -> int:
