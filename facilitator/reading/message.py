@@ -27,9 +27,9 @@ _MENTION = re.compile(r"@([\w.\-]+)")
 # The fitted reader finds 2x (GitHub) and 12x (WikiTactics) the labelled attacks the hostility
 # read finds, at similar or better precision, on the labelled kinds it was not fitted on, but
 # flags more civil turns in meetings and Slack when they are left out, and reads a retort in a
-# mutual flare-up as an attack (README): the default waits for the blind judges. Set to
-# "fitted" by scripts/attack_sample.py and the tests that check the fitted read in the room;
-# not a setting yet (the lead decides after judging).
+# mutual flare-up as an attack. Judged blind, its answers were 5 of 40 helpful and 34-35 harmful
+# (judged/attack-answers), so it stays off: set to "fitted" only by scripts/attack_sample.py
+# and the tests that check the fitted read in the room.
 ATTACK_READ = "hostility"
 HOSTILE_QUESTION_AT = 0.25  # a hostile "question" is an attack, not a question
 
