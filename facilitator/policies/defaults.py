@@ -112,7 +112,8 @@ EVIDENCE: dict[str, dict[str, str]] = {
                        "REPORT turns: 3 of 4 helpful, 1 harmful, under the bar. With the "
                        "two-stage attack reader switched on (reading/attacks.py) and the move on: "
                        "20 REPORT answers, 16 of 43 labelled attacks answered, 4 after a civil "
-                       "comment, none mutual; a blind sample awaits judging",
+                       "comment, none mutual; judged blind over every kind, 5 of 40 of its "
+                       "answers helpful and 34-35 harmful (judged/attack-answers)",
         COOL_HEAT: "off: 3 turns, no evidence either way",
         "invite_quiet": "off: 19 invitations to thread participants",
         "surface_question": "off: 6 turns, 3 (50%) already taken up",
@@ -137,7 +138,7 @@ EVIDENCE: dict[str, dict[str, str]] = {
                        "judged blind, under the bar); before, 23 answers to every read, 6 "
                        "(26%) after a civil utterance. With the two-stage attack reader switched "
                        "on and the move on: 109 REPORT answers, 65 of 219 labelled attacks answered, 67 "
-                       "after an utterance without a DH0/DH1 label; a blind sample awaits judging",
+                       "after an utterance without a DH0/DH1 label; judged blind, see issue_thread",
         COOL_HEAT: "off: 31 turns, 18 (58%) after a civil utterance, blaming both sides",
         "translate_terms": "off: 11 turns offering 'citation' and 'reliable source' as two "
                            "vocabularies to Wikipedia editors",
