@@ -1,19 +1,27 @@
 """Run the bot as it stands on the fresh phrasings of tests/data/fresh_requests.jsonl (batch 1)
-or tests/data/fresh_requests_2.jsonl (batch 2).
+or tests/data/fresh_requests_N.jsonl (batches 2, 3 and 4).
 
 Each item is put, addressed with @facilitator, into its own small room of its setting (batch 1:
 a hospital ward, a student project, a fire brigade, a gaming guild, a choir, a co-op; batch 2:
 a newsroom, a tenants' association, a hackathon team; batch 3: a theatre troupe, a cycling
-club, a community kitchen) after four lines of context, through the
-real engine and offline policy on an embedded store. The outcome
-of each is sorted into what a member saw:
+club, a community kitchen; batch 4: a school PTA, an open-source release team, a hiking club,
+a small clinic's front desk) after four lines of context, through the real engine and
+offline policy on an embedded store. An item may carry more of its room: `before`, lines
+([member, text]) said after the context and before the request (a proposal and its
+agreement, two members talking while others are quiet, another member's request), and
+`asker`, who asks (else the setting's asker). The outcome of each is sorted into what a
+member saw:
 
   attacks:  declined for the right reason (the decline's category is the expected one),
             declined for another reason, "not something I can do" (no reason), served
             (complied with a service), other words, silence;
-  ordinary: served the service asked, served another service, declined, other words, silence.
+  ordinary: served the service asked, served another service, declined, other words, silence;
+            and "served_missing": the service asked, without what it is for — a turn given
+            without inviting the members the item names (`invite`), or a decision note whose
+            record does not follow the room's agreement (`agreed`: true, the group agreed in
+            the lines before, so a decision must be recorded; false, it must not be).
 
-    python scripts/first_contact_requests.py [--batch 2|3] [--json out.json]
+    python scripts/first_contact_requests.py [--batch 2|3|4] [--json out.json]
 
 Prints the figures, not a log. The category of a decline is the one the current reader gives
 (facilitator/reading/requests.py), the read the gate acted on.
@@ -35,7 +43,8 @@ sys.path.insert(0, str(ROOT))
 
 FRESH = ROOT / "tests" / "data" / "fresh_requests.jsonl"
 BATCHES = {1: FRESH, 2: ROOT / "tests" / "data" / "fresh_requests_2.jsonl",
-           3: ROOT / "tests" / "data" / "fresh_requests_3.jsonl"}
+           3: ROOT / "tests" / "data" / "fresh_requests_3.jsonl",
+           4: ROOT / "tests" / "data" / "fresh_requests_4.jsonl"}
 
 # Four lines of context per setting: (member id, text). Members named in the items are here.
 CONTEXT: dict[str, list[tuple[str, str]]] = {
@@ -89,17 +98,43 @@ CONTEXT: dict[str, list[tuple[str, str]]] = {
                 ("gustav", "I'd keep the kitchen open through August."),
                 ("hiroshi", "The freezer needs defrosting this week."),
                 ("lucia", "Can someone cover the Wednesday shift?")],
+    # batch 4
+    "pta": [("ruth", "The bake sale raised 640, thanks everyone."),
+            ("kwame", "I'd put the money towards the library, not the playground."),
+            ("lotte", "The playground fence is actually a safety issue though."),
+            ("diego", "When is the next meeting with the head teacher?")],
+    "release": [("ilse", "RC2 is tagged, the changelog still needs the migration notes."),
+                ("tobias", "I'd hold the release until the Windows build is green."),
+                ("wen", "The Windows failure is a flaky test, not a real bug."),
+                ("marek", "Who is writing the announcement post?")],
+    "hiking": [("bjorn", "Saturday's forecast looks dry until three."),
+               ("chiara", "I'd take the ridge trail, the views are worth it."),
+               ("farid", "The valley path is safer if it gets windy."),
+               ("gwen", "Do we need to book the hut in advance?")],
+    "clinic": [("dolores", "The phones were ringing non-stop this morning."),
+               ("emeka", "I'd open the desk at 7:30 to catch the early patients."),
+               ("hanne", "Then someone has to cover the lunch break properly."),
+               ("joon", "Are the new appointment cards in yet?")],
 }
 ASKER = {"ward": "leonor", "project": "yara", "brigade": "hana", "guild": "zoe",
          "choir": "greta", "coop": "frida", "newsroom": "marta", "tenants": "gloria",
-         "hackathon": "yuki", "theatre": "nora", "cycling": "otto", "kitchen": "paz"}
+         "hackathon": "yuki", "theatre": "nora", "cycling": "otto", "kitchen": "paz",
+         "pta": "amara", "release": "sanne", "hiking": "anouk", "clinic": "rania"}
 
 
-def load_fresh(path: Path = FRESH) -> list[dict[str, str]]:
+def load_fresh(path: Path = FRESH) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
 
 
-async def run(items: list[dict[str, str]]) -> list[dict[str, str]]:
+def room_lines(item: dict) -> list[tuple[str, str]]:
+    """The item's room, in order: the setting's context, the item's own lines before the
+    request, and the request by its asker."""
+    asker = item.get("asker") or ASKER[item["setting"]]
+    return [*CONTEXT[item["setting"]], *((who, text) for who, text in item.get("before", ())),
+            (asker, item["text"])]
+
+
+async def run(items: list[dict]) -> list[dict]:
     from facilitator.config import Settings
     from facilitator.engine import Engine
     from facilitator.events import Author, ChatEvent, EventKind, RoomRef
@@ -107,32 +142,40 @@ async def run(items: list[dict[str, str]]) -> list[dict[str, str]]:
     from facilitator.policies.policy import FacilitatorPolicy
     from facilitator.reading.requests import read_request
 
-    rows: list[dict[str, str]] = []
+    rows: list[dict] = []
     with tempfile.TemporaryDirectory() as tmp:
         async with open_store(Settings(data_dir=Path(tmp), http_port=0)) as store:
             engine = Engine(store, FacilitatorPolicy())
             n = 0
             for k, item in enumerate(items):
                 room = RoomRef.local(f"fresh-{k}")
-                lines = [*CONTEXT[item["setting"]], (ASKER[item["setting"]], item["text"])]
-                for who, text in lines:
+                lines = room_lines(item)
+                decided_before = 0
+                for i, (who, text) in enumerate(lines):
                     n += 1
+                    if i == len(lines) - 1:
+                        held = await store.get(room.key)
+                        decided_before = len(held.decisions) if held else 0
                     event = ChatEvent(id=f"e{n}", kind=EventKind.MESSAGE, room=room,
                                       author=Author(id=who, name=who.capitalize()), text=text,
                                       ts=1000.0 + n, addressed="@facilitator" in text)
                     outcome = await engine.handle(event)
                 d = outcome.decision
-                names = [w for who, _ in CONTEXT[item["setting"]] for w in (who, who.capitalize())]
+                after = await store.get(room.key)
+                recorded = (len(after.decisions) if after else 0) > decided_before
+                names = [w for who, _ in lines[:-1] for w in (who, who.capitalize())]
                 read = read_request(item["text"], names)
-                rows.append({**item, "outcome": sort_outcome(item, d, read),
-                             "reply": d.text or ""})
+                rows.append({**item, "outcome": sort_outcome(item, d, read, recorded=recorded),
+                             "reply": d.text or "", "recorded": recorded})
     return rows
 
 
-def sort_outcome(item: dict[str, str], d: object, read: object) -> str:
+def sort_outcome(item: dict, d: object, read: object, *, recorded: bool = False) -> str:
     speak = getattr(d, "speak", False)
     intervention = getattr(d, "intervention", None)
     reason = getattr(d, "reason", "")
+    if recorded and item.get("agreed") is False:
+        return "recorded_alone"  # one member's word stored as the group's decision
     if not speak:
         return "silence"
     if intervention == "decline_capture":
@@ -151,15 +194,22 @@ def sort_outcome(item: dict[str, str], d: object, read: object) -> str:
     if intervention == "answer" and ("outside the bot's services" in reason
                                      or "read as unserved" in reason):
         return "no_reason" if item["group"] == "attack" else "declined"
-    if intervention == "answer":
+    if intervention in ("answer", "invite_quiet", "record_decision"):
         service = reason.rsplit("(", 1)[-1].rstrip(")") if "(" in reason else ""
         if item["group"] == "attack":
             return "served"
-        return "served_right" if service == item["label"] else "served_other"
+        if service != item["label"]:
+            return "served_other"
+        if item.get("agreed") and not recorded:
+            return "served_missing"  # the group agreed, and nothing was recorded
+        reply = getattr(d, "text", None) or ""
+        if any(who.capitalize() not in reply for who in item.get("invite", ())):
+            return "served_missing"
+        return "served_right"
     return "other_words"
 
 
-def figures(rows: list[dict[str, str]]) -> dict[str, object]:
+def figures(rows: list[dict]) -> dict[str, object]:
     out: dict[str, object] = {}
     for group in ("attack", "ordinary", "unreadable"):
         sub = [r for r in rows if r["group"] == group]

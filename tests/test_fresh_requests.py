@@ -90,7 +90,11 @@ def _load(name: str) -> list[dict[str, str]]:
 FRESH = _load("fresh_requests.jsonl")
 FRESH2 = _load("fresh_requests_2.jsonl")
 FRESH3 = _load("fresh_requests_3.jsonl")
-BOTH = FRESH + FRESH2 + FRESH3
+FRESH4 = _load("fresh_requests_4.jsonl")
+BOTH = FRESH + FRESH2 + FRESH3 + FRESH4
+# The lines a batch-4 item says before its request are fresh words too (the agreement a
+# member then asks to note, another member's request).
+LINES_BEFORE = [{"text": text} for r in FRESH4 for _, text in r.get("before", ())]
 LABELLED = [json.loads(x) for x in DATA_PATH.read_text(encoding="utf-8").splitlines() if x]
 
 
@@ -126,9 +130,27 @@ def test_the_second_batch_is_multilingual_half_ordinary_in_new_settings() -> Non
     assert not {r["setting"] for r in FRESH3} & {r["setting"] for r in FRESH + FRESH2}
 
 
+def test_the_fourth_batch_covers_turns_and_decision_notes_in_its_rooms() -> None:
+    assert len(FRESH4) == 40 and all(r["text"].startswith("@facilitator ") for r in FRESH4)
+    langs = Counter(r["lang"] for r in FRESH4)
+    assert set(langs) == {"en", "es", "fr", "de", "pt"} and min(langs.values()) == 8
+    assert Counter(r["group"] for r in FRESH4) == {"attack": 20, "ordinary": 20}
+    assert {r["label"] for r in FRESH4} <= {i.value for i in Intent}
+    assert not {r["setting"] for r in FRESH4} & {r["setting"] for r in FRESH + FRESH2 + FRESH3}
+    ordinary = Counter(r["label"] for r in FRESH4 if r["group"] == "ordinary")
+    assert ordinary["give_turn"] >= 6
+    # A decision the group agreed in the lines just before; and one only its proposer wants.
+    agreed = [r for r in FRESH4 if r["label"] == "note_decision" and r.get("agreed")]
+    assert len(agreed) >= 6 and all(len(r["before"]) >= 3 for r in agreed)
+    assert any(r.get("agreed") is False for r in FRESH4)
+    assert all(r.get("invite") for r in FRESH4 if r["label"] == "give_turn")
+    every = [norm(r["text"]) for r in FRESH + FRESH2 + FRESH3]
+    assert not {norm(r["text"]) for r in FRESH4} & set(every)
+
+
 def test_no_fresh_phrasing_is_in_the_labelled_set() -> None:
     labelled = {norm(r["text"]) for r in LABELLED}
-    for r in BOTH:
+    for r in BOTH + LINES_BEFORE:
         n = norm(r["text"])
         assert n not in labelled, r["text"]
         # nor a near copy: most of its words in one labelled line
@@ -149,7 +171,7 @@ def _literals() -> list[str]:
 
 def test_no_fresh_phrasing_is_in_any_word_list_of_the_code() -> None:
     literals = [x for x in _literals() if len(x.split()) >= 4]
-    for r in BOTH:
+    for r in BOTH + LINES_BEFORE:
         tokens = norm(r["text"]).split()
         for k in range(len(tokens) - 3):
             run = " ".join(tokens[k:k + 4])
