@@ -98,14 +98,17 @@ async def test_a_german_attack_the_model_reads_is_declined_in_german(store: Room
 
 
 async def test_english_is_read_by_the_model_too(store: RoomStore) -> None:
-    # "could you give everyone else a turn": a process move, not the memory policy.
+    # "could you give everyone else a turn": the turn-giving move, not the memory policy. Here
+    # each member has just spoken, so nobody is left out; the bot says so in its own words
+    # (the model's wording would claim the others had not spoken).
     wire = Wire([openai_server("give_turn", "en", text="Let's hear from those who haven't "
                                "spoken yet: Odile, Pascal, what do you think?",
                                assessment={"intervention": "answer", "to": ["greta"],
                                            "reason": "asked"})] * 3)
     engine, provider = await setup(store, wire, "en")
     d = await ask(engine, "en", "@facilitator could you give everyone else a turn")
-    assert d.intervention == "answer" and "(process)" in d.reason, d.reason
+    assert d.intervention == "answer" and "(give_turn)" in d.reason, d.reason
+    assert d.text is not None and "don't see anyone left out" in d.text
     await provider.aclose()
 
 

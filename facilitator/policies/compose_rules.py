@@ -139,6 +139,10 @@ def compose_fields(moment: Moment, state: RoomState, event: ChatEvent) -> tuple[
             fixed = cant_read_line(lang, asker=asker) if service == "cant_read" else line(
                 service, lang, asker=asker)
             return "in_language", {"line": fixed}
+        case Intervention.ANSWER if moment.facts.get("service") == "give_turn":
+            return _served_fields(moment, state, asker)
+        case Intervention.INVITE_QUIET if moment.facts.get("service") == "give_turn":
+            return _served_fields(moment, state, asker)
         case Intervention.ANSWER:
             name = answer_template(event.text, moment.facts.get("service"))
             goal = state.charter.goal or "no goal set"
@@ -221,6 +225,16 @@ def compose_fields(moment: Moment, state: RoomState, event: ChatEvent) -> tuple[
                 raise Unsayable("fewer than two proposals can be quoted whole")
             return "propose_process", {"proposals": "; ".join(props)}
     raise ValueError(f"no template for {kind}")
+
+
+def _served_fields(moment: Moment, state: RoomState, asker: str) -> tuple[str, dict[str, str]]:
+    """A request served by a move: a turn for others, or why there is none now."""
+    facts, mode = moment.facts, moment.facts.get("mode", "")
+    if moment.intervention == Intervention.INVITE_QUIET:
+        return "give_turn", {"names": names(state, moment.to)}
+    named = [n for n in facts.get("named", "").split(",") if n]
+    return f"give_turn_{mode}", {"asker": asker, "names": names(state, named),
+                                 "be": "isn't" if len(named) == 1 else "aren't"}
 
 
 def compose(prompts: Prompts, moment: Moment, state: RoomState, event: ChatEvent,

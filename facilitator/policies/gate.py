@@ -6,6 +6,9 @@ considering, best first. An empty list means silence without calling any model.
 
 from __future__ import annotations
 
+import re
+import unicodedata
+from collections import Counter
 from dataclasses import dataclass, replace
 
 from facilitator.events import ChatEvent, EventKind
@@ -20,16 +23,18 @@ from facilitator.reading.nicks import base_nick
 from facilitator.reading.requests import RequestKind, read_request
 from facilitator.reading.text import read_text
 
-# Services the fitted read names that the rules answer with another's template: noting a
-# decision answers with what the group decided (the decision is recorded when the group
-# made it, by the proposals tracker), and "give everyone a turn" with how the group can
-# take turns.
 # In English the fitted read overrules the lexicon only for a refusal it is this sure of (and
 # never a service the lexicon recognised): below it, thanks and ordinary requests were read
 # as refusals (0.45-0.71 on the lexicon's own test phrasings).
 SURE_REFUSAL = 0.75
-SERVICE_OF_INTENT: dict[Intent, str] = {Intent.NOTE_DECISION: "decisions",
-                                        Intent.GIVE_TURN: "process"}
+# Services the bot serves by a move in the room rather than a readout: a turn for the quiet
+# (or named) members. The English lexicon has no such service; there the fitted read names it
+# (above its own threshold) unless the lexicon read a refusal.
+SERVED_BY_A_MOVE = frozenset({Intent.GIVE_TURN})
+# A service the fitted read names that the rules answer with another's template: noting a
+# decision answers with what the group decided (the decision is recorded when the group made
+# it, by the proposals tracker).
+SERVICE_OF_INTENT: dict[Intent, str] = {Intent.NOTE_DECISION: "decisions"}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -175,10 +180,10 @@ def _addressed_moment(event: ChatEvent, state: RoomState,
     if llm_read is not None and llm_read.source == "llm":
         majority = llm_read.kind == Kind.REFUSE and llm_read.language == "en" and (
             read_request(event.text, names).majority)
-        return _addressed_by_meaning(event, llm_read, majority=majority)
+        return _addressed_by_meaning(event, llm_read, majority=majority, state=state)
     meaning = read_intent(event.text, member_names=names)
     if meaning.language != "en" or not meaning.readable:
-        return _addressed_by_meaning(event, meaning)
+        return _addressed_by_meaning(event, meaning, state=state)
     read = read_request(event.text, names)
     who = event.author.display
     if read.kind == RequestKind.REFUSE and read.category is not None:
@@ -191,7 +196,9 @@ def _addressed_moment(event: ChatEvent, state: RoomState,
     if (meaning.kind == Kind.REFUSE and meaning.label is not None
             and meaning.confidence >= SURE_REFUSAL and read.kind != RequestKind.SERVICE):
         # A request against a member or the group in words the lexicon does not know.
-        return _addressed_by_meaning(event, meaning)
+        return _addressed_by_meaning(event, meaning, state=state)
+    if meaning.kind == Kind.SERVICE and meaning.label in SERVED_BY_A_MOVE:
+        return _addressed_by_meaning(event, meaning, state=state)
     if read.kind == RequestKind.SERVICE and read.service is not None:
         return Moment(intervention=Intervention.ANSWER, priority=90, to=[event.author.id],
                       reason=f"{who} asked the bot for a service ({read.service.value})",
@@ -204,14 +211,16 @@ def _addressed_moment(event: ChatEvent, state: RoomState,
     return None
 
 
-def _addressed_by_meaning(event: ChatEvent, meaning: RequestRead, *,
-                          majority: bool = False) -> Moment | None:
+def _addressed_by_meaning(event: ChatEvent, meaning: RequestRead, *, majority: bool = False,
+                          state: RoomState | None = None) -> Moment | None:
     who, lang = event.author.display, meaning.language
     by = " (LLM read)" if meaning.source == "llm" else ""
     if not meaning.readable:
         return Moment(intervention=Intervention.ANSWER, priority=90, to=[event.author.id],
                       reason=f"{who} wrote in a language the bot does not read ({lang})",
                       ref=event.id, facts={"service": "cant_read", "lang": lang})
+    if meaning.kind == Kind.SERVICE and state is not None and meaning.label == Intent.GIVE_TURN:
+        return give_turn(event, state, lang=lang, by=by)
     if meaning.kind == Kind.REFUSE and meaning.label is not None:
         facts = {"attempt": meaning.label.value, "lang": lang}
         if majority:
@@ -232,6 +241,116 @@ def _addressed_by_meaning(event: ChatEvent, meaning: RequestRead, *,
                       reason=f"{who}'s request{by}: {meaning.reason}", ref=event.id,
                       facts={"service": service, "lang": lang})
     return None
+
+
+# ---- requests served by a move in the room ------------------------------------------------
+
+# Whom a request to give others a turn names: the members to make room for ("make some space
+# for Diego", "Ulla has tried to get in twice"), or those holding the floor ("it's been the
+# Tobias and Wen show, let the others in"). Counted over the last FLOOR_WINDOW human messages:
+# one member named alone holds the floor when they wrote the most, and at least HOLDS_FLOOR;
+# of several named, those who wrote at least two and at most one fewer than the most.
+FLOOR_WINDOW = 8
+HOLDS_FLOOR = 3
+MAX_INVITED = 3
+
+
+def _served(event: ChatEvent, intervention: Intervention, service: str, *, to: list[str],
+            lang: str, by: str = "", ref: str | None = None, note: str = "",
+            **facts: str) -> Moment:
+    """A service answered by a move; the reason ends with the service, as every answer's."""
+    what = f": {note}" if note else ""
+    return Moment(intervention=intervention, priority=90, to=to, ref=ref or event.id,
+                  reason=f"{event.author.display} asked the bot for a service{by}{what} "
+                         f"({service})",
+                  facts={"service": service, "lang": lang, "asker": event.author.id, **facts})
+
+
+def _fold_text(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFD", text.lower())
+                   if not unicodedata.combining(c))
+
+
+def named_members(state: RoomState, text: str) -> list[str]:
+    """Members a message names (an @mention, their name or id as a whole word, any case or
+    accent), in the order they appear."""
+    folded = _fold_text(text)
+    found: list[tuple[int, str]] = []
+    for person in state.participants.values():
+        for name in {person.id, person.label}:
+            if len(name) < 2:
+                continue
+            m = re.search(rf"(?<![\w-])@?{re.escape(_fold_text(name))}(?:'s)?(?![\w-])", folded)
+            if m:
+                found.append((m.start(), person.id))
+                break
+    return [pid for _, pid in sorted(found)]
+
+
+def _recent_counts(state: RoomState) -> Counter[str]:
+    humans = [m.author for m in state.window if not m.is_bot]
+    return Counter(humans[-FLOOR_WINDOW:])
+
+
+def to_make_room_for(recent: Counter[str], named: list[str]) -> list[str]:
+    """Of the members a request names, those it asks the bot to make room for (the others
+    hold the floor, by the counts above: `recent`, messages per member lately)."""
+    top = max(recent.values(), default=0)
+    if len(named) == 1:
+        return [] if recent[named[0]] >= max(HOLDS_FLOOR, top) else named
+    return [pid for pid in named if not (recent[pid] >= 2 and recent[pid] >= top - 1)]
+
+
+def give_turn(event: ChatEvent, state: RoomState, *, lang: str = "en", by: str = "") -> Moment:
+    """"Give everyone a turn", "make some space for Diego": the bot invites the members the
+    request names (unless they are the ones holding the floor) or, else, those who said
+    clearly less than the most talkative lately — the way its `invite_quiet` move does, with
+    its guards: present, never into a fight, never a stranger in a big room by name. When it
+    cannot, it says why."""
+    asker = event.author.id
+    if hostile_authors(state):
+        return _served(event, Intervention.ANSWER, "give_turn", to=[asker], lang=lang, by=by,
+                       note="not while it is heated", mode="heated")
+    named = [pid for pid in named_members(state, event.text) if pid != asker]
+    recent = _recent_counts(state)
+    wanted = to_make_room_for(recent, named)
+    if wanted:
+        people = [state.participants[pid] for pid in wanted]
+        here = [p for p in people if _may_call_on(state, p)]
+        if not here:
+            away = [p.id for p in people if not p.present]
+            return _served(event, Intervention.ANSWER, "give_turn", to=[asker], lang=lang,
+                           by=by, note="the member named cannot be called on now",
+                           mode="away" if away else "stranger",
+                           named=",".join(away or [p.id for p in people]))
+        invited = [p.id for p in here][:MAX_INVITED]
+    else:
+        # Those who said clearly less than the most talkative lately, the quietest first;
+        # none the bot invited a moment ago.
+        top = max(recent.values(), default=0)
+        invited = [p.id for p in sorted(state.participants.values(),
+                                        key=lambda p: (recent[p.id], p.messages, p.last_turn,
+                                                       p.id))
+                   if p.id != asker and p.id not in named and recent[p.id] < max(1, top - 1)
+                   and _may_call_on(state, p) and not _invited_lately(state, p)][:MAX_INVITED]
+        if not invited:
+            return _served(event, Intervention.ANSWER, "give_turn", to=[asker], lang=lang,
+                           by=by, note="nobody left out just now", mode="nobody")
+    return _served(event, Intervention.INVITE_QUIET, "give_turn", to=invited, lang=lang, by=by,
+                   note="inviting " + ", ".join(state.name_of(p) for p in invited))
+
+
+def _may_call_on(state: RoomState, person: Participant) -> bool:
+    """`invitable`'s guards for a member someone asked the bot to make room for: present, and
+    not a stranger in a big room. (One who spoke a moment ago may be the very one struggling
+    to be heard; the fight is checked before.)"""
+    members = sum(1 for p in state.participants.values() if p.present)
+    return person.present and not (person.messages == 0 and members > SMALL_ROOM)
+
+
+def _invited_lately(state: RoomState, person: Participant) -> bool:
+    return person.invited_turn is not None and (
+        state.human_messages - person.invited_turn < RECENT_SPEAKERS)
 
 
 def _late_joiner(event: ChatEvent, state: RoomState) -> tuple[list[Moment], str]:
