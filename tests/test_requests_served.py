@@ -3,6 +3,9 @@
 - "Give everyone a turn" / "make some space for Dana": the bot invites the quiet members (or
   the one named), the way its `invite_quiet` move does, with the same guards: present, not
   into a fight, not a stranger in a big room.
+- "Note that down" / "please record that we decided X": recorded when the room's record shows
+  the agreement (support from someone besides the proposer, no objection standing), else the
+  bot says what is missing; one member's word is never the group's decision.
 
 Each test plays a small room through the real engine and offline policy (a real embedded
 Valkey) and checks what a member sees, and what the room's record keeps. The requests are
@@ -147,11 +150,112 @@ async def test_when_nobody_is_left_out_the_bot_says_so(store: RoomStore) -> None
     assert "don't see anyone left out" in text
 
 
+# ---- note that down ---------------------------------------------------------------------------
+
+STANDUP = "I propose we move the standup to 10am."
+
+
+async def test_a_decision_the_room_agreed_is_recorded_when_asked(store: RoomStore) -> None:
+    out, state = await play(store, "agreed", [
+        ("ann", STANDUP), ("bob", "Sounds good to me."), ("cy", "Fine by me."),
+        ("dana", "@facilitator note that as decided")])
+    text = said(out)
+    assert out.decision.intervention == "record_decision"
+    assert text.startswith("Noted as decided, Dana:") and "agreed by Bob and Cy" in text
+    [decision] = state.decisions
+    assert (decision.text, decision.author, decision.supporters, decision.recorded_by) == (
+        STANDUP, "ann", ["bob", "cy"], "facilitator")
+
+
+async def test_the_proposers_word_alone_is_not_recorded(store: RoomStore) -> None:
+    out, state = await play(store, "alone", [
+        ("ann", STANDUP), ("bob", "What about the people in Asia?"),
+        ("ann", "@facilitator note cette décision, s'il te plaît")])
+    text = said(out)
+    assert state.decisions == [] and state.proposals[0].status == "open"
+    assert text.startswith("Ann, I can't note") and "only your word" in text
+    assert "someone besides you to agree" in text
+
+
+async def test_in_english_the_answer_also_says_what_was_decided(store: RoomStore) -> None:
+    # "note that as decided" reads as `decisions` in the English lexicon: the answer says what
+    # was decided, and what the proposal in view lacks.
+    out, state = await play(store, "alone-en", [
+        ("ann", STANDUP), ("bob", "What about the people in Asia?"),
+        ("ann", "@facilitator note that as decided")])
+    assert state.decisions == []
+    assert said(out, readout=True) == ("What the group has decided so far: nothing decided yet. \"" + STANDUP
+                         + "\" isn't decided: nobody besides Ann has agreed to it yet.")
+
+
+async def test_one_members_claim_that_we_decided_is_not_recorded(store: RoomStore) -> None:
+    out, state = await play(store, "claim", [
+        ("ann", "The standup time is fine as it is."), ("bob", "Let's keep it at 9 then."),
+        ("bob", "@facilitator please record that we decided to keep the standup at 9")])
+    text = said(out, readout=True)
+    assert state.decisions == []
+    assert "isn't decided: nobody besides Bob has agreed to it yet" in text
+
+
+async def test_an_objection_standing_keeps_it_off_the_record_and_is_named(
+        store: RoomStore) -> None:
+    out, state = await play(store, "objection", [
+        ("ann", STANDUP), ("bob", "Sounds good to me."),
+        ("cy", "I disagree, 10am clashes with the support shift."),
+        ("dana", "@facilitator note that as decided")])
+    text = said(out, readout=True)
+    assert state.decisions == []
+    assert "isn't decided: Cy still objects" in text
+
+
+async def test_a_question_about_agreement_is_no_vote_for_the_record(store: RoomStore) -> None:
+    out, state = await play(store, "question", [
+        ("ann", STANDUP), ("bob", "Have we all agreed on that already?"),
+        ("dana", "@facilitator note that as decided")])
+    assert state.decisions == []
+    assert "nobody besides Ann has agreed" in said(out, readout=True)
+
+
+async def test_a_decision_stated_by_another_member_is_recorded_and_said(
+        store: RoomStore) -> None:
+    # "we decided" from someone besides the proposer, after the support: the group's own
+    # record, which the bot then confirms rather than records twice.
+    out, state = await play(store, "stated", [
+        ("ann", STANDUP), ("bob", "Sounds good to me."),
+        ("dana", "@facilitator please record that we decided to move the standup")])
+    text = said(out)
+    [decision] = state.decisions
+    assert decision.supporters == ["bob", "dana"]
+    assert "recorded as decided" in text and "agreed by Bob and Dana" in text
+
+
+async def test_with_nothing_proposed_there_is_nothing_to_note(store: RoomStore) -> None:
+    out, state = await play(store, "none", [
+        ("ann", "The standup time is fine as it is."), ("bob", "Agreed."),
+        ("dana", "@facilitator note cette décision, s'il te plaît")])
+    assert state.decisions == []
+    assert "nothing I can note as decided" in said(out)
+
+
+async def test_a_decision_note_in_another_language_records_the_agreement(
+        store: RoomStore) -> None:
+    # The agreement in the lines before is read in English (the decision record's cues); the
+    # request to note it is read by meaning, in Spanish.
+    out, state = await play(store, "es-note", [
+        ("ann", STANDUP), ("bob", "Sounds good to me."), ("cy", "Fine by me."),
+        ("dana", "@facilitator anota esa decisión, por favor")])
+    assert out.decision.intervention == "record_decision"
+    assert [d.supporters for d in state.decisions] == [["bob", "cy"]]
+    assert "Noted as decided" in said(out)
+
+
 # ---- through replay, as `facilitator replay --json` reports it ---------------------------------
 
-async def test_replay_shows_the_invitation(store: RoomStore, tmp_path: Path) -> None:
+async def test_replay_shows_the_invitation_and_the_note(store: RoomStore, tmp_path: Path) -> None:
     lines = [*(("turns", who, text) for who, text in VENUE),
-             ("turns", "ann", "@facilitator please give the quieter folks a chance to speak")]
+             ("turns", "ann", "@facilitator please give the quieter folks a chance to speak"),
+             ("notes", "ann", STANDUP), ("notes", "bob", "Sounds good to me."),
+             ("notes", "cy", "@facilitator note that as decided")]
     path = tmp_path / "chat.jsonl"
     path.write_text("".join(json.dumps({"id": f"m{n}", "room": room, "author": who,
                                         "author_name": who.capitalize(), "text": text,
@@ -159,5 +263,8 @@ async def test_replay_shows_the_invitation(store: RoomStore, tmp_path: Path) -> 
                             for n, (room, who, text) in enumerate(lines)))
     report = await replay(Engine(store, FacilitatorPolicy()), [path], bot_name="facilitator")
     spoken = [s for s in report["steps"] if s["speak"]]
-    assert [(s["id"], s["intervention"]) for s in spoken] == [("m10", "invite_quiet")]
+    assert [(s["id"], s["intervention"]) for s in spoken] == [
+        ("m10", "invite_quiet"), ("m13", "record_decision")]
     assert "Cy and Dana" in spoken[0]["text"]
+    assert spoken[1]["text"].startswith("Noted as decided, Cy:")
+    assert spoken[1]["react"] == "white_check_mark" and spoken[1]["react_to"] == "m11"

@@ -139,9 +139,11 @@ def compose_fields(moment: Moment, state: RoomState, event: ChatEvent) -> tuple[
             fixed = cant_read_line(lang, asker=asker) if service == "cant_read" else line(
                 service, lang, asker=asker)
             return "in_language", {"line": fixed}
-        case Intervention.ANSWER if moment.facts.get("service") == "give_turn":
+        case Intervention.ANSWER if moment.facts.get("service") in (
+                "give_turn", "note_decision"):
             return _served_fields(moment, state, asker)
-        case Intervention.INVITE_QUIET if moment.facts.get("service") == "give_turn":
+        case Intervention.INVITE_QUIET | Intervention.RECORD_DECISION if moment.facts.get(
+                "service") in ("give_turn", "note_decision"):
             return _served_fields(moment, state, asker)
         case Intervention.ANSWER:
             name = answer_template(event.text, moment.facts.get("service"))
@@ -228,13 +230,50 @@ def compose_fields(moment: Moment, state: RoomState, event: ChatEvent) -> tuple[
 
 
 def _served_fields(moment: Moment, state: RoomState, asker: str) -> tuple[str, dict[str, str]]:
-    """A request served by a move: a turn for others, or why there is none now."""
+    """A request served by a move: a turn for others, a decision noted (or what it lacks)."""
     facts, mode = moment.facts, moment.facts.get("mode", "")
-    if moment.intervention == Intervention.INVITE_QUIET:
-        return "give_turn", {"names": names(state, moment.to)}
-    named = [n for n in facts.get("named", "").split(",") if n]
-    return f"give_turn_{mode}", {"asker": asker, "names": names(state, named),
-                                 "be": "isn't" if len(named) == 1 else "aren't"}
+    if facts["service"] == "give_turn":
+        if moment.intervention == Intervention.INVITE_QUIET:
+            return "give_turn", {"names": names(state, moment.to)}
+        named = [n for n in facts.get("named", "").split(",") if n]
+        return f"give_turn_{mode}", {"asker": asker, "names": names(state, named),
+                                     "be": "isn't" if len(named) == 1 else "aren't"}
+    if not mode:  # agreed: recorded as the bot speaks (Engine._record)
+        p = next(p for p in state.proposals if p.id == moment.ref)
+        proposal = said(state, p.text, p.id, want="proposal", limit=QUOTE_LIMIT)
+        return _with_topic("note_decision", proposal), {
+            "asker": asker, "proposal": proposal, "author": state.name_of(p.author),
+            "supporters": names(state, p.supporters)}
+    also = facts.get("also") == "decisions"  # asked what was decided, as the lexicon reads it
+    if mode == "none":
+        if also:
+            return "decisions", {"decision_list": decisions_text(state)}
+        return "note_decision_none", {"asker": asker}
+    p = next(p for p in state.proposals if p.id == moment.ref)
+    proposal = said(state, p.text, p.id, want="proposal", limit=QUOTE_LIMIT)
+    if mode == "done":
+        decision = next((d for d in state.decisions if d.proposal_id == p.id), None)
+        backers = decision.supporters if decision is not None else p.supporters
+        return _with_topic("note_decision_done", proposal), {
+            "asker": asker, "proposal": proposal, "author": state.name_of(p.author),
+            "supporters": names(state, backers) or "the group"}
+    what = f'"{proposal}"' if proposal else f"{state.name_of(p.author)}'s proposal"
+    objection = f"{names(state, p.objectors)} still object" + (
+        "s" if len(p.objectors) == 1 else "")
+    if also:
+        # What was decided, and what the proposal in view lacks: an answer to both readings.
+        lacks = objection if mode == "objection" else (
+            f"nobody besides {state.name_of(p.author)} has agreed to it yet")
+        return "decisions", {"decision_list": f"{decisions_text(state)} {what[0].upper()}"
+                                              f"{what[1:]} isn't decided: {lacks}."}
+    if mode == "objection":
+        return "note_decision_objection", {"asker": asker, "what": what,
+                                           "objection": objection}
+    own = p.author == moment.facts.get("asker")
+    return "note_decision_support", {
+        "asker": asker, "what": "your proposal" if own and not proposal else what,
+        "whose": "your" if own else f"{state.name_of(p.author)}'s",
+        "proposer": "you" if own else state.name_of(p.author)}
 
 
 def compose(prompts: Prompts, moment: Moment, state: RoomState, event: ChatEvent,

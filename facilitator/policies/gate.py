@@ -12,7 +12,8 @@ from collections import Counter
 from dataclasses import dataclass, replace
 
 from facilitator.events import ChatEvent, EventKind
-from facilitator.memory.state import Activity, Participant, RoomState
+from facilitator.memory.state import Activity, Participant, Proposal, RoomState
+from facilitator.memory.trackers.proposals import agreed
 from facilitator.memory.trackers.shape import shape
 from facilitator.policies.decision import Intervention, Moment
 from facilitator.policies.defaults import allowed
@@ -28,13 +29,10 @@ from facilitator.reading.text import read_text
 # as refusals (0.45-0.71 on the lexicon's own test phrasings).
 SURE_REFUSAL = 0.75
 # Services the bot serves by a move in the room rather than a readout: a turn for the quiet
-# (or named) members. The English lexicon has no such service; there the fitted read names it
-# (above its own threshold) unless the lexicon read a refusal.
-SERVED_BY_A_MOVE = frozenset({Intent.GIVE_TURN})
-# A service the fitted read names that the rules answer with another's template: noting a
-# decision answers with what the group decided (the decision is recorded when the group made
-# it, by the proposals tracker).
-SERVICE_OF_INTENT: dict[Intent, str] = {Intent.NOTE_DECISION: "decisions"}
+# (or named) members, and a decision noted when the room's record shows the agreement. The
+# English lexicon has no such services; there the fitted read names them (above its own
+# threshold) unless the lexicon read a refusal.
+SERVED_BY_A_MOVE = frozenset({Intent.GIVE_TURN, Intent.NOTE_DECISION})
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -198,7 +196,11 @@ def _addressed_moment(event: ChatEvent, state: RoomState,
         # A request against a member or the group in words the lexicon does not know.
         return _addressed_by_meaning(event, meaning, state=state)
     if meaning.kind == Kind.SERVICE and meaning.label in SERVED_BY_A_MOVE:
-        return _addressed_by_meaning(event, meaning, state=state)
+        # The lexicon's own service, when it read one ("record that we decided X" and "remind
+        # us what we settled on" both read as `decisions` there), answers too where the move
+        # has nothing to record.
+        also = read.service.value if read.service is not None else ""
+        return _addressed_by_meaning(event, meaning, state=state, also=also)
     if read.kind == RequestKind.SERVICE and read.service is not None:
         return Moment(intervention=Intervention.ANSWER, priority=90, to=[event.author.id],
                       reason=f"{who} asked the bot for a service ({read.service.value})",
@@ -212,15 +214,18 @@ def _addressed_moment(event: ChatEvent, state: RoomState,
 
 
 def _addressed_by_meaning(event: ChatEvent, meaning: RequestRead, *, majority: bool = False,
-                          state: RoomState | None = None) -> Moment | None:
+                          state: RoomState | None = None, also: str = "") -> Moment | None:
     who, lang = event.author.display, meaning.language
     by = " (LLM read)" if meaning.source == "llm" else ""
     if not meaning.readable:
         return Moment(intervention=Intervention.ANSWER, priority=90, to=[event.author.id],
                       reason=f"{who} wrote in a language the bot does not read ({lang})",
                       ref=event.id, facts={"service": "cant_read", "lang": lang})
-    if meaning.kind == Kind.SERVICE and state is not None and meaning.label == Intent.GIVE_TURN:
-        return give_turn(event, state, lang=lang, by=by)
+    if meaning.kind == Kind.SERVICE and state is not None:
+        if meaning.label == Intent.GIVE_TURN:
+            return give_turn(event, state, lang=lang, by=by)
+        if meaning.label == Intent.NOTE_DECISION:
+            return note_decision(event, state, lang=lang, by=by, also=also)
     if meaning.kind == Kind.REFUSE and meaning.label is not None:
         facts = {"attempt": meaning.label.value, "lang": lang}
         if majority:
@@ -229,7 +234,7 @@ def _addressed_by_meaning(event: ChatEvent, meaning: RequestRead, *, majority: b
                       reason=f"declined: {who}'s request read as {meaning.label.value}{by}",
                       to=[event.author.id], ref=event.id, facts=facts)
     if meaning.kind == Kind.SERVICE and meaning.label is not None:
-        service = SERVICE_OF_INTENT.get(meaning.label, meaning.label.value)
+        service = meaning.label.value
         # Services whose words are not in the catalogue answer with the room's own words
         # (names, quotes) in English templates; help is said in the asker's language.
         return Moment(intervention=Intervention.ANSWER, priority=90, to=[event.author.id],
@@ -253,6 +258,9 @@ def _addressed_by_meaning(event: ChatEvent, meaning: RequestRead, *, majority: b
 FLOOR_WINDOW = 8
 HOLDS_FLOOR = 3
 MAX_INVITED = 3
+# A decision a member asks to note is one the group "just" agreed: a proposal this many human
+# messages back at most.
+NOTE_HORIZON = 20
 
 
 def _served(event: ChatEvent, intervention: Intervention, service: str, *, to: list[str],
@@ -351,6 +359,57 @@ def _may_call_on(state: RoomState, person: Participant) -> bool:
 def _invited_lately(state: RoomState, person: Participant) -> bool:
     return person.invited_turn is not None and (
         state.human_messages - person.invited_turn < RECENT_SPEAKERS)
+
+
+def note_decision(event: ChatEvent, state: RoomState, *, lang: str = "en", by: str = "",
+                  also: str = "") -> Moment:
+    """"Note that down", "put on record that we chose X": the bot records the proposal the
+    request is about when the room's record shows the agreement (support from someone other
+    than its author, no objection standing: `trackers.proposals.agreed`), and says plainly
+    what is missing when it does not. One member's word is never the group's decision.
+
+    `also="decisions"`: the English lexicon read the same words as asking what was decided;
+    where nothing can be recorded, the answer says what was decided too."""
+    asker = event.author.id
+    if also == Intent.DECISIONS.value:
+        return _with_decisions(note_decision(event, state, lang=lang, by=by))
+    target = _proposal_asked_about(event, state)
+    if target is None:
+        return _served(event, Intervention.ANSWER, "note_decision", to=[asker], lang=lang,
+                       by=by, note="no proposal to note", mode="none")
+    if target.status == "decided":
+        # Already recorded: by the group's own "decided" (this very request's words, when
+        # the agreement was there), or earlier.
+        return _served(event, Intervention.ANSWER, "note_decision", to=[asker], lang=lang,
+                       by=by, ref=target.id, note="already recorded", mode="done")
+    if agreed(target):
+        return _served(event, Intervention.RECORD_DECISION, "note_decision",
+                       to=[target.author, *target.supporters], lang=lang, by=by, ref=target.id,
+                       note=f"{len(target.supporters)} support, no objection")
+    missing = "objection" if target.objectors else "support"
+    return _served(event, Intervention.ANSWER, "note_decision", to=[asker], lang=lang, by=by,
+                   ref=target.id, note=f"not agreed: {missing} missing", mode=missing)
+
+
+def _with_decisions(moment: Moment) -> Moment:
+    if moment.intervention == Intervention.RECORD_DECISION or moment.facts.get("mode") == "done":
+        return moment
+    return moment.model_copy(update={"facts": {**moment.facts, "also": "decisions"}})
+
+
+def _proposal_asked_about(event: ChatEvent, state: RoomState) -> Proposal | None:
+    """The proposal a request to note a decision is about: the one it replies to, else the
+    latest within NOTE_HORIZON messages — not the request itself, when it reads as a proposal
+    ("let's note that") and an earlier one is there."""
+    if event.reply_to:
+        replied = next((p for p in state.proposals if p.id == event.reply_to), None)
+        if replied is not None:
+            return replied
+    recent = [p for p in state.proposals if state.human_messages - p.turn <= NOTE_HORIZON
+              and p.status != "dropped"]
+    earlier = [p for p in recent if p.id != event.id]
+    pool = earlier or recent
+    return max(pool, key=lambda p: p.turn) if pool else None
 
 
 def _late_joiner(event: ChatEvent, state: RoomState) -> tuple[list[Moment], str]:
