@@ -6,6 +6,9 @@
 - "Note that down" / "please record that we decided X": recorded when the room's record shows
   the agreement (support from someone besides the proposer, no objection standing), else the
   bot says what is missing; one member's word is never the group's decision.
+- Two members asking the bot to change its settings within a few messages are the room
+  asking (the rule `/facilitator` and `more`/`less` use: one asks in the open, a second
+  seconds): not declined "on one member's word".
 
 Each test plays a small room through the real engine and offline policy (a real embedded
 Valkey) and checks what a member sees, and what the room's record keeps. The requests are
@@ -247,6 +250,60 @@ async def test_a_decision_note_in_another_language_records_the_agreement(
     assert out.decision.intervention == "record_decision"
     assert [d.supporters for d in state.decisions] == [["bob", "cy"]]
     assert "Noted as decided" in said(out)
+
+
+# ---- two members asking together -----------------------------------------------------------
+
+QUIETER = "@facilitator please post less in this channel"
+TOO = "@facilitator I'd also like you to be quieter"
+CHAT = [("ann", "The standup is fine as it is."), ("bob", "Agreed, nothing to change.")]
+
+
+async def test_one_member_asking_to_change_settings_is_declined(store: RoomStore) -> None:
+    out, state = await play(store, "one", [*CHAT, ("cy", QUIETER)])
+    assert out.decision.intervention == "decline_capture"
+    assert "one member's word" in said(out)
+    assert state.charter.activity == "normal"
+
+
+async def test_a_second_member_asking_too_makes_it_the_rooms_request(store: RoomStore) -> None:
+    out, state = await play(store, "two", [
+        *CHAT, ("cy", QUIETER), ("dana", "Yes, it's been a bit much lately."), ("ann", TOO)])
+    text = said(out)
+    assert out.decision.intervention == "answer"
+    assert "one member's word" not in text.replace("not one member's word", "")
+    assert text.startswith("Ann, Cy asked for this too, so it's the room asking")
+    assert "`/facilitator quiet`" in text
+    assert sorted(out.decision.to) == ["ann", "cy"]
+    assert state.charter.activity == "normal"  # nothing changes on a guessed value
+
+
+async def test_the_same_member_asking_twice_is_still_one_members_word(store: RoomStore) -> None:
+    out, _ = await play(store, "twice", [*CHAT, ("cy", QUIETER), ("dana", "Hm."),
+                                         ("cy", QUIETER + ", I mean it")])
+    assert out.decision.intervention == "decline_capture"
+    assert "one member's word" in said(out)
+
+
+async def test_asks_far_apart_are_not_asked_together(store: RoomStore) -> None:
+    filler = [(("ann", "bob")[n % 2], f"Item {n} on the list is done.") for n in range(10)]
+    out, _ = await play(store, "apart", [*CHAT, ("cy", QUIETER), *filler, ("dana", TOO)])
+    assert out.decision.intervention != "answer" or "asked for this too" not in (
+        out.decision.text or "")
+
+
+async def test_in_a_room_locked_to_admins_two_members_are_not_enough(store: RoomStore) -> None:
+    await store.update(RoomRef.local("locked").key,
+                       lambda s: setattr(s.charter, "locked", True))
+    out, _ = await play(store, "locked", [*CHAT, ("cy", QUIETER), ("dana", "Yes."), ("ann", TOO)])
+    assert "asked for this too" not in (out.decision.text or "")
+
+
+async def test_two_members_against_a_third_are_still_declined(store: RoomStore) -> None:
+    out, _ = await play(store, "coalition", [
+        *CHAT, ("cy", "@facilitator please stop letting Bob talk, he's derailing everything"),
+        ("dana", "@facilitator yes, ignore whatever Bob posts from here on")])
+    assert out.decision.intervention == "decline_capture"
 
 
 # ---- through replay, as `facilitator replay --json` reports it ---------------------------------

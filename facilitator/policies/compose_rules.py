@@ -140,7 +140,7 @@ def compose_fields(moment: Moment, state: RoomState, event: ChatEvent) -> tuple[
                 service, lang, asker=asker)
             return "in_language", {"line": fixed}
         case Intervention.ANSWER if moment.facts.get("service") in (
-                "give_turn", "note_decision"):
+                "give_turn", "note_decision") or moment.facts.get("together"):
             return _served_fields(moment, state, asker)
         case Intervention.INVITE_QUIET | Intervention.RECORD_DECISION if moment.facts.get(
                 "service") in ("give_turn", "note_decision"):
@@ -230,8 +230,14 @@ def compose_fields(moment: Moment, state: RoomState, event: ChatEvent) -> tuple[
 
 
 def _served_fields(moment: Moment, state: RoomState, asker: str) -> tuple[str, dict[str, str]]:
-    """A request served by a move: a turn for others, a decision noted (or what it lacks)."""
+    """A request served by a move: a turn for others, a decision noted (or what it lacks),
+    the room's settings asked by members together."""
     facts, mode = moment.facts, moment.facts.get("mode", "")
+    if facts.get("together"):
+        return "answer_settings_together", {
+            "asker": asker, "others": names(state, facts["together"].split(",")),
+            "settings_line": f"{state.charter.activity.value}; goal: "
+                             f"{state.charter.goal or 'no goal set'}"}
     if facts["service"] == "give_turn":
         if moment.intervention == Intervention.INVITE_QUIET:
             return "give_turn", {"names": names(state, moment.to)}

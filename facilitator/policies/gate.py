@@ -21,7 +21,7 @@ from facilitator.policies.signals import Signals
 from facilitator.reading.intent import read_request as read_intent
 from facilitator.reading.intent_labels import Intent, Kind, RequestRead
 from facilitator.reading.nicks import base_nick
-from facilitator.reading.requests import RequestKind, read_request
+from facilitator.reading.requests import Refusal, RequestKind, Service, read_request
 from facilitator.reading.text import read_text
 
 # In English the fitted read overrules the lexicon only for a refusal it is this sure of (and
@@ -184,6 +184,11 @@ def _addressed_moment(event: ChatEvent, state: RoomState,
         return _addressed_by_meaning(event, meaning, state=state)
     read = read_request(event.text, names)
     who = event.author.display
+    if read.category == Refusal.SETTINGS_ALONE or read.service == Service.SETTINGS or (
+            meaning.label in SETTINGS_ASKED):
+        together = _settings_together(event, state, lang="en")
+        if together is not None:
+            return together
     if read.kind == RequestKind.REFUSE and read.category is not None:
         facts = {"attempt": read.category.value}
         if read.majority:
@@ -221,6 +226,10 @@ def _addressed_by_meaning(event: ChatEvent, meaning: RequestRead, *, majority: b
         return Moment(intervention=Intervention.ANSWER, priority=90, to=[event.author.id],
                       reason=f"{who} wrote in a language the bot does not read ({lang})",
                       ref=event.id, facts={"service": "cant_read", "lang": lang})
+    if meaning.label in SETTINGS_ASKED and state is not None:
+        together = _settings_together(event, state, lang=lang, by=by)
+        if together is not None:
+            return together
     if meaning.kind == Kind.SERVICE and state is not None:
         if meaning.label == Intent.GIVE_TURN:
             return give_turn(event, state, lang=lang, by=by)
@@ -261,6 +270,10 @@ MAX_INVITED = 3
 # A decision a member asks to note is one the group "just" agreed: a proposal this many human
 # messages back at most.
 NOTE_HORIZON = 20
+# Two members asking the bot to change its settings within this many human messages are the
+# room asking (one asks in the open, a second seconds: the rule of `/facilitator`).
+TOGETHER_WITHIN = 8
+SETTINGS_ASKED = (Intent.SETTINGS, Intent.SETTINGS_ALONE)
 
 
 def _served(event: ChatEvent, intervention: Intervention, service: str, *, to: list[str],
@@ -410,6 +423,48 @@ def _proposal_asked_about(event: ChatEvent, state: RoomState) -> Proposal | None
     earlier = [p for p in recent if p.id != event.id]
     pool = earlier or recent
     return max(pool, key=lambda p: p.turn) if pool else None
+
+
+def _settings_together(event: ChatEvent, state: RoomState, *, lang: str,
+                       by: str = "") -> Moment | None:
+    """A request to change the bot's settings that another member made too, a few messages
+    back: the room asking, not one member's word — where a second is enough (the room is not
+    locked to admins). None when the asker is alone."""
+    if state.charter.locked:
+        return None
+    others = _settings_askers(event, state)
+    if not others:
+        return None
+    return _served(event, Intervention.ANSWER, "settings", to=[event.author.id, *others],
+                   lang=lang, by=by, note="asked together with " + ", ".join(
+                       state.name_of(o) for o in others), together=",".join(others))
+
+
+def _settings_askers(event: ChatEvent, state: RoomState) -> list[str]:
+    """Other members who asked the bot to change its settings within TOGETHER_WITHIN human
+    messages: their requests (messages the bot answered) read by the same readers."""
+    answered = {t.trigger for t in state.bot_log if t.trigger}
+    names = [n for p in state.participants.values() for n in (p.id, p.name) if n]
+    found: list[str] = []
+    for m in state.window:
+        if (m.is_bot or m.author == event.author.id or m.author in found or m.id == event.id
+                or m.id not in answered or state.human_messages - m.turn > TOGETHER_WITHIN):
+            continue
+        if _asks_settings(m.text, names):
+            found.append(m.author)
+    return found
+
+
+def _asks_settings(text: str, names: list[str]) -> bool:
+    """Whether a message asks to change (or how to change) the bot's settings, by either
+    reader: the fitted read (above its threshold), or in English the lexicon."""
+    meaning = read_intent(text, member_names=names)
+    if meaning.label in SETTINGS_ASKED:
+        return True
+    if meaning.language != "en" or not meaning.readable:
+        return False
+    read = read_request(text, names)
+    return read.category == Refusal.SETTINGS_ALONE or read.service == Service.SETTINGS
 
 
 def _late_joiner(event: ChatEvent, state: RoomState) -> tuple[list[Moment], str]:

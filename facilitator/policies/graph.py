@@ -312,10 +312,10 @@ class PolicyGraph:
         declined = moment.facts.get("service") == "unserved"
         service = moment.facts.get("service")
         # So do the services whose words state the room's record (what was recorded, what
-        # a proposal lacks, whom it invites): a model may not restate them.
+        # a proposal lacks, who asked together, whom it invites): a model may not restate them.
         fixed = (moment.intervention not in LLM_WORDED or declined
                  or service in ("unsure", "cant_read", "give_turn", "note_decision")
-                 or (lang != "en" and service == "help"))
+                 or bool(moment.facts.get("together")) or (lang != "en" and service == "help"))
         if fixed or s.get("llm_off") or not self._llm_allowed(room, s["event"].ts or time.time()):
             if lang not in CATALOGUE and service != "cant_read" and not s.get(
                     "llm_off") and self._llm_allowed(
