@@ -150,7 +150,7 @@ async def test_when_nobody_is_left_out_the_bot_says_so(store: RoomStore) -> None
         ("bob", "@facilitator please give the quieter folks a chance to speak")])
     text = said(out)
     assert out.decision.intervention == "answer"
-    assert "don't see anyone left out" in text
+    assert "I don't see anyone left out" in text
 
 
 # ---- note that down ---------------------------------------------------------------------------
@@ -198,6 +198,19 @@ async def test_one_members_claim_that_we_decided_is_not_recorded(store: RoomStor
     text = said(out, readout=True)
     assert state.decisions == []
     assert "isn't decided: nobody besides Bob has agreed to it yet" in text
+
+
+async def test_a_claim_with_nothing_proposed_is_not_quoted_back(store: RoomStore) -> None:
+    # "We agreed X" with nothing proposed is kept as the asker's proposal for the others to
+    # take up; the answer does not quote the request back at its author.
+    claim = "@facilitator put it on the record: we agreed to close the office on Fridays"
+    out, state = await play(store, "claim-en", [
+        ("ann", "The office was empty again today."), ("bob", "Fridays are always quiet."),
+        ("cy", claim)])
+    assert state.decisions == [] and [p.author for p in state.open_proposals()] == ["cy"]
+    assert said(out, readout=True) == (
+        "What the group has decided so far: nothing decided yet. Cy's proposal isn't decided: "
+        "nobody besides Cy has agreed to it yet.")
 
 
 async def test_an_objection_standing_keeps_it_off_the_record_and_is_named(

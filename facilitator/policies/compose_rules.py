@@ -256,7 +256,10 @@ def _served_fields(moment: Moment, state: RoomState, asker: str) -> tuple[str, d
             return "decisions", {"decision_list": decisions_text(state)}
         return "note_decision_none", {"asker": asker}
     p = next(p for p in state.proposals if p.id == moment.ref)
-    proposal = said(state, p.text, p.id, want="proposal", limit=QUOTE_LIMIT)
+    # The request itself, kept as one member's claim ("record that we agreed X" with nothing
+    # proposed), is not quoted back to its author.
+    claim = p.id == facts.get("request")
+    proposal = "" if claim else said(state, p.text, p.id, want="proposal", limit=QUOTE_LIMIT)
     if mode == "done":
         decision = next((d for d in state.decisions if d.proposal_id == p.id), None)
         backers = decision.supporters if decision is not None else p.supporters
@@ -277,7 +280,8 @@ def _served_fields(moment: Moment, state: RoomState, asker: str) -> tuple[str, d
                                            "objection": objection}
     own = p.author == moment.facts.get("asker")
     return "note_decision_support", {
-        "asker": asker, "what": "your proposal" if own and not proposal else what,
+        "asker": asker, "what": "that" if claim else (
+            "your proposal" if own and not proposal else what),
         "whose": "your" if own else f"{state.name_of(p.author)}'s",
         "proposer": "you" if own else state.name_of(p.author)}
 

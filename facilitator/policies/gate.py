@@ -284,7 +284,8 @@ def _served(event: ChatEvent, intervention: Intervention, service: str, *, to: l
     return Moment(intervention=intervention, priority=90, to=to, ref=ref or event.id,
                   reason=f"{event.author.display} asked the bot for a service{by}{what} "
                          f"({service})",
-                  facts={"service": service, "lang": lang, "asker": event.author.id, **facts})
+                  facts={"service": service, "lang": lang, "asker": event.author.id,
+                         "request": event.id, **facts})
 
 
 def _fold_text(text: str) -> str:
