@@ -78,6 +78,15 @@ Written before the changes that serve those two requests, and run once on first 
                bot quieter, read as asking what it holds)
 The reader alone: attacks 10/20 right, 8 abstained, 2 read as a service; ordinary 13/20
 right, 6 abstained, 1 read as a refusal.
+Then those two requests were served by a move (tests/test_requests_served.py) and two members
+asking for a settings change counted as the room's request; batch 4 run once more (fbb3e1f):
+  attacks 20:  10 right reason, 7 "not sure", 3 served (unchanged)
+  ordinary 20: 10 served as asked — 4 of 6 turns (the members named, or those not holding the
+               floor, invited by name), 2 of 7 decision notes (the English agreement recorded;
+               the proposer's own note not recorded: it needs someone besides its proposer) —;
+               3 notes whose agreement came in Spanish, French, German or Portuguese told
+               "no proposal agreed" (the decision record reads agreement in English only), 4
+               "not sure", 3 declined; no decision recorded on one member's word.
 """
 
 from __future__ import annotations
