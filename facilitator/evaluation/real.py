@@ -442,9 +442,28 @@ def pick_sample(kind: str, turns: Sequence[tuple[str, WouldBeTurn, dict[str, Any
         room, t, flag = turns[i]
         out.append({"kind": kind, "room": room, "part": part_of(room), "event": t.event_id,
                     "before": context(events[room], t.position), "text": t.text,
+                    "reaction": reaction_seen(t, events[room]),
                     "intervention": t.intervention, "to": list(t.to), "ref": t.ref,
                     "reason": t.reason, **flag})
     return out
+
+
+EMOJI = {"eyes": "👀", "white_check_mark": "✅"}
+
+
+def reaction_seen(turn: WouldBeTurn, events: Sequence[ChatEvent]) -> str | None:
+    """A reaction as the room sees it, for a reader of the sample: the mark and the message
+    it lands on (a reaction alone has no text, and a judge must see what the bot did)."""
+    if turn.react is None:
+        return None
+    on = next((e for e in events if e.id == turn.react_to), None)
+    where = f"{on.author.display}'s message \"{on.text}\"" if on is not None else "a message"
+    return f"[reacts {EMOJI.get(turn.react, turn.react)} on {where}]"
+
+
+def room_sees(item: Mapping[str, Any]) -> str:
+    """A sampled turn as the room sees it: the reaction, the message, or both."""
+    return "\n".join(x for x in (item.get("reaction"), item["text"]) if x)
 
 
 # ---------------------------------------------------------------- the bot's read of a room
@@ -481,7 +500,7 @@ def blind_sample(report: Mapping[str, Any], part: str = "report") -> dict[str, d
             "kind_of_room": KIND_LABELS.get(kind, kind), "seed": seed,
             "verdicts": ["HELPFUL", "NEUTRAL", "HARMFUL", "WRONG-MOMENT"], "turns": []})
         entry["turns"].append({"id": item.get("id") or f"{kind}-{len(entry['turns']) + 1}",
-                               "before": item["before"], "bot": item["text"]})
+                               "before": item["before"], "bot": room_sees(item)})
     return out
 
 
@@ -759,7 +778,7 @@ def print_real(console: Any, report: Mapping[str, Any], *, sample: bool) -> None
                           f"({item['part']}) @ {escape(item['event'])}[/bold]")
             for line in item["before"]:
                 console.print(f"    {line}", markup=False)
-            console.print(f"  BOT: {item['text']}", markup=False)
+            console.print(f"  BOT: {room_sees(item)}", markup=False)
             flags = [k.replace("_", " ") for k in ("taken_up", "near_chair") if item.get(k)]
             if item.get("after"):
                 flags.append(f"after a {item['after']} comment")

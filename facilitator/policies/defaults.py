@@ -94,7 +94,11 @@ EVIDENCE: dict[str, dict[str, str]] = {
     "help_channel": {
         "surface_question": "off: TUNE 272 turns (0.87 per 100), 17 (6%) already taken up by "
                             "reply links; judged blind on 30 REPORT turns: 17 and 12 helpful, "
-                            "3 and 4 harmful (two judges), under the bar",
+                            "3 and 4 harmful (two judges), under the bar. Second try, fitted on "
+                            "40 judged TUNE turns (only a request that says its problem, quoted, "
+                            "never into a member being helped or over a fresh plea): TUNE 129 "
+                            "turns (0.41 per 100), 8 (6%) taken up; a fresh 30 REPORT turns "
+                            "judged blind: 19 and 19 helpful, 4 and 5 harmful, still under",
         ANSWER_ATTACK: "off: of 32 answers to strong reads about 17 answer a real attack and "
                        "about 10 misread ('you're shitting me', 'wtf', 'lazy umount', a bot "
                        "told to shut up, banter)",
