@@ -4,9 +4,10 @@ that quotes it, and never into a member being helped or over a plea just made.""
 from __future__ import annotations
 
 from facilitator.events import Author, ChatEvent, RoomRef
-from facilitator.memory.state import RoomState
+from facilitator.memory.state import Question, RoomState
 from facilitator.memory.trackers import apply_event
 from facilitator.memory.trackers.shape import shape
+from facilitator.policies.bring_back import why_not
 from facilitator.policies.decision import Intervention
 from facilitator.policies.floor import floor_holder
 from facilitator.policies.gate import find_moments
@@ -109,3 +110,45 @@ def test_one_member_posting_line_after_line_holds_the_floor() -> None:
                              ("pat", "0 upgraded, 0 newly installed")])
     assert floor_holder(room.state) == "pat"
     assert room.moments()[0] == []
+
+
+def question(text: str, **fields: object) -> Question:
+    return Question(id="q1", asker="lee", text=text, ts=1000.0, turn=1, **fields)  # type: ignore[arg-type]
+
+
+def test_only_a_request_that_stands_on_its_own_may_come_back() -> None:
+    state = RoomState(room="c")
+    assert why_not(state, question(SPECIFIC)) is None
+    assert "no problem" in (why_not(state, question(VAGUE)) or "")
+    statement = ("someone has been spamming the backports wiki with links to shady sites all "
+                 "day long")
+    assert why_not(state, question(statement)) == "it does not ask"
+    leaning = ("I read that redirecting mail for root with an alias is a bad idea and that a "
+               "forward file is better. But why is one of them better than the other one here?")
+    assert why_not(state, question(leaning)) == "its question leans on the sentences before it"
+    # An opening too long or rough to quote is still what the question leans on.
+    rough = ("I read somewhere that is was a bad idea to redirect mail for root by changing its "
+             "alias, and to put a .forward file in root's homedir instead of doing that on the "
+             "server. I can't remember where I read it, but why is one better than the other?")
+    assert why_not(state, question(rough)) == "its question leans on the sentences before it"
+    assert "follows on" in (why_not(state, question(SPECIFIC, follows_on=True)) or "")
+
+
+def test_a_request_that_goes_on_from_the_askers_own_lines_is_not_brought_back() -> None:
+    room = Channel()
+    for who, text in CHATTER:
+        room.say(who, text)
+    room.say("lee", "i got my wireless working yesterday with a guide from the forums")
+    room.say("lee", SPECIFIC)
+    for who, text in CHATTER:
+        room.say(who, text)
+    asked = next(q for q in room.state.questions if q.asker == "lee")
+    assert asked.follows_on and asked.answered_by is None
+    assert room.moments()[0] == []
+    # Spoken to just before asking counts too: the question belongs to that exchange.
+    other = Channel()
+    for who, text in CHATTER:
+        other.say(who, text)
+    other.say("dave", "lee: did the new driver install cleanly?")
+    other.say("lee", SPECIFIC)
+    assert next(q for q in other.state.questions if q.asker == "lee").follows_on

@@ -98,7 +98,11 @@ EVIDENCE: dict[str, dict[str, str]] = {
                             "40 judged TUNE turns (only a request that says its problem, quoted, "
                             "never into a member being helped or over a fresh plea): TUNE 129 "
                             "turns (0.41 per 100), 8 (6%) taken up; a fresh 30 REPORT turns "
-                            "judged blind: 19 and 19 helpful, 4 and 5 harmful, still under",
+                            "judged blind: 19 and 19 helpful, 4 and 5 harmful, still under. "
+                            "Third, fitted on 30 more judged TUNE turns (no follow-up to the "
+                            "asker's own lines, no statement, no question leaning on what came "
+                            "before): a fresh 30 REPORT turns, 18 and 19 helpful, 4 and 3 "
+                            "harmful, still under",
         ANSWER_ATTACK: "off: of 32 answers to strong reads about 17 answer a real attack and "
                        "about 10 misread ('you're shitting me', 'wtf', 'lazy umount', a bot "
                        "told to shut up, banter)",

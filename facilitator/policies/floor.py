@@ -13,23 +13,12 @@ from __future__ import annotations
 
 from collections import Counter
 
-from facilitator.memory.state import Question, RoomState, StoredMessage
-from facilitator.reading.nicks import base_nick
-from facilitator.reading.text import read_text
+from facilitator.memory.state import Question, RoomState
+from facilitator.memory.trackers.common import spoken_to
 
 RECENT = 4  # the last human messages that show a live exchange
 HOLD = 3  # of them, involving one member (as author or as the one spoken to), take the floor
-FRESH = 2  # a request among the last this many human messages is the room's current one
-
-
-def _spoken_to(state: RoomState, msg: StoredMessage, authors: dict[str, str]) -> str | None:
-    if msg.reply_to is not None and msg.reply_to in authors:
-        return authors[msg.reply_to]
-    prefix = read_text(msg.text).prefix
-    if not prefix:
-        return None
-    index = state.name_index()
-    return index.get(prefix.lower()) or index.get(base_nick(prefix))
+FRESH = RECENT  # a request among the last this many human messages is the room's current one
 
 
 def floor_holder(state: RoomState) -> str | None:
@@ -40,7 +29,7 @@ def floor_holder(state: RoomState) -> str | None:
     authors = {m.id: m.author for m in state.window}
     involved: Counter[str] = Counter()
     for msg in recent:
-        to = _spoken_to(state, msg, authors)
+        to = spoken_to(state, msg, authors)
         for who in {msg.author, to} - {None}:
             involved[who] += 1  # type: ignore[index]
     holder = max(sorted(involved), key=lambda who: involved[who], default=None)

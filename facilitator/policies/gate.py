@@ -11,10 +11,10 @@ from dataclasses import dataclass, replace
 from facilitator.events import ChatEvent, EventKind
 from facilitator.memory.state import Activity, Participant, RoomState
 from facilitator.memory.trackers.shape import shape
+from facilitator.policies.bring_back import why_not
 from facilitator.policies.decision import Intervention, Moment
 from facilitator.policies.defaults import allowed
 from facilitator.policies.floor import why_wait
-from facilitator.policies.readout import MOVE_QUOTE_LIMIT, said
 from facilitator.policies.signals import Signals
 from facilitator.reading.intent import read_request as read_intent
 from facilitator.reading.intent_labels import Intent, Kind, RequestRead
@@ -69,12 +69,6 @@ CHANNEL_SURFACE_GAP_S = 600.0  # at most one surfaced request per ten minutes
 CHANNEL_QUESTION_MAX_AGE_S = 1800.0  # after half an hour the asker has given up or moved on
 CHANNEL_BUDGET = 0.03
 CHANNEL_REQUEST_WORDS = 6
-# A request worth bringing back in a busy channel says what the problem is. Judged blind on
-# TUNE IRC rooms (40 brought back), an "anyone here use X?" or "can someone help me with X"
-# was at best neutral: of quotes under 11 words 2 of 20 helped and 3 harmed, of longer ones
-# 15 of 20 (no harm; the 5 others were 👀 reactions, a cut-in or a plea passed over). Counted in
-# words of the clause the bot quotes; a language written without spaces is not brought back.
-CHANNEL_REQUEST_QUOTE_WORDS = 11
 # A room this small expects everyone to speak; in a bigger one, only those who have posted
 # are invited (a member who only joined may be reading, or reconnecting).
 SMALL_ROOM = 8
@@ -471,9 +465,8 @@ def _channel_moments(event: ChatEvent, state: RoomState, s: Signals) -> tuple[li
         waited = event.ts - q.ts
         if (CHANNEL_QUESTION_WAIT_S <= waited <= CHANNEL_QUESTION_MAX_AGE_S
                 and state.human_messages - q.turn >= CHANNEL_QUESTION_WAIT):
-            clause = said(state, q.text, q.id, want="question", limit=MOVE_QUOTE_LIMIT)
-            if len(clause.split()) < CHANNEL_REQUEST_QUOTE_WORDS:
-                continue  # nothing a helper could act on, or nothing whole to quote
+            if why_not(state, q) is not None:
+                continue
             wait = why_wait(state, q)
             if wait is not None:
                 return [], f"a busy channel: {wait}; {state.name_of(q.asker)}'s request waits"
