@@ -125,8 +125,10 @@ async def test_a_busy_channel_is_left_to_itself_but_a_long_unanswered_request_is
     room = "support"
     outcomes = await feed(engine, busy_channel(room, 10))
     assert not any(o.decision.speak for o in outcomes)  # no invites, no recaps for joiners
-    ask = msg(room, "newbie", "can someone help me get my wifi card working after the upgrade",
-              id="ask", ts=1000.0 + 20 * 30.0 + 5)
+    # A request that says its problem and asks (policies/bring_back.py): judged blind, a bare
+    # "can someone help me get X working" was at best neutral when brought back.
+    ask = msg(room, "newbie", "after the upgrade my wifi card no longer shows up in iwconfig, "
+              "how do I get the old driver back?", id="ask", ts=1000.0 + 20 * 30.0 + 5)
     later = [e.model_copy(update={"ts": e.ts + 20 * 30.0 + 10, "id": f"later-{e.id}"})
              for e in busy_channel(room, 12)]
     outcomes = await feed(engine, [ask, *later])
