@@ -229,7 +229,8 @@ def build_engine(store: RoomStore, settings: Settings) -> Engine:
     """The one place the evaluated policy is built (an `--llm` option would change `settings`)."""
     from facilitator.policies.policy import build_policy
 
-    return Engine(store, build_policy(settings), bot_id=settings.bot_name)
+    return Engine(store, build_policy(settings), bot_id=settings.bot_name,
+                    attack_read=settings.attack_read)
 
 
 async def run_room(engine: Engine, events: list[ChatEvent]) -> tuple[list[WouldBeTurn], int]:

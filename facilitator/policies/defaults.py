@@ -79,7 +79,7 @@ ON: dict[str, frozenset[str]] = {
 # Before the kind can be read: only what is on in every kind.
 ON["forming"] = frozenset.intersection(*(ON[k] for k in KINDS))
 # By default an attack is answered only when the read is strong: the message's heat, or with
-# the fitted attack reader switched on (reading/message.py ATTACK_READ) its probability (its
+# the fitted attack reader switched on (FACILITATOR_ATTACK_READ=fitted) its probability (its
 # own threshold, 0.25, is where it reads an attack at all); on the TUNE rooms the milder reads were banter,
 # frustration or a technical word as often as an insult. `/facilitator more answer_attack`
 # answers every attack read.
