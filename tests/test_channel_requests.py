@@ -13,6 +13,7 @@ from facilitator.policies.floor import floor_holder
 from facilitator.policies.gate import find_moments
 from facilitator.policies.lighter import lighter_form
 from facilitator.policies.signals import compute_signals
+from tests.test_replies import CHATTER as BUSY_CHATTER
 
 BOT = "facilitator"
 PEOPLE = ["dave", "erin", "frank", "gina", "hank", "ivan", "judy", "kim", "lou", "max"]
@@ -20,17 +21,7 @@ SPECIFIC = ("after the kernel upgrade my wireless card is no longer listed by iw
             "I get the old driver back?")
 VAGUE = "can someone help me with my wireless card?"  # says no problem: an ask to ask
 # Unrelated short exchanges among many people, as a busy channel's traffic is.
-CHATTER = [("dave", "anyone watching the match tonight"),
-           ("erin", "just upgraded to the new release, smooth so far"),
-           ("frank", "erin: nice, any issues with the graphics driver?"),
-           ("erin", "frank: none at all"),
-           ("gina", "morning all"),
-           ("hank", "gina: morning"),
-           ("ivan", "the mirrors are slow today"),
-           ("judy", "ivan: try another mirror then"),
-           ("kim", "hi"),
-           ("lou", "back from lunch"),
-           ("max", "the new theme looks nice")]
+CHATTER = [*BUSY_CHATTER, ("lou", "back from lunch"), ("max", "the new theme looks nice")]
 
 
 class Channel:
