@@ -50,7 +50,8 @@ async def cmd_simulate(args: argparse.Namespace, settings: Settings) -> int:
     try:
         async with open_store(settings) as store:
             policy = SilentPolicy() if args.no_bot else build_policy(settings)
-            engine = Engine(store, policy, bot_id=scenario.bot_name)
+            engine = Engine(store, policy, bot_id=scenario.bot_name,
+                            attack_read=settings.attack_read)
             console.rule(f"[bold]{scenario.title}[/bold]" + ("  (no bot)" if args.no_bot else ""))
             if scenario.goal:
                 console.print(f"[dim]goal: {scenario.goal}[/dim]")
@@ -142,7 +143,8 @@ async def cmd_replay(args: argparse.Namespace, settings: Settings) -> int:
                           f"[magenta]{step['intervention']}[/magenta] — {step['text']}")
 
     async with open_store(settings) as store:
-        engine = Engine(store, build_policy(settings), bot_id=settings.bot_name)
+        engine = Engine(store, build_policy(settings), bot_id=settings.bot_name,
+                        attack_read=settings.attack_read)
         if args.json:
             out.write('{"steps": [')
         on_step = step_json if args.json else step_jsonl if args.jsonl else step_text

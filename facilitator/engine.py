@@ -30,7 +30,7 @@ from facilitator.memory.trackers.proposals import record_decision
 from facilitator.policies.decision import BotDecision, Intervention
 from facilitator.policies.ratelimit import ReplyLimiter, limit_addressed
 from facilitator.policies.signals import Signals, compute_signals
-from facilitator.reading.message import read_message
+from facilitator.reading.message import AttackRead, read_message
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 200  # compare-and-set retries against other workers before giving up
@@ -58,11 +58,12 @@ class Outcome:
 
 class Engine:
     def __init__(self, store: RoomStore, policy: Policy, *, bot_id: str = "facilitator",
-                 bot_name: str = "") -> None:
+                 bot_name: str = "", attack_read: AttackRead = "hostility") -> None:
         self.store = store
         self.policy = policy
         self.bot_id = bot_id
         self.bot_name = bot_name or bot_id
+        self.attack_read: AttackRead = attack_read  # which reader calls a message an attack
         self._locks: dict[str, asyncio.Lock] = {}
         self._waiting: dict[str, int] = {}
         self.replies = ReplyLimiter()  # addressed replies per member (see facilitator.policies.ratelimit)
@@ -145,7 +146,8 @@ class Engine:
 
     async def _apply(self, room: str, state: RoomState, event: ChatEvent) -> Outcome:
         # The message is read once, before the trackers change the room it is read against.
-        read = read_message(state, event, bot_id=self.bot_id, bot_name=self.bot_name) if (
+        read = read_message(state, event, bot_id=self.bot_id, bot_name=self.bot_name,
+                            attack_read=self.attack_read) if (
             event.kind == EventKind.MESSAGE and event.is_human) else None
         notes = apply_event(state, event, bot_id=self.bot_id, read=read)
         for note in notes:

@@ -3,7 +3,7 @@
 Every kind's REPORT rooms are replayed as `facilitator eval real` replays them (one
 `engine.handle` per event, in order), each room having turned `answer_attack` on (as
 `/facilitator more answer_attack` would) and nothing else, with the two-stage attack reader
-deciding (reading/message.py ATTACK_READ = "fitted"). Prints, per kind: answers, the
+deciding (FACILITATOR_ATTACK_READ=fitted). Prints, per kind: answers, the
 labelled attack comments answered (GitHub and WikiTactics labels, within three messages, as
 `eval real` counts them), answers after a comment labelled civil, answers framed as mutual.
 
@@ -43,7 +43,6 @@ from facilitator.evaluation.real import (  # noqa: E402
 )
 from facilitator.evaluation.wording import report_rooms  # noqa: E402
 from facilitator.memory.store import open_store  # noqa: E402
-from facilitator.reading import message as message_read  # noqa: E402
 from facilitator.reading.attacks import shipped_attack_reader  # noqa: E402
 
 DATA = REPO.parent / "shared" / "data"
@@ -56,12 +55,12 @@ def _answer_attacks(state) -> None:  # type: ignore[no-untyped-def]
 
 
 async def replay(folder: Path, kinds: tuple[str, ...], jobs: int) -> tuple[list[dict], dict]:
-    message_read.ATTACK_READ = "fitted"  # the two-stage attack reader decides
     answers: list[dict] = []
     counts: dict[str, Counter] = {}
     reader = shipped_attack_reader()
     with tempfile.TemporaryDirectory() as tmp:
-        settings = Settings(data_dir=Path(tmp) / "data", http_port=0)
+        # The two-stage attack reader decides.
+        settings = Settings(data_dir=Path(tmp) / "data", http_port=0, attack_read="fitted")
         async with open_store(settings) as store:
             engine = build_engine(store, settings)
             for kind in kinds:

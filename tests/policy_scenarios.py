@@ -12,6 +12,7 @@ from facilitator.policies.decision import BotDecision
 from facilitator.policies.defaults import MOVES
 from facilitator.policies.policy import FacilitatorPolicy
 from facilitator.policies.signals import Signals
+from facilitator.reading.message import AttackRead
 from facilitator.sim.scenario import Scenario
 from facilitator.sim.simulate import ChatLine, Simulation, SimulationResult
 
@@ -51,8 +52,10 @@ def scenario(lines: list[tuple[str, str]] | list[Any], *, people: tuple[str, ...
     })
 
 
-async def run(store: RoomStore, sc: Scenario, policy: Any = None, room: str = "t") -> SimulationResult:
-    engine = Engine(store, policy or FacilitatorPolicy(), bot_id=sc.bot_name)
+async def run(store: RoomStore, sc: Scenario, policy: Any = None, room: str = "t", *,
+              attack_read: AttackRead = "hostility") -> SimulationResult:
+    engine = Engine(store, policy or FacilitatorPolicy(), bot_id=sc.bot_name,
+                    attack_read=attack_read)
     return await Simulation(sc, engine, room_name=room).run()
 
 

@@ -7,6 +7,7 @@ import json
 import subprocess
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -273,6 +274,32 @@ def test_the_command_on_a_small_handmade_folder(tmp_path: Path, capsys: pytest.C
     assert "| ALL rooms | github |" in (tmp_path / "real.md").read_text()
     assert "bot turns per 100 messages" in capsys.readouterr().out
     assert main(["eval", "real", "--data", str(folder), "--corpus", "nope"]) == 2
+
+
+def test_more_turns_a_move_on_in_every_room_and_a_new_seed_draws_anew(tmp_path: Path) -> None:
+    """A move that is off by default can be measured where it would be used: `--more` asks
+    for it in every room, as `/facilitator more MOVE` would."""
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    room = "gh-example_repo-1"
+    (folder / "github-heated-train.jsonl").write_text("".join(
+        json.dumps({"id": i, "room": room, "author": a, "text": t, "ts": T0 + 60 * n}) + "\n"
+        for n, (i, a, t) in enumerate(THREAD)))
+    (folder / "github-heated-train.labels.json").write_text(json.dumps(LABELS))
+
+    def run(*extra: str) -> dict[str, Any]:
+        out = tmp_path / "real.json"
+        assert main(["eval", "real", "--data", str(folder), "--split", "all", "--json",
+                     str(out), *extra]) == 0
+        return json.loads(out.read_text())
+
+    silent = run()
+    assert silent["more"] == [] and silent["parts"]["all"]["github"]["bot_turns"] == 0
+    asked = run("--more", "answer_attack", "--seed", "7")
+    github = asked["parts"]["all"]["github"]
+    assert asked["more"] == ["answer_attack"] and asked["windows"]["sample_seed"] == 7
+    assert github["attacks_answered"] >= 1  # "You are clueless, nobody should let you near..."
+    assert main(["eval", "real", "--data", str(folder), "--more", "shout"]) == 2
 
 
 REAL = SHARED_DATA / "github-heated-train.jsonl"

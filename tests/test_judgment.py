@@ -30,7 +30,7 @@ async def test_one_personal_attack_in_a_short_thread_is_answered_to_the_attacker
     # A room of three too young to read: nothing proactive is on by default (issue 19, see
     # tests/test_room_kinds.py); this room asked for answers to attacks.
     result = await run(store, scenario(lines, people=("maria", "tom", "lee"),
-                                       more=("answer_attack",)))
+                                       more=("answer_attack",)), attack_read="fitted")
     turns = bot_turns(result)
     assert [(i, t.intervention, t.to) for i, t in turns] == [(1, "deescalate", ["tom"])]
     text = turns[0][1].text
@@ -38,31 +38,22 @@ async def test_one_personal_attack_in_a_short_thread_is_answered_to_the_attacker
     assert "between" not in text and "both" not in text.lower()
 
 
-@pytest.fixture
-def fitted_attack_reader(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The two-stage attack reader decides (reading/message.py ATTACK_READ = "fitted")."""
-    from facilitator.reading import message
-
-    monkeypatch.setattr(message, "ATTACK_READ", "fitted")
-
-
-@pytest.mark.usefixtures("fitted_attack_reader")
 async def test_an_insult_at_a_named_member_is_answered_with_that_member_as_target(
         store: RoomStore) -> None:
-    """The fitted attack reader decides; whom comes from the clause reading; the answer speaks
+    """The fitted attack reader decides (FACILITATOR_ATTACK_READ=fitted); whom comes from the
+    clause reading; the answer speaks
     to the one who attacked, never to "both"."""
     lines = [("maria", "I pushed the migration script, the staging database is updated."),
              ("lee", "Thanks, I'll check the numbers tomorrow."),
              ("tom", "Maria, you are a useless idiot and everyone here knows it.")]
     result = await run(store, scenario(lines, people=("maria", "tom", "lee"),
-                                       more=("answer_attack",)))
+                                       more=("answer_attack",)), attack_read="fitted")
     turns = bot_turns(result)
     assert [(i, t.intervention, t.to) for i, t in turns] == [(2, "deescalate", ["tom"])]
     assert "Maria" in turns[0][1].reason and "Maria" in turns[0][1].text
     assert "both" not in turns[0][1].text.lower() and "between" not in turns[0][1].text
 
 
-@pytest.mark.usefixtures("fitted_attack_reader")
 @pytest.mark.parametrize("line", [
     "haha you're such a troll, fine, I'll buy the coffee :)",  # banter with a laugh
     "just kill the process, and if it hangs kill -9 it and restart the daemon",  # technical
@@ -73,7 +64,7 @@ async def test_banter_and_technical_words_are_not_answered_as_attacks(
     lines = [("maria", "The staging server hangs again after the deploy."),
              ("tom", line)]
     result = await run(store, scenario(lines, people=("maria", "tom", "lee"),
-                                       more=("answer_attack",)))
+                                       more=("answer_attack",)), attack_read="fitted")
     assert not any(t.intervention == "deescalate" for _, t in bot_turns(result))
 
 
@@ -125,8 +116,10 @@ async def test_a_busy_channel_is_left_to_itself_but_a_long_unanswered_request_is
     room = "support"
     outcomes = await feed(engine, busy_channel(room, 10))
     assert not any(o.decision.speak for o in outcomes)  # no invites, no recaps for joiners
-    ask = msg(room, "newbie", "can someone help me get my wifi card working after the upgrade",
-              id="ask", ts=1000.0 + 20 * 30.0 + 5)
+    # A request that says its problem and asks (policies/bring_back.py): judged blind, a bare
+    # "can someone help me get X working" was at best neutral when brought back.
+    ask = msg(room, "newbie", "after the upgrade my wifi card no longer shows up in iwconfig, "
+              "how do I get the old driver back?", id="ask", ts=1000.0 + 20 * 30.0 + 5)
     later = [e.model_copy(update={"ts": e.ts + 20 * 30.0 + 10, "id": f"later-{e.id}"})
              for e in busy_channel(room, 12)]
     outcomes = await feed(engine, [ask, *later])

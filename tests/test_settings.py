@@ -39,6 +39,8 @@ def one_line(done: subprocess.CompletedProcess[str]) -> str:
     ({"FACILITATOR_RETENTION_DAYS": "-1"},
      "error: FACILITATOR_RETENTION_DAYS: got '-1', wants a number of days above 0"),
     ({"FACILITATOR_INTAKE": "kafka"}, "error: FACILITATOR_INTAKE: got 'kafka', wants direct or streams"),
+    ({"FACILITATOR_ATTACK_READ": "regex"},
+     "error: FACILITATOR_ATTACK_READ: got 'regex', wants hostility or fitted"),
     ({"DISCORD_GUILDS": "general"},
      "error: DISCORD_GUILDS: got 'general', wants comma-separated numeric ids"),
     # The LLM path's own settings (issue 23): one line each, not a traceback at first use.
@@ -105,6 +107,8 @@ def test_values_are_read_and_typed_once() -> None:
     assert settings.retention_days == 30  # empty counts as unset
     assert settings.data_dir == Path("/srv/data/facilitator")
     assert "sk-x" not in repr(settings)
+    assert settings.attack_read == "hostility"  # the default: the fitted read harmed, judged blind
+    assert Settings.from_env({"FACILITATOR_ATTACK_READ": "Fitted"}).attack_read == "fitted"
 
 
 def test_building_settings_by_keyword_reads_no_environment(monkeypatch: pytest.MonkeyPatch,

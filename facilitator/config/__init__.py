@@ -136,6 +136,8 @@ class Settings(BaseSettings):
                                 wants="a whole number from 1 to 100", ge=1, le=100)
     log_format: Annotated[Literal["text", "json"], BeforeValidator(_lower)] = _var(
         "FACILITATOR_LOG_FORMAT", "text", wants="text or json")
+    attack_read: Annotated[Literal["hostility", "fitted"], BeforeValidator(_lower)] = _var(
+        "FACILITATOR_ATTACK_READ", "hostility", wants="hostility or fitted")
     shared_data: Path | None = _var("FACILITATOR_SHARED_DATA", wants="a folder path")
     judging: Path | None = _var("FACILITATOR_JUDGING", wants="the path of JUDGING.md")
 

@@ -378,7 +378,8 @@ async def cmd_deli(args: argparse.Namespace, settings: Settings) -> int:
         print(exc, file=sys.stderr)
         return 2
     async with open_store(settings) as store:
-        engine = Engine(store, policy, bot_id=settings.bot_name)
+        engine = Engine(store, policy, bot_id=settings.bot_name,
+                        attack_read=settings.attack_read)
         report = await evaluate_deli(engine, folder, limit=args.limit)
     report["policy"] = settings.llm
     report["llm"] = policy.llm_metrics()
@@ -426,7 +427,8 @@ async def cmd_wikitactics(args: argparse.Namespace, settings: Settings) -> int:
         print(exc, file=sys.stderr)
         return 2
     async with open_store(settings) as store:
-        engine = Engine(store, policy, bot_id=settings.bot_name)
+        engine = Engine(store, policy, bot_id=settings.bot_name,
+                        attack_read=settings.attack_read)
         report = await evaluate_wikitactics(engine, transcript, labels,
                                             bot_name=settings.bot_name)
     report["policy"] = settings.llm

@@ -221,13 +221,16 @@ class WouldBeTurn:
     ref: str | None = None
     text: str = ""
     reason: str = ""
+    react: str | None = None  # the lighter form: an emoji's name on the message `react_to`
+    react_to: str | None = None
 
 
 def build_engine(store: RoomStore, settings: Settings) -> Engine:
     """The one place the evaluated policy is built (an `--llm` option would change `settings`)."""
     from facilitator.policies.policy import build_policy
 
-    return Engine(store, build_policy(settings), bot_id=settings.bot_name)
+    return Engine(store, build_policy(settings), bot_id=settings.bot_name,
+                    attack_read=settings.attack_read)
 
 
 async def run_room(engine: Engine, events: list[ChatEvent]) -> tuple[list[WouldBeTurn], int]:
@@ -241,7 +244,7 @@ async def run_room(engine: Engine, events: list[ChatEvent]) -> tuple[list[WouldB
         d = outcome.decision
         if d.speak and d.intervention is not None:
             turns.append(WouldBeTurn(position, event.id, d.intervention.value, tuple(d.to), d.ref,
-                              d.text or "", d.reason))
+                                     d.text or "", d.reason, d.react, d.react_to))
     return turns, errors
 
 

@@ -193,7 +193,8 @@ async def _replay_now(transcripts: list[Path], settings: Settings) -> dict[str, 
 
     policy = build_policy(settings)
     async with open_store(settings) as store:
-        engine = Engine(store, policy, bot_id=settings.bot_name)
+        engine = Engine(store, policy, bot_id=settings.bot_name,
+                        attack_read=settings.attack_read)
         return await replay(engine, transcripts, bot_name=settings.bot_name)
 
 

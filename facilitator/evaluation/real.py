@@ -77,7 +77,7 @@ from typing import Any
 from facilitator.evaluation.irc import WouldBeTurn, load_corpus, load_links, run_rooms
 from facilitator.evaluation.real_split import KINDS, PARTS, kind_of, part_of
 from facilitator.events import ChatEvent, EventKind
-from facilitator.policies.defaults import PROCESS
+from facilitator.policies.defaults import MOVES, PROCESS
 
 ANSWER_WITHIN = 3
 CHAIR_WINDOW = 3
@@ -430,20 +430,40 @@ def context(events: Sequence[ChatEvent], at: int, n: int = CONTEXT_MESSAGES) -> 
 
 
 def pick_sample(kind: str, turns: Sequence[tuple[str, WouldBeTurn, dict[str, Any]]], n: int,
-                events: Mapping[str, Sequence[ChatEvent]]) -> list[dict[str, Any]]:
+                events: Mapping[str, Sequence[ChatEvent]], *,
+                seed: int = SAMPLE_SEED) -> list[dict[str, Any]]:
     """N of a kind's turns (rooms by name, turns in order), drawn with a fixed seed."""
     if n <= 0 or not turns:
         return []
-    chosen = sorted(random.Random(f"{SAMPLE_SEED}:{kind}").sample(range(len(turns)),
-                                                                   min(n, len(turns))))
+    chosen = sorted(random.Random(f"{seed}:{kind}").sample(range(len(turns)),
+                                                            min(n, len(turns))))
     out = []
     for i in chosen:
         room, t, flag = turns[i]
         out.append({"kind": kind, "room": room, "part": part_of(room), "event": t.event_id,
                     "before": context(events[room], t.position), "text": t.text,
+                    "reaction": reaction_seen(t, events[room]),
                     "intervention": t.intervention, "to": list(t.to), "ref": t.ref,
                     "reason": t.reason, **flag})
     return out
+
+
+EMOJI = {"eyes": "👀", "white_check_mark": "✅"}
+
+
+def reaction_seen(turn: WouldBeTurn, events: Sequence[ChatEvent]) -> str | None:
+    """A reaction as the room sees it, for a reader of the sample: the mark and the message
+    it lands on (a reaction alone has no text, and a judge must see what the bot did)."""
+    if turn.react is None:
+        return None
+    on = next((e for e in events if e.id == turn.react_to), None)
+    where = f"{on.author.display}'s message \"{on.text}\"" if on is not None else "a message"
+    return f"[reacts {EMOJI.get(turn.react, turn.react)} on {where}]"
+
+
+def room_sees(item: Mapping[str, Any]) -> str:
+    """A sampled turn as the room sees it: the reaction, the message, or both."""
+    return "\n".join(x for x in (item.get("reaction"), item["text"]) if x)
 
 
 # ---------------------------------------------------------------- the bot's read of a room
@@ -471,15 +491,16 @@ def blind_sample(report: Mapping[str, Any], part: str = "report") -> dict[str, d
     """Per kind: the sample as a judge may see it (JUDGING.md): the six messages before each
     turn and the bot's text, nothing else; items keep an id (kind-n) to join the key."""
     out: dict[str, dict[str, Any]] = {}
+    seed = report.get("windows", {}).get("sample_seed", SAMPLE_SEED)
     for item in report["sample"]:
         if item["part"] != part:
             continue
         kind = item["kind"]
         entry = out.setdefault(kind, {
-            "kind_of_room": KIND_LABELS.get(kind, kind), "seed": SAMPLE_SEED,
+            "kind_of_room": KIND_LABELS.get(kind, kind), "seed": seed,
             "verdicts": ["HELPFUL", "NEUTRAL", "HARMFUL", "WRONG-MOMENT"], "turns": []})
         entry["turns"].append({"id": item.get("id") or f"{kind}-{len(entry['turns']) + 1}",
-                               "before": item["before"], "bot": item["text"]})
+                               "before": item["before"], "bot": room_sees(item)})
     return out
 
 
@@ -491,9 +512,12 @@ KIND_LABELS = {"irc": "busy help channel (IRC)", "slack": "developer community c
 
 
 def write_blind(folder: Path, report: Mapping[str, Any], command: str) -> list[Path]:
+    """The REPORT part's sample, or the TUNE part's when only TUNE rooms ran (a move is
+    judged on TUNE rooms while it is tuned, and on REPORT rooms once, after)."""
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for kind, entry in blind_sample(report).items():
+    part = "tune" if report["split"] == "tune" else "report"
+    for kind, entry in blind_sample(report, part).items():
         path = folder / f"sample-{kind}.json"
         path.write_text(json.dumps({**entry, "command": command}, indent=1, ensure_ascii=False)
                         + "\n", encoding="utf-8")
@@ -502,6 +526,26 @@ def write_blind(folder: Path, report: Mapping[str, Any], command: str) -> list[P
 
 
 # ---------------------------------------------------------------- the whole evaluation
+
+
+def chosen_moves(names: Sequence[str]) -> tuple[str, ...]:
+    """`--more` names, as `/facilitator more` takes them (comma-separated or repeated)."""
+    moves = [v.strip() for name in names for v in name.split(",") if v.strip()]
+    for move in moves:
+        if move not in MOVES:
+            raise ValueError(f"--more {move!r}: one of {', '.join(MOVES)}")
+    return tuple(dict.fromkeys(moves))
+
+
+async def ask_for_more(engine: Any, rooms: Mapping[str, Sequence[ChatEvent]],
+                       more: Sequence[str]) -> None:
+    """Every room's charter asks for `more` before its first event."""
+    def turn_on(state: Any) -> None:
+        state.charter.more = list(more)
+
+    for events in rooms.values():
+        if events:
+            await engine.store.update(events[0].room.key, turn_on)
 
 
 def chosen_kinds(names: Sequence[str] | None) -> tuple[str, ...]:
@@ -520,7 +564,10 @@ def chosen_kinds(names: Sequence[str] | None) -> tuple[str, ...]:
 async def evaluate_real(engine: Any, folder: Path, *, split: str = "report",
                         kinds: Sequence[str] = KINDS, rooms: int | None = None,
                         sample: int = DEFAULT_SAMPLE, jobs: int = 4,
-                        bot_name: str = "facilitator") -> dict[str, Any]:
+                        bot_name: str = "facilitator", more: Sequence[str] = (),
+                        seed: int = SAMPLE_SEED) -> dict[str, Any]:
+    """`more`: moves every room has turned on, as `/facilitator more MOVE` would, so a move
+    that is off by default can be measured and judged where it would be used."""
     parts = ("tune", "report", "all") if split == "all" else (split,)
     tallies: dict[str, dict[str, Tally]] = {p: {} for p in parts}
     per_room: dict[str, Any] = {}
@@ -547,6 +594,8 @@ async def evaluate_real(engine: Any, folder: Path, *, split: str = "report",
                 names = sorted(n for p in ("tune", "report")
                                for n in [m for m in names if part_of(m) == p][:rooms])
             selected = {n: corpus.rooms[n] for n in names}
+            if more:
+                await ask_for_more(engine, selected, more)
             started, cpu = time.perf_counter(), time.process_time()
             ran = await run_rooms(engine, selected, jobs=jobs)
             # Wall time, and this process's CPU time (what one free core would take; the
@@ -577,7 +626,8 @@ async def evaluate_real(engine: Any, folder: Path, *, split: str = "report",
                     sorted(turns, key=lambda t: t.position), scored["flags"], strict=True))
             # Drawn per part: the REPORT draw of `--split all` is the draw of `--split report`.
             for part in PARTS:
-                samples += pick_sample(kind, for_sample.get(part, []), sample, selected)
+                samples += pick_sample(kind, for_sample.get(part, []), sample, selected,
+                                       seed=seed)
         files[data.name] = info
     numbered: Counter[tuple[str, str]] = Counter()
     for item in samples:  # the id a blind judge's verdict is joined back on
@@ -585,6 +635,7 @@ async def evaluate_real(engine: Any, folder: Path, *, split: str = "report",
         item["id"] = f"{item['kind']}-{numbered[item['kind'], item['part']]}"
     return {
         "split": split,
+        "more": list(more),
         "parts": {p: {k: summarize(k, tallies[p][k]) for k in KINDS if k in tallies[p]}
                   for p in parts},
         "files": files,
@@ -593,7 +644,7 @@ async def evaluate_real(engine: Any, folder: Path, *, split: str = "report",
         "sample": samples,
         "windows": {"answer_within_messages": ANSWER_WITHIN, "chair_window_messages":
                     CHAIR_WINDOW, "context_messages": CONTEXT_MESSAGES,
-                    "sample_seed": SAMPLE_SEED},
+                    "sample_seed": seed},
     }
 
 
@@ -727,7 +778,7 @@ def print_real(console: Any, report: Mapping[str, Any], *, sample: bool) -> None
                           f"({item['part']}) @ {escape(item['event'])}[/bold]")
             for line in item["before"]:
                 console.print(f"    {line}", markup=False)
-            console.print(f"  BOT: {item['text']}", markup=False)
+            console.print(f"  BOT: {room_sees(item)}", markup=False)
             flags = [k.replace("_", " ") for k in ("taken_up", "near_chair") if item.get(k)]
             if item.get("after"):
                 flags.append(f"after a {item['after']} comment")

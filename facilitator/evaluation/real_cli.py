@@ -2,7 +2,8 @@
 
     facilitator eval real [--split report|tune|all] [--corpus NAME ...] [--sample N]
                           [--rooms N] [--jobs N] [--data DIR] [--llm PROVIDER:MODEL]
-                          [--json FILE] [--markdown FILE] [--blind DIR]
+                          [--more MOVE ...] [--seed N] [--json FILE] [--markdown FILE]
+                          [--blind DIR]
 
 The work is in facilitator.evaluation.real; this only wires the arguments.
 """
@@ -45,14 +46,22 @@ def add_real_parser(sub: Any) -> argparse.ArgumentParser:
                    help="rooms run side by side (they share nothing; default 4)")
     r.add_argument("--data", metavar="DIR", type=Path,
                    help="the data folder (default: ../shared/data, or FACILITATOR_SHARED_DATA)")
+    r.add_argument("--more", action="append", metavar="MOVE", default=[],
+                   help="turn a move on in every room, as `/facilitator more MOVE` would "
+                        "(repeat or comma-separate), to measure and judge a move that is off "
+                        "by default")
+    r.add_argument("--seed", type=int, metavar="N",
+                   help="the sample's seed (default: the evaluation's fixed seed); a new seed "
+                        "draws a fresh sample for a new round of judging")
     add_llm_option(r)
     r.add_argument("--json", metavar="FILE", help="write the figures as JSON to FILE")
     r.add_argument("--markdown", metavar="FILE",
                    help="write the per-kind table as Markdown to FILE (figures only)")
     r.add_argument("--blind", metavar="DIR", type=Path,
                    help="write DIR/sample-<kind>.json for blind judging (JUDGING.md): the "
-                        "REPORT part's sampled turns, each with the six messages before it and "
-                        "the bot's text only; the key (move, room, flags) stays in --json")
+                        "REPORT part's sampled turns (the TUNE part's with --split tune), "
+                        "each with the six messages before it and the bot's text only; the "
+                        "key (move, room, flags) stays in --json")
     r.set_defaults(func=cmd_real)
     return r
 
@@ -62,7 +71,9 @@ async def cmd_real(args: argparse.Namespace, settings: Settings) -> int:
     from facilitator.evaluation.irc import build_engine
     from facilitator.evaluation.real import (
         DEFAULT_SAMPLE,
+        SAMPLE_SEED,
         chosen_kinds,
+        chosen_moves,
         evaluate_real,
         print_real,
         write_blind,
@@ -74,6 +85,7 @@ async def cmd_real(args: argparse.Namespace, settings: Settings) -> int:
     try:
         settings = with_llm(args, settings)
         kinds = chosen_kinds(args.corpus)
+        more = chosen_moves(args.more)
     except ValueError as exc:
         print(exc, file=sys.stderr)
         return 2
@@ -87,7 +99,8 @@ async def cmd_real(args: argparse.Namespace, settings: Settings) -> int:
         report = await evaluate_real(
             build_engine(store, settings), folder, split=args.split, kinds=kinds,
             rooms=args.rooms, sample=DEFAULT_SAMPLE if args.sample is None else args.sample,
-            jobs=args.jobs, bot_name=settings.bot_name)
+            jobs=args.jobs, bot_name=settings.bot_name, more=more,
+            seed=SAMPLE_SEED if args.seed is None else args.seed)
     report.update(policy=settings.llm, data=str(folder),
                   seconds=round(time.perf_counter() - started, 1))
     if not report["files"]:

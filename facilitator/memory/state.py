@@ -97,6 +97,10 @@ class Question(BaseModel):
     turn: int
     answered_by: str | None = None
     surfaced: bool = False  # the bot already brought it back once
+    # Its asker wrote, or was spoken to, just before asking: it goes on from those lines and
+    # means little quoted alone (read when it is asked: by the time it has waited, those lines
+    # have often left the window).
+    follows_on: bool = False
 
 
 class Proposal(BaseModel):

@@ -13,6 +13,7 @@ from facilitator.memory.state import RoomState
 from facilitator.policies.decision import Intervention, Moment
 from facilitator.policies.prompts import Prompts
 from facilitator.policies.readout import (
+    MOVE_QUOTE_LIMIT,
     decisions_text,
     names,
     open_items_text,
@@ -112,13 +113,10 @@ def _crux(state: RoomState, a: str, b: str) -> str:
 
 def _quote(state: RoomState, text: str, source_id: str | None, want: str) -> str:
     """A member's clause to quote, or Unsayable when none can be said well."""
-    clause = said(state, text, source_id, want=want, limit=QUOTE_LIMIT)
+    clause = said(state, text, source_id, want=want, limit=MOVE_QUOTE_LIMIT)
     if not clause:
         raise Unsayable(f"no whole {want} to quote")
     return clause
-
-
-QUOTE_LIMIT = 200
 
 
 def _with_topic(name: str, topic: str) -> str:
@@ -220,7 +218,7 @@ def compose_fields(moment: Moment, state: RoomState, event: ChatEvent) -> tuple[
                                      "quote": _quote(state, note.text, note.id, "any"),
                                      "approvers": names(state, note.approvers)}
         case Intervention.PROPOSE_PROCESS:
-            clauses = [said(state, p.text, p.id, want="proposal", limit=QUOTE_LIMIT)
+            clauses = [said(state, p.text, p.id, want="proposal", limit=MOVE_QUOTE_LIMIT)
                        for p in state.open_proposals() if p.objectors]
             props = [f'"{c}"' for c in clauses if c][:3]
             if len(props) < 2:
@@ -246,7 +244,7 @@ def _served_fields(moment: Moment, state: RoomState, asker: str) -> tuple[str, d
                                      "be": "isn't" if len(named) == 1 else "aren't"}
     if not mode:  # agreed: recorded as the bot speaks (Engine._record)
         p = next(p for p in state.proposals if p.id == moment.ref)
-        proposal = said(state, p.text, p.id, want="proposal", limit=QUOTE_LIMIT)
+        proposal = said(state, p.text, p.id, want="proposal", limit=MOVE_QUOTE_LIMIT)
         return _with_topic("note_decision", proposal), {
             "asker": asker, "proposal": proposal, "author": state.name_of(p.author),
             "supporters": names(state, p.supporters)}
@@ -259,7 +257,7 @@ def _served_fields(moment: Moment, state: RoomState, asker: str) -> tuple[str, d
     # The request itself, kept as one member's claim ("record that we agreed X" with nothing
     # proposed), is not quoted back to its author.
     claim = p.id == facts.get("request")
-    proposal = "" if claim else said(state, p.text, p.id, want="proposal", limit=QUOTE_LIMIT)
+    proposal = "" if claim else said(state, p.text, p.id, want="proposal", limit=MOVE_QUOTE_LIMIT)
     if mode == "done":
         decision = next((d for d in state.decisions if d.proposal_id == p.id), None)
         backers = decision.supporters if decision is not None else p.supporters

@@ -79,7 +79,7 @@ ON: dict[str, frozenset[str]] = {
 # Before the kind can be read: only what is on in every kind.
 ON["forming"] = frozenset.intersection(*(ON[k] for k in KINDS))
 # By default an attack is answered only when the read is strong: the message's heat, or with
-# the fitted attack reader switched on (reading/message.py ATTACK_READ) its probability (its
+# the fitted attack reader switched on (FACILITATOR_ATTACK_READ=fitted) its probability (its
 # own threshold, 0.25, is where it reads an attack at all); on the TUNE rooms the milder reads were banter,
 # frustration or a technical word as often as an insult. `/facilitator more answer_attack`
 # answers every attack read.
@@ -94,7 +94,15 @@ EVIDENCE: dict[str, dict[str, str]] = {
     "help_channel": {
         "surface_question": "off: TUNE 272 turns (0.87 per 100), 17 (6%) already taken up by "
                             "reply links; judged blind on 30 REPORT turns: 17 and 12 helpful, "
-                            "3 and 4 harmful (two judges), under the bar",
+                            "3 and 4 harmful (two judges), under the bar. Second try, fitted on "
+                            "40 judged TUNE turns (only a request that says its problem, quoted, "
+                            "never into a member being helped or over a fresh plea): TUNE 129 "
+                            "turns (0.41 per 100), 8 (6%) taken up; a fresh 30 REPORT turns "
+                            "judged blind: 19 and 19 helpful, 4 and 5 harmful, still under. "
+                            "Third, fitted on 30 more judged TUNE turns (no follow-up to the "
+                            "asker's own lines, no statement, no question leaning on what came "
+                            "before): a fresh 30 REPORT turns, 18 and 19 helpful, 4 and 3 "
+                            "harmful, still under",
         ANSWER_ATTACK: "off: of 32 answers to strong reads about 17 answer a real attack and "
                        "about 10 misread ('you're shitting me', 'wtf', 'lazy umount', a bot "
                        "told to shut up, banter)",

@@ -15,8 +15,10 @@ from facilitator.events import ChatEvent, EventKind
 from facilitator.memory.state import Activity, Participant, Proposal, RoomState
 from facilitator.memory.trackers.proposals import agreed
 from facilitator.memory.trackers.shape import shape
+from facilitator.policies.bring_back import why_not
 from facilitator.policies.decision import Intervention, Moment
 from facilitator.policies.defaults import allowed
+from facilitator.policies.floor import why_wait
 from facilitator.policies.signals import Signals
 from facilitator.reading.intent import read_request as read_intent
 from facilitator.reading.intent_labels import Intent, Kind, RequestRead
@@ -697,6 +699,11 @@ def _channel_moments(event: ChatEvent, state: RoomState, s: Signals) -> tuple[li
         waited = event.ts - q.ts
         if (CHANNEL_QUESTION_WAIT_S <= waited <= CHANNEL_QUESTION_MAX_AGE_S
                 and state.human_messages - q.turn >= CHANNEL_QUESTION_WAIT):
+            if why_not(state, q) is not None:
+                continue
+            wait = why_wait(state, q)
+            if wait is not None:
+                return [], f"a busy channel: {wait}; {state.name_of(q.asker)}'s request waits"
             return [Moment(intervention=Intervention.SURFACE_QUESTION, priority=52,
                            to=[q.asker] + ([q.addressee] if q.addressee else []), ref=q.id,
                            reason=f"{state.name_of(q.asker)}'s request has had no answer for "

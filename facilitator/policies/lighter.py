@@ -23,13 +23,12 @@ from dataclasses import dataclass
 from facilitator.events import ChatEvent
 from facilitator.memory.state import RoomState
 from facilitator.policies.decision import Intervention, Moment
-from facilitator.policies.readout import said
+from facilitator.policies.readout import MOVE_QUOTE_LIMIT, said
 
 REACTION_PLATFORMS = frozenset({"slack", "discord", "local"})
 ON_SCREEN = 8  # human messages since a question for it to count as still in view
 EYES = "eyes"
 CHECK = "white_check_mark"
-QUOTE_LIMIT = 200  # as the composer quotes (facilitator.policies.compose_rules)
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,17 +43,21 @@ def lighter_form(moment: Moment, state: RoomState, event: ChatEvent) -> Reaction
     if event.room.platform not in REACTION_PLATFORMS or moment.ref is None:
         return None
     if moment.intervention == Intervention.SURFACE_QUESTION:
+        if moment.facts.get("mode") == "channel":
+            # In a busy channel a mark on a waiting request brings nobody to it: judged blind
+            # on TUNE IRC rooms, all 7 were neutral. The request is quoted, or left alone.
+            return None
         q = next((q for q in state.questions if q.id == moment.ref), None)
         if q is None:
             return None
         on_screen = state.human_messages - q.turn <= ON_SCREEN
-        if on_screen or not said(state, q.text, q.id, want="question", limit=QUOTE_LIMIT):
+        if on_screen or not said(state, q.text, q.id, want="question", limit=MOVE_QUOTE_LIMIT):
             return Reaction(EYES, q.id, alone=True)
         return None
     if moment.intervention == Intervention.RECORD_DECISION:
         p = next((p for p in state.proposals if p.id == moment.ref), None)
         if p is None:
             return None
-        quotable = bool(said(state, p.text, p.id, want="proposal", limit=QUOTE_LIMIT))
+        quotable = bool(said(state, p.text, p.id, want="proposal", limit=MOVE_QUOTE_LIMIT))
         return Reaction(CHECK, p.id, alone=not quotable)
     return None

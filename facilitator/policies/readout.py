@@ -38,6 +38,7 @@ def topic_phrase(state: RoomState) -> str:
 
 
 QUOTE_LIMIT = 120  # characters of a member's clause quoted in a readout
+MOVE_QUOTE_LIMIT = 200  # in a move's message (and so in the checks whether it can be said)
 
 
 def said(state: RoomState, text: str, source_id: str | None = None, *,

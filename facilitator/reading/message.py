@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from facilitator.events import ChatEvent
 from facilitator.reading.attacks import shipped_attack_reader
@@ -28,9 +28,8 @@ _MENTION = re.compile(r"@([\w.\-]+)")
 # read finds, at similar or better precision, on the labelled kinds it was not fitted on, but
 # flags more civil turns in meetings and Slack when they are left out, and reads a retort in a
 # mutual flare-up as an attack. Judged blind, its answers were 5 of 40 helpful and 34-35 harmful
-# (judged/attack-answers), so it stays off: set to "fitted" only by scripts/attack_sample.py
-# and the tests that check the fitted read in the room.
-ATTACK_READ = "hostility"
+# (judged/attack-answers), so it is not the default (FACILITATOR_ATTACK_READ chooses).
+AttackRead = Literal["hostility", "fitted"]
 HOSTILE_QUESTION_AT = 0.25  # a hostile "question" is an attack, not a question
 
 
@@ -41,7 +40,7 @@ class MessageRead:
     reply: StoredMessage | None  # the message this one replies to, when still in the window
     to_bot: bool
     hostility: float
-    attack: bool  # a personal attack on a member (read as `ATTACK_READ` says)
+    attack: bool  # a personal attack on a member (read as the caller's `attack_read` says)
     attack_target: str | None
     attack_strength: float = 0.0  # the fitted reader's probability, or the message's heat
 
@@ -59,7 +58,8 @@ def resolve(state: RoomState, token: str) -> str | None:
     return index.get(token.lower()) or index.get(base_nick(token))
 
 
-def read_message(state: RoomState, event: ChatEvent, *, bot_id: str, bot_name: str = "") -> MessageRead:
+def read_message(state: RoomState, event: ChatEvent, *, bot_id: str, bot_name: str = "",
+                 attack_read: AttackRead = "hostility") -> MessageRead:
     text = read_text(event.text)
     author = event.author.id
     reply = state.message(event.reply_to) if event.reply_to else None
@@ -99,7 +99,7 @@ def read_message(state: RoomState, event: ChatEvent, *, bot_id: str, bot_name: s
     # The model reads whom its insult words are aimed at; a hostile message that describes
     # "you" ("you're being completely selfish") is aimed at the person it answers too.
     personal = hostile.personal or (hostile.score >= DESCRIBED_AT and bool(_YOU_ARE.search(event.text)))
-    if ATTACK_READ == "fitted":
+    if attack_read == "fitted":
         # The fitted attack reader (issue 19): its cheap first pass ends most messages; only
         # past its first stage's gate is the sentence embedded. A laugh or a grin is banter,
         # never an attack (the reader's own rule). Strength: its probability.

@@ -46,7 +46,8 @@ async def run_discord(args: argparse.Namespace, settings: Settings,
         return 2
     async with open_store(settings, durable=True, exclusive=True) as store:
         # The engine's bot id becomes the bot's Discord user id once logged in.
-        engine = Engine(store, policy, bot_id=settings.bot_name)
+        engine = Engine(store, policy, bot_id=settings.bot_name,
+                        attack_read=settings.attack_read)
         pipeline = build_pipeline(store, engine, platform="discord", settings=settings)
         services = await room_services(store, settings, llm_status=policy.llm_status)
         welcome = welcome_text(settings, page_available=services.links is not None,

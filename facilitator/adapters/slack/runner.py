@@ -53,7 +53,8 @@ async def serve(config: SlackConfig, settings: Settings, stop: asyncio.Event,
     """Run until `stop` is set. Memory is durable: it survives restarts of the bot."""
     async with open_store(settings, durable=True, exclusive=True) as store:
         policy = build_policy(settings)
-        engine = Engine(store, policy, bot_id=settings.bot_name)
+        engine = Engine(store, policy, bot_id=settings.bot_name,
+                        attack_read=settings.attack_read)
         pipeline = build_pipeline(store, engine, platform=PLATFORM, settings=settings)
         installation_store = state_store = None
         if config.oauth:

@@ -5,9 +5,31 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-from facilitator.memory.state import CAP_QUOTE
+from facilitator.memory.state import CAP_QUOTE, RoomState, StoredMessage
+from facilitator.reading.nicks import base_nick
+from facilitator.reading.text import read_text
 
 T = TypeVar("T")
+
+
+def spoken_to(state: RoomState, msg: StoredMessage, authors: dict[str, str]) -> str | None:
+    """The member a stored message speaks to: its platform reply's author, or its "nick:"
+    prefix; None for a message to the room. `authors`: message id -> author, for replies."""
+    if msg.reply_to is not None and msg.reply_to in authors:
+        return authors[msg.reply_to]
+    prefix = read_text(msg.text).prefix
+    if not prefix:
+        return None
+    index = state.name_index()
+    return index.get(prefix.lower()) or index.get(base_nick(prefix))
+
+
+def follows_on(state: RoomState, asker: str, lines: int) -> bool:
+    """`asker` wrote, or was spoken to, in the last `lines` human messages of the window: what
+    they say now goes on from those lines."""
+    authors = {m.id: m.author for m in state.window}
+    recent = [m for m in state.window if not m.is_bot][-lines:]
+    return any(m.author == asker or spoken_to(state, m, authors) == asker for m in recent)
 
 
 def quote(text: str) -> str:

@@ -19,11 +19,13 @@ from typing import Literal
 
 from facilitator.events import ChatEvent
 from facilitator.memory.state import CAP_QUESTIONS, Question, RoomState
-from facilitator.memory.trackers.common import quote, trim_closed_first
+from facilitator.memory.trackers.common import follows_on, quote, trim_closed_first
 from facilitator.reading.message import MessageRead
 from facilitator.reading.replies import HORIZON_S, ReplyModel, ReplyScene, scene, shipped_model, taken_up
 from facilitator.reading.text import read_text
 from facilitator.reading.uptake import UptakeScene, taken_up_by, uptake_scene, within_view
+
+FOLLOWS_ON_LINES = 10  # human messages before a question in which its asker spoke or was spoken to
 
 # Which reply model closes questions in a busy channel: the shipped one, another (a candidate
 # being fitted), or none (the rules alone, to measure them and to gather training pairs that
@@ -53,7 +55,8 @@ def on_message(state: RoomState, event: ChatEvent, read: MessageRead) -> None:
         state.questions.append(Question(
             id=event.id, asker=event.author.id,
             addressee=read.addressees[0] if read.addressees else None,
-            text=quote(event.text), ts=event.ts, turn=state.human_messages))
+            text=quote(event.text), ts=event.ts, turn=state.human_messages,
+            follows_on=follows_on(state, event.author.id, FOLLOWS_ON_LINES)))
         trim_closed_first(state.questions, CAP_QUESTIONS, lambda q: q.answered_by is None)
 
 

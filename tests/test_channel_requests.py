@@ -1,0 +1,145 @@
+"""Bringing back a request in a busy help channel: only one that says its problem, by a message
+that quotes it, and never into a member being helped or over a plea just made."""
+
+from __future__ import annotations
+
+from facilitator.events import Author, ChatEvent, RoomRef
+from facilitator.memory.state import Question, RoomState
+from facilitator.memory.trackers import apply_event
+from facilitator.memory.trackers.shape import shape
+from facilitator.policies.bring_back import why_not
+from facilitator.policies.decision import Intervention
+from facilitator.policies.floor import floor_holder
+from facilitator.policies.gate import find_moments
+from facilitator.policies.lighter import lighter_form
+from facilitator.policies.signals import compute_signals
+from tests.test_replies import CHATTER as BUSY_CHATTER
+
+BOT = "facilitator"
+PEOPLE = ["dave", "erin", "frank", "gina", "hank", "ivan", "judy", "kim", "lou", "max"]
+SPECIFIC = ("after the kernel upgrade my wireless card is no longer listed by iwconfig, how do "
+            "I get the old driver back?")
+VAGUE = "can someone help me with my wireless card?"  # says no problem: an ask to ask
+# Unrelated short exchanges among many people, as a busy channel's traffic is.
+CHATTER = [*BUSY_CHATTER, ("lou", "back from lunch"), ("max", "the new theme looks nice")]
+
+
+class Channel:
+    def __init__(self) -> None:
+        self.state = RoomState(room="c")
+        self.state.charter.more = ["surface_question"]  # the room asked for it
+        self.n = 0
+        self.last: ChatEvent | None = None
+
+    def say(self, who: str, text: str, gap: float = 70.0) -> ChatEvent:
+        self.n += 1
+        event = ChatEvent(id=f"m{self.n}", room=RoomRef.local("c"), author=Author(id=who),
+                          text=text, ts=1000.0 + gap * self.n)
+        apply_event(self.state, event, bot_id=BOT)
+        self.last = event
+        return event
+
+    def moments(self) -> tuple[list[Intervention], str]:
+        assert self.last is not None
+        found, why = find_moments(self.last, self.state, compute_signals(self.state))
+        return [m.intervention for m in found], why
+
+
+def waited(request: str, then: list[tuple[str, str]]) -> Channel:
+    """A busy channel, a request from lee nobody takes up, eleven minutes of other talk, then
+    `then`."""
+    room = Channel()
+    for who, text in CHATTER:
+        room.say(who, text)
+    room.say("lee", request)
+    for who, text in CHATTER:
+        room.say(who, text)
+    for who, text in then:
+        room.say(who, text)
+    assert shape(room.state) == "channel"
+    return room
+
+
+def test_a_specific_request_nobody_took_up_comes_back_as_a_message() -> None:
+    room = waited(SPECIFIC, [])
+    found, _ = find_moments(room.last, room.state, compute_signals(room.state))  # type: ignore[arg-type]
+    assert [m.intervention for m in found] == [Intervention.SURFACE_QUESTION]
+    # A quote, not a 👀 on a message out of view: a mark brings nobody to it.
+    assert lighter_form(found[0], room.state, room.last) is None  # type: ignore[arg-type]
+
+
+def test_an_ask_to_ask_is_never_brought_back() -> None:
+    room = waited(VAGUE, [])
+    assert any(q.asker == "lee" and q.answered_by is None for q in room.state.questions)
+    assert room.moments()[0] == []
+
+
+def test_not_while_a_member_is_helped_step_by_step_but_once_the_floor_is_free() -> None:
+    room = waited(SPECIFIC, [("nat", "my sound stopped after the update"),
+                             ("dave", "nat: which card is it?"),
+                             ("nat", "dave: an intel hda one"),
+                             ("dave", "nat: run alsamixer and unmute the master channel")])
+    assert floor_holder(room.state) == "nat"
+    found, why = room.moments()
+    assert found == [] and "holds the floor" in why and "lee's request waits" in why
+    for who, text in [("gina", "lunch time"), ("hank", "see you later"),
+                      ("ivan", "mirror works again"), ("kim", "ok")]:
+        room.say(who, text)
+    assert floor_holder(room.state) is None
+    assert room.moments()[0] == [Intervention.SURFACE_QUESTION]
+
+
+def test_not_over_a_plea_just_made() -> None:
+    room = waited(SPECIFIC, [("olga", "can someone help me get my printer working again?")])
+    found, why = room.moments()
+    assert found == [] and "olga just asked for help" in why
+
+
+def test_one_member_posting_line_after_line_holds_the_floor() -> None:
+    room = waited(SPECIFIC, [("pat", "Reading package lists... Done"),
+                             ("pat", "Building dependency tree"),
+                             ("pat", "0 upgraded, 0 newly installed")])
+    assert floor_holder(room.state) == "pat"
+    assert room.moments()[0] == []
+
+
+def question(text: str, **fields: object) -> Question:
+    return Question(id="q1", asker="lee", text=text, ts=1000.0, turn=1, **fields)  # type: ignore[arg-type]
+
+
+def test_only_a_request_that_stands_on_its_own_may_come_back() -> None:
+    state = RoomState(room="c")
+    assert why_not(state, question(SPECIFIC)) is None
+    assert "no problem" in (why_not(state, question(VAGUE)) or "")
+    statement = ("someone has been spamming the backports wiki with links to shady sites all "
+                 "day long")
+    assert why_not(state, question(statement)) == "it does not ask"
+    leaning = ("I read that redirecting mail for root with an alias is a bad idea and that a "
+               "forward file is better. But why is one of them better than the other one here?")
+    assert why_not(state, question(leaning)) == "its question leans on the sentences before it"
+    # An opening too long or rough to quote is still what the question leans on.
+    rough = ("I read somewhere that is was a bad idea to redirect mail for root by changing its "
+             "alias, and to put a .forward file in root's homedir instead of doing that on the "
+             "server. I can't remember where I read it, but why is one better than the other?")
+    assert why_not(state, question(rough)) == "its question leans on the sentences before it"
+    assert "follows on" in (why_not(state, question(SPECIFIC, follows_on=True)) or "")
+
+
+def test_a_request_that_goes_on_from_the_askers_own_lines_is_not_brought_back() -> None:
+    room = Channel()
+    for who, text in CHATTER:
+        room.say(who, text)
+    room.say("lee", "i got my wireless working yesterday with a guide from the forums")
+    room.say("lee", SPECIFIC)
+    for who, text in CHATTER:
+        room.say(who, text)
+    asked = next(q for q in room.state.questions if q.asker == "lee")
+    assert asked.follows_on and asked.answered_by is None
+    assert room.moments()[0] == []
+    # Spoken to just before asking counts too: the question belongs to that exchange.
+    other = Channel()
+    for who, text in CHATTER:
+        other.say(who, text)
+    other.say("dave", "lee: did the new driver install cleanly?")
+    other.say("lee", SPECIFIC)
+    assert next(q for q in other.state.questions if q.asker == "lee").follows_on
