@@ -388,60 +388,42 @@ def fitted_two_stage(groups: list[list[Row]]) -> TwoStage:
     return TwoStage(first, first_coef, fit_embedded(groups), threshold, gate)
 
 
+def flag_figures(rows: list[Row], said: list[bool], scores: list[float] | None,
+                 **extra: object) -> dict[str, object]:
+    """One reader's figures on `rows` from its verdicts `said` (and `extra` after the shares);
+    on labelled rows also its AUROC over `scores` (none: NaN), precision, recall and F1, and
+    how many frustration/impatience comments it flagged."""
+    out: dict[str, object] = {"comments": len(rows), "attacks": sum(r.attack for r in rows),
+                              "flagged": sum(said), "flagged_share": round(sum(said) / max(len(rows), 1), 4),
+                              **extra}
+    if rows and rows[0].kind in LABELLED:
+        out["auroc"] = float("nan") if scores is None else auroc(scores, [r.attack for r in rows])
+        out.update(prf(rows, said))
+        heat = [x for r, x in zip(rows, said, strict=True) if r.heat]
+        if heat:
+            out["heat_flagged"] = f"{sum(heat)}/{len(heat)}"
+    return out
+
+
 def two_stage_figures(model: TwoStage, rows: list[Row]) -> dict[str, object]:
     s = score_both(model.first_coef, model.second_coef, rows)
     said = cascade(s, model.threshold, model.gate)
-    out: dict[str, object] = {"comments": len(rows), "attacks": sum(r.attack for r in rows),
-                              "flagged": sum(said), "flagged_share": round(sum(said) / max(len(rows), 1), 4),
-                              "embedded_share": round(sum(r.passes and p >= model.gate for r, p in zip(
-                                  rows, s.first, strict=True)) / max(len(rows), 1), 4)}
-    if rows and rows[0].kind in LABELLED:
-        out["auroc"] = auroc(s.second, [r.attack for r in rows])
-        out.update(prf(rows, said))
-        heat = [x for r, x in zip(rows, said, strict=True) if r.heat]
-        if heat:
-            out["heat_flagged"] = f"{sum(heat)}/{len(heat)}"
-    return out
+    return flag_figures(rows, said, s.second,
+                        embedded_share=round(sum(r.passes and p >= model.gate for r, p in zip(
+                            rows, s.first, strict=True)) / max(len(rows), 1), 4))
 
 
 def before_figures(rows: list[Row]) -> dict[str, object]:
-    said = [r.before for r in rows]
-    out: dict[str, object] = {"comments": len(rows), "attacks": sum(r.attack for r in rows),
-                              "flagged": sum(said), "flagged_share": round(sum(said) / max(len(rows), 1), 4)}
-    if rows and rows[0].kind in LABELLED:
-        out["auroc"] = float("nan")
-        out.update(prf(rows, said))
-        heat = [x for r, x in zip(rows, said, strict=True) if r.heat]
-        if heat:
-            out["heat_flagged"] = f"{sum(heat)}/{len(heat)}"
-    return out
+    return flag_figures(rows, [r.before for r in rows], None)
 
 
 def figures(reader: AttackReader, rows: list[Row]) -> dict[str, object]:
     probs = [probability(reader, r) for r in rows]
-    said = [verdict(reader, r) for r in rows]
-    out: dict[str, object] = {"comments": len(rows), "attacks": sum(r.attack for r in rows),
-                              "flagged": sum(said), "flagged_share": round(sum(said) / max(len(rows), 1), 4)}
-    if rows and rows[0].kind in LABELLED:
-        out["auroc"] = auroc(probs, [r.attack for r in rows])
-        out.update(prf(rows, said))
-        heat = [s for r, s in zip(rows, said, strict=True) if r.heat]
-        if heat:
-            out["heat_flagged"] = f"{sum(heat)}/{len(heat)}"
-    return out
+    return flag_figures(rows, [verdict(reader, r) for r in rows], probs)
 
 
 def hostility_figures(rows: list[Row]) -> dict[str, object]:
-    said = [r.hostility_attack for r in rows]
-    out: dict[str, object] = {"comments": len(rows), "attacks": sum(r.attack for r in rows),
-                              "flagged": sum(said), "flagged_share": round(sum(said) / max(len(rows), 1), 4)}
-    if rows and rows[0].kind in LABELLED:
-        out["auroc"] = auroc([r.hostility_score for r in rows], [r.attack for r in rows])
-        out.update(prf(rows, said))
-        heat = [s for r, s in zip(rows, said, strict=True) if r.heat]
-        if heat:
-            out["heat_flagged"] = f"{sum(heat)}/{len(heat)}"
-    return out
+    return flag_figures(rows, [r.hostility_attack for r in rows], [r.hostility_score for r in rows])
 
 
 def line(name: str, fig: dict) -> str:
