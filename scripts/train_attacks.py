@@ -169,7 +169,6 @@ def fit(groups: list[list[Row]]) -> tuple[list[float], float]:
     """Logistic regression on standardised features, each kind weighing the same, fitted on
     what the first pass sends on (the only comments the weights ever see at run time)."""
     import numpy as np
-    from sklearn.linear_model import LogisticRegression
 
     groups = [[r for r in g if r.passes] for g in groups]
     groups = [g for g in groups if g]
@@ -177,12 +176,21 @@ def fit(groups: list[list[Row]]) -> tuple[list[float], float]:
     y = np.array([r.attack for g in groups for r in g], dtype=bool)
     if y.all() or not y.any():
         return [0.0] * len(FEATURES), 0.0
+    return standardised_fit(x, y, groups, C)
+
+
+def standardised_fit(x, y, groups: list[list[Row]], c: float) -> tuple[list[float], float]:  # type: ignore[no-untyped-def]
+    """Logistic regression (inverse regularisation `c`) of `y` on `x` standardised, the rows
+    of each group weighing the same in all; the scaling folded into the rounded weights."""
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+
     w = np.concatenate([np.full(len(g), 1.0 / len(g)) for g in groups])
     w *= len(w) / w.sum()
     mean = x.mean(axis=0)
     scale = x.std(axis=0)
     scale = np.where(scale > 0, scale, 1.0)
-    lr = LogisticRegression(C=C, max_iter=5000).fit((x - mean) / scale, y, sample_weight=w)
+    lr = LogisticRegression(C=c, max_iter=5000).fit((x - mean) / scale, y, sample_weight=w)
     coef = lr.coef_[0] / scale
     intercept = float(lr.intercept_[0] - np.dot(coef, mean))
     return [round(float(v), DIGITS) for v in coef], round(intercept, DIGITS)
@@ -270,21 +278,12 @@ def _embedded_x(rows: list[Row]):  # type: ignore[no-untyped-def]
 def fit_embedded(groups: list[list[Row]]) -> tuple[list[float], float]:
     """As `fit`, over the features and the embedding (C_EMBEDDED)."""
     import numpy as np
-    from sklearn.linear_model import LogisticRegression
 
     groups = [[r for r in g if r.passes] for g in groups]
     groups = [g for g in groups if g]
     x = _embedded_x([r for g in groups for r in g])
     y = np.array([r.attack for g in groups for r in g], dtype=bool)
-    w = np.concatenate([np.full(len(g), 1.0 / len(g)) for g in groups])
-    w *= len(w) / w.sum()
-    mean = x.mean(axis=0)
-    scale = x.std(axis=0)
-    scale = np.where(scale > 0, scale, 1.0)
-    lr = LogisticRegression(C=C_EMBEDDED, max_iter=5000).fit((x - mean) / scale, y, sample_weight=w)
-    coef = lr.coef_[0] / scale
-    intercept = float(lr.intercept_[0] - np.dot(coef, mean))
-    return [round(float(v), DIGITS) for v in coef], round(intercept, DIGITS)
+    return standardised_fit(x, y, groups, C_EMBEDDED)
 
 
 def _sigmoid_rows(coef: list[float], intercept: float, x):  # type: ignore[no-untyped-def]
