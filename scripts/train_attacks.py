@@ -24,8 +24,6 @@ Deterministic: comments in file order, folds by room in sorted order, lbfgs, rou
 
 from __future__ import annotations
 
-import argparse
-import json
 import math
 import sys
 import time
@@ -38,6 +36,7 @@ sys.path.insert(0, str(REPO))
 
 from facilitator.evaluation.attack_rows import FILES, LABELLED, MORE_FILES, Comment, comments  # noqa: E402
 from facilitator.evaluation.reader_split import half, source  # noqa: E402
+from facilitator.evaluation.training import auroc, data_missing, dump, standardised_fit, training_parser  # noqa: E402
 from facilitator.policies.defaults import STRONG_ATTACK  # noqa: E402
 from facilitator.reading import message as message_read  # noqa: E402
 from facilitator.reading.attacks import (  # noqa: E402
@@ -169,7 +168,6 @@ def fit(groups: list[list[Row]]) -> tuple[list[float], float]:
     """Logistic regression on standardised features, each kind weighing the same, fitted on
     what the first pass sends on (the only comments the weights ever see at run time)."""
     import numpy as np
-    from sklearn.linear_model import LogisticRegression
 
     groups = [[r for r in g if r.passes] for g in groups]
     groups = [g for g in groups if g]
@@ -177,15 +175,14 @@ def fit(groups: list[list[Row]]) -> tuple[list[float], float]:
     y = np.array([r.attack for g in groups for r in g], dtype=bool)
     if y.all() or not y.any():
         return [0.0] * len(FEATURES), 0.0
-    w = np.concatenate([np.full(len(g), 1.0 / len(g)) for g in groups])
-    w *= len(w) / w.sum()
-    mean = x.mean(axis=0)
-    scale = x.std(axis=0)
-    scale = np.where(scale > 0, scale, 1.0)
-    lr = LogisticRegression(C=C, max_iter=5000).fit((x - mean) / scale, y, sample_weight=w)
-    coef = lr.coef_[0] / scale
-    intercept = float(lr.intercept_[0] - np.dot(coef, mean))
-    return [round(float(v), DIGITS) for v in coef], round(intercept, DIGITS)
+    return standardised_fit(x, y, kinds_alike(groups), C, DIGITS)
+
+
+def kinds_alike(groups: list[list[Row]]):  # type: ignore[no-untyped-def]
+    """Sample weights by which each group (kind) weighs the same in all."""
+    import numpy as np
+
+    return np.concatenate([np.full(len(g), 1.0 / len(g)) for g in groups])
 
 
 def weights_of(coef: list[float], intercept: float, threshold: float = 0.5) -> AttackWeights:
@@ -210,12 +207,6 @@ def prf(rows: list[Row], said: list[bool]) -> dict[str, float]:
     rc = tp / (tp + fn) if tp + fn else 0.0
     return {"precision": round(p, 3), "recall": round(rc, 3),
             "f1": round(2 * p * rc / (p + rc), 3) if p + rc else 0.0}
-
-
-def auroc(scores: list[float], labels: list[bool]) -> float:
-    from sklearn.metrics import roc_auc_score
-
-    return round(float(roc_auc_score(labels, scores)), 3) if 0 < sum(labels) < len(labels) else float("nan")
 
 
 def out_of_fold(groups: list[list[Row]]) -> list[list[tuple[AttackReader, Row]]]:
@@ -270,21 +261,12 @@ def _embedded_x(rows: list[Row]):  # type: ignore[no-untyped-def]
 def fit_embedded(groups: list[list[Row]]) -> tuple[list[float], float]:
     """As `fit`, over the features and the embedding (C_EMBEDDED)."""
     import numpy as np
-    from sklearn.linear_model import LogisticRegression
 
     groups = [[r for r in g if r.passes] for g in groups]
     groups = [g for g in groups if g]
     x = _embedded_x([r for g in groups for r in g])
     y = np.array([r.attack for g in groups for r in g], dtype=bool)
-    w = np.concatenate([np.full(len(g), 1.0 / len(g)) for g in groups])
-    w *= len(w) / w.sum()
-    mean = x.mean(axis=0)
-    scale = x.std(axis=0)
-    scale = np.where(scale > 0, scale, 1.0)
-    lr = LogisticRegression(C=C_EMBEDDED, max_iter=5000).fit((x - mean) / scale, y, sample_weight=w)
-    coef = lr.coef_[0] / scale
-    intercept = float(lr.intercept_[0] - np.dot(coef, mean))
-    return [round(float(v), DIGITS) for v in coef], round(intercept, DIGITS)
+    return standardised_fit(x, y, kinds_alike(groups), C_EMBEDDED, DIGITS)
 
 
 def _sigmoid_rows(coef: list[float], intercept: float, x):  # type: ignore[no-untyped-def]
@@ -388,60 +370,42 @@ def fitted_two_stage(groups: list[list[Row]]) -> TwoStage:
     return TwoStage(first, first_coef, fit_embedded(groups), threshold, gate)
 
 
+def flag_figures(rows: list[Row], said: list[bool], scores: list[float] | None,
+                 **extra: object) -> dict[str, object]:
+    """One reader's figures on `rows` from its verdicts `said` (and `extra` after the shares);
+    on labelled rows also its AUROC over `scores` (none: NaN), precision, recall and F1, and
+    how many frustration/impatience comments it flagged."""
+    out: dict[str, object] = {"comments": len(rows), "attacks": sum(r.attack for r in rows),
+                              "flagged": sum(said), "flagged_share": round(sum(said) / max(len(rows), 1), 4),
+                              **extra}
+    if rows and rows[0].kind in LABELLED:
+        out["auroc"] = float("nan") if scores is None else auroc(scores, [r.attack for r in rows])
+        out.update(prf(rows, said))
+        heat = [x for r, x in zip(rows, said, strict=True) if r.heat]
+        if heat:
+            out["heat_flagged"] = f"{sum(heat)}/{len(heat)}"
+    return out
+
+
 def two_stage_figures(model: TwoStage, rows: list[Row]) -> dict[str, object]:
     s = score_both(model.first_coef, model.second_coef, rows)
     said = cascade(s, model.threshold, model.gate)
-    out: dict[str, object] = {"comments": len(rows), "attacks": sum(r.attack for r in rows),
-                              "flagged": sum(said), "flagged_share": round(sum(said) / max(len(rows), 1), 4),
-                              "embedded_share": round(sum(r.passes and p >= model.gate for r, p in zip(
-                                  rows, s.first, strict=True)) / max(len(rows), 1), 4)}
-    if rows and rows[0].kind in LABELLED:
-        out["auroc"] = auroc(s.second, [r.attack for r in rows])
-        out.update(prf(rows, said))
-        heat = [x for r, x in zip(rows, said, strict=True) if r.heat]
-        if heat:
-            out["heat_flagged"] = f"{sum(heat)}/{len(heat)}"
-    return out
+    return flag_figures(rows, said, s.second,
+                        embedded_share=round(sum(r.passes and p >= model.gate for r, p in zip(
+                            rows, s.first, strict=True)) / max(len(rows), 1), 4))
 
 
 def before_figures(rows: list[Row]) -> dict[str, object]:
-    said = [r.before for r in rows]
-    out: dict[str, object] = {"comments": len(rows), "attacks": sum(r.attack for r in rows),
-                              "flagged": sum(said), "flagged_share": round(sum(said) / max(len(rows), 1), 4)}
-    if rows and rows[0].kind in LABELLED:
-        out["auroc"] = float("nan")
-        out.update(prf(rows, said))
-        heat = [x for r, x in zip(rows, said, strict=True) if r.heat]
-        if heat:
-            out["heat_flagged"] = f"{sum(heat)}/{len(heat)}"
-    return out
+    return flag_figures(rows, [r.before for r in rows], None)
 
 
 def figures(reader: AttackReader, rows: list[Row]) -> dict[str, object]:
     probs = [probability(reader, r) for r in rows]
-    said = [verdict(reader, r) for r in rows]
-    out: dict[str, object] = {"comments": len(rows), "attacks": sum(r.attack for r in rows),
-                              "flagged": sum(said), "flagged_share": round(sum(said) / max(len(rows), 1), 4)}
-    if rows and rows[0].kind in LABELLED:
-        out["auroc"] = auroc(probs, [r.attack for r in rows])
-        out.update(prf(rows, said))
-        heat = [s for r, s in zip(rows, said, strict=True) if r.heat]
-        if heat:
-            out["heat_flagged"] = f"{sum(heat)}/{len(heat)}"
-    return out
+    return flag_figures(rows, [verdict(reader, r) for r in rows], probs)
 
 
 def hostility_figures(rows: list[Row]) -> dict[str, object]:
-    said = [r.hostility_attack for r in rows]
-    out: dict[str, object] = {"comments": len(rows), "attacks": sum(r.attack for r in rows),
-                              "flagged": sum(said), "flagged_share": round(sum(said) / max(len(rows), 1), 4)}
-    if rows and rows[0].kind in LABELLED:
-        out["auroc"] = auroc([r.hostility_score for r in rows], [r.attack for r in rows])
-        out.update(prf(rows, said))
-        heat = [s for r, s in zip(rows, said, strict=True) if r.heat]
-        if heat:
-            out["heat_flagged"] = f"{sum(heat)}/{len(heat)}"
-    return out
+    return flag_figures(rows, [r.hostility_attack for r in rows], [r.hostility_score for r in rows])
 
 
 def line(name: str, fig: dict) -> str:
@@ -563,23 +527,13 @@ def build(data: Path, rooms_per_half: int | None = None, *, table: bool = True,
     return weights, second
 
 
-def dump(weights: AttackWeights | EmbeddedAttackWeights) -> str:
-    return json.dumps(weights.model_dump(), indent=1) + "\n"
-
-
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--data", type=Path, default=DATA)
-    parser.add_argument("--out", type=Path, default=OUT)
-    parser.add_argument("--no-write", action="store_true")
-    parser.add_argument("--check", action="store_true", help="rebuild; exit 1 unless it equals --out")
-    parser.add_argument("--rooms", type=int, default=None, help="first N rooms of each half (tiny run)")
+    parser = training_parser(__doc__, DATA, OUT)
     parser.add_argument("--embeddings", type=Path, default=None, metavar="FILE.npz",
                         help="keep the comments' embeddings in FILE.npz and reuse them (a rerun "
                              "in seconds instead of minutes)")
     args = parser.parse_args(argv)
-    if not all((args.data / f).is_file() for f in (*FILES.values(), *MORE_FILES["meetings"])):
-        print(f"data not found in {args.data}", file=sys.stderr)
+    if data_missing(args.data, (*FILES.values(), *MORE_FILES["meetings"])):
         return 2
     weights, second = build(args.data, args.rooms, table=not args.check, cache=args.embeddings)
     out_embedded = args.out.with_name(OUT_EMBEDDED.name)

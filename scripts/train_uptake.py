@@ -25,8 +25,6 @@ Deterministic: replays in file order, folds by room in sorted order, lbfgs, roun
 
 from __future__ import annotations
 
-import argparse
-import json
 import sys
 import time
 from collections import defaultdict
@@ -36,6 +34,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from facilitator.evaluation.reader_split import half, source  # noqa: E402
+from facilitator.evaluation.training import auroc, data_missing, dump, standardised_fit, training_parser  # noqa: E402
 from facilitator.evaluation.uptake_pairs import FITTED_KINDS, UptakePair, kind_pairs, room_names  # noqa: E402
 from facilitator.reading.logistic import ship_weights  # noqa: E402
 from facilitator.reading.uptake import FEATURES, HORIZON_S, HORIZON_TURNS, UptakeModel, UptakeTraining, decide  # noqa: E402
@@ -56,7 +55,6 @@ def fit(groups: list[list[UptakePair]]) -> tuple[list[float], float]:
     """Logistic regression on standardised features; each kind weighs the same, and within a
     kind positives and negatives weigh the same, so no kind's base rate becomes the prior."""
     import numpy as np
-    from sklearn.linear_model import LogisticRegression
 
     xs, ys, ws = [], [], []
     for pairs in groups:
@@ -68,14 +66,7 @@ def fit(groups: list[list[UptakePair]]) -> tuple[list[float], float]:
     x, y, w = np.vstack(xs), np.concatenate(ys), np.concatenate(ws)
     if y.all() or not y.any():  # a tiny fold with one class: no evidence either way
         return [0.0] * len(FEATURES), 0.0
-    w *= len(w) / w.sum()
-    mean = x.mean(axis=0)
-    scale = x.std(axis=0)
-    scale = np.where(scale > 0, scale, 1.0)
-    lr = LogisticRegression(C=C, max_iter=5000).fit((x - mean) / scale, y, sample_weight=w)
-    coef = lr.coef_[0] / scale
-    intercept = float(lr.intercept_[0] - np.dot(coef, mean))
-    return [round(float(c), 6) for c in coef], round(intercept, 6)
+    return standardised_fit(x, y, w, C)
 
 
 def model_of(coef: list[float], intercept: float, threshold: float = 0.5, veto: float = 0.0) -> UptakeModel:
@@ -117,12 +108,6 @@ def question_scores(pairs: list[UptakePair], said: list[bool]) -> dict[str, floa
     out["by_whom"] = round(same / tp, 3) if tp else 0.0
     out["questions"] = len(gold)
     return out
-
-
-def auroc(scores: list[float], labels: list[bool]) -> float:
-    from sklearn.metrics import roc_auc_score
-
-    return round(float(roc_auc_score(labels, scores)), 3) if 0 < sum(labels) < len(labels) else float("nan")
 
 
 def scores_of(model: UptakeModel, pairs: list[UptakePair]) -> list[float]:
@@ -343,21 +328,11 @@ def cost(data: Path, rooms_per_kind: int = 12) -> None:
               f"{spent_replies / max(messages, 1) * 1e6:.1f} µs")
 
 
-def dump(model: UptakeModel) -> str:
-    return json.dumps(model.model_dump(), indent=1) + "\n"
-
-
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--data", type=Path, default=DATA)
-    parser.add_argument("--out", type=Path, default=OUT)
-    parser.add_argument("--no-write", action="store_true")
-    parser.add_argument("--check", action="store_true", help="rebuild; exit 1 unless it equals --out")
-    parser.add_argument("--rooms", type=int, default=None, help="first N rooms of each half (tiny run)")
+    parser = training_parser(__doc__, DATA, OUT)
     parser.add_argument("--cost", action="store_true", help="only measure µs a message; fit nothing")
     args = parser.parse_args(argv)
-    if not (args.data / "ubuntu-irc-train.jsonl").is_file():
-        print(f"data not found in {args.data}", file=sys.stderr)
+    if data_missing(args.data, ("ubuntu-irc-train.jsonl",)):
         return 2
     if args.cost:
         cost(args.data)

@@ -7,14 +7,40 @@ Each test here checks a move's judgment in a room that turned it on (`/facilitat
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from facilitator.memory.store import RoomStore
+from facilitator.sim.simulate import ChatLine, SimulationResult
 from tests.policy_scenarios import TWO_VOCABULARIES, bot_turns, run, scenario
 
 
 def interventions(result: object) -> list[tuple[int, str]]:
     return [(i, t.intervention or "") for i, t in bot_turns(result)]  # type: ignore[arg-type]
+
+
+async def only_move(store: RoomStore, lines: list[Any], move: str, **kwargs: Any
+                    ) -> tuple[SimulationResult, list[tuple[int, ChatLine]]]:
+    """Run `lines` in a room that turned `move` on (`kwargs` go to `scenario`), check that
+    move is the bot's one turn, and give back the result and the bot's turns."""
+    result = await run(store, scenario(lines, more=(move,), **kwargs))
+    turns = bot_turns(result)
+    assert [t.intervention for _, t in turns] == [move]
+    return result, turns
+
+
+def venue_talk(question: str) -> list[tuple[str, str]]:
+    """Event planning in which cy's `question`, the third message, goes unanswered."""
+    return [("ann", "Hi all, the venue contract arrived."),
+            ("bob", "Nice, I'll read it tonight."),
+            ("cy", question),
+            ("ann", "The catering menu looks good by the way."),
+            ("bob", "Yes, the menu has great desserts."),
+            ("ann", "Also the parking passes arrived."),
+            ("bob", "I'll hand out parking passes Monday."),
+            ("ann", "And the signage is printed."),
+            ("bob", "Signage looks sharp.")]
 
 
 async def test_calm_productive_exchange_gets_silence(store: RoomStore) -> None:
@@ -98,27 +124,14 @@ async def test_going_in_circles_names_the_crux(store: RoomStore) -> None:
 
 
 async def test_different_words_for_one_thing_are_translated(store: RoomStore) -> None:
-    lines = TWO_VOCABULARIES
-    result = await run(store, scenario(lines, more=("translate_terms",)))
-    turns = bot_turns(result)
-    assert [t.intervention for _, t in turns] == ["translate_terms"]
+    _, turns = await only_move(store, TWO_VOCABULARIES, "translate_terms")
     text = turns[0][1].text
     assert "creation care" in text and "climate justice" in text
 
 
 async def test_unanswered_question_is_surfaced(store: RoomStore) -> None:
-    lines = [("ann", "Hi all, the venue contract arrived."),
-             ("bob", "Nice, I'll read it tonight."),
-             ("cy", "Who is handling the insurance certificate for the venue?"),
-             ("ann", "The catering menu looks good by the way."),
-             ("bob", "Yes, the menu has great desserts."),
-             ("ann", "Also the parking passes arrived."),
-             ("bob", "I'll hand out parking passes Monday."),
-             ("ann", "And the signage is printed."),
-             ("bob", "Signage looks sharp.")]
-    result = await run(store, scenario(lines, more=("surface_question",)))
-    turns = bot_turns(result)
-    assert [t.intervention for _, t in turns] == ["surface_question"]
+    lines = venue_talk("Who is handling the insurance certificate for the venue?")
+    result, turns = await only_move(store, lines, "surface_question")
     # Still on screen (six messages back): 👀 on the question says it, with no message.
     question = next(t for t in result.turns if t.who == "cy")
     assert (turns[0][1].react, turns[0][1].react_to, turns[0][1].text) == ("eyes", question.id, "")
@@ -127,21 +140,11 @@ async def test_unanswered_question_is_surfaced(store: RoomStore) -> None:
 
 async def test_without_reactions_the_question_is_quoted_cleaned_of_hesitations(
         store: RoomStore, monkeypatch: pytest.MonkeyPatch) -> None:
-    lines = [("ann", "Hi all, the venue contract arrived."),
-             ("bob", "Nice, I'll read it tonight."),
-             ("cy", "Um, so who is handling the insurance certificate for the venue?"),
-             ("ann", "The catering menu looks good by the way."),
-             ("bob", "Yes, the menu has great desserts."),
-             ("ann", "Also the parking passes arrived."),
-             ("bob", "I'll hand out parking passes Monday."),
-             ("ann", "And the signage is printed."),
-             ("bob", "Signage looks sharp.")]
+    lines = venue_talk("Um, so who is handling the insurance certificate for the venue?")
     from facilitator.policies import lighter
 
     monkeypatch.setattr(lighter, "REACTION_PLATFORMS", frozenset())  # a platform without them
-    result = await run(store, scenario(lines, more=("surface_question",)))
-    turns = bot_turns(result)
-    assert [t.intervention for _, t in turns] == ["surface_question"]
+    _, turns = await only_move(store, lines, "surface_question")
     text = turns[0][1].text
     assert '"who is handling the insurance certificate for the venue?"' in text and "Cy" in text
     assert turns[0][1].react is None
@@ -155,9 +158,7 @@ async def test_supported_proposal_is_recorded_and_owners_asked(store: RoomStore)
              ("bob", "Agreed, that sounds good."),
              ("cy", "Yes, works for me."),
              ("ann", "Great.")]
-    result = await run(store, scenario(lines, more=("record_decision",)))
-    turns = bot_turns(result)
-    assert [t.intervention for _, t in turns] == ["record_decision"]
+    _, turns = await only_move(store, lines, "record_decision")
     assert "rotate the newsletter editor" in turns[0][1].text
     assert "who" in turns[0][1].text.lower()
     state = await store.get("local:t")
@@ -179,10 +180,8 @@ async def test_drift_from_the_goal_is_refocused(store: RoomStore) -> None:
              ("max", "Penalties are the worst way to lose."),
              ("kim", "We should all go to the derby next year."),
              ("lee", "I'd love that, the atmosphere is amazing.")]
-    result = await run(store, scenario(lines, goal="choose the venue for the spring fundraiser",
-                                       more=("refocus",)))
-    turns = bot_turns(result)
-    assert [t.intervention for _, t in turns] == ["refocus"]
+    _, turns = await only_move(store, lines, "refocus",
+                               goal="choose the venue for the spring fundraiser")
     assert "fundraiser" in turns[0][1].text
     assert turns[0][0] >= 9
 

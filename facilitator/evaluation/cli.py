@@ -27,9 +27,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable
+
     from rich.console import Console
 
     from facilitator.config import Settings
+    from facilitator.engine import Engine
 
 ROW_LABELS = [
     ("speak_precision", "speak precision", "{:.2f}"),
@@ -361,12 +364,26 @@ def _print_eval(console: Console, suite: Any, metrics: dict[str, dict[str, float
     console.print(per)
 
 
+async def _engine_report(settings: Settings, policy: Any,
+                         evaluate: Callable[[Engine], Awaitable[dict[str, Any]]]) -> dict[str, Any]:
+    """What `evaluate` reports on an engine with `policy` over the settings' store, with the
+    policy's name and its LLM figures added."""
+    from facilitator.engine import Engine
+    from facilitator.memory.store import open_store
+
+    async with open_store(settings) as store:
+        engine = Engine(store, policy, bot_id=settings.bot_name,
+                        attack_read=settings.attack_read)
+        report = await evaluate(engine)
+    report["policy"] = settings.llm
+    report["llm"] = policy.llm_metrics()
+    return report
+
+
 async def cmd_deli(args: argparse.Namespace, settings: Settings) -> int:
     from rich.table import Table
 
-    from facilitator.engine import Engine
     from facilitator.evaluation.deli import CorpusMissing, evaluate_deli, find_corpus
-    from facilitator.memory.store import open_store
     from facilitator.policies.policy import build_policy
 
     console = _console()
@@ -377,12 +394,8 @@ async def cmd_deli(args: argparse.Namespace, settings: Settings) -> int:
     except (CorpusMissing, ValueError) as exc:
         print(exc, file=sys.stderr)
         return 2
-    async with open_store(settings) as store:
-        engine = Engine(store, policy, bot_id=settings.bot_name,
-                        attack_read=settings.attack_read)
-        report = await evaluate_deli(engine, folder, limit=args.limit)
-    report["policy"] = settings.llm
-    report["llm"] = policy.llm_metrics()
+    report = await _engine_report(settings, policy,
+                                  lambda engine: evaluate_deli(engine, folder, limit=args.limit))
     table = Table(title=f"DeliData · {report['groups']} groups · {report['messages']} messages",
                   title_style="bold")
     table.add_column("figure")
@@ -414,9 +427,7 @@ async def cmd_deli(args: argparse.Namespace, settings: Settings) -> int:
 async def cmd_wikitactics(args: argparse.Namespace, settings: Settings) -> int:
     from rich.table import Table
 
-    from facilitator.engine import Engine
     from facilitator.evaluation.wikitactics import evaluate_wikitactics, resolve_paths
-    from facilitator.memory.store import open_store
     from facilitator.policies.policy import build_policy
 
     try:
@@ -426,13 +437,8 @@ async def cmd_wikitactics(args: argparse.Namespace, settings: Settings) -> int:
     except (FileNotFoundError, ValueError) as exc:
         print(exc, file=sys.stderr)
         return 2
-    async with open_store(settings) as store:
-        engine = Engine(store, policy, bot_id=settings.bot_name,
-                        attack_read=settings.attack_read)
-        report = await evaluate_wikitactics(engine, transcript, labels,
-                                            bot_name=settings.bot_name)
-    report["policy"] = settings.llm
-    report["llm"] = policy.llm_metrics()
+    report = await _engine_report(settings, policy, lambda engine: evaluate_wikitactics(
+        engine, transcript, labels, bot_name=settings.bot_name))
     console = _console()
     table = Table(title=f"WikiTactics · {report['rooms']} disputes, {report['escalated']} "
                         "escalated", title_style="bold")

@@ -17,7 +17,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 from aiohttp import web
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
@@ -56,10 +56,39 @@ def silence_category(reason: str) -> str:
 StreamProbe = Callable[[], Awaitable[list[tuple[str, int, int]]]]
 DeadProbe = Callable[[], Awaitable[list[tuple[str, int]]]]  # (shard, dead letters stored)
 StoreTimer = Callable[[], Awaitable[float]]
+Rows = TypeVar("Rows")
+
+# The unlabelled gauges set at scrape time (the store's PING, the LLM circuit breaker's state
+# and counters) or once when the model is measured (the room budget): (attribute, name, help).
+SCRAPED_GAUGES: tuple[tuple[str, str, str], ...] = (
+    ("store_ping", "facilitator_store_ping_seconds",
+     "One PING at scrape time (NaN when the store does not answer)"),
+    ("llm_circuit_open", "facilitator_llm_circuit_open",
+     "1 while the LLM circuit breaker keeps the model off (the offline rules decide meanwhile)"),
+    ("llm_fallbacks", "facilitator_llm_fallbacks",
+     "Moments the offline rules decided because the LLM failed, answered something unusable "
+     "or was switched off (since start)"),
+    ("llm_rejected", "facilitator_llm_rejected",
+     "LLM answers the guard or the sanity check refused (since start)"),
+    ("llm_room_budget", "facilitator_llm_room_budget",
+     "Model calls each room may make per hour (FACILITATOR_LLM_CALLS_PER_HOUR); past it the "
+     "offline rules decide"),
+    ("llm_over_budget", "facilitator_llm_over_budget",
+     "Moments decided without the model because the room's budget of calls was spent "
+     "(since start)"),
+)
 
 
 class Metrics:
     """The counters of one process. Everything is labelled; nothing is global."""
+
+    # Made from SCRAPED_GAUGES in __init__.
+    store_ping: Gauge
+    llm_circuit_open: Gauge
+    llm_fallbacks: Gauge
+    llm_rejected: Gauge
+    llm_room_budget: Gauge
+    llm_over_budget: Gauge
 
     def __init__(self, registry: CollectorRegistry | None = None) -> None:
         self.registry = registry or CollectorRegistry()
@@ -109,23 +138,8 @@ class Metrics:
                                  "shard (`facilitator intake dead list`)", ["shard"], registry=r)
         self.shards_owned = Gauge("facilitator_shards_owned", "Intake shards this worker owns",
                                   registry=r)
-        self.store_ping = Gauge("facilitator_store_ping_seconds", "One PING at scrape time "
-                                "(NaN when the store does not answer)", registry=r)
-        self.llm_circuit_open = Gauge(
-            "facilitator_llm_circuit_open", "1 while the LLM circuit breaker keeps the model off "
-            "(the offline rules decide meanwhile)", registry=r)
-        self.llm_fallbacks = Gauge(
-            "facilitator_llm_fallbacks", "Moments the offline rules decided because the LLM "
-            "failed, answered something unusable or was switched off (since start)", registry=r)
-        self.llm_rejected = Gauge(
-            "facilitator_llm_rejected", "LLM answers the guard or the sanity check refused "
-            "(since start)", registry=r)
-        self.llm_room_budget = Gauge(
-            "facilitator_llm_room_budget", "Model calls each room may make per hour "
-            "(FACILITATOR_LLM_CALLS_PER_HOUR); past it the offline rules decide", registry=r)
-        self.llm_over_budget = Gauge(
-            "facilitator_llm_over_budget", "Moments decided without the model because the "
-            "room's budget of calls was spent (since start)", registry=r)
+        for attribute, name, doc in SCRAPED_GAUGES:
+            setattr(self, attribute, Gauge(name, doc, registry=r))
         self._streams: StreamProbe | None = None
         self._dead: DeadProbe | None = None
         self._ping: StoreTimer | None = None
@@ -198,24 +212,27 @@ class Metrics:
                 self.store_errors.labels("ping").inc()
                 log.debug("metrics: store ping failed: %s", exc)
         if self._streams is not None:
-            try:
-                rows = await self._streams()
-            except Exception as exc:
-                self.store_errors.labels("stream_info").inc()
-                log.debug("metrics: stream probe failed: %s", exc)
+            rows = await self._probe(self._streams, "stream")
+            if rows is None:
                 return
             for shard, length, pending in rows:
                 self.stream_length.labels(shard).set(length)
                 self.stream_pending.labels(shard).set(pending)
         if self._dead is not None:
-            try:
-                dead = await self._dead()
-            except Exception as exc:
-                self.store_errors.labels("stream_info").inc()
-                log.debug("metrics: dead-letter probe failed: %s", exc)
+            dead = await self._probe(self._dead, "dead-letter")
+            if dead is None:
                 return
             for shard, stored in dead:
                 self.dead_stored.labels(shard).set(stored)
+
+    async def _probe(self, probe: Callable[[], Awaitable[Rows]], what: str) -> Rows | None:
+        """What an intake probe reads, or None when it fails (a `stream_info` store error)."""
+        try:
+            return await probe()
+        except Exception as exc:
+            self.store_errors.labels("stream_info").inc()
+            log.debug("metrics: %s probe failed: %s", what, exc)
+            return None
 
     def render(self) -> bytes:
         return generate_latest(self.registry)
