@@ -16,9 +16,9 @@ import re
 from collections.abc import Collection
 from functools import cache
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import ConfigDict, Field, field_validator
 
-from facilitator.policies.llm.base import LLMError, LLMProvider
+from facilitator.policies.llm.base import Answer, LLMError, LLMProvider
 from facilitator.policies.llm.promptdata import esc
 from facilitator.policies.prompts import Prompts
 from facilitator.reading.intent import normalise, read_request
@@ -28,7 +28,7 @@ from facilitator.reading.language import READABLE
 MAX_TOKENS = 120
 
 
-class RequestJudgement(BaseModel):
+class RequestJudgement(Answer):
     """What an addressed message asks of a group's facilitator bot."""
 
     model_config = ConfigDict(extra="forbid")
