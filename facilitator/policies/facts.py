@@ -20,15 +20,14 @@ problem found, or None.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from facilitator.events import ChatEvent
 from facilitator.memory.state import RoomState
 from facilitator.policies.decision import Intervention, Moment
-from facilitator.reading.clauses import aligned
+from facilitator.reading.clauses import QUOTE, quote_found, quotes, unquoted
 
-_QUOTE = re.compile(r"[\"“]([^\"”\n]{3,})[\"”]")
 _SENTENCE_END = re.compile(r"[.!?…][\"”')\]]*(?=\s|$)")
 _SENTENCES = re.compile(r"[^.!?…\n]+(?:[.!?…][\"”')\]]*|$)")
 _MENTION = re.compile(r"(?<![\w.])@([A-Za-z0-9_][\w.-]*[A-Za-z0-9_]|[A-Za-z0-9_])")
@@ -140,22 +139,15 @@ def room_texts(state: RoomState, event: ChatEvent | None) -> list[str]:
     return [p for p in parts if p]
 
 
-def _quote_found(quote: str, room: str) -> bool:
-    snippet = _norm(quote).strip(" .,;:!?…").rstrip("…").strip()
-    if not snippet:
-        return True
-    # A quote cut short by the bot ("…") matches on its first words; one cleaned of
-    # hesitations (reading/clauses.py: "what about the um battery" quoted as "what about the
-    # battery") matches word for word once they are left out of both.
-    return snippet[:60] in room or aligned(quote, [room])
-
-
 def _sentences(text: str) -> list[str]:
     return [s for s in (m.group(0) for m in _SENTENCES.finditer(text)) if s.strip()]
 
 
-def _drop_false_quotes(text: str, room: str) -> tuple[str, list[str]]:
-    dropped = [q for q in _QUOTE.findall(text) if not _quote_found(q, room)]
+def _drop_false_quotes(text: str, room: Sequence[str]) -> tuple[str, list[str]]:
+    # A quote cut short by the bot ("…") matches on its first words; one cleaned of
+    # hesitations (reading/clauses.py: "what about the um battery" quoted as "what about the
+    # battery") matches word for word once they are left out of both.
+    dropped = [q for q in quotes(text) if not quote_found(q, room)]
     if not dropped:
         return text, []
     kept = [s for s in _sentences(text) if not any(q in s for q in dropped)]
@@ -172,7 +164,7 @@ def _unknown_names(text: str, state: RoomState, room_words: set[str],
                    bot_names: Iterable[str]) -> list[str]:
     bots = {b.lower() for b in bot_names}
     unknown: list[str] = []
-    bare = _QUOTE.sub('""', text)  # a quote's words are checked as a quote
+    bare = unquoted(text)  # a quote's words are checked as a quote
     for mention in _MENTION.findall(bare):
         if mention.lower() not in bots and _member_ids(state, mention) is None:
             unknown.append("@" + mention)
@@ -211,7 +203,7 @@ def _claims(text: str, state: RoomState, moment: Moment | None) -> str | None:
         if said != counts[kind]:
             return f"says {match.group(0)}; the room has {counts[kind]}"
     recording = moment is not None and moment.intervention == Intervention.RECORD_DECISION
-    for sentence, quotes in _quoted_sentences(text):
+    for sentence, held in _quoted_sentences(text):
         if _NOTHING_DECIDED.search(sentence) and state.decisions:
             return "says nothing was decided; the room has decisions"
         if _claims_decision(sentence) and not _ASKING.match(sentence) and not (
@@ -219,19 +211,19 @@ def _claims(text: str, state: RoomState, moment: Moment | None) -> str | None:
             if not state.decisions and not recording:
                 return "claims a decision the room has not made"
             basis = [d.text for d in state.decisions] + [p.text for p in state.proposals]
-            if not _backed(sentence, quotes, basis, state):
+            if not _backed(sentence, held, basis, state):
                 return "claims a decision that matches none in the room"
         for name, _ in _PROPOSED.findall(sentence):
             who = _member_ids(state, name)
             said = [p.text for p in state.proposals if p.author == who] + [
                 m.text for m in state.window if m.author == who]
-            if who is not None and not _backed(sentence, quotes, said, state):
+            if who is not None and not _backed(sentence, held, said, state):
                 return f"says {name} proposed something they did not"
         for name, _ in _ASKED.findall(sentence):
             who = _member_ids(state, name)
             asked = [q.text for q in state.questions if q.asker == who] + [
                 m.text for m in state.window if m.author == who and "?" in m.text]
-            if who is not None and not _backed(sentence, quotes, asked, state):
+            if who is not None and not _backed(sentence, held, asked, state):
                 return f"says {name} asked something they did not"
         if _STILL_OPEN.search(sentence) and not open_q and not _NONE.search(sentence) and not (
                 moment is not None and moment.intervention == Intervention.SURFACE_QUESTION):
@@ -264,28 +256,27 @@ def _claims_decision(sentence: str) -> bool:
 def _quoted_sentences(text: str) -> list[tuple[str, list[str]]]:
     """The sentences of `text` (a quote's own full stops do not end one), each with the
     quotes it holds."""
-    quotes: list[str] = []
+    held: list[str] = []
 
     def hold(match: re.Match[str]) -> str:
-        quotes.append(match.group(1))
-        return f'"\x00{len(quotes) - 1}\x00"'
+        held.append(match.group(1) if match.group(1) is not None else match.group(2))
+        return f'"\x00{len(held) - 1}\x00"'
 
-    masked = _QUOTE.sub(hold, text)
+    masked = QUOTE.sub(hold, text)
     out = []
     for sentence in _sentences(masked):
-        held = [quotes[int(i)] for i in re.findall(r"\x00(\d+)\x00", sentence)]
-        out.append((re.sub(r'"\x00\d+\x00"', '""', sentence), held))
+        inside = [held[int(i)] for i in re.findall(r"\x00(\d+)\x00", sentence)]
+        out.append((re.sub(r'"\x00\d+\x00"', '""', sentence), inside))
     return out
 
 
-def _backed(sentence: str, quotes: list[str], texts: list[str], state: RoomState) -> bool:
+def _backed(sentence: str, held: list[str], texts: list[str], state: RoomState) -> bool:
     """Whether what a member is said to have said is in what they said: a quote of theirs,
     or the sentence's own words."""
     if not texts:
         return False
-    if quotes:
-        theirs = _norm(" ".join(texts))
-        return any(_quote_found(q, theirs) for q in quotes)
+    if held:
+        return any(quote_found(q, texts) for q in held)
     return _shares_words(sentence, texts, state)
 
 
@@ -310,7 +301,7 @@ def _judges(text: str, state: RoomState) -> bool:
     said = (rf"({owners}) (tone|behaviou?r|attitude|comments?|remarks?|messages?|posts?|"
             r"replies|reply|approach|words|argument|point)")
     subject = "|".join([_JUDGE_SUBJECT, said, *names])
-    bare = _QUOTE.sub('""', text)
+    bare = unquoted(text)
     pattern = re.compile(rf"(?i)\b({subject}){_JUDGE_VERB}\s+(being\s+|so\s+|very\s+|"
                          rf"really\s+|quite\s+|a bit\s+|too\s+|just\s+)*({_JUDGED}|"
                          r"uncalled for)\b")
@@ -327,7 +318,7 @@ def check_words(text: str, state: RoomState, event: ChatEvent | None = None,
             return WordsCheck(text, "cut at the token cap before a whole sentence")
     texts = room_texts(state, event)
     room = _norm(" ".join(texts))
-    text, dropped = _drop_false_quotes(text, room)
+    text, dropped = _drop_false_quotes(text, texts)
     if len(text) < 12:
         return WordsCheck(text, "quotes that are not in the room, and little else", dropped)
     if _GREETING.search(text):

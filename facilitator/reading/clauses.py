@@ -103,6 +103,40 @@ def is_filler(word: str, lang: str | None = "en") -> bool:
     return w in fillers(lang) or bool(re.fullmatch(r"(h?m+|u+h+m*|e+r+m*|a+h+|hm+)", w))
 
 
+# ---------------------------------------------------------------- quotes in the bot's words
+
+
+# A quote in a text the bot writes: a stretch between straight double quotes, or between
+# curly ones, on one line.
+QUOTE = re.compile(r"\"([^\"\n]*)\"|“([^”\n]*)”")
+
+
+def quotes(text: str) -> list[str]:
+    """The quoted stretches of a text, in order."""
+    return [m.group(1) if m.group(1) is not None else m.group(2) for m in QUOTE.finditer(text)]
+
+
+def unquoted(text: str) -> str:
+    """The text with each quote emptied (`""`): the bot's own words, quotes aside."""
+    return QUOTE.sub('""', text)
+
+
+def quote_found(quote: str, texts: Iterable[str], *, lang: str | None = "en") -> bool:
+    """Whether a quote is words of one of `texts`: its first 60 characters as written (case,
+    spacing and curly apostrophes aside; the end's punctuation and a cut's "…" dropped), or,
+    cleaned of hesitations, a run of whole words of one (`aligned`). An empty quote is no
+    claim and is found."""
+    snippet = _flat(quote).strip(" .,;:!?…").rstrip("…").strip()
+    if not snippet:
+        return True
+    texts = list(texts)
+    return any(snippet[:60] in _flat(t) for t in texts) or aligned(quote, texts, lang=lang)
+
+
+def _flat(text: str) -> str:
+    return " ".join(norm(text).split())
+
+
 # ---------------------------------------------------------------- lining up with a message
 
 
