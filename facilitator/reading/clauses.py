@@ -103,6 +103,32 @@ def is_filler(word: str, lang: str | None = "en") -> bool:
     return w in fillers(lang) or bool(re.fullmatch(r"(h?m+|u+h+m*|e+r+m*|a+h+|hm+)", w))
 
 
+@cache
+def function_words() -> frozenset[str]:
+    """Words that carry no content in any language read: the stop words, and the language
+    data's hesitations, openers, articles, conjunctions and prepositions of every language."""
+    return STOPWORDS | fillers("*") | openers("*") | dangling("*") | introducers()
+
+
+def content_of(text: str) -> list[str]:
+    """The words of `text` that carry content, in any language: its tokens (`words`) of three
+    characters or more that are no function word of a language read."""
+    skip = function_words()
+    return [w for w in words(text) if len(w) >= 3 and w not in skip]
+
+
+def same_word(a: str, b: str) -> bool:
+    """Two tokens that are one word inflected ("fence" / "fences", "decide" / "decided",
+    "city" / "cities", "make" / "making"): the same, or the shorter (three characters or
+    more) starts the longer, or the shorter less its last letter does (four or more)."""
+    if a == b:
+        return True
+    short, long = (a, b) if len(a) <= len(b) else (b, a)
+    if len(short) < 3 or len(short) == len(long):
+        return False
+    return long.startswith(short) or (len(short) >= 4 and long.startswith(short[:-1]))
+
+
 # ---------------------------------------------------------------- quotes in the bot's words
 
 
