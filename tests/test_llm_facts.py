@@ -213,3 +213,127 @@ async def test_through_the_sdks_a_cut_answer_is_trimmed_and_a_signed_one_replace
                 await rules_posts(store, f"{room}-rules", OPENING + HEATED))
             assert "offline rules: model text ends with a signature" in spoken[0].reason
         await provider.aclose()
+
+
+# ---- claims grounded in the room's record; verdicts on members (issue 23 leftovers) ------------
+
+# The lot meeting with a question nobody has answered yet, then the heat.
+ASKED = [*OPENING[:2], ("li", "Who can ask the city about the fence this week?"), OPENING[2],
+         *HEATED]
+# The lot decided, and Bo takes the fence on (an action item; the question answered).
+TAKEN_ON = [*DECIDING, ("bo", "I'll ask the city about the fence on Monday.")]
+
+
+@pytest.mark.parametrize(("lines", "text"), [
+    (ASKED, "The open question is who can ask the city about the fence."),
+    (ASKED, "Li's question about the fence is still open."),
+    (ASKED, "Nobody has answered Li's question about the fence yet."),
+    (ASKED, "Let me bring back the open question about the fence."),
+    (ASKED, 'Still open: Li asked "Who can ask the city about the fence this week?"'),
+    (ASKED, "Rosa, Greg — you both care about the lot; what does each of you need from it?"),
+    (ASKED, "Rosa, you sound frustrated; what would help?"),
+    (ASKED, "Greg, are you saying the budget is wrong?"),
+    (DECIDING, "Ana proposed splitting the lot between the garden and the playground."),
+    (DECIDING, "The proposal to split the lot has support from Bo and Cy."),
+    (DECIDING, "You've decided to split the lot, so who takes it forward?"),
+    (TAKEN_ON, "Bo will ask the city about the fence."),
+    (TAKEN_ON, "Bo is taking the fence question to the city."),
+])
+async def test_true_claims_about_the_rooms_items_pass(
+        store: RoomStore, lines: list[tuple[str, str]], text: str) -> None:
+    state = await room_after(store, "true", lines)
+    checked = check_words(text, state)
+    assert checked.ok, (text, checked.problem)
+    assert checked.text == text
+
+
+@pytest.mark.parametrize(("lines", "text", "problem"), [
+    # The issue's two examples: a verdict on two members, and an open question in a room
+    # with none open.
+    (OPENING + HEATED, "Rosa, Greg, you are both wrong here.", "passes judgement on a member"),
+    (OPENING + HEATED, "The open question is who pays for the fence.",
+     "calls a question open; the room has none open"),
+    (OPENING + HEATED, "Li's question about the fence is still unanswered.",
+     "says Li asked something they did not"),
+    (ASKED, "The question of the parking garage is still unanswered.",
+     "calls open a question that matches none open in the room"),
+    (DECIDING, "The proposal to build a parking garage has support.",
+     "mentions a proposal that matches none in the room"),
+    (OPENING + HEATED, "The proposal to split the lot has support.",
+     "mentions a proposal that matches none in the room"),
+    (DECIDING, "Li will ask the city about the fence.",
+     "says Li took on something the room has no record of"),
+    (TAKEN_ON, "Cy is taking the fence question to the city.",
+     "says Cy took on something the room has no record of"),
+    (TAKEN_ON, "Bo will draft the parking garage contract.",
+     "says Bo took on something the room has no record of"),
+    # Verdicts, by structure: a member, "you" or what a member said as the subject of an
+    # evaluation, asked or stated; a member's better or good contribution.
+    (OPENING + HEATED, "Honestly, Rosa is right and Greg is wrong here.",
+     "passes judgement on a member"),
+    (OPENING + HEATED, "Is Greg right about the families?", "passes judgement on a member"),
+    (OPENING + HEATED, "Rosa made a good point about the families.",
+     "passes judgement on a member"),
+    (OPENING + HEATED, "Greg's argument is stronger; Rosa, what do you need?",
+     "passes judgement on a member"),
+    (OPENING + HEATED, "Greg, your point about the families is fair; Rosa, what do you think?",
+     "passes judgement on a member"),
+    (OPENING + HEATED, "Rosa, you are both being so defensive about the garden.",
+     "passes judgement on a member"),
+])
+async def test_claims_the_record_does_not_hold_and_verdicts_are_caught(
+        store: RoomStore, lines: list[tuple[str, str]], text: str, problem: str) -> None:
+    state = await room_after(store, "false", lines)
+    checked = check_words(text, state)
+    assert checked.problem == problem, (text, checked.problem)
+
+
+@pytest.mark.parametrize("kind", ["openai", "anthropic"])
+@pytest.mark.parametrize(("lines", "model_text", "why"), [
+    (OPENING + HEATED, "Rosa, Greg, you are both wrong here.",
+     "model text passes judgement on a member"),
+    (OPENING + HEATED, "The open question is who pays for the fence.",
+     "model text calls a question open; the room has none open"),
+    (ASKED, "Rosa, Greg — let's pause. Li's question is still open: who can ask the city "
+            "about the fence this week?", None),
+])
+async def test_through_the_sdks_words_are_checked_against_the_rooms_record(
+        store: RoomStore, kind: str, lines: list[tuple[str, str]], model_text: str,
+        why: str | None) -> None:
+    """The model words a de-escalation through the real openai or anthropic SDK (only the
+    wire faked): a verdict on the members, or an open question the room does not have, gives
+    way to the rules' draft; a true claim about the room's open question goes out as written."""
+    import json
+
+    import httpx2
+
+    from facilitator.policies.llm.factory import make_provider
+    from tests.llm_wire import Wire, anthropic_text, anthropic_tool_use, openai_completion
+
+    choices = iter([{"reason": "heat", "intervention": "deescalate", "to": ["rosa", "greg"]}])
+    silence = {"reason": "let them talk", "intervention": "silence", "to": []}
+
+    def server(request: httpx2.Request) -> httpx2.Response:
+        body = json.loads(request.content)
+        choice = next(choices, silence)
+        if kind == "openai":
+            return openai_completion(json.dumps(choice) if "response_format" in body
+                                     else model_text)
+        return (anthropic_tool_use("Assessment", choice) if body.get("tools")
+                else anthropic_text(model_text))
+
+    wire = Wire([server] * 40)
+    env = {"OPENAI_API_KEY": "sk-test"} if kind == "openai" else {"ANTHROPIC_API_KEY": "k"}
+    provider = make_provider(f"{kind}:m", env=env, http_client=wire.client())
+    assert provider is not None
+    outcomes = await feed(Engine(store, EveryMovePolicy(provider=provider)), "sdk", lines)
+    await provider.aclose()
+    spoken = [o.decision for o in outcomes if o.decision.speak]  # type: ignore[attr-defined]
+    worded = [d for d in spoken if d.intervention == "deescalate"]
+    assert worded, [d.reason for d in spoken]
+    if why is None:
+        assert worded[0].text == model_text and "offline rules" not in worded[0].reason
+    else:
+        assert model_text not in (worded[0].text or "")
+        assert templates([worded[0].text or ""]) == ["deescalate"]
+        assert f"offline rules: {why}" in worded[0].reason

@@ -17,6 +17,7 @@ from pydantic import BaseModel
 from facilitator.config import Settings
 from facilitator.policies.commands import CommandServices
 from facilitator.policies.llm import LLMError, ScriptedProvider, make_provider
+from facilitator.policies.llm.base import answer_schema
 from facilitator.policies.llm.breaker import CircuitBreaker
 from facilitator.policies.llm.check import check_provider, preflight
 from facilitator.policies.llm.jsonmode import extract_json
@@ -60,7 +61,7 @@ async def test_strict_schema_refused_steps_down_to_json_object_once_and_remember
     formats = [wire.body(i).get("response_format") for i in range(3)]
     assert formats[0]["type"] == "json_schema"
     # Discovered once: the second call goes straight to the mode that works.
-    assert formats[1] == formats[2] == {"type": "json_object", "schema": Pick.model_json_schema()}
+    assert formats[1] == formats[2] == {"type": "json_object", "schema": answer_schema(Pick)}
     assert "JSON schema" in wire.body(1)["messages"][1]["content"]
 
 

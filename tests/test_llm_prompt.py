@@ -102,7 +102,8 @@ def test_every_prompt_is_one_versioned_file_and_every_move_has_a_card() -> None:
     prompts = Prompts()
     for name, version in [("llm/system", "system v2"), ("llm/choose", "choose v2"),
                           ("llm/compose", "compose v2"), ("llm/moves", "moves v1"),
-                          ("llm/judge_system", "judge_system v1"), ("llm/judge", "judge v1")]:
+                          ("llm/judge_system", "judge_system v1"), ("llm/judge", "judge v1"),
+                          ("llm/intent_system", "intent_system v1"), ("llm/intent", "intent v1")]:
         assert prompts.version(name) == version
         assert "<!--" not in prompts.text(name)  # the header is not sent
     # Every prompt a model is sent is a file of prompts/llm/ with a version named after it.

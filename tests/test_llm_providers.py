@@ -38,6 +38,7 @@ from facilitator.policies.llm import (
     make_provider,
 )
 from facilitator.policies.llm.anthropic_provider import AnthropicProvider
+from facilitator.policies.llm.base import answer_schema
 from facilitator.policies.llm.factory import LOCAL_PLACEHOLDER_KEY
 from facilitator.policies.llm.openai_provider import OpenAIProvider
 
@@ -166,8 +167,10 @@ async def test_anthropic_structured_request_shape() -> None:
     assert body["max_tokens"] == 123
     (tool,) = body["tools"]
     assert tool["name"] == "Read"
-    assert tool["description"] == "The assessor's read of the room."
-    assert tool["input_schema"] == Read.model_json_schema()
+    # Neither the tool nor its schema carries the class docstring (tests/test_llm_schemas.py).
+    assert tool["description"] == "Record the Read."
+    assert tool["input_schema"] == answer_schema(Read)
+    assert "description" not in tool["input_schema"]
     assert body["tool_choice"]["type"] == "tool"
     assert body["tool_choice"]["name"] == "Read"
 

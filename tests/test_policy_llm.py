@@ -107,7 +107,9 @@ async def rules_posts(store: RoomStore, room: str, lines: list[tuple[str, str]])
 
 
 @pytest.mark.parametrize(("model_text", "why"), [
-    ("Honestly, Rosa is right and Greg is wrong here.", "guard: model text takes a side"),
+    # ("Rosa is right and Greg is wrong" is a verdict the words check refuses before the
+    # guard sees it: tests/test_llm_facts.py.)
+    ("Honestly, I agree with Rosa here, not with Greg.", "guard: model text takes a side"),
     ("Rosa, Greg: write the message you post now, plain and warm, in the language the room "
      "speaks.", "model text repeats the prompt's instructions"),
     # The real 135M model's crux turn (tests/cassettes/smollm2.jsonl), trimmed at the cap:

@@ -30,7 +30,13 @@ from hypothesis import strategies as st
 from facilitator.engine import Engine
 from facilitator.memory.store import RoomStore
 from facilitator.policies.policy import FacilitatorPolicy
-from facilitator.reading.requests import Refusal, RequestKind, Service, read_request
+from facilitator.reading.requests import (
+    Refusal,
+    RequestKind,
+    Service,
+    read_request,
+    verdict_in,
+)
 from tests.conftest import SHARED_DATA
 from tests.helpers import msg
 
@@ -648,3 +654,38 @@ async def test_an_llm_never_words_a_decline(store: RoomStore) -> None:
     assert DECLINE.search(body) and CAN.search(body) and "here it is" not in body, body
     # The request read (issue 20) and at most the assessment; the wording is never asked for.
     assert [c.method for c in llm.calls] in (["structured"], ["structured", "structured"])
+
+
+# A verdict on a member in a statement (the bot's own words, policies/facts.py): a member,
+# "you", or what a member said as the subject of an evaluation. Written fresh for this test.
+VERDICTS = [
+    "Tom, Maria, you are both wrong here.",
+    "Honestly, Priya is right about the budget.",
+    "Is Jonas right about the venue?",
+    "Keiko's last comment was unfair.",
+    "Luis, your idea about the rota is a good one.",
+    "Femi has the better argument.",
+    "Grace, you seem very unreasonable today.",
+    "You two are being so childish.",
+]
+NOT_VERDICTS = [
+    "Tom, Maria — you both care about the venue; what does each of you need?",
+    "Priya, you sound worried about the budget; what would help?",
+    "Jonas, are you saying the quote is wrong?",
+    "The budget figure may be wrong; can someone check it?",
+    "Keiko, is the best option the cheaper one?",
+    "Can we step back from who's right?",
+    "Nobody here is wrong.",
+    "Is that right, Luis, or is there a real difference between the two?",
+    "Grace, what would a good outcome look like for you?",
+]
+
+
+@pytest.mark.parametrize("text", VERDICTS)
+def test_a_verdict_on_a_member_is_read_by_its_structure(text: str) -> None:
+    assert verdict_in(text, MEMBERS), text
+
+
+@pytest.mark.parametrize("text", NOT_VERDICTS)
+def test_an_evaluation_of_no_member_is_no_verdict(text: str) -> None:
+    assert verdict_in(text, MEMBERS) is None, text

@@ -28,11 +28,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import ConfigDict, field_validator
 
 from facilitator.evaluation.real_split import kind_of
 from facilitator.events import ChatEvent, EventKind
-from facilitator.policies.llm.base import LLMError, LLMProvider
+from facilitator.policies.llm.base import Answer, LLMError, LLMProvider
 from facilitator.policies.llm.promptdata import esc, tag
 from facilitator.policies.prompts import Prompts
 from facilitator.sim.transcript import BadLine, read_transcript
@@ -60,7 +60,7 @@ SYSTEM_PROMPT = "llm/judge_system"
 TURN_PROMPT = "llm/judge"
 
 
-class JudgeVerdict(BaseModel):
+class JudgeVerdict(Answer):
     # No docstring, no descriptions: the schema carries no prose for the judge to copy.
     model_config = ConfigDict(extra="ignore")
 

@@ -17,6 +17,7 @@ from facilitator.policies.gate import PROFILES, addressed, unprompted_allowed
 from facilitator.policies.prompts import Prompts
 from facilitator.policies.signals import Signals
 from facilitator.policies.wellformed import text_problems
+from facilitator.reading.clauses import quote_found, quotes, unquoted
 from facilitator.reading.cues import hostility
 
 MAX_CHARS = 700
@@ -32,7 +33,6 @@ _FLATTERY = re.compile(
     r"clever|amazing|brilliant)|what a (great|wonderful)|genius|love (that|this) idea)\b",
     re.I,
 )
-_QUOTED = re.compile(r"[\"“]([^\"”]{3,})[\"”]")
 _SECRETS = re.compile(r"\b(system prompt|my instructions|i was told to|direct message|in a dm)\b",
                       re.I)
 
@@ -52,10 +52,6 @@ def _room_texts(state: RoomState, event: ChatEvent) -> list[str]:
     return parts
 
 
-def _room_text(state: RoomState, event: ChatEvent) -> str:
-    return " ".join(" ".join(p.split()) for p in _room_texts(state, event))
-
-
 def check(text: str, moment: Moment, state: RoomState, event: ChatEvent,
           signals: Signals) -> str | None:
     """None when the message may go out; otherwise why not."""
@@ -70,7 +66,7 @@ def check(text: str, moment: Moment, state: RoomState, event: ChatEvent,
     if state.last_message_is_bot() and not addressed(event, state):
         return "two bot messages in a row"
     # Judge the bot's own words; quotes of members are checked for provenance below.
-    own = _QUOTED.sub('""', text)
+    own = unquoted(text)
     if _SIDE_TAKING.search(own):
         return "takes a side"
     if _FLATTERY.search(own):
@@ -82,11 +78,9 @@ def check(text: str, moment: Moment, state: RoomState, event: ChatEvent,
     if _SECRETS.search(own):
         return "mentions private instructions or messages"
     # Anything the bot quotes must come from this room: never another room or a DM.
-    room_text = _room_text(state, event).lower()
-    for quoted in _QUOTED.findall(text):
-        snippet = " ".join(quoted.split()).rstrip("…").strip()[:60].lower()
-        if snippet and snippet not in room_text:
-            return "quotes text that is not from this room"
+    room_texts = [t for t in _room_texts(state, event) if t]
+    if any(not quote_found(q, room_texts) for q in quotes(text)):
+        return "quotes text that is not from this room"
     # Words that make sense: every quote a whole clause of one message, no topic that is a
     # piece of a word or a member's name, no slot left empty (policies/wellformed.py).
     names = {*state.participants, *(p.label for p in state.participants.values())}

@@ -65,7 +65,8 @@ class FacilitatorPolicy:
         if not any(ch.isalnum() for ch in normalise(event.text, names)):
             return None  # "@facilitator" alone asks nothing: no call
         try:
-            read = await read_request_llm(event.text, breaker, bot_names=names, offline=False)
+            read = await read_request_llm(event.text, breaker, bot_names=names, offline=False,
+                                          prompts=self.prompts)
         except LLMError as exc:
             room.usage.llm_failures += 1
             breaker.note_fallback()

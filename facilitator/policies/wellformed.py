@@ -23,7 +23,7 @@ from functools import cache
 from pathlib import Path
 
 from facilitator.policies.prompts import Prompts
-from facilitator.reading.clauses import TOKEN, phrase_problem, quote_problem
+from facilitator.reading.clauses import QUOTE, TOKEN, phrase_problem, quote_problem, quotes
 
 # Slot kinds, by field name in prompts/rules/*.md.
 PHRASE_FIELDS = frozenset({"topic", "interest_a", "interest_b", "crux", "term_a", "term_b"})
@@ -36,7 +36,6 @@ INNER_SLOTS = (re.compile(r"\bso far on (?P<topic>[^;]+?); "),)
 
 _FIELD = re.compile(r"\{(\w+)\}")
 _UNFILLED = re.compile(r"\{\w+\}")
-_QUOTE = re.compile(r"\"([^\"]*)\"|“([^”]*)”")
 # A space before a comma, a semicolon or a full stop, or two spaces inside a line: where an
 # empty slot was. (Not before "?", "!" or ":": French sets a space there.)
 _GAP = re.compile(r"\s[,;](?=\s)|\s\.(?=\s|$)|\S {2,}\S")
@@ -112,8 +111,7 @@ def text_problems(text: str, *, names: Collection[str] = (), sources: Sequence[s
         v for f, v in filled[1].items()
         if f not in PHRASE_FIELDS | QUOTE_FIELDS | NAME_FIELDS | OPTIONAL_FIELDS]
     for part in scan:
-        for m in _QUOTE.finditer(part):
-            segment = m.group(1) if m.group(1) is not None else m.group(2)
+        for segment in quotes(part):
             why = _quoted_problem(segment, names=names, sources=sources, lang=lang)
             if why:
                 problems.append(Problem("quote", segment, why))
@@ -125,7 +123,7 @@ def text_problems(text: str, *, names: Collection[str] = (), sources: Sequence[s
             why = slot_problem(field, value, names=names, sources=from_messages, lang=lang)
             if why:
                 problems.append(Problem(field, value, why))
-    elif (_GAP_FR if lang == "fr" else _GAP).search(_QUOTE.sub('"q"', text)):
+    elif (_GAP_FR if lang == "fr" else _GAP).search(QUOTE.sub('"q"', text)):
         problems.append(Problem("text", text, "a gap where a slot was"))
     for inner in INNER_SLOTS:
         for m in inner.finditer(text):

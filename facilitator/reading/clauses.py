@@ -103,6 +103,66 @@ def is_filler(word: str, lang: str | None = "en") -> bool:
     return w in fillers(lang) or bool(re.fullmatch(r"(h?m+|u+h+m*|e+r+m*|a+h+|hm+)", w))
 
 
+@cache
+def function_words() -> frozenset[str]:
+    """Words that carry no content in any language read: the stop words, and the language
+    data's hesitations, openers, articles, conjunctions and prepositions of every language."""
+    return STOPWORDS | fillers("*") | openers("*") | dangling("*") | introducers()
+
+
+def content_of(text: str) -> list[str]:
+    """The words of `text` that carry content, in any language: its tokens (`words`) of three
+    characters or more that are no function word of a language read."""
+    skip = function_words()
+    return [w for w in words(text) if len(w) >= 3 and w not in skip]
+
+
+def same_word(a: str, b: str) -> bool:
+    """Two tokens that are one word inflected ("fence" / "fences", "decide" / "decided",
+    "city" / "cities", "make" / "making"): the same, or the shorter (three characters or
+    more) starts the longer, or the shorter less its last letter does (four or more)."""
+    if a == b:
+        return True
+    short, long = (a, b) if len(a) <= len(b) else (b, a)
+    if len(short) < 3 or len(short) == len(long):
+        return False
+    return long.startswith(short) or (len(short) >= 4 and long.startswith(short[:-1]))
+
+
+# ---------------------------------------------------------------- quotes in the bot's words
+
+
+# A quote in a text the bot writes: a stretch between straight double quotes, or between
+# curly ones, on one line.
+QUOTE = re.compile(r"\"([^\"\n]*)\"|“([^”\n]*)”")
+
+
+def quotes(text: str) -> list[str]:
+    """The quoted stretches of a text, in order."""
+    return [m.group(1) if m.group(1) is not None else m.group(2) for m in QUOTE.finditer(text)]
+
+
+def unquoted(text: str) -> str:
+    """The text with each quote emptied (`""`): the bot's own words, quotes aside."""
+    return QUOTE.sub('""', text)
+
+
+def quote_found(quote: str, texts: Iterable[str], *, lang: str | None = "en") -> bool:
+    """Whether a quote is words of one of `texts`: its first 60 characters as written (case,
+    spacing and curly apostrophes aside; the end's punctuation and a cut's "…" dropped), or,
+    cleaned of hesitations, a run of whole words of one (`aligned`). An empty quote is no
+    claim and is found."""
+    snippet = _flat(quote).strip(" .,;:!?…").rstrip("…").strip()
+    if not snippet:
+        return True
+    texts = list(texts)
+    return any(snippet[:60] in _flat(t) for t in texts) or aligned(quote, texts, lang=lang)
+
+
+def _flat(text: str) -> str:
+    return " ".join(norm(text).split())
+
+
 # ---------------------------------------------------------------- lining up with a message
 
 

@@ -415,6 +415,11 @@ class HostilityModel:
         return HostilityRead(score=round(score, 6), personal=personal, attack=attack,
                              target=aim.target if personal and aim is not None else None)
 
+    def said_of_people(self, word: str) -> bool:
+        """Whether the model reads `word` (lowercased) as hostile when it is said of someone
+        ("rude", "petty", "liar"): the words its target read weighs as predicates."""
+        return word in self._predicate
+
     def first_pass(self, text: str) -> bool:
         """The cheap test: does `text` hold a hot word or a contempt construction at all?"""
         lowered = _lower(text)

@@ -25,7 +25,7 @@ declines, openly. It never makes the bot do what a message asks.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import lru_cache
@@ -1247,6 +1247,111 @@ def _commits(c: _Clause) -> bool:
     """The bot promising an action: "I'll ignore ...", "I will tell ..."."""
     w = c.words
     return any(w[k] == "i" and c.at(k + 1) in {"will", "shall", "am"} for k in range(len(w)))
+
+
+def a_task(verb: str) -> bool:
+    """Whether a verb (its plain form, "ask", "draft", "take") is something one does for the
+    group: one of the verbs a member may ask the bot to do (GENERAL_VERBS), being, staying,
+    waiting, coming and going aside."""
+    word = verb.lower()
+    return word not in _NOT_TASKS and _stem(word) in GENERAL_VERBS
+
+
+_NOT_TASKS = frozenset("""be stay wait hurry imagine pretend act go come let keep guess predict
+    sing play""".split())
+
+
+# --------------------------------------------------------------------------------------------
+# A verdict on a member, in any statement (the bot's own words: policies/facts.py)
+# --------------------------------------------------------------------------------------------
+
+# Verbs that join a subject to what is said of it ("Greg is ...", "you seem ...", "that came
+# across as ..."), and "'s" when it stands for "is" ("Greg's being ...").
+_LINKING = frozenset("""is are was were be been being am 's seem seems seemed sound sounds sounded
+    look looks looked appear appears appeared come comes came across as remain remains stay
+    stays keep keeps kept act acts acting""".split())
+# What may stand between the linking verb and the evaluation, or after the subject: degree,
+# quantity and negation ("you are both so very wrong", "Greg is not being fair").
+_DEGREE = frozenset("""so very really quite too just a an the bit little both all two such rather
+    pretty kind sort of not never always clearly obviously simply totally completely somewhat
+    slightly being been""".split())
+# Having or making a better or a good thing: "Rosa has the better argument", "Greg made a good
+# point" (a comparison or praise of one member's contribution).
+_HAVING = frozenset("has have had made makes make gave gives offers offered".split())
+_POSSESSIVES = frozenset({"your", "ur", "his", "her", "their"})
+_DEMONSTRATIVES = frozenset({"that", "this"})
+
+
+def _evaluation(c: _Clause, k: int, also: Callable[[Sequence[str], int], int] | None) -> int:
+    """How many words of the clause at k say how good, right or bad someone is (0: none): a
+    word of the evaluative classes (EVAL, RIGHTNESS), a superlative of one, or what `also`
+    finds there (a caller's own words and phrases)."""
+    if c.stem(k) in EVAL or c.stem(k) in RIGHTNESS or _superlative(c.at(k)):
+        return 1
+    return also(c.words, k) if also is not None else 0
+
+
+def _subject(c: _Clause, j: int) -> bool:
+    """Whether word j is a member, "you", a third person, or what one of them said ("your
+    tone", "Greg's comment", "that remark" said to a member by name)."""
+    if 0 <= j < len(c.words) and (c.person_at(j) or c.at(j) in YOU) and c.at(j) not in FIRST:
+        return c.at(j) not in {"us", "them", "him"}  # objects, not subjects
+    # A noun phrase owned by a member: "your tone", "Greg's last comment", "your point about
+    # the budget".
+    for back in (1, 2, 3, 4):
+        owner = j - back
+        if owner < 0 or any(owner < start <= j for start in c.starts):
+            break  # not past a comma: "given your concern, the budget is ..."
+        if c.at(owner) in _POSSESSIVES:
+            return True
+        if c.at(owner) == "'s" and owner > 0 and (c.person_at(owner - 1) or c.at(owner - 1) in YOU):
+            return True
+        # "Greg, that remark was ...": a demonstrative opening what is said to a member.
+        if c.at(owner) in _DEMONSTRATIVES and c.members[0] is not None and owner in c.starts[1:]:
+            return True
+    # "Greg, that is ...": the demonstrative alone, said to a member.
+    return c.at(j) in _DEMONSTRATIVES and c.members[0] is not None and j in c.starts[1:]
+
+
+def verdict_in(text: str, member_names: Iterable[str] = (), *,
+               bot_names: Collection[str] = ("facilitator",),
+               also: Callable[[Sequence[str], int], int] | None = None) -> str | None:
+    """A verdict on a member in any text, request or not: the words that pass it, or None.
+
+    For checking the bot's own words, where no request mood is needed. Structural: a member
+    (a name of the room, an @mention, a capitalised name), "you", a third person, or what one
+    of them said is the subject of an evaluation — a linking verb, then only degree words, then
+    an evaluative word ("you are both wrong", "Greg is being rude", "your tone was unfair");
+    asked, the same inverted ("is Greg right?"); or one member has or made the better or a good
+    thing ("Rosa has the better argument"). `also(words, k)`: the length of a caller's own
+    evaluative word or phrase at k in the clause's lowercased words (0 when none)."""
+    for c in _clauses(text or "", tuple(member_names), tuple(bot_names)):
+        w = c.words
+        for k in range(len(w)):
+            size = _evaluation(c, k, also)
+            if not size:
+                continue
+            said = " ".join(w[max(0, k - 4):k + size])
+            j = k - 1
+            while j >= 0 and w[j] in _DEGREE:
+                j -= 1
+            if j >= 0 and (w[j] in _LINKING or (w[j] in _HAVING and j < k - 1)):
+                # The linking verb (or "has a ..."); the subject stands before it, past degree
+                # and quantity words and further linking verbs ("you are both being ...").
+                i = j - 1
+                while i >= 0 and (w[i] in _DEGREE or w[i] in _LINKING):
+                    i -= 1
+                # Not a name said before a comma: "Greg, is the best option ...?" speaks to him.
+                if _subject(c, i) and not any(i < start <= j for start in c.starts):
+                    return said
+            elif j >= 1 and _subject(c, j) and w[j] not in _DEMONSTRATIVES:
+                # Asked: "is Greg right?", "are you both being fair?".
+                i = j - 1
+                while i >= 0 and w[i] in _DEGREE:
+                    i -= 1
+                if i >= 0 and w[i] in _LINKING and (i in c.starts or c.question):
+                    return said
+    return None
 
 
 _COMMON = frozenset(FILLER | WH | AUX | NEG | FIRST | YOU | THIRD | RESTRICT | _NOT_VERBS | {

@@ -19,6 +19,7 @@ from .base import (
     LLMResult,
     T_Model,
     TokenUsage,
+    answer_schema,
     overall_deadline,
 )
 from .sdk import SDKProvider
@@ -62,8 +63,9 @@ class AnthropicProvider(SDKProvider):
         tool_name = _tool_name(schema)
         tool: ToolParam = {
             "name": tool_name,
-            "description": (schema.__doc__ or f"Record the {schema.__name__}.").strip()[:1000],
-            "input_schema": schema.model_json_schema(),
+            # Not the class docstring: that is written for whoever reads the code.
+            "description": f"Record the {schema.__name__}.",
+            "input_schema": answer_schema(schema),
         }
         message = await self._client.messages.create(
             model=self.model,

@@ -11,12 +11,50 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import Generic, Literal, Protocol, TypeVar, runtime_checkable
+from typing import Any, Generic, Literal, Protocol, TypeVar, runtime_checkable
 
 from pydantic import BaseModel, ValidationError
+from pydantic.json_schema import DEFAULT_REF_TEMPLATE, GenerateJsonSchema, JsonSchemaMode
+from pydantic_core import CoreSchema
 
 T = TypeVar("T")
 T_Model = TypeVar("T_Model", bound=BaseModel)
+
+class _NoClassDocs(GenerateJsonSchema):
+    """A JSON schema without the classes' docstrings: pydantic makes a model's or an enum's
+    docstring the `description` of its schema (the root's, or its entry in `$defs`). Field
+    descriptions stay: they are written for the model; a class docstring is written for
+    whoever reads the code, and small models copy it into their answers."""
+
+    def generate(self, schema: CoreSchema, mode: JsonSchemaMode = "validation") -> dict[str, Any]:
+        out = super().generate(schema, mode)
+        out.pop("description", None)
+        for entry in out.get("$defs", {}).values():
+            entry.pop("description", None)
+        return out
+
+
+def answer_schema(schema: type[BaseModel]) -> dict[str, Any]:
+    """The JSON schema sent to a model for `schema`, without any class docstring (also for a
+    model that is not an `Answer`)."""
+    return schema.model_json_schema(schema_generator=_NoClassDocs)
+
+
+class Answer(BaseModel):
+    """The base of every schema a model answers in a structured call.
+
+    Its JSON schema, however it is asked for (by our providers, the cassette, or the openai
+    SDK's own strict-schema conversion, which calls `model_json_schema()`), carries no class
+    docstring, so a model sees only the field names, types and field descriptions."""
+
+    @classmethod
+    def model_json_schema(cls, by_alias: bool | None = None,
+                          ref_template: str = DEFAULT_REF_TEMPLATE,
+                          schema_generator: type[GenerateJsonSchema] = _NoClassDocs,
+                          mode: JsonSchemaMode = "validation", **kwargs: Any) -> dict[str, Any]:
+        return super().model_json_schema(by_alias, ref_template, schema_generator, mode,
+                                         **kwargs)
+
 
 ErrorKind = Literal[
     "timeout", "rate_limit", "http", "connection", "malformed", "refusal", "truncated",

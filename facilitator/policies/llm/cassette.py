@@ -36,7 +36,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
-from .base import LLMError, LLMProvider, LLMResult, T_Model, TokenUsage
+from .base import LLMError, LLMProvider, LLMResult, T_Model, TokenUsage, answer_schema
 
 log = logging.getLogger(__name__)
 CASSETTE_ENV = "FACILITATOR_LLM_CASSETTE"
@@ -70,7 +70,7 @@ def request_record(method: str, system: str, user: str, schema: type[BaseModel] 
     """The normalised request, as kept in the cassette and hashed for its key."""
     return {"method": method,
             "schema_name": schema.__name__ if schema is not None else None,
-            "schema": schema.model_json_schema() if schema is not None else None,
+            "schema": answer_schema(schema) if schema is not None else None,
             "system": _norm(system), "user": _norm(user), "max_tokens": max_tokens}
 
 

@@ -9,18 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from pydantic import BaseModel
-
 from facilitator.config import Settings
 
-from .base import LLMError, LLMProvider
+from .base import Answer, LLMError, LLMProvider
 from .factory import make_provider
 
 PROBE_SYSTEM = "You check that a connection works. Reply exactly as asked."
 PROBE_USER = 'Set "ok" to true.'
 
 
-class Probe(BaseModel):
+class Probe(Answer):
     """The answer to the start-up check."""
 
     ok: bool

@@ -1,10 +1,11 @@
 """The model's choice: its reason first, then one of the gate's candidates, silence, or a move
 the gate did not offer (any move of the repertoire, with its target member).
 
-- `Assessment` is the schema the model answers. It has no docstring and no field descriptions
-  on purpose: pydantic would put them into the JSON schema the model sees, and small models
-  copy a schema's descriptions into their answers. What each field means is said once, in the
-  prompt. `reason` comes first so the model reasons before it chooses.
+- `Assessment` is the schema the model answers. It has no field descriptions on purpose:
+  pydantic would put them into the JSON schema the model sees, and small models copy a
+  schema's descriptions into their answers (a class docstring never gets there: `base.Answer`).
+  What each field means is said once, in the prompt. `reason` comes first so the model reasons
+  before it chooses.
 - `moment_for` turns a choice the gate did not offer into a `Moment` the composer can word,
   when the room's state gives it ground (an open question to surface, a proposal with support
   and no objection to record, a goal to come back to…); None when it has none.
@@ -17,12 +18,13 @@ from __future__ import annotations
 import hashlib
 from typing import Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import ConfigDict, Field, field_validator
 
 from facilitator.events import ChatEvent
 from facilitator.memory.state import RoomState
 from facilitator.policies.decision import Intervention, Moment
 from facilitator.policies.gate import PROFILES, hostile_authors, invitable
+from facilitator.policies.llm.base import Answer
 from facilitator.policies.signals import Signals
 
 Choice = Literal[
@@ -35,13 +37,13 @@ MAX_REASON = 300
 CAP_DECLINED = 24
 
 
-class Assessment(BaseModel):
+class Assessment(Answer):
     # No docstring, no descriptions: see the module's docstring.
     model_config = ConfigDict(extra="ignore")
 
     reason: str
     intervention: Choice
-    to: list[str] = []
+    to: list[str] = Field(default=[])
 
     @field_validator("reason")
     @classmethod

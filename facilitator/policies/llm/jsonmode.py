@@ -16,6 +16,8 @@ from typing import Any, Literal, get_args
 
 from pydantic import BaseModel
 
+from .base import answer_schema
+
 JsonMode = Literal["json_schema", "json_object", "prompt"]
 JSON_MODES: tuple[JsonMode, ...] = get_args(JsonMode)
 JSON_MODE_SETTINGS = ("auto", *JSON_MODES)
@@ -58,7 +60,7 @@ def says_format_unsupported(status: int | None, body: Any, message: str) -> bool
 
 def schema_instruction(schema: type[BaseModel]) -> str:
     """Appended to the user prompt in the json_object and prompt modes."""
-    compact = json.dumps(schema.model_json_schema(), separators=(",", ":"), ensure_ascii=False)
+    compact = json.dumps(answer_schema(schema), separators=(",", ":"), ensure_ascii=False)
     return ("\n\nAnswer with a single JSON object and nothing else (no prose, no code fence). "
             f"It must match this JSON schema:\n{compact}")
 

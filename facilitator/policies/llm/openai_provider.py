@@ -22,6 +22,7 @@ from .base import (
     LLMResult,
     T_Model,
     TokenUsage,
+    answer_schema,
     overall_deadline,
 )
 from .jsonmode import (
@@ -136,7 +137,7 @@ class OpenAIProvider(SDKProvider):
             # Sent through extra_body: the SDK's typed json_object format has no `schema` field,
             # but llama-cpp-python and vLLM read it and constrain decoding to it.
             extra["extra_body"] = {"response_format": {
-                "type": "json_object", "schema": schema.model_json_schema()}}
+                "type": "json_object", "schema": answer_schema(schema)}}
         completion = await self._client.chat.completions.create(
             model=self.model,
             messages=_messages(system, user + schema_instruction(schema)),
