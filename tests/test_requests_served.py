@@ -97,6 +97,20 @@ async def test_the_members_named_as_holding_the_floor_are_not_the_ones_invited(
     assert "Ann" not in text and "Bob" not in text
 
 
+async def test_when_the_room_cannot_tell_who_holds_the_floor_nobody_named_is_called_on(
+        store: RoomStore) -> None:
+    # Each has said one thing: "Ana and Ben have been doing all the talking" is the asker's
+    # view, not what the room shows, so neither they nor Cy are put on the spot by name.
+    out, _ = await play(store, "tie", [
+        ("ana", "Proposal: we move the hike to Sunday morning."),
+        ("ben", "Agreed, Sunday works for me."),
+        ("cy", "Sunday is fine."),
+        ("ed", "@facilitator could you make some space for Cy? Ana and Ben have been doing "
+               "all the talking.")])
+    assert out.decision.intervention != "invite_quiet"
+    assert not {"ana", "ben", "cy"} & set(out.decision.to)
+
+
 async def test_a_turn_in_another_language_invites_the_member_named(store: RoomStore) -> None:
     out, _ = await play(store, "es", [
         ("ana", "El sábado salimos a las siete."), ("beto", "Mejor a las seis y media."),

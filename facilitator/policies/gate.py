@@ -322,6 +322,11 @@ def to_make_room_for(recent: Counter[str], named: list[str]) -> list[str]:
     top = max(recent.values(), default=0)
     if len(named) == 1:
         return [] if recent[named[0]] >= max(HOLDS_FLOOR, top) else named
+    if len({recent[pid] for pid in named}) == 1:
+        # "Make some space for Cy? Ana and Ben have been doing all the talking", when the three
+        # have said as much lately: who is shut out and who holds the floor cannot be told
+        # from the room, so none of them is called on by name.
+        return []
     return [pid for pid in named if not (recent[pid] >= 2 and recent[pid] >= top - 1)]
 
 
