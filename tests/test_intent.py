@@ -11,7 +11,6 @@ from facilitator.locale import LANGUAGES, cant_read_line, catalogue, decline_lin
 from facilitator.reading.intent import (
     DATA_PATH,
     MODEL_PATH,
-    as_group_request,
     legacy,
     load_model,
     read_request,
@@ -62,14 +61,11 @@ def test_empty_and_odd_input() -> None:
     assert read_request("a" * 5000).kind in set(Kind)
 
 
-def test_legacy_mapping_and_group_requests() -> None:
+def test_legacy_mapping() -> None:
+    # Two members asking together are the room asking: tests/test_requests_served.py.
     read = read_request("@facilitator go quiet for the rest of the day")
     assert read.label == Intent.SETTINGS_ALONE
     assert legacy(read) == ("refuse", "settings_alone")
-    group = as_group_request(read, askers=2)
-    assert (group.kind, group.label) == (Kind.SERVICE, Intent.SETTINGS)
-    assert as_group_request(read, askers=2, second_enough=False) == read
-    assert as_group_request(read, askers=1) == read
     assert legacy(read.model_copy(update={"label": None, "kind": Kind.UNSURE})) == (
         "unserved", None)
 

@@ -162,17 +162,6 @@ def read_request(text: str, *, lang_hint: str | None = None,
                        confidence=round(confidence, 4), reason=f"read as {label.value}")
 
 
-def as_group_request(read: RequestRead, askers: int, *, second_enough: bool = True) -> RequestRead:
-    """A settings change asked by two or more members together is the room's request.
-
-    Where the charter says a second is enough (not locked to admins), the pipeline turns it
-    into a proposal and its second (the `/facilitator` path) instead of declining it."""
-    if read.label == Intent.SETTINGS_ALONE and askers >= 2 and second_enough:
-        return read.model_copy(update={"label": Intent.SETTINGS, "kind": Kind.SERVICE,
-                                       "reason": f"{askers} members asked together"})
-    return read
-
-
 # How a read maps onto what facilitator/reading/requests.py returns (RequestKind, and the
 # Service or Refusal value), for the pipeline that still speaks the old read's terms.
 LEGACY_KIND: dict[Kind, str] = {Kind.SERVICE: "service", Kind.REFUSE: "refuse",
