@@ -22,6 +22,7 @@ from facilitator.locale import decline_line
 from facilitator.memory.store import RoomStore
 from facilitator.policies.llm.factory import make_provider
 from facilitator.policies.policy import FacilitatorPolicy
+from facilitator.policies.prompts import Prompts
 from tests.helpers import msg
 from tests.llm_wire import Wire, anthropic_text, anthropic_tool_use, openai_completion, status
 
@@ -123,7 +124,10 @@ async def test_a_line_outside_the_catalogue_is_translated_by_the_model(
     assert d.intervention == "decline_capture" and d.text == italian
     translate = json.loads(wire.requests[-1].content)
     assert "response_format" not in translate
+    # The prompts of prompts/llm/translate_system.md and translate.md, filled.
+    assert translate["messages"][0]["content"] == Prompts().text("llm/translate_system")
     sent = translate["messages"][1]["content"]
+    assert sent.startswith("Translate the line inside the tag") and "<line>" in sent
     assert "code it" in sent and decline_line("against_member", "en", asker="Greta")[:40] in sent
     assert "Pascal" not in sent  # the member's message never reaches the translation
     await provider.aclose()

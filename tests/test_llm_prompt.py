@@ -103,7 +103,9 @@ def test_every_prompt_is_one_versioned_file_and_every_move_has_a_card() -> None:
     for name, version in [("llm/system", "system v2"), ("llm/choose", "choose v2"),
                           ("llm/compose", "compose v2"), ("llm/moves", "moves v1"),
                           ("llm/judge_system", "judge_system v1"), ("llm/judge", "judge v1"),
-                          ("llm/intent_system", "intent_system v1"), ("llm/intent", "intent v1")]:
+                          ("llm/intent_system", "intent_system v1"), ("llm/intent", "intent v1"),
+                          ("llm/translate_system", "translate_system v1"),
+                          ("llm/translate", "translate v1")]:
         assert prompts.version(name) == version
         assert "<!--" not in prompts.text(name)  # the header is not sent
     # Every prompt a model is sent is a file of prompts/llm/ with a version named after it.
