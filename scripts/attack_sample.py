@@ -35,6 +35,7 @@ from facilitator.evaluation.irc import build_engine, run_rooms  # noqa: E402
 from facilitator.evaluation.real import (  # noqa: E402
     DATA_FILES,
     KINDS,
+    ask_for_more,
     context,
     framed_as_mutual,
     load_labels,
@@ -48,10 +49,6 @@ from facilitator.reading.attacks import shipped_attack_reader  # noqa: E402
 DATA = REPO.parent / "shared" / "data"
 OUT = REPO / "judged" / "attack-answers"
 SEED = 19
-
-
-def _answer_attacks(state) -> None:  # type: ignore[no-untyped-def]
-    state.charter.more = ["answer_attack"]
 
 
 async def replay(folder: Path, kinds: tuple[str, ...], jobs: int) -> tuple[list[dict], dict]:
@@ -68,9 +65,7 @@ async def replay(folder: Path, kinds: tuple[str, ...], jobs: int) -> tuple[list[
                 if not (folder / data.file).is_file():
                     continue
                 rooms = report_rooms(folder, kind)
-                for events in rooms.values():
-                    if events:
-                        await engine.store.update(events[0].room.key, _answer_attacks)
+                await ask_for_more(engine, rooms, ["answer_attack"])
                 key = load_labels(folder, data)
                 ran = await run_rooms(engine, rooms, jobs=jobs)
                 c = counts.setdefault(kind, Counter())

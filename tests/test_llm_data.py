@@ -44,6 +44,14 @@ def _event(room: str, who: str, name: str, text: str, n: int) -> ChatEvent:
                      text=text, ts=1000.0 + n)
 
 
+# A heated room of members with hostile display names, break-outs among their lines.
+HOSTILE_NAMES = [("rosa", BAD_NAMES[0]), ("greg", BAD_NAMES[1]), ("ana", BAD_NAMES[2])]
+HEATED_LINES = ["Half a garden helps nobody.", BREAKOUTS[0], "You always act like this, it's "
+                "pathetic and ridiculous!!", BREAKOUTS[1], "That is nonsense, stop lying!!",
+                BREAKOUTS[3], "You never listen, this is ridiculous and you know it!!",
+                BREAKOUTS[2], "Seriously? You are pathetic!!", "Stop twisting my words!!"]
+
+
 async def test_tag_breakouts_in_text_and_names_leave_the_prompt_structure_unchanged(
         store: RoomStore) -> None:
     """Members with hostile names post tag break-outs; the prompt the model gets still holds
@@ -51,13 +59,8 @@ async def test_tag_breakouts_in_text_and_names_leave_the_prompt_structure_unchan
     the same skeleton (every line outside the data) as a prompt for a harmless room."""
     llm = ScriptedProvider([Assessment(intervention="silence", reason="fine")], cycle=True)
     engine = Engine(store, EveryMovePolicy(provider=llm, calls_per_hour=1000))
-    names = [("rosa", BAD_NAMES[0]), ("greg", BAD_NAMES[1]), ("ana", BAD_NAMES[2])]
-    lines = ["Half a garden helps nobody.", BREAKOUTS[0], "You always act like this, it's "
-             "pathetic and ridiculous!!", BREAKOUTS[1], "That is nonsense, stop lying!!",
-             BREAKOUTS[3], "You never listen, this is ridiculous and you know it!!",
-             BREAKOUTS[2], "Seriously? You are pathetic!!", "Stop twisting my words!!"]
-    for n, text in enumerate(lines):
-        who, name = names[n % 3]
+    for n, text in enumerate(HEATED_LINES):
+        who, name = HOSTILE_NAMES[n % 3]
         await engine.handle(_event("tags", who, name, text, n))
     assert llm.calls, "the heated room reached the model"
     for call in llm.calls:
@@ -138,14 +141,9 @@ async def test_every_prompt_parses_whole_and_holds_each_message_as_one_element(
     llm = ScriptedProvider([Assessment(intervention="deescalate", reason="heat"), words,
                             *[Assessment(intervention="silence", reason="fine")] * 20])
     engine = Engine(store, EveryMovePolicy(provider=llm, calls_per_hour=1000))
-    names = [("rosa", BAD_NAMES[0]), ("greg", BAD_NAMES[1]), ("ana", BAD_NAMES[2])]
-    lines = ["Half a garden helps nobody.", BREAKOUTS[0], "You always act like this, it's "
-             "pathetic and ridiculous!!", BREAKOUTS[1], "That is nonsense, stop lying!!",
-             BREAKOUTS[3], "You never listen, this is ridiculous and you know it!!",
-             BREAKOUTS[2], "Seriously? You are pathetic!!", "Stop twisting my words!!"]
     said: set[tuple[str, str]] = set()
-    for n, text in enumerate(lines):
-        who, name = names[n % 3]
+    for n, text in enumerate(HEATED_LINES):
+        who, name = HOSTILE_NAMES[n % 3]
         said.add((name, re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u2028\u2029]", " ", text)))
         await engine.handle(_event("tags", who, name, text, n))
     methods = [c.method for c in llm.calls]
@@ -163,5 +161,5 @@ async def test_every_prompt_parses_whole_and_holds_each_message_as_one_element(
             if element.attrib["from"] != "you (the facilitator)":
                 assert (element.attrib["from"], element.text) in said, element.attrib
         members = {m.attrib["name"] for m in root.iter("member")}
-        assert members == {name for _, name in names}
+        assert members == {name for _, name in HOSTILE_NAMES}
         assert not any(e.tag in ("system", "instructions", "b") for e in root.iter())

@@ -28,7 +28,7 @@ from facilitator.policies.decision import BotDecision, Intervention, Moment
 from facilitator.policies.defaults import blocked
 from facilitator.policies.facts import check_words, trim_to_sentence
 from facilitator.policies.llm import sanity
-from facilitator.policies.llm.base import LLMError, LLMProvider
+from facilitator.policies.llm.base import LLMError, LLMProvider, LLMResult
 from facilitator.policies.llm.breaker import CircuitBreaker
 from facilitator.policies.llm.choice import (
     Assessment,
@@ -330,12 +330,9 @@ class PolicyGraph:
         if lang != "en":
             # The asker wrote in another language (the request read says which): answer in it.
             user += f"\nWrite it in the asker's language (ISO 639-1 code: {esc(lang)})."
-        try:
-            result = await self.provider.text(self.prompts.text("llm/system"), user,
-                                              max_tokens=COMPOSE_TOKENS)
-        except LLMError as exc:
-            return {**self._fallback(s, f"LLM {exc.kind}", exc), "text": draft, "source": "rules"}
-        counted = self._count(s, result.usage.tokens_in, result.usage.tokens_out)
+        result, counted = await self._ask_text(s, self.prompts.text("llm/system"), user, draft)
+        if result is None:
+            return counted
         text = sanity.clean(result.value)
         if result.truncated:
             # Cut at the token cap: keep the whole sentences, then check them like any text.
@@ -347,10 +344,7 @@ class PolicyGraph:
         if checked is not None and checked.problem:
             broken = checked.problem
         if broken:
-            if self.breaker is not None:
-                self.breaker.note_rejected()
-            return {**counted, **self._fallback(s, f"model text {broken}"), "text": draft,
-                    "source": "rules"}
+            return self._rejected(s, counted, f"model text {broken}", draft)
         assert checked is not None
         return {**counted, "text": checked.text, "source": "llm"}
 
@@ -359,20 +353,33 @@ class PolicyGraph:
         assert self.provider is not None
         # prompts/llm/translate_system.md and translate.md; the line is escaped data.
         user = self.prompts.text("llm/translate").format(lang=esc(lang), line=esc(draft))
-        try:
-            result = await self.provider.text(self.prompts.text("llm/translate_system"), user,
-                                              max_tokens=COMPOSE_TOKENS)
-        except LLMError as exc:
-            return {**self._fallback(s, f"LLM {exc.kind}", exc), "text": draft, "source": "rules"}
-        counted = self._count(s, result.usage.tokens_in, result.usage.tokens_out)
+        result, counted = await self._ask_text(s, self.prompts.text("llm/translate_system"),
+                                               user, draft)
+        if result is None:
+            return counted
         text = sanity.clean(result.value)
         broken = translation_problem(text, draft, lang)
         if broken or result.truncated:
-            if self.breaker is not None:
-                self.breaker.note_rejected()
-            return {**counted, **self._fallback(s, f"model translation {broken or 'cut'}"),
-                    "text": draft, "source": "rules"}
+            return self._rejected(s, counted, f"model translation {broken or 'cut'}", draft)
         return {**counted, "text": text, "source": "llm"}
+
+    async def _ask_text(self, s: PolicyState, system: str, user: str,
+                        draft: str) -> tuple[LLMResult[str] | None, dict[str, Any]]:
+        """(the model's answer, its token counts); (None, the rules' draft) when the call fails."""
+        assert self.provider is not None
+        try:
+            result = await self.provider.text(system, user, max_tokens=COMPOSE_TOKENS)
+        except LLMError as exc:
+            return None, {**self._fallback(s, f"LLM {exc.kind}", exc), "text": draft,
+                          "source": "rules"}
+        return result, self._count(s, result.usage.tokens_in, result.usage.tokens_out)
+
+    def _rejected(self, s: PolicyState, counted: dict[str, Any], why: str,
+                  draft: str) -> dict[str, Any]:
+        """A model text refused: the breaker hears of it and the rules' draft goes out."""
+        if self.breaker is not None:
+            self.breaker.note_rejected()
+        return {**counted, **self._fallback(s, why), "text": draft, "source": "rules"}
 
     async def _guard(self, s: PolicyState) -> dict[str, Any]:
         moment = s["moment"]
