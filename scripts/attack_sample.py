@@ -51,7 +51,8 @@ OUT = REPO / "judged" / "attack-answers"
 SEED = 19
 
 
-async def replay(folder: Path, kinds: tuple[str, ...], jobs: int) -> tuple[list[dict], dict]:
+async def replay(folder: Path, kinds: tuple[str, ...], jobs: int,
+                 split: str = "report") -> tuple[list[dict], dict]:
     answers: list[dict] = []
     counts: dict[str, Counter] = {}
     reader = shipped_attack_reader()
@@ -64,7 +65,7 @@ async def replay(folder: Path, kinds: tuple[str, ...], jobs: int) -> tuple[list[
                 data = next(d for d in DATA_FILES if kind in d.kinds)
                 if not (folder / data.file).is_file():
                     continue
-                rooms = report_rooms(folder, kind)
+                rooms = report_rooms(folder, kind, split=split)
                 await ask_for_more(engine, rooms, ["answer_attack"])
                 key = load_labels(folder, data)
                 ran = await run_rooms(engine, rooms, jobs=jobs)
@@ -96,7 +97,8 @@ async def replay(folder: Path, kinds: tuple[str, ...], jobs: int) -> tuple[list[
                             "kind": kind, "room": name, "event": t.event_id,
                             "context": context(events, t.position), "bot": t.text,
                             "probability": round(p, 4), "after": flag.get("after"),
-                            "label": label, "mutual": framed_as_mutual(t)})
+                            "label": label, "mutual": framed_as_mutual(t),
+                            "reason": t.reason})
                 print(f"{kind}: {dict(c)}", file=sys.stderr)
     return answers, counts
 
@@ -127,9 +129,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("-n", type=int, default=40)
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--corpus", action="append", help="only these kinds")
+    parser.add_argument("--split", choices=("tune", "report"), default="report",
+                        help="which part's rooms (tune on TUNE, report on REPORT)")
     args = parser.parse_args(argv)
     kinds = tuple(k for k in KINDS if not args.corpus or k in args.corpus)
-    answers, counts = asyncio.run(replay(args.data, kinds, args.jobs))
+    answers, counts = asyncio.run(replay(args.data, kinds, args.jobs, args.split))
     print("kind        rooms messages answers  labelled attacks answered  answers after civil  "
           "answers framed as mutual")
     for kind, c in counts.items():
