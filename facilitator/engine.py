@@ -28,6 +28,7 @@ from facilitator.memory.trackers.bot_log import record_bot_turn
 from facilitator.memory.trackers.history import note_minute
 from facilitator.memory.trackers.proposals import record_decision
 from facilitator.policies.decision import BotDecision, Intervention
+from facilitator.policies.onboarding import on_joined
 from facilitator.policies.ratelimit import ReplyLimiter, limit_addressed
 from facilitator.policies.signals import Signals, compute_signals
 from facilitator.reading.message import AttackRead, read_message
@@ -58,12 +59,14 @@ class Outcome:
 
 class Engine:
     def __init__(self, store: RoomStore, policy: Policy, *, bot_id: str = "facilitator",
-                 bot_name: str = "", attack_read: AttackRead = "hostility") -> None:
+                 bot_name: str = "", attack_read: AttackRead = "hostility",
+                 welcome: str | None = None) -> None:
         self.store = store
         self.policy = policy
         self.bot_id = bot_id
         self.bot_name = bot_name or bot_id
         self.attack_read: AttackRead = attack_read  # which reader calls a message an attack
+        self.welcome = welcome  # posted once when the bot is added to a room (run modes only)
         self._locks: dict[str, asyncio.Lock] = {}
         self._waiting: dict[str, int] = {}
         self.replies = ReplyLimiter()  # addressed replies per member (see facilitator.policies.ratelimit)
@@ -145,6 +148,10 @@ class Engine:
         raise RedisError(f"room {room}: could not save after {MAX_ATTEMPTS} attempts")
 
     async def _apply(self, room: str, state: RoomState, event: ChatEvent) -> Outcome:
+        if event.joined_room:
+            # The bot itself was added: no message to read, no moment to weigh; onboarding
+            # learns the members and owes the welcome once, delivery posts it.
+            return Outcome(event, on_joined(state, event, welcome=self.welcome))
         # The message is read once, before the trackers change the room it is read against.
         read = read_message(state, event, bot_id=self.bot_id, bot_name=self.bot_name,
                             attack_read=self.attack_read) if (

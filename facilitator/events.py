@@ -10,6 +10,8 @@ Every field is bounded here, at the boundary, so "everything is bounded" holds d
 | `text` | 8,000 characters | clipped |
 | `emoji` | 100 characters | clipped |
 | `mentions` | 50 entries of at most 256 characters | extra entries dropped, long ones clipped |
+| `roster` | 400 members (a room's participant cap) | extra members dropped |
+| `title` | 200 characters | clipped |
 | `ts` | finite, 0 <= ts <= 10^10 (seconds since 1970, before year 2286) | rejected |
 
 Unpaired surrogates (which UTF-8, Redis and JSON output cannot carry) are rejected in ids and
@@ -32,6 +34,7 @@ MAX_ID_CHARS = 256
 MAX_NAME_CHARS = 200
 MAX_EMOJI_CHARS = 100
 MAX_MENTIONS = 50
+MAX_ROSTER = 400  # memory.state.CAP_PARTICIPANTS: a room keeps no more members than this
 MAX_TS = 1e10
 # The emoji the bot reacts with, by the names Slack (and replay) use, as the characters Discord
 # and the local chat show (facilitator.policies.lighter chooses them).
@@ -139,6 +142,11 @@ class ChatEvent(BaseModel):
     removed: bool = False  # a reaction taken back
     addressed: bool = False
     mentions: tuple[str, ...] = ()  # author ids or names mentioned in the text
+    # Only on the JOIN that says the bot itself was added to the room (`joined_room`): who
+    # the adapter found already there, and the room's name. The engine learns them and the
+    # onboarding policy decides on the welcome, so the adapter never writes the room.
+    roster: tuple[Author, ...] | None = None
+    title: Annotated[str, _clip(MAX_NAME_CHARS)] = ""
 
     @field_validator("mentions", mode="before")
     @classmethod
@@ -146,6 +154,18 @@ class ChatEvent(BaseModel):
         if isinstance(value, list | tuple):
             return tuple(clean_text(v, MAX_ID_CHARS) for v in value[:MAX_MENTIONS])
         return value
+
+    @field_validator("roster", mode="before")
+    @classmethod
+    def _bound_roster(cls, value: object) -> object:
+        if isinstance(value, list | tuple):
+            return tuple(value[:MAX_ROSTER])
+        return value
+
+    @property
+    def joined_room(self) -> bool:
+        """The bot itself was added to the room (or first saw it): the event carries its roster."""
+        return self.kind == EventKind.JOIN and self.roster is not None
 
     @property
     def is_human(self) -> bool:

@@ -197,7 +197,9 @@ class Delivery:
         outcome.posted_id = posted
         if self.ledger is not None:
             await self.ledger.put(event.room.key, event.id, text, "posted", posted)
-        if posted:
+        # The welcome (an event that says the bot joined) is no turn of the talk: nothing saved
+        # under a provisional id, so nothing to rename.
+        if posted and not event.joined_room:
             await self._record(event, posted)
         return True
 

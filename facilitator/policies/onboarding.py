@@ -1,24 +1,20 @@
 """Joining a room: learn who is already there (without a word about them) and say, once,
 what the bot does, what it keeps, who else sees messages, and how to pause or leave it.
 
-Platform-neutral: adapters fetch the member list their way and call these.
+Platform-neutral: adapters fetch the member list their way and send it in the JOIN event that
+says the bot was added (`ChatEvent.roster`); the engine hands that event to `on_joined`.
 """
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Iterable
 from urllib.parse import urlparse
 
 from facilitator.config import Settings
-from facilitator.events import Author, RoomRef
+from facilitator.events import Author, ChatEvent
 from facilitator.memory.state import CAP_PARTICIPANTS, Participant, RoomState
-from facilitator.memory.store import RoomStore
+from facilitator.policies.decision import BotDecision
 from facilitator.policies.prompts import Prompts
-
-log = logging.getLogger(__name__)
-
-Poster = Callable[[RoomRef, str], Awaitable[str | None]]
 
 
 def provider_words(llm: str, base_url: str | None = None) -> str:
@@ -87,30 +83,24 @@ def name_members(state: RoomState, names: dict[str, Author]) -> None:
             person.name = who.name
 
 
-async def join_room(store: RoomStore, room: RoomRef, members: Iterable[Author], *, text: str,
-                    post: Poster, bot_ids: set[str], title: str = "") -> bool:
-    """Learn the members and post the welcome if this room never had one. True if posted.
+def on_joined(state: RoomState, event: ChatEvent, *, welcome: str | None) -> BotDecision:
+    """The bot was added to the room (`event.joined_room`): learn who the adapter found there
+    and the room's name, and owe the welcome if this room never had one.
 
-    The welcome flag is set in the same compare-and-set as the members, so with several
-    workers (or a repeated join event) exactly one welcome is posted.
+    The welcome flag is set in the engine's compare-and-set save together with the members,
+    so with several workers (or a repeated join event) exactly one welcome is decided; the
+    one delivery path posts it. Without a welcome text the members are still learned.
     """
-    roster = list(members)
-    first = False
-
-    def change(state: RoomState) -> None:
-        nonlocal first
-        learn_members(state, roster, bot_ids=bot_ids)
-        if title:
-            state.title = title[:80]
-        first = not state.welcomed
-        state.welcomed = True
-
-    await store.update(room.key, change)
+    roster = event.roster or ()
+    learn_members(state, roster, bot_ids={event.author.id})
+    # The same join may come again with the names looked up since (Slack lists ids only).
+    name_members(state, {member.id: member for member in roster})
+    if event.title:
+        state.title = event.title[:80]
+    if welcome is None:
+        return BotDecision.silence("joined the room; no welcome to post")
+    first = not state.welcomed
+    state.welcomed = True
     if not first:
-        return False
-    try:
-        await post(room, text)
-    except Exception as exc:  # the room works without a welcome; never crash on it
-        log.warning("room %s: could not post the welcome: %s", room.key, exc)
-        return False
-    return True
+        return BotDecision.silence("joined the room; welcomed before")
+    return BotDecision(speak=True, text=welcome, reason="joined the room: welcome")

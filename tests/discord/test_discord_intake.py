@@ -81,7 +81,8 @@ async def test_the_discord_run_mode_on_the_streams_intake_serves_metrics(
                           capsys.readouterr().err)
         assert found is not None
         await api.dispatch(load("message_create_mention"))
-        # The welcome (posted by the adapter on joining), then the answer (by the worker).
+        # The welcome (the adapter's join event, through the stream), then the answer: both
+        # posted by the worker.
         await api.wait_for(lambda: len(api.posts(GENERAL)) >= 2, within=10)
         async with aiohttp.ClientSession() as http:
             async with http.get(f"http://127.0.0.1:{found.group(1)}/metrics") as response:
@@ -96,5 +97,6 @@ async def test_the_discord_run_mode_on_the_streams_intake_serves_metrics(
     trigger = load("message_create_mention")["d"]["id"]
     assert answer["nonce"] == discord_nonce(f"{trigger}#0")
     assert 'facilitator_events_total{kind="message",platform="discord"} 1.0' in text
-    assert 'facilitator_posts_total{platform="discord"} 1.0' in text
+    assert 'facilitator_events_total{kind="join",platform="discord"} 1.0' in text
+    assert 'facilitator_posts_total{platform="discord"} 2.0' in text  # the welcome and the answer
     assert "facilitator_shards_owned 16.0" in text

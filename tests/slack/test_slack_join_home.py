@@ -14,8 +14,10 @@ import pytest
 from facilitator.adapters.slack.adapter import SlackAdapter
 from facilitator.config import Settings
 from facilitator.engine import Engine
-from facilitator.events import Author
+from facilitator.events import Author, ChatEvent, EventKind
 from facilitator.intake.delivery import Delivery
+from facilitator.intake.runtime import build_pipeline
+from facilitator.intake.streams import FIELD
 from facilitator.memory.state import RoomState
 from facilitator.memory.store import RoomStore
 from facilitator.policies.commands import CommandServices, run_command
@@ -58,12 +60,13 @@ async def make(home_mock: MockSlackHome, slack_store: RoomStore, tmp_path: Any
     text = welcome_text(settings, page_available=True)
 
     async def build() -> SlackAdapter:
-        engine = Engine(slack_store, FacilitatorPolicy(), bot_id="facilitator")
+        engine = Engine(slack_store, FacilitatorPolicy(), bot_id="facilitator", welcome=text)
         services = CommandServices(links=links)
         delivery = Delivery(engine)
         adapter = SlackAdapter(delivery.handle, base_config(home_mock),
                                commands=lambda req: run_command(slack_store, req, services),
-                               store=slack_store, welcome=text, links=links, lookup_interval_s=0)
+                               store=slack_store, onboard=True, links=links,
+                               lookup_interval_s=0)
         delivery.poster = adapter.post
         await adapter.start()
         started.append(adapter)
@@ -195,3 +198,72 @@ def test_learning_skips_bots_and_respects_the_cap() -> None:
                           bot_ids={"ME"})
     assert added == CAP_PARTICIPANTS and "B1" not in state.participants
     assert "ME" not in state.participants
+
+
+async def test_joining_reaches_the_engine_as_one_join_event_and_the_adapter_writes_nothing(
+        home_mock: MockSlackHome, slack_store: RoomStore) -> None:
+    """The adapter translates only: the bot being added becomes a JOIN event carrying who is
+    in the channel and its name (then again with the names looked up); it posts nothing and
+    writes no room itself."""
+    events: list[ChatEvent] = []
+
+    async def on_event(event: ChatEvent) -> None:
+        events.append(event)
+
+    adapter = SlackAdapter(on_event, base_config(home_mock), store=slack_store, onboard=True,
+                           lookup_interval_s=0)
+    await adapter.start()
+    try:
+        await deliver(adapter, joined(BOT_USER, "1712000000.000010"))
+        await settle(adapter, home_mock, 1)
+    finally:
+        await adapter.stop()
+    listed, named = events
+    for event in (listed, named):
+        assert event.kind == EventKind.JOIN and event.joined_room
+        assert event.room.key == ROOM and event.title == "plans-001"
+        assert event.author.id == BOT_USER and event.author.is_bot
+    assert [m.id for m in listed.roster or ()] == [*MEMBERS, "U0HELPBOT1"]  # not the bot user
+    assert all(not m.name for m in listed.roster or ())
+    assert {m.id: (m.name, m.is_bot) for m in named.roster or ()} == {
+        **{uid: (name, False) for uid, name in MEMBERS.items()}, "U0HELPBOT1": ("Helper", True)}
+    assert named.id != listed.id  # the engine takes both
+    assert home_mock.posts(CHANNEL) == []
+    assert await slack_store.get(ROOM) is None
+
+
+async def test_with_the_streams_intake_the_join_is_queued_and_the_worker_welcomes_once(
+        home_mock: MockSlackHome, slack_store: RoomStore, tmp_path: Any) -> None:
+    text = welcome_text(Settings(data_dir=tmp_path / "data"), page_available=False)
+    engine = Engine(slack_store, FacilitatorPolicy(), bot_id="facilitator", welcome=text)
+    pipeline = build_pipeline(slack_store, engine, platform="slack",
+                              env={"FACILITATOR_INTAKE": "streams", "FACILITATOR_INTAKE_SHARDS": "4"})
+    adapter = SlackAdapter(pipeline.on_event, base_config(home_mock), store=slack_store,
+                           onboard=True, append=pipeline.append, lookup_interval_s=0)
+    await adapter.start()
+    try:
+        await deliver(adapter, joined(BOT_USER, "1712000000.000010"))
+        await settle(adapter, home_mock, 1)
+        assert pipeline.intake is not None
+        key = pipeline.intake.stream(pipeline.intake.shard_of(ROOM))
+        queued = [ChatEvent.model_validate_json(fields[FIELD])
+                  for _, fields in await slack_store.client.xrange(key)]
+        assert [e.joined_room for e in queued] == [True, True]  # listed, then named
+        assert home_mock.posts(CHANNEL) == []  # nothing posted before a worker takes them
+        pipeline.start(adapter.sender, prepare=adapter.prepare)
+        worker = pipeline.worker
+        assert worker is not None
+        await home_mock.wait_for(lambda: worker.handled >= 2, 10)
+        # The same join delivered again (Slack retrying) is one join: still one welcome.
+        await deliver(adapter, joined(BOT_USER, "1712000000.000010"))
+        await settle(adapter, home_mock, 2)
+        await home_mock.wait_for(lambda: worker.handled >= 4, 10)
+    finally:
+        await pipeline.stop()
+        await adapter.stop()
+    [welcome] = home_mock.posts(CHANNEL)
+    assert welcome.params["text"] == text
+    assert welcome.params["metadata"]["event_payload"]["trigger"] == queued[0].id
+    state = await slack_store.get(ROOM)
+    assert state is not None and state.welcomed and state.title == "plans-001"
+    assert {pid: p.name for pid, p in state.participants.items()} == MEMBERS

@@ -29,6 +29,7 @@ from facilitator.adapters.discord.limits import fit_message
 from facilitator.adapters.discord.options import DiscordOptions
 from facilitator.adapters.discord.translate import (
     PLATFORM,
+    bot_joined_event,
     delete_events,
     edit_event,
     is_automated,
@@ -46,7 +47,6 @@ from facilitator.intake.posts import discord_nonce
 from facilitator.memory.state import CAP_PARTICIPANTS
 from facilitator.memory.store import RoomStore
 from facilitator.policies.commands import CommandServices
-from facilitator.policies.onboarding import join_room
 
 log = logging.getLogger(__name__)
 
@@ -76,17 +76,19 @@ class DiscordAdapter(Adapter):
     name = "discord"
 
     def __init__(self, on_event: EventCallback, *, options: DiscordOptions, store: RoomStore,
-                 welcome: str | None = None, services: CommandServices | None = None,
+                 onboard: bool = False, services: CommandServices | None = None,
                  **client_options: Any) -> None:
         """`client_options` go to discord.Client (e.g. `guild_ready_timeout`, `max_messages`).
 
-        `welcome` turns on joining: the first time a channel is heard from, its members are
-        learned and the welcome is posted once. `services` give commands the page and digests.
+        `onboard` turns on joining: the first time a channel that was never welcomed is heard
+        from, the members who can read it and its name go to the engine in a JOIN event (the
+        engine learns them and welcomes the room once). `services` give commands the page and
+        digests.
         """
         super().__init__(on_event)
         self.options = options
         self.store = store
-        self.welcome = welcome
+        self.onboard = onboard
         self._joined: set[str] = set()  # rooms checked for a welcome since this process started
         self.commands = CommandAnswerer(store, self.room_allowed, services=services)
         client_cls: type[FacilitatorClient] = FacilitatorClient
@@ -273,7 +275,7 @@ class DiscordAdapter(Adapter):
         if not await self.room_allowed(guild_id, channel_id):
             return
         self._rooms.setdefault(guild_id, set()).add(channel_id)
-        if self.welcome is not None and event.room.key not in self._joined:
+        if self.onboard and event.room.key not in self._joined:
             await self._join(event.room, guild_id, channel_id)
         outcome = await self.holding.deliver(event)
         error = getattr(outcome, "error", None)
@@ -283,11 +285,12 @@ class DiscordAdapter(Adapter):
     # Joining -----------------------------------------------------------------------------
 
     async def _join(self, room: RoomRef, guild_id: int, channel_id: int) -> None:
-        """Welcome a channel once and learn who can read it; threads get no welcome."""
+        """Tell the engine the bot is in a channel never welcomed, with who can read it;
+        threads get no welcome. The stored flag is only read, to spare a member listing per
+        channel on every restart: the engine decides (and sets it)."""
         self._joined.add(room.key)
         if len(self._joined) > MAX_REMEMBERED:
             self._joined.clear()  # only a shortcut: the stored flag is what counts
-        assert self.welcome is not None
         try:
             state = await self.store.get(room.key)
         except Exception as exc:  # the engine reports store trouble for the event itself
@@ -300,8 +303,12 @@ class DiscordAdapter(Adapter):
         members = await self.readers(guild_id, channel_id)
         guild = self.client.get_guild(guild_id)
         channel = guild.get_channel(channel_id) if guild is not None else None
-        await join_room(self.store, room, members, text=self.welcome, post=self.post,
-                        bot_ids={str(self.bot_id)}, title=getattr(channel, "name", "") or "")
+        joined = bot_joined_event(room, str(self.bot_id), members,
+                                  getattr(channel, "name", "") or "")
+        outcome = await self.holding.deliver(joined)
+        error = getattr(outcome, "error", None)
+        if error:
+            log.warning("room %s: joining: %s", room.key, error)
 
     async def readers(self, guild_id: int, channel_id: int) -> list[Author]:
         """Members who can read the channel (needs the Server Members intent)."""

@@ -45,15 +45,15 @@ async def run_discord(args: argparse.Namespace, settings: Settings,
         _fail(str(exc))
         return 2
     async with open_store(settings, durable=True, exclusive=True) as store:
-        # The engine's bot id becomes the bot's Discord user id once logged in.
-        engine = Engine(store, policy, bot_id=settings.bot_name,
-                        attack_read=settings.attack_read)
-        pipeline = build_pipeline(store, engine, platform="discord", settings=settings)
         services = await room_services(store, settings, llm_status=policy.llm_status)
         welcome = welcome_text(settings, page_available=services.links is not None,
                                base_url=settings.openai_base_url)
+        # The engine's bot id becomes the bot's Discord user id once logged in.
+        engine = Engine(store, policy, bot_id=settings.bot_name,
+                        attack_read=settings.attack_read, welcome=welcome)
+        pipeline = build_pipeline(store, engine, platform="discord", settings=settings)
         adapter = DiscordAdapter(pipeline.on_event, options=options, store=store,
-                                 welcome=welcome, services=services)
+                                 onboard=True, services=services)
         # With the streams intake the worker posts (once: the nonce carries the trigger).
         if not pipeline.streams:
             pipeline.delivery.poster = adapter.post

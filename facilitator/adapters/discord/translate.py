@@ -190,3 +190,12 @@ def leave_event(user: discord.abc.User, room: RoomRef, ts: float | None = None) 
     since = f":{int(joined.timestamp() * 1000)}" if isinstance(joined, datetime) else ""
     return ChatEvent(id=f"{user.id}:leave{since}", kind=EventKind.LEAVE, room=room,
                      author=author_of(user), ts=ts)
+
+
+def bot_joined_event(room: RoomRef, bot_id: str, roster: list[Author], title: str,
+                     ts: float | None = None) -> ChatEvent:
+    """The bot itself in a channel it never welcomed, with who can read it and its name."""
+    ts = time.time() if ts is None else ts
+    return ChatEvent(id=f"{bot_id}:join:{room.channel}:{int(ts * 1000)}", kind=EventKind.JOIN,
+                     room=room, author=Author(id=bot_id, is_bot=True), ts=ts,
+                     roster=tuple(roster), title=title)

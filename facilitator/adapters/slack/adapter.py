@@ -33,6 +33,7 @@ from facilitator.adapters.slack.posting import SlackSender
 from facilitator.adapters.slack.translate import (
     Scope,
     body_problem,
+    bot_joined_event,
     command_room,
     room_ref,
     to_slack,
@@ -45,7 +46,6 @@ from facilitator.intake.delivery import Holding
 from facilitator.memory.state import CAP_PARTICIPANTS
 from facilitator.memory.store import RoomStore
 from facilitator.policies.commands import CommandReply, CommandRequest
-from facilitator.policies.onboarding import join_room, name_members
 from facilitator.web.health import StoreProbe
 from facilitator.web.links import LinkSigner
 
@@ -90,19 +90,20 @@ class SlackAdapter(Adapter):
                  installation_store: AsyncInstallationStore | None = None,
                  state_store: AsyncOAuthStateStore | None = None,
                  commands: CommandRunner | None = None,
-                 store: RoomStore | None = None, welcome: str | None = None,
+                 store: RoomStore | None = None, onboard: bool = False,
                  links: LinkSigner | None = None,
                  lookup_interval_s: float = LOOKUP_INTERVAL_S,
                  probe: StoreProbe | None = None,
                  on_uninstall: UninstallHandler | None = None,
                  append: Callable[[ChatEvent], Awaitable[None]] | None = None) -> None:
-        """`store` and `welcome` turn on joining (welcome once, learn the members) and the
-        App Home; `links` adds room page links to the App Home. `append` (the streams
+        """`onboard` turns on joining: when the bot is added to a channel, its members and name
+        go to the engine in a JOIN event (the engine learns them and welcomes the room once).
+        `store` turns on the App Home; `links` adds room page links to it. `append` (the streams
         intake) queues each event durably before Slack is acknowledged; names are then
         looked up by the worker (`prepare`)."""
         super().__init__(on_event)
         self.store = store
-        self.welcome = welcome
+        self.onboard = onboard
         self.links = links
         self.lookup_interval_s = lookup_interval_s
         self._background: set[asyncio.Task[None]] = set()
@@ -241,10 +242,11 @@ class SlackAdapter(Adapter):
             return
         if (raw.get("type") == "member_joined_channel" and raw.get("channel") and raw.get("user")
                 and raw.get("user") == context.bot_user_id):
-            # The bot itself was added: learn who is there and say hello, once.
+            # The bot itself was added: who is there is listed after the ack, in the room's lane.
             room = room_ref(team, str(raw["channel"]))
             self.lanes.submit(room.key, partial(self._joined, room, context.bot_token,
-                                                 str(context.bot_user_id)))
+                                                 str(context.bot_user_id),
+                                                 raw.get("event_ts") or body.get("event_time")))
             return
         scope = Scope(team=team, bot_user_id=context.bot_user_id, bot_id=context.bot_id,
                       bot_name=self.config.bot_name, ignore_bots=self.config.ignore_bots)
@@ -322,8 +324,11 @@ class SlackAdapter(Adapter):
                 break
         return members[:CAP_PARTICIPANTS]
 
-    async def _joined(self, room: RoomRef, token: str | None, bot_user_id: str) -> None:
-        if self.store is None or self.welcome is None:
+    async def _joined(self, room: RoomRef, token: str | None, bot_user_id: str,
+                      event_ts: object) -> None:
+        """The bot was added: its members and the channel's name, as one JOIN event to the
+        engine (which learns them and decides on the welcome; delivery posts it)."""
+        if not self.onboard:
             return
         ids = [m for m in await self.channel_members(room, token) if m != bot_user_id]
         title = ""
@@ -332,24 +337,41 @@ class SlackAdapter(Adapter):
             title = str((info.get("channel") or {}).get("name") or "")
         except NETWORK_ERRORS as exc:
             log.info("room %s: no channel name (%s)", room.key, exc)
-        await join_room(self.store, room, [Author(id=m) for m in ids], text=self.welcome,
-                        post=self.post, bot_ids={bot_user_id}, title=title)
-        task = asyncio.create_task(self._name_members(room, ids, token),
+        event = bot_joined_event(room, bot_user_id, event_ts, [Author(id=m) for m in ids], title)
+        if not await self._emit(event):
+            return
+        task = asyncio.create_task(self._name_members(event, token),
                                    name=f"slack-names:{room.key}")
         self._background.add(task)
         task.add_done_callback(self._background.discard)
 
-    async def _name_members(self, room: RoomRef, ids: list[str], token: str | None) -> None:
-        """Look up the names of learned members, paced, and store them in one write."""
-        assert self.store is not None
-        found: dict[str, Author] = {}
-        for i, uid in enumerate(ids):
+    async def _emit(self, event: ChatEvent) -> bool:
+        """An event the adapter makes itself (not a payload's): queued durably with the
+        streams intake, else handed to the engine (held while the store is down)."""
+        if self.append is None:
+            await self.holding.deliver(event)
+            return True
+        try:
+            await self.append(event)
+        except Exception as exc:  # the room works without a welcome; never crash the lane
+            log.warning("room %s: cannot queue event %s: %s", event.room.key, event.id, exc)
+            return False
+        return True
+
+    async def _name_members(self, joined: ChatEvent, token: str | None) -> None:
+        """Look up the names of the members listed on joining, paced (the welcome does not
+        wait for them), and send the join again with them: learning is idempotent, so the
+        engine only fills in names and drops members found to be bots."""
+        room = joined.room
+        found: list[Author] = []
+        for i, member in enumerate(joined.roster or ()):
             if i and self.lookup_interval_s:
                 await asyncio.sleep(self.lookup_interval_s)
-            info = await self.users.get(room.workspace, uid, token)
-            found[uid] = Author(id=uid, name=info.name, is_bot=info.is_bot)
+            info = await self.users.get(room.workspace, member.id, token)
+            found.append(Author(id=member.id, name=info.name, is_bot=info.is_bot))
         if found:
-            await self.store.update(room.key, lambda state: name_members(state, found))
+            named = joined.model_copy(update={"id": f"{joined.id}:names", "roster": tuple(found)})
+            await self._emit(named)
 
     async def _publish_home(self, team: str, user: str, token: str | None) -> None:
         assert self.store is not None

@@ -53,17 +53,17 @@ async def serve(config: SlackConfig, settings: Settings, stop: asyncio.Event,
     """Run until `stop` is set. Memory is durable: it survives restarts of the bot."""
     async with open_store(settings, durable=True, exclusive=True) as store:
         policy = build_policy(settings)
+        services = await room_services(store, settings, llm_status=policy.llm_status)
+        welcome = welcome_text(settings, page_available=services.links is not None,
+                               base_url=settings.openai_base_url)
         engine = Engine(store, policy, bot_id=settings.bot_name,
-                        attack_read=settings.attack_read)
+                        attack_read=settings.attack_read, welcome=welcome)
         pipeline = build_pipeline(store, engine, platform=PLATFORM, settings=settings)
         installation_store = state_store = None
         if config.oauth:
             installation_store = RedisInstallationStore(store.client, client_id=config.client_id)
             state_store = RedisOAuthStateStore(store.client, client_id=config.client_id)
         probe = StoreProbe(store.client)
-        services = await room_services(store, settings, llm_status=policy.llm_status)
-        welcome = welcome_text(settings, page_available=services.links is not None,
-                               base_url=settings.openai_base_url)
 
         async def uninstall(team: str, enterprise: str | None) -> None:
             gone = await store.delete_workspace(PLATFORM, team)
@@ -73,7 +73,7 @@ async def serve(config: SlackConfig, settings: Settings, stop: asyncio.Event,
                                state_store=state_store,
                                commands=partial(run_command, store, services=services),
                                probe=probe, on_uninstall=uninstall,
-                               store=store, welcome=welcome, links=services.links,
+                               store=store, onboard=True, links=services.links,
                                append=pipeline.append if pipeline.streams else None)
         # With the streams intake the worker posts (once, with the trigger in the metadata).
         if not pipeline.streams:

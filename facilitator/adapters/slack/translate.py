@@ -253,6 +253,16 @@ def membership_event(event: Mapping[str, Any], scope: Scope, *, joined: bool,
                      ts=_stamp(event_ts))
 
 
+def bot_joined_event(room: RoomRef, bot_user_id: str, event_ts: object,
+                     roster: list[Author], title: str) -> ChatEvent:
+    """The bot itself added to a channel (member_joined_channel for the bot user), with the
+    members the adapter listed and the channel's name. The id is the one a member's join has,
+    so Slack sending the event again (or two workers taking it) is one join."""
+    return ChatEvent(id=f"{EventKind.JOIN.value}:{bot_user_id}:{event_ts}", kind=EventKind.JOIN,
+                     room=room, author=Author(id=bot_user_id, is_bot=True),
+                     ts=_stamp(event_ts), roster=tuple(roster), title=title)
+
+
 # --------------------------------------------------------------------------- commands
 
 
