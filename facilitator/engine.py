@@ -40,7 +40,7 @@ MAX_ATTEMPTS = 200  # compare-and-set retries against other workers before givin
 class Policy(Protocol):
     name: str
 
-    async def decide(self, event: ChatEvent, room: RoomState, signals: Signals) -> BotDecision: ...
+    async def decide(self, event: ChatEvent, state: RoomState, signals: Signals) -> BotDecision: ...
 
 
 @dataclass(slots=True)
@@ -83,35 +83,35 @@ class Engine:
         for i, event in enumerate(events):
             by_room.setdefault(event.room.key, []).append(i)
         results = await asyncio.gather(*(
-            self._room_batch(room, [events[i] for i in idx]) for room, idx in by_room.items()))
+            self._room_batch(room_key, [events[i] for i in idx]) for room_key, idx in by_room.items()))
         outcomes: list[Outcome | None] = [None] * len(events)
         for idx, room_outcomes in zip(by_room.values(), results, strict=True):
             for i, outcome in zip(idx, room_outcomes, strict=True):
                 outcomes[i] = outcome
         return [o for o in outcomes if o is not None]
 
-    async def _room_batch(self, key: str, events: list[ChatEvent]) -> list[Outcome]:
-        lock = self._locks.setdefault(key, asyncio.Lock())
-        self._waiting[key] = self._waiting.get(key, 0) + 1
+    async def _room_batch(self, room_key: str, events: list[ChatEvent]) -> list[Outcome]:
+        lock = self._locks.setdefault(room_key, asyncio.Lock())
+        self._waiting[room_key] = self._waiting.get(room_key, 0) + 1
         try:
             async with lock:
-                return await self._handle(key, events)
+                return await self._handle(room_key, events)
         except RoomQuarantined as exc:
             # Not retryable: the room waits for an operator (logged once by the store).
             return [Outcome(e, BotDecision.silence("room quarantined"), error=str(exc),
                             processed=False) for e in events]
         except (RedisError, OSError) as exc:
-            log.error("room %s: store unavailable, %d event(s) not processed (%s): %s", key,
+            log.error("room %s: store unavailable, %d event(s) not processed (%s): %s", room_key,
                       len(events), events[0].id, exc)
             return [Outcome(e, BotDecision.silence("store unavailable"), error=str(exc),
                             processed=False, retryable=True) for e in events]
         finally:
-            self._waiting[key] -= 1
-            if not self._waiting[key]:
-                del self._waiting[key]
-                self._locks.pop(key, None)
+            self._waiting[room_key] -= 1
+            if not self._waiting[room_key]:
+                del self._waiting[room_key]
+                self._locks.pop(room_key, None)
 
-    async def _handle(self, room: str, events: list[ChatEvent]) -> list[Outcome]:
+    async def _handle(self, room_key: str, events: list[ChatEvent]) -> list[Outcome]:
         ids = [e.id for e in events if e.id]
         for attempt in range(MAX_ATTEMPTS):
             if attempt > 1:
@@ -120,9 +120,9 @@ class Engine:
                 await asyncio.sleep(random.uniform(0, min(0.05, 0.001 * 2 ** min(attempt, 6))))
             # One round trip per event: a room this worker saved last is used as held, and the
             # save says whether it was still current (and the events new).
-            loaded = self.store.take(room) if attempt == 0 else None
+            loaded = self.store.take(room_key) if attempt == 0 else None
             if loaded is None:
-                loaded = await self.store.load_many(room, ids)
+                loaded = await self.store.load_many(room_key, ids)
                 seen = {i for i, was in zip(ids, loaded.seen, strict=True) if was}
             else:
                 seen = set()
@@ -137,17 +137,17 @@ class Engine:
                 if event.id:
                     seen.add(event.id)  # the same id again later in this batch is a duplicate
                     applied.append(event.id)
-                outcomes.append(await self._apply(room, state, event))
+                outcomes.append(await self._apply(room_key, state, event))
             if all(o.duplicate for o in outcomes):
-                self.store.keep(room, loaded)  # every event was a duplicate: nothing changed
+                self.store.keep(room_key, loaded)  # every event was a duplicate: nothing changed
                 return outcomes
             saved = await self.store.commit(state, loaded.version, applied)
             if saved is Saved.SAVED:
                 return outcomes
-            log.debug("room %s: %s, retrying %d event(s)", room, saved.value, len(events))
-        raise RedisError(f"room {room}: could not save after {MAX_ATTEMPTS} attempts")
+            log.debug("room %s: %s, retrying %d event(s)", room_key, saved.value, len(events))
+        raise RedisError(f"room {room_key}: could not save after {MAX_ATTEMPTS} attempts")
 
-    async def _apply(self, room: str, state: RoomState, event: ChatEvent) -> Outcome:
+    async def _apply(self, room_key: str, state: RoomState, event: ChatEvent) -> Outcome:
         if event.joined_room:
             # The bot itself was added: no message to read, no moment to weigh; onboarding
             # learns the members and owes the welcome once, delivery posts it.
@@ -158,7 +158,7 @@ class Engine:
             event.kind == EventKind.MESSAGE and event.is_human) else None
         notes = apply_event(state, event, bot_id=self.bot_id, read=read)
         for note in notes:
-            log.info("room %s event %s: %s", room, event.id, note)
+            log.info("room %s event %s: %s", room_key, event.id, note)
         signals = compute_signals(state, read)
         if event.author.id == self.bot_id or event.author.is_bot:
             # The bot's own message (or another bot's): never something to answer.

@@ -32,9 +32,9 @@ class EveryMovePolicy(FacilitatorPolicy):
     what the bot's turns hold (quotes, records, what forgetting reaches), not about when a move
     is on by default in a kind of room (issue 19; tests/test_room_kinds.py)."""
 
-    async def decide(self, event: ChatEvent, room: RoomState, signals: Signals) -> BotDecision:
-        room.charter.more = list(MOVES)
-        return await super().decide(event, room, signals)
+    async def decide(self, event: ChatEvent, state: RoomState, signals: Signals) -> BotDecision:
+        state.charter.more = list(MOVES)
+        return await super().decide(event, state, signals)
 
 
 def scenario(lines: list[tuple[str, str]] | list[Any], *, people: tuple[str, ...] | None = None,

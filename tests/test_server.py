@@ -88,7 +88,7 @@ async def test_durable_mode_keeps_a_room_across_restart(tmp_path: Path) -> None:
     settings = Settings(data_dir=tmp_path / "data")
     async with open_store(settings, durable=True) as store:
         state = RoomState(room="local:keep", human_messages=7)
-        assert await store.save(state, "")
+        assert await store.save_if_current(state, "")
     assert (tmp_path / "data").is_dir()
     async with open_store(settings, durable=True) as store:
         kept = await store.get("local:keep")

@@ -54,8 +54,8 @@ async def test_compare_and_set_rejects_a_stale_writer(backend: RoomStore) -> Non
     second = await backend.load("local:cas")
     first.state.human_messages = 1
     second.state.human_messages = 2
-    assert await backend.save(first.state, first.version)
-    assert not await backend.save(second.state, second.version)
+    assert await backend.save_if_current(first.state, first.version)
+    assert not await backend.save_if_current(second.state, second.version)
     kept = await backend.get("local:cas")
     assert kept is not None and kept.human_messages == 1
 
@@ -154,7 +154,7 @@ async def test_corrupt_state_is_kept_aside_and_never_overwritten(backend: RoomSt
     assert not again.processed and backend.quarantined == 1  # counted once
     # Even a writer holding a matching version cannot overwrite it.
     with pytest.raises(RoomQuarantined):
-        await backend.save(RoomState(room="local:bad"), "3")
+        await backend.save_if_current(RoomState(room="local:bad"), "3")
     # Other rooms are unaffected.
     assert (await engine.handle(msg("good", "ann", "fine here"))).processed
     # The operator's act: reset. Then the room starts afresh.
@@ -166,7 +166,7 @@ async def test_corrupt_state_is_kept_aside_and_never_overwritten(backend: RoomSt
 
 async def test_state_round_trips_through_json(backend: RoomStore) -> None:
     state = RoomState(room="local:j")
-    assert await backend.save(state, "")
+    assert await backend.save_if_current(state, "")
     assert await backend.get("local:j") == state
 
 

@@ -74,8 +74,8 @@ class WordsChecked:
     def __getattr__(self, name: str) -> Any:
         return getattr(self.inner, name)
 
-    async def decide(self, event: ChatEvent, room: RoomState, signals: Signals) -> BotDecision:
-        decision: BotDecision = await self.inner.decide(event, room, signals)
+    async def decide(self, event: ChatEvent, state: RoomState, signals: Signals) -> BotDecision:
+        decision: BotDecision = await self.inner.decide(event, state, signals)
         if decision.speak and decision.text:
-            self.verdicts.append(score_words(decision, room, event))
+            self.verdicts.append(score_words(decision, state, event))
         return decision

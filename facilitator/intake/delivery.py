@@ -205,12 +205,12 @@ class Delivery:
 
     async def _post_once(self, event: ChatEvent, outcome: Outcome) -> None:
         assert self.sender is not None and self.ledger is not None
-        room = event.room.key
+        room_key = event.room.key
         taking_over = outcome.duplicate
         if outcome.decision.speak and outcome.decision.text and not outcome.duplicate:
             text = outcome.decision.text
             # A ledger entry for a fresh decision means an earlier attempt got this far.
-            entry = await self.ledger.get(room, event.id)
+            entry = await self.ledger.get(room_key, event.id)
             if entry is not None:
                 if entry.get("state") != "intent":
                     return
@@ -226,16 +226,16 @@ class Delivery:
             try:
                 existing = await self.sender.find(event.room, event.id)
             except Exception as exc:  # the platform's answer decides nothing about the room
-                log.warning("room %s: could not look for an earlier post: %s", room, exc)
+                log.warning("room %s: could not look for an earlier post: %s", room_key, exc)
                 existing = None
             if existing is not None:
                 if self.metrics is not None:
                     self.metrics.posts_recovered.labels(self.platform).inc()
                 outcome.posted_id = existing
-                await self.ledger.put(room, event.id, text, "posted", existing)
+                await self.ledger.put(room_key, event.id, text, "posted", existing)
                 await self._record(event, existing)
                 return
-        await self.ledger.put(room, event.id, text, "intent")
+        await self.ledger.put(room_key, event.id, text, "intent")
         await self._send(event, outcome, text)
 
     async def _saved_intent(self, event: ChatEvent) -> str | None:

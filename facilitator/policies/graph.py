@@ -84,7 +84,7 @@ def translation_problem(text: str, draft: str, lang: str) -> str | None:
 
 class PolicyState(TypedDict, total=False):
     event: ChatEvent
-    room: RoomState
+    state: RoomState
     signals: Signals
     moments: list[Moment]  # the gate's candidates, best first (the rules decide the first)
     recall: list[Moment]  # more the gate's recall profile found, for the model to judge only
@@ -142,10 +142,10 @@ class PolicyGraph:
         graph.add_conditional_edges("guard", self._after_guard, ["compose", END])
         self.graph = graph.compile()
 
-    async def run(self, event: ChatEvent, room: RoomState, signals: Signals,
+    async def run(self, event: ChatEvent, state: RoomState, signals: Signals,
                   moments: list[Moment], recall: list[Moment] | None = None) -> BotDecision:
         out: dict[str, Any] = await self.graph.ainvoke(
-            {"event": event, "room": room, "signals": signals, "moments": moments,
+            {"event": event, "state": state, "signals": signals, "moments": moments,
              "recall": recall or [], "attempt": 0, "llm_calls": 0, "tokens_in": 0,
              "tokens_out": 0})
         usage = {"llm_calls": out.get("llm_calls", 0), "tokens_in": out.get("tokens_in", 0),
@@ -156,7 +156,7 @@ class PolicyGraph:
                 # The model's declines are kept apart (RoomState.declined): offered again
                 # as soon as the room changes, not after a fixed number of messages.
                 for weighed in moments:
-                    room.considered[weighed.intervention.value] = room.human_messages
+                    state.considered[weighed.intervention.value] = state.human_messages
             reason = out.get("failure") or out.get("silence_reason") or "assessed: silence"
             return BotDecision.silence(reason, signals=signals.as_json(), **usage)
         reason = moment.reason
@@ -167,22 +167,22 @@ class PolicyGraph:
                         signals=signals.as_json(), **usage)
 
     # -- LLM budget ----------------------------------------------------------------------
-    def _llm_allowed(self, room: RoomState, now: float,
+    def _llm_allowed(self, state: RoomState, now: float,
                      via: CircuitBreaker | None = None) -> bool:
         via = via or self.breaker
         if via is None or not via.allows():
             return False
-        return self._within_budget(room, now)
+        return self._within_budget(state, now)
 
-    def _within_budget(self, room: RoomState, now: float) -> bool:
+    def _within_budget(self, state: RoomState, now: float) -> bool:
         """The room's budget of calls per hour (`FACILITATOR_LLM_CALLS_PER_HOUR`)."""
-        u = room.usage
+        u = state.usage
         if now - u.llm_window_start >= LLM_WINDOW_S:
             u.llm_window_start, u.llm_calls_in_window = now, 0
         return u.llm_calls_in_window < self.calls_per_hour
 
     def _count(self, s: PolicyState, tokens_in: int, tokens_out: int) -> dict[str, int]:
-        u = s["room"].usage
+        u = s["state"].usage
         u.llm_calls += 1
         u.llm_calls_in_window += 1
         u.llm_tokens_in += tokens_in
@@ -194,19 +194,19 @@ class PolicyGraph:
     def _fallback(self, s: PolicyState, why: str, exc: LLMError | None = None) -> dict[str, Any]:
         """The rules take over this moment; the room never hears about the failure."""
         if exc is not None:
-            s["room"].usage.llm_failures += 1
+            s["state"].usage.llm_failures += 1
             log.warning("room %s: LLM provider failed, the offline rules decide: %s",
-                        s["room"].room, exc)
+                        s["state"].room, exc)
         else:
             log.info("room %s: LLM answer unusable (%s), the offline rules decide",
-                     s["room"].room, why)
+                     s["state"].room, why)
         if self.breaker is not None:
             self.breaker.note_fallback()
         return {"llm_off": True, "fallback": why}
 
     # -- nodes ---------------------------------------------------------------------------
     async def _assess(self, s: PolicyState) -> dict[str, Any]:
-        room, event, signals = s["room"], s["event"], s["signals"]
+        state, event, signals = s["state"], s["event"], s["signals"]
         moments = s["moments"]
         # Capture attempts are declined by rule: no model gets a chance to be talked round.
         if moments and moments[0].intervention == Intervention.DECLINE_CAPTURE:
@@ -215,8 +215,8 @@ class PolicyGraph:
             return {"moment": moments[0] if moments else None,
                     "silence_reason": "nothing worth interrupting for"}
         # A moment the model declined is not offered again until the room changes.
-        offered = [m for m in moments if not was_declined(room, m, signals)]
-        extra = [m for m in s.get("recall", []) if not was_declined(room, m, signals)]
+        offered = [m for m in moments if not was_declined(state, m, signals)]
+        extra = [m for m in s.get("recall", []) if not was_declined(state, m, signals)]
         first = offered[0] if offered else None  # what the rules would do: they advise
         if first is None and not extra:
             return {"moment": None, "model_declined": True,
@@ -228,7 +228,7 @@ class PolicyGraph:
             judge.note_fallback()  # the breaker is open: the rules stand in
             return {"moment": first, "llm_off": True, "fallback": "LLM switched off",
                     "silence_reason": "nothing the rules would say; the model is switched off"}
-        if not self._within_budget(room, now):
+        if not self._within_budget(state, now):
             judge.note_over_budget()
             return {"moment": first, "silence_reason": "the room's budget of model calls is "
                                                        "spent; nothing the rules would say"}
@@ -248,7 +248,7 @@ class PolicyGraph:
             unusable = "model's reason repeats the prompt"
         # Silence needs no target: a stray `to` with it (small models fill every field) is
         # no reason to hand the moment to the rules.
-        to = [] if choice.intervention == "silence" else resolve_members(room, choice.to)
+        to = [] if choice.intervention == "silence" else resolve_members(state, choice.to)
         if to is None:
             unusable = "model named someone not in the room"
         if unusable or to is None:
@@ -256,7 +256,7 @@ class PolicyGraph:
             return {**counted, **self._fallback(s, unusable or "unusable"), "moment": first,
                     "silence_reason": f"{unusable}; nothing the rules would say"}
         if choice.intervention == "silence":
-            note_declined(room, candidates, signals)
+            note_declined(state, candidates, signals)
             return {**counted, "moment": None, "model_declined": True,
                     "silence_reason": f"assessed silence: {choice.reason}"}
         chosen = next((m for m in candidates if m.intervention.value == choice.intervention
@@ -264,10 +264,10 @@ class PolicyGraph:
         if chosen is None:
             # A move the gate did not offer, or offered for other people: the model decides,
             # when the room gives the move ground and allows it; silence when it does not.
-            chosen = moment_for(choice.intervention, to, room, event, signals)
-            kept_back = blocked(room, chosen) if chosen is not None else None
+            chosen = moment_for(choice.intervention, to, state, event, signals)
+            kept_back = blocked(state, chosen) if chosen is not None else None
             if kept_back:
-                note_declined(room, candidates, signals)
+                note_declined(state, candidates, signals)
                 return {**counted, "moment": None, "model_declined": True,
                         "silence_reason": f"model chose {choice.intervention}, but {kept_back}"}
         if chosen is None:
@@ -276,32 +276,32 @@ class PolicyGraph:
             chosen = same if same is not None and not to else None
         if chosen is None:
             judge.note_rejected()
-            note_declined(room, candidates, signals)
+            note_declined(state, candidates, signals)
             return {**counted, "moment": None, "model_declined": True,
                     "silence_reason": f"model chose {choice.intervention}, which the room gives "
                                       f"no ground for now ({choice.reason})"}
-        note_declined(room, [m for m in candidates if m is not chosen], signals)
+        note_declined(state, [m for m in candidates if m is not chosen], signals)
         chosen = chosen.model_copy(update={"reason": f"{chosen.reason}; model: {choice.reason}"})
         return {**counted, "moment": chosen}
 
     def _choice_prompt(self, s: PolicyState, candidates: list[Moment]) -> str:
-        room, event = s["room"], s["event"]
+        state, event = s["state"], s["event"]
         rules_count = sum(1 for m in candidates if m in s["moments"])
         return self.prompts.text("llm/choose").format(
-            room=room_block(room, event, s["signals"]),
-            candidates=candidates_block(self.prompts, candidates, room, event,
+            room=room_block(state, event, s["signals"]),
+            candidates=candidates_block(self.prompts, candidates, state, event,
                                         rules_count=rules_count),
-            other_moves=other_moves(self.prompts, candidates, room))
+            other_moves=other_moves(self.prompts, candidates, state))
 
     async def _compose(self, s: PolicyState) -> dict[str, Any]:
         moment = s["moment"]
         assert moment is not None
         attempt = s.get("attempt", 0)
         try:
-            draft = compose(self.prompts, moment, s["room"], s["event"], attempt=attempt)
+            draft = compose(self.prompts, moment, s["state"], s["event"], attempt=attempt)
         except (StopIteration, KeyError, IndexError) as exc:
             return {"moment": None, "silence_reason": f"nothing to say: {exc!r}"}
-        room = s["room"]
+        state = s["state"]
         lang = moment.facts.get("lang", "en")
         # A decline of a request the bot does not serve keeps its one plain template line:
         # a model asked to word it tends to half-serve the request instead.
@@ -312,10 +312,10 @@ class PolicyGraph:
         fixed = (moment.intervention not in LLM_WORDED or declined
                  or service in ("unsure", "cant_read", "give_turn", "note_decision")
                  or bool(moment.facts.get("together")) or (lang != "en" and service == "help"))
-        if fixed or s.get("llm_off") or not self._llm_allowed(room, s["event"].ts or time.time()):
+        if fixed or s.get("llm_off") or not self._llm_allowed(state, s["event"].ts or time.time()):
             if lang not in CATALOGUE and service != "cant_read" and not s.get(
                     "llm_off") and self._llm_allowed(
-                    room, s["event"].ts or time.time()):
+                    state, s["event"].ts or time.time()):
                 # A fixed line in a language the catalogue lacks: the model translates the
                 # bot's own line (no member's words but the asker's name go to it).
                 return await self._translate(s, draft, lang)
@@ -323,9 +323,9 @@ class PolicyGraph:
         assert self.provider is not None
         card = move_cards(self.prompts).get(moment.intervention.value)
         user = self.prompts.text("llm/compose").format(
-            room=room_block(room, s["event"], s["signals"]), move=moment.intervention.value,
+            room=room_block(state, s["event"], s["signals"]), move=moment.intervention.value,
             purpose=esc(card.purpose) if card else "", why=esc(moment.reason),
-            to=esc(", ".join(room.name_of(t) for t in moment.to)) or "the whole group",
+            to=esc(", ".join(state.name_of(t) for t in moment.to)) or "the whole group",
             draft=esc(draft))
         if lang != "en":
             # The asker wrote in another language (the request read says which): answer in it.
@@ -339,8 +339,8 @@ class PolicyGraph:
             text = trim_to_sentence(text)
         broken = sanity.problem(text, (self.prompts.text("llm/system"),
                                        self.prompts.text("llm/compose"))) or sanity.rambles(text)
-        checked = None if broken else check_words(text, room, s["event"], moment,
-                                                  bot_names=_bot_names(room))
+        checked = None if broken else check_words(text, state, s["event"], moment,
+                                                  bot_names=_bot_names(state))
         if checked is not None and checked.problem:
             broken = checked.problem
         if broken:
@@ -384,7 +384,7 @@ class PolicyGraph:
     async def _guard(self, s: PolicyState) -> dict[str, Any]:
         moment = s["moment"]
         assert moment is not None
-        failure = guard.check(s["text"], moment, s["room"], s["event"], s["signals"])
+        failure = guard.check(s["text"], moment, s["state"], s["event"], s["signals"])
         if failure and s.get("source") == "llm":
             # The model's words broke a fiduciary rule: the rules word this moment instead (their
             # own attempts are not used up; the model gets no second try to be talked round).

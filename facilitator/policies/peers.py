@@ -46,17 +46,17 @@ class AlwaysPolicy:
     def __init__(self, provider: LLMProvider) -> None:
         self.provider = provider
 
-    async def decide(self, event: ChatEvent, room: RoomState, signals: Signals) -> BotDecision:
+    async def decide(self, event: ChatEvent, state: RoomState, signals: Signals) -> BotDecision:
         sig = signals.as_json()
         if event.author.is_bot or event.kind != EventKind.MESSAGE:
             return BotDecision.silence("not a human message", signals=sig)
-        user = f"Recent messages:\n{recent_window(room)}\n\nReply to {event.author.display}."
+        user = f"Recent messages:\n{recent_window(state)}\n\nReply to {event.author.display}."
         try:
             result = await self.provider.text(ALWAYS_SYSTEM, user)
         except LLMError as exc:
-            log.warning("room %s: always-peer LLM call failed: %s", room.room, exc)
+            log.warning("room %s: always-peer LLM call failed: %s", state.room, exc)
             return BotDecision.silence(f"LLM unavailable ({exc})", signals=sig, llm_calls=1)
-        room.usage.llm_calls += 1
+        state.usage.llm_calls += 1
         text = result.value.strip()
         if not text:
             return BotDecision.silence("empty reply", signals=sig, llm_calls=1)
@@ -75,16 +75,16 @@ class MentionOnlyPolicy:
     def __init__(self, prompts: Prompts | None = None) -> None:
         self.prompts = prompts or Prompts()
 
-    async def decide(self, event: ChatEvent, room: RoomState, signals: Signals) -> BotDecision:
+    async def decide(self, event: ChatEvent, state: RoomState, signals: Signals) -> BotDecision:
         sig = signals.as_json()
         if event.author.is_bot or event.kind != EventKind.MESSAGE:
             return BotDecision.silence("not a human message", signals=sig)
-        if not (event.addressed or room.is_bot_message(event.reply_to)):
+        if not (event.addressed or state.is_bot_message(event.reply_to)):
             return BotDecision.silence("not addressed", signals=sig)
         moment = Moment(intervention=Intervention.ANSWER, to=[event.author.id], ref=event.id,
                         reason=f"{event.author.display} addressed the bot")
         try:
-            text = compose(self.prompts, moment, room, event)
+            text = compose(self.prompts, moment, state, event)
         except (KeyError, ValueError, StopIteration, OSError):
             text = self.FALLBACK.format(asker=event.author.display)
         return BotDecision(speak=True, intervention=Intervention.ANSWER, text=text,

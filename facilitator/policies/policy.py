@@ -34,16 +34,16 @@ class FacilitatorPolicy:
         self.graph = PolicyGraph(self.prompts, provider, calls_per_hour=calls_per_hour,
                                  judge=judge)
 
-    async def decide(self, event: ChatEvent, room: RoomState, signals: Signals) -> BotDecision:
-        meaning = await self.read_request(event, room, signals)
-        decision = await self._decide(event, room, signals, meaning)
+    async def decide(self, event: ChatEvent, state: RoomState, signals: Signals) -> BotDecision:
+        meaning = await self.read_request(event, state, signals)
+        decision = await self._decide(event, state, signals, meaning)
         if meaning is not None:  # the read's call is the decision's too
             decision.llm_calls += 1
             decision.tokens_in += meaning.tokens_in
             decision.tokens_out += meaning.tokens_out
         return decision
 
-    async def read_request(self, event: ChatEvent, room: RoomState,
+    async def read_request(self, event: ChatEvent, state: RoomState,
                            signals: Signals) -> RequestRead | None:
         """The model's read of a message addressed to the bot (issue 20, item 1), or None.
 
@@ -53,54 +53,54 @@ class FacilitatorPolicy:
         counted, never said in the room."""
         breaker = self.graph.breaker
         if (breaker is None or event.author.is_bot or event.kind != EventKind.MESSAGE
-                or not addressed(event, room, signals)):
+                or not addressed(event, state, signals)):
             return None
         if not breaker.allows():
             breaker.note_fallback()
             return None
-        if not self.graph._within_budget(room, event.ts or time.time()):
+        if not self.graph._within_budget(state, event.ts or time.time()):
             breaker.note_over_budget()
             return None
-        names = sorted(_bot_names(room))
+        names = sorted(_bot_names(state))
         if not any(ch.isalnum() for ch in normalise(event.text, names)):
             return None  # "@facilitator" alone asks nothing: no call
         try:
             read = await read_request_llm(event.text, breaker, bot_names=names, offline=False,
                                           prompts=self.prompts)
         except LLMError as exc:
-            room.usage.llm_failures += 1
+            state.usage.llm_failures += 1
             breaker.note_fallback()
             log.warning("room %s: the LLM request read failed, the offline readers decide: %s",
-                        room.room, exc)
+                        state.room, exc)
             return None
-        usage = room.usage
+        usage = state.usage
         usage.llm_calls += 1
         usage.llm_calls_in_window += 1
         usage.llm_tokens_in += read.tokens_in
         usage.llm_tokens_out += read.tokens_out
         return read
 
-    async def _decide(self, event: ChatEvent, room: RoomState, signals: Signals,
+    async def _decide(self, event: ChatEvent, state: RoomState, signals: Signals,
                       meaning: RequestRead | None) -> BotDecision:
-        moments, why = find_moments(event, room, signals, meaning)
+        moments, why = find_moments(event, state, signals, meaning)
         recall: list[Moment] = []
         if self.provider is not None:
             # With a model the gate is a high-recall filter: moments a little below the
             # rules' bar go to the model too (it judges; the rules never speak them).
             offered = {m.intervention for m in moments}
-            recall = [m for m in recall_moments(event, room, signals)
+            recall = [m for m in recall_moments(event, state, signals)
                       if m.intervention not in offered]
         if not moments and not recall:
             return BotDecision.silence(why, signals=signals.as_json())
         # Lighter moves first: a reaction that says it all needs no words, no model, no guard.
         first = moments[0] if moments else None
-        reaction = lighter_form(first, room, event) if first is not None else None
+        reaction = lighter_form(first, state, event) if first is not None else None
         if first is not None and reaction is not None and reaction.alone:
             return BotDecision(speak=True, intervention=first.intervention, react=reaction.emoji,
                                react_to=reaction.target, to=first.to, ref=first.ref,
                                reason=f"{first.reason} (a reaction says it)",
                                signals=signals.as_json())
-        decision = await self.graph.run(event, room, signals, moments, recall)
+        decision = await self.graph.run(event, state, signals, moments, recall)
         if (first is not None and reaction is not None and decision.speak
                 and decision.intervention == first.intervention and decision.ref == first.ref):
             decision.react, decision.react_to = reaction.emoji, reaction.target

@@ -240,7 +240,7 @@ class SilentPolicy:
 
     name = "no-bot"
 
-    async def decide(self, event: ChatEvent, room: RoomState, signals: Signals) -> BotDecision:
+    async def decide(self, event: ChatEvent, state: RoomState, signals: Signals) -> BotDecision:
         return BotDecision.silence("no bot in this run", signals=signals.as_json())
 
 

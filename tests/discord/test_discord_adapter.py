@@ -28,7 +28,7 @@ class Talkative:
     def __init__(self, text: str) -> None:
         self.text = text
 
-    async def decide(self, event: ChatEvent, room: RoomState, signals: Signals) -> BotDecision:
+    async def decide(self, event: ChatEvent, state: RoomState, signals: Signals) -> BotDecision:
         if event.kind == EventKind.MESSAGE and event.addressed:
             return BotDecision(speak=True, intervention=Intervention.ANSWER, text=self.text,
                             reason="addressed")

@@ -24,7 +24,7 @@ class Marks:
     def __init__(self, text: str | None, emoji: str) -> None:
         self.text, self.emoji = text, emoji
 
-    async def decide(self, event: ChatEvent, room: RoomState, signals: Signals) -> BotDecision:
+    async def decide(self, event: ChatEvent, state: RoomState, signals: Signals) -> BotDecision:
         if event.kind != EventKind.MESSAGE:
             return BotDecision.silence("not a message")
         return BotDecision(speak=True, intervention=Intervention.RECORD_DECISION, text=self.text,

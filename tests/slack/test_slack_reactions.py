@@ -32,7 +32,7 @@ class Marks:
     def __init__(self, text: str | None, emoji: str) -> None:
         self.text, self.emoji = text, emoji
 
-    async def decide(self, event: ChatEvent, room: RoomState, signals: Signals) -> BotDecision:
+    async def decide(self, event: ChatEvent, state: RoomState, signals: Signals) -> BotDecision:
         return BotDecision(speak=True, intervention=Intervention.SURFACE_QUESTION, text=self.text,
                            react=self.emoji, react_to=event.id, reason="test")
 
