@@ -27,11 +27,11 @@ from facilitator.adapters.base import Adapter, EventCallback
 from facilitator.adapters.lanes import Job, Lanes, run_job
 from facilitator.adapters.slack.app import build_app
 from facilitator.adapters.slack.config import SlackConfig
-from facilitator.adapters.slack.dispatch import ChannelPacer, ThreadIndex
 from facilitator.adapters.slack.home import home_view, shared_rooms
-from facilitator.adapters.slack.posting import SlackSender
+from facilitator.adapters.slack.posting import ChannelPacer, SlackSender
 from facilitator.adapters.slack.translate import (
     Scope,
+    ThreadIndex,
     body_problem,
     bot_joined_event,
     command_room,

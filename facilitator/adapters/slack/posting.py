@@ -3,11 +3,15 @@
 `find` reads the room's recent history (conversations.history, or conversations.replies in a
 thread) with metadata and returns the ts of the post made for a trigger event, if any. The
 worker calls it only when it takes over an event another worker may have posted for.
+Posts are paced per channel (`ChannelPacer`), as Slack's chat.postMessage limit asks.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+import asyncio
+import contextlib
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Hashable
 from contextlib import AbstractAsyncContextManager, nullcontext
 from typing import Any
 
@@ -17,6 +21,38 @@ from slack_sdk.web.async_client import AsyncWebClient
 from facilitator.adapters.slack.translate import to_slack
 from facilitator.events import RoomRef
 from facilitator.intake.posts import HISTORY_LIMIT, metadata_trigger, slack_metadata
+
+
+class ChannelPacer:
+    """At most one post per `interval` seconds per channel (Slack's chat.postMessage limit)."""
+
+    def __init__(self, interval: float = 1.0) -> None:
+        self.interval = interval
+        self._locks: dict[Hashable, asyncio.Lock] = {}
+        self._last: dict[Hashable, float] = {}
+
+    @contextlib.asynccontextmanager
+    async def slot(self, channel: Hashable) -> AsyncIterator[None]:
+        lock = self._locks.setdefault(channel, asyncio.Lock())
+        async with lock:
+            wait = self._last.get(channel, float("-inf")) + self.interval - time.monotonic()
+            if wait > 0:
+                await asyncio.sleep(wait)
+            try:
+                yield
+            finally:
+                self._last[channel] = time.monotonic()
+        if len(self._last) > 10_000:
+            self._prune()
+
+    def _prune(self) -> None:
+        cutoff = time.monotonic() - self.interval
+        for key in [k for k, t in self._last.items() if t < cutoff]:
+            lock = self._locks.get(key)
+            if lock is None or not lock.locked():
+                self._last.pop(key, None)
+                self._locks.pop(key, None)
+
 
 TokenFor = Callable[[str], Awaitable[str]]
 Slot = Callable[[tuple[str, str]], AbstractAsyncContextManager[object]]

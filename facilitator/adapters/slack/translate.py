@@ -9,6 +9,7 @@ also what edits, deletes, reactions and thread replies point at, and what `post`
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -25,6 +26,26 @@ _USER_MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^<>]*)?>")
 _BARE_ID = re.compile(r"(?<![<\w])@?\b([UW](?=[A-Z0-9]*\d)[A-Z0-9]{8,})\b")
 
 ThreadLookup = Callable[[str, str, str], str | None]  # (team, channel, ts) -> thread ts
+
+
+class ThreadIndex:
+    """Which thread a recent message belongs to: reactions only name the message's ts (the
+    adapter remembers each message it translates; `get` is the `ThreadLookup`)."""
+
+    def __init__(self, capacity: int = 50_000) -> None:
+        self.capacity = capacity
+        self._threads: OrderedDict[tuple[str, str, str], str | None] = OrderedDict()
+
+    def remember(self, team: str, channel: str, ts: str, thread: str | None) -> None:
+        key = (team, channel, ts)
+        self._threads[key] = thread
+        self._threads.move_to_end(key)
+        while len(self._threads) > self.capacity:
+            self._threads.popitem(last=False)
+
+    def get(self, team: str, channel: str, ts: str) -> str | None:
+        return self._threads.get((team, channel, ts))
+
 
 
 @dataclass(frozen=True, slots=True)
