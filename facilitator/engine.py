@@ -167,8 +167,9 @@ class Engine:
             # Paused by the room: keep the read up to date, say nothing, spend nothing.
             decision = BotDecision.silence("paused by the room", signals=signals.as_json())
         else:
-            decision = limit_addressed(self.replies, event,
-                                       await self.policy.decide(event, state, signals))
+            decision = await self.policy.decide(event, state, signals)
+            if decision.speak:  # the reply limit counts only what the bot would say
+                decision = limit_addressed(self.replies, event, decision)
         if decision.speak:
             self._record(state, event, decision)
         note_minute(state, event.ts, tension=signals.tension,
