@@ -154,10 +154,12 @@ class Metrics:
         decision = getattr(outcome, "decision", None)
         if decision is None:
             return
-        if getattr(decision, "speak", False) and getattr(decision, "intervention", None):
+        speak = getattr(decision, "speak", False)
+        if speak and getattr(decision, "intervention", None):
             self.decisions.labels(str(decision.intervention)).inc()
-        else:
+        elif not speak:
             self.silences.labels(silence_category(str(getattr(decision, "reason", "")))).inc()
+        # Words with no move (the welcome on joining) are neither: delivery counts the post.
         if self.llm_measured:
             return
         calls = int(getattr(decision, "llm_calls", 0) or 0)

@@ -99,4 +99,6 @@ async def test_the_discord_run_mode_on_the_streams_intake_serves_metrics(
     assert 'facilitator_events_total{kind="message",platform="discord"} 1.0' in text
     assert 'facilitator_events_total{kind="join",platform="discord"} 1.0' in text
     assert 'facilitator_posts_total{platform="discord"} 2.0' in text  # the welcome and the answer
+    # The welcome is words with no move: neither an intervention nor an event let pass.
+    assert "facilitator_silences_total{" not in text
     assert "facilitator_shards_owned 16.0" in text
