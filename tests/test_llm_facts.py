@@ -337,3 +337,52 @@ async def test_through_the_sdks_words_are_checked_against_the_rooms_record(
         assert model_text not in (worded[0].text or "")
         assert templates([worded[0].text or ""]) == ["deescalate"]
         assert f"offline rules: {why}" in worded[0].reason
+
+
+# ---- verdicts read by meaning, in any language the embedding reads (issue 23) -----------------
+
+# Written for this test: in none of the verdict reader's labelled lines (checked below). The
+# room is a neighbourhood group that writes in four languages (its words are the room's: a
+# capitalised German noun is no unknown member).
+MIXED = [("li", "Wir müssen heute über den Platz entscheiden; die Bemerkung von gestern lassen wir."),
+         ("ana", "O orçamento só cobre um projeto este ano."),
+         ("rosa", "Un demi-jardin n'aide personne."),
+         ("greg", "Tu club maneja el solar como si fuera privado."),
+         ("rosa", "C'est une attaque personnelle, et tu déformes mes propos."),
+         ("greg", "Ihr Verein ignoriert jede Familie mit Kindern.")]
+VERDICTS_ELSEWHERE = [
+    "Greg, tu as complètement tort sur le jardin.",
+    "Rosa tiene toda la razón y Greg se equivoca.",
+    "Greg, deine Bemerkung über Rosas Verein war wirklich unverschämt.",
+    "A Rosa está a ser teimosa e a culpa do atraso é dela.",
+    "Rosa, Greg: el argumento de Rosa es mucho más sólido que el tuyo, Greg.",
+]
+NO_VERDICTS = [
+    (MIXED, "Rosa, Greg, vous n'êtes pas d'accord sur le jardin ; que faudrait-il à chacun ?"),
+    (MIXED, "Li, möchtest du die Optionen für den Platz noch einmal zusammenfassen?"),
+]
+
+
+@pytest.mark.parametrize("text", VERDICTS_ELSEWHERE)
+async def test_a_verdict_in_another_language_is_caught(store: RoomStore, text: str) -> None:
+    state = await room_after(store, "elsewhere", MIXED)
+    assert check_words(text, state).problem == "passes judgement on a member"
+
+
+@pytest.mark.parametrize(("lines", "text"), NO_VERDICTS)
+async def test_what_only_looks_like_a_verdict_passes(
+        store: RoomStore, lines: list[tuple[str, str]], text: str) -> None:
+    state = await room_after(store, "looks", lines)
+    checked = check_words(text, state)
+    assert checked.ok, (text, checked.problem)
+
+
+def test_the_test_sentences_are_not_in_the_verdict_readers_labelled_set() -> None:
+    import json
+
+    from facilitator.reading.verdicts import DATA_PATH
+
+    labelled = {json.loads(x)["text"].casefold()
+                for x in DATA_PATH.read_text(encoding="utf-8").splitlines() if x.strip()}
+    ours = VERDICTS_ELSEWHERE + [t for _, t in NO_VERDICTS]
+    assert not [t for t in ours if t.casefold() in labelled]

@@ -16,11 +16,14 @@ whether what it says matches the room's state:
   (those of its templates and move cards) aside, of which at least half must be the item's
   (inflections alike); a claim with no such word needs only an item of its kind;
 - no greeting ("Hi all,") and no signature ("Best, Lena", "— the facilitator");
-- no verdict on a member: a member, "you" or what a member said as the subject of an
-  evaluation (the structural read of `reading.requests.verdict_in`, with the hostility model's
-  words for people and this module's idioms: "you are both wrong", "Greg's comment was out of
-  line"), a sentence the hostility model reads as an attack on a member, or a member's point
-  dismissed as mere opinion.
+- no verdict on a member, read by meaning (`reading.verdicts`, fitted on sentences in five
+  languages): in another language than English, a sentence the fitted read takes for a verdict;
+  in English, one where the structural read finds a member, "you" or what a member said as the
+  subject of an evaluation (`reading.requests.verdict_in`, with the hostility model's words for
+  people and this module's idioms: "you are both wrong", "Greg's comment was out of line") and
+  the fitted read does not rule it out, or one the fitted read is sure of on its own; a
+  sentence the hostility model reads as an attack on a member, or a member's point dismissed
+  as mere opinion.
 
 A text cut at the model's token cap is first trimmed to its last whole sentence.
 `check_words` returns the text that may go out (quotes dropped, trimmed) and the first
@@ -44,12 +47,15 @@ from facilitator.reading.clauses import (
     quote_found,
     quotes,
     same_word,
+    sentences,
     unquoted,
     words,
 )
 from facilitator.reading.hostility import HostilityModel
+from facilitator.reading.language import detect_language
 from facilitator.reading.nicks import base_nick
 from facilitator.reading.requests import a_task, verdict_in
+from facilitator.reading.verdicts import passes_verdict
 
 _SENTENCE_END = re.compile(r"[.!?…][\"”')\]]*(?=\s|$)")
 _SENTENCES = re.compile(r"[^.!?…\n]+(?:[.!?…][\"”')\]]*|$)")
@@ -222,8 +228,10 @@ def _member_ids(state: RoomState, name: str) -> str | None:
 
 
 def _unknown_names(text: str, state: RoomState, room_words: set[str],
-                   bot_names: Iterable[str]) -> list[str]:
+                   bot_names: Iterable[str], lang: str = "en") -> list[str]:
     bots = {b.lower() for b in bot_names}
+    # German capitalises every noun: there a capitalised word is a name only by its use.
+    nouns_capitalised = lang == "de"
     unknown: list[str] = []
     bare = unquoted(text)  # a quote's words are checked as a quote
     for mention in _MENTION.findall(bare):
@@ -246,7 +254,7 @@ def _unknown_names(text: str, state: RoomState, room_words: set[str],
         # A word that begins a sentence is a name only when someone is addressed by it
         # ("Lena, could you…"), owns something ("Lena's point") or says something ("Lena
         # asked", "Lena and Ana think").
-        if at_start and not _NAME_USE.match(after):
+        if (at_start or nouns_capitalised) and not _NAME_USE.match(after):
             continue
         unknown.append(word)
     return unknown
@@ -464,14 +472,18 @@ def _judged(words: Sequence[str], k: int) -> int:
     return next((len(p) for p in _JUDGED if tuple(words[k:k + len(p)]) == p), 0)
 
 
-def _judges(text: str, state: RoomState, bot_names: Iterable[str]) -> bool:
+def _judges(text: str, state: RoomState, bot_names: Iterable[str], lang: str = "en") -> bool:
     """Whether the bot's own words (quotes aside) pass a verdict on a member."""
     bare = unquoted(text)
     if _DISMISSED.search(bare):
         return True
     names = {n for p in state.participants.values() for n in (p.id, p.label) if n}
-    if verdict_in(bare, names, bot_names=tuple(bot_names), also=_judged):
-        return True
+    english = lang == "en"
+    for sentence in sentences(bare):
+        structural = english and bool(verdict_in(sentence, names, bot_names=tuple(bot_names),
+                                                 also=_judged))
+        if passes_verdict(sentence, names, english=english, structural=structural):
+            return True
     # The fitted read: hostile words it aims at a member ("calling Greg an idiot").
     aimed = {n.lower(): p.id for p in state.participants.values() for n in (p.id, p.label) if n}
     model = HostilityModel.load()
@@ -496,13 +508,16 @@ def check_words(text: str, state: RoomState, event: ChatEvent | None = None,
         return WordsCheck(text, "ends with a signature", dropped)
     room_words = set(re.findall(r"[a-z][a-z0-9]*", " ".join(texts).lower()))
     bot_names = tuple(bot_names)
-    unknown = _unknown_names(text, state, room_words, bot_names)
+    # The language of the bot's own words: German capitalises its nouns, and the structural
+    # read of a verdict knows English word order only.
+    lang = detect_language(unquoted(text)).code
+    unknown = _unknown_names(text, state, room_words, bot_names, lang)
     if unknown:
         return WordsCheck(text, f"names someone not in the room ({', '.join(unknown[:3])})",
                           dropped)
     claim = _claims(text, state, moment)
     if claim:
         return WordsCheck(text, claim, dropped)
-    if _judges(text, state, bot_names):
+    if _judges(text, state, bot_names, lang):
         return WordsCheck(text, "passes judgement on a member", dropped)
     return WordsCheck(text, None, dropped)
