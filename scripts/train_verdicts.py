@@ -19,15 +19,22 @@ Deterministic: file order, fixed folds, lbfgs, weights rounded to 6 digits.
 
 from __future__ import annotations
 
-import json
-import re
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from facilitator.evaluation.training import auroc, dump, standardised_fit, training_parser  # noqa: E402
+from facilitator.evaluation.training import (  # noqa: E402
+    auroc,
+    dump,
+    grouped_folds,
+    load_jsonl,
+    names_in,
+    sentence_vectors,
+    standardised_fit,
+    training_parser,
+)
 from facilitator.reading.clauses import sentences  # noqa: E402
 from facilitator.reading.logistic import ship_weights  # noqa: E402
 from facilitator.reading.verdicts import (  # noqa: E402
@@ -35,7 +42,6 @@ from facilitator.reading.verdicts import (  # noqa: E402
     MODEL_PATH,
     VerdictTraining,
     VerdictWeights,
-    sentence_text,
 )
 
 OUT = MODEL_PATH
@@ -52,31 +58,6 @@ FOLDS = 5
 # verdicts.
 KEEP_STRUCTURAL = 0.95
 
-# Capitalised words that open a sentence or name no member, in the lines outside German (where
-# every noun is capitalised): what is left are members' names, read as the stand-in name.
-_CAPITAL = re.compile(r"(?<=[\s,:;(¿¡\"'])[A-ZÀ-Ý][a-zà-ÿ]+")
-
-
-def load(path: Path) -> list[dict[str, str]]:
-    return [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
-
-
-def names_in(rows: list[dict[str, str]]) -> set[str]:
-    """Capitalised words after a sentence's first, outside German, that the rows never write in
-    lower case: the members' names."""
-    lower = {w for r in rows for w in re.findall(r"\b[a-zà-ÿ]+\b", r["text"])}
-    return {m for r in rows if r["lang"] != "de" for m in _CAPITAL.findall(" " + r["text"])
-            if m.lower() not in lower}
-
-
-def vectors(texts: list[str], names: set[str]):  # type: ignore[no-untyped-def]
-    import numpy as np
-
-    from facilitator.reading.intent import embed
-
-    return np.asarray(embed([sentence_text(t, names) for t in texts]))
-
-
 def fit(x, y, c: float) -> tuple[list[float], float]:  # type: ignore[no-untyped-def]
     import numpy as np
 
@@ -89,17 +70,11 @@ def probabilities(coef: list[float], intercept: float, x):  # type: ignore[no-un
     return 1.0 / (1.0 + np.exp(-(x @ np.asarray(coef) + intercept)))
 
 
-def folds_of(groups: list[str]) -> list[int]:
-    order = list(dict.fromkeys(groups))
-    fold = {g: i % FOLDS for i, g in enumerate(order)}
-    return [fold[g] for g in groups]
-
-
 def out_of_fold(x, y, groups: list[str], c: float):  # type: ignore[no-untyped-def]
     import numpy as np
 
     p = np.zeros(len(y))
-    folds = np.asarray(folds_of(groups))
+    folds = np.asarray(grouped_folds(groups, FOLDS))
     for k in range(FOLDS):
         test = folds == k
         coef, b = fit(x[~test], y[~test], c)
@@ -130,7 +105,7 @@ def best_threshold(p, y) -> float:  # type: ignore[no-untyped-def]
 
 def fresh_rows(path: Path, names: set[str]) -> tuple[list[str], list[int], list[str], set[str]]:
     """The fresh messages, their labels and languages, and the names they use."""
-    rows = load(path)
+    rows = load_jsonl(path)
     fresh_names = names | names_in(rows)
     return ([r["text"] for r in rows], [int(r["label"] == "verdict") for r in rows],
             [r["lang"] for r in rows], fresh_names)
@@ -139,7 +114,7 @@ def fresh_rows(path: Path, names: set[str]) -> tuple[list[str], list[int], list[
 def message_probability(coef: list[float], b: float, text: str, names: set[str]) -> float:
     """A message passes a verdict when one of its sentences does."""
     parts = sentences(text) or [text]
-    return float(max(probabilities(coef, b, vectors(parts, names))))
+    return float(max(probabilities(coef, b, sentence_vectors(parts, names))))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -147,12 +122,12 @@ def main(argv: list[str] | None = None) -> int:
 
     parser = training_parser(__doc__, DATA_PATH, MODEL_PATH)
     args = parser.parse_args(argv)
-    rows = load(args.data)
+    rows = load_jsonl(args.data)
     names = names_in(rows)
     y = np.asarray([int(r["label"] == "verdict") for r in rows])
     groups = [r["group"] for r in rows]
     langs = [r["lang"] for r in rows]
-    x = vectors([r["text"] for r in rows], names)
+    x = sentence_vectors([r["text"] for r in rows], names)
 
     print("grouped 5-fold cross-validation (a sentence and its translations in one fold):")
     best_c, best_auc = C_VALUES[0], -1.0

@@ -3,11 +3,11 @@ catches and what it lets pass on facilitator messages written apart from its lab
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
+from facilitator.evaluation.training import load_jsonl, names_in
 from facilitator.policies.facts import _judged
 from facilitator.reading.clauses import sentences, unquoted
 from facilitator.reading.language import detect_language
@@ -21,14 +21,6 @@ DATA = Path(__file__).parent / "data"
 FRESH = DATA / "verdicts_fresh_2.jsonl"
 
 
-def _rows(path: Path) -> list[dict[str, str]]:
-    return [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
-
-
-def _names(rows: list[dict[str, str]]) -> set[str]:
-    return _script("train_verdicts").names_in(rows)
-
-
 def test_the_shipped_weights_load_with_their_thresholds() -> None:
     w = shipped_verdict_weights()
     assert len(w.coefficients) == len(FEATURES) == 512
@@ -37,9 +29,9 @@ def test_the_shipped_weights_load_with_their_thresholds() -> None:
 
 
 def test_the_fresh_messages_are_not_in_the_labelled_set() -> None:
-    labelled = {r["text"].casefold() for r in _rows(DATA_PATH)}
+    labelled = {r["text"].casefold() for r in load_jsonl(DATA_PATH)}
     for name in ("verdicts_fresh.jsonl", "verdicts_fresh_2.jsonl"):
-        assert not [r["text"] for r in _rows(DATA / name) if r["text"].casefold() in labelled]
+        assert not [r["text"] for r in load_jsonl(DATA / name) if r["text"].casefold() in labelled]
 
 
 def _caught(rows: list[dict[str, str]], names: set[str], *, fitted: bool) -> tuple[int, int, int, int]:
@@ -65,8 +57,8 @@ def _caught(rows: list[dict[str, str]], names: set[str], *, fitted: bool) -> tup
 
 @pytest.mark.slow
 def test_verdicts_in_other_languages_are_caught_and_english_is_no_worse() -> None:
-    rows = _rows(FRESH)
-    names = _names(_rows(DATA_PATH)) | _names(rows)
+    rows = load_jsonl(FRESH)
+    names = names_in(load_jsonl(DATA_PATH)) | names_in(rows)
     elsewhere = [r for r in rows if r["lang"] != "en"]
     english = [r for r in rows if r["lang"] == "en"]
     caught, verdicts, refused, others = _caught(elsewhere, names, fitted=True)

@@ -1,6 +1,8 @@
 """What the fitted readers' training scripts share (`scripts/train_uptake.py`,
-`scripts/train_attacks.py`): their command line, the data check, the weighted logistic fit on
-standardised features, AUROC and the text of a weights file.
+`scripts/train_attacks.py`, `scripts/train_verdicts.py`, `scripts/train_claim_kinds.py`): their
+command line, the data check, the weighted logistic fit on standardised features, AUROC, the
+text of a weights file, and for the readers of the bot's own sentences their labelled lines,
+the members' names in them, their embeddings and grouped folds.
 
 numpy and scikit-learn (the `train` extra) are imported only where a fit or an AUROC needs
 them: the scripts import, and answer `--help`, without them.
@@ -10,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -65,3 +68,37 @@ def auroc(scores: list[float], labels: list[bool]) -> float:
 def dump(weights: BaseModel) -> str:
     """The text of a weights file."""
     return json.dumps(weights.model_dump(), indent=1) + "\n"
+
+
+def load_jsonl(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
+
+
+# A capitalised word after a sentence's first (or its first, by the lookbehind on a space put
+# in front), outside German, where every noun is capitalised.
+_CAPITAL = re.compile(r"(?<=[\s,:;(¿¡\"'])[A-ZÀ-Ý][a-zà-ÿ]+")
+
+
+def names_in(rows: list[dict[str, Any]]) -> set[str]:
+    """The members' names labelled lines use: capitalised words, outside German, that the rows
+    never write in lower case."""
+    lower = {w for r in rows for w in re.findall(r"\b[a-zà-ÿ]+\b", r["text"])}
+    return {m for r in rows if r["lang"] != "de" for m in _CAPITAL.findall(" " + r["text"])
+            if m.lower() not in lower}
+
+
+def sentence_vectors(texts: list[str], names: set[str]) -> Any:
+    """The rows' embeddings as the bot's own sentences are embedded at runtime."""
+    import numpy as np
+
+    from facilitator.reading.intent import embed
+    from facilitator.reading.verdicts import sentence_text
+
+    return np.asarray(embed([sentence_text(t, names) for t in texts]))
+
+
+def grouped_folds(groups: list[str], folds: int = 5) -> list[int]:
+    """Each row's fold: a line and its translations (one group) always in the same fold."""
+    order = list(dict.fromkeys(groups))
+    fold = {g: i % folds for i, g in enumerate(order)}
+    return [fold[g] for g in groups]
