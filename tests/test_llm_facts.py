@@ -386,3 +386,37 @@ def test_the_test_sentences_are_not_in_the_verdict_readers_labelled_set() -> Non
                 for x in DATA_PATH.read_text(encoding="utf-8").splitlines() if x.strip()}
     ours = VERDICTS_ELSEWHERE + [t for _, t in NO_VERDICTS]
     assert not [t for t in ours if t.casefold() in labelled]
+
+
+# ---- claims read by meaning outside English (issue 23) -----------------------------------------
+
+# A neighbourhood group deciding on its lot in Spanish: one question open, nothing decided.
+SOLAR = [("li", "Hoy tenemos que decidir qué hacemos con el solar."),
+         ("ana", "El presupuesto solo cubre un proyecto este año."),
+         ("li", "¿Quién puede preguntar a la ciudad por la valla esta semana?"),
+         ("rosa", "Yo quiero el huerto comunitario, lo necesitamos."),
+         ("greg", "Y las familias con niños necesitan el parque.")]
+
+
+@pytest.mark.parametrize(("text", "problem"), [
+    ("El grupo decidió dividir el solar entre el huerto y el parque.",
+     "claims a decision the room has not made"),
+    ("Ana se encargará de pedir el presupuesto a la ciudad.",
+     "says a member took on something the room has no record of"),
+    ("Die Gruppe hat beschlossen, das Grundstück zwischen Garten und Spielplatz aufzuteilen.",
+     "claims a decision the room has not made"),
+])
+async def test_a_claim_in_another_language_the_record_does_not_hold_is_caught(
+        store: RoomStore, text: str, problem: str) -> None:
+    state = await room_after(store, "solar", SOLAR)
+    assert check_words(text, state).problem == problem
+
+
+@pytest.mark.parametrize("text", [
+    "Nadie ha respondido todavía quién puede preguntar a la ciudad por la valla.",
+    "Rosa, Greg, ¿qué necesita cada uno del solar?",
+])
+async def test_a_true_claim_or_none_in_another_language_passes(store: RoomStore, text: str) -> None:
+    state = await room_after(store, "solar", SOLAR)
+    checked = check_words(text, state)
+    assert checked.ok, (text, checked.problem)

@@ -41,6 +41,7 @@ from facilitator.events import ChatEvent
 from facilitator.memory.state import RoomState
 from facilitator.policies.decision import Intervention, Moment
 from facilitator.policies.prompts import Prompts
+from facilitator.reading.claim_kinds import claim_kind
 from facilitator.reading.clauses import (
     QUOTE,
     content_of,
@@ -426,7 +427,45 @@ def _claim_problems(sentence: str, held: list[str], state: RoomState,
     return None
 
 
-def _claims(text: str, state: RoomState, moment: Moment | None) -> str | None:
+def _claim_by_meaning(sentence: str, held: list[str], state: RoomState,
+                      moment: Moment | None) -> str | None:
+    """Outside English: the claim the fitted read finds in a sentence (reading.claim_kinds),
+    grounded as the English claims are, by a quote or the sentence's content words."""
+    names = {n for p in state.participants.values() for n in (p.id, p.label) if n}
+    kind = claim_kind(sentence, names)
+    if kind is None:
+        return None
+    ref = moment.ref if moment is not None else None
+    if kind == "decided":
+        recording = moment is not None and moment.intervention == Intervention.RECORD_DECISION
+        items = _with_messages(state, [(d.text, [d.proposal_id, *d.sources])
+                                       for d in state.decisions]
+                               + [(p.text, [p.id]) for p in state.proposals
+                                  if recording and p.id == ref])
+        none, unmatched = ("claims a decision the room has not made",
+                           "claims a decision that matches none in the room")
+    elif kind == "open_question":
+        surfacing = moment is not None and moment.intervention == Intervention.SURFACE_QUESTION
+        items = _with_messages(state, [(q.text, [q.id]) for q in state.questions
+                                       if q.answered_by is None or (surfacing and q.id == ref)]
+                               + [(p.text, [p.id]) for p in state.open_proposals()])
+        none = "calls a question or proposal open; the room has none open"
+        unmatched = "calls open a question or proposal that matches none open in the room"
+    elif kind == "proposal":
+        items = _with_messages(state, [(p.text, [p.id]) for p in state.proposals])
+        none, unmatched = ("mentions a proposal the room does not have",
+                           "mentions a proposal that matches none in the room")
+    else:  # a task someone took on
+        items = _with_messages(state, [(a.text, [a.id]) for a in state.actions]
+                               + [(d.text, [d.proposal_id, *d.sources]) for d in state.decisions
+                                  if d.owners])
+        none = unmatched = "says a member took on something the room has no record of"
+    if not items:
+        return none
+    return None if _matches(sentence, held, items, state) else unmatched
+
+
+def _claims(text: str, state: RoomState, moment: Moment | None, lang: str = "en") -> str | None:
     open_q = state.open_questions()
     open_p = state.open_proposals()
     counts = {"question": len(open_q), "proposal": len(open_p), "decision": len(state.decisions)}
@@ -437,8 +476,10 @@ def _claims(text: str, state: RoomState, moment: Moment | None) -> str | None:
         kind = what.lower().rstrip("s")
         if said != counts[kind]:
             return f"says {match.group(0)}; the room has {counts[kind]}"
+    # In English the claim is found by the sentence's structure; elsewhere by its meaning.
+    problems = _claim_problems if lang == "en" else _claim_by_meaning
     for sentence, held in _quoted_sentences(text):
-        problem = _claim_problems(sentence, held, state, moment)
+        problem = problems(sentence, held, state, moment)
         if problem:
             return problem
     return None
@@ -509,15 +550,14 @@ def check_words(text: str, state: RoomState, event: ChatEvent | None = None,
     room_words = set(re.findall(r"[a-z][a-z0-9]*", " ".join(texts).lower()))
     bot_names = tuple(bot_names)
     # The language of the bot's own words: German capitalises its nouns, and the structural
-    # read of a verdict knows English word order only.
+    # reads of a claim and of a verdict know English word order only.
     lang = detect_language(unquoted(text)).code
     unknown = _unknown_names(text, state, room_words, bot_names, lang)
     if unknown:
         return WordsCheck(text, f"names someone not in the room ({', '.join(unknown[:3])})",
                           dropped)
-    claim = _claims(text, state, moment)
-    if claim:
-        return WordsCheck(text, claim, dropped)
+    # A verdict first: of the ways words can be untrue to a room, taking a side is the worst.
     if _judges(text, state, bot_names, lang):
         return WordsCheck(text, "passes judgement on a member", dropped)
-    return WordsCheck(text, None, dropped)
+    claim = _claims(text, state, moment, lang)
+    return WordsCheck(text, claim, dropped)

@@ -52,6 +52,35 @@ class LogisticWeights(BaseModel):
         return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
 
 
+class SoftmaxWeights(BaseModel):
+    """A multinomial logistic regression: one row of weights and a bias per class. Below
+    `threshold` the likeliest class's probability is too low to say (the reader abstains)."""
+
+    classes: list[str]
+    weights: list[list[float]]
+    bias: list[float]
+    threshold: float = Field(ge=0.0, le=1.0)
+
+    @model_validator(mode="after")
+    def _shapes(self) -> SoftmaxWeights:
+        if not len(self.classes) == len(self.weights) == len(self.bias):
+            raise ValueError("classes, weights and bias differ in length")
+        return self
+
+    def probabilities(self, vector: Sequence[float]) -> list[float]:
+        logits = [b + sum(map(mul, row, vector)) for row, b in zip(self.weights, self.bias, strict=True)]
+        top = max(logits)
+        exps = [math.exp(z - top) for z in logits]
+        total = sum(exps)
+        return [e / total for e in exps]
+
+    def likeliest(self, vector: Sequence[float]) -> tuple[str | None, float]:
+        """The likeliest class and its probability; None below the threshold."""
+        probs = self.probabilities(vector)
+        best = max(range(len(probs)), key=probs.__getitem__)
+        return (self.classes[best] if probs[best] >= self.threshold else None), probs[best]
+
+
 def ship_weights(text: str, out: Path, *, check: bool, write: bool) -> int:
     """What a training script does with the weights it rebuilt: with `check`, compare them
     with the shipped file (exit status 1 unless equal); else write them (unless not `write`)."""
