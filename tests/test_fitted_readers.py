@@ -308,6 +308,8 @@ def _script(name: str) -> ModuleType:
 def test_the_training_scripts_import_without_scikit_learn() -> None:
     assert _script("train_uptake").OUT == uptake_module.MODEL_PATH
     assert _script("train_attacks").OUT == attacks_module.MODEL_PATH
+    assert _script("train_verdicts").OUT.name == "verdicts.json"
+    assert _script("train_claim_kinds").OUT.name == "claim_kinds.json"
 
 
 def _needs(*files: str) -> pytest.MarkDecorator:
