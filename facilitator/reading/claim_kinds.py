@@ -10,7 +10,7 @@ the check grounds it the same way, by the content words of the sentence.
 
 A multinomial logistic regression over the multilingual sentence embedding
 (`reading.intent.embed`), members' names read as one stand-in and the members a sentence opens by
-addressing taken off (`reading.verdicts.sentence_text`), fitted by `scripts/train_claim_kinds.py`
+addressing taken off (`reading.verdicts.sentence_vector`), fitted by `scripts/train_claim_kinds.py`
 on `data/claims_labelled.jsonl` (sentences a facilitator might write, in five languages, written
 by kind). Below its threshold it abstains: no claim is read, as before this reader.
 """
@@ -24,9 +24,8 @@ from pathlib import Path
 
 from pydantic import Field
 
-from facilitator.reading.intent import embed
 from facilitator.reading.logistic import SoftmaxWeights
-from facilitator.reading.verdicts import sentence_text
+from facilitator.reading.verdicts import sentence_vector
 
 MODEL_PATH = Path(__file__).with_name("models") / "claim_kinds.json"
 DATA_PATH = Path(__file__).with_name("data") / "claims_labelled.jsonl"
@@ -46,7 +45,7 @@ def claim_kind(sentence: str, names: Collection[str] = (),
                weights: ClaimKindWeights | None = None) -> str | None:
     """The kind of claim `sentence` makes about the room's record; None for none or unsure."""
     weights = weights or shipped_claim_kinds()
-    kind, _ = weights.likeliest(embed([sentence_text(sentence, names)])[0])
+    kind, _ = weights.likeliest(sentence_vector(sentence, names))
     return None if kind == "none" else kind
 
 

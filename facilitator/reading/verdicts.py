@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Collection
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import ClassVar
 
@@ -73,6 +73,17 @@ def sentence_text(sentence: str, names: Collection[str] = ()) -> str:
     return _ADDRESS.sub("", anonymise(normalise(sentence), names))
 
 
+@lru_cache(maxsize=512)
+def _embedded(text: str) -> tuple[float, ...]:
+    return tuple(embed([text])[0])
+
+
+def sentence_vector(sentence: str, names: Collection[str] = ()) -> tuple[float, ...]:
+    """The sentence's embedding as the readers of the bot's own words read it; the verdict and
+    the claim read of one sentence embed it once."""
+    return _embedded(sentence_text(sentence, names))
+
+
 @cache
 def shipped_verdict_weights() -> VerdictWeights:
     return VerdictWeights.model_validate(json.loads(MODEL_PATH.read_text(encoding="utf-8")))
@@ -95,8 +106,9 @@ def verdict_probability(sentence: str, names: Collection[str] = (),
                         weights: VerdictWeights | None = None) -> float:
     """How likely `sentence` passes a verdict on a member (`names`: the room's members)."""
     weights = weights or shipped_verdict_weights()
-    return weights.probability(tuple(embed([sentence_text(sentence, names)])[0]))
+    return weights.probability(sentence_vector(sentence, names))
 
 
 __all__ = ["DATA_PATH", "FEATURES", "MODEL_PATH", "VerdictTraining", "VerdictWeights",
-           "passes_verdict", "sentence_text", "shipped_verdict_weights", "verdict_probability"]
+           "passes_verdict", "sentence_text", "sentence_vector", "shipped_verdict_weights",
+           "verdict_probability"]
