@@ -1,12 +1,15 @@
-"""Cheap lexical cues read from one message: questions, agreement, proposals, hostility.
+"""Cheap lexical cues read from one message: questions, agreement, proposals, hostility, the
+words that run a meeting, and the different names members give one concept.
 
 Plain regular expressions, so the per-event path stays in microseconds. They are cues, not
-judgements: the room state aggregates them over time and the policy weighs them.
+judgements: the room state aggregates them over time and the policy weighs them. The word
+lists are the read's language data, kept in one module apart from the code that reads with them.
 """
 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z']*")
 
@@ -199,3 +202,112 @@ def emoji_polarity(emoji: str | None) -> int:
     if name in NEGATIVE_EMOJI or emoji in NEGATIVE_EMOJI:
         return -1
     return 0
+
+
+# Process talk: the words with which someone runs a meeting, as language data.
+#
+# Opening or closing the meeting or an item, moving on, giving the floor, calling to order,
+# asking for further comments, keeping time. Ordinary meeting English on any platform, not one
+# corpus's phrases. The chair tracker (memory/trackers/chair.py) weighs these words less than
+# what a member's messages do to the run of the conversation; alone they never make a chair.
+# Each phrase under the word it starts with (or the word it cannot do without): a message is
+# searched only for the phrases whose word it holds, so a long speech costs a set lookup.
+_PHRASES: dict[str, str] = {
+    "agenda": r"\bagenda\b",
+    "next": r"\bnext (item|point|question|speaker|topic|thing|one)\b",
+    "move": r"\bmove on\b",
+    "moving": r"\bmoving on\b",
+    "let's": r"\blet'?s (move|go|start|begin|turn|get|hear|wrap|finish|close|stop|come back|"
+             r"go back)\b",
+    "lets": r"\blets (move|go|start|begin|turn|get|hear|wrap|finish|close|stop)\b",
+    "shall": r"\bshall we\b",
+    "around": r"\bgo around\b",
+    "any": r"\bany (other )?(questions|comments|business|thoughts)\b",
+    "up": r"\b(sum|wrap) (it |things |this )?up\b",
+    "floor": r"\b(have|has|give you|gave you) the floor\b",
+    "order": r"\b(point of order|(call|come) (this meeting |the meeting )?to order)\b",
+    "adjourn": r"\badjourn", "adjourned": r"\badjourn", "adjourning": r"\badjourn",
+    "over": r"\bover to you\b",
+    "turn": r"\byour turn\b",
+    "minutes": r"\b(minutes? (left|remaining)|minutes (of|from) (the|our|last)|"
+               r"(\d+|five|ten|fifteen|twenty|thirty|forty) (more )?minutes)\b",
+    "minute": r"\bminute (left|remaining)\b",
+    "time": r"\b(out of time|running out of time)\b",
+    "last": r"\blast (item|point|question|speaker)\b",
+    "we'll": r"\bwe'll (start|begin|move|finish|stop|come back)\b",
+    "will": r"\bwe will (start|begin|move|finish|stop|come back)\b",
+    "meeting": r"\b((open|close|end) (the|this) meeting|(this|our|last|next|today'?s) meeting)\b",
+    "session": r"\b((open|close|end) (the|this) session|(this|our|last|next|today'?s) session)\b",
+    "item": r"\b(open|close|end) (the|this) item\b",
+    "discussion": r"\b(open|close|end) (the|this) discussion\b",
+    "thank": r"\bthank you,? (mr|ms|mrs|madam|dr)\b",
+}
+_COMPILED = {word: re.compile(pattern, re.I) for word, pattern in _PHRASES.items()}
+_WORDS = re.compile(r"[a-z']+")
+
+
+@lru_cache(maxsize=4096)
+def process_talk(text: str) -> bool:
+    """The message runs the meeting: opens, moves or closes an item, or gives the floor."""
+    lowered = text.lower()
+    words = set(_WORDS.findall(lowered))
+    return any(_COMPILED[w].search(lowered) for w in words & _COMPILED.keys())
+
+
+_DISMISS = re.compile(
+    r"^\W*(not now|not helpful|no thanks|no need|not needed|nobody asked|we (got|have) (it|this)|"
+    r"we('re| are) (fine|good|ok|okay|on it)|stop( it| that)?|shh+|go away|quiet|"
+    r"thanks,? but)\b", re.I)
+_THANKS = re.compile(r"\b(thanks|thank you|thx|ty|good point|helpful|good idea)\b", re.I)
+DISMISS_WORDS = 8
+
+
+def dismisses(text: str) -> bool:
+    """A short word waving the bot off: "not now", "we got it", "stop"."""
+    return len(text.split()) <= DISMISS_WORDS and _DISMISS.search(text) is not None
+
+
+def thanks(text: str) -> bool:
+    return _THANKS.search(text) is not None
+
+
+# Different words members use for the same thing, so the bot can translate between them.
+#
+# Each concept maps to the terms that name it from different communities of practice.
+# Matching is by whole phrase, case-insensitive.
+CONCEPTS: dict[str, tuple[str, ...]] = {
+    "caring for the planet and the people most affected": (
+        "climate justice", "creation care", "environmental stewardship", "sustainability",
+        "green transition", "eco-justice",
+    ),
+    "the people the product serves": (
+        "customer", "client", "end user", "user persona", "patient", "beneficiary",
+    ),
+    "a flaw in the software": ("bug", "defect", "glitch"),
+    "a tracked unit of work": ("ticket", "user story", "task card", "work item"),
+    "a proposed code change": ("pull request", "merge request", "changeset"),
+    "the date something must be done by": ("deadline", "due date", "cutoff date", "target date"),
+    "money set aside": ("budget", "allocation", "funding envelope", "spend plan"),
+    "people affected by a decision": ("stakeholders", "constituents", "the community", "residents"),
+    "making it work for everyone": ("accessibility", "inclusive design", "universal design", "a11y"),
+    "keeping data private": ("privacy", "data protection", "confidentiality", "gdpr"),
+    "how fast the system answers": ("latency", "response time"),
+    "a neutral point of view": ("npov", "neutral point of view", "impartiality"),
+    "a source that can be checked": ("reliable source", "citation"),
+}
+
+_PATTERNS: list[tuple[str, str, re.Pattern[str]]] = [
+    (concept, term, re.compile(rf"\b{re.escape(term)}s?\b", re.I))
+    for concept, terms in CONCEPTS.items()
+    for term in terms
+]
+
+
+def find_terms(text: str) -> list[tuple[str, str]]:
+    """(concept, term) pairs named in a message, at most one term per concept."""
+    found: dict[str, str] = {}
+    lowered = text.lower()
+    for concept, term, pattern in _PATTERNS:
+        if concept not in found and term.split()[0] in lowered and pattern.search(text):
+            found[concept] = term
+    return list(found.items())

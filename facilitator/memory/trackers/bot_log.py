@@ -15,9 +15,9 @@ from facilitator.memory.state import (
 )
 from facilitator.memory.trackers import steer
 from facilitator.reading.clauses import aligned
+from facilitator.reading.cues import dismisses, thanks
 from facilitator.reading.message import MessageRead
 from facilitator.reading.phrases import key_phrases, may_hold_phrases_of
-from facilitator.reading.process import dismisses, thanks
 
 _QUOTED = re.compile(r"\"([^\"]+)\"")
 # A bot turn counts as ignored when this many human messages pass without a response.

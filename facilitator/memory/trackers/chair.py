@@ -6,7 +6,7 @@ than from their words:
 - hub: they speak between two other members who are not the same person (A, chair, B):
   the floor passes through them;
 - hand-off: they name a member, and that member speaks next;
-- process talk (reading/process.py): opening, moving or closing an item, giving the floor;
+- process talk (reading/cues.py): opening, moving or closing an item, giving the floor;
 - they hold a large share of the messages, and they opened the meeting.
 
 While a chair runs the meeting the bot makes no process moves of its own unless the room
@@ -23,7 +23,7 @@ from functools import lru_cache
 from facilitator.events import ChatEvent
 from facilitator.memory.state import CAP_CHAIR_EVIDENCE, ChairEvidence, RoomState, StoredMessage
 from facilitator.memory.trackers.kind import busy
-from facilitator.reading.process import process_talk
+from facilitator.reading.cues import process_talk
 
 # Calibrated on the TUNE meetings of meetings-train.roles.json (the chair of each sitting or
 # team); `facilitator eval real` reports how it does on the REPORT meetings.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from facilitator.events import ChatEvent
 from facilitator.memory.state import CAP_TERM_SOURCES, CAP_TERMS, RoomState, TermUse
-from facilitator.reading.vocabulary import find_terms
+from facilitator.reading.cues import find_terms
 
 
 def on_message(state: RoomState, event: ChatEvent, *, message_id: str | None = None,
