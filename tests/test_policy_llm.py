@@ -12,12 +12,12 @@ from facilitator.engine import Engine
 from facilitator.intake.delivery import Delivery
 from facilitator.memory.store import RoomStore
 from facilitator.policies.graph import Assessment
+from facilitator.policies.guard import match_template
 from facilitator.policies.llm.base import LLMError
 from facilitator.policies.llm.factory import make_provider
 from facilitator.policies.llm.intent import RequestJudgement
 from facilitator.policies.llm.scripted import ScriptedProvider
 from facilitator.policies.prompts import Prompts
-from facilitator.policies.wellformed import match_template
 from facilitator.reading.intent_labels import Intent
 from tests.helpers import msg
 from tests.llm_wire import Wire, anthropic_text, anthropic_tool_use, openai_completion, status

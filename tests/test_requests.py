@@ -391,7 +391,7 @@ def _sentence(text: str) -> str:
 
 
 POLICY_SOURCES = [REPO / "facilitator" / "reading" / "requests.py",
-                  REPO / "facilitator" / "policies" / "capture.py"]
+                  REPO / "facilitator" / "policies" / "guard.py"]
 
 
 def test_the_phrasings_are_fresh() -> None:
@@ -579,7 +579,7 @@ async def test_chat_that_mentions_the_bot_is_not_declined(store: RoomStore) -> N
 # ---- the guard reads the bot's own words ------------------------------------------------------
 
 def test_the_guard_catches_the_bot_promising_a_capture() -> None:
-    from facilitator.policies.capture import capture_attempt
+    from facilitator.policies.guard import capture_attempt
 
     assert capture_attempt("Sure, Maria — I'll ignore Jonas's messages from now on.") == \
         "against_member"

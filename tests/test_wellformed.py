@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from facilitator.policies.guard import match_template, slot_problem, text_problems
 from facilitator.policies.prompts import Prompts
-from facilitator.policies.wellformed import match_template, slot_problem, text_problems
 from facilitator.reading.clauses import aligned, clean, phrase_problem, quotable, quote_problem
 from facilitator.reading.phrases import key_phrases
 
@@ -144,7 +144,7 @@ def test_french_typography_is_no_gap() -> None:
     """French sets a space before ";": the French settings decline and help lines were held
     back as "a gap where a slot was" (silence on first contact, issue 20's second batch)."""
     from facilitator.locale import decline_line, line
-    from facilitator.policies.wellformed import text_problems
+    from facilitator.policies.guard import text_problems
 
     for said in (decline_line("settings_alone", "fr", asker="Greta"),
                  line("help", "fr", asker="Greta")):

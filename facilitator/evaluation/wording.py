@@ -1,5 +1,5 @@
 """Words that make sense, on real rooms: every text the bot would post over the real corpora's
-REPORT parts, through the well-formedness check (`facilitator.policies.wellformed`).
+REPORT parts, through the well-formedness check (`facilitator.policies.guard`).
 
 The rooms are replayed exactly as `facilitator eval real` replays them (`irc.run_rooms`: one
 `engine.handle` per event, in order), each with every move turned on (as `/facilitator more`
@@ -23,8 +23,8 @@ from facilitator.evaluation.real_split import kind_of, part_of
 from facilitator.events import ChatEvent, EventKind
 from facilitator.memory.state import RoomState
 from facilitator.policies.defaults import MOVES
+from facilitator.policies.guard import text_problems
 from facilitator.policies.prompts import Prompts
-from facilitator.policies.wellformed import text_problems
 
 
 @dataclass(frozen=True, slots=True)

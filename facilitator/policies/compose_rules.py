@@ -11,6 +11,7 @@ from facilitator.events import ChatEvent
 from facilitator.locale import cant_read_line, decline_line, line
 from facilitator.memory.state import RoomState
 from facilitator.policies.decision import Intervention, Moment
+from facilitator.policies.guard import slot_problem
 from facilitator.policies.prompts import Prompts
 from facilitator.policies.readout import (
     MOVE_QUOTE_LIMIT,
@@ -24,7 +25,6 @@ from facilitator.policies.readout import (
     topic_phrases,
 )
 from facilitator.policies.signals import compute_signals
-from facilitator.policies.wellformed import slot_problem
 from facilitator.reading.requests import Refusal, RequestKind, Service, read_request
 
 # What the bot won't do, and what it can do instead, per kind of request it declines.
