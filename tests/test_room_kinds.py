@@ -11,8 +11,7 @@ from facilitator.events import Author, ChatEvent, EventKind, RoomRef
 from facilitator.memory.state import BotTurn, RoomState
 from facilitator.memory.store import RoomStore
 from facilitator.memory.trackers import apply_event, forget_member
-from facilitator.memory.trackers.bot_log import record_bot_turn
-from facilitator.memory.trackers.steer import sentence, wait_for
+from facilitator.memory.trackers.bot_log import record_bot_turn, steer_sentence, wait_for
 from facilitator.policies.commands import CommandRequest, run_command
 from facilitator.policies.decision import Intervention, Moment
 from facilitator.policies.defaults import ON, PROCESS, blocked, read_rows
@@ -272,7 +271,7 @@ def test_a_move_the_room_waves_off_becomes_rarer_and_one_it_takes_up_stays() -> 
     apply_event(state, event("team", "mei", "Thanks, yes: twelve fifty is fine.", ts + 200),
                 bot_id="facilitator")
     assert turn.response == "thanked" and wait_for(state, "surface_question") is None
-    said = sentence(state)
+    said = steer_sentence(state)
     assert said == ("This room waved off my invitations, so I make it rarely now; it took up "
                     "my reminders of open questions, so I keep it as before.")
     assert said in read_rows(state)

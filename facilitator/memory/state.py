@@ -263,7 +263,7 @@ class Traffic(BaseModel):
 
 
 class MoveSteer(BaseModel):
-    """How the room has taken one of the bot's moves lately (memory/trackers/steer.py)."""
+    """How the room has taken one of the bot's moves lately (memory/trackers/bot_log.py)."""
 
     net: int = 0  # waved off (ignored 1, objected or told off 2) less taken up, never below 0
     taken: int = 0  # turns of this move thanked or taken up

@@ -14,7 +14,7 @@ answers no attack, whatever the table or the charter say: keeping order is the c
 blind, 9 of 9 answers to attack reads in chaired committee sittings were harmful, cutting across
 the chair). It still answers when addressed and records a decision the group (or the chair)
 made. A move the room keeps waving off becomes
-rarer in that room (`steer`, memory/trackers/steer.py).
+rarer in that room (`steer`, memory/trackers/bot_log.py).
 
 Answers to direct requests and declined capture attempts are not proactive: never filtered.
 """
@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from facilitator.memory.state import RoomKind, RoomState
-from facilitator.memory.trackers.steer import wait_for
+from facilitator.memory.trackers.bot_log import steer_sentence, wait_for
 from facilitator.policies.decision import Intervention, Moment
 
 # A deescalate moment is one of two moves: answering one member's personal attack (the
@@ -238,8 +238,6 @@ def moves_text(state: RoomState) -> str:
 def read_rows(state: RoomState) -> list[str]:
     """Plain lines for the room page: the kind of room, its chair, the moves on, what the bot
     learned from how the room took its turns."""
-    from facilitator.memory.trackers.steer import sentence
-
     kind = state.traffic.kind
     more, less = expand(state.charter.more), expand(state.charter.less)
     on = sorted(name for name, moves in MOVES.items() if name in ON_NAMES
@@ -252,7 +250,7 @@ def read_rows(state: RoomState) -> list[str]:
     if state.charter.more or state.charter.less:
         rows.append("Turned on by the room: " + (", ".join(state.charter.more) or "none")
                     + "; turned off: " + (", ".join(state.charter.less) or "none"))
-    learned = sentence(state)
+    learned = steer_sentence(state)
     if learned:
         rows.append(learned)
     return rows

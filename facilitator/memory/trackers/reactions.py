@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from facilitator.events import ChatEvent
 from facilitator.memory.state import RoomState
-from facilitator.memory.trackers import participants, proposals, relations, steer
+from facilitator.memory.trackers import bot_log, participants, proposals, relations
 from facilitator.memory.trackers.bridging import refresh_bridging
 from facilitator.reading.cues import emoji_polarity
 
@@ -26,10 +26,10 @@ def on_reaction(state: RoomState, event: ChatEvent) -> list[str]:
         if last is not None and not event.removed:
             if polarity < 0 and last.response != "objected":
                 last.response = "objected"  # a 👎 overrides what the room said before
-                steer.note(state, last)
+                bot_log.note_response(state, last)
             elif polarity > 0 and last.response in ("pending", "ignored"):
                 last.response = "thanked"
-                steer.note(state, last)
+                bot_log.note_response(state, last)
         return []
     rel = relations.relation(state, reactor, msg.author)
     if event.removed:
