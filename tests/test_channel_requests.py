@@ -6,7 +6,7 @@ from __future__ import annotations
 from facilitator.events import Author, ChatEvent, RoomRef
 from facilitator.memory.state import Question, RoomState
 from facilitator.memory.trackers import apply_event
-from facilitator.memory.trackers.shape import shape
+from facilitator.memory.trackers.kind import shape
 from facilitator.policies.bring_back import why_not
 from facilitator.policies.decision import Intervention
 from facilitator.policies.floor import floor_holder

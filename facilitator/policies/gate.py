@@ -13,8 +13,8 @@ from dataclasses import dataclass, replace
 
 from facilitator.events import ChatEvent, EventKind
 from facilitator.memory.state import Activity, Participant, Proposal, RoomState
+from facilitator.memory.trackers.kind import shape
 from facilitator.memory.trackers.proposals import agreed
-from facilitator.memory.trackers.shape import shape
 from facilitator.policies.bring_back import why_not
 from facilitator.policies.decision import Intervention, Moment
 from facilitator.policies.defaults import allowed

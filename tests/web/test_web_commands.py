@@ -188,7 +188,7 @@ def test_history_keeps_one_sample_per_minute_and_stays_bounded() -> None:
 
 
 async def test_the_room_can_set_its_shape_and_the_gate_follows_it(store: RoomStore) -> None:
-    from facilitator.memory.trackers.shape import shape
+    from facilitator.memory.trackers.kind import shape
 
     bad = await run_command(store, req("shape circus", BOB))
     assert bad.visibility == "private" and "meeting" in bad.text

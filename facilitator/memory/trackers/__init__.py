@@ -28,7 +28,6 @@ from facilitator.memory.trackers import (
     questions,
     reactions,
     relations,
-    shape,
     terms,
 )
 from facilitator.reading.message import MessageRead, read_message
@@ -68,7 +67,7 @@ def apply_event(state: RoomState, event: ChatEvent, *, bot_id: str,
             participants.on_join(state, event)
         case EventKind.LEAVE:
             participants.on_leave(state, event)
-    shape.on_event(state, event, prefixed)
+    kind.note_shape(state, event, prefixed)
     kind.on_event_done(state, event)
     return notes
 

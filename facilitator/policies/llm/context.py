@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from facilitator.events import ChatEvent
 from facilitator.memory.state import RoomState
-from facilitator.memory.trackers.shape import shape
+from facilitator.memory.trackers.kind import shape
 from facilitator.policies.compose_rules import compose
 from facilitator.policies.decision import Intervention, Moment
 from facilitator.policies.defaults import blocked
