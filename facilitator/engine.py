@@ -23,9 +23,8 @@ from redis.exceptions import RedisError
 from facilitator.events import ChatEvent, EventKind
 from facilitator.memory.state import BotTurn, RoomState
 from facilitator.memory.store import RoomQuarantined, RoomStore, Saved
-from facilitator.memory.trackers import apply_event
+from facilitator.memory.trackers import apply_event, note_minute
 from facilitator.memory.trackers.bot_log import record_bot_turn
-from facilitator.memory.trackers.history import note_minute
 from facilitator.memory.trackers.proposals import record_decision
 from facilitator.policies.decision import BotDecision, Intervention
 from facilitator.policies.onboarding import on_joined

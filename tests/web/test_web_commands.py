@@ -177,7 +177,7 @@ async def test_status_points_to_the_page_only_when_it_is_served(store: RoomStore
 
 def test_history_keeps_one_sample_per_minute_and_stays_bounded() -> None:
     from facilitator.memory.state import CAP_HISTORY
-    from facilitator.memory.trackers.history import note_minute
+    from facilitator.memory.trackers import note_minute
     state = RoomState(room="r")
     for i in range(CAP_HISTORY * 3):
         note_minute(state, 600.0 + i * 20, tension=0.5, evenness=0.9, voices=3,

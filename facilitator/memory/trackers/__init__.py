@@ -4,7 +4,8 @@
 `MESSAGE_TRACKERS` in the order their inputs need: who speaks, the bot's record first (a reply
 to the bot is a response, not a new thread), then who speaks to whom, the group's questions,
 proposals and terms, the room's heat and goal, and the window last. Edits, deletes and
-reactions have trackers of their own. Forgetting a person walks `FORGETTERS`, each tracker
+reactions have trackers of their own. Once the bot has decided, `note_minute` folds the event
+into the room's minute history. Forgetting a person walks `FORGETTERS`, each tracker
 forgetting what it keeps; storage only runs the walk it is handed.
 
 Problems with an event (a reaction to an unknown message, an edit of a deleted one) are
@@ -14,7 +15,14 @@ returned as notes for the log; they never raise and never touch anything else.
 from __future__ import annotations
 
 from facilitator.events import ChatEvent, EventKind
-from facilitator.memory.state import CAP_WINDOW, CAP_WINDOW_TEXT, RoomState, StoredMessage
+from facilitator.memory.state import (
+    CAP_HISTORY,
+    CAP_WINDOW,
+    CAP_WINDOW_TEXT,
+    Minute,
+    RoomState,
+    StoredMessage,
+)
 from facilitator.memory.trackers import (
     bot_log,
     bridging,
@@ -106,3 +114,29 @@ def forget_member(state: RoomState, member_id: str) -> bool:
         forget(state, member_id)
     edits.forget_name(state, member_id, person)
     return state.model_dump_json() != before
+
+
+# The room over time, one sample per minute with activity: what the room page charts.
+#
+# Kept sparse (quiet minutes are not stored) and bounded (CAP_HISTORY), and it holds no
+# member ids, so forgetting a member never needs to touch it.
+def note_minute(state: RoomState, ts: float, *, tension: float, evenness: float, voices: int,
+                human_message: bool, bot_spoke: bool) -> None:
+    """Fold one handled event into the minute it happened in."""
+    if ts <= 0:
+        return
+    minute = int(ts // 60)
+    last = state.history[-1] if state.history else None
+    if last is None or minute > last.t:
+        last = Minute(t=minute)
+        state.history.append(last)
+        if len(state.history) > CAP_HISTORY:
+            del state.history[: len(state.history) - CAP_HISTORY]
+    elif minute < last.t:
+        # Out-of-order timestamps are counted in the latest minute rather than reordering.
+        pass
+    last.messages += int(human_message)
+    last.bot += int(bot_spoke)
+    last.heat = round(tension, 3)
+    last.evenness = round(evenness, 3)
+    last.voices = voices
