@@ -29,7 +29,6 @@ from facilitator.memory.trackers import (
     chair,
     edits,
     goal,
-    heat,
     kind,
     participants,
     proposals,
@@ -91,7 +90,7 @@ def apply_message(state: RoomState, event: ChatEvent, read: MessageRead) -> None
     questions.on_message(state, event, read)
     proposals.on_message(state, event, read)
     terms.on_message(state, event)
-    heat.on_message(state, event, read, to)
+    relations.note_heat(state, event, read, to)
     goal.on_message(state, read, event.id)
     state.window.append(StoredMessage(
         id=event.id, author=event.author.id, text=event.text[:CAP_WINDOW_TEXT], ts=event.ts,
