@@ -37,7 +37,7 @@ MAX_MENTIONS = 50
 MAX_ROSTER = 400  # memory.state.CAP_PARTICIPANTS: a room keeps no more members than this
 MAX_TS = 1e10
 # The emoji the bot reacts with, by the names Slack (and replay) use, as the characters Discord
-# and the local chat show (facilitator.policies.lighter chooses them).
+# and the local chat show (facilitator.policies.policy chooses them: the lighter form).
 EMOJI_CHARACTERS = {"eyes": "👀", "white_check_mark": "✅"}
 
 _SURROGATE = re.compile("[\ud800-\udfff]")

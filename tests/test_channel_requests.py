@@ -11,7 +11,7 @@ from facilitator.policies.bring_back import why_not
 from facilitator.policies.decision import Intervention
 from facilitator.policies.floor import floor_holder
 from facilitator.policies.gate import find_moments
-from facilitator.policies.lighter import lighter_form
+from facilitator.policies.policy import lighter_form
 from facilitator.policies.signals import compute_signals
 from tests.test_replies import CHATTER as BUSY_CHATTER
 

@@ -141,9 +141,9 @@ async def surfaced_question(eng: Engine) -> float:
 def quoting(monkeypatch: pytest.MonkeyPatch) -> None:
     """A platform without reactions: the bot brings the question back by quoting it (with
     reactions, a question this recent gets 👀 instead: tests/test_lighter.py)."""
-    from facilitator.policies import lighter
+    from facilitator.policies import policy
 
-    monkeypatch.setattr(lighter, "REACTION_PLATFORMS", frozenset())
+    monkeypatch.setattr(policy, "REACTION_PLATFORMS", frozenset())
 
 
 @pytest.mark.usefixtures("quoting")

@@ -141,9 +141,9 @@ async def test_unanswered_question_is_surfaced(store: RoomStore) -> None:
 async def test_without_reactions_the_question_is_quoted_cleaned_of_hesitations(
         store: RoomStore, monkeypatch: pytest.MonkeyPatch) -> None:
     lines = venue_talk("Um, so who is handling the insurance certificate for the venue?")
-    from facilitator.policies import lighter
+    from facilitator.policies import policy
 
-    monkeypatch.setattr(lighter, "REACTION_PLATFORMS", frozenset())  # a platform without them
+    monkeypatch.setattr(policy, "REACTION_PLATFORMS", frozenset())  # a platform without them
     _, turns = await only_move(store, lines, "surface_question")
     text = turns[0][1].text
     assert '"who is handling the insurance certificate for the venue?"' in text and "Cy" in text

@@ -15,7 +15,7 @@
    an event delivered twice posts the intent its first delivery saved. A post the platform
    refused is logged and counted, never retried (the words were about that moment).
 3. React. A decision may carry a reaction (an emoji on a member's message: the lighter form
-   of a move, facilitator.policies.lighter), beside its words or instead of them. It goes out
+   of a move, facilitator.policies.policy), beside its words or instead of them. It goes out
    after the words through the adapter's `react` (Slack `reactions.add`, Discord
    `add_reaction`); platforms take a reaction twice as once, so it needs no ledger. A
    reaction the platform refuses is logged and counted, never retried. A worker that takes
