@@ -51,7 +51,7 @@ from facilitator.reading.attacks import (  # noqa: E402
 )
 from facilitator.reading.hostility import HostilityModel, HostilityRead  # noqa: E402
 from facilitator.reading.logistic import ship_weights  # noqa: E402
-from facilitator.reading.text import read_text  # noqa: E402
+from facilitator.reading.message import read_text  # noqa: E402
 
 DATA = REPO.parent / "shared" / "data"
 OUT = REPO / "facilitator" / "reading" / "models" / "attacks.json"

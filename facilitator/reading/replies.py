@@ -32,8 +32,7 @@ from pydantic import BaseModel, Field
 
 from facilitator.events import ChatEvent
 from facilitator.reading.logistic import LogisticWeights
-from facilitator.reading.message import MessageRead
-from facilitator.reading.text import read_text
+from facilitator.reading.message import MessageRead, read_text
 
 if TYPE_CHECKING:  # reading sits below memory: it reads a room, it never builds one
     from facilitator.memory.state import Question, RoomState

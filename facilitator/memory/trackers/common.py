@@ -6,8 +6,8 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from facilitator.memory.state import CAP_QUOTE, RoomState, StoredMessage
+from facilitator.reading.message import read_text
 from facilitator.reading.nicks import base_nick
-from facilitator.reading.text import read_text
 
 T = TypeVar("T")
 

@@ -19,8 +19,7 @@ from facilitator.memory.state import (
 from facilitator.memory.trackers import goal, terms
 from facilitator.memory.trackers.common import quote, short
 from facilitator.reading.clauses import quotable
-from facilitator.reading.message import HOSTILE_QUESTION_AT
-from facilitator.reading.text import read_text
+from facilitator.reading.message import HOSTILE_QUESTION_AT, read_text
 
 
 def on_edit(state: RoomState, event: ChatEvent) -> list[str]:

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from facilitator.memory.state import CAP_GOAL_TERMS, RoomState
-from facilitator.reading.message import MessageRead
-from facilitator.reading.text import read_text
+from facilitator.reading.message import MessageRead, read_text
 
 
 def on_message(state: RoomState, read: MessageRead, message_id: str = "") -> None:

@@ -20,9 +20,8 @@ from typing import Literal
 from facilitator.events import ChatEvent
 from facilitator.memory.state import CAP_QUESTIONS, Question, RoomState
 from facilitator.memory.trackers.common import follows_on, quote, trim_closed_first
-from facilitator.reading.message import MessageRead
+from facilitator.reading.message import MessageRead, read_text
 from facilitator.reading.replies import HORIZON_S, ReplyModel, ReplyScene, scene, shipped_model, taken_up
-from facilitator.reading.text import read_text
 from facilitator.reading.uptake import UptakeScene, taken_up_by, uptake_scene, within_view
 
 FOLLOWS_ON_LINES = 10  # human messages before a question in which its asker spoke or was spoken to

@@ -6,8 +6,7 @@ from __future__ import annotations
 from facilitator.events import ChatEvent
 from facilitator.memory.state import CAP_RELATIONS, Relation, RoomState
 from facilitator.memory.trackers.bridging import refresh_bridging
-from facilitator.reading.message import MessageRead
-from facilitator.reading.text import read_text
+from facilitator.reading.message import MessageRead, read_text
 
 # Heat is a decayed average of how hostile messages are, so one sharp line does not read as
 # a fight but a run of them does (a single personal attack is a moment of its own: the gate
