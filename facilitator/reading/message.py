@@ -25,6 +25,7 @@ from facilitator.reading.cues import (
     SOCIAL,
     WORK,
     content_words,
+    find_terms,
     hostility,
     is_question,
 )
@@ -218,6 +219,9 @@ class TextRead:
     # "nick: text" with a colon, IRC's way to speak to one person ("Ann, what do you think?"
     # is a meeting's way too, so a comma does not count).
     prefix_colon: bool
+    # (concept, term) pairs the message names, at most one term per concept: the terms tracker
+    # reads them here rather than searching the text again.
+    terms: tuple[tuple[str, str], ...] = ()
 
 
 @lru_cache(maxsize=8192)
@@ -248,4 +252,5 @@ def read_text(text: str) -> TextRead:
         prefix=prefix.group(1) if prefix else None,
         prefix_colon=prefix is not None and text.lstrip().lstrip("@")[
             len(prefix.group(1)):].lstrip().startswith(":"),
+        terms=tuple(find_terms(text)),
     )

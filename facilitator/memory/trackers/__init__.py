@@ -89,7 +89,7 @@ def apply_message(state: RoomState, event: ChatEvent, read: MessageRead) -> None
     relations.on_message(state, event, read, to, implicit)
     questions.on_message(state, event, read)
     proposals.on_message(state, event, read)
-    terms.on_message(state, event)
+    terms.on_message(state, event, read.text)
     relations.note_heat(state, event, read, to)
     goal.on_message(state, read, event.id)
     state.window.append(StoredMessage(

@@ -82,7 +82,7 @@ def on_edit(state: RoomState, event: ChatEvent) -> list[str]:
     found |= had_terms
     if had_terms or (msg is not None and not msg.is_bot):
         # Platforms let only the author edit: the edit's author used the new words.
-        terms.on_message(state, event, message_id=target, turn=msg.turn if msg else None)
+        terms.on_message(state, event, read, message_id=target, turn=msg.turn if msg else None)
     # A bot turn about an item the new text no longer supports loses its text rather than
     # quoting words that are not a question, proposal or commitment any more.
     found |= _requote_bot_turns(state, target, olds, None if dropped else new,

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from facilitator.events import ChatEvent
 from facilitator.memory.state import CAP_TERM_SOURCES, CAP_TERMS, RoomState, TermUse
-from facilitator.reading.cues import find_terms
+from facilitator.reading.message import TextRead, read_text
 
 
-def on_message(state: RoomState, event: ChatEvent, *, message_id: str | None = None,
-               turn: int | None = None) -> None:
-    """`message_id` and `turn`: the message an edit changed, when this is its new text."""
+def on_message(state: RoomState, event: ChatEvent, text: TextRead, *,
+               message_id: str | None = None, turn: int | None = None) -> None:
+    """`text`: the read of the event's text, whose terms it records. `message_id` and `turn`:
+    the message an edit changed, when this is its new text."""
     source = message_id or event.id
-    for concept, term in find_terms(event.text):
+    for concept, term in text.terms:
         use = next((t for t in state.terms if t.concept == concept), None)
         if use is None:
             use = TermUse(concept=concept)
@@ -34,7 +35,7 @@ def forget_sources(state: RoomState, ids: set[str]) -> bool:
     for msg in state.window:
         if msg.id not in ids or msg.is_bot:
             continue
-        for concept, term in find_terms(msg.text):
+        for concept, term in read_text(msg.text).terms:
             use = next((t for t in state.terms if t.concept == concept), None)
             if use is not None and msg.author not in use.sources and (
                     use.by.get(msg.author) == term):
