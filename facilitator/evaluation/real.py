@@ -50,7 +50,7 @@ kind of room read
     corpus (`EXPECTED_KIND`); never from the room's name or the corpus.
 chair recognised
     Meetings with a chair label: a room's labelled chair (or acting chair) recognised at some
-    point by memory/trackers/chair.py is a hit, another member recognised is a false
+    point by memory/trackers/kind.py is a hit, another member recognised is a false
     alarm; academic meetings have no formal chair, so every member recognised there is a
     false alarm. Precision and recall over rooms.
 process moves with a chair

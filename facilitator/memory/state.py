@@ -235,7 +235,7 @@ CAP_CHAIR_EVIDENCE = 12  # members whose chairing is tracked (the most active)
 
 
 class ChairEvidence(BaseModel):
-    """What one member's messages did to the run of the conversation (trackers/chair.py)."""
+    """What one member's messages did to the run of the conversation (trackers/kind.py, the chair read)."""
 
     messages: int = 0
     hubs: int = 0  # spoke between two other members who were not the same person

@@ -9,7 +9,7 @@ is.
 `ON` is that table (kind -> moves on), `EVIDENCE` the figures behind each cell (README, "Moves
 by kind of room"). The room's charter changes it: `/facilitator more MOVE` turns a move on,
 `/facilitator less MOVE` off (an admin, or one member asking and a second seconding). While a
-member chairs the meeting (memory/trackers/chair.py) the bot makes no process moves and
+member chairs the meeting (memory/trackers/kind.py) the bot makes no process moves and
 answers no attack, whatever the table or the charter say: keeping order is the chair's (judged
 blind, 9 of 9 answers to attack reads in chaired committee sittings were harmful, cutting across
 the chair). It still answers when addressed and records a decision the group (or the chair)

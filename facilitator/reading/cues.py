@@ -208,7 +208,7 @@ def emoji_polarity(emoji: str | None) -> int:
 #
 # Opening or closing the meeting or an item, moving on, giving the floor, calling to order,
 # asking for further comments, keeping time. Ordinary meeting English on any platform, not one
-# corpus's phrases. The chair tracker (memory/trackers/chair.py) weighs these words less than
+# corpus's phrases. The chair tracker (memory/trackers/kind.py) weighs these words less than
 # what a member's messages do to the run of the conversation; alone they never make a chair.
 # Each phrase under the word it starts with (or the word it cannot do without): a message is
 # searched only for the phrases whose word it holds, so a long speech costs a set lookup.

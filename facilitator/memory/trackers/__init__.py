@@ -26,7 +26,6 @@ from facilitator.memory.state import (
 from facilitator.memory.trackers import (
     bot_log,
     bridging,
-    chair,
     edits,
     goal,
     kind,
@@ -83,7 +82,7 @@ def apply_message(state: RoomState, event: ChatEvent, read: MessageRead) -> None
     """One human message through every tracker, in the order their inputs need."""
     participants.on_message(state, event, read)
     kind.on_message(state, event, read)  # before heat: it reads the gap to the last message
-    chair.on_message(state, event)
+    kind.note_chair(state, event)
     bot_log.on_message(state, event, read)
     to, implicit = relations.targets(state, event, read)
     relations.on_message(state, event, read, to, implicit)
@@ -101,7 +100,7 @@ def apply_message(state: RoomState, event: ChatEvent, read: MessageRead) -> None
 
 FORGETTERS = (participants.forget, edits.forget_words, questions.forget, proposals.forget,
               relations.forget, terms.forget, reactions.forget, bridging.forget, goal.forget,
-              chair.forget)
+              kind.forget_chair)
 
 
 def forget_member(state: RoomState, member_id: str) -> bool:
