@@ -7,9 +7,9 @@ import json
 from facilitator.events import EventKind
 from facilitator.memory.state import RoomState
 from facilitator.memory.trackers import apply_event
+from facilitator.reading.clauses import key_phrases, may_hold_phrases_of
 from facilitator.reading.message import read_message, read_text
 from facilitator.reading.nicks import base_nick
-from facilitator.reading.phrases import key_phrases, may_hold_phrases_of
 from tests.conftest import SHARED_DATA
 from tests.helpers import msg
 

@@ -6,8 +6,7 @@ import pytest
 
 from facilitator.policies.guard import match_template, slot_problem, text_problems
 from facilitator.policies.prompts import Prompts
-from facilitator.reading.clauses import aligned, clean, phrase_problem, quotable, quote_problem
-from facilitator.reading.phrases import key_phrases
+from facilitator.reading.clauses import aligned, clean, key_phrases, phrase_problem, quotable, quote_problem
 
 PROMPTS = Prompts()
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from facilitator.memory.state import RoomState
 from facilitator.policies.signals import Signals, compute_signals
-from facilitator.reading.clauses import phrase_problem, quotable
-from facilitator.reading.phrases import key_phrases
+from facilitator.reading.clauses import key_phrases, phrase_problem, quotable
 
 
 def names(state: RoomState, ids: list[str], limit: int = 4) -> str:

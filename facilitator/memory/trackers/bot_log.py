@@ -15,10 +15,9 @@ from facilitator.memory.state import (
     RoomState,
     StoredMessage,
 )
-from facilitator.reading.clauses import aligned
+from facilitator.reading.clauses import aligned, key_phrases, may_hold_phrases_of
 from facilitator.reading.cues import dismisses, thanks
 from facilitator.reading.message import MessageRead
-from facilitator.reading.phrases import key_phrases, may_hold_phrases_of
 
 _QUOTED = re.compile(r"\"([^\"]+)\"")
 # A bot turn counts as ignored when this many human messages pass without a response.
