@@ -194,7 +194,7 @@ async def test_with_one_token_another_workspace_is_acknowledged_and_ignored(
 
 
 def test_a_form_body_is_read_as_bolt_reads_it() -> None:
-    from facilitator.adapters.slack.web import read_body
+    from facilitator.adapters.slack.app import read_body
 
     fields = command("status")
     assert read_body(form(fields).encode(), "application/x-www-form-urlencoded") == (fields, None)

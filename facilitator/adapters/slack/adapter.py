@@ -29,7 +29,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from facilitator.adapters.base import Adapter, EventCallback
 from facilitator.adapters.lanes import Job, Lanes, run_job
-from facilitator.adapters.slack.app import build_app
+from facilitator.adapters.slack.app import WebServer, build_app, build_web_app
 from facilitator.adapters.slack.config import SlackConfig
 from facilitator.adapters.slack.home import home_view, shared_rooms
 from facilitator.adapters.slack.posting import ChannelPacer, SlackSender
@@ -43,7 +43,6 @@ from facilitator.adapters.slack.translate import (
     to_slack,
     translate_event,
 )
-from facilitator.adapters.slack.web import WebServer, build_web_app
 from facilitator.events import Author, ChatEvent, EventKind, RoomRef
 from facilitator.intake.delivery import Holding
 from facilitator.memory.state import CAP_PARTICIPANTS
