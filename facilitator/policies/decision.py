@@ -35,7 +35,7 @@ class Moment(BaseModel):
 
 class BotDecision(BaseModel):
     """`speak`: the bot acts on this event, with `text` (a message), `react` (an emoji's name,
-    put on the message `react_to`: the lighter form of a move, policies/lighter.py) or both."""
+    put on the message `react_to`: the lighter form of a move, chosen in policies/policy.py) or both."""
 
     speak: bool = False
     intervention: Intervention | None = None
