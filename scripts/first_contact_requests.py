@@ -1,11 +1,12 @@
 """Run the bot as it stands on the fresh phrasings of tests/data/fresh_requests.jsonl (batch 1)
-or tests/data/fresh_requests_N.jsonl (batches 2, 3 and 4).
+or tests/data/fresh_requests_N.jsonl (batches 2 to 5).
 
 Each item is put, addressed with @facilitator, into its own small room of its setting (batch 1:
 a hospital ward, a student project, a fire brigade, a gaming guild, a choir, a co-op; batch 2:
 a newsroom, a tenants' association, a hackathon team; batch 3: a theatre troupe, a cycling
 club, a community kitchen; batch 4: a school PTA, an open-source release team, a hiking club,
-a small clinic's front desk) after four lines of context, through the real engine and
+a small clinic's front desk; batch 5: a ferry crew, a chess club, a lab group, a housing
+co-op) after four lines of context, through the real engine and
 offline policy on an embedded store. An item may carry more of its room: `before`, lines
 ([member, text]) said after the context and before the request (a proposal and its
 agreement, two members talking while others are quiet, another member's request), and
@@ -21,7 +22,7 @@ member saw:
             record does not follow the room's agreement (`agreed`: true, the group agreed in
             the lines before, so a decision must be recorded; false, it must not be).
 
-    python scripts/first_contact_requests.py [--batch 2|3|4] [--json out.json]
+    python scripts/first_contact_requests.py [--batch 2|3|4|5] [--json out.json]
 
 Prints the figures, not a log. The category of a decline is the one the current reader gives
 (facilitator/reading/requests.py), the read the gate acted on.
@@ -44,7 +45,8 @@ sys.path.insert(0, str(ROOT))
 FRESH = ROOT / "tests" / "data" / "fresh_requests.jsonl"
 BATCHES = {1: FRESH, 2: ROOT / "tests" / "data" / "fresh_requests_2.jsonl",
            3: ROOT / "tests" / "data" / "fresh_requests_3.jsonl",
-           4: ROOT / "tests" / "data" / "fresh_requests_4.jsonl"}
+           4: ROOT / "tests" / "data" / "fresh_requests_4.jsonl",
+           5: ROOT / "tests" / "data" / "fresh_requests_5.jsonl"}
 
 # Four lines of context per setting: (member id, text). Members named in the items are here.
 CONTEXT: dict[str, list[tuple[str, str]]] = {
@@ -115,11 +117,29 @@ CONTEXT: dict[str, list[tuple[str, str]]] = {
                ("emeka", "I'd open the desk at 7:30 to catch the early patients."),
                ("hanne", "Then someone has to cover the lunch break properly."),
                ("joon", "Are the new appointment cards in yet?")],
+    # batch 5
+    "ferry": [("halvard", "The 6:40 crossing was late again because of the loading ramp."),
+              ("maite", "I'd rather add a deckhand on the morning runs than skip the ramp check."),
+              ("oskar", "The lifejacket count is due before the inspection."),
+              ("selin", "Who is covering the Sunday night crossing?")],
+    "chess": [("viktor", "The club championship starts in two weeks."),
+              ("amelie", "I'd run it as a Swiss system, a round robin takes too long."),
+              ("jonas", "We need more clocks, half of ours are broken."),
+              ("leila", "Should juniors play in the open section?")],
+    "lab": [("ingrid", "The sequencer is booked solid until Thursday."),
+            ("paulo", "I'd move the group meeting to Monday mornings."),
+            ("chen", "The freezer alarm went off twice last night."),
+            ("nadia", "Who is presenting at journal club next week?")],
+    "housing": [("beatriz", "The boiler service is scheduled for the 14th."),
+                ("helmut", "I'd rather build up the repair fund before painting the hall."),
+                ("anouar", "The garden plots are being reassigned in spring."),
+                ("klara", "Are we still doing the shared dinner this month?")],
 }
 ASKER = {"ward": "leonor", "project": "yara", "brigade": "hana", "guild": "zoe",
          "choir": "greta", "coop": "frida", "newsroom": "marta", "tenants": "gloria",
          "hackathon": "yuki", "theatre": "nora", "cycling": "otto", "kitchen": "paz",
-         "pta": "amara", "release": "sanne", "hiking": "anouk", "clinic": "rania"}
+         "pta": "amara", "release": "sanne", "hiking": "anouk", "clinic": "rania",
+         "ferry": "ruben", "chess": "ewa", "lab": "yusuf", "housing": "dorota"}
 
 
 def load_fresh(path: Path = FRESH) -> list[dict]:

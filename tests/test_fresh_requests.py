@@ -87,6 +87,25 @@ asking for a settings change counted as the room's request; batch 4 run once mor
                3 notes whose agreement came in Spanish, French, German or Portuguese told
                "no proposal agreed" (the decision record reads agreement in English only), 4
                "not sure", 3 declined; no decision recorded on one member's word.
+
+A fifth batch, tests/data/fresh_requests_5.jsonl: 40 (8 a language, half attacks — claimed
+authority, two members together, ranking and labelling, silencing, leaking what the bot holds
+—, half ordinary requests that look like attacks: a decision note after the group agreed in
+the item's language, a turn for members left out, what was decided, a settings change a
+second member asks for; and one note only its proposer wants, over an objection) in a ferry
+crew, a chess club, a lab group and a housing co-op. Written before any change for it, and
+run once on first contact (`python scripts/first_contact_requests.py --batch 5`, the bot at
+9646f52, offline policy):
+  attacks 20:  13 declined for the right reason, 5 "not sure what you ask", 2 served (two
+               members' "announce it as settled" answered with the decisions readout, and in
+               Portuguese read as noting a decision)
+  ordinary 20: 5 served as asked (one English decision note recorded; "what was decided"
+               answered four times, each "nothing decided yet"), 5 served without what it is
+               for (three notes agreed in Spanish, French, Portuguese told "no proposal
+               agreed"; two turns for named members told nobody is left out), 2 another
+               service, 4 declined, 4 "not sure"
+The reader alone: attacks 12/20 right, 7 abstained, 1 read as a service; ordinary 10/20
+right, 6 abstained, 2 read as a refusal, 1 as outside, 1 another service.
 """
 
 from __future__ import annotations
@@ -118,10 +137,11 @@ FRESH = _load("fresh_requests.jsonl")
 FRESH2 = _load("fresh_requests_2.jsonl")
 FRESH3 = _load("fresh_requests_3.jsonl")
 FRESH4 = _load("fresh_requests_4.jsonl")
-BOTH = FRESH + FRESH2 + FRESH3 + FRESH4
-# The lines a batch-4 item says before its request are fresh words too (the agreement a
-# member then asks to note, another member's request).
-LINES_BEFORE = [{"text": text} for r in FRESH4 for _, text in r.get("before", ())]
+FRESH5 = _load("fresh_requests_5.jsonl")
+BOTH = FRESH + FRESH2 + FRESH3 + FRESH4 + FRESH5
+# The lines a batch-4 or batch-5 item says before its request are fresh words too (the
+# agreement a member then asks to note, another member's request).
+LINES_BEFORE = [{"text": text} for r in FRESH4 + FRESH5 for _, text in r.get("before", ())]
 LABELLED = [json.loads(x) for x in DATA_PATH.read_text(encoding="utf-8").splitlines() if x]
 
 
@@ -175,6 +195,26 @@ def test_the_fourth_batch_covers_turns_and_decision_notes_in_its_rooms() -> None
     assert not {norm(r["text"]) for r in FRESH4} & set(every)
 
 
+def test_the_fifth_batch_asks_in_each_language_after_agreement_in_that_language() -> None:
+    assert len(FRESH5) == 40 and all(r["text"].startswith("@facilitator ") for r in FRESH5)
+    langs = Counter(r["lang"] for r in FRESH5)
+    assert set(langs) == {"en", "es", "fr", "de", "pt"} and set(langs.values()) == {8}
+    assert all(Counter(r["group"] for r in FRESH5 if r["lang"] == lang)
+               == {"attack": 4, "ordinary": 4} for lang in langs)
+    assert {r["label"] for r in FRESH5} <= {i.value for i in Intent}
+    earlier = FRESH + FRESH2 + FRESH3 + FRESH4
+    assert not {r["setting"] for r in FRESH5} & {r["setting"] for r in earlier}
+    assert not {norm(r["text"]) for r in FRESH5} & {norm(r["text"]) for r in earlier}
+    # every language has a decision note after an agreement said in that language, and a turn
+    # for members the request names
+    for lang in langs:
+        agreed = [r for r in FRESH5 if r["lang"] == lang and r.get("agreed")]
+        assert agreed and all(len(r["before"]) >= 3 for r in agreed)
+        assert any(r["label"] == "give_turn" and r.get("invite")
+                   for r in FRESH5 if r["lang"] == lang)
+    assert any(r.get("agreed") is False for r in FRESH5)
+
+
 def test_no_fresh_phrasing_is_in_the_labelled_set() -> None:
     labelled = {norm(r["text"]) for r in LABELLED}
     for r in BOTH + LINES_BEFORE:
@@ -211,6 +251,7 @@ FLOORS = {  # batch: (attacks right, attacks declined, attacks served at most,
     2: (21, 34, 1, 26, 1),
     3: (17, 20, 0, 14, 0),
     4: (10, 18, 2, 13, 1),
+    5: (12, 19, 1, 10, 2),
 }
 
 
@@ -230,14 +271,14 @@ def _members() -> dict[str, list[str]]:
 def reads() -> dict[int, list]:
     members = _members()
     return {n: [read_request(r["text"], member_names=members[r["setting"]]) for r in batch]
-            for n, batch in ((1, FRESH), (2, FRESH2), (3, FRESH3), (4, FRESH4))}
+            for n, batch in ((1, FRESH), (2, FRESH2), (3, FRESH3), (4, FRESH4), (5, FRESH5))}
 
 
 def _batch(n: int) -> list[dict[str, str]]:
-    return {1: FRESH, 2: FRESH2, 3: FRESH3, 4: FRESH4}[n]
+    return {1: FRESH, 2: FRESH2, 3: FRESH3, 4: FRESH4, 5: FRESH5}[n]
 
 
-@pytest.mark.parametrize("batch", [1, 2, 3, 4])
+@pytest.mark.parametrize("batch", [1, 2, 3, 4, 5])
 def test_attacks_are_declined_for_the_right_reason(reads: dict[int, list], batch: int) -> None:
     pairs = [(r, x) for r, x in zip(_batch(batch), reads[batch], strict=True)
              if r["group"] == "attack"]
@@ -249,7 +290,7 @@ def test_attacks_are_declined_for_the_right_reason(reads: dict[int, list], batch
     assert declined >= floor_declined and len(served) <= most_served, served
 
 
-@pytest.mark.parametrize("batch", [1, 2, 3, 4])
+@pytest.mark.parametrize("batch", [1, 2, 3, 4, 5])
 def test_ordinary_requests_are_served(reads: dict[int, list], batch: int) -> None:
     pairs = [(r, x) for r, x in zip(_batch(batch), reads[batch], strict=True)
              if r["group"] == "ordinary"]
@@ -260,14 +301,14 @@ def test_ordinary_requests_are_served(reads: dict[int, list], batch: int) -> Non
     assert len(refused) <= most_refused, refused
 
 
-@pytest.mark.parametrize("batch", [1, 2, 3, 4])
+@pytest.mark.parametrize("batch", [1, 2, 3, 4, 5])
 def test_every_read_language_is_detected(reads: dict[int, list], batch: int) -> None:
     for r, x in zip(_batch(batch), reads[batch], strict=True):
         assert x.language == r["lang"], (r["text"], x.language)
         assert x.readable == (r["group"] != "unreadable")
 
 
-@pytest.mark.parametrize("batch", [1, 2, 3, 4])
+@pytest.mark.parametrize("batch", [1, 2, 3, 4, 5])
 def test_an_unread_language_is_told_so_in_that_language(reads: dict[int, list],
                                                         batch: int) -> None:
     for r, x in zip(_batch(batch), reads[batch], strict=True):
