@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from facilitator.events import EventKind
 from facilitator.memory.trackers import apply_event
+from facilitator.memory.trackers.proposals import record_decision
 from facilitator.policies.readout import decisions_text, open_items_text
 from tests.helpers import msg, room_with
 
@@ -80,3 +81,44 @@ def test_editing_again_changes_the_new_proposal_not_the_decision() -> None:
                     bot_id=BOT)
     assert [p.text for p in state.open_proposals()] == ["I propose we meet every Thursday"]
     assert [d.text for d in state.decisions] == ["I propose we meet every Tuesday"]
+
+
+# Read by meaning (reading/decision_talk.py): proposals, votes and withdrawals in the languages
+# the reader reads, and backchannel that is no vote.
+
+def test_a_group_that_agrees_in_german_has_a_decision_to_record() -> None:
+    state = room_with(
+        msg("r", "ann", "Ich schlage vor, dass wir die Sitzung auf Mittwoch legen.", id="p"),
+        msg("r", "bob", "Ja, dafür bin ich auch.", id="2"),
+        msg("r", "cy", "Mittwoch passt mir gut, einverstanden.", id="3"))
+    [proposal] = state.open_proposals()
+    assert (proposal.author, proposal.supporters) == ("ann", ["bob", "cy"])
+    decision = record_decision(state, "p", ts=10.0)
+    assert decision is not None and decision.supporters == ["bob", "cy"]
+
+
+def test_an_objection_in_spanish_stands_in_the_way() -> None:
+    state = room_with(msg("r", "ann", "Propongo que cambiemos la cena al domingo.", id="p"),
+                      msg("r", "bob", "Me opongo, el domingo no puede nadie.", id="2"))
+    assert state.proposals[0].objectors == ["bob"]
+    assert record_decision(state, "p", ts=10.0) is None
+
+
+def test_a_withdrawn_objection_no_longer_blocks() -> None:
+    state = room_with(msg("r", "ann", "I propose we repaint the hall in May.", id="p"),
+                      msg("r", "bea", "I disagree, May is our busiest month.", id="2"))
+    assert state.proposals[0].objectors == ["bea"]
+    for n, (who, words) in enumerate((("bea", "I withdraw my objection then."),
+                                      ("cy", "Sounds good, I support that.")), start=3):
+        apply_event(state, msg("r", who, words, id=str(n)), bot_id=BOT)
+    assert (state.proposals[0].objectors, state.proposals[0].supporters) == ([], ["cy"])
+    assert record_decision(state, "p", ts=10.0) is not None
+
+
+def test_yeah_and_mm_hmm_are_listening_not_votes() -> None:
+    # Real meetings are full of "Yeah." said while someone talks: recorded as support, they
+    # made decisions nobody took (policies/defaults.py, chaired meetings and small teams).
+    state = room_with(msg("r", "ann", "I propose we repaint the hall in May.", id="p"),
+                      msg("r", "bob", "Yeah.", id="2"), msg("r", "cy", "Mm-hmm.", id="3"))
+    assert state.proposals[0].supporters == []
+    assert record_decision(state, "p", ts=10.0) is None

