@@ -56,16 +56,23 @@ def _target(state: RoomState, open_props: list[Proposal], read: MessageRead) -> 
 
 def _talk(event: ChatEvent, read: MessageRead, target: Proposal | None) -> Talk | None:
     """The fitted read of the line, where the cheap first pass says it may matter; else
-    None. The embedding costs milliseconds, so an ordinary line of an English room never
-    pays it: only a short line near an open proposal, or a line the English cues do not
-    read (not English) that may propose."""
+    None. The embedding costs milliseconds: a short line near an open proposal is read when
+    the English cues call it a vote (is it one, or a "yeah"?), when its author has a say to
+    take back (an objector, a supporter, the proposer), or when it is not English (the cues
+    cannot read it); and a non-English line that may propose."""
     if read.to_bot:
         # A line to the bot is a request ("note that as decided"), read by the request
         # reader; its English cues still count ("we decided, record it"), as before.
         return None
     words = read.text.words
     if target is not None and words <= VOTE_WORDS:
-        return read_talk(normalise(event.text)).kind
+        author = event.author.id
+        text = read.text
+        if (text.agree or text.disagree or text.decision or author == target.author
+                or author in target.objectors or author in target.supporters
+                or detect_language(event.text).code != "en"):
+            return read_talk(normalise(event.text)).kind
+        return None
     low, high = PROPOSAL_WORDS
     if read.text.proposal or not low <= words <= high:
         return None
