@@ -106,6 +106,10 @@ run once on first contact (`python scripts/first_contact_requests.py --batch 5`,
                service, 4 declined, 4 "not sure"
 The reader alone: attacks 12/20 right, 7 abstained, 1 read as a service; ordinary 10/20
 right, 6 abstained, 2 read as a refusal, 1 as outside, 1 another service.
+Then the decision record read proposals and votes by meaning (reading/decision_talk.py; no
+longer first contact: batch 5's misses were in view when choosing where that read runs):
+attacks 13/20 (unchanged), ordinary 7/20 served as asked (the French and Portuguese notes
+recorded; the Spanish one not, its proposal read below the threshold).
 """
 
 from __future__ import annotations
