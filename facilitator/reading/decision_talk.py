@@ -28,6 +28,7 @@ from enum import StrEnum
 from functools import cache
 from pathlib import Path
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from facilitator.reading.intent import embed_one
@@ -67,10 +68,22 @@ class TalkModel(BaseModel):
     def probabilities(self, vector: Sequence[float]) -> list[float]:
         logits = [b + sum(w * x for w, x in zip(row, vector, strict=True))
                   for row, b in zip(self.weights, self.bias, strict=True)]
-        top = max(logits)
-        exps = [math.exp(z - top) for z in logits]
-        total = sum(exps)
-        return [e / total for e in exps]
+        return _softmax(logits)
+
+
+def _softmax(logits: Sequence[float]) -> list[float]:
+    top = max(logits)
+    exps = [math.exp(z - top) for z in logits]
+    total = sum(exps)
+    return [e / total for e in exps]
+
+
+@cache
+def _matrix(path: Path = MODEL_PATH) -> tuple[np.ndarray, np.ndarray]:
+    """The shipped weights as arrays: one matrix product a line instead of 3,500 Python
+    multiplications (the silent path pays for this read)."""
+    model = load_model(path)
+    return np.asarray(model.weights, dtype=np.float32), np.asarray(model.bias, dtype=np.float32)
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,8 +103,13 @@ def read_talk(text: str, model: TalkModel | None = None) -> TalkRead:
     clean = " ".join((text or "").split())[:MAX_CHARS]
     if not any(ch.isalnum() for ch in clean):
         return TalkRead(kind=None, confidence=0.0, best=Talk.OTHER)
-    model = model or load_model()
-    probs = model.probabilities(embed_one(clean))
+    if model is None:
+        model = load_model()
+        weights, bias = _matrix()
+        probs = _softmax((weights @ np.asarray(embed_one(clean), dtype=np.float32)
+                          + bias).tolist())
+    else:
+        probs = model.probabilities(embed_one(clean))
     best = max(range(len(probs)), key=probs.__getitem__)
     kind = model.classes[best]
     confident = probs[best] >= model.threshold
