@@ -94,11 +94,11 @@ def report(y, pred, prob, threshold: float, langs) -> dict[str, object]:  # type
     return out
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
     import numpy as np
 
     parser = training_parser(__doc__ or "", D.DATA_PATH, D.MODEL_PATH)
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     rows = load(args.data)
     x = np.asarray(I.embed([r["text"] for r in rows]))
     y = np.asarray([r["label"] for r in rows], dtype=object)
