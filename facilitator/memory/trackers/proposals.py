@@ -59,9 +59,9 @@ def _target(state: RoomState, open_props: list[Proposal], read: MessageRead) -> 
 def _talk(event: ChatEvent, read: MessageRead, target: Proposal | None) -> Talk | None:
     """The fitted read of the line, where the cheap first pass says it may matter; else
     None. The embedding costs milliseconds: a short line near an open proposal is read when
-    the English cues call it a vote (is it one, or a "yeah"?), when its author has a say to
-    take back (an objector, a supporter, the proposer), or when it is not English (the cues
-    cannot read it); and a non-English line that may propose."""
+    the English cues call it a vote (is it one, or a "yeah"?), when its author has a vote to
+    take back (an objector, a supporter), or when it is not English (the cues cannot read
+    it); and a non-English line that may propose."""
     if read.to_bot:
         # A line to the bot is a request ("note that as decided"), read by the request
         # reader; its English cues still count ("we decided, record it"), as before.
@@ -70,7 +70,10 @@ def _talk(event: ChatEvent, read: MessageRead, target: Proposal | None) -> Talk 
     if target is not None and words <= VOTE_WORDS:
         author = event.author.id
         text = read.text
-        if (text.agree or text.disagree or text.decision or author == target.author
+        # Not the proposer's every line: they keep arguing for it, and each line would pay
+        # for an embedding on the silent path (tests/slack/test_slack_walk.py). The cost: a
+        # proposer who takes a proposal back in plain English is not read (a known gap).
+        if (text.agree or text.disagree or text.decision
                 or author in target.objectors or author in target.supporters
                 or _not_english(event.text)):
             return read_talk(normalise(event.text)).kind
