@@ -102,8 +102,9 @@ def embed(texts: Sequence[str]) -> list[list[float]]:
 @lru_cache(maxsize=256)
 def embed_one(text: str) -> tuple[float, ...]:
     """One text's embedding, kept for a while: the request reader and the decision-talk
-    reader (reading/decision_talk.py) may read the same addressed line, and an embedding is
-    the costly part of either."""
+    reader (reading/decision_talk.py) may read the same addressed line, and the verdict and
+    claim reads of the bot's own words the same sentence; an embedding is the costly part of
+    each."""
     return tuple(embed([text])[0])
 
 

@@ -21,13 +21,13 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Collection
-from functools import cache, lru_cache
+from functools import cache
 from pathlib import Path
 from typing import ClassVar
 
 from pydantic import BaseModel, Field
 
-from facilitator.reading.intent import STAND_IN, anonymise, embed, normalise
+from facilitator.reading.intent import STAND_IN, anonymise, embed_one, normalise
 from facilitator.reading.logistic import LogisticWeights
 
 MODEL_PATH = Path(__file__).with_name("models") / "verdicts.json"
@@ -73,15 +73,10 @@ def sentence_text(sentence: str, names: Collection[str] = ()) -> str:
     return _ADDRESS.sub("", anonymise(normalise(sentence), names))
 
 
-@lru_cache(maxsize=512)
-def _embedded(text: str) -> tuple[float, ...]:
-    return tuple(embed([text])[0])
-
-
 def sentence_vector(sentence: str, names: Collection[str] = ()) -> tuple[float, ...]:
     """The sentence's embedding as the readers of the bot's own words read it; the verdict and
     the claim read of one sentence embed it once."""
-    return _embedded(sentence_text(sentence, names))
+    return embed_one(sentence_text(sentence, names))
 
 
 @cache
