@@ -4,15 +4,14 @@ test_decision_record.py; here, the shipped weights and the labelled set they com
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
 from facilitator.reading.decision_talk import DATA_PATH, Talk, load_model, read_talk
+from tests.test_fitted_readers import _script
 
 REPO = Path(__file__).resolve().parent.parent
 ROWS = [json.loads(x) for x in DATA_PATH.read_text(encoding="utf-8").splitlines() if x.strip()]
@@ -39,15 +38,6 @@ def test_the_shipped_model_reads_every_kind_over_the_embedding() -> None:
 def test_odd_input_is_no_read() -> None:
     for text in ("", "   ", "!!!", "👍"):
         assert read_talk(text).kind is None
-
-
-def _script(name: str):  # type: ignore[no-untyped-def]
-    spec = importlib.util.spec_from_file_location(name, REPO / "scripts" / f"{name}.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.mark.train
