@@ -6,14 +6,12 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
 from facilitator.reading.decision_talk import DATA_PATH, Talk, load_model, read_talk
 from tests.test_fitted_readers import _script
 
-REPO = Path(__file__).resolve().parent.parent
 ROWS = [json.loads(x) for x in DATA_PATH.read_text(encoding="utf-8").splitlines() if x.strip()]
 
 
