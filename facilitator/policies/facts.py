@@ -21,9 +21,10 @@ whether what it says matches the room's state:
   in English, one where the structural read finds a member, "you" or what a member said as the
   subject of an evaluation (`reading.requests.verdict_in`, with the hostility model's words for
   people and this module's idioms: "you are both wrong", "Greg's comment was out of line") and
-  the fitted read does not rule it out, or one the fitted read is sure of on its own; a
-  sentence the hostility model reads as an attack on a member, or a member's point dismissed
-  as mere opinion.
+  the fitted read does not rule it out; a sentence the hostility model reads as an attack on a
+  member, or a member's point dismissed as mere opinion.
+- a claim in another language than English is found by meaning (`reading.claim_kinds`: decided,
+  open question, proposal, a task taken on) and grounded like an English one.
 
 A text cut at the model's token cap is first trimmed to its last whole sentence.
 `check_words` returns the text that may go out (quotes dropped, trimmed) and the first
