@@ -3,8 +3,9 @@
 A facilitator belongs to nobody: it never says who is right, whose point is better, whose tone is
 out of line, who is to blame, or that what a member said is mere opinion. The English structural
 read (`reading.requests.verdict_in`: a member as the subject of an evaluation) knows English word
-order only, and it takes a member's readiness or responsibility for a verdict ("Bo, you're good
-to go", "Ana is responsible for the fence"). This reader is a logistic regression over the
+order only. This reader decides in other languages and, in English, confirms the structural
+read; it is weak (held-out figures in the README), and it does not clear every false verdict
+of the structure ("Bo, you're good to go" is still refused). It is a logistic regression over the
 sentence's multilingual embedding (`reading.intent.embed`, Universal Sentence Encoder
 multilingual, shipped in its wheel), members' names read as one stand-in name, fitted by
 `scripts/train_verdicts.py` on `data/verdicts_labelled.jsonl`: sentences a facilitator might
