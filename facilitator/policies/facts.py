@@ -346,6 +346,28 @@ def _decision_claim(sentence: str) -> re.Match[str] | None:
                  or _LIST_FOLLOWS.match(sentence[m.end():])), None)
 
 
+def _decided_items(state: RoomState, moment: Moment | None) -> list[str]:
+    """What a claim that something was decided may be grounded in: the room's decisions, and
+    the proposal a recording moment is about to record."""
+    recording = moment is not None and moment.intervention == Intervention.RECORD_DECISION
+    return _with_messages(state, [(d.text, [d.proposal_id, *d.sources]) for d in state.decisions]
+                          + [(p.text, [p.id]) for p in state.proposals
+                             if recording and p.id == moment.ref])  # type: ignore[union-attr]
+
+
+def _open_items(state: RoomState, moment: Moment | None, *, questions: bool = True,
+                proposals: bool = True) -> list[str]:
+    """What a claim that something is open may be grounded in: the questions nobody answered
+    (and the one a surfacing moment brings back: open by the gate's own reading), the open
+    proposals."""
+    surfacing = moment is not None and moment.intervention == Intervention.SURFACE_QUESTION
+    items = [(q.text, [q.id]) for q in state.questions
+             if q.answered_by is None or (surfacing and q.id == moment.ref)] if questions else []  # type: ignore[union-attr]
+    if proposals:
+        items += [(p.text, [p.id]) for p in state.open_proposals()]
+    return _with_messages(state, items)
+
+
 def _claim_problems(sentence: str, held: list[str], state: RoomState,
                     moment: Moment | None) -> str | None:
     """The first claim of one sentence (quotes emptied; `held`: its quotes) that the room's
@@ -354,16 +376,9 @@ def _claim_problems(sentence: str, held: list[str], state: RoomState,
         return None
     if _NOTHING_DECIDED.search(sentence):
         return "says nothing was decided; the room has decisions" if state.decisions else None
-    recording = moment is not None and moment.intervention == Intervention.RECORD_DECISION
-    # The question a surfacing moment brings back is open by the gate's own reading.
-    surfacing = moment is not None and moment.intervention == Intervention.SURFACE_QUESTION
     claim = _decision_claim(sentence)
     if claim is not None:
-        decided = _with_messages(state, [(d.text, [d.proposal_id, *d.sources])
-                                         for d in state.decisions])
-        if recording:
-            decided += _with_messages(state, [(p.text, [p.id]) for p in state.proposals
-                                              if p.id == moment.ref])  # type: ignore[union-attr]
+        decided = _decided_items(state, moment)
         if not decided:
             return "claims a decision the room has not made"
         if not _matches(_clause(sentence, claim.start(), claim.end()), held, decided, state):
@@ -402,12 +417,8 @@ def _claim_problems(sentence: str, held: list[str], state: RoomState,
         proposals = bool(_ABOUT_PROPOSALS.search(sentence))
         what = "question" if questions and not proposals else (
             "proposal" if proposals and not questions else "question or proposal")
-        open_items = [] if what == "proposal" else [(q.text, [q.id]) for q in state.questions
-                                                    if q.answered_by is None or (
-                                                        surfacing and q.id == moment.ref)]  # type: ignore[union-attr]
-        if what != "question":
-            open_items += [(p.text, [p.id]) for p in state.open_proposals()]
-        items = _with_messages(state, open_items)
+        items = _open_items(state, moment, questions=what != "proposal",
+                            proposals=what != "question")
         if not items:
             return f"calls a {what} open; the room has none open"
         if not _matches(clause, held, items, state):
@@ -436,20 +447,12 @@ def _claim_by_meaning(sentence: str, held: list[str], state: RoomState,
     kind = claim_kind(sentence, names)
     if kind is None:
         return None
-    ref = moment.ref if moment is not None else None
     if kind == "decided":
-        recording = moment is not None and moment.intervention == Intervention.RECORD_DECISION
-        items = _with_messages(state, [(d.text, [d.proposal_id, *d.sources])
-                                       for d in state.decisions]
-                               + [(p.text, [p.id]) for p in state.proposals
-                                  if recording and p.id == ref])
+        items = _decided_items(state, moment)
         none, unmatched = ("claims a decision the room has not made",
                            "claims a decision that matches none in the room")
     elif kind == "open_question":
-        surfacing = moment is not None and moment.intervention == Intervention.SURFACE_QUESTION
-        items = _with_messages(state, [(q.text, [q.id]) for q in state.questions
-                                       if q.answered_by is None or (surfacing and q.id == ref)]
-                               + [(p.text, [p.id]) for p in state.open_proposals()])
+        items = _open_items(state, moment)
         none = "calls a question or proposal open; the room has none open"
         unmatched = "calls open a question or proposal that matches none open in the room"
     elif kind == "proposal":
