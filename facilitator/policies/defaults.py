@@ -102,7 +102,9 @@ EVIDENCE: dict[str, dict[str, str]] = {
                             "Third, fitted on 30 more judged TUNE turns (no follow-up to the "
                             "asker's own lines, no statement, no question leaning on what came "
                             "before): a fresh 30 REPORT turns, 18 and 19 helpful, 4 and 3 "
-                            "harmful, still under",
+                            "harmful, still under. Unchanged since, a fresh 40 REPORT turns: "
+                            "26 and 29 helpful, 0 and 0 harmful: no harm, help at the edge and "
+                            "under it for one judge",
         ANSWER_ATTACK: "off: of 32 answers to strong reads about 17 answer a real attack and "
                        "about 10 misread ('you're shitting me', 'wtf', 'lazy umount', a bot "
                        "told to shut up, banter)",
