@@ -390,12 +390,22 @@ def _sentence(text: str) -> str:
     return " ".join(text.lower().replace("@facilitator", " ").split())
 
 
+def _lexicon_literals(path: Path) -> list[str]:
+    """The request read's lexicon as its strings: a stemmed class is one string of words, a
+    class of surface forms a string per form."""
+    classes = json.loads(path.read_text(encoding="utf-8"))["classes"]
+    return [lit.lower() for c in classes.values()
+            for lit in ([c["stemmed"]] if "stemmed" in c else c["surface"])]
+
+
 POLICY_SOURCES = [REPO / "facilitator" / "reading" / "requests.py",
                   REPO / "facilitator" / "policies" / "guard.py"]
+LEXICON = REPO / "facilitator" / "reading" / "data" / "request_words.json"
 
 
 def test_the_phrasings_are_fresh() -> None:
-    literals = [lit for path in POLICY_SOURCES for lit in _literals(path)]
+    literals = [*(lit for path in POLICY_SOURCES for lit in _literals(path)),
+                *_lexicon_literals(LEXICON)]
     words = [w for lit in literals for w in lit.split()]
     assert len(words) > 300  # the module's vocabulary was really read
     everything = [*(t for t, _ in ALL_REFUSALS), *UNSERVED, *(t for t, _ in ALL_SERVICES),

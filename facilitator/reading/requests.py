@@ -24,11 +24,14 @@ declines, openly. It never makes the bot do what a message asks.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from functools import lru_cache
+from functools import cache, lru_cache
+from importlib import resources
+from typing import Any
 
 
 class RequestKind(StrEnum):
@@ -78,7 +81,8 @@ class RequestRead:
 
 
 # --------------------------------------------------------------------------------------------
-# Words. Each class is a set of stems; a trailing * matches any word that starts with it.
+# Words: the English lexicon is language data, in data/request_words.json. Each class is a set
+# of stems (a trailing * matches any word that starts with it) or of surface forms.
 # --------------------------------------------------------------------------------------------
 
 @lru_cache(maxsize=1 << 16)  # pure; literal stems are looked up inside loops
@@ -108,7 +112,14 @@ def _stem(word: str) -> str:
     return w
 
 
-_FUNCTION = frozenset({"not", "none", "done", "gone", "us", "this", "does", "was", "has"})
+@cache
+def _lexicon() -> dict[str, Any]:
+    raw = resources.files("facilitator.reading").joinpath("data/request_words.json").read_text("utf-8")
+    data: dict[str, Any] = json.loads(raw)
+    return data
+
+
+_FUNCTION = frozenset(_lexicon()["stem_exempt"])
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,186 +146,84 @@ def _words(spec: str) -> _Class:
     return _Class(frozenset(stems), tuple(sorted(prefixes)))
 
 
+def _stemmed(name: str) -> _Class:
+    return _words(_lexicon()["classes"][name]["stemmed"])
+
+
+def _surface(name: str) -> frozenset[str]:
+    return frozenset(_lexicon()["classes"][name]["surface"])
+
+
 def _union(*classes: _Class) -> _Class:
     stems: frozenset[str] = frozenset().union(*(c.stems for c in classes))
     prefixes = tuple(sorted({p for c in classes for p in c.prefixes}))
     return _Class(stems, prefixes)
 
 
-# Acting on a person: restraining, silencing, excluding, removing.
-RESTRAIN = _words("""mute silence gag ban kick boot block remove expel eject suspend exclude
-    censor suppress sideline shush hush bar banish blacklist ostracise ostracize shun ignore
-    disregard skip drop cut delete erase hide throttle restrict limit shut quiet quieten
-    quiet stop prevent forbid disinvite uninvite rid throw filter dismiss overrule demote
-    punish penalise penalize discipline interrupt freeze lock isolate evict oust dump
-    exile unsubscribe deplatform downrank deprioritise deprioritize outvote override shout
-    marginalise marginalize freeze kill fire sack gone""")
-# Verbs that, with a person and "off" or "out", move the person out ("take Luis off the list").
-MOVE_OUT = _words("""take get kick throw knock drop cut boot lock keep leave shut push force vote
-    edge freeze squeeze cross strike rule count block bump pull shove want""")
-# Taking part, which a demand can deny a member ("Maria doesn't get a say").
-PARTICIPATE = _words("""talk speak post chime comment participate reply respond message say
-    vote voice turn input contribute join attend present weigh""")
-# Doing something to or for a person that, negated, leaves them out.
-INCLUDE = _words("""invite ask include call mention tag ping involve consult answer respond reply
-    listen acknowledge credit count engage address hear notify question prompt
-    summarise summarize quote let allow invitation question mention""")
-# Shaming or attacking a person.
-SHAME = _words("""insult mock ridicule roast humiliate shame embarrass scold reprimand berate
-    belittle lecture chastise tease troll diss trash taunt slam expose discredit undermine
-    attack blame accuse criticise criticize condemn lambast denounce rebuke admonish warn
-    report flag bully harass intimidate threaten snub patronise patronize""")
-# Judging or ranking people (on other objects: judging options, i.e. taking a side).
-JUDGE = _words("""rank rate score grade judge evaluate assess compare order sort tier appraise
-    vet label brand diagnose review measure benchmark shortlist nominate""")
-# Putting something on the record.
-RECORD = _words("""record note log minute document write put flag mark register list enter file
-    memorialise memorialize remember""")
-# Revealing what the bot holds.
-REVEAL = _words("""reveal show share tell output print dump display leak forward repeat recall
-    retrieve recover restore export paste quote disclose expose read give send list spill
-    divulge dig pull fetch unearth undelete copy relay pass report surface provide produce
-    hand""")
-COMMUNICATE = _words("""say said tell told write wrote written post message send sent chat talk
-    discuss mention whisper dm pm type typed comment complain vent confide gossip""")
-KNOW = _words("""know knew remember recall keep kept store hold held have had collect track
-    think thought gather save""")
-# What the bot holds: its memory and records.
-MEMORY = _words("""memory memories record log history note file dossier profile data archive
-    transcript database storage cache knowledge everything backlog logs""")
-# What a member did not say to this room, or took back.
-# Surface forms: "deleted" marks text taken back; "delete" is just a verb.
-HIDDEN = frozenset("""deleted removed erased edited retracted unsent redacted hidden private
-    privately dm dms pm pms direct secret secretly confidential offline backchannel elsewhere
-    sidebar whispered""".split())
-PLACE = _words("""channel room server group chat thread meeting team workspace call slack
-    discord conversation""")
-OTHER = _words("other another different separate that their")
-# Changing settings.
-CHANGE = _words("""change set switch turn make raise lower reset update edit modify alter
-    disable enable adjust increase decrease reduce tweak configure toggle put tune dial""")
-SETTING = _words("""setting settings mode goal activity frequency charter config configuration
-    cooldown verbosity chattiness preferences""")
-SELF_PACE = _words("""quiet quieter quietly silent chatty chattier active activ less more loud
-    louder often frequently verbose talkative noisy slower faster""")
-SELF_ACTS = _words("""talk speak post chime comment interrupt facilitate intervene jump
-    participate pipe reply respond message""")
-LEAVE_SELF = _words("leave go exit quit disappear sleep pause off shut disable")
-# Instructions and identity.
-INSTRUCTION = _words("""instruction instructions prompt guideline guidelines programming directive
-    directives persona""")
-# Nouns that are its instructions only when they are the bot's ("your rules", "previous rules").
-RULES = _words("""rules rule principles training constraint constraints restriction restrictions
-    safeguards safeguard system role""")
-OVERRIDE = _words("""ignore disregard forget override bypass drop discard abandon overwrite replace
-    reset unlearn suspend disable break escape circumvent jailbreak lift remove skip""")
-# Words that point back to what the bot was told before ("everything you were told before").
-EARLIER = frozenset({"previous", "prior", "earlier", "before", "above", "original", "initial",
-                     "old", "existing", "usual", "default"})
-PRETEND = _words("""pretend roleplay impersonate simulate emulate imagine act become behave play
-    embody channel""")
-VERBATIM = _words("verbatim exactly word following")
-SPEAK_FOR = _words("""say post announce declare broadcast type print output echo write repeat
-    proclaim publish send""")
-# Siding and deciding.
-SIDE = _words("""agree support back side endorse defend champion vouch validate confirm
-    second favour favor approve ratify certify""")
-DECIDE = _words("""settle decide choose pick arbitrate referee adjudicate rule tiebreak vote
-    weigh judge determine resolve""")
-VERDICT = _words("""opinion view take stance position vote pick choice preference verdict call
-    judgement judgment recommendation ruling side favourite favorite bet thoughts""")
-OPINE = _words("think prefer favour favor reckon believe feel")
-RIGHTNESS = _words("""right wrong correct incorrect mistaken better best worse worst stronger
-    strongest weaker weakest winning winner win wins superior inferior smarter valid invalid""")
-# Evaluative words for a person.
-EVAL = _words("""rude disruptive lazy useless unhelpful hostile toxic aggressive difficult
-    annoying incompetent stupid dumb ignorant mistaken unreasonable obstructive arrogant
-    selfish dishonest unprofessional childish offensive problem troublemaker liar bully weak
-    slow boring irrelevant clueless useful helpful valuable smart intelligent competent
-    productive good bad nice reasonable biased guilty fault loud bossy pushy negative
-    toxic problematic unpleasant cruel awful terrible horrible worthless pointless dead
-    weight clever wise dull insufferable irritating rude responsible culprit
-    failure loser idiot moron fool jerk creep weird crazy unfair lame credit deserve deserving
-    merit worthy hero mvp star badly poorly rudely unprofessionally disrespectfully terribly
-    awfully horribly inappropriately aggressively lazily""")
-# Truth words: said of a member they ask who is right; other verdicts judge the member.
-TRUTH = _words("right wrong correct incorrect mistaken valid invalid")
-# Praise offered to the bot.
-PRAISE = _words("""smart smartest clever cleverest wise wisest brilliant intelligent genius
-    objective impartial unbiased neutral rational logical fair fairest insightful perceptive
-    great amazing awesome excellent best sharp sharpest""")
-AGREE_ASK = _words("""agree see right wrong side confirm obviously surely clearly must admit
-    tell recognise recognize understand know""")
-# People.
-PERSON = _words("""person people guy guys member members participant participants user users
-    newcomer newbie lurker colleague colleagues teammate teammates contributor contributors
-    somebody someone whoever folk folks individual man woman lady dude girl boy intern
-    everyone everybody anyone anybody employee volunteer student neighbour neighbor
-    attendee attendees speaker speakers player players hire recruit coworker coworkers boss
-    manager managers staff worker workers chair""")
-THIRD = frozenset({"him", "her", "them", "he", "she", "they", "his", "hers", "their", "theirs",
-                   "himself", "herself", "themselves"})
-GROUP = _words("""majority minority side camp faction half bloc rest ones those group team
-    critics opponents supporters proponents""")
-MAJORITY_WORDS = _words("""all everyone everybody majority most consensus unanimous unanimously
-    whole""")
-MAJORITY_ACTS = _words("agree agreed voted vote decided decide want think feel")
-# Restricting a service to some members.
-RESTRICT = frozenset({"only", "just", "solely", "exclusively", "purely", "merely"})
-EXCLUDE = _words("except excluding exclude without minus omit omitting skip skipping besides")
-# Services.
-SUMMARY_WORDS = _words("""summar* recap* overview rundown digest gist tldr tl synop* roundup
-    sum brief briefing catch miss missed happened""")
-OPEN_WORDS = _words("""open unanswered pending outstanding unresolved remaining undecided unsettled
-    hanging loose left unclear waiting""")
-DECISION_WORDS = _words("""decid* decisi* agreed conclu* resolved outcom* takeaway* commitment*
-    assigned action todo owner* task* next steps step deliverab* plan settled""")
-STATUS_WORDS = _words("""status mood vibe vibes temperature heat balance read participation
-    dynamic dynamics atmosphere tension doing going spoken talked heard quiet speak talk
-    chance""")
-HELP_WORDS = _words("""help command commands capabilit* feature features function purpose use
-    work works for""")
-PROCESS_WORDS = _words("""approach proceed handle tackle structure organise organize run go start
-    prioritise prioritize process method format way structure facilitate frame order tackle
-    untangle unblock""")
-KEEP_WORDS = _words("""keep store save retain log track collect remember hold record data privacy
-    messages information""")
-TALK_ACTS = _words("talk speak spoke spoken post write wrote written message chat say said")
-# Everything a member might ask a bot to do, for telling an imperative from a statement.
-GENERAL_VERBS = _words("""write tell give make send book find check look explain translate
-    calculate compute remind schedule order buy sing play draw search google fix install run
-    open close call email message text post create generate draft compose add update delete
-    remove help show list get bring fetch pull set put turn start stop finish do go come take
-    keep leave let say answer reply respond read print count convert predict guess pick choose
-    decide vote define describe teach recommend suggest plan organise organize arrange invite
-    ask forward share copy paste note record log track assign approve merge deploy review
-    proofread edit rewrite rephrase correct debug code implement design imagine pretend act be
-    stay wait hurry join follow watch monitor notify publish tweet cancel reserve sign register
-    subscribe clean sort rename move schedule lookup estimate buy sell download upload
-    summarise summarize recap remind explain settle confirm sum work""")
-FILLER = frozenset({"please", "pls", "plz", "kindly", "hey", "hi", "hello", "ok", "okay", "so",
-                    "and", "now", "also", "just", "quickly", "quick", "then", "right", "well",
-                    "oh", "um", "uh", "yo", "bot", "actually", "honestly",
-                    "seriously", "alright", "but", "anyway", "btw", "listen", "look", "fine",
-                    "first", "finally", "simply", "basically", "maybe", "perhaps"})
-WH = frozenset({"who", "whom", "whose", "what", "which", "when", "where", "why", "how"})
-AUX = frozenset({"is", "are", "was", "were", "do", "does", "did", "can", "could", "would", "will",
-                 "should", "shall", "may", "might", "have", "has", "had", "am", "must"})
-MODAL = frozenset({"can", "could", "would", "will", "shall", "might", "may"})
-OBLIGE = frozenset({"should", "must", "ought", "need", "needs", "has", "have", "gotta"})
-WANT = _words("want need like love wish expect demand insist ask request prefer")
-NEG = frozenset({"not", "never", "no", "stop", "quit", "cease", "avoid", "refuse", "anymore",
-                 "longer"})
-TO_ROOM = frozenset({"anyone", "anybody", "someone", "somebody", "everyone", "everybody", "folks",
-                     "guys", "all", "y'all", "yall", "team"})
-FIRST = frozenset({"me", "my", "mine", "i", "myself"})
-YOU = frozenset({"you", "your", "yours", "yourself", "u", "ur"})
-# Agent nouns for "be my X" / "you are my X": a tool of one member.
-AGENT = _words("""assistant ally advocate lawyer attorney bot secretary spokesperson agent helper
-    champion representative defender sidekick servant butler mouthpiece bodyguard spy
-    informant henchman wingman partner friend""")
-PRIVATE_WAYS = _words("""privately secretly private secret dm pm direct quietly discreetly
-    confidentially offline separately""")
+# The classes, named as in the lexicon; what each holds is said there.
+RESTRAIN = _stemmed("restrain")
+MOVE_OUT = _stemmed("move_out")
+PARTICIPATE = _stemmed("participate")
+INCLUDE = _stemmed("include")
+SHAME = _stemmed("shame")
+JUDGE = _stemmed("judge")
+RECORD = _stemmed("record")
+REVEAL = _stemmed("reveal")
+COMMUNICATE = _stemmed("communicate")
+KNOW = _stemmed("know")
+MEMORY = _stemmed("memory")
+HIDDEN = _surface("hidden")
+PLACE = _stemmed("place")
+OTHER = _stemmed("other")
+CHANGE = _stemmed("change")
+SETTING = _stemmed("setting")
+SELF_PACE = _stemmed("self_pace")
+SELF_ACTS = _stemmed("self_acts")
+LEAVE_SELF = _stemmed("leave_self")
+INSTRUCTION = _stemmed("instruction")
+RULES = _stemmed("rules")
+OVERRIDE = _stemmed("override")
+EARLIER = _surface("earlier")
+PRETEND = _stemmed("pretend")
+VERBATIM = _stemmed("verbatim")
+SPEAK_FOR = _stemmed("speak_for")
+SIDE = _stemmed("side")
+DECIDE = _stemmed("decide")
+VERDICT = _stemmed("verdict")
+OPINE = _stemmed("opine")
+RIGHTNESS = _stemmed("rightness")
+EVAL = _stemmed("eval")
+TRUTH = _stemmed("truth")
+PRAISE = _stemmed("praise")
+AGREE_ASK = _stemmed("agree_ask")
+PERSON = _stemmed("person")
+THIRD = _surface("third")
+GROUP = _stemmed("group")
+MAJORITY_WORDS = _stemmed("majority_words")
+MAJORITY_ACTS = _stemmed("majority_acts")
+RESTRICT = _surface("restrict")
+EXCLUDE = _stemmed("exclude")
+SUMMARY_WORDS = _stemmed("summary_words")
+OPEN_WORDS = _stemmed("open_words")
+DECISION_WORDS = _stemmed("decision_words")
+STATUS_WORDS = _stemmed("status_words")
+HELP_WORDS = _stemmed("help_words")
+PROCESS_WORDS = _stemmed("process_words")
+KEEP_WORDS = _stemmed("keep_words")
+TALK_ACTS = _stemmed("talk_acts")
+GENERAL_VERBS = _stemmed("general_verbs")
+FILLER = _surface("filler")
+WH = _surface("wh")
+AUX = _surface("aux")
+MODAL = _surface("modal")
+OBLIGE = _surface("oblige")
+WANT = _stemmed("want")
+NEG = _surface("neg")
+TO_ROOM = _surface("to_room")
+FIRST = _surface("first")
+YOU = _surface("you")
+AGENT = _stemmed("agent")
+PRIVATE_WAYS = _stemmed("private_ways")
 
 _CONTRACTIONS = (
     (re.compile(r"\bwon'?t\b"), "will not"), (re.compile(r"\bcan'?t\b"), "can not"),
