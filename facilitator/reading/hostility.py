@@ -58,6 +58,19 @@ from importlib import resources
 SKLEARN_TOKEN_PATTERN = r"(?u)\b\w\w+\b"
 _SK_TOKEN = re.compile(SKLEARN_TOKEN_PATTERN)
 
+
+@cache
+def _word_lists() -> dict[str, str]:
+    raw = resources.files("facilitator.reading").joinpath("data/hostility_words.json").read_text("utf-8")
+    lists: dict[str, str] = json.loads(raw)["lists"]
+    return lists
+
+
+def _listed(name: str) -> frozenset[str]:
+    """A word list of the read, from its language data."""
+    return frozenset(_word_lists()[name].split())
+
+
 # Vocabulary words whose mean coefficient is at least this are "hot": a message with none of them
 # (and no contempt construction) ends on the fast path. At 0.8 the fast path drops no message the
 # full model would call an attack on the WikiTactics and IRC data (checked in the tests).
@@ -71,7 +84,7 @@ PREDICATE_WEIGHT = 1.0
 # Hot words that aim at nobody by themselves: "shut" is hostile only in "shut up" (a contempt
 # construction), not in "shut down"; "fat" is a file system in a support channel; "hoe" is Dutch
 # for "how"; the rest are frank but not insults.
-_NOT_INSULTS = frozenset("shut sex vagina penis die dead death fat hoe ing bunch aint".split())
+_NOT_INSULTS = _listed("not_insults")
 
 FEATURES = ("offensive", "directed", "contempt", "person_reference", "conciliatory")
 
@@ -94,49 +107,33 @@ def is_fit_room(room: str) -> bool:
 # uses no rude word; how hostile the words are comes from the exported classifier.
 
 # Insults that name a person: their target is a person even with no pronoun ("what a ...").
-_PERSON_INSULTS = frozenset(
-    """idiot idiots moron morons imbecile imbeciles liar liars troll trolls jerk jerks fool fools
-    clown clowns loser losers hypocrite hypocrites bigot bigots coward cowards dumbass asshole
-    assholes bastard bastards dickhead prick twat wanker halfwit dimwit nitwit numbskull buffoon
-    crank zealot fanatic amateur retard cretin dolt bozo creep weasel parasite smartass muppet twit
-    tosser plonker dunce doofus""".split())
+_PERSON_INSULTS = _listed("person_insults")
 # Subject words that are accusations only when said of a person: "you are a vandal", "Bob is a
 # shill", "your propaganda"; as topics ("the vandals struck again", "wartime propaganda") they are
 # neither hostile nor read at all unless the message also speaks to someone.
-_LABELS = frozenset(
-    """vandal vandals propagandist propagandists propaganda shill shills sockpuppet sockpuppets
-    apologist apologists pusher pushers liar liars lies""".split())
+_LABELS = _listed("labels")
 # Words the classifier underweights for this use but which, aimed at a person, are contempt.
-_CONTEMPT_WORDS = frozenset(
-    """clueless incompetent dishonest delusional childish ignorant arrogant condescending petty
-    spineless deceitful dense braindead unqualified incapable insufferable smug lazy rude
-    worthless useless pathetic laughable embarrassing insane nonsense garbage ignorance
-    stupidity""".split())
+_CONTEMPT_WORDS = _listed("contempt_words")
 # Verbs whose object, not subject, is the target ("... kill the process", "I hate you").
-_OBJECT_VERBS = frozenset("kill killing hate hating fuck screw damn shoot hurt punch slap destroy".split())
+_OBJECT_VERBS = _listed("object_verbs")
 # Swearing used as an intensifier heats a message but aims at nothing by itself.
-_INTENSIFIERS = frozenset(
-    """fucking fuckin freaking freakin frigging friggin fricking bloody goddamn damned hell effing
-    effin""".split())
+_INTENSIFIERS = _listed("intensifiers")
 
-_SECOND = frozenset("you your yours yourself yourselves ya ur".split())
-_THIRD = frozenset("he she him her his hers himself herself".split())
-_POSSESSIVE = frozenset("your ur yours his her hers".split())
-_COPULA = frozenset("is are was were be being am".split())
+_SECOND = _listed("second")
+_THIRD = _listed("third")
+_POSSESSIVE = _listed("possessive")
+_COPULA = _listed("copula")
 # The speaker: "I'm such an idiot", "my stupid mistake", "sorry for being a moron" are about oneself.
-_SELF = frozenset("i me my mine myself we our ours us ourselves sorry apologies".split())
+_SELF = _listed("self")
 # A negated predicate is not an insult ("you are not stupid", "nobody is calling you a liar").
-_NEGATION = frozenset("not never no isnt arent wasnt werent aint nobody noone".split())
-_NEGATED_VERB = frozenset("dont didnt doesnt cant wont wouldnt".split())
+_NEGATION = _listed("negation")
+_NEGATED_VERB = _listed("negated_verb")
 # Openers that may stand before an imperative ("oh just shut up", "please stop being ...").
-_OPENERS = frozenset("oh just please so and now well look honestly seriously".split())
-_THING = frozenset("this that these those it its which there".split())
+_OPENERS = _listed("openers")
+_THING = _listed("thing")
 # Words skipped when walking back from a hostile word to its anchor: they sit between a subject and
 # its predicate ("you are such a ...", "this is really ...").
-_BRIDGE = frozenset(
-    """a an the is are was were be been being am re s so such very really truly totally utterly
-    completely absolutely just simply clearly obviously quite pretty most more bit little kind sort
-    of an complete total utter absolute real bunch only people guys ,""".split())
+_BRIDGE = _listed("bridge")
 
 # Plain words are \w runs, as in the classifier's tokens, so every word the target read can
 # call hostile is also one the first pass sees.
@@ -194,12 +191,8 @@ _SARCASM = re.compile(
     r"impressive|wisdom|wise|clever)\b",
     re.I,
 )
-_SARCASM_GATE = frozenset(
-    "brilliant genius expert smart bright insight insights insightful masterpiece impressive wisdom wise "
-    "clever".split())
-_CONCILIATORY_GATE = frozenset(
-    """thanks thank fair good point right see mistake bad stand apologize apologise apologies apology
-    apologized apologised sorry agree agreed makes clarify compromise said""".split())
+_SARCASM_GATE = _listed("sarcasm_gate")
+_CONCILIATORY_GATE = _listed("conciliatory_gate")
 _CONCILIATORY = re.compile(
     r"\b(?:thanks?|thank you|fair enough|good point|fair point|you're right|you are right|"
     r"i see your point|my mistake|my bad|i stand corrected|apolog\w*|sorry|i agree|agreed|"
@@ -327,8 +320,7 @@ def _contempt_of(lowered: str, tokens: list[str]) -> bool:
     return _contempt(lowered, tokens) or (_sarcasm(lowered, tokens) and not _SECOND.isdisjoint(tokens))
 
 
-_TERM_GATE = frozenset(
-    "word words term terms phrase phrases label labels slur slurs expression expressions".split())
+_TERM_GATE = _listed("term_gate")
 
 
 def _contempt(text: str, tokens: Sequence[str]) -> bool:
