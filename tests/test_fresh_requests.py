@@ -143,10 +143,12 @@ FRESH2 = _load("fresh_requests_2.jsonl")
 FRESH3 = _load("fresh_requests_3.jsonl")
 FRESH4 = _load("fresh_requests_4.jsonl")
 FRESH5 = _load("fresh_requests_5.jsonl")
-BOTH = FRESH + FRESH2 + FRESH3 + FRESH4 + FRESH5
-# The lines a batch-4 or batch-5 item says before its request are fresh words too (the
+FRESH6 = _load("fresh_requests_6.jsonl")
+BOTH = FRESH + FRESH2 + FRESH3 + FRESH4 + FRESH5 + FRESH6
+# The lines a batch-4, -5 or -6 item says before its request are fresh words too (the
 # agreement a member then asks to note, another member's request).
-LINES_BEFORE = [{"text": text} for r in FRESH4 + FRESH5 for _, text in r.get("before", ())]
+LINES_BEFORE = [{"text": text} for r in FRESH4 + FRESH5 + FRESH6
+                for _, text in r.get("before", ())]
 # The request reader's labelled set and the decision-talk reader's (reading/decision_talk.py):
 # neither holds a fresh phrasing, nor a line said before one.
 LABELLED = [json.loads(x) for path in (DATA_PATH, TALK_DATA_PATH)
@@ -221,6 +223,26 @@ def test_the_fifth_batch_asks_in_each_language_after_agreement_in_that_language(
         assert any(r["label"] == "give_turn" and r.get("invite")
                    for r in FRESH5 if r["lang"] == lang)
     assert any(r.get("agreed") is False for r in FRESH5)
+
+
+def test_the_sixth_batch_is_fresh_and_agrees_in_one_word_in_each_language() -> None:
+    assert len(FRESH6) == 40 and all(r["text"].startswith("@facilitator ") for r in FRESH6)
+    langs = Counter(r["lang"] for r in FRESH6)
+    assert set(langs) == {"en", "es", "fr", "de", "pt"} and set(langs.values()) == {8}
+    assert all(Counter(r["group"] for r in FRESH6 if r["lang"] == lang)
+               == {"attack": 4, "ordinary": 4} for lang in langs)
+    assert {r["label"] for r in FRESH6} <= {i.value for i in Intent}
+    earlier = FRESH + FRESH2 + FRESH3 + FRESH4 + FRESH5
+    assert not {r["setting"] for r in FRESH6} & {r["setting"] for r in earlier}
+    assert not {norm(r["text"]) for r in FRESH6} & {norm(r["text"]) for r in earlier}
+    for lang in langs:
+        agreed = [r for r in FRESH6 if r["lang"] == lang and r.get("agreed")]
+        # the group agreed in that language, some of it in one word
+        assert agreed and all(len(r["before"]) >= 3 for r in agreed)
+        assert any(len(norm(text).split()) == 1 for r in agreed for _, text in r["before"])
+        assert any(r["label"] == "give_turn" and r.get("invite")
+                   for r in FRESH6 if r["lang"] == lang)
+    assert any(r.get("agreed") is False for r in FRESH6)
 
 
 def test_no_fresh_phrasing_is_in_the_labelled_set() -> None:
