@@ -190,8 +190,9 @@ async def test_the_proposers_word_alone_is_not_recorded(store: RoomStore) -> Non
         ("ann", "@facilitator note cette décision, s'il te plaît")])
     text = said(out)
     assert state.decisions == [] and state.proposals[0].status == "open"
-    assert text.startswith("Ann, I can't note") and "only your word" in text
-    assert "someone besides you to agree" in text
+    # What it lacks, said in the asker's language (French here), like the bot's other lines.
+    assert text.startswith("Ann, je ne peux pas encore noter") and "que ta parole" in text
+    assert "quelqu'un d'autre que toi l'approuve" in text
 
 
 async def test_in_english_the_answer_also_says_what_was_decided(store: RoomStore) -> None:
@@ -264,7 +265,8 @@ async def test_with_nothing_proposed_there_is_nothing_to_note(store: RoomStore) 
         ("ann", "The standup time is fine as it is."), ("bob", "Agreed."),
         ("dana", "@facilitator note cette décision, s'il te plaît")])
     assert state.decisions == []
-    assert "nothing I can note as decided" in said(out)
+    # said in French, to a French asker
+    assert "rien que je puisse noter comme décidé" in said(out)
 
 
 async def test_a_decision_note_in_another_language_records_the_agreement(
@@ -276,7 +278,9 @@ async def test_a_decision_note_in_another_language_records_the_agreement(
         ("dana", "@facilitator anota esa decisión, por favor")])
     assert out.decision.intervention == "record_decision"
     assert [d.supporters for d in state.decisions] == [["bob", "cy"]]
-    assert "Noted as decided" in said(out)
+    # the reply in Spanish, with who agreed
+    assert said(out).startswith("Anotado como decidido, Dana:")
+    assert "con el acuerdo de Bob y Cy" in said(out)
 
 
 # ---- two members asking together -----------------------------------------------------------
