@@ -122,3 +122,22 @@ def test_yeah_and_mm_hmm_are_listening_not_votes() -> None:
                       msg("r", "bob", "Yeah.", id="2"), msg("r", "cy", "Mm-hmm.", id="3"))
     assert state.proposals[0].supporters == []
     assert record_decision(state, "p", ts=10.0) is None
+
+
+def test_a_one_word_agreement_in_another_language_is_a_vote() -> None:
+    # "Einverstanden." / "Concordo." / "De acuerdo." say "agreed", not "I'm listening": a
+    # second member's one word decides a proposal made in German, Portuguese or Spanish.
+    for lang, proposal, word in (
+            ("de", "Ich schlage vor, dass wir die Halle im Mai streichen.", "Einverstanden."),
+            ("pt", "Proponho que a sala seja pintada em maio.", "Concordo."),
+            ("es", "Propongo que pintemos la sala en mayo.", "De acuerdo.")):
+        state = room_with(msg(lang, "ann", proposal, id="p"), msg(lang, "bob", word, id="2"))
+        assert [p.supporters for p in state.proposals] == [["bob"]], lang
+        assert record_decision(state, "p", ts=10.0) is not None, lang
+
+
+def test_a_one_word_backchannel_in_another_language_is_still_no_vote() -> None:
+    state = room_with(msg("r", "ann", "Ich schlage vor, dass wir die Halle im Mai streichen.",
+                          id="p"), msg("r", "bob", "Mhm.", id="2"), msg("r", "cy", "Aha.", id="3"))
+    assert state.proposals[0].supporters == []
+    assert record_decision(state, "p", ts=10.0) is None
