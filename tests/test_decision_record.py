@@ -141,3 +141,18 @@ def test_a_one_word_backchannel_in_another_language_is_still_no_vote() -> None:
                           id="p"), msg("r", "bob", "Mhm.", id="2"), msg("r", "cy", "Aha.", id="3"))
     assert state.proposals[0].supporters == []
     assert record_decision(state, "p", ts=10.0) is None
+
+
+def test_a_proposer_taking_their_proposal_back_in_plain_english_withdraws_it() -> None:
+    state = room_with(msg("r", "ann", "I propose we repaint the hall in May.", id="p"),
+                      msg("r", "bob", "Sounds good to me.", id="2"),
+                      msg("r", "ann", "actually, let's drop my idea", id="3"))
+    assert [p.status for p in state.proposals] == ["dropped"]  # and no new proposal
+    assert record_decision(state, "p", ts=10.0) is None
+
+
+def test_a_proposer_arguing_for_their_proposal_keeps_it() -> None:
+    state = room_with(msg("r", "ann", "I propose we repaint the hall in May.", id="p"),
+                      msg("r", "bob", "Who would do it?", id="2"),
+                      msg("r", "ann", "We could drop the hire and do it ourselves.", id="3"))
+    assert state.proposals[0].status == "open"

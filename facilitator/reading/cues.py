@@ -58,6 +58,16 @@ PROPOSAL = re.compile(
     r"ich schlage vor|schlage ich vor|mein vorschlag|proponho|sugiro que|a minha proposta)\b",
     re.I,
 )
+# Words a proposer takes their own proposal back with. Only a gate: the line is then read by
+# meaning (reading/decision_talk.py), which decides; most of a proposer's lines argue for it
+# and never pay for that read.
+TAKE_BACK = re.compile(
+    r"\b(drop|dropping|withdraw|withdrawing|scrap|scratch|forget|take (?:it|that|this) back|"
+    r"take back|taking back|never ?mind|shelve|pull|pulling|retract|cancel|not go with|"
+    r"retiro|olvid|oublie|oublions|laisse[zr]? tomber|je retire|zurück|vergesst|vergiss|"
+    r"fallen|retira|esque[cç])",
+    re.I,
+)
 DECISION = re.compile(
     r"\b(we('ve| have)? decided|decision:|it's decided|we agreed|we all agree|consensus is|"
     r"settled then|final answer|we'll go with|we will go with|going with)\b",
