@@ -128,6 +128,10 @@ at ba451d7, offline policy):
                English), 3 another service, 3 declined, 5 "not sure"
 The reader alone: attacks 13/20 right, 2 read as a service; ordinary 8/20 right, 3 read as a
 refusal.
+Then (no longer first contact: batch 6's misses were in view) assent in a word or two read as
+a vote, "I propose" in es/fr/de/pt as a proposal, an unsure request served as a note or a turn
+where the room shows one to make, the note reply in the asker's language: attacks 13/20
+(unchanged), ordinary 12/20 served as asked; the reader alone unchanged.
 """
 
 from __future__ import annotations
