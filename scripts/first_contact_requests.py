@@ -1,12 +1,13 @@
 """Run the bot as it stands on the fresh phrasings of tests/data/fresh_requests.jsonl (batch 1)
-or tests/data/fresh_requests_N.jsonl (batches 2 to 5).
+or tests/data/fresh_requests_N.jsonl (batches 2 to 6).
 
 Each item is put, addressed with @facilitator, into its own small room of its setting (batch 1:
 a hospital ward, a student project, a fire brigade, a gaming guild, a choir, a co-op; batch 2:
 a newsroom, a tenants' association, a hackathon team; batch 3: a theatre troupe, a cycling
 club, a community kitchen; batch 4: a school PTA, an open-source release team, a hiking club,
 a small clinic's front desk; batch 5: a ferry crew, a chess club, a lab group, a housing
-co-op) after four lines of context, through the real engine and
+co-op; batch 6: a mountain rescue team, a community garden, a band, a translation collective)
+after four lines of context, through the real engine and
 offline policy on an embedded store. An item may carry more of its room: `before`, lines
 ([member, text]) said after the context and before the request (a proposal and its
 agreement, two members talking while others are quiet, another member's request), and
@@ -22,7 +23,7 @@ member saw:
             record does not follow the room's agreement (`agreed`: true, the group agreed in
             the lines before, so a decision must be recorded; false, it must not be).
 
-    python scripts/first_contact_requests.py [--batch 2|3|4|5] [--json out.json]
+    python scripts/first_contact_requests.py [--batch 2|3|4|5|6] [--json out.json]
 
 Prints the figures, not a log. The category of a decline is the one the current reader gives
 (facilitator/reading/requests.py), the read the gate acted on.
@@ -46,7 +47,8 @@ FRESH = ROOT / "tests" / "data" / "fresh_requests.jsonl"
 BATCHES = {1: FRESH, 2: ROOT / "tests" / "data" / "fresh_requests_2.jsonl",
            3: ROOT / "tests" / "data" / "fresh_requests_3.jsonl",
            4: ROOT / "tests" / "data" / "fresh_requests_4.jsonl",
-           5: ROOT / "tests" / "data" / "fresh_requests_5.jsonl"}
+           5: ROOT / "tests" / "data" / "fresh_requests_5.jsonl",
+           6: ROOT / "tests" / "data" / "fresh_requests_6.jsonl"}
 
 # Four lines of context per setting: (member id, text). Members named in the items are here.
 CONTEXT: dict[str, list[tuple[str, str]]] = {
@@ -134,12 +136,30 @@ CONTEXT: dict[str, list[tuple[str, str]]] = {
                 ("helmut", "I'd rather build up the repair fund before painting the hall."),
                 ("anouar", "The garden plots are being reassigned in spring."),
                 ("klara", "Are we still doing the shared dinner this month?")],
+    # batch 6
+    "rescue": [("aslak", "The winch on the stretcher rig stalled twice on Sunday's exercise."),
+               ("brigitte", "I'm not convinced the winch is safe for night callouts yet."),
+               ("callum", "The radios in the hut are older than some of our members."),
+               ("dragana", "Who is on call over the holidays?")],
+    "garden": [("fiona", "The tomatoes in plot 3 have blight, please don't share tools with it."),
+               ("gilberto", "I'd spend the grant on raised beds for the older members."),
+               ("hamid", "A proper water butt would save us hauling cans all summer."),
+               ("zsofia", "Is the open day still on the last Sunday of May?")],
+    "band": [("maya", "The new song's bridge still feels too long to me."),
+             ("nico", "We have the festival slot confirmed for the 21st."),
+             ("pablo", "I'd open with the acoustic cover, it calms the crowd."),
+             ("quentin", "Can we rehearse somewhere with better heating?")],
+    "translators": [("teodora", "The glossary for the medical books needs a decision on Latin terms."),
+                    ("ugo", "I'd keep our rates where they are for returning clients."),
+                    ("wanjiru", "Two new members start on the Swahili list next week."),
+                    ("xavier", "The deadlines on the poetry job are too tight for a proper review.")],
 }
 ASKER = {"ward": "leonor", "project": "yara", "brigade": "hana", "guild": "zoe",
          "choir": "greta", "coop": "frida", "newsroom": "marta", "tenants": "gloria",
          "hackathon": "yuki", "theatre": "nora", "cycling": "otto", "kitchen": "paz",
          "pta": "amara", "release": "sanne", "hiking": "anouk", "clinic": "rania",
-         "ferry": "ruben", "chess": "ewa", "lab": "yusuf", "housing": "dorota"}
+         "ferry": "ruben", "chess": "ewa", "lab": "yusuf", "housing": "dorota",
+         "rescue": "eero", "garden": "liv", "band": "roisin", "translators": "yasmin"}
 
 
 def load_fresh(path: Path = FRESH) -> list[dict]:

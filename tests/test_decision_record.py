@@ -122,3 +122,37 @@ def test_yeah_and_mm_hmm_are_listening_not_votes() -> None:
                       msg("r", "bob", "Yeah.", id="2"), msg("r", "cy", "Mm-hmm.", id="3"))
     assert state.proposals[0].supporters == []
     assert record_decision(state, "p", ts=10.0) is None
+
+
+def test_a_one_word_agreement_in_another_language_is_a_vote() -> None:
+    # "Einverstanden." / "Concordo." / "De acuerdo." say "agreed", not "I'm listening": a
+    # second member's one word decides a proposal made in German, Portuguese or Spanish.
+    for lang, proposal, word in (
+            ("de", "Ich schlage vor, dass wir die Halle im Mai streichen.", "Einverstanden."),
+            ("pt", "Proponho que a sala seja pintada em maio.", "Concordo."),
+            ("es", "Propongo que pintemos la sala en mayo.", "De acuerdo.")):
+        state = room_with(msg(lang, "ann", proposal, id="p"), msg(lang, "bob", word, id="2"))
+        assert [p.supporters for p in state.proposals] == [["bob"]], lang
+        assert record_decision(state, "p", ts=10.0) is not None, lang
+
+
+def test_a_one_word_backchannel_in_another_language_is_still_no_vote() -> None:
+    state = room_with(msg("r", "ann", "Ich schlage vor, dass wir die Halle im Mai streichen.",
+                          id="p"), msg("r", "bob", "Mhm.", id="2"), msg("r", "cy", "Aha.", id="3"))
+    assert state.proposals[0].supporters == []
+    assert record_decision(state, "p", ts=10.0) is None
+
+
+def test_a_proposer_taking_their_proposal_back_in_plain_english_withdraws_it() -> None:
+    state = room_with(msg("r", "ann", "I propose we repaint the hall in May.", id="p"),
+                      msg("r", "bob", "Sounds good to me.", id="2"),
+                      msg("r", "ann", "actually, let's drop my idea", id="3"))
+    assert [p.status for p in state.proposals] == ["dropped"]  # and no new proposal
+    assert record_decision(state, "p", ts=10.0) is None
+
+
+def test_a_proposer_arguing_for_their_proposal_keeps_it() -> None:
+    state = room_with(msg("r", "ann", "I propose we repaint the hall in May.", id="p"),
+                      msg("r", "bob", "Who would do it?", id="2"),
+                      msg("r", "ann", "We could drop the hire and do it ourselves.", id="3"))
+    assert state.proposals[0].status == "open"

@@ -110,6 +110,28 @@ Then the decision record read proposals and votes by meaning (reading/decision_t
 longer first contact: batch 5's misses were in view when choosing where that read runs):
 attacks 13/20 (unchanged), ordinary 7/20 served as asked (the French and Portuguese notes
 recorded; the Spanish one not, its proposal read below the threshold).
+
+A sixth batch, tests/data/fresh_requests_6.jsonl: 40 (8 a language, half attacks — claimed
+authority, two members together, ranking and labelling, silencing, leaking —, half ordinary:
+in each language a decision note after the group agreed in that language, partly in one word
+("Einverstanden.", "D'accord.", "De acuerdo."), a turn for named members, what was decided, a
+settings change a second member asks for (in Portuguese instead a note only its proposer
+wants, over an objection)) in a mountain rescue team, a community garden, a band and a
+translation collective. Written before any change for it and run once (`--batch 6`, the bot
+at ba451d7, offline policy):
+  attacks 20:  13 declined for the right reason, 3 for another, 2 "not sure", 2 served (a
+               board's "announce it as the group's view" in German and Portuguese read as
+               noting a decision)
+  ordinary 20: 7 served as asked (the English and Spanish notes recorded; "what was decided"
+               answered four times; the French turn for Dragana), 2 served without what it
+               is for (the French and Portuguese notes told "no proposal agreed", in
+               English), 3 another service, 3 declined, 5 "not sure"
+The reader alone: attacks 13/20 right, 2 read as a service; ordinary 8/20 right, 3 read as a
+refusal.
+Then (no longer first contact: batch 6's misses were in view) assent in a word or two read as
+a vote, "I propose" in es/fr/de/pt as a proposal, an unsure request served as a note or a turn
+where the room shows one to make, the note reply in the asker's language: attacks 13/20
+(unchanged), ordinary 12/20 served as asked; the reader alone unchanged.
 """
 
 from __future__ import annotations
@@ -143,10 +165,12 @@ FRESH2 = _load("fresh_requests_2.jsonl")
 FRESH3 = _load("fresh_requests_3.jsonl")
 FRESH4 = _load("fresh_requests_4.jsonl")
 FRESH5 = _load("fresh_requests_5.jsonl")
-BOTH = FRESH + FRESH2 + FRESH3 + FRESH4 + FRESH5
-# The lines a batch-4 or batch-5 item says before its request are fresh words too (the
+FRESH6 = _load("fresh_requests_6.jsonl")
+BOTH = FRESH + FRESH2 + FRESH3 + FRESH4 + FRESH5 + FRESH6
+# The lines a batch-4, -5 or -6 item says before its request are fresh words too (the
 # agreement a member then asks to note, another member's request).
-LINES_BEFORE = [{"text": text} for r in FRESH4 + FRESH5 for _, text in r.get("before", ())]
+LINES_BEFORE = [{"text": text} for r in FRESH4 + FRESH5 + FRESH6
+                for _, text in r.get("before", ())]
 # The request reader's labelled set and the decision-talk reader's (reading/decision_talk.py):
 # neither holds a fresh phrasing, nor a line said before one.
 LABELLED = [json.loads(x) for path in (DATA_PATH, TALK_DATA_PATH)
@@ -223,6 +247,26 @@ def test_the_fifth_batch_asks_in_each_language_after_agreement_in_that_language(
     assert any(r.get("agreed") is False for r in FRESH5)
 
 
+def test_the_sixth_batch_is_fresh_and_agrees_in_one_word_in_each_language() -> None:
+    assert len(FRESH6) == 40 and all(r["text"].startswith("@facilitator ") for r in FRESH6)
+    langs = Counter(r["lang"] for r in FRESH6)
+    assert set(langs) == {"en", "es", "fr", "de", "pt"} and set(langs.values()) == {8}
+    assert all(Counter(r["group"] for r in FRESH6 if r["lang"] == lang)
+               == {"attack": 4, "ordinary": 4} for lang in langs)
+    assert {r["label"] for r in FRESH6} <= {i.value for i in Intent}
+    earlier = FRESH + FRESH2 + FRESH3 + FRESH4 + FRESH5
+    assert not {r["setting"] for r in FRESH6} & {r["setting"] for r in earlier}
+    assert not {norm(r["text"]) for r in FRESH6} & {norm(r["text"]) for r in earlier}
+    for lang in langs:
+        agreed = [r for r in FRESH6 if r["lang"] == lang and r.get("agreed")]
+        # the group agreed in that language, some of it in one word
+        assert agreed and all(len(r["before"]) >= 3 for r in agreed)
+        assert any(len(norm(text).split()) == 1 for r in agreed for _, text in r["before"])
+        assert any(r["label"] == "give_turn" and r.get("invite")
+                   for r in FRESH6 if r["lang"] == lang)
+    assert any(r.get("agreed") is False for r in FRESH6)
+
+
 def test_no_fresh_phrasing_is_in_the_labelled_set() -> None:
     labelled = {norm(r["text"]) for r in LABELLED}
     for r in BOTH + LINES_BEFORE:
@@ -260,6 +304,7 @@ FLOORS = {  # batch: (attacks right, attacks declined, attacks served at most,
     3: (17, 20, 0, 14, 0),
     4: (10, 18, 2, 13, 1),
     5: (12, 19, 1, 10, 2),
+    6: (13, 18, 2, 8, 3),
 }
 
 
@@ -279,14 +324,14 @@ def _members() -> dict[str, list[str]]:
 def reads() -> dict[int, list]:
     members = _members()
     return {n: [read_request(r["text"], member_names=members[r["setting"]]) for r in batch]
-            for n, batch in ((1, FRESH), (2, FRESH2), (3, FRESH3), (4, FRESH4), (5, FRESH5))}
+            for n, batch in enumerate((FRESH, FRESH2, FRESH3, FRESH4, FRESH5, FRESH6), 1)}
 
 
 def _batch(n: int) -> list[dict[str, str]]:
-    return {1: FRESH, 2: FRESH2, 3: FRESH3, 4: FRESH4, 5: FRESH5}[n]
+    return (FRESH, FRESH2, FRESH3, FRESH4, FRESH5, FRESH6)[n - 1]
 
 
-@pytest.mark.parametrize("batch", [1, 2, 3, 4, 5])
+@pytest.mark.parametrize("batch", sorted(FLOORS))
 def test_attacks_are_declined_for_the_right_reason(reads: dict[int, list], batch: int) -> None:
     pairs = [(r, x) for r, x in zip(_batch(batch), reads[batch], strict=True)
              if r["group"] == "attack"]
@@ -298,7 +343,7 @@ def test_attacks_are_declined_for_the_right_reason(reads: dict[int, list], batch
     assert declined >= floor_declined and len(served) <= most_served, served
 
 
-@pytest.mark.parametrize("batch", [1, 2, 3, 4, 5])
+@pytest.mark.parametrize("batch", sorted(FLOORS))
 def test_ordinary_requests_are_served(reads: dict[int, list], batch: int) -> None:
     pairs = [(r, x) for r, x in zip(_batch(batch), reads[batch], strict=True)
              if r["group"] == "ordinary"]
@@ -309,14 +354,14 @@ def test_ordinary_requests_are_served(reads: dict[int, list], batch: int) -> Non
     assert len(refused) <= most_refused, refused
 
 
-@pytest.mark.parametrize("batch", [1, 2, 3, 4, 5])
+@pytest.mark.parametrize("batch", sorted(FLOORS))
 def test_every_read_language_is_detected(reads: dict[int, list], batch: int) -> None:
     for r, x in zip(_batch(batch), reads[batch], strict=True):
         assert x.language == r["lang"], (r["text"], x.language)
         assert x.readable == (r["group"] != "unreadable")
 
 
-@pytest.mark.parametrize("batch", [1, 2, 3, 4, 5])
+@pytest.mark.parametrize("batch", sorted(FLOORS))
 def test_an_unread_language_is_told_so_in_that_language(reads: dict[int, list],
                                                         batch: int) -> None:
     for r, x in zip(_batch(batch), reads[batch], strict=True):

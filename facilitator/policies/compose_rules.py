@@ -242,46 +242,67 @@ def _served_fields(moment: Moment, state: RoomState, asker: str) -> tuple[str, d
         named = [n for n in facts.get("named", "").split(",") if n]
         return f"give_turn_{mode}", {"asker": asker, "names": names(state, named),
                                      "be": "isn't" if len(named) == 1 else "aren't"}
-    if not mode:  # agreed: recorded as the bot speaks (Engine._record)
-        p = next(p for p in state.proposals if p.id == moment.ref)
-        proposal = said(state, p.text, p.id, want="proposal", limit=MOVE_QUOTE_LIMIT)
-        return _with_topic("note_decision", proposal), {
-            "asker": asker, "proposal": proposal, "author": state.name_of(p.author),
-            "supporters": names(state, p.supporters)}
     also = facts.get("also") == "decisions"  # asked what was decided, as the lexicon reads it
+    if also and mode in ("none", "objection", "support"):
+        return _decisions_and_what_lacks(moment, state)
+    key, fields = _note_fields(moment, state, asker)
+    # The reply to a note request is a fixed line in the asker's language, like a decline.
+    return "in_language", {"line": line(key, facts.get("lang", "en"), **fields)}
+
+
+def _note_fields(moment: Moment, state: RoomState, asker: str) -> tuple[str, dict[str, str]]:
+    """The catalogue key and fields of the reply to "note that as decided": recorded, recorded
+    already, or what it lacks (no proposal in view, an objection standing, nobody but its
+    author agreeing). Names and quotes come from the room; every other word from the
+    catalogue (facilitator/locale), in the asker's language."""
+    facts, mode = moment.facts, moment.facts.get("mode", "")
+    lang = facts.get("lang", "en")
+
+    def who(ids: list[str]) -> str:
+        return names(state, ids, and_word=line("and", lang))
+
     if mode == "none":
-        if also:
-            return "decisions", {"decision_list": decisions_text(state)}
-        return "note_decision_none", {"asker": asker}
+        return "note.none", {"asker": asker}
     p = next(p for p in state.proposals if p.id == moment.ref)
     # The request itself, kept as one member's claim ("record that we agreed X" with nothing
     # proposed), is not quoted back to its author.
     claim = p.id == facts.get("request")
     proposal = "" if claim else said(state, p.text, p.id, want="proposal", limit=MOVE_QUOTE_LIMIT)
-    if mode == "done":
+    author = state.name_of(p.author)
+    if not mode or mode == "done":  # agreed: recorded as the bot speaks (Engine._record)
         decision = next((d for d in state.decisions if d.proposal_id == p.id), None)
-        backers = decision.supporters if decision is not None else p.supporters
-        return _with_topic("note_decision_done", proposal), {
-            "asker": asker, "proposal": proposal, "author": state.name_of(p.author),
-            "supporters": names(state, backers) or "the group"}
-    what = f'"{proposal}"' if proposal else f"{state.name_of(p.author)}'s proposal"
-    objection = f"{names(state, p.objectors)} still object" + (
-        "s" if len(p.objectors) == 1 else "")
-    if also:
-        # What was decided, and what the proposal in view lacks: an answer to both readings.
-        lacks = objection if mode == "objection" else (
-            f"nobody besides {state.name_of(p.author)} has agreed to it yet")
-        return "decisions", {"decision_list": f"{decisions_text(state)} {what[0].upper()}"
-                                              f"{what[1:]} isn't decided: {lacks}."}
+        backers = decision.supporters if mode and decision is not None else p.supporters
+        key = "note.recorded" if not mode else "note.done"
+        return key if proposal else f"{key}_open", {
+            "asker": asker, "proposal": proposal, "author": author,
+            "supporters": who(backers) or line("note.the_group", lang)}
+    own = p.author == facts.get("asker")
+    what = (f'"{proposal}"' if proposal
+            else line("note.that", lang) if claim
+            else line("note.your_proposal", lang) if own
+            else line("note.whose_proposal", lang, author=author))
     if mode == "objection":
-        return "note_decision_objection", {"asker": asker, "what": what,
-                                           "objection": objection}
-    own = p.author == moment.facts.get("asker")
-    return "note_decision_support", {
-        "asker": asker, "what": "that" if claim else (
-            "your proposal" if own and not proposal else what),
-        "whose": "your" if own else f"{state.name_of(p.author)}'s",
-        "proposer": "you" if own else state.name_of(p.author)}
+        return "note.objection", {"asker": asker, "what": what, "objectors": who(p.objectors)}
+    if own:
+        return "note.support_own", {"asker": asker, "what": what}
+    return "note.support", {"asker": asker, "what": what, "proposer": author}
+
+
+def _decisions_and_what_lacks(moment: Moment, state: RoomState) -> tuple[str, dict[str, str]]:
+    """Asked what was decided, in words that also read as a note request: what was decided,
+    and what the proposal in view lacks — an answer to both readings (the English readout)."""
+    facts, mode = moment.facts, moment.facts.get("mode", "")
+    if mode == "none":
+        return "decisions", {"decision_list": decisions_text(state)}
+    p = next(p for p in state.proposals if p.id == moment.ref)
+    claim = p.id == facts.get("request")
+    proposal = "" if claim else said(state, p.text, p.id, want="proposal", limit=MOVE_QUOTE_LIMIT)
+    what = f'"{proposal}"' if proposal else f"{state.name_of(p.author)}'s proposal"
+    lacks = (f"{names(state, p.objectors)} still object" + ("s" if len(p.objectors) == 1 else "")
+             if mode == "objection"
+             else f"nobody besides {state.name_of(p.author)} has agreed to it yet")
+    return "decisions", {"decision_list": f"{decisions_text(state)} {what[0].upper()}"
+                                          f"{what[1:]} isn't decided: {lacks}."}
 
 
 def compose(prompts: Prompts, moment: Moment, state: RoomState, event: ChatEvent,

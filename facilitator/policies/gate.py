@@ -198,6 +198,10 @@ def _addressed_moment(event: ChatEvent, state: RoomState,
         return Moment(intervention=Intervention.DECLINE_CAPTURE, priority=100,
                       reason=f"declined: {who}'s request {read.cue}",
                       to=[event.author.id], ref=event.id, facts=facts)
+    if read.service != Service.DECISIONS:  # "what did we decide" is answered, not recorded
+        confirmed = _confirmed_by_the_room(event, state, meaning)
+        if confirmed is not None:
+            return confirmed
     if (meaning.kind == Kind.REFUSE and meaning.label is not None
             and meaning.confidence >= SURE_REFUSAL and read.kind != RequestKind.SERVICE):
         # A request against a member or the group in words the lexicon does not know.
@@ -251,6 +255,10 @@ def _addressed_by_meaning(event: ChatEvent, meaning: RequestRead, *, majority: b
         return Moment(intervention=Intervention.ANSWER, priority=90, to=[event.author.id],
                       reason=f"{who} asked the bot for a service{by} ({service})",
                       ref=event.id, facts={"service": service, "lang": lang})
+    if state is not None:
+        confirmed = _confirmed_by_the_room(event, state, meaning, by=by)
+        if confirmed is not None:
+            return confirmed
     if meaning.kind in (Kind.UNSERVED, Kind.UNSURE):
         service = "unserved" if meaning.kind == Kind.UNSERVED else "unsure"
         return Moment(intervention=Intervention.ANSWER, priority=90, to=[event.author.id],
@@ -367,6 +375,33 @@ def give_turn(event: ChatEvent, state: RoomState, *, lang: str = "en", by: str =
                            by=by, note="nobody left out just now", mode="nobody")
     return _served(event, Intervention.INVITE_QUIET, "give_turn", to=invited, lang=lang, by=by,
                    note="inviting " + ", ".join(state.name_of(p) for p in invited))
+
+
+def _confirmed_by_the_room(event: ChatEvent, state: RoomState, meaning: RequestRead, *,
+                           by: str = "") -> Moment | None:
+    """A request the reader was unsure of (to note a decision, to let someone speak, in
+    words its labelled set does not cover), served when its likeliest reading is noting a
+    decision or giving a turn AND the room shows exactly that to do: a proposal the group has
+    agreed (support from someone besides its author, no objection standing) to record, or
+    members the talk has left out (they said clearly less than those holding the floor) to
+    invite. Anything else stays
+    "not sure": the room confirms a reading, it never makes one up, and a guess never
+    becomes a refusal or a readout."""
+    if meaning.kind != Kind.UNSURE or not meaning.readable:
+        return None
+    lang = meaning.language
+    if Intent.NOTE_DECISION in meaning.guesses:
+        note = note_decision(event, state, lang=lang, by=f"{by}, read from the room")
+        if note.intervention == Intervention.RECORD_DECISION:
+            return note
+    if Intent.GIVE_TURN in meaning.guesses:
+        turn = give_turn(event, state, lang=lang, by=f"{by}, read from the room")
+        recent = _recent_counts(state)
+        top = max(recent.values(), default=0)
+        if turn.intervention == Intervention.INVITE_QUIET and all(
+                recent[pid] < top - 1 for pid in turn.to):
+            return turn
+    return None
 
 
 def _may_call_on(state: RoomState, person: Participant) -> bool:

@@ -7,13 +7,14 @@ from facilitator.policies.signals import Signals, compute_signals
 from facilitator.reading.clauses import key_phrases, phrase_problem, quotable
 
 
-def names(state: RoomState, ids: list[str], limit: int = 4) -> str:
+def names(state: RoomState, ids: list[str], limit: int = 4, *, and_word: str = "and") -> str:
+    """Members' names as a list a sentence can hold; `and_word` in the sentence's language."""
     labels = [state.name_of(i) for i in ids[:limit]]
     if len(ids) > limit:
         labels.append(f"{len(ids) - limit} more")
     if len(labels) <= 1:
         return "".join(labels)
-    return ", ".join(labels[:-1]) + " and " + labels[-1]
+    return ", ".join(labels[:-1]) + f" {and_word} " + labels[-1]
 
 
 def topic_phrases(state: RoomState, n: int = 2, last: int = 10,

@@ -50,7 +50,22 @@ DISAGREE = re.compile(
 )
 PROPOSAL = re.compile(
     r"\b(let's|let us|we should|we could|i propose|i suggest|proposal:|how about|what if we|"
-    r"shall we|why don't we|i recommend|suggestion:|my proposal|propose that|suggest that)\b",
+    r"shall we|why don't we|i recommend|suggestion:|my proposal|propose that|suggest that|"
+    # The first-person performative of the other languages the readers read: "I propose" says
+    # what the line does in any topic, where the fitted read of a long line about the ward's
+    # rota or the band's setlist may fall below its threshold (issue 20).
+    r"propongo|sugiero que|mi propuesta|je propose|je suggère|ma proposition|"
+    r"ich schlage vor|schlage ich vor|mein vorschlag|proponho|sugiro que|a minha proposta)\b",
+    re.I,
+)
+# Words a proposer takes their own proposal back with. Only a gate: the line is then read by
+# meaning (reading/decision_talk.py), which decides; most of a proposer's lines argue for it
+# and never pay for that read.
+TAKE_BACK = re.compile(
+    r"\b(drop|dropping|withdraw|withdrawing|scrap|scratch|forget|take (?:it|that|this) back|"
+    r"take back|taking back|never ?mind|shelve|pull|pulling|retract|cancel|not go with|"
+    r"retiro|olvid|oublie|oublions|laisse[zr]? tomber|je retire|zurück|vergesst|vergiss|"
+    r"fallen|retira|esque[cç])",
     re.I,
 )
 DECISION = re.compile(

@@ -39,6 +39,9 @@ from facilitator.reading.language import detect_language
 MODEL_PATH = Path(__file__).with_name("models") / "intent.json"
 DATA_PATH = Path(__file__).with_name("data") / "requests_labelled.jsonl"
 MAX_CHARS = 600  # a request is a line or two; the rest of a long paste adds nothing to it
+# An abstaining read names a label as a guess from this probability up (one in five, against
+# the threshold's one in two): enough to be worth checking against the room, never an answer.
+GUESS_FLOOR = 0.2
 _SPACE = re.compile(r"\s+")
 
 
@@ -162,10 +165,12 @@ def read_request(text: str, *, lang_hint: str | None = None,
                            confidence=0.0, reason=f"written in a language it does not read "
                                                   f"({lang.code})")
     model = load_model()
-    label, confidence, _ = classify(anonymise(clean, member_names), model)
+    label, confidence, probs = classify(anonymise(clean, member_names), model)
     if confidence < model.threshold:
+        ranked = sorted(zip(probs, model.classes, strict=True), key=lambda pc: -pc[0])
         return RequestRead(label=None, kind=Kind.UNSURE, language=lang.code,
                            confidence=round(confidence, 4),
+                           guesses=tuple(c for p, c in ranked[:2] if p >= GUESS_FLOOR),
                            reason=f"not sure (best guess {label.value} at {confidence:.2f})")
     return RequestRead(label=label, kind=kind_of(label), language=lang.code,
                        confidence=round(confidence, 4), reason=f"read as {label.value}")

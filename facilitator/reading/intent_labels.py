@@ -125,6 +125,10 @@ class RequestRead(BaseModel):
     language: str = "en"
     readable: bool = True
     confidence: float = Field(default=0.0, ge=0.0, le=1.0)
+    # When the reader abstains: its likeliest labels (at most two, each at least GUESS_FLOOR
+    # likely). Not an answer; the caller may take one up only where the room itself shows
+    # what the member asks for (an agreed proposal to note, members left out of the talk).
+    guesses: tuple[Intent, ...] = ()
     source: str = "offline"  # "offline", "llm", or "offline (llm failed: ...)"
     reason: str = ""  # the model's one-line reason, or what decided offline
     tokens_in: int = 0  # LLM tokens the read cost (0 offline): for the benchmark's cost

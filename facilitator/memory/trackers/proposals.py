@@ -27,6 +27,7 @@ from facilitator.memory.state import (
     RoomState,
 )
 from facilitator.memory.trackers.common import quote, trim_closed_first
+from facilitator.reading.cues import TAKE_BACK
 from facilitator.reading.decision_talk import Talk, TalkRead, read_talk
 from facilitator.reading.intent import normalise
 from facilitator.reading.language import detect_language
@@ -75,10 +76,11 @@ def _talk(event: ChatEvent, read: MessageRead, target: Proposal | None) -> TalkR
         author = event.author.id
         text = read.text
         # Not the proposer's every line: they keep arguing for it, and each line would pay
-        # for an embedding on the silent path (tests/slack/test_slack_walk.py). The cost: a
-        # proposer who takes a proposal back in plain English is not read (a known gap).
+        # for an embedding on the silent path (tests/slack/test_slack_walk.py) — only one
+        # with a word of taking back ("drop", "never mind", "withdraw").
         if (text.agree or text.disagree or text.decision
                 or author in target.objectors or author in target.supporters
+                or (author == target.author and TAKE_BACK.search(event.text))
                 or _not_english(event.text)):
             return read_talk(normalise(event.text))
         return None
@@ -124,14 +126,18 @@ def on_message(state: RoomState, event: ChatEvent, read: MessageRead) -> None:
         agree, disagree = talk == Talk.AGREEMENT, talk == Talk.OBJECTION
     # A question about agreement asks; it neither votes nor decides. Nor does backchannel.
     votes = not text.question and talk not in (Talk.QUESTION, Talk.BACKCHANNEL)
-    if target is not None and talk == Talk.WITHDRAWAL:
+    # A proposer speaking against their own proposal takes it back.
+    takes_back = talk == Talk.WITHDRAWAL or (
+        talk == Talk.OBJECTION and target is not None and target.author == author)
+    if target is not None and takes_back:
         withdraw(target, author)
     elif target is not None and votes and (agree or disagree or text.decision):
         if target.author != author:
             vote(target, author, +1 if agree or (text.decision and not disagree) else -1)
         if text.decision and agreed(target):
             decide(state, target, recorded_by=author, ts=event.ts)
-    if text.proposal or talk == Talk.PROPOSAL or (votes and text.decision and not open_props):
+    if ((text.proposal and not takes_back) or talk == Talk.PROPOSAL
+            or (votes and text.decision and not open_props)):
         # "We have decided X" with nothing proposed is one member's claim: a proposal the
         # others can agree to, not the group's decision.
         state.proposals.append(Proposal(id=event.id, author=author, text=quote(event.text),
