@@ -139,7 +139,7 @@ def report(data: Path) -> None:
     import random
     import time
 
-    from facilitator.reading.cues import hostility as lexical
+    from facilitator.reading.message import hostility as lexical
 
     model = H.HostilityModel.load()
     rows = load_wikitactics(data)

@@ -54,7 +54,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from facilitator.policies.decision import Intervention
-from facilitator.reading.cues import hostility
+from facilitator.reading.message import hostility
 from facilitator.sim.scenario import Checkpoint, Scenario
 
 INTERVENTIONS = frozenset(i.value for i in Intervention)

@@ -29,7 +29,7 @@ from facilitator.reading.clauses import (
     quotes,
     unquoted,
 )
-from facilitator.reading.cues import hostility
+from facilitator.reading.message import hostility
 from facilitator.reading.requests import refusal_in
 
 MAX_CHARS = 700

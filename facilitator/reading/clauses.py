@@ -26,7 +26,8 @@ from functools import cache, lru_cache
 from importlib import resources
 from itertools import pairwise
 
-from facilitator.reading.cues import STOPWORDS, hostility
+from facilitator.reading.cues import STOPWORDS
+from facilitator.reading.message import hostility
 from facilitator.reading.nicks import base_nick
 
 # A word: letters or digits, joined by inner apostrophes, hyphens, dots or underscores

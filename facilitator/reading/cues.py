@@ -1,17 +1,17 @@
-"""Cheap lexical cues read from one message: questions, agreement, proposals, hostility, the
-words that run a meeting, and the different names members give one concept.
+"""The language data of the cheap read of one message (English): the words and patterns of
+questions, agreement, proposals, hostility, the talk that runs a meeting, a room's answer to the
+bot, and the different names members give one concept.
 
-Plain regular expressions, so the per-event path stays in microseconds. They are cues, not
-judgements: the room state aggregates them over time and the policy weighs them. The word
-lists are the read's language data, kept in one module apart from the code that reads with them.
+Data only, as spaCy keeps `lang/en/stop_words.py` apart from its pipeline: the code that reads
+with it is `reading/message.py`. They are cues, not judgements: the room state aggregates them
+over time and the policy weighs them.
 """
 
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
-_WORD = re.compile(r"[A-Za-z][A-Za-z']*")
+WORD = re.compile(r"[A-Za-z][A-Za-z']*")
 
 STOPWORDS = frozenset(
     """a an the and or but if then so of to in on at by for with from as is are was were be been
@@ -115,7 +115,7 @@ THANKS = re.compile(r"\b(thanks|thank you|thx|good idea|helpful|fair enough|you'
 
 # Hostility: insults and contempt, accusations of bad faith, and personal framing.
 # Weights are per hit; calibrated on the WikiTactics training disputes.
-_HOSTILE_TERMS: list[tuple[re.Pattern[str], float]] = [
+HOSTILE_TERMS: list[tuple[re.Pattern[str], float]] = [
     (re.compile(
         r"\b(idiot\w*|stupid\w*|moron\w*|dumb|pathetic|ridiculous|absurd|ludicrous|laughable|"
         r"clueless|incompetent|ignorant|liar|lying|lies|troll\w*|garbage|rubbish|crap|bullshit|"
@@ -143,60 +143,17 @@ _HOSTILE_TERMS: list[tuple[re.Pattern[str], float]] = [
 ]
 # Second person aimed at someone ("you", "your", "yourself") marks personal framing; it is
 # the strongest general marker of attacks and policing in the calibration disputes.
-_YOU = re.compile(r"\b(you|your|yours|yourself|you've|you're|you'll|you'd)\b", re.I)
-_POLICING = re.compile(
+YOU = re.compile(r"\b(you|your|yours|yourself|you've|you're|you'll|you'd)\b", re.I)
+POLICING = re.compile(
     r"\b(personal attacks?|disruptive|seriously|frankly|refuse|civil(ity)?|warning|tone|"
     r"ignoring|pushing|arguing|trying to|stop|continue to|i'm afraid|plain(ly)?)\b", re.I)
 # Concessions and thanks cool a room down.
-_CALMING = re.compile(
+CALMING = re.compile(
     r"\b(thanks?|thank you|fair enough|good point|you're right|i see your point|my mistake|"
     r"i stand corrected|apolog\w*|sorry|i understand|makes sense|i agree|agreed|"
     r"let me clarify|to clarify|compromise)\b", re.I)
-_SHOUT = re.compile(r"\b[A-Z]{4,}\b")
-_BANGS = re.compile(r"!{2,}|\?!|!\?")
-
-
-def words(text: str) -> list[str]:
-    return [w.lower() for w in _WORD.findall(text)]
-
-
-def content_words(text: str) -> set[str]:
-    return {w for w in words(text) if len(w) > 2 and w not in STOPWORDS}
-
-
-def is_question(text: str) -> bool:
-    stripped = text.strip()
-    if "?" not in stripped:
-        return False
-    after = stripped.rsplit("?", 1)[1].strip()
-    if after and len(after.split()) < 4 and not after.endswith("?"):
-        return False  # "Any objections? Good." answers itself
-    return len(words(stripped)) >= 3 or bool(QUESTION_START.match(stripped))
-
-
-def hostility(text: str) -> float:
-    """0 for a calm message, towards 1 for insults and personal attacks."""
-    if not text:
-        return 0.0
-    score = 0.0
-    for pattern, weight in _HOSTILE_TERMS:
-        hits = len(pattern.findall(text))
-        if hits:
-            score += weight * min(hits, 3)
-    shouts = len(_SHOUT.findall(text))
-    if shouts:
-        score += 0.05 * min(shouts, 4)
-    if _BANGS.search(text):
-        score += 0.08
-    you = len(_YOU.findall(text))
-    if you:
-        score += 0.035 * min(you, 5)
-    policing = len(_POLICING.findall(text))
-    if policing:
-        score += 0.05 * min(policing, 3)
-    if _CALMING.search(text):
-        score -= 0.1
-    return min(max(score, 0.0), 1.0)
+SHOUT = re.compile(r"\b[A-Z]{4,}\b")
+BANGS = re.compile(r"!{2,}|\?!|!\?")
 
 
 POSITIVE_EMOJI = frozenset(
@@ -208,17 +165,6 @@ NEGATIVE_EMOJI = frozenset(
 )
 
 
-def emoji_polarity(emoji: str | None) -> int:
-    if not emoji:
-        return 0
-    name = emoji.strip(":").lower()
-    if name in POSITIVE_EMOJI or emoji in POSITIVE_EMOJI:
-        return 1
-    if name in NEGATIVE_EMOJI or emoji in NEGATIVE_EMOJI:
-        return -1
-    return 0
-
-
 # Process talk: the words with which someone runs a meeting, as language data.
 #
 # Opening or closing the meeting or an item, moving on, giving the floor, calling to order,
@@ -227,7 +173,7 @@ def emoji_polarity(emoji: str | None) -> int:
 # what a member's messages do to the run of the conversation; alone they never make a chair.
 # Each phrase under the word it starts with (or the word it cannot do without): a message is
 # searched only for the phrases whose word it holds, so a long speech costs a set lookup.
-_PHRASES: dict[str, str] = {
+_PROCESS_PATTERNS: dict[str, str] = {
     "agenda": r"\bagenda\b",
     "next": r"\bnext (item|point|question|speaker|topic|thing|one)\b",
     "move": r"\bmove on\b",
@@ -257,33 +203,16 @@ _PHRASES: dict[str, str] = {
     "discussion": r"\b(open|close|end) (the|this) discussion\b",
     "thank": r"\bthank you,? (mr|ms|mrs|madam|dr)\b",
 }
-_COMPILED = {word: re.compile(pattern, re.I) for word, pattern in _PHRASES.items()}
-_WORDS = re.compile(r"[a-z']+")
+PROCESS_PHRASES = {word: re.compile(pattern, re.I) for word, pattern in _PROCESS_PATTERNS.items()}
+PROCESS_WORD = re.compile(r"[a-z']+")
 
 
-@lru_cache(maxsize=4096)
-def process_talk(text: str) -> bool:
-    """The message runs the meeting: opens, moves or closes an item, or gives the floor."""
-    lowered = text.lower()
-    words = set(_WORDS.findall(lowered))
-    return any(_COMPILED[w].search(lowered) for w in words & _COMPILED.keys())
-
-
-_DISMISS = re.compile(
+DISMISS = re.compile(
     r"^\W*(not now|not helpful|no thanks|no need|not needed|nobody asked|we (got|have) (it|this)|"
     r"we('re| are) (fine|good|ok|okay|on it)|stop( it| that)?|shh+|go away|quiet|"
     r"thanks,? but)\b", re.I)
-_THANKS = re.compile(r"\b(thanks|thank you|thx|ty|good point|helpful|good idea)\b", re.I)
+THANKS_TO_BOT = re.compile(r"\b(thanks|thank you|thx|ty|good point|helpful|good idea)\b", re.I)
 DISMISS_WORDS = 8
-
-
-def dismisses(text: str) -> bool:
-    """A short word waving the bot off: "not now", "we got it", "stop"."""
-    return len(text.split()) <= DISMISS_WORDS and _DISMISS.search(text) is not None
-
-
-def thanks(text: str) -> bool:
-    return _THANKS.search(text) is not None
 
 
 # Different words members use for the same thing, so the bot can translate between them.
@@ -311,18 +240,10 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     "a source that can be checked": ("reliable source", "citation"),
 }
 
-_PATTERNS: list[tuple[str, str, re.Pattern[str]]] = [
+TERM_PATTERNS: list[tuple[str, str, re.Pattern[str]]] = [
     (concept, term, re.compile(rf"\b{re.escape(term)}s?\b", re.I))
     for concept, terms in CONCEPTS.items()
     for term in terms
 ]
 
 
-def find_terms(text: str) -> list[tuple[str, str]]:
-    """(concept, term) pairs named in a message, at most one term per concept."""
-    found: dict[str, str] = {}
-    lowered = text.lower()
-    for concept, term, pattern in _PATTERNS:
-        if concept not in found and term.split()[0] in lowered and pattern.search(text):
-            found[concept] = term
-    return list(found.items())

@@ -17,17 +17,30 @@ from facilitator.reading.attacks import shipped_attack_reader
 from facilitator.reading.cues import (
     AGREE,
     ANSWER_OPENING,
+    BANGS,
+    CALMING,
     COMMITMENT,
     DECISION,
     DISAGREE,
+    DISMISS,
+    DISMISS_WORDS,
+    HOSTILE_TERMS,
+    NEGATIVE_EMOJI,
     OPEN_PROMPT,
+    POLICING,
+    POSITIVE_EMOJI,
+    PROCESS_PHRASES,
+    PROCESS_WORD,
     PROPOSAL,
+    QUESTION_START,
+    SHOUT,
     SOCIAL,
+    STOPWORDS,
+    TERM_PATTERNS,
+    THANKS_TO_BOT,
+    WORD,
     WORK,
-    content_words,
-    find_terms,
-    hostility,
-    is_question,
+    YOU,
 )
 from facilitator.reading.hostility import HostilityModel
 from facilitator.reading.nicks import base_nick
@@ -46,6 +59,92 @@ _MENTION = re.compile(r"@([\w.\-]+)")
 # (judged/attack-answers), so it is not the default (FACILITATOR_ATTACK_READ chooses).
 AttackRead = Literal["hostility", "fitted"]
 HOSTILE_QUESTION_AT = 0.25  # a hostile "question" is an attack, not a question
+
+
+# ---------------------------------------------------------------------------------------------
+# The cheap lexical cues, read with the language data of reading/cues.py. Plain regular
+# expressions, so the per-event path stays in microseconds; cues, not judgements: the room
+# state aggregates them and the policy weighs them.
+
+def words(text: str) -> list[str]:
+    return [w.lower() for w in WORD.findall(text)]
+
+
+def content_words(text: str) -> set[str]:
+    return {w for w in words(text) if len(w) > 2 and w not in STOPWORDS}
+
+
+def is_question(text: str) -> bool:
+    stripped = text.strip()
+    if "?" not in stripped:
+        return False
+    after = stripped.rsplit("?", 1)[1].strip()
+    if after and len(after.split()) < 4 and not after.endswith("?"):
+        return False  # "Any objections? Good." answers itself
+    return len(words(stripped)) >= 3 or bool(QUESTION_START.match(stripped))
+
+
+def hostility(text: str) -> float:
+    """0 for a calm message, towards 1 for insults and personal attacks."""
+    if not text:
+        return 0.0
+    score = 0.0
+    for pattern, weight in HOSTILE_TERMS:
+        hits = len(pattern.findall(text))
+        if hits:
+            score += weight * min(hits, 3)
+    shouts = len(SHOUT.findall(text))
+    if shouts:
+        score += 0.05 * min(shouts, 4)
+    if BANGS.search(text):
+        score += 0.08
+    you = len(YOU.findall(text))
+    if you:
+        score += 0.035 * min(you, 5)
+    policing = len(POLICING.findall(text))
+    if policing:
+        score += 0.05 * min(policing, 3)
+    if CALMING.search(text):
+        score -= 0.1
+    return min(max(score, 0.0), 1.0)
+
+
+def emoji_polarity(emoji: str | None) -> int:
+    if not emoji:
+        return 0
+    name = emoji.strip(":").lower()
+    if name in POSITIVE_EMOJI or emoji in POSITIVE_EMOJI:
+        return 1
+    if name in NEGATIVE_EMOJI or emoji in NEGATIVE_EMOJI:
+        return -1
+    return 0
+
+
+@lru_cache(maxsize=4096)
+def process_talk(text: str) -> bool:
+    """The message runs the meeting: opens, moves or closes an item, or gives the floor."""
+    lowered = text.lower()
+    words = set(PROCESS_WORD.findall(lowered))
+    return any(PROCESS_PHRASES[w].search(lowered) for w in words & PROCESS_PHRASES.keys())
+
+
+def dismisses(text: str) -> bool:
+    """A short word waving the bot off: "not now", "we got it", "stop"."""
+    return len(text.split()) <= DISMISS_WORDS and DISMISS.search(text) is not None
+
+
+def thanks(text: str) -> bool:
+    return THANKS_TO_BOT.search(text) is not None
+
+
+def find_terms(text: str) -> list[tuple[str, str]]:
+    """(concept, term) pairs named in a message, at most one term per concept."""
+    found: dict[str, str] = {}
+    lowered = text.lower()
+    for concept, term, pattern in TERM_PATTERNS:
+        if concept not in found and term.split()[0] in lowered and pattern.search(text):
+            found[concept] = term
+    return list(found.items())
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,8 +16,7 @@ from facilitator.memory.state import (
     StoredMessage,
 )
 from facilitator.reading.clauses import aligned, key_phrases, may_hold_phrases_of
-from facilitator.reading.cues import dismisses, thanks
-from facilitator.reading.message import MessageRead
+from facilitator.reading.message import MessageRead, dismisses, thanks
 
 _QUOTED = re.compile(r"\"([^\"]+)\"")
 # A bot turn counts as ignored when this many human messages pass without a response.

@@ -25,8 +25,7 @@ from functools import lru_cache
 
 from facilitator.events import ChatEvent, EventKind
 from facilitator.memory.state import CAP_CHAIR_EVIDENCE, ChairEvidence, RoomKind, RoomState, StoredMessage
-from facilitator.reading.cues import process_talk
-from facilitator.reading.message import MessageRead
+from facilitator.reading.message import MessageRead, process_talk
 
 DECAY = 0.92  # per human message: about the last 25 messages
 KIND_AFTER = 5  # human messages before the kind is read at all

@@ -6,7 +6,7 @@ from facilitator.events import ChatEvent
 from facilitator.memory.state import RoomState
 from facilitator.memory.trackers import bot_log, participants, proposals, relations
 from facilitator.memory.trackers.bridging import refresh_bridging
-from facilitator.reading.cues import emoji_polarity
+from facilitator.reading.message import emoji_polarity
 
 
 def on_reaction(state: RoomState, event: ChatEvent) -> list[str]:
