@@ -27,6 +27,14 @@ STOPWORDS = frozenset(
     month months week weeks day days today tomorrow tonight time times morning evening""".split()
 )
 
+# Words an English line nearly always has and lines of the other languages the readers read
+# do not ("a", "in", "so", "was", "die" are left out: they are words there too). A line with
+# one of them and no accented letter is English without asking the language detector, whose
+# call (a thread-pool limit and a model) costs more than the rest of a silent event.
+ENGLISH_COMMON = frozenset("""the to and is you it that of for this with are have we i be not
+    what can but just my your they will should would don't it's i'm that's""".split())
+LETTER_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
+
 QUESTION_START = re.compile(
     r"^\s*(who|what|when|where|why|how|which|can|could|should|would|will|do|does|did|is|are|"
     r"was|were|has|have|any|anyone|shall|may)\b",

@@ -24,7 +24,9 @@ from facilitator.reading.cues import (
     DISAGREE,
     DISMISS,
     DISMISS_WORDS,
+    ENGLISH_COMMON,
     HOSTILE_TERMS,
+    LETTER_WORD,
     NEGATIVE_EMOJI,
     OPEN_PROMPT,
     POLICING,
@@ -321,6 +323,9 @@ class TextRead:
     # (concept, term) pairs the message names, at most one term per concept: the terms tracker
     # reads them here rather than searching the text again.
     terms: tuple[tuple[str, str], ...] = ()
+    # Plainly English: no accented letter and one of the commonest English words. Whoever needs
+    # a line's language asks the detector (reading/language.py) only when this is false.
+    plainly_english: bool = False
 
 
 @lru_cache(maxsize=8192)
@@ -352,4 +357,6 @@ def read_text(text: str) -> TextRead:
         prefix_colon=prefix is not None and text.lstrip().lstrip("@")[
             len(prefix.group(1)):].lstrip().startswith(":"),
         terms=tuple(find_terms(text)),
+        plainly_english=text.isascii() and not ENGLISH_COMMON.isdisjoint(
+            LETTER_WORD.findall(text.lower())),
     )

@@ -14,8 +14,6 @@ and where the fitted read abstains, the English cues of reading/cues.py decide, 
 
 from __future__ import annotations
 
-import re
-
 from facilitator.events import ChatEvent
 from facilitator.memory.state import (
     CAP_ACTIONS,
@@ -81,31 +79,19 @@ def _talk(event: ChatEvent, read: MessageRead, target: Proposal | None) -> TalkR
         if (text.agree or text.disagree or text.decision
                 or author in target.objectors or author in target.supporters
                 or (author == target.author and TAKE_BACK.search(event.text))
-                or _not_english(event.text)):
+                or _not_english(event, read)):
             return read_talk(normalise(event.text))
         return None
     low, high = PROPOSAL_WORDS
     if read.text.proposal or not low <= words <= high:
         return None
-    if not _not_english(event.text):
+    if not _not_english(event, read):
         return None
     return read_talk(normalise(event.text))
 
 
-# Words an English line nearly always has and lines of the other languages the reader reads
-# do not ("a", "in", "so", "was", "die" are left out: they are words there too). A line with
-# one of them and no accented letter is English without asking the language detector, whose
-# call (a thread-pool limit and a model) costs more than the rest of a silent event.
-_ENGLISH = frozenset("""the to and is you it that of for this with are have we i be not what
-can but just my your they will should would don't it's i'm that's""".split())
-_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
-
-
-def _not_english(text: str) -> bool:
-    words = _WORD.findall(text.lower())
-    if text.isascii() and any(w in _ENGLISH for w in words):
-        return False
-    return detect_language(text).code != "en"
+def _not_english(event: ChatEvent, read: MessageRead) -> bool:
+    return not read.text.plainly_english and detect_language(event.text).code != "en"
 
 
 def on_message(state: RoomState, event: ChatEvent, read: MessageRead) -> None:
