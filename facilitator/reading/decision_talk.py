@@ -21,7 +21,6 @@ silent path of an ordinary room does not pay it.
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -32,6 +31,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from facilitator.reading.intent import embed_one
+from facilitator.reading.logistic import class_probabilities, softmax
 
 MODEL_PATH = Path(__file__).with_name("models") / "decision_talk.json"
 DATA_PATH = Path(__file__).with_name("data") / "decision_talk_labelled.jsonl"
@@ -66,16 +66,7 @@ class TalkModel(BaseModel):
         return self
 
     def probabilities(self, vector: Sequence[float]) -> list[float]:
-        logits = [b + sum(w * x for w, x in zip(row, vector, strict=True))
-                  for row, b in zip(self.weights, self.bias, strict=True)]
-        return _softmax(logits)
-
-
-def _softmax(logits: Sequence[float]) -> list[float]:
-    top = max(logits)
-    exps = [math.exp(z - top) for z in logits]
-    total = sum(exps)
-    return [e / total for e in exps]
+        return class_probabilities(self.weights, self.bias, vector)
 
 
 @cache
@@ -106,7 +97,7 @@ def read_talk(text: str, model: TalkModel | None = None) -> TalkRead:
     if model is None:
         model = load_model()
         weights, bias = _matrix()
-        probs = _softmax((weights @ np.asarray(embed_one(clean), dtype=np.float32)
+        probs = softmax((weights @ np.asarray(embed_one(clean), dtype=np.float32)
                           + bias).tolist())
     else:
         probs = model.probabilities(embed_one(clean))

@@ -23,7 +23,6 @@ declines or stays silent, openly.
 from __future__ import annotations
 
 import json
-import math
 import re
 import unicodedata
 from collections.abc import Collection, Sequence
@@ -35,6 +34,7 @@ from threadpoolctl import threadpool_limits
 
 from facilitator.reading.intent_labels import Intent, Kind, RequestRead, kind_of
 from facilitator.reading.language import detect_language
+from facilitator.reading.logistic import class_probabilities
 
 MODEL_PATH = Path(__file__).with_name("models") / "intent.json"
 DATA_PATH = Path(__file__).with_name("data") / "requests_labelled.jsonl"
@@ -128,12 +128,7 @@ class IntentModel:
         return cls(classes, weights, bias, float(data["threshold"]))  # type: ignore[arg-type]
 
     def probabilities(self, vector: Sequence[float]) -> list[float]:
-        logits = [b + sum(w * x for w, x in zip(row, vector, strict=True))
-                  for row, b in zip(self.weights, self.bias, strict=True)]
-        top = max(logits)
-        exps = [math.exp(z - top) for z in logits]
-        total = sum(exps)
-        return [e / total for e in exps]
+        return class_probabilities(self.weights, self.bias, vector)
 
 
 @cache

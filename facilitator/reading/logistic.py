@@ -52,6 +52,21 @@ class LogisticWeights(BaseModel):
         return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
 
 
+def softmax(logits: Sequence[float]) -> list[float]:
+    top = max(logits)  # shifted, so that no logit overflows exp()
+    exps = [math.exp(z - top) for z in logits]
+    total = sum(exps)
+    return [e / total for e in exps]
+
+
+def class_probabilities(weights: Sequence[Sequence[float]], bias: Sequence[float],
+                        vector: Sequence[float]) -> list[float]:
+    """A multinomial logistic regression's class probabilities: a row of weights and a bias
+    per class."""
+    return softmax([b + sum(w * x for w, x in zip(row, vector, strict=True))
+                    for row, b in zip(weights, bias, strict=True)])
+
+
 class SoftmaxWeights(BaseModel):
     """A multinomial logistic regression: one row of weights and a bias per class. Below
     `threshold` the likeliest class's probability is too low to say (the reader abstains)."""
@@ -68,11 +83,7 @@ class SoftmaxWeights(BaseModel):
         return self
 
     def probabilities(self, vector: Sequence[float]) -> list[float]:
-        logits = [b + sum(map(mul, row, vector)) for row, b in zip(self.weights, self.bias, strict=True)]
-        top = max(logits)
-        exps = [math.exp(z - top) for z in logits]
-        total = sum(exps)
-        return [e / total for e in exps]
+        return class_probabilities(self.weights, self.bias, vector)
 
     def likeliest(self, vector: Sequence[float]) -> tuple[str | None, float]:
         """The likeliest class and its probability; None below the threshold."""
