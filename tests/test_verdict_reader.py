@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from facilitator.evaluation.training import load_jsonl, names_in
+from facilitator.evaluation.training import load_jsonl, members_in
 from facilitator.policies.facts import _judged
 from facilitator.reading.clauses import sentences, unquoted
 from facilitator.reading.language import detect_language
@@ -65,7 +65,7 @@ def _caught(rows: list[dict[str, str]], names: set[str], *, fitted: bool) -> tup
 @pytest.mark.slow
 def test_verdicts_in_other_languages_are_caught_and_english_is_no_worse() -> None:
     rows = load_jsonl(FRESH)
-    names = names_in(load_jsonl(DATA_PATH)) | names_in(rows)
+    names = members_in(load_jsonl(DATA_PATH)) | members_in(rows)
     elsewhere = [r for r in rows if r["lang"] != "en"]
     english = [r for r in rows if r["lang"] == "en"]
     caught, verdicts, refused, others = _caught(elsewhere, names, fitted=True)
