@@ -110,6 +110,34 @@ def members_in(rows: list[dict[str, Any]]) -> set[str]:
     return listed | guessed
 
 
+def verdicts_as_checked(rows: list[dict[str, Any]], names: set[str], *, fitted: bool = True,
+                        weights: Any = None) -> dict[str, tuple[int, int, int, int]]:
+    """Per language of whole messages (`rows`: text, lang, label "verdict" or not), as the words
+    check reads a verdict on a member (`fitted`: by structure and meaning, else by the English
+    structure alone, as before issue 23): (verdicts caught, verdicts, other messages refused,
+    other messages)."""
+    from facilitator.policies.facts import _judged
+    from facilitator.reading.clauses import sentences, unquoted
+    from facilitator.reading.language import detect_language
+    from facilitator.reading.requests import verdict_in
+    from facilitator.reading.verdicts import passes_verdict
+
+    counts: dict[str, list[int]] = {}
+    for r in rows:
+        bare = unquoted(r["text"])
+        english = detect_language(bare).code == "en"
+        said = False
+        for s in sentences(bare):
+            structural = english and bool(verdict_in(s, names, also=_judged))
+            said = said or (passes_verdict(s, names, english=english, structural=structural,
+                                           weights=weights) if fitted else structural)
+        c = counts.setdefault(r["lang"], [0, 0, 0, 0])
+        verdict = r["label"] == "verdict"
+        c[0 if verdict else 2] += said
+        c[1 if verdict else 3] += 1
+    return {lang: (c[0], c[1], c[2], c[3]) for lang, c in counts.items()}
+
+
 def sentence_vectors(texts: list[str], names: set[str]) -> Any:
     """The rows' embeddings as the bot's own sentences are embedded at runtime."""
     import numpy as np
