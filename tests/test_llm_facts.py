@@ -384,8 +384,46 @@ def test_the_test_sentences_are_not_in_the_verdict_readers_labelled_set() -> Non
 
     labelled = {json.loads(x)["text"].casefold()
                 for x in DATA_PATH.read_text(encoding="utf-8").splitlines() if x.strip()}
-    ours = VERDICTS_ELSEWHERE + [t for _, t in NO_VERDICTS]
+    ours = VERDICTS_ELSEWHERE + [t for _, t in NO_VERDICTS + NO_LONGER_REFUSED]
     assert not [t for t in ours if t.casefold() in labelled]
+
+
+# ---- what the verdict read once refused: go-aheads, task owners, summaries of who said what ----
+
+# Each passes the words check. Before the read by kind, its cues and the go-ahead in the
+# structural read, the first was refused (a member or "you" and a word of evaluation), as was
+# "Ana is responsible for the fence" (below). Still refused: a disagreement reported in French
+# with a member's harsh words in it ("…tandis que Greg pense que le club gère mal le terrain").
+NO_LONGER_REFUSED = [
+    (DECIDING, "Bo, you're good to go."),
+    (DECIDING, "Ana, you're clear to ask the city about the fence."),
+    (MIXED, "Resumen: Ana recordó que el presupuesto solo cubre un proyecto y Rosa dijo que un "
+            "medio jardín no ayuda a nadie."),
+]
+
+
+@pytest.mark.parametrize(("lines", "text"), NO_LONGER_REFUSED)
+async def test_a_go_ahead_or_a_summary_of_who_said_what_passes(
+        store: RoomStore, lines: list[tuple[str, str]], text: str) -> None:
+    state = await room_after(store, "fixed", lines)
+    checked = check_words(text, state)
+    assert checked.ok, (text, checked.problem)
+
+
+async def test_who_owns_a_task_is_no_verdict(store: RoomStore) -> None:
+    from facilitator.policies.facts import _judges
+
+    state = await room_after(store, "owner", DECIDING)
+    assert not _judges("Ana is responsible for the fence.", state, ("facilitator",))
+    assert not _judges("Bo, you're good to go.", state, ("facilitator",))
+
+
+@pytest.mark.parametrize("text", ["Ana tiene razón y Rosa se equivoca.",
+                                  "Rosa, Greg, honestly Greg is wrong and Rosa is right.",
+                                  "Greg, you are to blame for the delay."])
+async def test_who_is_right_or_to_blame_is_still_refused(store: RoomStore, text: str) -> None:
+    state = await room_after(store, "sides", MIXED)
+    assert check_words(text, state).problem == "passes judgement on a member"
 
 
 # ---- claims read by meaning outside English (issue 23) -----------------------------------------

@@ -7,65 +7,79 @@ from pathlib import Path
 
 import pytest
 
-from facilitator.evaluation.training import load_jsonl, names_in
-from facilitator.policies.facts import _judged
-from facilitator.reading.clauses import sentences, unquoted
-from facilitator.reading.language import detect_language
-from facilitator.reading.requests import verdict_in
-from facilitator.reading.verdicts import DATA_PATH, FEATURES, passes_verdict, shipped_verdict_weights
+from facilitator.evaluation.training import load_jsonl, members_in, verdicts_as_checked
+from facilitator.reading.clauses import sentences
+from facilitator.reading.verdicts import CUES, DATA_PATH, FEATURES, shipped_verdict_weights
 from tests.test_fitted_readers import _script
 
 DATA = Path(__file__).parent / "data"
-# Whole messages, never fitted on; the second set was written after the labelled set was last
-# extended, by a hand that saw neither (scripts/train_verdicts.py prints both sets' figures).
+# Whole messages, never fitted on (scripts/train_verdicts.py prints every set's figures). The
+# second set's errors were read before the labelled set last grew; the third was measured once
+# before the read by kind and its cues, its errors read; the fourth was written after them.
 FRESH = DATA / "verdicts_fresh_2.jsonl"
 
 
 def test_the_shipped_weights_load_with_their_thresholds() -> None:
     w = shipped_verdict_weights()
-    assert len(w.coefficients) == len(FEATURES) == 512
+    assert len(FEATURES) == 512 + len(CUES)
+    assert all(len(row) == len(FEATURES) for row in w.weights)
+    assert set(w.verdicts) < set(w.classes)
     assert 0.0 < w.confirms <= w.threshold < 1.0
     assert set(w.training.languages) == {"en", "es", "fr", "de", "pt"}
 
 
-def test_the_fresh_messages_are_not_in_the_labelled_set() -> None:
-    labelled = {r["text"].casefold() for r in load_jsonl(DATA_PATH)}
-    for name in ("verdicts_fresh.jsonl", "verdicts_fresh_2.jsonl"):
-        assert not [r["text"] for r in load_jsonl(DATA / name) if r["text"].casefold() in labelled]
+FRESH_SETS = ("verdicts_fresh.jsonl", "verdicts_fresh_2.jsonl", "verdicts_fresh_3.jsonl",
+              "verdicts_fresh_4.jsonl")
+
+
+def test_no_sentence_of_the_fresh_messages_is_in_the_labelled_set() -> None:
+    # Sentences of six words or more: the first set shares two short stock questions
+    # ("¿Qué te ayudaría ahora mismo?") with it, too short to say anything of a member.
+    labelled = {s.casefold() for r in load_jsonl(DATA_PATH) for s in sentences(r["text"])}
+    for name in FRESH_SETS:
+        shared = [s for r in load_jsonl(DATA / name) for s in sentences(r["text"])
+                  if len(s.split()) >= 6 and s.casefold() in labelled]
+        assert not shared, (name, shared)
 
 
 def _caught(rows: list[dict[str, str]], names: set[str], *, fitted: bool) -> tuple[int, int, int, int]:
     """(verdicts caught, verdicts, other messages refused, other messages): by the check the
     LLM path runs (`fitted`), or by the English structural read alone, as before issue 23."""
-    caught = verdicts = refused = others = 0
-    for r in rows:
-        bare = unquoted(r["text"])
-        english = detect_language(bare).code == "en"
-        said = False
-        for s in sentences(bare):
-            structural = english and bool(verdict_in(s, names, also=_judged))
-            said = said or (passes_verdict(s, names, english=english, structural=structural)
-                            if fitted else structural)
-        if r["label"] == "verdict":
-            verdicts += 1
-            caught += said
-        else:
-            others += 1
-            refused += said
-    return caught, verdicts, refused, others
+    counts = verdicts_as_checked(rows, names, fitted=fitted).values()
+    return (sum(c[0] for c in counts), sum(c[1] for c in counts), sum(c[2] for c in counts),
+            sum(c[3] for c in counts))
+
+
+def _split(name: str) -> tuple[list[dict[str, str]], list[dict[str, str]], set[str]]:
+    rows = load_jsonl(DATA / name)
+    names = members_in(load_jsonl(DATA_PATH)) | members_in(rows)
+    return [r for r in rows if r["lang"] != "en"], [r for r in rows if r["lang"] == "en"], names
 
 
 @pytest.mark.slow
 def test_verdicts_in_other_languages_are_caught_and_english_is_no_worse() -> None:
-    rows = load_jsonl(FRESH)
-    names = names_in(load_jsonl(DATA_PATH)) | names_in(rows)
-    elsewhere = [r for r in rows if r["lang"] != "en"]
-    english = [r for r in rows if r["lang"] == "en"]
+    elsewhere, english, names = _split(FRESH.name)
     caught, verdicts, refused, others = _caught(elsewhere, names, fitted=True)
-    # Before, no verdict outside English was caught at all (measured: 35 of 40, 14 of 40).
+    # Before, no verdict outside English was caught at all (measured: 35 of 40, 14 of 40;
+    # with the read by kind and its cues, 36 of 40 and 6 of 40).
     assert caught >= 0.8 * verdicts, (caught, verdicts)
     assert refused <= 0.4 * others, (refused, others)
     assert _caught(elsewhere, names, fitted=False)[0] == 0
+    now, before = _caught(english, names, fitted=True), _caught(english, names, fitted=False)
+    assert now[0] == before[0] and now[2] <= before[2], (now, before)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("name", "caught_share", "refused_share"), [
+    ("verdicts_fresh_3.jsonl", 0.85, 0.1), ("verdicts_fresh_4.jsonl", 0.75, 0.15)])
+def test_on_the_later_fresh_sets_few_ordinary_messages_are_refused(
+        name: str, caught_share: float, refused_share: float) -> None:
+    # Measured on the third set before the read by kind: outside English 34 of 40 caught and
+    # 12 of 40 others refused; in English 7 of 10 and 1 of 10.
+    elsewhere, english, names = _split(name)
+    caught, verdicts, refused, others = _caught(elsewhere, names, fitted=True)
+    assert caught >= caught_share * verdicts, (caught, verdicts)
+    assert refused <= refused_share * others, (refused, others)
     now, before = _caught(english, names, fitted=True), _caught(english, names, fitted=False)
     assert now[0] == before[0] and now[2] <= before[2], (now, before)
 

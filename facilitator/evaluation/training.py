@@ -87,6 +87,57 @@ def names_in(rows: list[dict[str, Any]]) -> set[str]:
             if m.lower() not in lower}
 
 
+# A sentence's first word: at the start of a text, or after its end or an opening mark.
+_OPENING = re.compile(r"(?:^|[.!?¿¡]\s*)$")
+
+
+def members_in(rows: list[dict[str, Any]]) -> set[str]:
+    """The members' names in labelled or fresh lines, as the readers of the bot's own words are
+    measured: a row's own `members` list where it has one; else, outside German (where every
+    noun is capitalised), a capitalised word that no row writes in lower case — compared as the
+    stand-in replaces names, accents and case aside ("Qué" is no name where "que" is written) —
+    and that some row writes after a sentence's first word ("Honestly," opens sentences only)."""
+    from facilitator.reading.intent import _fold
+
+    def folded(word: str) -> str:
+        return "".join(_fold(c) for c in word).lower()
+
+    listed = {n for r in rows for n in r.get("members", ())}
+    lower = {folded(w) for r in rows for w in re.findall(r"\b[a-zà-ÿ]+\b", r["text"])}
+    guessed = {m.group() for r in rows if r["lang"] != "de" and "members" not in r
+               for m in _CAPITAL.finditer(" " + r["text"])
+               if folded(m.group()) not in lower and not _OPENING.search((" " + r["text"])[:m.start()])}
+    return listed | guessed
+
+
+def verdicts_as_checked(rows: list[dict[str, Any]], names: set[str], *, fitted: bool = True,
+                        weights: Any = None) -> dict[str, tuple[int, int, int, int]]:
+    """Per language of whole messages (`rows`: text, lang, label "verdict" or not), as the words
+    check reads a verdict on a member (`fitted`: by structure and meaning, else by the English
+    structure alone, as before issue 23): (verdicts caught, verdicts, other messages refused,
+    other messages)."""
+    from facilitator.policies.facts import _judged
+    from facilitator.reading.clauses import sentences, unquoted
+    from facilitator.reading.language import detect_language
+    from facilitator.reading.requests import verdict_in
+    from facilitator.reading.verdicts import passes_verdict
+
+    counts: dict[str, list[int]] = {}
+    for r in rows:
+        bare = unquoted(r["text"])
+        english = detect_language(bare).code == "en"
+        said = False
+        for s in sentences(bare):
+            structural = english and bool(verdict_in(s, names, also=_judged))
+            said = said or (passes_verdict(s, names, english=english, structural=structural,
+                                           weights=weights) if fitted else structural)
+        c = counts.setdefault(r["lang"], [0, 0, 0, 0])
+        verdict = r["label"] == "verdict"
+        c[0 if verdict else 2] += said
+        c[1 if verdict else 3] += 1
+    return {lang: (c[0], c[1], c[2], c[3]) for lang, c in counts.items()}
+
+
 def sentence_vectors(texts: list[str], names: set[str]) -> Any:
     """The rows' embeddings as the bot's own sentences are embedded at runtime."""
     import numpy as np

@@ -17,12 +17,13 @@ whether what it says matches the room's state:
   (inflections alike); a claim with no such word needs only an item of its kind;
 - no greeting ("Hi all,") and no signature ("Best, Lena", "— the facilitator");
 - no verdict on a member, read by meaning (`reading.verdicts`, fitted on sentences in five
-  languages): in another language than English, a sentence the fitted read takes for a verdict;
-  in English, one where the structural read finds a member, "you" or what a member said as the
-  subject of an evaluation (`reading.requests.verdict_in`, with the hostility model's words for
-  people and this module's idioms: "you are both wrong", "Greg's comment was out of line") and
-  the fitted read does not rule it out; a sentence the hostility model reads as an attack on a
-  member, or a member's point dismissed as mere opinion.
+  languages, by kind): in another language than English, a sentence the fitted read takes for
+  a verdict; in English, one where the structural read finds a member, "you" or what a member
+  said as the subject of an evaluation (`reading.requests.verdict_in`, with the hostility
+  model's words for people and this module's idioms: "you are both wrong", "Greg's comment was
+  out of line") and the fitted read does not rule it out, or one the fitted read alone is sure
+  of; a sentence the hostility model reads as an attack on a member, or a member's point
+  dismissed as mere opinion.
 - a claim in another language than English is found by meaning (`reading.claim_kinds`: decided,
   open question, proposal, a task taken on) and grounded like an English one.
 

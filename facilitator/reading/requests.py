@@ -1191,10 +1191,17 @@ _POSSESSIVES = frozenset({"your", "ur", "his", "her", "their"})
 _DEMONSTRATIVES = frozenset({"that", "this"})
 
 
+# A go-ahead, not an evaluation: "you're good to go", "Ana is clear to order the timber", "you
+# are free to start" (the word, then "to").
+_PERMISSION = frozenset("good fine free clear cleared welcome ok okay set".split())
+
+
 def _evaluation(c: _Clause, k: int, also: Callable[[Sequence[str], int], int] | None) -> int:
     """How many words of the clause at k say how good, right or bad someone is (0: none): a
     word of the evaluative classes (EVAL, RIGHTNESS), a superlative of one, or what `also`
-    finds there (a caller's own words and phrases)."""
+    finds there (a caller's own words and phrases); a go-ahead ("good to go") is none."""
+    if c.at(k) in _PERMISSION and c.at(k + 1) == "to":
+        return 0
     if c.stem(k) in EVAL or c.stem(k) in RIGHTNESS or _superlative(c.at(k)):
         return 1
     return also(c.words, k) if also is not None else 0
