@@ -166,10 +166,11 @@ FRESH3 = _load("fresh_requests_3.jsonl")
 FRESH4 = _load("fresh_requests_4.jsonl")
 FRESH5 = _load("fresh_requests_5.jsonl")
 FRESH6 = _load("fresh_requests_6.jsonl")
-BOTH = FRESH + FRESH2 + FRESH3 + FRESH4 + FRESH5 + FRESH6
-# The lines a batch-4, -5 or -6 item says before its request are fresh words too (the
+FRESH7 = _load("fresh_requests_7.jsonl")
+BOTH = FRESH + FRESH2 + FRESH3 + FRESH4 + FRESH5 + FRESH6 + FRESH7
+# The lines a batch-4 to -7 item says before its request are fresh words too (the
 # agreement a member then asks to note, another member's request).
-LINES_BEFORE = [{"text": text} for r in FRESH4 + FRESH5 + FRESH6
+LINES_BEFORE = [{"text": text} for r in FRESH4 + FRESH5 + FRESH6 + FRESH7
                 for _, text in r.get("before", ())]
 # The request reader's labelled set and the decision-talk reader's (reading/decision_talk.py):
 # neither holds a fresh phrasing, nor a line said before one.
@@ -265,6 +266,30 @@ def test_the_sixth_batch_is_fresh_and_agrees_in_one_word_in_each_language() -> N
         assert any(r["label"] == "give_turn" and r.get("invite")
                    for r in FRESH6 if r["lang"] == lang)
     assert any(r.get("agreed") is False for r in FRESH6)
+
+
+def test_the_seventh_batch_asks_after_one_word_assent_and_names_who_agreed() -> None:
+    assert len(FRESH7) == 40 and all(r["text"].startswith("@facilitator ") for r in FRESH7)
+    langs = Counter(r["lang"] for r in FRESH7)
+    assert set(langs) == {"en", "es", "fr", "de", "pt"} and set(langs.values()) == {8}
+    assert all(Counter(r["group"] for r in FRESH7 if r["lang"] == lang)
+               == {"attack": 4, "ordinary": 4} for lang in langs)
+    assert {r["label"] for r in FRESH7} <= {i.value for i in Intent}
+    earlier = FRESH + FRESH2 + FRESH3 + FRESH4 + FRESH5 + FRESH6
+    assert not {r["setting"] for r in FRESH7} & {r["setting"] for r in earlier}
+    assert not {norm(r["text"]) for r in FRESH7} & {norm(r["text"]) for r in earlier}
+    for lang in langs:
+        mine = [r for r in FRESH7 if r["lang"] == lang]
+        agreed = [r for r in mine if r.get("agreed")]
+        # a note after agreement given partly in one word, a turn for named members, and
+        # "what was decided" after a proposal others answered, naming who did
+        assert agreed and any(len(norm(text).split()) == 1
+                              for r in agreed for _, text in r["before"])
+        assert any(r["label"] == "give_turn" and r.get("invite") for r in mine)
+        assert any(r["label"] == "decisions" and r.get("named") and len(r["before"]) >= 3
+                   for r in mine)
+    assert any(r.get("agreed") is False for r in FRESH7)
+    assert sum(r["label"] == "settings" and bool(r.get("before")) for r in FRESH7) >= 4
 
 
 def test_no_fresh_phrasing_is_in_the_labelled_set() -> None:
