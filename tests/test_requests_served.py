@@ -466,3 +466,14 @@ async def test_what_was_decided_in_portuguese_names_the_objector_and_quotes_as_w
     assert '"Proponho que chamemos um eletricista para a sala de ensaio."' in text
     assert "a favor: Beto; contra: Caio" in text
     assert state.decisions == []
+
+
+async def test_a_second_member_naming_the_first_seconds_their_settings_request(
+        store: RoomStore) -> None:
+    # In German, read by meaning with no sure label either time: naming Ann, whose settings
+    # request the bot answered a moment ago, seconds it — the room asking, said in German.
+    out, _ = await play(store, "de-second", [
+        *CHAT, ("ann", "@facilitator kannst du in diesem Kanal bitte seltener schreiben?"),
+        ("bob", "@facilitator genau wie Ann es möchte, bitte seltener hier schreiben")])
+    assert out.decision.intervention == "answer"
+    assert said(out).startswith("Bob, auch Ann hat darum gebeten")

@@ -187,7 +187,8 @@ def _addressed_moment(event: ChatEvent, state: RoomState,
     read = read_request(event.text, names)
     who = event.author.display
     if read.category == Refusal.SETTINGS_ALONE or read.service == Service.SETTINGS or (
-            meaning.label in SETTINGS_ASKED or _may_ask_settings(meaning)):
+            meaning.label in SETTINGS_ASKED or _may_ask_settings(meaning)
+            or _seconds_by_name(event, state, meaning)):
         together = _settings_together(event, state, lang="en")
         if together is not None:
             return together
@@ -232,7 +233,8 @@ def _addressed_by_meaning(event: ChatEvent, meaning: RequestRead, *, majority: b
         return Moment(intervention=Intervention.ANSWER, priority=90, to=[event.author.id],
                       reason=f"{who} wrote in a language the bot does not read ({lang})",
                       ref=event.id, facts={"service": "cant_read", "lang": lang})
-    if state is not None and (meaning.label in SETTINGS_ASKED or _may_ask_settings(meaning)):
+    if state is not None and (meaning.label in SETTINGS_ASKED or _may_ask_settings(meaning)
+                              or _seconds_by_name(event, state, meaning)):
         # A settings change another member asked for a few messages back: the room asking.
         # A read unsure between asking that and something else is taken as asking it only
         # where the room shows the other member's request.
@@ -510,6 +512,16 @@ def _settings_askers(event: ChatEvent, state: RoomState) -> list[str]:
 def _may_ask_settings(meaning: RequestRead) -> bool:
     """The fitted read is unsure, and asking about the bot's settings is among its guesses."""
     return meaning.kind == Kind.UNSURE and any(g in SETTINGS_ASKED for g in meaning.guesses)
+
+
+def _seconds_by_name(event: ChatEvent, state: RoomState, meaning: RequestRead) -> bool:
+    """"Same as Renata, please", "ich schließe mich Manuel an": a request that names a member
+    whose own settings request the bot answered a few messages back seconds it — unless it
+    reads as a refusal of another kind (two members against a third stay declined)."""
+    if meaning.kind == Kind.REFUSE and meaning.label not in SETTINGS_ASKED:
+        return False
+    named = set(named_members(state, event.text))
+    return bool(named) and bool(named & set(_settings_askers(event, state)))
 
 
 def _asks_settings(text: str, names: list[str]) -> bool:
