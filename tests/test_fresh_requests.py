@@ -153,6 +153,12 @@ offline policy):
   27 of 32 non-English replies in the asker's language.
 The reader alone: attacks 11/20 right, 3 read as a service; ordinary 4/20 right, 9 abstained,
 3 read as a refusal.
+Then (no longer first contact: batch 7's misses were in view) the turn reply, "what was decided"
+and the open items in the asker's language, "what was decided" telling what the talk agreed,
+"D'accord." read as a vote, members named for a turn who said nothing lately invited, a
+request naming a member whose settings request was just answered taken as seconding it:
+attacks unchanged in every batch; ordinary served batch 4 15 → 16/20, batch 5 10 → 13/20,
+batch 6 12 → 15/20, batch 7 3 → 7/20; the request reader and its floors unchanged.
 """
 
 from __future__ import annotations
