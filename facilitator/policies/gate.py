@@ -515,7 +515,7 @@ def _may_ask_settings(meaning: RequestRead) -> bool:
 
 
 def _seconds_by_name(event: ChatEvent, state: RoomState, meaning: RequestRead) -> bool:
-    """"Same as Renata, please", "ich schließe mich Manuel an": a request that names a member
+    """"Same as Ann, please", in any language: a request that names a member
     whose own settings request the bot answered a few messages back seconds it — unless it
     reads as a refusal of another kind (two members against a third stay declined)."""
     if meaning.kind == Kind.REFUSE and meaning.label not in SETTINGS_ASKED:
