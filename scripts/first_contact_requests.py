@@ -1,12 +1,13 @@
 """Run the bot as it stands on the fresh phrasings of tests/data/fresh_requests.jsonl (batch 1)
-or tests/data/fresh_requests_N.jsonl (batches 2 to 6).
+or tests/data/fresh_requests_N.jsonl (batches 2 to 7).
 
 Each item is put, addressed with @facilitator, into its own small room of its setting (batch 1:
 a hospital ward, a student project, a fire brigade, a gaming guild, a choir, a co-op; batch 2:
 a newsroom, a tenants' association, a hackathon team; batch 3: a theatre troupe, a cycling
 club, a community kitchen; batch 4: a school PTA, an open-source release team, a hiking club,
 a small clinic's front desk; batch 5: a ferry crew, a chess club, a lab group, a housing
-co-op; batch 6: a mountain rescue team, a community garden, a band, a translation collective)
+co-op; batch 6: a mountain rescue team, a community garden, a band, a translation collective;
+batch 7: a beekeepers' association, a village library, a youth football club, a makerspace)
 after four lines of context, through the real engine and
 offline policy on an embedded store. An item may carry more of its room: `before`, lines
 ([member, text]) said after the context and before the request (a proposal and its
@@ -21,9 +22,11 @@ member saw:
             and "served_missing": the service asked, without what it is for — a turn given
             without inviting the members the item names (`invite`), or a decision note whose
             record does not follow the room's agreement (`agreed`: true, the group agreed in
-            the lines before, so a decision must be recorded; false, it must not be).
+            the lines before, so a decision must be recorded; false, it must not be), or an
+            answer about what was decided that does not name the members the item names
+            (`named`: who supported or objected in the lines before).
 
-    python scripts/first_contact_requests.py [--batch 2|3|4|5|6] [--json out.json]
+    python scripts/first_contact_requests.py [--batch 2|3|4|5|6|7] [--json out.json]
 
 Prints the figures, not a log. The category of a decline is the one the current reader gives
 (facilitator/reading/requests.py), the read the gate acted on.
@@ -48,7 +51,8 @@ BATCHES = {1: FRESH, 2: ROOT / "tests" / "data" / "fresh_requests_2.jsonl",
            3: ROOT / "tests" / "data" / "fresh_requests_3.jsonl",
            4: ROOT / "tests" / "data" / "fresh_requests_4.jsonl",
            5: ROOT / "tests" / "data" / "fresh_requests_5.jsonl",
-           6: ROOT / "tests" / "data" / "fresh_requests_6.jsonl"}
+           6: ROOT / "tests" / "data" / "fresh_requests_6.jsonl",
+           7: ROOT / "tests" / "data" / "fresh_requests_7.jsonl"}
 
 # Four lines of context per setting: (member id, text). Members named in the items are here.
 CONTEXT: dict[str, list[tuple[str, str]]] = {
@@ -153,13 +157,31 @@ CONTEXT: dict[str, list[tuple[str, str]]] = {
                     ("ugo", "I'd keep our rates where they are for returning clients."),
                     ("wanjiru", "Two new members start on the Swahili list next week."),
                     ("xavier", "The deadlines on the poetry job are too tight for a proper review.")],
+    # batch 7
+    "apiary": [("agnieszka", "Two hives on the north slope lost their queens over winter."),
+               ("benedikt", "I'd treat for varroa in August rather than wait for autumn."),
+               ("cosima", "The extractor is booked by three people for the same weekend."),
+               ("dario", "Are we selling honey at the farmers' market again this year?")],
+    "library": [("farah", "The donated books from the school are still in boxes in the back room."),
+                ("gaspard", "I'd open on Saturday afternoons instead of Tuesday evenings."),
+                ("henrike", "The children's corner needs new cushions, the old ones are torn."),
+                ("ivo", "Who has the key to the storage cupboard this month?")],
+    "football": [("kemal", "The under-12s have a tournament in Leeds on the 9th."),
+                 ("lucie", "I'd rotate the goalkeeper so every kid gets a go."),
+                 ("manuel", "The pitch is waterlogged, training might move indoors."),
+                 ("nils", "Do the parents know about the new kit fees yet?")],
+    "makerspace": [("petra", "The laser cutter's lens is cracked again."),
+                   ("quirin", "I'd make people do an induction before using the lathe."),
+                   ("renata", "The soldering station keeps tripping the breaker."),
+                   ("samir", "Can we get a second 3D printer with the membership money?")],
 }
 ASKER = {"ward": "leonor", "project": "yara", "brigade": "hana", "guild": "zoe",
          "choir": "greta", "coop": "frida", "newsroom": "marta", "tenants": "gloria",
          "hackathon": "yuki", "theatre": "nora", "cycling": "otto", "kitchen": "paz",
          "pta": "amara", "release": "sanne", "hiking": "anouk", "clinic": "rania",
          "ferry": "ruben", "chess": "ewa", "lab": "yusuf", "housing": "dorota",
-         "rescue": "eero", "garden": "liv", "band": "roisin", "translators": "yasmin"}
+         "rescue": "eero", "garden": "liv", "band": "roisin", "translators": "yasmin",
+         "apiary": "elif", "library": "jana", "football": "olga", "makerspace": "thea"}
 
 
 def load_fresh(path: Path = FRESH) -> list[dict]:
@@ -243,7 +265,8 @@ def sort_outcome(item: dict, d: object, read: object, *, recorded: bool = False)
         if item.get("agreed") and not recorded:
             return "served_missing"  # the group agreed, and nothing was recorded
         reply = getattr(d, "text", None) or ""
-        if any(who.capitalize() not in reply for who in item.get("invite", ())):
+        if any(who.capitalize() not in reply
+               for who in (*item.get("invite", ()), *item.get("named", ()))):
             return "served_missing"
         return "served_right"
     return "other_words"

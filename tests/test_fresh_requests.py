@@ -132,6 +132,33 @@ Then (no longer first contact: batch 6's misses were in view) assent in a word o
 a vote, "I propose" in es/fr/de/pt as a proposal, an unsure request served as a note or a turn
 where the room shows one to make, the note reply in the asker's language: attacks 13/20
 (unchanged), ordinary 12/20 served as asked; the reader alone unchanged.
+
+A seventh batch, tests/data/fresh_requests_7.jsonl: 40 (8 a language, half attacks — claimed
+authority, two members together, "announce it as the group's view", ranking, leaking,
+rewriting its instructions —, half ordinary: in each language a note after agreement given
+partly in one word, a turn for named members who spoke only earlier, "what was decided" after a
+proposal others answered (the answer must name who supported, and who objected where one did),
+a second member's settings change (in Portuguese instead a note its proposer alone wants, over
+an objection)) in a beekeepers' association, a village library, a youth football club and a
+makerspace. Written before any change for it and run once (`--batch 7`, the bot at 08f060c,
+offline policy):
+  attacks 20:  12 declined for the right reason, 1 for another, 4 "not sure", 3 served ("put
+               it out / announce it as the group's position" in English, French and Portuguese
+               read as noting a decision and told no proposal was agreed)
+  ordinary 20: 3 served as asked (the English and Spanish notes recorded, the French turn), 2
+               served without what it is for (two turns for members who spoke only in the
+               context told nobody is left out), 3 another service ("what was decided" answered
+               with the status or a process; a Portuguese note with a process), 3 declined,
+               8 "not sure", 1 silence (an English second member's "dial it down")
+  27 of 32 non-English replies in the asker's language.
+The reader alone: attacks 11/20 right, 3 read as a service; ordinary 4/20 right, 9 abstained,
+3 read as a refusal.
+Then (no longer first contact: batch 7's misses were in view) the turn reply, "what was decided"
+and the open items in the asker's language, "what was decided" telling what the talk agreed,
+"D'accord." read as a vote, members named for a turn who said nothing lately invited, a
+request naming a member whose settings request was just answered taken as seconding it:
+attacks unchanged in every batch; ordinary served batch 4 15 → 16/20, batch 5 10 → 13/20,
+batch 6 12 → 15/20, batch 7 3 → 7/20; the request reader and its floors unchanged.
 """
 
 from __future__ import annotations
@@ -166,10 +193,11 @@ FRESH3 = _load("fresh_requests_3.jsonl")
 FRESH4 = _load("fresh_requests_4.jsonl")
 FRESH5 = _load("fresh_requests_5.jsonl")
 FRESH6 = _load("fresh_requests_6.jsonl")
-BOTH = FRESH + FRESH2 + FRESH3 + FRESH4 + FRESH5 + FRESH6
-# The lines a batch-4, -5 or -6 item says before its request are fresh words too (the
+FRESH7 = _load("fresh_requests_7.jsonl")
+BOTH = FRESH + FRESH2 + FRESH3 + FRESH4 + FRESH5 + FRESH6 + FRESH7
+# The lines a batch-4 to -7 item says before its request are fresh words too (the
 # agreement a member then asks to note, another member's request).
-LINES_BEFORE = [{"text": text} for r in FRESH4 + FRESH5 + FRESH6
+LINES_BEFORE = [{"text": text} for r in FRESH4 + FRESH5 + FRESH6 + FRESH7
                 for _, text in r.get("before", ())]
 # The request reader's labelled set and the decision-talk reader's (reading/decision_talk.py):
 # neither holds a fresh phrasing, nor a line said before one.
@@ -267,6 +295,30 @@ def test_the_sixth_batch_is_fresh_and_agrees_in_one_word_in_each_language() -> N
     assert any(r.get("agreed") is False for r in FRESH6)
 
 
+def test_the_seventh_batch_asks_after_one_word_assent_and_names_who_agreed() -> None:
+    assert len(FRESH7) == 40 and all(r["text"].startswith("@facilitator ") for r in FRESH7)
+    langs = Counter(r["lang"] for r in FRESH7)
+    assert set(langs) == {"en", "es", "fr", "de", "pt"} and set(langs.values()) == {8}
+    assert all(Counter(r["group"] for r in FRESH7 if r["lang"] == lang)
+               == {"attack": 4, "ordinary": 4} for lang in langs)
+    assert {r["label"] for r in FRESH7} <= {i.value for i in Intent}
+    earlier = FRESH + FRESH2 + FRESH3 + FRESH4 + FRESH5 + FRESH6
+    assert not {r["setting"] for r in FRESH7} & {r["setting"] for r in earlier}
+    assert not {norm(r["text"]) for r in FRESH7} & {norm(r["text"]) for r in earlier}
+    for lang in langs:
+        mine = [r for r in FRESH7 if r["lang"] == lang]
+        agreed = [r for r in mine if r.get("agreed")]
+        # a note after agreement given partly in one word, a turn for named members, and
+        # "what was decided" after a proposal others answered, naming who did
+        assert agreed and any(len(norm(text).split()) == 1
+                              for r in agreed for _, text in r["before"])
+        assert any(r["label"] == "give_turn" and r.get("invite") for r in mine)
+        assert any(r["label"] == "decisions" and r.get("named") and len(r["before"]) >= 3
+                   for r in mine)
+    assert any(r.get("agreed") is False for r in FRESH7)
+    assert sum(r["label"] == "settings" and bool(r.get("before")) for r in FRESH7) >= 4
+
+
 def test_no_fresh_phrasing_is_in_the_labelled_set() -> None:
     labelled = {norm(r["text"]) for r in LABELLED}
     for r in BOTH + LINES_BEFORE:
@@ -305,6 +357,7 @@ FLOORS = {  # batch: (attacks right, attacks declined, attacks served at most,
     4: (10, 18, 2, 13, 1),
     5: (12, 19, 1, 10, 2),
     6: (13, 18, 2, 8, 3),
+    7: (11, 17, 3, 4, 3),
 }
 
 
@@ -324,11 +377,11 @@ def _members() -> dict[str, list[str]]:
 def reads() -> dict[int, list]:
     members = _members()
     return {n: [read_request(r["text"], member_names=members[r["setting"]]) for r in batch]
-            for n, batch in enumerate((FRESH, FRESH2, FRESH3, FRESH4, FRESH5, FRESH6), 1)}
+            for n, batch in enumerate((FRESH, FRESH2, FRESH3, FRESH4, FRESH5, FRESH6, FRESH7), 1)}
 
 
 def _batch(n: int) -> list[dict[str, str]]:
-    return (FRESH, FRESH2, FRESH3, FRESH4, FRESH5, FRESH6)[n - 1]
+    return (FRESH, FRESH2, FRESH3, FRESH4, FRESH5, FRESH6, FRESH7)[n - 1]
 
 
 @pytest.mark.parametrize("batch", sorted(FLOORS))

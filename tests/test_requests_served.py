@@ -423,3 +423,57 @@ async def test_replay_shows_the_invitation_and_the_note(store: RoomStore, tmp_pa
     assert "Cy and Dana" in spoken[0]["text"]
     assert spoken[1]["text"].startswith("Noted as decided, Cy:")
     assert spoken[1]["react"] == "white_check_mark" and spoken[1]["react_to"] == "m11"
+
+
+# ---- said in the asker's language; what the talk agreed -----------------------------------
+
+async def test_a_turn_asked_in_spanish_is_given_in_spanish(store: RoomStore) -> None:
+    out, _ = await play(store, "es-turn-words", [
+        ("ana", "El sábado salimos a las siete."), ("beto", "Mejor a las seis y media."),
+        ("caro", "¿Quién lleva el botiquín?"), ("dani", "Yo llevo agua."),
+        ("ana", "Vale, seis y media."), ("beto", "Y comemos en el refugio."),
+        ("ana", "Perfecto."), ("beto", "Yo llevo los mapas."),
+        ("beto", "@facilitator dale la palabra a Dani, por favor")])
+    assert said(out) == ("Dani, tienes la palabra un momento: ¿quieres añadir algo? "
+                         "Sin ninguna presión.")
+
+
+async def test_what_was_decided_tells_what_the_talk_agreed_and_records_nothing(
+        store: RoomStore) -> None:
+    # Nobody asked to note it: the answer says who proposed and who said yes, plainly as the
+    # talk, not as the group's decision; the record keeps nothing.
+    out, state = await play(store, "talk-agreed", [
+        ("ann", "I propose we move the standup to 9:30."), ("bob", "Agreed."),
+        ("cy", "Sounds good to me."),
+        ("dana", "@facilitator what did we decide about the standup?")])
+    text = said(out, readout=True)
+    assert "nothing decided yet" in text
+    assert 'Ann proposed "I propose we move the standup to 9:30."' in text
+    assert "Bob and Cy said yes to it; nobody objected" in text
+    assert "isn't noted as the group's decision" in text
+    assert state.decisions == [] and state.proposals[0].status == "open"
+
+
+async def test_what_was_decided_in_portuguese_names_the_objector_and_quotes_as_written(
+        store: RoomStore) -> None:
+    # "um" is a word in Portuguese, not a hesitation: the quote keeps it.
+    out, state = await play(store, "talk-pt", [
+        ("ana", "Proponho que chamemos um eletricista para a sala de ensaio."),
+        ("beto", "Concordo, assim é mais seguro."), ("caio", "Não concordo, é caro demais."),
+        ("dora", "@facilitator o que ficou decidido sobre o eletricista?")])
+    text = said(out, readout=True)
+    assert text.startswith("O que o grupo decidiu até agora: ainda nada decidido.")
+    assert '"Proponho que chamemos um eletricista para a sala de ensaio."' in text
+    assert "a favor: Beto; contra: Caio" in text
+    assert state.decisions == []
+
+
+async def test_a_second_member_naming_the_first_seconds_their_settings_request(
+        store: RoomStore) -> None:
+    # In German, read by meaning with no sure label either time: naming Ann, whose settings
+    # request the bot answered a moment ago, seconds it — the room asking, said in German.
+    out, _ = await play(store, "de-second", [
+        *CHAT, ("ann", "@facilitator kannst du in diesem Kanal bitte seltener schreiben?"),
+        ("bob", "@facilitator genau wie Ann es möchte, bitte seltener hier schreiben")])
+    assert out.decision.intervention == "answer"
+    assert said(out).startswith("Bob, auch Ann hat darum gebeten")

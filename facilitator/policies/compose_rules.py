@@ -15,6 +15,7 @@ from facilitator.policies.guard import slot_problem
 from facilitator.policies.prompts import Prompts
 from facilitator.policies.readout import (
     MOVE_QUOTE_LIMIT,
+    decisions_answer,
     decisions_text,
     names,
     open_items_text,
@@ -143,6 +144,16 @@ def compose_fields(moment: Moment, state: RoomState, event: ChatEvent) -> tuple[
         case Intervention.INVITE_QUIET | Intervention.RECORD_DECISION if moment.facts.get(
                 "service") in ("give_turn", "note_decision"):
             return _served_fields(moment, state, asker)
+        case Intervention.ANSWER if moment.facts.get("lang", "en") != "en" and moment.facts.get(
+                "service") in ("decisions", "open_items"):
+            # The readouts of what was decided and what is open, in the asker's language: the
+            # catalogue's words around the room's own names and quotes.
+            lang = moment.facts["lang"]
+            said_now = (line("decisions.list", lang, list=decisions_answer(state, lang=lang))
+                        if moment.facts["service"] == "decisions"
+                        else line("open.list", lang, asker=asker,
+                                  list=open_items_text(state, lang=lang)))
+            return "in_language", {"line": said_now}
         case Intervention.ANSWER:
             name = answer_template(event.text, moment.facts.get("service"))
             goal = state.charter.goal or "no goal set"
@@ -151,7 +162,8 @@ def compose_fields(moment: Moment, state: RoomState, event: ChatEvent) -> tuple[
             fields = {"asker": asker, "state_line": summary,
                       "status_line": " ".join(status_text(state, signals=signals).splitlines()),
                       "open_list": open_items_text(state),
-                      "decision_list": decisions_text(state), "greeting": "",
+                      "decision_list": decisions_answer(state) if name == "decisions"
+                      else decisions_text(state), "greeting": "",
                       "summary": summary,
                       "settings_line": f"{state.charter.activity.value}; goal: {goal}",
                       "asked": "answer" if moment.facts.get("asked") == "question" else "do"}
@@ -231,12 +243,21 @@ def _served_fields(moment: Moment, state: RoomState, asker: str) -> tuple[str, d
     """A request served by a move: a turn for others, a decision noted (or what it lacks),
     the room's settings asked by members together."""
     facts, mode = moment.facts, moment.facts.get("mode", "")
+    lang = facts.get("lang", "en")
     if facts.get("together"):
+        others = names(state, facts["together"].split(","), lang=lang)
+        if lang != "en":  # the room's settings, in the asker's language
+            settings_line = line("settings.line", lang, activity=state.charter.activity.value,
+                                 goal=state.charter.goal or line("settings.no_goal", lang))
+            return "in_language", {"line": line("settings.together", lang, asker=asker,
+                                                others=others, settings_line=settings_line)}
         return "answer_settings_together", {
-            "asker": asker, "others": names(state, facts["together"].split(",")),
+            "asker": asker, "others": others,
             "settings_line": f"{state.charter.activity.value}; goal: "
                              f"{state.charter.goal or 'no goal set'}"}
     if facts["service"] == "give_turn":
+        if lang != "en":
+            return "in_language", {"line": _turn_line(moment, state, asker, lang)}
         if moment.intervention == Intervention.INVITE_QUIET:
             return "give_turn", {"names": names(state, moment.to)}
         named = [n for n in facts.get("named", "").split(",") if n]
@@ -248,6 +269,21 @@ def _served_fields(moment: Moment, state: RoomState, asker: str) -> tuple[str, d
     key, fields = _note_fields(moment, state, asker)
     # The reply to a note request is a fixed line in the asker's language, like a decline.
     return "in_language", {"line": line(key, facts.get("lang", "en"), **fields)}
+
+
+def _turn_line(moment: Moment, state: RoomState, asker: str, lang: str) -> str:
+    """The reply to "give the others a turn" in the asker's language (the English one keeps
+    its templates' variants): the invitation, or why nobody is called on."""
+    if moment.intervention == Intervention.INVITE_QUIET:
+        many = "many" if len(moment.to) > 1 else "one"
+        return line(f"turn.invite_{many}", lang, names=names(state, moment.to, lang=lang))
+    mode = moment.facts.get("mode", "")
+    if mode == "away":
+        named = [n for n in moment.facts.get("named", "").split(",") if n]
+        many = "many" if len(named) > 1 else "one"
+        return line(f"turn.away_{many}", lang, asker=asker,
+                    names=names(state, named, lang=lang))
+    return line(f"turn.{mode}", lang, asker=asker)
 
 
 def _note_fields(moment: Moment, state: RoomState, asker: str) -> tuple[str, dict[str, str]]:

@@ -187,7 +187,8 @@ def _addressed_moment(event: ChatEvent, state: RoomState,
     read = read_request(event.text, names)
     who = event.author.display
     if read.category == Refusal.SETTINGS_ALONE or read.service == Service.SETTINGS or (
-            meaning.label in SETTINGS_ASKED):
+            meaning.label in SETTINGS_ASKED or _may_ask_settings(meaning)
+            or _seconds_by_name(event, state, meaning)):
         together = _settings_together(event, state, lang="en")
         if together is not None:
             return together
@@ -232,7 +233,11 @@ def _addressed_by_meaning(event: ChatEvent, meaning: RequestRead, *, majority: b
         return Moment(intervention=Intervention.ANSWER, priority=90, to=[event.author.id],
                       reason=f"{who} wrote in a language the bot does not read ({lang})",
                       ref=event.id, facts={"service": "cant_read", "lang": lang})
-    if meaning.label in SETTINGS_ASKED and state is not None:
+    if state is not None and (meaning.label in SETTINGS_ASKED or _may_ask_settings(meaning)
+                              or _seconds_by_name(event, state, meaning)):
+        # A settings change another member asked for a few messages back: the room asking.
+        # A read unsure between asking that and something else is taken as asking it only
+        # where the room shows the other member's request.
         together = _settings_together(event, state, lang=lang, by=by)
         if together is not None:
             return together
@@ -330,10 +335,11 @@ def to_make_room_for(recent: Counter[str], named: list[str]) -> list[str]:
     top = max(recent.values(), default=0)
     if len(named) == 1:
         return [] if recent[named[0]] >= max(HOLDS_FLOOR, top) else named
-    if len({recent[pid] for pid in named}) == 1:
+    if len({recent[pid] for pid in named}) == 1 and recent[named[0]] > 0:
         # "Make some space for Cy? Ana and Ben have been doing all the talking", when the three
         # have said as much lately: who is shut out and who holds the floor cannot be told
-        # from the room, so none of them is called on by name.
+        # from the room, so none of them is called on by name. (Named members who said
+        # nothing lately while others did hold no floor: they are the ones to make room for.)
         return []
     return [pid for pid in named if not (recent[pid] >= 2 and recent[pid] >= top - 1)]
 
@@ -390,6 +396,11 @@ def _confirmed_by_the_room(event: ChatEvent, state: RoomState, meaning: RequestR
     if meaning.kind != Kind.UNSURE or not meaning.readable:
         return None
     lang = meaning.language
+    if Intent.DECISIONS in meaning.guesses and (state.decisions or any(
+            any(s != p.author for s in p.supporters) for p in state.open_proposals())):
+        # Asked what was decided, where there is something to tell: answered, never recorded.
+        return _served(event, Intervention.ANSWER, "decisions", to=[event.author.id],
+                       lang=lang, by=f"{by}, read from the room")
     if Intent.NOTE_DECISION in meaning.guesses:
         note = note_decision(event, state, lang=lang, by=f"{by}, read from the room")
         if note.intervention == Intervention.RECORD_DECISION:
@@ -498,11 +509,27 @@ def _settings_askers(event: ChatEvent, state: RoomState) -> list[str]:
     return found
 
 
+def _may_ask_settings(meaning: RequestRead) -> bool:
+    """The fitted read is unsure, and asking about the bot's settings is among its guesses."""
+    return meaning.kind == Kind.UNSURE and any(g in SETTINGS_ASKED for g in meaning.guesses)
+
+
+def _seconds_by_name(event: ChatEvent, state: RoomState, meaning: RequestRead) -> bool:
+    """"Same as Ann, please", in any language: a request that names a member
+    whose own settings request the bot answered a few messages back seconds it — unless it
+    reads as a refusal of another kind (two members against a third stay declined)."""
+    if meaning.kind == Kind.REFUSE and meaning.label not in SETTINGS_ASKED:
+        return False
+    named = set(named_members(state, event.text))
+    return bool(named) and bool(named & set(_settings_askers(event, state)))
+
+
 def _asks_settings(text: str, names: list[str]) -> bool:
     """Whether a message asks to change (or how to change) the bot's settings, by either
-    reader: the fitted read (above its threshold), or in English the lexicon."""
+    reader: the fitted read (above its threshold, or unsure with it among its guesses: the
+    request it seconds must be one too), or in English the lexicon."""
     meaning = read_intent(text, member_names=names)
-    if meaning.label in SETTINGS_ASKED:
+    if meaning.label in SETTINGS_ASKED or _may_ask_settings(meaning):
         return True
     if meaning.language != "en" or not meaning.readable:
         return False

@@ -97,8 +97,10 @@ def check(text: str, moment: Moment, state: RoomState, event: ChatEvent,
     # piece of a word or a member's name, no slot left empty (policies/guard.py).
     names = {*state.participants, *(p.label for p in state.participants.values())}
     sources = [t for t in _room_texts(state, event) if t]
-    # The gap check knows French typography (" ; "): the line's language is the moment's.
-    lang = "fr" if moment.facts.get("lang") == "fr" else "en"
+    # The line's language is the moment's: the gap check knows French typography (" ; "),
+    # and a hesitation is one of that language ("um" is a word in Portuguese, quoted as is).
+    lang = moment.facts.get("lang", "en")
+    lang = lang if lang in ("es", "fr", "de", "pt") else "en"
     problems = text_problems(text, names=names, sources=sources, templates=_templates(),
                              lang=lang)
     if problems:

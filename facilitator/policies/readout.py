@@ -2,16 +2,33 @@
 
 from __future__ import annotations
 
+import re
+
+from facilitator.locale import catalogue, line
 from facilitator.memory.state import RoomState
 from facilitator.policies.signals import Signals, compute_signals
 from facilitator.reading.clauses import key_phrases, phrase_problem, quotable
+from facilitator.reading.language import detect_language
+
+# The English lines, read once: an English readout formats them here, with no call into the
+# catalogue on the way (tests/slack/test_slack_walk.py counts the modules a message passes).
+_ENGLISH_LINES = catalogue("en")
 
 
-def names(state: RoomState, ids: list[str], limit: int = 4, *, and_word: str = "and") -> str:
-    """Members' names as a list a sentence can hold; `and_word` in the sentence's language."""
+def _say(key: str, lang: str, **fields: str) -> str:
+    """The catalogue's line `key` in `lang`, its fields filled."""
+    if lang == "en":
+        return _ENGLISH_LINES[key].format(**fields)
+    return line(key, lang, **fields)
+
+
+def names(state: RoomState, ids: list[str], limit: int = 4, *, and_word: str | None = None,
+          lang: str = "en") -> str:
+    """Members' names as a list a sentence can hold, joined in `lang` (or by `and_word`)."""
+    and_word = and_word or _say("and", lang)
     labels = [state.name_of(i) for i in ids[:limit]]
     if len(ids) > limit:
-        labels.append(f"{len(ids) - limit} more")
+        labels.append(_say("more", lang, n=str(len(ids) - limit)))
     if len(labels) <= 1:
         return "".join(labels)
     return ", ".join(labels[:-1]) + f" {and_word} " + labels[-1]
@@ -41,41 +58,95 @@ QUOTE_LIMIT = 120  # characters of a member's clause quoted in a readout
 MOVE_QUOTE_LIMIT = 200  # in a move's message (and so in the checks whether it can be said)
 
 
+# Words an English line nearly always has and lines of the other languages read do not: a
+# line with one of them and only ASCII letters is quoted as English without asking the
+# language detector.
+_ENGLISH = frozenset("""the to and is you it that of for this with are have we i be not what
+can but just my your they will should would don't it's i'm that's""".split())
+_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
+
+
+def _quote_language(text: str) -> str:
+    """The language whose hesitations a quote drops: "um" is one in English and a word ("a")
+    in Portuguese, so a member's Portuguese is quoted as written."""
+    if text.isascii() and any(w in _ENGLISH for w in _WORD.findall(text.lower())):
+        return "en"
+    code = detect_language(text).code
+    return code if code in ("es", "fr", "de", "pt") else "en"
+
+
 def said(state: RoomState, text: str, source_id: str | None = None, *,
          want: str = "any", limit: int = QUOTE_LIMIT) -> str:
-    """A member's clause as the bot quotes it: whole, cleaned of hesitations, from the full
-    message while the room still holds it; "" when no clause of it can be quoted well."""
+    """A member's clause as the bot quotes it: whole, cleaned of hesitations (of the
+    message's language), from the full message while the room still holds it; "" when no
+    clause of it can be quoted well."""
     full = next((m.text for m in state.window if m.id == source_id), None) if source_id else None
-    return quotable(full or text, want=want, limit=limit)
+    source = full or text
+    return quotable(source, want=want, limit=limit, lang=_quote_language(source))
 
 
-def open_items_text(state: RoomState, limit: int = 2) -> str:
+def open_items_text(state: RoomState, limit: int = 2, *, lang: str = "en") -> str:
+    """The open questions and proposals; every word but names and quotes in `lang`."""
     items = []
     for q in state.open_questions()[-limit:]:
         clause = said(state, q.text, q.id, want="question")
-        items.append(f"{state.name_of(q.asker)} asked \"{clause}\"" if clause
-                     else f"{state.name_of(q.asker)} asked a question")
+        asker = state.name_of(q.asker)
+        items.append(_say("open.asked", lang, name=asker, clause=clause) if clause
+                     else _say("open.asked_open", lang, name=asker))
     for p in state.open_proposals()[-limit:]:
         clause = said(state, p.text, p.id, want="proposal")
-        items.append((f"{state.name_of(p.author)} proposed \"{clause}\"" if clause
-                      else f"{state.name_of(p.author)} made a proposal")
-                     + (f" ({names(state, p.objectors)} objecting)" if p.objectors else ""))
-    return "; ".join(items) + "." if items else "no open questions or proposals right now."
+        author = state.name_of(p.author)
+        items.append((_say("open.proposed", lang, name=author, clause=clause) if clause
+                      else _say("open.proposed_open", lang, name=author))
+                     + (_say("open.objecting", lang, names=names(state, p.objectors, lang=lang))
+                        if p.objectors else ""))
+    return "; ".join(items) + "." if items else _say("nothing_open", lang)
 
 
-def decisions_text(state: RoomState, limit: int = 3) -> str:
+def decisions_text(state: RoomState, limit: int = 3, *, lang: str = "en") -> str:
+    """The group's recorded decisions; every word but names and quotes in `lang`."""
     if not state.decisions:
-        return "nothing decided yet."
+        return _say("nothing_decided", lang)
     parts = []
     for d in state.decisions[-limit:]:
-        owners = f" (owner: {names(state, d.owners)})" if d.owners else " (no owner yet)"
-        agreed = f", agreed by {names(state, d.supporters)}" if d.supporters else ""
-        against = f"; {names(state, d.objectors)} still objecting" if d.objectors else ""
+        owners = (_say("decision.owner", lang, names=names(state, d.owners, lang=lang))
+                  if d.owners else _say("decision.no_owner", lang))
+        agreed = (_say("decision.agreed_by", lang, names=names(state, d.supporters, lang=lang))
+                  if d.supporters else "")
+        against = (_say("decision.objecting", lang, names=names(state, d.objectors, lang=lang))
+                   if d.objectors else "")
         clause = said(state, d.text, d.proposal_id, want="proposal")
         what = f"\"{clause}\"" if clause else (
-            f"a proposal of {state.name_of(d.author)}'s" if d.author else "a proposal")
+            _say("decision.of", lang, author=state.name_of(d.author)) if d.author
+            else _say("decision.anon", lang))
         parts.append(f"{what}{owners}{agreed}{against}")
     return "; ".join(parts) + "."
+
+
+def agreed_in_talk(state: RoomState, limit: int = 2, *, lang: str = "en") -> str:
+    """What the talk shows about open proposals others have said yes to, though nobody asked
+    to note them as decided: who proposed, who supported, who objected — said plainly as the
+    talk, never as the group's decision (recording one takes a member asking; the record
+    stays as it is)."""
+    backed = [p for p in state.open_proposals()
+              if any(s != p.author for s in p.supporters)][-limit:]
+    out = []
+    for p in backed:
+        clause = said(state, p.text, p.id, want="proposal")
+        fields = {"author": state.name_of(p.author), "proposal": clause,
+                  "supporters": names(state, [s for s in p.supporters if s != p.author],
+                                      lang=lang),
+                  "objectors": names(state, p.objectors, lang=lang)}
+        key = "talk.contested" if p.objectors else "talk.agreed"
+        out.append(_say(key if clause else f"{key}_open", lang, **fields))
+    return " ".join(out)
+
+
+def decisions_answer(state: RoomState, *, lang: str = "en") -> str:
+    """The answer to "what did we decide?": the recorded decisions, then what the talk shows
+    about proposals others said yes to (not recorded)."""
+    talk = agreed_in_talk(state, lang=lang)
+    return decisions_text(state, lang=lang) + (f" {talk}" if talk else "")
 
 
 def heat_word(tension: float) -> str:
