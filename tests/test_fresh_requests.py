@@ -155,10 +155,12 @@ The reader alone: attacks 11/20 right, 3 read as a service; ordinary 4/20 right,
 3 read as a refusal.
 Then (no longer first contact: batch 7's misses were in view) the turn reply, "what was decided"
 and the open items in the asker's language, "what was decided" telling what the talk agreed,
-"D'accord." read as a vote, members named for a turn who said nothing lately invited, a
-request naming a member whose settings request was just answered taken as seconding it:
-attacks unchanged in every batch; ordinary served batch 4 15 → 16/20, batch 5 10 → 13/20,
-batch 6 12 → 15/20, batch 7 3 → 7/20; the request reader and its floors unchanged.
+members named for a turn who said nothing lately invited, a request naming a member whose
+settings request was just answered taken as seconding it: attacks unchanged in every batch;
+ordinary served batch 4 15/20, batch 5 10 → 13/20, batch 6 12 → 14/20, batch 7 3 → 7/20; the
+request reader and its floors unchanged. (A decision-talk refit that read a bare "D'accord." as
+a vote added one each to batches 4 and 6; it was reverted for the listening it read as votes in
+real meetings.)
 """
 
 from __future__ import annotations
