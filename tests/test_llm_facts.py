@@ -369,7 +369,21 @@ async def test_a_verdict_in_another_language_is_caught(store: RoomStore, text: s
     assert check_words(text, state).problem == "passes judgement on a member"
 
 
-@pytest.mark.parametrize(("lines", "text"), NO_VERDICTS)
+# ---- what the verdict read once refused: go-aheads, task owners, summaries of who said what ----
+
+# Each passes the words check. Before the read by kind, its cues and the go-ahead in the
+# structural read, the first was refused (a member or "you" and a word of evaluation), as was
+# "Ana is responsible for the fence" (below). Still refused: a disagreement reported in French
+# with a member's harsh words in it ("…tandis que Greg pense que le club gère mal le terrain").
+NO_LONGER_REFUSED = [
+    (DECIDING, "Bo, you're good to go."),
+    (DECIDING, "Ana, you're clear to ask the city about the fence."),
+    (MIXED, "Resumen: Ana recordó que el presupuesto solo cubre un proyecto y Rosa dijo que un "
+            "medio jardín no ayuda a nadie."),
+]
+
+
+@pytest.mark.parametrize(("lines", "text"), NO_VERDICTS + NO_LONGER_REFUSED)
 async def test_what_only_looks_like_a_verdict_passes(
         store: RoomStore, lines: list[tuple[str, str]], text: str) -> None:
     state = await room_after(store, "looks", lines)
@@ -386,28 +400,6 @@ def test_the_test_sentences_are_not_in_the_verdict_readers_labelled_set() -> Non
                 for x in DATA_PATH.read_text(encoding="utf-8").splitlines() if x.strip()}
     ours = VERDICTS_ELSEWHERE + [t for _, t in NO_VERDICTS + NO_LONGER_REFUSED]
     assert not [t for t in ours if t.casefold() in labelled]
-
-
-# ---- what the verdict read once refused: go-aheads, task owners, summaries of who said what ----
-
-# Each passes the words check. Before the read by kind, its cues and the go-ahead in the
-# structural read, the first was refused (a member or "you" and a word of evaluation), as was
-# "Ana is responsible for the fence" (below). Still refused: a disagreement reported in French
-# with a member's harsh words in it ("…tandis que Greg pense que le club gère mal le terrain").
-NO_LONGER_REFUSED = [
-    (DECIDING, "Bo, you're good to go."),
-    (DECIDING, "Ana, you're clear to ask the city about the fence."),
-    (MIXED, "Resumen: Ana recordó que el presupuesto solo cubre un proyecto y Rosa dijo que un "
-            "medio jardín no ayuda a nadie."),
-]
-
-
-@pytest.mark.parametrize(("lines", "text"), NO_LONGER_REFUSED)
-async def test_a_go_ahead_or_a_summary_of_who_said_what_passes(
-        store: RoomStore, lines: list[tuple[str, str]], text: str) -> None:
-    state = await room_after(store, "fixed", lines)
-    checked = check_words(text, state)
-    assert checked.ok, (text, checked.problem)
 
 
 async def test_who_owns_a_task_is_no_verdict(store: RoomStore) -> None:
