@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from facilitator.events import ChatEvent
 from facilitator.locale import cant_read_line, decline_line, line
-from facilitator.memory.state import RoomState
+from facilitator.memory.state import Proposal, RoomState
 from facilitator.policies.decision import Intervention, Moment
 from facilitator.policies.guard import slot_problem
 from facilitator.policies.prompts import Prompts
@@ -286,6 +286,16 @@ def _turn_line(moment: Moment, state: RoomState, asker: str, lang: str) -> str:
     return line(f"turn.{mode}", lang, asker=asker)
 
 
+def _proposal_in_view(moment: Moment, state: RoomState) -> tuple[Proposal, bool, str]:
+    """The proposal a note request is about, whether it is the request itself (one member's
+    claim, "record that we agreed X" with nothing proposed: never quoted back to its author),
+    and its quote ("" for a claim)."""
+    p = next(p for p in state.proposals if p.id == moment.ref)
+    claim = p.id == moment.facts.get("request")
+    proposal = "" if claim else said(state, p.text, p.id, want="proposal", limit=MOVE_QUOTE_LIMIT)
+    return p, claim, proposal
+
+
 def _note_fields(moment: Moment, state: RoomState, asker: str) -> tuple[str, dict[str, str]]:
     """The catalogue key and fields of the reply to "note that as decided": recorded, recorded
     already, or what it lacks (no proposal in view, an objection standing, nobody but its
@@ -299,11 +309,7 @@ def _note_fields(moment: Moment, state: RoomState, asker: str) -> tuple[str, dic
 
     if mode == "none":
         return "note.none", {"asker": asker}
-    p = next(p for p in state.proposals if p.id == moment.ref)
-    # The request itself, kept as one member's claim ("record that we agreed X" with nothing
-    # proposed), is not quoted back to its author.
-    claim = p.id == facts.get("request")
-    proposal = "" if claim else said(state, p.text, p.id, want="proposal", limit=MOVE_QUOTE_LIMIT)
+    p, claim, proposal = _proposal_in_view(moment, state)
     author = state.name_of(p.author)
     if not mode or mode == "done":  # agreed: recorded as the bot speaks (Engine._record)
         decision = next((d for d in state.decisions if d.proposal_id == p.id), None)
@@ -327,12 +333,10 @@ def _note_fields(moment: Moment, state: RoomState, asker: str) -> tuple[str, dic
 def _decisions_and_what_lacks(moment: Moment, state: RoomState) -> tuple[str, dict[str, str]]:
     """Asked what was decided, in words that also read as a note request: what was decided,
     and what the proposal in view lacks — an answer to both readings (the English readout)."""
-    facts, mode = moment.facts, moment.facts.get("mode", "")
+    mode = moment.facts.get("mode", "")
     if mode == "none":
         return "decisions", {"decision_list": decisions_text(state)}
-    p = next(p for p in state.proposals if p.id == moment.ref)
-    claim = p.id == facts.get("request")
-    proposal = "" if claim else said(state, p.text, p.id, want="proposal", limit=MOVE_QUOTE_LIMIT)
+    p, _, proposal = _proposal_in_view(moment, state)
     what = f'"{proposal}"' if proposal else f"{state.name_of(p.author)}'s proposal"
     lacks = (f"{names(state, p.objectors)} still object" + ("s" if len(p.objectors) == 1 else "")
              if mode == "objection"
