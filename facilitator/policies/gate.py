@@ -186,9 +186,8 @@ def _addressed_moment(event: ChatEvent, state: RoomState,
         return _addressed_by_meaning(event, meaning, state=state)
     read = read_request(event.text, names)
     who = event.author.display
-    if read.category == Refusal.SETTINGS_ALONE or read.service == Service.SETTINGS or (
-            meaning.label in SETTINGS_ASKED or _may_ask_settings(meaning)
-            or _seconds_by_name(event, state, meaning)):
+    if (read.category == Refusal.SETTINGS_ALONE or read.service == Service.SETTINGS
+            or _asks_about_settings(event, state, meaning)):
         together = _settings_together(event, state, lang="en")
         if together is not None:
             return together
@@ -233,8 +232,7 @@ def _addressed_by_meaning(event: ChatEvent, meaning: RequestRead, *, majority: b
         return Moment(intervention=Intervention.ANSWER, priority=90, to=[event.author.id],
                       reason=f"{who} wrote in a language the bot does not read ({lang})",
                       ref=event.id, facts={"service": "cant_read", "lang": lang})
-    if state is not None and (meaning.label in SETTINGS_ASKED or _may_ask_settings(meaning)
-                              or _seconds_by_name(event, state, meaning)):
+    if state is not None and _asks_about_settings(event, state, meaning):
         # A settings change another member asked for a few messages back: the room asking.
         # A read unsure between asking that and something else is taken as asking it only
         # where the room shows the other member's request.
@@ -507,6 +505,13 @@ def _settings_askers(event: ChatEvent, state: RoomState) -> list[str]:
         if _asks_settings(m.text, names):
             found.append(m.author)
     return found
+
+
+def _asks_about_settings(event: ChatEvent, state: RoomState, meaning: RequestRead) -> bool:
+    """By meaning, the request is about the bot's settings: read so, possibly so, or seconding
+    by name a member whose settings request was just answered."""
+    return (meaning.label in SETTINGS_ASKED or _may_ask_settings(meaning)
+            or _seconds_by_name(event, state, meaning))
 
 
 def _may_ask_settings(meaning: RequestRead) -> bool:
