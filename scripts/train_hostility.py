@@ -34,6 +34,7 @@ sys.path.insert(0, str(ROOT))
 
 from facilitator.evaluation.metrics import auroc, auroc_of  # noqa: E402
 from facilitator.reading import hostility as H  # noqa: E402
+from facilitator.reading.tokens import SKLEARN_TOKEN_PATTERN, classifier_tokens  # noqa: E402
 
 MODEL = ROOT / "facilitator" / "reading" / "models" / "hostility.json.gz"
 ATTACK_LABELS = ("DH0", "DH1")
@@ -48,7 +49,7 @@ def export_profanity() -> dict[str, object]:
     vectorizer, model = pc.vectorizer, pc.model
     params = vectorizer.get_params()
     # The runtime port assumes exactly this configuration; fail loudly if a new wheel changes it.
-    assert params["token_pattern"] == H.SKLEARN_TOKEN_PATTERN, params["token_pattern"]
+    assert params["token_pattern"] == SKLEARN_TOKEN_PATTERN, params["token_pattern"]
     assert params["ngram_range"] == (1, 1) and params["norm"] == "l2" and params["use_idf"]
     assert not params["sublinear_tf"] and params["lowercase"] and params["analyzer"] == "word"
     assert model.get_params()["method"] == "sigmoid"
@@ -74,7 +75,7 @@ def check_port(profanity: dict[str, object], texts: list[str]) -> float:
 
     port = H.ProfanityPort.from_dict(profanity)
     reference = predict_prob(texts)
-    return max(abs(port.probability(H.sklearn_tokens(t)) - float(r)) for t, r in zip(texts, reference,
+    return max(abs(port.probability(classifier_tokens(t)) - float(r)) for t, r in zip(texts, reference,
                                                                                       strict=True))
 
 

@@ -52,12 +52,12 @@ from facilitator.reading.clauses import (
     same_word,
     sentences,
     unquoted,
-    words,
 )
 from facilitator.reading.hostility import HostilityModel
 from facilitator.reading.language import detect_language
 from facilitator.reading.nicks import base_nick
 from facilitator.reading.requests import a_task, verdict_in
+from facilitator.reading.tokens import IDENTIFIER, quote_words
 from facilitator.reading.verdicts import passes_verdict
 
 _SENTENCE_END = re.compile(r"[.!?…][\"”')\]]*(?=\s|$)")
@@ -283,7 +283,7 @@ def _names_of(state: RoomState) -> frozenset[str]:
     for person in state.participants.values():
         for name in (person.id, person.label):
             low = name.lower()
-            out |= {low, base_nick(name), *low.split(), *words(name)}
+            out |= {low, base_nick(name), *low.split(), *quote_words(name)}
     return frozenset(out)
 
 
@@ -552,7 +552,7 @@ def check_words(text: str, state: RoomState, event: ChatEvent | None = None,
         return WordsCheck(text, "opens with a greeting", dropped)
     if any(p.search(text) for p in _SIGNATURES):
         return WordsCheck(text, "ends with a signature", dropped)
-    room_words = set(re.findall(r"[a-z][a-z0-9]*", " ".join(texts).lower()))
+    room_words = set(IDENTIFIER.findall(" ".join(texts).lower()))
     bot_names = tuple(bot_names)
     # The language of the bot's own words: German capitalises its nouns, and the structural
     # reads of a claim and of a verdict know English word order only.

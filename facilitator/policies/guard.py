@@ -22,7 +22,6 @@ from facilitator.policies.prompts import Prompts
 from facilitator.policies.signals import Signals
 from facilitator.reading.clauses import (
     QUOTE,
-    TOKEN,
     phrase_problem,
     quote_found,
     quote_problem,
@@ -31,6 +30,7 @@ from facilitator.reading.clauses import (
 )
 from facilitator.reading.message import hostility
 from facilitator.reading.requests import refusal_in
+from facilitator.reading.tokens import TOKEN
 
 MAX_CHARS = 700
 _SIDE_TAKING = re.compile(

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import re
-
 from facilitator.locale import catalogue, line
 from facilitator.memory.state import RoomState
 from facilitator.policies.signals import Signals, compute_signals
 from facilitator.reading.clauses import key_phrases, phrase_problem, quotable
 from facilitator.reading.language import detect_language
+from facilitator.reading.message import plainly_english
 
 # The English lines, read once: an English readout formats them here, with no call into the
 # catalogue on the way (tests/slack/test_slack_walk.py counts the modules a message passes).
@@ -58,18 +57,11 @@ QUOTE_LIMIT = 120  # characters of a member's clause quoted in a readout
 MOVE_QUOTE_LIMIT = 200  # in a move's message (and so in the checks whether it can be said)
 
 
-# Words an English line nearly always has and lines of the other languages read do not: a
-# line with one of them and only ASCII letters is quoted as English without asking the
-# language detector.
-_ENGLISH = frozenset("""the to and is you it that of for this with are have we i be not what
-can but just my your they will should would don't it's i'm that's""".split())
-_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
-
 
 def _quote_language(text: str) -> str:
     """The language whose hesitations a quote drops: "um" is one in English and a word ("a")
     in Portuguese, so a member's Portuguese is quoted as written."""
-    if text.isascii() and any(w in _ENGLISH for w in _WORD.findall(text.lower())):
+    if plainly_english(text):
         return "en"
     code = detect_language(text).code
     return code if code in ("es", "fr", "de", "pt") else "en"

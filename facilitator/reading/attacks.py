@@ -53,8 +53,9 @@ from typing import ClassVar
 from pydantic import BaseModel, Field
 
 from facilitator.reading.hostility import FEATURES as HOSTILITY_FEATURES
-from facilitator.reading.hostility import HostilityModel, sklearn_tokens
+from facilitator.reading.hostility import HostilityModel
 from facilitator.reading.logistic import LogisticWeights
+from facilitator.reading.tokens import classifier_tokens
 
 MODEL_PATH = Path(__file__).with_name("models") / "attacks.json"
 EMBEDDED_PATH = Path(__file__).with_name("models") / "attacks_embedded.json"
@@ -188,7 +189,7 @@ def _laugh(text: str, lowered: str, tokens: set[str]) -> bool:
     return bool(_LAUGH.search(text))
 
 
-def _cues(text: str, tokens: list[str]) -> tuple[float, ...]:
+def _cues(text: str, tokens: Sequence[str]) -> tuple[float, ...]:
     second = sum(1 for t in tokens if t in _SECOND)
     present = set(tokens)
     lowered = text.lower()
@@ -226,7 +227,7 @@ class AttackReader:
         model's own first pass). Everything else is calm."""
         if not text:
             return False
-        tokens = sklearn_tokens(text)
+        tokens = classifier_tokens(text)
         if not _SECOND.isdisjoint(tokens):
             return True
         return _mocking(text, set(tokens)) or self._hostility.first_pass(text)
@@ -241,7 +242,7 @@ class AttackReader:
         hot = self._hostility.first_pass(text)
         score = round(self._hostility.combiner.score(base), 6) if hot else 0.0
         personal = 1.0 if hot and base[1] > 0 else 0.0  # base[1]: "directed"
-        return (*base, score, personal, *_cues(text, sklearn_tokens(text)))
+        return (*base, score, personal, *_cues(text, classifier_tokens(text)))
 
     def target(self, text: str, *, addressee: str | None = None,
                names: Mapping[str, str] | None = None) -> str | None:
@@ -251,7 +252,7 @@ class AttackReader:
         read = self._hostility.read(text, addressee=addressee, names=names)
         if read.target is not None:
             return read.target
-        return addressee if not _SECOND.isdisjoint(sklearn_tokens(text)) else None
+        return addressee if not _SECOND.isdisjoint(classifier_tokens(text)) else None
 
     def probability_of(self, features: tuple[float, ...]) -> float:
         return self.weights.probability(features)

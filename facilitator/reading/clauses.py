@@ -29,10 +29,8 @@ from itertools import pairwise
 from facilitator.reading.cues import STOPWORDS
 from facilitator.reading.message import hostility
 from facilitator.reading.nicks import base_nick
+from facilitator.reading.tokens import PHRASE_TOKEN, RUN, TOKEN, norm, quote_words
 
-# A word: letters or digits, joined by inner apostrophes, hyphens, dots or underscores
-# ("first-run", "don't", "1.2.3", "file.txt"), and "c++" / "c#".
-TOKEN = re.compile(r"\w+(?:['’.\-]\w+)*(?:\+\+|#)?")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+|\n+")
 _CUT = ("…", "...")
 QUOTE_MAX_CHARS = 200
@@ -90,15 +88,6 @@ def unasked(lang: str | None = "en") -> frozenset[str]:
     return _words("unasked", lang)
 
 
-def norm(word: str) -> str:
-    return word.lower().replace("’", "'")
-
-
-def words(text: str) -> list[str]:
-    """The text's tokens, lowercased (curly apostrophes made straight)."""
-    return [norm(m.group()) for m in TOKEN.finditer(text)]
-
-
 def is_filler(word: str, lang: str | None = "en") -> bool:
     w = norm(word)
     # Stretched sounds: "hmmmm", "uhhhh", "mmmmm".
@@ -116,7 +105,7 @@ def content_of(text: str) -> list[str]:
     """The words of `text` that carry content, in any language: its tokens (`words`) of three
     characters or more that are no function word of a language read."""
     skip = function_words()
-    return [w for w in words(text) if len(w) >= 3 and w not in skip]
+    return [w for w in quote_words(text) if len(w) >= 3 and w not in skip]
 
 
 def same_word(a: str, b: str) -> bool:
@@ -176,7 +165,7 @@ def _normal_tokens(text: str, lang: str | None = "en") -> list[str]:
     """Tokens as a quote may repeat them: hesitations out, a word said twice said once (links
     and code spans out: a phrase never joins a word to a piece of a link)."""
     out: list[str] = []
-    for w in words(MARKUP.sub(" __ ", text)):
+    for w in quote_words(MARKUP.sub(" __ ", text)):
         if is_filler(w, lang):
             continue
         if out and out[-1] == w:
@@ -239,7 +228,7 @@ def _name_keys(names: Iterable[str]) -> tuple[frozenset[str], tuple[tuple[str, .
     for name in names:
         if not name:
             continue
-        toks = tuple(words(name))
+        toks = tuple(quote_words(name))
         single.add(norm(name))
         single.add(base_nick(name))
         if len(toks) == 1:
@@ -253,7 +242,7 @@ def names_someone(text: str, names: Iterable[str]) -> bool:
     """The text holds a member's name: the whole name, or a word that is a member's one-word
     name or nick."""
     single, multi = _name_keys(names)
-    toks = words(text)
+    toks = quote_words(text)
     toks = [t.removesuffix("'s") for t in toks]  # "ann's card" names Ann
     if norm(text.strip()) in single or any(t in single or base_nick(t) in single for t in toks):
         return True
@@ -479,7 +468,6 @@ CHAT_FILLER = frozenset(
     please sure cool nice great good fine right anyway btw imo imho afaik fyi guys folks
     everyone anyone someone somebody people person man dude bro mate question answer help""".split()
 )
-_PHRASE_TOKEN = re.compile(r"[\w'+.#-]+")
 _PHRASE_MAX_CHARS = 4000
 
 
@@ -496,7 +484,7 @@ def key_phrases(texts: Sequence[str], *, exclude: Collection[str] = (), n: int =
     # best few, multi-word phrases go first.
     head = sorted(ranked[:4], key=lambda p: " " not in p)
     for phrase in (*head, *ranked[4:]):
-        tokens = [t.lower().strip(".'-") for t in _PHRASE_TOKEN.findall(phrase)]
+        tokens = [t.lower().strip(".'-") for t in PHRASE_TOKEN.findall(phrase)]
         if not tokens or any(t in banned or base_nick(t) in banned for t in tokens):
             continue
         meaningful = [t for t in tokens if t not in STOPWORDS and t not in CHAT_FILLER
@@ -531,16 +519,13 @@ def _latest_whole(texts: Sequence[str]) -> list[str]:
     return kept[::-1]
 
 
-_RUN = re.compile(r"[^\W_]{3,}")  # YAKE splits "windows_IP" into words too
-
-
 def may_hold_phrases_of(lowered: str, text: str) -> bool:
     """False when no key phrase of `text` can appear in `lowered` (a lowercased text): none of
     its words of 3 letters or more, nor its tokens such as "c++", is in it. A check of
     microseconds before key phrases of a millisecond."""
     low = text.lower()
-    return any(w in lowered for w in _RUN.findall(low) if w not in STOPWORDS) or any(
-        t in lowered for t in (x.strip(".'-") for x in _PHRASE_TOKEN.findall(low))
+    return any(w in lowered for w in RUN.findall(low) if w not in STOPWORDS) or any(
+        t in lowered for t in (x.strip(".'-") for x in PHRASE_TOKEN.findall(low))
         if len(t) > 2 and t not in STOPWORDS)
 
 

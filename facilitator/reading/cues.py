@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import re
 
-WORD = re.compile(r"[A-Za-z][A-Za-z']*")
-
 STOPWORDS = frozenset(
     """a an the and or but if then so of to in on at by for with from as is are was were be been
     being it its it's this that these those there here i me my we our us you your yours he him his
@@ -33,7 +31,6 @@ STOPWORDS = frozenset(
 # call (a thread-pool limit and a model) costs more than the rest of a silent event.
 ENGLISH_COMMON = frozenset("""the to and is you it that of for this with are have we i be not
     what can but just my your they will should would don't it's i'm that's""".split())
-LETTER_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 
 QUESTION_START = re.compile(
     r"^\s*(who|what|when|where|why|how|which|can|could|should|would|will|do|does|did|is|are|"
@@ -212,7 +209,6 @@ _PROCESS_PATTERNS: dict[str, str] = {
     "thank": r"\bthank you,? (mr|ms|mrs|madam|dr)\b",
 }
 PROCESS_PHRASES = {word: re.compile(pattern, re.I) for word, pattern in _PROCESS_PATTERNS.items()}
-PROCESS_WORD = re.compile(r"[a-z']+")
 
 
 DISMISS = re.compile(

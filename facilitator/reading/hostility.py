@@ -55,8 +55,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-SKLEARN_TOKEN_PATTERN = r"(?u)\b\w\w+\b"
-_SK_TOKEN = re.compile(SKLEARN_TOKEN_PATTERN)
+from facilitator.reading.tokens import CLASSIFIER_TOKEN, CLAUSE_WORD, classifier_tokens
 
 
 @cache
@@ -87,11 +86,6 @@ PREDICATE_WEIGHT = 1.0
 _NOT_INSULTS = _listed("not_insults")
 
 FEATURES = ("offensive", "directed", "contempt", "person_reference", "conciliatory")
-
-
-def sklearn_tokens(text: str) -> list[str]:
-    """The tokens scikit-learn's default analyser sees: lowercase, two or more word characters."""
-    return _SK_TOKEN.findall(text.lower())
 
 
 def is_fit_room(room: str) -> bool:
@@ -135,9 +129,6 @@ _THING = _listed("thing")
 # its predicate ("you are such a ...", "this is really ...").
 _BRIDGE = _listed("bridge")
 
-# Plain words are \w runs, as in the classifier's tokens, so every word the target read can
-# call hostile is also one the first pass sees.
-_WORD = re.compile(r"<@!?([\w.-]+)>|@([\w.-]+)|(\w+(?:'\w+)?)|(,)")
 _CLAUSE = re.compile(r"[.!?;:\n]+|\s(?:but|although|though|however|whereas)\s", re.I)
 
 # Contempt constructions, each gated by words it cannot do without: scanning every message with
@@ -291,15 +282,15 @@ _TERM_MENTION = re.compile(
     r"\b(?:word|term|phrase|label|slur|expression)s?\s+[\"'\u201c\u2018]?[\w-]+[\"'\u201d\u2019]?", re.I)
 
 
-def _unmention_terms(lowered: str, tokens: list[str], contempt: bool) -> tuple[str, list[str], bool]:
+def _unmention_terms(lowered: str, tokens: Sequence[str], contempt: bool) -> tuple[str, Sequence[str], bool]:
     if not _TERM_GATE.isdisjoint(tokens) and _TERM_MENTION.search(lowered):
         lowered = _TERM_MENTION.sub(" term ", lowered)
-        tokens = _SK_TOKEN.findall(lowered)
+        tokens = classifier_tokens(lowered)
         return lowered, tokens, _contempt_of(lowered, tokens)
     return lowered, tokens, contempt
 
 
-def _labelled(tokens: list[str], names: Mapping[str, str] | None = None) -> bool:
+def _labelled(tokens: Sequence[str], names: Mapping[str, str] | None = None) -> bool:
     """A label word in a message that speaks to or names someone: the target read must look at it."""
     if _LABELS.isdisjoint(tokens):
         return False
@@ -315,7 +306,7 @@ def _lower(text: str) -> str:
     return text.lower().replace("\u2019", "'")
 
 
-def _contempt_of(lowered: str, tokens: list[str]) -> bool:
+def _contempt_of(lowered: str, tokens: Sequence[str]) -> bool:
     """A contempt construction, or sarcastic praise with a second person in the message."""
     return _contempt(lowered, tokens) or (_sarcasm(lowered, tokens) and not _SECOND.isdisjoint(tokens))
 
@@ -391,7 +382,7 @@ class HostilityModel:
         if not text:
             return CALM
         lowered = _lower(text)
-        tokens = _SK_TOKEN.findall(lowered)  # the classifier's tokens (it lowercases too)
+        tokens = classifier_tokens(lowered)
         contempt = _contempt_of(lowered, tokens)
         if self._hot.isdisjoint(tokens) and not contempt and not _labelled(tokens, names):
             return CALM  # the silent path: no hostile word, no contempt construction
@@ -415,20 +406,20 @@ class HostilityModel:
     def first_pass(self, text: str) -> bool:
         """The cheap test: does `text` hold a hot word or a contempt construction at all?"""
         lowered = _lower(text)
-        tokens = _SK_TOKEN.findall(lowered)
+        tokens = classifier_tokens(lowered)
         return not self._hot.isdisjoint(tokens) or _contempt_of(lowered, tokens) or _labelled(tokens)
 
     def features(self, text: str, names: Mapping[str, str] | None = None) -> tuple[float, ...]:
         """The combiner's inputs for `text` (no fast path): what the build script fits on."""
         lowered = _lower(text)
-        tokens = _SK_TOKEN.findall(lowered)
+        tokens = classifier_tokens(lowered)
         lowered, tokens, contempt = _unmention_terms(lowered, tokens, _contempt_of(lowered, tokens))
         aim, named = self._aim(lowered, tokens, contempt, None, _with_mentions(text, names or {}))
         return self._features(lowered, tokens, aim is not None and aim.personal, contempt, named)
 
     # -- internals -------------------------------------------------------------------------------
 
-    def _features(self, text: str, tokens: list[str], directed: bool, contempt: bool,
+    def _features(self, text: str, tokens: Sequence[str], directed: bool, contempt: bool,
                   named: int) -> tuple[float, ...]:
         p = min(max(self._port.probability(tokens), 1e-4), 1 - 1e-4)
         # Talk about people: second person, or members by name or mention ("Bob is ...").
@@ -441,7 +432,7 @@ class HostilityModel:
             float(not _CONCILIATORY_GATE.isdisjoint(tokens) and bool(_CONCILIATORY.search(text))),
         )
 
-    def _aim(self, lowered: str, tokens: list[str], contempt: bool, addressee: str | None,
+    def _aim(self, lowered: str, tokens: Sequence[str], contempt: bool, addressee: str | None,
              names: Mapping[str, str]) -> tuple[_Aim | None, int]:
         """Who the message's hostile content is aimed at, and how many times it names a member."""
         name_words = _name_words(names)
@@ -467,7 +458,7 @@ class HostilityModel:
 
     def _hostile_clauses(self, lowered: str) -> list[str]:
         """The clauses that hold a hostile word: only those need reading word by word."""
-        hits = [m.start() for m in _SK_TOKEN.finditer(lowered) if m.group() in self._predicate]
+        hits = [m.start() for m in CLASSIFIER_TOKEN.finditer(lowered) if m.group() in self._predicate]
         if not hits:
             return []
         clauses: list[str] = []
@@ -570,7 +561,7 @@ def _name_words(names: Mapping[str, str]) -> dict[tuple[str, ...], str]:
             out[(lowered,)] = member  # most names: one plain word, no need for the word pattern
             continue
         # The same words `_words` makes of a clause, so "o'brien" or "seb128_" match as written.
-        key = tuple(_plain(m.group(3)) for m in _WORD.finditer(lowered) if m.group(3))
+        key = tuple(_plain(m.group(3)) for m in CLAUSE_WORD.finditer(lowered) if m.group(3))
         if key:
             out[key] = member
     return out
@@ -589,7 +580,7 @@ def _plain(text: str) -> str:
 
 def _words(clause: str, name_words: Mapping[tuple[str, ...], str]) -> list[_Word]:
     raw: list[_Word] = []
-    for match in _WORD.finditer(clause):
+    for match in CLAUSE_WORD.finditer(clause):
         mention = match.group(1) or match.group(2)
         # Only the clause's first word can be a vocative; it matters only for names and mentions.
         vocative = not raw and clause[match.end():].lstrip().startswith(",")
@@ -695,7 +686,7 @@ def _clause_opening(words: list[_Word], i: int) -> bool:
 def _span_end(clause: str, size: int) -> int:
     """Where the clause's first `size` words end."""
     end = 0
-    for _, match in zip(range(size), _WORD.finditer(clause), strict=False):
+    for _, match in zip(range(size), CLAUSE_WORD.finditer(clause), strict=False):
         end = match.end()
     return end
 

@@ -26,13 +26,11 @@ from facilitator.reading.cues import (
     DISMISS_WORDS,
     ENGLISH_COMMON,
     HOSTILE_TERMS,
-    LETTER_WORD,
     NEGATIVE_EMOJI,
     OPEN_PROMPT,
     POLICING,
     POSITIVE_EMOJI,
     PROCESS_PHRASES,
-    PROCESS_WORD,
     PROPOSAL,
     QUESTION_START,
     SHOUT,
@@ -40,12 +38,12 @@ from facilitator.reading.cues import (
     STOPWORDS,
     TERM_PATTERNS,
     THANKS_TO_BOT,
-    WORD,
     WORK,
     YOU,
 )
 from facilitator.reading.hostility import HostilityModel
 from facilitator.reading.nicks import base_nick
+from facilitator.reading.tokens import LOWER_WORD, english_words, letter_words
 
 if TYPE_CHECKING:  # reading sits below memory: it reads a room, it never builds one
     from facilitator.memory.state import RoomState, StoredMessage
@@ -68,12 +66,8 @@ HOSTILE_QUESTION_AT = 0.25  # a hostile "question" is an attack, not a question
 # expressions, so the per-event path stays in microseconds; cues, not judgements: the room
 # state aggregates them and the policy weighs them.
 
-def words(text: str) -> list[str]:
-    return [w.lower() for w in WORD.findall(text)]
-
-
 def content_words(text: str) -> set[str]:
-    return {w for w in words(text) if len(w) > 2 and w not in STOPWORDS}
+    return {w for w in english_words(text) if len(w) > 2 and w not in STOPWORDS}
 
 
 def is_question(text: str) -> bool:
@@ -83,7 +77,7 @@ def is_question(text: str) -> bool:
     after = stripped.rsplit("?", 1)[1].strip()
     if after and len(after.split()) < 4 and not after.endswith("?"):
         return False  # "Any objections? Good." answers itself
-    return len(words(stripped)) >= 3 or bool(QUESTION_START.match(stripped))
+    return len(english_words(stripped)) >= 3 or bool(QUESTION_START.match(stripped))
 
 
 def hostility(text: str) -> float:
@@ -111,6 +105,12 @@ def hostility(text: str) -> float:
     return min(max(score, 0.0), 1.0)
 
 
+def plainly_english(text: str) -> bool:
+    """No accented letter and one of the commonest English words: English without asking the
+    language detector."""
+    return text.isascii() and not ENGLISH_COMMON.isdisjoint(letter_words(text))
+
+
 def emoji_polarity(emoji: str | None) -> int:
     if not emoji:
         return 0
@@ -126,7 +126,7 @@ def emoji_polarity(emoji: str | None) -> int:
 def process_talk(text: str) -> bool:
     """The message runs the meeting: opens, moves or closes an item, or gives the floor."""
     lowered = text.lower()
-    words = set(PROCESS_WORD.findall(lowered))
+    words = set(LOWER_WORD.findall(lowered))
     return any(PROCESS_PHRASES[w].search(lowered) for w in words & PROCESS_PHRASES.keys())
 
 
@@ -357,6 +357,5 @@ def read_text(text: str) -> TextRead:
         prefix_colon=prefix is not None and text.lstrip().lstrip("@")[
             len(prefix.group(1)):].lstrip().startswith(":"),
         terms=tuple(find_terms(text)),
-        plainly_english=text.isascii() and not ENGLISH_COMMON.isdisjoint(
-            LETTER_WORD.findall(text.lower())),
+        plainly_english=plainly_english(text),
     )

@@ -33,6 +33,8 @@ from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
+from facilitator.reading.tokens import LOWER_RUN, request_tokens
+
 
 class RequestKind(StrEnum):
     NONE = "none"  # not a request to the bot: chat that mentions it, thanks, a greeting
@@ -235,7 +237,6 @@ _CONTRACTIONS = (
      r"\1 is"),
 )
 _APOS = re.compile(r"[’‘`´]")
-_TOKEN = re.compile(r"@?[a-z0-9][a-z0-9_]*(?:'s)?|[?]")
 _SENTENCE = re.compile(r"(?<=[.!?;:\n])\s+|\n+|\s+[-–—]\s+")
 # Single quotes count only as quotes at word edges: "I'll ignore Jonas's" holds none.
 _QUOTED = re.compile(r"[\"“”«»]([^\"“”«»]{2,})[\"“”«»]|(?:^|(?<=[\s:(]))'([^']{2,})'(?=[\s.,!?;:)]|$)")
@@ -298,7 +299,7 @@ def _clauses(text: str, members: Collection[str], bot_names: Collection[str]) ->
         cuts: list[int] = []
         for piece in part.split(","):
             cuts.append(len(tokens))
-            tokens += _TOKEN.findall(piece)
+            tokens += request_tokens(piece)
         question = "?" in tokens or _asks(tokens, names)
         words: list[str] = []
         owners: list[str | None] = []
@@ -353,7 +354,7 @@ def _proper_names(text: str, bots: Collection[str]) -> set[str]:
     capitalised word mid-sentence, without a determiner before it, is most often a name."""
     found: set[str] = set()
     # A word also written in lower case ("see 'Line'" ... "not line") is a common word.
-    lower = set(re.findall(r"\b[a-z][a-z]+\b", text))
+    lower = set(LOWER_RUN.findall(text))
     text = _QUOTED.sub(" ", text)  # quoted words are words handed over, not people
     for sentence in re.split(r"[.!?;:\n]+", text):
         words = [w for w in sentence.split() if w.lower().lstrip("@") not in bots]

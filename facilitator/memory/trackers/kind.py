@@ -26,6 +26,7 @@ from functools import lru_cache
 from facilitator.events import ChatEvent, EventKind
 from facilitator.memory.state import CAP_CHAIR_EVIDENCE, ChairEvidence, RoomKind, RoomState, StoredMessage
 from facilitator.reading.message import MessageRead, process_talk
+from facilitator.reading.tokens import NAME_WORD
 
 DECAY = 0.92  # per human message: about the last 25 messages
 KIND_AFTER = 5  # human messages before the kind is read at all
@@ -187,7 +188,6 @@ CAP_CHAIRS = 4  # members remembered as having chaired
 DECIDE_EVERY = 4  # who chairs is weighed every few messages (letting go is checked on each)
 IDLE_AFTER = 40  # human messages without a word from the chair: nobody chairs now
 
-_WORD = re.compile(r"[A-Za-z][\w'-]+")
 
 
 def note_chair(state: RoomState, event: ChatEvent) -> None:
@@ -239,7 +239,7 @@ def names(text: str, state: RoomState, member: str) -> bool:
 @lru_cache(maxsize=1024)
 def _last_name(label: str) -> re.Pattern[str] | None:
     """"Mr. Genuis" -> a pattern for "Genuis" as a word, case kept (None: no such word)."""
-    words = [w for w in _WORD.findall(label) if len(w) >= 4]
+    words = [w for w in NAME_WORD.findall(label) if len(w) >= 4]
     if not words or words[-1] == label:
         return None
     return re.compile(rf"(?<![\w-]){re.escape(words[-1])}(?![\w-])")

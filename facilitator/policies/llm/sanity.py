@@ -14,13 +14,14 @@ import html
 import re
 from collections.abc import Sequence
 
+from facilitator.reading.tokens import PLAIN_WORD
+
 _LABEL = re.compile(r"^\s*(facilitator|assistant|bot|ai)\s*:\s*", re.I)
 _WRAPPING_QUOTES = re.compile(r'^\s*["“](.*)["”]\s*$', re.S)
 _MARKUP = re.compile(r"</?\s*(message|system|user|assistant|s|im_start|im_end)\b|<\|", re.I)
 _TEMPLATE = re.compile(r"\{[a-z_]+\}")
 _SCAFFOLD = re.compile(r"\b(intervention|recent conversation|facts you may use|a plain draft|"
                        r"reply with the message|as an ai|language model)\b", re.I)
-_WORD = re.compile(r"[a-z0-9']+")
 MAX_SENTENCES = 4  # the prompts ask for one to three; one more is let through
 ECHO_WORDS = 5  # this many words in a row from the prompt's own wording: an echo, not a message
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -41,11 +42,11 @@ def echoes(text: str, templates: Sequence[str]) -> bool:
     """Whether `text` repeats ECHO_WORDS words in a row of the prompt templates' own wording.
     The templates' {fields} (the room's words, a member's persona, the topic) split them, so a
     message may repeat what members said; only the scaffolding around it counts."""
-    words = _WORD.findall(text.lower())
+    words = PLAIN_WORD.findall(text.lower())
     grams: set[tuple[str, ...]] = set()
     for template in templates:
         for part in _TEMPLATE.split(template.lower()):
-            ws = _WORD.findall(part)
+            ws = PLAIN_WORD.findall(part)
             grams.update(tuple(ws[i:i + ECHO_WORDS]) for i in range(len(ws) - ECHO_WORDS + 1))
     return any(tuple(words[i:i + ECHO_WORDS]) in grams
                for i in range(len(words) - ECHO_WORDS + 1))
