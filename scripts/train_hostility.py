@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 
 from facilitator.evaluation.metrics import auroc, auroc_of  # noqa: E402
 from facilitator.reading import hostility as H  # noqa: E402
-from facilitator.reading.tokens import SKLEARN_TOKEN_PATTERN, classifier_tokens  # noqa: E402
+from facilitator.reading.tokens import SKLEARN_TOKEN_PATTERN  # noqa: E402
 
 MODEL = ROOT / "facilitator" / "reading" / "models" / "hostility.json.gz"
 ATTACK_LABELS = ("DH0", "DH1")
@@ -75,7 +75,7 @@ def check_port(profanity: dict[str, object], texts: list[str]) -> float:
 
     port = H.ProfanityPort.from_dict(profanity)
     reference = predict_prob(texts)
-    return max(abs(port.probability(classifier_tokens(t)) - float(r)) for t, r in zip(texts, reference,
+    return max(abs(port.probability(H.classifier_tokens(t)) - float(r)) for t, r in zip(texts, reference,
                                                                                       strict=True))
 
 

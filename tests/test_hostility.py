@@ -18,8 +18,8 @@ import pytest
 
 from facilitator.evaluation.metrics import auroc_of
 from facilitator.reading import hostility as module
-from facilitator.reading.hostility import HostilityModel, HostilityRead, is_fit_room
-from facilitator.reading.tokens import CLASSIFIER_TOKEN, classifier_tokens
+from facilitator.reading.hostility import HostilityModel, HostilityRead, classifier_tokens, is_fit_room
+from facilitator.reading.tokens import CLASSIFIER_TOKEN
 from tests.conftest import SHARED_DATA
 
 ADDRESSEE = "U_ADDR"

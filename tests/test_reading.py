@@ -9,7 +9,7 @@ from facilitator.memory.state import RoomState
 from facilitator.memory.trackers import apply_event
 from facilitator.reading.clauses import key_phrases, may_hold_phrases_of
 from facilitator.reading.message import read_message, read_text
-from facilitator.reading.nicks import base_nick
+from facilitator.reading.tokens import base_nick
 from tests.conftest import SHARED_DATA
 from tests.helpers import msg
 
@@ -140,3 +140,20 @@ def test_the_phrase_prefilter_never_hides_a_phrase_that_is_there() -> None:
             checked += 1
     assert checked >= (1000 if REAL_IRC.exists() else 10)
     assert not may_hold_phrases_of("let's hear from everyone on the budget.", CRAFTED[0])
+
+
+def test_every_word_pattern_lives_in_the_tokens_module() -> None:
+    """A module that cuts text into words with a copy of a pattern of reading/tokens.py has
+    started its own tokenisation: the copies drift apart and two reads disagree on a word."""
+    import re
+    from pathlib import Path
+
+    from facilitator.reading import tokens
+
+    patterns = [p.pattern for p in vars(tokens).values() if isinstance(p, re.Pattern)]
+    assert len(patterns) >= 10
+    package = Path(tokens.__file__).parents[1]
+    copies = [(str(path.relative_to(package)), pattern)
+              for path in package.rglob("*.py") if path != Path(tokens.__file__)
+              for pattern in patterns if pattern in path.read_text(encoding="utf-8")]
+    assert copies == []

@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
-from facilitator.reading.nicks import base_nick
+from facilitator.reading.tokens import base_nick
 
 CAP_WINDOW = 30  # recent messages kept with their text
 CAP_WINDOW_TEXT = 1500  # characters of each kept; enough to quote, edit and give context

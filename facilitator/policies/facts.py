@@ -55,9 +55,8 @@ from facilitator.reading.clauses import (
 )
 from facilitator.reading.hostility import HostilityModel
 from facilitator.reading.language import detect_language
-from facilitator.reading.nicks import base_nick
 from facilitator.reading.requests import a_task, verdict_in
-from facilitator.reading.tokens import IDENTIFIER, quote_words
+from facilitator.reading.tokens import IDENTIFIER, base_nick, quote_words
 from facilitator.reading.verdicts import passes_verdict
 
 _SENTENCE_END = re.compile(r"[.!?…][\"”')\]]*(?=\s|$)")

@@ -23,8 +23,8 @@ from facilitator.policies.signals import Signals
 from facilitator.reading.intent import read_request as read_intent
 from facilitator.reading.intent_labels import Intent, Kind, RequestRead
 from facilitator.reading.message import read_text
-from facilitator.reading.nicks import base_nick
 from facilitator.reading.requests import Refusal, RequestKind, Service, read_request
+from facilitator.reading.tokens import base_nick
 
 # In English the fitted read overrules the lexicon only for a refusal it is this sure of (and
 # never a service the lexicon recognised): below it, thanks and ordinary requests were read

@@ -53,9 +53,8 @@ from typing import ClassVar
 from pydantic import BaseModel, Field
 
 from facilitator.reading.hostility import FEATURES as HOSTILITY_FEATURES
-from facilitator.reading.hostility import HostilityModel
+from facilitator.reading.hostility import HostilityModel, classifier_tokens
 from facilitator.reading.logistic import LogisticWeights
-from facilitator.reading.tokens import classifier_tokens
 
 MODEL_PATH = Path(__file__).with_name("models") / "attacks.json"
 EMBEDDED_PATH = Path(__file__).with_name("models") / "attacks_embedded.json"

@@ -28,8 +28,7 @@ from itertools import pairwise
 
 from facilitator.reading.cues import STOPWORDS
 from facilitator.reading.message import hostility
-from facilitator.reading.nicks import base_nick
-from facilitator.reading.tokens import PHRASE_TOKEN, RUN, TOKEN, norm, quote_words
+from facilitator.reading.tokens import PHRASE_TOKEN, RUN, TOKEN, base_nick, norm, quote_words
 
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+|\n+")
 _CUT = ("…", "...")

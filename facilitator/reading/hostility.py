@@ -52,10 +52,10 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
-from facilitator.reading.tokens import CLASSIFIER_TOKEN, CLAUSE_WORD, classifier_tokens
+from facilitator.reading.tokens import CLASSIFIER_TOKEN, CLAUSE_WORD
 
 
 @cache
@@ -86,6 +86,14 @@ PREDICATE_WEIGHT = 1.0
 _NOT_INSULTS = _listed("not_insults")
 
 FEATURES = ("offensive", "directed", "contempt", "person_reference", "conciliatory")
+
+
+@lru_cache(maxsize=4096)
+def classifier_tokens(text: str) -> tuple[str, ...]:
+    """The tokens the classifier was fitted on (scikit-learn's default analyser): lowercase, two
+    or more word characters. Cached by text: the read, its first pass and the attack reader
+    take them from one message."""
+    return tuple(CLASSIFIER_TOKEN.findall(text.lower()))
 
 
 def is_fit_room(room: str) -> bool:

@@ -42,8 +42,7 @@ from facilitator.reading.cues import (
     YOU,
 )
 from facilitator.reading.hostility import HostilityModel
-from facilitator.reading.nicks import base_nick
-from facilitator.reading.tokens import LOWER_WORD, english_words, letter_words
+from facilitator.reading.tokens import ENGLISH_WORD, LETTER_WORD, LOWER_WORD, base_nick
 
 if TYPE_CHECKING:  # reading sits below memory: it reads a room, it never builds one
     from facilitator.memory.state import RoomState, StoredMessage
@@ -65,6 +64,11 @@ HOSTILE_QUESTION_AT = 0.25  # a hostile "question" is an attack, not a question
 # The cheap lexical cues, read with the language data of reading/cues.py. Plain regular
 # expressions, so the per-event path stays in microseconds; cues, not judgements: the room
 # state aggregates them and the policy weighs them.
+
+def english_words(text: str) -> list[str]:
+    """The text's plain English words, lowercased."""
+    return [w.lower() for w in ENGLISH_WORD.findall(text)]
+
 
 def content_words(text: str) -> set[str]:
     return {w for w in english_words(text) if len(w) > 2 and w not in STOPWORDS}
@@ -108,7 +112,7 @@ def hostility(text: str) -> float:
 def plainly_english(text: str) -> bool:
     """No accented letter and one of the commonest English words: English without asking the
     language detector."""
-    return text.isascii() and not ENGLISH_COMMON.isdisjoint(letter_words(text))
+    return text.isascii() and not ENGLISH_COMMON.isdisjoint(LETTER_WORD.findall(text.lower()))
 
 
 def emoji_polarity(emoji: str | None) -> int:

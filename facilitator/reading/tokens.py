@@ -1,18 +1,16 @@
-"""How text is cut into words: every tokenisation the reads use, in one place.
+"""How text is cut into words: every tokenisation the reads use, in one place, and how a
+nick is cut down to the person behind it.
 
-No other module cuts text into words with a pattern of its own; each imports its view from
+No other module cuts text into words with a pattern of its own; each cuts with its view from
 here. The views differ because what reads them differs, and a fitted read must see the tokens
 it was fitted with: the hostility classifier scikit-learn's default tokens, the request read
 its lowercase words with "?" kept as a token. Quoting keeps "c++", "node.js" and "don't"
-whole; the English cues want plain words of letters. One view of one text is cut once and
-cached by text, since several components read the same message (the hostility read, its
-first pass and the attack reader all take the classifier's tokens).
+whole; the English cues want plain words of letters.
 """
 
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 # -- the patterns, named by what they keep --------------------------------------------------
 
@@ -52,11 +50,6 @@ IDENTIFIER = re.compile(r"[a-z][a-z0-9]*")
 
 # -- the views of a text ---------------------------------------------------------------------
 
-def english_words(text: str) -> list[str]:
-    """The text's plain English words, lowercased."""
-    return [w.lower() for w in ENGLISH_WORD.findall(text)]
-
-
 def norm(word: str) -> str:
     """A quoted token as compared: lowercase, curly apostrophes made straight."""
     return word.lower().replace("’", "'")
@@ -67,17 +60,16 @@ def quote_words(text: str) -> list[str]:
     return [norm(m.group()) for m in TOKEN.finditer(text)]
 
 
-@lru_cache(maxsize=4096)
-def classifier_tokens(text: str) -> tuple[str, ...]:
-    """The tokens scikit-learn's default analyser sees: lowercase, two or more word characters."""
-    return tuple(CLASSIFIER_TOKEN.findall(text.lower()))
-
-
 def request_tokens(lowered: str) -> list[str]:
     """The request read's tokens of a lowercased piece of text."""
     return REQUEST_TOKEN.findall(lowered)
 
+# A nick's variants: the same person reconnecting as "seb128_", "Seb128" or "seb128|away".
+_AWAY = re.compile(r"[|\[].*$")
+_TRAIL = re.compile(r"[_`^\-]+$")
 
-def letter_words(text: str) -> list[str]:
-    """Words of letters in any script, lowercased."""
-    return LETTER_WORD.findall(text.lower())
+
+def base_nick(nick: str) -> str:
+    """Lowercased nick without away suffixes and reconnect marks; "" for an empty nick."""
+    base = _TRAIL.sub("", _AWAY.sub("", nick.strip().lower()))
+    return base or nick.strip().lower()

@@ -7,7 +7,7 @@ from typing import TypeVar
 
 from facilitator.memory.state import CAP_QUOTE, RoomState, StoredMessage
 from facilitator.reading.message import read_text
-from facilitator.reading.nicks import base_nick
+from facilitator.reading.tokens import base_nick
 
 T = TypeVar("T")
 
