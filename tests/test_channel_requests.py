@@ -1,18 +1,23 @@
 """Bringing back a request in a busy help channel: only one that says its problem, by a message
-that quotes it, and never into a member being helped or over a plea just made."""
+that quotes it, never into a member being helped or over a plea just made, and only one the
+fitted read (reading/waiting.py) expects a helper to take up."""
 
 from __future__ import annotations
+
+import pytest
 
 from facilitator.events import Author, ChatEvent, RoomRef
 from facilitator.memory.state import Question, RoomState
 from facilitator.memory.trackers import apply_event
 from facilitator.memory.trackers.kind import shape
-from facilitator.policies.bring_back import why_not
+from facilitator.policies import gate
+from facilitator.policies.bring_back import helps, why_not
 from facilitator.policies.decision import Intervention
 from facilitator.policies.floor import floor_holder
 from facilitator.policies.gate import find_moments
 from facilitator.policies.policy import lighter_form
 from facilitator.policies.signals import compute_signals
+from facilitator.reading.waiting import FEATURES, WaitingWeights, load_model
 from tests.test_replies import CHATTER as BUSY_CHATTER
 
 BOT = "facilitator"
@@ -143,3 +148,76 @@ def test_a_request_that_goes_on_from_the_askers_own_lines_is_not_brought_back() 
     other.say("dave", "lee: did the new driver install cleanly?")
     other.say("lee", SPECIFIC)
     assert next(q for q in other.state.questions if q.asker == "lee").follows_on
+
+
+# Long enough, asking, standing on its own: every structural check passes, yet no problem is
+# said (written for these tests, not taken from a corpus).
+AROUND = "is anybody around here today who knows a thing or two about ubuntu and laptops?"
+CONCRETE = ("since the 2.6.20 update grub stops at error 17 before the menu, how do I repair "
+            "/boot/grub/menu.lst?")
+
+
+def test_a_vague_request_that_passes_every_structural_check_is_not_brought_back() -> None:
+    room = waited(AROUND, [])
+    asked = next(q for q in room.state.questions if q.asker == "lee")
+    assert why_not(room.state, asked) is None and asked.answered_by is None
+    ok, p = helps(room.state, asked, room.last.ts)  # type: ignore[union-attr]
+    assert not ok and p < load_model().threshold
+    assert room.moments()[0] == []
+    # Read once, at its first free moment: it does not come back later as the talk moves on.
+    assert asked.read_down
+    for who, text in CHATTER[:4]:
+        room.say(who, text)
+        assert room.moments()[0] == []
+
+
+@pytest.mark.parametrize("request_text", [SPECIFIC, CONCRETE])
+def test_a_concrete_request_is_brought_back(request_text: str) -> None:
+    room = waited(request_text, [])
+    asked = next(q for q in room.state.questions if q.asker == "lee")
+    assert helps(room.state, asked, room.last.ts)[0]  # type: ignore[union-attr]
+    assert room.moments()[0] == [Intervention.SURFACE_QUESTION]
+
+
+def test_a_request_the_read_turns_down_does_not_hold_back_a_concrete_one() -> None:
+    room = Channel()
+    for who, text in CHATTER:
+        room.say(who, text)
+    room.say("lee", AROUND)
+    room.say("sam", CONCRETE)
+    for who, text in CHATTER:
+        room.say(who, text)
+    found, _ = find_moments(room.last, room.state, compute_signals(room.state))  # type: ignore[arg-type]
+    assert [(m.intervention, m.to) for m in found] == [(Intervention.SURFACE_QUESTION, ["sam"])]
+
+
+def test_the_read_is_taken_only_at_a_free_moment(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[str] = []
+
+    def counted(state: RoomState, q: Question, now: float) -> tuple[bool, float]:
+        calls.append(q.id)
+        return helps(state, q, now)
+
+    monkeypatch.setattr(gate, "helps", counted)
+    room = waited(SPECIFIC, [("pat", "Reading package lists... Done"),
+                             ("pat", "Building dependency tree"),
+                             ("pat", "0 upgraded, 0 newly installed")])
+    assert room.moments()[0] == [] and calls == []  # the floor is held: no embedding
+    room.say("kim", "ok")
+    room.say("lou", "brb")
+    room.say("max", "the mirror is back")
+    assert room.moments()[0] == [Intervention.SURFACE_QUESTION] and len(calls) == 1
+    vague = waited(AROUND, [])
+    assert vague.moments()[0] == [] and len(calls) == 2
+    vague.say("kim", "ok")
+    assert vague.moments()[0] == [] and len(calls) == 2  # turned down once: not read again
+
+
+def test_the_shipped_read_matches_its_features() -> None:
+    model = load_model()
+    assert tuple(model.features) == FEATURES and len(model.embedding) == 512
+    assert 0.5 < model.threshold < 0.9
+    data = model.model_dump()
+    data["features"] = data["features"][:-1]
+    with pytest.raises(ValueError, match="does not match"):
+        WaitingWeights.model_validate(data)

@@ -14,7 +14,7 @@ from facilitator.memory.trackers import apply_event, forget_member
 from facilitator.memory.trackers.bot_log import record_bot_turn, steer_sentence, wait_for
 from facilitator.policies.commands import CommandRequest, run_command
 from facilitator.policies.decision import Intervention, Moment
-from facilitator.policies.defaults import ON, PROCESS, blocked, read_rows
+from facilitator.policies.defaults import ON, PROCESS, blocked, on_by_default, read_rows
 from facilitator.policies.policy import FacilitatorPolicy
 from tests.policy_scenarios import bot_turns, run, scenario
 
@@ -197,12 +197,24 @@ async def test_a_move_off_by_default_stays_off_until_the_room_turns_it_on(
     assert [t.intervention for _, t in bot_turns(asked)] == ["invite_quiet"]
     # Off by default in a help channel too (judged blind); `more` turns it on, `less` wins.
     state = read(help_channel())
-    assert "off by default" in (blocked(state, moment(Intervention.SURFACE_QUESTION)) or "")
-    state.charter.more = ["surface_question"]
+    assert "off by default" in (blocked(state, moment(Intervention.INVITE_QUIET)) or "")
+    state.charter.more = ["invite_quiet"]
+    assert blocked(state, moment(Intervention.INVITE_QUIET)) is None
+    state.charter.less = ["invite_quiet"]
+    assert "turned invite_quiet off" in (blocked(state, moment(Intervention.INVITE_QUIET)) or "")
+
+
+def test_bringing_back_requests_is_on_in_a_help_channel_only() -> None:
+    # On by default where its held-out REPORT draw met the bar (the waiting read weighs each
+    # request); off in every other kind, and the room's `less` turns it off.
+    state = read(help_channel())
     assert blocked(state, moment(Intervention.SURFACE_QUESTION)) is None
     state.charter.less = ["surface_question"]
     assert "turned surface_question off" in (blocked(state, moment(Intervention.SURFACE_QUESTION))
                                              or "")
+    for kind in ("community", "issue_thread", "chaired_meeting", "small_team", "deliberation",
+                 "forming"):
+        assert not on_by_default(kind, "surface_question"), kind
 
 
 def test_attacks_are_answered_where_the_room_asks() -> None:

@@ -101,6 +101,9 @@ class Question(BaseModel):
     # means little quoted alone (read when it is asked: by the time it has waited, those lines
     # have often left the window).
     follows_on: bool = False
+    # In a busy channel, the fitted read (reading/waiting.py) took it, at its first free moment,
+    # for one no helper would take up: it is not brought back (read once, as it was judged).
+    read_down: bool = False
 
 
 class Proposal(BaseModel):

@@ -7,13 +7,22 @@ asking clause that leans on the sentences before it ("... but why is one better 
 other?"), a statement taken for a question (a spam report), and a follow-up from the asker's
 own lines just before ("but the effect doesn't seem to be permanent"). Each check is structural: word
 counts, sentence order, the question mark, who spoke to whom.
+
+A request that passes them, at a free moment, is then weighed by a fitted read
+(`reading/waiting.py`, `helps`): still judged blind on 40 REPORT turns, the misses were vague or
+off-topic requests and fragments (neutral) that no structural check tells apart.
 """
 
 from __future__ import annotations
 
+import math
+from collections import Counter
+
 from facilitator.memory.state import Question, RoomState
+from facilitator.memory.trackers.common import spoken_to
 from facilitator.policies.readout import MOVE_QUOTE_LIMIT, said
 from facilitator.reading.clauses import clean, sentences
+from facilitator.reading.waiting import LAST, help_probability, load_model, text_cues
 
 # Of quotes under 11 words, 2 of 20 judged (TUNE) had helped and 3 harmed; of longer ones 15
 # of 20, none harmed. Counted in words: a language written without spaces is not brought back.
@@ -37,3 +46,31 @@ def why_not(state: RoomState, q: Question) -> str | None:
     if q.follows_on:
         return "it follows on from the asker's own lines or exchange just before"
     return None
+
+
+def waiting_features(state: RoomState, q: Question, now: float) -> tuple[float, ...]:
+    """The fitted read's inputs for bringing `q` back at `now` (`reading.waiting.FEATURES`)."""
+    words, concrete, trouble, mark = text_cues(q.text)
+    asker = state.participants.get(q.asker)
+    lines = asker.messages if asker is not None else 1
+    authors = {m.id: m.author for m in state.window}
+    recent = [m for m in state.window if not m.is_bot][-LAST:]
+    involved: Counter[str] = Counter()
+    directed = 0
+    for msg in recent:
+        to = spoken_to(state, msg, authors)
+        directed += to is not None
+        for who in {msg.author, to} - {None}:
+            involved[who] += 1  # type: ignore[index]
+    return (words, math.log1p(max(0.0, now - q.ts) / 60),
+            math.log1p(max(0, state.human_messages - q.turn)), concrete, trouble,
+            float(lines <= 1), math.log1p(lines), max(involved.values(), default=0) / LAST,
+            directed / LAST, mark)
+
+
+def helps(state: RoomState, q: Question, now: float) -> tuple[bool, float]:
+    """Whether the fitted read expects bringing `q` back now to help, and its probability."""
+    names = [n for p in state.participants.values() for n in (p.id, p.name) if n]
+    model = load_model()
+    p = help_probability(q.text, waiting_features(state, q, now), names, model)
+    return p >= model.threshold, p

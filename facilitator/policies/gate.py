@@ -15,7 +15,7 @@ from facilitator.events import ChatEvent, EventKind
 from facilitator.memory.state import Activity, Participant, Proposal, RoomState
 from facilitator.memory.trackers.kind import shape
 from facilitator.memory.trackers.proposals import agreed
-from facilitator.policies.bring_back import why_not
+from facilitator.policies.bring_back import helps, why_not
 from facilitator.policies.decision import Intervention, Moment
 from facilitator.policies.defaults import allowed
 from facilitator.policies.floor import why_wait
@@ -755,7 +755,8 @@ def _channel_moments(event: ChatEvent, state: RoomState, s: Signals) -> tuple[li
     surfaced_askers = {q.asker for q in state.questions if q.surfaced}
     for q in state.questions:
         asker = state.participants.get(q.asker)
-        if q.answered_by is not None or q.surfaced or asker is None or not asker.present:
+        if q.answered_by is not None or q.surfaced or q.read_down or asker is None or (
+                not asker.present):
             continue
         text = read_text(q.text)
         if q.addressee is not None or text.prefix or q.text.lstrip().startswith("@") or (
@@ -776,6 +777,12 @@ def _channel_moments(event: ChatEvent, state: RoomState, s: Signals) -> tuple[li
             wait = why_wait(state, q)
             if wait is not None:
                 return [], f"a busy channel: {wait}; {state.name_of(q.asker)}'s request waits"
+            # Last, at a free moment only: the fitted read (an embedding) of whether quoting
+            # it back would help (reading/waiting.py). Read once: a request it turns down is
+            # not read again at a later moment (it was fitted and judged at the first one).
+            if not helps(state, q, event.ts)[0]:
+                q.read_down = True
+                continue
             return [Moment(intervention=Intervention.SURFACE_QUESTION, priority=52,
                            to=[q.asker] + ([q.addressee] if q.addressee else []), ref=q.id,
                            reason=f"{state.name_of(q.asker)}'s request has had no answer for "
