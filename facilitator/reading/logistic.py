@@ -45,7 +45,10 @@ class LogisticWeights(BaseModel):
             features = tuple(features)
         if len(features) != len(names):
             raise ValueError(f"expected {len(names)} features, got {len(features)}")
-        z = self.intercept + sum(map(mul, self.coefficients, features))
+        return self.of_logit(self.intercept + sum(map(mul, self.coefficients, features)))
+
+    def of_logit(self, z: float) -> float:
+        """The probability of a logit (the weighted sum with the intercept)."""
         if z != z:
             return self.NAN_PROBABILITY
         # Clamped so an absurd input cannot overflow exp().

@@ -68,9 +68,7 @@ class WaitingWeights(LogisticWeights):
         z = self.intercept + math.fsum(c * x for c, x in zip(self.coefficients, features,
                                                               strict=True))
         z += math.fsum(w * v for w, v in zip(self.embedding, vector, strict=True))
-        if z != z:
-            return self.NAN_PROBABILITY
-        return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
+        return self.of_logit(z)
 
 
 @cache
