@@ -57,7 +57,6 @@ QUOTE_LIMIT = 120  # characters of a member's clause quoted in a readout
 MOVE_QUOTE_LIMIT = 200  # in a move's message (and so in the checks whether it can be said)
 
 
-
 def _quote_language(text: str) -> str:
     """The language whose hesitations a quote drops: "um" is one in English and a word ("a")
     in Portuguese, so a member's Portuguese is quoted as written."""
