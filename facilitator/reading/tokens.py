@@ -64,6 +64,9 @@ def request_tokens(lowered: str) -> list[str]:
     """The request read's tokens of a lowercased piece of text."""
     return REQUEST_TOKEN.findall(lowered)
 
+
+# -- a nick ----------------------------------------------------------------------------------
+
 # A nick's variants: the same person reconnecting as "seb128_", "Seb128" or "seb128|away".
 _AWAY = re.compile(r"[|\[].*$")
 _TRAIL = re.compile(r"[_`^\-]+$")
