@@ -20,6 +20,7 @@ from facilitator.policies.decision import Intervention, Moment
 from facilitator.policies.defaults import allowed
 from facilitator.policies.floor import why_wait
 from facilitator.policies.signals import Signals
+from facilitator.reading.group_voice import speaks_for_the_group
 from facilitator.reading.intent import read_request as read_intent
 from facilitator.reading.intent_labels import Intent, Kind, RequestRead
 from facilitator.reading.message import read_text
@@ -182,6 +183,8 @@ def _addressed_moment(event: ChatEvent, state: RoomState,
             read_request(event.text, names).majority)
         return _addressed_by_meaning(event, llm_read, majority=majority, state=state)
     meaning = read_intent(event.text, member_names=names)
+    if meaning.readable and speaks_for_the_group(event.text) and not _agreed_in_view(state):
+        return _declined_for_the_group(event, meaning, names)
     if meaning.language != "en" or not meaning.readable:
         return _addressed_by_meaning(event, meaning, state=state)
     read = read_request(event.text, names)
@@ -222,6 +225,29 @@ def _addressed_moment(event: ChatEvent, state: RoomState,
                       ref=event.id, facts={"service": "unserved",
                                            "asked": "question" if read.question else "task"})
     return None
+
+
+def _agreed_in_view(state: RoomState) -> bool:
+    """The room shows a proposal the group agreed lately (support from someone besides its
+    author, no objection standing): one the bot may note as the group's decision."""
+    return any(agreed(p) for p in state.open_proposals()
+               if state.human_messages - p.turn <= NOTE_HORIZON)
+
+
+def _declined_for_the_group(event: ChatEvent, meaning: RequestRead,
+                            names: list[str]) -> Moment:
+    """One member (or two) asks the bot to make a view known as the group's — its position,
+    its line, settled — where the room shows no agreement to it (reading/group_voice.py): the
+    bot would speak for the group, so it declines as taking a side, in the asker's language.
+    In English, the lexicon still tells whether several members asked together."""
+    lang = meaning.language
+    facts = {"attempt": Intent.TAKE_SIDE.value, "lang": lang, "voice": "group"}
+    if lang == "en" and read_request(event.text, names).majority:
+        facts["majority"] = "yes"
+    return Moment(intervention=Intervention.DECLINE_CAPTURE, priority=100,
+                  reason=f"declined: {event.author.display}'s request read as "
+                         f"{Intent.TAKE_SIDE.value} (it asks the bot to speak for the group)",
+                  to=[event.author.id], ref=event.id, facts=facts)
 
 
 def _addressed_by_meaning(event: ChatEvent, meaning: RequestRead, *, majority: bool = False,
