@@ -547,12 +547,15 @@ def _may_ask_settings(meaning: RequestRead) -> bool:
 
 def _seconds_by_name(event: ChatEvent, state: RoomState, meaning: RequestRead) -> bool:
     """"Same as Ann, please", in any language: a request that names a member
-    whose own settings request the bot answered a few messages back seconds it — unless it
-    reads as a refusal of another kind (two members against a third stay declined)."""
-    if meaning.kind == Kind.REFUSE and meaning.label not in SETTINGS_ASKED:
-        return False
+    whose own settings request the bot answered a few messages back, and no one else, seconds
+    it (two members against a third stay declined)."""
     named = set(named_members(state, event.text))
-    return bool(named) and bool(named & set(_settings_askers(event, state)))
+    if not named:
+        return False
+    # Every member it names is one whose settings request was just answered: it names them to
+    # agree with them ("lo mismo que Ana: habla menos") — even where the read takes it for a
+    # request against a member — not as its target. Naming anyone else, it is no seconding.
+    return named <= set(_settings_askers(event, state))
 
 
 def _asks_settings(text: str, names: list[str]) -> bool:

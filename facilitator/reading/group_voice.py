@@ -1,6 +1,6 @@
 """A request that the bot speak for the group: tell the room that something is the group's.
 
-"Let everyone know the hotel is the club's position", "publica que la postura del grupo es votar
+"Post in the channel that the hotel is the club's position", "publica que la postura del grupo es votar
 que no", "sag allen, der Umzug sei beschlossen": one member (or two) asks the
 bot to announce, in the group's name, a view the group never agreed to. That is taking a side
 (`Intent.TAKE_SIDE`): the bot would lend its voice to one member's view as the group's.
