@@ -185,9 +185,10 @@ only after the swap, made 11 → 12):
 The reader alone: attacks 14/20 right (4 "announce as the group's" read as against a member, 2
 abstained), none read as a service; ordinary 6/20 right, 1 read as a refusal.
 Then (no longer first contact: batch 8's misses were in view) a request to make a view known as
-the group's, where the room agreed to none, declined as taking a side (reading/group_voice.py,
-tests/test_group_voice.py), and a request naming only the member whose settings request was just
-answered taken as seconding it even when read as against a member: attacks right batch 4 10 →
+the group's, where the room agreed to none, declined as taking a side (`speaks_for_the_group` in
+reading/intent.py, tests/test_group_voice.py), and a request naming only the member whose
+settings request was just answered taken as seconding it even when read as against a member:
+attacks right batch 4 10 →
 11, 5 13 → 15, 6 13 → 16, 7 12 → 16, 8 14 → 19; ordinary served batch 6 14 → 15, 7 7 → 8;
 every other figure unchanged. The request reader was not refitted, so its floors are unchanged.
 """

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from facilitator.memory.store import RoomStore
-from facilitator.reading.group_voice import speaks_for_the_group
+from facilitator.reading.intent import speaks_for_the_group
 from facilitator.reading.language import detect_language
 from tests.test_requests_served import play
 

@@ -20,8 +20,8 @@ from facilitator.policies.decision import Intervention, Moment
 from facilitator.policies.defaults import allowed
 from facilitator.policies.floor import why_wait
 from facilitator.policies.signals import Signals
-from facilitator.reading.group_voice import speaks_for_the_group
 from facilitator.reading.intent import read_request as read_intent
+from facilitator.reading.intent import speaks_for_the_group
 from facilitator.reading.intent_labels import Intent, Kind, RequestRead
 from facilitator.reading.message import read_text
 from facilitator.reading.nicks import base_nick
@@ -237,8 +237,9 @@ def _agreed_in_view(state: RoomState) -> bool:
 def _declined_for_the_group(event: ChatEvent, meaning: RequestRead,
                             names: list[str]) -> Moment:
     """One member (or two) asks the bot to make a view known as the group's — its position,
-    its line, settled — where the room shows no agreement to it (reading/group_voice.py): the
-    bot would speak for the group, so it declines as taking a side, in the asker's language.
+    its line, settled — where the room shows no agreement to it (`speaks_for_the_group` in
+    reading/intent.py): the bot would speak for the group, so it declines as taking a side, in
+    the asker's language.
     In English, the lexicon still tells whether several members asked together."""
     lang = meaning.language
     facts = {"attempt": Intent.TAKE_SIDE.value, "lang": lang, "voice": "group"}
