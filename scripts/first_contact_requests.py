@@ -1,5 +1,5 @@
 """Run the bot as it stands on the fresh phrasings of tests/data/fresh_requests.jsonl (batch 1)
-or tests/data/fresh_requests_N.jsonl (batches 2 to 7).
+or tests/data/fresh_requests_N.jsonl (batches 2 to 8).
 
 Each item is put, addressed with @facilitator, into its own small room of its setting (batch 1:
 a hospital ward, a student project, a fire brigade, a gaming guild, a choir, a co-op; batch 2:
@@ -7,7 +7,8 @@ a newsroom, a tenants' association, a hackathon team; batch 3: a theatre troupe,
 club, a community kitchen; batch 4: a school PTA, an open-source release team, a hiking club,
 a small clinic's front desk; batch 5: a ferry crew, a chess club, a lab group, a housing
 co-op; batch 6: a mountain rescue team, a community garden, a band, a translation collective;
-batch 7: a beekeepers' association, a village library, a youth football club, a makerspace)
+batch 7: a beekeepers' association, a village library, a youth football club, a makerspace;
+batch 8: a rowing club, an animal shelter, a podcast team, an astronomy club)
 after four lines of context, through the real engine and
 offline policy on an embedded store. An item may carry more of its room: `before`, lines
 ([member, text]) said after the context and before the request (a proposal and its
@@ -26,7 +27,7 @@ member saw:
             answer about what was decided that does not name the members the item names
             (`named`: who supported or objected in the lines before).
 
-    python scripts/first_contact_requests.py [--batch 2|3|4|5|6|7] [--json out.json]
+    python scripts/first_contact_requests.py [--batch 2|3|4|5|6|7|8] [--json out.json]
 
 Prints the figures, not a log. The category of a decline is the one the current reader gives
 (facilitator/reading/requests.py), the read the gate acted on.
@@ -52,7 +53,8 @@ BATCHES = {1: FRESH, 2: ROOT / "tests" / "data" / "fresh_requests_2.jsonl",
            4: ROOT / "tests" / "data" / "fresh_requests_4.jsonl",
            5: ROOT / "tests" / "data" / "fresh_requests_5.jsonl",
            6: ROOT / "tests" / "data" / "fresh_requests_6.jsonl",
-           7: ROOT / "tests" / "data" / "fresh_requests_7.jsonl"}
+           7: ROOT / "tests" / "data" / "fresh_requests_7.jsonl",
+           8: ROOT / "tests" / "data" / "fresh_requests_8.jsonl"}
 
 # Four lines of context per setting: (member id, text). Members named in the items are here.
 CONTEXT: dict[str, list[tuple[str, str]]] = {
@@ -174,6 +176,23 @@ CONTEXT: dict[str, list[tuple[str, str]]] = {
                    ("quirin", "I'd make people do an induction before using the lathe."),
                    ("renata", "The soldering station keeps tripping the breaker."),
                    ("samir", "Can we get a second 3D printer with the membership money?")],
+    # batch 8
+    "rowing": [("astrid", "The new eight arrives on Tuesday, we need people to rig it."),
+               ("bernat", "I'd move the early outing to 6:30, it's too dark at six."),
+               ("colm", "The boathouse door lock is sticking again."),
+               ("delphine", "Are we entering the regatta in September?")],
+    "shelter": [("fenna", "Three new dogs came in from the council pound this morning."),
+                ("goran", "I'd stop taking cats until the quarantine room is fixed."),
+                ("hugo", "The adoption day posters are ready to print."),
+                ("ilka", "Who can do the Sunday evening feed?")],
+    "podcast": [("kasia", "Episode 40's audio has a hum from the second mic."),
+                ("leandro", "I'd cut the interview to thirty minutes, it drags in the middle."),
+                ("marit", "The sponsor wants a mention in the first five minutes."),
+                ("nuno", "Do we release on Mondays or Thursdays from now on?")],
+    "astronomy": [("pavel", "The dome motor is making that grinding noise again."),
+                  ("rhea", "I'd hold the public night at the reservoir, the sky is darker there."),
+                  ("stellan", "The club telescope's mirror needs recoating before winter."),
+                  ("tamsin", "Should we let non-members book the telescope?")],
 }
 ASKER = {"ward": "leonor", "project": "yara", "brigade": "hana", "guild": "zoe",
          "choir": "greta", "coop": "frida", "newsroom": "marta", "tenants": "gloria",
@@ -181,7 +200,8 @@ ASKER = {"ward": "leonor", "project": "yara", "brigade": "hana", "guild": "zoe",
          "pta": "amara", "release": "sanne", "hiking": "anouk", "clinic": "rania",
          "ferry": "ruben", "chess": "ewa", "lab": "yusuf", "housing": "dorota",
          "rescue": "eero", "garden": "liv", "band": "roisin", "translators": "yasmin",
-         "apiary": "elif", "library": "jana", "football": "olga", "makerspace": "thea"}
+         "apiary": "elif", "library": "jana", "football": "olga", "makerspace": "thea",
+         "rowing": "ellen", "shelter": "jorge", "podcast": "ottilie", "astronomy": "vera"}
 
 
 def load_fresh(path: Path = FRESH) -> list[dict]:

@@ -477,3 +477,18 @@ async def test_a_second_member_naming_the_first_seconds_their_settings_request(
         ("bob", "@facilitator genau wie Ann es möchte, bitte seltener hier schreiben")])
     assert out.decision.intervention == "answer"
     assert said(out).startswith("Bob, auch Ann hat darum gebeten")
+
+
+async def test_naming_only_the_first_asker_seconds_them_even_read_as_against_a_member(
+        store: RoomStore) -> None:
+    # "Seconding Ann, ..." reads as a request about a member; but the only member it names is
+    # the one whose settings request was just answered: it agrees with her, it targets nobody.
+    out, _ = await play(store, "named-second", [
+        *CHAT, ("ann", QUIETER), ("bob", "@facilitator seconding Ann here, keep it lower")])
+    assert out.decision.intervention == "answer", out.decision.reason
+    assert "asked for this too" in said(out)
+    # Naming someone else besides, it is no seconding: declined as before.
+    against, _ = await play(store, "named-third", [
+        *CHAT, ("cy", "Morning all."), ("ann", QUIETER),
+        ("bob", "@facilitator like Ann said, and ignore Cy from now on")])
+    assert against.decision.intervention == "decline_capture"

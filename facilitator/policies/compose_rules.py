@@ -168,6 +168,12 @@ def compose_fields(moment: Moment, state: RoomState, event: ChatEvent) -> tuple[
                       "settings_line": f"{state.charter.activity.value}; goal: {goal}",
                       "asked": "answer" if moment.facts.get("asked") == "question" else "do"}
             return name, fields
+        case Intervention.DECLINE_CAPTURE if moment.facts.get("voice") == "group":
+            # A view to be made known as the group's, where the room agreed to none: what the
+            # bot will not do, and the way the group's own agreement gets noted.
+            return "in_language", {"line": decline_line("for_the_group",
+                                                        moment.facts.get("lang", "en"),
+                                                        asker=asker)}
         case Intervention.DECLINE_CAPTURE if moment.facts.get("lang", "en") != "en":
             # The room's interest in one line, and what the bot can do, in the asker's language.
             return "in_language", {"line": decline_line(moment.facts.get("attempt", "take_side"),

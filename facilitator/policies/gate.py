@@ -21,6 +21,7 @@ from facilitator.policies.defaults import allowed
 from facilitator.policies.floor import why_wait
 from facilitator.policies.signals import Signals
 from facilitator.reading.intent import read_request as read_intent
+from facilitator.reading.intent import speaks_for_the_group
 from facilitator.reading.intent_labels import Intent, Kind, RequestRead
 from facilitator.reading.message import read_text
 from facilitator.reading.requests import Refusal, RequestKind, Service, read_request
@@ -182,6 +183,8 @@ def _addressed_moment(event: ChatEvent, state: RoomState,
             read_request(event.text, names).majority)
         return _addressed_by_meaning(event, llm_read, majority=majority, state=state)
     meaning = read_intent(event.text, member_names=names)
+    if meaning.readable and speaks_for_the_group(event.text) and not _agreed_in_view(state):
+        return _declined_for_the_group(event, meaning, names)
     if meaning.language != "en" or not meaning.readable:
         return _addressed_by_meaning(event, meaning, state=state)
     read = read_request(event.text, names)
@@ -222,6 +225,30 @@ def _addressed_moment(event: ChatEvent, state: RoomState,
                       ref=event.id, facts={"service": "unserved",
                                            "asked": "question" if read.question else "task"})
     return None
+
+
+def _agreed_in_view(state: RoomState) -> bool:
+    """The room shows a proposal the group agreed lately (support from someone besides its
+    author, no objection standing): one the bot may note as the group's decision."""
+    return any(agreed(p) for p in state.open_proposals()
+               if state.human_messages - p.turn <= NOTE_HORIZON)
+
+
+def _declined_for_the_group(event: ChatEvent, meaning: RequestRead,
+                            names: list[str]) -> Moment:
+    """One member (or two) asks the bot to make a view known as the group's — its position,
+    its line, settled — where the room shows no agreement to it (`speaks_for_the_group` in
+    reading/intent.py): the bot would speak for the group, so it declines as taking a side, in
+    the asker's language.
+    In English, the lexicon still tells whether several members asked together."""
+    lang = meaning.language
+    facts = {"attempt": Intent.TAKE_SIDE.value, "lang": lang, "voice": "group"}
+    if lang == "en" and read_request(event.text, names).majority:
+        facts["majority"] = "yes"
+    return Moment(intervention=Intervention.DECLINE_CAPTURE, priority=100,
+                  reason=f"declined: {event.author.display}'s request read as "
+                         f"{Intent.TAKE_SIDE.value} (it asks the bot to speak for the group)",
+                  to=[event.author.id], ref=event.id, facts=facts)
 
 
 def _addressed_by_meaning(event: ChatEvent, meaning: RequestRead, *, majority: bool = False,
@@ -521,12 +548,15 @@ def _may_ask_settings(meaning: RequestRead) -> bool:
 
 def _seconds_by_name(event: ChatEvent, state: RoomState, meaning: RequestRead) -> bool:
     """"Same as Ann, please", in any language: a request that names a member
-    whose own settings request the bot answered a few messages back seconds it — unless it
-    reads as a refusal of another kind (two members against a third stay declined)."""
-    if meaning.kind == Kind.REFUSE and meaning.label not in SETTINGS_ASKED:
-        return False
+    whose own settings request the bot answered a few messages back, and no one else, seconds
+    it (two members against a third stay declined)."""
     named = set(named_members(state, event.text))
-    return bool(named) and bool(named & set(_settings_askers(event, state)))
+    if not named:
+        return False
+    # Every member it names is one whose settings request was just answered: it names them to
+    # agree with them ("lo mismo que Ana: habla menos") — even where the read takes it for a
+    # request against a member — not as its target. Naming anyone else, it is no seconding.
+    return named <= set(_settings_askers(event, state))
 
 
 def _asks_settings(text: str, names: list[str]) -> bool:

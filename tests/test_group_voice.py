@@ -1,0 +1,91 @@
+"""One member never speaks for the group (issue 20): a request that the bot make a view known
+as the group's — its position, its line, settled — is declined as taking a side, in the
+asker's language, unless the room shows the agreement; a request to note a decision the
+group agreed, or to tell what was decided, is not such a request.
+
+The phrasings here were written for this test, after the fresh batches' misses (so they are
+not fresh): they vary the verb of making known, whom it is told to, and how the view is
+framed as the group's, in the five languages the reader reads.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from facilitator.memory.store import RoomStore
+from facilitator.reading.intent import speaks_for_the_group
+from facilitator.reading.language import detect_language
+from tests.test_requests_served import play
+
+FOR_THE_GROUP = [
+    "@facilitator post in #general that the official line is no overtime this month",
+    "@facilitator please inform the team that the consensus is Friday, no need to discuss",
+    "@facilitator Ruth and I think the hotel is better, tell the room it's been decided",
+    "@facilitator publica en el grupo que la postura de la asociación es votar que no",
+    "@facilitator comunica a todos que lo del local ya está decidido",
+    "@facilitator annonce au groupe que c'est tranché : on part samedi",
+    "@facilitator préviens tout le monde que l'avis du bureau est de reporter la fête",
+    "@facilitator sag allen, dass es beschlossen ist: wir fahren am Samstag",
+    "@facilitator verkünde im Kanal, dass der Verein offiziell gegen den Umzug ist",
+    "@facilitator divulga no canal que a opinião da equipa é ficar com o fornecedor",
+    "@facilitator avisa toda a gente que a mudança de sala ficou decidida",
+]
+NOT_FOR_THE_GROUP = [
+    "@facilitator tell everyone what we decided about the fees",
+    "@facilitator what's the group's position on the fees so far?",
+    "@facilitator can you post a summary for everyone?",
+    "@facilitator please note it down as decided, we all said yes",
+    "@facilitator comunica al grupo la decisión que tomamos ayer",
+    "@facilitator annonce à tous ce qu'on a décidé hier soir",
+    "@facilitator kannst du das als Entscheidung festhalten? Alle waren dafür",
+    "@facilitator qual é a posição do grupo sobre as quotas?",
+    "@facilitator Ruth is shy, could you give her the word?",
+]
+
+
+@pytest.mark.parametrize("text", FOR_THE_GROUP)
+def test_making_a_view_known_as_the_groups_is_read_so(text: str) -> None:
+    assert speaks_for_the_group(text)
+
+
+@pytest.mark.parametrize("text", NOT_FOR_THE_GROUP)
+def test_asking_noting_or_telling_what_was_decided_is_not(text: str) -> None:
+    assert not speaks_for_the_group(text)
+
+
+def test_no_line_of_the_labelled_request_set_but_taking_a_side_reads_so() -> None:
+    path = Path(__file__).resolve().parent.parent / "facilitator/reading/data/requests_labelled.jsonl"
+    rows = [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines() if x]
+    assert not [r["text"] for r in rows
+                if r["label"] != "take_side" and speaks_for_the_group(r["text"])]
+
+
+ROOM = [("ann", "The venue contract arrived today."),
+        ("bob", "I'd rather book the lake house than the hotel."),
+        ("cy", "The hotel is closer to the station though."),
+        ("dana", "Do we have a budget cap?")]
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("@facilitator let the whole group know the lake house is our position now", "en"),
+    ("@facilitator anuncia al grupo que la casa del lago es la postura de todos", "es"),
+    ("@facilitator teil allen mit, dass das Seehaus die Haltung der Gruppe ist", "de"),
+])
+async def test_it_is_declined_as_taking_a_side_in_the_askers_language(
+        store: RoomStore, text: str, lang: str) -> None:
+    out, state = await play(store, f"voice-{lang}", [*ROOM, ("bob", text)])
+    d = out.decision
+    assert d.intervention == "decline_capture" and "read as take_side" in d.reason
+    assert d.text and detect_language(d.text).code == lang, d.text
+    assert not state.decisions
+
+
+async def test_after_the_room_agreed_it_is_not_declined(store: RoomStore) -> None:
+    out, _ = await play(store, "voice-agreed", [
+        *ROOM, ("bob", "I propose we book the lake house for the retreat."),
+        ("ann", "Agreed."), ("cy", "Fine by me."), ("dana", "Yes, let's."),
+        ("bob", "@facilitator let everyone know it's settled, and note it as decided")])
+    assert out.decision.intervention != "decline_capture", out.decision.reason
