@@ -27,7 +27,7 @@ from facilitator.evaluation.training import (  # noqa: E402
     dump,
     grouped_folds,
     load_jsonl,
-    names_in,
+    members_in,
     sentence_vectors,
     training_parser,
 )
@@ -84,7 +84,7 @@ def fresh_scores(model, threshold: float, names: set[str]) -> dict[str, float]: 
     import numpy as np
 
     rows = load_jsonl(FRESH)
-    names = names | names_in(rows)
+    names = names | members_in(rows)
     out: dict[str, float] = {"messages": len(rows)}
     read: list[set[str]] = []
     for r in rows:
@@ -108,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = training_parser(__doc__, DATA_PATH, MODEL_PATH)
     args = parser.parse_args(argv)
     rows = load_jsonl(args.data)
-    names = names_in(rows)
+    names = members_in(rows)
     y = np.asarray([KINDS.index(r["kind"]) for r in rows])
     groups = [r["group"] for r in rows]
     x = sentence_vectors([r["text"] for r in rows], names)

@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import collections
 import json
-import re
 import sys
 from pathlib import Path
 
@@ -30,6 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
+from facilitator.evaluation.training import members_in  # noqa: E402
 from facilitator.reading import intent as I  # noqa: E402
 from facilitator.reading.intent_labels import Intent, Kind, kind_of  # noqa: E402
 
@@ -49,16 +49,11 @@ def load(path: Path) -> list[dict[str, str]]:
     return [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
 
 
-# Capitalised words of the labelled set (outside German, where every noun is) that are not
-# names: what is left are the members' names the lines use, read as the stand-in name.
+# Capitalised words of the labelled set that are not members' names (places, days, a
+# language): the name finding shared by the training scripts (`evaluation.training.members_in`)
+# cannot tell them from names.
 NOT_NAMES = frozenset({"May", "Tuesdays", "Monday", "Thursday", "Friday", "Saturday", "Lisbon",
                        "Rome", "Madrid", "Lyon", "Porto", "Australia", "Japanese"})
-_CAPITAL = re.compile(r"(?<=[\s,:;(])[A-ZÀ-Ý][a-zà-ÿ]+")
-
-
-def names_in(rows: list[dict[str, str]]) -> set[str]:
-    return {m for r in rows if r["lang"] != "de"
-            for m in _CAPITAL.findall(" " + r["text"])} - NOT_NAMES
 
 
 def members_of(setting: str) -> list[str]:
@@ -163,7 +158,7 @@ def main() -> None:
     args = parser.parse_args()
 
     rows = load(I.DATA_PATH)
-    x = features([r["text"] for r in rows], names_in(rows))
+    x = features([r["text"] for r in rows], members_in(rows, NOT_NAMES))
     raw = features([r["text"] for r in rows], set())
     y = np.asarray([r["label"] for r in rows], dtype=object)
     langs = np.asarray([r["lang"] for r in rows])

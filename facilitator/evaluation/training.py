@@ -14,7 +14,7 @@ import argparse
 import json
 import re
 import sys
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -74,29 +74,25 @@ def load_jsonl(path: Path) -> list[dict[str, Any]]:
     return [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
 
 
-# A capitalised word after a sentence's first (or its first, by the lookbehind on a space put
-# in front), outside German, where every noun is capitalised.
-_CAPITAL = re.compile(r"(?<=[\s,:;(¿¡\"'])[A-ZÀ-Ý][a-zà-ÿ]+")
+# A capitalised word (not inside a word or after an apostrophe: "Quelqu'un" is no name).
+_CAPITAL = re.compile(r"(?<![\w'’])[A-ZÀ-Ý][a-zà-ÿ]+")
+# Where a sentence begins: a text's start, or after its end or an opening mark, a quote aside
+# (after a colon or a dash a capitalised word is most often a name: "Recap: Julia takes…").
+_OPENING = re.compile(r"(?:^|[.!?¿¡]\s*)[\"“'«„]?\s*$")
+# A word that opens a sentence is a name only by its use, as the words check reads the bot's
+# own (policies/facts.py): someone addressed ("Lena, …"), owning something ("Lena's"), or
+# joined to another name ("Lena and Ana …", "Lena y Ana", "Lena et Ana", "Lena und Ana").
+_NAME_USE = re.compile(r"(?:\s*,|'s\b|\s+(?:and|&|y|e|et|und|en)\s+[A-ZÀ-Ý])")
 
 
-def names_in(rows: list[dict[str, Any]]) -> set[str]:
-    """The members' names labelled lines use: capitalised words, outside German, that the rows
-    never write in lower case."""
-    lower = {w for r in rows for w in re.findall(r"\b[a-zà-ÿ]+\b", r["text"])}
-    return {m for r in rows if r["lang"] != "de" for m in _CAPITAL.findall(" " + r["text"])
-            if m.lower() not in lower}
-
-
-# A sentence's first word: at the start of a text, or after its end or an opening mark.
-_OPENING = re.compile(r"(?:^|[.!?¿¡]\s*)$")
-
-
-def members_in(rows: list[dict[str, Any]]) -> set[str]:
-    """The members' names in labelled or fresh lines, as the readers of the bot's own words are
-    measured: a row's own `members` list where it has one; else, outside German (where every
-    noun is capitalised), a capitalised word that no row writes in lower case — compared as the
-    stand-in replaces names, accents and case aside ("Qué" is no name where "que" is written) —
-    and that some row writes after a sentence's first word ("Honestly," opens sentences only)."""
+def members_in(rows: list[dict[str, Any]], not_names: Collection[str] = ()) -> set[str]:
+    """The members' names in labelled or fresh lines, read as the stand-in as at runtime: the
+    one name finding of every training script. A row's own `members` list where it has one;
+    else, outside German (where every noun is capitalised), a capitalised word that no row
+    writes in lower case — compared as the stand-in replaces names, accents and case aside
+    ("Qué" is no name where "que" is written) — and that, where it opens a sentence, is used
+    as a name ("Hay", "Resumen", "Quick" open sentences; "Lena, could you" speaks to Lena).
+    `not_names`: capitalised words a set uses that are no members (places, days)."""
     from facilitator.reading.intent import _fold
 
     def folded(word: str) -> str:
@@ -105,9 +101,11 @@ def members_in(rows: list[dict[str, Any]]) -> set[str]:
     listed = {n for r in rows for n in r.get("members", ())}
     lower = {folded(w) for r in rows for w in re.findall(r"\b[a-zà-ÿ]+\b", r["text"])}
     guessed = {m.group() for r in rows if r["lang"] != "de" and "members" not in r
-               for m in _CAPITAL.finditer(" " + r["text"])
-               if folded(m.group()) not in lower and not _OPENING.search((" " + r["text"])[:m.start()])}
-    return listed | guessed
+               for m in _CAPITAL.finditer(r["text"])
+               if folded(m.group()) not in lower
+               and (not _OPENING.search(r["text"][:m.start()])
+                    or _NAME_USE.match(r["text"], m.end()))}
+    return listed | (guessed - set(not_names))
 
 
 def verdicts_as_checked(rows: list[dict[str, Any]], names: set[str], *, fitted: bool = True,

@@ -62,25 +62,35 @@ class VerdictWeights(SoftmaxWeights):
     of its `verdicts` kinds'. `threshold` decides outside English, where no structural read
     exists. In English the structural read's verdict stands at `confirms` or above (below it,
     its evaluative word sat in a sentence of a kind that passes none: "Ana is responsible for
-    the fence")."""
+    the fence"). Blame the structure cannot see: it puts no evaluative word on a member as the
+    subject, it attributes a fault to one ("the failed build is on Tobias", "the delay is
+    down to you", "Ana dropped the ball"); in English the fitted read decides it alone where
+    its `blames` kinds add up to `blamed` or more and the sentence names a member or says
+    "you"."""
 
     features: list[str]
     verdicts: list[str]
     confirms: float = Field(ge=0.0, le=1.0)
+    blames: list[str] = Field(default_factory=list)
+    blamed: float = Field(default=1.0, ge=0.0, le=1.0)
     training: VerdictTraining = Field(default_factory=VerdictTraining)
 
     @model_validator(mode="after")
     def _matches_code(self) -> VerdictWeights:
         if tuple(self.features) != FEATURES or any(len(w) != len(FEATURES) for w in self.weights):
             raise ValueError("the weights file does not match this version's verdict features")
-        if not set(self.verdicts) <= set(self.classes):
-            raise ValueError("verdict kinds that are not classes of the weights")
+        if not set(self.blames) <= set(self.verdicts) <= set(self.classes):
+            raise ValueError("verdict or blame kinds that are not classes of the weights")
         return self
 
     def probability(self, vector: tuple[float, ...]) -> float:
         """How likely the sentence whose features are `vector` passes a verdict."""
+        return self.share(vector, self.verdicts)
+
+    def share(self, vector: tuple[float, ...], kinds: Collection[str]) -> float:
+        """How likely the sentence whose features are `vector` is of one of `kinds`."""
         return sum(p for kind, p in zip(self.classes, self.probabilities(vector), strict=True)
-                   if kind in self.verdicts)
+                   if kind in kinds)
 
 
 # Whom a sentence speaks to is not what it says of them: "Rosa, Greg — let's pause" is no
@@ -128,17 +138,30 @@ def shipped_verdict_weights() -> VerdictWeights:
     return VerdictWeights.model_validate(json.loads(MODEL_PATH.read_text(encoding="utf-8")))
 
 
+# Whom an English sentence can blame: a member (the stand-in) or the one it speaks to.
+_SOMEONE = re.compile(rf"\b(?:{STAND_IN}|you|your|yours|yourself)\b", re.IGNORECASE)
+
+
+def about_someone(text: str) -> bool:
+    """Whether an English sentence, as `sentence_text` gives it, names a member or says "you"."""
+    return _SOMEONE.search(text) is not None
+
+
 def passes_verdict(sentence: str, names: Collection[str], *, english: bool,
                    structural: bool, weights: VerdictWeights | None = None) -> bool:
     """Whether `sentence` passes a verdict on a member. `english`: the text is English, where
-    `structural` says whether the structural read (`reading.requests.verdict_in`) found one."""
-    if english and not structural:
-        return False  # no need to embed it
+    `structural` says whether the structural read (`reading.requests.verdict_in`) found one;
+    where it found none, the fitted read decides blame alone (`VerdictWeights`)."""
     weights = weights or shipped_verdict_weights()
-    p = verdict_probability(sentence, names, weights)
-    if english:
-        return structural and p >= weights.confirms
-    return p >= weights.threshold
+    text = sentence_text(sentence, names)
+    if english and not structural and not about_someone(text):
+        return False  # no member to blame: no need to embed it
+    vector = embed_one(text) + cue_values(text)
+    if not english:
+        return weights.probability(vector) >= weights.threshold
+    if structural:
+        return weights.probability(vector) >= weights.confirms
+    return weights.share(vector, weights.blames) >= weights.blamed
 
 
 def verdict_probability(sentence: str, names: Collection[str] = (),
@@ -149,5 +172,5 @@ def verdict_probability(sentence: str, names: Collection[str] = (),
 
 
 __all__ = ["CUES", "CUES_PATH", "DATA_PATH", "FEATURES", "MODEL_PATH", "VerdictTraining",
-           "VerdictWeights", "cue_values", "passes_verdict", "sentence_text", "sentence_vector",
-           "shipped_verdict_weights", "verdict_features", "verdict_probability"]
+           "VerdictWeights", "about_someone", "cue_values", "passes_verdict", "sentence_text",
+           "sentence_vector", "shipped_verdict_weights", "verdict_features", "verdict_probability"]
