@@ -6,7 +6,8 @@ what failed a helper was a request that says no problem ("can someone help me wi
 asking clause that leans on the sentences before it ("... but why is one better than the
 other?"), a statement taken for a question (a spam report), and a follow-up from the asker's
 own lines just before ("but the effect doesn't seem to be permanent"). Each check is structural: word
-counts, sentence order, the question mark, who spoke to whom.
+counts, sentence order, the question mark, who spoke to whom; and the request's language, since
+all of it was judged in English rooms.
 
 A request that passes them, at a free moment, is then weighed by a fitted read
 (`reading/waiting.py`, `helps`): still judged blind on 40 REPORT turns, the misses were vague or
@@ -22,6 +23,8 @@ from facilitator.memory.state import Question, RoomState
 from facilitator.memory.trackers.common import spoken_to
 from facilitator.policies.readout import MOVE_QUOTE_LIMIT, said
 from facilitator.reading.clauses import clean, sentences
+from facilitator.reading.language import detect_language
+from facilitator.reading.message import plainly_english
 from facilitator.reading.waiting import LAST, help_probability, load_model, text_cues
 
 # Of quotes under 11 words, 2 of 20 judged (TUNE) had helped and 3 harmed; of longer ones 15
@@ -45,6 +48,10 @@ def why_not(state: RoomState, q: Question) -> str | None:
         return "its question leans on the sentences before it"
     if q.follows_on:
         return "it follows on from the asker's own lines or exchange just before"
+    if not plainly_english(q.text) and detect_language(q.text).code != "en":
+        # The waiting read, the quote's cleaning and the words around it were fitted and
+        # judged on English help channels only: in another language the bot cannot tell.
+        return "it is not in English, where bringing requests back was judged"
     return None
 
 
