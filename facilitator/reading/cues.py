@@ -250,4 +250,10 @@ TERM_PATTERNS: list[tuple[str, str, re.Pattern[str]]] = [
     for term in terms
 ]
 
-
+# A help request's cues (the waiting read, reading/waiting.py): something concrete named (a
+# number, a path, a quote, a word with an inner . _ - such as a file or a package), and a
+# word of trouble.
+CONCRETE = re.compile(r"\d|/|\w[._-]\w|\"|'.+'|`")
+TROUBLE = re.compile(r"\b(error|errors|fail\w*|cannot|can't|cant|won't|wont|doesn't|doesnt|"
+                     r"isn't|not working|broken|crash\w*|segfault|denied|missing|not found|"
+                     r"unable|problem|issue|stuck|hangs?|freez\w*)\b", re.I)

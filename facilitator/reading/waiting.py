@@ -20,7 +20,6 @@ every other check at a free moment — never on the silent path.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Collection, Sequence
 from functools import cache
 from pathlib import Path
@@ -28,6 +27,7 @@ from typing import ClassVar
 
 from pydantic import Field
 
+from facilitator.reading.cues import CONCRETE, TROUBLE
 from facilitator.reading.intent import MAX_CHARS, anonymise, embed_one
 from facilitator.reading.logistic import LogisticWeights
 
@@ -45,16 +45,12 @@ FEATURES: tuple[str, ...] = (
     "question_mark",  # the request has a question mark
 )
 LAST = 6  # the human messages read for the floor and directed shares
-_CONCRETE = re.compile(r"\d|/|\w[._-]\w|\"|'.+'|`")
-_TROUBLE = re.compile(r"\b(error|errors|fail\w*|cannot|can't|cant|won't|wont|doesn't|doesnt|"
-                      r"isn't|not working|broken|crash\w*|segfault|denied|missing|not found|"
-                      r"unable|problem|issue|stuck|hangs?|freez\w*)\b", re.I)
 
 
 def text_cues(text: str) -> tuple[float, float, float, float]:
     """(words_log, concrete, trouble, question_mark) of a request's text."""
-    return (math.log1p(len(text.split())), float(_CONCRETE.search(text) is not None),
-            float(_TROUBLE.search(text) is not None), float("?" in text))
+    return (math.log1p(len(text.split())), float(CONCRETE.search(text) is not None),
+            float(TROUBLE.search(text) is not None), float("?" in text))
 
 
 class WaitingWeights(LogisticWeights):
