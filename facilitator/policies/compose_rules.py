@@ -252,15 +252,13 @@ def _served_fields(moment: Moment, state: RoomState, asker: str) -> tuple[str, d
     lang = facts.get("lang", "en")
     if facts.get("together"):
         others = names(state, facts["together"].split(","), lang=lang)
+        settings_line = line("settings.line", lang, activity=state.charter.activity.value,
+                             goal=state.charter.goal or line("settings.no_goal", lang))
         if lang != "en":  # the room's settings, in the asker's language
-            settings_line = line("settings.line", lang, activity=state.charter.activity.value,
-                                 goal=state.charter.goal or line("settings.no_goal", lang))
             return "in_language", {"line": line("settings.together", lang, asker=asker,
                                                 others=others, settings_line=settings_line)}
-        return "answer_settings_together", {
-            "asker": asker, "others": others,
-            "settings_line": f"{state.charter.activity.value}; goal: "
-                             f"{state.charter.goal or 'no goal set'}"}
+        return "answer_settings_together", {"asker": asker, "others": others,
+                                            "settings_line": settings_line}
     if facts["service"] == "give_turn":
         if lang != "en":
             return "in_language", {"line": _turn_line(moment, state, asker, lang)}
@@ -343,12 +341,13 @@ def _decisions_and_what_lacks(moment: Moment, state: RoomState) -> tuple[str, di
     if mode == "none":
         return "decisions", {"decision_list": decisions_text(state)}
     p, _, proposal = _proposal_in_view(moment, state)
-    what = f'"{proposal}"' if proposal else f"{state.name_of(p.author)}'s proposal"
-    lacks = (f"{names(state, p.objectors)} still object" + ("s" if len(p.objectors) == 1 else "")
-             if mode == "objection"
-             else f"nobody besides {state.name_of(p.author)} has agreed to it yet")
-    return "decisions", {"decision_list": f"{decisions_text(state)} {what[0].upper()}"
-                                          f"{what[1:]} isn't decided: {lacks}."}
+    author = state.name_of(p.author)
+    what = f'"{proposal}"' if proposal else line("note.whose_proposal", "en", author=author)
+    lacks = (line("decisions.objected_" + ("one" if len(p.objectors) == 1 else "many"), "en",
+                  objectors=names(state, p.objectors))
+             if mode == "objection" else line("decisions.nobody_besides", "en", author=author))
+    undecided = line("decisions.undecided", "en", what=what[0].upper() + what[1:], lacks=lacks)
+    return "decisions", {"decision_list": f"{decisions_text(state)} {undecided}"}
 
 
 def compose(prompts: Prompts, moment: Moment, state: RoomState, event: ChatEvent,
