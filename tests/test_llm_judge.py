@@ -12,8 +12,8 @@ import pytest
 from facilitator.cli import main
 from facilitator.evaluation.fakes import InstantLLM
 from facilitator.evaluation.judge import (
+    ContextLine,
     JudgeVerdict,
-    Line,
     Turn,
     bot_turns,
     draw_sample,
@@ -97,7 +97,7 @@ async def test_the_judge_sees_only_the_room_kind_context_and_text(tmp_path: Path
          "intervention": "answer", "text": "Still open: the lot.", "reason": "r"}]}
     turns = bot_turns(report, read_rooms([transcript], "facilitator"))
     assert [len(t.context) for t in turns] == [6, 6]
-    assert turns[0].context[-1] == Line("Greg", HEATED[5][1])  # the message it followed
+    assert turns[0].context[-1] == ContextLine("Greg", HEATED[5][1])  # the message it followed
     wire = Wire([openai_completion(json.dumps({"reason": "it calmed them", "verdict": "HELPFUL"})),
                  openai_completion(json.dumps({"reason": "talked over the chair",
                                                "verdict": "harmful"}))])

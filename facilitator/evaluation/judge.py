@@ -75,7 +75,7 @@ class JudgeVerdict(Answer):
 
 
 @dataclass(slots=True)
-class Line:
+class ContextLine:
     author: str
     text: str
 
@@ -87,7 +87,7 @@ class Turn:
     kind: str
     intervention: str
     text: str
-    context: list[Line] = field(default_factory=list)
+    context: list[ContextLine] = field(default_factory=list)
     verdict: str | None = None  # None: not judged (the judge failed)
     reason: str = ""
 
@@ -128,14 +128,14 @@ def bot_turns(report: Mapping[str, Any], rooms: Mapping[str, list[ChatEvent]]) -
         said = spoken.get(room)
         if not said:
             continue
-        seen: list[Line] = []
+        seen: list[ContextLine] = []
         for event in events:
-            seen.append(Line(event.author.display, event.text))
+            seen.append(ContextLine(event.author.display, event.text))
             for step in said.get(event.id, []):
                 turns.append(Turn(room, event.id, room_kind(room),
                                   str(step.get("intervention") or ""), str(step["text"]),
                                   context=seen[-CONTEXT:]))
-                seen.append(Line("facilitator", str(step["text"])))
+                seen.append(ContextLine("facilitator", str(step["text"])))
     return turns
 
 

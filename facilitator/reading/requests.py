@@ -66,7 +66,7 @@ class Refusal(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
-class RequestRead:
+class LexiconRead:
     """The read of one addressed message. `category` is set for REFUSE, `service` for SERVICE."""
 
     kind: RequestKind
@@ -1097,7 +1097,7 @@ def _refusal(text: str, cs: Sequence[_Clause]) -> Found | None:
 
 
 def read_request(text: str, member_names: Collection[str] = (), *,
-                 bot_names: Collection[str] = ("facilitator",)) -> RequestRead:
+                 bot_names: Collection[str] = ("facilitator",)) -> LexiconRead:
     """What an addressed message asks of the bot.
 
     `member_names`: the room's members (display names and ids); a name in the message marks
@@ -1105,7 +1105,7 @@ def read_request(text: str, member_names: Collection[str] = (), *,
     """
     cs = _clauses(text or "", member_names, bot_names)
     if not cs:
-        return RequestRead(RequestKind.NONE)
+        return LexiconRead(RequestKind.NONE)
     asking = [c for c in cs if _request_shaped(c)]
     question = any(c.question for c in asking)
     # Directives need not be imperatives: "you only answer me from now on", "Tom should go".
@@ -1122,22 +1122,22 @@ def read_request(text: str, member_names: Collection[str] = (), *,
         category, cue, target = found
         if _flattery(cs, found) and category in (Refusal.TAKE_SIDE, Refusal.JUDGE_MEMBERS):
             category = Refusal.FLATTERY
-        return RequestRead(RequestKind.REFUSE, category=category, target=target,
+        return LexiconRead(RequestKind.REFUSE, category=category, target=target,
                            majority=_majority(cs), question=question, cue=cue)
     if not asking:
         short = len([w for c in cs for w in c.words]) <= 4
         service = _service(cs) if short else None
         if service is not None:
-            return RequestRead(RequestKind.SERVICE, service=service, cue="names a service")
-        return RequestRead(RequestKind.NONE, cue="not a request")
+            return LexiconRead(RequestKind.SERVICE, service=service, cue="names a service")
+        return LexiconRead(RequestKind.NONE, cue="not a request")
     service = _service(asking) or _service(cs)
     if service is not None:
-        return RequestRead(RequestKind.SERVICE, service=service, question=question,
+        return LexiconRead(RequestKind.SERVICE, service=service, question=question,
                            cue="asks for one of its services")
     if _about_bot(asking):
-        return RequestRead(RequestKind.SERVICE, service=Service.HELP, question=question,
+        return LexiconRead(RequestKind.SERVICE, service=Service.HELP, question=question,
                            cue="asks about the bot itself")
-    return RequestRead(RequestKind.UNSERVED, question=question,
+    return LexiconRead(RequestKind.UNSERVED, question=question,
                        cue="asks for something outside its services")
 
 
