@@ -29,7 +29,7 @@ def test_the_shipped_weights_load_with_their_thresholds() -> None:
 
 
 FRESH_SETS = ("verdicts_fresh.jsonl", "verdicts_fresh_2.jsonl", "verdicts_fresh_3.jsonl",
-              "verdicts_fresh_4.jsonl", "verdicts_fresh_5.jsonl")
+              "verdicts_fresh_4.jsonl", "verdicts_fresh_5.jsonl", "verdicts_fresh_6.jsonl")
 
 
 def test_no_sentence_of_the_fresh_messages_is_in_the_labelled_set() -> None:
