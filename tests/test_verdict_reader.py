@@ -37,7 +37,7 @@ def test_no_sentence_of_the_fresh_messages_is_in_the_labelled_set() -> None:
     # Sentences of six words or more: the first set shares two short stock questions
     # ("¿Qué te ayudaría ahora mismo?") with it, too short to say anything of a member.
     labelled = {s.casefold() for r in load_jsonl(DATA_PATH) for s in sentences(r["text"])}
-    for name in FRESH_SETS:
+    for name in (*FRESH_SETS, NEUTRAL):
         shared = [s for r in load_jsonl(DATA / name) for s in sentences(r["text"])
                   if len(s.split()) >= 6 and s.casefold() in labelled]
         assert not shared, (name, shared)
@@ -97,6 +97,20 @@ def test_on_the_later_fresh_sets_few_ordinary_messages_are_refused(
     # Pinned as measured, so a change either way is seen; and no set loses more than one.
     assert now[0] == english_caught and before[0] - now[0] <= 1, (now, before)
     assert now[2] <= before[2], (now, before)
+
+
+# English sentences about members that pass no verdict — their circumstances, absences, what they
+# have or have not done yet — written to test a read by the fitted read alone in English (any
+# verdict kind, at 0.6 where out of fold 98% of what it refused were verdicts): it refused 8
+# of these 30 and was not kept. The check as it runs refuses none of them.
+NEUTRAL = "verdicts_neutral_en.jsonl"
+
+
+def test_sentences_about_members_that_judge_nobody_are_not_refused() -> None:
+    rows = load_jsonl(DATA / NEUTRAL)
+    assert len(rows) == 30 and all(r["label"] != "verdict" for r in rows)
+    counts = verdicts_as_checked(rows, members_in(rows))
+    assert counts == {"en": (0, 0, 0, 30)}, counts
 
 
 @pytest.mark.parametrize("text", [
