@@ -65,7 +65,9 @@ FRESH = {"fresh messages 1 (read before the labelled set grew)":
          ROOT / "tests" / "data" / "verdicts_fresh_3.jsonl",
          "fresh messages 4": ROOT / "tests" / "data" / "verdicts_fresh_4.jsonl",
          "fresh messages 5 (its first contact measured before any change, then its errors read)":
-         ROOT / "tests" / "data" / "verdicts_fresh_5.jsonl"}
+         ROOT / "tests" / "data" / "verdicts_fresh_5.jsonl",
+         "fresh messages 6 (its first contact measured before any change, then its errors read)":
+         ROOT / "tests" / "data" / "verdicts_fresh_6.jsonl"}
 C_VALUES = (0.003, 0.01, 0.03)
 FOLDS = 5
 GRID = [round(0.05 * i, 2) for i in range(2, 19)]

@@ -117,7 +117,7 @@ def verdicts_as_checked(rows: list[dict[str, Any]], names: set[str], *, fitted: 
     from facilitator.policies.facts import _judged
     from facilitator.reading.clauses import sentences, unquoted
     from facilitator.reading.language import detect_language
-    from facilitator.reading.requests import verdict_in
+    from facilitator.reading.requests import fault_in, verdict_in
     from facilitator.reading.verdicts import passes_verdict
 
     counts: dict[str, list[int]] = {}
@@ -127,8 +127,10 @@ def verdicts_as_checked(rows: list[dict[str, Any]], names: set[str], *, fitted: 
         said = False
         for s in sentences(bare):
             structural = english and bool(verdict_in(s, names, also=_judged))
+            fault = english and bool(fault_in(s, names))
             said = said or (passes_verdict(s, names, english=english, structural=structural,
-                                           weights=weights) if fitted else structural)
+                                           fault=fault, weights=weights)
+                            if fitted else structural)
         c = counts.setdefault(r["lang"], [0, 0, 0, 0])
         verdict = r["label"] == "verdict"
         c[0 if verdict else 2] += said

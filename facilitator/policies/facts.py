@@ -21,8 +21,10 @@ whether what it says matches the room's state:
   a verdict; in English, one where the structural read finds a member, "you" or what a member
   said as the subject of an evaluation (`reading.requests.verdict_in`, with the hostility
   model's words for people and this module's idioms: "you are both wrong", "Greg's comment was
-  out of line") and the fitted read does not rule it out, or one the fitted read alone is sure
-  of; a sentence the hostility model reads as an attack on a member, or a member's point
+  out of line") and the fitted read does not rule it out, one that puts a fault on a member
+  by structure (`reading.requests.fault_in`: "the broken release is down to Declan", "Hattie
+  dropped the ball", "we lost the grant because Siobhan missed the window"), or one the fitted
+  read alone is sure of; a sentence the hostility model reads as an attack on a member, or a member's point
   dismissed as mere opinion.
 - a claim in another language than English is found by meaning (`reading.claim_kinds`: decided,
   open question, proposal, a task taken on) and grounded like an English one.
@@ -55,7 +57,7 @@ from facilitator.reading.clauses import (
 )
 from facilitator.reading.hostility import HostilityModel
 from facilitator.reading.language import detect_language
-from facilitator.reading.requests import a_task, verdict_in
+from facilitator.reading.requests import a_task, fault_in, verdict_in
 from facilitator.reading.tokens import IDENTIFIER, base_nick, quote_words
 from facilitator.reading.verdicts import passes_verdict
 
@@ -527,7 +529,8 @@ def _judges(text: str, state: RoomState, bot_names: Iterable[str], lang: str = "
     for sentence in sentences(bare):
         structural = english and bool(verdict_in(sentence, names, bot_names=tuple(bot_names),
                                                  also=_judged))
-        if passes_verdict(sentence, names, english=english, structural=structural):
+        fault = english and bool(fault_in(sentence, names, bot_names=tuple(bot_names)))
+        if passes_verdict(sentence, names, english=english, structural=structural, fault=fault):
             return True
     # The fitted read: hostile words it aims at a member ("calling Greg an idiot").
     aimed = {n.lower(): p.id for p in state.participants.values() for n in (p.id, p.label) if n}

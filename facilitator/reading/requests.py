@@ -1271,6 +1271,80 @@ def verdict_in(text: str, member_names: Iterable[str] = (), *,
     return None
 
 
+# A fault attributed to a member (`fault_in`): what went wrong, said anywhere in the sentence
+# ("the broken release", "we lost the grant", "the missing receipts", "the delay")…
+_FAILURE = frozenset("""broken broke break failed fail fails failure missing missed miss lost lose
+    late delay delayed delays mess mistake mistakes error errors outage crash crashed forgot
+    forgotten ignored skipped overspent overspend damage damaged scrambling behind""".split())
+# …a member who did it ("because Siobhan missed the window", "Bo never sent the specs")…
+_FAILED = frozenset("""missed forgot failed ignored skipped lost broke dropped never""".split())
+# …and the member as the subject of an idiom of failing: "Hattie dropped the ball", "Bo let the
+# team down", "you messed up".
+_FAILING = (("dropped", "the", "ball"), ("drops", "the", "ball"), ("messed", "up"),
+            ("screwed", "up"), ("blew", "it"))
+_ATTRIBUTION = frozenset({"responsibility", "blame", "fault"})
+
+
+def _faulted(c: _Clause, k: int) -> bool:
+    """Whether word k of `c` is a member a fault can be put on: a name, "you", "him" or "her"
+    (not followed by "'s": "down to Ana's illness" attributes it to an illness)."""
+    if c.at(k + 1) == "'s":
+        return False
+    return (0 <= k < len(c.members) and c.members[k] is not None) or c.at(k) in {"you", "him", "her"}
+
+
+def fault_in(text: str, member_names: Iterable[str] = (), *,
+             bot_names: Collection[str] = ("facilitator",)) -> str | None:
+    """A fault attributed to a member: the words that attribute it, or None. Structural, for
+    checking the bot's own words, beside `verdict_in` (which reads an evaluation said of a
+    member and finds none here: no evaluative word is said of anyone). A member as the subject
+    of an idiom of failing ("Hattie dropped the ball", "you messed up"); or, in a sentence that
+    says what went wrong, the fault put on a member — "the broken release is down to Declan",
+    "the missing receipts are on you", "because of Bo", "the delay is your fault",
+    "the responsibility sits with her" — or a member as the cause who failed ("we lost the grant
+    because Siobhan missed the window"). A task's owner ("the booking is down to Ana", "the
+    hall is your responsibility") says nothing went wrong."""
+    clauses = _clauses(text or "", tuple(member_names), tuple(bot_names))
+    failure = any(x in _FAILURE for c in clauses for x in c.words)
+    for c in clauses:
+        w = c.words
+        for k in range(len(w)):
+            named = 0 <= k < len(c.members) and c.members[k] is not None
+            if not (named or w[k] in YOU or w[k] in {"him", "her", "his"}):
+                continue
+            said = " ".join(w[max(0, k - 3):k + 4])
+            # "Hattie dropped the ball", "Bo really messed up", "you let the team down".
+            j = k + 1
+            while w[j:j + 1] and w[j] in {"really", "completely", "totally", "just", "has", "have",
+                                          "had"}:
+                j += 1
+            if _faulted(c, k) and (any(tuple(w[j:j + len(p)]) == p for p in _FAILING)
+                                   or (c.at(j) == "let" and "down" in w[j + 1:j + 4])):
+                return said
+            if not failure:
+                continue
+            # "the delay is your fault", "the mess is Bo's fault", "it was her fault".
+            owner = k + 2 if named and c.at(k + 1) == "'s" else k + 1
+            if (w[k] in {"your", "his", "her"} or owner == k + 2) and c.at(owner) == "fault":
+                return said
+            if not _faulted(c, k):
+                continue
+            before = w[max(0, k - 2):k]
+            # "is down to Declan", "are on you", "because of Bo".
+            linked_on = before[-1:] == ["on"] and k >= 2 and w[k - 2] in _LINKING
+            if linked_on or before in (["down", "to"], ["because", "of"]):
+                return said
+            # "the responsibility sits with her", "the blame lies with Bo".
+            if before[-1:] == ["with"] and any(x in _ATTRIBUTION for x in w[max(0, k - 5):k]):
+                return said
+            # "because Siobhan missed the window", "since you never sent the specs".
+            after = w[k + 1:k + 4]
+            if before[-1:] in (["because"], ["since"]) and (
+                    any(x in _FAILED for x in after) or after[:2] in (["did", "not"], ["had", "not"])):
+                return said
+    return None
+
+
 _COMMON = frozenset(FILLER | WH | AUX | NEG | FIRST | YOU | THIRD | RESTRICT | _NOT_VERBS | {
     "january", "february", "march", "april", "may", "june", "july", "august", "september",
     "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday",

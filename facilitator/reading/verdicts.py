@@ -148,10 +148,17 @@ def about_someone(text: str) -> bool:
 
 
 def passes_verdict(sentence: str, names: Collection[str], *, english: bool,
-                   structural: bool, weights: VerdictWeights | None = None) -> bool:
+                   structural: bool, fault: bool = False,
+                   weights: VerdictWeights | None = None) -> bool:
     """Whether `sentence` passes a verdict on a member. `english`: the text is English, where
     `structural` says whether the structural read (`reading.requests.verdict_in`) found one;
-    where it found none, the fitted read decides blame alone (`VerdictWeights`)."""
+    where it found none, the fitted read decides blame alone (`VerdictWeights`). `fault`: in
+    English, the structural read of a fault attributed to a member
+    (`reading.requests.fault_in`: "the broken release is down to Declan", "Hattie dropped the
+    ball") found one, a verdict on that read alone: it names what went wrong and whom it is put
+    on, where the fitted read weighs the words of an evaluation, which it has none of."""
+    if english and fault:
+        return True
     weights = weights or shipped_verdict_weights()
     text = sentence_text(sentence, names)
     if english and not structural and not about_someone(text):
