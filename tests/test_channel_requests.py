@@ -15,6 +15,7 @@ from facilitator.policies.bring_back import helps, why_not
 from facilitator.policies.decision import Intervention
 from facilitator.policies.floor import floor_holder
 from facilitator.policies.gate import find_moments
+from facilitator.policies.llm.choice import moment_for
 from facilitator.policies.policy import lighter_form
 from facilitator.policies.signals import compute_signals
 from facilitator.reading.waiting import FEATURES, WaitingWeights, load_model
@@ -250,3 +251,21 @@ def test_the_shipped_read_matches_its_features() -> None:
     data["features"] = data["features"][:-1]
     with pytest.raises(ValueError, match="does not match"):
         WaitingWeights.model_validate(data)
+
+
+@pytest.mark.parametrize(("request_text", "raised"), [
+    (SPECIFIC, True), (VAGUE, False), (ELSEWHERE[0], False), (AROUND, False)])
+def test_a_model_raises_only_a_request_that_may_stand_quoted_alone(request_text: str,
+                                                                   raised: bool) -> None:
+    # With a model configured it may bring back a request the gate did not offer; in a busy
+    # channel not an ask-to-ask, a request in another language or one the waiting read
+    # turned down, the turns no judged sample held.
+    room = waited(request_text, [])
+    if request_text == AROUND:
+        room.moments()  # the waiting read turns it down at its first free moment
+    asked = next(q for q in room.state.questions if q.asker == "lee")
+    assert asked.answered_by is None
+    found = moment_for("surface_question", ["lee"], room.state, room.last,  # type: ignore[arg-type]
+                       compute_signals(room.state))
+    assert (found is not None and found.ref == asked.id) is raised
+

@@ -22,6 +22,8 @@ from pydantic import ConfigDict, Field, field_validator
 
 from facilitator.events import ChatEvent
 from facilitator.memory.state import RoomState
+from facilitator.memory.trackers.kind import shape
+from facilitator.policies.bring_back import why_not
 from facilitator.policies.decision import Intervention, Moment
 from facilitator.policies.gate import PROFILES, hostile_authors, invitable
 from facilitator.policies.llm.base import Answer
@@ -128,9 +130,15 @@ def moment_for(choice: str, to: list[str], state: RoomState, event: ChatEvent,
                                   ref=use.concept, reason=why)
             return None
         case "surface_question":
+            # In a busy channel only a request that may stand quoted alone (the checks its
+            # judged turns passed: it says a problem, in English, not leaning on earlier lines)
+            # and that the waiting read did not turn down: the model weighs the moment, not
+            # whether a fragment or an ask-to-ask reads well quoted back.
+            channel = shape(state) == "channel"
             for q in state.questions:
                 if q.answered_by is None and not q.surfaced and (not to or q.asker in to) and (
-                        state.human_messages - q.turn >= 2):
+                        state.human_messages - q.turn >= 2) and not (
+                        channel and (q.read_down or why_not(state, q) is not None)):
                     return Moment(intervention=Intervention.SURFACE_QUESTION, ref=q.id,
                                   to=[q.asker] + ([q.addressee] if q.addressee else []),
                                   reason=why)
