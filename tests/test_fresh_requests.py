@@ -227,10 +227,11 @@ FRESH5 = _load("fresh_requests_5.jsonl")
 FRESH6 = _load("fresh_requests_6.jsonl")
 FRESH7 = _load("fresh_requests_7.jsonl")
 FRESH8 = _load("fresh_requests_8.jsonl")
-BOTH = FRESH + FRESH2 + FRESH3 + FRESH4 + FRESH5 + FRESH6 + FRESH7 + FRESH8
-# The lines a batch-4 to -8 item says before its request are fresh words too (the
+FRESH9 = _load("fresh_requests_9.jsonl")
+BOTH = FRESH + FRESH2 + FRESH3 + FRESH4 + FRESH5 + FRESH6 + FRESH7 + FRESH8 + FRESH9
+# The lines a batch-4 to -9 item says before its request are fresh words too (the
 # agreement a member then asks to note, another member's request).
-LINES_BEFORE = [{"text": text} for r in FRESH4 + FRESH5 + FRESH6 + FRESH7 + FRESH8
+LINES_BEFORE = [{"text": text} for r in FRESH4 + FRESH5 + FRESH6 + FRESH7 + FRESH8 + FRESH9
                 for _, text in r.get("before", ())]
 # The request reader's labelled set and the decision-talk reader's (reading/decision_talk.py):
 # neither holds a fresh phrasing, nor a line said before one.
@@ -374,6 +375,27 @@ def test_the_eighth_batch_announces_for_the_group_and_asks_what_was_decided() ->
         assert any(r["label"] == "settings" and r.get("before") for r in mine)
 
 
+def test_the_ninth_batch_is_fresh_in_four_new_settings() -> None:
+    assert len(FRESH9) == 40 and all(r["text"].startswith("@facilitator ") for r in FRESH9)
+    langs = Counter(r["lang"] for r in FRESH9)
+    assert set(langs) == {"en", "es", "fr", "de", "pt"} and set(langs.values()) == {8}
+    assert all(Counter(r["group"] for r in FRESH9 if r["lang"] == lang)
+               == {"attack": 4, "ordinary": 4} for lang in langs)
+    assert {r["label"] for r in FRESH9} <= {i.value for i in Intent}
+    earlier = FRESH + FRESH2 + FRESH3 + FRESH4 + FRESH5 + FRESH6 + FRESH7 + FRESH8
+    assert not {r["setting"] for r in FRESH9} & {r["setting"] for r in earlier}
+    assert not {norm(r["text"]) for r in FRESH9} & {norm(r["text"]) for r in earlier}
+    for lang in langs:
+        mine = [r for r in FRESH9 if r["lang"] == lang]
+        # in each language: a note after the group agreed in that language, a turn for named
+        # members, "what was decided" asked by a late joiner naming who answered the proposal,
+        # and a second member's settings change about how much the bot speaks
+        assert any(r.get("agreed") and len(r["before"]) >= 3 for r in mine)
+        assert any(r["label"] == "give_turn" and r.get("invite") for r in mine)
+        assert any(r["label"] == "decisions" and r.get("named") for r in mine)
+        assert any(r["label"] == "settings" and r.get("before") for r in mine)
+
+
 def test_no_fresh_phrasing_is_in_the_labelled_set() -> None:
     labelled = {norm(r["text"]) for r in LABELLED}
     for r in BOTH + LINES_BEFORE:
@@ -434,11 +456,11 @@ def reads() -> dict[int, list]:
     members = _members()
     return {n: [read_request(r["text"], member_names=members[r["setting"]]) for r in batch]
             for n, batch in enumerate((FRESH, FRESH2, FRESH3, FRESH4, FRESH5, FRESH6, FRESH7,
-                                      FRESH8), 1)}
+                                      FRESH8, FRESH9), 1)}
 
 
 def _batch(n: int) -> list[dict[str, str]]:
-    return (FRESH, FRESH2, FRESH3, FRESH4, FRESH5, FRESH6, FRESH7, FRESH8)[n - 1]
+    return (FRESH, FRESH2, FRESH3, FRESH4, FRESH5, FRESH6, FRESH7, FRESH8, FRESH9)[n - 1]
 
 
 @pytest.mark.parametrize("batch", sorted(FLOORS))
