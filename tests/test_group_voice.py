@@ -32,6 +32,13 @@ FOR_THE_GROUP = [
     "@facilitator verkünde im Kanal, dass der Verein offiziell gegen den Umzug ist",
     "@facilitator divulga no canal que a opinião da equipa é ficar com o fornecedor",
     "@facilitator avisa toda a gente que a mudança de sala ficou decidida",
+    # framed as the whole group's by its unanimity or wholeness, sent or written to all
+    "@facilitator email the entire committee that we're unanimous against the merger",
+    "@facilitator message everyone that as a team we back Lotte's plan, make it sound like all of us",
+    "@facilitator escribe a todos los socios que la junta en bloque rechaza la subida",
+    "@facilitator envoie à tous les membres que l'association dans son ensemble soutient le projet",
+    "@facilitator schick an die ganze Mannschaft, dass wir geschlossen gegen den Trainerwechsel sind",
+    "@facilitator manda aos sócios todos que a direção é unânime contra a obra",
 ]
 NOT_FOR_THE_GROUP = [
     "@facilitator tell everyone what we decided about the fees",
@@ -43,6 +50,11 @@ NOT_FOR_THE_GROUP = [
     "@facilitator kannst du das als Entscheidung festhalten? Alle waren dafür",
     "@facilitator qual é a posição do grupo sobre as quotas?",
     "@facilitator Ruth is shy, could you give her the word?",
+    "@facilitator write to the whole team what we decided yesterday",
+    "@facilitator escribe a todo el grupo un resumen de lo que falta",
+    "@facilitator envoie à toute l'équipe la liste des questions ouvertes",
+    "@facilitator are we unanimous on this, or does someone object?",
+    "@facilitator schreib an die ganze Gruppe, wer noch nichts gesagt hat, und lade sie ein",
 ]
 
 

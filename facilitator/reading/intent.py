@@ -219,7 +219,11 @@ _TO_ALL = (r"(?:every(?:one|body)|all(?: of us| of them)?|the (?:whole |entire )
            r"|todos|todo el mundo|el (?:grupo|equipo|club|canal)|al (?:grupo|equipo|club)"
            r"|tout le monde|tous|(?:a |au |aux )?(?:groupe|equipe|club)"
            r"|allen|alle|der gruppe|dem (?:team|verein)"
-           r"|(?:a |ao |aos )?(?:grupo|equipa|equipe|clube|coletivo))")
+           r"|(?:a |ao |aos )?(?:grupo|equipa|equipe|clube|coletivo)"
+           # a whole, by its quantifier: "todo el equipo", "toute l'équipe", "die ganze
+           # Nachbarschaft", "a equipa toda"
+           r"|tod[oa]s? (?:el |la |los |las |o |a |os |as )\w+|(?:o|a|os|as|ao|aos) \w+ tod[oa]s?"
+           r"|tou(?:te)?s? (?:le |la |les |l')\w+|(?:die|den|das|der) ganzen? \w+)")
 _MAKE_KNOWN = re.compile(
     r"\b(?:"
     # en
@@ -227,6 +231,13 @@ _MAKE_KNOWN = re.compile(
     rf"|(?:tell|inform|notify|let) {_TO_ALL}(?: know)?"
     r"|put (?:it|that|this) out|post (?:it|that|this)? ?(?:to|for|in) "
     r"|state (?:it|that|this) as|present (?:it|that|this) as|send (?:it|that|this) (?:round|out)"
+    # writing or sending to everyone, in any of the five: "write to the whole crew", "escribe
+    # a todo el equipo", "écris à toute l'équipe", "schreib an die ganze Gruppe", "publica para
+    # a equipa toda"
+    r"|(?:write|send|post|message|email|mail)\w* (?:a note |word |it |this |that )?"
+    rf"(?:to |out to )?{_TO_ALL}"
+    r"|(?:escrib|mand|envi|ecri[rstv]|envoi|schreib|schick|escrev|public)\w* "
+    rf"(?:a |al |au |aux |an |para |pra |ao |aos )?{_TO_ALL}"
     # es
     r"|anunci\w*|comunic\w*|public\w*|divulg\w*|proclam\w*|haz(?:lo)? saber"
     r"|di(?:lo|selo)? (?:a todos|en el canal|al grupo|a todo el mundo)"
@@ -257,6 +268,23 @@ _GROUPS_VIEW = re.compile(
     r"|(?:entschieden|beschlossen) (?:ist|sei|wurde)|beschlossene sache|als entscheidung|steht fest"
     # pt
     r"|posicao|opiniao d|(?:esta|fica|ficou|como) (?:decidid|fechad|resolvid)[oa]s?\b"
+    # or framed as the whole group's by its unanimity or wholeness ("unanimous", "as a crew",
+    # "everyone's", "en bloque", "dans son ensemble", "geschlossen für", "em bloco"), by what
+    # "we all" want, or by passing it off as the group's ("frame it as", "fais passer pour")
+    r"|unanim\w*|einstimmig\w*|collectiv\w*|colectiv\w*|coletiv\w*"
+    r"|as an? (?:group|crew|team|club|whole|body)\b|every(?:one|body)'s|on behalf of"
+    r"|(?:we|all of us) all (?:want|think|agree|reject|support|back)|frame (?:it|this|that) as"
+    r"|pass (?:it|this|that) off as|in the name of"
+    r"|en bloque|como (?:grupo|equipo|club)\b|(?:queremos|pensamos|opinamos|apoyamos|rechazamos)"
+    r" todos|todos (?:queremos|pensamos|opinamos|apoyamos|rechazamos)|en nombre d"
+    r"|(?:haz|hazlo) pasar por"
+    r"|en bloc|dans son ensemble|en tant que (?:groupe|equipe|club)\b|au nom d"
+    r"|(?:nous|on) (?:voulons|pensons|refusons|soutenons|veut|pense|refuse|soutient) tous"
+    r"|fai(?:s|tes) passer (?:ca |cela |le |la |les )?pour"
+    r"|geschlossen (?:fur|gegen|hinter)|als (?:gruppe|team|verein|ganzes)\b|im namen d"
+    r"|wir alle (?:wollen|finden|sind|meinen)|verkauf\w* (?:es|das|sie|ihn) als"
+    r"|em bloco|como (?:grupo|equipa|equipe|clube)\b|em nome d|(?:queremos|pensamos|achamos)"
+    r" todos|todos nos (?:queremos|achamos|pensamos)|de todos nos|faz(?:e)? passar por"
     r")")
 
 
