@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from facilitator.memory.store import RoomStore
-from facilitator.reading.intent import speaks_for_the_group
+from facilitator.reading.intent import asks_bot_activity, speaks_for_the_group
 from facilitator.reading.language import detect_language
 from tests.test_requests_served import play
 
@@ -101,3 +101,58 @@ async def test_after_the_room_agreed_it_is_not_declined(store: RoomStore) -> Non
         ("ann", "Agreed."), ("cy", "Fine by me."), ("dana", "Yes, let's."),
         ("bob", "@facilitator let everyone know it's settled, and note it as decided")])
     assert out.decision.intervention != "decline_capture", out.decision.reason
+
+
+# ---- how much the bot speaks: a settings change two members can ask together ---------------
+# (asks_bot_activity in reading/intent.py; phrasings written for this test after batch 9's
+# misses, so not fresh)
+
+ABOUT_THE_BOTS_SPEAKING = [
+    "@facilitator would you mind commenting a little less in this room?",
+    "@facilitator honestly, fewer posts from you would help",
+    "@facilitator ¿puedes participar más a menudo en este hilo?",
+    "@facilitator je préférerais que tu parles moins pendant la réunion",
+    "@facilitator kannst du bitte weniger kommentieren, solange wir proben?",
+    "@facilitator preferia que escrevesses menos durante os turnos",
+]
+NOT_ABOUT_THE_BOTS_SPEAKING = [
+    "@facilitator let those who talk less have a turn",
+    "@facilitator could everyone post less off-topic stuff?",
+    "@facilitator summarise more of the thread for me",
+    "@facilitator sorg dafür, dass er nicht mehr schreibt",
+    "@facilitator what did we decide about the fees?",
+]
+
+
+@pytest.mark.parametrize("text", ABOUT_THE_BOTS_SPEAKING)
+def test_a_request_that_the_bot_speak_less_or_more_is_read_so(text: str) -> None:
+    assert asks_bot_activity(text)
+
+
+@pytest.mark.parametrize("text", NOT_ABOUT_THE_BOTS_SPEAKING)
+def test_others_speaking_or_other_requests_are_not(text: str) -> None:
+    assert not asks_bot_activity(text)
+
+
+@pytest.mark.parametrize(("first", "second", "lang"), [
+    ("@facilitator ¿podrías comentar menos en este grupo?",
+     "@facilitator estoy con Bob, comenta menos aquí", "es"),
+    ("@facilitator tu pourrais parler moins dans ce salon ?",
+     "@facilitator comme Bob, parle moins ici stp", "fr"),
+    ("@facilitator podias comentar menos neste grupo?",
+     "@facilitator tal como o Bob, comenta menos aqui", "pt"),
+])
+async def test_a_second_member_asking_it_too_is_the_room_asking(
+        store: RoomStore, first: str, second: str, lang: str) -> None:
+    out, state = await play(store, f"activity-{lang}", [*ROOM, ("bob", first), ("cy", second)])
+    d = out.decision
+    assert d.intervention == "answer" and "settings" in d.reason, d.reason
+    assert sorted(d.to) == ["bob", "cy"]
+    assert state.charter.activity == "normal"  # nothing changes on a guessed value
+
+
+async def test_naming_another_member_is_no_seconding(store: RoomStore) -> None:
+    out, _ = await play(store, "activity-other", [
+        *ROOM, ("bob", "@facilitator ¿podrías comentar menos en este grupo?"),
+        ("cy", "@facilitator y que Dana escriba menos también")])
+    assert "settings" not in out.decision.reason or "dana" not in out.decision.to

@@ -20,8 +20,8 @@ from facilitator.policies.decision import Intervention, Moment
 from facilitator.policies.defaults import allowed
 from facilitator.policies.floor import why_wait
 from facilitator.policies.signals import Signals
+from facilitator.reading.intent import asks_bot_activity, speaks_for_the_group
 from facilitator.reading.intent import read_request as read_intent
-from facilitator.reading.intent import speaks_for_the_group
 from facilitator.reading.intent_labels import Intent, Kind, RequestRead
 from facilitator.reading.message import read_text
 from facilitator.reading.requests import Refusal, RequestKind, Service, read_request
@@ -538,7 +538,16 @@ def _asks_about_settings(event: ChatEvent, state: RoomState, meaning: RequestRea
     """By meaning, the request is about the bot's settings: read so, possibly so, or seconding
     by name a member whose settings request was just answered."""
     return (meaning.label in SETTINGS_ASKED or _may_ask_settings(meaning)
-            or _seconds_by_name(event, state, meaning))
+            or _seconds_by_name(event, state, meaning) or _asks_activity(event, state))
+
+
+def _asks_activity(event: ChatEvent, state: RoomState) -> bool:
+    """It asks the bot to speak less or more (`asks_bot_activity`, by structure in the five
+    languages), naming no member but one whose settings request was just answered: then it
+    is about the bot, not against a member."""
+    if not asks_bot_activity(event.text):
+        return False
+    return set(named_members(state, event.text)) <= set(_settings_askers(event, state))
 
 
 def _may_ask_settings(meaning: RequestRead) -> bool:
@@ -566,10 +575,17 @@ def _asks_settings(text: str, names: list[str]) -> bool:
     meaning = read_intent(text, member_names=names)
     if meaning.label in SETTINGS_ASKED or _may_ask_settings(meaning):
         return True
+    if meaning.readable and asks_bot_activity(text) and not _names_anyone(text, names):
+        return True  # "could you post less here?": the bot's activity, no member its subject
     if meaning.language != "en" or not meaning.readable:
         return False
     read = read_request(text, names)
     return read.category == Refusal.SETTINGS_ALONE or read.service == Service.SETTINGS
+
+
+def _names_anyone(text: str, names: list[str]) -> bool:
+    words = set(re.findall(r"\w+", text.lower()))
+    return any(n.lower() in words for n in names if n)
 
 
 def _late_joiner(event: ChatEvent, state: RoomState) -> tuple[list[Moment], str]:

@@ -298,3 +298,48 @@ def speaks_for_the_group(text: str) -> bool:
     comment above): both parts there, in any of en, es, fr, de, pt."""
     folded = _folded_line(text)
     return bool(_MAKE_KNOWN.search(folded)) and bool(_GROUPS_VIEW.search(folded))
+
+
+# ---- a request about how much the bot speaks -----------------------------------------------
+#
+# "Could you post less here?", "¿te importaría no intervenir tanto?", "moins de messages de ta
+# part", "halte dich mehr zurück", "podes falar um pouco mais?": a request about how much the
+# bot speaks is a request about its activity setting (quiet / normal / active), whatever its
+# words. The fitted read places these near memory, a turn or a summary (README, issue 20:
+# lines written by kind for them cost other figures), so its structure is read here: an amount
+# or frequency (less, fewer, more, so much, less often) next to a verb or noun of the bot's
+# speaking (post, write, speak, chime in, intervene, messages), or the bot asked to hold itself
+# back ("quieter", "plus discret", "halte dich zurück"). The gate uses it only to tell that two
+# members ask the same change (a second is enough where the charter says so); it never decides
+# a request alone, and the gate counts it only where no other member is named as its subject.
+
+_AMOUNT = (r"(?:less|fewer|more|less often|more often|so much|so often|as much|as often"
+           r"|menos|mas|tanto|tan a menudo|moins|davantage|autant|plus souvent|moins souvent"
+           r"|weniger|(?<!nicht )(?<!nichts )mehr|seltener|ofter|haufiger|sparsamer"
+           r"|(?<!nao )mais|com menos frequencia)")
+_SPEAKING = (r"(?:post\w*|writ\w*|talk\w*|speak\w*|chim\w* in|interv\w*|interject\w*|messag\w*"
+             r"|comment\w*|pip\w* up|weigh\w* in|repl\w*|respond\w*|notif\w*|ping\w*"
+             r"|escrib\w*|habl\w*|mensaj\w*|particip\w*|coment\w*"
+             r"|ecri\w*|parl\w*|repond\w*"
+             r"|schreib\w*|meld\w*|rede\w*|sprich\w*|sprech\w*|nachricht\w*|einmisch\w*"
+             r"|kommentar\w*|kommentier\w*|fal[ae]\w*|escrev\w*|mensag\w*|mand[ae]r?)")
+_OTHERS_SPEAK = re.compile(r"\b(?:every(?:one|body)|people|todos|todo el mundo|la gente"
+                           r"|tout le monde|les gens|alle|leute|toda a gente|o pessoal"
+                           rf") (?:\w+ )?{_SPEAKING}\b"
+                           # a relative clause: those who speak less are others
+                           rf"|\b(?:who|qui|quem|quien\w*|die|(?:los|las|os|as|aquellos|aqueles) que)"
+                           rf" (?:{_AMOUNT} )?{_SPEAKING}\b")
+_BOT_ACTIVITY = re.compile(
+    rf"\b{_SPEAKING} (?:\w+ ){{0,3}}?{_AMOUNT}\b|\b{_AMOUNT} (?:\w+ ){{0,2}}?{_SPEAKING}\b"
+    r"|\b(?:less|more) from you\b|\bquieter\b|\btone (?:it |things )?down\b"
+    r"|\bdial (?:it )?(?:down|back)\b|\bto a minimum\b|\bal minimo\b|\bau minimum\b"
+    r"|\bplus discret\w*|\bmoins present\w*|\bplus present\w*|\bmenos present\w*"
+    r"|\bmais present\w*|\bmas present\w*|\b(?:dich|sich) (?:\w+ ){0,4}?(?:mehr |etwas )?zuruck\b"
+    r"|\bruhiger\b")
+
+
+def asks_bot_activity(text: str) -> bool:
+    """Whether an addressed request asks the bot to speak less or more (see the comment above),
+    in any of en, es, fr, de, pt. Whom else it names is the caller's to check."""
+    folded = _folded_line(text)
+    return bool(_BOT_ACTIVITY.search(folded)) and not _OTHERS_SPEAK.search(folded)
