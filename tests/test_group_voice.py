@@ -16,7 +16,11 @@ from pathlib import Path
 import pytest
 
 from facilitator.memory.store import RoomStore
-from facilitator.reading.intent import asks_bot_activity, speaks_for_the_group
+from facilitator.reading.intent import (
+    asks_bot_activity,
+    asks_what_was_decided,
+    speaks_for_the_group,
+)
 from facilitator.reading.language import detect_language
 from tests.test_requests_served import play
 
@@ -156,3 +160,50 @@ async def test_naming_another_member_is_no_seconding(store: RoomStore) -> None:
         *ROOM, ("bob", "@facilitator ¿podrías comentar menos en este grupo?"),
         ("cy", "@facilitator y que Dana escriba menos también")])
     assert "settings" not in out.decision.reason or "dana" not in out.decision.to
+
+
+# ---- "what was decided", asked by a late joiner --------------------------------------------
+# (asks_what_was_decided in reading/intent.py; phrasings written for this test after batch
+# 9's misses, so not fresh)
+
+WHAT_WAS_DECIDED = [
+    "@facilitator sorry I'm late, what did you all settle on for the venue?",
+    "@facilitator did anyone agree on a date while I was out?",
+    "@facilitator llego tarde, ¿qué se acordó sobre las cuotas?",
+    "@facilitator je débarque, on a convenu de quoi pour le budget ?",
+    "@facilitator ich war weg, worauf hat man sich beim Budget geeinigt?",
+    "@facilitator cheguei agora, o que ficou decidido sobre as quotas?",
+]
+NOT_WHAT_WAS_DECIDED = [
+    "@facilitator how do we decide this without a fight?",
+    "@facilitator what is still not decided?",
+    "@facilitator ¿qué sigue sin decidir?",
+    "@facilitator we agreed on Friday, can you note that as decided?",
+    "@facilitator halt bitte fest, was wir beschlossen haben?",
+    "@facilitator decide for us: red or green?",
+    "@facilitator who is right about the venue?",
+]
+
+
+@pytest.mark.parametrize("text", WHAT_WAS_DECIDED)
+def test_a_question_about_what_was_decided_is_read_so(text: str) -> None:
+    assert asks_what_was_decided(text)
+
+
+@pytest.mark.parametrize("text", NOT_WHAT_WAS_DECIDED)
+def test_a_process_an_open_point_a_note_or_a_verdict_is_not(text: str) -> None:
+    assert not asks_what_was_decided(text)
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("@facilitator recién llego, ¿qué se acordó sobre el local?", "es"),
+    ("@facilitator je débarque, qu'est-ce qui a été convenu pour le lieu ?", "fr"),
+    ("@facilitator cheguei agora, o que ficou combinado sobre o local?", "pt"),
+])
+async def test_it_is_answered_with_what_was_decided_in_the_askers_language(
+        store: RoomStore, text: str, lang: str) -> None:
+    out, state = await play(store, f"decided-{lang}", [*ROOM, ("dana", text)])
+    d = out.decision
+    assert d.intervention == "answer" and "(decisions)" in d.reason, d.reason
+    assert d.text and detect_language(d.text).code == lang, d.text
+    assert not state.decisions

@@ -20,7 +20,11 @@ from facilitator.policies.decision import Intervention, Moment
 from facilitator.policies.defaults import allowed
 from facilitator.policies.floor import why_wait
 from facilitator.policies.signals import Signals
-from facilitator.reading.intent import asks_bot_activity, speaks_for_the_group
+from facilitator.reading.intent import (
+    asks_bot_activity,
+    asks_what_was_decided,
+    speaks_for_the_group,
+)
 from facilitator.reading.intent import read_request as read_intent
 from facilitator.reading.intent_labels import Intent, Kind, RequestRead
 from facilitator.reading.message import read_text
@@ -185,6 +189,9 @@ def _addressed_moment(event: ChatEvent, state: RoomState,
     meaning = read_intent(event.text, member_names=names)
     if meaning.readable and speaks_for_the_group(event.text) and not _agreed_in_view(state):
         return _declined_for_the_group(event, meaning, names)
+    asked = _asks_what_was_decided(event, meaning, names)
+    if asked is not None:
+        return _addressed_by_meaning(event, asked, state=state)
     if meaning.language != "en" or not meaning.readable:
         return _addressed_by_meaning(event, meaning, state=state)
     read = read_request(event.text, names)
@@ -225,6 +232,24 @@ def _addressed_moment(event: ChatEvent, state: RoomState,
                       ref=event.id, facts={"service": "unserved",
                                            "asked": "question" if read.question else "task"})
     return None
+
+
+def _asks_what_was_decided(event: ChatEvent, meaning: RequestRead,
+                           names: list[str]) -> RequestRead | None:
+    """A question about what the group decided (`asks_what_was_decided`, by structure in the
+    five languages) that neither read takes for a refusal and neither already serves as one:
+    read as asking what was decided. None otherwise (the reads go on as they are)."""
+    if (not meaning.readable or meaning.kind == Kind.REFUSE or meaning.label == Intent.DECISIONS
+            or not asks_what_was_decided(event.text)):
+        return None
+    if meaning.language == "en":
+        read = read_request(event.text, names)
+        if read.kind == RequestKind.REFUSE or read.service == Service.DECISIONS:
+            return None
+    return meaning.model_copy(update={
+        "label": Intent.DECISIONS, "kind": Kind.SERVICE, "guesses": (),
+        "reason": f"read as {Intent.DECISIONS.value} (a question about what was decided; "
+                  f"the fitted read: {meaning.reason})"})
 
 
 def _agreed_in_view(state: RoomState) -> bool:

@@ -343,3 +343,58 @@ def asks_bot_activity(text: str) -> bool:
     in any of en, es, fr, de, pt. Whom else it names is the caller's to check."""
     folded = _folded_line(text)
     return bool(_BOT_ACTIVITY.search(folded)) and not _OTHERS_SPEAK.search(folded)
+
+
+# ---- a question about what the group decided ------------------------------------------------
+#
+# "Did the group agree anything about the lights?", "¿en qué quedó lo de la vela?", "qu'est-ce
+# qui a été retenu ?", "was ist bei den Terminen herausgekommen?", "o que ficou assente?": a late
+# joiner asks what was decided, in words the fitted read places near a summary or the room's
+# status (README, issue 20: lines written by kind for them cost other figures). Its structure
+# is read here: a question (a question mark, or a question word first) whose verb is one of
+# deciding, agreeing, settling or concluding in a past or perfect form, and no verb of noting
+# or recording (that is a request to note a decision, not a question about one).
+
+_DECIDED = (r"(?:decided|agreed|settled|concluded|land(?:ed)? on|ended up|end up|came out"
+            r"|come out|outcome|conclusion"
+            r"|decidido|decidio|decidimos|quedo|quedamos|acordado|acordo|acordamos|resuelto"
+            r"|resolvio|concluido|conclusion"
+            r"|decide|retenu|convenu|tranche|arrete|conclu|conclusion"
+            r"|beschlossen|geeinigt|entschieden|herausgekommen|rausgekommen|festgelegt|vereinbart"
+            r"|abgemacht|decidiu|combinado|combinamos|acordamos|assente|resolvido|conclusao"
+            r"|ficou (?:decidid|combinad|assent|resolvid|fechad)\w*|(?:o que|em que) ficou"
+            r"|chegamos a (?:\w+ )?(?:conclusao|acordo|decisao))")
+_QUESTION_WORD = (r"(?:what|which|where|did|have|has|was|were|is there|anything"
+                  r"|que|qu|en que|cual\w*|hubo|hay algo|se \w+"
+                  r"|quoi|quel\w*|a-t-on|avons|est-ce|y a-t-il|on a"
+                  r"|was|worauf|welche\w*|gibt es|haben wir|ist"
+                  r"|o que|qual|quais|houve|ja)")
+_NOTING = re.compile(
+    r"\b(?:record|note|log|minute|write (?:it|this|that) down|put (?:it|this|that) (?:in|on|down)"
+    r"|registr\w*|anot\w*|apunt\w*|consign\w*|inscri\w*|not(?:e|er|ez|a|ar)\b|festhalt\w*"
+    r"|halt\w* (?:\w+ )*fest|trag\w* (?:\w+ )*ein|eintrag\w*|notier\w*|protokoll\w*|guard\w*"
+    r"|memoriz\w*)")
+_ASKS_DECIDED = re.compile(rf"\b{_QUESTION_WORD}\b(?:\W+\w+){{0,6}}?\W+{_DECIDED}\b"
+                           rf"|\b{_DECIDED} (?:\w+ ){{0,2}}?(?:quoi|what|was|que)\b"
+                           # a question with no question word: "chegámos a uma conclusão?"
+                           r"|(?:^|[,:] )(?:ja )?(?:chegamos a|decidimos|acordamos|combinamos"
+                           r"|quedamos en|ficou)\b"
+                           r"|\bdid (?:\w+ ){0,3}?(?:agree|decide|settle|conclude|land on)\b")
+# "not yet decided", "sin decidir", "pas encore tranché", "noch nicht entschieden", "ainda não
+# está decidido": what is still open, not what was decided.
+_NOT_YET = re.compile(r"\b(?:not|no|sin|sigue sin|pas|nicht|nao)\b(?:\W+\w+){0,2}?\W+"
+                      rf"{_DECIDED}\b")
+
+
+_HOW = re.compile(r"\b(?:how|como|comment|wie)\b")
+
+
+def asks_what_was_decided(text: str) -> bool:
+    """Whether an addressed message asks what the group decided (see the comment above), in
+    any of en, es, fr, de, pt."""
+    folded = _folded_line(text)
+    if "?" not in folded or _NOTING.search(folded) or _NOT_YET.search(folded):
+        return False
+    # "how do we decide?" asks for a way to decide (a process), not what was decided
+    return any(_ASKS_DECIDED.search(part) and not _HOW.search(part)
+               for part in re.split(r"[.!;]", folded) if "?" in part)
