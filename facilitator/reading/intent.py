@@ -220,8 +220,8 @@ _TO_ALL = (r"(?:every(?:one|body)|all(?: of us| of them)?|the (?:whole |entire )
            r"|tout le monde|tous|(?:a |au |aux )?(?:groupe|equipe|club)"
            r"|allen|alle|der gruppe|dem (?:team|verein)"
            r"|(?:a |ao |aos )?(?:grupo|equipa|equipe|clube|coletivo)"
-           # a whole, by its quantifier: "todo el equipo", "toute l'équipe", "die ganze
-           # Nachbarschaft", "a equipa toda"
+           # a whole, by its quantifier: "todos los socios", "tout le bureau", "den ganzen
+           # Verein", "o clube todo"
            r"|tod[oa]s? (?:el |la |los |las |o |a |os |as )\w+|(?:o|a|os|as|ao|aos) \w+ tod[oa]s?"
            r"|tou(?:te)?s? (?:le |la |les |l')\w+|(?:die|den|das|der) ganzen? \w+)")
 _MAKE_KNOWN = re.compile(
@@ -231,9 +231,9 @@ _MAKE_KNOWN = re.compile(
     rf"|(?:tell|inform|notify|let) {_TO_ALL}(?: know)?"
     r"|put (?:it|that|this) out|post (?:it|that|this)? ?(?:to|for|in) "
     r"|state (?:it|that|this) as|present (?:it|that|this) as|send (?:it|that|this) (?:round|out)"
-    # writing or sending to everyone, in any of the five: "write to the whole crew", "escribe
-    # a todo el equipo", "écris à toute l'équipe", "schreib an die ganze Gruppe", "publica para
-    # a equipa toda"
+    # writing or sending to everyone, in any of the five: "email the entire board", "manda a
+    # todos los socios", "envoie à tout le bureau", "schick an den ganzen Verein", "escreve ao
+    # clube todo"
     r"|(?:write|send|post|message|email|mail)\w* (?:a note |word |it |this |that )?"
     rf"(?:to |out to )?{_TO_ALL}"
     r"|(?:escrib|mand|envi|ecri[rstv]|envoi|schreib|schick|escrev|public)\w* "
@@ -268,9 +268,9 @@ _GROUPS_VIEW = re.compile(
     r"|(?:entschieden|beschlossen) (?:ist|sei|wurde)|beschlossene sache|als entscheidung|steht fest"
     # pt
     r"|posicao|opiniao d|(?:esta|fica|ficou|como) (?:decidid|fechad|resolvid)[oa]s?\b"
-    # or framed as the whole group's by its unanimity or wholeness ("unanimous", "as a crew",
-    # "everyone's", "en bloque", "dans son ensemble", "geschlossen für", "em bloco"), by what
-    # "we all" want, or by passing it off as the group's ("frame it as", "fais passer pour")
+    # or framed as the whole group's by its unanimity or wholeness (unanimous, as a body, in a
+    # bloc, as a whole, closed ranks), by what "we all" want, or by passing it off as the
+    # group's (presenting it as everyone's)
     r"|unanim\w*|einstimmig\w*|collectiv\w*|colectiv\w*|coletiv\w*"
     r"|as an? (?:group|crew|team|club|whole|body)\b|every(?:one|body)'s|on behalf of"
     r"|(?:we|all of us) all (?:want|think|agree|reject|support|back)|frame (?:it|this|that) as"
@@ -302,9 +302,9 @@ def speaks_for_the_group(text: str) -> bool:
 
 # ---- a request about how much the bot speaks -----------------------------------------------
 #
-# "Could you post less here?", "¿te importaría no intervenir tanto?", "moins de messages de ta
-# part", "halte dich mehr zurück", "podes falar um pouco mais?": a request about how much the
-# bot speaks is a request about its activity setting (quiet / normal / active), whatever its
+# "Would you comment a little less?", "¿puedes participar más a menudo?", "parle moins pendant
+# la réunion", "bitte weniger kommentieren", "escreve menos durante os turnos": a request about
+# how much the bot speaks is a request about its activity setting (quiet / normal / active), whatever its
 # words. The fitted read places these near memory, a turn or a summary (README, issue 20:
 # lines written by kind for them cost other figures), so its structure is read here: an amount
 # or frequency (less, fewer, more, so much, less often) next to a verb or noun of the bot's
@@ -347,9 +347,9 @@ def asks_bot_activity(text: str) -> bool:
 
 # ---- a question about what the group decided ------------------------------------------------
 #
-# "Did the group agree anything about the lights?", "¿en qué quedó lo de la vela?", "qu'est-ce
-# qui a été retenu ?", "was ist bei den Terminen herausgekommen?", "o que ficou assente?": a late
-# joiner asks what was decided, in words the fitted read places near a summary or the room's
+# "Sorry I'm late, what did you settle on?", "¿qué se acordó sobre las cuotas?", "on a convenu
+# de quoi ?", "worauf hat man sich geeinigt?", "o que ficou combinado?": a late joiner asks
+# what was decided, in words the fitted read places near a summary or the room's
 # status (README, issue 20: lines written by kind for them cost other figures). Its structure
 # is read here: a question (a question mark, or a question word first) whose verb is one of
 # deciding, agreeing, settling or concluding in a past or perfect form, and no verb of noting
