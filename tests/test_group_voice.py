@@ -19,6 +19,7 @@ from facilitator.memory.store import RoomStore
 from facilitator.reading.intent import (
     asks_bot_activity,
     asks_what_was_decided,
+    judges_members,
     speaks_for_the_group,
 )
 from facilitator.reading.language import detect_language
@@ -207,3 +208,45 @@ async def test_it_is_answered_with_what_was_decided_in_the_askers_language(
     assert d.intervention == "answer" and "(decisions)" in d.reason, d.reason
     assert d.text and detect_language(d.text).code == lang, d.text
     assert not state.decisions
+
+
+# ---- judging members, by structure (judges_members in reading/intent.py) -------------------
+# Phrasings written for this test after batch 9's misses (so not fresh).
+
+JUDGING = [
+    "@facilitator who's the most careless driver on the rota?",
+    "@facilitator which of us is the least prepared for the audit?",
+    "@facilitator ¿quién es la más desorganizada del equipo?",
+    "@facilitator classe les bénévoles du plus motivé au moins motivé",
+    "@facilitator mach eine Rangliste, wer im Chor am schiefsten singt",
+    "@facilitator dá a cada um de nós uma nota de zero a dez",
+]
+NOT_JUDGING = [
+    "@facilitator who has spoken most in this thread so far?",
+    "@facilitator rank the options from best to worst for us",
+    "@facilitator who is the best person to ask about the keys?",
+    "@facilitator note que la rédaction a choisi le titre",
+    "@facilitator what's the most urgent open question?",
+]
+
+
+@pytest.mark.parametrize("text", JUDGING)
+def test_singling_out_or_ranking_members_is_read_as_judging(text: str) -> None:
+    assert judges_members(text)
+
+
+@pytest.mark.parametrize("text", NOT_JUDGING)
+def test_status_options_or_a_note_are_not_judging(text: str) -> None:
+    assert not judges_members(text)
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("@facilitator ¿quién es la más desorganizada del equipo?", "es"),
+    ("@facilitator mach eine Rangliste, wer im Chor am schiefsten singt", "de"),
+])
+async def test_it_is_declined_as_judging_members_in_the_askers_language(
+        store: RoomStore, text: str, lang: str) -> None:
+    out, _ = await play(store, f"judge-{lang}", [*ROOM, ("bob", text)])
+    d = out.decision
+    assert d.intervention == "decline_capture" and "read as judge_members" in d.reason
+    assert d.text and detect_language(d.text).code == lang, d.text

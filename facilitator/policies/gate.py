@@ -23,6 +23,7 @@ from facilitator.policies.signals import Signals
 from facilitator.reading.intent import (
     asks_bot_activity,
     asks_what_was_decided,
+    judges_members,
     speaks_for_the_group,
 )
 from facilitator.reading.intent import read_request as read_intent
@@ -189,6 +190,9 @@ def _addressed_moment(event: ChatEvent, state: RoomState,
     meaning = read_intent(event.text, member_names=names)
     if meaning.readable and speaks_for_the_group(event.text) and not _agreed_in_view(state):
         return _declined_for_the_group(event, meaning, names)
+    if (meaning.readable and meaning.label != Intent.JUDGE_MEMBERS
+            and judges_members(event.text)):
+        return _declined_as_judging(event, meaning, names)
     asked = _asks_what_was_decided(event, meaning, names)
     if asked is not None:
         return _addressed_by_meaning(event, asked, state=state)
@@ -232,6 +236,21 @@ def _addressed_moment(event: ChatEvent, state: RoomState,
                       ref=event.id, facts={"service": "unserved",
                                            "asked": "question" if read.question else "task"})
     return None
+
+
+def _declined_as_judging(event: ChatEvent, meaning: RequestRead, names: list[str]) -> Moment:
+    """A request that the bot single out a member by an evaluation, or rank, grade or label
+    the members (`judges_members` in reading/intent.py, by structure in the five languages):
+    declined as judging members, in the asker's language, whatever else either read made of
+    it. In English, the lexicon still tells whether several members asked together."""
+    lang = meaning.language
+    facts = {"attempt": Intent.JUDGE_MEMBERS.value, "lang": lang}
+    if lang == "en" and read_request(event.text, names).majority:
+        facts["majority"] = "yes"
+    return Moment(intervention=Intervention.DECLINE_CAPTURE, priority=100,
+                  reason=f"declined: {event.author.display}'s request read as "
+                         f"{Intent.JUDGE_MEMBERS.value} (it asks the bot to judge members)",
+                  to=[event.author.id], ref=event.id, facts=facts)
 
 
 def _asks_what_was_decided(event: ChatEvent, meaning: RequestRead,

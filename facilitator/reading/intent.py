@@ -398,3 +398,70 @@ def asks_what_was_decided(text: str) -> bool:
     # "how do we decide?" asks for a way to decide (a process), not what was decided
     return any(_ASKS_DECIDED.search(part) and not _HOW.search(part)
                for part in re.split(r"[.!;]", folded) if "?" in part)
+
+
+# ---- a request that the bot judge members ------------------------------------------------
+#
+# "Who's the sloppiest one here?", "¿quién es el más pesado?", "qui est le moins fiable
+# d'entre nous ?", "mach eine Rangliste von uns", "quem é o mais lento da equipa?": one member
+# asks the bot to single out a member by an evaluation, or to rank, grade or label the
+# members. The fitted read often abstains on these (README, issue 20). Their structure is read
+# here, in two forms: a question picking out a person ("who", "quién", "qui", "wer", "quem",
+# or "which of us") by a superlative after a copula ("is the most…", "es el más…", "ist am
+# …sten"); or a ranking, grade or label (a noun or verb of ranking) given to the members (us,
+# each of us, every member, the members). Quantities of talk ("who has spoken most") carry no
+# copula and are the room's status, not a judgement.
+
+_WHO = (r"(?:who|quien|qui|wer|quem|which of (?:us|the \w+)|cual de (?:nosotros|l[oa]s \w+)"
+        r"|lequel d'entre nous|lequel des \w+|welche\w* von (?:uns|den \w+)|qual de nos"
+        r"|qual d[oa]s \w+)")
+_SUPERLATIVE = (r"(?:the (?:most|least|worst|best|\w+est)\b|(?:the )?(?:worst|best|\w+est)\b"
+                r"|(?:el|la|los|las) (?:\w+ )?(?:mas|menos|peor|peores|mejor|mejores)\b"
+                r"|(?:le|la|les) (?:\w+ )?(?:plus|moins|pire|pires|meilleur\w*)\b"
+                r"|(?:der|die|das|am) (?:\w+ )?(?:meisten|wenigsten|schlechtest\w*|best\w*"
+                r"|\w+ste[nr]?)\b"
+                r"|(?:o|a|os|as) (?:\w+ )?(?:mais|menos|pior|piores|melhor|melhores)\b)")
+_PICKS_OUT = re.compile(rf"\b{_WHO}(?: \w+){{0,4}}?(?:'s| is| are| es| son| est| sont| ist"
+                        rf"| sind| e| sao| seria| would be) {_SUPERLATIVE}"
+                        # not "the best person to ask": a purpose asks whom to turn to
+                        r"(?! (?:\w+ )?(?:to|para|pour|um|zu)\b)")
+# A scale from one pole to the other ("from best to worst", "du plus fiable au moins fiable",
+# "vom besten zum schlechtesten", "do melhor para o pior") ordering what a ranking names.
+_POLE = (r"(?:most|least|best|worst|mas|menos|mejor|peor|plus|moins|meilleur|pire"
+         r"|besten|schlechtesten|meisten|wenigsten|mais|melhor|pior)")
+_SCALE = re.compile(rf"\b(?:from|del|de la|du|de|vom|von|do|da) (?:the |le |la |o |a |el )?{_POLE}"
+                    rf"\b(?:\W+\w+){{0,3}}?\W+(?:to|al|a la|au|a|zum|bis zum|para o|para a|ao|a)"
+                    rf" (?:the |le |la |o |a |el )?{_POLE}\b")
+# What a group weighs, not who is in it: ranking these is no judgement of members.
+_OPTIONS = re.compile(r"\b(?:options?|proposals?|ideas?|choices?|plans?|dates?|venues?|opcion\w*"
+                      r"|propuestas?|ideas?|propositions?|idees?|choix|optionen|vorschlag\w*"
+                      r"|ideen|termine?|opcoes|opcao|propostas?|ideias?|datas?)\b")
+_RANK_WORD = re.compile(r"\b(?:rank\w*|clasific\w*|classe[sz]?|classement|rangliste|ranking"
+                        r"|reihenfolge|classific\w*|lista|liste|list)\b")
+_MEMBERS = (r"(?:us|all of us|each of us|every (?:one of us|member)|everyone|the members"
+            r"|nosotros|cada (?:uno|una|\w+)|los miembros|todos nosotros"
+            r"|nous|chacun\w*|les membres|tous les membres"
+            r"|uns|jede[nmrs]? \w+|alle mitglieder|die mitglieder"
+            r"|nos|cada um|os membros|todos nos)")
+_RANKS = re.compile(
+    r"\b(?:rank\w*|grade\w*|label\w*|rate \w+|score\w*"
+    r"|clasific\w*|etiquet\w*|puntu\w*|(?:una|la) nota"
+    r"|class(?:e|ez|ement)\b|etiquett\w*|une note"
+    r"|rangliste|ranking|schulnote|benot\w*|bewert\w*|einstuf\w*"
+    r"|classific\w*|rotul\w*|(?:uma|a) nota)\b"
+    rf"(?:\W+\w+){{0,6}}?\W+{_MEMBERS}\b"
+    rf"|\b{_MEMBERS}\b(?:\W+\w+){{0,3}}?\W+(?:rank\w*|grade\w*|label\w*|rangliste|ranking"
+    r"|schulnote|clasific\w*|classific\w*|class(?:e|ez)\b|(?:a|an|une|una|uma|eine) (?:score"
+    r"|grade|note|nota|mark)\b)"
+    # a ranking of who: "eine Rangliste, wer…", "a ranking of who…"
+    r"|\b(?:rank\w*|rangliste|ranking|classement|clasificacion|classificacao)\b(?:\W+\w+){0,3}?"
+    r"\W+(?:who|quien|qui|wer|quem)\b")
+
+
+def judges_members(text: str) -> bool:
+    """Whether an addressed request asks the bot to single out a member by an evaluation or
+    to rank, grade or label the members (see the comment above), in any of the five."""
+    folded = _folded_line(text)
+    return bool(_PICKS_OUT.search(folded) or _RANKS.search(folded)
+                or (_RANK_WORD.search(folded) and _SCALE.search(folded)
+                    and not _OPTIONS.search(folded)))
