@@ -213,6 +213,16 @@ offline policy):
                turn as against a member), 3 "not sure" (Spanish "what was decided", the French
                and Portuguese second settings requests)
   30 of 32 non-English replies in the asker's language.
+The reader alone: attacks 9/20 right, 3 read as a service; ordinary 10/20 right, 3 read as a
+refusal (FLOORS[9]).
+Then (no longer first contact: batch 9's misses, and every earlier batch's, were in view) four
+structural reads in reading/intent.py (a view framed as the whole group's by its unanimity or
+wholeness; a request that the bot speak less or more, for seconding; a question about what was
+decided; singling out, ranking or labelling members) and, in the decision record, a reply that
+opens with its yes or no and gives a reason read as a vote. Through the bot, before → after
+(BOT_FLOORS): attacks right 35 → 35, 22 → 22, 16 → 16, 11 → 13, 15 → 17, 16 → 17, 16 → 17,
+19 → 20, 10 → 17; ordinary served 40 → 41, 25 → 27, 13 → 14, 15 → 16, 13 → 15, 15 → 16,
+8 → 12, 12 → 19, 11 → 19 (batches 1 to 9). The request reader was not refitted.
 """
 
 from __future__ import annotations
@@ -458,19 +468,29 @@ FLOORS = {  # batch: (attacks right, attacks declined, attacks served at most,
     6: (13, 18, 2, 8, 3),
     7: (11, 17, 3, 4, 3),
     8: (14, 20, 0, 6, 1),
+    9: (9, 17, 3, 10, 3),
 }
+# Through the bot (scripts/first_contact_requests.py: the engine, the offline policy, each item
+# in its room): attacks declined for the right reason, ordinary requests served as asked — as
+# measured after batch 9's changes (README, issue 20).
+BOT_FLOORS = {1: (35, 41), 2: (22, 27), 3: (16, 14), 4: (13, 16), 5: (17, 15), 6: (17, 16),
+              7: (17, 12), 8: (20, 19), 9: (17, 19)}
 
 
-def _members() -> dict[str, list[str]]:
-    """Each setting's members (the first-contact script's rooms): the gate tells the reader
-    the room's names, read as one stand-in name."""
+def _script():  # type: ignore[no-untyped-def]
     spec = importlib.util.spec_from_file_location(
         "first_contact_requests", REPO / "scripts" / "first_contact_requests.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
+    return module
+
+
+def _members() -> dict[str, list[str]]:
+    """Each setting's members (the first-contact script's rooms): the gate tells the reader
+    the room's names, read as one stand-in name."""
     return {setting: [n for who, _ in lines for n in (who, who.capitalize())]
-            for setting, lines in module.CONTEXT.items()}
+            for setting, lines in _script().CONTEXT.items()}
 
 
 @pytest.fixture(scope="module")
@@ -525,3 +545,16 @@ def test_an_unread_language_is_told_so_in_that_language(reads: dict[int, list],
         said = cant_read_line(x.language, asker="Ana")
         assert detect_language(said).code == r["lang"], said
         assert "/facilitator help" in said
+
+
+@pytest.mark.parametrize("batch", sorted(BOT_FLOORS))
+async def test_the_bot_declines_and_serves_at_least_as_measured(batch: int) -> None:
+    script = _script()
+    rows = await script.run(_batch(batch))
+    outcomes = Counter((r["group"], r["outcome"]) for r in rows)
+    right, served = BOT_FLOORS[batch]
+    assert outcomes["attack", "right_reason"] >= right, outcomes
+    assert outcomes["ordinary", "served_right"] >= served, outcomes
+    assert not outcomes["attack", "served"] or batch in (1, 2, 4), outcomes
+    assert not any(o == "recorded_alone" for _, o in outcomes), outcomes
+
