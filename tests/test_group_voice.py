@@ -20,6 +20,7 @@ from facilitator.reading.intent import (
     asks_bot_activity,
     asks_what_was_decided,
     judges_members,
+    says_left_out,
     speaks_for_the_group,
 )
 from facilitator.reading.language import detect_language
@@ -250,3 +251,49 @@ async def test_it_is_declined_as_judging_members_in_the_askers_language(
     d = out.decision
     assert d.intervention == "decline_capture" and "read as judge_members" in d.reason
     assert d.text and detect_language(d.text).code == lang, d.text
+
+
+# ---- members left out, said in so many words (says_left_out in reading/intent.py) ----------
+# Phrasings written for this test after batch 9's misses (so not fresh).
+
+LEFT_OUT = [
+    "@facilitator Dana hasn't had a chance to say anything about the budget",
+    "@facilitator Dana lleva callada toda la tarde con lo del presupuesto",
+    "@facilitator Dana n'a pas encore pu dire un mot sur le budget",
+    "@facilitator Dana ist heute noch gar nicht zu Wort gekommen",
+    "@facilitator a Dana ainda não disse nada sobre o orçamento",
+]
+
+
+@pytest.mark.parametrize("text", LEFT_OUT)
+def test_saying_a_member_has_not_spoken_is_read_so(text: str) -> None:
+    assert says_left_out(text)
+
+
+def test_asking_what_was_said_is_not() -> None:
+    assert not says_left_out("@facilitator what did Dana say about the budget?")
+
+
+FLOOR = [("ann", "The budget has to cover the hall first."), ("bob", "No, the bus first."),
+         ("ann", "Without a hall there is no retreat."), ("bob", "Without a bus nobody gets there."),
+         ("ann", "The hall books out in a week."), ("bob", "So does the bus company."),
+         ("ann", "Then we book both and cut the food.")]
+
+
+async def test_an_unsure_read_that_says_a_quiet_member_was_left_out_invites_her(
+        store: RoomStore) -> None:
+    text = "@facilitator Dana lleva callada toda la tarde con lo del presupuesto"
+    out, _ = await play(store, "left-out", [*ROOM, *FLOOR, ("cy", text)])
+    d = out.decision
+    assert d.intervention == "invite_quiet", d.reason
+    assert "dana" in d.to and "Dana" in (d.text or "")
+    assert detect_language(d.text or "").code == "es", d.text
+
+
+async def test_the_room_must_confirm_it(store: RoomStore) -> None:
+    # Dana spoke more than anyone lately: she is not invited as one left out.
+    text = "@facilitator Dana lleva callada toda la tarde con lo del presupuesto"
+    busy = [("dana", "I'd cut the food, not the bus."), ("ann", "Fine."),
+            ("dana", "And the hall can wait a week."), ("bob", "Ok.")]
+    out, _ = await play(store, "left-out-no", [*ROOM, *busy, ("cy", text)])
+    assert "dana" not in out.decision.to, out.decision.reason

@@ -24,6 +24,7 @@ from facilitator.reading.intent import (
     asks_bot_activity,
     asks_what_was_decided,
     judges_members,
+    says_left_out,
     speaks_for_the_group,
 )
 from facilitator.reading.intent import read_request as read_intent
@@ -474,7 +475,8 @@ def _confirmed_by_the_room(event: ChatEvent, state: RoomState, meaning: RequestR
         note = note_decision(event, state, lang=lang, by=f"{by}, read from the room")
         if note.intervention == Intervention.RECORD_DECISION:
             return note
-    if Intent.GIVE_TURN in meaning.guesses:
+    if Intent.GIVE_TURN in meaning.guesses or says_left_out(event.text):
+        # likeliest a turn, or saying in so many words that members were left out
         turn = give_turn(event, state, lang=lang, by=f"{by}, read from the room")
         recent = _recent_counts(state)
         top = max(recent.values(), default=0)

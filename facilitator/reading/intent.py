@@ -465,3 +465,37 @@ def judges_members(text: str) -> bool:
     return bool(_PICKS_OUT.search(folded) or _RANKS.search(folded)
                 or (_RANK_WORD.search(folded) and _SCALE.search(folded)
                     and not _OPTIONS.search(folded)))
+
+
+# ---- a request that says members were left out ---------------------------------------------
+#
+# "Ana hasn't had a say yet, can you…?", "Ana todavía no ha hablado…", "Ana n'a pas encore pu
+# parler…", "Ana kommt nicht zu Wort…", "a Ana ainda não falou…": a request that says named
+# members have not spoken, or were kept from speaking. The fitted read often abstains on these
+# (README, issue 20). The structure read here: a negation or "barely" before a verb or noun of
+# saying, or a word for being silent. The gate takes an unsure read as asking for a turn on this
+# only where the room confirms it: the members it would invite said clearly less lately.
+
+_NOT = (r"(?:not|never|barely|hardly|no|nada|todavia no|aun no|pas|rien|jamais|a peine"
+        r"|nicht|nichts|kaum|gar nicht|noch nichts|nao|ainda nao|nunca|mal)")
+_SAY = (r"(?:said|say|spoken|speak|talked|talk|word|chance|opin\w*|dicho|hablado|hablar|palabra"
+        r"|participado|dit|parle|parler|exprime\w*|mot|gesagt|gesprochen|wort|geredet|reden"
+        r"|falaram|falou|falar|disse\w*|dito|palavra|participou|participaram)")
+_LEFT_OUT = re.compile(rf"(?:\b{_NOT}\b|n't)(?:\W+\w+){{0,4}}?\W+{_SAY}\b"
+                       # a member described as silent ("quiet", "silent", "still", "stumm" also
+                       # name the bot's own modes, and English "still" is an adverb: not these)
+                       r"|\b(?:callad[oa]s?|silencieu(?:x|se|ses)|calad[oa]s?|geschwiegen)\b")
+
+
+# Not left out: one who "never stops talking" ("no para de hablar", "hört nicht auf"), or the
+# bot told to keep silent ("fica calado", "quédate callado").
+_TALKS_ON = re.compile(r"\b(?:para[nm]? de|arrete\w* (?:pas )?de|stop\w*|aufh\w*|hort\w* (?:\w+ )?auf"
+                       r"|shut\w* up)\b|\b(?:fica|fique|quedate|estate|reste|sois|soyez|bleib|sei"
+                       r"|be|stay|keep) (?:\w+ )?(?:callad|calad|silencieu)")
+
+
+def says_left_out(text: str) -> bool:
+    """Whether a request says members have not spoken or were kept from speaking (see the
+    comment above), in any of the five languages."""
+    folded = _folded_line(text)
+    return bool(_LEFT_OUT.search(folded)) and not _TALKS_ON.search(folded)
