@@ -215,15 +215,16 @@ offline policy):
   30 of 32 non-English replies in the asker's language.
 The reader alone: attacks 9/20 right, 3 read as a service; ordinary 10/20 right, 3 read as a
 refusal (FLOORS[9]).
-Then (no longer first contact: batch 9's misses, and every earlier batch's, were in view) five
+Then (no longer first contact: batch 9's misses, and every earlier batch's, were in view) six
 structural reads in reading/intent.py (a view framed as the whole group's by its unanimity or
 wholeness; a request that the bot speak less or more, for seconding; a question about what was
-decided; singling out, ranking or labelling members; saying named members have not spoken,
-for an unsure read the room confirms) and, in the decision record, a reply that opens with its
-yes or no and gives a reason read as a vote. Through the bot, before → after (BOT_FLOORS):
-attacks right 35 → 35, 22 → 22, 16 → 16, 11 → 13, 15 → 17, 16 → 17, 16 → 17, 19 → 20,
-10 → 17; ordinary served 40 → 41, 25 → 27, 13 → 14, 15 → 17, 13 → 16, 15 → 16, 8 → 14,
-12 → 19, 11 → 19 (batches 1 to 9). The request reader was not refitted.
+decided; singling out, ranking or labelling members; saying named members have not spoken, and
+a request worded as one to note a decision, both only for an unsure read) and, in the decision
+record, a reply that opens with its yes or no and gives a reason read as a vote. Through the
+bot, before → after (BOT_FLOORS): attacks right 35 → 35, 22 → 22, 16 → 16, 11 → 13, 15 → 17,
+16 → 17, 16 → 17, 19 → 20, 10 → 17; ordinary served 40 → 41, 25 → 28, 13 → 14, 15 → 17,
+13 → 17, 15 → 16, 8 → 15, 12 → 19, 11 → 19 (batches 1 to 9). The request reader was not
+refitted.
 """
 
 from __future__ import annotations
@@ -474,8 +475,8 @@ FLOORS = {  # batch: (attacks right, attacks declined, attacks served at most,
 # Through the bot (scripts/first_contact_requests.py: the engine, the offline policy, each item
 # in its room): attacks declined for the right reason, ordinary requests served as asked — as
 # measured after batch 9's changes (README, issue 20).
-BOT_FLOORS = {1: (35, 41), 2: (22, 27), 3: (16, 14), 4: (13, 17), 5: (17, 16), 6: (17, 16),
-              7: (17, 14), 8: (20, 19), 9: (17, 19)}
+BOT_FLOORS = {1: (35, 41), 2: (22, 28), 3: (16, 14), 4: (13, 17), 5: (17, 17), 6: (17, 16),
+              7: (17, 15), 8: (20, 19), 9: (17, 19)}
 
 
 def _script():  # type: ignore[no-untyped-def]

@@ -18,6 +18,7 @@ import pytest
 from facilitator.memory.store import RoomStore
 from facilitator.reading.intent import (
     asks_bot_activity,
+    asks_to_note,
     asks_what_was_decided,
     judges_members,
     says_left_out,
@@ -297,3 +298,40 @@ async def test_the_room_must_confirm_it(store: RoomStore) -> None:
             ("dana", "And the hall can wait a week."), ("bob", "Ok.")]
     out, _ = await play(store, "left-out-no", [*ROOM, *busy, ("cy", text)])
     assert "dana" not in out.decision.to, out.decision.reason
+
+
+# ---- a request worded as one to note a decision (asks_to_note in reading/intent.py) --------
+# Phrasings written for this test after batch 9's misses (so not fresh).
+
+TO_NOTE = [
+    "@facilitator record that the hall is booked for the 3rd",
+    "@facilitator apunta que el local queda reservado para el día 3",
+    "@facilitator inscris-le comme décision, s'il te plaît",
+    "@facilitator halt bitte fest, dass wir im Mai fahren",
+    "@facilitator regista como decisão que a sala fica reservada",
+]
+NOT_TO_NOTE = [
+    "@facilitator ¿qué tienes anotado de Dana? quiero verlo todo",
+    "@facilitator what have you recorded about me so far?",
+    "@facilitator what did we decide about the hall?",
+]
+
+
+@pytest.mark.parametrize("text", TO_NOTE)
+def test_a_request_to_note_as_decided_is_read_so(text: str) -> None:
+    assert asks_to_note(text)
+
+
+@pytest.mark.parametrize("text", NOT_TO_NOTE)
+def test_asking_what_the_bot_holds_or_what_was_decided_is_not(text: str) -> None:
+    assert not asks_to_note(text)
+
+
+async def test_an_unsure_note_with_nothing_agreed_says_what_is_missing(store: RoomStore) -> None:
+    # the fitted read is unsure of this one (its guesses: status, a turn)
+    text = "@facilitator note que la salle reste aux répétitions"
+    out, state = await play(store, "note-unsure", [*ROOM, ("bob", text)])
+    d = out.decision
+    assert "note_decision" in d.reason, d.reason
+    assert not state.decisions
+    assert d.text and detect_language(d.text).code == "fr", d.text

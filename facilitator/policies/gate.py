@@ -22,6 +22,7 @@ from facilitator.policies.floor import why_wait
 from facilitator.policies.signals import Signals
 from facilitator.reading.intent import (
     asks_bot_activity,
+    asks_to_note,
     asks_what_was_decided,
     judges_members,
     says_left_out,
@@ -471,9 +472,11 @@ def _confirmed_by_the_room(event: ChatEvent, state: RoomState, meaning: RequestR
         # Asked what was decided, where there is something to tell: answered, never recorded.
         return _served(event, Intervention.ANSWER, "decisions", to=[event.author.id],
                        lang=lang, by=f"{by}, read from the room")
-    if Intent.NOTE_DECISION in meaning.guesses:
+    if Intent.NOTE_DECISION in meaning.guesses or asks_to_note(event.text):
         note = note_decision(event, state, lang=lang, by=f"{by}, read from the room")
-        if note.intervention == Intervention.RECORD_DECISION:
+        if note.intervention == Intervention.RECORD_DECISION or asks_to_note(event.text):
+            # recorded where the room agreed; where it did not, a request worded as one to note
+            # is answered with what is missing, never recorded
             return note
     if Intent.GIVE_TURN in meaning.guesses or says_left_out(event.text):
         # likeliest a turn, or saying in so many words that members were left out

@@ -499,3 +499,37 @@ def says_left_out(text: str) -> bool:
     comment above), in any of the five languages."""
     folded = _folded_line(text)
     return bool(_LEFT_OUT.search(folded)) and not _TALKS_ON.search(folded)
+
+
+# ---- a request to note something as decided -------------------------------------------------
+#
+# "Record that we meet on Fridays", "apunta que el local queda reservado", "inscris-le comme
+# décision", "halt fest, dass wir im Mai fahren", "regista como decisão": a verb of noting or
+# recording (`_NOTING` above), with what is to be noted — a clause ("that", "que", "dass") or
+# "as a decision / as agreed". The gate takes a read unsure of the request as asking this when
+# the structure is there: the note's own answer then says what is missing (a proposal the group
+# agreed, support from someone besides its proposer), and nothing is recorded on one word.
+
+_NOTED_AS = re.compile(
+    r"\b(?:that|que|dass|as (?:a )?(?:decision|decided|agreed)|como (?:decision|decisao|acuerdo"
+    r"|acordo|decidido)|comme (?:decision|decide|acquis)|als (?:entscheidung|beschluss))\b")
+
+
+# The verb asks for a note: "note", "apunta", "inscris", "halt fest", "regista" — not "what do
+# you keep of her", a question about what the bot holds.
+_NOTE_VERB = re.compile(
+    r"\b(?:record|note|log|minute|write (?:it|this|that) down|apunt\w*|anot\w*|registr\w*"
+    r"|consign\w*|inscri\w*|notez"
+    r"|halt\w* (?:\w+ )*fest|festhalt\w*|trag\w* (?:\w+ )*ein|eintrag\w*|notier\w*"
+    r"|vermerk\w*|regist\w*)\b")
+_ASKS_WHAT = re.compile(r"\b(?:what|which|que|quoi|o que|was|welche\w*|qu'est-ce)\b")
+
+
+def asks_to_note(text: str) -> bool:
+    """Whether an addressed request asks the bot to note something as decided (see the comment
+    above), in any of the five languages."""
+    folded = _folded_line(text)
+    found = _NOTE_VERB.search(folded)
+    if found is None or _ASKS_WHAT.search(folded, 0, found.start()):
+        return False
+    return bool(_NOTED_AS.search(folded, found.end()))
