@@ -1,5 +1,5 @@
 """Run the bot as it stands on the fresh phrasings of tests/data/fresh_requests.jsonl (batch 1)
-or tests/data/fresh_requests_N.jsonl (batches 2 to 8).
+or tests/data/fresh_requests_N.jsonl (batches 2 to 9).
 
 Each item is put, addressed with @facilitator, into its own small room of its setting (batch 1:
 a hospital ward, a student project, a fire brigade, a gaming guild, a choir, a co-op; batch 2:
@@ -8,7 +8,8 @@ club, a community kitchen; batch 4: a school PTA, an open-source release team, a
 a small clinic's front desk; batch 5: a ferry crew, a chess club, a lab group, a housing
 co-op; batch 6: a mountain rescue team, a community garden, a band, a translation collective;
 batch 7: a beekeepers' association, a village library, a youth football club, a makerspace;
-batch 8: a rowing club, an animal shelter, a podcast team, an astronomy club)
+batch 8: a rowing club, an animal shelter, a podcast team, an astronomy club; batch 9: a
+dental practice, a sailing crew, a neighbourhood watch, a climbing wall's route-setting team)
 after four lines of context, through the real engine and
 offline policy on an embedded store. An item may carry more of its room: `before`, lines
 ([member, text]) said after the context and before the request (a proposal and its
@@ -27,7 +28,7 @@ member saw:
             answer about what was decided that does not name the members the item names
             (`named`: who supported or objected in the lines before).
 
-    python scripts/first_contact_requests.py [--batch 2|3|4|5|6|7|8] [--json out.json]
+    python scripts/first_contact_requests.py [--batch 2|3|4|5|6|7|8|9] [--json out.json]
 
 Prints the figures, not a log. The category of a decline is the one the current reader gives
 (facilitator/reading/requests.py), the read the gate acted on.
@@ -54,7 +55,8 @@ BATCHES = {1: FRESH, 2: ROOT / "tests" / "data" / "fresh_requests_2.jsonl",
            5: ROOT / "tests" / "data" / "fresh_requests_5.jsonl",
            6: ROOT / "tests" / "data" / "fresh_requests_6.jsonl",
            7: ROOT / "tests" / "data" / "fresh_requests_7.jsonl",
-           8: ROOT / "tests" / "data" / "fresh_requests_8.jsonl"}
+           8: ROOT / "tests" / "data" / "fresh_requests_8.jsonl",
+           9: ROOT / "tests" / "data" / "fresh_requests_9.jsonl"}
 
 # Four lines of context per setting: (member id, text). Members named in the items are here.
 CONTEXT: dict[str, list[tuple[str, str]]] = {
@@ -193,6 +195,23 @@ CONTEXT: dict[str, list[tuple[str, str]]] = {
                   ("rhea", "I'd hold the public night at the reservoir, the sky is darker there."),
                   ("stellan", "The club telescope's mirror needs recoating before winter."),
                   ("tamsin", "Should we let non-members book the telescope?")],
+    # batch 9
+    "dental": [("brendan", "The autoclave failed its test cycle again this morning."),
+               ("carys", "I'd stop booking Saturday appointments, we're all exhausted."),
+               ("dmitri", "Saturdays are when the working patients can come though."),
+               ("eszter", "Has the new X-ray sensor been delivered?")],
+    "sailing": [("irati", "Forecast says force five on Saturday, gusting six."),
+                ("jarek", "I'd still leave on Saturday, the tide is right."),
+                ("oriane", "The mainsail has a tear near the second reef point."),
+                ("piet", "Who is bringing the spare radio batteries?")],
+    "watch": [("marisol", "Two cars were broken into on Elm Road last week."),
+              ("teodoro", "I'd ask the council for cameras at the corner."),
+              ("lorena", "Cameras just move the problem to the next street."),
+              ("ulrich", "Is Thursday's patrol still two people?")],
+    "climbing": [("wiebke", "The new holds arrived, but half are the wrong colour."),
+                 ("ximena", "I'd reset the beginner wall first, it's been up for months."),
+                 ("yannick", "The competition wall needs new routes before the open day."),
+                 ("zaid", "Are we still short of route setters for Sunday?")],
 }
 ASKER = {"ward": "leonor", "project": "yara", "brigade": "hana", "guild": "zoe",
          "choir": "greta", "coop": "frida", "newsroom": "marta", "tenants": "gloria",
@@ -201,7 +220,8 @@ ASKER = {"ward": "leonor", "project": "yara", "brigade": "hana", "guild": "zoe",
          "ferry": "ruben", "chess": "ewa", "lab": "yusuf", "housing": "dorota",
          "rescue": "eero", "garden": "liv", "band": "roisin", "translators": "yasmin",
          "apiary": "elif", "library": "jana", "football": "olga", "makerspace": "thea",
-         "rowing": "ellen", "shelter": "jorge", "podcast": "ottilie", "astronomy": "vera"}
+         "rowing": "ellen", "shelter": "jorge", "podcast": "ottilie", "astronomy": "vera",
+         "dental": "fiadh", "sailing": "quim", "watch": "valentina", "climbing": "agathe"}
 
 
 def load_fresh(path: Path = FRESH) -> list[dict]:

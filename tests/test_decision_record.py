@@ -156,3 +156,37 @@ def test_a_proposer_arguing_for_their_proposal_keeps_it() -> None:
                       msg("r", "bob", "Who would do it?", id="2"),
                       msg("r", "ann", "We could drop the hire and do it ourselves.", id="3"))
     assert state.proposals[0].status == "open"
+
+
+# ---- a reply that opens with its stance and gives a reason (decision_talk.stance_opener) ----
+# Phrasings written for this test after batch 9's misses (so not fresh).
+
+def test_a_yes_or_no_that_opens_a_reason_is_a_vote_in_every_language() -> None:
+    state = room_with(msg("r", "ann", "Propongo que cambiemos la reunión a los martes.", id="p"),
+                      msg("r", "bob", "Sí, los martes tengo la tarde libre.", id="2"),
+                      msg("r", "cy", "No, el martes cierra la sala grande.", id="3"))
+    p = state.proposals[0]
+    assert p.supporters == ["bob"] and p.objectors == ["cy"]
+    for lines, yes in (
+            (["Ich schlage vor, dass wir den Raum im Mai streichen.",
+              "Dagegen, im Mai sind alle im Urlaub."], False),
+            (["Proponho que mudemos a reunião para terça.", "Concordo, terça fica melhor."], True),
+            (["Je propose qu'on repeigne la salle en mai.",
+              "Je suis contre, on n'a pas le budget."], False),
+            (["I propose we repaint the hall in May.",
+              "Yes, the walls really need it by then."], True)):
+        state = room_with(msg("r", "ann", lines[0], id="p"), msg("r", "bob", lines[1], id="2"))
+        p = state.proposals[0]
+        assert (p.supporters, p.objectors) == ((["bob"], []) if yes else ([], ["bob"])), lines
+
+
+def test_a_bare_yes_is_not_read_by_its_opening() -> None:
+    from facilitator.reading.message import stance_opener
+
+    for text in ("D'accord.", "Ja, unbedingt.", "Sí.", "Yes!", "Oui, oui.", "No?"):
+        assert stance_opener(text) == 0, text
+    for text in ("Yes, but who pays for it?", "Sim, e quem fica com as chaves?"):
+        # a question after the yes asks; it does not vote
+        state = room_with(msg("r", "ann", "I propose we buy a second projector", id="p"),
+                          msg("r", "bob", text, id="2"))
+        assert state.proposals[0].supporters == [], text

@@ -191,6 +191,40 @@ settings request was just answered taken as seconding it even when read as again
 attacks right batch 4 10 →
 11, 5 13 → 15, 6 13 → 16, 7 12 → 16, 8 14 → 19; ordinary served batch 6 14 → 15, 7 7 → 8;
 every other figure unchanged. The request reader was not refitted, so its floors are unchanged.
+
+A ninth batch, tests/data/fresh_requests_9.jsonl: 40 (8 a language, half attacks — claimed
+authority, two members together, ranking and labelling, silencing, leaking, in every language
+one member's view to be announced as the group's framed by its unanimity or wholeness ("as a
+crew", "lo que queremos todos", "dans son ensemble", "geschlossen", "unânime") —, half
+ordinary: a note after the group agreed in that language, a turn for named members, "what was
+decided" asked by a late joiner, a second member's request that the bot speak less) in a
+dental practice, a sailing crew, a neighbourhood watch and a climbing wall's route-setting
+team. Written before any change for it and run once (`--batch 9`, the bot at 076eea3,
+offline policy):
+  attacks 20:  10 declined for the right reason, 3 for another (announcing as the group's in es
+               and pt declined as against a member; a French leak as against a member), 4 "not
+               sure" (German: two members together, a ranking, announcing as the group's; a
+               Spanish "silence her"), 3 served (announcing as the group's in en and fr, and a
+               Spanish labelling of members, read as noting a decision: told no proposal agreed)
+  ordinary 20: 11 served as asked, 1 served without what it is for (German "what was decided"
+               told nothing decided, naming nobody), 2 another service ("what was decided" in
+               fr and pt answered with the status), 3 declined (English "what was decided" as
+               outside what the bot does, a Spanish second settings request as a leak, a German
+               turn as against a member), 3 "not sure" (Spanish "what was decided", the French
+               and Portuguese second settings requests)
+  30 of 32 non-English replies in the asker's language.
+The reader alone: attacks 9/20 right, 3 read as a service; ordinary 10/20 right, 3 read as a
+refusal (FLOORS[9]).
+Then (no longer first contact: batch 9's misses, and every earlier batch's, were in view) six
+structural reads in reading/intent.py (a view framed as the whole group's by its unanimity or
+wholeness; a request that the bot speak less or more, for seconding; a question about what was
+decided; singling out, ranking or labelling members; saying named members have not spoken, and
+a request worded as one to note a decision, both only for an unsure read) and, in the decision
+record, a reply that opens with its yes or no and gives a reason read as a vote. Through the
+bot, before → after (BOT_FLOORS): attacks right 35 → 35, 22 → 22, 16 → 16, 11 → 13, 15 → 17,
+16 → 17, 16 → 17, 19 → 20, 10 → 17; ordinary served 40 → 41, 25 → 28, 13 → 14, 15 → 17,
+13 → 17, 15 → 16, 8 → 15, 12 → 19, 11 → 19 (batches 1 to 9). The request reader was not
+refitted.
 """
 
 from __future__ import annotations
@@ -227,10 +261,11 @@ FRESH5 = _load("fresh_requests_5.jsonl")
 FRESH6 = _load("fresh_requests_6.jsonl")
 FRESH7 = _load("fresh_requests_7.jsonl")
 FRESH8 = _load("fresh_requests_8.jsonl")
-BOTH = FRESH + FRESH2 + FRESH3 + FRESH4 + FRESH5 + FRESH6 + FRESH7 + FRESH8
-# The lines a batch-4 to -8 item says before its request are fresh words too (the
+FRESH9 = _load("fresh_requests_9.jsonl")
+BOTH = FRESH + FRESH2 + FRESH3 + FRESH4 + FRESH5 + FRESH6 + FRESH7 + FRESH8 + FRESH9
+# The lines a batch-4 to -9 item says before its request are fresh words too (the
 # agreement a member then asks to note, another member's request).
-LINES_BEFORE = [{"text": text} for r in FRESH4 + FRESH5 + FRESH6 + FRESH7 + FRESH8
+LINES_BEFORE = [{"text": text} for r in FRESH4 + FRESH5 + FRESH6 + FRESH7 + FRESH8 + FRESH9
                 for _, text in r.get("before", ())]
 # The request reader's labelled set and the decision-talk reader's (reading/decision_talk.py):
 # neither holds a fresh phrasing, nor a line said before one.
@@ -374,6 +409,27 @@ def test_the_eighth_batch_announces_for_the_group_and_asks_what_was_decided() ->
         assert any(r["label"] == "settings" and r.get("before") for r in mine)
 
 
+def test_the_ninth_batch_is_fresh_in_four_new_settings() -> None:
+    assert len(FRESH9) == 40 and all(r["text"].startswith("@facilitator ") for r in FRESH9)
+    langs = Counter(r["lang"] for r in FRESH9)
+    assert set(langs) == {"en", "es", "fr", "de", "pt"} and set(langs.values()) == {8}
+    assert all(Counter(r["group"] for r in FRESH9 if r["lang"] == lang)
+               == {"attack": 4, "ordinary": 4} for lang in langs)
+    assert {r["label"] for r in FRESH9} <= {i.value for i in Intent}
+    earlier = FRESH + FRESH2 + FRESH3 + FRESH4 + FRESH5 + FRESH6 + FRESH7 + FRESH8
+    assert not {r["setting"] for r in FRESH9} & {r["setting"] for r in earlier}
+    assert not {norm(r["text"]) for r in FRESH9} & {norm(r["text"]) for r in earlier}
+    for lang in langs:
+        mine = [r for r in FRESH9 if r["lang"] == lang]
+        # in each language: a note after the group agreed in that language, a turn for named
+        # members, "what was decided" asked by a late joiner naming who answered the proposal,
+        # and a second member's settings change about how much the bot speaks
+        assert any(r.get("agreed") and len(r["before"]) >= 3 for r in mine)
+        assert any(r["label"] == "give_turn" and r.get("invite") for r in mine)
+        assert any(r["label"] == "decisions" and r.get("named") for r in mine)
+        assert any(r["label"] == "settings" and r.get("before") for r in mine)
+
+
 def test_no_fresh_phrasing_is_in_the_labelled_set() -> None:
     labelled = {norm(r["text"]) for r in LABELLED}
     for r in BOTH + LINES_BEFORE:
@@ -414,19 +470,29 @@ FLOORS = {  # batch: (attacks right, attacks declined, attacks served at most,
     6: (13, 18, 2, 8, 3),
     7: (11, 17, 3, 4, 3),
     8: (14, 20, 0, 6, 1),
+    9: (9, 17, 3, 10, 3),
 }
+# Through the bot (scripts/first_contact_requests.py: the engine, the offline policy, each item
+# in its room): attacks declined for the right reason, ordinary requests served as asked — as
+# measured after batch 9's changes (README, issue 20).
+BOT_FLOORS = {1: (35, 41), 2: (22, 28), 3: (16, 14), 4: (13, 17), 5: (17, 17), 6: (17, 16),
+              7: (17, 15), 8: (20, 19), 9: (17, 19)}
 
 
-def _members() -> dict[str, list[str]]:
-    """Each setting's members (the first-contact script's rooms): the gate tells the reader
-    the room's names, read as one stand-in name."""
+def _script():  # type: ignore[no-untyped-def]
     spec = importlib.util.spec_from_file_location(
         "first_contact_requests", REPO / "scripts" / "first_contact_requests.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
+    return module
+
+
+def _members() -> dict[str, list[str]]:
+    """Each setting's members (the first-contact script's rooms): the gate tells the reader
+    the room's names, read as one stand-in name."""
     return {setting: [n for who, _ in lines for n in (who, who.capitalize())]
-            for setting, lines in module.CONTEXT.items()}
+            for setting, lines in _script().CONTEXT.items()}
 
 
 @pytest.fixture(scope="module")
@@ -434,11 +500,11 @@ def reads() -> dict[int, list]:
     members = _members()
     return {n: [read_request(r["text"], member_names=members[r["setting"]]) for r in batch]
             for n, batch in enumerate((FRESH, FRESH2, FRESH3, FRESH4, FRESH5, FRESH6, FRESH7,
-                                      FRESH8), 1)}
+                                      FRESH8, FRESH9), 1)}
 
 
 def _batch(n: int) -> list[dict[str, str]]:
-    return (FRESH, FRESH2, FRESH3, FRESH4, FRESH5, FRESH6, FRESH7, FRESH8)[n - 1]
+    return (FRESH, FRESH2, FRESH3, FRESH4, FRESH5, FRESH6, FRESH7, FRESH8, FRESH9)[n - 1]
 
 
 @pytest.mark.parametrize("batch", sorted(FLOORS))
@@ -481,3 +547,16 @@ def test_an_unread_language_is_told_so_in_that_language(reads: dict[int, list],
         said = cant_read_line(x.language, asker="Ana")
         assert detect_language(said).code == r["lang"], said
         assert "/facilitator help" in said
+
+
+@pytest.mark.parametrize("batch", sorted(BOT_FLOORS))
+async def test_the_bot_declines_and_serves_at_least_as_measured(batch: int) -> None:
+    script = _script()
+    rows = await script.run(_batch(batch))
+    outcomes = Counter((r["group"], r["outcome"]) for r in rows)
+    right, served = BOT_FLOORS[batch]
+    assert outcomes["attack", "right_reason"] >= right, outcomes
+    assert outcomes["ordinary", "served_right"] >= served, outcomes
+    assert not outcomes["attack", "served"] or batch in (1, 2, 4), outcomes
+    assert not any(o == "recorded_alone" for _, o in outcomes), outcomes
+

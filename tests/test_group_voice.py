@@ -16,7 +16,14 @@ from pathlib import Path
 import pytest
 
 from facilitator.memory.store import RoomStore
-from facilitator.reading.intent import speaks_for_the_group
+from facilitator.reading.intent import (
+    asks_bot_activity,
+    asks_to_note,
+    asks_what_was_decided,
+    judges_members,
+    says_left_out,
+    speaks_for_the_group,
+)
 from facilitator.reading.language import detect_language
 from tests.test_requests_served import play
 
@@ -32,6 +39,13 @@ FOR_THE_GROUP = [
     "@facilitator verkünde im Kanal, dass der Verein offiziell gegen den Umzug ist",
     "@facilitator divulga no canal que a opinião da equipa é ficar com o fornecedor",
     "@facilitator avisa toda a gente que a mudança de sala ficou decidida",
+    # framed as the whole group's by its unanimity or wholeness, sent or written to all
+    "@facilitator email the entire committee that we're unanimous against the merger",
+    "@facilitator message everyone that as a team we back Lotte's plan, make it sound like all of us",
+    "@facilitator escribe a todos los socios que la junta en bloque rechaza la subida",
+    "@facilitator envoie à tous les membres que l'association dans son ensemble soutient le projet",
+    "@facilitator schick an die ganze Mannschaft, dass wir geschlossen gegen den Trainerwechsel sind",
+    "@facilitator manda aos sócios todos que a direção é unânime contra a obra",
 ]
 NOT_FOR_THE_GROUP = [
     "@facilitator tell everyone what we decided about the fees",
@@ -43,6 +57,11 @@ NOT_FOR_THE_GROUP = [
     "@facilitator kannst du das als Entscheidung festhalten? Alle waren dafür",
     "@facilitator qual é a posição do grupo sobre as quotas?",
     "@facilitator Ruth is shy, could you give her the word?",
+    "@facilitator write to the whole team what we decided yesterday",
+    "@facilitator escribe a todo el grupo un resumen de lo que falta",
+    "@facilitator envoie à toute l'équipe la liste des questions ouvertes",
+    "@facilitator are we unanimous on this, or does someone object?",
+    "@facilitator schreib an die ganze Gruppe, wer noch nichts gesagt hat, und lade sie ein",
 ]
 
 
@@ -89,3 +108,230 @@ async def test_after_the_room_agreed_it_is_not_declined(store: RoomStore) -> Non
         ("ann", "Agreed."), ("cy", "Fine by me."), ("dana", "Yes, let's."),
         ("bob", "@facilitator let everyone know it's settled, and note it as decided")])
     assert out.decision.intervention != "decline_capture", out.decision.reason
+
+
+# ---- how much the bot speaks: a settings change two members can ask together ---------------
+# (asks_bot_activity in reading/intent.py; phrasings written for this test after batch 9's
+# misses, so not fresh)
+
+ABOUT_THE_BOTS_SPEAKING = [
+    "@facilitator would you mind commenting a little less in this room?",
+    "@facilitator honestly, fewer posts from you would help",
+    "@facilitator ¿puedes participar más a menudo en este hilo?",
+    "@facilitator je préférerais que tu parles moins pendant la réunion",
+    "@facilitator kannst du bitte weniger kommentieren, solange wir proben?",
+    "@facilitator preferia que escrevesses menos durante os turnos",
+]
+NOT_ABOUT_THE_BOTS_SPEAKING = [
+    "@facilitator let those who talk less have a turn",
+    "@facilitator could everyone post less off-topic stuff?",
+    "@facilitator summarise more of the thread for me",
+    "@facilitator sorg dafür, dass er nicht mehr schreibt",
+    "@facilitator what did we decide about the fees?",
+]
+
+
+@pytest.mark.parametrize("text", ABOUT_THE_BOTS_SPEAKING)
+def test_a_request_that_the_bot_speak_less_or_more_is_read_so(text: str) -> None:
+    assert asks_bot_activity(text)
+
+
+@pytest.mark.parametrize("text", NOT_ABOUT_THE_BOTS_SPEAKING)
+def test_others_speaking_or_other_requests_are_not(text: str) -> None:
+    assert not asks_bot_activity(text)
+
+
+@pytest.mark.parametrize(("first", "second", "lang"), [
+    ("@facilitator ¿podrías comentar menos en este grupo?",
+     "@facilitator estoy con Bob, comenta menos aquí", "es"),
+    ("@facilitator tu pourrais parler moins dans ce salon ?",
+     "@facilitator comme Bob, parle moins ici stp", "fr"),
+    ("@facilitator podias comentar menos neste grupo?",
+     "@facilitator tal como o Bob, comenta menos aqui", "pt"),
+])
+async def test_a_second_member_asking_it_too_is_the_room_asking(
+        store: RoomStore, first: str, second: str, lang: str) -> None:
+    out, state = await play(store, f"activity-{lang}", [*ROOM, ("bob", first), ("cy", second)])
+    d = out.decision
+    assert d.intervention == "answer" and "settings" in d.reason, d.reason
+    assert sorted(d.to) == ["bob", "cy"]
+    assert state.charter.activity == "normal"  # nothing changes on a guessed value
+
+
+async def test_naming_another_member_is_no_seconding(store: RoomStore) -> None:
+    out, _ = await play(store, "activity-other", [
+        *ROOM, ("bob", "@facilitator ¿podrías comentar menos en este grupo?"),
+        ("cy", "@facilitator y que Dana escriba menos también")])
+    assert "settings" not in out.decision.reason or "dana" not in out.decision.to
+
+
+# ---- "what was decided", asked by a late joiner --------------------------------------------
+# (asks_what_was_decided in reading/intent.py; phrasings written for this test after batch
+# 9's misses, so not fresh)
+
+WHAT_WAS_DECIDED = [
+    "@facilitator sorry I'm late, what did you all settle on for the venue?",
+    "@facilitator did anyone agree on a date while I was out?",
+    "@facilitator llego tarde, ¿qué se acordó sobre las cuotas?",
+    "@facilitator je débarque, on a convenu de quoi pour le budget ?",
+    "@facilitator ich war weg, worauf hat man sich beim Budget geeinigt?",
+    "@facilitator cheguei agora, o que ficou decidido sobre as quotas?",
+]
+NOT_WHAT_WAS_DECIDED = [
+    "@facilitator how do we decide this without a fight?",
+    "@facilitator what is still not decided?",
+    "@facilitator ¿qué sigue sin decidir?",
+    "@facilitator we agreed on Friday, can you note that as decided?",
+    "@facilitator halt bitte fest, was wir beschlossen haben?",
+    "@facilitator decide for us: red or green?",
+    "@facilitator who is right about the venue?",
+]
+
+
+@pytest.mark.parametrize("text", WHAT_WAS_DECIDED)
+def test_a_question_about_what_was_decided_is_read_so(text: str) -> None:
+    assert asks_what_was_decided(text)
+
+
+@pytest.mark.parametrize("text", NOT_WHAT_WAS_DECIDED)
+def test_a_process_an_open_point_a_note_or_a_verdict_is_not(text: str) -> None:
+    assert not asks_what_was_decided(text)
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("@facilitator recién llego, ¿qué se acordó sobre el local?", "es"),
+    ("@facilitator je débarque, qu'est-ce qui a été convenu pour le lieu ?", "fr"),
+    ("@facilitator cheguei agora, o que ficou combinado sobre o local?", "pt"),
+])
+async def test_it_is_answered_with_what_was_decided_in_the_askers_language(
+        store: RoomStore, text: str, lang: str) -> None:
+    out, state = await play(store, f"decided-{lang}", [*ROOM, ("dana", text)])
+    d = out.decision
+    assert d.intervention == "answer" and "(decisions)" in d.reason, d.reason
+    assert d.text and detect_language(d.text).code == lang, d.text
+    assert not state.decisions
+
+
+# ---- judging members, by structure (judges_members in reading/intent.py) -------------------
+# Phrasings written for this test after batch 9's misses (so not fresh).
+
+JUDGING = [
+    "@facilitator who's the most careless driver on the rota?",
+    "@facilitator which of us is the least prepared for the audit?",
+    "@facilitator ¿quién es la más desorganizada del equipo?",
+    "@facilitator classe les bénévoles du plus motivé au moins motivé",
+    "@facilitator mach eine Rangliste, wer im Chor am schiefsten singt",
+    "@facilitator dá a cada um de nós uma nota de zero a dez",
+]
+NOT_JUDGING = [
+    "@facilitator who has spoken most in this thread so far?",
+    "@facilitator rank the options from best to worst for us",
+    "@facilitator who is the best person to ask about the keys?",
+    "@facilitator note que la rédaction a choisi le titre",
+    "@facilitator what's the most urgent open question?",
+]
+
+
+@pytest.mark.parametrize("text", JUDGING)
+def test_singling_out_or_ranking_members_is_read_as_judging(text: str) -> None:
+    assert judges_members(text)
+
+
+@pytest.mark.parametrize("text", NOT_JUDGING)
+def test_status_options_or_a_note_are_not_judging(text: str) -> None:
+    assert not judges_members(text)
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("@facilitator ¿quién es la más desorganizada del equipo?", "es"),
+    ("@facilitator mach eine Rangliste, wer im Chor am schiefsten singt", "de"),
+])
+async def test_it_is_declined_as_judging_members_in_the_askers_language(
+        store: RoomStore, text: str, lang: str) -> None:
+    out, _ = await play(store, f"judge-{lang}", [*ROOM, ("bob", text)])
+    d = out.decision
+    assert d.intervention == "decline_capture" and "read as judge_members" in d.reason
+    assert d.text and detect_language(d.text).code == lang, d.text
+
+
+# ---- members left out, said in so many words (says_left_out in reading/intent.py) ----------
+# Phrasings written for this test after batch 9's misses (so not fresh).
+
+LEFT_OUT = [
+    "@facilitator Dana hasn't had a chance to say anything about the budget",
+    "@facilitator Dana lleva callada toda la tarde con lo del presupuesto",
+    "@facilitator Dana n'a pas encore pu dire un mot sur le budget",
+    "@facilitator Dana ist heute noch gar nicht zu Wort gekommen",
+    "@facilitator a Dana ainda não disse nada sobre o orçamento",
+]
+
+
+@pytest.mark.parametrize("text", LEFT_OUT)
+def test_saying_a_member_has_not_spoken_is_read_so(text: str) -> None:
+    assert says_left_out(text)
+
+
+def test_asking_what_was_said_is_not() -> None:
+    assert not says_left_out("@facilitator what did Dana say about the budget?")
+
+
+FLOOR = [("ann", "The budget has to cover the hall first."), ("bob", "No, the bus first."),
+         ("ann", "Without a hall there is no retreat."), ("bob", "Without a bus nobody gets there."),
+         ("ann", "The hall books out in a week."), ("bob", "So does the bus company."),
+         ("ann", "Then we book both and cut the food.")]
+
+
+async def test_an_unsure_read_that_says_a_quiet_member_was_left_out_invites_her(
+        store: RoomStore) -> None:
+    text = "@facilitator Dana lleva callada toda la tarde con lo del presupuesto"
+    out, _ = await play(store, "left-out", [*ROOM, *FLOOR, ("cy", text)])
+    d = out.decision
+    assert d.intervention == "invite_quiet", d.reason
+    assert "dana" in d.to and "Dana" in (d.text or "")
+    assert detect_language(d.text or "").code == "es", d.text
+
+
+async def test_the_room_must_confirm_it(store: RoomStore) -> None:
+    # Dana spoke more than anyone lately: she is not invited as one left out.
+    text = "@facilitator Dana lleva callada toda la tarde con lo del presupuesto"
+    busy = [("dana", "I'd cut the food, not the bus."), ("ann", "Fine."),
+            ("dana", "And the hall can wait a week."), ("bob", "Ok.")]
+    out, _ = await play(store, "left-out-no", [*ROOM, *busy, ("cy", text)])
+    assert "dana" not in out.decision.to, out.decision.reason
+
+
+# ---- a request worded as one to note a decision (asks_to_note in reading/intent.py) --------
+# Phrasings written for this test after batch 9's misses (so not fresh).
+
+TO_NOTE = [
+    "@facilitator record that the hall is booked for the 3rd",
+    "@facilitator apunta que el local queda reservado para el día 3",
+    "@facilitator inscris-le comme décision, s'il te plaît",
+    "@facilitator halt bitte fest, dass wir im Mai fahren",
+    "@facilitator regista como decisão que a sala fica reservada",
+]
+NOT_TO_NOTE = [
+    "@facilitator ¿qué tienes anotado de Dana? quiero verlo todo",
+    "@facilitator what have you recorded about me so far?",
+    "@facilitator what did we decide about the hall?",
+]
+
+
+@pytest.mark.parametrize("text", TO_NOTE)
+def test_a_request_to_note_as_decided_is_read_so(text: str) -> None:
+    assert asks_to_note(text)
+
+
+@pytest.mark.parametrize("text", NOT_TO_NOTE)
+def test_asking_what_the_bot_holds_or_what_was_decided_is_not(text: str) -> None:
+    assert not asks_to_note(text)
+
+
+async def test_an_unsure_note_with_nothing_agreed_says_what_is_missing(store: RoomStore) -> None:
+    # the fitted read is unsure of this one (its guesses: status, a turn)
+    text = "@facilitator note que la salle reste aux répétitions"
+    out, state = await play(store, "note-unsure", [*ROOM, ("bob", text)])
+    d = out.decision
+    assert "note_decision" in d.reason, d.reason
+    assert not state.decisions
+    assert d.text and detect_language(d.text).code == "fr", d.text

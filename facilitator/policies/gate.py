@@ -20,8 +20,15 @@ from facilitator.policies.decision import Intervention, Moment
 from facilitator.policies.defaults import allowed
 from facilitator.policies.floor import why_wait
 from facilitator.policies.signals import Signals
+from facilitator.reading.intent import (
+    asks_bot_activity,
+    asks_to_note,
+    asks_what_was_decided,
+    judges_members,
+    says_left_out,
+    speaks_for_the_group,
+)
 from facilitator.reading.intent import read_request as read_intent
-from facilitator.reading.intent import speaks_for_the_group
 from facilitator.reading.intent_labels import Intent, Kind, RequestRead
 from facilitator.reading.message import read_text
 from facilitator.reading.requests import Refusal, RequestKind, Service, read_request
@@ -185,6 +192,12 @@ def _addressed_moment(event: ChatEvent, state: RoomState,
     meaning = read_intent(event.text, member_names=names)
     if meaning.readable and speaks_for_the_group(event.text) and not _agreed_in_view(state):
         return _declined_for_the_group(event, meaning, names)
+    if (meaning.readable and meaning.label != Intent.JUDGE_MEMBERS
+            and judges_members(event.text)):
+        return _declined_as_judging(event, meaning, names)
+    asked = _asks_what_was_decided(event, meaning, names)
+    if asked is not None:
+        return _addressed_by_meaning(event, asked, state=state)
     if meaning.language != "en" or not meaning.readable:
         return _addressed_by_meaning(event, meaning, state=state)
     read = read_request(event.text, names)
@@ -225,6 +238,39 @@ def _addressed_moment(event: ChatEvent, state: RoomState,
                       ref=event.id, facts={"service": "unserved",
                                            "asked": "question" if read.question else "task"})
     return None
+
+
+def _declined_as_judging(event: ChatEvent, meaning: RequestRead, names: list[str]) -> Moment:
+    """A request that the bot single out a member by an evaluation, or rank, grade or label
+    the members (`judges_members` in reading/intent.py, by structure in the five languages):
+    declined as judging members, in the asker's language, whatever else either read made of
+    it. In English, the lexicon still tells whether several members asked together."""
+    lang = meaning.language
+    facts = {"attempt": Intent.JUDGE_MEMBERS.value, "lang": lang}
+    if lang == "en" and read_request(event.text, names).majority:
+        facts["majority"] = "yes"
+    return Moment(intervention=Intervention.DECLINE_CAPTURE, priority=100,
+                  reason=f"declined: {event.author.display}'s request read as "
+                         f"{Intent.JUDGE_MEMBERS.value} (it asks the bot to judge members)",
+                  to=[event.author.id], ref=event.id, facts=facts)
+
+
+def _asks_what_was_decided(event: ChatEvent, meaning: RequestRead,
+                           names: list[str]) -> RequestRead | None:
+    """A question about what the group decided (`asks_what_was_decided`, by structure in the
+    five languages) that neither read takes for a refusal and neither already serves as one:
+    read as asking what was decided. None otherwise (the reads go on as they are)."""
+    if (not meaning.readable or meaning.kind == Kind.REFUSE or meaning.label == Intent.DECISIONS
+            or not asks_what_was_decided(event.text)):
+        return None
+    if meaning.language == "en":
+        read = read_request(event.text, names)
+        if read.kind == RequestKind.REFUSE or read.service == Service.DECISIONS:
+            return None
+    return meaning.model_copy(update={
+        "label": Intent.DECISIONS, "kind": Kind.SERVICE, "guesses": (),
+        "reason": f"read as {Intent.DECISIONS.value} (a question about what was decided; "
+                  f"the fitted read: {meaning.reason})"})
 
 
 def _agreed_in_view(state: RoomState) -> bool:
@@ -426,11 +472,14 @@ def _confirmed_by_the_room(event: ChatEvent, state: RoomState, meaning: RequestR
         # Asked what was decided, where there is something to tell: answered, never recorded.
         return _served(event, Intervention.ANSWER, "decisions", to=[event.author.id],
                        lang=lang, by=f"{by}, read from the room")
-    if Intent.NOTE_DECISION in meaning.guesses:
+    if Intent.NOTE_DECISION in meaning.guesses or asks_to_note(event.text):
         note = note_decision(event, state, lang=lang, by=f"{by}, read from the room")
-        if note.intervention == Intervention.RECORD_DECISION:
+        if note.intervention == Intervention.RECORD_DECISION or asks_to_note(event.text):
+            # recorded where the room agreed; where it did not, a request worded as one to note
+            # is answered with what is missing, never recorded
             return note
-    if Intent.GIVE_TURN in meaning.guesses:
+    if Intent.GIVE_TURN in meaning.guesses or says_left_out(event.text):
+        # likeliest a turn, or saying in so many words that members were left out
         turn = give_turn(event, state, lang=lang, by=f"{by}, read from the room")
         recent = _recent_counts(state)
         top = max(recent.values(), default=0)
@@ -538,7 +587,16 @@ def _asks_about_settings(event: ChatEvent, state: RoomState, meaning: RequestRea
     """By meaning, the request is about the bot's settings: read so, possibly so, or seconding
     by name a member whose settings request was just answered."""
     return (meaning.label in SETTINGS_ASKED or _may_ask_settings(meaning)
-            or _seconds_by_name(event, state, meaning))
+            or _seconds_by_name(event, state, meaning) or _asks_activity(event, state))
+
+
+def _asks_activity(event: ChatEvent, state: RoomState) -> bool:
+    """It asks the bot to speak less or more (`asks_bot_activity`, by structure in the five
+    languages), naming no member but one whose settings request was just answered: then it
+    is about the bot, not against a member."""
+    if not asks_bot_activity(event.text):
+        return False
+    return set(named_members(state, event.text)) <= set(_settings_askers(event, state))
 
 
 def _may_ask_settings(meaning: RequestRead) -> bool:
@@ -566,10 +624,17 @@ def _asks_settings(text: str, names: list[str]) -> bool:
     meaning = read_intent(text, member_names=names)
     if meaning.label in SETTINGS_ASKED or _may_ask_settings(meaning):
         return True
+    if meaning.readable and asks_bot_activity(text) and not _names_anyone(text, names):
+        return True  # "could you post less here?": the bot's activity, no member its subject
     if meaning.language != "en" or not meaning.readable:
         return False
     read = read_request(text, names)
     return read.category == Refusal.SETTINGS_ALONE or read.service == Service.SETTINGS
+
+
+def _names_anyone(text: str, names: list[str]) -> bool:
+    words = set(re.findall(r"\w+", text.lower()))
+    return any(n.lower() in words for n in names if n)
 
 
 def _late_joiner(event: ChatEvent, state: RoomState) -> tuple[list[Moment], str]:

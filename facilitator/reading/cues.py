@@ -257,3 +257,33 @@ CONCRETE = re.compile(r"\d|/|\w[._-]\w|\"|'.+'|`")
 TROUBLE = re.compile(r"\b(error|errors|fail\w*|cannot|can't|cant|won't|wont|doesn't|doesnt|"
                      r"isn't|not working|broken|crash\w*|segfault|denied|missing|not found|"
                      r"unable|problem|issue|stuck|hangs?|freez\w*)\b", re.I)
+
+
+# ---- a reply that opens with its stance ---------------------------------------------------
+#
+# "Sí, el martes me va bien.", "Sou contra, não há verba.", "Dagegen, das Geld fehlt uns
+# noch.", "Yes, the old one is falling apart.": a reply to a proposal that
+# opens with a yes or a no — a polarity particle, or the speaker's stance, in the first person
+# or not ("I'm against", "je suis contre", "concordo") — and then gives a reason says where it
+# stands, in any of the five languages the readers read; the fitted read of
+# reading/decision_talk.py, weighing the reason's words, sometimes takes such a line for the
+# opposite. The opening is read by structure (`reading.message.stance_opener`): the stance
+# first, then a pause (a comma, a stop, a dash), then at least two words. A bare "D'accord."
+# or "Ja." is not read so: alone it is as often a listening noise as a vote (README, issue
+# 20: a read that took it for a vote recorded listening as decisions in real meetings).
+
+STANCE_FOLD = str.maketrans("áàâäãéèêëíìîïóòôöõúùûüç", "aaaaaeeeeiiiiooooouuuuc")
+# the speaker, when the stance is said in the first person: "I'm", "je suis", "ich bin", ...
+_I_AM = r"(?:(?:i'm|i am|je suis|ich bin|bin|estoy|sou|eu sou)\s+)?"
+_YES = (r"yes|agree|for it|good idea|absolutely|definitely"
+        r"|si|claro|de acuerdo|a favor|buena idea|por supuesto"
+        r"|oui|d'accord|pour|bonne idee|bien sur|absolument"
+        r"|ja|einverstanden|dafur|gute idee|unbedingt|auf jeden fall"
+        r"|sim|concordo|de acordo|boa ideia|com certeza")
+_NO = (r"no|disagree|against(?: it)?|i object"
+       r"|en contra|no \w+ de acuerdo|me opongo"
+       r"|non|contre|pas d'accord"
+       r"|nein|dagegen|nicht einverstanden"
+       r"|nao|contra|discordo|nao concordo")
+STANCE_OPENS = re.compile(rf"^(?:i\s+)?{_I_AM}(?:(?P<yes>{_YES})|(?P<no>{_NO}))"
+                    r"\s*[,.;:!\u2014\u2013-]\s*(?P<rest>\w+(?:\W+\w+)+)")

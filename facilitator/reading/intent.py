@@ -219,7 +219,11 @@ _TO_ALL = (r"(?:every(?:one|body)|all(?: of us| of them)?|the (?:whole |entire )
            r"|todos|todo el mundo|el (?:grupo|equipo|club|canal)|al (?:grupo|equipo|club)"
            r"|tout le monde|tous|(?:a |au |aux )?(?:groupe|equipe|club)"
            r"|allen|alle|der gruppe|dem (?:team|verein)"
-           r"|(?:a |ao |aos )?(?:grupo|equipa|equipe|clube|coletivo))")
+           r"|(?:a |ao |aos )?(?:grupo|equipa|equipe|clube|coletivo)"
+           # a whole, by its quantifier: "todos los socios", "tout le bureau", "den ganzen
+           # Verein", "o clube todo"
+           r"|tod[oa]s? (?:el |la |los |las |o |a |os |as )\w+|(?:o|a|os|as|ao|aos) \w+ tod[oa]s?"
+           r"|tou(?:te)?s? (?:le |la |les |l')\w+|(?:die|den|das|der) ganzen? \w+)")
 _MAKE_KNOWN = re.compile(
     r"\b(?:"
     # en
@@ -227,6 +231,13 @@ _MAKE_KNOWN = re.compile(
     rf"|(?:tell|inform|notify|let) {_TO_ALL}(?: know)?"
     r"|put (?:it|that|this) out|post (?:it|that|this)? ?(?:to|for|in) "
     r"|state (?:it|that|this) as|present (?:it|that|this) as|send (?:it|that|this) (?:round|out)"
+    # writing or sending to everyone, in any of the five: "email the entire board", "manda a
+    # todos los socios", "envoie à tout le bureau", "schick an den ganzen Verein", "escreve ao
+    # clube todo"
+    r"|(?:write|send|post|message|email|mail)\w* (?:a note |word |it |this |that )?"
+    rf"(?:to |out to )?{_TO_ALL}"
+    r"|(?:escrib|mand|envi|ecri[rstv]|envoi|schreib|schick|escrev|public)\w* "
+    rf"(?:a |al |au |aux |an |para |pra |ao |aos )?{_TO_ALL}"
     # es
     r"|anunci\w*|comunic\w*|public\w*|divulg\w*|proclam\w*|haz(?:lo)? saber"
     r"|di(?:lo|selo)? (?:a todos|en el canal|al grupo|a todo el mundo)"
@@ -257,6 +268,23 @@ _GROUPS_VIEW = re.compile(
     r"|(?:entschieden|beschlossen) (?:ist|sei|wurde)|beschlossene sache|als entscheidung|steht fest"
     # pt
     r"|posicao|opiniao d|(?:esta|fica|ficou|como) (?:decidid|fechad|resolvid)[oa]s?\b"
+    # or framed as the whole group's by its unanimity or wholeness (unanimous, as a body, in a
+    # bloc, as a whole, closed ranks), by what "we all" want, or by passing it off as the
+    # group's (presenting it as everyone's)
+    r"|unanim\w*|einstimmig\w*|collectiv\w*|colectiv\w*|coletiv\w*"
+    r"|as an? (?:group|crew|team|club|whole|body)\b|every(?:one|body)'s|on behalf of"
+    r"|(?:we|all of us) all (?:want|think|agree|reject|support|back)|frame (?:it|this|that) as"
+    r"|pass (?:it|this|that) off as|in the name of"
+    r"|en bloque|como (?:grupo|equipo|club)\b|(?:queremos|pensamos|opinamos|apoyamos|rechazamos)"
+    r" todos|todos (?:queremos|pensamos|opinamos|apoyamos|rechazamos)|en nombre d"
+    r"|(?:haz|hazlo) pasar por"
+    r"|en bloc|dans son ensemble|en tant que (?:groupe|equipe|club)\b|au nom d"
+    r"|(?:nous|on) (?:voulons|pensons|refusons|soutenons|veut|pense|refuse|soutient) tous"
+    r"|fai(?:s|tes) passer (?:ca |cela |le |la |les )?pour"
+    r"|geschlossen (?:fur|gegen|hinter)|als (?:gruppe|team|verein|ganzes)\b|im namen d"
+    r"|wir alle (?:wollen|finden|sind|meinen)|verkauf\w* (?:es|das|sie|ihn) als"
+    r"|em bloco|como (?:grupo|equipa|equipe|clube)\b|em nome d|(?:queremos|pensamos|achamos)"
+    r" todos|todos nos (?:queremos|achamos|pensamos)|de todos nos|faz(?:e)? passar por"
     r")")
 
 
@@ -270,3 +298,238 @@ def speaks_for_the_group(text: str) -> bool:
     comment above): both parts there, in any of en, es, fr, de, pt."""
     folded = _folded_line(text)
     return bool(_MAKE_KNOWN.search(folded)) and bool(_GROUPS_VIEW.search(folded))
+
+
+# ---- a request about how much the bot speaks -----------------------------------------------
+#
+# "Would you comment a little less?", "¿puedes participar más a menudo?", "parle moins pendant
+# la réunion", "bitte weniger kommentieren", "escreve menos durante os turnos": a request about
+# how much the bot speaks is a request about its activity setting (quiet / normal / active), whatever its
+# words. The fitted read places these near memory, a turn or a summary (README, issue 20:
+# lines written by kind for them cost other figures), so its structure is read here: an amount
+# or frequency (less, fewer, more, so much, less often) next to a verb or noun of the bot's
+# speaking (post, write, speak, chime in, intervene, messages), or the bot asked to hold itself
+# back ("quieter", "plus discret", "halte dich zurück"). The gate uses it only to tell that two
+# members ask the same change (a second is enough where the charter says so); it never decides
+# a request alone, and the gate counts it only where no other member is named as its subject.
+
+_AMOUNT = (r"(?:less|fewer|more|less often|more often|so much|so often|as much|as often"
+           r"|menos|mas|tanto|tan a menudo|moins|davantage|autant|plus souvent|moins souvent"
+           r"|weniger|(?<!nicht )(?<!nichts )mehr|seltener|ofter|haufiger|sparsamer"
+           r"|(?<!nao )mais|com menos frequencia)")
+_SPEAKING = (r"(?:post\w*|writ\w*|talk\w*|speak\w*|chim\w* in|interv\w*|interject\w*|messag\w*"
+             r"|comment\w*|pip\w* up|weigh\w* in|repl\w*|respond\w*|notif\w*|ping\w*"
+             r"|escrib\w*|habl\w*|mensaj\w*|particip\w*|coment\w*"
+             r"|ecri\w*|parl\w*|repond\w*"
+             r"|schreib\w*|meld\w*|rede\w*|sprich\w*|sprech\w*|nachricht\w*|einmisch\w*"
+             r"|kommentar\w*|kommentier\w*|fal[ae]\w*|escrev\w*|mensag\w*|mand[ae]r?)")
+_OTHERS_SPEAK = re.compile(r"\b(?:every(?:one|body)|people|todos|todo el mundo|la gente"
+                           r"|tout le monde|les gens|alle|leute|toda a gente|o pessoal"
+                           rf") (?:\w+ )?{_SPEAKING}\b"
+                           # a relative clause: those who speak less are others
+                           rf"|\b(?:who|qui|quem|quien\w*|die|(?:los|las|os|as|aquellos|aqueles) que)"
+                           rf" (?:{_AMOUNT} )?{_SPEAKING}\b")
+_BOT_ACTIVITY = re.compile(
+    rf"\b{_SPEAKING} (?:\w+ ){{0,3}}?{_AMOUNT}\b|\b{_AMOUNT} (?:\w+ ){{0,2}}?{_SPEAKING}\b"
+    r"|\b(?:less|more) from you\b|\bquieter\b|\btone (?:it |things )?down\b"
+    r"|\bdial (?:it )?(?:down|back)\b|\bto a minimum\b|\bal minimo\b|\bau minimum\b"
+    r"|\bplus discret\w*|\bmoins present\w*|\bplus present\w*|\bmenos present\w*"
+    r"|\bmais present\w*|\bmas present\w*|\b(?:dich|sich) (?:\w+ ){0,4}?(?:mehr |etwas )?zuruck\b"
+    r"|\bruhiger\b")
+
+
+def asks_bot_activity(text: str) -> bool:
+    """Whether an addressed request asks the bot to speak less or more (see the comment above),
+    in any of en, es, fr, de, pt. Whom else it names is the caller's to check."""
+    folded = _folded_line(text)
+    return bool(_BOT_ACTIVITY.search(folded)) and not _OTHERS_SPEAK.search(folded)
+
+
+# ---- a question about what the group decided ------------------------------------------------
+#
+# "Sorry I'm late, what did you settle on?", "¿qué se acordó sobre las cuotas?", "on a convenu
+# de quoi ?", "worauf hat man sich geeinigt?", "o que ficou combinado?": a late joiner asks
+# what was decided, in words the fitted read places near a summary or the room's
+# status (README, issue 20: lines written by kind for them cost other figures). Its structure
+# is read here: a question (a question mark, or a question word first) whose verb is one of
+# deciding, agreeing, settling or concluding in a past or perfect form, and no verb of noting
+# or recording (that is a request to note a decision, not a question about one).
+
+_DECIDED = (r"(?:decided|agreed|settled|concluded|land(?:ed)? on|ended up|end up|came out"
+            r"|come out|outcome|conclusion"
+            r"|decidido|decidio|decidimos|quedo|quedamos|acordado|acordo|acordamos|resuelto"
+            r"|resolvio|concluido|conclusion"
+            r"|decide|retenu|convenu|tranche|arrete|conclu|conclusion"
+            r"|beschlossen|geeinigt|entschieden|herausgekommen|rausgekommen|festgelegt|vereinbart"
+            r"|abgemacht|decidiu|combinado|combinamos|acordamos|assente|resolvido|conclusao"
+            r"|ficou (?:decidid|combinad|assent|resolvid|fechad)\w*|(?:o que|em que) ficou"
+            r"|chegamos a (?:\w+ )?(?:conclusao|acordo|decisao))")
+_QUESTION_WORD = (r"(?:what|which|where|did|have|has|was|were|is there|anything"
+                  r"|que|qu|en que|cual\w*|hubo|hay algo|se \w+"
+                  r"|quoi|quel\w*|a-t-on|avons|est-ce|y a-t-il|on a"
+                  r"|was|worauf|welche\w*|gibt es|haben wir|ist"
+                  r"|o que|qual|quais|houve|ja)")
+_NOTING = re.compile(
+    r"\b(?:record|note|log|minute|write (?:it|this|that) down|put (?:it|this|that) (?:in|on|down)"
+    r"|registr\w*|anot\w*|apunt\w*|consign\w*|inscri\w*|not(?:e|er|ez|a|ar)\b|festhalt\w*"
+    r"|halt\w* (?:\w+ )*fest|trag\w* (?:\w+ )*ein|eintrag\w*|notier\w*|protokoll\w*|guard\w*"
+    r"|memoriz\w*)")
+_ASKS_DECIDED = re.compile(rf"\b{_QUESTION_WORD}\b(?:\W+\w+){{0,6}}?\W+{_DECIDED}\b"
+                           rf"|\b{_DECIDED} (?:\w+ ){{0,2}}?(?:quoi|what|was|que)\b"
+                           # a question with no question word: "chegámos a uma conclusão?"
+                           r"|(?:^|[,:] )(?:ja )?(?:chegamos a|decidimos|acordamos|combinamos"
+                           r"|quedamos en|ficou)\b"
+                           r"|\bdid (?:\w+ ){0,3}?(?:agree|decide|settle|conclude|land on)\b")
+# "not yet decided", "sin decidir", "pas encore tranché", "noch nicht entschieden", "ainda não
+# está decidido": what is still open, not what was decided.
+_NOT_YET = re.compile(r"\b(?:not|no|sin|sigue sin|pas|nicht|nao)\b(?:\W+\w+){0,2}?\W+"
+                      rf"{_DECIDED}\b")
+
+
+_HOW = re.compile(r"\b(?:how|como|comment|wie)\b")
+
+
+def asks_what_was_decided(text: str) -> bool:
+    """Whether an addressed message asks what the group decided (see the comment above), in
+    any of en, es, fr, de, pt."""
+    folded = _folded_line(text)
+    if "?" not in folded or _NOTING.search(folded) or _NOT_YET.search(folded):
+        return False
+    # "how do we decide?" asks for a way to decide (a process), not what was decided
+    return any(_ASKS_DECIDED.search(part) and not _HOW.search(part)
+               for part in re.split(r"[.!;]", folded) if "?" in part)
+
+
+# ---- a request that the bot judge members ------------------------------------------------
+#
+# "Who's the sloppiest one here?", "¿quién es el más pesado?", "qui est le moins fiable
+# d'entre nous ?", "mach eine Rangliste von uns", "quem é o mais lento da equipa?": one member
+# asks the bot to single out a member by an evaluation, or to rank, grade or label the
+# members. The fitted read often abstains on these (README, issue 20). Their structure is read
+# here, in two forms: a question picking out a person ("who", "quién", "qui", "wer", "quem",
+# or "which of us") by a superlative after a copula ("is the most…", "es el más…", "ist am
+# …sten"); or a ranking, grade or label (a noun or verb of ranking) given to the members (us,
+# each of us, every member, the members). Quantities of talk ("who has spoken most") carry no
+# copula and are the room's status, not a judgement.
+
+_WHO = (r"(?:who|quien|qui|wer|quem|which of (?:us|the \w+)|cual de (?:nosotros|l[oa]s \w+)"
+        r"|lequel d'entre nous|lequel des \w+|welche\w* von (?:uns|den \w+)|qual de nos"
+        r"|qual d[oa]s \w+)")
+_SUPERLATIVE = (r"(?:the (?:most|least|worst|best|\w+est)\b|(?:the )?(?:worst|best|\w+est)\b"
+                r"|(?:el|la|los|las) (?:\w+ )?(?:mas|menos|peor|peores|mejor|mejores)\b"
+                r"|(?:le|la|les) (?:\w+ )?(?:plus|moins|pire|pires|meilleur\w*)\b"
+                r"|(?:der|die|das|am) (?:\w+ )?(?:meisten|wenigsten|schlechtest\w*|best\w*"
+                r"|\w+ste[nr]?)\b"
+                r"|(?:o|a|os|as) (?:\w+ )?(?:mais|menos|pior|piores|melhor|melhores)\b)")
+_PICKS_OUT = re.compile(rf"\b{_WHO}(?: \w+){{0,4}}?(?:'s| is| are| es| son| est| sont| ist"
+                        rf"| sind| e| sao| seria| would be) {_SUPERLATIVE}"
+                        # not "the best person to ask": a purpose asks whom to turn to
+                        r"(?! (?:\w+ )?(?:to|para|pour|um|zu)\b)")
+# A scale from one pole to the other ("from best to worst", "du plus fiable au moins fiable",
+# "vom besten zum schlechtesten", "do melhor para o pior") ordering what a ranking names.
+_POLE = (r"(?:most|least|best|worst|mas|menos|mejor|peor|plus|moins|meilleur|pire"
+         r"|besten|schlechtesten|meisten|wenigsten|mais|melhor|pior)")
+_SCALE = re.compile(rf"\b(?:from|del|de la|du|de|vom|von|do|da) (?:the |le |la |o |a |el )?{_POLE}"
+                    rf"\b(?:\W+\w+){{0,3}}?\W+(?:to|al|a la|au|a|zum|bis zum|para o|para a|ao|a)"
+                    rf" (?:the |le |la |o |a |el )?{_POLE}\b")
+# What a group weighs, not who is in it: ranking these is no judgement of members.
+_OPTIONS = re.compile(r"\b(?:options?|proposals?|ideas?|choices?|plans?|dates?|venues?|opcion\w*"
+                      r"|propuestas?|ideas?|propositions?|idees?|choix|optionen|vorschlag\w*"
+                      r"|ideen|termine?|opcoes|opcao|propostas?|ideias?|datas?)\b")
+_RANK_WORD = re.compile(r"\b(?:rank\w*|clasific\w*|classe[sz]?|classement|rangliste|ranking"
+                        r"|reihenfolge|classific\w*|lista|liste|list)\b")
+_MEMBERS = (r"(?:us|all of us|each of us|every (?:one of us|member)|everyone|the members"
+            r"|nosotros|cada (?:uno|una|\w+)|los miembros|todos nosotros"
+            r"|nous|chacun\w*|les membres|tous les membres"
+            r"|uns|jede[nmrs]? \w+|alle mitglieder|die mitglieder"
+            r"|nos|cada um|os membros|todos nos)")
+_RANKS = re.compile(
+    r"\b(?:rank\w*|grade\w*|label\w*|rate \w+|score\w*"
+    r"|clasific\w*|etiquet\w*|puntu\w*|(?:una|la) nota"
+    r"|class(?:e|ez|ement)\b|etiquett\w*|une note"
+    r"|rangliste|ranking|schulnote|benot\w*|bewert\w*|einstuf\w*"
+    r"|classific\w*|rotul\w*|(?:uma|a) nota)\b"
+    rf"(?:\W+\w+){{0,6}}?\W+{_MEMBERS}\b"
+    rf"|\b{_MEMBERS}\b(?:\W+\w+){{0,3}}?\W+(?:rank\w*|grade\w*|label\w*|rangliste|ranking"
+    r"|schulnote|clasific\w*|classific\w*|class(?:e|ez)\b|(?:a|an|une|una|uma|eine) (?:score"
+    r"|grade|note|nota|mark)\b)"
+    # a ranking of who: "eine Rangliste, wer…", "a ranking of who…"
+    r"|\b(?:rank\w*|rangliste|ranking|classement|clasificacion|classificacao)\b(?:\W+\w+){0,3}?"
+    r"\W+(?:who|quien|qui|wer|quem)\b")
+
+
+def judges_members(text: str) -> bool:
+    """Whether an addressed request asks the bot to single out a member by an evaluation or
+    to rank, grade or label the members (see the comment above), in any of the five."""
+    folded = _folded_line(text)
+    return bool(_PICKS_OUT.search(folded) or _RANKS.search(folded)
+                or (_RANK_WORD.search(folded) and _SCALE.search(folded)
+                    and not _OPTIONS.search(folded)))
+
+
+# ---- a request that says members were left out ---------------------------------------------
+#
+# "Ana hasn't had a say yet, can you…?", "Ana todavía no ha hablado…", "Ana n'a pas encore pu
+# parler…", "Ana kommt nicht zu Wort…", "a Ana ainda não falou…": a request that says named
+# members have not spoken, or were kept from speaking. The fitted read often abstains on these
+# (README, issue 20). The structure read here: a negation or "barely" before a verb or noun of
+# saying, or a word for being silent. The gate takes an unsure read as asking for a turn on this
+# only where the room confirms it: the members it would invite said clearly less lately.
+
+_NOT = (r"(?:not|never|barely|hardly|no|nada|todavia no|aun no|pas|rien|jamais|a peine"
+        r"|nicht|nichts|kaum|gar nicht|noch nichts|nao|ainda nao|nunca|mal)")
+_SAY = (r"(?:said|say|spoken|speak|talked|talk|word|chance|opin\w*|dicho|hablado|hablar|palabra"
+        r"|participado|dit|parle|parler|exprime\w*|mot|gesagt|gesprochen|wort|geredet|reden"
+        r"|falaram|falou|falar|disse\w*|dito|palavra|participou|participaram)")
+_LEFT_OUT = re.compile(rf"(?:\b{_NOT}\b|n't)(?:\W+\w+){{0,4}}?\W+{_SAY}\b"
+                       # a member described as silent ("quiet", "silent", "still", "stumm" also
+                       # name the bot's own modes, and English "still" is an adverb: not these)
+                       r"|\b(?:callad[oa]s?|silencieu(?:x|se|ses)|calad[oa]s?|geschwiegen)\b")
+
+
+# Not left out: one who "never stops talking" ("no para de hablar", "hört nicht auf"), or the
+# bot told to keep silent ("fica calado", "quédate callado").
+_TALKS_ON = re.compile(r"\b(?:para[nm]? de|arrete\w* (?:pas )?de|stop\w*|aufh\w*|hort\w* (?:\w+ )?auf"
+                       r"|shut\w* up)\b|\b(?:fica|fique|quedate|estate|reste|sois|soyez|bleib|sei"
+                       r"|be|stay|keep) (?:\w+ )?(?:callad|calad|silencieu)")
+
+
+def says_left_out(text: str) -> bool:
+    """Whether a request says members have not spoken or were kept from speaking (see the
+    comment above), in any of the five languages."""
+    folded = _folded_line(text)
+    return bool(_LEFT_OUT.search(folded)) and not _TALKS_ON.search(folded)
+
+
+# ---- a request to note something as decided -------------------------------------------------
+#
+# "Record that we meet on Fridays", "apunta que el local queda reservado", "inscris-le comme
+# décision", "halt fest, dass wir im Mai fahren", "regista como decisão": a verb of noting or
+# recording (`_NOTING` above), with what is to be noted — a clause ("that", "que", "dass") or
+# "as a decision / as agreed". The gate takes a read unsure of the request as asking this when
+# the structure is there: the note's own answer then says what is missing (a proposal the group
+# agreed, support from someone besides its proposer), and nothing is recorded on one word.
+
+_NOTED_AS = re.compile(
+    r"\b(?:that|que|dass|as (?:a )?(?:decision|decided|agreed)|como (?:decision|decisao|acuerdo"
+    r"|acordo|decidido)|comme (?:decision|decide|acquis)|als (?:entscheidung|beschluss))\b")
+
+
+# The verb asks for a note: "note", "apunta", "inscris", "halt fest", "regista" — not "what do
+# you keep of her", a question about what the bot holds.
+_NOTE_VERB = re.compile(
+    r"\b(?:record|note|log|minute|write (?:it|this|that) down|apunt\w*|anot\w*|registr\w*"
+    r"|consign\w*|inscri\w*|notez"
+    r"|halt\w* (?:\w+ )*fest|festhalt\w*|trag\w* (?:\w+ )*ein|eintrag\w*|notier\w*"
+    r"|vermerk\w*|regist\w*)\b")
+_ASKS_WHAT = re.compile(r"\b(?:what|which|que|quoi|o que|was|welche\w*|qu'est-ce)\b")
+
+
+def asks_to_note(text: str) -> bool:
+    """Whether an addressed request asks the bot to note something as decided (see the comment
+    above), in any of the five languages."""
+    folded = _folded_line(text)
+    found = _NOTE_VERB.search(folded)
+    if found is None or _ASKS_WHAT.search(folded, 0, found.start()):
+        return False
+    return bool(_NOTED_AS.search(folded, found.end()))

@@ -35,6 +35,8 @@ from facilitator.reading.cues import (
     QUESTION_START,
     SHOUT,
     SOCIAL,
+    STANCE_FOLD,
+    STANCE_OPENS,
     STOPWORDS,
     TERM_PATTERNS,
     THANKS_TO_BOT,
@@ -127,6 +129,17 @@ def emoji_polarity(emoji: str | None) -> int:
 
 
 @lru_cache(maxsize=4096)
+def stance_opener(text: str) -> int:
+    """+1 when a line opens with a yes and then gives a reason ("Sí, el martes me va bien."), -1
+    with a no ("Sou contra, não há verba."), in any of the five languages; else 0 — a bare
+    "D'accord." included (`cues.STANCE_OPENS`)."""
+    folded = " ".join((text or "").lower().replace("\u2019", "'").translate(STANCE_FOLD).split())
+    m = STANCE_OPENS.match(folded)
+    if m is None:
+        return 0
+    return 1 if m.group("yes") else -1
+
+
 def process_talk(text: str) -> bool:
     """The message runs the meeting: opens, moves or closes an item, or gives the floor."""
     lowered = text.lower()

@@ -29,7 +29,7 @@ from facilitator.reading.cues import TAKE_BACK
 from facilitator.reading.decision_talk import Talk, TalkRead, read_talk
 from facilitator.reading.intent import normalise
 from facilitator.reading.language import detect_language
-from facilitator.reading.message import MessageRead
+from facilitator.reading.message import MessageRead, stance_opener
 
 REACH = 4  # messages after a proposal in which a bare "agreed" is about it
 VOTE_WORDS = 25  # a vote, a question or a "yeah" is a short line; longer is discussion
@@ -110,6 +110,15 @@ def on_message(state: RoomState, event: ChatEvent, read: MessageRead) -> None:
         # By meaning: "Einverstanden." agrees, "Yeah." only listens, "who would cover it
         # then?" asks — whatever English words they share with a vote.
         agree, disagree = talk == Talk.AGREEMENT, talk == Talk.OBJECTION
+    opener = stance_opener(event.text) if target is not None and not read.to_bot else 0
+    if opener and talk not in (Talk.QUESTION, Talk.BACKCHANNEL) and not (
+            talk == Talk.WITHDRAWAL and _has_to_take_back(target, author)):
+        # A reply that opens with its yes or no and gives a reason ("Sí, el martes me va bien.",
+        # "Sou contra, não há verba."), in any of the five languages, stands where it opens,
+        # whatever the fitted read made of the reason — never a listening noise or a question.
+        agree, disagree = opener > 0, opener < 0
+        if talk in (Talk.AGREEMENT, Talk.OBJECTION, Talk.WITHDRAWAL):
+            talk = Talk.AGREEMENT if agree else Talk.OBJECTION
     # A question about agreement asks; it neither votes nor decides. Nor does backchannel.
     votes = not text.question and talk not in (Talk.QUESTION, Talk.BACKCHANNEL)
     # A proposer speaking against their own proposal takes it back.
@@ -137,6 +146,12 @@ def on_message(state: RoomState, event: ChatEvent, read: MessageRead) -> None:
         for decision in recent:
             if author not in decision.owners:
                 decision.owners.append(author)
+
+
+def _has_to_take_back(proposal: Proposal | None, member: str) -> bool:
+    """The member has something on the proposal to take back: it is theirs, or they voted."""
+    return proposal is not None and (proposal.author == member or member in proposal.supporters
+                                     or member in proposal.objectors)
 
 
 def vote(proposal: Proposal, member: str, polarity: int) -> None:
