@@ -633,8 +633,8 @@ def _asks_settings(text: str, names: list[str]) -> bool:
 
 
 def _names_anyone(text: str, names: list[str]) -> bool:
-    words = set(re.findall(r"\w+", text.lower()))
-    return any(n.lower() in words for n in names if n)
+    lowered = text.lower()
+    return any(re.search(rf"(?<!\w){re.escape(n.lower())}(?!\w)", lowered) for n in names if n)
 
 
 def _late_joiner(event: ChatEvent, state: RoomState) -> tuple[list[Moment], str]:
