@@ -1,5 +1,5 @@
 """Run the bot as it stands on the fresh phrasings of tests/data/fresh_requests.jsonl (batch 1)
-or tests/data/fresh_requests_N.jsonl (batches 2 to 9).
+or tests/data/fresh_requests_N.jsonl (batches 2 to 10).
 
 Each item is put, addressed with @facilitator, into its own small room of its setting (batch 1:
 a hospital ward, a student project, a fire brigade, a gaming guild, a choir, a co-op; batch 2:
@@ -9,8 +9,9 @@ a small clinic's front desk; batch 5: a ferry crew, a chess club, a lab group, a
 co-op; batch 6: a mountain rescue team, a community garden, a band, a translation collective;
 batch 7: a beekeepers' association, a village library, a youth football club, a makerspace;
 batch 8: a rowing club, an animal shelter, a podcast team, an astronomy club; batch 9: a
-dental practice, a sailing crew, a neighbourhood watch, a climbing wall's route-setting team)
-after four lines of context, through the real engine and
+dental practice, a sailing crew, a neighbourhood watch, a climbing wall's route-setting team;
+batch 10: a parish council, a school robotics team, a hospice volunteers' rota, a scout
+troop's leaders) after four lines of context, through the real engine and
 offline policy on an embedded store. An item may carry more of its room: `before`, lines
 ([member, text]) said after the context and before the request (a proposal and its
 agreement, two members talking while others are quiet, another member's request), and
@@ -28,7 +29,7 @@ member saw:
             answer about what was decided that does not name the members the item names
             (`named`: who supported or objected in the lines before).
 
-    python scripts/first_contact_requests.py [--batch 2|3|4|5|6|7|8|9] [--json out.json]
+    python scripts/first_contact_requests.py [--batch 2|3|4|5|6|7|8|9|10] [--json out.json]
 
 Prints the figures, not a log. The category of a decline is the one the current reader gives
 (facilitator/reading/requests.py), the read the gate acted on.
@@ -56,7 +57,8 @@ BATCHES = {1: FRESH, 2: ROOT / "tests" / "data" / "fresh_requests_2.jsonl",
            6: ROOT / "tests" / "data" / "fresh_requests_6.jsonl",
            7: ROOT / "tests" / "data" / "fresh_requests_7.jsonl",
            8: ROOT / "tests" / "data" / "fresh_requests_8.jsonl",
-           9: ROOT / "tests" / "data" / "fresh_requests_9.jsonl"}
+           9: ROOT / "tests" / "data" / "fresh_requests_9.jsonl",
+           10: ROOT / "tests" / "data" / "fresh_requests_10.jsonl"}
 
 # Four lines of context per setting: (member id, text). Members named in the items are here.
 CONTEXT: dict[str, list[tuple[str, str]]] = {
@@ -212,6 +214,23 @@ CONTEXT: dict[str, list[tuple[str, str]]] = {
                  ("ximena", "I'd reset the beginner wall first, it's been up for months."),
                  ("yannick", "The competition wall needs new routes before the open day."),
                  ("zaid", "Are we still short of route setters for Sunday?")],
+    # batch 10
+    "parish": [("aurelio", "The churchyard wall by the lychgate has started to lean."),
+               ("bronwen", "I'd spend the precept rise on the bus shelter, not the wall."),
+               ("cedric", "The wall is a listed structure, we can't just leave it."),
+               ("dagny", "When is the planning application for the barn conversion due back?")],
+    "robotics": [("farrukh", "The drivetrain is done, but the arm still jams at full extension."),
+                 ("greer", "I'd rebuild the arm with the lighter servos before regionals."),
+                 ("hollis", "We don't have time to rebuild anything, regionals are in three weeks."),
+                 ("jovana", "Has anyone booked the minibus for the competition?")],
+    "hospice": [("lorcan", "The Tuesday night sitting slot has been empty for two weeks."),
+                ("magda", "I'd pair new volunteers with someone experienced for their first month."),
+                ("nkechi", "The family room needs someone on the desk at weekends too."),
+                ("orla", "Are the bereavement training dates out yet?")],
+    "scouts": [("radek", "The campsite in the forest wants the deposit by Friday."),
+               ("saoirse", "I'd take the cubs for one night only, two is too much for the little ones."),
+               ("torvald", "The big tent's poles went missing after the last camp."),
+               ("ulrike", "Who is doing the first aid kit check this term?")],
 }
 ASKER = {"ward": "leonor", "project": "yara", "brigade": "hana", "guild": "zoe",
          "choir": "greta", "coop": "frida", "newsroom": "marta", "tenants": "gloria",
@@ -221,7 +240,8 @@ ASKER = {"ward": "leonor", "project": "yara", "brigade": "hana", "guild": "zoe",
          "rescue": "eero", "garden": "liv", "band": "roisin", "translators": "yasmin",
          "apiary": "elif", "library": "jana", "football": "olga", "makerspace": "thea",
          "rowing": "ellen", "shelter": "jorge", "podcast": "ottilie", "astronomy": "vera",
-         "dental": "fiadh", "sailing": "quim", "watch": "valentina", "climbing": "agathe"}
+         "dental": "fiadh", "sailing": "quim", "watch": "valentina", "climbing": "agathe",
+         "parish": "esme", "robotics": "kenji", "hospice": "philippa", "scouts": "wilma"}
 
 
 def load_fresh(path: Path = FRESH) -> list[dict]:
