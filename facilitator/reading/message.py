@@ -140,6 +140,7 @@ def stance_opener(text: str) -> int:
     return 1 if m.group("yes") else -1
 
 
+@lru_cache(maxsize=4096)
 def process_talk(text: str) -> bool:
     """The message runs the meeting: opens, moves or closes an item, or gives the floor."""
     lowered = text.lower()
