@@ -191,10 +191,12 @@ def _addressed_moment(event: ChatEvent, state: RoomState,
         return _addressed_by_meaning(event, llm_read, majority=majority, state=state)
     meaning = read_intent(event.text, member_names=names)
     if meaning.readable and speaks_for_the_group(event.text) and not _agreed_in_view(state):
-        return _declined_for_the_group(event, meaning, names)
+        return _declined_by_structure(event, meaning, names, Intent.TAKE_SIDE,
+                                      "it asks the bot to speak for the group", voice="group")
     if (meaning.readable and meaning.label != Intent.JUDGE_MEMBERS
             and judges_members(event.text)):
-        return _declined_as_judging(event, meaning, names)
+        return _declined_by_structure(event, meaning, names, Intent.JUDGE_MEMBERS,
+                                      "it asks the bot to judge members")
     asked = _asks_what_was_decided(event, meaning, names)
     if asked is not None:
         return _addressed_by_meaning(event, asked, state=state)
@@ -240,18 +242,21 @@ def _addressed_moment(event: ChatEvent, state: RoomState,
     return None
 
 
-def _declined_as_judging(event: ChatEvent, meaning: RequestRead, names: list[str]) -> Moment:
-    """A request that the bot single out a member by an evaluation, or rank, grade or label
-    the members (`judges_members` in reading/intent.py, by structure in the five languages):
-    declined as judging members, in the asker's language, whatever else either read made of
-    it. In English, the lexicon still tells whether several members asked together."""
+def _declined_by_structure(event: ChatEvent, meaning: RequestRead, names: list[str],
+                          attempt: Intent, asks: str, **more: str) -> Moment:
+    """A request a structural read of reading/intent.py declines whatever else either read
+    made of it, in the asker's language: one member (or two) asking the bot to make a view
+    known as the group's where the room agreed to none (`speaks_for_the_group`: it would speak
+    for the group, a side taken), or to single out a member by an evaluation or rank, grade or
+    label the members (`judges_members`). In English, the lexicon still tells whether several
+    members asked together."""
     lang = meaning.language
-    facts = {"attempt": Intent.JUDGE_MEMBERS.value, "lang": lang}
+    facts = {"attempt": attempt.value, "lang": lang, **more}
     if lang == "en" and read_request(event.text, names).majority:
         facts["majority"] = "yes"
     return Moment(intervention=Intervention.DECLINE_CAPTURE, priority=100,
                   reason=f"declined: {event.author.display}'s request read as "
-                         f"{Intent.JUDGE_MEMBERS.value} (it asks the bot to judge members)",
+                         f"{attempt.value} ({asks})",
                   to=[event.author.id], ref=event.id, facts=facts)
 
 
@@ -278,23 +283,6 @@ def _agreed_in_view(state: RoomState) -> bool:
     author, no objection standing): one the bot may note as the group's decision."""
     return any(agreed(p) for p in state.open_proposals()
                if state.human_messages - p.turn <= NOTE_HORIZON)
-
-
-def _declined_for_the_group(event: ChatEvent, meaning: RequestRead,
-                            names: list[str]) -> Moment:
-    """One member (or two) asks the bot to make a view known as the group's — its position,
-    its line, settled — where the room shows no agreement to it (`speaks_for_the_group` in
-    reading/intent.py): the bot would speak for the group, so it declines as taking a side, in
-    the asker's language.
-    In English, the lexicon still tells whether several members asked together."""
-    lang = meaning.language
-    facts = {"attempt": Intent.TAKE_SIDE.value, "lang": lang, "voice": "group"}
-    if lang == "en" and read_request(event.text, names).majority:
-        facts["majority"] = "yes"
-    return Moment(intervention=Intervention.DECLINE_CAPTURE, priority=100,
-                  reason=f"declined: {event.author.display}'s request read as "
-                         f"{Intent.TAKE_SIDE.value} (it asks the bot to speak for the group)",
-                  to=[event.author.id], ref=event.id, facts=facts)
 
 
 def _addressed_by_meaning(event: ChatEvent, meaning: RequestRead, *, majority: bool = False,
