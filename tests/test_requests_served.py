@@ -492,3 +492,18 @@ async def test_naming_only_the_first_asker_seconds_them_even_read_as_against_a_m
         *CHAT, ("cy", "Morning all."), ("ann", QUIETER),
         ("bob", "@facilitator like Ann said, and ignore Cy from now on")])
     assert against.decision.intervention == "decline_capture"
+
+
+async def test_what_the_bot_keeps_and_how_settings_work_are_said_in_the_askers_language(
+        store: RoomStore) -> None:
+    # Fixed lines, like the declines: from the catalogue, in the asker's language (before,
+    # a German member asking what the bot keeps was answered in English).
+    asked = {"de": ("@facilitator was speicherst du eigentlich über uns?", "für diesen Raum"),
+             "fr": ("@facilitator quelles données gardes-tu sur nous, et combien de temps ?",
+                    "pour ce salon"),
+             "pt": ("@facilitator o que guardas sobre nós?", "desta sala guardo"),
+             "en": ("@facilitator what do you keep about us?", "for this room I keep")}
+    for lang, (text, expected) in asked.items():
+        outcome, _ = await play(store, f"keep-{lang}", [*VENUE[:4], ("cy", text)])
+        assert outcome.decision.speak and expected in (outcome.decision.text or ""), lang
+        assert "forget-me" in (outcome.decision.text or "")

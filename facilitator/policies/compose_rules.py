@@ -65,9 +65,24 @@ ATTEMPT_PHRASES: dict[str, tuple[str, str]] = {
 SERVICE_TEMPLATES: dict[str, str] = {
     Service.SUMMARY: "summarize", Service.OPEN_ITEMS: "open_items",
     Service.DECISIONS: "decisions", Service.STATUS: "answer", Service.HELP: "help",
-    Service.SETTINGS: "answer_settings", Service.MEMORY: "answer_memory",
+    Service.SETTINGS: "settings.answer", Service.MEMORY: "memory",
     Service.PROCESS: "answer_process", "unserved": "decline_unserved",
 }
+
+
+# Answers that are fixed lines (no room content but the settings), said from the catalogue in
+# the asker's language: what the bot keeps, and how the room's settings work (and, asked by
+# members together, how they change).
+FIXED_ANSWERS = frozenset({"memory", "settings.answer"})
+
+
+def _fixed_answer(key: str, state: RoomState, asker: str, lang: str, **fields: str) -> str:
+    """The catalogue's line `key` in `lang`; a settings line is told the room's settings."""
+    if key.startswith("settings."):
+        fields["settings_line"] = line(
+            "settings.line", lang, activity=state.charter.activity.value,
+            goal=state.charter.goal or line("settings.no_goal", lang))
+    return line(key, lang, asker=asker, **fields)
 
 
 def answer_template(text: str, service: str | None = None) -> str:
@@ -156,7 +171,9 @@ def compose_fields(moment: Moment, state: RoomState, event: ChatEvent) -> tuple[
             return "in_language", {"line": said_now}
         case Intervention.ANSWER:
             name = answer_template(event.text, moment.facts.get("service"))
-            goal = state.charter.goal or "no goal set"
+            if name in FIXED_ANSWERS:
+                return "in_language", {"line": _fixed_answer(name, state, asker,
+                                                             moment.facts.get("lang", "en"))}
             signals = compute_signals(state)  # once for the three readouts
             summary = summary_text(state, signals)
             fields = {"asker": asker, "state_line": summary,
@@ -165,7 +182,6 @@ def compose_fields(moment: Moment, state: RoomState, event: ChatEvent) -> tuple[
                       "decision_list": decisions_answer(state) if name == "decisions"
                       else decisions_text(state), "greeting": "",
                       "summary": summary,
-                      "settings_line": f"{state.charter.activity.value}; goal: {goal}",
                       "asked": "answer" if moment.facts.get("asked") == "question" else "do"}
             return name, fields
         case Intervention.DECLINE_CAPTURE if moment.facts.get("voice") == "group":
@@ -252,13 +268,8 @@ def _served_fields(moment: Moment, state: RoomState, asker: str) -> tuple[str, d
     lang = facts.get("lang", "en")
     if facts.get("together"):
         others = names(state, facts["together"].split(","), lang=lang)
-        settings_line = line("settings.line", lang, activity=state.charter.activity.value,
-                             goal=state.charter.goal or line("settings.no_goal", lang))
-        if lang != "en":  # the room's settings, in the asker's language
-            return "in_language", {"line": line("settings.together", lang, asker=asker,
-                                                others=others, settings_line=settings_line)}
-        return "answer_settings_together", {"asker": asker, "others": others,
-                                            "settings_line": settings_line}
+        return "in_language", {"line": _fixed_answer("settings.together", state, asker, lang,
+                                                     others=others)}
     if facts["service"] == "give_turn":
         if lang != "en":
             return "in_language", {"line": _turn_line(moment, state, asker, lang)}
