@@ -507,3 +507,20 @@ async def test_what_the_bot_keeps_and_how_settings_work_are_said_in_the_askers_l
         outcome, _ = await play(store, f"keep-{lang}", [*VENUE[:4], ("cy", text)])
         assert outcome.decision.speak and expected in (outcome.decision.text or ""), lang
         assert "forget-me" in (outcome.decision.text or "")
+
+
+async def test_the_rooms_read_is_said_in_the_askers_language(store: RoomStore) -> None:
+    # The status readout's words (voices, mood, open, decisions, settings) from the catalogue;
+    # names and quotes stay as the room wrote them. In English the readout is as before.
+    asked = {"de": ("@facilitator wie siehst du gerade die Stimmung hier?",
+                    ("Stimmen:", "Stimmung:", "Einstellungen:")),
+             "es": ("@facilitator ¿cómo ves la sala ahora mismo?",
+                    ("Voces:", "Ambiente:", "Ajustes:")),
+             "en": ("@facilitator status?",
+                    ("Voices:", "Mood:", "Settings: I'm set to normal"))}
+    for lang, (text, words) in asked.items():
+        outcome, _ = await play(store, f"read-{lang}", [*VENUE[:4], ("cy", text)])
+        reply = outcome.decision.text or ""
+        assert outcome.decision.speak and all(w in reply for w in words), (lang, reply)
+        if lang != "en":
+            assert "Voices:" not in reply and "Mood:" not in reply, reply

@@ -160,14 +160,18 @@ def compose_fields(moment: Moment, state: RoomState, event: ChatEvent) -> tuple[
                 "service") in ("give_turn", "note_decision"):
             return _served_fields(moment, state, asker)
         case Intervention.ANSWER if moment.facts.get("lang", "en") != "en" and moment.facts.get(
-                "service") in ("decisions", "open_items"):
-            # The readouts of what was decided and what is open, in the asker's language: the
-            # catalogue's words around the room's own names and quotes.
-            lang = moment.facts["lang"]
-            said_now = (line("decisions.list", lang, list=decisions_answer(state, lang=lang))
-                        if moment.facts["service"] == "decisions"
-                        else line("open.list", lang, asker=asker,
-                                  list=open_items_text(state, lang=lang)))
+                "service") in ("decisions", "open_items", "status"):
+            # The readouts of what was decided, what is open and the room's read, in the
+            # asker's language: the catalogue's words around the room's own names and quotes.
+            lang, service = moment.facts["lang"], moment.facts["service"]
+            if service == "status":
+                readout = " ".join(status_text(state, lang=lang).splitlines())
+                said_now = line("status.answer", lang, asker=asker, status_line=readout)
+            elif service == "decisions":
+                said_now = line("decisions.list", lang, list=decisions_answer(state, lang=lang))
+            else:
+                said_now = line("open.list", lang, asker=asker,
+                                list=open_items_text(state, lang=lang))
             return "in_language", {"line": said_now}
         case Intervention.ANSWER:
             name = answer_template(event.text, moment.facts.get("service"))

@@ -140,58 +140,53 @@ def decisions_answer(state: RoomState, *, lang: str = "en") -> str:
     return decisions_text(state, lang=lang) + (f" {talk}" if talk else "")
 
 
-def heat_word(tension: float) -> str:
-    if tension >= 0.6:
-        return "heated"
-    if tension >= 0.35:
-        return "tense"
-    if tension >= 0.15:
-        return "lively"
-    return "calm"
+def heat_word(tension: float, lang: str = "en") -> str:
+    mood = ("heated" if tension >= 0.6 else "tense" if tension >= 0.35
+            else "lively" if tension >= 0.15 else "calm")
+    return _say(f"mood.{mood}", lang)
 
 
-def people(n: int) -> str:
-    return "1 person" if n == 1 else f"{n} people"
-
-
-def evenness_words(signals: Signals) -> str:
+def evenness_words(signals: Signals, lang: str = "en") -> str:
     """How the talk is shared, for the room as a whole: never a figure about one member."""
     if signals.humans < 2:
         return ""
     if signals.participation_gini < 0.25:
-        return "the talk is shared fairly evenly"
+        return _say("voices.even", lang)
     if signals.participation_gini < 0.45:
-        return "a few voices carry more of the talk"
-    return "most of the talk comes from one or two voices"
+        return _say("voices.few", lang)
+    return _say("voices.most", lang)
 
 
-def quiet_words(state: RoomState, signals: Signals) -> str:
+def quiet_words(state: RoomState, signals: Signals, lang: str = "en") -> str:
     if not signals.quiet:
         return ""
-    return f"we haven't heard lately from {names(state, signals.quiet)}"
+    return _say("voices.quiet", lang, names=names(state, signals.quiet, lang=lang))
 
 
-def balance_text(state: RoomState, signals: Signals) -> str:
+def balance_text(state: RoomState, signals: Signals, lang: str = "en") -> str:
     if not signals.humans:
-        return "nobody has spoken yet"
+        return _say("voices.nobody", lang)
     if signals.humans == 1:
-        text = "one person has spoken so far"
+        text = _say("voices.one", lang)
     else:
-        text = f"{people(signals.humans)} have spoken; {evenness_words(signals)}"
+        text = _say("voices.many", lang, n=str(signals.humans),
+                    evenness=evenness_words(signals, lang))
     if signals.quiet:
-        text += f"; {quiet_words(state, signals)}"
+        text += f"; {quiet_words(state, signals, lang)}"
     return text
 
 
-def settings_text(state: RoomState) -> str:
+def settings_text(state: RoomState, lang: str = "en") -> str:
     charter = state.charter
-    parts = [f"I'm set to {charter.activity.value}"]
-    parts.append(f"goal: {charter.goal}" if charter.goal else "no goal set")
-    parts.append("digests off" if charter.digest == "off" else f"a {charter.digest} digest")
+    parts = [_say("settings.set_to", lang, activity=charter.activity.value),
+             _say("settings.goal", lang, goal=charter.goal) if charter.goal
+             else _say("settings.no_goal", lang),
+             _say("settings.digests_off", lang) if charter.digest == "off"
+             else _say("settings.digest", lang, digest=charter.digest)]
     if charter.paused:
-        parts.append("paused (I stay silent until resumed)")
+        parts.append(_say("settings.paused", lang))
     if charter.locked:
-        parts.append("settings locked to admins")
+        parts.append(_say("settings.locked", lang))
     return "; ".join(parts)
 
 
@@ -213,19 +208,20 @@ def summary_text(state: RoomState, signals: Signals | None = None) -> str:
 
 
 def status_text(state: RoomState, *, page: bool = False, llm: str | None = None,
-                signals: Signals | None = None) -> str:
+                signals: Signals | None = None, lang: str = "en") -> str:
     """The bot's read of the room, posted so every member sees the same. Plain words only.
 
     `page`: the room page is served, so say how to get a link to it. `llm`: the model's
     status line (working, or switched off by its circuit breaker). `signals`: the room's,
-    when the caller has them already (computed from the state alone)."""
+    when the caller has them already (computed from the state alone). `lang`: every word but
+    names and quotes in that language (the page and model lines are said in English)."""
     signals = signals or compute_signals(state)
     lines = [
-        f"Voices: {balance_text(state, signals)}.",
-        f"Mood: {heat_word(signals.tension)}.",
-        f"Open: {open_items_text(state)}",
-        f"Decisions: {decisions_text(state)}",
-        f"Settings: {settings_text(state)}.",
+        f"{_say('status.voices', lang)}: {balance_text(state, signals, lang)}.",
+        f"{_say('status.mood', lang)}: {heat_word(signals.tension, lang)}.",
+        f"{_say('status.open', lang)}: {open_items_text(state, lang=lang)}",
+        f"{_say('status.decisions', lang)}: {decisions_text(state, lang=lang)}",
+        f"{_say('status.settings', lang)}: {settings_text(state, lang)}.",
     ]
     if page:
         lines.append("The room's page: `/facilitator page` sends you a private link.")
