@@ -524,3 +524,15 @@ async def test_the_rooms_read_is_said_in_the_askers_language(store: RoomStore) -
         assert outcome.decision.speak and all(w in reply for w in words), (lang, reply)
         if lang != "en":
             assert "Voices:" not in reply and "Mood:" not in reply, reply
+
+
+async def test_where_the_room_stands_is_said_in_the_askers_language(store: RoomStore) -> None:
+    asked = {"de": ("@facilitator kannst du kurz zusammenfassen, wo wir stehen?",
+                    ("So steht es gerade:", "bisher 5 Nachrichten", "Offen:")),
+             "fr": ("@facilitator tu peux résumer où on en est ?",
+                    ("Voici où on en est :", "5 messages jusqu'ici", "Ouvert :"))}
+    for lang, (text, words) in asked.items():
+        outcome, _ = await play(store, f"stands-{lang}", [*VENUE[:4], ("cy", text)])
+        reply = outcome.decision.text or ""
+        assert outcome.decision.speak and all(w in reply for w in words), (lang, reply)
+        assert "so far" not in reply and "Here's where" not in reply, reply

@@ -21,6 +21,11 @@ def _say(key: str, lang: str, **fields: str) -> str:
     return line(key, lang, **fields)
 
 
+def _labelled(label: str, text: str, lang: str) -> str:
+    """"Open: …", as `lang` writes a label before its text ("Ouvert : …" in French)."""
+    return _say("labelled", lang, label=_say(label, lang), text=text)
+
+
 def names(state: RoomState, ids: list[str], limit: int = 4, *, and_word: str | None = None,
           lang: str = "en") -> str:
     """Members' names as a list a sentence can hold, joined in `lang` (or by `and_word`)."""
@@ -190,20 +195,22 @@ def settings_text(state: RoomState, lang: str = "en") -> str:
     return "; ".join(parts)
 
 
-def messages_phrase(n: int) -> str:
-    return "1 message" if n == 1 else f"{n} messages"
+def messages_phrase(n: int, lang: str = "en") -> str:
+    return _say("summary.messages_one", lang) if n == 1 else _say("summary.messages", lang, n=str(n))
 
 
-def summary_text(state: RoomState, signals: Signals | None = None) -> str:
+def summary_text(state: RoomState, signals: Signals | None = None, lang: str = "en") -> str:
+    """Where the conversation stands; every word but names, quotes and the topic in `lang`."""
     signals = signals or compute_signals(state)
     topic = topic_phrase(state)
-    on = f" on {topic}" if topic else ""
-    parts = [f"{messages_phrase(state.human_messages)} so far{on}; {balance_text(state, signals)}."]
+    on = _say("summary.on", lang, topic=topic) if topic else ""
+    parts = [_say("summary.so_far", lang, messages=messages_phrase(state.human_messages, lang),
+                  on=on, balance=balance_text(state, signals, lang))]
     if state.decisions:
-        parts.append(f"Decided: {decisions_text(state)}")
-    parts.append(f"Open: {open_items_text(state)}")
+        parts.append(_say("summary.decided", lang, list=decisions_text(state, lang=lang)))
+    parts.append(_labelled("status.open", open_items_text(state, lang=lang), lang))
     if signals.tension >= 0.35:
-        parts.append(f"The mood is {heat_word(signals.tension)}.")
+        parts.append(_say("summary.mood", lang, mood=heat_word(signals.tension, lang)))
     return " ".join(parts)
 
 
@@ -216,13 +223,11 @@ def status_text(state: RoomState, *, page: bool = False, llm: str | None = None,
     when the caller has them already (computed from the state alone). `lang`: every word but
     names and quotes in that language (the page and model lines are said in English)."""
     signals = signals or compute_signals(state)
-    lines = [
-        f"{_say('status.voices', lang)}: {balance_text(state, signals, lang)}.",
-        f"{_say('status.mood', lang)}: {heat_word(signals.tension, lang)}.",
-        f"{_say('status.open', lang)}: {open_items_text(state, lang=lang)}",
-        f"{_say('status.decisions', lang)}: {decisions_text(state, lang=lang)}",
-        f"{_say('status.settings', lang)}: {settings_text(state, lang)}.",
-    ]
+    lines = [_labelled("status.voices", f"{balance_text(state, signals, lang)}.", lang),
+             _labelled("status.mood", f"{heat_word(signals.tension, lang)}.", lang),
+             _labelled("status.open", open_items_text(state, lang=lang), lang),
+             _labelled("status.decisions", decisions_text(state, lang=lang), lang),
+             _labelled("status.settings", f"{settings_text(state, lang)}.", lang)]
     if page:
         lines.append("The room's page: `/facilitator page` sends you a private link.")
     if llm:
