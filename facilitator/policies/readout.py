@@ -202,7 +202,9 @@ def messages_phrase(n: int, lang: str = "en") -> str:
 def summary_text(state: RoomState, signals: Signals | None = None, lang: str = "en") -> str:
     """Where the conversation stands; every word but names, quotes and the topic in `lang`."""
     signals = signals or compute_signals(state)
-    topic = topic_phrase(state)
+    # The key-phrase finder was tuned on English talk: in another language it cuts fragments
+    # ("Kreide mit"), so the topic is said only in English.
+    topic = topic_phrase(state) if lang == "en" else ""
     on = _say("summary.on", lang, topic=topic) if topic else ""
     parts = [_say("summary.so_far", lang, messages=messages_phrase(state.human_messages, lang),
                   on=on, balance=balance_text(state, signals, lang))]
