@@ -538,3 +538,16 @@ async def test_where_the_room_stands_is_said_in_the_askers_language(store: RoomS
         assert "so far" not in reply and "Here's where" not in reply, reply
         # No topic cut from the room's words by a phrase finder tuned on English.
         assert " zu " not in reply and " sur " not in reply, reply
+
+
+async def test_a_way_to_take_the_question_is_said_in_the_askers_language(
+        store: RoomStore) -> None:
+    asked = {"de": ("@facilitator wie sollten wir das am besten entscheiden?",
+                    ("Ein Weg, Cy", "Wo wir stehen: bisher")),
+             "es": ("@facilitator ¿cómo podríamos decidir esto entre todos?",
+                    ("Una forma de abordarlo, Cy", "Dónde estamos:"))}
+    for lang, (text, words) in asked.items():
+        outcome, _ = await play(store, f"process-{lang}", [*VENUE[:4], ("cy", text)])
+        reply = outcome.decision.text or ""
+        assert outcome.decision.speak and all(w in reply for w in words), (lang, reply)
+        assert "One way" not in reply and "so far" not in reply, reply

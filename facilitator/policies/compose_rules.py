@@ -160,16 +160,19 @@ def compose_fields(moment: Moment, state: RoomState, event: ChatEvent) -> tuple[
                 "service") in ("give_turn", "note_decision"):
             return _served_fields(moment, state, asker)
         case Intervention.ANSWER if moment.facts.get("lang", "en") != "en" and moment.facts.get(
-                "service") in ("decisions", "open_items", "status", "summary"):
-            # The readouts of what was decided, what is open, the room's read and where it
-            # stands, in the asker's language: the catalogue's words around the room's own
-            # names and quotes.
+                "service") in ("decisions", "open_items", "status", "summary", "process"):
+            # The readouts of what was decided, what is open, the room's read, where it stands
+            # and a way to take the question, in the asker's language: the catalogue's words
+            # around the room's own names and quotes.
             lang, service = moment.facts["lang"], moment.facts["service"]
             if service == "status":
                 readout = " ".join(status_text(state, lang=lang).splitlines())
                 said_now = line("status.answer", lang, asker=asker, status_line=readout)
             elif service == "summary":
                 said_now = line("summary.answer", lang, summary=summary_text(state, lang=lang))
+            elif service == "process":
+                said_now = line("process.answer", lang, asker=asker,
+                                state_line=summary_text(state, lang=lang))
             elif service == "decisions":
                 said_now = line("decisions.list", lang, list=decisions_answer(state, lang=lang))
             else:
