@@ -7,7 +7,6 @@ considering, best first. An empty list means silence without calling any model.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, replace
 
@@ -30,7 +29,7 @@ from facilitator.reading.intent import (
 )
 from facilitator.reading.intent import read_request as read_intent
 from facilitator.reading.intent_labels import Intent, Kind, RequestRead
-from facilitator.reading.message import read_text
+from facilitator.reading.message import fold_accents, read_text
 from facilitator.reading.requests import Refusal, RequestKind, Service, read_request
 from facilitator.reading.tokens import base_nick
 
@@ -362,21 +361,16 @@ def _served(event: ChatEvent, intervention: Intervention, service: str, *, to: l
                          "request": event.id, **facts})
 
 
-def _fold_text(text: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFD", text.lower())
-                   if not unicodedata.combining(c))
-
-
 def named_members(state: RoomState, text: str) -> list[str]:
     """Members a message names (an @mention, their name or id as a whole word, any case or
     accent), in the order they appear."""
-    folded = _fold_text(text)
+    folded = fold_accents(text)
     found: list[tuple[int, str]] = []
     for person in state.participants.values():
         for name in {person.id, person.label}:
             if len(name) < 2:
                 continue
-            m = re.search(rf"(?<![\w-])@?{re.escape(_fold_text(name))}(?:'s)?(?![\w-])", folded)
+            m = re.search(rf"(?<![\w-])@?{re.escape(fold_accents(name))}(?:'s)?(?![\w-])", folded)
             if m:
                 found.append((m.start(), person.id))
                 break

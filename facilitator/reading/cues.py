@@ -272,7 +272,6 @@ TROUBLE = re.compile(r"\b(error|errors|fail\w*|cannot|can't|cant|won't|wont|does
 # or "Ja." is not read so: alone it is as often a listening noise as a vote (README, issue
 # 20: a read that took it for a vote recorded listening as decisions in real meetings).
 
-STANCE_FOLD = str.maketrans("áàâäãéèêëíìîïóòôöõúùûüç", "aaaaaeeeeiiiiooooouuuuc")
 # the speaker, when the stance is said in the first person: "I'm", "je suis", "ich bin", ...
 _I_AM = r"(?:(?:i'm|i am|je suis|ich bin|bin|estoy|sou|eu sou)\s+)?"
 _YES = (r"yes|agree|for it|good idea|absolutely|definitely"

@@ -35,6 +35,7 @@ from threadpoolctl import threadpool_limits
 from facilitator.reading.intent_labels import Intent, Kind, RequestRead, kind_of
 from facilitator.reading.language import detect_language
 from facilitator.reading.logistic import class_probabilities
+from facilitator.reading.message import folded_line
 
 MODEL_PATH = Path(__file__).with_name("models") / "intent.json"
 DATA_PATH = Path(__file__).with_name("data") / "requests_labelled.jsonl"
@@ -288,15 +289,10 @@ _GROUPS_VIEW = re.compile(
     r")")
 
 
-def _folded_line(text: str) -> str:
-    decomposed = unicodedata.normalize("NFD", text.lower().replace("’", "'"))
-    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
-
-
 def speaks_for_the_group(text: str) -> bool:
     """Whether an addressed request asks the bot to make a view known as the group's (see the
     comment above): both parts there, in any of en, es, fr, de, pt."""
-    folded = _folded_line(text)
+    folded = folded_line(text)
     return bool(_MAKE_KNOWN.search(folded)) and bool(_GROUPS_VIEW.search(folded))
 
 
@@ -341,7 +337,7 @@ _BOT_ACTIVITY = re.compile(
 def asks_bot_activity(text: str) -> bool:
     """Whether an addressed request asks the bot to speak less or more (see the comment above),
     in any of en, es, fr, de, pt. Whom else it names is the caller's to check."""
-    folded = _folded_line(text)
+    folded = folded_line(text)
     return bool(_BOT_ACTIVITY.search(folded)) and not _OTHERS_SPEAK.search(folded)
 
 
@@ -392,7 +388,7 @@ _HOW = re.compile(r"\b(?:how|como|comment|wie)\b")
 def asks_what_was_decided(text: str) -> bool:
     """Whether an addressed message asks what the group decided (see the comment above), in
     any of en, es, fr, de, pt."""
-    folded = _folded_line(text)
+    folded = folded_line(text)
     if "?" not in folded or _NOTING.search(folded) or _NOT_YET.search(folded):
         return False
     # "how do we decide?" asks for a way to decide (a process), not what was decided
@@ -461,7 +457,7 @@ _RANKS = re.compile(
 def judges_members(text: str) -> bool:
     """Whether an addressed request asks the bot to single out a member by an evaluation or
     to rank, grade or label the members (see the comment above), in any of the five."""
-    folded = _folded_line(text)
+    folded = folded_line(text)
     return bool(_PICKS_OUT.search(folded) or _RANKS.search(folded)
                 or (_RANK_WORD.search(folded) and _SCALE.search(folded)
                     and not _OPTIONS.search(folded)))
@@ -497,7 +493,7 @@ _TALKS_ON = re.compile(r"\b(?:para[nm]? de|arrete\w* (?:pas )?de|stop\w*|aufh\w*
 def says_left_out(text: str) -> bool:
     """Whether a request says members have not spoken or were kept from speaking (see the
     comment above), in any of the five languages."""
-    folded = _folded_line(text)
+    folded = folded_line(text)
     return bool(_LEFT_OUT.search(folded)) and not _TALKS_ON.search(folded)
 
 
@@ -528,7 +524,7 @@ _ASKS_WHAT = re.compile(r"\b(?:what|which|que|quoi|o que|was|welche\w*|qu'est-ce
 def asks_to_note(text: str) -> bool:
     """Whether an addressed request asks the bot to note something as decided (see the comment
     above), in any of the five languages."""
-    folded = _folded_line(text)
+    folded = folded_line(text)
     found = _NOTE_VERB.search(folded)
     if found is None or _ASKS_WHAT.search(folded, 0, found.start()):
         return False

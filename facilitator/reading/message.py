@@ -8,6 +8,7 @@ is cached by text; `read_message` adds what resolves names against the room's me
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Literal
@@ -35,7 +36,6 @@ from facilitator.reading.cues import (
     QUESTION_START,
     SHOUT,
     SOCIAL,
-    STANCE_FOLD,
     STANCE_OPENS,
     STOPWORDS,
     TERM_PATTERNS,
@@ -128,12 +128,25 @@ def emoji_polarity(emoji: str | None) -> int:
     return 0
 
 
+def fold_accents(text: str) -> str:
+    """`text` lower-cased, its accents dropped ("Décidé" -> "decide"): how a name or a cue is
+    matched in any of the languages read."""
+    return "".join(c for c in unicodedata.normalize("NFD", text.lower())
+                   if not unicodedata.combining(c))
+
+
+def folded_line(text: str) -> str:
+    """A line as the structural reads match it: accents folded, curly apostrophes straight,
+    runs of space made one."""
+    return " ".join(fold_accents(text.replace("\u2019", "'")).split())
+
+
 @lru_cache(maxsize=4096)
 def stance_opener(text: str) -> int:
     """+1 when a line opens with a yes and then gives a reason ("Sí, el martes me va bien."), -1
     with a no ("Sou contra, não há verba."), in any of the five languages; else 0 — a bare
     "D'accord." included (`cues.STANCE_OPENS`)."""
-    folded = " ".join((text or "").lower().replace("\u2019", "'").translate(STANCE_FOLD).split())
+    folded = folded_line(text or "")
     m = STANCE_OPENS.match(folded)
     if m is None:
         return 0
