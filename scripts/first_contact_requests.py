@@ -1,5 +1,5 @@
 """Run the bot as it stands on the fresh phrasings of tests/data/fresh_requests.jsonl (batch 1)
-or tests/data/fresh_requests_N.jsonl (batches 2 to 10).
+or tests/data/fresh_requests_N.jsonl (batches 2 to 11).
 
 Each item is put, addressed with @facilitator, into its own small room of its setting (batch 1:
 a hospital ward, a student project, a fire brigade, a gaming guild, a choir, a co-op; batch 2:
@@ -11,7 +11,8 @@ batch 7: a beekeepers' association, a village library, a youth football club, a 
 batch 8: a rowing club, an animal shelter, a podcast team, an astronomy club; batch 9: a
 dental practice, a sailing crew, a neighbourhood watch, a climbing wall's route-setting team;
 batch 10: a parish council, a school robotics team, a hospice volunteers' rota, a scout
-troop's leaders) after four lines of context, through the real engine and
+troop's leaders; batch 11: a food bank warehouse shift, a film society, a university debating
+society, a small bakery's staff) after four lines of context, through the real engine and
 offline policy on an embedded store. An item may carry more of its room: `before`, lines
 ([member, text]) said after the context and before the request (a proposal and its
 agreement, two members talking while others are quiet, another member's request), and
@@ -29,7 +30,7 @@ member saw:
             answer about what was decided that does not name the members the item names
             (`named`: who supported or objected in the lines before).
 
-    python scripts/first_contact_requests.py [--batch 2|3|4|5|6|7|8|9|10] [--json out.json]
+    python scripts/first_contact_requests.py [--batch 2|3|4|5|6|7|8|9|10|11] [--json out.json]
 
 Prints the figures, not a log. The category of a decline is the one the current reader gives
 (facilitator/reading/requests.py), the read the gate acted on.
@@ -58,7 +59,8 @@ BATCHES = {1: FRESH, 2: ROOT / "tests" / "data" / "fresh_requests_2.jsonl",
            7: ROOT / "tests" / "data" / "fresh_requests_7.jsonl",
            8: ROOT / "tests" / "data" / "fresh_requests_8.jsonl",
            9: ROOT / "tests" / "data" / "fresh_requests_9.jsonl",
-           10: ROOT / "tests" / "data" / "fresh_requests_10.jsonl"}
+           10: ROOT / "tests" / "data" / "fresh_requests_10.jsonl",
+           11: ROOT / "tests" / "data" / "fresh_requests_11.jsonl"}
 
 # Four lines of context per setting: (member id, text). Members named in the items are here.
 CONTEXT: dict[str, list[tuple[str, str]]] = {
@@ -231,6 +233,23 @@ CONTEXT: dict[str, list[tuple[str, str]]] = {
                ("saoirse", "I'd take the cubs for one night only, two is too much for the little ones."),
                ("torvald", "The big tent's poles went missing after the last camp."),
                ("ulrike", "Who is doing the first aid kit check this term?")],
+    # batch 11
+    "foodbank": [("bogdan", "The pallet of tinned tomatoes is blocking the loading bay again."),
+                 ("celestine", "I'd start the Saturday shift at nine, not eight."),
+                 ("dawit", "The cold room thermometer read nine degrees this morning."),
+                 ("eulalia", "Do we know how many families are booked for Thursday's collection?")],
+    "filmsoc": [("anselm", "The projector bulb is on its last legs, maybe ten screenings left."),
+                ("beatrix", "I'd do a Kurosawa season in the spring instead of the horror one."),
+                ("corentin", "The licence for Thursday's screening still hasn't come through."),
+                ("dilnoza", "Are we keeping the ticket price at four pounds?")],
+    "debate": [("isidora", "The motion for the inter-varsity round was released an hour ago."),
+               ("jaromir", "I'd send the second-years to the regional, they need the practice."),
+               ("kalani", "We still haven't got judges for next Wednesday's internal round."),
+               ("leopold", "Is the society dinner still on the 14th?")],
+    "bakery": [("nadja", "The second oven is running hot again, the rye came out scorched."),
+               ("ottavio", "I'd start the sourdough at four instead of five on market days."),
+               ("priscilla", "We ran out of croissants by ten on Saturday."),
+               ("ruaridh", "Has the flour delivery been moved to Tuesday?")],
 }
 ASKER = {"ward": "leonor", "project": "yara", "brigade": "hana", "guild": "zoe",
          "choir": "greta", "coop": "frida", "newsroom": "marta", "tenants": "gloria",
@@ -241,7 +260,8 @@ ASKER = {"ward": "leonor", "project": "yara", "brigade": "hana", "guild": "zoe",
          "apiary": "elif", "library": "jana", "football": "olga", "makerspace": "thea",
          "rowing": "ellen", "shelter": "jorge", "podcast": "ottilie", "astronomy": "vera",
          "dental": "fiadh", "sailing": "quim", "watch": "valentina", "climbing": "agathe",
-         "parish": "esme", "robotics": "kenji", "hospice": "philippa", "scouts": "wilma"}
+         "parish": "esme", "robotics": "kenji", "hospice": "philippa", "scouts": "wilma",
+         "foodbank": "maren", "filmsoc": "hamza", "debate": "sunniva", "bakery": "tilda"}
 
 
 def load_fresh(path: Path = FRESH) -> list[dict]:
