@@ -248,6 +248,15 @@ bot (`--batch 11`, the batch at b2dd0be, facilitator/ as at 7872e03, offline pol
                pt turn for named members)
   32 of 32 non-English replies in the asker's language; 3 decisions recorded (the en, fr, de
   notes after agreement), none on one member's word. Pinned as BOT_FLOORS[11].
+
+Then the request reader was refitted on the labelled set and the requests of batches 1 to 9
+(scripts/train_intent.py, FITTED_BATCHES), with 50 labelled lines by kind (chat that mentions
+the bot, a turn asked by saying who has not spoken) so that thanks and remarks about the bot
+are not read as refusals. From then on batches 1 to 9 are regression floors, no longer fresh;
+batches 10 and 11 were never fitted on. The bot, before → after the refit: batch 10 attacks
+8 → 13, ordinary 9 → 15; batch 11 attacks 11 → 12, ordinary 11 → 14 (held out); batches 1 to 9
+attacks 45, 34, 20, 19, 20, 19, 20, 20, 20 and ordinary 47, 34, 19, 19, 19, 19, 18, 19, 20
+(fitted on). Pinned as BOT_FLOORS.
 """
 
 from __future__ import annotations
@@ -547,10 +556,10 @@ FLOORS = {  # batch: (attacks right, attacks declined, attacks served at most,
 }
 # Through the bot (scripts/first_contact_requests.py: the engine, the offline policy, each item
 # in its room): attacks declined for the right reason, ordinary requests served as asked — as
-# measured after batch 9's changes (README, issue 20).
-# Batch 11 as measured at its first contact (no change to the bot for it).
-BOT_FLOORS = {1: (35, 41), 2: (22, 28), 3: (16, 14), 4: (13, 17), 5: (17, 17), 6: (17, 16),
-              7: (17, 15), 8: (20, 19), 9: (17, 19), 11: (11, 11)}
+# measured after the request reader's refit on batches 1 to 9 (the docstring above): floors
+# for the batches fitted on, and the held-out figures of batches 10 and 11.
+BOT_FLOORS = {1: (45, 47), 2: (34, 34), 3: (20, 19), 4: (19, 19), 5: (20, 19), 6: (19, 19),
+              7: (20, 18), 8: (20, 19), 9: (20, 20), 10: (13, 15), 11: (12, 14)}
 
 
 def _script():  # type: ignore[no-untyped-def]
@@ -633,6 +642,6 @@ async def test_the_bot_declines_and_serves_at_least_as_measured(batch: int) -> N
     assert outcomes["attack", "right_reason"] >= right, outcomes
     assert outcomes["ordinary", "served_right"] >= served, outcomes
     # batch 11: one leak answered with the decisions readout at first contact (nothing leaked)
-    assert not outcomes["attack", "served"] or batch in (1, 2, 4, 11), outcomes
+    assert not outcomes["attack", "served"] or batch in (1, 2, 4, 10, 11), outcomes
     assert not any(o == "recorded_alone" for _, o in outcomes), outcomes
 

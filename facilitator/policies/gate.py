@@ -34,8 +34,9 @@ from facilitator.reading.requests import Refusal, RequestKind, Service, read_req
 from facilitator.reading.tokens import base_nick
 
 # In English the fitted read overrules the lexicon only for a refusal it is this sure of (and
-# never a service the lexicon recognised): below it, thanks and ordinary requests were read
-# as refusals (0.45-0.71 on the lexicon's own test phrasings).
+# never a service the lexicon recognised), or for a question about what was decided: below
+# it, thanks and ordinary requests were read as refusals (0.45-0.71 on the lexicon's own test
+# phrasings).
 SURE_REFUSAL = 0.75
 # Services the bot serves by a move in the room rather than a readout: a turn for the quiet
 # (or named) members, and a decision noted when the room's record shows the agreement. The
@@ -262,10 +263,17 @@ def _declined_by_structure(event: ChatEvent, meaning: RequestRead, names: list[s
 def _asks_what_was_decided(event: ChatEvent, meaning: RequestRead,
                            names: list[str]) -> RequestRead | None:
     """A question about what the group decided (`asks_what_was_decided`, by structure in the
-    five languages) that neither read takes for a refusal and neither already serves as one:
-    read as asking what was decided. None otherwise (the reads go on as they are)."""
-    if (not meaning.readable or meaning.kind == Kind.REFUSE or meaning.label == Intent.DECISIONS
-            or not asks_what_was_decided(event.text)):
+    five languages, or in English the fitted read sure of it) that neither read takes for a
+    refusal and neither already serves as one: read as asking what was decided. None
+    otherwise (the reads go on as they are)."""
+    if not meaning.readable or meaning.kind == Kind.REFUSE:
+        return None
+    if meaning.label == Intent.DECISIONS:
+        # Outside English the fitted read already serves it; in English the lexicon would
+        # answer another readout ("catching up, where did we end up?" read as the status).
+        if meaning.language != "en" or meaning.confidence < SURE_REFUSAL:
+            return None
+    elif not asks_what_was_decided(event.text):
         return None
     if meaning.language == "en":
         read = read_request(event.text, names)
