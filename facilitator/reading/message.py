@@ -309,8 +309,8 @@ def _answered(state: RoomState, author: str, text: TextRead, raw: str) -> str | 
     it follows right after (in a thread one answers the comment before). None when the author
     spoke last too (they may be going on to someone else) or opens with a name or an @ the
     room does not know (they speak to someone else)."""
-    if text.prefix or raw.lstrip().startswith("@"):
-        return None
+    if text.prefix or raw.lstrip().startswith("@") or state.traffic.kind == "help_channel":
+        return None  # in a busy help channel's interleaved threads the comment before is a guess
     before = [m for m in state.window[-6:] if not m.is_bot]  # read before it joins the window
     if not before or before[-1].author == author:
         return None
