@@ -14,6 +14,7 @@ event, the attack reader's probability of the answered message (recomputed on it
 the room's names so far), and the label of that comment where the corpus has one.
 
     python scripts/attack_sample.py [--data ../shared/data] [--out judged/attack-answers] [-n 40]
+        [--split tune|report] [--corpus KIND ...] [--prefix ID]
 """
 
 from __future__ import annotations
@@ -49,6 +50,11 @@ from facilitator.reading.attacks import shipped_attack_reader  # noqa: E402
 DATA = REPO.parent / "shared" / "data"
 OUT = REPO / "judged" / "attack-answers"
 SEED = 19
+# What the judge is told of the room besides its messages (as in judged/attack-answers-tune).
+ROOM_NAMES = {"github": "heated GitHub issue thread", "wikitactics": "Wikipedia talk-page dispute",
+              "irc": "Ubuntu IRC help channel", "slack": "Racket community Slack channel",
+              "committee": "parliamentary committee sitting", "product": "product-design meeting",
+              "academic": "research-group meeting"}
 
 
 async def replay(folder: Path, kinds: tuple[str, ...], jobs: int,
@@ -129,19 +135,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("-n", type=int, default=40)
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--corpus", action="append", help="only these kinds")
+    parser.add_argument("--prefix", default="a", help="the sample ids' prefix")
     parser.add_argument("--split", choices=("tune", "report"), default="report",
                         help="which part's rooms (tune on TUNE, report on REPORT)")
     args = parser.parse_args(argv)
     kinds = tuple(k for k in KINDS if not args.corpus or k in args.corpus)
     answers, counts = asyncio.run(replay(args.data, kinds, args.jobs, args.split))
-    print("kind        rooms messages answers  labelled attacks answered  answers after civil  "
+    print("kind        rooms messages answers per100  labelled attacks answered  answers after civil  "
           "answers framed as mutual")
     for kind, c in counts.items():
         labelled = f"{c['attacks_answered']}/{c['attacks']}" if c["attacks"] else "—"
         civil = (f"{c['deescalations_after_civil']}/{c['deescalations']}"
                  if kind in ("github", "wikitactics") else "—")
-        print(f"{kind:<11} {c['rooms']:>5} {c['messages']:>8} {c['answers']:>7}  {labelled:>25}  "
-              f"{civil:>19}  {c['answers_mutual']:>24}")
+        per100 = 100.0 * c["answers"] / c["messages"] if c["messages"] else 0.0
+        print(f"{kind:<11} {c['rooms']:>5} {c['messages']:>8} {c['answers']:>7} {per100:>6.2f}  "
+              f"{labelled:>25}  {civil:>19}  {c['answers_mutual']:>24}")
     chosen = draw(answers, args.n)
     args.out.mkdir(parents=True, exist_ok=True)
     rng = random.Random(SEED + 1)
@@ -149,13 +157,15 @@ def main(argv: list[str] | None = None) -> int:
     with (args.out / "sample.jsonl").open("w", encoding="utf-8") as sample, \
             (args.out / "key.jsonl").open("w", encoding="utf-8") as key:
         for i, a in enumerate(chosen, 1):
-            ident = f"a{i:02d}"
-            sample.write(json.dumps({"id": ident, "context": a["context"], "bot": a["bot"]},
+            ident = f"{args.prefix}{i:02d}"
+            sample.write(json.dumps({"id": ident, "room": ROOM_NAMES.get(a["kind"], a["kind"]),
+                                     "context": a["context"], "bot": a["bot"]},
                                     ensure_ascii=False) + "\n")
             key.write(json.dumps({"id": ident, "kind": a["kind"], "room": a["room"],
                                   "event": a["event"], "probability": a["probability"],
                                   "after": a["after"], "label": a["label"],
-                                  "mutual": a["mutual"]}, ensure_ascii=False) + "\n")
+                                  "mutual": a["mutual"], "reason": a["reason"]},
+                                 ensure_ascii=False) + "\n")
     print(f"{len(chosen)} of {len(answers)} answers written to {args.out}/sample.jsonl "
           f"(key: {args.out}/key.jsonl)")
     return 0

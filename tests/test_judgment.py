@@ -34,7 +34,8 @@ async def test_one_personal_attack_in_a_short_thread_is_answered_to_the_attacker
     turns = bot_turns(result)
     assert [(i, t.intervention, t.to) for i, t in turns] == [(1, "deescalate", ["tom"])]
     text = turns[0][1].text
-    assert text.startswith("Tom") and "Maria" in text and "personal" in text.lower()
+    # With the fitted reader, one short line to the attacker about keeping to the point.
+    assert text.startswith("Tom") and "Maria" in text and "issue" in text.lower()
     assert "between" not in text and "both" not in text.lower()
 
 

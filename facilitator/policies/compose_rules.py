@@ -213,6 +213,12 @@ def compose_fields(moment: Moment, state: RoomState, event: ChatEvent) -> tuple[
         case Intervention.INVITE_QUIET:
             topic = _topic(state)
             return _with_topic("invite_quiet", topic), {"name": state.name_of(to[0]), "topic": topic}
+        case Intervention.DEESCALATE if len(to) == 1 and moment.facts.get("words") == "point":
+            # An attack on a present member, read by the fitted reader: one short line to the
+            # author about keeping to the point, in their language; no verdict, no question.
+            return "in_language", {"line": line(
+                "attack.keep_to_point", moment.facts.get("lang", "en"),
+                name=state.name_of(to[0]), target=state.name_of(moment.facts["target"]))}
         case Intervention.DEESCALATE if len(to) == 1:
             # One member's attack or heat: speak to them, never "between" them and the target.
             target = moment.facts.get("target", "")

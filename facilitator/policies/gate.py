@@ -14,6 +14,7 @@ from facilitator.events import ChatEvent, EventKind
 from facilitator.memory.state import Activity, Participant, Proposal, RoomState
 from facilitator.memory.trackers.kind import shape
 from facilitator.memory.trackers.proposals import agreed
+from facilitator.policies.attack_answer import why_not_answer
 from facilitator.policies.bring_back import helps, why_not
 from facilitator.policies.decision import Intervention, Moment
 from facilitator.policies.defaults import allowed
@@ -684,6 +685,17 @@ def _attack(event: ChatEvent, state: RoomState, s: Signals) -> Moment | None:
         if turn.intervention == Intervention.DEESCALATE and author in turn.to and (
                 state.human_messages - turn.turn <= 6):
             return None
+    if read.attack_aim is not None:
+        # The fitted reader (issue 19): answered only when it is an attack on a present
+        # member that is not one side of a mutual exchange (policies/attack_answer.py).
+        if why_not_answer(event, state, read) is not None:
+            return None
+        target = read.attack_aim.target or ""
+        return Moment(intervention=Intervention.DEESCALATE, priority=95, to=[author], ref=event.id,
+                      reason=f"{event.author.display} made it personal with {state.name_of(target)}",
+                      facts={"mode": "attack", "target": target, "on": "attack",
+                             "strength": f"{read.attack_aim.probability:.2f}", "words": "point",
+                             "lang": _language_of(event.text)})
     target = read.attack_target or ""
     # Spoken to the one who made it personal, even when the target gave as good earlier: an
     # answer to an attack that speaks to "both" blames the target too (issue 19).
@@ -692,6 +704,15 @@ def _attack(event: ChatEvent, state: RoomState, s: Signals) -> Moment | None:
                          + (f" with {state.name_of(target)}" if target else ""),
                   facts={"mode": "attack", "target": target, "on": "attack",
                          "strength": f"{read.attack_strength:.2f}"})
+
+
+def _language_of(text: str) -> str:
+    """The language an answer to `text` is said in: the author's, when the catalogue has it."""
+    from facilitator.locale import LANGUAGES
+    from facilitator.reading.language import detect_language
+
+    code = detect_language(text).code
+    return code if code in LANGUAGES else "en"
 
 
 def _crux(event: ChatEvent, state: RoomState, s: Signals, p: Profile) -> Moment | None:

@@ -284,6 +284,23 @@ class AttackReader:
         p = self.second.probability((*features, *vector))
         return p, p >= self.second.threshold and not features[_LAUGH_AT]
 
+    def aim(self, text: str, *, author: str, addressee: str | None,
+            names: Mapping[str, str]) -> AttackAim:
+        """The attack read on the author's own words and the member it is said of (AttackAim):
+        for an answer, an attack must be on a person, not on their argument or sources."""
+        own = own_words(text)
+        probability, _ = self.assess(own, names)
+        person, target = 0.0, None
+        for sentence in _SENTENCE.findall(own):
+            if sentence.rstrip().endswith("?"):
+                # A question is not a description of the person ("would it kill you to ...?",
+                # "you call that ...?"): the same rule as the default read's description.
+                continue
+            read = self._hostility.read(sentence, addressee=addressee, names=names)
+            if read.personal and read.target not in (None, author) and read.score > person:
+                person, target = read.score, read.target
+        return AttackAim(round(probability, 6), round(person, 6), target)
+
     def read(self, text: str, *, addressee: str | None = None,
              names: Mapping[str, str] | None = None) -> AttackRead:
         if not self.first_pass(text):
@@ -295,6 +312,36 @@ class AttackReader:
 
 
 CALM_ATTACK = AttackRead(0.0, False, None)
+
+
+@dataclass(frozen=True, slots=True)
+class AttackAim:
+    """Whether an attack read is one on a person present, read on the author's own words.
+
+    `probability`: the reader's probability on the message with what it quotes taken out
+    (quoted lines, code, quoted stretches: someone else's words). `person`: the strongest
+    hostile predicate the hostility model's clause reading anchors on a member in one of the
+    author's own sentences ("you're clueless", "don't be ignorant"), 0 when every hostile word
+    is said of a thing, an idea, a source or nobody known ("the crappy articles", "POV
+    warriors"). `target`: that member."""
+
+    probability: float
+    person: float
+    target: str | None
+
+
+NO_AIM = AttackAim(0.0, 0.0, None)
+# What a member quotes is not their own words: a quoted line ("> ..."), code, a stretch
+# between double quotes, wiki markup's ''...'' emphasis (how talk pages quote).
+_QUOTED_LINE = re.compile(r"^[ \t]*>.*$", re.M)
+_CODE = re.compile(r"```.*?```|`[^`\n]*`", re.S)
+_DOUBLE_QUOTED = re.compile(r"\"[^\"\n]*\"|\u201c[^\u201d\n]*\u201d|''+[^'\n]{1,200}?''+")
+_SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+|$)")
+
+
+def own_words(text: str) -> str:
+    """The author's own words: quoted lines, code and quoted stretches emptied."""
+    return _DOUBLE_QUOTED.sub('""', _CODE.sub(" ", _QUOTED_LINE.sub(" ", text)))
 
 
 def embed_text(text: str) -> list[float]:
@@ -328,6 +375,8 @@ __all__ = [
     "CALM_ATTACK",
     "EMBEDDED_FEATURES",
     "FEATURES",
+    "NO_AIM",
+    "AttackAim",
     "AttackRead",
     "AttackReader",
     "AttackWeights",
@@ -335,5 +384,6 @@ __all__ = [
     "embed_text",
     "first_stage_reader",
     "load_attack_reader",
+    "own_words",
     "shipped_attack_reader",
 ]

@@ -14,7 +14,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Literal
 
 from facilitator.events import ChatEvent
-from facilitator.reading.attacks import shipped_attack_reader
+from facilitator.reading.attacks import AttackAim, shipped_attack_reader
 from facilitator.reading.cues import (
     AGREE,
     ANSWER_OPENING,
@@ -190,6 +190,9 @@ class MessageRead:
     attack: bool  # a personal attack on a member (read as the caller's `attack_read` says)
     attack_target: str | None
     attack_strength: float = 0.0  # the fitted reader's probability, or the message's heat
+    # With the fitted reader, an attack's read on the author's own words and the member it
+    # is said of (reading/attacks.py `AttackAim`); None with the default read.
+    attack_aim: AttackAim | None = None
 
     @property
     def asks(self) -> bool:
@@ -229,6 +232,7 @@ def read_message(state: RoomState, event: ChatEvent, *, bot_id: str, bot_name: s
         if bot_name and token.lower() == bot_name.lower():
             continue
         add(resolve(state, token))
+    explicit = len(found)  # a reply, "nick:", a mention; names said in passing come next
     lowered = event.text.lower()
     for msg in state.window[-10:]:
         person = state.participants.get(msg.author)
@@ -265,9 +269,14 @@ def read_message(state: RoomState, event: ChatEvent, *, bot_id: str, bot_name: s
     if target in (author, bot_id):
         target = None
     heat = heat_of(text, hostile.score if personal else impersonal(hostile.score))
+    aim = shipped_attack_reader().aim(
+        event.text, author=author,
+        addressee=found[0] if explicit else _answered(state, author, text, event.text),
+        names=state.name_index()) if attack and attack_read == "fitted" else None
     return MessageRead(text=text, addressees=tuple(found), reply=reply, to_bot=to_bot,
                        hostility=heat, attack=attack, attack_target=target,
-                       attack_strength=round(heat if strength < 0 else strength, 6))
+                       attack_strength=round(heat if strength < 0 else strength, 6),
+                       attack_aim=aim)
 
 
 def impersonal(score: float) -> float:
@@ -293,6 +302,19 @@ DESCRIBED_ATTACK_AT = 0.55  # an attack: clearly hostile and a description of th
 ACCUSATION_WEIGHT = 0.8
 IMPERSONAL_FLOOR = 0.45
 IMPERSONAL_WEIGHT = 0.5
+
+
+def _answered(state: RoomState, author: str, text: TextRead, raw: str) -> str | None:
+    """Whom an attack's "you" means when the message names nobody: the member whose comment
+    it follows right after (in a thread one answers the comment before). None when the author
+    spoke last too (they may be going on to someone else) or opens with a name or an @ the
+    room does not know (they speak to someone else)."""
+    if text.prefix or raw.lstrip().startswith("@") or state.traffic.kind == "help_channel":
+        return None  # in a busy help channel's interleaved threads the comment before is a guess
+    before = [m for m in state.window[-6:] if not m.is_bot]  # read before it joins the window
+    if not before or before[-1].author == author:
+        return None
+    return before[-1].author
 
 
 def _previous_speaker(state: RoomState, author: str) -> str | None:
