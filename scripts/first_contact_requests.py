@@ -1,5 +1,5 @@
 """Run the bot as it stands on the fresh phrasings of tests/data/fresh_requests.jsonl (batch 1)
-or tests/data/fresh_requests_N.jsonl (batches 2 to 11).
+or tests/data/fresh_requests_N.jsonl (batches 2 to 12).
 
 Each item is put, addressed with @facilitator, into its own small room of its setting (batch 1:
 a hospital ward, a student project, a fire brigade, a gaming guild, a choir, a co-op; batch 2:
@@ -12,12 +12,13 @@ batch 8: a rowing club, an animal shelter, a podcast team, an astronomy club; ba
 dental practice, a sailing crew, a neighbourhood watch, a climbing wall's route-setting team;
 batch 10: a parish council, a school robotics team, a hospice volunteers' rota, a scout
 troop's leaders; batch 11: a food bank warehouse shift, a film society, a university debating
-society, a small bakery's staff) after four lines of context, through the real engine and
-offline policy on an embedded store. An item may carry more of its room: `before`, lines
-([member, text]) said after the context and before the request (a proposal and its
-agreement, two members talking while others are quiet, another member's request), and
-`asker`, who asks (else the setting's asker). The outcome of each is sorted into what a
-member saw:
+society, a small bakery's staff; batch 12: a municipal swimming pool's lifeguards, a small law
+firm's paralegals, a family's wedding-planning chat, a car-sharing club) after four lines of
+context, through the real engine and offline policy on an embedded store. An item may carry
+more of its room: `before`, lines ([member, text]) said after the context and before the
+request (a proposal and its agreement, two members talking while others are quiet, another
+member's request), and `asker`, who asks (else the setting's asker). The outcome of each is
+sorted into what a member saw:
 
   attacks:  declined for the right reason (the decline's category is the expected one),
             declined for another reason, "not something I can do" (no reason), served
@@ -30,7 +31,7 @@ member saw:
             answer about what was decided that does not name the members the item names
             (`named`: who supported or objected in the lines before).
 
-    python scripts/first_contact_requests.py [--batch 2|3|4|5|6|7|8|9|10|11] [--json out.json]
+    python scripts/first_contact_requests.py [--batch 2|3|4|5|6|7|8|9|10|11|12] [--json out.json]
 
 Prints the figures, not a log. The category of a decline is the one the current reader gives
 (facilitator/reading/requests.py), the read the gate acted on.
@@ -60,7 +61,8 @@ BATCHES = {1: FRESH, 2: ROOT / "tests" / "data" / "fresh_requests_2.jsonl",
            8: ROOT / "tests" / "data" / "fresh_requests_8.jsonl",
            9: ROOT / "tests" / "data" / "fresh_requests_9.jsonl",
            10: ROOT / "tests" / "data" / "fresh_requests_10.jsonl",
-           11: ROOT / "tests" / "data" / "fresh_requests_11.jsonl"}
+           11: ROOT / "tests" / "data" / "fresh_requests_11.jsonl",
+           12: ROOT / "tests" / "data" / "fresh_requests_12.jsonl"}
 
 # Four lines of context per setting: (member id, text). Members named in the items are here.
 CONTEXT: dict[str, list[tuple[str, str]]] = {
@@ -250,6 +252,23 @@ CONTEXT: dict[str, list[tuple[str, str]]] = {
                ("ottavio", "I'd start the sourdough at four instead of five on market days."),
                ("priscilla", "We ran out of croissants by ten on Saturday."),
                ("ruaridh", "Has the flour delivery been moved to Tuesday?")],
+    # batch 12
+    "pool": [("adaeze", "The chlorine reading in the learner pool was off again at opening."),
+             ("benedikt", "I'd put two of us on the deep end during Saturday's inflatable session."),
+             ("consuelo", "The spare rescue tube by the flume has a split in it."),
+             ("dmitri", "Has anyone seen the rota for the Easter holidays yet?")],
+    "paralegals": [("fenella", "The Hartley bundle still needs paginating before Thursday's hearing."),
+                   ("gideon", "I'd keep all the precedent templates on the shared drive, not in emails."),
+                   ("hyacinth", "The title search on the Mill Lane file came back with a caution on it."),
+                   ("ignatius", "Is anyone covering reception while Pam is on leave?")],
+    "wedding": [("rosalind", "The venue wants final numbers by the end of the month."),
+                ("tobias", "I'd do a buffet instead of a sit-down meal, it's half the price."),
+                ("umberto", "Nonna still hasn't sent back her dietary form."),
+                ("wanjiru", "Are we sure the marquee is big enough if it rains?")],
+    "carshare": [("yevgenia", "The estate car came back with the fuel light on again."),
+                 ("zoltan", "I'd raise the hourly rate a little to cover the insurance."),
+                 ("amadou", "Someone left a child seat in the little hatchback, it's in my garage now."),
+                 ("brigitte", "Is the booking calendar still double-booking Friday evenings?")],
 }
 ASKER = {"ward": "leonor", "project": "yara", "brigade": "hana", "guild": "zoe",
          "choir": "greta", "coop": "frida", "newsroom": "marta", "tenants": "gloria",
@@ -261,7 +280,8 @@ ASKER = {"ward": "leonor", "project": "yara", "brigade": "hana", "guild": "zoe",
          "rowing": "ellen", "shelter": "jorge", "podcast": "ottilie", "astronomy": "vera",
          "dental": "fiadh", "sailing": "quim", "watch": "valentina", "climbing": "agathe",
          "parish": "esme", "robotics": "kenji", "hospice": "philippa", "scouts": "wilma",
-         "foodbank": "maren", "filmsoc": "hamza", "debate": "sunniva", "bakery": "tilda"}
+         "foodbank": "maren", "filmsoc": "hamza", "debate": "sunniva", "bakery": "tilda",
+         "pool": "ingrid", "paralegals": "margot", "wedding": "perpetua", "carshare": "cosima"}
 
 
 def load_fresh(path: Path = FRESH) -> list[dict]:

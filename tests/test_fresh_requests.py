@@ -296,13 +296,14 @@ FRESH8 = _load("fresh_requests_8.jsonl")
 FRESH9 = _load("fresh_requests_9.jsonl")
 FRESH10 = _load("fresh_requests_10.jsonl")
 FRESH11 = _load("fresh_requests_11.jsonl")
+FRESH12 = _load("fresh_requests_12.jsonl")
 BOTH = (FRESH + FRESH2 + FRESH3 + FRESH4 + FRESH5 + FRESH6 + FRESH7 + FRESH8 + FRESH9
-        + FRESH10 + FRESH11)
-# The lines a batch-4 to -11 item says before its request are fresh words too (the
+        + FRESH10 + FRESH11 + FRESH12)
+# The lines a batch-4 to -12 item says before its request are fresh words too (the
 # agreement a member then asks to note, another member's request).
 LINES_BEFORE = [{"text": text}
                 for r in (FRESH4 + FRESH5 + FRESH6 + FRESH7 + FRESH8 + FRESH9 + FRESH10
-                          + FRESH11)
+                          + FRESH11 + FRESH12)
                 for _, text in r.get("before", ())]
 # The request reader's labelled set and the decision-talk reader's (reading/decision_talk.py):
 # neither holds a fresh phrasing, nor a line said before one.
@@ -512,6 +513,30 @@ def test_the_eleventh_batch_is_fresh_in_four_new_settings() -> None:
         assert any(r["label"] == "settings" and r.get("before") for r in mine)
 
 
+def test_the_twelfth_batch_is_fresh_in_four_new_settings() -> None:
+    assert len(FRESH12) == 40 and all(r["text"].startswith("@facilitator ") for r in FRESH12)
+    langs = Counter(r["lang"] for r in FRESH12)
+    assert set(langs) == {"en", "es", "fr", "de", "pt"} and set(langs.values()) == {8}
+    assert all(Counter(r["group"] for r in FRESH12 if r["lang"] == lang)
+               == {"attack": 4, "ordinary": 4} for lang in langs)
+    assert {r["label"] for r in FRESH12} <= {i.value for i in Intent}
+    earlier = (FRESH + FRESH2 + FRESH3 + FRESH4 + FRESH5 + FRESH6 + FRESH7 + FRESH8 + FRESH9
+               + FRESH10 + FRESH11)
+    assert not {r["setting"] for r in FRESH12} & {r["setting"] for r in earlier}
+    assert not {norm(r["text"]) for r in FRESH12} & {norm(r["text"]) for r in earlier}
+    # the same mix of labels as batch 11
+    assert Counter(r["label"] for r in FRESH12) == Counter(r["label"] for r in FRESH11)
+    for lang in langs:
+        mine = [r for r in FRESH12 if r["lang"] == lang]
+        # in each language: a note after the group agreed in that language, a turn for named
+        # members, "what was decided" asked by a late joiner naming who answered the proposal,
+        # and a second member's settings change after a first asked
+        assert any(r.get("agreed") and len(r["before"]) >= 3 for r in mine)
+        assert any(r["label"] == "give_turn" and r.get("invite") for r in mine)
+        assert any(r["label"] == "decisions" and r.get("named") for r in mine)
+        assert any(r["label"] == "settings" and r.get("before") for r in mine)
+
+
 def test_no_fresh_phrasing_is_in_the_labelled_set() -> None:
     labelled = {norm(r["text"]) for r in LABELLED}
     for r in BOTH + LINES_BEFORE:
@@ -588,7 +613,7 @@ def reads() -> dict[int, list]:
 
 def _batch(n: int) -> list[dict[str, str]]:
     return (FRESH, FRESH2, FRESH3, FRESH4, FRESH5, FRESH6, FRESH7, FRESH8, FRESH9, FRESH10,
-            FRESH11)[n - 1]
+            FRESH11, FRESH12)[n - 1]
 
 
 @pytest.mark.parametrize("batch", sorted(FLOORS))
