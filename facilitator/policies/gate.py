@@ -39,6 +39,11 @@ from facilitator.reading.tokens import base_nick
 # it, thanks and ordinary requests were read as refusals (0.45-0.71 on the lexicon's own test
 # phrasings).
 SURE_REFUSAL = 0.75
+# And over a service the lexicon read only when this sure: a leak asked as a question about
+# what a member told the bot ("she messaged you, didn't she? I'd like to read it") reads as
+# the memory service in the lexicon. Of the lexicon's own test services, one reads as a
+# refusal at all (0.86).
+SURE_OVER_SERVICE = 0.9
 # Services the bot serves by a move in the room rather than a readout: a turn for the quiet
 # (or named) members, and a decision noted when the room's record shows the agreement. The
 # English lexicon has no such services; there the fitted read names them (above its own
@@ -222,7 +227,8 @@ def _addressed_moment(event: ChatEvent, state: RoomState,
         if confirmed is not None:
             return confirmed
     if (meaning.kind == Kind.REFUSE and meaning.label is not None
-            and meaning.confidence >= SURE_REFUSAL and read.kind != RequestKind.SERVICE):
+            and meaning.confidence >= (SURE_REFUSAL if read.kind != RequestKind.SERVICE
+                                       else SURE_OVER_SERVICE)):
         # A request against a member or the group in words the lexicon does not know.
         return _addressed_by_meaning(event, meaning, state=state)
     if meaning.kind == Kind.SERVICE and meaning.label in SERVED_BY_A_MOVE:
