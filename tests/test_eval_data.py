@@ -117,6 +117,43 @@ async def test_evaluate_deli_on_a_small_corpus(tmp_path: Path, store: RoomStore)
     assert "team_performance" in report["performance_field"]
 
 
+def test_eval_deli_turns_a_move_on_and_writes_a_blind_sample(tmp_path: Path) -> None:
+    """A researcher judging a move off by default: every group turns it on, the turns are
+    split into halves, and the sample file holds only what a blind judge may see."""
+    corpus = make_corpus(tmp_path / "delidata_corpus")
+    quiet = [("Kiwi", "Which cards do we turn?", False), ("Emu", "hi all", False)] + [
+        (who, text, False) for who, text in [("Kiwi", "A for sure, it is a vowel"),
+                                             ("Bat", "and 4 to check the other side"),
+                                             ("Kiwi", "4 cannot break the rule though"),
+                                             ("Bat", "true, so A and 5"),
+                                             ("Kiwi", "5 could hide a vowel, yes"),
+                                             ("Bat", "then A and 5 it is"),
+                                             ("Kiwi", "agreed, A and 5"),
+                                             ("Bat", "shall we check 4 once more"),
+                                             ("Kiwi", "no need, 4 proves nothing"),
+                                             ("Bat", "fine by me")] * 2]
+    write_group(corpus, "g3", ["Kiwi", "Bat", "Emu"], quiet, 0.5, 0.75)
+    out = tmp_path / "report.json"
+    result = subprocess.run(
+        [*FACILITATOR, "eval", "deli", "--deli-dir", str(corpus), "--more", "invite_quiet",
+         "--sample", "5", "--seed", "3", "--blind", str(tmp_path / "blind"), "--json", str(out)],
+        capture_output=True, text=True, timeout=300, env=cli_env(tmp_path), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(out.read_text())
+    assert report["more"] == ["invite_quiet"]
+    assert sum(report["turns_by_part"].values()) == report["bot_moments"] > 0
+    sample = json.loads((tmp_path / "blind" / "sample-deli.json").read_text())
+    assert sample["turns"] and len(sample["turns"]) == len(report["sample"]) <= 5
+    for seen, key in zip(sample["turns"], report["sample"], strict=True):
+        assert set(seen) == {"id", "before", "bot"} and seen["id"] == key["id"]
+        assert key["intervention"] in report["interventions"] and seen["bot"] == key["bot"]
+        assert len(seen["before"]) <= 6 and all(": " in line for line in seen["before"])
+    refused = subprocess.run(
+        [*FACILITATOR, "eval", "deli", "--deli-dir", str(corpus), "--more", "shout"],
+        capture_output=True, text=True, timeout=60, env=cli_env(tmp_path), cwd=tmp_path)
+    assert refused.returncode == 2 and "--more 'shout'" in refused.stderr
+
+
 WIKI = SHARED_DATA / "wikitactics-train.jsonl"
 
 

@@ -109,6 +109,17 @@ def add_eval_parser(subparsers: Any) -> argparse.ArgumentParser:
                    help="the delidata_corpus folder (default: from an installed delitoolkit)")
     d.add_argument("--limit", type=int, metavar="N", help="only the first N groups")
     d.add_argument("--json", metavar="FILE", help="write the figures as JSON to FILE")
+    d.add_argument("--more", action="append", metavar="MOVE", default=[],
+                   help="turn a move on in every group, as `/facilitator more MOVE` would "
+                        "(repeat or comma-separate), to measure and judge a move that is off")
+    d.add_argument("--split", choices=("tune", "report"), default="tune",
+                   help="the half of the groups the sample is drawn from (default: tune)")
+    d.add_argument("--sample", type=int, default=0, metavar="N",
+                   help="draw N of the bot's turns from that half (fixed seed; in the JSON)")
+    d.add_argument("--seed", type=int, default=11, metavar="N", help="the sample's seed")
+    d.add_argument("--blind", metavar="DIR", type=Path,
+                   help="write DIR/sample-deli.json for blind judging (JUDGING.md): each "
+                        "sampled turn with the six messages before it and the bot's text only")
     add_llm_option(d)
     d.set_defaults(func=cmd_deli)
 
@@ -383,7 +394,8 @@ async def _engine_report(settings: Settings, policy: Any,
 async def cmd_deli(args: argparse.Namespace, settings: Settings) -> int:
     from rich.table import Table
 
-    from facilitator.evaluation.deli import CorpusMissing, evaluate_deli, find_corpus
+    from facilitator.evaluation.deli import CorpusMissing, evaluate_deli, find_corpus, write_blind
+    from facilitator.evaluation.real import chosen_moves
     from facilitator.policies.policy import build_policy
 
     console = _console()
@@ -391,11 +403,13 @@ async def cmd_deli(args: argparse.Namespace, settings: Settings) -> int:
         settings = with_llm(args, settings)
         folder = find_corpus(args.deli_dir)
         policy = build_policy(settings)
+        more = chosen_moves(args.more)
     except (CorpusMissing, ValueError) as exc:
         print(exc, file=sys.stderr)
         return 2
-    report = await _engine_report(settings, policy,
-                                  lambda engine: evaluate_deli(engine, folder, limit=args.limit))
+    report = await _engine_report(settings, policy, lambda engine: evaluate_deli(
+        engine, folder, limit=args.limit, more=more, sample=args.sample, part=args.split,
+        seed=args.seed))
     table = Table(title=f"DeliData · {report['groups']} groups · {report['messages']} messages",
                   title_style="bold")
     table.add_column("figure")
@@ -421,6 +435,10 @@ async def cmd_deli(args: argparse.Namespace, settings: Settings) -> int:
     console.print(f"[dim]performance: {report['performance_field']}[/dim]")
     if args.json:
         _write_json(args.json, report)
+    if args.blind:
+        command = "facilitator eval deli " + " ".join(sys.argv[3:]) if sys.argv[1:3] == [
+            "eval", "deli"] else "facilitator eval deli"
+        print(f"blind sample: {write_blind(args.blind, report, command)}", file=sys.stderr)
     return 0
 
 

@@ -13,6 +13,13 @@ Alignment (±2 messages)
     recall = Moderation messages matched by some bot moment / Moderation messages
     The chance baseline puts the same number of moments per group at random slots.
 
+Judging a move (`--more`, `--blind`)
+    A move off by default can be turned on in every group (as `/facilitator more MOVE`
+    would) and a fixed-seed draw of its turns, each with the six messages before it and the
+    bot's text only, written for blind judging (JUDGING.md). The groups are split once into
+    a TUNE and a REPORT half by the rule `eval real` uses for rooms it has no committed split
+    for (sha256 of the room's key), so a move is tuned on one half and reported on the other.
+
 Team performance
     Each participant submits a solution (which of the four cards to turn); a solution scores
     the fraction of the four cards it classifies correctly (turned or not). The corpus column
@@ -29,6 +36,7 @@ from __future__ import annotations
 
 import csv
 import importlib.util
+import json
 import random
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +44,8 @@ from typing import Any
 
 from facilitator.engine import Engine
 from facilitator.evaluation.metrics import pearson, permutation_p, ranks, ratio, spearman
+from facilitator.evaluation.real import context
+from facilitator.evaluation.real_split import hash_part
 from facilitator.events import Author, ChatEvent, EventKind, RoomRef
 from facilitator.memory.state import Charter, RoomState
 
@@ -179,22 +189,26 @@ class GroupRun:
     bot_after: list[int]  # message indices after which the bot would speak
     interventions: dict[str, int]
     llm_calls: int
+    part: str = "tune"  # the half of the split the group falls in
+    turns: list[dict[str, Any]] = field(default_factory=list)  # what the bot said, in order
 
 
-async def replay_group(engine: Engine, group: DeliGroup) -> GroupRun:
+async def replay_group(engine: Engine, group: DeliGroup, more: tuple[str, ...] = ()) -> GroupRun:
+    """`more`: moves turned on in the group, as `/facilitator more MOVE` would."""
     events = group_events(group)
     room = events[0].room.key
 
     def charter(state: RoomState) -> None:
-        state.charter = Charter(goal=GOAL, changed_by="eval")
+        state.charter = Charter(goal=GOAL, changed_by="eval", more=list(more))
 
     await engine.store.delete(room)
     await engine.store.update(room, charter)
     bot_after: list[int] = []
     kinds: dict[str, int] = {}
+    turns: list[dict[str, Any]] = []
     calls = 0
     index = -1
-    for event in events:
+    for position, event in enumerate(events):
         if event.kind == EventKind.MESSAGE:
             index += 1
         outcome = await engine.handle(event)
@@ -204,8 +218,19 @@ async def replay_group(engine: Engine, group: DeliGroup) -> GroupRun:
             bot_after.append(index)
             name = d.intervention.value if d.intervention else "?"
             kinds[name] = kinds.get(name, 0) + 1
+            turns.append({"room": room, "event": event.id, "intervention": name,
+                          "to": list(d.to), "reason": d.reason,
+                          "before": context(events, position), "bot": d.text})
     await engine.store.delete(room)
-    return GroupRun(group, bot_after, kinds, calls)
+    return GroupRun(group, bot_after, kinds, calls, hash_part(room), turns)
+
+
+def draw_turns(runs: list[GroupRun], part: str, n: int, seed: int) -> list[dict[str, Any]]:
+    """N of the bot's turns in one half's groups (groups in corpus order, turns in order),
+    shuffled with a fixed seed; each with an id (deli-k) to join the key."""
+    turns = [t for r in runs if r.part == part for t in r.turns]
+    random.Random(seed).shuffle(turns)
+    return [{"id": f"deli-{k}", "part": part, **t} for k, t in enumerate(turns[:n], 1)]
 
 
 def summarize_runs(runs: list[GroupRun], *, seed: int = 11, draws: int = 20) -> dict[str, Any]:
@@ -283,13 +308,38 @@ def _corr(x: list[float], y: list[float]) -> dict[str, float]:
 
 
 async def evaluate_deli(engine: Engine, folder: Path, *, limit: int | None = None,
-                        progress: Any = None) -> dict[str, Any]:
+                        progress: Any = None, more: tuple[str, ...] = (),
+                        sample: int = 0, part: str = "tune", seed: int = 11) -> dict[str, Any]:
+    """`more`: moves turned on in every group; `sample`: turns drawn from the `part` half for
+    blind judging (`seed`)."""
     groups = load_corpus(folder, limit)
     runs = []
     for i, group in enumerate(groups):
-        runs.append(await replay_group(engine, group))
+        runs.append(await replay_group(engine, group, more))
         if progress is not None:
             progress(i + 1, len(groups))
     out = summarize_runs(runs)
     out["corpus"] = str(folder)
+    out["more"] = list(more)
+    out["turns_by_part"] = {half: sum(len(r.turns) for r in runs if r.part == half)
+                            for half in ("tune", "report")}
+    out["sample"] = draw_turns(runs, part, sample, seed)
+    out["seed"] = seed
     return out
+
+
+KIND_OF_ROOM = ("small-group online deliberation (2-6 people solving a logic puzzle together, "
+                "the Wason card task, who must each submit an answer)")
+
+
+def write_blind(folder: Path, report: dict[str, Any], command: str) -> Path:
+    """The drawn turns as a judge may see them (JUDGING.md): the six messages before each
+    and the bot's text, nothing else; the key (room, move, reason) stays in the JSON."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "sample-deli.json"
+    turns = [{"id": t["id"], "before": t["before"], "bot": t["bot"]} for t in report["sample"]]
+    path.write_text(json.dumps({"kind_of_room": KIND_OF_ROOM, "seed": report.get("seed"),
+                                "verdicts": ["HELPFUL", "NEUTRAL", "HARMFUL", "WRONG-MOMENT"],
+                                "turns": turns, "command": command}, indent=1,
+                               ensure_ascii=False) + "\n", encoding="utf-8")
+    return path
