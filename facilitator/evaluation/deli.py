@@ -183,13 +183,13 @@ class GroupRun:
 
 async def replay_group(engine: Engine, group: DeliGroup) -> GroupRun:
     events = group_events(group)
-    room = events[0].room.key
+    room_key = events[0].room.key
 
     def charter(state: RoomState) -> None:
         state.charter = Charter(goal=GOAL, changed_by="eval")
 
-    await engine.store.delete(room)
-    await engine.store.update(room, charter)
+    await engine.store.delete(room_key)
+    await engine.store.update(room_key, charter)
     bot_after: list[int] = []
     kinds: dict[str, int] = {}
     calls = 0
@@ -204,7 +204,7 @@ async def replay_group(engine: Engine, group: DeliGroup) -> GroupRun:
             bot_after.append(index)
             name = d.intervention.value if d.intervention else "?"
             kinds[name] = kinds.get(name, 0) + 1
-    await engine.store.delete(room)
+    await engine.store.delete(room_key)
     return GroupRun(group, bot_after, kinds, calls)
 
 
