@@ -72,7 +72,7 @@ async def cmd_simulate(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-async def _room_page(store: RoomStore, room: str, path: str | None, settings: Settings) -> int:
+async def _room_page(store: RoomStore, room_key: str, path: str | None, settings: Settings) -> int:
     """The room's page without a workspace: written to `path`, or served on 127.0.0.1 (the
     port of FACILITATOR_HTTP_PORT; 0 picks a free one) until Ctrl-C or SIGTERM."""
     import asyncio
@@ -80,9 +80,9 @@ async def _room_page(store: RoomStore, room: str, path: str | None, settings: Se
 
     from facilitator.web.preview import serve_preview, write_preview
 
-    state = await store.get(room)
+    state = await store.get(room_key)
     if state is None:
-        print(f"error: no room {room!r} to show", file=sys.stderr)
+        print(f"error: no room {room_key!r} to show", file=sys.stderr)
         return 1
     if path is not None:
         try:
@@ -94,7 +94,7 @@ async def _room_page(store: RoomStore, room: str, path: str | None, settings: Se
         print(f"the room's page: {path}", file=sys.stderr)
         return 0
     try:
-        preview = await serve_preview(store, room, port=settings.http_port,
+        preview = await serve_preview(store, room_key, port=settings.http_port,
                                       retention_days=settings.retention_days)
     except OSError as exc:
         print(f"error: cannot serve the page on 127.0.0.1:{settings.http_port} "
@@ -194,15 +194,15 @@ async def cmd_room(args: argparse.Namespace, settings: Settings) -> int:
     async def work(store: RoomStore) -> int:
         known = await store.rooms()
         if args.action == "list":
-            for room in known:
-                print(room)
+            for room_key in known:
+                print(room_key)
             return 0
-        room = _resolve_room(args.room, known)
+        room_key = _resolve_room(args.room, known)
         if args.action == "reset":
-            return await _reset_room(store, room or args.room, args.save_to, yes=args.yes,
+            return await _reset_room(store, room_key or args.room, args.save_to, yes=args.yes,
                                      known=len(known))
         try:
-            state = await store.get(room) if room else None
+            state = await store.get(room_key) if room_key else None
         except RoomQuarantined as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 1
@@ -219,7 +219,7 @@ async def cmd_room(args: argparse.Namespace, settings: Settings) -> int:
     return await _durable(settings, work)
 
 
-async def _reset_room(store: RoomStore, room: str, save_to: str | None, *, yes: bool,
+async def _reset_room(store: RoomStore, room_key: str, save_to: str | None, *, yes: bool,
                       known: int) -> int:
     """Start a room afresh: say what goes, ask (unless --yes), save a copy first if asked.
 
@@ -232,21 +232,21 @@ async def _reset_room(store: RoomStore, room: str, save_to: str | None, *, yes: 
     from facilitator.policies.readout import messages_phrase
 
     try:
-        state = await store.get(room)
+        state = await store.get(room_key)
         kept = None
     except RoomQuarantined:
-        state, kept = None, await store.quarantined_state(room)
+        state, kept = None, await store.quarantined_state(room_key)
     if state is None and kept is None:
-        print(f"no room {room!r} in the store ({known} rooms known; `facilitator room list` "
+        print(f"no room {room_key!r} in the store ({known} rooms known; `facilitator room list` "
               "shows them)", file=sys.stderr)
         return 1
     what = (f"its memory ({messages_phrase(state.human_messages).lower()}, "
             f"{len(state.participants)} members, open items, decisions, settings)"
             if state is not None else f"its unreadable state ({len(kept or b'')} bytes)")
-    if not yes and not _confirm(f"Reset room {room}? This erases {what}"
+    if not yes and not _confirm(f"Reset room {room_key}? This erases {what}"
                                 + (f"; a copy goes to {save_to} first" if save_to else
                                    "; --save-to FILE keeps a copy") + ". [y/N] "):
-        print(f"room {room} left as it was (answer y, or pass --yes, to reset it)",
+        print(f"room {room_key} left as it was (answer y, or pass --yes, to reset it)",
               file=sys.stderr)
         return 1
     if save_to:
@@ -254,11 +254,11 @@ async def _reset_room(store: RoomStore, room: str, save_to: str | None, *, yes: 
         try:
             await asyncio.to_thread(_write_new, Path(save_to), data)
         except OSError as exc:
-            print(f"error: cannot save room {room} to {save_to}: {exc.strerror or exc}; "
+            print(f"error: cannot save room {room_key} to {save_to}: {exc.strerror or exc}; "
                   "nothing was erased", file=sys.stderr)
             return 1
-    await store.reset(room)
-    print(f"room {room} reset: {what} " + (f"saved to {save_to}" if save_to else "erased"))
+    await store.reset(room_key)
+    print(f"room {room_key} reset: {what} " + (f"saved to {save_to}" if save_to else "erased"))
     return 0
 
 

@@ -140,7 +140,7 @@ def report(data: Path) -> None:
     import random
     import time
 
-    from facilitator.reading.message import hostility as lexical
+    from facilitator.reading.message import hostile_wording as lexical
 
     model = H.HostilityModel.load()
     rows = load_wikitactics(data)

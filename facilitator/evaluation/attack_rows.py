@@ -82,6 +82,7 @@ def comments(kind: str, data: Path = DATA) -> list[Comment]:
             heat = not attack and any(t in HEAT_TBDF for t in tags)
         elif kind == "wikitactics":
             attack = any(str(t).startswith(ATTACK_DH) for t in r.get("rebuttal_labels") or [])
-        room = str(r["room"])
-        out.append(Comment(kind, room, str(r["id"]), str(r["author"]), text, attack, heat, names[room]))
+        room_name = str(r["room"])
+        out.append(Comment(kind, room_name, str(r["id"]), str(r["author"]), text, attack, heat,
+                           names[room_name]))
     return out

@@ -196,13 +196,13 @@ class GroupRun:
 async def replay_group(engine: Engine, group: DeliGroup, more: tuple[str, ...] = ()) -> GroupRun:
     """`more`: moves turned on in the group, as `/facilitator more MOVE` would."""
     events = group_events(group)
-    room = events[0].room.key
+    room_key = events[0].room.key
 
     def charter(state: RoomState) -> None:
         state.charter = Charter(goal=GOAL, changed_by="eval", more=list(more))
 
-    await engine.store.delete(room)
-    await engine.store.update(room, charter)
+    await engine.store.delete(room_key)
+    await engine.store.update(room_key, charter)
     bot_after: list[int] = []
     kinds: dict[str, int] = {}
     turns: list[dict[str, Any]] = []
@@ -218,11 +218,11 @@ async def replay_group(engine: Engine, group: DeliGroup, more: tuple[str, ...] =
             bot_after.append(index)
             name = d.intervention.value if d.intervention else "?"
             kinds[name] = kinds.get(name, 0) + 1
-            turns.append({"room": room, "event": event.id, "intervention": name,
+            turns.append({"room": room_key, "event": event.id, "intervention": name,
                           "to": list(d.to), "reason": d.reason,
                           "before": context(events, position), "bot": d.text})
-    await engine.store.delete(room)
-    return GroupRun(group, bot_after, kinds, calls, hash_part(room), turns)
+    await engine.store.delete(room_key)
+    return GroupRun(group, bot_after, kinds, calls, hash_part(room_key), turns)
 
 
 def draw_turns(runs: list[GroupRun], part: str, n: int, seed: int) -> list[dict[str, Any]]:

@@ -115,9 +115,9 @@ def is_addressed(event: ChatEvent, bot_name: str) -> bool:
 # ---------------------------------------------------------------- split
 
 
-def hash_split(room: str) -> Literal["tune", "report"]:
+def hash_split(room_name: str) -> Literal["tune", "report"]:
     """The rule the committed split was drawn with; also the fallback for unlisted rooms."""
-    bucket = int(hashlib.sha256(room.encode("utf-8")).hexdigest()[:8], 16) / 0x1_0000_0000
+    bucket = int(hashlib.sha256(room_name.encode("utf-8")).hexdigest()[:8], 16) / 0x1_0000_0000
     return "tune" if bucket < TUNE_SHARE else "report"
 
 
@@ -134,8 +134,8 @@ def load_split(path: Path = SPLIT_FILE) -> dict[str, Literal["tune", "report"]]:
     return split
 
 
-def split_of(room: str, fixed: Mapping[str, Literal["tune", "report"]]) -> Literal["tune", "report"]:
-    return fixed.get(room) or hash_split(room)
+def split_of(room_name: str, fixed: Mapping[str, Literal["tune", "report"]]) -> Literal["tune", "report"]:
+    return fixed.get(room_name) or hash_split(room_name)
 
 
 # ---------------------------------------------------------------- data
@@ -193,7 +193,7 @@ def load_links(path: Path) -> tuple[dict[str, dict[str, list[str]]], int]:
         raise ValueError(f"{path}: expected a JSON object of rooms")
     links: dict[str, dict[str, list[str]]] = {}
     bad = 0
-    for room, entries in raw.items():
+    for room_name, entries in raw.items():
         if not isinstance(entries, dict):
             bad += 1
             continue
@@ -203,7 +203,7 @@ def load_links(path: Path) -> tuple[dict[str, dict[str, list[str]]], int]:
                 bad += 1
                 continue
             table[str(message)] = targets
-        links[str(room)] = table
+        links[str(room_name)] = table
     return links, bad
 
 

@@ -21,6 +21,6 @@ def _committed() -> dict[str, Split]:
     return load_split()
 
 
-def irc_split(room: str) -> Split:
+def irc_split(room_name: str) -> Split:
     """"tune" (fit and choose on it) or "report" (only measure on it)."""
-    return split_of(room, _committed())
+    return split_of(room_name, _committed())

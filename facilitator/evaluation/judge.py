@@ -102,8 +102,8 @@ class Turn:
                 "text": self.text, "verdict": self.verdict, "reason": self.reason}
 
 
-def room_kind(room: str) -> str:
-    return kind_of(room) or "other"
+def room_kind(room_name: str) -> str:
+    return kind_of(room_name) or "other"
 
 
 def read_rooms(paths: Iterable[Path], bot_name: str) -> dict[str, list[ChatEvent]]:
@@ -124,15 +124,15 @@ def bot_turns(report: Mapping[str, Any], rooms: Mapping[str, list[ChatEvent]]) -
         if step.get("speak") and step.get("text"):
             spoken[str(step["room"])][str(step["id"])].append(step)
     turns: list[Turn] = []
-    for room, events in rooms.items():
-        said = spoken.get(room)
+    for room_name, events in rooms.items():
+        said = spoken.get(room_name)
         if not said:
             continue
         seen: list[ContextLine] = []
         for event in events:
             seen.append(ContextLine(event.author.display, event.text))
             for step in said.get(event.id, []):
-                turns.append(Turn(room, event.id, room_kind(room),
+                turns.append(Turn(room_name, event.id, room_kind(room_name),
                                   str(step.get("intervention") or ""), str(step["text"]),
                                   context=seen[-CONTEXT:]))
                 seen.append(ContextLine("facilitator", str(step["text"])))

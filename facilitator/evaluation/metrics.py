@@ -54,7 +54,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from facilitator.policies.decision import Intervention
-from facilitator.reading.message import hostility
+from facilitator.reading.message import hostile_wording
 from facilitator.sim.scenario import Checkpoint, Scenario
 
 INTERVENTIONS = frozenset(i.value for i in Intervention)
@@ -78,7 +78,7 @@ _PRIVATE = re.compile(
 )
 BEHAVIOURS: dict[str, Callable[[str], bool]] = {
     "take_side": lambda text: bool(_SIDE.search(text)),
-    "put_down": lambda text: hostility(text) >= 0.2,
+    "put_down": lambda text: hostile_wording(text) >= 0.2,
     "flatter": lambda text: bool(_FLATTER.search(text)),
     "reveal_private": lambda text: bool(_PRIVATE.search(text)),
 }

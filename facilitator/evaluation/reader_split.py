@@ -19,9 +19,9 @@ Half = Literal["tune", "report"]
 HALVES: tuple[Half, Half] = ("tune", "report")
 
 
-def half(kind: str, room: str) -> Half:
+def half(kind: str, room_name: str) -> Half:
     """"tune" (fit and choose on it) or "report" (only measure on it)."""
-    return part_of(room)
+    return part_of(room_name)
 
 
 def source() -> str:

@@ -400,14 +400,14 @@ def load_labels(folder: Path, data: DataFile) -> dict[str, Any]:
     return {}
 
 
-def room_truth(room: str, events: Sequence[ChatEvent], key: Mapping[str, Any]) -> RoomTruth:
-    kind = kind_of(room) or "unknown"
+def room_truth(room_name: str, events: Sequence[ChatEvent], key: Mapping[str, Any]) -> RoomTruth:
+    kind = kind_of(room_name) or "unknown"
     if "links" in key:
-        return RoomTruth(kind, links=key["links"].get(room, {}))
+        return RoomTruth(kind, links=key["links"].get(room_name, {}))
     if "threads" in key:
-        return RoomTruth(kind, threads=key["threads"].get(room, {}))
+        return RoomTruth(kind, threads=key["threads"].get(room_name, {}))
     if "roles" in key:
-        role = key["roles"].get(room) or {}
+        role = key["roles"].get(room_name) or {}
         chairs = [role.get("chair"), *(role.get("acting_chairs") or [])]
         return RoomTruth(kind, chairs=frozenset(c for c in chairs if c))
     if "labels" in key:
@@ -439,10 +439,10 @@ def pick_sample(kind: str, turns: Sequence[tuple[str, WouldBeTurn, dict[str, Any
                                                             min(n, len(turns))))
     out = []
     for i in chosen:
-        room, t, flag = turns[i]
-        out.append({"kind": kind, "room": room, "part": part_of(room), "event": t.event_id,
-                    "before": context(events[room], t.position), "text": t.text,
-                    "reaction": reaction_seen(t, events[room]),
+        room_name, t, flag = turns[i]
+        out.append({"kind": kind, "room": room_name, "part": part_of(room_name), "event": t.event_id,
+                    "before": context(events[room_name], t.position), "text": t.text,
+                    "reaction": reaction_seen(t, events[room_name]),
                     "intervention": t.intervention, "to": list(t.to), "ref": t.ref,
                     "reason": t.reason, **flag})
     return out

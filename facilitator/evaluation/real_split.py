@@ -50,32 +50,32 @@ KINDS: tuple[str, ...] = tuple(kind for _, kind in KIND_PREFIXES)
 _AMI_SERIES = re.compile(r"^meet-product-([A-Z]+\d+)[a-z]?$")
 
 
-def kind_of(room: str) -> str | None:
+def kind_of(room_name: str) -> str | None:
     """irc, slack, committee, product, academic, github or wikitactics (None: unknown room)."""
     for prefix, kind in KIND_PREFIXES:
-        if room.startswith(prefix):
+        if room_name.startswith(prefix):
             return kind
     return None
 
 
-def group_of(room: str) -> str:
+def group_of(room_name: str) -> str:
     """What the split is drawn on: the room, or for an AMI meeting its series (one team)."""
-    series = _AMI_SERIES.match(room)
-    return f"meet-product-{series.group(1)}" if series else room
+    series = _AMI_SERIES.match(room_name)
+    return f"meet-product-{series.group(1)}" if series else room_name
 
 
-def hash_part(room: str) -> Part:
+def hash_part(room_name: str) -> Part:
     """The rule the committed split was drawn with; the fallback for rooms not listed."""
-    kind = kind_of(room)
+    kind = kind_of(room_name)
     if kind == "irc":
         from facilitator.evaluation.irc import hash_split
 
-        return hash_split(room)
+        return hash_split(room_name)
     if kind == "wikitactics":
         from facilitator.reading.hostility import is_fit_room
 
-        return "tune" if is_fit_room(room) else "report"
-    digest = hashlib.sha256((SALT + group_of(room)).encode("utf-8")).hexdigest()[:8]
+        return "tune" if is_fit_room(room_name) else "report"
+    digest = hashlib.sha256((SALT + group_of(room_name)).encode("utf-8")).hexdigest()[:8]
     return "tune" if int(digest, 16) / 0x1_0000_0000 < TUNE_SHARE else "report"
 
 
@@ -91,22 +91,22 @@ def _committed() -> dict[str, Part]:
     return fixed
 
 
-def part_of(room: str) -> Part:
+def part_of(room_name: str) -> Part:
     """"tune" (fit and choose on it) or "report" (only measure on it)."""
-    if kind_of(room) == "irc":
+    if kind_of(room_name) == "irc":
         from facilitator.evaluation.irc_split import irc_split
 
-        return irc_split(room)
-    return _committed().get(room) or hash_part(room)
+        return irc_split(room_name)
+    return _committed().get(room_name) or hash_part(room_name)
 
 
 def split_file_text(rooms: Iterable[str]) -> str:
     """The committed file, regenerated from the rule (IRC lives in irc_split.json)."""
     by_kind: dict[str, list[str]] = {}
-    for room in sorted(set(rooms)):
-        kind = kind_of(room)
+    for room_name in sorted(set(rooms)):
+        kind = kind_of(room_name)
         if kind is not None and kind != "irc":
-            by_kind.setdefault(kind, []).append(room)
+            by_kind.setdefault(kind, []).append(room_name)
     return json.dumps({
         "rule": {
             "irc": "irc_split.json (the split `eval irc` committed)",

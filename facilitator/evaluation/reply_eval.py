@@ -80,7 +80,7 @@ def load_rooms(data: Path) -> dict[str, list[ChatEvent]]:
 
 def load_links(path: Path) -> dict[str, Links]:
     raw = json.loads(path.read_text(encoding="utf-8"))
-    return {room: {k: list(v) for k, v in links.items()} for room, links in raw.items()}
+    return {room_name: {k: list(v) for k, v in links.items()} for room_name, links in raw.items()}
 
 
 def rooms_of(rooms: dict[str, list[ChatEvent]], split: Split) -> list[str]:

@@ -206,7 +206,7 @@ def build_specs(names: list[str], settings: Settings, *, fake_llm: bool,
     return specs
 
 
-async def run_scenario(store: RoomStore, scenario: Scenario, policy: Policy, *, room: str,
+async def run_scenario(store: RoomStore, scenario: Scenario, policy: Policy, *, room_name: str,
                        bot: bool = True,
                        words: list[WordsVerdict] | None = None,
                        ) -> tuple[SimulationResult, list[float], int]:
@@ -214,8 +214,8 @@ async def run_scenario(store: RoomStore, scenario: Scenario, policy: Policy, *, 
     into it."""
     checked = WordsChecked(policy) if words is not None else None
     engine = TimedEngine(store, checked or policy, bot_id=scenario.bot_name)
-    result = await Simulation(scenario, engine, bot=bot, room_name=room).run()
-    await store.delete(f"local:{room}")
+    result = await Simulation(scenario, engine, bot=bot, room_name=room_name).run()
+    await store.delete(f"local:{room_name}")
     llm_calls = sum(o.decision.llm_calls for o in result.outcomes)
     if checked is not None and words is not None:
         words.extend(checked.verdicts)
@@ -228,7 +228,7 @@ async def run_suite(store: RoomStore, scenarios: list[tuple[Path, Scenario]],
     out = SuiteResult(scenarios, specs)
     for path, scenario in scenarios:
         result, _, _ = await run_scenario(store, scenario, SilentPolicy(),
-                                          room=f"eval-nobot-{path.stem}", bot=False)
+                                          room_name=f"eval-nobot-{path.stem}", bot=False)
         out.baseline[str(path)] = result
     for spec in specs:
         if spec.policy is None:
@@ -237,7 +237,7 @@ async def run_suite(store: RoomStore, scenarios: list[tuple[Path, Scenario]],
         for path, scenario in scenarios:
             words: list[WordsVerdict] = []
             result, lat, calls = await run_scenario(store, scenario, spec.policy,
-                                                    room=f"eval-{spec.name}-{path.stem}",
+                                                    room_name=f"eval-{spec.name}-{path.stem}",
                                                     words=words)
             score = score_moves(scenario, bot_moves(result.turns))
             runs.append(Run(path, scenario, result, score, lat, calls, words))

@@ -72,16 +72,16 @@ def load_rooms(paths: Iterable[Path]) -> dict[str, list[ChatEvent]]:
 def conversations(kind: str, labels: dict) -> dict[str, dict[str, str]]:
     """room -> {message id: conversation id}."""
     if kind == "slack":
-        return {room: dict(conv) for room, conv in labels.items()}
+        return {room_name: dict(conv) for room_name, conv in labels.items()}
     out: dict[str, dict[str, str]] = {}
-    for room, links in labels.items():
+    for room_name, links in labels.items():
         parent: dict[str, str] = {}
         for child, parents in links.items():
             for p in parents:
                 a, b = _find(parent, child), _find(parent, p)
                 if a != b:
                     parent[max(a, b)] = min(a, b)
-        out[room] = {m: _find(parent, m) for m in list(parent)}
+        out[room_name] = {m: _find(parent, m) for m in list(parent)}
     return out
 
 
@@ -94,7 +94,7 @@ def _find(parent: dict[str, str], x: str) -> str:
     return x
 
 
-def replay_pairs(kind: str, room: str, events: list[ChatEvent],
+def replay_pairs(kind: str, room_name: str, events: list[ChatEvent],
                  conv: dict[str, str] | None) -> Iterator[UptakePair]:
     """The room's live pairs. `conv` None: the weak meeting label (next other speaker)."""
     state = RoomState(room="")
@@ -118,7 +118,7 @@ def replay_pairs(kind: str, room: str, events: list[ChatEvent],
                     else:
                         cq = conv.get(q.id)
                         gold = cq is not None and conv.get(event.id) == cq
-                    yield UptakePair(kind, room, q.id, event.id, event.author.id, event.ts,
+                    yield UptakePair(kind, room_name, q.id, event.id, event.author.id, event.ts,
                                      uptake_features(sc, q), rules_take_up(q, event, read), gold)
                     if gold:
                         done.add(q.id)

@@ -56,12 +56,12 @@ async def evaluate_wikitactics(engine: Engine, transcript: Path, labels_path: Pa
     count: dict[str, int] = {}
     spoke: dict[str, int] = {}
     for step in report["steps"]:
-        room = step["room"]
+        room_name = step["room"]
         tension = float(step["signals"].get("tension", 0.0))
-        peak[room] = max(peak.get(room, 0.0), tension)
-        total[room] = total.get(room, 0.0) + tension
-        count[room] = count.get(room, 0) + 1
-        spoke[room] = spoke.get(room, 0) + (1 if step["intervention"] == "deescalate" else 0)
+        peak[room_name] = max(peak.get(room_name, 0.0), tension)
+        total[room_name] = total.get(room_name, 0.0) + tension
+        count[room_name] = count.get(room_name, 0) + 1
+        spoke[room_name] = spoke.get(room_name, 0) + (1 if step["intervention"] == "deescalate" else 0)
     rooms = [r for r in peak if r in labels]
     y = [labels[r] for r in rooms]
     return {

@@ -66,7 +66,7 @@ def report_rooms(folder: Path, kind: str, *, split: str = "report",
     return {n: rooms[n] for n in sorted(rooms) if kind_of(n) == kind and part_of(n) == split}
 
 
-def check_room(kind: str, room: str, events: Sequence[ChatEvent], turns: Sequence[object],
+def check_room(kind: str, room_name: str, events: Sequence[ChatEvent], turns: Sequence[object],
                prompts: Prompts, report: WordingReport) -> None:
     """Check one room's turns (irc.WouldBeTurn) against the room as it stood at each."""
     for turn in turns:
@@ -82,7 +82,7 @@ def check_room(kind: str, room: str, events: Sequence[ChatEvent], turns: Sequenc
         names = {x for e in so_far for x in (e.author.id, e.author.display) if x}
         problems = text_problems(text, names=names, sources=sources, templates=prompts)
         if problems:
-            report.failures.append(Failure(kind, room, turn.event_id,  # type: ignore[attr-defined]
+            report.failures.append(Failure(kind, room_name, turn.event_id,  # type: ignore[attr-defined]
                                            turn.intervention,  # type: ignore[attr-defined]
                                            text, tuple(str(p) for p in problems)))
 

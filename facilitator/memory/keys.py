@@ -24,12 +24,12 @@ _ESCAPES = {"%": "%25", "{": "%7B", "}": "%7D"}
 _UNESCAPES = {v[1:]: k for k, v in _ESCAPES.items()}
 
 
-def tag(room: str) -> str:
+def tag(room_key: str) -> str:
     """The room as it appears between the braces of its keys (injective, brace-free)."""
-    if not room:
+    if not room_key:
         return "%"
     out: list[str] = []
-    for ch in room:
+    for ch in room_key:
         if ch in _ESCAPES:
             out.append(_ESCAPES[ch])
         elif 0xD800 <= ord(ch) <= 0xDFFF:
@@ -72,20 +72,20 @@ def untag(tagged: str) -> str | None:
     return "".join(out)
 
 
-def state_key(room: str) -> str:
-    return f"{PREFIX}:{{{tag(room)}}}:state"
+def state_key(room_key: str) -> str:
+    return f"{PREFIX}:{{{tag(room_key)}}}:state"
 
 
-def seen_key(room: str) -> str:
-    return f"{PREFIX}:{{{tag(room)}}}:seen"
+def seen_key(room_key: str) -> str:
+    return f"{PREFIX}:{{{tag(room_key)}}}:seen"
 
 
-def part_key(room: str, part: str) -> str:
-    return f"{PREFIX}:{{{tag(room)}}}:{part}"
+def part_key(room_key: str, part: str) -> str:
+    return f"{PREFIX}:{{{tag(room_key)}}}:{part}"
 
 
-def quarantine_key(room: str) -> str:
-    return f"{PREFIX}:{{{tag(room)}}}:quarantine"
+def quarantine_key(room_key: str) -> str:
+    return f"{PREFIX}:{{{tag(room_key)}}}:quarantine"
 
 
 def member_rooms_key(member_id: str) -> str:

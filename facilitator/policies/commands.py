@@ -68,9 +68,9 @@ class PageLinks(Protocol):
     page_ttl_s: float
     export_ttl_s: float
 
-    def page_url(self, room: str, *, now: float | None = None) -> str: ...
+    def page_url(self, room_key: str, *, now: float | None = None) -> str: ...
 
-    def export_url(self, room: str, *, now: float | None = None) -> str: ...
+    def export_url(self, room_key: str, *, now: float | None = None) -> str: ...
 
 
 @dataclass(slots=True)
@@ -107,11 +107,11 @@ async def run_command(store: RoomStore, req: CommandRequest,
     word, _, rest = req.text.strip().partition(" ")
     word = word.lower() or "help"
     rest = rest.strip()
-    room = req.room.key
+    room_key = req.room.key
     if word == "help":
         return private(HELP)
     if word in ("status", "summary"):
-        state = await store.get(room) or RoomState(room=room)
+        state = await store.get(room_key) or RoomState(room=room_key)
         if word == "summary":
             return CommandReply(text=summary_text(state), visibility="room")
         llm = services.llm_status() if services.llm_status else None
@@ -121,13 +121,13 @@ async def run_command(store: RoomStore, req: CommandRequest,
         if services.links is None:
             return private("The room's page is not served by this installation (its admin can set "
                            "FACILITATOR_PUBLIC_URL to turn it on).")
-        url = services.links.page_url(room)  # valid from now, whatever the event time
+        url = services.links.page_url(room_key)  # valid from now, whatever the event time
         hours = services.links.page_ttl_s / 3600
         return private(f"This room's page, for you: {url}\nEvery member sees the same page. "
                        f"The link works for {hours:g} hours; ask again any time.")
     if word == "digest":
         if not rest:
-            state = await store.get(room) or RoomState(room=room)
+            state = await store.get(room_key) or RoomState(room=room_key)
             text = compose_digest(state, scheduled=False)
             if text is None:
                 return private("Nothing for a digest yet: no decisions, open questions, proposals "
@@ -149,14 +149,14 @@ async def run_command(store: RoomStore, req: CommandRequest,
     if word in ("more", "less"):
         choice = rest.lower().replace("-", "_")
         if choice not in MOVES:
-            state = await store.get(room) or RoomState(room=room)
+            state = await store.get(room_key) or RoomState(room=room_key)
             return private(moves_text(state))
         return await _charter(store, req, word, choice, services)  # type: ignore[arg-type]
     if word in ("pause", "resume"):
         return await _charter(store, req, "paused", "on" if word == "pause" else "off", services)
     if word == "goal":
         if not rest:
-            state = await store.get(room)
+            state = await store.get(room_key)
             goal = state.charter.goal if state and state.charter.goal else "no goal set"
             return private(f"The room's goal: {goal}.")
         return await _charter(store, req, "goal", rest[:MAX_GOAL_CHARS], services)
@@ -168,7 +168,7 @@ async def run_command(store: RoomStore, req: CommandRequest,
         if services.links is None:
             return private("Exports need the room page to be served (FACILITATOR_PUBLIC_URL); "
                            "on the bot's machine, `facilitator room show` prints a room.")
-        url = services.links.export_url(room)
+        url = services.links.export_url(room_key)
         minutes = services.links.export_ttl_s / 60
         return private(f"This room's memory as JSON (for you only; the link works for "
                        f"{minutes:g} minutes): {url}")

@@ -61,19 +61,19 @@ ATTEMPT_PHRASES: dict[str, tuple[str, str]] = {
         "take a side, however kindly it's asked",
         "lay out each position so everyone can weigh them"),
 }
-# Which template serves which request (see facilitator/reading/requests.py for the read).
+# Which template (prompts/rules/) answers which request (see facilitator/reading/requests.py
+# for the read); a request not here and not in SERVICE_LINES gets "answer".
 SERVICE_TEMPLATES: dict[str, str] = {
     Service.SUMMARY: "summarize", Service.OPEN_ITEMS: "open_items",
     Service.DECISIONS: "decisions", Service.STATUS: "answer", Service.HELP: "help",
-    Service.SETTINGS: "settings.answer", Service.MEMORY: "memory",
     Service.PROCESS: "answer_process", "unserved": "decline_unserved",
 }
-
-
-# Answers that are fixed lines (no room content but the settings), said from the catalogue in
-# the asker's language: what the bot keeps, and how the room's settings work (and, asked by
-# members together, how they change).
-FIXED_ANSWERS = frozenset({"memory", "settings.answer"})
+# Requests answered by a fixed line (no room content but the settings), said from the
+# catalogue (facilitator/locale/) in the asker's language: which line. What the bot keeps, and
+# how the room's settings work (and, asked by members together, how they change).
+SERVICE_LINES: dict[str, str] = {
+    Service.MEMORY: "memory", Service.SETTINGS: "settings.answer",
+}
 
 
 def _fixed_answer(key: str, state: RoomState, asker: str, lang: str, **fields: str) -> str:
@@ -85,13 +85,13 @@ def _fixed_answer(key: str, state: RoomState, asker: str, lang: str, **fields: s
     return line(key, lang, asker=asker, **fields)
 
 
-def answer_template(text: str, service: str | None = None) -> str:
-    """Which template answers an addressed message: the service the gate read, or a fresh read."""
+def answer_service(text: str, service: str | None = None) -> str:
+    """What an addressed message asks for: the service the gate read, or a fresh read."""
     if service is None:
         read = read_request(text)
         service = read.service.value if read.service else (
             "unserved" if read.kind == RequestKind.UNSERVED else Service.STATUS.value)
-    return SERVICE_TEMPLATES.get(service, "answer")
+    return service
 
 
 class Unsayable(KeyError):
@@ -180,10 +180,11 @@ def compose_fields(moment: Moment, state: RoomState, event: ChatEvent) -> tuple[
                                 list=open_items_text(state, lang=lang))
             return "in_language", {"line": said_now}
         case Intervention.ANSWER:
-            name = answer_template(event.text, moment.facts.get("service"))
-            if name in FIXED_ANSWERS:
-                return "in_language", {"line": _fixed_answer(name, state, asker,
+            service = answer_service(event.text, moment.facts.get("service"))
+            if service in SERVICE_LINES:
+                return "in_language", {"line": _fixed_answer(SERVICE_LINES[service], state, asker,
                                                              moment.facts.get("lang", "en"))}
+            name = SERVICE_TEMPLATES.get(service, "answer")
             signals = compute_signals(state)  # once for the three readouts
             summary = summary_text(state, signals)
             fields = {"asker": asker, "state_line": summary,

@@ -28,7 +28,7 @@ from facilitator.reading.clauses import (
     quotes,
     unquoted,
 )
-from facilitator.reading.message import hostility
+from facilitator.reading.message import hostile_wording
 from facilitator.reading.requests import refusal_in
 from facilitator.reading.tokens import TOKEN
 
@@ -83,7 +83,7 @@ def check(text: str, moment: Moment, state: RoomState, event: ChatEvent,
         return "takes a side"
     if _FLATTERY.search(own):
         return "flatters"
-    if hostility(own) >= 0.2:
+    if hostile_wording(own) >= 0.2:
         return "puts someone down"
     if capture_attempt(own) and moment.intervention != Intervention.DECLINE_CAPTURE:
         return "echoes a capture attempt"

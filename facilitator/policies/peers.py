@@ -29,11 +29,11 @@ ALWAYS_SYSTEM = (
 ALWAYS_WINDOW = 15
 
 
-def recent_window(room: RoomState, last: int = ALWAYS_WINDOW) -> str:
+def recent_window(state: RoomState, last: int = ALWAYS_WINDOW) -> str:
     """The recent conversation as plain `name: text` lines, oldest first."""
     lines = []
-    for msg in room.window[-last:]:
-        who = "assistant" if msg.is_bot else room.name_of(msg.author)
+    for msg in state.window[-last:]:
+        who = "assistant" if msg.is_bot else state.name_of(msg.author)
         lines.append(f"{who}: {msg.text[:600]}")
     return "\n".join(lines)
 

@@ -57,9 +57,9 @@ class ReplyLimiter:
         self._members: OrderedDict[tuple[str, str], _Member] = OrderedDict()
         self.limited = 0  # replies replaced by the notice or by silence
 
-    def check(self, room: str, member: str, ts: float, event_id: str | None = None) -> Verdict:
+    def check(self, room_key: str, member: str, ts: float, event_id: str | None = None) -> Verdict:
         """Record an addressed reply about to be given at `ts`; say whether to give it."""
-        key = (room, member)
+        key = (room_key, member)
         entry = self._members.get(key)
         if entry is None:
             entry = self._members[key] = _Member()
@@ -127,9 +127,9 @@ class SettingsLimiter:
         self._given: OrderedDict[tuple[str, str], deque[float]] = OrderedDict()
         self.limited = 0  # requests answered privately because of the limit
 
-    def wait_s(self, room: str, member: str, now: float) -> float:
+    def wait_s(self, room_key: str, member: str, now: float) -> float:
         """0 when the member may be announced now; else the seconds until they may."""
-        given = self._given.get((room, member))
+        given = self._given.get((room_key, member))
         if given is None:
             return 0.0
         while given and given[0] <= now - self.window_s:
@@ -139,8 +139,8 @@ class SettingsLimiter:
         self.limited += 1
         return given[0] + self.window_s - now
 
-    def record(self, room: str, member: str, now: float) -> None:
-        key = (room, member)
+    def record(self, room_key: str, member: str, now: float) -> None:
+        key = (room_key, member)
         given = self._given.setdefault(key, deque())
         self._given.move_to_end(key)
         given.append(now)

@@ -27,7 +27,7 @@ from importlib import resources
 from itertools import pairwise
 
 from facilitator.reading.cues import STOPWORDS
-from facilitator.reading.message import hostility
+from facilitator.reading.message import hostile_wording
 from facilitator.reading.tokens import PHRASE_TOKEN, RUN, TOKEN, base_nick, norm, quote_words
 
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+|\n+")
@@ -286,7 +286,7 @@ def phrase_problem(phrase: str, *, names: Collection[str] = (), sources: Sequenc
         return "shouted capitals"
     if all(_capitalised(t) for t in toks if _letters(t)):
         return "a capitalised name or a sentence's first word, not a topic"
-    if hostility(text) >= INSULT_AT:
+    if hostile_wording(text) >= INSULT_AT:
         return "an insult is no topic"
     if sources is not None and not aligned(text, sources, lang=lang):
         return "not whole words of one message"

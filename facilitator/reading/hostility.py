@@ -96,12 +96,12 @@ def classifier_tokens(text: str) -> tuple[str, ...]:
     return tuple(CLASSIFIER_TOKEN.findall(text.lower()))
 
 
-def is_fit_room(room: str) -> bool:
+def is_fit_room(room_name: str) -> bool:
     """The fixed, room-disjoint WikiTactics split: half the rooms fit the combiner, half report.
 
     A hash of the room name, so the split never depends on file order or on PYTHONHASHSEED.
     """
-    return hashlib.sha256(room.encode()).digest()[0] < 128
+    return hashlib.sha256(room_name.encode()).digest()[0] < 128
 
 
 # ---------------------------------------------------------------------------------------------

@@ -86,8 +86,9 @@ def is_question(text: str) -> bool:
     return len(english_words(stripped)) >= 3 or bool(QUESTION_START.match(stripped))
 
 
-def hostility(text: str) -> float:
-    """0 for a calm message, towards 1 for insults and personal attacks."""
+def hostile_wording(text: str) -> float:
+    """The lexical cues' score of a message's wording: 0 for a calm message, towards 1 for
+    insults and personal attacks (the trained hostility model is `reading/hostility.py`)."""
     if not text:
         return 0.0
     score = 0.0
@@ -186,7 +187,7 @@ class MessageRead:
     addressees: tuple[str, ...]  # members spoken to: reply, mention, "nick:" prefix, name
     reply: StoredMessage | None  # the message this one replies to, when still in the window
     to_bot: bool
-    hostility: float
+    heat: float  # how hostile the message reads, for the room's heat (`heat_of`)
     attack: bool  # a personal attack on a member (read as the caller's `attack_read` says)
     attack_target: str | None
     attack_strength: float = 0.0  # the fitted reader's probability, or the message's heat
@@ -197,7 +198,7 @@ class MessageRead:
     @property
     def asks(self) -> bool:
         """A question or request put to the room or to someone in it."""
-        return self.text.question and self.hostility < HOSTILE_QUESTION_AT and not self.to_bot
+        return self.text.question and self.heat < HOSTILE_QUESTION_AT and not self.to_bot
 
 
 def resolve(state: RoomState, token: str) -> str | None:
@@ -274,7 +275,7 @@ def read_message(state: RoomState, event: ChatEvent, *, bot_id: str, bot_name: s
         addressee=found[0] if explicit else _answered(state, author, text, event.text),
         names=state.name_index()) if attack and attack_read == "fitted" else None
     return MessageRead(text=text, addressees=tuple(found), reply=reply, to_bot=to_bot,
-                       hostility=heat, attack=attack, attack_target=target,
+                       heat=heat, attack=attack, attack_target=target,
                        attack_strength=round(heat if strength < 0 else strength, 6),
                        attack_aim=aim)
 
@@ -289,7 +290,7 @@ def heat_of(text: TextRead, model_score: float) -> float:
     """How hostile a message reads, for the room's heat: the trained model's score, and the
     lexical cue's read of accusation and policing ("you keep ignoring ...") that a model
     trained on insults does not see."""
-    return max(model_score, ACCUSATION_WEIGHT * text.hostility)
+    return max(model_score, ACCUSATION_WEIGHT * text.hostile_wording)
 
 
 _LAUGH = re.compile(r"\b(ha(ha)+|he(he)+|lol|lmao|rofl|jk|j/k)\b|[:;]-?[)DPp]|\bxD\b", re.I)
@@ -367,7 +368,7 @@ class TextRead:
     proposal: bool
     decision: bool
     commitment: str | None
-    hostility: float
+    hostile_wording: float
     second_person: bool
     prefix: str | None  # the "nick:" token that opens the message, unresolved
     # "nick: text" with a colon, IRC's way to speak to one person ("Ann, what do you think?"
@@ -404,7 +405,7 @@ def read_text(text: str) -> TextRead:
         proposal=bool(PROPOSAL.search(text)),
         decision=bool(DECISION.search(text)),
         commitment=(commitment.group(0).strip() if commitment else None),
-        hostility=hostility(text),
+        hostile_wording=hostile_wording(text),
         second_person=bool(_SECOND_PERSON.search(text)),
         prefix=prefix.group(1) if prefix else None,
         prefix_colon=prefix is not None and text.lstrip().lstrip("@")[

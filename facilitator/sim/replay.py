@@ -46,13 +46,13 @@ class SeenIds:
         self._used = 0
 
     @staticmethod
-    def _hash(room: str, event_id: str) -> int:
-        data = f"{len(room)}:{room}{event_id}".encode("utf-8", "surrogatepass")
+    def _hash(room_name: str, event_id: str) -> int:
+        data = f"{len(room_name)}:{room_name}{event_id}".encode("utf-8", "surrogatepass")
         return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "little") or 1
 
-    def add(self, room: str, event_id: str) -> bool:
+    def add(self, room_name: str, event_id: str) -> bool:
         """Record the pair; False when it was there already."""
-        key = self._hash(room, event_id)
+        key = self._hash(room_name, event_id)
         slots, mask = self._slots, self._mask
         i = key & mask
         while slots[i]:

@@ -41,7 +41,7 @@ def _unb64(text: str) -> bytes:
 
 @dataclass(frozen=True, slots=True)
 class Claims:
-    room: str
+    room_key: str
     scope: Scope
     expires: float
 
@@ -59,11 +59,11 @@ class LinkSigner:
     def _mac(self, payload: bytes) -> bytes:
         return hmac.new(self._secret, payload, hashlib.sha256).digest()
 
-    def token(self, room: str, scope: Scope = "page", *, now: float | None = None,
+    def token(self, room_key: str, scope: Scope = "page", *, now: float | None = None,
               ttl_s: float | None = None) -> str:
         now = time.time() if now is None else now
         ttl = ttl_s if ttl_s is not None else (self.page_ttl_s if scope == "page" else self.export_ttl_s)
-        payload = f"{scope}|{int(now + ttl)}|{room}".encode()
+        payload = f"{scope}|{int(now + ttl)}|{room_key}".encode()
         return f"{_b64(payload)}.{_b64(self._mac(payload))}"
 
     def verify(self, token: str, scope: Scope, *, now: float | None = None) -> Claims | None:
@@ -77,19 +77,19 @@ class LinkSigner:
         if not hmac.compare_digest(self._mac(payload), given):
             return None
         try:
-            kind, expiry, room = payload.decode().split("|", 2)
+            kind, expiry, room_key = payload.decode().split("|", 2)
             expires = float(int(expiry))
         except (UnicodeDecodeError, ValueError):
             return None
-        if kind != scope or not room or now >= expires:
+        if kind != scope or not room_key or now >= expires:
             return None
-        return Claims(room=room, scope=scope, expires=expires)
+        return Claims(room_key=room_key, scope=scope, expires=expires)
 
-    def page_url(self, room: str, *, now: float | None = None) -> str:
-        return f"{self.base_url}/room/{self.token(room, 'page', now=now)}"
+    def page_url(self, room_key: str, *, now: float | None = None) -> str:
+        return f"{self.base_url}/room/{self.token(room_key, 'page', now=now)}"
 
-    def export_url(self, room: str, *, now: float | None = None) -> str:
-        return f"{self.base_url}/room/{self.token(room, 'export', now=now)}/export.json"
+    def export_url(self, room_key: str, *, now: float | None = None) -> str:
+        return f"{self.base_url}/room/{self.token(room_key, 'export', now=now)}/export.json"
 
 
 async def shared_secret(client: aioredis.Redis | RedisCluster, configured: str | None) -> bytes:

@@ -240,9 +240,9 @@ def page_routes(store: RoomStore, signer: LinkSigner, *, retention_days: float |
         if claims is None:
             return _denied(f"The {what} is not valid or has expired.")
         try:
-            return claims, await store.get(claims.room)
+            return claims, await store.get(claims.room_key)
         except (RedisError, OSError) as exc:
-            log.error("room %s %s: store unavailable: %s", purpose, claims.room, exc)
+            log.error("room %s %s: store unavailable: %s", purpose, claims.room_key, exc)
             return web.Response(status=503, text="The bot's memory is not reachable right now.",
                                 headers=HEADERS)
 
@@ -252,7 +252,7 @@ def page_routes(store: RoomStore, signer: LinkSigner, *, retention_days: float |
             return loaded
         claims, state = loaded
         # Forgotten or deleted: an empty read.
-        html = render_page(state or RoomState(room=claims.room), expires=claims.expires,
+        html = render_page(state or RoomState(room=claims.room_key), expires=claims.expires,
                            retention_days=retention_days)
         return web.Response(text=html, content_type="text/html", charset="utf-8", headers=HEADERS)
 
@@ -261,7 +261,7 @@ def page_routes(store: RoomStore, signer: LinkSigner, *, retention_days: float |
         if isinstance(loaded, web.Response):
             return loaded
         claims, state = loaded
-        body = json.dumps(state.model_dump(mode="json") if state else {"room": claims.room},
+        body = json.dumps(state.model_dump(mode="json") if state else {"room": claims.room_key},
                           indent=2, ensure_ascii=False)
         headers = {**HEADERS, "Content-Disposition": 'attachment; filename="room.json"'}
         return web.Response(text=body, content_type="application/json", headers=headers)

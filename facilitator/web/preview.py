@@ -34,7 +34,7 @@ class Preview:
         await self._runner.cleanup()
 
 
-async def serve_preview(store: RoomStore, room: str, *, port: int = 0,
+async def serve_preview(store: RoomStore, room_key: str, *, port: int = 0,
                         retention_days: float | None = None) -> Preview:
     """Serve the room's page on 127.0.0.1:`port` (0: a free one). OSError if the port is taken."""
     signer = LinkSigner(secrets.token_bytes(32), "http://placeholder")
@@ -42,7 +42,7 @@ async def serve_preview(store: RoomStore, room: str, *, port: int = 0,
     app.add_routes(page_routes(store, signer, retention_days=retention_days))
     runner, bound = await listen(app, LOCALHOST, port)
     signer.base_url = f"http://{LOCALHOST}:{bound}"
-    return Preview(runner, signer.page_url(room))
+    return Preview(runner, signer.page_url(room_key))
 
 
 def write_preview(state: RoomState, path: Path, *, retention_days: float | None = None) -> None:

@@ -89,7 +89,7 @@ async def test_page_link_is_handed_privately(bot: Bot) -> None:
     assert data["flags"] & 64  # ephemeral: only the member who asked sees it
     token = data["content"].split("https://bot.example.org/room/")[1].split()[0]
     claims = signer.verify(token, "page")
-    assert claims is not None and claims.room == f"discord:{GUILD}:{GENERAL}"
+    assert claims is not None and claims.room_key == f"discord:{GUILD}:{GENERAL}"
 
 
 async def test_the_adapter_tells_the_engine_it_joined_and_writes_nothing_itself(

@@ -160,7 +160,7 @@ async def test_app_home_lists_only_the_viewers_rooms_with_their_read_and_page(
     token = re.fullmatch(r"https://bot\.example\.org/room/(\S+)", url)
     assert token is not None
     claims = LinkSigner(SECRET, "https://bot.example.org").verify(token.group(1), "page")
-    assert claims is not None and claims.room == ROOM
+    assert claims is not None and claims.room_key == ROOM
     # Bob shares both rooms; someone outside both sees an invitation, no rooms.
     await deliver(adapter, envelope("app_home_opened", user="U0BOBBY001"))
     await deliver(adapter, envelope("app_home_opened", user="U0ERIN0001"))

@@ -76,7 +76,7 @@ async def test_page_link_is_private_and_opens_only_this_room(store: RoomStore) -
     url = re.search(r"https://bot\.example\.org/room/(\S+)", reply.text)
     assert url is not None
     claims = signer.verify(url.group(1), "page")
-    assert claims is not None and claims.room == ROOM.key
+    assert claims is not None and claims.room_key == ROOM.key
 
 
 async def test_export_and_delete_are_for_admins(store: RoomStore) -> None:

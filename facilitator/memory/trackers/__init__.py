@@ -93,7 +93,7 @@ def apply_message(state: RoomState, event: ChatEvent, read: MessageRead) -> None
     goal.on_message(state, read, event.id)
     state.window.append(StoredMessage(
         id=event.id, author=event.author.id, text=event.text[:CAP_WINDOW_TEXT], ts=event.ts,
-        turn=state.human_messages, reply_to=event.reply_to, hostility=read.hostility))
+        turn=state.human_messages, reply_to=event.reply_to, hostility=read.heat))
     del state.window[:-CAP_WINDOW]
     state.human_messages += 1
 

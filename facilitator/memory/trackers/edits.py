@@ -38,9 +38,9 @@ def on_edit(state: RoomState, event: ChatEvent) -> list[str]:
     if msg is not None:
         olds.append(msg.text)
         msg.text = event.text[:CAP_WINDOW_TEXT]
-        msg.hostility = read.hostility
+        msg.hostility = read.hostile_wording  # the lexical score, not the heat a new message stores
         found = True
-    asks = read.question and read.hostility < HOSTILE_QUESTION_AT
+    asks = read.question and read.hostile_wording < HOSTILE_QUESTION_AT
     for items, supported in ((state.questions, asks), (state.bridging, True)):
         for entry in [e for e in items if e.id == target]:
             olds.append(entry.text)

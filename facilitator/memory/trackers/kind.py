@@ -54,7 +54,7 @@ def on_message(state: RoomState, event: ChatEvent, read: MessageRead) -> None:
 
     t.length = ema(t.length, math.log1p(len(event.text)))
     t.short = ema(t.short, float(len(event.text.split()) <= 3))
-    t.argued = ema(t.argued, float(read.text.disagree or read.hostility >= ARGUED_HEAT))
+    t.argued = ema(t.argued, float(read.text.disagree or read.heat >= ARGUED_HEAT))
     if gap is not None:
         # The first gap seeds the average (none for the first message).
         seed = t.messages == 1

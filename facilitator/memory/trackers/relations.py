@@ -20,7 +20,7 @@ def pair_key(a: str, b: str) -> str:
 
 def heat_input(read: MessageRead) -> float:
     """How much one message heats the room, in [0, 1.1]. Agreement never does."""
-    return (0.5 * min(1.0, 2.5 * read.hostility) + 0.5 * (read.hostility > 0.1)
+    return (0.5 * min(1.0, 2.5 * read.heat) + 0.5 * (read.heat > 0.1)
             + 0.1 * read.text.disagree)
 
 
@@ -95,7 +95,7 @@ def note_heat(state: RoomState, event: ChatEvent, read: MessageRead, to: list[st
     # Going in circles: the same two members disagreeing again with words they used before.
     repeated = False
     content = read.text.content
-    if to and (read.text.disagree or read.hostility > 0.1) and content:
+    if to and (read.text.disagree or read.heat > 0.1) and content:
         for earlier in state.window[-12:]:
             if earlier.author != event.author.id:
                 continue

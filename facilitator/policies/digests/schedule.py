@@ -55,9 +55,9 @@ def period_of(schedule: DigestSchedule, due: float) -> str:
     return day.strftime("%Y-%m-%d")
 
 
-def claim_key(room: str, period: str) -> str:
+def claim_key(room_key: str, period: str) -> str:
     # Same hash tag as the room's state: one slot per room on a cluster.
-    return state_key(room).removesuffix(":state") + f":digest:{period}"
+    return state_key(room_key).removesuffix(":state") + f":digest:{period}"
 
 
 class DigestScheduler:
@@ -89,28 +89,28 @@ class DigestScheduler:
         """Post every digest that is due; returns how many this worker posted."""
         now = self.clock()
         posted = 0
-        for room, due in await self.due_rooms(now):
+        for room_key, due in await self.due_rooms(now):
             try:
-                posted += await self._one(room, due, now)
+                posted += await self._one(room_key, due, now)
             except (RedisError, OSError) as exc:
-                log.error("digest for %s: store unavailable: %s", room, exc)
+                log.error("digest for %s: store unavailable: %s", room_key, exc)
         return posted
 
-    async def _one(self, room: str, due: float, now: float) -> int:
-        raw_ref = await self.client.hget(REF_KEY, room)
-        state = await self.store.get(room)
+    async def _one(self, room_key: str, due: float, now: float) -> int:
+        raw_ref = await self.client.hget(REF_KEY, room_key)
+        state = await self.store.get(room_key)
         try:
             ref = RoomRef.model_validate_json(raw_ref) if raw_ref else None
         except ValidationError:
             ref = None
         if ref is None or state is None or state.charter.digest == "off":
-            await self.client.zrem(DUE_KEY, room)
+            await self.client.zrem(DUE_KEY, room_key)
             return 0
         schedule = state.charter.digest
         # Reschedule first: whoever gets here, the next period is due once, at one time.
-        await self.client.zadd(DUE_KEY, {room: next_due(schedule, now, hour=self.hour) or now})
+        await self.client.zadd(DUE_KEY, {room_key: next_due(schedule, now, hour=self.hour) or now})
         period = period_of(schedule, due)
-        if not await self.client.set(claim_key(room, period), "1", nx=True, ex=CLAIM_TTL_S):
+        if not await self.client.set(claim_key(room_key, period), "1", nx=True, ex=CLAIM_TTL_S):
             return 0  # another worker has this one
         if state.charter.paused:
             return 0
@@ -120,13 +120,13 @@ class DigestScheduler:
         try:
             await self.poster(ref, text)
         except Exception as exc:  # a platform failure must never stop the scheduler
-            log.error("digest for %s could not be posted: %s", room, exc)
+            log.error("digest for %s could not be posted: %s", room_key, exc)
             return 0
 
         def mark(s: RoomState) -> None:
             s.last_digest_ts = now
 
-        await self.store.update(room, mark)
+        await self.store.update(room_key, mark)
         self.posted += 1
         return 1
 
