@@ -25,7 +25,7 @@ from facilitator.policies.readout import (
     topic_phrase,
     topic_phrases,
 )
-from facilitator.policies.signals import compute_signals
+from facilitator.policies.signals import Signals, compute_signals
 from facilitator.reading.requests import Refusal, RequestKind, Service, read_request
 
 # What the bot won't do, and what it can do instead, per kind of request it declines.
@@ -140,8 +140,10 @@ def _with_topic(name: str, topic: str) -> str:
     return name if topic else f"{name}_open"
 
 
-def compose_fields(moment: Moment, state: RoomState, event: ChatEvent) -> tuple[str, dict[str, str]]:
-    """The template name and its fields for one moment."""
+def compose_fields(moment: Moment, state: RoomState, event: ChatEvent,
+                   signals: Signals | None = None) -> tuple[str, dict[str, str]]:
+    """The template name and its fields for one moment. `signals`: the room's, as the engine
+    computed them for this event (computed here, once, when not given)."""
     kind = moment.intervention
     to = moment.to
     asker = event.author.display
@@ -166,13 +168,14 @@ def compose_fields(moment: Moment, state: RoomState, event: ChatEvent) -> tuple[
             # around the room's own names and quotes.
             lang, service = moment.facts["lang"], moment.facts["service"]
             if service == "status":
-                readout = " ".join(status_text(state, lang=lang).splitlines())
+                readout = " ".join(status_text(state, signals=signals, lang=lang).splitlines())
                 said_now = line("status.answer", lang, asker=asker, status_line=readout)
             elif service == "summary":
-                said_now = line("summary.answer", lang, summary=summary_text(state, lang=lang))
+                said_now = line("summary.answer", lang,
+                                summary=summary_text(state, signals, lang=lang))
             elif service == "process":
                 said_now = line("process.answer", lang, asker=asker,
-                                state_line=summary_text(state, lang=lang))
+                                state_line=summary_text(state, signals, lang=lang))
             elif service == "decisions":
                 said_now = line("decisions.list", lang, list=decisions_answer(state, lang=lang))
             else:
@@ -185,7 +188,7 @@ def compose_fields(moment: Moment, state: RoomState, event: ChatEvent) -> tuple[
                 return "in_language", {"line": _fixed_answer(SERVICE_LINES[service], state, asker,
                                                              moment.facts.get("lang", "en"))}
             name = SERVICE_TEMPLATES.get(service, "answer")
-            signals = compute_signals(state)  # once for the three readouts
+            signals = signals or compute_signals(state)  # once for the three readouts
             summary = summary_text(state, signals)
             fields = {"asker": asker, "state_line": summary,
                       "status_line": " ".join(status_text(state, signals=signals).splitlines()),
@@ -262,7 +265,7 @@ def compose_fields(moment: Moment, state: RoomState, event: ChatEvent) -> tuple[
             return "refocus", {"goal": state.charter.goal}
         case Intervention.SUMMARIZE:
             greeting = f"Welcome, {state.name_of(to[0])}! " if to else ""
-            return "summarize", {"greeting": greeting, "summary": summary_text(state)}
+            return "summarize", {"greeting": greeting, "summary": summary_text(state, signals)}
         case Intervention.COMMON_GROUND:
             note = next(b for b in state.bridging if b.id == moment.ref)
             return "common_ground", {"author": state.name_of(note.author),
@@ -379,6 +382,6 @@ def _decisions_and_what_lacks(moment: Moment, state: RoomState) -> tuple[str, di
 
 
 def compose(prompts: Prompts, moment: Moment, state: RoomState, event: ChatEvent,
-            *, attempt: int = 0) -> str:
-    name, fields = compose_fields(moment, state, event)
+            *, attempt: int = 0, signals: Signals | None = None) -> str:
+    name, fields = compose_fields(moment, state, event, signals)
     return prompts.render(f"rules/{name}", fields, seed=event.id, skip=attempt)

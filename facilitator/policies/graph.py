@@ -290,7 +290,7 @@ class PolicyGraph:
         return self.prompts.text("llm/choose").format(
             room=room_block(state, event, s["signals"]),
             candidates=candidates_block(self.prompts, candidates, state, event,
-                                        rules_count=rules_count),
+                                        rules_count=rules_count, signals=s["signals"]),
             other_moves=other_moves(self.prompts, candidates, state))
 
     async def _compose(self, s: PolicyState) -> dict[str, Any]:
@@ -298,7 +298,8 @@ class PolicyGraph:
         assert moment is not None
         attempt = s.get("attempt", 0)
         try:
-            draft = compose(self.prompts, moment, s["state"], s["event"], attempt=attempt)
+            draft = compose(self.prompts, moment, s["state"], s["event"], attempt=attempt,
+                            signals=s["signals"])
         except (StopIteration, KeyError, IndexError) as exc:
             return {"moment": None, "silence_reason": f"nothing to say: {exc!r}"}
         state = s["state"]

@@ -84,7 +84,7 @@ class MentionOnlyPolicy:
         moment = Moment(intervention=Intervention.ANSWER, to=[event.author.id], ref=event.id,
                         reason=f"{event.author.display} addressed the bot")
         try:
-            text = compose(self.prompts, moment, state, event)
+            text = compose(self.prompts, moment, state, event, signals=signals)
         except (KeyError, ValueError, StopIteration, OSError):
             text = self.FALLBACK.format(asker=event.author.display)
         return BotDecision(speak=True, intervention=Intervention.ANSWER, text=text,

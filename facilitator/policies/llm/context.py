@@ -224,18 +224,20 @@ def room_block(state: RoomState, event: ChatEvent, signals: Signals) -> str:
     return "\n".join(parts)
 
 
-def draft_for(prompts: Prompts, moment: Moment, state: RoomState, event: ChatEvent) -> str:
+def draft_for(prompts: Prompts, moment: Moment, state: RoomState, event: ChatEvent,
+              signals: Signals | None = None) -> str:
     """The rules' wording of a moment ("" when the templates have nothing to say)."""
     try:
-        return compose(prompts, moment, state, event)
+        return compose(prompts, moment, state, event, signals=signals)
     except (StopIteration, KeyError, IndexError, ValueError):
         return ""
 
 
 def candidates_block(prompts: Prompts, moments: list[Moment], state: RoomState,
-                     event: ChatEvent, *, rules_count: int) -> str:
+                     event: ChatEvent, *, rules_count: int, signals: Signals | None = None) -> str:
     """Each candidate with what it is for, when it helps, what it costs, and its draft.
-    The first `rules_count` are the rules' own (the first is what the rules would do)."""
+    The first `rules_count` are the rules' own (the first is what the rules would do).
+    `signals`: the room's for this event, so the drafts do not compute them again."""
     cards = move_cards(prompts)
     lines = []
     for i, m in enumerate(moments):
@@ -249,7 +251,7 @@ def candidates_block(prompts: Prompts, moments: list[Moment], state: RoomState,
         if card is not None:
             inner += [tag("for", esc(card.purpose)), tag("helps_when", esc(card.helps)),
                       tag("costs", esc(card.costs))]
-        draft = draft_for(prompts, m, state, event)
+        draft = draft_for(prompts, m, state, event, signals)
         inner.append(tag("draft", esc(draft, 700)) if draft else "<draft/>")
         head = tag("candidate", "", **attrs).replace("></candidate>", ">")
         lines.append(head + "".join(f"\n    {x}" for x in inner) + "\n  </candidate>")
