@@ -190,3 +190,38 @@ def test_a_bare_yes_is_not_read_by_its_opening() -> None:
         state = room_with(msg("r", "ann", "I propose we buy a second projector", id="p"),
                           msg("r", "bob", text, id="2"))
         assert state.proposals[0].supporters == [], text
+
+
+def test_a_stance_said_with_a_word_of_degree_opens_a_vote() -> None:
+    from facilitator.reading.message import stance_opener
+
+    # Phrasings written for this test (not fresh): "agreed" and a stance with a word of degree
+    # open a reply as surely as a bare "yes" does.
+    for text in ("Agreed, the van holds all of us.",
+                 "Totally agree, we lose an hour every week.",
+                 "Completamente de acuerdo, así ganamos una tarde.",
+                 "Tout à fait d'accord, on gagne une heure.",
+                 "Völlig einverstanden, das spart uns die Fahrt.",
+                 "Concordo plenamente, poupa tempo a todos."):
+        assert stance_opener(text) == 1, text
+    for text in ("Totally against it, the van is too small.", "Discordo totalmente, não há verba."):
+        assert stance_opener(text) == -1, text
+
+
+def test_a_yes_turned_by_a_but_is_not_read_as_support_by_its_opening() -> None:
+    from facilitator.reading.message import stance_opener
+
+    for text in ("Yes, but then the van is too small for the drums.",
+                 "Sí, pero el local cierra a las diez.",
+                 "Oui, je comprends, mais non.",
+                 "Ja, aber dann fehlt uns der Schlüssel.",
+                 "Sim, mas ninguém tem a chave."):
+        assert stance_opener(text) == 0, text
+    # "más" (Spanish: more) and a "mais" inside a clause (Portuguese: more) turn nothing
+    assert stance_opener("Sí, es más barato para todos.") == 1
+    assert stance_opener("Sim, é mais barato para todos.") == 1
+    # a no turned by a "but" still stands where it opens: it can only hold a decision back
+    assert stance_opener("No, but thanks for thinking of it.") == -1
+    state = room_with(msg("r", "ann", "I propose we rent the bigger van for the tour.", id="p"),
+                      msg("r", "bob", "Yes, but then nobody can afford the petrol.", id="2"))
+    assert state.proposals[0].supporters == []
