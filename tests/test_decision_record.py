@@ -225,3 +225,30 @@ def test_a_yes_turned_by_a_but_is_not_read_as_support_by_its_opening() -> None:
     state = room_with(msg("r", "ann", "I propose we rent the bigger van for the tour.", id="p"),
                       msg("r", "bob", "Yes, but then nobody can afford the petrol.", id="2"))
     assert state.proposals[0].supporters == []
+
+
+def test_an_assent_with_a_reason_is_support_whatever_the_reasons_words() -> None:
+    # Written for this test (not fresh): the whole line reads as an objection ("nobody",
+    # "keiner", "ninguém" in the reason); its opening says where the member stands.
+    for lines, yes in (
+            (["I propose we plant the squash bed in May.",
+              "Makes sense to me, otherwise nobody waters the beds in August."], True),
+            (["Ich schlage vor, dass wir den Bus gemeinsam mieten.",
+              "Klingt gut, dann muss keiner zweimal fahren."], True),
+            (["Proponho que deixemos uma chave na padaria.",
+              "Acho bem, assim ninguém fica sem chave."], True),
+            (["Je propose qu'on ouvre le jardin tout l'été.",
+              "Pas convaincu, personne n'a le temps en août."], False),
+            (["I propose we plant the squash bed in May.",
+              "Good idea in theory, but nobody has the time in August."], False)):
+        state = room_with(msg("r", "ann", lines[0], id="p"), msg("r", "bob", lines[1], id="2"))
+        p = state.proposals[0]
+        assert (p.supporters, p.objectors) == ((["bob"], []) if yes else ([], ["bob"])), lines
+
+
+def test_a_listening_noise_or_a_bare_yes_opens_no_stance_by_meaning() -> None:
+    from facilitator.reading.decision_talk import opening_stance
+
+    for text in ("Ah, okay, I see what you mean.", "Hmm, interesting, go on.", "Sí, sí, claro.",
+                 "Wait, is that this month?", "Agreed.", "Makes sense to me."):
+        assert opening_stance(text) == 0, text
