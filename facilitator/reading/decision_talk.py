@@ -117,7 +117,7 @@ def read_talk(text: str, model: TalkModel | None = None) -> TalkRead:
 def opening_stance(text: str) -> int:
     """+1 when a reply opens with an assent and then gives a reason, -1 with a refusal, read by
     meaning on the opening alone ("Makes sense to me, then nobody is left alone.", "Por mí
-    perfecto, yo llevo las llaves.", "Pas convaincu, ça coûte trop cher."); else 0.
+    perfecto, así nadie conduce dos veces.", "Pas convaincu, ça coûte trop cher."); else 0.
 
     The whole line's read weighs the reason's words ("nobody", "never", "too late") and takes
     many an assent with a reason for an objection (issue 20); its opening alone says where the
