@@ -190,3 +190,65 @@ def test_a_bare_yes_is_not_read_by_its_opening() -> None:
         state = room_with(msg("r", "ann", "I propose we buy a second projector", id="p"),
                           msg("r", "bob", text, id="2"))
         assert state.proposals[0].supporters == [], text
+
+
+def test_a_stance_said_with_a_word_of_degree_opens_a_vote() -> None:
+    from facilitator.reading.message import stance_opener
+
+    # Phrasings written for this test (not fresh): "agreed" and a stance with a word of degree
+    # open a reply as surely as a bare "yes" does.
+    for text in ("Agreed, the van holds all of us.",
+                 "Totally agree, we lose an hour every week.",
+                 "Completamente de acuerdo, así ganamos una tarde.",
+                 "Tout à fait d'accord, on gagne une heure.",
+                 "Völlig einverstanden, das spart uns die Fahrt.",
+                 "Concordo plenamente, poupa tempo a todos."):
+        assert stance_opener(text) == 1, text
+    for text in ("Totally against it, the van is too small.", "Discordo totalmente, não há verba."):
+        assert stance_opener(text) == -1, text
+
+
+def test_a_yes_turned_by_a_but_is_not_read_as_support_by_its_opening() -> None:
+    from facilitator.reading.message import stance_opener
+
+    for text in ("Yes, but then the van is too small for the drums.",
+                 "Sí, pero el local cierra a las diez.",
+                 "Oui, je comprends, mais non.",
+                 "Ja, aber dann fehlt uns der Schlüssel.",
+                 "Sim, mas ninguém tem a chave."):
+        assert stance_opener(text) == 0, text
+    # "más" (Spanish: more) and a "mais" inside a clause (Portuguese: more) turn nothing
+    assert stance_opener("Sí, es más barato para todos.") == 1
+    assert stance_opener("Sim, é mais barato para todos.") == 1
+    # a no turned by a "but" still stands where it opens: it can only hold a decision back
+    assert stance_opener("No, but thanks for thinking of it.") == -1
+    state = room_with(msg("r", "ann", "I propose we rent the bigger van for the tour.", id="p"),
+                      msg("r", "bob", "Yes, but then nobody can afford the petrol.", id="2"))
+    assert state.proposals[0].supporters == []
+
+
+def test_an_assent_with_a_reason_is_support_whatever_the_reasons_words() -> None:
+    # Written for this test (not fresh): the whole line reads as an objection ("nobody",
+    # "keiner", "ninguém" in the reason); its opening says where the member stands.
+    for lines, yes in (
+            (["I propose we plant the squash bed in May.",
+              "Makes sense to me, otherwise nobody waters the beds in August."], True),
+            (["Ich schlage vor, dass wir den Bus gemeinsam mieten.",
+              "Klingt gut, dann muss keiner zweimal fahren."], True),
+            (["Proponho que deixemos uma chave na padaria.",
+              "Acho bem, assim ninguém fica sem chave."], True),
+            (["Je propose qu'on ouvre le jardin tout l'été.",
+              "Pas convaincu, personne n'a le temps en août."], False),
+            (["I propose we plant the squash bed in May.",
+              "Good idea in theory, but nobody has the time in August."], False)):
+        state = room_with(msg("r", "ann", lines[0], id="p"), msg("r", "bob", lines[1], id="2"))
+        p = state.proposals[0]
+        assert (p.supporters, p.objectors) == ((["bob"], []) if yes else ([], ["bob"])), lines
+
+
+def test_a_listening_noise_or_a_bare_yes_opens_no_stance_by_meaning() -> None:
+    from facilitator.reading.decision_talk import opening_stance
+
+    for text in ("Ah, okay, I see what you mean.", "Hmm, interesting, go on.", "Sí, sí, claro.",
+                 "Wait, is that this month?", "Agreed.", "Makes sense to me."):
+        assert opening_stance(text) == 0, text

@@ -271,18 +271,36 @@ TROUBLE = re.compile(r"\b(error|errors|fail\w*|cannot|can't|cant|won't|wont|does
 # first, then a pause (a comma, a stop, a dash), then at least two words. A bare "D'accord."
 # or "Ja." is not read so: alone it is as often a listening noise as a vote (README, issue
 # 20: a read that took it for a vote recorded listening as decisions in real meetings).
+# The stance may be said with a word of degree ("Totally agree,", "Totalmente de acuerdo,",
+# "Völlig einverstanden,", "Concordo plenamente,"). A yes that a pause then turns with a "but"
+# ("Yes, but then nobody answers the phones.", "Oui, je comprends, mais non.") concedes before
+# it objects: its opening is no vote (`STANCE_TURNS`), and the fitted read decides — a no so
+# turned still stands where it opens (taken for a yes, it could forge the group's agreement;
+# taken for a no, it only holds a decision back).
 
 # the speaker, when the stance is said in the first person: "I'm", "je suis", "ich bin", ...
 _I_AM = r"(?:(?:i'm|i am|je suis|ich bin|bin|estoy|sou|eu sou)\s+)?"
-_YES = (r"yes|agree|for it|good idea|absolutely|definitely"
+# a word of degree before the stance: "totally agree", "tout a fait d'accord", "totally
+# against"
+_FULLY = (r"(?:(?:totally|fully|completely|entirely|strongly|absolutely|totalmente|completamente"
+          r"|tout a fait|entierement|completement|totalement|vollig|voll|ganz|vollkommen"
+          r"|inteiramente)\s+)?")
+_YES = (r"yes|agreed|agree|for it|good idea|absolutely|definitely"
         r"|si|claro|de acuerdo|a favor|buena idea|por supuesto"
         r"|oui|d'accord|pour|bonne idee|bien sur|absolument"
         r"|ja|einverstanden|dafur|gute idee|unbedingt|auf jeden fall"
-        r"|sim|concordo|de acordo|boa ideia|com certeza")
+        r"|sim|concordo(?: plenamente| totalmente)?|de acordo|boa ideia|com certeza")
 _NO = (r"no|disagree|against(?: it)?|i object"
        r"|en contra|no \w+ de acuerdo|me opongo"
        r"|non|contre|pas d'accord"
        r"|nein|dagegen|nicht einverstanden"
-       r"|nao|contra|discordo|nao concordo")
-STANCE_OPENS = re.compile(rf"^(?:i\s+)?{_I_AM}(?:(?P<yes>{_YES})|(?P<no>{_NO}))"
+       r"|nao|contra|discordo(?: plenamente| totalmente)?|nao concordo")
+STANCE_OPENS = re.compile(rf"^(?:i\s+)?{_I_AM}{_FULLY}(?:(?P<yes>{_YES})|(?P<no>{_NO}))"
                     r"\s*[,.;:!\u2014\u2013-]\s*(?P<rest>\w+(?:\W+\w+)+)")
+# A "but" right after a pause, in the line as written (accents kept: Spanish "más" is no
+# Portuguese "mas"), in the five languages.
+STANCE_TURNS = re.compile(
+    r"(?:^|[,;:.!?\u2014\u2013-])\s*(?:but|however|though|although|that said"
+    r"|pero|sin embargo|aunque|mais|cependant|pourtant|toutefois|néanmoins"
+    r"|aber|jedoch|allerdings|mas|porém|contudo|no entanto|todavia|embora)\b",
+    re.IGNORECASE)

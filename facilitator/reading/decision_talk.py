@@ -21,6 +21,7 @@ silent path of an ordinary room does not pay it.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -30,12 +31,18 @@ from pathlib import Path
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from facilitator.reading.cues import STANCE_TURNS
 from facilitator.reading.intent import embed_one
 from facilitator.reading.logistic import class_probabilities, softmax
 
 MODEL_PATH = Path(__file__).with_name("models") / "decision_talk.json"
 DATA_PATH = Path(__file__).with_name("data") / "decision_talk_labelled.jsonl"
 MAX_CHARS = 400  # a vote or a proposal is a line or two
+# A reply's opening: a few words before the first pause ("Makes sense to me,", "Acho bem,",
+# "Nicht überzeugt,"), then a reason of at least two words.
+OPENING_WORDS = 4
+_PAUSE = re.compile(r"\s*(?:[,.;:!]|\s[\u2014\u2013-])\s+")
+_WORD = re.compile(r"\w+")
 
 
 class Talk(StrEnum):
@@ -105,3 +112,29 @@ def read_talk(text: str, model: TalkModel | None = None) -> TalkRead:
     kind = model.classes[best]
     confident = probs[best] >= model.threshold
     return TalkRead(kind=kind if confident else None, confidence=round(probs[best], 4), best=kind)
+
+
+def opening_stance(text: str) -> int:
+    """+1 when a reply opens with an assent and then gives a reason, -1 with a refusal, read by
+    meaning on the opening alone ("Makes sense to me, then nobody is left alone.", "Por mí
+    perfecto, así nadie conduce dos veces.", "Pas convaincu, ça coûte trop cher."); else 0.
+
+    The whole line's read weighs the reason's words ("nobody", "never", "too late") and takes
+    many an assent with a reason for an objection (issue 20); its opening alone says where the
+    member stands. A listening noise or a bare yes ("Ah,", "Yes,") opens no stance here, nor
+    does an assent a pause then turns with a "but" ("Good idea in theory, but ...":
+    `cues.STANCE_TURNS`). One more embedding, paid only where the caller already reads the
+    line (a short reply near an open proposal)."""
+    clean = " ".join((text or "").split())[:MAX_CHARS]
+    m = _PAUSE.search(clean)
+    if m is None:
+        return 0
+    head, rest = clean[:m.start()], clean[m.end():]
+    if not 1 <= len(head.split()) <= OPENING_WORDS or len(_WORD.findall(rest)) < 2:
+        return 0
+    kind = read_talk(head).kind
+    if kind == Talk.OBJECTION:
+        return -1
+    if kind == Talk.AGREEMENT and not STANCE_TURNS.search(clean):
+        return 1
+    return 0

@@ -37,6 +37,7 @@ from facilitator.reading.cues import (
     SHOUT,
     SOCIAL,
     STANCE_OPENS,
+    STANCE_TURNS,
     STOPWORDS,
     TERM_PATTERNS,
     THANKS_TO_BOT,
@@ -146,12 +147,15 @@ def folded_line(text: str) -> str:
 def stance_opener(text: str) -> int:
     """+1 when a line opens with a yes and then gives a reason ("Sí, el martes me va bien."), -1
     with a no ("Sou contra, não há verba."), in any of the five languages; else 0 — a bare
-    "D'accord." included (`cues.STANCE_OPENS`)."""
+    "D'accord." included (`cues.STANCE_OPENS`) — and a yes a "but" then turns ("Yes, but then
+    nobody answers the phones.": `cues.STANCE_TURNS`)."""
     folded = folded_line(text or "")
     m = STANCE_OPENS.match(folded)
     if m is None:
         return 0
-    return 1 if m.group("yes") else -1
+    if m.group("no"):
+        return -1
+    return 0 if STANCE_TURNS.search(" ".join((text or "").replace("\u2019", "'").split())) else 1
 
 
 @lru_cache(maxsize=4096)

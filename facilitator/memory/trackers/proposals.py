@@ -26,7 +26,7 @@ from facilitator.memory.state import (
 )
 from facilitator.memory.trackers.common import quote, trim_closed_first
 from facilitator.reading.cues import TAKE_BACK
-from facilitator.reading.decision_talk import Talk, TalkRead, read_talk
+from facilitator.reading.decision_talk import Talk, TalkRead, opening_stance, read_talk
 from facilitator.reading.intent import normalise
 from facilitator.reading.language import detect_language
 from facilitator.reading.message import MessageRead, stance_opener
@@ -111,6 +111,10 @@ def on_message(state: RoomState, event: ChatEvent, read: MessageRead) -> None:
         # then?" asks — whatever English words they share with a vote.
         agree, disagree = talk == Talk.AGREEMENT, talk == Talk.OBJECTION
     opener = stance_opener(event.text) if target is not None and not read.to_bot else 0
+    if not opener and target is not None and fitted is not None:
+        # Where no yes or no word opens it, the opening read by meaning ("Makes sense to me,",
+        # "Acho bem,"), on a line the fitted read already reads.
+        opener = opening_stance(normalise(event.text))
     if opener and talk not in (Talk.QUESTION, Talk.BACKCHANNEL) and not (
             talk == Talk.WITHDRAWAL and _has_to_take_back(target, author)):
         # A reply that opens with its yes or no and gives a reason ("Sí, el martes me va bien.",
