@@ -11,6 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, replace
 
 from facilitator.events import ChatEvent, EventKind
+from facilitator.locale import LANGUAGES
 from facilitator.memory.state import Activity, Participant, Proposal, RoomState
 from facilitator.memory.trackers.kind import shape
 from facilitator.memory.trackers.proposals import agreed
@@ -30,6 +31,7 @@ from facilitator.reading.intent import (
 )
 from facilitator.reading.intent import read_request as read_intent
 from facilitator.reading.intent_labels import Intent, Kind, RequestRead
+from facilitator.reading.language import detect_language
 from facilitator.reading.message import fold_accents, read_text
 from facilitator.reading.requests import Refusal, RequestKind, Service, read_request
 from facilitator.reading.tokens import base_nick
@@ -714,9 +716,6 @@ def _attack(event: ChatEvent, state: RoomState, s: Signals) -> Moment | None:
 
 def _language_of(text: str) -> str:
     """The language an answer to `text` is said in: the author's, when the catalogue has it."""
-    from facilitator.locale import LANGUAGES
-    from facilitator.reading.language import detect_language
-
     code = detect_language(text).code
     return code if code in LANGUAGES else "en"
 

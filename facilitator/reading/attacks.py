@@ -330,7 +330,6 @@ class AttackAim:
     target: str | None
 
 
-NO_AIM = AttackAim(0.0, 0.0, None)
 # What a member quotes is not their own words: a quoted line ("> ..."), code, a stretch
 # between double quotes, wiki markup's ''...'' emphasis (how talk pages quote).
 _QUOTED_LINE = re.compile(r"^[ \t]*>.*$", re.M)
@@ -375,7 +374,6 @@ __all__ = [
     "CALM_ATTACK",
     "EMBEDDED_FEATURES",
     "FEATURES",
-    "NO_AIM",
     "AttackAim",
     "AttackRead",
     "AttackReader",
