@@ -509,6 +509,14 @@ async def test_what_the_bot_keeps_and_how_settings_work_are_said_in_the_askers_l
         assert "forget-me" in (outcome.decision.text or "")
 
 
+async def _said_back(store: RoomStore, room: str, text: str, words: tuple[str, ...]) -> str:
+    """Cy asks `text` in a venue's room; the bot answers, and its answer holds `words`."""
+    outcome, _ = await play(store, room, [*VENUE[:4], ("cy", text)])
+    reply = outcome.decision.text or ""
+    assert outcome.decision.speak and all(w in reply for w in words), (room, reply)
+    return reply
+
+
 async def test_the_rooms_read_is_said_in_the_askers_language(store: RoomStore) -> None:
     # The status readout's words (voices, mood, open, decisions, settings) from the catalogue;
     # names and quotes stay as the room wrote them. In English the readout is as before.
@@ -519,9 +527,7 @@ async def test_the_rooms_read_is_said_in_the_askers_language(store: RoomStore) -
              "en": ("@facilitator status?",
                     ("Voices:", "Mood:", "Settings: I'm set to normal"))}
     for lang, (text, words) in asked.items():
-        outcome, _ = await play(store, f"read-{lang}", [*VENUE[:4], ("cy", text)])
-        reply = outcome.decision.text or ""
-        assert outcome.decision.speak and all(w in reply for w in words), (lang, reply)
+        reply = await _said_back(store, f"read-{lang}", text, words)
         if lang != "en":
             assert "Voices:" not in reply and "Mood:" not in reply, reply
 
@@ -532,9 +538,7 @@ async def test_where_the_room_stands_is_said_in_the_askers_language(store: RoomS
              "fr": ("@facilitator tu peux résumer où on en est ?",
                     ("Voici où on en est :", "5 messages jusqu'ici", "Ouvert :"))}
     for lang, (text, words) in asked.items():
-        outcome, _ = await play(store, f"stands-{lang}", [*VENUE[:4], ("cy", text)])
-        reply = outcome.decision.text or ""
-        assert outcome.decision.speak and all(w in reply for w in words), (lang, reply)
+        reply = await _said_back(store, f"stands-{lang}", text, words)
         assert "so far" not in reply and "Here's where" not in reply, reply
         # No topic cut from the room's words by a phrase finder tuned on English.
         assert " zu " not in reply and " sur " not in reply, reply
@@ -547,7 +551,5 @@ async def test_a_way_to_take_the_question_is_said_in_the_askers_language(
              "es": ("@facilitator ¿cómo podríamos decidir esto entre todos?",
                     ("Una forma de abordarlo, Cy", "Dónde estamos:"))}
     for lang, (text, words) in asked.items():
-        outcome, _ = await play(store, f"process-{lang}", [*VENUE[:4], ("cy", text)])
-        reply = outcome.decision.text or ""
-        assert outcome.decision.speak and all(w in reply for w in words), (lang, reply)
+        reply = await _said_back(store, f"process-{lang}", text, words)
         assert "One way" not in reply and "so far" not in reply, reply

@@ -396,6 +396,7 @@ async def cmd_deli(args: argparse.Namespace, settings: Settings) -> int:
 
     from facilitator.evaluation.deli import CorpusMissing, evaluate_deli, find_corpus, write_blind
     from facilitator.evaluation.real import chosen_moves
+    from facilitator.evaluation.real_cli import invoked_as
     from facilitator.policies.policy import build_policy
 
     console = _console()
@@ -436,9 +437,8 @@ async def cmd_deli(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         _write_json(args.json, report)
     if args.blind:
-        command = "facilitator eval deli " + " ".join(sys.argv[3:]) if sys.argv[1:3] == [
-            "eval", "deli"] else "facilitator eval deli"
-        print(f"blind sample: {write_blind(args.blind, report, command)}", file=sys.stderr)
+        print(f"blind sample: {write_blind(args.blind, report, invoked_as('deli'))}",
+              file=sys.stderr)
     return 0
 
 

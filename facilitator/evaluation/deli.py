@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import csv
 import importlib.util
-import json
 import random
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,7 +43,7 @@ from typing import Any
 
 from facilitator.engine import Engine
 from facilitator.evaluation.metrics import pearson, permutation_p, ranks, ratio, spearman
-from facilitator.evaluation.real import context
+from facilitator.evaluation.real import VERDICTS, context, write_blind_file
 from facilitator.evaluation.real_split import hash_part
 from facilitator.events import Author, ChatEvent, EventKind, RoomRef
 from facilitator.memory.state import Charter, RoomState
@@ -335,11 +334,7 @@ KIND_OF_ROOM = ("small-group online deliberation (2-6 people solving a logic puz
 def write_blind(folder: Path, report: dict[str, Any], command: str) -> Path:
     """The drawn turns as a judge may see them (JUDGING.md): the six messages before each
     and the bot's text, nothing else; the key (room, move, reason) stays in the JSON."""
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / "sample-deli.json"
     turns = [{"id": t["id"], "before": t["before"], "bot": t["bot"]} for t in report["sample"]]
-    path.write_text(json.dumps({"kind_of_room": KIND_OF_ROOM, "seed": report.get("seed"),
-                                "verdicts": ["HELPFUL", "NEUTRAL", "HARMFUL", "WRONG-MOMENT"],
-                                "turns": turns, "command": command}, indent=1,
-                               ensure_ascii=False) + "\n", encoding="utf-8")
-    return path
+    return write_blind_file(folder / "sample-deli.json",
+                            {"kind_of_room": KIND_OF_ROOM, "seed": report.get("seed"),
+                             "verdicts": list(VERDICTS), "turns": turns}, command)

@@ -498,7 +498,7 @@ def blind_sample(report: Mapping[str, Any], part: str = "report") -> dict[str, d
         kind = item["kind"]
         entry = out.setdefault(kind, {
             "kind_of_room": KIND_LABELS.get(kind, kind), "seed": seed,
-            "verdicts": ["HELPFUL", "NEUTRAL", "HARMFUL", "WRONG-MOMENT"], "turns": []})
+            "verdicts": list(VERDICTS), "turns": []})
         entry["turns"].append({"id": item.get("id") or f"{kind}-{len(entry['turns']) + 1}",
                                "before": item["before"], "bot": room_sees(item)})
     return out
@@ -511,18 +511,24 @@ KIND_LABELS = {"irc": "busy help channel (IRC)", "slack": "developer community c
                "wikitactics": "small deliberation (talk page)"}
 
 
+VERDICTS = ("HELPFUL", "NEUTRAL", "HARMFUL", "WRONG-MOMENT")  # JUDGING.md's four
+
+
+def write_blind_file(path: Path, entry: Mapping[str, Any], command: str) -> Path:
+    """One blind sample as a judge gets it: the kind of room, the seed, the verdicts to choose
+    from, the turns (id, the messages before, the bot's text) and the command that drew it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({**entry, "command": command}, indent=1, ensure_ascii=False)
+                    + "\n", encoding="utf-8")
+    return path
+
+
 def write_blind(folder: Path, report: Mapping[str, Any], command: str) -> list[Path]:
     """The REPORT part's sample, or the TUNE part's when only TUNE rooms ran (a move is
     judged on TUNE rooms while it is tuned, and on REPORT rooms once, after)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    written = []
     part = "tune" if report["split"] == "tune" else "report"
-    for kind, entry in blind_sample(report, part).items():
-        path = folder / f"sample-{kind}.json"
-        path.write_text(json.dumps({**entry, "command": command}, indent=1, ensure_ascii=False)
-                        + "\n", encoding="utf-8")
-        written.append(path)
-    return written
+    return [write_blind_file(folder / f"sample-{kind}.json", entry, command)
+            for kind, entry in blind_sample(report, part).items()]
 
 
 # ---------------------------------------------------------------- the whole evaluation

@@ -23,6 +23,13 @@ KIND_CHOICES = ("irc", "slack", "meetings", "committee", "product", "academic", 
                 "wikitactics")
 
 
+
+def invoked_as(dataset: str) -> str:
+    """The `facilitator eval DATASET …` command line as typed, for a blind sample to say how it
+    was drawn (the bare command when run another way, e.g. from a test)."""
+    prefix = f"facilitator eval {dataset}"
+    return f"{prefix} {' '.join(sys.argv[3:])}" if sys.argv[1:3] == ["eval", dataset] else prefix
+
 def add_real_parser(sub: Any) -> argparse.ArgumentParser:
     from facilitator.evaluation.cli import add_llm_option
 
@@ -115,8 +122,6 @@ async def cmd_real(args: argparse.Namespace, settings: Settings) -> int:
     if args.markdown:
         write_markdown(Path(args.markdown), report)
     if args.blind:
-        command = "facilitator eval real " + " ".join(sys.argv[3:]) if sys.argv[1:3] == [
-            "eval", "real"] else "facilitator eval real"
-        for path in write_blind(args.blind, report, command):
+        for path in write_blind(args.blind, report, invoked_as("real")):
             print(f"blind sample: {path}", file=sys.stderr)
     return 0

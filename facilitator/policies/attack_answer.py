@@ -23,12 +23,10 @@ Nothing here runs with the default read (`MessageRead.attack_aim` is None then).
 
 from __future__ import annotations
 
-import re
-
 from facilitator.events import ChatEvent
 from facilitator.memory.state import RoomState
 from facilitator.reading.attacks import own_words, shipped_attack_reader
-from facilitator.reading.message import MessageRead
+from facilitator.reading.message import MessageRead, says_name
 
 ANSWER_AT = 0.5  # the reader's probability on the author's own words
 PERSON_AT = 0.5  # the hostility model's score of the sentence said of the member
@@ -62,13 +60,12 @@ def _was_attacked(state: RoomState, author: str, now: str) -> bool:
     """Whether another member's recent hostile message was aimed at the author (it replies
     to them or names them): then the author answers heat, and one side is not the story."""
     person = state.participants.get(author)
-    label = person.label.lower() if person is not None else ""
+    label = person.label if person is not None else ""
     mine = {m.id for m in state.window if m.author == author}
     for msg in state.window[-MUTUAL_LAST - 1:]:
         if msg.is_bot or msg.id == now or msg.author == author or msg.hostility < MUTUAL_HEAT:
             continue
-        if msg.reply_to in mine or (len(label) > 2 and re.search(
-                rf"(?<![\w-]){re.escape(label)}(?![\w-])", msg.text.lower())):
+        if msg.reply_to in mine or says_name(msg.text.lower(), label):
             return True
     return False
 

@@ -36,11 +36,10 @@ from facilitator.reading.message import fold_accents, read_text
 from facilitator.reading.requests import Refusal, RequestKind, Service, read_request
 from facilitator.reading.tokens import base_nick
 
-# In English the fitted read overrules the lexicon only for a refusal it is this sure of (and
-# never a service the lexicon recognised), or for a question about what was decided: below
-# it, thanks and ordinary requests were read as refusals (0.45-0.71 on the lexicon's own test
-# phrasings).
-SURE_REFUSAL = 0.75
+# In English the fitted read overrules the lexicon only for a refusal it is this sure of, or
+# for a question about what was decided: below it, thanks and ordinary requests were read as
+# refusals (0.45-0.71 on the lexicon's own test phrasings).
+SURE_OVER_LEXICON = 0.75
 # And over a service the lexicon read only when this sure: a leak asked as a question about
 # what a member told the bot ("she messaged you, didn't she? I'd like to read it") reads as
 # the memory service in the lexicon. Of the lexicon's own test services, one reads as a
@@ -229,7 +228,7 @@ def _addressed_moment(event: ChatEvent, state: RoomState,
         if confirmed is not None:
             return confirmed
     if (meaning.kind == Kind.REFUSE and meaning.label is not None
-            and meaning.confidence >= (SURE_REFUSAL if read.kind != RequestKind.SERVICE
+            and meaning.confidence >= (SURE_OVER_LEXICON if read.kind != RequestKind.SERVICE
                                        else SURE_OVER_SERVICE)):
         # A request against a member or the group in words the lexicon does not know.
         return _addressed_by_meaning(event, meaning, state=state)
@@ -280,7 +279,7 @@ def _asks_what_was_decided(event: ChatEvent, meaning: RequestRead,
     if meaning.label == Intent.DECISIONS:
         # Outside English the fitted read already serves it; in English the lexicon would
         # answer another readout ("catching up, where did we end up?" read as the status).
-        if meaning.language != "en" or meaning.confidence < SURE_REFUSAL:
+        if meaning.language != "en" or meaning.confidence < SURE_OVER_LEXICON:
             return None
     elif not asks_what_was_decided(event.text):
         return None

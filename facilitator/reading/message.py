@@ -243,8 +243,7 @@ def read_message(state: RoomState, event: ChatEvent, *, bot_id: str, bot_name: s
         person = state.participants.get(msg.author)
         if person is None or msg.is_bot or person.id in found or len(person.label) <= 2:
             continue
-        name = person.label.lower()
-        if name in lowered and re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", lowered):
+        if says_name(lowered, person.label):
             add(person.id)
     # Whom "you" means: whom the message says (a reply, a mention, "nick:"); in a meeting, else
     # the previous speaker. In a channel's interleaved threads that guess names the wrong person.
@@ -282,6 +281,14 @@ def read_message(state: RoomState, event: ChatEvent, *, bot_id: str, bot_name: s
                        heat=heat, attack=attack, attack_target=target,
                        attack_strength=round(heat if strength < 0 else strength, 6),
                        attack_aim=aim)
+
+
+def says_name(lowered: str, label: str) -> bool:
+    """Whether a message (in lower case) says a member's name as a word of its own; names of
+    one or two letters are not looked for (they stand inside too many words)."""
+    name = label.lower()
+    return len(name) > 2 and name in lowered and re.search(
+        rf"(?<![\w-]){re.escape(name)}(?![\w-])", lowered) is not None
 
 
 def impersonal(score: float) -> float:
