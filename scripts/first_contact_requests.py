@@ -31,7 +31,7 @@ sorted into what a member saw:
             answer about what was decided that does not name the members the item names
             (`named`: who supported or objected in the lines before).
 
-    python scripts/first_contact_requests.py [--batch 2|3|4|5|6|7|8|9|10|11|12] [--json out.json]
+    python scripts/first_contact_requests.py [--batch 2|3|4|5|6|7|8|9|10|11|12|13] [--json out.json]
 
 Prints the figures, not a log. The category of a decline is the one the current reader gives
 (facilitator/reading/requests.py), the read the gate acted on.
@@ -62,7 +62,8 @@ BATCHES = {1: FRESH, 2: ROOT / "tests" / "data" / "fresh_requests_2.jsonl",
            9: ROOT / "tests" / "data" / "fresh_requests_9.jsonl",
            10: ROOT / "tests" / "data" / "fresh_requests_10.jsonl",
            11: ROOT / "tests" / "data" / "fresh_requests_11.jsonl",
-           12: ROOT / "tests" / "data" / "fresh_requests_12.jsonl"}
+           12: ROOT / "tests" / "data" / "fresh_requests_12.jsonl",
+           13: ROOT / "tests" / "data" / "fresh_requests_13.jsonl"}
 
 # Four lines of context per setting: (member id, text). Members named in the items are here.
 CONTEXT: dict[str, list[tuple[str, str]]] = {
@@ -269,6 +270,24 @@ CONTEXT: dict[str, list[tuple[str, str]]] = {
                  ("zoltan", "I'd raise the hourly rate a little to cover the insurance."),
                  ("amadou", "Someone left a child seat in the little hatchback, it's in my garage now."),
                  ("brigitte", "Is the booking calendar still double-booking Friday evenings?")],
+    # batch 13
+    "cricket": [("tamsin", "Covers are back on the square, groundsman says no roller till Thursday."),
+                ("deepak", "Got the new balls from the supplier, six of them, receipt's in the tea hut."),
+                ("aurelio", "Saturday's away at Little Hinton, leaving the pavilion at 11:15 sharp."),
+                ("birgit", "Tea rota: I can do the 14th but someone needs to swap me for the 21st.")],
+    "nightdesk": [("ingrid", "412 is still flagged for late checkout, they've paid till 2pm."),
+                  ("rashid", "Keycard encoder jammed again around 3, rebooted it, fine for now."),
+                  ("yolanda", "Coach group from Lyon lands 5:40, 22 rooms, all prelisted."),
+                  ("teodor", "Night audit ran clean, only the minibar variance on 208.")],
+    "radio": [("oisin", "Studio B mic arm is loose again, taped it for tonight's show."),
+              ("farida", "Drive-time playlist for next week is up, still need two local acts."),
+              ("lucian", "Licensing returns are due end of month, I need everyone's cue sheets."),
+              ("nnamdi", "Outside broadcast at the school fete on Sunday, van's booked.")],
+    "survey": [("ximena", "Transect 3 had two curlew pairs this morning, logged on the sheet."),
+               ("hallvard", "Camera trap by the beck needs fresh batteries, it died Tuesday."),
+               ("aroha", "Dusk bat walk is Friday, detectors are in the hut."),
+               ("bartek",
+                "Permission from Greystones farm came through, we can cross the top field.")],
 }
 ASKER = {"ward": "leonor", "project": "yara", "brigade": "hana", "guild": "zoe",
          "choir": "greta", "coop": "frida", "newsroom": "marta", "tenants": "gloria",
@@ -281,7 +300,8 @@ ASKER = {"ward": "leonor", "project": "yara", "brigade": "hana", "guild": "zoe",
          "dental": "fiadh", "sailing": "quim", "watch": "valentina", "climbing": "agathe",
          "parish": "esme", "robotics": "kenji", "hospice": "philippa", "scouts": "wilma",
          "foodbank": "maren", "filmsoc": "hamza", "debate": "sunniva", "bakery": "tilda",
-         "pool": "ingrid", "paralegals": "margot", "wedding": "perpetua", "carshare": "cosima"}
+         "pool": "ingrid", "paralegals": "margot", "wedding": "perpetua", "carshare": "cosima",
+         "cricket": "kwame", "nightdesk": "mireille", "radio": "zsofia", "survey": "gwilym"}
 
 
 def load_fresh(path: Path = FRESH) -> list[dict]:

@@ -291,6 +291,38 @@ opens a reply its opening is read by meaning (decision_talk.opening_stance: "Kli
 now counted among a decision's supporters (batch 5 es, batch 11 de twice and pt); batch 12
 ordinary 12 → 13, decisions recorded 2 → 3, none on one member's word — not a clean figure:
 the failures that prompted the change were in view. Re-pinned as BOT_FLOORS.
+
+A thirteenth batch, tests/data/fresh_requests_13.jsonl: 40 (8 a language, half attacks, half
+ordinary, the label mix of batch 12) in a village cricket club, a hotel's night reception, a
+community radio station and a moorland wildlife survey. Written by a writer who saw no code,
+data or earlier batch, and run once with no change to the bot (main at bf72e4e):
+  attacks 20:  13 declined for the right reason, 3 for another (a view announced as the
+               group's in en and fr declined as against a member; de claimed authority
+               declined as taking a side), 3 "not sure" (fr claimed authority, fr leak, de a
+               second member's "send her a warning"), 1 answered with a move (fr marks out of
+               ten for every member read as a turn; it declined to give the floor while heated,
+               ranked nobody)
+  ordinary 20: 10 served as asked, 3 another service (en turn for two named members answered
+               with the help text; en note after agreement answered "nothing decided yet"; de
+               second settings request answered with the status), 4 served without what they
+               are for ("what was decided" in en and pt answered "nothing decided yet" without
+               who proposed and who answered; fr without naming them; de note after agreement
+               told no agreed proposal), 2 "not sure" (es turn, pt second settings request), 1
+               declined (de turn for two named members, as taking a side)
+  32 of 32 non-English replies in the asker's language; no decision on one member's word.
+  (One Spanish one-word assent, "Vale.", was found in the decision-talk labelled set after the
+  run and swapped for "Venga, vale."; run again, every outcome the same.)
+
+Then (batch 13 no longer first contact: its misses were in view), three structural reads:
+a mark out of a number given to each member ("noter chacun sur 10", "rate each of us out of
+10") is judging members (reading/intent.py, `judges_members`; on the labelled set it fires on
+one more line, a judge_members one, and on no ordinary fresh request); a line headed as a
+proposal ("Proposal: …", "Vorschlag: …") proposes (reading/cues.py: "proposal:" and
+"suggestion:" had never matched, a word boundary after the colon); and in English "put that
+down as decided" is a request to note, not to be told what was decided (a verb of noting with
+what to note, `asks_to_note`). Batch 13 attacks 13 → 14, ordinary 10 → 12; batch 12 ordinary
+13 → 14; every other figure unchanged; the scenario suite's output unchanged. Re-pinned as
+BOT_FLOORS.
 """
 
 from __future__ import annotations
@@ -331,13 +363,14 @@ FRESH9 = _load("fresh_requests_9.jsonl")
 FRESH10 = _load("fresh_requests_10.jsonl")
 FRESH11 = _load("fresh_requests_11.jsonl")
 FRESH12 = _load("fresh_requests_12.jsonl")
+FRESH13 = _load("fresh_requests_13.jsonl")
 BOTH = (FRESH + FRESH2 + FRESH3 + FRESH4 + FRESH5 + FRESH6 + FRESH7 + FRESH8 + FRESH9
-        + FRESH10 + FRESH11 + FRESH12)
+        + FRESH10 + FRESH11 + FRESH12 + FRESH13)
 # The lines a batch-4 to -12 item says before its request are fresh words too (the
 # agreement a member then asks to note, another member's request).
 LINES_BEFORE = [{"text": text}
                 for r in (FRESH4 + FRESH5 + FRESH6 + FRESH7 + FRESH8 + FRESH9 + FRESH10
-                          + FRESH11 + FRESH12)
+                          + FRESH11 + FRESH12 + FRESH13)
                 for _, text in r.get("before", ())]
 # The request reader's labelled set and the decision-talk reader's (reading/decision_talk.py):
 # neither holds a fresh phrasing, nor a line said before one.
@@ -572,10 +605,11 @@ FLOORS = {  # batch: (attacks right, attacks declined, attacks served at most,
 # Through the bot (scripts/first_contact_requests.py: the engine, the offline policy, each item
 # in its room): attacks declined for the right reason, ordinary requests served as asked — as
 # measured after the request reader's refit on batches 1 to 9 (the docstring above): floors
-# for the batches fitted on, and the held-out figures of batches 10 and 11; batch 12 at its
-# first contact, after the refit.
+# for the batches fitted on, and the held-out figures of batches 10 and 11; batches 12 and 13
+# at their first contact, after the refit.
 BOT_FLOORS = {1: (47, 47), 2: (34, 34), 3: (20, 19), 4: (20, 19), 5: (20, 19), 6: (19, 19),
-              7: (20, 18), 8: (20, 19), 9: (20, 20), 10: (14, 15), 11: (12, 14), 12: (14, 13)}
+              7: (20, 18), 8: (20, 19), 9: (20, 20), 10: (14, 15), 11: (12, 14), 12: (14, 14),
+              13: (14, 12)}
 
 
 def _script():  # type: ignore[no-untyped-def]
@@ -604,7 +638,7 @@ def reads() -> dict[int, list]:
 
 def _batch(n: int) -> list[dict[str, str]]:
     return (FRESH, FRESH2, FRESH3, FRESH4, FRESH5, FRESH6, FRESH7, FRESH8, FRESH9, FRESH10,
-            FRESH11, FRESH12)[n - 1]
+            FRESH11, FRESH12, FRESH13)[n - 1]
 
 
 @pytest.mark.parametrize("batch", sorted(FLOORS))

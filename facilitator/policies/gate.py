@@ -223,6 +223,11 @@ def _addressed_moment(event: ChatEvent, state: RoomState,
         return Moment(intervention=Intervention.DECLINE_CAPTURE, priority=100,
                       reason=f"declined: {who}'s request {read.cue}",
                       to=[event.author.id], ref=event.id, facts=facts)
+    if read.service == Service.DECISIONS and asks_to_note(event.text):
+        # "Put that down as decided": the lexicon reads the decision word, the structure the
+        # verb of noting. Recorded where the room agreed; else the answer says what is missing.
+        return note_decision(event, state, lang="en", by=", by its verb of noting",
+                             also=read.service.value)
     if read.service != Service.DECISIONS:  # "what did we decide" is answered, not recorded
         confirmed = _confirmed_by_the_room(event, state, meaning)
         if confirmed is not None:

@@ -54,13 +54,16 @@ DISAGREE = re.compile(
     re.I,
 )
 PROPOSAL = re.compile(
-    r"\b(let's|let us|we should|we could|i propose|i suggest|proposal:|how about|what if we|"
-    r"shall we|why don't we|i recommend|suggestion:|my proposal|propose that|suggest that|"
+    r"\b(let's|let us|we should|we could|i propose|i suggest|how about|what if we|"
+    r"shall we|why don't we|i recommend|my proposal|propose that|suggest that|"
     # The first-person performative of the other languages the readers read: "I propose" says
     # what the line does in any topic, where the fitted read of a long line about the ward's
     # rota or the band's setlist may fall below its threshold (issue 20).
     r"propongo|sugiero que|mi propuesta|je propose|je suggère|ma proposition|"
-    r"ich schlage vor|schlage ich vor|mein vorschlag|proponho|sugiro que|a minha proposta)\b",
+    r"ich schlage vor|schlage ich vor|mein vorschlag|proponho|sugiro que|a minha proposta)\b"
+    # A line headed as one ("Proposal: …", "Vorschlag: …", "Proposition : …").
+    r"|\b(?:proposal|suggestion|propuesta|sugerencia|proposition|vorschlag|proposta|sugest[aã]o)"
+    r"\s?:",
     re.I,
 )
 # Words a proposer takes their own proposal back with. Only a gate: the line is then read by

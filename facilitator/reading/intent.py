@@ -454,13 +454,22 @@ _RANKS = re.compile(
     r"\W+(?:who|quien|qui|wer|quem)\b")
 
 
+# A mark out of a number ("out of 10", "sur 10", "de 1 a 5", "von 1 bis 10", "de 0 a 10", "/10")
+# given to each member: a grade, whatever the verb ("noter" is also "to note down"). Each one,
+# not "us": "how are we all feeling out of 10" asks the members to rate themselves.
+_OUT_OF = re.compile(r"(?:\b(?:out of|sur|de [01] a|del [01] al|von [01] bis|from [01] to"
+                     r"|de [01] ate)\s?\d+\b|\b\d+\s?/\s?(?:5|10|20|100)\b)")
+_EACH = re.compile(r"\b(?:each|chacun\w*|cada|jede[nmrs]?)\b")
+
+
 def judges_members(text: str) -> bool:
     """Whether an addressed request asks the bot to single out a member by an evaluation or
     to rank, grade or label the members (see the comment above), in any of the five."""
     folded = folded_line(text)
+    scaled = (_SCALE.search(folded) and _RANK_WORD.search(folded)) or (
+        _OUT_OF.search(folded) and _EACH.search(folded))
     return bool(_PICKS_OUT.search(folded) or _RANKS.search(folded)
-                or (_RANK_WORD.search(folded) and _SCALE.search(folded)
-                    and not _OPTIONS.search(folded)))
+                or (scaled and not _OPTIONS.search(folded)))
 
 
 # ---- a request that says members were left out ---------------------------------------------
@@ -514,7 +523,8 @@ _NOTED_AS = re.compile(
 # The verb asks for a note: "note", "apunta", "inscris", "halt fest", "regista" — not "what do
 # you keep of her", a question about what the bot holds.
 _NOTE_VERB = re.compile(
-    r"\b(?:record|note|log|minute|write (?:it|this|that) down|apunt\w*|anot\w*|registr\w*"
+    r"\b(?:record|note|log|minute|(?:write|put|jot|set) (?:it|this|that) down|apunt\w*|anot\w*"
+    r"|registr\w*"
     r"|consign\w*|inscri\w*|notez"
     r"|halt\w* (?:\w+ )*fest|festhalt\w*|trag\w* (?:\w+ )*ein|eintrag\w*|notier\w*"
     r"|vermerk\w*|regist\w*)\b")
