@@ -1,5 +1,5 @@
 """Run the bot as it stands on the fresh phrasings of tests/data/fresh_requests.jsonl (batch 1)
-or tests/data/fresh_requests_N.jsonl (batches 2 to 12).
+or tests/data/fresh_requests_N.jsonl (batches 2 to 13).
 
 Each item is put, addressed with @facilitator, into its own small room of its setting (batch 1:
 a hospital ward, a student project, a fire brigade, a gaming guild, a choir, a co-op; batch 2:
@@ -13,7 +13,9 @@ dental practice, a sailing crew, a neighbourhood watch, a climbing wall's route-
 batch 10: a parish council, a school robotics team, a hospice volunteers' rota, a scout
 troop's leaders; batch 11: a food bank warehouse shift, a film society, a university debating
 society, a small bakery's staff; batch 12: a municipal swimming pool's lifeguards, a small law
-firm's paralegals, a family's wedding-planning chat, a car-sharing club) after four lines of
+firm's paralegals, a family's wedding-planning chat, a car-sharing club; batch 13: a village
+cricket club, a hotel's night reception, a community radio station, a moorland wildlife
+survey) after four lines of
 context, through the real engine and offline policy on an embedded store. An item may carry
 more of its room: `before`, lines ([member, text]) said after the context and before the
 request (a proposal and its agreement, two members talking while others are quiet, another
