@@ -72,13 +72,12 @@ def _was_attacked(state: RoomState, author: str, now: str) -> bool:
 
 def _gave_as_good(state: RoomState, target: str, now: str) -> bool:
     reader = shipped_attack_reader()
-    threshold = reader.second.threshold if reader.second is not None else reader.weights.threshold
     names = state.name_index()
     for msg in state.window[-MUTUAL_LAST - 1:]:
         if msg.is_bot or msg.id == now or msg.author != target:
             continue
         if msg.hostility >= MUTUAL_HEAT:
             return True
-        if reader.assess(own_words(msg.text), names)[0] >= threshold:
+        if reader.assess(own_words(msg.text), names)[1]:  # the reader's own verdict
             return True
     return False
