@@ -80,6 +80,22 @@ async def test_quiet_member_is_invited_by_name_once(store: RoomStore) -> None:
     invites = [t for i, t in bot_turns(result) if t.intervention == "invite_quiet"]
     assert len(invites) == 1 and invites[0].to == ["mei"] and "Mei" in invites[0].text
     assert got[0][0] >= 5  # not before the room has had a chance to talk
+    # Mei has said nothing at all: "in a while" would be untrue, and no topic phrase is picked
+    # from the talk (judged blind in rooms it was not tuned on, those read as garbled).
+    assert "yet" in invites[0].text or "so far" in invites[0].text, invites[0].text
+    assert "in a while" not in invites[0].text and "billing" not in invites[0].text
+
+
+async def test_no_invitation_cuts_across_a_question_or_a_member_mid_thought(
+        store: RoomStore) -> None:
+    # The same domination, but Raj asks Dana something every third line: the answer comes
+    # first, and Dana's two lines in a row, seconds apart, are one thought being typed out.
+    lines = [("dana", f"Point {i} about the search rewrite and the billing backlog.")
+             if i % 3 else ("raj", f"Dana, does point {i} hold for the billing backlog too?")
+             for i in range(16)]
+    result = await run(store, scenario(lines, people=("dana", "raj", "mei"),
+                                       more=("invite_quiet",)))
+    assert [t for _, t in bot_turns(result) if t.intervention == "invite_quiet"] == []
 
 
 async def test_rising_heat_between_two_members_is_deescalated(store: RoomStore) -> None:

@@ -106,13 +106,14 @@ def test_cleaning_keeps_the_members_words_otherwise() -> None:
 
 
 def test_the_template_is_found_and_each_slot_checked_by_its_kind() -> None:
-    text = ("Tina, we haven't heard from you in a while — is there anything you'd add on "
-            "Server Server? No pressure either way.")
-    assert match_template(text, PROMPTS) == ("invite_quiet", {"name": "Tina", "topic": "Server Server"})
+    text = ("We seem to be circling. If I read it right, Tina and Omar disagree mainly about "
+            'what to do about "Server Server". Can we take that one question head-on — what would '
+            "it take to settle it?")
+    assert match_template(text, PROMPTS) == (
+        "name_crux", {"a": "Tina", "b": "Omar", "crux": 'what to do about "Server Server"'})
     problems = text_problems(text, templates=PROMPTS)
-    assert [(p.where, p.why) for p in problems] == [("topic", "a repeated word")]
-    fine = ("Tina, we haven't heard from you in a while — is there anything you'd add on "
-            "Server Server? No pressure either way.").replace("Server Server", "wifi card")
+    assert [(p.where, p.why) for p in problems] == [("crux", "a repeated word")]
+    fine = text.replace("Server Server", "wifi card")
     assert text_problems(fine, templates=PROMPTS, sources=["my wifi card drops"]) == []
 
 

@@ -215,8 +215,9 @@ def compose_fields(moment: Moment, state: RoomState, event: ChatEvent,
                    if moment.facts.get("majority") else "I work for the whole room")
             return "decline_capture", {"asker": asker, "wont": wont, "why": why, "can": can}
         case Intervention.INVITE_QUIET:
-            topic = _topic(state)
-            return _with_topic("invite_quiet", topic), {"name": state.name_of(to[0]), "topic": topic}
+            person = state.participants.get(to[0])
+            new = person is not None and person.messages == 0  # "in a while" would be untrue
+            return "invite_quiet_new" if new else "invite_quiet", {"name": state.name_of(to[0])}
         case Intervention.DEESCALATE if len(to) == 1 and moment.facts.get("words") == "point":
             # An attack on a present member, read by the fitted reader: one short line to the
             # author about keeping to the point, in their language; no verdict, no question.

@@ -153,7 +153,9 @@ EVIDENCE: dict[str, dict[str, str]] = {
     },
     "small_team": {
         "invite_quiet": "off: 84 invitations, most on a garbled topic ('any thoughts on "
-                        "Oakland?', 'how does romantic comedy look from where you sit?')",
+                        "Oakland?', 'how does romantic comedy look from where you sit?'); "
+                        "without a topic and waiting for the last four lines, DeliData "
+                        "REPORT blind 13 and 15 of 30 helpful, 2 harmful",
         "surface_question": "off: 171 turns, all (100%) already taken up by the next speaker",
         "record_decision": "off: 22 turns recording backchannel 'Yeah.' as support",
         ANSWER_ATTACK: "off: 4 turns, no evidence either way",

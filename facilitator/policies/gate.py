@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from facilitator.events import ChatEvent, EventKind
 from facilitator.locale import LANGUAGES
 from facilitator.memory.state import Activity, Participant, Proposal, RoomState
+from facilitator.memory.trackers.common import spoken_to
 from facilitator.memory.trackers.kind import shape
 from facilitator.memory.trackers.proposals import agreed
 from facilitator.policies.attack_answer import why_not_answer
@@ -781,6 +782,8 @@ def _invite(event: ChatEvent, state: RoomState, s: Signals, p: Profile) -> Momen
     if any(recently_did(state, i, 2 * p.min_gap_turns)
            for i in (Intervention.NAME_CRUX, Intervention.DEESCALATE)):
         return None
+    if _awaits_answer(state):
+        return None
     for pid in s.quiet:
         person = state.participants[pid]
         if person.invited_turn is None and invitable(state, person):
@@ -789,6 +792,34 @@ def _invite(event: ChatEvent, state: RoomState, s: Signals, p: Profile) -> Momen
                                  f"{state.name_of(s.dominant or '')} holds "
                                  f"{s.dominant_share:.0%} of the conversation")
     return None
+
+
+_MENTION = re.compile(r"@([\w.-]+)")
+INVITE_AFTER_LINES = 4  # the last human lines an invitation must not cut across
+# One member's lines this close together are one thought being typed out; after a pause, a
+# member who keeps the floor line after line is what an invitation is for.
+MID_THOUGHT_S = 30.0
+
+
+def _awaits_answer(state: RoomState) -> bool:
+    """A question or a word to a member among the last few lines, or one member mid-thought
+    (the last two lines theirs, close together): the answer, or the thought, comes first. Judged blind on
+    DeliData's small groups (TUNE), invitations on top of a member's own "what do others
+    think?" or "@Unicorn, you?", across an open question, or into someone thinking aloud or
+    walking another through the cards step by step harmed or came at the wrong moment."""
+    recent = [m for m in state.window if not m.is_bot][-INVITE_AFTER_LINES:]
+    if (len(recent) >= 2 and recent[-1].author == recent[-2].author
+            and recent[-1].ts - recent[-2].ts < MID_THOUGHT_S):
+        return True
+    authors = {m.id: m.author for m in state.window}
+    for msg in recent:
+        if read_text(msg.text).question or spoken_to(state, msg, authors):
+            return True
+        mentions = {w.lower() for w in _MENTION.findall(msg.text)}
+        if any(p.id.lower() in mentions or p.name.lower() in mentions
+               for p in state.participants.values() if p.id != msg.author):
+            return True
+    return False
 
 
 def invitable(state: RoomState, person: Participant) -> bool:
