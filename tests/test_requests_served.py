@@ -454,6 +454,19 @@ async def test_what_was_decided_tells_what_the_talk_agreed_and_records_nothing(
     assert state.decisions == [] and state.proposals[0].status == "open"
 
 
+async def test_what_was_decided_tells_of_a_proposal_only_objected_to(store: RoomStore) -> None:
+    # A late joiner hears that a proposal was put and objected to, not only "nothing decided".
+    out, state = await play(store, "talk-objected", [
+        ("ann", "I propose we move the standup to 9:30."),
+        ("bob", "I'm against that, the Asia team would miss it."),
+        ("dana", "@facilitator what did we decide about the standup?")])
+    text = said(out, readout=True)
+    assert "nothing decided yet" in text
+    assert 'Ann proposed "I propose we move the standup to 9:30." and Bob objected' in text
+    assert "nobody has said yes to it yet" in text
+    assert state.decisions == []
+
+
 async def test_what_was_decided_in_portuguese_names_the_objector_and_quotes_as_written(
         store: RoomStore) -> None:
     # "um" is a word in Portuguese, not a hesitation: the quote keeps it.

@@ -119,29 +119,30 @@ def decisions_text(state: RoomState, limit: int = 3, *, lang: str = "en") -> str
     return "; ".join(parts) + "."
 
 
-def agreed_in_talk(state: RoomState, limit: int = 2, *, lang: str = "en") -> str:
-    """What the talk shows about open proposals others have said yes to, though nobody asked
-    to note them as decided: who proposed, who supported, who objected — said plainly as the
-    talk, never as the group's decision (recording one takes a member asking; the record
-    stays as it is)."""
-    backed = [p for p in state.open_proposals()
-              if any(s != p.author for s in p.supporters)][-limit:]
+def proposals_in_talk(state: RoomState, limit: int = 2, *, lang: str = "en") -> str:
+    """What the talk shows about open proposals others answered, though nobody asked to note
+    them as decided: who proposed, who supported, who objected — said plainly as the talk,
+    never as the group's decision (recording one takes a member asking; the record stays as
+    it is). A late joiner asking what was decided hears of a proposal only objected to, too."""
+    answered = [p for p in state.open_proposals()
+                if any(s != p.author for s in p.supporters) or p.objectors][-limit:]
     out = []
-    for p in backed:
+    for p in answered:
         clause = said(state, p.text, p.id, want="proposal")
         fields = {"author": state.name_of(p.author), "proposal": clause,
                   "supporters": names(state, [s for s in p.supporters if s != p.author],
                                       lang=lang),
                   "objectors": names(state, p.objectors, lang=lang)}
-        key = "talk.contested" if p.objectors else "talk.agreed"
+        key = ("talk.agreed" if not p.objectors else "talk.contested" if fields["supporters"]
+               else "talk.objected")
         out.append(_say(key if clause else f"{key}_open", lang, **fields))
     return " ".join(out)
 
 
 def decisions_answer(state: RoomState, *, lang: str = "en") -> str:
     """The answer to "what did we decide?": the recorded decisions, then what the talk shows
-    about proposals others said yes to (not recorded)."""
-    talk = agreed_in_talk(state, lang=lang)
+    about proposals others answered (not recorded)."""
+    talk = proposals_in_talk(state, lang=lang)
     return decisions_text(state, lang=lang) + (f" {talk}" if talk else "")
 
 
