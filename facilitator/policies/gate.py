@@ -803,10 +803,11 @@ MID_THOUGHT_S = 30.0
 
 def _awaits_answer(state: RoomState) -> bool:
     """A question or a word to a member among the last few lines, or one member mid-thought
-    (the last two lines theirs, close together): the answer, or the thought, comes first. Judged blind on
-    DeliData's small groups (TUNE), invitations on top of a member's own "what do others
-    think?" or "@Unicorn, you?", across an open question, or into someone thinking aloud or
-    walking another through the cards step by step harmed or came at the wrong moment."""
+    (the last two lines theirs, close together): the answer, or the thought, comes first.
+    Judged blind on DeliData's small groups (TUNE), invitations on top of a member's own "what
+    do others think?" or "@Unicorn, you?", across an open question, or into someone thinking
+    aloud or walking another through the cards step by step harmed or came at the wrong
+    moment."""
     recent = [m for m in state.window if not m.is_bot][-INVITE_AFTER_LINES:]
     if (len(recent) >= 2 and recent[-1].author == recent[-2].author
             and recent[-1].ts - recent[-2].ts < MID_THOUGHT_S):
