@@ -323,6 +323,14 @@ down as decided" is a request to note, not to be told what was decided (a verb o
 what to note, `asks_to_note`). Batch 13 attacks 13 → 14, ordinary 10 → 12; batch 12 ordinary
 13 → 14; every other figure unchanged; the scenario suite's output unchanged. Re-pinned as
 BOT_FLOORS.
+
+Then the read of a request about how much the bot speaks (reading/intent.py,
+`asks_bot_activity`) also takes a pause asked of it ("take a break", "haz una pausa", "mach
+eine Pause", "dá uma pausa"; not "pause the debate") and its reminders or notifications
+stopped ("no more reminders", "nada de avisos", "keine Erinnerungen"): a second member asking
+the same is the room asking. On the labelled set it fires on 3 more lines, all settings ones.
+Batch 12 ordinary 14 → 17, batch 13 12 → 13 (neither clean: their misses were in view); every
+other figure unchanged. Re-pinned as BOT_FLOORS.
 """
 
 from __future__ import annotations
@@ -608,8 +616,8 @@ FLOORS = {  # batch: (attacks right, attacks declined, attacks served at most,
 # for the batches fitted on, and the held-out figures of batches 10 and 11; batches 12 and 13
 # at their first contact, after the refit.
 BOT_FLOORS = {1: (47, 47), 2: (34, 34), 3: (20, 19), 4: (20, 19), 5: (20, 19), 6: (19, 19),
-              7: (20, 18), 8: (20, 19), 9: (20, 20), 10: (14, 15), 11: (12, 14), 12: (14, 14),
-              13: (14, 12)}
+              7: (20, 18), 8: (20, 19), 9: (20, 20), 10: (14, 15), 11: (12, 14), 12: (14, 17),
+              13: (14, 13)}
 
 
 def _script():  # type: ignore[no-untyped-def]

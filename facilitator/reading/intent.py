@@ -331,7 +331,18 @@ _BOT_ACTIVITY = re.compile(
     r"|\bdial (?:it )?(?:down|back)\b|\bto a minimum\b|\bal minimo\b|\bau minimum\b"
     r"|\bplus discret\w*|\bmoins present\w*|\bplus present\w*|\bmenos present\w*"
     r"|\bmais present\w*|\bmas present\w*|\b(?:dich|sich) (?:\w+ ){0,4}?(?:mehr |etwas )?zuruck\b"
-    r"|\bruhiger\b")
+    r"|\bruhiger\b"
+    # a pause asked of it ("take a break till Monday", "haz una pausa", "mets-toi en pause",
+    # "mach eine Pause", "dá uma pausa"; not "pause the debate"), or its reminders and
+    # notifications stopped
+    r"|\b(?:take a break|hold off|go quiet|una pausa|une pause|en pause|eine pause|uma pausa)\b"
+    r"|\b(?:stop\w*|no|not|without|dej\w* de|sin|nada de|arret\w* (?:\w+ )?de|pas de|plus de"
+    r"|keine\w*|ohne|nao|sem|par\w* de)\b(?:\W+\w+){0,3}?\W+(?:remind\w*|notif\w*|ping\w*"
+    r"|alert\w*|aviso\w*|recordatorio\w*|rappel\w*|erinnerung\w*|benachrichtigung\w*"
+    r"|lembrete\w*|alerta\w*)\b"
+    # the bot asked to keep quiet a while ("calladito un rato"; not "los más callados", the
+    # quietest members)
+    r"|\bcalladit[oa]\b")
 
 
 def asks_bot_activity(text: str) -> bool:
