@@ -73,6 +73,8 @@ def test_key_phrases_come_from_whole_words_of_one_message() -> None:
     ("Yes, let's do that.", "proposal", ""),  # nothing to say without its context
     ("The newsletter keeps slipping. I propose we rotate the editor every month.", "proposal",
      "I propose we rotate the editor every month."),
+    ("Proposal: we move the standup to 9:30 from next week.", "proposal",
+     "we move the standup to 9:30 from next week."),  # what was proposed, not its heading
     ('is it called "uri-old" because there\'s a new thing?', "question",
      "is it called 'uri-old' because there's a new thing?"),
 ])

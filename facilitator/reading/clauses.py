@@ -424,6 +424,10 @@ _PROPOSAL = re.compile(
     r"why don't we|i recommend|propose|suggest)\b", re.I)
 
 
+_HEADING = re.compile(r"^(?:proposal|suggestion|propuesta|sugerencia|proposition|vorschlag"
+                      r"|proposta|sugest[aã]o)\s?:\s*", re.I)
+
+
 def quotable(text: str, *, want: str = "any", lang: str | None = "en",
              limit: int = QUOTE_MAX_CHARS) -> str:
     """The clause of a member's message the bot may quote, cleaned; "" when none is whole.
@@ -447,7 +451,9 @@ def quotable(text: str, *, want: str = "any", lang: str | None = "en",
             return asks[0]
         return good[0] if len(cleaned) == 1 else ""
     if want == "proposal":
-        return next((c for c in good if _PROPOSAL.search(c)), good[0])
+        chosen = next((c for c in good if _PROPOSAL.search(c)), good[0])
+        # "Proposal: we move the standup" is quoted without its heading: what was proposed.
+        return _HEADING.sub("", chosen) or chosen
     return good[0]
 
 
