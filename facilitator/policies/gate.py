@@ -33,7 +33,7 @@ from facilitator.reading.intent import (
 from facilitator.reading.intent import read_request as read_intent
 from facilitator.reading.intent_labels import Intent, Kind, RequestRead
 from facilitator.reading.language import detect_language
-from facilitator.reading.message import fold_accents, read_text
+from facilitator.reading.message import fold_accents, mentioned, read_text
 from facilitator.reading.requests import Refusal, RequestKind, Service, read_request
 from facilitator.reading.tokens import base_nick
 
@@ -794,7 +794,6 @@ def _invite(event: ChatEvent, state: RoomState, s: Signals, p: Profile) -> Momen
     return None
 
 
-_MENTION = re.compile(r"@([\w.-]+)")
 INVITE_AFTER_LINES = 4  # the last human lines an invitation must not cut across
 # One member's lines this close together are one thought being typed out; after a pause, a
 # member who keeps the floor line after line is what an invitation is for.
@@ -816,9 +815,7 @@ def _awaits_answer(state: RoomState) -> bool:
     for msg in recent:
         if read_text(msg.text).question or spoken_to(state, msg, authors):
             return True
-        mentions = {w.lower() for w in _MENTION.findall(msg.text)}
-        if any(p.id.lower() in mentions or p.name.lower() in mentions
-               for p in state.participants.values() if p.id != msg.author):
+        if any(m != msg.author for m in mentioned(state, msg.text)):
             return True
     return False
 

@@ -26,7 +26,7 @@ from functools import cache, lru_cache
 from importlib import resources
 from itertools import pairwise
 
-from facilitator.reading.cues import STOPWORDS
+from facilitator.reading.cues import PROPOSAL_HEADING, STOPWORDS
 from facilitator.reading.message import hostile_wording
 from facilitator.reading.tokens import PHRASE_TOKEN, RUN, TOKEN, base_nick, norm, quote_words
 
@@ -424,8 +424,7 @@ _PROPOSAL = re.compile(
     r"why don't we|i recommend|propose|suggest)\b", re.I)
 
 
-_HEADING = re.compile(r"^(?:proposal|suggestion|propuesta|sugerencia|proposition|vorschlag"
-                      r"|proposta|sugest[aã]o)\s?:\s*", re.I)
+_HEADING = re.compile(rf"^{PROPOSAL_HEADING}\s*", re.I)
 
 
 def quotable(text: str, *, want: str = "any", lang: str | None = "en",

@@ -53,6 +53,10 @@ DISAGREE = re.compile(
     r"|^\s*(no|nope|wrong)\b",
     re.I,
 )
+# A line headed as a proposal ("Proposal: …", "Vorschlag: …", "Proposition : …"): the heading
+# proposes, and a quote of what was proposed leaves it out.
+PROPOSAL_HEADING = (r"\b(?:proposal|suggestion|propuesta|sugerencia|proposition|vorschlag|proposta"
+                    r"|sugest[aã]o)\s?:")
 PROPOSAL = re.compile(
     r"\b(let's|let us|we should|we could|i propose|i suggest|how about|what if we|"
     r"shall we|why don't we|i recommend|my proposal|propose that|suggest that|"
@@ -61,9 +65,7 @@ PROPOSAL = re.compile(
     # rota or the band's setlist may fall below its threshold (issue 20).
     r"propongo|sugiero que|mi propuesta|je propose|je suggère|ma proposition|"
     r"ich schlage vor|schlage ich vor|mein vorschlag|proponho|sugiro que|a minha proposta)\b"
-    # A line headed as one ("Proposal: …", "Vorschlag: …", "Proposition : …").
-    r"|\b(?:proposal|suggestion|propuesta|sugerencia|proposition|vorschlag|proposta|sugest[aã]o)"
-    r"\s?:",
+    rf"|{PROPOSAL_HEADING}",
     re.I,
 )
 # Words a proposer takes their own proposal back with. Only a gate: the line is then read by

@@ -213,6 +213,11 @@ def resolve(state: RoomState, token: str) -> str | None:
     return index.get(token.lower()) or index.get(base_nick(token))
 
 
+def mentioned(state: RoomState, text: str) -> list[str]:
+    """The members a text @-mentions, resolved as any name, id or nick variant."""
+    return [m for m in (resolve(state, token) for token in _MENTION.findall(text)) if m]
+
+
 def read_message(state: RoomState, event: ChatEvent, *, bot_id: str, bot_name: str = "",
                  attack_read: AttackRead = "hostility") -> MessageRead:
     text = read_text(event.text)
