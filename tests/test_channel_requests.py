@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from facilitator.events import Author, ChatEvent, RoomRef
+from facilitator.engine import Engine
+from facilitator.events import Author, ChatEvent, EventKind, RoomRef
 from facilitator.memory.state import Question, RoomState
+from facilitator.memory.store import RoomStore
 from facilitator.memory.trackers import apply_event
 from facilitator.memory.trackers.kind import shape
 from facilitator.policies import gate
@@ -16,7 +18,7 @@ from facilitator.policies.decision import Intervention
 from facilitator.policies.floor import floor_holder
 from facilitator.policies.gate import find_moments
 from facilitator.policies.llm.choice import moment_for
-from facilitator.policies.policy import lighter_form
+from facilitator.policies.policy import FacilitatorPolicy, lighter_form
 from facilitator.policies.signals import compute_signals
 from facilitator.reading.waiting import FEATURES, WaitingWeights, load_model
 from tests.test_replies import CHATTER as BUSY_CHATTER
@@ -72,6 +74,37 @@ def test_a_specific_request_nobody_took_up_comes_back_as_a_message() -> None:
     assert [m.intervention for m in found] == [Intervention.SURFACE_QUESTION]
     # A quote, not a 👀 on a message out of view: a mark brings nobody to it.
     assert lighter_form(found[0], room.state, room.last) is None  # type: ignore[arg-type]
+
+
+async def test_a_request_pasted_again_under_a_new_nick_is_not_brought_back_twice(
+        store: RoomStore) -> None:
+    # As in a help channel's log: the asker leaves, reconnects as "leeX" (a nick the name index
+    # does not fold into "lee") and pastes the same request after the bot brought it back.
+    engine = Engine(store, FacilitatorPolicy(), bot_id=BOT)
+    room = RoomRef.local("paste")
+    n = 0
+
+    async def say(who: str, text: str, kind: EventKind = EventKind.MESSAGE) -> list[str]:
+        nonlocal n
+        n += 1
+        result = await engine.handle(ChatEvent(id=f"m{n}", room=room, author=Author(id=who),
+                                               kind=kind, text=text, ts=1000.0 + 70 * n))
+        return [result.decision.intervention] if result.decision.speak else []
+
+    await store.update(room.key, lambda state: state.charter.more.append("surface_question"))
+    for who, text in CHATTER:
+        await say(who, text)
+    await say("lee", SPECIFIC)
+    said = [move for who, text in CHATTER for move in await say(who, text)]
+    assert said == [Intervention.SURFACE_QUESTION]
+    await say("lee", "", EventKind.LEAVE)
+    await say("leeX", SPECIFIC)
+    again = [move for _ in range(2) for who, text in CHATTER for move in await say(who, text)]
+    assert again == []
+    state = await store.get(room.key)
+    asked = next(q for q in state.questions if q.asker == "leeX")  # type: ignore[union-attr]
+    assert asked.answered_by is None
+    assert why_not(state, asked) == "the same words were brought back already"  # type: ignore[arg-type]
 
 
 def test_an_ask_to_ask_is_never_brought_back() -> None:

@@ -21,6 +21,7 @@ from collections import Counter
 
 from facilitator.memory.state import Question, RoomState
 from facilitator.memory.trackers.common import spoken_to
+from facilitator.policies.decision import Intervention
 from facilitator.policies.readout import MOVE_QUOTE_LIMIT, said
 from facilitator.reading.clauses import clean, sentences
 from facilitator.reading.language import detect_language
@@ -36,6 +37,12 @@ QUESTION_MARKS = ("?", "？", "؟")
 def why_not(state: RoomState, q: Question) -> str | None:
     """Why `q` does not stand on its own; None when it may be brought back as a quote."""
     clause = said(state, q.text, q.id, want="question", limit=MOVE_QUOTE_LIMIT)
+    if clause and any(t.intervention == Intervention.SURFACE_QUESTION and f'"{clause}"' in t.text
+                      for t in state.bot_log):
+        # Asked again word for word, as often under a reconnect's new nick ("NoiseBO1",
+        # "NoiseBOX", the first gone by then): one nudge already stands for it (a blind judge
+        # found the second harmful).
+        return "the same words were brought back already"
     if len(clause.split()) < QUOTE_WORDS:
         return "it says no problem a helper could act on, or nothing whole can be quoted"
     if not clause.endswith(QUESTION_MARKS):
