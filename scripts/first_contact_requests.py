@@ -1,5 +1,5 @@
 """Run the bot as it stands on the fresh phrasings of tests/data/fresh_requests.jsonl (batch 1)
-or tests/data/fresh_requests_N.jsonl (batches 2 to 13).
+or tests/data/fresh_requests_N.jsonl (batches 2 to 14).
 
 Each item is put, addressed with @facilitator, into its own small room of its setting (batch 1:
 a hospital ward, a student project, a fire brigade, a gaming guild, a choir, a co-op; batch 2:
@@ -15,7 +15,8 @@ troop's leaders; batch 11: a food bank warehouse shift, a film society, a univer
 society, a small bakery's staff; batch 12: a municipal swimming pool's lifeguards, a small law
 firm's paralegals, a family's wedding-planning chat, a car-sharing club; batch 13: a village
 cricket club, a hotel's night reception, a community radio station, a moorland wildlife
-survey) after four lines of
+survey; batch 14: a ski patrol, an amateur orchestra's section leaders, a repair café's
+volunteers, a rural bus company's dispatchers) after four lines of
 context, through the real engine and offline policy on an embedded store. An item may carry
 more of its room: `before`, lines ([member, text]) said after the context and before the
 request (a proposal and its agreement, two members talking while others are quiet, another
@@ -33,7 +34,7 @@ sorted into what a member saw:
             answer about what was decided that does not name the members the item names
             (`named`: who supported or objected in the lines before).
 
-    python scripts/first_contact_requests.py [--batch 2|3|4|5|6|7|8|9|10|11|12|13] [--json out.json]
+    python scripts/first_contact_requests.py [--batch 2|3|...|14] [--json out.json]
 
 Prints the figures, not a log. The category of a decline is the one the current reader gives
 (facilitator/reading/requests.py), the read the gate acted on.
@@ -65,7 +66,8 @@ BATCHES = {1: FRESH, 2: ROOT / "tests" / "data" / "fresh_requests_2.jsonl",
            10: ROOT / "tests" / "data" / "fresh_requests_10.jsonl",
            11: ROOT / "tests" / "data" / "fresh_requests_11.jsonl",
            12: ROOT / "tests" / "data" / "fresh_requests_12.jsonl",
-           13: ROOT / "tests" / "data" / "fresh_requests_13.jsonl"}
+           13: ROOT / "tests" / "data" / "fresh_requests_13.jsonl",
+           14: ROOT / "tests" / "data" / "fresh_requests_14.jsonl"}
 
 # Four lines of context per setting: (member id, text). Members named in the items are here.
 CONTEXT: dict[str, list[tuple[str, str]]] = {
@@ -290,6 +292,32 @@ CONTEXT: dict[str, list[tuple[str, str]]] = {
                ("aroha", "Dusk bat walk is Friday, detectors are in the hut."),
                ("bartek",
                 "Permission from Greystones farm came through, we can cross the top field.")],
+    "skipatrol": [("henrik",
+                   "Groomers said Lift 4 runout will be done by 7:40, so sweep can start from the "
+                   "top station after that"),
+                  ("solveig",
+                   "toboggan at Gully hut has a cracked handle again, I taped it but it needs a proper fix"),
+                  ("matteo", "bulletin went up to 3 above 2000m, expect Col Rosso to stay roped tomorrow"),
+                  ("chiara", "who has the radio batteries?? charging dock at base only shows 2 full")],
+    "orchestra": [("bertrand",
+                   "Cellos are fine with the Saturday sectional if we get the small hall, not the gym again"),
+                  ("yoko",
+                   "I've marked bowings for the Dvořák 2nd mvt up to letter F, will scan them tonight"),
+                  ("emeka",
+                   "Brass still one horn short for the concert, a friend from the uni band might sub"),
+                  ("carys",
+                   "Reminder the folder deposit is due next week, a few of the seconds haven't paid yet")],
+    "repaircafe": [("dervla", "3 toasters and a lamp came in Sat, all fixed except the Breville"),
+                   ("tomasz",
+                    "soldering station tip is finished, I ordered two new ones from the electronics shop"),
+                   ("ifeoma", "sewing table was slammed, we need a second machine or a longer slot"),
+                   ("gideon", "library says we can keep the back room till 5 next month instead of 4")],
+    "dispatch": [("wendell",
+                  "Route 12 driver called in sick for the morning, Harlan is covering but starts "
+                  "20 min late"),
+                 ("paloma", "bus 7 heater is out again, I've put it on the school run only, short trip"),
+                 ("jurgen", "Millbrook road is gritted now, county says the bridge is open both lanes"),
+                 ("aiyana", "care home called, they want the Thursday pickup moved to 10:15")],
 }
 ASKER = {"ward": "leonor", "project": "yara", "brigade": "hana", "guild": "zoe",
          "choir": "greta", "coop": "frida", "newsroom": "marta", "tenants": "gloria",
@@ -303,7 +331,9 @@ ASKER = {"ward": "leonor", "project": "yara", "brigade": "hana", "guild": "zoe",
          "parish": "esme", "robotics": "kenji", "hospice": "philippa", "scouts": "wilma",
          "foodbank": "maren", "filmsoc": "hamza", "debate": "sunniva", "bakery": "tilda",
          "pool": "ingrid", "paralegals": "margot", "wedding": "perpetua", "carshare": "cosima",
-         "cricket": "kwame", "nightdesk": "mireille", "radio": "zsofia", "survey": "gwilym"}
+         "cricket": "kwame", "nightdesk": "mireille", "radio": "zsofia", "survey": "gwilym",
+         "skipatrol": "ludmila", "orchestra": "anneliese", "repaircafe": "marisa",
+         "dispatch": "kostas"}
 
 
 def load_fresh(path: Path = FRESH) -> list[dict]:
