@@ -6,7 +6,10 @@ from __future__ import annotations
 from facilitator.events import EventKind
 from facilitator.memory.trackers import apply_event
 from facilitator.memory.trackers.proposals import record_decision
-from facilitator.policies.readout import decisions_text, open_items_text
+from facilitator.policies.compose_rules import compose_fields
+from facilitator.policies.decision import Intervention
+from facilitator.policies.gate import note_decision
+from facilitator.policies.readout import decisions_text, open_items_text, proposals_in_talk
 from tests.helpers import msg, room_with
 
 BOT = "facilitator"
@@ -252,3 +255,27 @@ def test_a_listening_noise_or_a_bare_yes_opens_no_stance_by_meaning() -> None:
     for text in ("Ah, okay, I see what you mean.", "Hmm, interesting, go on.", "Sí, sí, claro.",
                  "Wait, is that this month?", "Agreed.", "Makes sense to me."):
         assert opening_stance(text) == 0, text
+
+
+def test_a_reply_that_may_object_keeps_the_proposal_from_counting_as_agreed() -> None:
+    # A constraint said as a fact ("at ten I'm still on nights"): the fitted read leans to an
+    # objection but cannot say. No vote either way, and nothing recorded until it is clear.
+    state = room_with(msg("r", "ann", "Proponho que abramos às 10 em vez das 11 aos sábados.",
+                          id="p"),
+                      msg("r", "bea", "Por mim tudo bem", id="2"),
+                      msg("r", "cy", "Às 10 ainda estou no turno da noite", id="3"))
+    proposal = state.proposals[0]
+    assert (proposal.supporters, proposal.objectors, proposal.unclear) == (["bea"], [], ["cy"])
+    assert record_decision(state, "p", ts=10.0) is None
+    ask = msg("r", "bea", "@facilitator regista isso como decidido, por favor", id="ask")
+    apply_event(state, ask, bot_id=BOT)
+    moment = note_decision(ask, state, lang="pt")
+    assert (moment.intervention, moment.facts["mode"]) == (Intervention.ANSWER, "unclear")
+    _, fields = compose_fields(moment, state, ask)
+    assert "a resposta de Cy" in fields["line"] and "objeção" in fields["line"]
+    # Asked what was decided, the talk is told as it stands, not as "nobody objected".
+    assert "a resposta de Cy não me é clara" in proposals_in_talk(state, lang="pt")
+    # A plain yes from Cy settles it: the group has agreed.
+    apply_event(state, msg("r", "cy", "Sim, por mim pode ser.", id="4"), bot_id=BOT)
+    assert (proposal.supporters, proposal.unclear) == (["bea", "cy"], [])
+    assert record_decision(state, "p", ts=11.0) is not None

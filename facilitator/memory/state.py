@@ -114,6 +114,9 @@ class Proposal(BaseModel):
     turn: int
     supporters: list[str] = Field(default_factory=list)
     objectors: list[str] = Field(default_factory=list)
+    # Members whose reply the fitted read could not settle and leaned to an objection: until
+    # they say yes or no, the proposal is not the group's agreement (silence where unsure).
+    unclear: list[str] = Field(default_factory=list)
     status: Literal["open", "decided", "dropped"] = "open"
 
 

@@ -300,7 +300,7 @@ def _served_fields(moment: Moment, state: RoomState, asker: str) -> tuple[str, d
         return f"give_turn_{mode}", {"asker": asker, "names": names(state, named),
                                      "be": "isn't" if len(named) == 1 else "aren't"}
     also = facts.get("also") == "decisions"  # asked what was decided, as the lexicon reads it
-    if also and mode in ("none", "objection", "support"):
+    if also and mode in ("none", "objection", "unclear", "support"):
         return _decisions_and_what_lacks(moment, state)
     key, fields = _note_fields(moment, state, asker)
     # The reply to a note request is a fixed line in the asker's language, like a decline.
@@ -361,6 +361,8 @@ def _note_fields(moment: Moment, state: RoomState, asker: str) -> tuple[str, dic
             else line("note.whose_proposal", lang, author=author))
     if mode == "objection":
         return "note.objection", {"asker": asker, "what": what, "objectors": who(p.objectors)}
+    if mode == "unclear":
+        return "note.unclear", {"asker": asker, "what": what, "members": who(p.unclear)}
     if own:
         return "note.support_own", {"asker": asker, "what": what}
     return "note.support", {"asker": asker, "what": what, "proposer": author}
@@ -377,7 +379,9 @@ def _decisions_and_what_lacks(moment: Moment, state: RoomState) -> tuple[str, di
     what = f'"{proposal}"' if proposal else line("note.whose_proposal", "en", author=author)
     lacks = (line("decisions.objected_" + ("one" if len(p.objectors) == 1 else "many"), "en",
                   objectors=names(state, p.objectors))
-             if mode == "objection" else line("decisions.nobody_besides", "en", author=author))
+             if mode == "objection"
+             else line("decisions.unclear", "en", members=names(state, p.unclear))
+             if mode == "unclear" else line("decisions.nobody_besides", "en", author=author))
     undecided = line("decisions.undecided", "en", what=what[0].upper() + what[1:], lacks=lacks)
     return "decisions", {"decision_list": f"{decisions_text(state)} {undecided}"}
 

@@ -31,7 +31,7 @@ from facilitator.reading.intent import (
     speaks_for_the_group,
 )
 from facilitator.reading.intent import read_request as read_intent
-from facilitator.reading.intent_labels import Intent, Kind, RequestRead
+from facilitator.reading.intent_labels import Intent, Kind, RequestRead, kind_of
 from facilitator.reading.language import detect_language
 from facilitator.reading.message import fold_accents, mentioned, read_text
 from facilitator.reading.requests import Refusal, RequestKind, Service, read_request
@@ -229,6 +229,12 @@ def _addressed_moment(event: ChatEvent, state: RoomState,
         # verb of noting. Recorded where the room agreed; else the answer says what is missing.
         return note_decision(event, state, lang="en", by=", by its verb of noting",
                              also=read.service.value)
+    if (read.kind == RequestKind.SERVICE and meaning.kind == Kind.UNSURE and meaning.guesses
+            and kind_of(meaning.guesses[0]) == Kind.REFUSE):
+        # The reads part: the lexicon hears a service, the fitted read leans to a request
+        # against a member or the group but is not sure. "Not sure what you ask" beats a
+        # readout that may pass for going along with it.
+        return _addressed_by_meaning(event, meaning, state=state)
     if read.service != Service.DECISIONS:  # "what did we decide" is answered, not recorded
         confirmed = _confirmed_by_the_room(event, state, meaning)
         if confirmed is not None:
@@ -531,7 +537,7 @@ def note_decision(event: ChatEvent, state: RoomState, *, lang: str = "en", by: s
         return _served(event, Intervention.RECORD_DECISION, "note_decision",
                        to=[target.author, *target.supporters], lang=lang, by=by, ref=target.id,
                        note=f"{len(target.supporters)} support, no objection")
-    missing = "objection" if target.objectors else "support"
+    missing = "objection" if target.objectors else "unclear" if target.unclear else "support"
     return _served(event, Intervention.ANSWER, "note_decision", to=[asker], lang=lang, by=by,
                    ref=target.id, note=f"not agreed: {missing} missing", mode=missing)
 

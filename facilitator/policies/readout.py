@@ -132,9 +132,11 @@ def proposals_in_talk(state: RoomState, limit: int = 2, *, lang: str = "en") -> 
         fields = {"author": state.name_of(p.author), "proposal": clause,
                   "supporters": names(state, [s for s in p.supporters if s != p.author],
                                       lang=lang),
-                  "objectors": names(state, p.objectors, lang=lang)}
-        key = ("talk.agreed" if not p.objectors else "talk.contested" if fields["supporters"]
-               else "talk.objected")
+                  "objectors": names(state, p.objectors, lang=lang),
+                  "members": names(state, p.unclear, lang=lang)}
+        key = ("talk.contested" if p.objectors and fields["supporters"]
+               else "talk.objected" if p.objectors
+               else "talk.unclear" if p.unclear else "talk.agreed")
         out.append(_say(key if clause else f"{key}_open", lang, **fields))
     return " ".join(out)
 

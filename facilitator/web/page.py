@@ -129,6 +129,8 @@ def _lists(state: RoomState) -> dict[str, list[str]]:
         who = f"proposed by {n(p.author)}; seconded by {names(state, p.supporters)}"
         if p.objectors:
             who += f"; objections from {names(state, p.objectors)}"
+        if p.unclear:
+            who += f"; a reply not clear to the bot from {names(state, p.unclear)}"
         supported.append(f"{_q(p.text)}<br>{_who(who)}")
     decisions = []
     for d in reversed(state.decisions):

@@ -130,6 +130,12 @@ def on_message(state: RoomState, event: ChatEvent, read: MessageRead) -> None:
         talk == Talk.OBJECTION and target is not None and target.author == author)
     if target is not None and takes_back:
         withdraw(target, author)
+    elif (target is not None and fitted is not None and talk is None and not opener
+          and not (agree or disagree or text.decision) and fitted.best == Talk.OBJECTION
+          and not _has_to_take_back(target, author) and author not in target.unclear):
+        # "Yo a las 10 no llego": a reply that may object, but the read cannot say. Not a
+        # vote either way; it only keeps the proposal from counting as agreed.
+        target.unclear.append(author)
     elif target is not None and votes and (agree or disagree or text.decision):
         if target.author != author:
             vote(target, author, +1 if agree or (text.decision and not disagree) else -1)
@@ -159,6 +165,8 @@ def _has_to_take_back(proposal: Proposal | None, member: str) -> bool:
 
 
 def vote(proposal: Proposal, member: str, polarity: int) -> None:
+    if member in proposal.unclear:
+        proposal.unclear.remove(member)  # a plain yes or no settles what was unclear
     if polarity > 0:
         if member not in proposal.supporters:
             proposal.supporters.append(member)
@@ -177,14 +185,16 @@ def withdraw(proposal: Proposal, member: str) -> None:
     if member == proposal.author:
         proposal.status = "dropped"
         return
-    for group in (proposal.objectors, proposal.supporters):
+    for group in (proposal.objectors, proposal.supporters, proposal.unclear):
         if member in group:
             group.remove(member)
 
 
 def agreed(proposal: Proposal) -> bool:
-    """Support from someone other than its author, and no objection standing."""
-    return not proposal.objectors and any(s != proposal.author for s in proposal.supporters)
+    """Support from someone other than its author, no objection standing, and no reply that
+    may be one."""
+    return not proposal.objectors and not proposal.unclear and any(
+        s != proposal.author for s in proposal.supporters)
 
 
 def decide(state: RoomState, proposal: Proposal, *, recorded_by: str, ts: float) -> GroupDecision:
@@ -212,7 +222,7 @@ def record_decision(state: RoomState, proposal_id: str, ts: float) -> GroupDecis
 def forget(state: RoomState, member_id: str) -> None:
     """Their votes, ownerships and action items go; the group's decisions stay."""
     for p in state.proposals:
-        for group in (p.supporters, p.objectors):
+        for group in (p.supporters, p.objectors, p.unclear):
             if member_id in group:
                 group.remove(member_id)
     for d in state.decisions:
