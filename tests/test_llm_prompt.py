@@ -10,12 +10,15 @@ import re
 
 from facilitator.engine import Engine
 from facilitator.memory.store import RoomStore
+from facilitator.memory.trackers import apply_event
 from facilitator.policies.graph import Assessment
-from facilitator.policies.llm.context import move_cards
+from facilitator.policies.llm.choice import moment_for
+from facilitator.policies.llm.context import _items, move_cards
 from facilitator.policies.llm.scripted import ScriptedProvider
 from facilitator.policies.prompts import Prompts
+from facilitator.policies.signals import compute_signals
 from facilitator.sim.simulate import SilentPolicy
-from tests.helpers import msg
+from tests.helpers import msg, room_with
 from tests.policy_scenarios import EveryMovePolicy
 
 SILENCE = Assessment(reason="let them talk", intervention="silence")
@@ -117,3 +120,20 @@ def test_every_prompt_is_one_versioned_file_and_every_move_has_a_card() -> None:
     missing = {i.value for i in Intervention} - set(cards) - {"decline_capture"}
     assert not missing
     assert all(c.purpose and c.helps and c.costs for c in cards.values())
+
+
+def test_a_reply_the_bot_cannot_settle_is_in_the_prompt_and_keeps_the_model_from_recording() -> None:
+    # A constraint said as a fact after a proposal: neither a yes nor a no the read can settle.
+    lines = [msg("r", "ann", "Proponho que abramos às 10 em vez das 11 aos sábados.", id="p"),
+             msg("r", "bea", "Por mim tudo bem", id="2"),
+             msg("r", "cy", "Às 10 ainda estou no turno da noite", id="3")]
+    state = room_with(*lines)
+    assert state.proposals[0].unclear == ["cy"]
+    user = "\n".join(_items(state, now=1100.0))
+    assert re.search(r'<proposal id="p" by="Ann" support="Bea" objections="none" '
+                     r'unclear_reply_from="Cy"', user), user
+    # The model asking to record it gets no moment: the guard of agreement holds for it too.
+    assert moment_for("record_decision", [], state, lines[-1], compute_signals(state)) is None
+    apply_event(state, msg("r", "cy", "Sim, por mim pode ser.", id="4"), bot_id="facilitator")
+    found = moment_for("record_decision", [], state, lines[-1], compute_signals(state))
+    assert found is not None and found.ref == "p"

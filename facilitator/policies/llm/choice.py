@@ -23,6 +23,7 @@ from pydantic import ConfigDict, Field, field_validator
 from facilitator.events import ChatEvent
 from facilitator.memory.state import RoomState
 from facilitator.memory.trackers.kind import shape
+from facilitator.memory.trackers.proposals import agreed
 from facilitator.policies.bring_back import why_not
 from facilitator.policies.decision import Intervention, Moment
 from facilitator.policies.gate import PROFILES, hostile_authors, invitable
@@ -145,7 +146,7 @@ def moment_for(choice: str, to: list[str], state: RoomState, event: ChatEvent,
             return None
         case "record_decision":
             for prop in reversed(state.open_proposals()):
-                if prop.supporters and not prop.objectors and (not to or prop.author in to):
+                if agreed(prop) and (not to or prop.author in to):
                     return Moment(intervention=Intervention.RECORD_DECISION, ref=prop.id,
                                   to=[prop.author, *prop.supporters], reason=why)
             return None

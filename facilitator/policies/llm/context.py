@@ -109,6 +109,7 @@ def _items(state: RoomState, now: float) -> list[str]:
     proposals = [tag("proposal", esc(p.text, ITEM_CHARS), id=p.id, by=state.name_of(p.author),
                      support=_names(state, p.supporters) or "nobody yet",
                      objections=_names(state, p.objectors) or "none",
+                     unclear_reply_from=_names(state, p.unclear) or None,
                      when=_when(state, now, p.ts, p.turn))
                  for p in state.open_proposals()[-ITEMS:]]
     decisions = [tag("decision", esc(d.text, ITEM_CHARS), id=d.id,
