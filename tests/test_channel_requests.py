@@ -107,6 +107,20 @@ async def test_a_request_pasted_again_under_a_new_nick_is_not_brought_back_twice
     assert why_not(state, asked) == "the same words were brought back already"  # type: ignore[arg-type]
 
 
+def test_one_nudge_per_person_holds_under_a_variant_of_their_nick() -> None:
+    room = waited(SPECIFIC, [])
+    assert room.moments()[0] == [Intervention.SURFACE_QUESTION]
+    next(q for q in room.state.questions if q.asker == "lee").surfaced = True
+    # Back as "lee_" (a reconnect mark), with another request: the same person's same wait.
+    room.say("lee_", CONCRETE)
+    for who, text in CHATTER:
+        room.say(who, text)
+    other = next(q for q in room.state.questions if q.asker == "lee_")
+    assert other.answered_by is None and why_not(room.state, other) is None
+    assert room.state.same_person("lee_", "lee") and not room.state.same_person("lee", "lou")
+    assert room.moments()[0] == []
+
+
 def test_an_ask_to_ask_is_never_brought_back() -> None:
     room = waited(VAGUE, [])
     assert any(q.asker == "lee" and q.answered_by is None for q in room.state.questions)

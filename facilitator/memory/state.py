@@ -350,6 +350,12 @@ class RoomState(BaseModel):
             self._names = index
         return self._names
 
+    def same_person(self, a: str, b: str) -> bool:
+        """Whether two member ids are one person under variants of a nick ("seb128",
+        "seb128_", "Seb128|away"), as the name index resolves their bases."""
+        index = self.name_index()
+        return index.get(base_nick(a)) == index.get(base_nick(b))
+
     def members_changed(self) -> None:
         self._names = None
     history: list[Minute] = Field(default_factory=list)  # oldest first, CAP_HISTORY at most

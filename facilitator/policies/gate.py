@@ -35,7 +35,6 @@ from facilitator.reading.intent_labels import Intent, Kind, RequestRead, kind_of
 from facilitator.reading.language import detect_language
 from facilitator.reading.message import fold_accents, mentioned, read_text
 from facilitator.reading.requests import Refusal, RequestKind, Service, read_request
-from facilitator.reading.tokens import base_nick
 
 # In English the fitted read overrules the lexicon only for a refusal it is this sure of, or
 # for a question about what was decided: below it, thanks and ordinary requests were read as
@@ -837,9 +836,7 @@ def invitable(state: RoomState, person: Participant) -> bool:
     if hostile_authors(state):
         return False  # never into a fight between others
     # A reconnect under a variant of a nick that is talking is the same person, not a quiet one.
-    index = state.name_index()
-    base = base_nick(person.id)
-    return not any(index.get(base_nick(a)) == index.get(base) and a != person.id for a in recent)
+    return not any(state.same_person(a, person.id) and a != person.id for a in recent)
 
 
 def _surface_question(event: ChatEvent, state: RoomState, s: Signals,
@@ -901,7 +898,7 @@ def _channel_moments(event: ChatEvent, state: RoomState, s: Signals) -> tuple[li
     if last is not None and event.ts - last.ts < CHANNEL_SURFACE_GAP_S and (
             last.intervention == Intervention.SURFACE_QUESTION):
         return [], "a busy channel: one surfaced request per ten minutes"
-    # One nudge per person: a second request of theirs is the same wait.
+    # One nudge per person, under any variant of their nick: a second request is the same wait.
     surfaced_askers = {q.asker for q in state.questions if q.surfaced}
     for q in state.questions:
         asker = state.participants.get(q.asker)
@@ -910,7 +907,8 @@ def _channel_moments(event: ChatEvent, state: RoomState, s: Signals) -> tuple[li
             continue
         text = read_text(q.text)
         if q.addressee is not None or text.prefix or q.text.lstrip().startswith("@") or (
-                text.words < CHANNEL_REQUEST_WORDS) or q.asker in surfaced_askers:
+                text.words < CHANNEL_REQUEST_WORDS) or any(
+                    state.same_person(q.asker, a) for a in surfaced_askers):
             # A question inside a two-person exchange, or a context-bound "why not?", is
             # part of a conversation, not a request to the room.
             continue
