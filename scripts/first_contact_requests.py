@@ -1,5 +1,5 @@
 """Run the bot as it stands on the fresh phrasings of tests/data/fresh_requests.jsonl (batch 1)
-or tests/data/fresh_requests_N.jsonl (batches 2 to 14).
+or tests/data/fresh_requests_N.jsonl (batches 2 to 15).
 
 Each item is put, addressed with @facilitator, into its own small room of its setting (batch 1:
 a hospital ward, a student project, a fire brigade, a gaming guild, a choir, a co-op; batch 2:
@@ -16,7 +16,9 @@ society, a small bakery's staff; batch 12: a municipal swimming pool's lifeguard
 firm's paralegals, a family's wedding-planning chat, a car-sharing club; batch 13: a village
 cricket club, a hotel's night reception, a community radio station, a moorland wildlife
 survey; batch 14: a ski patrol, an amateur orchestra's section leaders, a repair café's
-volunteers, a rural bus company's dispatchers) after four lines of
+volunteers, a rural bus company's dispatchers; batch 15: a family vineyard's harvest crew, a
+university esports team's captains, a coastal lifeboat crew, a cooperative print shop) after
+four lines of
 context, through the real engine and offline policy on an embedded store. An item may carry
 more of its room: `before`, lines ([member, text]) said after the context and before the
 request (a proposal and its agreement, two members talking while others are quiet, another
@@ -34,7 +36,7 @@ sorted into what a member saw:
             answer about what was decided that does not name the members the item names
             (`named`: who supported or objected in the lines before).
 
-    python scripts/first_contact_requests.py [--batch 2|3|...|14] [--json out.json]
+    python scripts/first_contact_requests.py [--batch 2|3|...|15] [--json out.json]
 
 Prints the figures, not a log. The category of a decline is the one the current reader gives
 (facilitator/reading/requests.py), the read the gate acted on.
@@ -67,7 +69,8 @@ BATCHES = {1: FRESH, 2: ROOT / "tests" / "data" / "fresh_requests_2.jsonl",
            11: ROOT / "tests" / "data" / "fresh_requests_11.jsonl",
            12: ROOT / "tests" / "data" / "fresh_requests_12.jsonl",
            13: ROOT / "tests" / "data" / "fresh_requests_13.jsonl",
-           14: ROOT / "tests" / "data" / "fresh_requests_14.jsonl"}
+           14: ROOT / "tests" / "data" / "fresh_requests_14.jsonl",
+           15: ROOT / "tests" / "data" / "fresh_requests_15.jsonl"}
 
 # Four lines of context per setting: (member id, text). Members named in the items are here.
 CONTEXT: dict[str, list[tuple[str, str]]] = {
@@ -318,6 +321,28 @@ CONTEXT: dict[str, list[tuple[str, str]]] = {
                  ("paloma", "bus 7 heater is out again, I've put it on the school run only, short trip"),
                  ("jurgen", "Millbrook road is gritted now, county says the bridge is open both lanes"),
                  ("aiyana", "care home called, they want the Thursday pickup moved to 10:15")],
+    "vineyard": [("agostino",
+                  "brix on the north block merlot was 23.8 this morning, maybe two more days"),
+                 ("marguerite",
+                  "yesterday's bins are still stacked by the press, someone needs to hose them "
+                  "before they get sticky"),
+                 ("pilar", "I can bring the tractor round at 6 if we start on the chardonnay rows"),
+                 ("dieter",
+                  "forecast says rain thursday afternoon so we shouldn't sit on the merlot too long")],
+    "esports": [("jaewon", "scrim vs Northfield moved to 8pm thursday, their coach asked"),
+                ("bastien", "val roster still needs a sub for the regional qualifier"),
+                ("renata", "lab PCs in 214 finally got the driver update, no more stutter"),
+                ("tobiah", "reminder the jersey budget form is due to the student union friday")],
+    "lifeboat": [("ewan", "D-class engine service done, logged it in the book"),
+                 ("siobhan", "pager test sunday 10am as usual, check your batteries"),
+                 ("gustavo",
+                  "drysuits from the last shout are in the drying room, seals on the medium one are cracked"),
+                 ("hanne", "open day is the 14th, we need people for the boat tours")],
+    "printshop": [("odette", "teal drum on the riso is clogging again, ran a cleaning sheet through"),
+                  ("florin", "zine fest order is 300 copies, 24 pages saddle stitched"),
+                  ("tamara", "we're down to one box of the 120gsm cream"),
+                  ("benedikt",
+                   "someone left the guillotine blade unlocked last night, please check before you leave")],
 }
 ASKER = {"ward": "leonor", "project": "yara", "brigade": "hana", "guild": "zoe",
          "choir": "greta", "coop": "frida", "newsroom": "marta", "tenants": "gloria",
@@ -333,7 +358,8 @@ ASKER = {"ward": "leonor", "project": "yara", "brigade": "hana", "guild": "zoe",
          "pool": "ingrid", "paralegals": "margot", "wedding": "perpetua", "carshare": "cosima",
          "cricket": "kwame", "nightdesk": "mireille", "radio": "zsofia", "survey": "gwilym",
          "skipatrol": "ludmila", "orchestra": "anneliese", "repaircafe": "marisa",
-         "dispatch": "kostas"}
+         "dispatch": "kostas", "vineyard": "liesel", "esports": "mirela", "lifeboat": "callum",
+         "printshop": "ines"}
 
 
 def load_fresh(path: Path = FRESH) -> list[dict]:
