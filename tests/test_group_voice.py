@@ -291,6 +291,23 @@ async def test_an_unsure_read_that_says_a_quiet_member_was_left_out_invites_her(
     assert detect_language(d.text or "").code == "es", d.text
 
 
+@pytest.mark.parametrize("text", [
+    "@facilitator would you check with Dana whether she sees it differently before we settle this?",
+    "@facilitator frag doch mal Dana, wie sie das sieht, bevor wir entscheiden",
+])
+async def test_asked_to_hear_a_member_the_talk_left_out_it_invites_her(
+        store: RoomStore, text: str) -> None:
+    # Read as taking a side (going to one member sounds like backing her), but Dana is the
+    # one left out while Ann and Bob hold the floor: inviting her takes no side.
+    out, _ = await play(store, "hear-dana", [*ROOM, *FLOOR, ("cy", text)])
+    d = out.decision
+    assert d.intervention == "invite_quiet", d.reason
+    assert d.to == ["dana"] and "Dana" in (d.text or "")
+    # Asked to hear one of those holding the floor, it is not a turn for anyone.
+    out, _ = await play(store, "hear-ann", [*ROOM, *FLOOR, ("cy", text.replace("Dana", "Ann"))])
+    assert out.decision.intervention != "invite_quiet", out.decision.reason
+
+
 async def test_the_room_must_confirm_it(store: RoomStore) -> None:
     # Dana spoke more than anyone lately: she is not invited as one left out.
     text = "@facilitator Dana lleva callada toda la tarde con lo del presupuesto"

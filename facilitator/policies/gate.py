@@ -207,6 +207,9 @@ def _addressed_moment(event: ChatEvent, state: RoomState,
     asked = _asks_what_was_decided(event, meaning, names)
     if asked is not None:
         return _addressed_by_meaning(event, asked, state=state)
+    turn = _turn_for_the_left_out(event, state, meaning)
+    if turn is not None:
+        return turn
     if meaning.language != "en" or not meaning.readable:
         return _addressed_by_meaning(event, meaning, state=state)
     read = read_request(event.text, names)
@@ -461,6 +464,26 @@ def give_turn(event: ChatEvent, state: RoomState, *, lang: str = "en", by: str =
                            by=by, note="nobody left out just now", mode="nobody")
     return _served(event, Intervention.INVITE_QUIET, "give_turn", to=invited, lang=lang, by=by,
                    note="inviting " + ", ".join(state.name_of(p) for p in invited))
+
+
+def _turn_for_the_left_out(event: ChatEvent, state: RoomState,
+                           meaning: RequestRead) -> Moment | None:
+    """"Would you hear from Dana before we settle it?": read as taking a side (asking the
+    bot to go to certain members sounds like backing them), though every member it names is
+    one the talk has left out — they said
+    clearly less than those holding the floor. Inviting them takes no side, so the room's
+    read wins: a turn for them, with the invitation's guards. A request to speak for the
+    group is never read this way."""
+    if meaning.label != Intent.TAKE_SIDE or speaks_for_the_group(event.text):
+        return None
+    named = [pid for pid in named_members(state, event.text) if pid != event.author.id]
+    recent = _recent_counts(state)
+    top = max(recent.values(), default=0)
+    if not named or any(recent[pid] >= top - 1 for pid in named):
+        return None
+    turn = give_turn(event, state, lang=meaning.language,
+                     by=", the members it names left out of the talk")
+    return turn if turn.intervention == Intervention.INVITE_QUIET else None
 
 
 def _confirmed_by_the_room(event: ChatEvent, state: RoomState, meaning: RequestRead, *,
