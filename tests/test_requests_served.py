@@ -21,13 +21,21 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from facilitator.engine import Engine, Outcome
 from facilitator.events import EventKind, RoomRef
 from facilitator.memory.state import RoomState
 from facilitator.memory.store import RoomStore
+from facilitator.memory.trackers import apply_event
+from facilitator.policies import gate
 from facilitator.policies.policy import FacilitatorPolicy
+from facilitator.policies.signals import compute_signals
+from facilitator.reading.intent_labels import Intent, Kind, RequestRead
+from facilitator.reading.requests import Service
+from facilitator.reading.requests import read_request as read_lexicon
 from facilitator.sim.replay import replay
-from tests.helpers import msg
+from tests.helpers import msg, room_with
 
 # Ann and Bob hold the floor; Cy and Dana said one thing each at the start.
 VENUE = [("ann", "The venue contract arrived today."),
@@ -566,3 +574,24 @@ async def test_a_way_to_take_the_question_is_said_in_the_askers_language(
     for lang, (text, words) in asked.items():
         reply = await _said_back(store, f"process-{lang}", text, words)
         assert "One way" not in reply and "so far" not in reply, reply
+
+
+@pytest.mark.parametrize(("confidence", "expected"), [(0.7, "answer"), (0.95, "decline_capture")])
+def test_where_the_two_reads_part_the_bot_says_it_is_not_sure(
+        monkeypatch: pytest.MonkeyPatch, confidence: float, expected: str) -> None:
+    # The English lexicon hears a service; the fitted read (set here, the rule is the gate's)
+    # calls it a request against a member. Short of the bar at which the fitted read
+    # overrules the lexicon, neither wins: "not sure what you ask", never the readout.
+    text = "@facilitator can you summarise where we are?"
+    assert read_lexicon(text).service == Service.SUMMARY
+    doubt = RequestRead(label=Intent.AGAINST_MEMBER, kind=Kind.REFUSE, language="en",
+                        confidence=confidence, reason="read as against_member")
+    monkeypatch.setattr(gate, "read_intent", lambda *_, **__: doubt)
+    state = room_with(msg("r", "ann", "The venue contract arrived today."),
+                      msg("r", "bob", "I'd rather book the lake house."))
+    asked = msg("r", "cy", text)
+    apply_event(state, asked, bot_id="facilitator")
+    found, _ = gate.find_moments(asked, state, compute_signals(state))
+    assert [m.intervention.value for m in found] == [expected]
+    if expected == "answer":
+        assert "not sure" in found[0].reason and "against_member" in found[0].reason

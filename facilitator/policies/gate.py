@@ -231,12 +231,18 @@ def _addressed_moment(event: ChatEvent, state: RoomState,
         # verb of noting. Recorded where the room agreed; else the answer says what is missing.
         return note_decision(event, state, lang="en", by=", by its verb of noting",
                              also=read.service.value)
-    if (read.kind == RequestKind.SERVICE and meaning.kind == Kind.UNSURE and meaning.guesses
-            and kind_of(meaning.guesses[0]) == Kind.REFUSE):
-        # The reads part: the lexicon hears a service, the fitted read leans to a request
-        # against a member or the group but is not sure. "Not sure what you ask" beats a
-        # readout that may pass for going along with it.
-        return _addressed_by_meaning(event, meaning, state=state)
+    doubted = meaning.label if meaning.kind == Kind.REFUSE else (
+        meaning.guesses[0] if meaning.kind == Kind.UNSURE and meaning.guesses else None)
+    if (read.kind == RequestKind.SERVICE and doubted is not None
+            and kind_of(doubted) == Kind.REFUSE and meaning.confidence < SURE_OVER_SERVICE):
+        # The reads part: the lexicon hears a service, the fitted read a request against a
+        # member or the group, short of the bar at which it overrules the lexicon. "Not sure
+        # what you ask" beats a readout that may pass for going along with it.
+        unsure = meaning.model_copy(update={
+            "kind": Kind.UNSURE, "label": None, "guesses": (doubted,),
+            "reason": f"not sure (the lexicon reads {read.service.value}, the fitted read "
+                      f"{doubted.value} at {meaning.confidence:.2f})"})
+        return _addressed_by_meaning(event, unsure, state=state)
     if read.service != Service.DECISIONS:  # "what did we decide" is answered, not recorded
         confirmed = _confirmed_by_the_room(event, state, meaning)
         if confirmed is not None:
