@@ -476,10 +476,9 @@ def _turn_for_the_left_out(event: ChatEvent, state: RoomState,
                            meaning: RequestRead) -> Moment | None:
     """"Would you hear from Dana before we settle it?": read as taking a side (asking the
     bot to go to certain members sounds like backing them), though every member it names is
-    one the talk has left out — they said
-    clearly less than those holding the floor. Inviting them takes no side, so the room's
-    read wins: a turn for them, with the invitation's guards. A request to speak for the
-    group is never read this way."""
+    one the talk has left out — they said clearly less than those holding the floor.
+    Inviting them takes no side, so the room's read wins: a turn for them, with the
+    invitation's guards. A request to speak for the group is never read this way."""
     if meaning.label != Intent.TAKE_SIDE or speaks_for_the_group(event.text):
         return None
     named = [pid for pid in named_members(state, event.text) if pid != event.author.id]
