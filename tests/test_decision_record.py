@@ -275,7 +275,11 @@ def test_a_reply_that_may_object_keeps_the_proposal_from_counting_as_agreed() ->
     assert "a resposta de Cy" in fields["line"] and "objeção" in fields["line"]
     # Asked what was decided, the talk is told as it stands, not as "nobody objected".
     assert "a resposta de Cy não me é clara" in proposals_in_talk(state, lang="pt")
-    # A plain yes from Cy settles it: the group has agreed.
+    # A plain yes from Cy settles it, however much was said in between: the group has agreed.
+    for n, (who, text) in enumerate([("dora", "Alguém sabe onde ficou a chave do armazém?"),
+                                     ("bea", "Está na gaveta da caixa."),
+                                     ("dora", "Obrigada!")], start=10):
+        apply_event(state, msg("r", who, text, id=str(n)), bot_id=BOT)
     apply_event(state, msg("r", "cy", "Sim, por mim pode ser.", id="4"), bot_id=BOT)
     assert (proposal.supporters, proposal.unclear) == (["bea", "cy"], [])
     assert record_decision(state, "p", ts=11.0) is not None

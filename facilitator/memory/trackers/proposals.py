@@ -46,9 +46,11 @@ _SETTLES = frozenset({Talk.AGREEMENT, Talk.OBJECTION, Talk.WITHDRAWAL, Talk.QUES
                       Talk.BACKCHANNEL})
 
 
-def _target(state: RoomState, open_props: list[Proposal], read: MessageRead) -> Proposal | None:
+def _target(state: RoomState, open_props: list[Proposal], read: MessageRead,
+            author: str) -> Proposal | None:
     """The open proposal a line may be about: the one it replies to, else the latest one
-    within REACH messages."""
+    within REACH messages, else one on which the author's reply was left unclear (their
+    later yes or no is the answer the proposal waits for)."""
     if not open_props:
         return None
     if read.reply is not None:
@@ -56,7 +58,9 @@ def _target(state: RoomState, open_props: list[Proposal], read: MessageRead) -> 
         if replied is not None:
             return replied
     latest = open_props[-1]
-    return latest if state.human_messages - latest.turn <= REACH else None
+    if state.human_messages - latest.turn <= REACH:
+        return latest
+    return next((p for p in reversed(open_props) if author in p.unclear), None)
 
 
 def _talk(event: ChatEvent, read: MessageRead, target: Proposal | None) -> TalkRead | None:
@@ -78,6 +82,7 @@ def _talk(event: ChatEvent, read: MessageRead, target: Proposal | None) -> TalkR
         # with a word of taking back ("drop", "never mind", "withdraw").
         if (text.agree or text.disagree or text.decision
                 or author in target.objectors or author in target.supporters
+                or author in target.unclear
                 or (author == target.author and TAKE_BACK.search(event.text))
                 or _not_english(event, read)):
             return read_talk(normalise(event.text))
@@ -98,7 +103,7 @@ def on_message(state: RoomState, event: ChatEvent, read: MessageRead) -> None:
     text = read.text
     author = event.author.id
     open_props = state.open_proposals()
-    target = _target(state, open_props, read)
+    target = _target(state, open_props, read, author)
     fitted = _talk(event, read, target)
     talk = fitted.kind if fitted is not None else None
     cue_vote = text.agree or text.disagree or text.decision
