@@ -482,9 +482,7 @@ def _turn_for_the_left_out(event: ChatEvent, state: RoomState,
     if meaning.label != Intent.TAKE_SIDE or speaks_for_the_group(event.text):
         return None
     named = [pid for pid in named_members(state, event.text) if pid != event.author.id]
-    recent = _recent_counts(state)
-    top = max(recent.values(), default=0)
-    if not named or any(recent[pid] >= top - 1 for pid in named):
+    if not named or not _left_out(state, named):
         return None
     turn = give_turn(event, state, lang=meaning.language,
                      by=", the members it names left out of the talk")
@@ -518,12 +516,16 @@ def _confirmed_by_the_room(event: ChatEvent, state: RoomState, meaning: RequestR
     if Intent.GIVE_TURN in meaning.guesses or says_left_out(event.text):
         # likeliest a turn, or saying in so many words that members were left out
         turn = give_turn(event, state, lang=lang, by=f"{by}, read from the room")
-        recent = _recent_counts(state)
-        top = max(recent.values(), default=0)
-        if turn.intervention == Intervention.INVITE_QUIET and all(
-                recent[pid] < top - 1 for pid in turn.to):
+        if turn.intervention == Intervention.INVITE_QUIET and _left_out(state, turn.to):
             return turn
     return None
+
+
+def _left_out(state: RoomState, members: list[str]) -> bool:
+    """Each of `members` said clearly less lately than those holding the floor."""
+    recent = _recent_counts(state)
+    top = max(recent.values(), default=0)
+    return all(recent[pid] < top - 1 for pid in members)
 
 
 def _may_call_on(state: RoomState, person: Participant) -> bool:

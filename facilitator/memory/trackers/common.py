@@ -6,8 +6,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from facilitator.memory.state import CAP_QUOTE, RoomState, StoredMessage
-from facilitator.reading.message import read_text
-from facilitator.reading.tokens import base_nick
+from facilitator.reading.message import read_text, resolve
 
 T = TypeVar("T")
 
@@ -18,10 +17,7 @@ def spoken_to(state: RoomState, msg: StoredMessage, authors: dict[str, str]) -> 
     if msg.reply_to is not None and msg.reply_to in authors:
         return authors[msg.reply_to]
     prefix = read_text(msg.text).prefix
-    if not prefix:
-        return None
-    index = state.name_index()
-    return index.get(prefix.lower()) or index.get(base_nick(prefix))
+    return resolve(state, prefix) if prefix else None
 
 
 def follows_on(state: RoomState, asker: str, lines: int) -> bool:
