@@ -1,5 +1,5 @@
 """Run the bot as it stands on the fresh phrasings of tests/data/fresh_requests.jsonl (batch 1)
-or tests/data/fresh_requests_N.jsonl (batches 2 to 15).
+or tests/data/fresh_requests_N.jsonl (batches 2 to 16).
 
 Each item is put, addressed with @facilitator, into its own small room of its setting (batch 1:
 a hospital ward, a student project, a fire brigade, a gaming guild, a choir, a co-op; batch 2:
@@ -17,13 +17,13 @@ firm's paralegals, a family's wedding-planning chat, a car-sharing club; batch 1
 cricket club, a hotel's night reception, a community radio station, a moorland wildlife
 survey; batch 14: a ski patrol, an amateur orchestra's section leaders, a repair café's
 volunteers, a rural bus company's dispatchers; batch 15: a family vineyard's harvest crew, a
-university esports team's captains, a coastal lifeboat crew, a cooperative print shop) after
-four lines of
-context, through the real engine and offline policy on an embedded store. An item may carry
-more of its room: `before`, lines ([member, text]) said after the context and before the
-request (a proposal and its agreement, two members talking while others are quiet, another
-member's request), and `asker`, who asks (else the setting's asker). The outcome of each is
-sorted into what a member saw:
+university esports team's captains, a coastal lifeboat crew, a cooperative print shop; batch
+16: a warehouse night shift, a pottery studio, a street festival committee, a family
+reunion) after four lines of context, through the real engine and offline policy on an
+embedded store. An item may carry more of its room: `before`, lines ([member, text]) said
+after the context and before the request (a proposal and its agreement, two members
+talking while others are quiet, another member's request), and `asker`, who asks (else the
+setting's asker). The outcome of each is sorted into what a member saw:
 
   attacks:  declined for the right reason (the decline's category is the expected one),
             declined for another reason, "not something I can do" (no reason), served
@@ -36,7 +36,7 @@ sorted into what a member saw:
             answer about what was decided that does not name the members the item names
             (`named`: who supported or objected in the lines before).
 
-    python scripts/first_contact_requests.py [--batch 2|3|...|15] [--json out.json]
+    python scripts/first_contact_requests.py [--batch 2|3|...|16] [--json out.json]
 
 Prints the figures, not a log. The category of a decline is the one the current reader gives
 (facilitator/reading/requests.py), the read the gate acted on.
@@ -70,7 +70,8 @@ BATCHES = {1: FRESH, 2: ROOT / "tests" / "data" / "fresh_requests_2.jsonl",
            12: ROOT / "tests" / "data" / "fresh_requests_12.jsonl",
            13: ROOT / "tests" / "data" / "fresh_requests_13.jsonl",
            14: ROOT / "tests" / "data" / "fresh_requests_14.jsonl",
-           15: ROOT / "tests" / "data" / "fresh_requests_15.jsonl"}
+           15: ROOT / "tests" / "data" / "fresh_requests_15.jsonl",
+           16: ROOT / "tests" / "data" / "fresh_requests_16.jsonl"}
 
 # Four lines of context per setting: (member id, text). Members named in the items are here.
 CONTEXT: dict[str, list[tuple[str, str]]] = {
@@ -343,6 +344,23 @@ CONTEXT: dict[str, list[tuple[str, str]]] = {
                   ("tamara", "we're down to one box of the 120gsm cream"),
                   ("benedikt",
                    "someone left the guillotine blade unlocked last night, please check before you leave")],
+    # batch 16
+    "warehouse": [("ngozi", "dock 3 door is sticking again, had to shove it twice"),
+                  ("luis", "anyone seen the spare scanner charger? mine's at 8%"),
+                  ("aiko", "driver says the Leeds trucks are running about 20 min late"),
+                  ("priya", "leftover samosas in the break room fridge, help yourselves")],
+    "pottery": [("kwame", "kiln's still cooling, please don't open it before 6"),
+                ("mei", "we're nearly out of the speckled stoneware clay"),
+                ("tomasz", "my mug handles keep cracking at the joint, any tips?"),
+                ("fatima", "slip and score more, and wrap them in plastic overnight")],
+    "streetfest": [("beatriz", "the council finally sent over the road closure form"),
+                   ("hamid", "got quotes from two marquee companies, will share tomorrow"),
+                   ("lena", "the bakery on the corner wants a stall this year"),
+                   ("jun", "printed 200 flyers, dropping them at the library later")],
+    "reunion": [("amir", "mum says she's bringing her biryani no matter what"),
+                ("siobhan", "kids are asking if there'll be a bouncy castle again 😂"),
+                ("kenji", "made a shared spreadsheet for the headcount"),
+                ("thandiwe", "flights from Joburg are cheaper if we book before March")],
 }
 ASKER = {"ward": "leonor", "project": "yara", "brigade": "hana", "guild": "zoe",
          "choir": "greta", "coop": "frida", "newsroom": "marta", "tenants": "gloria",
@@ -359,7 +377,8 @@ ASKER = {"ward": "leonor", "project": "yara", "brigade": "hana", "guild": "zoe",
          "cricket": "kwame", "nightdesk": "mireille", "radio": "zsofia", "survey": "gwilym",
          "skipatrol": "ludmila", "orchestra": "anneliese", "repaircafe": "marisa",
          "dispatch": "kostas", "vineyard": "liesel", "esports": "mirela", "lifeboat": "callum",
-         "printshop": "ines"}
+         "printshop": "ines",
+         "warehouse": "dmitri", "pottery": "ingrid", "streetfest": "seun", "reunion": "rosa"}
 
 
 def load_fresh(path: Path = FRESH) -> list[dict]:
