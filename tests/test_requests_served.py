@@ -457,7 +457,7 @@ async def test_what_was_decided_tells_what_the_talk_agreed_and_records_nothing(
     text = said(out, readout=True)
     assert "nothing decided yet" in text
     assert 'Ann proposed "I propose we move the standup to 9:30."' in text
-    assert "Bob and Cy said yes to it; nobody objected" in text
+    assert "Bob and Cy said yes to it; I read no objection" in text
     assert "isn't noted as the group's decision" in text
     assert state.decisions == [] and state.proposals[0].status == "open"
 
