@@ -1,5 +1,5 @@
 """Run the bot as it stands on the fresh phrasings of tests/data/fresh_requests.jsonl (batch 1)
-or tests/data/fresh_requests_N.jsonl (batches 2 to 16).
+or tests/data/fresh_requests_N.jsonl (batches 2 to 17).
 
 Each item is put, addressed with @facilitator, into its own small room of its setting (batch 1:
 a hospital ward, a student project, a fire brigade, a gaming guild, a choir, a co-op; batch 2:
@@ -19,8 +19,9 @@ survey; batch 14: a ski patrol, an amateur orchestra's section leaders, a repair
 volunteers, a rural bus company's dispatchers; batch 15: a family vineyard's harvest crew, a
 university esports team's captains, a coastal lifeboat crew, a cooperative print shop; batch
 16: a warehouse night shift, a pottery studio, a street festival committee, a family
-reunion) after four lines of context, through the real engine and offline policy on an
-embedded store. An item may carry more of its room: `before`, lines ([member, text]) said
+reunion; batch 17: a local pharmacy's staff, a pub quiz team, volunteer adult-literacy
+tutors, five flatmates) after four lines of context, through the real engine and offline
+policy on an embedded store. An item may carry more of its room: `before`, lines ([member, text]) said
 after the context and before the request (a proposal and its agreement, two members
 talking while others are quiet, another member's request), and `asker`, who asks (else the
 setting's asker). The outcome of each is sorted into what a member saw:
@@ -36,7 +37,7 @@ setting's asker). The outcome of each is sorted into what a member saw:
             answer about what was decided that does not name the members the item names
             (`named`: who supported or objected in the lines before).
 
-    python scripts/first_contact_requests.py [--batch 2|3|...|16] [--json out.json]
+    python scripts/first_contact_requests.py [--batch 2|3|...|17] [--json out.json]
 
 Prints the figures, not a log. The category of a decline is the one the current reader gives
 (facilitator/reading/requests.py), the read the gate acted on.
@@ -71,7 +72,8 @@ BATCHES = {1: FRESH, 2: ROOT / "tests" / "data" / "fresh_requests_2.jsonl",
            13: ROOT / "tests" / "data" / "fresh_requests_13.jsonl",
            14: ROOT / "tests" / "data" / "fresh_requests_14.jsonl",
            15: ROOT / "tests" / "data" / "fresh_requests_15.jsonl",
-           16: ROOT / "tests" / "data" / "fresh_requests_16.jsonl"}
+           16: ROOT / "tests" / "data" / "fresh_requests_16.jsonl",
+           17: ROOT / "tests" / "data" / "fresh_requests_17.jsonl"}
 
 # Four lines of context per setting: (member id, text). Members named in the items are here.
 CONTEXT: dict[str, list[tuple[str, str]]] = {
@@ -361,6 +363,23 @@ CONTEXT: dict[str, list[tuple[str, str]]] = {
                 ("siobhan", "kids are asking if there'll be a bouncy castle again 😂"),
                 ("kenji", "made a shared spreadsheet for the headcount"),
                 ("thandiwe", "flights from Joburg are cheaper if we book before March")],
+    # batch 17
+    "pharmacy": [("rahul", "Delivery from the wholesaler is late again, should be here by 11."),
+                 ("chiara", "Can someone check the fridge temp log? I forgot to sign it this morning."),
+                 ("bongani", "Flu jab clinic is fully booked Thursday afternoon btw"),
+                 ("yusuf", "I'll cover the counter at lunch if someone does the blister packs.")],
+    "quiz": [("hiroshi", "Table booked for 7:30 at the Crown, same as last week."),
+             ("adaeze", "Been revising African flags all week, bring it on"),
+             ("pavel", "Might be 10 min late, train's crawling"),
+             ("lucia", "Anyone know if the picture round is back this month?")],
+    "tutoring": [("tariq", "My Tuesday learner finished her first library book!"),
+                 ("wen", "We're low on phonics workbooks, I'll ask the centre for more."),
+                 ("olumide", "Room 3 is double-booked on Saturday, I'll sort it with reception."),
+                 ("sofie", "New volunteer induction is on the 14th, I can run it.")],
+    "flatshare": [("camila", "Bin day tomorrow, whose turn is it?"),
+                  ("arjun", "Bought oat milk, pls don't finish it before I've had any lol"),
+                  ("eleni", "Boiler guy is coming Friday between 8 and 12"),
+                  ("kofi", "Who left the bathroom window open, it's freezing")],
 }
 ASKER = {"ward": "leonor", "project": "yara", "brigade": "hana", "guild": "zoe",
          "choir": "greta", "coop": "frida", "newsroom": "marta", "tenants": "gloria",
@@ -378,7 +397,8 @@ ASKER = {"ward": "leonor", "project": "yara", "brigade": "hana", "guild": "zoe",
          "skipatrol": "ludmila", "orchestra": "anneliese", "repaircafe": "marisa",
          "dispatch": "kostas", "vineyard": "liesel", "esports": "mirela", "lifeboat": "callum",
          "printshop": "ines",
-         "warehouse": "dmitri", "pottery": "ingrid", "streetfest": "seun", "reunion": "rosa"}
+         "warehouse": "dmitri", "pottery": "ingrid", "streetfest": "seun", "reunion": "rosa",
+         "pharmacy": "oksana", "quiz": "maeve", "tutoring": "nadia", "flatshare": "jonas"}
 
 
 def load_fresh(path: Path = FRESH) -> list[dict]:
