@@ -249,6 +249,31 @@ def test_an_assent_with_a_reason_is_support_whatever_the_reasons_words() -> None
         assert (p.supporters, p.objectors) == ((["bob"], []) if yes else ([], ["bob"])), lines
 
 
+def test_a_doubtful_question_back_keeps_the_proposal_from_counting_as_agreed() -> None:
+    # Another member answers a proposal with a doubt put as a question, which the read cannot
+    # place but leans to a question: not a yes. Until they say yes or no, the proposal is not
+    # the group's decision.
+    for lines, lang, said in (
+            (["Propongo que el turno de limpieza rote cada mes.", "Me parece bien, así se reparte.",
+              "No me convence del todo, ¿lo hablamos el lunes?"], "es",
+             "la respuesta de Cy no me queda clara"),
+            (["Je propose qu'on tourne le ménage chaque mois.", "Oui, ça me va.",
+              "Je sais pas, pourquoi changer maintenant ?"], "fr",
+             "la réponse de Cy n'est pas claire pour moi")):
+        state = room_with(msg("r", "ann", lines[0], id="p"), msg("r", "bea", lines[1], id="2"),
+                          msg("r", "cy", lines[2], id="3"))
+        proposal = state.proposals[0]
+        assert (proposal.supporters, proposal.objectors, proposal.unclear) == (
+            ["bea"], [], ["cy"]), lines
+        assert record_decision(state, "p", ts=10.0) is None
+        assert said in proposals_in_talk(state, lang=lang)
+    # A plain question beside the proposal is no doubt about it.
+    state = room_with(msg("r", "ann", "Propongo que el turno de limpieza rote cada mes.", id="p"),
+                      msg("r", "bea", "Me parece bien, así se reparte.", id="2"),
+                      msg("r", "cy", "¿Alguien sabe dónde está la llave del almacén?", id="3"))
+    assert (state.proposals[0].supporters, state.proposals[0].unclear) == (["bea"], [])
+
+
 def test_a_listening_noise_or_a_bare_yes_opens_no_stance_by_meaning() -> None:
     from facilitator.reading.decision_talk import opening_stance
 

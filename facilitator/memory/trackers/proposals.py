@@ -136,10 +136,20 @@ def on_message(state: RoomState, event: ChatEvent, read: MessageRead) -> None:
     if target is not None and takes_back:
         withdraw(target, author)
     elif (target is not None and fitted is not None and talk is None and not opener
-          and not (agree or disagree or text.decision) and fitted.best == Talk.OBJECTION
+          and not (agree or disagree or text.decision)
+          and (fitted.best == Talk.OBJECTION or (not cue_vote and fitted.best == Talk.QUESTION))
           and not _has_to_take_back(target, author) and author not in target.unclear):
-        # "Yo a las 10 no llego": a reply that may object, but the read cannot say. Not a
-        # vote either way; it only keeps the proposal from counting as agreed.
+        # "Yo a las 10 no llego": a reply that may object, but the read cannot say; or a reply
+        # the read cannot place that leans to a question, in words no English cue reads as a
+        # vote ("je sais pas, pourquoi changer maintenant ?"): no yes either. Not a vote either
+        # way; it only keeps the proposal from counting as agreed until a plain yes or no. A
+        # plain question ("does anyone know where the key is?") is not read this way: a room
+        # asks questions beside a proposal all the time.
+        target.unclear.append(author)
+    elif (target is not None and text.question and (disagree or opener < 0)
+          and not _has_to_take_back(target, author) and author not in target.unclear):
+        # A no put as a question ("No me convence, ¿lo hablamos el lunes?"): a question casts
+        # no vote, but it is no yes; the proposal waits for a plain answer.
         target.unclear.append(author)
     elif target is not None and votes and (agree or disagree or text.decision):
         if target.author != author:
