@@ -274,6 +274,30 @@ def test_a_doubtful_question_back_keeps_the_proposal_from_counting_as_agreed() -
     assert (state.proposals[0].supporters, state.proposals[0].unclear) == (["bea"], [])
 
 
+def test_what_was_decided_tells_a_recent_proposal_nobody_was_read_to_answer() -> None:
+    # The vote read misses replies in words it does not know; "nothing decided yet" alone
+    # would hide the proposal a late joiner asks about. Told as the talk, never as decided.
+    state = room_with(msg("r", "ann", "I propose we paint the shed green this weekend.", id="p"),
+                      msg("r", "bob", "ooh, fancy", id="2"))
+    told = proposals_in_talk(state)
+    assert told == ('In the talk, Ann proposed "I propose we paint the shed green this weekend."; '
+                    "I read no clear yes or no to it yet, so it isn't the group's decision.")
+    assert record_decision(state, "p", ts=10.0) is None
+    # Said in the asker's language.
+    assert "ainda não li um sim ou um não claro" in proposals_in_talk(state, lang="pt")
+    # Long gone, it is the open items' business, not news of a decision.
+    for n in range(25):
+        apply_event(state, msg("r", "cy" if n % 2 else "dan", f"other talk {n}", id=f"o{n}"),
+                    bot_id=BOT)
+    assert proposals_in_talk(state) == ""
+    # Beside a proposal the talk answered, only the answered one is told.
+    state = room_with(msg("r", "ann", "I propose we paint the shed green this weekend.", id="p"),
+                      msg("r", "bob", "Agreed.", id="2"),
+                      msg("r", "cy", "Let's also fix the gutter while we're at it.", id="3"))
+    told = proposals_in_talk(state)
+    assert "Bob said yes to it" in told and "gutter" not in told
+
+
 def test_a_listening_noise_or_a_bare_yes_opens_no_stance_by_meaning() -> None:
     from facilitator.reading.decision_talk import opening_stance
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from facilitator.locale import catalogue, line
-from facilitator.memory.state import RoomState
+from facilitator.memory.state import Proposal, RoomState
 from facilitator.policies.signals import Signals, compute_signals
 from facilitator.reading.clauses import key_phrases, phrase_problem, quotable
 from facilitator.reading.language import detect_language
@@ -119,15 +119,31 @@ def decisions_text(state: RoomState, limit: int = 3, *, lang: str = "en") -> str
     return "; ".join(parts) + "."
 
 
+# A proposal nobody was read to answer is told only while it is this recent (human messages):
+# older, it is the open items' business, not an answer to "what did we decide".
+PENDING_HORIZON = 20
+
+
+def _answered(proposal: Proposal) -> bool:
+    """Someone besides its author was read to say yes, or anyone to object."""
+    return any(s != proposal.author for s in proposal.supporters) or bool(proposal.objectors)
+
+
 def proposals_in_talk(state: RoomState, limit: int = 2, *, lang: str = "en") -> str:
-    """What the talk shows about open proposals others answered, though nobody asked to note
-    them as decided: who proposed, who supported, who objected — said plainly as the talk,
-    never as the group's decision (recording one takes a member asking; the record stays as
-    it is). A late joiner asking what was decided hears of a proposal only objected to, too."""
-    answered = [p for p in state.open_proposals()
-                if any(s != p.author for s in p.supporters) or p.objectors][-limit:]
+    """What the talk shows about open proposals, though nobody asked to note them as decided:
+    who proposed, who supported, who objected — said plainly as the talk, never as the
+    group's decision (recording one takes a member asking; the record stays as it is). A late
+    joiner asking what was decided hears of a proposal only objected to, too, and, where none
+    was answered, of a recent one the bot read no clear yes or no to (its vote read misses
+    some), rather than only "nothing decided"."""
+    proposals = state.open_proposals()
+    answered = [p for p in proposals if _answered(p)]
+    # Where the talk shows none answered, the latest recent ones nobody was read to answer:
+    # beside an answered one, a "proposal" read in a reply is mostly that reply's reason.
+    told = answered[-limit:] or [p for p in proposals if not _answered(p)
+                                 and state.human_messages - p.turn <= PENDING_HORIZON][-limit:]
     out = []
-    for p in answered:
+    for p in told:
         clause = said(state, p.text, p.id, want="proposal")
         fields = {"author": state.name_of(p.author), "proposal": clause,
                   "supporters": names(state, [s for s in p.supporters if s != p.author],
@@ -136,14 +152,15 @@ def proposals_in_talk(state: RoomState, limit: int = 2, *, lang: str = "en") -> 
                   "members": names(state, p.unclear, lang=lang)}
         key = ("talk.contested" if p.objectors and fields["supporters"]
                else "talk.objected" if p.objectors
-               else "talk.unclear" if p.unclear else "talk.agreed")
+               else ("talk.unclear" if p.unclear else "talk.agreed") if fields["supporters"]
+               else "talk.doubted" if p.unclear else "talk.pending")
         out.append(_say(key if clause else f"{key}_open", lang, **fields))
     return " ".join(out)
 
 
 def decisions_answer(state: RoomState, *, lang: str = "en") -> str:
     """The answer to "what did we decide?": the recorded decisions, then what the talk shows
-    about proposals others answered (not recorded)."""
+    about open proposals (not recorded)."""
     talk = proposals_in_talk(state, lang=lang)
     return decisions_text(state, lang=lang) + (f" {talk}" if talk else "")
 
