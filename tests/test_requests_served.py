@@ -595,3 +595,32 @@ def test_where_the_two_reads_part_the_bot_says_it_is_not_sure(
     assert [m.intervention.value for m in found] == [expected]
     if expected == "answer":
         assert "not sure" in found[0].reason and "against_member" in found[0].reason
+
+
+# ---- the asker's language, where a short line could be two -----------------------------------
+
+async def test_a_short_request_that_could_be_two_languages_is_answered_in_the_rooms(
+        store: RoomStore) -> None:
+    # The detector reads "anótalo como decidido, por favor" as Portuguese by a hair (0.52
+    # against Spanish 0.48); in a room that talks Spanish, it is Spanish, and so is the answer.
+    ambiguous = "@facilitator anótalo como decidido, por favor"
+    out, state = await play(store, "lang-es", [
+        ("ana", "Propongo que el turno del sábado rote entre los cuatro cada mes."),
+        ("beto", "Me parece bien, así descansamos todos."),
+        ("caro", "De acuerdo, yo empiezo el primero."), ("ana", ambiguous)])
+    assert out.decision.intervention == "record_decision", out.decision.reason
+    assert said(out).startswith("Anotado como decidido"), said(out)
+    assert len(state.decisions) == 1
+    # The same words in a room that talks Portuguese are answered in Portuguese.
+    out, _ = await play(store, "lang-pt", [
+        ("ana", "Proponho que o turno de sábado rode entre os quatro todos os meses."),
+        ("beto", "Acho bem, assim descansamos todos."),
+        ("caro", "Concordo, eu começo primeiro."), ("ana", ambiguous)])
+    assert said(out).startswith("Registado como decidido"), said(out)
+    # A line plainly in another language keeps its own: English in the Spanish room.
+    out, _ = await play(store, "lang-en", [
+        ("ana", "Propongo que el turno del sábado rote entre los cuatro cada mes."),
+        ("beto", "Me parece bien, así descansamos todos."),
+        ("caro", "De acuerdo, yo empiezo el primero."),
+        ("dan", "@facilitator sorry, what have we decided so far?")])
+    assert said(out, readout=True).startswith("What the group has decided"), said(out, readout=True)

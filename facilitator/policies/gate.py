@@ -196,7 +196,7 @@ def _addressed_moment(event: ChatEvent, state: RoomState,
         majority = llm_read.kind == Kind.REFUSE and llm_read.language == "en" and (
             read_request(event.text, names).majority)
         return _addressed_by_meaning(event, llm_read, majority=majority, state=state)
-    meaning = read_intent(event.text, member_names=names)
+    meaning = read_intent(event.text, member_names=names, lang_hint=_room_language(state, event))
     if meaning.readable and speaks_for_the_group(event.text) and not _agreed_in_view(state):
         return _declined_by_structure(event, meaning, names, Intent.TAKE_SIDE,
                                       "it asks the bot to speak for the group", voice="group")
@@ -268,6 +268,20 @@ def _addressed_moment(event: ChatEvent, state: RoomState,
                       ref=event.id, facts={"service": "unserved",
                                            "asked": "question" if read.question else "task"})
     return None
+
+
+# The room's language is read from its last few human lines before a request: enough words
+# for the detector to be sure, few enough to follow a room that changes language.
+ROOM_LANGUAGE_LINES = 6
+
+
+def _room_language(state: RoomState, event: ChatEvent) -> str | None:
+    """The language of the room's last human lines before `event` (None in an empty room): the
+    hint that settles a short request's close call between two languages."""
+    lines = [m.text for m in state.window if not m.is_bot and m.id != event.id]
+    if not lines:
+        return None
+    return detect_language(" ".join(lines[-ROOM_LANGUAGE_LINES:])).code
 
 
 def _declined_by_structure(event: ChatEvent, meaning: RequestRead, names: list[str],

@@ -8,7 +8,8 @@ little evidence, so the read leans on what it knows:
   close calls: a line is put in another language only when the detector is sure of it
   (`OTHER_AT`), because "I can't read this language" to a member who wrote English would be
   absurd;
-- a hint (the room's language, or the asker's last one) decides when nothing else does.
+- a hint (the room's language: `policies/gate.py` reads it from the room's last lines)
+  decides when nothing else does, and wins a close call between two readable languages.
 
 Cost: ~25 µs a message once loaded (the model loads once, ~0.7 s, on first use).
 """
@@ -29,6 +30,10 @@ OTHERS: tuple[str, ...] = ("it", "nl", "pl", "sv", "da", "no", "fi", "ru", "uk",
                            "ro", "cs", "hu", "el", "ja", "zh", "ko", "ar", "he", "hi", "id")
 OTHER_AT = 0.8  # how sure the detector must be before a line is read as an unreadable language
 READABLE_AT = 0.3  # below this, a readable top guess gives way to the hint
+# A close call between two readable languages goes to the hint (the room's language) when the
+# hint is ranked this close behind the top guess: "anótalo como decidido, por favor" reads
+# Portuguese 0.52 and Spanish 0.48, and in a room that speaks Spanish it is Spanish.
+HINT_WITHIN = 0.8
 _MENTION = re.compile(r"(?<!\w)@[\w.-]+")
 
 
@@ -64,4 +69,7 @@ def detect_language(text: str, hint: str | None = None) -> Language:
         code, prob = next((c, p) for c, p in ranked if c in READABLE)
     if prob < READABLE_AT and hint in READABLE:
         return Language(hint, float(prob), True)
+    hinted = next((float(p) for c, p in ranked if c == hint), 0.0)
+    if hint in READABLE and hint != code and hinted >= HINT_WITHIN * prob:
+        return Language(hint, hinted, True)
     return Language(code, float(prob), True)
