@@ -114,10 +114,16 @@ class Proposal(BaseModel):
     turn: int
     supporters: list[str] = Field(default_factory=list)
     objectors: list[str] = Field(default_factory=list)
-    # Members whose reply the fitted read could not settle and leaned to an objection: until
-    # they say yes or no, the proposal is not the group's agreement (silence where unsure).
+    # Members whose reply may be a no (the fitted read leaned to an objection or a doubting
+    # question, or a no was put as a question): until they say yes or no, the proposal is not
+    # the group's agreement (silence where unsure).
     unclear: list[str] = Field(default_factory=list)
     status: Literal["open", "decided", "dropped"] = "open"
+
+    @property
+    def backers(self) -> list[str]:
+        """Its supporters other than its author: the support that can make it the group's."""
+        return [s for s in self.supporters if s != self.author]
 
 
 class GroupDecision(BaseModel):

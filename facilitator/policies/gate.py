@@ -517,7 +517,7 @@ def _confirmed_by_the_room(event: ChatEvent, state: RoomState, meaning: RequestR
         return None
     lang = meaning.language
     if Intent.DECISIONS in meaning.guesses and (state.decisions or any(
-            any(s != p.author for s in p.supporters) for p in state.open_proposals())):
+            p.backers for p in state.open_proposals())):
         # Asked what was decided, where there is something to tell: answered, never recorded.
         return _served(event, Intervention.ANSWER, "decisions", to=[event.author.id],
                        lang=lang, by=f"{by}, read from the room")

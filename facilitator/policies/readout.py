@@ -126,7 +126,7 @@ PENDING_HORIZON = 20
 
 def _answered(proposal: Proposal) -> bool:
     """Someone besides its author was read to say yes, or anyone to object."""
-    return any(s != proposal.author for s in proposal.supporters) or bool(proposal.objectors)
+    return bool(proposal.backers or proposal.objectors)
 
 
 def proposals_in_talk(state: RoomState, limit: int = 2, *, lang: str = "en") -> str:
@@ -146,8 +146,7 @@ def proposals_in_talk(state: RoomState, limit: int = 2, *, lang: str = "en") -> 
     for p in told:
         clause = said(state, p.text, p.id, want="proposal")
         fields = {"author": state.name_of(p.author), "proposal": clause,
-                  "supporters": names(state, [s for s in p.supporters if s != p.author],
-                                      lang=lang),
+                  "supporters": names(state, p.backers, lang=lang),
                   "objectors": names(state, p.objectors, lang=lang),
                   "members": names(state, p.unclear, lang=lang)}
         key = ("talk.contested" if p.objectors and fields["supporters"]

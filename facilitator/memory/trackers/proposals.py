@@ -133,23 +133,24 @@ def on_message(state: RoomState, event: ChatEvent, read: MessageRead) -> None:
     # A proposer speaking against their own proposal takes it back.
     takes_back = talk == Talk.WITHDRAWAL or (
         talk == Talk.OBJECTION and target is not None and target.author == author)
+    # A reply that may be a no: "Yo a las 10 no llego", which the read cannot settle but leans
+    # to an objection; or one it cannot place that leans to a question, in words no English
+    # cue reads as a vote ("je sais pas, pourquoi changer maintenant ?") — no yes either. A
+    # plain question ("does anyone know where the key is?") is not read this way: a room asks
+    # questions beside a proposal all the time.
+    may_object = (fitted is not None and talk is None and not opener
+                  and not (agree or disagree or text.decision)
+                  and (fitted.best == Talk.OBJECTION
+                       or (not cue_vote and fitted.best == Talk.QUESTION)))
+    # A no put as a question ("No me convence, ¿lo hablamos el lunes?"): a question casts no
+    # vote, but it is no yes.
+    no_as_question = text.question and (disagree or opener < 0)
     if target is not None and takes_back:
         withdraw(target, author)
-    elif (target is not None and fitted is not None and talk is None and not opener
-          and not (agree or disagree or text.decision)
-          and (fitted.best == Talk.OBJECTION or (not cue_vote and fitted.best == Talk.QUESTION))
+    elif (target is not None and (may_object or no_as_question)
           and not _has_to_take_back(target, author) and author not in target.unclear):
-        # "Yo a las 10 no llego": a reply that may object, but the read cannot say; or a reply
-        # the read cannot place that leans to a question, in words no English cue reads as a
-        # vote ("je sais pas, pourquoi changer maintenant ?"): no yes either. Not a vote either
-        # way; it only keeps the proposal from counting as agreed until a plain yes or no. A
-        # plain question ("does anyone know where the key is?") is not read this way: a room
-        # asks questions beside a proposal all the time.
-        target.unclear.append(author)
-    elif (target is not None and text.question and (disagree or opener < 0)
-          and not _has_to_take_back(target, author) and author not in target.unclear):
-        # A no put as a question ("No me convence, ¿lo hablamos el lunes?"): a question casts
-        # no vote, but it is no yes; the proposal waits for a plain answer.
+        # Not a vote either way; it only keeps the proposal from counting as agreed until a
+        # plain yes or no.
         target.unclear.append(author)
     elif target is not None and votes and (agree or disagree or text.decision):
         if target.author != author:
@@ -208,8 +209,7 @@ def withdraw(proposal: Proposal, member: str) -> None:
 def agreed(proposal: Proposal) -> bool:
     """Support from someone other than its author, no objection standing, and no reply that
     may be one."""
-    return not proposal.objectors and not proposal.unclear and any(
-        s != proposal.author for s in proposal.supporters)
+    return not proposal.objectors and not proposal.unclear and bool(proposal.backers)
 
 
 def decide(state: RoomState, proposal: Proposal, *, recorded_by: str, ts: float) -> GroupDecision:
