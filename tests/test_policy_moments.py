@@ -98,6 +98,29 @@ async def test_no_invitation_cuts_across_a_question_or_a_member_mid_thought(
     assert [t for _, t in bot_turns(result) if t.intervention == "invite_quiet"] == []
 
 
+DANA = "Point {i} about the search rewrite and the billing backlog."
+RAJ = "Raj note {i} on the billing backlog."
+
+
+@pytest.mark.parametrize(("dana_says", "raj_says", "invited"), [
+    (DANA, RAJ, True),
+    # A question put without its mark, a line announcing more to come, a member already asked
+    # by name: judged blind on DeliData's small groups (TUNE), invitations there cut across the
+    # answer or the explanation, or repeated what a member had just asked.
+    (DANA, "how does point {i} change the billing backlog", False),
+    ("Point {i} about the search rewrite, and here is my reasoning:", RAJ, False),
+    (DANA, "Raj note {i} on the billing backlog. Mei knows that part best.", False),
+])
+async def test_no_invitation_across_an_unmarked_question_an_unfinished_line_or_a_member_asked(
+        store: RoomStore, dana_says: str, raj_says: str, invited: bool) -> None:
+    lines = [("dana", dana_says.format(i=i)) if i % 3 else ("raj", raj_says.format(i=i))
+             for i in range(16)]
+    result = await run(store, scenario(lines, people=("dana", "raj", "mei"),
+                                       more=("invite_quiet",)))
+    invites = [t.to for _, t in bot_turns(result) if t.intervention == "invite_quiet"]
+    assert invites == ([["mei"]] if invited else []), invites
+
+
 async def test_rising_heat_between_two_members_is_deescalated(store: RoomStore) -> None:
     lines = [
         ("rosa", "The lot should expand the garden, it has a waiting list."),

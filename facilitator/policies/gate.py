@@ -33,7 +33,13 @@ from facilitator.reading.intent import (
 from facilitator.reading.intent import read_request as read_intent
 from facilitator.reading.intent_labels import Intent, Kind, RequestRead, kind_of
 from facilitator.reading.language import detect_language
-from facilitator.reading.message import fold_accents, mentioned, read_text
+from facilitator.reading.message import (
+    asks_unmarked,
+    fold_accents,
+    mentioned,
+    read_text,
+    unfinished,
+)
 from facilitator.reading.requests import Refusal, RequestKind, Service, read_request
 
 # In English the fitted read overrules the lexicon only for a refusal it is this sure of, or
@@ -833,9 +839,12 @@ def _invite(event: ChatEvent, state: RoomState, s: Signals, p: Profile) -> Momen
         return None
     if _awaits_answer(state):
         return None
+    asked = {pid for m in [m for m in state.window if not m.is_bot][-RECENT_SPEAKERS:]
+             for pid in named_members(state, m.text) if pid != m.author}
     for pid in s.quiet:
         person = state.participants[pid]
-        if person.invited_turn is None and invitable(state, person):
+        # A member someone just asked by name is the room's to hear, not the bot's to repeat.
+        if person.invited_turn is None and pid not in asked and invitable(state, person):
             return Moment(intervention=Intervention.INVITE_QUIET, priority=50, to=[pid],
                           reason=f"{person.label} has been quiet while "
                                  f"{state.name_of(s.dominant or '')} holds "
@@ -855,14 +864,19 @@ def _awaits_answer(state: RoomState) -> bool:
     Judged blind on DeliData's small groups (TUNE), invitations on top of a member's own "what
     do others think?" or "@Unicorn, you?", across an open question, or into someone thinking
     aloud or walking another through the cards step by step harmed or came at the wrong
-    moment."""
+    moment; judged again (58 TUNE invitations, two judges), so did those across a question put
+    without its mark ("how did you come to that decision") or a line announcing more to come
+    ("My reasoning is...")."""
     recent = [m for m in state.window if not m.is_bot][-INVITE_AFTER_LINES:]
     if (len(recent) >= 2 and recent[-1].author == recent[-2].author
             and recent[-1].ts - recent[-2].ts < MID_THOUGHT_S):
         return True
+    if any(unfinished(m.text) for m in recent[-2:]):
+        return True
     authors = {m.id: m.author for m in state.window}
     for msg in recent:
-        if read_text(msg.text).question or spoken_to(state, msg, authors):
+        if read_text(msg.text).question or asks_unmarked(msg.text) or spoken_to(
+                state, msg, authors):
             return True
         if any(m != msg.author for m in mentioned(state, msg.text)):
             return True
@@ -874,7 +888,7 @@ def invitable(state: RoomState, person: Participant) -> bool:
     members = sum(1 for p in state.participants.values() if p.present)
     if not person.present or (person.messages == 0 and members > SMALL_ROOM):
         return False
-    recent = [m.author for m in state.window[-RECENT_SPEAKERS:] if not m.is_bot]
+    recent = [m.author for m in state.window if not m.is_bot][-RECENT_SPEAKERS:]
     if person.id in recent:
         return False  # spoke a few lines ago: not quiet, and perhaps busy with someone
     if hostile_authors(state):

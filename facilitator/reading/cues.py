@@ -37,6 +37,10 @@ QUESTION_START = re.compile(
     r"was|were|has|have|any|anyone|shall|may)\b",
     re.I,
 )
+# A question word opening a line: in chat a question often goes without its mark ("how did
+# you get 3 and 8", "why would you choose 5"). The auxiliaries of QUESTION_START are left out:
+# unmarked, "are you all still there" or "would 2 have a vowel" read as statements as often.
+WH_START = re.compile(r"^\s*(who|what|when|where|why|how|which)\b", re.I)
 AGREE = re.compile(
     r"\b(i agree|agreed|agree with|good point|fair point|makes sense|exactly|\+1|sounds good|"
     r"sounds right|i'm in|works for me|that works|great idea|good idea|yes,? let's|support this|"

@@ -41,6 +41,7 @@ from facilitator.reading.cues import (
     STOPWORDS,
     TERM_PATTERNS,
     THANKS_TO_BOT,
+    WH_START,
     WORK,
     YOU,
 )
@@ -85,6 +86,19 @@ def is_question(text: str) -> bool:
     if after and len(after.split()) < 4 and not after.endswith("?"):
         return False  # "Any objections? Good." answers itself
     return len(english_words(stripped)) >= 3 or bool(QUESTION_START.match(stripped))
+
+
+def asks_unmarked(text: str) -> bool:
+    """A question put without its mark: a line opening with a question word, or a lone "?"
+    sent after a line to make it one. Read only where a missed question costs a wrong moment
+    (an invitation cutting across it), not into the room's question record."""
+    stripped = text.strip()
+    return stripped.strip("?") == "" if "?" in stripped else bool(WH_START.match(stripped))
+
+
+def unfinished(text: str) -> bool:
+    """A line that announces more to come ("My reasoning is...", "Here is why:")."""
+    return text.rstrip().endswith(("...", "…", ":"))
 
 
 def hostile_wording(text: str) -> float:
