@@ -188,14 +188,59 @@ QUIET_ROOM = [("dana", f"Point {i} about the search rewrite and the billing back
               if i % 3 else ("raj", f"Raj note {i} on the billing backlog.") for i in range(16)]
 
 
-async def test_a_move_off_by_default_stays_off_until_the_room_turns_it_on(
+def quiet_room_events(room: str, *, joined: tuple[str, ...] = (), late: tuple[str, ...] = ()
+                      ) -> list[ChatEvent]:
+    """QUIET_ROOM as events: `joined` members join before the first message, `late` ones after
+    the fourth."""
+    out = [event(room, who, "", 900.0 + i, kind=EventKind.JOIN) for i, who in enumerate(joined)]
+    for i, (who, text) in enumerate(QUIET_ROOM):
+        out.append(event(room, who, text, 1000.0 + 60 * i))
+        if i == 3:
+            out += [event(room, who, "", 1000.0 + 60 * i + 1, kind=EventKind.JOIN) for who in late]
+    return out
+
+
+def test_a_small_group_convened_before_the_talk_is_read_as_one() -> None:
+    from facilitator.memory.trackers.kind import convened
+
+    assert convened(read(quiet_room_events("c1", joined=("dana", "raj", "mei"))))
+    # Members known only by speaking (a meeting's transcript, an open channel): who else is
+    # there cannot be told.
+    assert not convened(read(quiet_room_events("c2")))
+    # Comings and goings after the talk began, or a voice from outside the roster.
+    assert not convened(read(quiet_room_events("c3", joined=("dana", "raj", "mei"),
+                                               late=("zed",))))
+    assert not convened(read(quiet_room_events("c4", joined=("dana", "mei", "lou"))))
+    # Two is a conversation, not a group; a crowd is a channel.
+    assert not convened(read(quiet_room_events("c5", joined=("dana", "raj"))))
+    crowd = ("dana", "raj", "mei", *[f"reader{i}" for i in range(8)])
+    assert not convened(read(quiet_room_events("c6", joined=crowd)))
+
+
+async def test_inviting_a_silent_member_is_on_by_default_only_in_a_convened_small_group(
         store: RoomStore) -> None:
-    plain = await run(store, scenario(QUIET_ROOM, people=("dana", "raj", "mei")), room="a")
-    assert [t.intervention for _, t in bot_turns(plain)] == []
-    asked = await run(store, scenario(QUIET_ROOM, people=("dana", "raj", "mei"),
-                                      more=("invite_quiet",)), room="b")
-    assert [t.intervention for _, t in bot_turns(asked)] == ["invite_quiet"]
-    # Off by default in a help channel too (judged blind); `more` turns it on, `less` wins.
+    # The simulation's members are in the room before the first line: a convened group.
+    convened_room = await run(store, scenario(QUIET_ROOM, people=("dana", "raj", "mei")),
+                              room="a")
+    invites = [t for _, t in bot_turns(convened_room)]
+    assert [(t.intervention, t.to) for t in invites] == [("invite_quiet", ["mei"])]
+    # The same talk where members are known only by speaking: off, until the room asks.
+    state = read(quiet_room_events("b"))
+    assert "off by default" in (blocked(state, moment(Intervention.INVITE_QUIET)) or "")
+    state.charter.more = ["invite_quiet"]
+    assert blocked(state, moment(Intervention.INVITE_QUIET)) is None
+    # `less` wins over the default too, and a chair still keeps it back.
+    state = read(quiet_room_events("c", joined=("dana", "raj", "mei")))
+    assert blocked(state, moment(Intervention.INVITE_QUIET)) is None
+    assert any("invite_quiet" in row for row in read_rows(state))
+    assert "all here since the talk began" in read_rows(state)[0]
+    assert "all here since" not in read_rows(read(quiet_room_events("d")))[0]
+    state.charter.less = ["invite_quiet"]
+    assert "turned invite_quiet off" in (blocked(state, moment(Intervention.INVITE_QUIET)) or "")
+    state.charter.less = []
+    state.traffic.chair = "raj"
+    assert "chairing" in (blocked(state, moment(Intervention.INVITE_QUIET)) or "")
+    # Off by default in a help channel (judged blind); `more` turns it on, `less` wins.
     state = read(help_channel())
     assert "off by default" in (blocked(state, moment(Intervention.INVITE_QUIET)) or "")
     state.charter.more = ["invite_quiet"]
@@ -308,7 +353,10 @@ async def test_a_thumbs_down_on_the_bots_turn_counts_as_waving_it_off(store: Roo
 
 
 def test_every_move_on_by_default_has_the_figures_that_showed_it_right() -> None:
-    from facilitator.policies.defaults import EVIDENCE, KINDS
+    from facilitator.policies.defaults import CONVENED_EVIDENCE, EVIDENCE, KINDS, ON_CONVENED
+
+    assert set(CONVENED_EVIDENCE) == ON_CONVENED
+    assert all(why.startswith("on:") for why in CONVENED_EVIDENCE.values())
 
     for kind in KINDS:
         for move in ON[kind]:

@@ -80,6 +80,7 @@ def apply_event(state: RoomState, event: ChatEvent, *, bot_id: str,
 
 def apply_message(state: RoomState, event: ChatEvent, read: MessageRead) -> None:
     """One human message through every tracker, in the order their inputs need."""
+    kind.note_roster(state, event)  # before the author becomes a known member
     participants.on_message(state, event, read)
     kind.on_message(state, event, read)  # before heat: it reads the gap to the last message
     kind.note_chair(state, event)

@@ -86,6 +86,30 @@ def read_kind(state: RoomState) -> RoomKind:
     return "small_team"
 
 
+# A small group convened for the talk: every member was there (joined, or on the roster the
+# bot found) before its first message, and nobody came, went or spoke up from outside since —
+# a study group, a task team, a private channel made for one piece of work. There a member
+# who stays silent is one of the group being left out; in a room whose members are known only
+# by speaking (a meeting's transcript, an open channel) the bot cannot tell who is there.
+CONVENED_AT_LEAST = 3  # with two, the silent one's partner is the one to ask
+CONVENED_AT_MOST = 8
+
+
+def note_roster(state: RoomState, event: ChatEvent) -> None:
+    """Before the participants tracker learns the author: who was there as the talk began,
+    and whether a voice from outside that roster has spoken."""
+    t = state.traffic
+    if t.messages == 0:
+        t.roster = sum(1 for p in state.participants.values() if p.present)
+    if event.author.id not in state.participants:
+        t.opened = True
+
+
+def convened(state: RoomState) -> bool:
+    t = state.traffic
+    return not t.opened and CONVENED_AT_LEAST <= t.roster <= CONVENED_AT_MOST
+
+
 def busy(state: RoomState) -> bool:
     """Many people at once (the shape read's channel), short messages, a fast pace, and a
     channel's own marks: comings and goings, "nick:" threads or a crowd present. Many
@@ -132,6 +156,8 @@ CHANNEL_SPEAKERS_WITH_PREFIX = 4
 def note_shape(state: RoomState, event: ChatEvent, prefixed: bool = False) -> None:
     r = state.rolling
     moved = event.kind in (EventKind.JOIN, EventKind.LEAVE)
+    if moved and state.traffic.messages:
+        state.traffic.opened = True
     # Everyone arriving as a meeting starts is not churn: count comings and goings once the
     # conversation is under way.
     r.churn = r.churn * CHURN_DECAY + (1 - CHURN_DECAY) * (moved and state.human_messages >= CHURN_AFTER)
