@@ -188,13 +188,13 @@ QUIET_ROOM = [("dana", f"Point {i} about the search rewrite and the billing back
               if i % 3 else ("raj", f"Raj note {i} on the billing backlog.") for i in range(16)]
 
 
-def quiet_room_events(room: str, *, joined: tuple[str, ...] = (), late: tuple[str, ...] = ()
-                      ) -> list[ChatEvent]:
-    """QUIET_ROOM as events: `joined` members join before the first message, `late` ones after
-    the fourth."""
+def quiet_room_events(room: str, *, joined: tuple[str, ...] = (), late: tuple[str, ...] = (),
+                      gap: float = 60.0) -> list[ChatEvent]:
+    """QUIET_ROOM as events `gap` seconds apart: `joined` members join before the first
+    message, `late` ones after the fourth."""
     out = [event(room, who, "", 900.0 + i, kind=EventKind.JOIN) for i, who in enumerate(joined)]
     for i, (who, text) in enumerate(QUIET_ROOM):
-        out.append(event(room, who, text, 1000.0 + 60 * i))
+        out.append(event(room, who, text, 1000.0 + gap * i))
         if i == 3:
             out += [event(room, who, "", 1000.0 + 60 * i + 1, kind=EventKind.JOIN) for who in late]
     return out
@@ -215,6 +215,9 @@ def test_a_small_group_convened_before_the_talk_is_read_as_one() -> None:
     assert not convened(read(quiet_room_events("c5", joined=("dana", "raj"))))
     crowd = ("dana", "raj", "mei", *[f"reader{i}" for i in range(8)])
     assert not convened(read(quiet_room_events("c6", joined=crowd)))
+    # The same members writing an hour apart: a team channel, not a group talking now.
+    assert not convened(read(quiet_room_events("c7", joined=("dana", "raj", "mei"),
+                                               gap=3600.0)))
 
 
 async def test_inviting_a_silent_member_is_on_by_default_only_in_a_convened_small_group(

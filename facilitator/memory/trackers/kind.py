@@ -72,7 +72,7 @@ def read_kind(state: RoomState) -> RoomKind:
     if t.messages < KIND_AFTER:
         return "forming"
     long = t.length >= math.log1p(LONG_MESSAGE)
-    written = t.log_gap >= math.log1p(ASYNC_GAP_S) or t.long_gaps >= LONG_GAPS_AT
+    written = is_written(state)
     if busy(state):
         return "help_channel"
     if t.chair is not None and not written:
@@ -95,6 +95,12 @@ CONVENED_AT_LEAST = 3  # with two, the silent one's partner is the one to ask
 CONVENED_AT_MOST = 8
 
 
+def is_written(state: RoomState) -> bool:
+    """People write here (minutes or hours between messages), they do not talk."""
+    t = state.traffic
+    return t.log_gap >= math.log1p(ASYNC_GAP_S) or t.long_gaps >= LONG_GAPS_AT
+
+
 def note_roster(state: RoomState, event: ChatEvent) -> None:
     """Before the participants tracker learns the author: who was there as the talk began,
     and whether a voice from outside that roster has spoken."""
@@ -106,8 +112,11 @@ def note_roster(state: RoomState, event: ChatEvent) -> None:
 
 
 def convened(state: RoomState) -> bool:
+    """Convened, and talking live: a team channel written in over days is another room (the
+    judged groups talked for minutes)."""
     t = state.traffic
-    return not t.opened and CONVENED_AT_LEAST <= t.roster <= CONVENED_AT_MOST
+    return (not t.opened and CONVENED_AT_LEAST <= t.roster <= CONVENED_AT_MOST
+            and not is_written(state))
 
 
 def busy(state: RoomState) -> bool:
