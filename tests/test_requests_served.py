@@ -358,6 +358,26 @@ async def test_a_decision_note_in_another_language_records_the_agreement(
     assert "con el acuerdo de Bob y Cy" in said(out)
 
 
+async def test_a_request_to_note_put_as_a_question_notes_the_decision(store: RoomStore) -> None:
+    # The fitted read takes "¿y ahora lo anotas como decidido?" for asking what was decided;
+    # its verb of noting says it asks to note (found by hand: the readout answered "ask me to
+    # note it" to the very request to note it).
+    out, state = await play(store, "es-note-question", [
+        ("ana", "Propongo que la reunión de vecinos sea el martes a las siete."),
+        ("beto", "Me parece bien, el martes me viene perfecto."),
+        ("caro", "Vale, por mí sí."),
+        ("beto", "@facilitator ¿y ahora lo anotas como decidido?")])
+    assert out.decision.intervention == "record_decision"
+    assert [(d.author, d.supporters) for d in state.decisions] == [("ana", ["beto", "caro"])]
+    assert said(out).startswith("Anotado como decidido, Beto:")
+    # Asking what was decided is still answered, not recorded.
+    out, state = await play(store, "es-what-question", [
+        ("ana", "Propongo que la reunión de vecinos sea el martes a las siete."),
+        ("beto", "Me parece bien, el martes me viene perfecto."),
+        ("caro", "@facilitator ¿qué hemos decidido?")])
+    assert out.decision.intervention != "record_decision" and state.decisions == []
+
+
 # ---- two members asking together -----------------------------------------------------------
 
 QUIETER = "@facilitator please post less in this channel"

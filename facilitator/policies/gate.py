@@ -210,6 +210,15 @@ def _addressed_moment(event: ChatEvent, state: RoomState,
             and judges_members(event.text)):
         return _declined_by_structure(event, meaning, names, Intent.JUDGE_MEMBERS,
                                       "it asks the bot to judge members")
+    if (meaning.readable and meaning.label == Intent.DECISIONS and asks_to_note(event.text)
+            and not asks_what_was_decided(event.text)):
+        # "¿Y ahora lo anotas como decidido?": a request to note put as a question, which the
+        # fitted read takes for asking what was decided; the verb of noting says which (as
+        # the English lexicon's path below reads it).
+        meaning = meaning.model_copy(update={
+            "label": Intent.NOTE_DECISION,
+            "reason": f"read as {Intent.NOTE_DECISION.value} by its verb of noting "
+                      f"(the fitted read: {meaning.reason})"})
     asked = _asks_what_was_decided(event, meaning, names)
     if asked is not None:
         return _addressed_by_meaning(event, asked, state=state)
