@@ -644,3 +644,17 @@ async def test_a_short_request_that_could_be_two_languages_is_answered_in_the_ro
         ("caro", "De acuerdo, yo empiezo el primero."),
         ("dan", "@facilitator sorry, what have we decided so far?")])
     assert said(out, readout=True).startswith("What the group has decided"), said(out, readout=True)
+
+
+def test_an_earlier_request_is_read_again_in_the_language_the_room_spoke_before_it() -> None:
+    # Whether a second member seconds a settings request re-reads the first one: with the hint
+    # it had when it came (the room's lines before it), not the lines said since.
+    state = room_with(msg("r", "ana", "Propongo que el turno del sábado rote cada mes."),
+                      msg("r", "beto", "Me parece bien, así descansamos todos.", id="b1"),
+                      msg("r", "caro", "@facilitator fala menos, por favor", id="c1"),
+                      msg("r", "dan", "Sorry, I only read English here, what is going on?"),
+                      msg("r", "eve", "We are planning the Saturday shifts for next month."),
+                      msg("r", "dan", "Thanks, that makes sense to me now."))
+    assert gate._room_language(state, "c1") == "es"
+    assert gate._room_language(state, "b1") == "es"
+    assert gate._room_language(state, "not-in-the-window") == "en"

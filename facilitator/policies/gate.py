@@ -202,7 +202,7 @@ def _addressed_moment(event: ChatEvent, state: RoomState,
         majority = llm_read.kind == Kind.REFUSE and llm_read.language == "en" and (
             read_request(event.text, names).majority)
         return _addressed_by_meaning(event, llm_read, majority=majority, state=state)
-    meaning = read_intent(event.text, member_names=names, lang_hint=_room_language(state, event))
+    meaning = read_intent(event.text, member_names=names, lang_hint=_room_language(state, event.id))
     if meaning.readable and speaks_for_the_group(event.text) and not _agreed_in_view(state):
         return _declined_by_structure(event, meaning, names, Intent.TAKE_SIDE,
                                       "it asks the bot to speak for the group", voice="group")
@@ -290,10 +290,16 @@ def _addressed_moment(event: ChatEvent, state: RoomState,
 ROOM_LANGUAGE_LINES = 6
 
 
-def _room_language(state: RoomState, event: ChatEvent) -> str | None:
-    """The language of the room's last human lines before `event` (None in an empty room): the
-    hint that settles a short request's close call between two languages."""
-    lines = [m.text for m in state.window if not m.is_bot and m.id != event.id]
+def _room_language(state: RoomState, message_id: str) -> str | None:
+    """The language of the room's last human lines before the message `message_id` (None when
+    none came before): the hint that settles a short request's close call between two
+    languages."""
+    lines: list[str] = []
+    for m in state.window:
+        if m.id == message_id:
+            break
+        if not m.is_bot:
+            lines.append(m.text)
     if not lines:
         return None
     return detect_language(" ".join(lines[-ROOM_LANGUAGE_LINES:])).code
@@ -646,7 +652,7 @@ def _settings_askers(event: ChatEvent, state: RoomState) -> list[str]:
         if (m.is_bot or m.author == event.author.id or m.author in found or m.id == event.id
                 or m.id not in answered or state.human_messages - m.turn > TOGETHER_WITHIN):
             continue
-        if _asks_settings(m.text, names):
+        if _asks_settings(m.text, names, _room_language(state, m.id)):
             found.append(m.author)
     return found
 
@@ -685,11 +691,12 @@ def _seconds_by_name(event: ChatEvent, state: RoomState, meaning: RequestRead) -
     return named <= set(_settings_askers(event, state))
 
 
-def _asks_settings(text: str, names: list[str]) -> bool:
+def _asks_settings(text: str, names: list[str], lang_hint: str | None) -> bool:
     """Whether a message asks to change (or how to change) the bot's settings, by either
     reader: the fitted read (above its threshold, or unsure with it among its guesses: the
-    request it seconds must be one too), or in English the lexicon."""
-    meaning = read_intent(text, member_names=names)
+    request it seconds must be one too), or in English the lexicon. Read with the room's
+    language before it, as the request itself was read when it came."""
+    meaning = read_intent(text, member_names=names, lang_hint=lang_hint)
     if meaning.label in SETTINGS_ASKED or _may_ask_settings(meaning):
         return True
     if meaning.readable and asks_bot_activity(text) and not _names_anyone(text, names):
