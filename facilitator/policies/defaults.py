@@ -7,7 +7,8 @@ bot stays silent on it unless the room asks for more. Silence is never a failure
 is.
 
 `ON` is that table (kind -> moves on), `EVIDENCE` the figures behind each cell (README, "Moves
-by kind of room"). The room's charter changes it: `/facilitator more MOVE` turns a move on,
+by kind of room"); `ON_CONVENED` the moves on in a small group convened for its talk, whatever
+kind its traffic reads as, with `CONVENED_EVIDENCE`. The room's charter changes it: `/facilitator more MOVE` turns a move on,
 `/facilitator less MOVE` off (an admin, or one member asking and a second seconding). While a
 member chairs the meeting (memory/trackers/kind.py) the bot makes no process moves and
 answers no attack, whatever the table or the charter say: keeping order is the chair's (judged
