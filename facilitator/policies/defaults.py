@@ -8,14 +8,14 @@ is.
 
 `ON` is that table (kind -> moves on), `EVIDENCE` the figures behind each cell (README, "Moves
 by kind of room"); `ON_CONVENED` the moves on in a small group convened for its talk, whatever
-kind its traffic reads as, with `CONVENED_EVIDENCE`. The room's charter changes it: `/facilitator more MOVE` turns a move on,
-`/facilitator less MOVE` off (an admin, or one member asking and a second seconding). While a
-member chairs the meeting (memory/trackers/kind.py) the bot makes no process moves and
-answers no attack, whatever the table or the charter say: keeping order is the chair's (judged
-blind, 9 of 9 answers to attack reads in chaired committee sittings were harmful, cutting across
-the chair). It still answers when addressed and records a decision the group (or the chair)
-made. A move the room keeps waving off becomes
-rarer in that room (`steer`, memory/trackers/bot_log.py).
+kind its traffic reads as, with `CONVENED_EVIDENCE`. The room's charter changes it:
+`/facilitator more MOVE` turns a move on, `/facilitator less MOVE` off (an admin, or one member
+asking and a second seconding). While a member chairs the meeting (memory/trackers/kind.py)
+the bot makes no process moves and answers no attack, whatever the table or the charter say:
+keeping order is the chair's (judged blind, 9 of 9 answers to attack reads in chaired
+committee sittings were harmful, cutting across the chair). It still answers when addressed
+and records a decision the group (or the chair) made. A move the room keeps waving off
+becomes rarer in that room (`steer`, memory/trackers/bot_log.py).
 
 Answers to direct requests and declined capture attempts are not proactive: never filtered.
 """
