@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import itertools
 
+import pytest
+
 from facilitator.engine import Engine
 from facilitator.events import Author, ChatEvent, EventKind, RoomRef
 from facilitator.memory.state import BotTurn, RoomState
@@ -250,6 +252,22 @@ async def test_inviting_a_silent_member_is_on_by_default_only_in_a_convened_smal
     assert blocked(state, moment(Intervention.INVITE_QUIET)) is None
     state.charter.less = ["invite_quiet"]
     assert "turned invite_quiet off" in (blocked(state, moment(Intervention.INVITE_QUIET)) or "")
+
+
+@pytest.mark.parametrize(("dana", "raj", "said"), [
+    ("Punto {i} sobre la reescritura de la búsqueda y el atraso de facturación.",
+     "Nota {i} de Raj sobre el atraso de facturación.",
+     "Mei, tienes la palabra un momento: ¿quieres añadir algo? Sin ninguna presión."),
+    # No line of the bot's in Italian: it keeps silent rather than invite in English.
+    ("Punto {i} sulla riscrittura della ricerca e sugli arretrati di fatturazione.",
+     "Nota {i} di Raj sugli arretrati di fatturazione.", None),
+])
+async def test_an_invitation_is_said_in_the_rooms_language_or_not_at_all(
+        store: RoomStore, dana: str, raj: str, said: str | None) -> None:
+    lines = [("dana", dana.format(i=i)) if i % 3 else ("raj", raj.format(i=i)) for i in range(16)]
+    result = await run(store, scenario(lines, people=("dana", "raj", "mei")), room="lang")
+    texts = [t.text for _, t in bot_turns(result)]
+    assert texts == ([said] if said else []), texts
 
 
 def test_bringing_back_requests_is_on_in_a_help_channel_only() -> None:

@@ -214,6 +214,10 @@ def compose_fields(moment: Moment, state: RoomState, event: ChatEvent,
             why = ("I work for every member of this room, even when most of you agree"
                    if moment.facts.get("majority") else "I work for the whole room")
             return "decline_capture", {"asker": asker, "wont": wont, "why": why, "can": can}
+        case Intervention.INVITE_QUIET if moment.facts.get("lang", "en") != "en":
+            # The room talks another language the catalogue speaks: its line giving the floor.
+            return "in_language", {"line": line("turn.invite_one", moment.facts["lang"],
+                                                names=state.name_of(to[0]))}
         case Intervention.INVITE_QUIET:
             person = state.participants.get(to[0])
             new = person is not None and person.messages == 0  # "in a while" would be untrue

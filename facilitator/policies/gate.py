@@ -290,10 +290,10 @@ def _addressed_moment(event: ChatEvent, state: RoomState,
 ROOM_LANGUAGE_LINES = 6
 
 
-def _room_language(state: RoomState, message_id: str) -> str | None:
-    """The language of the room's last human lines before the message `message_id` (None when
-    none came before): the hint that settles a short request's close call between two
-    languages."""
+def _room_language(state: RoomState, message_id: str | None = None) -> str | None:
+    """The language of the room's last human lines before the message `message_id` (all of
+    them when None; None when none came before): the hint that settles a short request's
+    close call between two languages, and the language the bot speaks unasked."""
     lines: list[str] = []
     for m in state.window:
         if m.id == message_id:
@@ -855,6 +855,11 @@ def _invite(event: ChatEvent, state: RoomState, s: Signals, p: Profile) -> Momen
         return None
     if _awaits_answer(state):
         return None
+    # Said in the room's language from the catalogue; in a language it has no line in, the
+    # bot keeps silent rather than invite in English.
+    lang = _room_language(state) or "en"
+    if lang not in LANGUAGES:
+        return None
     asked = {pid for m in [m for m in state.window if not m.is_bot][-RECENT_SPEAKERS:]
              for pid in named_members(state, m.text) if pid != m.author}
     for pid in s.quiet:
@@ -864,7 +869,8 @@ def _invite(event: ChatEvent, state: RoomState, s: Signals, p: Profile) -> Momen
             return Moment(intervention=Intervention.INVITE_QUIET, priority=50, to=[pid],
                           reason=f"{person.label} has been quiet while "
                                  f"{state.name_of(s.dominant or '')} holds "
-                                 f"{s.dominant_share:.0%} of the conversation")
+                                 f"{s.dominant_share:.0%} of the conversation",
+                          facts={} if lang == "en" else {"lang": lang})
     return None
 
 
