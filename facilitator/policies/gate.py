@@ -855,17 +855,17 @@ def _invite(event: ChatEvent, state: RoomState, s: Signals, p: Profile) -> Momen
         return None
     if _awaits_answer(state):
         return None
-    # Said in the room's language from the catalogue; in a language it has no line in, the
-    # bot keeps silent rather than invite in English.
-    lang = _room_language(state) or "en"
-    if lang not in LANGUAGES:
-        return None
     asked = {pid for m in [m for m in state.window if not m.is_bot][-RECENT_SPEAKERS:]
              for pid in named_members(state, m.text) if pid != m.author}
     for pid in s.quiet:
         person = state.participants[pid]
         # A member someone just asked by name is the room's to hear, not the bot's to repeat.
         if person.invited_turn is None and pid not in asked and invitable(state, person):
+            # Said in the room's language from the catalogue; in a language it has no line
+            # in, the bot keeps silent rather than invite in English.
+            lang = _room_language(state) or "en"
+            if lang not in LANGUAGES:
+                return None
             return Moment(intervention=Intervention.INVITE_QUIET, priority=50, to=[pid],
                           reason=f"{person.label} has been quiet while "
                                  f"{state.name_of(s.dominant or '')} holds "
