@@ -390,6 +390,10 @@ class RoomState(BaseModel):
     def open_proposals(self) -> list[Proposal]:
         return [p for p in self.proposals if p.status == "open"]
 
+    def recent_human(self, n: int) -> list[StoredMessage]:
+        """The last `n` members' messages in the window, the bot's own left out."""
+        return [m for m in self.window if not m.is_bot][-n:]
+
     def last_bot_turn(self) -> BotTurn | None:
         return self.bot_log[-1] if self.bot_log else None
 

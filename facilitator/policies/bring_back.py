@@ -68,7 +68,7 @@ def waiting_features(state: RoomState, q: Question, now: float) -> tuple[float, 
     asker = state.participants.get(q.asker)
     lines = asker.messages if asker is not None else 1
     authors = {m.id: m.author for m in state.window}
-    recent = [m for m in state.window if not m.is_bot][-LAST:]
+    recent = state.recent_human(LAST)
     involved: Counter[str] = Counter()
     directed = 0
     for msg in recent:

@@ -23,7 +23,7 @@ FRESH = RECENT  # a request among the last this many human messages is the room'
 
 def floor_holder(state: RoomState) -> str | None:
     """The member the last few human messages revolve around, if one does; else None."""
-    recent = [m for m in state.window if not m.is_bot][-RECENT:]
+    recent = state.recent_human(RECENT)
     if len(recent) < RECENT:
         return None
     authors = {m.id: m.author for m in state.window}

@@ -449,8 +449,7 @@ def named_members(state: RoomState, text: str) -> list[str]:
 
 
 def _recent_counts(state: RoomState) -> Counter[str]:
-    humans = [m.author for m in state.window if not m.is_bot]
-    return Counter(humans[-FLOOR_WINDOW:])
+    return Counter(m.author for m in state.recent_human(FLOOR_WINDOW))
 
 
 def to_make_room_for(recent: Counter[str], named: list[str]) -> list[str]:
@@ -855,22 +854,26 @@ def _invite(event: ChatEvent, state: RoomState, s: Signals, p: Profile) -> Momen
         return None
     if _awaits_answer(state):
         return None
-    asked = {pid for m in [m for m in state.window if not m.is_bot][-RECENT_SPEAKERS:]
-             for pid in named_members(state, m.text) if pid != m.author}
+    asked: set[str] | None = None  # members someone named lately: read only for a candidate
     for pid in s.quiet:
         person = state.participants[pid]
-        # A member someone just asked by name is the room's to hear, not the bot's to repeat.
-        if person.invited_turn is None and pid not in asked and invitable(state, person):
-            # Said in the room's language from the catalogue; in a language it has no line
-            # in, the bot keeps silent rather than invite in English.
-            lang = _room_language(state) or "en"
-            if lang not in LANGUAGES:
-                return None
-            return Moment(intervention=Intervention.INVITE_QUIET, priority=50, to=[pid],
-                          reason=f"{person.label} has been quiet while "
-                                 f"{state.name_of(s.dominant or '')} holds "
-                                 f"{s.dominant_share:.0%} of the conversation",
-                          facts={} if lang == "en" else {"lang": lang})
+        if person.invited_turn is not None or not invitable(state, person):
+            continue
+        if asked is None:
+            asked = {named for m in state.recent_human(RECENT_SPEAKERS)
+                     for named in named_members(state, m.text) if named != m.author}
+        if pid in asked:
+            continue  # someone just asked them by name: the room's to hear, not mine to repeat
+        # Said in the room's language from the catalogue; in a language it has no line in,
+        # the bot keeps silent rather than invite in English.
+        lang = _room_language(state) or "en"
+        if lang not in LANGUAGES:
+            return None
+        return Moment(intervention=Intervention.INVITE_QUIET, priority=50, to=[pid],
+                      reason=f"{person.label} has been quiet while "
+                             f"{state.name_of(s.dominant or '')} holds "
+                             f"{s.dominant_share:.0%} of the conversation",
+                      facts={} if lang == "en" else {"lang": lang})
     return None
 
 
@@ -889,7 +892,7 @@ def _awaits_answer(state: RoomState) -> bool:
     moment; judged again (58 TUNE invitations, two judges), so did those across a question put
     without its mark ("how did you come to that decision") or a line announcing more to come
     ("My reasoning is...")."""
-    recent = [m for m in state.window if not m.is_bot][-INVITE_AFTER_LINES:]
+    recent = state.recent_human(INVITE_AFTER_LINES)
     if (len(recent) >= 2 and recent[-1].author == recent[-2].author
             and recent[-1].ts - recent[-2].ts < MID_THOUGHT_S):
         return True
@@ -910,7 +913,7 @@ def invitable(state: RoomState, person: Participant) -> bool:
     members = sum(1 for p in state.participants.values() if p.present)
     if not person.present or (person.messages == 0 and members > SMALL_ROOM):
         return False
-    recent = [m.author for m in state.window if not m.is_bot][-RECENT_SPEAKERS:]
+    recent = [m.author for m in state.recent_human(RECENT_SPEAKERS)]
     if person.id in recent:
         return False  # spoke a few lines ago: not quiet, and perhaps busy with someone
     if hostile_authors(state):

@@ -24,7 +24,7 @@ def follows_on(state: RoomState, asker: str, lines: int) -> bool:
     """`asker` wrote, or was spoken to, in the last `lines` human messages of the window: what
     they say now goes on from those lines."""
     authors = {m.id: m.author for m in state.window}
-    recent = [m for m in state.window if not m.is_bot][-lines:]
+    recent = state.recent_human(lines)
     return any(m.author == asker or spoken_to(state, m, authors) == asker for m in recent)
 
 
