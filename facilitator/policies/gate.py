@@ -305,6 +305,15 @@ def _room_language(state: RoomState, message_id: str | None = None) -> str | Non
     return detect_language(" ".join(lines[-ROOM_LANGUAGE_LINES:])).code
 
 
+def _language_spoken(state: RoomState) -> str:
+    """The language the bot speaks unasked: English where the room's last lines are plainly
+    English (the message read's own test, no detector: its model costs more than the rest of
+    a silent event, and loads on first use), else the detector's read of them."""
+    if all(read_text(m.text).plainly_english for m in state.recent_human(ROOM_LANGUAGE_LINES)):
+        return "en"
+    return _room_language(state) or "en"
+
+
 def _declined_by_structure(event: ChatEvent, meaning: RequestRead, names: list[str],
                           attempt: Intent, asks: str, **more: str) -> Moment:
     """A request a structural read of reading/intent.py declines whatever else either read
@@ -866,7 +875,7 @@ def _invite(event: ChatEvent, state: RoomState, s: Signals, p: Profile) -> Momen
             continue  # someone just asked them by name: the room's to hear, not mine to repeat
         # Said in the room's language from the catalogue; in a language it has no line in,
         # the bot keeps silent rather than invite in English.
-        lang = _room_language(state) or "en"
+        lang = _language_spoken(state)
         if lang not in LANGUAGES:
             return None
         return Moment(intervention=Intervention.INVITE_QUIET, priority=50, to=[pid],
