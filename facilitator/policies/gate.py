@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from facilitator.events import ChatEvent, EventKind
 from facilitator.locale import LANGUAGES
@@ -19,7 +20,7 @@ from facilitator.memory.trackers.proposals import agreed
 from facilitator.policies.attack_answer import why_not_answer
 from facilitator.policies.bring_back import helps, why_not
 from facilitator.policies.decision import Intervention, Moment
-from facilitator.policies.defaults import allowed
+from facilitator.policies.defaults import allowed, blocked
 from facilitator.policies.floor import why_wait
 from facilitator.policies.signals import Signals
 from facilitator.reading.intent import (
@@ -162,9 +163,9 @@ def _unprompted_moments(event: ChatEvent, state: RoomState,
         return [attack], ""
     if channel:
         return _channel_moments(event, state, signals)
-    blocked = unprompted_allowed(state, signals, profile)
-    if blocked:
-        return [], blocked
+    held = unprompted_allowed(state, signals, profile)
+    if held:
+        return [], held
     if state.human_messages < profile.min_turns:
         return [], "too early in the conversation"
     moments: list[Moment] = []
@@ -441,6 +442,10 @@ def _served(event: ChatEvent, intervention: Intervention, service: str, *, to: l
                          "request": event.id, **facts})
 
 
+# A room's few names are folded again on every line read for them: folded once instead.
+_folded_name = lru_cache(maxsize=4096)(fold_accents)
+
+
 def named_members(state: RoomState, text: str) -> list[str]:
     """Members a message names (an @mention, their name or id as a whole word, any case or
     accent), in the order they appear."""
@@ -450,7 +455,12 @@ def named_members(state: RoomState, text: str) -> list[str]:
         for name in {person.id, person.label}:
             if len(name) < 2:
                 continue
-            m = re.search(rf"(?<![\w-])@?{re.escape(fold_accents(name))}(?:'s)?(?![\w-])", folded)
+            key = _folded_name(name)
+            # The plain substring test first: most names are in no line, and it costs far
+            # less than the regex that checks word edges.
+            if key not in folded:
+                continue
+            m = re.search(rf"(?<![\w-])@?{re.escape(key)}(?:'s)?(?![\w-])", folded)
             if m:
                 found.append((m.start(), person.id))
                 break
@@ -873,16 +883,22 @@ def _invite(event: ChatEvent, state: RoomState, s: Signals, p: Profile) -> Momen
                      for named in named_members(state, m.text) if named != m.author}
         if pid in asked:
             continue  # someone just asked them by name: the room's to hear, not mine to repeat
+        moment = Moment(intervention=Intervention.INVITE_QUIET, priority=50, to=[pid],
+                        reason=f"{person.label} has been quiet while "
+                               f"{state.name_of(s.dominant or '')} holds "
+                               f"{s.dominant_share:.0%} of the conversation")
+        if blocked(state, moment):
+            # Where the room keeps invitations back, `allowed` refuses this one with its
+            # reason; the language read below would cost more than the rest of the event.
+            return moment
         # Said in the room's language from the catalogue; in a language it has no line in,
         # the bot keeps silent rather than invite in English.
         lang = _language_spoken(state)
         if lang not in LANGUAGES:
             return None
-        return Moment(intervention=Intervention.INVITE_QUIET, priority=50, to=[pid],
-                      reason=f"{person.label} has been quiet while "
-                             f"{state.name_of(s.dominant or '')} holds "
-                             f"{s.dominant_share:.0%} of the conversation",
-                      facts={} if lang == "en" else {"lang": lang})
+        if lang != "en":
+            moment.facts["lang"] = lang
+        return moment
     return None
 
 
