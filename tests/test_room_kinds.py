@@ -222,6 +222,24 @@ def test_a_small_group_convened_before_the_talk_is_read_as_one() -> None:
                                                gap=3600.0)))
 
 
+async def test_a_channel_the_bot_is_added_to_is_not_a_group_convened_for_its_talk(
+        store: RoomStore) -> None:
+    # Slack and Discord list a channel's members when the bot is added: members of the
+    # channel, not a group that came together for this talk (a team channel's lurkers). Only
+    # members who join, each by their own join, before the talk begins read as convened.
+    engine = Engine(store, FacilitatorPolicy())
+    room = RoomRef.local("team")
+    await engine.handle(ChatEvent(
+        id="added", kind=EventKind.JOIN, room=room, ts=900.0,
+        author=Author(id="U0BOT", is_bot=True),
+        roster=tuple(Author(id=who, name=who.capitalize()) for who in ("dana", "raj", "mei"))))
+    spoken = [await engine.handle(e) for e in quiet_room_events("team")]
+    assert [o.decision.intervention for o in spoken if o.decision.speak] == []
+    state = await store.get(room.key)
+    assert state is not None and state.participants["mei"].present
+    assert "off by default" in (blocked(state, moment(Intervention.INVITE_QUIET)) or "")
+
+
 async def test_inviting_a_silent_member_is_on_by_default_only_in_a_convened_small_group(
         store: RoomStore) -> None:
     # The simulation's members are in the room before the first line: a convened group.

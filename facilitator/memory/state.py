@@ -272,7 +272,7 @@ class Traffic(BaseModel):
     evidence: dict[str, ChairEvidence] = Field(default_factory=dict)
     seen: dict[str, int] = Field(default_factory=dict)  # kind -> human messages read as it
     chairs: list[str] = Field(default_factory=list)  # members recognised as chair (latest 4)
-    roster: int = 0  # members present when the talk began (known from joins or the roster)
+    roster: int = 0  # members who had joined when the talk began (0: some known otherwise)
     opened: bool = False  # since then someone outside that roster spoke, or someone came or went
 
 

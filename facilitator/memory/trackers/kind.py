@@ -86,9 +86,10 @@ def read_kind(state: RoomState) -> RoomKind:
     return "small_team"
 
 
-# A small group convened for the talk: every member was there (joined, or on the roster the
-# bot found) before its first message, and nobody came, went or spoke up from outside since —
-# a study group, a task team, a private channel made for one piece of work. There a member
+# A small group convened for the talk: every member joined, each by their own join, before
+# its first message, and nobody came, went or spoke up from outside since — a study group, a
+# task team, a room made for one piece of work. The list of members a platform gives when the
+# bot is added is not that: it names a channel's members, lurkers too, not who came to talk. There a member
 # who stays silent is one of the group being left out; in a room whose members are known only
 # by speaking (a meeting's transcript, an open channel) the bot cannot tell who is there.
 CONVENED_AT_LEAST = 3  # with two, the silent one's partner is the one to ask
@@ -106,7 +107,9 @@ def note_roster(state: RoomState, event: ChatEvent) -> None:
     and whether a voice from outside that roster has spoken."""
     t = state.traffic
     if t.messages == 0:
-        t.roster = sum(1 for p in state.participants.values() if p.present)
+        here = [p for p in state.participants.values() if p.present]
+        # Nobody is counted where any member is known only from the platform's list.
+        t.roster = len(here) if all(p.joined_ts is not None for p in here) else 0
     if event.author.id not in state.participants:
         t.opened = True
 
