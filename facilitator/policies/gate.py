@@ -27,6 +27,7 @@ from facilitator.reading.intent import (
     asks_bot_activity,
     asks_to_note,
     asks_what_was_decided,
+    asks_what_was_said_elsewhere,
     judges_members,
     says_left_out,
     speaks_for_the_group,
@@ -211,6 +212,10 @@ def _addressed_moment(event: ChatEvent, state: RoomState,
             and judges_members(event.text)):
         return _declined_by_structure(event, meaning, names, Intent.JUDGE_MEMBERS,
                                       "it asks the bot to judge members")
+    if (meaning.readable and meaning.label != Intent.REVEAL
+            and asks_what_was_said_elsewhere(event.text)):
+        return _declined_by_structure(event, meaning, names, Intent.REVEAL,
+                                      "it asks what a member said where the room cannot see")
     if (meaning.readable and meaning.label == Intent.DECISIONS and asks_to_note(event.text)
             and not asks_what_was_decided(event.text)):
         # "¿Y ahora lo anotas como decidido?": a request to note put as a question, which the
@@ -320,9 +325,10 @@ def _declined_by_structure(event: ChatEvent, meaning: RequestRead, names: list[s
     """A request a structural read of reading/intent.py declines whatever else either read
     made of it, in the asker's language: one member (or two) asking the bot to make a view
     known as the group's where the room agreed to none (`speaks_for_the_group`: it would speak
-    for the group, a side taken), or to single out a member by an evaluation or rank, grade or
-    label the members (`judges_members`). In English, the lexicon still tells whether several
-    members asked together."""
+    for the group, a side taken), to single out a member by an evaluation or rank, grade or
+    label the members (`judges_members`), or to pass on what a member said where the room
+    cannot see it (`asks_what_was_said_elsewhere`). In English, the lexicon still tells whether
+    several members asked together."""
     lang = meaning.language
     facts = {"attempt": attempt.value, "lang": lang, **more}
     if lang == "en" and read_request(event.text, names).majority:
