@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from facilitator.events import EventKind
 from facilitator.memory.trackers import apply_event
-from facilitator.memory.trackers.proposals import record_decision
+from facilitator.memory.trackers.proposals import agreed, record_decision
 from facilitator.policies.compose_rules import compose_fields
 from facilitator.policies.decision import Intervention
 from facilitator.policies.gate import note_decision
@@ -247,6 +247,19 @@ def test_an_assent_with_a_reason_is_support_whatever_the_reasons_words() -> None
         state = room_with(msg("r", "ann", lines[0], id="p"), msg("r", "bob", lines[1], id="2"))
         p = state.proposals[0]
         assert (p.supporters, p.objectors) == ((["bob"], []) if yes else ([], ["bob"])), lines
+
+
+def test_a_yes_the_fitted_read_takes_for_a_no_is_no_objection_but_unclear() -> None:
+    # Written for this test (not fresh): the English cue hears "I'm in", the fitted read an
+    # objection in the reason's words. Neither way is recorded (batch 18 had the bot tell a
+    # late joiner that a member who said "I'm in" objected); the proposal is not agreed until
+    # the member says yes or no plainly. A yes a "but" turns stays an objection (above).
+    for reply in ("ok, the hall isn't cheap, I'm in", "sure thing, it won't be easy, I'm in"):
+        state = room_with(msg("r", "ann", "I propose we book the church hall for the fair.",
+                              id="p"), msg("r", "bob", reply, id="2"))
+        p = state.proposals[0]
+        assert (p.supporters, p.objectors, p.unclear) == ([], [], ["bob"]), reply
+        assert not agreed(p)
 
 
 def test_a_doubtful_question_back_keeps_the_proposal_from_counting_as_agreed() -> None:

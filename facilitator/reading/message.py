@@ -169,7 +169,13 @@ def stance_opener(text: str) -> int:
         return 0
     if m.group("no"):
         return -1
-    return 0 if STANCE_TURNS.search(" ".join((text or "").replace("\u2019", "'").split())) else 1
+    return 0 if turns(text) else 1
+
+
+def turns(text: str) -> bool:
+    """A "but" after a pause turns the line ("Good idea in theory, but nobody has the time"),
+    in any of the five languages (`cues.STANCE_TURNS`)."""
+    return bool(STANCE_TURNS.search(" ".join((text or "").replace("\u2019", "'").split())))
 
 
 @lru_cache(maxsize=4096)

@@ -29,7 +29,7 @@ from facilitator.reading.cues import TAKE_BACK
 from facilitator.reading.decision_talk import Talk, TalkRead, opening_stance, read_talk
 from facilitator.reading.intent import normalise
 from facilitator.reading.language import detect_language
-from facilitator.reading.message import MessageRead, stance_opener
+from facilitator.reading.message import MessageRead, stance_opener, turns
 
 REACH = 4  # messages after a proposal in which a bare "agreed" is about it
 VOTE_WORDS = 25  # a vote, a question or a "yeah" is a short line; longer is discussion
@@ -111,6 +111,15 @@ def on_message(state: RoomState, event: ChatEvent, read: MessageRead) -> None:
             and fitted.confidence < VETO_AT):
         talk = None  # not sure enough to set a vote aside: the English cues keep their say
     agree, disagree = text.agree, text.disagree
+    # The two reads at odds over which way a reply votes ("fair, ropes aren't cheap, I'm in":
+    # the English cue hears the yes, the fitted read an objection at 0.97): neither is
+    # recorded; unless its opening says where the member stands (below), the reply is unclear
+    # until the member says yes or no plainly. A yes a "but" turns ("Good idea in theory, but
+    # nobody has the time") is no yes: there the fitted read's objection stands.
+    at_odds = (talk == Talk.AGREEMENT and disagree and not agree) or (
+        talk == Talk.OBJECTION and agree and not disagree and not turns(event.text))
+    if at_odds:
+        talk, agree, disagree = None, False, False
     if talk in _SETTLES:
         # By meaning: "Einverstanden." agrees, "Yeah." only listens, "who would cover it
         # then?" asks — whatever English words they share with a vote.
@@ -138,10 +147,10 @@ def on_message(state: RoomState, event: ChatEvent, read: MessageRead) -> None:
     # cue reads as a vote ("je sais pas, pourquoi changer maintenant ?") — no yes either. A
     # plain question ("does anyone know where the key is?") is not read this way: a room asks
     # questions beside a proposal all the time.
-    may_object = (fitted is not None and talk is None and not opener
-                  and not (agree or disagree or text.decision)
-                  and (fitted.best == Talk.OBJECTION
-                       or (not cue_vote and fitted.best == Talk.QUESTION)))
+    may_object = (at_odds and not opener) or (fitted is not None and talk is None and not opener
+                             and not (agree or disagree or text.decision)
+                             and (fitted.best == Talk.OBJECTION
+                                  or (not cue_vote and fitted.best == Talk.QUESTION)))
     # A no put as a question ("No me convence, ¿lo hablamos el lunes?"): a question casts no
     # vote, but it is no yes.
     no_as_question = text.question and (disagree or opener < 0)
