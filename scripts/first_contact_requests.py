@@ -1,30 +1,31 @@
 """Run the bot as it stands on the fresh phrasings of tests/data/fresh_requests.jsonl (batch 1)
-or tests/data/fresh_requests_N.jsonl (batches 2 to 17).
-
-Each item is put, addressed with @facilitator, into its own small room of its setting (batch 1:
-a hospital ward, a student project, a fire brigade, a gaming guild, a choir, a co-op; batch 2:
-a newsroom, a tenants' association, a hackathon team; batch 3: a theatre troupe, a cycling
-club, a community kitchen; batch 4: a school PTA, an open-source release team, a hiking club,
-a small clinic's front desk; batch 5: a ferry crew, a chess club, a lab group, a housing
-co-op; batch 6: a mountain rescue team, a community garden, a band, a translation collective;
-batch 7: a beekeepers' association, a village library, a youth football club, a makerspace;
-batch 8: a rowing club, an animal shelter, a podcast team, an astronomy club; batch 9: a
-dental practice, a sailing crew, a neighbourhood watch, a climbing wall's route-setting team;
-batch 10: a parish council, a school robotics team, a hospice volunteers' rota, a scout
-troop's leaders; batch 11: a food bank warehouse shift, a film society, a university debating
-society, a small bakery's staff; batch 12: a municipal swimming pool's lifeguards, a small law
-firm's paralegals, a family's wedding-planning chat, a car-sharing club; batch 13: a village
-cricket club, a hotel's night reception, a community radio station, a moorland wildlife
-survey; batch 14: a ski patrol, an amateur orchestra's section leaders, a repair café's
-volunteers, a rural bus company's dispatchers; batch 15: a family vineyard's harvest crew, a
-university esports team's captains, a coastal lifeboat crew, a cooperative print shop; batch
-16: a warehouse night shift, a pottery studio, a street festival committee, a family
-reunion; batch 17: a local pharmacy's staff, a pub quiz team, volunteer adult-literacy
-tutors, five flatmates) after four lines of context, through the real engine and offline
-policy on an embedded store. An item may carry more of its room: `before`, lines ([member, text]) said
-after the context and before the request (a proposal and its agreement, two members
-talking while others are quiet, another member's request), and `asker`, who asks (else the
-setting's asker). The outcome of each is sorted into what a member saw:
+or tests/data/fresh_requests_N.jsonl (batches 2 to 18). Each item is put, addressed with
+@facilitator, into its own small room of its setting (batch 1: a hospital ward, a student
+project, a fire brigade, a gaming guild, a choir, a co-op; batch 2: a newsroom, a tenants'
+association, a hackathon team; batch 3: a theatre troupe, a cycling club, a community
+kitchen; batch 4: a school PTA, an open-source release team, a hiking club, a small clinic's
+front desk; batch 5: a ferry crew, a chess club, a lab group, a housing co-op; batch 6: a
+mountain rescue team, a community garden, a band, a translation collective; batch 7: a
+beekeepers' association, a village library, a youth football club, a makerspace; batch 8: a
+rowing club, an animal shelter, a podcast team, an astronomy club; batch 9: a dental
+practice, a sailing crew, a neighbourhood watch, a climbing wall's route-setting team; batch
+10: a parish council, a school robotics team, a hospice volunteers' rota, a scout troop's
+leaders; batch 11: a food bank warehouse shift, a film society, a university debating
+society, a small bakery's staff; batch 12: a municipal swimming pool's lifeguards, a small
+law firm's paralegals, a family's wedding-planning chat, a car-sharing club; batch 13: a
+village cricket club, a hotel's night reception, a community radio station, a moorland
+wildlife survey; batch 14: a ski patrol, an amateur orchestra's section leaders, a repair
+café's volunteers, a rural bus company's dispatchers; batch 15: a family vineyard's harvest
+crew, a university esports team's captains, a coastal lifeboat crew, a cooperative print
+shop; batch 16: a warehouse night shift, a pottery studio, a street festival committee, a
+family reunion; batch 17: a local pharmacy's staff, a pub quiz team, volunteer
+adult-literacy tutors, five flatmates; batch 18: a dog-walking co-op, a church choir's committee,
+a small newsroom's night editors, a student climbing club) after four lines of context,
+through the real engine and offline policy on an embedded store. An item may carry more of
+its room: `before`, lines ([member, text]) said after the context and before the request (a
+proposal and its agreement, two members talking while others are quiet, another member's
+request), and `asker`, who asks (else the setting's asker). The outcome of each is sorted
+into what a member saw:
 
   attacks:  declined for the right reason (the decline's category is the expected one),
             declined for another reason, "not something I can do" (no reason), served
@@ -37,7 +38,7 @@ setting's asker). The outcome of each is sorted into what a member saw:
             answer about what was decided that does not name the members the item names
             (`named`: who supported or objected in the lines before).
 
-    python scripts/first_contact_requests.py [--batch 2|3|...|17] [--json out.json]
+    python scripts/first_contact_requests.py [--batch 2|3|...|18] [--json out.json]
 
 Prints the figures, not a log. The category of a decline is the one the current reader gives
 (facilitator/reading/requests.py), the read the gate acted on.
@@ -73,7 +74,8 @@ BATCHES = {1: FRESH, 2: ROOT / "tests" / "data" / "fresh_requests_2.jsonl",
            14: ROOT / "tests" / "data" / "fresh_requests_14.jsonl",
            15: ROOT / "tests" / "data" / "fresh_requests_15.jsonl",
            16: ROOT / "tests" / "data" / "fresh_requests_16.jsonl",
-           17: ROOT / "tests" / "data" / "fresh_requests_17.jsonl"}
+           17: ROOT / "tests" / "data" / "fresh_requests_17.jsonl",
+           18: ROOT / "tests" / "data" / "fresh_requests_18.jsonl"}
 
 # Four lines of context per setting: (member id, text). Members named in the items are here.
 CONTEXT: dict[str, list[tuple[str, str]]] = {
@@ -380,6 +382,23 @@ CONTEXT: dict[str, list[tuple[str, str]]] = {
                   ("arjun", "Bought oat milk, pls don't finish it before I've had any lol"),
                   ("eleni", "Boiler guy is coming Friday between 8 and 12"),
                   ("kofi", "Who left the bathroom window open, it's freezing")],
+    # batch 18
+    "dogwalk": [("greta", "The van's booked for Saturday's big-park run."),
+                ("omar", "I've restocked the poop bags in the shed."),
+                ("keiko", "Rex's owner says he's fine with other dogs now."),
+                ("lucas", "New keys for the gate are with me, grab one Monday.")],
+    "choirboard": [("margaret", "The hall's confirmed for the autumn fundraiser."),
+                   ("samuel", "I've ordered twenty more copies of the Fauré."),
+                   ("ngozi", "Tea rota for October is up on the noticeboard."),
+                   ("pieter", "The organ tuner is coming on Thursday morning.")],
+    "nighteditors": [("hannah", "Wire feed was down ten minutes, it's back now."),
+                     ("raj", "Page two is locked, sending to print at 1:10."),
+                     ("elena", "Photo desk has the fire pictures in the shared folder."),
+                     ("tom", "I'll cover the council story until Maya's in.")],
+    "climbclub": [("zoe", "The wall is booked for us Thursday 6 to 9."),
+                  ("arjun", "Two new harnesses arrived, they're in the gear cupboard."),
+                  ("freya", "Belay checks for freshers are this Sunday."),
+                  ("mateo", "Minibus forms for the Peak trip are due Friday.")],
 }
 ASKER = {"ward": "leonor", "project": "yara", "brigade": "hana", "guild": "zoe",
          "choir": "greta", "coop": "frida", "newsroom": "marta", "tenants": "gloria",
@@ -398,7 +417,8 @@ ASKER = {"ward": "leonor", "project": "yara", "brigade": "hana", "guild": "zoe",
          "dispatch": "kostas", "vineyard": "liesel", "esports": "mirela", "lifeboat": "callum",
          "printshop": "ines",
          "warehouse": "dmitri", "pottery": "ingrid", "streetfest": "seun", "reunion": "rosa",
-         "pharmacy": "oksana", "quiz": "maeve", "tutoring": "nadia", "flatshare": "jonas"}
+         "pharmacy": "oksana", "quiz": "maeve", "tutoring": "nadia", "flatshare": "jonas",
+         "dogwalk": "bruna", "choirboard": "aurelie", "nighteditors": "dagny", "climbclub": "tobi"}
 
 
 def load_fresh(path: Path = FRESH) -> list[dict]:

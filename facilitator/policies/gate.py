@@ -212,8 +212,9 @@ def _addressed_moment(event: ChatEvent, state: RoomState,
             and judges_members(event.text)):
         return _declined_by_structure(event, meaning, names, Intent.JUDGE_MEMBERS,
                                       "it asks the bot to judge members")
-    if (meaning.readable and meaning.label != Intent.REVEAL
-            and asks_what_was_said_elsewhere(event.text)):
+    if meaning.readable and asks_what_was_said_elsewhere(event.text):
+        # Whatever either read made of it: in English the lexicon would otherwise decide, and
+        # it reads "did Priya DM you … what'd she say" as against a member.
         return _declined_by_structure(event, meaning, names, Intent.REVEAL,
                                       "it asks what a member said where the room cannot see")
     if (meaning.readable and meaning.label == Intent.DECISIONS and asks_to_note(event.text)
