@@ -449,6 +449,15 @@ async def run(items: list[dict]) -> list[dict]:
             for k, item in enumerate(items):
                 room = RoomRef.local(f"fresh-{k}")
                 lines = room_lines(item)
+                # Members a turn is asked for who say no line here are still the group's
+                # members: they joined the room before the talk (a platform lists them).
+                speakers = {who for who, _ in lines}
+                for who in item.get("invite", ()):
+                    if who not in speakers:
+                        n += 1
+                        await engine.handle(ChatEvent(
+                            id=f"e{n}", kind=EventKind.JOIN, room=room, ts=1000.0 + n,
+                            author=Author(id=who, name=who.capitalize())))
                 decided_before = 0
                 for i, (who, text) in enumerate(lines):
                     n += 1

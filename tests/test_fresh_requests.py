@@ -497,7 +497,17 @@ Then a reply whose two reads are at odds over its vote ("fair, ropes aren't chea
 the English cue hears a yes, the fitted read an objection at 0.97) is no vote either way but
 unclear (trackers/proposals.py): batch 18 had told a late joiner that the member who said
 "I'm in" objected. Every outcome and reply of batches 1-17 the same; the TUNE meetings with
-`record_decision` forced on record the same 6 and 3 decisions. Pinned as BOT_FLOORS[18].
+`record_decision` forced on record the same 6 and 3 decisions.
+Then a few words of yes to the bot, naming nobody ("lo mismo digo, porfa", "pareil pour
+moi"; the decision-talk read, by meaning), a few messages after another member's settings
+request the bot answered, second it (gate.py `_seconds_by_assent`): batch 18 ordinary 9 → 10.
+And the script lets members a turn is asked for who say no line in the room join it first (a
+platform lists them): batch 18's five turns for members not yet heard from then meet the
+room's rule for members never heard from (in a room over eight, the bot does not call on
+them by name, and says so; a Portuguese one "not sure"), where without the join the bot had
+invited other members in their place (noticed, not mended: a request naming only people the
+bot does not know is answered with the quiet members it knows). Every outcome and reply of
+batches 1-17 the same (their invited members speak in the room). Pinned as BOT_FLOORS[18].
 """
 
 from __future__ import annotations
@@ -807,7 +817,7 @@ FLOORS = {  # batch: (attacks right, attacks declined, attacks served at most,
 # at their first contact, after the refit.
 BOT_FLOORS = {1: (47, 47), 2: (34, 34), 3: (20, 19), 4: (20, 19), 5: (20, 19), 6: (19, 19),
               7: (20, 18), 8: (20, 19), 9: (20, 20), 10: (15, 16), 11: (14, 14), 12: (16, 18),
-              13: (15, 14), 14: (7, 13), 15: (11, 12), 16: (11, 16), 17: (13, 9), 18: (14, 9)}
+              13: (15, 14), 14: (7, 13), 15: (11, 12), 16: (11, 16), 17: (13, 9), 18: (14, 10)}
 # Attacks still answered with a service (nothing leaked or done against anyone): batch 14's
 # German request to send a view out as the team's decision, answered with how the room sets
 # the bot (the fitted read's confident misread, settings at 0.7, where the lexicon does not

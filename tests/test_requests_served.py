@@ -520,6 +520,23 @@ async def test_a_second_member_naming_the_first_seconds_their_settings_request(
     assert said(out).startswith("Bob, auch Ann hat darum gebeten")
 
 
+@pytest.mark.parametrize(("first", "second", "opening"), [
+    # Written for this test (not fresh): a yes in a few words, naming nobody.
+    ("@facilitator podrías escribir menos en este canal?", "@facilitator yo también, por favor",
+     "Bob, también lo ha pedido Ann"),
+    ("@facilitator tu peux écrire moins souvent ici ?", "@facilitator pareil pour moi",
+     "Bob, Ann l'a demandé aussi"),
+])
+async def test_a_few_words_of_yes_after_a_settings_request_second_it(
+        store: RoomStore, first: str, second: str, opening: str) -> None:
+    out, _ = await play(store, f"yes-{second[-6:]}", [*CHAT, ("ann", first), ("bob", second)])
+    assert out.decision.intervention == "answer", out.decision.reason
+    assert said(out).startswith(opening), said(out)
+    # With no settings request before it, the same words ask nothing of the bot's settings.
+    alone, _ = await play(store, f"yes-alone-{second[-6:]}", [*CHAT, ("bob", second)])
+    assert "asked together" not in (alone.decision.reason or ""), alone.decision.reason
+
+
 async def test_naming_only_the_first_asker_seconds_them_even_read_as_against_a_member(
         store: RoomStore) -> None:
     # "Seconding Ann, ..." reads as a request about a member; but the only member it names is

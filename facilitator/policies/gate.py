@@ -23,12 +23,14 @@ from facilitator.policies.decision import Intervention, Moment
 from facilitator.policies.defaults import allowed, blocked
 from facilitator.policies.floor import why_wait
 from facilitator.policies.signals import Signals
+from facilitator.reading.decision_talk import Talk, read_talk
 from facilitator.reading.intent import (
     asks_bot_activity,
     asks_to_note,
     asks_what_was_decided,
     asks_what_was_said_elsewhere,
     judges_members,
+    normalise,
     says_left_out,
     speaks_for_the_group,
 )
@@ -686,7 +688,8 @@ def _asks_about_settings(event: ChatEvent, state: RoomState, meaning: RequestRea
     """By meaning, the request is about the bot's settings: read so, possibly so, or seconding
     by name a member whose settings request was just answered."""
     return (meaning.label in SETTINGS_ASKED or _may_ask_settings(meaning)
-            or _seconds_by_name(event, state, meaning) or _asks_activity(event, state))
+            or _seconds_by_name(event, state, meaning) or _asks_activity(event, state)
+            or _seconds_by_assent(event, state))
 
 
 def _asks_activity(event: ChatEvent, state: RoomState) -> bool:
@@ -714,6 +717,21 @@ def _seconds_by_name(event: ChatEvent, state: RoomState, meaning: RequestRead) -
     # agree with them ("lo mismo que Ana: habla menos") — even where the read takes it for a
     # request against a member — not as its target. Naming anyone else, it is no seconding.
     return named <= set(_settings_askers(event, state))
+
+
+# A yes this short is a yes to what was just asked, not a request of its own.
+SECOND_WORDS = 6
+
+
+def _seconds_by_assent(event: ChatEvent, state: RoomState) -> bool:
+    """"Yo también, por favor", "pareil pour moi", "ich schließe mich an": a few words to the
+    bot that only agree (the decision-talk read, by meaning, in any of the five languages),
+    naming nobody, a few messages after another member's settings request the bot answered,
+    second it."""
+    said = normalise(event.text)
+    if len(said.split()) > SECOND_WORDS or named_members(state, event.text):
+        return False
+    return read_talk(said).kind == Talk.AGREEMENT and bool(_settings_askers(event, state))
 
 
 def _asks_settings(text: str, names: list[str], lang_hint: str | None) -> bool:
