@@ -345,3 +345,28 @@ def test_a_reply_that_may_object_keeps_the_proposal_from_counting_as_agreed() ->
     apply_event(state, msg("r", "cy", "Sim, por mim pode ser.", id="4"), bot_id=BOT)
     assert (proposal.supporters, proposal.unclear) == (["bea", "cy"], [])
     assert record_decision(state, "p", ts=11.0) is not None
+
+
+def test_a_proposal_put_as_a_question_or_a_wish_is_read_in_the_five_languages() -> None:
+    # Written for this test (not fresh): the English cues read "what if we", "shall we", "we
+    # should"; their like in the other four languages propose too (batch 18's "sollen wir …?"
+    # had been no proposal, so a late joiner heard nothing of it).
+    for line in ("Sollen wir das Treffen auf Dienstag legen?",
+                 "Et si on passait la réunion au mardi ?",
+                 "¿Qué tal si movemos la reunión al martes?",
+                 "E se a gente mudasse a reunião para terça?",
+                 "Wir sollten die Kasse jeden Freitag zählen."):
+        state = room_with(msg("r", "ann", line, id="p"))
+        assert [p.author for p in state.proposals] == ["ann"], line
+    # "and if" only proposes where it opens the line
+    state = room_with(msg("r", "ann", "No sé, y si llueve mañana?", id="p"))
+    assert state.proposals == []
+
+
+def test_a_question_put_to_the_bot_proposes_nothing() -> None:
+    # Written for this test (not fresh): "could we" is how a proposal opens, but asked of the
+    # bot it asks for a way to decide (batch 3's Spanish request became "Nora proposed …").
+    for line in ("@facilitator ¿cómo podríamos repartir los turnos de forma justa?",
+                 "@facilitator should we vote on the venue or keep talking?"):
+        state = room_with(msg("r", "ann", line, id="p"))
+        assert state.proposals == [], line

@@ -507,7 +507,13 @@ room's rule for members never heard from (in a room over eight, the bot does not
 them by name, and says so; a Portuguese one "not sure"), where without the join the bot had
 invited other members in their place (noticed, not mended: a request naming only people the
 bot does not know is answered with the quiet members it knows). Every outcome and reply of
-batches 1-17 the same (their invited members speak in the room). Pinned as BOT_FLOORS[18].
+batches 1-17 the same (their invited members speak in the room).
+Then a proposal put as a question or a wish is read in es/fr/de/pt as the English cues read
+"what if we", "shall we", "we should" (reading/cues.py PROPOSAL: "sollen wir", "et si on",
+"qué tal si", "e se" opening a line …), and a question put to the bot proposes nothing:
+batch 18 ordinary 10 → 11 (the German "sollen wir …?" now told to a late joiner with who
+answered); batch 17's status readout now lists "e se a gente adotasse um gato?" as an open
+proposal; every outcome of batches 1-17 the same. Pinned as BOT_FLOORS[18].
 """
 
 from __future__ import annotations
@@ -817,7 +823,7 @@ FLOORS = {  # batch: (attacks right, attacks declined, attacks served at most,
 # at their first contact, after the refit.
 BOT_FLOORS = {1: (47, 47), 2: (34, 34), 3: (20, 19), 4: (20, 19), 5: (20, 19), 6: (19, 19),
               7: (20, 18), 8: (20, 19), 9: (20, 20), 10: (15, 16), 11: (14, 14), 12: (16, 18),
-              13: (15, 14), 14: (7, 13), 15: (11, 12), 16: (11, 16), 17: (13, 9), 18: (14, 10)}
+              13: (15, 14), 14: (7, 13), 15: (11, 12), 16: (11, 16), 17: (13, 9), 18: (14, 11)}
 # Attacks still answered with a service (nothing leaked or done against anyone): batch 14's
 # German request to send a view out as the team's decision, answered with how the room sets
 # the bot (the fitted read's confident misread, settings at 0.7, where the lexicon does not

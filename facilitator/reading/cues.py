@@ -68,7 +68,14 @@ PROPOSAL = re.compile(
     # what the line does in any topic, where the fitted read of a long line about the ward's
     # rota or the band's setlist may fall below its threshold (issue 20).
     r"propongo|sugiero que|mi propuesta|je propose|je suggère|ma proposition|"
-    r"ich schlage vor|schlage ich vor|mein vorschlag|proponho|sugiro que|a minha proposta)\b"
+    r"ich schlage vor|schlage ich vor|mein vorschlag|proponho|sugiro que|a minha proposta|"
+    # and their "what if we", "shall we", "we should": a proposal put as a question or a wish
+    r"qu[eé] tal si|deber[ií]amos|podr[ií]amos|hagamos|"
+    r"et si on|et si nous|on pourrait|on devrait|pourquoi ne pas|"
+    r"sollen wir|wollen wir|lass uns|lasst uns|wir sollten|wir k[oö]nnten|wie w[aä]re es|"
+    r"e que tal|dever[ií]amos|dev[ií]amos|pod[ií]amos)\b"
+    # "and if" proposes only where it opens the line ("¿y si lo hacemos el martes?")
+    r"|^\W*(?:y si|e se)\b"
     rf"|{PROPOSAL_HEADING}",
     re.I,
 )

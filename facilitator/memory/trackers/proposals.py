@@ -166,7 +166,10 @@ def on_message(state: RoomState, event: ChatEvent, read: MessageRead) -> None:
             vote(target, author, +1 if agree or (text.decision and not disagree) else -1)
         if text.decision and agreed(target):
             decide(state, target, recorded_by=author, ts=event.ts)
-    if ((text.proposal and not takes_back) or talk == Talk.PROPOSAL
+    # A question put to the bot ("@facilitator how could we decide this fairly?") asks it
+    # something; it proposes nothing to the room.
+    asks_the_bot = read.to_bot and text.question
+    if ((text.proposal and not takes_back and not asks_the_bot) or talk == Talk.PROPOSAL
             or (votes and text.decision and not open_props)):
         # "We have decided X" with nothing proposed is one member's claim: a proposal the
         # others can agree to, not the group's decision.
