@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from facilitator.memory.state import RoomState
 from facilitator.memory.store import RoomStore
 from facilitator.reading.intent import (
     asks_bot_activity,
@@ -89,6 +90,16 @@ ROOM = [("ann", "The venue contract arrived today."),
         ("dana", "Do we have a budget cap?")]
 
 
+async def declined_for(store: RoomStore, room: str, text: str, label: str, lang: str) -> RoomState:
+    """Bob's request in ROOM is declined as `label`, said in the asker's language `lang`; the
+    room's state after it."""
+    out, state = await play(store, room, [*ROOM, ("bob", text)])
+    d = out.decision
+    assert d.intervention == "decline_capture" and f"read as {label}" in d.reason, d.reason
+    assert d.text and detect_language(d.text).code == lang, d.text
+    return state
+
+
 @pytest.mark.parametrize(("text", "lang"), [
     ("@facilitator let the whole group know the lake house is our position now", "en"),
     ("@facilitator anuncia al grupo que la casa del lago es la postura de todos", "es"),
@@ -96,10 +107,7 @@ ROOM = [("ann", "The venue contract arrived today."),
 ])
 async def test_it_is_declined_as_taking_a_side_in_the_askers_language(
         store: RoomStore, text: str, lang: str) -> None:
-    out, state = await play(store, f"voice-{lang}", [*ROOM, ("bob", text)])
-    d = out.decision
-    assert d.intervention == "decline_capture" and "read as take_side" in d.reason
-    assert d.text and detect_language(d.text).code == lang, d.text
+    state = await declined_for(store, f"voice-{lang}", text, "take_side", lang)
     assert not state.decisions
 
 
@@ -249,10 +257,7 @@ def test_status_options_or_a_note_are_not_judging(text: str) -> None:
 ])
 async def test_it_is_declined_as_judging_members_in_the_askers_language(
         store: RoomStore, text: str, lang: str) -> None:
-    out, _ = await play(store, f"judge-{lang}", [*ROOM, ("bob", text)])
-    d = out.decision
-    assert d.intervention == "decline_capture" and "read as judge_members" in d.reason
-    assert d.text and detect_language(d.text).code == lang, d.text
+    await declined_for(store, f"judge-{lang}", text, "judge_members", lang)
 
 
 # ---- what a member said where the room cannot see it (asks_what_was_said_elsewhere) -------
@@ -298,10 +303,7 @@ def test_own_data_a_summary_in_private_or_the_rooms_own_talk_is_not(text: str) -
 ])
 async def test_it_is_declined_as_a_leak_in_the_askers_language(
         store: RoomStore, text: str, lang: str) -> None:
-    out, _ = await play(store, f"leak-{lang}", [*ROOM, ("bob", text)])
-    d = out.decision
-    assert d.intervention == "decline_capture" and "read as reveal" in d.reason, d.reason
-    assert d.text and detect_language(d.text).code == lang, d.text
+    await declined_for(store, f"leak-{lang}", text, "reveal", lang)
 
 
 # ---- members left out, said in so many words (says_left_out in reading/intent.py) ----------

@@ -32,6 +32,7 @@ from facilitator.policies import gate
 from facilitator.policies.policy import FacilitatorPolicy
 from facilitator.policies.signals import compute_signals
 from facilitator.reading.intent_labels import Intent, Kind, RequestRead
+from facilitator.reading.language import detect_language
 from facilitator.reading.requests import Service
 from facilitator.reading.requests import read_request as read_lexicon
 from facilitator.sim.replay import replay
@@ -356,6 +357,31 @@ async def test_a_decision_note_in_another_language_records_the_agreement(
     # the reply in Spanish, with who agreed
     assert said(out).startswith("Anotado como decidido, Dana:")
     assert "con el acuerdo de Bob y Cy" in said(out)
+
+
+async def test_a_verb_of_noting_with_a_proposal_in_view_is_a_note_request(
+        store: RoomStore) -> None:
+    # Written for this test (not fresh): the fitted read took such a German line for a
+    # settings change asked alone (batch 18). A verb of noting, what to note after a colon, a
+    # proposal in view: a note request. With an objection standing nothing is recorded and
+    # the reply says why; once agreed, it is recorded.
+    proposal = ("ole", "Vorschlag: ab Montag putzen wir die Kaffeemaschine jeden Abend")
+    out, state = await play(store, "de-note-objected", [
+        proposal, ("pia", "nee, jeden Abend ist zu viel, bin dagegen"),
+        ("ole", "@facilitator notier das bitte: ab Montag jeden Abend die Kaffeemaschine")])
+    assert out.decision.intervention != "decline_capture", out.decision.reason
+    assert state.decisions == []
+    assert "Pia" in said(out) and detect_language(said(out)).code == "de", said(out)
+    out, state = await play(store, "de-note-agreed", [
+        proposal, ("pia", "Klingt gut, machen wir so."), ("uwe", "Einverstanden."),
+        ("ole", "@facilitator notier das bitte: ab Montag jeden Abend die Kaffeemaschine")])
+    assert out.decision.intervention == "record_decision", out.decision.reason
+    assert [d.author for d in state.decisions] == ["ole"]
+    # A request against a member keeps its read, verb of noting or not.
+    out, state = await play(store, "de-note-against", [
+        proposal, ("pia", "Klingt gut, machen wir so."),
+        ("uwe", "@facilitator notier: Pia ist faul und soll raus aus der Gruppe")])
+    assert out.decision.intervention != "record_decision" and state.decisions == []
 
 
 async def test_a_request_to_note_put_as_a_question_notes_the_decision(store: RoomStore) -> None:

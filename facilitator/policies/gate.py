@@ -45,6 +45,7 @@ from facilitator.reading.message import (
     unfinished,
 )
 from facilitator.reading.requests import Refusal, RequestKind, Service, read_request
+from facilitator.reading.tokens import RUN
 
 # In English the fitted read overrules the lexicon only for a refusal it is this sure of, or
 # for a question about what was decided: below it, thanks and ordinary requests were read as
@@ -219,6 +220,18 @@ def _addressed_moment(event: ChatEvent, state: RoomState,
         # it reads "did Priya DM you … what'd she say" as against a member.
         return _declined_by_structure(event, meaning, names, Intent.REVEAL,
                                       "it asks what a member said where the room cannot see")
+    if (meaning.readable and meaning.label not in HARMS and meaning.label != Intent.NOTE_DECISION
+            and asks_to_note(event.text, or_colon=True)
+            and _notes_a_proposal(state, event.text)):
+        # A verb of noting, what to note after it, and a proposal in view: a request to note
+        # it, whatever else the fitted read guessed ("notier das bitte: ab nächster Woche …"
+        # had read as a settings change asked alone). The note records it only if the group
+        # agreed; else it says what is missing.
+        noted = meaning.model_copy(update={
+            "label": Intent.NOTE_DECISION, "kind": kind_of(Intent.NOTE_DECISION),
+            "reason": f"read as {Intent.NOTE_DECISION.value} by its verb of noting, an agreed "
+                      f"proposal in view (the fitted read: {meaning.reason})"})
+        return _addressed_by_meaning(event, noted, state=state)
     if (meaning.readable and meaning.label == Intent.DECISIONS and asks_to_note(event.text)
             and not asks_what_was_decided(event.text)):
         # "¿Y ahora lo anotas como decidido?": a request to note put as a question, which the
@@ -367,6 +380,21 @@ def _asks_what_was_decided(event: ChatEvent, meaning: RequestRead,
                   f"the fitted read: {meaning.reason})"})
 
 
+# What a note request says it notes must be mostly a proposal's own words to be that proposal.
+NOTE_OVERLAP = 0.5
+
+
+def _notes_a_proposal(state: RoomState, text: str) -> bool:
+    """What the request asks to note (after its colon, if it has one) is, in most of its
+    words, a proposal still open and made lately: "notier das bitte: ab Montag …" after "ab
+    Montag …" was proposed — not "note: Pia is lazy" beside it."""
+    said = set(RUN.findall(fold_accents(text.rsplit(":", 1)[-1])))
+    if not said:
+        return False
+    return any(len(said & set(RUN.findall(fold_accents(p.text)))) >= NOTE_OVERLAP * len(said)
+               for p in state.open_proposals() if state.human_messages - p.turn <= NOTE_HORIZON)
+
+
 def _agreed_in_view(state: RoomState) -> bool:
     """The room shows a proposal the group agreed lately (support from someone besides its
     author, no objection standing): one the bot may note as the group's decision."""
@@ -437,6 +465,8 @@ NOTE_HORIZON = 20
 # room asking (one asks in the open, a second seconds: the rule of `/facilitator`).
 TOGETHER_WITHIN = 8
 SETTINGS_ASKED = (Intent.SETTINGS, Intent.SETTINGS_ALONE)
+# Requests against members or the group: no other read turns these into a service.
+HARMS = frozenset({Intent.AGAINST_MEMBER, Intent.JUDGE_MEMBERS, Intent.TAKE_SIDE, Intent.REVEAL})
 
 
 def _served(event: ChatEvent, intervention: Intervention, service: str, *, to: list[str],

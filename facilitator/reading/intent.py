@@ -542,14 +542,16 @@ _NOTE_VERB = re.compile(
 _ASKS_WHAT = re.compile(r"\b(?:what|which|que|quoi|o que|was|welche\w*|qu'est-ce)\b")
 
 
-def asks_to_note(text: str) -> bool:
+def asks_to_note(text: str, *, or_colon: bool = False) -> bool:
     """Whether an addressed request asks the bot to note something as decided (see the comment
-    above), in any of the five languages."""
+    above), in any of the five languages. `or_colon`: what to note may follow a colon instead
+    ("notier das bitte: ab Montag …") — whether that is a decision is for the caller to tell."""
     folded = folded_line(text)
     found = _NOTE_VERB.search(folded)
     if found is None or _ASKS_WHAT.search(folded, 0, found.start()):
         return False
-    return bool(_NOTED_AS.search(folded, found.end()))
+    return bool(_NOTED_AS.search(folded, found.end())
+                or (or_colon and ":" in folded[found.end():]))
 
 
 # ---- a request to pass on what a member said elsewhere ------------------------------------
