@@ -759,9 +759,10 @@ def _seconds_by_assent(event: ChatEvent, state: RoomState) -> bool:
     naming nobody, a few messages after another member's settings request the bot answered,
     second it."""
     said = normalise(event.text)
-    if len(said.split()) > SECOND_WORDS or named_members(state, event.text):
+    if (len(said.split()) > SECOND_WORDS or named_members(state, event.text)
+            or not _settings_askers(event, state)):
         return False
-    return read_talk(said).kind == Talk.AGREEMENT and bool(_settings_askers(event, state))
+    return read_talk(said).kind == Talk.AGREEMENT  # the embedding last: it costs milliseconds
 
 
 def _asks_settings(text: str, names: list[str], lang_hint: str | None) -> bool:
