@@ -229,8 +229,8 @@ def _addressed_moment(event: ChatEvent, state: RoomState,
         # agreed; else it says what is missing.
         noted = meaning.model_copy(update={
             "label": Intent.NOTE_DECISION, "kind": kind_of(Intent.NOTE_DECISION),
-            "reason": f"read as {Intent.NOTE_DECISION.value} by its verb of noting, an agreed "
-                      f"proposal in view (the fitted read: {meaning.reason})"})
+            "reason": f"read as {Intent.NOTE_DECISION.value} by its verb of noting and a "
+                      f"proposal in view in its words (the fitted read: {meaning.reason})"})
         return _addressed_by_meaning(event, noted, state=state)
     if (meaning.readable and meaning.label == Intent.DECISIONS and asks_to_note(event.text)
             and not asks_what_was_decided(event.text)):

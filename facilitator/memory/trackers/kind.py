@@ -89,9 +89,10 @@ def read_kind(state: RoomState) -> RoomKind:
 # A small group convened for the talk: every member joined, each by their own join, before
 # its first message, and nobody came, went or spoke up from outside since — a study group, a
 # task team, a room made for one piece of work. The list of members a platform gives when the
-# bot is added is not that: it names a channel's members, lurkers too, not who came to talk. There a member
-# who stays silent is one of the group being left out; in a room whose members are known only
-# by speaking (a meeting's transcript, an open channel) the bot cannot tell who is there.
+# bot is added is not that: it names a channel's members, lurkers too, not who came to talk.
+# There a member who stays silent is one of the group being left out; in a room whose members
+# are known only by speaking (a meeting's transcript, an open channel) the bot cannot tell who
+# is there.
 CONVENED_AT_LEAST = 3  # with two, the silent one's partner is the one to ask
 CONVENED_AT_MOST = 8
 
