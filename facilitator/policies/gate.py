@@ -35,7 +35,7 @@ from facilitator.reading.intent import (
     speaks_for_the_group,
 )
 from facilitator.reading.intent import read_request as read_intent
-from facilitator.reading.intent_labels import Intent, Kind, RequestRead, kind_of
+from facilitator.reading.intent_labels import REFUSALS, Intent, Kind, RequestRead, kind_of
 from facilitator.reading.language import detect_language
 from facilitator.reading.message import (
     asks_unmarked,
@@ -392,14 +392,18 @@ def _notes_a_proposal(state: RoomState, text: str) -> bool:
     if not said:
         return False
     return any(len(said & set(RUN.findall(fold_accents(p.text)))) >= NOTE_OVERLAP * len(said)
-               for p in state.open_proposals() if state.human_messages - p.turn <= NOTE_HORIZON)
+               for p in _open_in_view(state))
+
+
+def _open_in_view(state: RoomState) -> list[Proposal]:
+    """Open proposals made within NOTE_HORIZON human messages: those a note may be about."""
+    return [p for p in state.open_proposals() if state.human_messages - p.turn <= NOTE_HORIZON]
 
 
 def _agreed_in_view(state: RoomState) -> bool:
     """The room shows a proposal the group agreed lately (support from someone besides its
     author, no objection standing): one the bot may note as the group's decision."""
-    return any(agreed(p) for p in state.open_proposals()
-               if state.human_messages - p.turn <= NOTE_HORIZON)
+    return any(agreed(p) for p in _open_in_view(state))
 
 
 def _addressed_by_meaning(event: ChatEvent, meaning: RequestRead, *, majority: bool = False,
@@ -465,8 +469,9 @@ NOTE_HORIZON = 20
 # room asking (one asks in the open, a second seconds: the rule of `/facilitator`).
 TOGETHER_WITHIN = 8
 SETTINGS_ASKED = (Intent.SETTINGS, Intent.SETTINGS_ALONE)
-# Requests against members or the group: no other read turns these into a service.
-HARMS = frozenset({Intent.AGAINST_MEMBER, Intent.JUDGE_MEMBERS, Intent.TAKE_SIDE, Intent.REVEAL})
+# Requests against members or the group (the refusals but those about the bot's own rules):
+# no other read turns these into a service.
+HARMS = REFUSALS - {Intent.SETTINGS_ALONE, Intent.ONE_MEMBER, Intent.INSTRUCTIONS, Intent.FLATTERY}
 
 
 def _served(event: ChatEvent, intervention: Intervention, service: str, *, to: list[str],
