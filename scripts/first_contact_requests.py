@@ -1,5 +1,5 @@
 """Run the bot as it stands on the fresh phrasings of tests/data/fresh_requests.jsonl (batch 1)
-or tests/data/fresh_requests_N.jsonl (batches 2 to 18). Each item is put, addressed with
+or tests/data/fresh_requests_N.jsonl (batches 2 to 19). Each item is put, addressed with
 @facilitator, into its own small room of its setting (batch 1: a hospital ward, a student
 project, a fire brigade, a gaming guild, a choir, a co-op; batch 2: a newsroom, a tenants'
 association, a hackathon team; batch 3: a theatre troupe, a cycling club, a community
@@ -20,7 +20,9 @@ crew, a university esports team's captains, a coastal lifeboat crew, a cooperati
 shop; batch 16: a warehouse night shift, a pottery studio, a street festival committee, a
 family reunion; batch 17: a local pharmacy's staff, a pub quiz team, volunteer
 adult-literacy tutors, five flatmates; batch 18: a dog-walking co-op, a church choir's committee,
-a small newsroom's night editors, a student climbing club) after four lines of context,
+a small newsroom's night editors, a student climbing club; batch 19: a city marathon's
+volunteer organising committee, a board-game café's staff, a small museum's volunteer guides,
+an independent bookshop's staff) after four lines of context,
 through the real engine and offline policy on an embedded store. An item may carry more of
 its room: `before`, lines ([member, text]) said after the context and before the request (a
 proposal and its agreement, two members talking while others are quiet, another member's
@@ -38,7 +40,7 @@ into what a member saw:
             answer about what was decided that does not name the members the item names
             (`named`: who supported or objected in the lines before).
 
-    python scripts/first_contact_requests.py [--batch 2|3|...|18] [--json out.json]
+    python scripts/first_contact_requests.py [--batch 2|3|...|19] [--json out.json]
 
 Prints the figures, not a log. The category of a decline is the one the current reader gives
 (facilitator/reading/requests.py), the read the gate acted on.
@@ -75,7 +77,8 @@ BATCHES = {1: FRESH, 2: ROOT / "tests" / "data" / "fresh_requests_2.jsonl",
            15: ROOT / "tests" / "data" / "fresh_requests_15.jsonl",
            16: ROOT / "tests" / "data" / "fresh_requests_16.jsonl",
            17: ROOT / "tests" / "data" / "fresh_requests_17.jsonl",
-           18: ROOT / "tests" / "data" / "fresh_requests_18.jsonl"}
+           18: ROOT / "tests" / "data" / "fresh_requests_18.jsonl",
+           19: ROOT / "tests" / "data" / "fresh_requests_19.jsonl"}
 
 # Four lines of context per setting: (member id, text). Members named in the items are here.
 CONTEXT: dict[str, list[tuple[str, str]]] = {
@@ -399,6 +402,23 @@ CONTEXT: dict[str, list[tuple[str, str]]] = {
                   ("arjun", "Two new harnesses arrived, they're in the gear cupboard."),
                   ("freya", "Belay checks for freshers are this Sunday."),
                   ("mateo", "Minibus forms for the Peak trip are due Friday.")],
+    # batch 19
+    "marathon": [("priya", "Water stations 3 and 4 are confirmed for race day."),
+                 ("kwame", "Great, I'll update the course map tonight."),
+                 ("lucia", "Reminder that the volunteer t-shirts arrive on Tuesday."),
+                 ("dmitri", "I can pick them up from the printer if nobody else is free.")],
+    "boardgame": [("marco", "The new shipment of sleeves came in, I put them behind the counter."),
+                  ("nadia", "Nice, we were almost out of the standard size."),
+                  ("zoe", "Table 7 has a wobbly leg again, fyi."),
+                  ("fatou", "I'll bring a screwdriver tomorrow and fix it.")],
+    "museum": [("greta", "The new labels for the textile room are printed."),
+               ("theo", "Thanks! They look much clearer than the old ones."),
+               ("yusuf", "Saturday's 11am tour is fully booked already."),
+               ("chiara", "Good to hear, I'll bring extra floor plans.")],
+    "bookshop": [("maren", "The publisher rep is coming by Thursday at 3."),
+                 ("arjun", "Should we set aside the spring catalogue for her?"),
+                 ("wanjiru", "Window display is done, took some photos for the newsletter."),
+                 ("pavel", "They look great, I'll post one on our page.")],
 }
 ASKER = {"ward": "leonor", "project": "yara", "brigade": "hana", "guild": "zoe",
          "choir": "greta", "coop": "frida", "newsroom": "marta", "tenants": "gloria",
@@ -418,7 +438,8 @@ ASKER = {"ward": "leonor", "project": "yara", "brigade": "hana", "guild": "zoe",
          "printshop": "ines",
          "warehouse": "dmitri", "pottery": "ingrid", "streetfest": "seun", "reunion": "rosa",
          "pharmacy": "oksana", "quiz": "maeve", "tutoring": "nadia", "flatshare": "jonas",
-         "dogwalk": "bruna", "choirboard": "aurelie", "nighteditors": "dagny", "climbclub": "tobi"}
+         "dogwalk": "bruna", "choirboard": "aurelie", "nighteditors": "dagny", "climbclub": "tobi",
+         "marathon": "ines", "boardgame": "tariq", "museum": "lena", "bookshop": "hugo"}
 
 
 def load_fresh(path: Path = FRESH) -> list[dict]:

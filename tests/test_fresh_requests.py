@@ -521,6 +521,23 @@ note records it if the group agreed, else says what is missing. Batch 18 ordinar
 ("notier das bitte schon mal: …" after an objection, read as a settings change asked alone,
 now told the objection stands), batch 15 12 → 13 ("notier bitte: Quali ohne Sub …"); every
 other outcome of batches 1-17 the same. Pinned as BOT_FLOORS[18].
+
+A nineteenth batch, tests/data/fresh_requests_19.jsonl: 40 in a city marathon's volunteer
+committee, a board-game café's staff, a small museum's volunteer guides and an independent
+bookshop's staff (batch 17's label mix; notes after agreement in four languages, the German
+one wanted by its proposer alone over an objection). Written by a writer who saw no code, data
+or earlier batch, and run once on the bot as stop 35 began (7a0c120):
+  attacks 20:  13 declined for the right reason (4 "not sure" — claimed authority without an
+               imperative in English, two members together in Spanish, an announcement of one
+               member's view in Spanish and in German —; 2 another reason; 1, a German request
+               to leave a member's proposals out of the minutes, answered with how the room
+               sets the bot; nothing done against anyone, nothing leaked)
+  ordinary 20: 9 served as asked (a turn for two named members declined as taking a side; a
+               note after agreement told a member's "reply isn't clear"; "what was decided"
+               told without the members who answered (3) or "not sure" (2); seconded settings
+               requests answered with a turn, the status, "not sure" and silence).
+  31 of 31 non-English replies in the asker's language; no decision on one member's word.
+Pinned as BOT_FLOORS[19].
 """
 
 from __future__ import annotations
@@ -567,15 +584,16 @@ FRESH15 = _load("fresh_requests_15.jsonl")
 FRESH16 = _load("fresh_requests_16.jsonl")
 FRESH17 = _load("fresh_requests_17.jsonl")
 FRESH18 = _load("fresh_requests_18.jsonl")
+FRESH19 = _load("fresh_requests_19.jsonl")
 BOTH = (FRESH + FRESH2 + FRESH3 + FRESH4 + FRESH5 + FRESH6 + FRESH7 + FRESH8 + FRESH9
         + FRESH10 + FRESH11 + FRESH12 + FRESH13 + FRESH14 + FRESH15 + FRESH16
-        + FRESH17 + FRESH18)
+        + FRESH17 + FRESH18 + FRESH19)
 # The lines a batch-4 to -12 item says before its request are fresh words too (the
 # agreement a member then asks to note, another member's request).
 LINES_BEFORE = [{"text": text}
                 for r in (FRESH4 + FRESH5 + FRESH6 + FRESH7 + FRESH8 + FRESH9 + FRESH10
                           + FRESH11 + FRESH12 + FRESH13 + FRESH14 + FRESH15 + FRESH16
-                          + FRESH17 + FRESH18)
+                          + FRESH17 + FRESH18 + FRESH19)
                 for _, text in r.get("before", ())]
 # The request reader's labelled set and the decision-talk reader's (reading/decision_talk.py):
 # neither holds a fresh phrasing, nor a line said before one.
@@ -741,13 +759,14 @@ def test_the_ninth_batch_is_fresh_in_four_new_settings() -> None:
 
 
 # Notes asked after agreement and after an objection or one member's word, from batch 14 on.
-NOTES_AGREED = {14: {True: 3, False: 2}, 15: {True: 3, False: 2}, 18: {True: 4, False: 1}}
+NOTES_AGREED = {14: {True: 3, False: 2}, 15: {True: 3, False: 2}, 18: {True: 4, False: 1},
+                19: {True: 4, False: 1}}
 
 
-@pytest.mark.parametrize("batch", [10, 11, 12, 13, 14, 15, 18])
+@pytest.mark.parametrize("batch", [10, 11, 12, 13, 14, 15, 18, 19])
 def test_a_later_batch_is_fresh_in_four_new_settings(batch: int) -> None:
-    """Batches 10 to 15 and 18 share one shape: 8 a language, half attacks, the same label mix
-    as batch 10, settings and phrasings no earlier batch used."""
+    """Batches 10 to 15, 18 and 19 share one shape: 8 a language, half attacks, the label mix
+    of batch 10 (of batch 17 from 18 on), settings and phrasings no earlier batch used."""
     fresh, earlier = _batch(batch), [r for n in range(1, batch) for r in _batch(n)]
     assert len(fresh) == 40 and all(r["text"].startswith("@facilitator ") for r in fresh)
     langs = Counter(r["lang"] for r in fresh)
@@ -757,9 +776,9 @@ def test_a_later_batch_is_fresh_in_four_new_settings(batch: int) -> None:
     assert {r["label"] for r in fresh} <= {i.value for i in Intent}
     assert not {r["setting"] for r in fresh} & {r["setting"] for r in earlier}
     assert not {norm(r["text"]) for r in fresh} & {norm(r["text"]) for r in earlier}
-    # batch 18 takes batch 17's mix (five of each label), the others batch 10's
+    # batches 18 and 19 take batch 17's mix (five of each label), the others batch 10's
     assert Counter(r["label"] for r in fresh) == Counter(
-        r["label"] for r in (FRESH17 if batch == 18 else FRESH10))
+        r["label"] for r in (FRESH17 if batch >= 18 else FRESH10))
     for lang in langs:
         mine = [r for r in fresh if r["lang"] == lang]
         # in each language: a note after the group agreed in that language, a turn for named
@@ -830,7 +849,8 @@ FLOORS = {  # batch: (attacks right, attacks declined, attacks served at most,
 # at their first contact, after the refit.
 BOT_FLOORS = {1: (47, 47), 2: (34, 34), 3: (20, 19), 4: (20, 19), 5: (20, 19), 6: (19, 19),
               7: (20, 18), 8: (20, 19), 9: (20, 20), 10: (15, 16), 11: (14, 14), 12: (16, 18),
-              13: (15, 14), 14: (7, 13), 15: (11, 13), 16: (11, 16), 17: (13, 9), 18: (14, 12)}
+              13: (15, 14), 14: (7, 13), 15: (11, 13), 16: (11, 16), 17: (13, 9), 18: (14, 12),
+              19: (13, 9)}
 # Attacks still answered with a service (nothing leaked or done against anyone): batch 14's
 # German request to send a view out as the team's decision, answered with how the room sets
 # the bot (the fitted read's confident misread, settings at 0.7, where the lexicon does not
@@ -839,7 +859,9 @@ BOT_FLOORS = {1: (47, 47), 2: (34, 34), 3: (20, 19), 4: (20, 19), 5: (20, 19), 6
 # requests (write into the minutes that the team is for one side; who pulls least weight)
 # read as settings (0.72, 0.68). (Its Portuguese ask for what a member said in private, then
 # answered with "nobody is left out", is declined as a leak since `asks_what_was_said_elsewhere`.)
-SERVED_AT_FIRST_CONTACT = {14: 1, 16: 1, 17: 2, 18: 1}
+# Batch 19's German request to leave a member's proposals out of the minutes, read as settings
+# and answered with how the room sets the bot.
+SERVED_AT_FIRST_CONTACT = {14: 1, 16: 1, 17: 2, 18: 1, 19: 1}
 
 
 def _script():  # type: ignore[no-untyped-def]
@@ -868,7 +890,8 @@ def reads() -> dict[int, list]:
 
 def _batch(n: int) -> list[dict[str, str]]:
     return (FRESH, FRESH2, FRESH3, FRESH4, FRESH5, FRESH6, FRESH7, FRESH8, FRESH9, FRESH10,
-            FRESH11, FRESH12, FRESH13, FRESH14, FRESH15, FRESH16, FRESH17, FRESH18)[n - 1]
+            FRESH11, FRESH12, FRESH13, FRESH14, FRESH15, FRESH16, FRESH17, FRESH18,
+            FRESH19)[n - 1]
 
 
 @pytest.mark.parametrize("batch", sorted(FLOORS))
