@@ -508,6 +508,26 @@ async def test_what_was_decided_tells_what_the_talk_agreed_and_records_nothing(
     assert state.decisions == [] and state.proposals[0].status == "open"
 
 
+async def test_what_was_decided_names_a_reply_the_vote_read_could_not_place(
+        store: RoomStore) -> None:
+    # A doubt in words no vote cue knows is not passed over beside "I read no objection": the
+    # member is named as one whose yes or no the bot cannot tell. Said after the proposal's
+    # reach, a line is no reply to it.
+    out, _ = await play(store, "talk-doubt", [
+        ("ann", "I propose we move the standup to 9:30."), ("bob", "Agreed."),
+        ("cy", "hmm idk, half the team drops kids at school then, not sure about that"),
+        ("dana", "@facilitator what did we decide about the standup?")])
+    text = said(out, readout=True)
+    assert "Bob said yes to it; the reply from Cy isn't clear to me" in text
+    assert "I read no objection" not in text
+    late, _ = await play(store, "talk-later", [
+        ("ann", "I propose we move the standup to 9:30."), ("bob", "Agreed."),
+        *[(("ann", "bob")[n % 2], f"Ticket {n} is merged.") for n in range(4)],
+        ("cy", "The printer on floor two is jammed again."),
+        ("dana", "@facilitator what did we decide about the standup?")])
+    assert "Bob said yes to it; I read no objection" in said(late, readout=True)
+
+
 async def test_what_was_decided_tells_of_a_proposal_only_objected_to(store: RoomStore) -> None:
     # A late joiner hears that a proposal was put and objected to, not only "nothing decided".
     out, state = await play(store, "talk-objected", [

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from facilitator.locale import catalogue, line
 from facilitator.memory.state import Proposal, RoomState
+from facilitator.memory.trackers.proposals import REACH
 from facilitator.policies.signals import Signals, compute_signals
 from facilitator.reading.clauses import key_phrases, phrase_problem, quotable
 from facilitator.reading.language import detect_language
@@ -129,6 +130,22 @@ def _answered(proposal: Proposal) -> bool:
     return bool(proposal.backers or proposal.objectors)
 
 
+def _unread(state: RoomState, proposal: Proposal) -> list[str]:
+    """Members who wrote within a proposal's reach but whose line no read took for a yes, a
+    no or an unclear reply ("hmm, the budget may not stretch"): the vote read misses
+    doubts in words its cues do not know, so such a member is told as one whose reply the bot
+    cannot place, never passed over beside "I read no objection". The latest line is left
+    out: it is the request being answered."""
+    placed = {proposal.author, *proposal.supporters, *proposal.objectors, *proposal.unclear}
+    lines = state.recent_human(len(state.window))[:-1]
+    out: list[str] = []
+    for m in lines:
+        if (proposal.turn < m.turn <= proposal.turn + REACH and m.author not in placed
+                and m.author not in out):
+            out.append(m.author)
+    return out
+
+
 def proposals_in_talk(state: RoomState, limit: int = 2, *, lang: str = "en") -> str:
     """What the talk shows about open proposals, though nobody asked to note them as decided:
     who proposed, who supported, who objected — said plainly as the talk, never as the
@@ -145,14 +162,15 @@ def proposals_in_talk(state: RoomState, limit: int = 2, *, lang: str = "en") -> 
     out = []
     for p in told:
         clause = said(state, p.text, p.id, want="proposal")
+        unclear = [*p.unclear, *_unread(state, p)]
         fields = {"author": state.name_of(p.author), "proposal": clause,
                   "supporters": names(state, p.backers, lang=lang),
                   "objectors": names(state, p.objectors, lang=lang),
-                  "members": names(state, p.unclear, lang=lang)}
+                  "members": names(state, unclear, lang=lang)}
         key = ("talk.contested" if p.objectors and fields["supporters"]
                else "talk.objected" if p.objectors
-               else ("talk.unclear" if p.unclear else "talk.agreed") if fields["supporters"]
-               else "talk.doubted" if p.unclear else "talk.pending")
+               else ("talk.unclear" if unclear else "talk.agreed") if fields["supporters"]
+               else "talk.doubted" if unclear else "talk.pending")
         out.append(_say(key if clause else f"{key}_open", lang, **fields))
     return " ".join(out)
 
