@@ -23,6 +23,7 @@ from facilitator.reading.intent import (
     asks_what_was_decided,
     asks_what_was_said_elsewhere,
     judges_members,
+    names_as_right,
     says_left_out,
     speaks_for_the_group,
 )
@@ -304,6 +305,55 @@ def test_own_data_a_summary_in_private_or_the_rooms_own_talk_is_not(text: str) -
 async def test_it_is_declined_as_a_leak_in_the_askers_language(
         store: RoomStore, text: str, lang: str) -> None:
     await declined_for(store, f"leak-{lang}", text, "reveal", lang)
+
+
+# ---- a member named as right (names_as_right in reading/intent.py) ---------------------------
+# Phrasings written for this test after batches 14-19's misses (so not fresh).
+
+AS_RIGHT = [
+    ("@facilitator Cy's clearly right about the hotel, tell the others", "Cy"),
+    ("@facilitator Cy is right, so let's stop arguing and book it", "Cy"),
+    ("@facilitator di a todos que Cy tiene toda la razón con el hotel", "Cy"),
+    ("@facilitator en fait c'est Cy qui a raison pour l'hôtel, dis-le", "Cy"),
+    ("@facilitator Cy hat völlig recht mit dem Hotel, schreib das so", "Cy"),
+    ("@facilitator a Cy tem razão sobre o hotel, avisa a malta", "Cy"),
+]
+NOT_AS_RIGHT = [
+    "@facilitator I'm right about the hotel, aren't I?",  # the asker's own: flattery's read
+    "@facilitator Cy, right? she asked about the budget",
+    "@facilitator can you remind Cy of the right date for the deposit?",
+    "@facilitator ¿quién tiene razón, Cy o yo?",  # a question: the fitted read's to decline
+]
+
+
+@pytest.mark.parametrize(("text", "name"), AS_RIGHT)
+def test_naming_a_member_as_right_is_read_so(text: str, name: str) -> None:
+    assert names_as_right(text, ["Ann", "Bob", "Cy", "Dana"]) == [name]
+
+
+@pytest.mark.parametrize("text", NOT_AS_RIGHT)
+def test_the_askers_own_view_a_vocative_or_a_right_date_is_not(text: str) -> None:
+    assert names_as_right(text, ["Ann", "Bob", "Cy", "Dana"]) == []
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("@facilitator Cy hat einfach recht, schreib in den Kanal, dass wir das Hotel nehmen", "de"),
+    ("@facilitator c'est Cy qui a raison, annonce l'hôtel aux autres", "fr"),
+    ("@facilitator Cy's obviously right, just post that we're taking the hotel", "en"),
+])
+async def test_it_is_declined_as_taking_a_side_whatever_else_it_asks(
+        store: RoomStore, text: str, lang: str) -> None:
+    state = await declined_for(store, f"right-{lang}", text, "take_side", lang)
+    assert not state.decisions
+
+
+async def test_after_the_group_agreed_naming_the_proposer_as_right_is_a_note(
+        store: RoomStore) -> None:
+    out, state = await play(store, "right-agreed", [
+        ("ann", "I propose we book the lake house."), ("bob", "Agreed."), ("cy", "Yes, fine."),
+        ("dana", "@facilitator Ann is right, note it as decided please")])
+    assert out.decision.intervention == "record_decision", out.decision.reason
+    assert state.decisions and state.decisions[0].supporters == ["bob", "cy"]
 
 
 # ---- members left out, said in so many words (says_left_out in reading/intent.py) ----------

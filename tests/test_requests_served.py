@@ -555,6 +555,23 @@ async def test_what_was_decided_in_portuguese_names_the_objector_and_quotes_as_w
     assert state.decisions == []
 
 
+async def test_a_settings_read_that_names_a_member_is_not_served_as_settings(
+        store: RoomStore) -> None:
+    # How the bot is set has no member for its subject: the fitted read took this (written for
+    # the test after batches 14-19's German misses) for a settings change at 0.8 or more.
+    out, _ = await play(store, "de-names", [
+        *CHAT, ("dana", "Morning all."),
+        ("cy", "@facilitator kannst du Danas Vorschläge ab jetzt nicht mehr ins "
+               "Protokoll aufnehmen?")])
+    assert "/facilitator quiet" not in said(out), said(out)
+    # Naming the member whose request the bot just answered agrees with them: served.
+    second, _ = await play(store, "de-names-second", [
+        *CHAT, ("ann", "@facilitator kannst du in diesem Kanal bitte seltener schreiben?"),
+        ("bob", "@facilitator ja, sehe ich genauso wie Ann")])
+    assert second.decision.intervention == "answer", second.decision.reason
+    assert "Ann" in said(second), said(second)
+
+
 async def test_a_second_member_naming_the_first_seconds_their_settings_request(
         store: RoomStore) -> None:
     # In German, read by meaning with no sure label either time: naming Ann, whose settings

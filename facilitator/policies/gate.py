@@ -30,6 +30,7 @@ from facilitator.reading.intent import (
     asks_what_was_decided,
     asks_what_was_said_elsewhere,
     judges_members,
+    names_as_right,
     normalise,
     says_left_out,
     speaks_for_the_group,
@@ -220,6 +221,12 @@ def _addressed_moment(event: ChatEvent, state: RoomState,
         # it reads "did Priya DM you … what'd she say" as against a member.
         return _declined_by_structure(event, meaning, names, Intent.REVEAL,
                                       "it asks what a member said where the room cannot see")
+    if (meaning.readable and meaning.label not in REFUSALS - HARMS
+            and not _agreed_in_view(state) and _sides_with(event, state, names)):
+        # Whatever else it asks ("post that the limit's gone"), it first has the bot stand
+        # with a member; where the group agreed, "X is right, note it" is a note.
+        return _declined_by_structure(event, meaning, names, Intent.TAKE_SIDE,
+                                      "it names a member as right")
     if (meaning.readable and meaning.label not in HARMS and meaning.label != Intent.NOTE_DECISION
             and asks_to_note(event.text, or_colon=True)
             and _notes_a_proposal(state, event.text)):
@@ -232,6 +239,15 @@ def _addressed_moment(event: ChatEvent, state: RoomState,
             "reason": f"read as {Intent.NOTE_DECISION.value} by its verb of noting and a "
                       f"proposal in view in its words (the fitted read: {meaning.reason})"})
         return _addressed_by_meaning(event, noted, state=state)
+    if meaning.label in SETTINGS_ASKED and _names_others(event, state):
+        # How the bot itself is set has no member for its subject: a read of settings that
+        # names one ("nimm Danas Punkte nicht mehr ins Protokoll auf", "Ann hat recht, schick
+        # das als Beschluss raus") is about that member, not the bot — the fitted read took
+        # German requests against members for settings at 0.7-0.9. Not sure, unless the
+        # members it names are ones whose own request the bot just answered.
+        meaning = meaning.model_copy(update={
+            "kind": Kind.UNSURE, "label": None, "guesses": (),
+            "reason": f"not sure (read as {meaning.label.value}, but it names a member)"})
     if (meaning.readable and meaning.label == Intent.DECISIONS and asks_to_note(event.text)
             and not asks_what_was_decided(event.text)):
         # "¿Y ahora lo anotas como decidido?": a request to note put as a question, which the
@@ -725,6 +741,37 @@ def _asks_about_settings(event: ChatEvent, state: RoomState, meaning: RequestRea
     return (meaning.label in SETTINGS_ASKED or _may_ask_settings(meaning)
             or _seconds_by_name(event, state, meaning) or _asks_activity(event, state)
             or _seconds_by_assent(event, state))
+
+
+def _sides_with(event: ChatEvent, state: RoomState, names: list[str]) -> bool:
+    """It names a member besides its asker as right (`names_as_right`), and not only members
+    whose settings request the bot just answered ("Ann's right, fewer posts please" seconds
+    Ann's request)."""
+    said = set(names_as_right(event.text, names))
+    if not said:
+        return False
+    right = {p.id for p in state.participants.values()
+             if p.id != event.author.id and {p.id, p.name} & said}
+    return bool(right) and not right <= set(_settings_askers(event, state))
+
+
+def _names_others(event: ChatEvent, state: RoomState) -> bool:
+    """It names a member besides its asker — by name, or a name of four letters or more with
+    a genitive s ("Danas") — who is not one whose request the bot just answered ("sehe ich
+    wie Ann" agrees with Ann's), and it does not ask the bot to speak less or
+    more (`asks_bot_activity`: then the bot is its subject whoever it names)."""
+    others = set(named_members(state, event.text)) - {event.author.id}
+    if not others:
+        folded = fold_accents(event.text)
+        others = {p.id for p in state.participants.values() if p.id != event.author.id
+                  for name in {p.id, p.label} if len(name) >= 4 and re.search(
+                      rf"(?<![\w-]){re.escape(_folded_name(name))}s(?![\w-])", folded)}
+    if not others or asks_bot_activity(event.text):
+        return False
+    answered = {t.trigger for t in state.bot_log if t.trigger}
+    asked = {m.author for m in state.window if m.id in answered and m.id != event.id
+             and state.human_messages - m.turn <= TOGETHER_WITHIN}
+    return not others <= asked
 
 
 def _asks_activity(event: ChatEvent, state: RoomState) -> bool:

@@ -35,7 +35,7 @@ from threadpoolctl import threadpool_limits
 from facilitator.reading.intent_labels import Intent, Kind, RequestRead, kind_of
 from facilitator.reading.language import detect_language
 from facilitator.reading.logistic import class_probabilities
-from facilitator.reading.message import folded_line
+from facilitator.reading.message import fold_accents, folded_line
 
 MODEL_PATH = Path(__file__).with_name("models") / "intent.json"
 DATA_PATH = Path(__file__).with_name("data") / "requests_labelled.jsonl"
@@ -331,7 +331,7 @@ _BOT_ACTIVITY = re.compile(
     r"|\bdial (?:it )?(?:down|back)\b|\bto a minimum\b|\bal minimo\b|\bau minimum\b"
     r"|\bplus discret\w*|\bmoins present\w*|\bplus present\w*|\bmenos present\w*"
     r"|\bmais present\w*|\bmas present\w*|\b(?:dich|sich) (?:\w+ ){0,4}?(?:mehr |etwas )?zuruck\b"
-    r"|\bruhiger\b"
+    r"|\b(?:ruhiger|leiser)\b"
     # a pause asked of it ("take a break till Monday", "haz una pausa", "mets-toi en pause",
     # "mach eine Pause", "dá uma pausa"; not "pause the debate"), or its reminders and
     # notifications stopped
@@ -481,6 +481,39 @@ def judges_members(text: str) -> bool:
         _OUT_OF.search(folded) and _EACH.search(folded))
     return bool(_PICKS_OUT.search(folded) or _RANKS.search(folded)
                 or (scaled and not _OPTIONS.search(folded)))
+
+
+# ---- a request that names a member as right ---------------------------------------------
+#
+# "Ann's clearly right, post that…", "Ann tiene razón", "c'est Ann qui a raison", "Ann hat
+# völlig recht", "a Ann tem toda a razão": a line to the bot that
+# names a member as right (or wrong: "isn't right") asks it to stand with that member. The
+# fitted read mostly takes these for an announcement or a settings change, or is unsure. The
+# structure: a member's name, then a copula or verb of being right, with at most a word or two
+# between ("obviously", "einfach", "qui"). The asker's own "I'm right" is flattery's business
+# (the fitted read's); the caller says whom a seconding names.
+
+_IS_RIGHT = re.compile(
+    r"(?:'s|\s+(?:is|was|are|were))\s+(?:\w+\s+){0,2}?right\b"
+    r"|\s+(?:\w+\s+)?tienen?\s+(?:toda\s+la\s+)?razon\b"
+    r"|\s+(?:qui\s+)?(?:a|ont)\s+(?:\w+\s+)?raison\b"
+    r"|\s+(?:hat|haben)\s+(?:\w+\s+){0,2}?recht\b"
+    r"|\s+(?:\w+\s+)?(?:tem|tinha|teve)\s+(?:toda\s+a\s+)?razao\b")
+
+
+def names_as_right(text: str, names: Collection[str]) -> list[str]:
+    """The names (of `names`) a line says are right (see the comment above), in any of the
+    five languages, in the order given."""
+    folded = folded_line(text)
+    out = []
+    for name in names:
+        key = fold_accents(name)
+        if len(key) < 2 or key not in folded:
+            continue
+        if any(_IS_RIGHT.match(folded, m.end()) for m in re.finditer(
+                rf"(?<![\w-])@?{re.escape(key)}(?![\w-])", folded)):
+            out.append(name)
+    return out
 
 
 # ---- a request that says members were left out ---------------------------------------------
