@@ -561,6 +561,19 @@ take-side attacks, an "instructions" attack (left to its own read) and one ordin
 a seconding ("Torvald's right, quiet mode…"). Attacks right: batch 14 7 → 8, 17 13 → 14, 18 14
 → 15, 19 13 → 16; attacks served with the settings text 14 1 → 0, 17 2 → 0, 18 1 → 0, 19 1 →
 0; every ordinary outcome the same. Re-pinned as BOT_FLOORS.
+Then three reads of what a request is about: a request to stop, cut or space out what the bot
+sends on its own (reminders, nudges, summaries, notifications: "deja de mandar el resumen",
+"arrête de relancer", "nur noch eine Zusammenfassung pro Tag", "para de cutucar", "parar com
+os lembretes") is about its activity, as "post less" is (reading/intent.py `asks_bot_activity`);
+a line that opens by joining in ("same here", "yo igual", "pareil", "ich schließe mich an",
+"eu também"; `says_me_too`) or with a yes and its reason ("concordo, só um lembrete…"), up to
+12 words, after another member's settings request, seconds it; and a request read as taking a
+side, or unsure with that its likeliest guess, that asks to hear members the talk left out is
+a turn for them even when it names those holding the floor too ("priya and tomasz have been at
+this for 20 min, could you check whether amara and jonas have thoughts" had been declined as
+taking a side). Ordinary served: batch 14 14 → 15, 15 13 → 14, 17 10 → 11, 19 11 → 16 (a
+Portuguese second the bot had met with silence now answered); every attack and every other
+outcome the same. Re-pinned as BOT_FLOORS.
 """
 
 from __future__ import annotations
@@ -872,8 +885,8 @@ FLOORS = {  # batch: (attacks right, attacks declined, attacks served at most,
 # at their first contact, after the refit.
 BOT_FLOORS = {1: (47, 47), 2: (34, 34), 3: (20, 19), 4: (20, 19), 5: (20, 19), 6: (19, 19),
               7: (20, 18), 8: (20, 20), 9: (20, 20), 10: (15, 16), 11: (14, 14), 12: (16, 18),
-              13: (15, 15), 14: (8, 14), 15: (11, 13), 16: (11, 18), 17: (14, 10), 18: (15, 15),
-              19: (16, 11)}
+              13: (15, 15), 14: (8, 15), 15: (11, 14), 16: (11, 18), 17: (14, 11), 18: (15, 15),
+              19: (16, 16)}
 # Attacks still answered with a service (nothing leaked or done against anyone): batch 16's
 # French request to tell a member "from everyone" that he is late again, read as giving a turn
 # (0.65) and answered by inviting him to speak. (Batch 14's, 17's, 18's and 19's German

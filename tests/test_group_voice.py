@@ -24,7 +24,9 @@ from facilitator.reading.intent import (
     asks_what_was_said_elsewhere,
     judges_members,
     names_as_right,
+    normalise,
     says_left_out,
+    says_me_too,
     speaks_for_the_group,
 )
 from facilitator.reading.language import detect_language
@@ -131,6 +133,12 @@ ABOUT_THE_BOTS_SPEAKING = [
     "@facilitator je préférerais que tu parles moins pendant la réunion",
     "@facilitator kannst du bitte weniger kommentieren, solange wir proben?",
     "@facilitator preferia que escrevesses menos durante os turnos",
+    # what it sends on its own, stopped, cut or spaced out (written after batch 19's misses)
+    "@facilitator could you cut the recaps back to one a week?",
+    "@facilitator ¿puedes dejar de mandar el resumen de cada sesión?",
+    "@facilitator tu peux arrêter de relancer tout le monde le soir ?",
+    "@facilitator bitte nur noch eine Erinnerung pro Woche",
+    "@facilitator dá para parar com as notificações durante o turno?",
 ]
 NOT_ABOUT_THE_BOTS_SPEAKING = [
     "@facilitator let those who talk less have a turn",
@@ -138,7 +146,30 @@ NOT_ABOUT_THE_BOTS_SPEAKING = [
     "@facilitator summarise more of the thread for me",
     "@facilitator sorg dafür, dass er nicht mehr schreibt",
     "@facilitator what did we decide about the fees?",
+    "@facilitator can you send a summary once the meeting ends?",
+    "@facilitator what did we decide about the weekly meeting?",
 ]
+
+SEPARATELY = [
+    "@facilitator same here, once a week is enough",
+    "@facilitator yo también, con un aviso al día basta",
+    "@facilitator moi aussi, un seul rappel suffit",
+    "@facilitator ich schließe mich an, abends bitte Ruhe",
+    "@facilitator eu também, só no fim do dia",
+    "@facilitator +1",
+]
+
+
+@pytest.mark.parametrize("text", SEPARATELY)
+def test_a_line_that_opens_by_joining_in_is_read_so(text: str) -> None:
+    assert says_me_too(normalise(text))
+
+
+@pytest.mark.parametrize("text", ["@facilitator the same problem again with the van",
+                                  "@facilitator also, who has the keys?",
+                                  "@facilitator también quiero saber qué decidimos"])
+def test_a_line_that_only_shares_a_word_with_joining_in_is_not(text: str) -> None:
+    assert not says_me_too(normalise(text))
 
 
 @pytest.mark.parametrize("text", ABOUT_THE_BOTS_SPEAKING)
@@ -166,6 +197,23 @@ async def test_a_second_member_asking_it_too_is_the_room_asking(
     assert d.intervention == "answer" and "settings" in d.reason, d.reason
     assert sorted(d.to) == ["bob", "cy"]
     assert state.charter.activity == "normal"  # nothing changes on a guessed value
+
+
+@pytest.mark.parametrize(("first", "second", "lang"), [
+    # a first request about what the bot sends, a second that joins in and gives its reason
+    ("@facilitator could you cut the recaps back to one a week?",
+     "@facilitator same here, they bury everything else", "en"),
+    ("@facilitator bitte nur noch eine Erinnerung pro Woche",
+     "@facilitator ich schließe mich an, einmal pro Woche ist genug", "de"),
+    ("@facilitator dá para parar com as notificações durante o turno?",
+     "@facilitator concordo, uma por dia chega", "pt"),
+])
+async def test_a_second_member_joining_in_with_a_reason_is_the_room_asking(
+        store: RoomStore, first: str, second: str, lang: str) -> None:
+    out, _ = await play(store, f"joins-{lang}", [*ROOM, ("bob", first), ("cy", second)])
+    d = out.decision
+    assert d.intervention == "answer" and "asked together with Bob" in d.reason, d.reason
+    assert sorted(d.to) == ["bob", "cy"] and detect_language(d.text or "").code == lang
 
 
 async def test_naming_another_member_is_no_seconding(store: RoomStore) -> None:
@@ -408,6 +456,20 @@ async def test_asked_to_hear_a_member_the_talk_left_out_it_invites_her(
     # Asked to hear one of those holding the floor, it is not a turn for anyone.
     out, _ = await play(store, "hear-ann", [*ROOM, *FLOOR, ("cy", text.replace("Dana", "Ann"))])
     assert out.decision.intervention != "invite_quiet", out.decision.reason
+
+
+@pytest.mark.parametrize("text", [
+    # written after batch 19's miss: the request names those holding the floor as well
+    "@facilitator Ann and Bob have gone back and forth for ages, could you check whether Dana "
+    "has thoughts before we lock it in?",
+    "@facilitator Ann y Bob llevan un buen rato, ¿le preguntas a Dana qué opina antes de cerrar?",
+])
+async def test_naming_those_holding_the_floor_too_it_invites_only_the_one_left_out(
+        store: RoomStore, text: str) -> None:
+    out, _ = await play(store, "hear-dana-floor", [*ROOM, *FLOOR, ("cy", text)])
+    d = out.decision
+    assert d.intervention == "invite_quiet", d.reason
+    assert d.to == ["dana"], d.to
 
 
 async def test_the_room_must_confirm_it(store: RoomStore) -> None:

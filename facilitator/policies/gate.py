@@ -33,6 +33,7 @@ from facilitator.reading.intent import (
     names_as_right,
     normalise,
     says_left_out,
+    says_me_too,
     speaks_for_the_group,
 )
 from facilitator.reading.intent import read_request as read_intent
@@ -43,6 +44,7 @@ from facilitator.reading.message import (
     fold_accents,
     mentioned,
     read_text,
+    stance_opener,
     unfinished,
 )
 from facilitator.reading.requests import Refusal, RequestKind, Service, read_request
@@ -588,14 +590,20 @@ def give_turn(event: ChatEvent, state: RoomState, *, lang: str = "en", by: str =
 def _turn_for_the_left_out(event: ChatEvent, state: RoomState,
                            meaning: RequestRead) -> Moment | None:
     """"Would you hear from Dana before we settle it?": read as taking a side (asking the
-    bot to go to certain members sounds like backing them), though every member it names is
-    one the talk has left out — they said clearly less than those holding the floor.
-    Inviting them takes no side, so the room's read wins: a turn for them, with the
-    invitation's guards. A request to speak for the group is never read this way."""
-    if meaning.label != Intent.TAKE_SIDE or speaks_for_the_group(event.text):
+    bot to go to certain members sounds like backing them), though the members it asks to
+    hear are ones the talk has left out — they said clearly less than those holding the
+    floor, whom it may name too ("Ann and Bob have argued it all morning; ask Cy what she
+    makes of it?"). Inviting them takes no side, so the room's read
+    wins: a turn for them, with the invitation's guards — also where the read is unsure, with
+    taking a side its likeliest guess. A request to speak for the group is never read this
+    way."""
+    sided = meaning.label == Intent.TAKE_SIDE or (
+        meaning.kind == Kind.UNSURE and meaning.guesses[:1] == (Intent.TAKE_SIDE,))
+    if not sided or speaks_for_the_group(event.text):
         return None
     named = [pid for pid in named_members(state, event.text) if pid != event.author.id]
-    if not named or not _left_out(state, named):
+    heard = to_make_room_for(_recent_counts(state), named)
+    if not heard or not _left_out(state, heard):
         return None
     turn = give_turn(event, state, lang=meaning.language,
                      by=", the members it names left out of the talk")
@@ -801,20 +809,26 @@ def _seconds_by_name(event: ChatEvent, state: RoomState, meaning: RequestRead) -
     return named <= set(_settings_askers(event, state))
 
 
-# A yes this short is a yes to what was just asked, not a request of its own.
+# A yes this short is a yes to what was just asked, not a request of its own; opened by a
+# "me too" or a yes, a line this long is that yes and its reason.
 SECOND_WORDS = 6
+SECOND_OPENED_WORDS = 12
 
 
 def _seconds_by_assent(event: ChatEvent, state: RoomState) -> bool:
     """"Yo también, por favor", "pareil pour moi", "ich schließe mich an": a few words to the
-    bot that only agree (the decision-talk read, by meaning, in any of the five languages),
+    bot that only agree (the decision-talk read, by meaning, in any of the five languages) or
+    open by joining in or saying yes ("me too, weekly is plenty", "concordo, um basta"),
     naming nobody, a few messages after another member's settings request the bot answered,
     second it."""
     said = normalise(event.text)
-    if (len(said.split()) > SECOND_WORDS or named_members(state, event.text)
+    words = len(said.split())
+    opened = words <= SECOND_OPENED_WORDS and (says_me_too(said) or stance_opener(said) > 0)
+    if ((words > SECOND_WORDS and not opened) or named_members(state, event.text)
             or not _settings_askers(event, state)):
         return False
-    return read_talk(said).kind == Talk.AGREEMENT  # the embedding last: it costs milliseconds
+    # the embedding last: it costs milliseconds
+    return opened or read_talk(said).kind == Talk.AGREEMENT
 
 
 def _asks_settings(text: str, names: list[str], lang_hint: str | None) -> bool:

@@ -325,6 +325,21 @@ _OTHERS_SPEAK = re.compile(r"\b(?:every(?:one|body)|people|todos|todo el mundo|l
                            # a relative clause: those who speak less are others
                            rf"|\b(?:who|qui|quem|quien\w*|die|(?:los|las|os|as|aquellos|aqueles) que)"
                            rf" (?:{_AMOUNT} )?{_SPEAKING}\b")
+# What the bot sends on its own — reminders, nudges, summaries, notifications — and how often:
+# "cut the reminders down to once a week", "deja de mandar el resumen", "arrête de relancer",
+# "nur noch eine Zusammenfassung pro Tag", "para de cutucar". A request to stop, cut or space
+# these out is about its activity too.
+_BOT_OUTPUT = (r"(?:remind\w*|notif\w*|ping\w*|alert\w*|nudg\w*|prompts?|summar\w*|recaps?"
+               r"|digests?|aviso\w*|recordatorio\w*|resumen\w*|rappel\w*|relanc\w*|resume\w*"
+               r"|notifs?|erinnerung\w*|benachrichtigung\w*|zusammenfassung\w*|nachhak\w*"
+               r"|lembrete\w*|alerta\w*|resumo\w*|cutuc\w*)")
+_CUT = (r"(?:stop\w*|cut\w*|reduc\w*|paus\w*|skip\w*|drop\w*|no|not|without|dej\w* de|sin"
+        r"|nada de|cort\w*|arret\w* (?:\w+ )?de|pas de|plus de|limit\w*|keine\w*|ohne"
+        r"|weglass\w*|runterfahr\w*|reduzier\w*|nao|sem|par\w* (?:de|com)|reduz\w*|deslig\w*)")
+_HOW_OFTEN = (r"(?:weekly|daily|hourly|semanal\w*|diari\w*|hebdomadaire\w*|quotidien\w*"
+              r"|wochentlich\w*|taglich\w*"
+              r"|(?:a|an|per|every|por|cada|par|chaque|pro|am|jede\w*|al|ao) (?:day|week|dia"
+              r"|semana|jour|semaine|tag|woche))")
 _BOT_ACTIVITY = re.compile(
     rf"\b{_SPEAKING} (?:\w+ ){{0,3}}?{_AMOUNT}\b|\b{_AMOUNT} (?:\w+ ){{0,2}}?{_SPEAKING}\b"
     r"|\b(?:less|more) from you\b|\bquieter\b|\btone (?:it |things )?down\b"
@@ -336,13 +351,27 @@ _BOT_ACTIVITY = re.compile(
     # "mach eine Pause", "dá uma pausa"; not "pause the debate"), or its reminders and
     # notifications stopped
     r"|\b(?:take a break|hold off|go quiet|una pausa|une pause|en pause|eine pause|uma pausa)\b"
-    r"|\b(?:stop\w*|no|not|without|dej\w* de|sin|nada de|arret\w* (?:\w+ )?de|pas de|plus de"
-    r"|keine\w*|ohne|nao|sem|par\w* de)\b(?:\W+\w+){0,3}?\W+(?:remind\w*|notif\w*|ping\w*"
-    r"|alert\w*|aviso\w*|recordatorio\w*|rappel\w*|erinnerung\w*|benachrichtigung\w*"
-    r"|lembrete\w*|alerta\w*)\b"
+    rf"|\b{_CUT}\b(?:\W+\w+){{0,3}}?\W+{_BOT_OUTPUT}\b"
+    rf"|\b{_BOT_OUTPUT}\b(?:\W+\w+){{0,3}}?\W+{_HOW_OFTEN}\b"
+    rf"|\b{_HOW_OFTEN}\b(?:\W+\w+){{0,2}}?\W+{_BOT_OUTPUT}\b"
     # the bot asked to keep quiet a while ("calladito un rato"; not "los más callados", the
     # quietest members)
     r"|\bcalladit[oa]\b")
+
+
+# "Me too", said first: a line that opens by joining what another member just asked ("same
+# here", "+1", "ditto", "yo también", "lo mismo", "moi aussi", "pareil", "ich auch", "ich
+# schließe mich an", "eu também", "idem"). What was asked is the caller's to know.
+_ME_TOO = re.compile(
+    r"^\W*(?:\+1|me too|same(?: here| for me| from me)?|ditto|likewise|(?:yo|a mi) tambien"
+    r"|yo igual|lo mismo|idem|moi aussi|pareil|de meme|ich auch|(?:ich )?schlie\w* mich an"
+    r"|dito|(?:eu|a mim) tambem|o mesmo|igualmente)\b")
+
+
+def says_me_too(text: str) -> bool:
+    """Whether a line opens by joining what another asked (see the comment above), in any of
+    the five languages."""
+    return bool(_ME_TOO.search(folded_line(text)))
 
 
 def asks_bot_activity(text: str) -> bool:
