@@ -3,6 +3,8 @@ one member could write it alone, tried."""
 
 from __future__ import annotations
 
+import pytest
+
 from facilitator.events import EventKind
 from facilitator.memory.trackers import apply_event
 from facilitator.memory.trackers.proposals import agreed, record_decision
@@ -181,6 +183,24 @@ def test_a_yes_or_no_that_opens_a_reason_is_a_vote_in_every_language() -> None:
         state = room_with(msg("r", "ann", lines[0], id="p"), msg("r", "bob", lines[1], id="2"))
         p = state.proposals[0]
         assert (p.supporters, p.objectors) == ((["bob"], []) if yes else ([], ["bob"])), lines
+
+
+def test_a_no_whose_reason_reads_like_a_proposal_is_no_proposal_of_its_own(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # After batch 19's miss: the reason after a no, read by meaning as a proposal (0.73 there),
+    # had been kept as the objector's own proposal. The fitted read is scripted here to read
+    # every line so, as it read that one: the opening no decides.
+    from facilitator.memory.trackers import proposals
+    from facilitator.reading.decision_talk import Talk, TalkRead
+
+    monkeypatch.setattr(proposals, "read_talk", lambda text: TalkRead(
+        kind=Talk.PROPOSAL, confidence=0.73, best=Talk.PROPOSAL))
+    state = room_with(
+        msg("r", "ann", "Vorschlag: Wir lassen das Buffet beim Sommerfest weg, es kostet zu viel.",
+            id="p"),
+        msg("r", "bob", "Bin dagegen, die Gäste wollen etwas essen, das gibt nur Ärger.", id="2"))
+    assert [p.id for p in state.proposals] == ["p"]
+    assert state.proposals[0].objectors == ["bob"]
 
 
 def test_a_bare_yes_is_not_read_by_its_opening() -> None:

@@ -135,7 +135,10 @@ def on_message(state: RoomState, event: ChatEvent, read: MessageRead) -> None:
         # "Sou contra, não há verba."), in any of the five languages, stands where it opens,
         # whatever the fitted read made of the reason — never a listening noise or a question.
         agree, disagree = opener > 0, opener < 0
-        if talk in (Talk.AGREEMENT, Talk.OBJECTION, Talk.WITHDRAWAL):
+        # Nor a proposal of its own: a no with its reason ("Bin dagegen, das wird zu teuer"),
+        # read as a proposal by the reason, had been kept as the objector's own proposal and
+        # quoted back as the one the group was asked to note.
+        if talk in (Talk.AGREEMENT, Talk.OBJECTION, Talk.WITHDRAWAL, Talk.PROPOSAL):
             talk = Talk.AGREEMENT if agree else Talk.OBJECTION
     # A question about agreement asks; it neither votes nor decides. Nor does backchannel.
     votes = not text.question and talk not in (Talk.QUESTION, Talk.BACKCHANNEL)
