@@ -234,9 +234,15 @@ WHAT_WAS_DECIDED = [
     "@facilitator je débarque, on a convenu de quoi pour le budget ?",
     "@facilitator ich war weg, worauf hat man sich beim Budget geeinigt?",
     "@facilitator cheguei agora, o que ficou decidido sobre as quotas?",
+    # put as a yes-or-no question, or as how it turned out (written after batch 19's misses)
+    "@facilitator je reviens, c'est réglé pour la salle ou toujours pas ?",
+    "@facilitator is the venue thing settled now?",
+    "@facilitator war weg, wie ist die Sache mit dem Saal ausgegangen?",
+    "@facilitator how did the budget vote turn out?",
 ]
 NOT_WHAT_WAS_DECIDED = [
     "@facilitator how do we decide this without a fight?",
+    "@facilitator wie entscheiden wir das am besten?",
     "@facilitator what is still not decided?",
     "@facilitator ¿qué sigue sin decidir?",
     "@facilitator we agreed on Friday, can you note that as decided?",

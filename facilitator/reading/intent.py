@@ -395,7 +395,7 @@ _DECIDED = (r"(?:decided|agreed|settled|concluded|land(?:ed)? on|ended up|end up
             r"|come out|outcome|conclusion"
             r"|decidido|decidio|decidimos|quedo|quedamos|acordado|acordo|acordamos|resuelto"
             r"|resolvio|concluido|conclusion"
-            r"|decide|retenu|convenu|tranche|arrete|conclu|conclusion"
+            r"|decide|retenu|convenu|tranche|regle|arrete|conclu|conclusion"
             r"|beschlossen|geeinigt|entschieden|herausgekommen|rausgekommen|festgelegt|vereinbart"
             r"|abgemacht|decidiu|combinado|combinamos|acordamos|assente|resolvido|conclusao"
             r"|ficou (?:decidid|combinad|assent|resolvid|fechad)\w*|(?:o que|em que) ficou"
@@ -407,7 +407,7 @@ _QUESTION_WORD = (r"(?:what|which|where|did|have|has|was|were|is there|anything"
                   r"|o que|qual|quais|houve|ja)")
 _NOTING = re.compile(
     r"\b(?:record|note|log|minute|write (?:it|this|that) down|put (?:it|this|that) (?:in|on|down)"
-    r"|registr\w*|anot\w*|apunt\w*|consign\w*|inscri\w*|not(?:e|er|ez|a|ar)\b|festhalt\w*"
+    r"|regist\w*|anot\w*|apunt\w*|consign\w*|inscri\w*|not(?:e|er|ez|a|ar)\b|festhalt\w*"
     r"|halt\w* (?:\w+ )*fest|trag\w* (?:\w+ )*ein|eintrag\w*|notier\w*|protokoll\w*|guard\w*"
     r"|memoriz\w*)")
 _ASKS_DECIDED = re.compile(rf"\b{_QUESTION_WORD}\b(?:\W+\w+){{0,6}}?\W+{_DECIDED}\b"
@@ -415,7 +415,15 @@ _ASKS_DECIDED = re.compile(rf"\b{_QUESTION_WORD}\b(?:\W+\w+){{0,6}}?\W+{_DECIDED
                            # a question with no question word: "chegámos a uma conclusão?"
                            r"|(?:^|[,:] )(?:ja )?(?:chegamos a|decidimos|acordamos|combinamos"
                            r"|quedamos en|ficou)\b"
-                           r"|\bdid (?:\w+ ){0,3}?(?:agree|decide|settle|conclude|land on)\b")
+                           r"|\bdid (?:\w+ ){0,3}?(?:agree|decide|settle|conclude|land on)\b"
+                           # put as a yes-or-no question: "c'est tranché ou pas encore ?", "is
+                           # it settled?", "¿ya está decidido?", "ist das entschieden?"
+                           rf"|\b(?:is|it's|that's|esta|c'est|est|ist|ta|fica|ficou)"
+                           rf"(?: \w+){{0,3}}? {_DECIDED}\b")
+# How something turned out asks for the outcome, not for a way to decide: "wie ist das
+# ausgegangen?", "how did the fees thing turn out?", "¿cómo quedó lo del local?".
+_OUTCOME = re.compile(r"\b(?:turn(?:ed)? out|ausgegangen|geendet|quedo|acabo|termino|resulto"
+                      r"|fini|termine|acabou|terminou|resultou)\b")
 # "not yet decided", "sin decidir", "pas encore tranché", "noch nicht entschieden", "ainda não
 # está decidido": what is still open, not what was decided.
 _NOT_YET = re.compile(r"\b(?:not|no|sin|sigue sin|pas|nicht|nao)\b(?:\W+\w+){0,2}?\W+"
@@ -431,8 +439,10 @@ def asks_what_was_decided(text: str) -> bool:
     folded = folded_line(text)
     if "?" not in folded or _NOTING.search(folded) or _NOT_YET.search(folded):
         return False
-    # "how do we decide?" asks for a way to decide (a process), not what was decided
-    return any(_ASKS_DECIDED.search(part) and not _HOW.search(part)
+    # "how do we decide?" asks for a way to decide (a process), not what was decided; "how did
+    # it turn out?" asks what was
+    return any((_ASKS_DECIDED.search(part) and not _HOW.search(part))
+               or (_HOW.search(part) and _OUTCOME.search(part))
                for part in re.split(r"[.!;]", folded) if "?" in part)
 
 
