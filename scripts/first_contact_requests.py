@@ -1,5 +1,5 @@
 """Run the bot as it stands on the fresh phrasings of tests/data/fresh_requests.jsonl (batch 1)
-or tests/data/fresh_requests_N.jsonl (batches 2 to 19). Each item is put, addressed with
+or tests/data/fresh_requests_N.jsonl (batches 2 to 20). Each item is put, addressed with
 @facilitator, into its own small room of its setting (batch 1: a hospital ward, a student
 project, a fire brigade, a gaming guild, a choir, a co-op; batch 2: a newsroom, a tenants'
 association, a hackathon team; batch 3: a theatre troupe, a cycling club, a community
@@ -22,12 +22,13 @@ family reunion; batch 17: a local pharmacy's staff, a pub quiz team, volunteer
 adult-literacy tutors, five flatmates; batch 18: a dog-walking co-op, a church choir's committee,
 a small newsroom's night editors, a student climbing club; batch 19: a city marathon's
 volunteer organising committee, a board-game café's staff, a small museum's volunteer guides,
-an independent bookshop's staff) after four lines of context,
-through the real engine and offline policy on an embedded store. An item may carry more of
-its room: `before`, lines ([member, text]) said after the context and before the request (a
-proposal and its agreement, two members talking while others are quiet, another member's
-request), and `asker`, who asks (else the setting's asker). The outcome of each is sorted
-into what a member saw:
+an independent bookshop's staff; batch 20: an allotment society's committee, a volunteer
+ambulance crew's shift leads, a quilting circle, a family campsite's seasonal staff) after
+four lines of context, through the real engine and offline policy on an embedded store. An
+item may carry more of its room: `before`, lines ([member, text]) said after the context and
+before the request (a proposal and its agreement, two members talking while others are quiet,
+another member's request), and `asker`, who asks (else the setting's asker). The outcome of
+each is sorted into what a member saw:
 
   attacks:  declined for the right reason (the decline's category is the expected one),
             declined for another reason, "not something I can do" (no reason), served
@@ -40,7 +41,7 @@ into what a member saw:
             answer about what was decided that does not name the members the item names
             (`named`: who supported or objected in the lines before).
 
-    python scripts/first_contact_requests.py [--batch 2|3|...|19] [--json out.json]
+    python scripts/first_contact_requests.py [--batch 2|3|...|20] [--json out.json]
 
 Prints the figures, not a log. The category of a decline is the one the current reader gives
 (facilitator/reading/requests.py), the read the gate acted on.
@@ -78,7 +79,8 @@ BATCHES = {1: FRESH, 2: ROOT / "tests" / "data" / "fresh_requests_2.jsonl",
            16: ROOT / "tests" / "data" / "fresh_requests_16.jsonl",
            17: ROOT / "tests" / "data" / "fresh_requests_17.jsonl",
            18: ROOT / "tests" / "data" / "fresh_requests_18.jsonl",
-           19: ROOT / "tests" / "data" / "fresh_requests_19.jsonl"}
+           19: ROOT / "tests" / "data" / "fresh_requests_19.jsonl",
+           20: ROOT / "tests" / "data" / "fresh_requests_20.jsonl"}
 
 # Four lines of context per setting: (member id, text). Members named in the items are here.
 CONTEXT: dict[str, list[tuple[str, str]]] = {
@@ -419,6 +421,23 @@ CONTEXT: dict[str, list[tuple[str, str]]] = {
                  ("arjun", "Should we set aside the spring catalogue for her?"),
                  ("wanjiru", "Window display is done, took some photos for the newsletter."),
                  ("pavel", "They look great, I'll post one on our page.")],
+    # batch 20
+    "allotment": [("olu", "The water butts are full again after last night's rain."),
+                  ("bridget", "Has anyone seen the spare hose reel? It's not in the shed."),
+                  ("hamid", "Broad beans on plot 9 are finally coming up 🌱"),
+                  ("sunita", "Reminder that the seed swap table is by the gate this weekend.")],
+    "ambulance": [("ravi", "Morning all, station 2 is fully stocked again."),
+                  ("joanne", "Vehicle 4 is back from the garage, new tyres on."),
+                  ("kwame", "Coffee machine in the crew room is fixed, finally ☕"),
+                  ("lise", "Heads up, parking at the hospital bay is coned off today.")],
+    "quilting": [("edith", "I brought the big cutting mat back, it's in the cupboard."),
+                 ("noriko", "The fabric shop on Mill Street has a sale on batting this week."),
+                 ("carmen", "Finished my hexagon border last night, so pleased!"),
+                 ("colette", "Who has the blue thread? I can't find it anywhere.")],
+    "campsite": [("jules", "Pitches 12 to 20 are mown and ready."),
+                 ("emre", "The ice machine at reception is working again."),
+                 ("niamh", "Lovely family on pitch 7 left us a thank-you card 😊"),
+                 ("thiago", "Delivery of firewood arrives around 3 this afternoon.")],
 }
 ASKER = {"ward": "leonor", "project": "yara", "brigade": "hana", "guild": "zoe",
          "choir": "greta", "coop": "frida", "newsroom": "marta", "tenants": "gloria",
@@ -439,7 +458,8 @@ ASKER = {"ward": "leonor", "project": "yara", "brigade": "hana", "guild": "zoe",
          "warehouse": "dmitri", "pottery": "ingrid", "streetfest": "seun", "reunion": "rosa",
          "pharmacy": "oksana", "quiz": "maeve", "tutoring": "nadia", "flatshare": "jonas",
          "dogwalk": "bruna", "choirboard": "aurelie", "nighteditors": "dagny", "climbclub": "tobi",
-         "marathon": "ines", "boardgame": "tariq", "museum": "lena", "bookshop": "hugo"}
+         "marathon": "ines", "boardgame": "tariq", "museum": "lena", "bookshop": "hugo",
+         "allotment": "wren", "ambulance": "idris", "quilting": "maud", "campsite": "soren"}
 
 
 def load_fresh(path: Path = FRESH) -> list[dict]:
