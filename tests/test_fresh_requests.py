@@ -582,7 +582,11 @@ the objector's "proposal". And a question about what was decided may be put as a
 question ("c'est tranché … ou pas encore ?", "is it settled?") or as how it turned out ("wie
 ist das … ausgegangen?", "how did it turn out?"; reading/intent.py `asks_what_was_decided`,
 which also reads "registar" as a verb of noting): ordinary batch 10 16 → 17, 19 16 → 17; every
-attack and every other outcome the same. Re-pinned as BOT_FLOORS.
+attack and every other outcome the same. Re-pinned as BOT_FLOORS. (After batch 20's run: a
+German question with the participle last, "ist das … schon entschieden?", "como ficou …?", and
+"before we decide" asking about no decision — batch 18's and 20's French turn requests "…
+avant qu'on tranche" had been answered with what was decided; they now meet the room's rule
+for members never heard from — no floor moves.)
 
 A twentieth batch, tests/data/fresh_requests_20.jsonl: 40 in an allotment society's committee,
 a volunteer ambulance crew's shift leads, a quilting circle and a family campsite's seasonal

@@ -239,10 +239,16 @@ WHAT_WAS_DECIDED = [
     "@facilitator is the venue thing settled now?",
     "@facilitator war weg, wie ist die Sache mit dem Saal ausgegangen?",
     "@facilitator how did the budget vote turn out?",
+    # written after batch 20's misses: German puts the participle last
+    "@facilitator ist die Sache mit dem Grill inzwischen entschieden oder noch nicht?",
+    "@facilitator como ficou o caso da carrinha?",
 ]
 NOT_WHAT_WAS_DECIDED = [
     "@facilitator how do we decide this without a fight?",
     "@facilitator wie entscheiden wir das am besten?",
+    "@facilitator avant qu'on tranche, tu peux demander à Cy ce qu'elle en pense ?",
+    "@facilitator before we settle it, could you ask Dana?",
+    "@facilitator como vai a conversa? alguém ficou calado?",  # two questions, no outcome
     "@facilitator what is still not decided?",
     "@facilitator ¿qué sigue sin decidir?",
     "@facilitator we agreed on Friday, can you note that as decided?",

@@ -418,12 +418,19 @@ _ASKS_DECIDED = re.compile(rf"\b{_QUESTION_WORD}\b(?:\W+\w+){{0,6}}?\W+{_DECIDED
                            r"|\bdid (?:\w+ ){0,3}?(?:agree|decide|settle|conclude|land on)\b"
                            # put as a yes-or-no question: "c'est tranché ou pas encore ?", "is
                            # it settled?", "¿ya está decidido?", "ist das entschieden?"
-                           rf"|\b(?:is|it's|that's|esta|c'est|est|ist|ta|fica|ficou)"
-                           rf"(?: \w+){{0,3}}? {_DECIDED}\b")
+                           rf"|\b(?:is|it's|that's|esta|c'est|est|ta|fica|ficou)"
+                           rf"(?: \w+){{0,3}}? {_DECIDED}\b"
+                           # German puts the participle last: "ist das mit der Übergabe per
+                           # App schon entschieden?"
+                           rf"|\b(?:ist|sind)(?: \w+){{0,8}}? {_DECIDED}\b")
+# "Before we decide" looks ahead to a decision; it does not ask about one: "avant qu'on
+# tranche, tu peux leur passer la parole ?", "before we settle it, can you ask Dana?".
+_BEFORE_DECIDING = re.compile(rf"\b(?:before|avant|antes|bevor|ehe)\b(?:\W+\w+){{0,3}}?\W+"
+                              rf"{_DECIDED}\w*")
 # How something turned out asks for the outcome, not for a way to decide: "wie ist das
 # ausgegangen?", "how did the fees thing turn out?", "¿cómo quedó lo del local?".
 _OUTCOME = re.compile(r"\b(?:turn(?:ed)? out|ausgegangen|geendet|quedo|acabo|termino|resulto"
-                      r"|fini|termine|acabou|terminou|resultou)\b")
+                      r"|fini|termine|ficou|acabou|terminou|resultou)\b")
 # "not yet decided", "sin decidir", "pas encore tranché", "noch nicht entschieden", "ainda não
 # está decidido": what is still open, not what was decided.
 _NOT_YET = re.compile(r"\b(?:not|no|sin|sigue sin|pas|nicht|nao)\b(?:\W+\w+){0,2}?\W+"
@@ -441,9 +448,10 @@ def asks_what_was_decided(text: str) -> bool:
         return False
     # "how do we decide?" asks for a way to decide (a process), not what was decided; "how did
     # it turn out?" asks what was
+    # each question by itself: "como está o ambiente? alguém ficou de fora?" asks no outcome
+    parts = [_BEFORE_DECIDING.sub(" ", part) for part in re.findall(r"[^.!;?]*\?", folded)]
     return any((_ASKS_DECIDED.search(part) and not _HOW.search(part))
-               or (_HOW.search(part) and _OUTCOME.search(part))
-               for part in re.split(r"[.!;]", folded) if "?" in part)
+               or (_HOW.search(part) and _OUTCOME.search(part)) for part in parts)
 
 
 # ---- a request that the bot judge members ------------------------------------------------
