@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from facilitator.events import ChatEvent, EventKind
 from facilitator.locale import LANGUAGES
-from facilitator.memory.state import Activity, Participant, Proposal, RoomState
+from facilitator.memory.state import Activity, Participant, Proposal, RoomState, StoredMessage
 from facilitator.memory.trackers.common import spoken_to
 from facilitator.memory.trackers.kind import shape
 from facilitator.memory.trackers.proposals import agreed
@@ -593,10 +593,9 @@ def _turn_for_the_left_out(event: ChatEvent, state: RoomState,
     bot to go to certain members sounds like backing them), though the members it asks to
     hear are ones the talk has left out — they said clearly less than those holding the
     floor, whom it may name too ("Ann and Bob have argued it all morning; ask Cy what she
-    makes of it?"). Inviting them takes no side, so the room's read
-    wins: a turn for them, with the invitation's guards — also where the read is unsure, with
-    taking a side its likeliest guess. A request to speak for the group is never read this
-    way."""
+    makes of it?"). Inviting them takes no side, so the room's read wins: a turn for them,
+    with the invitation's guards — also where the read is unsure, with taking a side its
+    likeliest guess. A request to speak for the group is never read this way."""
     sided = meaning.label == Intent.TAKE_SIDE or (
         meaning.kind == Kind.UNSURE and meaning.guesses[:1] == (Intent.TAKE_SIDE,))
     if not sided or speaks_for_the_group(event.text):
@@ -728,17 +727,21 @@ def _settings_together(event: ChatEvent, state: RoomState, *, lang: str,
                        state.name_of(o) for o in others), together=",".join(others))
 
 
+def _answered_lately(event: ChatEvent, state: RoomState) -> list[StoredMessage]:
+    """Other members' requests the bot answered within TOGETHER_WITHIN human messages."""
+    answered = {t.trigger for t in state.bot_log if t.trigger}
+    return [m for m in state.window
+            if not m.is_bot and m.author != event.author.id and m.id != event.id
+            and m.id in answered and state.human_messages - m.turn <= TOGETHER_WITHIN]
+
+
 def _settings_askers(event: ChatEvent, state: RoomState) -> list[str]:
     """Other members who asked the bot to change its settings within TOGETHER_WITHIN human
     messages: their requests (messages the bot answered) read by the same readers."""
-    answered = {t.trigger for t in state.bot_log if t.trigger}
     names = [n for p in state.participants.values() for n in (p.id, p.name) if n]
     found: list[str] = []
-    for m in state.window:
-        if (m.is_bot or m.author == event.author.id or m.author in found or m.id == event.id
-                or m.id not in answered or state.human_messages - m.turn > TOGETHER_WITHIN):
-            continue
-        if _asks_settings(m.text, names, _room_language(state, m.id)):
+    for m in _answered_lately(event, state):
+        if m.author not in found and _asks_settings(m.text, names, _room_language(state, m.id)):
             found.append(m.author)
     return found
 
@@ -766,8 +769,8 @@ def _sides_with(event: ChatEvent, state: RoomState, names: list[str]) -> bool:
 def _names_others(event: ChatEvent, state: RoomState) -> bool:
     """It names a member besides its asker — by name, or a name of four letters or more with
     a genitive s ("Danas") — who is not one whose request the bot just answered ("sehe ich
-    wie Ann" agrees with Ann's), and it does not ask the bot to speak less or
-    more (`asks_bot_activity`: then the bot is its subject whoever it names)."""
+    wie Ann" agrees with Ann's), and it does not ask the bot to speak less or more
+    (`asks_bot_activity`: then the bot is its subject whoever it names)."""
     others = set(named_members(state, event.text)) - {event.author.id}
     if not others:
         folded = fold_accents(event.text)
@@ -776,10 +779,7 @@ def _names_others(event: ChatEvent, state: RoomState) -> bool:
                       rf"(?<![\w-]){re.escape(_folded_name(name))}s(?![\w-])", folded)}
     if not others or asks_bot_activity(event.text):
         return False
-    answered = {t.trigger for t in state.bot_log if t.trigger}
-    asked = {m.author for m in state.window if m.id in answered and m.id != event.id
-             and state.human_messages - m.turn <= TOGETHER_WITHIN}
-    return not others <= asked
+    return not others <= {m.author for m in _answered_lately(event, state)}
 
 
 def _asks_activity(event: ChatEvent, state: RoomState) -> bool:

@@ -446,9 +446,9 @@ def asks_what_was_decided(text: str) -> bool:
     folded = folded_line(text)
     if "?" not in folded or _NOTING.search(folded) or _NOT_YET.search(folded):
         return False
-    # "how do we decide?" asks for a way to decide (a process), not what was decided; "how did
-    # it turn out?" asks what was
-    # each question by itself: "como está o ambiente? alguém ficou de fora?" asks no outcome
+    # Each question by itself ("como está o ambiente? alguém ficou de fora?" asks no outcome).
+    # "How do we decide?" asks for a way to decide (a process), not what was decided; "how did
+    # it turn out?" asks what was.
     parts = [_BEFORE_DECIDING.sub(" ", part) for part in re.findall(r"[^.!;?]*\?", folded)]
     return any((_ASKS_DECIDED.search(part) and not _HOW.search(part))
                or (_HOW.search(part) and _OUTCOME.search(part)) for part in parts)
@@ -533,8 +533,8 @@ def judges_members(text: str) -> bool:
 # ---- a request that names a member as right ---------------------------------------------
 #
 # "Ann's clearly right, post that…", "Ann tiene razón", "c'est Ann qui a raison", "Ann hat
-# völlig recht", "a Ann tem toda a razão": a line to the bot that
-# names a member as right (or wrong: "isn't right") asks it to stand with that member. The
+# völlig recht", "a Ann tem toda a razão": a line to the bot that names a member as right (or
+# wrong: "isn't right") asks it to stand with that member. The
 # fitted read mostly takes these for an announcement or a settings change, or is unsure. The
 # structure: a member's name, then a copula or verb of being right, with at most a word or two
 # between ("obviously", "einfach", "qui"). The asker's own "I'm right" is flattery's business
