@@ -528,6 +528,27 @@ async def test_what_was_decided_names_a_reply_the_vote_read_could_not_place(
     assert "Bob said yes to it; I read no objection" in said(late, readout=True)
 
 
+async def test_beside_an_objection_a_reply_it_cannot_place_is_told_not_a_missing_yes(
+        store: RoomStore) -> None:
+    # After a blind judge's finding on batch 20: "nobody has said yes" is not the bot's to say
+    # when a reply it could not place may be one.
+    out, _ = await play(store, "talk-objected-unread", [
+        ("ann", "I propose we move the standup to 9:30."),
+        ("bob", "I'm against that, the Asia team would miss it."),
+        ("cy", "depends who runs it, I guess"),
+        ("dana", "@facilitator what did we decide about the standup?")])
+    text = said(out, readout=True)
+    assert "and Bob objected; the reply from Cy isn't clear to me" in text, text
+    assert "nobody has said yes" not in text
+    # beside a yes and a no, the reply it cannot place is told too
+    both, _ = await play(store, "talk-contested-unread", [
+        ("ann", "I propose we move the standup to 9:30."), ("bob", "Agreed."),
+        ("cy", "I'm against that, the Asia team would miss it."),
+        ("eve", "depends who runs it, I guess"),
+        ("dana", "@facilitator what did we decide about the standup?")])
+    assert "The reply from Eve isn't clear to me" in said(both, readout=True)
+
+
 async def test_what_was_decided_tells_of_a_proposal_only_objected_to(store: RoomStore) -> None:
     # A late joiner hears that a proposal was put and objected to, not only "nothing decided".
     out, state = await play(store, "talk-objected", [

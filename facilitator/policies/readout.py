@@ -168,10 +168,14 @@ def proposals_in_talk(state: RoomState, limit: int = 2, *, lang: str = "en") -> 
                   "objectors": names(state, p.objectors, lang=lang),
                   "members": names(state, unclear, lang=lang)}
         key = ("talk.contested" if p.objectors and fields["supporters"]
-               else "talk.objected" if p.objectors
+               else ("talk.objected_unclear" if unclear else "talk.objected") if p.objectors
                else ("talk.unclear" if unclear else "talk.agreed") if fields["supporters"]
                else "talk.doubted" if unclear else "talk.pending")
         out.append(_say(key if clause else f"{key}_open", lang, **fields))
+        if unclear and key == "talk.contested":
+            # Beside a yes and a no, a reply the bot cannot place is still told: leaving it out
+            # gave the late joiner one member fewer than answered.
+            out.append(_say("talk.also_unclear", lang, members=fields["members"]))
     return " ".join(out)
 
 
