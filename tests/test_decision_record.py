@@ -357,8 +357,10 @@ def test_a_reply_that_may_object_keeps_the_proposal_from_counting_as_agreed() ->
     # Whose reply holds it back, and that a yes or a no from them settles it: "may be an
     # objection" misled where the reply was a yes the fitted read took for a no (a blind judge).
     assert "a resposta de Cy" in fields["line"] and "um sim ou um não" in fields["line"]
-    # Asked what was decided, the talk is told as it stands, not as "nobody objected".
-    assert "a resposta de Cy não me é clara" in proposals_in_talk(state, lang="pt")
+    # Asked what was decided, the talk is told as it stands, not as "nobody objected", and the
+    # words the bot could not place are quoted.
+    assert ('a resposta de Cy ("Às 10 ainda estou no turno da noite") não me é clara'
+            in proposals_in_talk(state, lang="pt"))
     # A plain yes from Cy settles it, however much was said in between: the group has agreed.
     for n, (who, text) in enumerate([("dora", "Alguém sabe onde ficou a chave do armazém?"),
                                      ("bea", "Está na gaveta da caixa."),

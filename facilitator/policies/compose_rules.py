@@ -22,6 +22,7 @@ from facilitator.policies.readout import (
     said,
     status_text,
     summary_text,
+    their_words,
     topic_phrase,
     topic_phrases,
 )
@@ -344,8 +345,8 @@ def _note_fields(moment: Moment, state: RoomState, asker: str) -> tuple[str, dic
     facts, mode = moment.facts, moment.facts.get("mode", "")
     lang = facts.get("lang", "en")
 
-    def who(ids: list[str]) -> str:
-        return names(state, ids, and_word=line("and", lang))
+    def who(ids: list[str], words: dict[str, str] | None = None) -> str:
+        return names(state, ids, and_word=line("and", lang), words=words)
 
     if mode == "none":
         return "note.none", {"asker": asker}
@@ -366,7 +367,8 @@ def _note_fields(moment: Moment, state: RoomState, asker: str) -> tuple[str, dic
     if mode == "objection":
         return "note.objection", {"asker": asker, "what": what, "objectors": who(p.objectors)}
     if mode == "unclear":
-        return "note.unclear", {"asker": asker, "what": what, "members": who(p.unclear)}
+        return "note.unclear", {"asker": asker, "what": what,
+                                "members": who(p.unclear, their_words(state, p, p.unclear))}
     if own:
         return "note.support_own", {"asker": asker, "what": what}
     return "note.support", {"asker": asker, "what": what, "proposer": author}
@@ -384,7 +386,8 @@ def _decisions_and_what_lacks(moment: Moment, state: RoomState) -> tuple[str, di
     lacks = (line("decisions.objected_" + ("one" if len(p.objectors) == 1 else "many"), "en",
                   objectors=names(state, p.objectors))
              if mode == "objection"
-             else line("decisions.unclear", "en", members=names(state, p.unclear))
+             else line("decisions.unclear", "en", members=names(
+                 state, p.unclear, words=their_words(state, p, p.unclear)))
              if mode == "unclear" else line("decisions.nobody_besides", "en", author=author))
     undecided = line("decisions.undecided", "en", what=what[0].upper() + what[1:], lacks=lacks)
     return "decisions", {"decision_list": f"{decisions_text(state)} {undecided}"}

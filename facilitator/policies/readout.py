@@ -6,7 +6,7 @@ from facilitator.locale import catalogue, line
 from facilitator.memory.state import Proposal, RoomState
 from facilitator.memory.trackers.proposals import REACH
 from facilitator.policies.signals import Signals, compute_signals
-from facilitator.reading.clauses import key_phrases, phrase_problem, quotable
+from facilitator.reading.clauses import key_phrases, phrase_problem, quotable, sentences
 from facilitator.reading.language import detect_language
 from facilitator.reading.message import plainly_english
 
@@ -28,10 +28,13 @@ def _labelled(label: str, text: str, lang: str) -> str:
 
 
 def names(state: RoomState, ids: list[str], limit: int = 4, *, and_word: str | None = None,
-          lang: str = "en") -> str:
-    """Members' names as a list a sentence can hold, joined in `lang` (or by `and_word`)."""
+          lang: str = "en", words: dict[str, str] | None = None) -> str:
+    """Members' names as a list a sentence can hold, joined in `lang` (or by `and_word`); a
+    member in `words` is followed by those words of theirs, quoted."""
     and_word = and_word or _say("and", lang)
-    labels = [state.name_of(i) for i in ids[:limit]]
+    words = words or {}
+    labels = [f'{state.name_of(i)} ("{words[i]}")' if words.get(i) else state.name_of(i)
+              for i in ids[:limit]]
     if len(ids) > limit:
         labels.append(_say("more", lang, n=str(len(ids) - limit)))
     if len(labels) <= 1:
@@ -146,6 +149,33 @@ def _unread(state: RoomState, proposal: Proposal) -> list[str]:
     return out
 
 
+# A reply the bot cannot place is quoted beside the name when it is this short: the late joiner
+# reads the words the bot could not (a plain "love that idea" the vote read missed).
+REPLY_QUOTE_LIMIT = 80
+
+
+def their_words(state: RoomState, proposal: Proposal, members: list[str]) -> dict[str, str]:
+    """Each member's latest line since the proposal (the request being answered left out), as
+    the bot may quote it: every sentence of it where each is whole and together they are short
+    ("a azul? nem pensar, …", not only "a azul?"), else its first whole clause; members with
+    no such line, or none quotable, are left out."""
+    lines = state.recent_human(len(state.window))[:-1]
+    out: dict[str, str] = {}
+    for member in members:
+        line = next((m for m in reversed(lines)
+                     if m.author == member and m.turn > proposal.turn), None)
+        if line is None:
+            continue
+        lang = _quote_language(line.text)
+        parts = [quotable(s, limit=REPLY_QUOTE_LIMIT, lang=lang) for s in sentences(line.text)]
+        whole = " ".join(parts)
+        clause = (whole if parts and all(parts) and len(whole) <= REPLY_QUOTE_LIMIT
+                  else said(state, line.text, line.id, limit=REPLY_QUOTE_LIMIT))
+        if clause:
+            out[member] = clause
+    return out
+
+
 def proposals_in_talk(state: RoomState, limit: int = 2, *, lang: str = "en") -> str:
     """What the talk shows about open proposals, though nobody asked to note them as decided:
     who proposed, who supported, who objected — said plainly as the talk, never as the
@@ -166,7 +196,8 @@ def proposals_in_talk(state: RoomState, limit: int = 2, *, lang: str = "en") -> 
         fields = {"author": state.name_of(p.author), "proposal": clause,
                   "supporters": names(state, p.backers, lang=lang),
                   "objectors": names(state, p.objectors, lang=lang),
-                  "members": names(state, unclear, lang=lang)}
+                  "members": names(state, unclear, lang=lang,
+                                   words=their_words(state, p, unclear))}
         key = ("talk.contested" if p.objectors and fields["supporters"]
                else ("talk.objected_unclear" if unclear else "talk.objected") if p.objectors
                else ("talk.unclear" if unclear else "talk.agreed") if fields["supporters"]
