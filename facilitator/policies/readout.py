@@ -157,7 +157,7 @@ REPLY_QUOTE_LIMIT = 80
 def their_words(state: RoomState, proposal: Proposal, members: list[str]) -> dict[str, str]:
     """Each member's latest line since the proposal (the request being answered left out), as
     the bot may quote it: every sentence of it where each is whole and together they are short
-    ("a azul? nem pensar, …", not only "a azul?"), else its first whole clause; members with
+    ("o sábado? nem pensar, …", not only "o sábado?"), else its first whole clause; members with
     no such line, or none quotable, are left out."""
     lines = state.recent_human(len(state.window))[:-1]
     out: dict[str, str] = {}
