@@ -137,21 +137,28 @@ def _unread(state: RoomState, proposal: Proposal) -> list[str]:
     """Members who wrote within a proposal's reach but whose line no read took for a yes, a
     no or an unclear reply ("hmm, the budget may not stretch"): the vote read misses
     doubts in words its cues do not know, so such a member is told as one whose reply the bot
-    cannot place, never passed over beside "I read no objection". The latest line is left
-    out: it is the request being answered."""
+    cannot place, never passed over beside "I read no objection". Not a question ("who
+    updates the docs?": a question casts no vote) nor a line read as a proposal of its own (a
+    counter-proposal is told as one). The latest line is left out: it is the request being
+    answered."""
     placed = {proposal.author, *proposal.supporters, *proposal.objectors, *proposal.unclear}
+    proposed = {p.id for p in state.proposals}
     lines = state.recent_human(len(state.window))[:-1]
     out: list[str] = []
     for m in lines:
         if (proposal.turn < m.turn <= proposal.turn + REACH and m.author not in placed
-                and m.author not in out):
+                and m.author not in out and m.id not in proposed
+                and not m.text.rstrip().endswith("?")):
             out.append(m.author)
     return out
 
 
 # A reply the bot cannot place is quoted beside the name when it is this short: the late joiner
-# reads the words the bot could not (a plain "love that idea" the vote read missed).
+# reads the words the bot could not (a plain "love that idea" the vote read missed). The quotes
+# are left out where they would make what the talk shows longer than QUOTED_TALK_MAX characters
+# (the answer must fit one message; the guard silences a longer one).
 REPLY_QUOTE_LIMIT = 80
+QUOTED_TALK_MAX = 450
 
 
 def their_words(state: RoomState, proposal: Proposal, members: list[str]) -> dict[str, str]:
@@ -182,7 +189,13 @@ def proposals_in_talk(state: RoomState, limit: int = 2, *, lang: str = "en") -> 
     group's decision (recording one takes a member asking; the record stays as it is). A late
     joiner asking what was decided hears of a proposal only objected to, too, and, where none
     was answered, of a recent one the bot read no clear yes or no to (its vote read misses
-    some), rather than only "nothing decided"."""
+    some), rather than only "nothing decided". Replies it cannot place are quoted where the
+    whole stays within QUOTED_TALK_MAX characters."""
+    quoted = _talk(state, limit, lang, quote=True)
+    return quoted if len(quoted) <= QUOTED_TALK_MAX else _talk(state, limit, lang, quote=False)
+
+
+def _talk(state: RoomState, limit: int, lang: str, *, quote: bool) -> str:
     proposals = state.open_proposals()
     answered = [p for p in proposals if _answered(p)]
     # Where the talk shows none answered, the latest recent ones nobody was read to answer:
@@ -197,7 +210,7 @@ def proposals_in_talk(state: RoomState, limit: int = 2, *, lang: str = "en") -> 
                   "supporters": names(state, p.backers, lang=lang),
                   "objectors": names(state, p.objectors, lang=lang),
                   "members": names(state, unclear, lang=lang,
-                                   words=their_words(state, p, unclear))}
+                                   words=their_words(state, p, unclear) if quote else None)}
         key = ("talk.contested" if p.objectors and fields["supporters"]
                else ("talk.objected_unclear" if unclear else "talk.objected") if p.objectors
                else ("talk.unclear" if unclear else "talk.agreed") if fields["supporters"]
