@@ -528,6 +528,17 @@ async def test_what_was_decided_names_a_reply_the_vote_read_could_not_place(
         ("cy", "The printer on floor two is jammed again."),
         ("dana", "@facilitator what did we decide about the standup?")])
     assert "Bob said yes to it; I read no objection" in said(late, readout=True)
+    # A doubt put as a question, or a counter-proposal, is a reply it cannot place too.
+    asked, _ = await play(store, "talk-question", [
+        ("ann", "I propose we move the standup to 9:30."), ("bob", "Agreed."),
+        ("cy", "meh, and who covers the early calls then?"),
+        ("dana", "@facilitator what did we decide about the standup?")])
+    assert "the reply from Cy" in said(asked, readout=True)
+    counter, _ = await play(store, "talk-counter", [
+        ("ann", "I propose we move the standup to 9:30."), ("bob", "Agreed."),
+        ("cy", "I propose we keep it at 9 and make it shorter instead."),
+        ("dana", "@facilitator what did we decide about the standup?")])
+    assert "the reply from Cy" in said(counter, readout=True)
 
 
 async def test_beside_an_objection_a_reply_it_cannot_place_is_told_not_a_missing_yes(

@@ -137,18 +137,15 @@ def _unread(state: RoomState, proposal: Proposal) -> list[str]:
     """Members who wrote within a proposal's reach but whose line no read took for a yes, a
     no or an unclear reply ("hmm, the budget may not stretch"): the vote read misses
     doubts in words its cues do not know, so such a member is told as one whose reply the bot
-    cannot place, never passed over beside "I read no objection". Not a question ("who
-    updates the docs?": a question casts no vote) nor a line read as a proposal of its own (a
-    counter-proposal is told as one). The latest line is left out: it is the request being
+    cannot place, never passed over beside "I read no objection" — a doubt put as a question
+    or as a counter-proposal too. The latest line is left out: it is the request being
     answered."""
     placed = {proposal.author, *proposal.supporters, *proposal.objectors, *proposal.unclear}
-    proposed = {p.id for p in state.proposals}
     lines = state.recent_human(len(state.window))[:-1]
     out: list[str] = []
     for m in lines:
         if (proposal.turn < m.turn <= proposal.turn + REACH and m.author not in placed
-                and m.author not in out and m.id not in proposed
-                and not m.text.rstrip().endswith("?")):
+                and m.author not in out):
             out.append(m.author)
     return out
 
