@@ -17,6 +17,7 @@ from facilitator.policies.readout import (
     MOVE_QUOTE_LIMIT,
     decisions_answer,
     decisions_text,
+    leaning_no,
     names,
     open_items_text,
     said,
@@ -367,8 +368,9 @@ def _note_fields(moment: Moment, state: RoomState, asker: str) -> tuple[str, dic
     if mode == "objection":
         return "note.objection", {"asker": asker, "what": what, "objectors": who(p.objectors)}
     if mode == "unclear":
+        held = [*p.unclear, *leaning_no(state, p)]
         return "note.unclear", {"asker": asker, "what": what,
-                                "members": who(p.unclear, their_words(state, p, p.unclear))}
+                                "members": who(held, their_words(state, p, held))}
     if own:
         return "note.support_own", {"asker": asker, "what": what}
     return "note.support", {"asker": asker, "what": what, "proposer": author}
@@ -383,11 +385,12 @@ def _decisions_and_what_lacks(moment: Moment, state: RoomState) -> tuple[str, di
     p, _, proposal = _proposal_in_view(moment, state)
     author = state.name_of(p.author)
     what = f'"{proposal}"' if proposal else line("note.whose_proposal", "en", author=author)
+    held = [*p.unclear, *leaning_no(state, p)]
     lacks = (line("decisions.objected_" + ("one" if len(p.objectors) == 1 else "many"), "en",
                   objectors=names(state, p.objectors))
              if mode == "objection"
              else line("decisions.unclear", "en", members=names(
-                 state, p.unclear, words=their_words(state, p, p.unclear)))
+                 state, held, words=their_words(state, p, held)))
              if mode == "unclear" else line("decisions.nobody_besides", "en", author=author))
     undecided = line("decisions.undecided", "en", what=what[0].upper() + what[1:], lacks=lacks)
     return "decisions", {"decision_list": f"{decisions_text(state)} {undecided}"}

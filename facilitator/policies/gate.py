@@ -22,6 +22,7 @@ from facilitator.policies.bring_back import helps, why_not
 from facilitator.policies.decision import Intervention, Moment
 from facilitator.policies.defaults import allowed, blocked
 from facilitator.policies.floor import why_wait
+from facilitator.policies.readout import leaning_no
 from facilitator.policies.signals import Signals
 from facilitator.reading.decision_talk import Talk, read_talk
 from facilitator.reading.intent import (
@@ -665,8 +666,9 @@ def note_decision(event: ChatEvent, state: RoomState, *, lang: str = "en", by: s
                   also: str = "") -> Moment:
     """"Note that down", "put on record that we chose X": the bot records the proposal the
     request is about when the room's record shows the agreement (support from someone other
-    than its author, no objection standing: `trackers.proposals.agreed`), and says plainly
-    what is missing when it does not. One member's word is never the group's decision.
+    than its author, no objection standing: `trackers.proposals.agreed`) and no reply in its
+    reach leans to a no (`readout.leaning_no`), and says plainly what is missing when it does
+    not. One member's word is never the group's decision.
 
     `also="decisions"`: the English lexicon read the same words as asking what was decided;
     where nothing can be recorded, the answer says what was decided too."""
@@ -682,11 +684,13 @@ def note_decision(event: ChatEvent, state: RoomState, *, lang: str = "en", by: s
         # the agreement was there), or earlier.
         return _served(event, Intervention.ANSWER, "note_decision", to=[asker], lang=lang,
                        by=by, ref=target.id, note="already recorded", mode="done")
-    if agreed(target):
+    held = leaning_no(state, target)
+    if agreed(target) and not held:
         return _served(event, Intervention.RECORD_DECISION, "note_decision",
                        to=[target.author, *target.supporters], lang=lang, by=by, ref=target.id,
                        note=f"{len(target.supporters)} support, no objection")
-    missing = "objection" if target.objectors else "unclear" if target.unclear else "support"
+    missing = ("objection" if target.objectors
+               else "unclear" if target.unclear or held else "support")
     return _served(event, Intervention.ANSWER, "note_decision", to=[asker], lang=lang, by=by,
                    ref=target.id, note=f"not agreed: {missing} missing", mode=missing)
 

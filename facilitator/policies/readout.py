@@ -7,6 +7,8 @@ from facilitator.memory.state import Proposal, RoomState
 from facilitator.memory.trackers.proposals import REACH
 from facilitator.policies.signals import Signals, compute_signals
 from facilitator.reading.clauses import key_phrases, phrase_problem, quotable, sentences
+from facilitator.reading.decision_talk import Talk, read_talk
+from facilitator.reading.intent import normalise
 from facilitator.reading.language import detect_language
 from facilitator.reading.message import plainly_english
 
@@ -147,6 +149,24 @@ def _unread(state: RoomState, proposal: Proposal) -> list[str]:
         if (proposal.turn < m.turn <= proposal.turn + REACH and m.author not in placed
                 and m.author not in out):
             out.append(m.author)
+    return out
+
+
+def leaning_no(state: RoomState, proposal: Proposal) -> list[str]:
+    """Of the members whose reply in the proposal's reach no read placed (`_unread`), those
+    whose line the decision-talk read, by meaning, leans to an objection or a question ("eh,
+    where would it even go, the path is tight already"): the read the tracker makes of a vote
+    it cannot place, which on the silent path it skips for lines no cue calls a vote. Made
+    when a member asks to note the proposal, so one doubt the cues cannot read does not let
+    it be recorded."""
+    lines = state.recent_human(len(state.window))[:-1]
+    out = []
+    for member in _unread(state, proposal):
+        said_ = [m for m in lines if m.author == member
+                 and proposal.turn < m.turn <= proposal.turn + REACH]
+        if any(read_talk(normalise(m.text)).best in (Talk.OBJECTION, Talk.QUESTION)
+               for m in said_):
+            out.append(member)
     return out
 
 
