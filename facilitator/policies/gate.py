@@ -225,7 +225,7 @@ def _addressed_moment(event: ChatEvent, state: RoomState,
         return _declined_by_structure(event, meaning, names, Intent.REVEAL,
                                       "it asks what a member said where the room cannot see")
     if (meaning.readable and meaning.label not in REFUSALS - HARMS
-            and not _agreed_in_view(state) and _sides_with(event, state, names)):
+            and _sides_with(event, state, names) and not _agreed_in_view(state)):
         # Whatever else it asks ("post that the limit's gone"), it first has the bot stand
         # with a member; where the group agreed, "X is right, note it" is a note.
         return _declined_by_structure(event, meaning, names, Intent.TAKE_SIDE,
@@ -421,8 +421,9 @@ def _open_in_view(state: RoomState) -> list[Proposal]:
 
 def _agreed_in_view(state: RoomState) -> bool:
     """The room shows a proposal the group agreed lately (support from someone besides its
-    author, no objection standing): one the bot may note as the group's decision."""
-    return any(agreed(p) for p in _open_in_view(state))
+    author, no objection standing, no reply in its reach leaning to a no): one the bot may
+    note as the group's decision."""
+    return any(agreed(p) and not leaning_no(state, p) for p in _open_in_view(state))
 
 
 def _addressed_by_meaning(event: ChatEvent, meaning: RequestRead, *, majority: bool = False,

@@ -143,11 +143,13 @@ def _unread(state: RoomState, proposal: Proposal) -> list[str]:
     or as a counter-proposal too. The latest line is left out: it is the request being
     answered."""
     placed = {proposal.author, *proposal.supporters, *proposal.objectors, *proposal.unclear}
+    # A line the bot answered was a request to it, not a reply to the proposal.
+    answered = {t.trigger for t in state.bot_log}
     lines = state.recent_human(len(state.window))[:-1]
     out: list[str] = []
     for m in lines:
         if (proposal.turn < m.turn <= proposal.turn + REACH and m.author not in placed
-                and m.author not in out):
+                and m.author not in out and m.id not in answered):
             out.append(m.author)
     return out
 
@@ -160,9 +162,10 @@ def leaning_no(state: RoomState, proposal: Proposal) -> list[str]:
     when a member asks to note the proposal, so one doubt the cues cannot read does not let
     it be recorded."""
     lines = state.recent_human(len(state.window))[:-1]
+    answered = {t.trigger for t in state.bot_log}
     out = []
     for member in _unread(state, proposal):
-        said_ = [m for m in lines if m.author == member
+        said_ = [m for m in lines if m.author == member and m.id not in answered
                  and proposal.turn < m.turn <= proposal.turn + REACH]
         if any(read_talk(normalise(m.text)).best in (Talk.OBJECTION, Talk.QUESTION)
                for m in said_):
