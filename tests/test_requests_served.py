@@ -541,6 +541,25 @@ async def test_what_was_decided_names_a_reply_the_vote_read_could_not_place(
     assert "the reply from Cy" in said(counter, readout=True)
 
 
+async def test_a_reply_the_read_leans_to_a_no_holds_the_note_back(store: RoomStore) -> None:
+    # Told a late joiner that Cy's reply is not clear to it, the bot may not then note the
+    # proposal on the next request: Cy's doubt, in words no vote cue reads, leans to a no (a
+    # question) when read by meaning as the note is asked.
+    out, state = await play(store, "note-leaning", [
+        ("ann", "I propose we buy a second rain barrel for the north beds."), ("bob", "Agreed."),
+        ("cy", "eh, where would it even go, the path is tight already"),
+        ("dana", "@facilitator please note that as decided")])
+    assert out.decision.intervention == "answer", out.decision.reason
+    assert 'the reply from Cy ("eh, where would it even go' in said(out, readout=True)
+    assert not state.decisions
+    # A plain yes the cues did not read leans no way: the note is recorded.
+    plain, state = await play(store, "note-plain", [
+        ("ann", "I propose we buy a second rain barrel for the north beds."), ("bob", "Agreed."),
+        ("cy", "Works."), ("dana", "@facilitator please note that as decided")])
+    assert plain.decision.intervention == "record_decision", plain.decision.reason
+    assert state.decisions
+
+
 async def test_beside_an_objection_a_reply_it_cannot_place_is_told_not_a_missing_yes(
         store: RoomStore) -> None:
     # After a blind judge's finding on batch 20: "nobody has said yes" is not the bot's to say

@@ -690,8 +690,10 @@ def note_decision(event: ChatEvent, state: RoomState, *, lang: str = "en", by: s
         return _served(event, Intervention.RECORD_DECISION, "note_decision",
                        to=[target.author, *target.supporters], lang=lang, by=by, ref=target.id,
                        note=f"{len(target.supporters)} support, no objection")
+    # A proposal only its author backs lacks a yes first ("nobody besides Ann has agreed"),
+    # whatever a reply in its reach leans to.
     missing = ("objection" if target.objectors
-               else "unclear" if target.unclear or held else "support")
+               else "unclear" if target.unclear or (held and target.backers) else "support")
     return _served(event, Intervention.ANSWER, "note_decision", to=[asker], lang=lang, by=by,
                    ref=target.id, note=f"not agreed: {missing} missing", mode=missing)
 
