@@ -541,16 +541,26 @@ async def test_what_was_decided_names_a_reply_the_vote_read_could_not_place(
     assert "the reply from Cy" in said(counter, readout=True)
 
 
-async def test_a_reply_the_read_leans_to_a_no_holds_the_note_back(store: RoomStore) -> None:
+async def test_a_reply_the_read_leans_to_a_no_holds_the_note_back(
+        store: RoomStore, monkeypatch: pytest.MonkeyPatch) -> None:
     # Told a late joiner that Cy's reply is not clear to it, the bot may not then note the
-    # proposal on the next request: Cy's doubt, in words no vote cue reads, leans to a no (a
-    # question) when read by meaning as the note is asked.
+    # proposal on the next request where Cy's doubt, in words no vote cue reads, is an
+    # objection read by meaning as the note is asked. The read is scripted for Cy's line (as
+    # the decision-talk model reads "not sure about that, the budget's gone" lines, above its
+    # bar); every other line is read by the model.
+    from facilitator.policies import readout
+    from facilitator.reading.decision_talk import Talk, TalkRead
+
+    doubt = "the path is tight already, it'd block the wheelbarrows"
+    real = readout.read_talk
+    monkeypatch.setattr(readout, "read_talk", lambda text: TalkRead(
+        kind=Talk.OBJECTION, confidence=0.9, best=Talk.OBJECTION) if text == doubt
+        else real(text))
     out, state = await play(store, "note-leaning", [
         ("ann", "I propose we buy a second rain barrel for the north beds."), ("bob", "Agreed."),
-        ("cy", "eh, where would it even go, the path is tight already"),
-        ("dana", "@facilitator please note that as decided")])
+        ("cy", doubt), ("dana", "@facilitator please note that as decided")])
     assert out.decision.intervention == "answer", out.decision.reason
-    assert 'the reply from Cy ("eh, where would it even go' in said(out, readout=True)
+    assert f'the reply from Cy ("{doubt}")' in said(out, readout=True)
     assert not state.decisions
     # A plain yes the cues did not read leans no way: the note is recorded.
     plain, state = await play(store, "note-plain", [

@@ -156,18 +156,17 @@ def _unread(state: RoomState, proposal: Proposal) -> list[str]:
 
 def leaning_no(state: RoomState, proposal: Proposal) -> list[str]:
     """Of the members whose reply in the proposal's reach no read placed (`_unread`), those
-    whose line the decision-talk read, by meaning, leans to an objection or a question ("eh,
-    where would it even go, the path is tight already"): the read the tracker makes of a vote
-    it cannot place, which on the silent path it skips for lines no cue calls a vote. Made
-    when a member asks to note the proposal, so one doubt the cues cannot read does not let
-    it be recorded."""
+    whose line the decision-talk read, by meaning and above its own bar, takes for an
+    objection or a question ("eh, where would it even go?"): a read the tracker skips on the
+    silent path for lines no cue calls a vote. Made when a member asks to note the proposal,
+    so one doubt the cues cannot read does not let it be recorded."""
     lines = state.recent_human(len(state.window))[:-1]
     answered = {t.trigger for t in state.bot_log}
     out = []
     for member in _unread(state, proposal):
         said_ = [m for m in lines if m.author == member and m.id not in answered
                  and proposal.turn < m.turn <= proposal.turn + REACH]
-        if any(read_talk(normalise(m.text)).best in (Talk.OBJECTION, Talk.QUESTION)
+        if any(read_talk(normalise(m.text)).kind in (Talk.OBJECTION, Talk.QUESTION)
                for m in said_):
             out.append(member)
     return out
