@@ -394,6 +394,10 @@ class RoomState(BaseModel):
         """The last `n` members' messages in the window, the bot's own left out."""
         return [m for m in self.window if not m.is_bot][-n:]
 
+    def answered(self) -> set[str]:
+        """Ids of the members' messages the bot answered: requests to it, not talk."""
+        return {t.trigger for t in self.bot_log if t.trigger}
+
     def last_bot_turn(self) -> BotTurn | None:
         return self.bot_log[-1] if self.bot_log else None
 

@@ -17,7 +17,6 @@ from facilitator.policies.readout import (
     MOVE_QUOTE_LIMIT,
     decisions_answer,
     decisions_text,
-    leaning_no,
     names,
     open_items_text,
     said,
@@ -368,7 +367,7 @@ def _note_fields(moment: Moment, state: RoomState, asker: str) -> tuple[str, dic
     if mode == "objection":
         return "note.objection", {"asker": asker, "what": what, "objectors": who(p.objectors)}
     if mode == "unclear":
-        held = [*p.unclear, *leaning_no(state, p)]
+        held = facts["unclear"].split(",")
         return "note.unclear", {"asker": asker, "what": what,
                                 "members": who(held, their_words(state, p, held))}
     if own:
@@ -385,7 +384,7 @@ def _decisions_and_what_lacks(moment: Moment, state: RoomState) -> tuple[str, di
     p, _, proposal = _proposal_in_view(moment, state)
     author = state.name_of(p.author)
     what = f'"{proposal}"' if proposal else line("note.whose_proposal", "en", author=author)
-    held = [*p.unclear, *leaning_no(state, p)]
+    held = moment.facts.get("unclear", "").split(",")
     lacks = (line("decisions.objected_" + ("one" if len(p.objectors) == 1 else "many"), "en",
                   objectors=names(state, p.objectors))
              if mode == "objection"

@@ -694,8 +694,12 @@ def note_decision(event: ChatEvent, state: RoomState, *, lang: str = "en", by: s
     # whatever a reply in its reach leans to.
     missing = ("objection" if target.objectors
                else "unclear" if target.unclear or (held and target.backers) else "support")
+    # Whose replies hold it back, read once here (the lean costs an embedding a line) and
+    # said by the composer.
+    unclear = {"unclear": ",".join([*target.unclear, *held])} if missing == "unclear" else {}
     return _served(event, Intervention.ANSWER, "note_decision", to=[asker], lang=lang, by=by,
-                   ref=target.id, note=f"not agreed: {missing} missing", mode=missing)
+                   ref=target.id, note=f"not agreed: {missing} missing", mode=missing,
+                   **unclear)
 
 
 def _with_decisions(moment: Moment) -> Moment:
@@ -736,7 +740,7 @@ def _settings_together(event: ChatEvent, state: RoomState, *, lang: str,
 
 def _answered_lately(event: ChatEvent, state: RoomState) -> list[StoredMessage]:
     """Other members' requests the bot answered within TOGETHER_WITHIN human messages."""
-    answered = {t.trigger for t in state.bot_log if t.trigger}
+    answered = state.answered()
     return [m for m in state.window
             if not m.is_bot and m.author != event.author.id and m.id != event.id
             and m.id in answered and state.human_messages - m.turn <= TOGETHER_WITHIN]

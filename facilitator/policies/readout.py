@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from facilitator.locale import catalogue, line
-from facilitator.memory.state import Proposal, RoomState
+from facilitator.memory.state import Proposal, RoomState, StoredMessage
 from facilitator.memory.trackers.proposals import REACH
 from facilitator.policies.signals import Signals, compute_signals
 from facilitator.reading.clauses import key_phrases, phrase_problem, quotable, sentences
@@ -135,23 +135,24 @@ def _answered(proposal: Proposal) -> bool:
     return bool(proposal.backers or proposal.objectors)
 
 
+def _replies_in_reach(state: RoomState, proposal: Proposal) -> list[StoredMessage]:
+    """Members' lines within the proposal's reach that no read placed as a yes, a no or an
+    unclear reply, the author's own left out; not a line the bot answered (a request to it,
+    not a reply), nor the latest line (the request being answered)."""
+    placed = {proposal.author, *proposal.supporters, *proposal.objectors, *proposal.unclear}
+    answered = state.answered()
+    return [m for m in state.recent_human(len(state.window))[:-1]
+            if proposal.turn < m.turn <= proposal.turn + REACH and m.author not in placed
+            and m.id not in answered]
+
+
 def _unread(state: RoomState, proposal: Proposal) -> list[str]:
     """Members who wrote within a proposal's reach but whose line no read took for a yes, a
     no or an unclear reply ("hmm, the budget may not stretch"): the vote read misses
     doubts in words its cues do not know, so such a member is told as one whose reply the bot
     cannot place, never passed over beside "I read no objection" — a doubt put as a question
-    or as a counter-proposal too. The latest line is left out: it is the request being
-    answered."""
-    placed = {proposal.author, *proposal.supporters, *proposal.objectors, *proposal.unclear}
-    # A line the bot answered was a request to it, not a reply to the proposal.
-    answered = {t.trigger for t in state.bot_log}
-    lines = state.recent_human(len(state.window))[:-1]
-    out: list[str] = []
-    for m in lines:
-        if (proposal.turn < m.turn <= proposal.turn + REACH and m.author not in placed
-                and m.author not in out and m.id not in answered):
-            out.append(m.author)
-    return out
+    or as a counter-proposal too."""
+    return list(dict.fromkeys(m.author for m in _replies_in_reach(state, proposal)))
 
 
 def leaning_no(state: RoomState, proposal: Proposal) -> list[str]:
@@ -160,16 +161,10 @@ def leaning_no(state: RoomState, proposal: Proposal) -> list[str]:
     objection or a question ("eh, where would it even go?"): a read the tracker skips on the
     silent path for lines no cue calls a vote. Made when a member asks to note the proposal,
     so one doubt the cues cannot read does not let it be recorded."""
-    lines = state.recent_human(len(state.window))[:-1]
-    answered = {t.trigger for t in state.bot_log}
-    out = []
-    for member in _unread(state, proposal):
-        said_ = [m for m in lines if m.author == member and m.id not in answered
-                 and proposal.turn < m.turn <= proposal.turn + REACH]
-        if any(read_talk(normalise(m.text)).kind in (Talk.OBJECTION, Talk.QUESTION)
-               for m in said_):
-            out.append(member)
-    return out
+    replies = _replies_in_reach(state, proposal)
+    return [member for member in dict.fromkeys(m.author for m in replies)
+            if any(read_talk(normalise(m.text)).kind in (Talk.OBJECTION, Talk.QUESTION)
+                   for m in replies if m.author == member)]
 
 
 # A reply the bot cannot place is quoted beside the name when it is this short: the late joiner
