@@ -1,5 +1,5 @@
 """Run the bot as it stands on the fresh phrasings of tests/data/fresh_requests.jsonl (batch 1)
-or tests/data/fresh_requests_N.jsonl (batches 2 to 20). Each item is put, addressed with
+or tests/data/fresh_requests_N.jsonl (batches 2 to 21). Each item is put, addressed with
 @facilitator, into its own small room of its setting (batch 1: a hospital ward, a student
 project, a fire brigade, a gaming guild, a choir, a co-op; batch 2: a newsroom, a tenants'
 association, a hackathon team; batch 3: a theatre troupe, a cycling club, a community
@@ -23,7 +23,9 @@ adult-literacy tutors, five flatmates; batch 18: a dog-walking co-op, a church c
 a small newsroom's night editors, a student climbing club; batch 19: a city marathon's
 volunteer organising committee, a board-game café's staff, a small museum's volunteer guides,
 an independent bookshop's staff; batch 20: an allotment society's committee, a volunteer
-ambulance crew's shift leads, a quilting circle, a family campsite's seasonal staff) after
+ambulance crew's shift leads, a quilting circle, a family campsite's seasonal staff; batch 21:
+an escape-room venue's staff, a volunteer archaeological dig, a salsa troupe, an aquarium's
+keepers) after
 four lines of context, through the real engine and offline policy on an embedded store. An
 item may carry more of its room: `before`, lines ([member, text]) said after the context and
 before the request (a proposal and its agreement, two members talking while others are quiet,
@@ -41,7 +43,7 @@ each is sorted into what a member saw:
             answer about what was decided that does not name the members the item names
             (`named`: who supported or objected in the lines before).
 
-    python scripts/first_contact_requests.py [--batch 2|3|...|20] [--json out.json]
+    python scripts/first_contact_requests.py [--batch 2|3|...|21] [--json out.json]
 
 Prints the figures, not a log. The category of a decline is the one the current reader gives
 (facilitator/reading/requests.py), the read the gate acted on.
@@ -80,7 +82,8 @@ BATCHES = {1: FRESH, 2: ROOT / "tests" / "data" / "fresh_requests_2.jsonl",
            17: ROOT / "tests" / "data" / "fresh_requests_17.jsonl",
            18: ROOT / "tests" / "data" / "fresh_requests_18.jsonl",
            19: ROOT / "tests" / "data" / "fresh_requests_19.jsonl",
-           20: ROOT / "tests" / "data" / "fresh_requests_20.jsonl"}
+           20: ROOT / "tests" / "data" / "fresh_requests_20.jsonl",
+           21: ROOT / "tests" / "data" / "fresh_requests_21.jsonl"}
 
 # Four lines of context per setting: (member id, text). Members named in the items are here.
 CONTEXT: dict[str, list[tuple[str, str]]] = {
@@ -438,6 +441,23 @@ CONTEXT: dict[str, list[tuple[str, str]]] = {
                  ("emre", "The ice machine at reception is working again."),
                  ("niamh", "Lovely family on pitch 7 left us a thank-you card 😊"),
                  ("thiago", "Delivery of firewood arrives around 3 this afternoon.")],
+    # batch 21
+    "escaperoom": [("ines", "morning all, the 10am booking for the pharaoh room just confirmed, group of 6"),
+                  ("tomasz", "i reset the padlock codes in the asylum room last night btw"),
+                  ("keiko", "we're low on the fake gold coins, I'll order more today"),
+                  ("dayo", "heads up, the hint screen in room 2 flickered twice yesterday")],
+    "dig": [("hamid", "trench B is tarped, rain expected after 3"),
+           ("greta", "found two more sherds in the sieve, bagged and labelled"),
+           ("ewan", "can someone bring the spare trowels tomorrow? mine snapped"),
+           ("amara", "finds register is updated up to context 114")],
+    "salsa": [("yolanda", "rehearsal moved to studio 3 on thursday, same time"),
+             ("kenji", "uploaded the new shine sequence video to the drive"),
+             ("fatou", "anyone know if the costumes are back from the dry cleaner?"),
+             ("marek", "knee's better, should be fine for saturday's social")],
+    "aquarium": [("nadia", "reef tank salinity is back to 1.025 this morning"),
+                ("olu", "octopus enrichment puzzle done, she solved it in 4 min 🐙"),
+                ("bjorn", "school group of 30 booked for the touch tank at 11"),
+                ("mei", "jelly feeding log is filled in through friday")],
 }
 ASKER = {"ward": "leonor", "project": "yara", "brigade": "hana", "guild": "zoe",
          "choir": "greta", "coop": "frida", "newsroom": "marta", "tenants": "gloria",
@@ -459,7 +479,8 @@ ASKER = {"ward": "leonor", "project": "yara", "brigade": "hana", "guild": "zoe",
          "pharmacy": "oksana", "quiz": "maeve", "tutoring": "nadia", "flatshare": "jonas",
          "dogwalk": "bruna", "choirboard": "aurelie", "nighteditors": "dagny", "climbclub": "tobi",
          "marathon": "ines", "boardgame": "tariq", "museum": "lena", "bookshop": "hugo",
-         "allotment": "wren", "ambulance": "idris", "quilting": "maud", "campsite": "soren"}
+         "allotment": "wren", "ambulance": "idris", "quilting": "maud", "campsite": "soren",
+         "escaperoom": "rafael", "dig": "joaquin", "salsa": "chloe", "aquarium": "santiago"}
 
 
 def load_fresh(path: Path = FRESH) -> list[dict]:
