@@ -5,13 +5,18 @@ from __future__ import annotations
 
 import pytest
 
-from facilitator.events import EventKind
+from facilitator.engine import Engine
+from facilitator.events import EventKind, RoomRef
+from facilitator.memory.store import RoomStore
 from facilitator.memory.trackers import apply_event
 from facilitator.memory.trackers.proposals import agreed, record_decision
 from facilitator.policies.compose_rules import compose_fields
 from facilitator.policies.decision import Intervention
 from facilitator.policies.gate import note_decision
+from facilitator.policies.policy import FacilitatorPolicy
 from facilitator.policies.readout import decisions_text, open_items_text, proposals_in_talk
+from facilitator.reading.language import detect_language
+from facilitator.reading.message import assents_whole, proposes_as_a_question
 from tests.helpers import msg, room_with
 
 BOT = "facilitator"
@@ -206,8 +211,11 @@ def test_a_no_whose_reason_reads_like_a_proposal_is_no_proposal_of_its_own(
 def test_a_bare_yes_is_not_read_by_its_opening() -> None:
     from facilitator.reading.message import stance_opener
 
-    for text in ("D'accord.", "Ja, unbedingt.", "Sí.", "Yes!", "Oui, oui.", "No?"):
+    for text in ("D'accord.", "Sí.", "Yes!", "Oui, oui.", "No?"):
         assert stance_opener(text) == 0, text
+    # A yes made emphatic is no listening noise (a blind judge found "ja bitte" left out of
+    # who said yes harmful): a vote, though nothing follows it.
+    assert stance_opener("Ja, unbedingt.") == 1
     for text in ("Yes, but who pays for it?", "Sim, e quem fica com as chaves?"):
         # a question after the yes asks; it does not vote
         state = room_with(msg("r", "ann", "I propose we buy a second projector", id="p"),
@@ -385,6 +393,81 @@ def test_a_proposal_put_as_a_question_or_a_wish_is_read_in_the_five_languages() 
     # "and if" only proposes where it opens the line
     state = room_with(msg("r", "ann", "No sé, y si llueve mañana?", id="p"))
     assert state.proposals == []
+
+
+# Written for these tests (not fresh): a yes-or-no question whose verb is what "we" would do.
+JOINT_QUESTIONS = [("es", "¿Cambiamos de proveedor de café este mes?"),
+                   ("es", "y entonces ¿lo dejamos para el lunes?"),
+                   ("fr", "On garde le même traiteur pour la fête ?"),
+                   ("fr", "Est-ce qu'on décale la sortie d'une semaine ?"),
+                   ("de", "Fangen wir morgen eine halbe Stunde früher an?"),
+                   ("pt", "Mudamos a reunião para sexta? A de quinta está sempre cheia."),
+                   ("pt", "Vamos adiar a entrega até segunda?")]
+# ... and questions about what "we" have, know, can or when: no proposal.
+NOT_JOINT = [("es", "¿Tenemos llaves del almacén?"), ("es", "¿Cuándo cerramos hoy?"),
+             ("fr", "On a encore du budget pour ça ?"), ("fr", "On part quand demain ?"),
+             ("de", "Haben wir noch Kaffee?"), ("de", "Wann fangen wir morgen an?"),
+             ("pt", "Temos café na cozinha?"), ("es", "Cambiamos de proveedor el mes pasado."),
+             ("es", "¿Cambiamos? ¿O lo dejamos?")]
+
+
+@pytest.mark.parametrize(("lang", "line"), JOINT_QUESTIONS)
+def test_a_question_about_what_we_do_proposes_in_four_languages(lang: str, line: str) -> None:
+    assert proposes_as_a_question(line, lang)
+    state = room_with(msg("r", "ann", line, id="p"))
+    assert [p.author for p in state.proposals] == ["ann"], line
+
+
+@pytest.mark.parametrize(("lang", "line"), NOT_JOINT)
+def test_a_question_about_what_we_have_or_when_proposes_nothing(lang: str, line: str) -> None:
+    assert not proposes_as_a_question(line, lang)
+    assert room_with(msg("r", "ann", line, id="p")).proposals == []
+
+
+def test_an_english_question_is_left_to_the_english_cues() -> None:
+    assert not proposes_as_a_question("Do we have the keys?", "en")
+    assert room_with(msg("r", "ann", "Do we move the meeting?", id="p")).proposals == []
+
+
+# Whole lines of yes, with no reason after them, in the five languages.
+WHOLE_YES = ["Yes, definitely!", "works for me", "Sí, claro 👍", "me parece bien",
+             "Oui, tout à fait", "ça me convient", "Ja, gerne!", "klingt gut",
+             "Sim, com certeza", "pode ser", "por mim sim"]
+
+
+@pytest.mark.parametrize("line", WHOLE_YES)
+def test_a_whole_line_of_emphatic_yes_or_assent_is_a_vote(line: str) -> None:
+    assert assents_whole(line)
+    state = room_with(msg("r", "ann", "Ich schlage vor, dass wir die Halle im Mai streichen.",
+                          id="p"), msg("r", "bob", line, id="2"))
+    assert state.proposals[0].supporters == ["bob"], line
+    assert record_decision(state, "p", ts=10.0) is not None, line
+
+
+@pytest.mark.parametrize("line", ["Yes.", "ok", "yeah", "D'accord.", "vale", "Ja.", "Mhm.",
+                                  "no way", "passt nicht", "me parece bien, pero no el lunes",
+                                  "works for me if Dana agrees"])
+def test_a_bare_yes_a_no_or_a_yes_with_more_is_not_a_whole_line_of_assent(line: str) -> None:
+    assert not assents_whole(line)
+
+
+async def test_a_late_joiner_hears_who_said_yes_to_a_question_put_as_a_proposal(
+        store: RoomStore) -> None:
+    """End to end, in Portuguese: the proposal is a question about what "we" do, one member
+    says a whole-line yes the fitted read calls listening, one says no; the late joiner asking
+    what was decided hears both, and nothing is recorded."""
+    engine = Engine(store, FacilitatorPolicy())
+    lines = [("rui", "Trocamos a empresa da limpeza? A atual falha toda a semana."),
+             ("ana", "Sim, com certeza"), ("leo", "Sou contra, o contrato acaba só em março."),
+             ("bia", "@facilitator acabei de chegar, o que ficou decidido sobre a limpeza?")]
+    for n, (who, text) in enumerate(lines):
+        out = await engine.handle(msg("pt-room", who, text, id=f"m{n}", ts=1000.0 + n))
+    said = out.decision.text or ""
+    assert out.decision.intervention == "answer", out.decision.reason
+    assert "Rui" in said and "Ana" in said and "Leo" in said, said
+    assert detect_language(said).code == "pt", said
+    state = await store.get(RoomRef.local("pt-room").key)
+    assert state is not None and state.decisions == []
 
 
 def test_a_question_put_to_the_bot_proposes_nothing() -> None:

@@ -313,6 +313,28 @@ _NO = (r"no|disagree|against(?: it)?|i object"
        r"|nao|contra|discordo(?: plenamente| totalmente)?|nao concordo")
 STANCE_OPENS = re.compile(rf"^(?:i\s+)?{_I_AM}{_FULLY}(?:(?P<yes>{_YES})|(?P<no>{_NO}))"
                     r"\s*[,.;:!\u2014\u2013-]\s*(?P<rest>\w+(?:\W+\w+)+)")
+# A whole line that says yes and nothing else, in words no listener uses to keep the talk
+# going: a yes made emphatic ("Yes, definitely!", "Sí, claro", "Oui carrément", "Ja bitte",
+# "Sim, com certeza") or an idiom of assent, for the speaker or not ("works for me", "me
+# parece bien", "ça me convient", "klingt gut", "pode ser", "count me in"), or "for me, yes"
+# ("por mí sí", "pour moi oui", "für mich ja"). A bare "yes", "ok", "vale" or "D'accord." is
+# not among them: alone it is as often listening as a vote (above).
+_EMPHATIC = (r"definitely|absolutely|totally|of course|for sure|sure|please"
+             r"|claro|por supuesto|totalmente|sin duda|desde luego|por favor"
+             r"|carrement|tout a fait|bien sur|absolument|evidemment|grave|volontiers"
+             r"|unbedingt|klar|naturlich|auf jeden fall|absolut|gerne|gern|bitte"
+             r"|com certeza|sem duvida|demais|claro que sim|por favor")
+_FOR_ME = r"(?:for me|to me|por mi|pour moi|moi|fur mich|pra mim|para mim|por mim)"
+_ASSENT = (r"works for me|fine by me|count me in|i'm in|sounds good|sounds great"
+           r"|love (?:that|this|the) idea|let's do it|happy with that"
+           r"|me parece bien|me va bien|me sirve|estoy dentro|me apunto|me gusta"
+           r"|ca me va|ca marche|ca me convient|je suis partant|je suis partante|ok pour moi"
+           r"|passt|klingt gut|bin dabei|finde ich gut|bin ich dabei|einverstanden"
+           r"|topo|fechado|pode ser|to dentro|estou dentro|me parece bem|acho bem|tudo bem")
+STANCE_WHOLE = re.compile(
+    rf"^(?:(?:{_YES}|yeah|yep)\W+(?:{_EMPHATIC})|(?:{_FOR_ME}\W+)?(?:{_ASSENT})(?:\W+{_FOR_ME})?"
+    rf"|{_FOR_ME}\W+(?:si|sim|oui|ja|yes))(?:\W+(?:{_EMPHATIC}|tambien|aussi|auch|tambem|too))?"
+    r"[\W\d_]*$")
 # A "but" right after a pause, in the line as written (accents kept: Spanish "más" is no
 # Portuguese "mas"), in the five languages.
 STANCE_TURNS = re.compile(
@@ -320,3 +342,41 @@ STANCE_TURNS = re.compile(
     r"|pero|sin embargo|aunque|mais|cependant|pourtant|toutefois|néanmoins"
     r"|aber|jedoch|allerdings|mas|porém|contudo|no entanto|todavia|embora)\b",
     re.IGNORECASE)
+
+# A proposal put as a question about what "we" do: "¿Cerramos la caja a las ocho?", "On
+# garde le même fournisseur ?", "Nehmen wir den Bus?", "Mudamos a reunião para sexta?". In the
+# Romance languages and German a yes-or-no question whose verb is the first person plural of an
+# act puts that act to the group, as English "shall we" does (`PROPOSAL` holds the forms with a
+# word of their own: "sollen wir", "et si on", "qué tal si"). Read by structure
+# (`reading.message.proposes_as_a_question`), on folded text: the line is one question with no
+# question word, and it opens — after a word of address or a filler — with the plural verb.
+# Not a proposal: what "we" have, know, are, can, must or did ("¿Tenemos llaves?", "On a le
+# budget ?", "Haben wir Milch?", "Podemos ir?"), whose verbs are listed apart.
+JOINT_QUESTION_OPENERS = (r"(?:(?:y|e|et|und|entonces|pues|bueno|vale|ok|okay|alors|donc|bon"
+                          r"|du coup|also|dann|na|entao|bem|gente|pessoal|chicos|equipo"
+                          r"|leute|les gars)\W+)*")
+JOINT_QUESTION_VERB = {
+    # the first person plural of the present: -amos, -emos, -imos ("vamos a cambiar" too)
+    "es": r"(?:(?:lo|la|los|las|le|les|nos|se|ya)\s+)?(?P<verb>[a-z]+(?:amos|emos|imos))\b",
+    "pt": r"(?:(?:a gente|nos|ja)\s+)?(?:(?:o|a|os|as|lhe|se|nos)\s+)?"
+          r"(?P<verb>[a-z]+(?:amos|emos|imos)|bora)\b",
+    # "on" with its verb ("on commence à 7h ?"), or asked with "est-ce qu'on"
+    "fr": r"(?:est-ce\s+qu')?on\s+(?:(?:se|s'|le|la|les|l'|y|en|leur|lui)\s*)*(?P<verb>[a-z]{2,})\b",
+    # the verb first, then "wir" ("fangen wir früher an?")
+    "de": r"(?P<verb>[a-z]{3,}e?n)\s+wir\b",
+}
+# What "we" have, are, know, can, must or did: questions about the room, not proposals.
+JOINT_QUESTION_NOT = frozenset({
+    "tenemos", "sabemos", "estamos", "somos", "hemos", "habiamos", "teniamos", "estabamos",
+    "eramos", "fuimos", "hicimos", "dijimos", "vimos", "podemos", "necesitamos", "pudimos",
+    "temos", "fomos", "tivemos", "fizemos", "dissemos", "precisamos",
+    "sabiamos", "tinhamos", "estavamos",
+    "a", "est", "sait", "avait", "etait", "aura", "sera", "peut", "doit", "dit", "connait",
+    "pourrait", "devrait", "va", "ne", "n",
+    "haben", "sind", "wissen", "waren", "hatten", "mussen", "konnen", "durfen", "kennen",
+    "werden", "wurden",
+})
+# A question word after the verb makes it an open question ("on fait quoi ?", "on part
+# quand ?"): French asks in place; elsewhere the question word comes first, before the verb
+# the read looks for.
+JOINT_QUESTION_WH = re.compile(r"\b(?:quoi|comment|quand|combien|pourquoi|quel\w*)\b")

@@ -27,6 +27,10 @@ from facilitator.reading.cues import (
     DISMISS_WORDS,
     ENGLISH_COMMON,
     HOSTILE_TERMS,
+    JOINT_QUESTION_NOT,
+    JOINT_QUESTION_OPENERS,
+    JOINT_QUESTION_VERB,
+    JOINT_QUESTION_WH,
     NEGATIVE_EMOJI,
     OPEN_PROMPT,
     POLICING,
@@ -38,6 +42,7 @@ from facilitator.reading.cues import (
     SOCIAL,
     STANCE_OPENS,
     STANCE_TURNS,
+    STANCE_WHOLE,
     STOPWORDS,
     TERM_PATTERNS,
     THANKS_TO_BOT,
@@ -166,10 +171,38 @@ def stance_opener(text: str) -> int:
     folded = folded_line(text or "")
     m = STANCE_OPENS.match(folded)
     if m is None:
-        return 0
+        return 1 if assents_whole(text) else 0
     if m.group("no"):
         return -1
     return 0 if turns(text) else 1
+
+
+_JOINT_QUESTION = {lang: re.compile(rf"^\W*{JOINT_QUESTION_OPENERS}{verb}")
+                   for lang, verb in JOINT_QUESTION_VERB.items()}
+
+
+def proposes_as_a_question(text: str, lang: str) -> bool:
+    """A line in `lang` (es, fr, de or pt) that puts an act to the group as one yes-or-no
+    question about what "we" do ("¿Cambiamos de proveedor?", "On commence à 7h ?", "Machen
+    wir das so?", "Vamos trocar de fornecedor?"); `cues.JOINT_QUESTION_VERB` says why."""
+    pattern = _JOINT_QUESTION.get(lang)
+    if pattern is None:
+        return False
+    # The question may come first and its reason after ("Mudamos? O atual atrasa sempre."):
+    # the line's one question mark ends its first sentence.
+    folded = folded_line(text or "").lstrip("\u00bf")
+    question, mark, rest = folded.partition("?")
+    if (not mark or "?" in rest or re.search(r"[.!]\s", question)
+            or JOINT_QUESTION_WH.search(question)):
+        return False
+    m = pattern.match(question)
+    return m is not None and m.group("verb") not in JOINT_QUESTION_NOT
+
+
+def assents_whole(text: str) -> bool:
+    """The whole line says yes in words no listener uses to keep the talk going: a yes made
+    emphatic or an idiom of assent, in any of the five languages (`cues.STANCE_WHOLE`)."""
+    return STANCE_WHOLE.match(folded_line(text or "")) is not None
 
 
 def turns(text: str) -> bool:

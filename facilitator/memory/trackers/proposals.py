@@ -29,7 +29,13 @@ from facilitator.reading.cues import TAKE_BACK
 from facilitator.reading.decision_talk import Talk, TalkRead, opening_stance, read_talk
 from facilitator.reading.intent import normalise
 from facilitator.reading.language import detect_language
-from facilitator.reading.message import MessageRead, stance_opener, turns
+from facilitator.reading.message import (
+    MessageRead,
+    assents_whole,
+    proposes_as_a_question,
+    stance_opener,
+    turns,
+)
 
 REACH = 4  # messages after a proposal in which a bare "agreed" is about it
 VOTE_WORDS = 25  # a vote, a question or a "yeah" is a short line; longer is discussion
@@ -95,8 +101,24 @@ def _talk(event: ChatEvent, read: MessageRead, target: Proposal | None) -> TalkR
     return read_talk(normalise(event.text))
 
 
+def _joint_question(event: ChatEvent, read: MessageRead) -> bool:
+    """A question in another language than English about what "we" do ("¿Subimos la cuota?",
+    "On garde le même traiteur ?"): a proposal put to the group, which the fitted read, hearing
+    its question, took for one. Only a question pays for the language read."""
+    return read.text.question and (lang := _language(event, read)) is not None and (
+        proposes_as_a_question(event.text, lang))
+
+
+def _language(event: ChatEvent, read: MessageRead) -> str | None:
+    """The line's language where it is not plainly English, else None."""
+    if read.text.plainly_english:
+        return None
+    code = detect_language(event.text).code
+    return None if code == "en" else code
+
+
 def _not_english(event: ChatEvent, read: MessageRead) -> bool:
-    return not read.text.plainly_english and detect_language(event.text).code != "en"
+    return _language(event, read) is not None
 
 
 def on_message(state: RoomState, event: ChatEvent, read: MessageRead) -> None:
@@ -129,7 +151,8 @@ def on_message(state: RoomState, event: ChatEvent, read: MessageRead) -> None:
         # Where no yes or no word opens it, the opening read by meaning ("Makes sense to me,",
         # "Acho bem,"), on a line the fitted read already reads.
         opener = opening_stance(normalise(event.text))
-    if opener and talk not in (Talk.QUESTION, Talk.BACKCHANNEL) and not (
+    if opener and (talk not in (Talk.QUESTION, Talk.BACKCHANNEL) or (
+            talk == Talk.BACKCHANNEL and assents_whole(event.text))) and not (
             talk == Talk.WITHDRAWAL and _has_to_take_back(target, author)):
         # A reply that opens with its yes or no and gives a reason ("Sí, el martes me va bien.",
         # "Sou contra, não há verba."), in any of the five languages, stands where it opens,
@@ -138,7 +161,10 @@ def on_message(state: RoomState, event: ChatEvent, read: MessageRead) -> None:
         # Nor a proposal of its own: a no with its reason ("Bin dagegen, das wird zu teuer"),
         # read as a proposal by the reason, had been kept as the objector's own proposal and
         # quoted back as the one the group was asked to note.
-        if talk in (Talk.AGREEMENT, Talk.OBJECTION, Talk.WITHDRAWAL, Talk.PROPOSAL):
+        # And a whole line of emphatic yes ("Ja, unbedingt!") is no listening noise, whatever
+        # the fitted read heard in its "ja".
+        if talk in (Talk.AGREEMENT, Talk.OBJECTION, Talk.WITHDRAWAL, Talk.PROPOSAL,
+                    Talk.BACKCHANNEL):
             talk = Talk.AGREEMENT if agree else Talk.OBJECTION
     # A question about agreement asks; it neither votes nor decides. Nor does backchannel.
     votes = not text.question and talk not in (Talk.QUESTION, Talk.BACKCHANNEL)
@@ -173,7 +199,8 @@ def on_message(state: RoomState, event: ChatEvent, read: MessageRead) -> None:
     # something; it proposes nothing to the room.
     asks_the_bot = read.to_bot and text.question
     if ((text.proposal and not takes_back and not asks_the_bot) or talk == Talk.PROPOSAL
-            or (votes and text.decision and not open_props)):
+            or (votes and text.decision and not open_props)
+            or (target is None and not read.to_bot and _joint_question(event, read))):
         # "We have decided X" with nothing proposed is one member's claim: a proposal the
         # others can agree to, not the group's decision.
         state.proposals.append(Proposal(id=event.id, author=author, text=quote(event.text),
