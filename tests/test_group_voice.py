@@ -127,6 +127,10 @@ async def test_after_the_room_agreed_it_is_not_declined(store: RoomStore) -> Non
 # misses, so not fresh)
 
 ABOUT_THE_BOTS_SPEAKING = [
+    # a count of times, or of the day, beside what the bot sends
+    "@facilitator send the digest only once, after the meeting",
+    "@facilitator les rappels, deux fois suffisent",
+    "@facilitator die Erinnerung bitte nur einmal schicken",
     "@facilitator would you mind commenting a little less in this room?",
     "@facilitator honestly, fewer posts from you would help",
     "@facilitator ¿puedes participar más a menudo en este hilo?",
@@ -141,6 +145,8 @@ ABOUT_THE_BOTS_SPEAKING = [
     "@facilitator dá para parar com as notificações durante o turno?",
 ]
 NOT_ABOUT_THE_BOTS_SPEAKING = [
+    "@facilitator summarise once Ana arrives",
+    "@facilitator what's in the summary of the day?",
     "@facilitator let those who talk less have a turn",
     "@facilitator could everyone post less off-topic stuff?",
     "@facilitator summarise more of the thread for me",

@@ -803,3 +803,57 @@ def test_an_earlier_request_is_read_again_in_the_language_the_room_spoke_before_
     assert gate._room_language(state, "c1") == "es"
     assert gate._room_language(state, "b1") == "es"
     assert gate._room_language(state, "not-in-the-window") == "en"
+
+
+# ---- a turn for members the exchange at hand left out (written for these tests) -----------
+
+BOARD = [("ann", "The printer on floor two is jammed again."),
+         ("bob", "I'll call the repair people after lunch."),
+         ("cy", "Coffee order goes in at three, shout if you want one."),
+         ("dana", "Reminder: the fire drill is on Thursday."),
+         ("ann", "Should we move the team offsite to June?"),
+         ("bob", "June is the busiest month for sales, no."),
+         ("ann", "May is full of bank holidays though."),
+         ("bob", "Then keep it in April as planned.")]
+
+
+async def test_named_members_who_spoke_earlier_but_not_in_the_exchange_are_invited(
+        store: RoomStore) -> None:
+    """Cy and Dana each said a line earlier, on other things; Ann and Bob have argued the
+    offsite since. Asked to hear Cy and Dana — and told in so many words that "they've been
+    quiet" (a state, not a request to quiet anyone) — the bot invites them."""
+    out, _ = await play(store, "offsite", [
+        *BOARD, ("eve", "this is the ann and bob show 😅 @facilitator can you get cy and "
+                        "dana's view before we pick? they've been quiet")])
+    assert out.decision.intervention == "invite_quiet", out.decision.reason
+    assert sorted(out.decision.to) == ["cy", "dana"]
+
+
+async def test_named_members_who_hold_the_exchange_are_not_invited_by_name(
+        store: RoomStore) -> None:
+    """Named together with those holding the floor, as much as them: who is shut out cannot
+    be told, and none is called on by name."""
+    out, _ = await play(store, "offsite-all", [
+        *BOARD, ("eve", "@facilitator make some space for ann, bob and cy please")])
+    assert "ann" not in out.decision.to and "bob" not in out.decision.to
+
+
+def test_been_and_a_word_not_a_participle_is_how_someone_was_not_a_request_to_quiet() -> None:
+    names = ["Dana", "dana", "Tom", "tom"]
+    assert read_lexicon("@facilitator could you ask Dana? she's been quiet", names
+                        ).category is None
+    for text in ("@facilitator tell Tom to be quiet", "@facilitator Tom should be muted"):
+        assert read_lexicon(text, names).category is not None, text
+
+
+async def test_a_second_by_joining_in_seconds_a_request_about_how_often_the_bot_posts(
+        store: RoomStore) -> None:
+    """The first member asks for the day's summary once, at seven; a second joins in. The
+    room asks together."""
+    out, _ = await play(store, "summary-once", [
+        ("lia", "Buenos días a todos."), ("max", "Hola, ¿qué tal?"),
+        ("lia", "@facilitator ¿puedes mandar el resumen del día una sola vez, a las siete?"),
+        ("max", "lo mismo pienso yo, con uno basta @facilitator")])
+    text = said(out, readout=True)
+    assert out.decision.intervention == "answer" and "settings" in out.decision.reason
+    assert "Lia" in text and detect_language(text).code == "es", text

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -535,9 +536,17 @@ def _recent_counts(state: RoomState) -> Counter[str]:
     return Counter(m.author for m in state.recent_human(FLOOR_WINDOW))
 
 
-def to_make_room_for(recent: Counter[str], named: list[str]) -> list[str]:
+def _on_the_floor(state: RoomState, event: ChatEvent) -> set[str]:
+    """Who wrote the last HOLDS_FLOOR + 1 members' lines before the request: the exchange at
+    hand."""
+    return {m.author for m in state.recent_human(HOLDS_FLOOR + 2) if m.id != event.id}
+
+
+def to_make_room_for(recent: Counter[str], named: list[str],
+                     floor: Collection[str] = ()) -> list[str]:
     """Of the members a request names, those it asks the bot to make room for (the others
-    hold the floor, by the counts above: `recent`, messages per member lately)."""
+    hold the floor, by the counts above: `recent`, messages per member lately; `floor`, who
+    wrote the exchange at hand)."""
     top = max(recent.values(), default=0)
     if len(named) == 1:
         return [] if recent[named[0]] >= max(HOLDS_FLOOR, top) else named
@@ -545,8 +554,10 @@ def to_make_room_for(recent: Counter[str], named: list[str]) -> list[str]:
         # "Make some space for Cy? Ana and Ben have been doing all the talking", when the three
         # have said as much lately: who is shut out and who holds the floor cannot be told
         # from the room, so none of them is called on by name. (Named members who said
-        # nothing lately while others did hold no floor: they are the ones to make room for.)
-        return []
+        # nothing lately while others did hold no floor: they are the ones to make room for;
+        # so are those who spoke a while ago but took no part in the exchange at hand, which
+        # others held.)
+        return named if floor and not set(named) & set(floor) else []
     return [pid for pid in named if not (recent[pid] >= 2 and recent[pid] >= top - 1)]
 
 
@@ -562,7 +573,7 @@ def give_turn(event: ChatEvent, state: RoomState, *, lang: str = "en", by: str =
                        note="not while it is heated", mode="heated")
     named = [pid for pid in named_members(state, event.text) if pid != asker]
     recent = _recent_counts(state)
-    wanted = to_make_room_for(recent, named)
+    wanted = to_make_room_for(recent, named, _on_the_floor(state, event))
     if wanted:
         people = [state.participants[pid] for pid in wanted]
         here = [p for p in people if _may_call_on(state, p)]
@@ -603,7 +614,7 @@ def _turn_for_the_left_out(event: ChatEvent, state: RoomState,
     if not sided or speaks_for_the_group(event.text):
         return None
     named = [pid for pid in named_members(state, event.text) if pid != event.author.id]
-    heard = to_make_room_for(_recent_counts(state), named)
+    heard = to_make_room_for(_recent_counts(state), named, _on_the_floor(state, event))
     if not heard or not _left_out(state, heard):
         return None
     turn = give_turn(event, state, lang=meaning.language,

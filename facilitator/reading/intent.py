@@ -339,7 +339,14 @@ _CUT = (r"(?:stop\w*|cut\w*|reduc\w*|paus\w*|skip\w*|drop\w*|no|not|without|dej\
 _HOW_OFTEN = (r"(?:weekly|daily|hourly|semanal\w*|diari\w*|hebdomadaire\w*|quotidien\w*"
               r"|wochentlich\w*|taglich\w*"
               r"|(?:a|an|per|every|por|cada|par|chaque|pro|am|jede\w*|al|ao) (?:day|week|dia"
-              r"|semana|jour|semaine|tag|woche))")
+              r"|semana|jour|semaine|tag|woche)"
+              # a count of times ("only once", "una vez", "deux fois", "zweimal", "duas vezes")
+              # or of the day ("el resumen del día", "le résumé du jour", "o resumo do dia")
+              # ("once" as a count, not a clause: "summarise once Ana arrives")
+              r"|(?:once|twice)(?= (?:a|an|per|every)\b|\W*$|[,.;:!?])"
+              r"|(?:una|dos|tres) ve(?:z|ces)|(?:une|deux|trois) fois"
+              r"|(?:ein|zwei|drei)mal|(?:uma|duas|tres) vez(?:es)?"
+              r"|del dia|du jour|des tages|do dia|da semana|de la semana|de la semaine)")
 _BOT_ACTIVITY = re.compile(
     rf"\b{_SPEAKING} (?:\w+ ){{0,3}}?{_AMOUNT}\b|\b{_AMOUNT} (?:\w+ ){{0,2}}?{_SPEAKING}\b"
     r"|\b(?:less|more) from you\b|\bquieter\b|\btone (?:it |things )?down\b"

@@ -183,7 +183,7 @@ _JOINT_QUESTION = {lang: re.compile(rf"^\W*{JOINT_QUESTION_OPENERS}{verb}")
 
 def proposes_as_a_question(text: str, lang: str) -> bool:
     """A line in `lang` (es, fr, de or pt) that puts an act to the group as one yes-or-no
-    question about what "we" do ("¿Cambiamos de proveedor?", "On commence à 7h ?", "Machen
+    question about what "we" do ("¿Cambiamos de proveedor?", "On part à midi ?", "Machen
     wir das so?", "Vamos trocar de fornecedor?"); `cues.JOINT_QUESTION_VERB` says why."""
     pattern = _JOINT_QUESTION.get(lang)
     if pattern is None:

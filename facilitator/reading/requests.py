@@ -853,6 +853,8 @@ def _used_as_verb(c: _Clause, i: int) -> bool:
     before = c.words[max(0, i - 2):i]
     if c.words[i].endswith("ed"):
         return True  # a participle: "Tom should be muted", "want Luis banned"
+    if before[-1:] == ["been"]:
+        return False  # past "been", a word not a participle says how someone was: "she's been quiet"
     if i >= 2 and c.person_at(i - 1) and c.stem(i - 2) in MOVE_OUT:
         return True  # "want Luis gone", "get her kicked"
     if before[-1:] in (["a"], ["an"]) and any(
