@@ -30,10 +30,8 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 
-from threadpoolctl import threadpool_limits
-
 from facilitator.reading.intent_labels import Intent, Kind, RequestRead, kind_of
-from facilitator.reading.language import detect_language
+from facilitator.reading.language import detect_language, one_blas_thread
 from facilitator.reading.logistic import class_probabilities
 from facilitator.reading.message import fold_accents, folded_line
 
@@ -99,8 +97,9 @@ def embed(texts: Sequence[str]) -> list[list[float]]:
         return []
     # One BLAS thread: a line is small, and OpenBLAS threads that spin for a busy core cost
     # 55 ms of CPU a message instead of 4 on a loaded 2-core machine (measured).
-    with threadpool_limits(limits=1, user_api="blas"):
-        return [list(map(float, row)) for row in _encoder().encode(list(texts))]
+    encoder = _encoder()
+    with one_blas_thread():
+        return [list(map(float, row)) for row in encoder.encode(list(texts))]
 
 
 @lru_cache(maxsize=256)

@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
 
 # The languages the offline reader was fitted on and the catalogue speaks.
 READABLE: tuple[str, ...] = ("en", "es", "fr", "de", "pt")
@@ -45,6 +45,19 @@ class Language:
 
 
 @cache
+def _threadpools() -> ThreadpoolController:
+    """The loaded BLAS libraries, found once: finding them reads the process's memory map,
+    which cost a millisecond of CPU a call — more than the detection it wrapped (profiled:
+    2,000 lines through the trackers, 3.5 s of 7 in detect_language, 2 s of it there)."""
+    return ThreadpoolController()
+
+
+def one_blas_thread():  # type: ignore[no-untyped-def]
+    """A context in which BLAS runs on one thread (see reading/intent.embed for why)."""
+    return _threadpools().limit(limits=1, user_api="blas")
+
+
+@cache
 def _identifier():  # type: ignore[no-untyped-def]
     from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
 
@@ -59,8 +72,9 @@ def detect_language(text: str, hint: str | None = None) -> Language:
     fallback = hint if hint in READABLE else "en"
     if not any(ch.isalpha() for ch in clean):
         return Language(fallback, 0.0, True)
-    with threadpool_limits(limits=1, user_api="blas"):  # see reading/intent.embed
-        ranked = _identifier().rank(clean)
+    identifier = _identifier()  # loads numpy's BLAS before the thread pools are looked up
+    with one_blas_thread():
+        ranked = identifier.rank(clean)
     code, prob = ranked[0]
     if code not in READABLE:
         if prob >= OTHER_AT:
