@@ -16,7 +16,7 @@ from facilitator.policies.gate import note_decision
 from facilitator.policies.policy import FacilitatorPolicy
 from facilitator.policies.readout import decisions_text, open_items_text, proposals_in_talk
 from facilitator.reading.language import detect_language
-from facilitator.reading.message import assents_whole, proposes_as_a_question
+from facilitator.reading.message import assents_whole, proposes_as_a_question, undecided
 from tests.helpers import msg, room_with
 
 BOT = "facilitator"
@@ -432,7 +432,9 @@ def test_an_english_question_is_left_to_the_english_cues() -> None:
 # Whole lines of yes, with no reason after them, in the five languages.
 WHOLE_YES = ["Yes, definitely!", "works for me", "Sí, claro 👍", "me parece bien",
              "Oui, tout à fait", "ça me convient", "Ja, gerne!", "klingt gut",
-             "Sim, com certeza", "pode ser", "por mim sim"]
+             "Sim, com certeza", "pode ser", "por mim sim",
+             # "I agree" outright, a deal struck, and nothing but approving emoji
+             "I agree", "concordo", "fechado ✅", "👍", "👍🏽👍🏽", "✔️"]
 
 
 @pytest.mark.parametrize("line", WHOLE_YES)
@@ -446,9 +448,25 @@ def test_a_whole_line_of_emphatic_yes_or_assent_is_a_vote(line: str) -> None:
 
 @pytest.mark.parametrize("line", ["Yes.", "ok", "yeah", "D'accord.", "vale", "Ja.", "Mhm.",
                                   "no way", "passt nicht", "me parece bien, pero no el lunes",
-                                  "works for me if Dana agrees"])
+                                  "works for me if Dana agrees", "👎", "👍👎", "😂", "🐙"])
 def test_a_bare_yes_a_no_or_a_yes_with_more_is_not_a_whole_line_of_assent(line: str) -> None:
     assert not assents_whole(line)
+
+
+@pytest.mark.parametrize("line", ["not sure, the budget is tight this year",
+                                  "no sé, ¿quién lo va a limpiar?",
+                                  "je sais pas, ça coûte cher quand même",
+                                  "weiß nicht, das Gerät ist oft kaputt",
+                                  "não sei, a chave fica com quem?"])
+def test_a_reply_opened_by_not_knowing_is_neither_yes_nor_no(line: str) -> None:
+    assert undecided(line)
+    state = room_with(msg("r", "ann", "Ich schlage vor, dass wir die Halle im Mai streichen.",
+                          id="p"), msg("r", "bob", "Einverstanden.", id="2"),
+                      msg("r", "cy", line, id="3"))
+    proposal = state.proposals[0]
+    assert proposal.supporters == ["bob"] and proposal.objectors == [], line
+    assert proposal.unclear == ["cy"], line
+    assert record_decision(state, "p", ts=10.0) is None, line
 
 
 async def test_a_late_joiner_hears_who_said_yes_to_a_question_put_as_a_proposal(

@@ -22,6 +22,7 @@ from facilitator.reading.intent import (
     asks_to_note,
     asks_what_was_decided,
     asks_what_was_said_elsewhere,
+    asks_who_is_right,
     judges_members,
     names_as_right,
     normalise,
@@ -534,3 +535,21 @@ async def test_an_unsure_note_with_nothing_agreed_says_what_is_missing(store: Ro
     assert "note_decision" in d.reason, d.reason
     assert not state.decisions
     assert d.text and detect_language(d.text).code == "fr", d.text
+
+
+# Written for this test: asking which member is right names them to be judged, never to be
+# heard — a turn for members off the floor is never read into it.
+@pytest.mark.parametrize("text", ["@facilitator who's right here, Ann or Bob?",
+                                  "@facilitator ¿quién tiene razón, Lía o Max?",
+                                  "@facilitator franchement, qui a raison ?",
+                                  "@facilitator wer hat eigentlich recht, Jo oder ich?",
+                                  "@facilitator quem é que tem razão nisto?"])
+def test_asking_which_member_is_right_is_read_so(text: str) -> None:
+    assert asks_who_is_right(text)
+
+
+@pytest.mark.parametrize("text", ["@facilitator who is coming to the meetup tonight?",
+                                  "@facilitator could you check if Cy or Dana want to weigh in?",
+                                  "@facilitator ¿quién tiene las llaves?"])
+def test_other_questions_about_members_are_not(text: str) -> None:
+    assert not asks_who_is_right(text)

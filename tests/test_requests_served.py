@@ -857,3 +857,15 @@ async def test_a_second_by_joining_in_seconds_a_request_about_how_often_the_bot_
     text = said(out, readout=True)
     assert out.decision.intervention == "answer" and "settings" in out.decision.reason
     assert "Lia" in text and detect_language(text).code == "es", text
+
+
+async def test_asked_to_check_with_members_off_the_floor_it_invites_them_not_declines(
+        store: RoomStore) -> None:
+    """"Could you check if Cy or Dana want to weigh in?" reads to both readers like asking the
+    bot to back someone; Cy spoke once, before the exchange Ann and Bob then held. Asked for a
+    turn, the bot gives one — never "I won't take a side"."""
+    out, _ = await play(store, "offsite-check", [
+        *BOARD, ("eve", "@facilitator ann and bob have been at this a while 😄 could you check "
+                        "if cy or dana want to weigh in before we move on?")])
+    assert out.decision.intervention == "invite_quiet", out.decision.reason
+    assert sorted(out.decision.to) == ["cy", "dana"]

@@ -31,6 +31,7 @@ from facilitator.reading.intent import (
     asks_to_note,
     asks_what_was_decided,
     asks_what_was_said_elsewhere,
+    asks_who_is_right,
     judges_members,
     names_as_right,
     normalise,
@@ -207,7 +208,7 @@ def _addressed_moment(event: ChatEvent, state: RoomState,
     With an LLM configured, its read (`llm_read`, a label from the same closed set) decides in
     every language, English included; the English lexicon only adds whether several members
     asked together (the decline then says it works for every member, even a majority)."""
-    names = [n for p in state.participants.values() for n in (p.id, p.name) if n]
+    names = _names(state)
     if llm_read is not None and llm_read.source == "llm":
         majority = llm_read.kind == Kind.REFUSE and llm_read.language == "en" and (
             read_request(event.text, names).majority)
@@ -532,6 +533,11 @@ def named_members(state: RoomState, text: str) -> list[str]:
     return [pid for _, pid in sorted(found)]
 
 
+def _names(state: RoomState) -> list[str]:
+    """Every member's id and display name: how the readers are told who is in the room."""
+    return [n for p in state.participants.values() for n in (p.id, p.name) if n]
+
+
 def _recent_counts(state: RoomState) -> Counter[str]:
     return Counter(m.author for m in state.recent_human(FLOOR_WINDOW))
 
@@ -610,16 +616,29 @@ def _turn_for_the_left_out(event: ChatEvent, state: RoomState,
     with the invitation's guards — also where the read is unsure, with taking a side its
     likeliest guess. A request to speak for the group is never read this way."""
     sided = meaning.label == Intent.TAKE_SIDE or (
-        meaning.kind == Kind.UNSURE and meaning.guesses[:1] == (Intent.TAKE_SIDE,))
-    if not sided or speaks_for_the_group(event.text):
+        meaning.kind == Kind.UNSURE and meaning.guesses[:1] == (Intent.TAKE_SIDE,)) or (
+        # the fitted read hears a turn, the English lexicon taking a side ("could you check
+        # if Cy wants to weigh in before we move on?")
+        meaning.label == Intent.GIVE_TURN and meaning.language == "en"
+        and read_request(event.text, _names(state)).category == Refusal.TAKE_SIDE)
+    if not sided or speaks_for_the_group(event.text) or asks_who_is_right(event.text):
         return None
     named = [pid for pid in named_members(state, event.text) if pid != event.author.id]
-    heard = to_make_room_for(_recent_counts(state), named, _on_the_floor(state, event))
-    if not heard or not _left_out(state, heard):
+    # Members off the exchange at hand count as left out where the fitted read hears a turn
+    # at all, or where several are named to be heard ("check whether Tamara or Benedikt have a
+    # view"): "Maria is obviously wrong, right?" names one member to judge her, not to hear her.
+    hears_turn = (meaning.label == Intent.GIVE_TURN or Intent.GIVE_TURN in meaning.guesses
+                  or len(named) > 1)
+    floor = _on_the_floor(state, event) if hears_turn else ()
+    heard = to_make_room_for(_recent_counts(state), named, floor)
+    if not heard or not _left_out(state, heard, floor):
         return None
     turn = give_turn(event, state, lang=meaning.language,
                      by=", the members it names left out of the talk")
-    return turn if turn.intervention == Intervention.INVITE_QUIET else None
+    # Given, or told why the member named cannot be called on now (away, or never heard from
+    # in a big room): a turn asked for is answered as one, never declined as a side taken.
+    return turn if (turn.intervention == Intervention.INVITE_QUIET
+                    or turn.facts.get("mode") in ("away", "stranger")) else None
 
 
 def _confirmed_by_the_room(event: ChatEvent, state: RoomState, meaning: RequestRead, *,
@@ -649,16 +668,18 @@ def _confirmed_by_the_room(event: ChatEvent, state: RoomState, meaning: RequestR
     if Intent.GIVE_TURN in meaning.guesses or says_left_out(event.text):
         # likeliest a turn, or saying in so many words that members were left out
         turn = give_turn(event, state, lang=lang, by=f"{by}, read from the room")
-        if turn.intervention == Intervention.INVITE_QUIET and _left_out(state, turn.to):
+        if (turn.intervention == Intervention.INVITE_QUIET
+                and _left_out(state, turn.to, _on_the_floor(state, event))):
             return turn
     return None
 
 
-def _left_out(state: RoomState, members: list[str]) -> bool:
-    """Each of `members` said clearly less lately than those holding the floor."""
+def _left_out(state: RoomState, members: list[str], floor: Collection[str] = ()) -> bool:
+    """Each of `members` said clearly less lately than those holding the floor, or took no
+    part in the exchange at hand (`floor`, `_on_the_floor`), which others held."""
     recent = _recent_counts(state)
     top = max(recent.values(), default=0)
-    return all(recent[pid] < top - 1 for pid in members)
+    return all(recent[pid] < top - 1 or (floor and pid not in floor) for pid in members)
 
 
 def _may_call_on(state: RoomState, person: Participant) -> bool:
@@ -760,7 +781,7 @@ def _answered_lately(event: ChatEvent, state: RoomState) -> list[StoredMessage]:
 def _settings_askers(event: ChatEvent, state: RoomState) -> list[str]:
     """Other members who asked the bot to change its settings within TOGETHER_WITHIN human
     messages: their requests (messages the bot answered) read by the same readers."""
-    names = [n for p in state.participants.values() for n in (p.id, p.name) if n]
+    names = _names(state)
     found: list[str] = []
     for m in _answered_lately(event, state):
         if m.author not in found and _asks_settings(m.text, names, _room_language(state, m.id)):

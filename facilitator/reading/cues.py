@@ -330,11 +330,24 @@ _ASSENT = (r"works for me|fine by me|count me in|i'm in|sounds good|sounds great
            r"|me parece bien|me va bien|me sirve|estoy dentro|me apunto|me gusta"
            r"|ca me va|ca marche|ca me convient|je suis partant|je suis partante|ok pour moi"
            r"|passt|klingt gut|bin dabei|finde ich gut|bin ich dabei|einverstanden"
-           r"|topo|fechado|pode ser|to dentro|estou dentro|me parece bem|acho bem|tudo bem")
+           r"|topo|fechado|pode ser|to dentro|estou dentro|me parece bem|acho bem|tudo bem"
+           # "I agree" said outright, and a deal struck ("fechou", "dale"), are no listening
+           r"|i agree|agreed|estoy de acuerdo|de acuerdo|dale|je suis pour|bin dafur"
+           r"|concordo|de acordo|fechou")
 STANCE_WHOLE = re.compile(
     rf"^(?:(?:{_YES}|yeah|yep)\W+(?:{_EMPHATIC})|(?:{_FOR_ME}\W+)?(?:{_ASSENT})(?:\W+{_FOR_ME})?"
     rf"|{_FOR_ME}\W+(?:si|sim|oui|ja|yes))(?:\W+(?:{_EMPHATIC}|tambien|aussi|auch|tambem|too))?"
     r"[\W\d_]*$")
+# A line of nothing but approving emoji ("👍", "✅", "👍👍") is a yes: no spoken listening
+# noise looks like it. The marks that only vary an emoji's look are left out of the match.
+EMOJI_VARIANTS = frozenset({"\ufe0f", "\u200d", *map(chr, range(0x1F3FB, 0x1F400))})
+# A reply that opens by not knowing ("weiß nicht, die App hängt ständig", "no sé, ¿y el
+# coste?") has not said yes or no: whatever its reason leans to, the member's answer is
+# unclear.
+UNDECIDED_OPENS = re.compile(
+    r"^\W*(?:i )?(?:don'?t know|dunno|not sure|no se|no lo se|ni idea|je (?:ne )?sais pas"
+    r"|j'sais pas|chais pas|pas sure?|wei(?:ss|\u00df) (?:es )?nicht|keine ahnung|nicht sicher|sei la"
+    r"|nao sei|sei nao)\b")
 # A "but" right after a pause, in the line as written (accents kept: Spanish "más" is no
 # Portuguese "mas"), in the five languages.
 STANCE_TURNS = re.compile(

@@ -554,6 +554,20 @@ _IS_RIGHT = re.compile(
     r"|\s+(?:\w+\s+)?(?:tem|tinha|teve)\s+(?:toda\s+a\s+)?razao\b")
 
 
+# "Who's right, Odile or Pascal?", "¿quién tiene razón?", "qui a raison ?", "wer hat recht?",
+# "quem tem razão?": asking which member is right, whoever it names, asks for a side.
+_WHO_IS_RIGHT = re.compile(
+    r"\b(?:who|which of (?:us|them|you)|quien(?:es)?|qui|wer|quem)(?:'s|\s+(?:is|are|was))?"
+    r"\s+(?:\w+\s+){0,2}?(?:right|(?:tienen?|a|hat|tem|esta)\s+(?:\w+\s+){0,2}?"
+    r"(?:razon|raison|recht|razao|cert[oa]))\b")
+
+
+def asks_who_is_right(text: str) -> bool:
+    """Whether a line asks which member is right (see the comment above), in any of the
+    five languages."""
+    return bool(_WHO_IS_RIGHT.search(folded_line(text)))
+
+
 def names_as_right(text: str, names: Collection[str]) -> list[str]:
     """The names (of `names`) a line says are right (see the comment above), in any of the
     five languages, in the order given."""

@@ -25,6 +25,7 @@ from facilitator.reading.cues import (
     DISAGREE,
     DISMISS,
     DISMISS_WORDS,
+    EMOJI_VARIANTS,
     ENGLISH_COMMON,
     HOSTILE_TERMS,
     JOINT_QUESTION_NOT,
@@ -46,6 +47,7 @@ from facilitator.reading.cues import (
     STOPWORDS,
     TERM_PATTERNS,
     THANKS_TO_BOT,
+    UNDECIDED_OPENS,
     WH_START,
     WORK,
     YOU,
@@ -201,8 +203,18 @@ def proposes_as_a_question(text: str, lang: str) -> bool:
 
 def assents_whole(text: str) -> bool:
     """The whole line says yes in words no listener uses to keep the talk going: a yes made
-    emphatic or an idiom of assent, in any of the five languages (`cues.STANCE_WHOLE`)."""
+    emphatic or an idiom of assent, in any of the five languages (`cues.STANCE_WHOLE`), or
+    nothing but approving emoji."""
+    marks = [c for c in (text or "") if not c.isspace() and c not in EMOJI_VARIANTS]
+    if marks and not any(c.isalnum() for c in marks):
+        return all(emoji_polarity(c) > 0 or emoji_polarity(c + "\ufe0f") > 0 for c in marks)
     return STANCE_WHOLE.match(folded_line(text or "")) is not None
+
+
+def undecided(text: str) -> bool:
+    """The line opens by not knowing ("not sure, …", "weiß nicht, …"): no yes and no no
+    (`cues.UNDECIDED_OPENS`)."""
+    return UNDECIDED_OPENS.match(folded_line(text or "")) is not None
 
 
 def turns(text: str) -> bool:

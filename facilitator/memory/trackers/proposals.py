@@ -35,6 +35,7 @@ from facilitator.reading.message import (
     proposes_as_a_question,
     stance_opener,
     turns,
+    undecided,
 )
 
 REACH = 4  # messages after a proposal in which a bare "agreed" is about it
@@ -147,7 +148,12 @@ def on_message(state: RoomState, event: ChatEvent, read: MessageRead) -> None:
         # then?" asks — whatever English words they share with a vote.
         agree, disagree = talk == Talk.AGREEMENT, talk == Talk.OBJECTION
     opener = stance_opener(event.text) if target is not None and not read.to_bot else 0
-    if not opener and target is not None and fitted is not None:
+    # "Weiß nicht, die App hängt ständig": opened by not knowing, the reply says neither yes
+    # nor no, whatever its reason leans to (a judge found it told as an objection harmful).
+    unsure = target is not None and not read.to_bot and undecided(event.text)
+    if unsure:
+        talk, agree, disagree, opener = None, False, False, 0
+    if not opener and not unsure and target is not None and fitted is not None:
         # Where no yes or no word opens it, the opening read by meaning ("Makes sense to me,",
         # "Acho bem,"), on a line the fitted read already reads.
         opener = opening_stance(normalise(event.text))
@@ -185,7 +191,7 @@ def on_message(state: RoomState, event: ChatEvent, read: MessageRead) -> None:
     no_as_question = text.question and (disagree or opener < 0)
     if target is not None and takes_back:
         withdraw(target, author)
-    elif (target is not None and (may_object or no_as_question)
+    elif (target is not None and (may_object or no_as_question or unsure)
           and not _has_to_take_back(target, author) and author not in target.unclear):
         # Not a vote either way; it only keeps the proposal from counting as agreed until a
         # plain yes or no.
