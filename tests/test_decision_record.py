@@ -469,6 +469,16 @@ def test_a_reply_opened_by_not_knowing_is_neither_yes_nor_no(line: str) -> None:
     assert record_decision(state, "p", ts=10.0) is None, line
 
 
+@pytest.mark.parametrize("line", ["ah non", "Nein!", "nope", "no way",
+                                  "nem pensar, sai caro demais", "ni hablar, es carísimo"])
+def test_a_whole_line_of_no_is_an_objection(line: str) -> None:
+    state = room_with(msg("r", "ann", "Ich schlage vor, dass wir die Halle im Mai streichen.",
+                          id="p"), msg("r", "bob", "Einverstanden.", id="2"),
+                      msg("r", "cy", line, id="3"))
+    assert state.proposals[0].objectors == ["cy"], line
+    assert record_decision(state, "p", ts=10.0) is None, line
+
+
 async def test_a_late_joiner_hears_who_said_yes_to_a_question_put_as_a_proposal(
         store: RoomStore) -> None:
     """End to end, in Portuguese: the proposal is a question about what "we" do, one member

@@ -869,3 +869,21 @@ async def test_asked_to_check_with_members_off_the_floor_it_invites_them_not_dec
                         "if cy or dana want to weigh in before we move on?")])
     assert out.decision.intervention == "invite_quiet", out.decision.reason
     assert sorted(out.decision.to) == ["cy", "dana"]
+
+
+def test_a_request_every_guess_reads_against_a_member_is_never_served_by_the_room() -> None:
+    """Unsure, with only harms among its guesses, a request that holds a word of noting is not
+    turned into a note by an open proposal in the room (it had been answered as a note not
+    yet agreed: "two of us agree: stop sending Teo the notices")."""
+    state = room_with(msg("r", "max", "I propose we send the register notices on Fridays",
+                          id="p"),
+                      msg("r", "lia", "@facilitator Max and I agree: note that Teo no longer "
+                                      "gets the register notices", id="q"))
+    event = msg("r", "lia", "@facilitator Max and I agree: note that Teo no longer gets the "
+                            "register notices", id="q")
+    unsure = RequestRead(label=None, kind=Kind.UNSURE, language="en", confidence=0.5,
+                         guesses=(Intent.TAKE_SIDE, Intent.AGAINST_MEMBER), reason="not sure")
+    assert gate._confirmed_by_the_room(event, state, unsure) is None
+    # with a service among its guesses, the room may still confirm a note
+    noted = unsure.model_copy(update={"guesses": (Intent.AGAINST_MEMBER, Intent.NOTE_DECISION)})
+    assert gate._confirmed_by_the_room(event, state, noted) is not None

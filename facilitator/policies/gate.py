@@ -653,6 +653,11 @@ def _confirmed_by_the_room(event: ChatEvent, state: RoomState, meaning: RequestR
     becomes a refusal or a readout."""
     if meaning.kind != Kind.UNSURE or not meaning.readable:
         return None
+    if meaning.guesses and all(g in HARMS for g in meaning.guesses):
+        # Every guess a request against a member or the group ("hamid y yo estamos de
+        # acuerdo: no le pases a ewan los avisos del registro"): the room never turns that
+        # into a service, whatever word of noting it holds.
+        return None
     lang = meaning.language
     if Intent.DECISIONS in meaning.guesses and (state.decisions or any(
             p.backers for p in state.open_proposals())):

@@ -306,7 +306,9 @@ _YES = (r"yes|agreed|agree|for it|good idea|absolutely|definitely"
         r"|oui|d'accord|pour|bonne idee|bien sur|absolument"
         r"|ja|einverstanden|dafur|gute idee|unbedingt|auf jeden fall"
         r"|sim|concordo(?: plenamente| totalmente)?|de acordo|boa ideia|com certeza")
-_NO = (r"no|disagree|against(?: it)?|i object"
+_NO = (r"no way|ni hablar|ni de broma|pas question|hors de question|auf keinen fall"
+       r"|kommt nicht in frage|nem pensar|de jeito nenhum"
+       r"|no|disagree|against(?: it)?|i object"
        r"|en contra|no \w+ de acuerdo|me opongo"
        r"|non|contre|pas d'accord"
        r"|nein|dagegen|nicht einverstanden"
@@ -334,6 +336,12 @@ _ASSENT = (r"works for me|fine by me|count me in|i'm in|sounds good|sounds great
            # "I agree" said outright, and a deal struck ("fechou", "dale"), are no listening
            r"|i agree|agreed|estoy de acuerdo|de acuerdo|dale|je suis pour|bin dafur"
            r"|concordo|de acordo|fechou")
+# A whole line of no, a filler before it or not ("ah non", "nope", "Nein!", "nem pensar"): a
+# no to the proposal in reach. Taken for one, it can only hold a decision back.
+STANCE_WHOLE_NO = re.compile(
+    rf"^(?![^?]*\?)(?:(?:ah|oh|eh|uh|um|hmm+|bah|pff+|ouf|ach|ai|ui)\W+)?(?:{_NO}|nope|nah|nee"
+    r"|non\W+non)"
+    r"[\W\d_]*$")
 STANCE_WHOLE = re.compile(
     rf"^(?:(?:{_YES}|yeah|yep)\W+(?:{_EMPHATIC})|(?:{_FOR_ME}\W+)?(?:{_ASSENT})(?:\W+{_FOR_ME})?"
     rf"|{_FOR_ME}\W+(?:si|sim|oui|ja|yes))(?:\W+(?:{_EMPHATIC}|tambien|aussi|auch|tambem|too))?"

@@ -44,6 +44,7 @@ from facilitator.reading.cues import (
     STANCE_OPENS,
     STANCE_TURNS,
     STANCE_WHOLE,
+    STANCE_WHOLE_NO,
     STOPWORDS,
     TERM_PATTERNS,
     THANKS_TO_BOT,
@@ -173,6 +174,8 @@ def stance_opener(text: str) -> int:
     folded = folded_line(text or "")
     m = STANCE_OPENS.match(folded)
     if m is None:
+        if refuses_whole(text):
+            return -1
         return 1 if assents_whole(text) else 0
     if m.group("no"):
         return -1
@@ -209,6 +212,11 @@ def assents_whole(text: str) -> bool:
     if marks and not any(c.isalnum() for c in marks):
         return all(emoji_polarity(c) > 0 or emoji_polarity(c + "\ufe0f") > 0 for c in marks)
     return STANCE_WHOLE.match(folded_line(text or "")) is not None
+
+
+def refuses_whole(text: str) -> bool:
+    """The whole line says no ("ah non", "Nein!", "nem pensar"; `cues.STANCE_WHOLE_NO`)."""
+    return STANCE_WHOLE_NO.match(folded_line(text or "")) is not None
 
 
 def undecided(text: str) -> bool:

@@ -33,6 +33,7 @@ from facilitator.reading.message import (
     MessageRead,
     assents_whole,
     proposes_as_a_question,
+    refuses_whole,
     stance_opener,
     turns,
     undecided,
@@ -158,7 +159,8 @@ def on_message(state: RoomState, event: ChatEvent, read: MessageRead) -> None:
         # "Acho bem,"), on a line the fitted read already reads.
         opener = opening_stance(normalise(event.text))
     if opener and (talk not in (Talk.QUESTION, Talk.BACKCHANNEL) or (
-            talk == Talk.BACKCHANNEL and assents_whole(event.text))) and not (
+            talk == Talk.BACKCHANNEL and (assents_whole(event.text)
+                                          or refuses_whole(event.text)))) and not (
             talk == Talk.WITHDRAWAL and _has_to_take_back(target, author)):
         # A reply that opens with its yes or no and gives a reason ("Sí, el martes me va bien.",
         # "Sou contra, não há verba."), in any of the five languages, stands where it opens,
@@ -167,8 +169,8 @@ def on_message(state: RoomState, event: ChatEvent, read: MessageRead) -> None:
         # Nor a proposal of its own: a no with its reason ("Bin dagegen, das wird zu teuer"),
         # read as a proposal by the reason, had been kept as the objector's own proposal and
         # quoted back as the one the group was asked to note.
-        # And a whole line of emphatic yes ("Ja, unbedingt!") is no listening noise, whatever
-        # the fitted read heard in its "ja".
+        # And a whole line of emphatic yes or of no ("Ja, unbedingt!", "ah non") is no
+        # listening noise, whatever the fitted read heard in it.
         if talk in (Talk.AGREEMENT, Talk.OBJECTION, Talk.WITHDRAWAL, Talk.PROPOSAL,
                     Talk.BACKCHANNEL):
             talk = Talk.AGREEMENT if agree else Talk.OBJECTION
