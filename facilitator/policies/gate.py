@@ -265,7 +265,7 @@ def _addressed_moment(event: ChatEvent, state: RoomState,
     asked = _asks_what_was_decided(event, meaning, names)
     if asked is not None:
         return _addressed_by_meaning(event, asked, state=state)
-    turn = _turn_for_the_left_out(event, state, meaning)
+    turn = _turn_for_the_left_out(event, state, meaning, names)
     if turn is not None:
         return turn
     if meaning.language != "en" or not meaning.readable:
@@ -606,8 +606,8 @@ def give_turn(event: ChatEvent, state: RoomState, *, lang: str = "en", by: str =
                    note="inviting " + ", ".join(state.name_of(p) for p in invited))
 
 
-def _turn_for_the_left_out(event: ChatEvent, state: RoomState,
-                           meaning: RequestRead) -> Moment | None:
+def _turn_for_the_left_out(event: ChatEvent, state: RoomState, meaning: RequestRead,
+                           names: list[str]) -> Moment | None:
     """"Would you hear from Dana before we settle it?": read as taking a side (asking the
     bot to go to certain members sounds like backing them), though the members it asks to
     hear are ones the talk has left out — they said clearly less than those holding the
@@ -620,7 +620,7 @@ def _turn_for_the_left_out(event: ChatEvent, state: RoomState,
         # the fitted read hears a turn, the English lexicon taking a side ("could you check
         # if Cy wants to weigh in before we move on?")
         meaning.label == Intent.GIVE_TURN and meaning.language == "en"
-        and read_request(event.text, _names(state)).category == Refusal.TAKE_SIDE)
+        and read_request(event.text, names).category == Refusal.TAKE_SIDE)
     if not sided or speaks_for_the_group(event.text) or asks_who_is_right(event.text):
         return None
     named = [pid for pid in named_members(state, event.text) if pid != event.author.id]

@@ -174,9 +174,7 @@ def stance_opener(text: str) -> int:
     folded = folded_line(text or "")
     m = STANCE_OPENS.match(folded)
     if m is None:
-        if refuses_whole(text):
-            return -1
-        return 1 if assents_whole(text) else 0
+        return whole_stance(text)
     if m.group("no"):
         return -1
     return 0 if turns(text) else 1
@@ -204,19 +202,25 @@ def proposes_as_a_question(text: str, lang: str) -> bool:
     return m is not None and m.group("verb") not in JOINT_QUESTION_NOT
 
 
-def assents_whole(text: str) -> bool:
-    """The whole line says yes in words no listener uses to keep the talk going: a yes made
-    emphatic or an idiom of assent, in any of the five languages (`cues.STANCE_WHOLE`), or
-    nothing but approving emoji."""
+@lru_cache(maxsize=4096)
+def whole_stance(text: str) -> int:
+    """+1 when the whole line says yes in words no listener uses to keep the talk going — a
+    yes made emphatic, an idiom of assent (`cues.STANCE_WHOLE`) or nothing but approving
+    emoji —, -1 when it says no and nothing else ("ah non", "Nein!", "nem pensar";
+    `cues.STANCE_WHOLE_NO`), else 0; in any of the five languages."""
     marks = [c for c in (text or "") if not c.isspace() and c not in EMOJI_VARIANTS]
     if marks and not any(c.isalnum() for c in marks):
-        return all(emoji_polarity(c) > 0 or emoji_polarity(c + "\ufe0f") > 0 for c in marks)
-    return STANCE_WHOLE.match(folded_line(text or "")) is not None
+        return int(all(emoji_polarity(c) > 0 or emoji_polarity(c + "\ufe0f") > 0
+                       for c in marks))
+    folded = folded_line(text or "")
+    if STANCE_WHOLE_NO.match(folded) is not None:
+        return -1
+    return int(STANCE_WHOLE.match(folded) is not None)
 
 
-def refuses_whole(text: str) -> bool:
-    """The whole line says no ("ah non", "Nein!", "nem pensar"; `cues.STANCE_WHOLE_NO`)."""
-    return STANCE_WHOLE_NO.match(folded_line(text or "")) is not None
+def assents_whole(text: str) -> bool:
+    """The whole line says yes and nothing else (`whole_stance`)."""
+    return whole_stance(text) > 0
 
 
 def undecided(text: str) -> bool:

@@ -14,6 +14,8 @@ and where the fitted read abstains, the English cues of reading/cues.py decide, 
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from facilitator.events import ChatEvent
 from facilitator.memory.state import (
     CAP_ACTIONS,
@@ -31,12 +33,11 @@ from facilitator.reading.intent import normalise
 from facilitator.reading.language import detect_language
 from facilitator.reading.message import (
     MessageRead,
-    assents_whole,
     proposes_as_a_question,
-    refuses_whole,
     stance_opener,
     turns,
     undecided,
+    whole_stance,
 )
 
 REACH = 4  # messages after a proposal in which a bare "agreed" is about it
@@ -115,8 +116,15 @@ def _language(event: ChatEvent, read: MessageRead) -> str | None:
     """The line's language where it is not plainly English, else None."""
     if read.text.plainly_english:
         return None
-    code = detect_language(event.text).code
+    code = _language_of(event.text)
     return None if code == "en" else code
+
+
+@lru_cache(maxsize=256)
+def _language_of(text: str) -> str:
+    """The detector's code for a line: the fitted read's first pass and the proposal put as a
+    question may both ask it of the same line."""
+    return detect_language(text).code
 
 
 def _not_english(event: ChatEvent, read: MessageRead) -> bool:
@@ -148,19 +156,19 @@ def on_message(state: RoomState, event: ChatEvent, read: MessageRead) -> None:
         # By meaning: "Einverstanden." agrees, "Yeah." only listens, "who would cover it
         # then?" asks — whatever English words they share with a vote.
         agree, disagree = talk == Talk.AGREEMENT, talk == Talk.OBJECTION
-    opener = stance_opener(event.text) if target is not None and not read.to_bot else 0
     # "Weiß nicht, die App hängt ständig": opened by not knowing, the reply says neither yes
     # nor no, whatever its reason leans to (a judge found it told as an objection harmful).
     unsure = target is not None and not read.to_bot and undecided(event.text)
     if unsure:
-        talk, agree, disagree, opener = None, False, False, 0
+        talk, agree, disagree = None, False, False
+    opener = (stance_opener(event.text) if target is not None and not read.to_bot
+              and not unsure else 0)
     if not opener and not unsure and target is not None and fitted is not None:
         # Where no yes or no word opens it, the opening read by meaning ("Makes sense to me,",
         # "Acho bem,"), on a line the fitted read already reads.
         opener = opening_stance(normalise(event.text))
     if opener and (talk not in (Talk.QUESTION, Talk.BACKCHANNEL) or (
-            talk == Talk.BACKCHANNEL and (assents_whole(event.text)
-                                          or refuses_whole(event.text)))) and not (
+            talk == Talk.BACKCHANNEL and whole_stance(event.text))) and not (
             talk == Talk.WITHDRAWAL and _has_to_take_back(target, author)):
         # A reply that opens with its yes or no and gives a reason ("Sí, el martes me va bien.",
         # "Sou contra, não há verba."), in any of the five languages, stands where it opens,
