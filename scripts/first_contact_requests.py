@@ -1,5 +1,5 @@
 """Run the bot as it stands on the fresh phrasings of tests/data/fresh_requests.jsonl (batch 1)
-or tests/data/fresh_requests_N.jsonl (batches 2 to 21). Each item is put, addressed with
+or tests/data/fresh_requests_N.jsonl (batches 2 to 22). Each item is put, addressed with
 @facilitator, into its own small room of its setting (batch 1: a hospital ward, a student
 project, a fire brigade, a gaming guild, a choir, a co-op; batch 2: a newsroom, a tenants'
 association, a hackathon team; batch 3: a theatre troupe, a cycling club, a community
@@ -25,7 +25,8 @@ volunteer organising committee, a board-game café's staff, a small museum's vol
 an independent bookshop's staff; batch 20: an allotment society's committee, a volunteer
 ambulance crew's shift leads, a quilting circle, a family campsite's seasonal staff; batch 21:
 an escape-room venue's staff, a volunteer archaeological dig, a salsa troupe, an aquarium's
-keepers) after
+keepers; batch 22: a family cider co-op, a church's bell-ringers, a student cubesat team, a
+night shelter's kitchen crew) after
 four lines of context, through the real engine and offline policy on an embedded store. An
 item may carry more of its room: `before`, lines ([member, text]) said after the context and
 before the request (a proposal and its agreement, two members talking while others are quiet,
@@ -43,7 +44,7 @@ each is sorted into what a member saw:
             answer about what was decided that does not name the members the item names
             (`named`: who supported or objected in the lines before).
 
-    python scripts/first_contact_requests.py [--batch 2|3|...|21] [--json out.json]
+    python scripts/first_contact_requests.py [--batch 2|3|...|22] [--json out.json]
 
 Prints the figures, not a log. The category of a decline is the one the current reader gives
 (facilitator/reading/requests.py), the read the gate acted on.
@@ -83,7 +84,8 @@ BATCHES = {1: FRESH, 2: ROOT / "tests" / "data" / "fresh_requests_2.jsonl",
            18: ROOT / "tests" / "data" / "fresh_requests_18.jsonl",
            19: ROOT / "tests" / "data" / "fresh_requests_19.jsonl",
            20: ROOT / "tests" / "data" / "fresh_requests_20.jsonl",
-           21: ROOT / "tests" / "data" / "fresh_requests_21.jsonl"}
+           21: ROOT / "tests" / "data" / "fresh_requests_21.jsonl",
+           22: ROOT / "tests" / "data" / "fresh_requests_22.jsonl"}
 
 # Four lines of context per setting: (member id, text). Members named in the items are here.
 CONTEXT: dict[str, list[tuple[str, str]]] = {
@@ -458,6 +460,23 @@ CONTEXT: dict[str, list[tuple[str, str]]] = {
                 ("olu", "octopus enrichment puzzle done, she solved it in 4 min 🐙"),
                 ("bjorn", "school group of 30 booked for the touch tank at 11"),
                 ("mei", "jelly feeding log is filled in through friday")],
+    # batch 22
+    "cidery": [("maeve", "washed the second lot of crates, they're stacked by the press"),
+              ("tobias", "bramleys from the top orchard are ready to pick sat morning"),
+              ("ngozi", "I'll bring more demijohns and airlocks on thursday"),
+              ("henrik", "sugar reading on batch 3 was 1.052 this morning")],
+    "ringing": [("agnes", "practice is 7:30 tuesday as usual, tower key is with the verger"),
+               ("kwame", "can someone check the rope on the 5th, it's fraying near the sally"),
+               ("solveig", "I'll bring the plain bob minor sheets for the learners"),
+               ("rhys", "sunday service ringing 10:15, need six for the back bells")],
+    "hackspace": [("arjun", "thermal vac test slot booked for the 14th"),
+                 ("lena", "pushed the new ADCS firmware to the dev branch"),
+                 ("mateo", "solar panel brackets came back from the machine shop"),
+                 ("yuki", "ground station antenna needs recalibrating before the pass on friday")],
+    "shelterkitchen": [("fatima", "bread delivery from the bakery comes at 6pm tonight"),
+                      ("olu", "I'll do the big pot of lentil soup, need someone on veg prep"),
+                      ("brigid", "fridge temps logged, all fine"),
+                      ("janek", "we're low on takeaway containers, ordering more tomorrow")],
 }
 ASKER = {"ward": "leonor", "project": "yara", "brigade": "hana", "guild": "zoe",
          "choir": "greta", "coop": "frida", "newsroom": "marta", "tenants": "gloria",
@@ -480,7 +499,8 @@ ASKER = {"ward": "leonor", "project": "yara", "brigade": "hana", "guild": "zoe",
          "dogwalk": "bruna", "choirboard": "aurelie", "nighteditors": "dagny", "climbclub": "tobi",
          "marathon": "ines", "boardgame": "tariq", "museum": "lena", "bookshop": "hugo",
          "allotment": "wren", "ambulance": "idris", "quilting": "maud", "campsite": "soren",
-         "escaperoom": "rafael", "dig": "joaquin", "salsa": "chloe", "aquarium": "santiago"}
+         "escaperoom": "rafael", "dig": "joaquin", "salsa": "chloe", "aquarium": "santiago",
+         "cidery": "ines", "ringing": "priya", "hackspace": "dmitri", "shelterkitchen": "camille"}
 
 
 def load_fresh(path: Path = FRESH) -> list[dict]:

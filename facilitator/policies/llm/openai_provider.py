@@ -3,8 +3,8 @@
 Structured output has three modes (see jsonmode.py): strict `json_schema` through
 `client.chat.completions.parse(response_format=Model)`; `json_object` with the schema; or JSON asked
 for in the prompt. In `auto` (the default) the provider starts with `json_schema` and steps down the
-first time a server answers that it does not take that format, then keeps the mode that works for
-the rest of its life: one discovery per provider, not one per call.
+first time a server answers that it does not take that format, then keeps the mode that works from
+then on: one discovery per provider, not one per call.
 Retries (408/409/429/5xx, timeouts, connection errors, with `retry-after` honoured) are the SDK's.
 """
 
