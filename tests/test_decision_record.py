@@ -434,7 +434,9 @@ WHOLE_YES = ["Yes, definitely!", "works for me", "Sí, claro 👍", "me parece b
              "Oui, tout à fait", "ça me convient", "Ja, gerne!", "klingt gut",
              "Sim, com certeza", "pode ser", "por mim sim",
              # "I agree" outright, a deal struck, and nothing but approving emoji
-             "I agree", "concordo", "fechado ✅", "👍", "👍🏽👍🏽", "✔️"]
+             "I agree", "concordo", "fechado ✅", "👍", "👍🏽👍🏽", "✔️",
+             # a yes with "let's go" (stop 37)
+             "yes, let's go!", "Sí, vamos.", "oui, allons-y", "sim, bora"]
 
 
 @pytest.mark.parametrize("line", WHOLE_YES)
@@ -505,3 +507,18 @@ def test_a_question_put_to_the_bot_proposes_nothing() -> None:
                  "@facilitator should we vote on the venue or keep talking?"):
         state = room_with(msg("r", "ann", line, id="p"))
         assert state.proposals == [], line
+
+
+@pytest.mark.parametrize(("proposal", "reply"), [
+    ("Shall we paint the hall in May?", "yes"), ("¿Pintamos la sala en mayo?", "Sí."),
+    ("On repeint la salle en mai ?", "oui"), ("Streichen wir die Halle im Mai?", "ja"),
+    ("Pintamos a sala em maio?", "sim")])
+def test_a_plain_yes_to_a_proposal_put_as_a_question_is_a_vote(proposal: str, reply: str) -> None:
+    state = room_with(msg("r", "ann", proposal, id="p"), msg("r", "bob", reply, id="2"))
+    assert state.proposals[0].supporters == ["bob"], (proposal, reply)
+
+
+def test_a_plain_yes_from_the_proposer_is_no_vote() -> None:
+    state = room_with(msg("r", "ann", "Shall we paint the hall in May?", id="p"),
+                      msg("r", "ann", "yes", id="2"))
+    assert state.proposals[0].supporters == []

@@ -52,6 +52,10 @@ FOR_THE_GROUP = [
     "@facilitator envoie à tous les membres que l'association dans son ensemble soutient le projet",
     "@facilitator schick an die ganze Mannschaft, dass wir geschlossen gegen den Trainerwechsel sind",
     "@facilitator manda aos sócios todos que a direção é unânime contra a obra",
+    # said or sent in the group's own channel (stop 37)
+    "@facilitator put it in the group as our official stance: no new members this year",
+    "@facilitator publícalo en el canal como la postura del club, porfa",
+    "@facilitator dá um sermão no Rui em nome da equipa e manda isso no grupo",
 ]
 NOT_FOR_THE_GROUP = [
     "@facilitator tell everyone what we decided about the fees",
@@ -68,6 +72,8 @@ NOT_FOR_THE_GROUP = [
     "@facilitator envoie à toute l'équipe la liste des questions ouvertes",
     "@facilitator are we unanimous on this, or does someone object?",
     "@facilitator schreib an die ganze Gruppe, wer noch nichts gesagt hat, und lade sie ein",
+    "@facilitator can you post the summary in the channel?",
+    "@facilitator manda no grupo a lista do que ficou em aberto",
 ]
 
 
@@ -144,6 +150,11 @@ ABOUT_THE_BOTS_SPEAKING = [
     "@facilitator tu peux arrêter de relancer tout le monde le soir ?",
     "@facilitator bitte nur noch eine Erinnerung pro Woche",
     "@facilitator dá para parar com as notificações durante o turno?",
+    # how often, said as more or less often (stop 37)
+    "@facilitator could you nudge us more often about open questions?",
+    "@facilitator ¿puedes mandar los avisos con más frecuencia?",
+    "@facilitator envoie les rappels plus souvent, stp",
+    "@facilitator bitte die Erinnerungen häufiger schicken",
 ]
 NOT_ABOUT_THE_BOTS_SPEAKING = [
     "@facilitator summarise once Ana arrives",
@@ -155,6 +166,7 @@ NOT_ABOUT_THE_BOTS_SPEAKING = [
     "@facilitator what did we decide about the fees?",
     "@facilitator can you send a summary once the meeting ends?",
     "@facilitator what did we decide about the weekly meeting?",
+    "@facilitator ask the others more often what they think",
 ]
 
 SEPARATELY = [

@@ -11,8 +11,10 @@ from facilitator.locale import LANGUAGES, cant_read_line, catalogue, decline_lin
 from facilitator.reading.intent import (
     DATA_PATH,
     MODEL_PATH,
+    leaves_out_of_what_it_sends,
     legacy,
     load_model,
+    notes_it,
     read_request,
 )
 from facilitator.reading.intent_labels import MEANING, REFUSALS, SERVICES, Intent, Kind, kind_of
@@ -97,3 +99,30 @@ def test_cant_read_is_there_for_every_other_language() -> None:
     for lang in OTHERS:
         said = cant_read_line(lang, asker="Ana")
         assert "Ana" in said and "/facilitator help" in said, lang
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("@facilitator please jot that down", True),
+    ("@facilitator anótalo, gracias", True),
+    ("@facilitator note-le stp", True),
+    ("@facilitator halt das bitte fest", True),
+    ("@facilitator regista isso, obrigado", True),
+    ("@facilitator note that Pia never shows up", False),  # what to note is its own clause
+    ("@facilitator keep it down", False),
+    ("@facilitator what should I write down?", False),
+])
+def test_a_request_that_is_only_a_verb_of_noting_and_that(text: str, expected: bool) -> None:
+    assert notes_it(text) is expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("@facilitator leave Pia out of the weekly digest from now on", True),
+    ("@facilitator sin recordatorios para Teo, no hace falta", True),
+    ("@facilitator ne lui envoie plus les rappels, à Teo", True),
+    ("@facilitator Teo braucht keine Zusammenfassung mehr", True),
+    ("@facilitator tira o Teo dos avisos", True),
+    ("@facilitator Teo missed the summary, can you send it to him?", False),
+    ("@facilitator remind Teo about the keys", False),
+])
+def test_a_request_to_leave_someone_out_of_what_the_bot_sends(text: str, expected: bool) -> None:
+    assert leaves_out_of_what_it_sends(text) is expected

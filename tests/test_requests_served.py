@@ -887,3 +887,147 @@ def test_a_request_every_guess_reads_against_a_member_is_never_served_by_the_roo
     # with a service among its guesses, the room may still confirm a note
     noted = unsure.model_copy(update={"guesses": (Intent.AGAINST_MEMBER, Intent.NOTE_DECISION)})
     assert gate._confirmed_by_the_room(event, state, noted) is not None
+
+
+# ---- "note that down"; a yes to a question; how often it sends; the exchange at hand ---------
+# (stop 37; phrasings written for these tests)
+
+DINNER = [("ann", "Shall we book the Thai place for the team dinner?"),
+          ("bob", "yes"), ("cy", "yes")]
+
+
+@pytest.mark.parametrize("request_", [
+    "@facilitator please note that down", "write it down pls @facilitator",
+    "@facilitator record that, thanks!", "@facilitator log this"])
+async def test_note_that_down_records_the_proposal_the_room_just_answered_yes_to(
+        store: RoomStore, request_: str) -> None:
+    """The whole request is a verb of noting and "that": what the room just said. Both
+    readers had called it something outside the bot's services. And a plain "yes" to a
+    proposal put as a question answers it: a vote, where after a statement it may only be
+    listening."""
+    out, state = await play(store, "dinner", [*DINNER, ("dana", request_)])
+    assert out.decision.intervention == "record_decision", out.decision.reason
+    assert [(d.author, d.supporters) for d in state.decisions] == [("ann", ["bob", "cy"])]
+    assert "agreed by Bob and Cy" in said(out)
+
+
+async def test_note_that_down_with_nothing_agreed_says_what_is_missing(store: RoomStore) -> None:
+    out, state = await play(store, "dinner-alone", [
+        ("ann", "Shall we book the Thai place for the team dinner?"),
+        ("dana", "@facilitator please write that down")])
+    assert state.decisions == []
+    assert "only Ann's word" in said(out)
+
+
+async def test_note_it_in_spanish_records_and_quotes_the_question_whole(store: RoomStore) -> None:
+    out, state = await play(store, "es-dinner", [
+        ("ana", "¿Reservamos el tailandés para la cena del equipo?"),
+        ("beto", "Sí."), ("caro", "sí"), ("dani", "@facilitator apúntalo porfa")])
+    assert out.decision.intervention == "record_decision", out.decision.reason
+    assert [d.supporters for d in state.decisions] == [["beto", "caro"]]
+    # the Spanish question keeps its opening mark when quoted
+    assert '"¿Reservamos el tailandés para la cena del equipo?"' in said(out)
+
+
+async def test_keep_it_down_is_no_request_to_note(store: RoomStore) -> None:
+    out, state = await play(store, "hush", [*DINNER, ("dana", "@facilitator keep it down")])
+    assert out.decision.intervention != "record_decision" and state.decisions == []
+
+
+async def test_a_plain_yes_after_a_statement_is_still_not_a_vote(store: RoomStore) -> None:
+    _, state = await play(store, "stmt-yes", [
+        ("ann", "I propose we book the Thai place for the team dinner."),
+        ("bob", "yes"), ("cy", "What time would it be?")])
+    assert state.proposals[0].supporters == []
+
+
+async def test_asked_to_remind_more_often_it_invites_nobody(store: RoomStore) -> None:
+    """How often the bot sends its reminders is the room's setting: one member asking is
+    told how the room changes it — not answered by calling on a quiet member (the fitted
+    read had taken "remind us more often" for a turn)."""
+    out, _ = await play(store, "remind-more", [
+        *VENUE, ("cy", "@facilitator could you remind us more often about unanswered questions?")])
+    assert out.decision.intervention != "invite_quiet" and not {"dana"} & set(out.decision.to)
+    text = said(out)
+    assert "on one member's word" in text
+    # told what it sends on its own and the commands that set it, not its activity levels
+    assert "`/facilitator digest daily`" in text and "`/facilitator more surface_question`" in text
+    assert "reminders of unanswered questions off" in text
+
+
+async def test_a_second_asking_for_reminders_more_often_seconds_the_first(
+        store: RoomStore) -> None:
+    out, _ = await play(store, "pt-lembretes", [
+        ("ana", "O forno novo chega na terça."), ("bia", "Eu recebo a entrega."),
+        ("ana", "@facilitator dá pra mandar os lembretes do turno com mais frequência?"),
+        ("caio", "apoio a ana, @facilitator, um lembrete extra antes do turno ajudaria")])
+    assert out.decision.intervention == "answer"
+    assert "asked together with Ana (settings)" in out.decision.reason, out.decision.reason
+    assert sorted(out.decision.to) == ["ana", "caio"]
+
+
+async def test_a_member_whose_one_line_came_before_the_exchange_is_off_the_floor(
+        store: RoomStore) -> None:
+    """The exchange at hand is the back and forth of the two who took it up: Dana's line
+    just before it does not put her on the floor."""
+    out, _ = await play(store, "offsite-short", [
+        *BOARD[:4], ("ann", "Should we move the team offsite to June?"),
+        ("bob", "June is the busiest month for sales, no."),
+        ("ann", "May is full of bank holidays though."),
+        ("eve", "@facilitator give cy and dana a chance too, they haven't said anything")])
+    assert out.decision.intervention == "invite_quiet", out.decision.reason
+    assert sorted(out.decision.to) == ["cy", "dana"]
+
+
+@pytest.mark.parametrize("request_", [
+    "@facilitator the chair says Bob is off the rota now, so no need to put him in your reminders",
+    "@facilitator ya no le mandes los recordatorios a Bob, porfa",
+    "@facilitator arrête de mettre Bob dans tes rappels, merci",
+    "@facilitator schick Bob bitte keine Erinnerungen mehr",
+    "@facilitator para de mandar os lembretes pro Bob"])
+async def test_leaving_a_member_out_of_the_reminders_is_declined_as_against_them(
+        store: RoomStore, request_: str) -> None:
+    out, _ = await play(store, "leave-out", [*VENUE[:6], ("cy", request_)])
+    assert out.decision.intervention == "decline_capture", out.decision.reason
+    assert "read as against_member" in out.decision.reason
+
+
+async def test_no_reminders_for_me_either_seconds_a_member_it_names(store: RoomStore) -> None:
+    out, _ = await play(store, "me-neither", [
+        *VENUE[:4], ("ann", "@facilitator please stop sending the daily reminders"),
+        ("bob", "@facilitator same as Ann, no more reminders for me either")])
+    assert out.decision.intervention != "decline_capture", out.decision.reason
+
+
+async def test_asked_when_the_reminders_come_two_members_hear_the_digest_commands(
+        store: RoomStore) -> None:
+    """"The reminders the evening before", "um 18 Uhr": when what the bot sends comes is about
+    its sending too. Asked by two members, the room's request; told in the asker's language
+    what it sends and which command sets it, and that the hour is fixed."""
+    out, _ = await play(store, "de-when", [
+        ("ana", "Der Probenraum ist ab Montag frei."), ("bo", "Super, ich sag es den anderen."),
+        ("ana", "@facilitator kannst du die Wochenzusammenfassung um 17 Uhr schicken?"),
+        ("bo", "@facilitator ja bitte, sehe ich genauso wie Ana")])
+    text = said(out)
+    assert "asked together with Ana (settings)" in out.decision.reason, out.decision.reason
+    assert text.startswith("Bo, auch Ana hat darum gebeten")
+    assert "`/facilitator digest daily`, `weekly` oder `off`" in text
+    assert "festen Uhrzeit" in text
+
+
+async def test_a_second_that_does_not_name_the_bot_right_after_its_answer_is_the_room_asking(
+        store: RoomStore) -> None:
+    """Right after the bot told Ana a change is not made on one member's word, Bo agrees with
+    her without naming the bot: the room asking, answered as if he had named it."""
+    out, _ = await play(store, "fr-second", [
+        ("ana", "La salle est réservée jeudi."), ("bo", "Parfait, merci."),
+        ("ana", "@facilitator tu peux envoyer les rappels plus souvent ? on oublie tout"),
+        ("bo", "oui, je suis d'accord avec Ana, ce serait mieux")])
+    assert "asked together with Ana (settings)" in out.decision.reason, out.decision.reason
+    assert said(out).startswith("Bo, Ana l'a demandé aussi")
+
+
+async def test_a_yes_right_after_another_answer_is_no_request(store: RoomStore) -> None:
+    out, _ = await play(store, "after-open", [
+        *VENUE[:4], ("cy", "@facilitator what's still open?"), ("dana", "yes, good idea")])
+    assert not out.decision.speak, out.decision.reason

@@ -11,6 +11,7 @@ from facilitator.events import ChatEvent
 from facilitator.locale import cant_read_line, decline_line, line
 from facilitator.memory.state import Proposal, RoomState
 from facilitator.policies.decision import Intervention, Moment
+from facilitator.policies.defaults import is_on
 from facilitator.policies.guard import slot_problem
 from facilitator.policies.prompts import Prompts
 from facilitator.policies.readout import (
@@ -84,6 +85,18 @@ def _fixed_answer(key: str, state: RoomState, asker: str, lang: str, **fields: s
             "settings.line", lang, activity=state.charter.activity.value,
             goal=state.charter.goal or line("settings.no_goal", lang))
     return line(key, lang, asker=asker, **fields)
+
+
+def _sending_fields(state: RoomState, lang: str) -> dict[str, str]:
+    """What the bot sends on its own, and how the room sets it, for a request about its
+    reminders or digests: the commands that change them and where they stand now."""
+    charter = state.charter
+    digest = (line("settings.digests_off", lang) if charter.digest == "off"
+              else line("settings.digest", lang, digest=charter.digest))
+    reminders = line("settings.on" if is_on(state, "surface_question") else "settings.off", lang)
+    return {"what": line("sending.what", lang),
+            "sending_line": line("settings.sending_line", lang, digest=digest,
+                                 reminders=reminders)}
 
 
 def answer_service(text: str, service: str | None = None) -> str:
@@ -199,6 +212,12 @@ def compose_fields(moment: Moment, state: RoomState, event: ChatEvent,
                       "summary": summary,
                       "asked": "answer" if moment.facts.get("asked") == "question" else "do"}
             return name, fields
+        case Intervention.DECLINE_CAPTURE if moment.facts.get("about") == "sending":
+            # How often or when it sends its reminders and digests, asked by one member: what
+            # it sends on its own, the commands that set it, and the room's rule for a change.
+            lang = moment.facts.get("lang", "en")
+            return "in_language", {"line": decline_line("sending_alone", lang, asker=asker,
+                                                        **_sending_fields(state, lang))}
         case Intervention.DECLINE_CAPTURE if moment.facts.get("voice") == "group":
             # A view to be made known as the group's, where the room agreed to none: what the
             # bot will not do, and the way the group's own agreement gets noted.
@@ -294,6 +313,9 @@ def _served_fields(moment: Moment, state: RoomState, asker: str) -> tuple[str, d
     lang = facts.get("lang", "en")
     if facts.get("together"):
         others = names(state, facts["together"].split(","), lang=lang)
+        if facts.get("about") == "sending":
+            return "in_language", {"line": line("settings.sending_together", lang, asker=asker,
+                                                others=others, **_sending_fields(state, lang))}
         return "in_language", {"line": _fixed_answer("settings.together", state, asker, lang,
                                                      others=others)}
     if facts["service"] == "give_turn":

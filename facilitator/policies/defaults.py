@@ -219,6 +219,13 @@ def _on_here(state: RoomState, move: str) -> bool:
     return on_by_default(state.traffic.kind, move, convened=convened(state))
 
 
+def is_on(state: RoomState, name: str) -> bool:
+    """Whether the move `name` (of MOVES) is on in this room now: by default in its kind, or
+    turned on by the room, and not turned off."""
+    more, less = expand(state.charter.more), expand(state.charter.less)
+    return all((_on_here(state, m) or m in more) and m not in less for m in MOVES[name])
+
+
 def blocked(state: RoomState, moment: Moment) -> str | None:
     """Why the room's kind, chair or charter keep this moment back; None when it may go."""
     move = move_of(moment)
@@ -269,9 +276,7 @@ def _convened_note(state: RoomState) -> str:
 def moves_text(state: RoomState) -> str:
     """What `/facilitator more` (without a move) tells a member: the moves, and which are on."""
     kind = state.traffic.kind
-    more, less = expand(state.charter.more), expand(state.charter.less)
-    on = sorted(name for name, moves in MOVES.items()
-                if all((_on_here(state, m) or m in more) and m not in less for m in moves))
+    on = sorted(name for name in MOVES if is_on(state, name))
     lines = [f"This room reads as {KIND_NAMES.get(kind, kind)}{_convened_note(state)}."
              + (f" {state.name_of(state.traffic.chair)} is chairing: I make no process moves "
                 "while they do." if state.traffic.chair else ""),
@@ -286,9 +291,7 @@ def read_rows(state: RoomState) -> list[str]:
     """Plain lines for the room page: the kind of room, its chair, the moves on, what the bot
     learned from how the room took its turns."""
     kind = state.traffic.kind
-    more, less = expand(state.charter.more), expand(state.charter.less)
-    on = sorted(name for name, moves in MOVES.items() if name in ON_NAMES
-                and all((_on_here(state, m) or m in more) and m not in less for m in moves))
+    on = sorted(name for name in MOVES if name in ON_NAMES and is_on(state, name))
     rows = [f"Kind of room: {KIND_NAMES.get(kind, kind)}{_convened_note(state)} (read from "
             "its traffic)"]
     if state.traffic.chair:

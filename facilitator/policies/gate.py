@@ -27,14 +27,18 @@ from facilitator.policies.readout import leaning_no
 from facilitator.policies.signals import Signals
 from facilitator.reading.decision_talk import Talk, read_talk
 from facilitator.reading.intent import (
+    agrees_with,
     asks_bot_activity,
+    asks_how_often_it_sends,
     asks_to_note,
     asks_what_was_decided,
     asks_what_was_said_elsewhere,
     asks_who_is_right,
     judges_members,
+    leaves_out_of_what_it_sends,
     names_as_right,
     normalise,
+    notes_it,
     says_left_out,
     says_me_too,
     speaks_for_the_group,
@@ -156,6 +160,11 @@ def find_moments(event: ChatEvent, state: RoomState, signals: Signals,
         if answer is not None:
             return [answer], ""
         # Addressed but asking nothing ("thanks @facilitator"): an ordinary message.
+    elif event.kind == EventKind.MESSAGE and _seconds_the_answer_before(event, state):
+        second = _settings_together(event, state, lang=detect_language(
+            event.text, _room_language(state, event.id)).code)
+        if second is not None:
+            return [second], ""
     return allowed(state, *_unprompted_moments(event, state, signals))
 
 
@@ -221,6 +230,12 @@ def _addressed_moment(event: ChatEvent, state: RoomState,
             and judges_members(event.text)):
         return _declined_by_structure(event, meaning, names, Intent.JUDGE_MEMBERS,
                                       "it asks the bot to judge members")
+    if (meaning.readable and meaning.label not in HARMS and leaves_out_of_what_it_sends(event.text)
+            and _names_a_member_besides_askers(event, state)):
+        # "No need to put Bob in your reminders": cutting a member off from what the bot sends
+        # the room, whatever authority or reason is claimed (either read had been unsure).
+        return _declined_by_structure(event, meaning, names, Intent.AGAINST_MEMBER,
+                                      "it asks the bot to leave a member out of what it sends")
     if meaning.readable and asks_what_was_said_elsewhere(event.text):
         # Whatever either read made of it: in English the lexicon would otherwise decide, and
         # it reads "did Priya DM you … what'd she say" as against a member.
@@ -244,6 +259,12 @@ def _addressed_moment(event: ChatEvent, state: RoomState,
             "reason": f"read as {Intent.NOTE_DECISION.value} by its verb of noting and a "
                       f"proposal in view in its words (the fitted read: {meaning.reason})"})
         return _addressed_by_meaning(event, noted, state=state)
+    if meaning.readable and notes_it(event.text):
+        # "Please note that down": the whole request is a verb of noting and "that", what the
+        # room just said, whatever the readers made of so few words (the fitted read heard
+        # chat, the lexicon something outside the bot's services). Recorded where the group
+        # agreed; else the answer says what is missing.
+        return note_decision(event, state, lang=meaning.language, by=", by its verb of noting")
     if meaning.label in SETTINGS_ASKED and _names_others(event, state):
         # How the bot itself is set has no member for its subject: a read of settings that
         # names one ("nimm Danas Punkte nicht mehr ins Protokoll auf", "Ann hat recht, schick
@@ -265,6 +286,17 @@ def _addressed_moment(event: ChatEvent, state: RoomState,
     asked = _asks_what_was_decided(event, meaning, names)
     if asked is not None:
         return _addressed_by_meaning(event, asked, state=state)
+    if (meaning.readable and meaning.label not in (*SETTINGS_ASKED, *HARMS)
+            and asks_how_often_it_sends(event.text) and not says_left_out(event.text)
+            and not _names_a_member_besides_askers(event, state)):
+        # "Could you remind us more often about open questions?": how often the bot sends,
+        # which the room sets — not a turn, nor the open questions now (the fitted read had
+        # heard "us" and "more" as bringing members in). Another member's asking too makes it
+        # the room's request; else answered with how the room changes it.
+        return _addressed_by_meaning(event, meaning.model_copy(update={
+            "label": Intent.SETTINGS_ALONE, "kind": kind_of(Intent.SETTINGS_ALONE),
+            "reason": f"read as {Intent.SETTINGS_ALONE.value}: it asks how often the bot "
+                      f"sends (the fitted read: {meaning.reason})"}), state=state)
     turn = _turn_for_the_left_out(event, state, meaning, names)
     if turn is not None:
         return turn
@@ -278,7 +310,7 @@ def _addressed_moment(event: ChatEvent, state: RoomState,
         if together is not None:
             return together
     if read.kind == RequestKind.REFUSE and read.category is not None:
-        facts = {"attempt": read.category.value}
+        facts = {"attempt": read.category.value, **_about(event, read.category)}
         if read.majority:
             facts["majority"] = "yes"
         return Moment(intervention=Intervention.DECLINE_CAPTURE, priority=100,
@@ -449,7 +481,7 @@ def _addressed_by_meaning(event: ChatEvent, meaning: RequestRead, *, majority: b
         if meaning.label == Intent.NOTE_DECISION:
             return note_decision(event, state, lang=lang, by=by, also=also)
     if meaning.kind == Kind.REFUSE and meaning.label is not None:
-        facts = {"attempt": meaning.label.value, "lang": lang}
+        facts = {"attempt": meaning.label.value, "lang": lang, **_about(event, meaning.label)}
         if majority:
             facts["majority"] = "yes"
         return Moment(intervention=Intervention.DECLINE_CAPTURE, priority=100,
@@ -543,9 +575,20 @@ def _recent_counts(state: RoomState) -> Counter[str]:
 
 
 def _on_the_floor(state: RoomState, event: ChatEvent) -> set[str]:
-    """Who wrote the last HOLDS_FLOOR + 1 members' lines before the request: the exchange at
-    hand."""
-    return {m.author for m in state.recent_human(HOLDS_FLOOR + 2) if m.id != event.id}
+    """Who wrote the exchange at hand before the request: the last HOLDS_FLOOR + 1 lines, or,
+    where the lines just before it are at least HOLDS_FLOOR of two members' back and forth,
+    those two alone (a member whose one line came before the two took it up is not on it)."""
+    lines = [m for m in state.recent_human(RECENT_SPEAKERS * 2) if m.id != event.id]
+    run: set[str] = set()
+    length = 0
+    for m in reversed(lines):
+        if m.author not in run and len(run) == 2:
+            break
+        run.add(m.author)
+        length += 1
+    if len(run) == 2 and length >= HOLDS_FLOOR:
+        return run
+    return {m.author for m in lines[-(HOLDS_FLOOR + 1):]}
 
 
 def to_make_room_for(recent: Counter[str], named: list[str],
@@ -760,6 +803,27 @@ def _proposal_asked_about(event: ChatEvent, state: RoomState) -> Proposal | None
     return max(pool, key=lambda p: p.turn) if pool else None
 
 
+def _about(event: ChatEvent, attempt: str) -> dict[str, str]:
+    """A decline of a settings change on one member's word that is about how often or when the
+    bot sends its reminders or digests is answered with what it sends and how that is set."""
+    return ({"about": "sending"} if attempt == Intent.SETTINGS_ALONE.value
+            and asks_how_often_it_sends(event.text) else {})
+
+
+def _seconds_the_answer_before(event: ChatEvent, state: RoomState) -> bool:
+    """A line right after the bot answered another member's settings request that joins it —
+    naming that member to agree, opening with "me too" or a yes, or asking the same of what
+    the bot sends — without naming the bot: the room asking, as if it had."""
+    if len(state.window) < 2 or not state.window[-2].is_bot or state.window[-1].id != event.id:
+        return False
+    said = normalise(event.text)
+    if not (says_me_too(said) or stance_opener(said) > 0 or asks_how_often_it_sends(said)):
+        askers = [n for pid in _settings_askers(event, state)
+                  for n in (pid, state.name_of(pid))]
+        return bool(agrees_with(said, askers))
+    return bool(_settings_askers(event, state))
+
+
 def _settings_together(event: ChatEvent, state: RoomState, *, lang: str,
                        by: str = "") -> Moment | None:
     """A request to change the bot's settings that another member made too, a few messages
@@ -770,9 +834,11 @@ def _settings_together(event: ChatEvent, state: RoomState, *, lang: str,
     others = _settings_askers(event, state)
     if not others:
         return None
+    asked = [event.text, *(m.text for m in _answered_lately(event, state) if m.author in others)]
+    about = {"about": "sending"} if any(map(asks_how_often_it_sends, asked)) else {}
     return _served(event, Intervention.ANSWER, "settings", to=[event.author.id, *others],
                    lang=lang, by=by, note="asked together with " + ", ".join(
-                       state.name_of(o) for o in others), together=",".join(others))
+                       state.name_of(o) for o in others), together=",".join(others), **about)
 
 
 def _answered_lately(event: ChatEvent, state: RoomState) -> list[StoredMessage]:
@@ -812,6 +878,19 @@ def _sides_with(event: ChatEvent, state: RoomState, names: list[str]) -> bool:
     right = {p.id for p in state.participants.values()
              if p.id != event.author.id and {p.id, p.name} & said}
     return bool(right) and not right <= set(_settings_askers(event, state))
+
+
+def _names_a_member_besides_askers(event: ChatEvent, state: RoomState) -> bool:
+    """It names a member besides its asker who is neither one whose own settings request the
+    bot just answered nor one it names to agree with ("same as Ana: no reminders for me
+    either", "sehe ich genauso wie Lea, …" join their request)."""
+    others = set(named_members(state, event.text)) - {event.author.id}
+    if not others:
+        return False
+    joined = set(agrees_with(event.text, [n for pid in others
+                                          for n in (pid, state.name_of(pid))]))
+    others = {pid for pid in others if not {pid, state.name_of(pid)} & joined}
+    return bool(others - set(_settings_askers(event, state)))
 
 
 def _names_others(event: ChatEvent, state: RoomState) -> bool:

@@ -71,11 +71,14 @@ def check(text: str, moment: Moment, state: RoomState, event: ChatEvent,
         return "empty message"
     if len(text) > MAX_CHARS:
         return f"too long ({len(text)} > {MAX_CHARS} characters)"
-    if not addressed(event, state):
+    # A request answered is prompted, even where its line does not name the bot (a member
+    # seconding another's request the bot just answered).
+    prompted = addressed(event, state) or moment.facts.get("request") == event.id
+    if not prompted:
         blocked = unprompted_allowed(state, signals, PROFILES[state.charter.activity])
         if blocked:
             return blocked
-    if state.last_message_is_bot() and not addressed(event, state):
+    if state.last_message_is_bot() and not prompted:
         return "two bot messages in a row"
     # Judge the bot's own words; quotes of members are checked for provenance below.
     own = unquoted(text)

@@ -413,7 +413,13 @@ def clean(sentence: str, *, lang: str | None = "en") -> str:
     out = re.sub(r"\s+", " ", out).strip()
     out = re.sub(r"\s+([?!.,;:])", r"\1", out)
     out = re.sub(r"\s*\.{2,}\s*([?!])$", r"\1", out)  # "comes out ..?" -> "comes out?"
-    return out.strip(" ,;:-")
+    out = out.strip(" ,;:-")
+    # Spanish opens a question or an exclamation with its mark ("¿Cambiamos …?"): a quote
+    # that keeps the closing one keeps the opening one too.
+    for opening, closing in (("¿", "?"), ("¡", "!")):
+        if text.lstrip().startswith(opening) and out.endswith(closing) and out[:1] != opening:
+            out = opening + out
+    return out
 
 
 _QUESTION_WORDS = re.compile(

@@ -325,7 +325,10 @@ _EMPHATIC = (r"definitely|absolutely|totally|of course|for sure|sure|please"
              r"|claro|por supuesto|totalmente|sin duda|desde luego|por favor"
              r"|carrement|tout a fait|bien sur|absolument|evidemment|grave|volontiers"
              r"|unbedingt|klar|naturlich|auf jeden fall|absolut|gerne|gern|bitte"
-             r"|com certeza|sem duvida|demais|claro que sim|por favor")
+             r"|com certeza|sem duvida|demais|claro que sim|por favor"
+             # "let's go" said as a yes: "yes, let's do it", "sí, vamos", "oui, allons-y",
+             # "ja, los geht's", "sim, bora"
+             r"|let's go|go for it|vamos|allons-y|on y va|los geht's|auf geht's|bora|vamos nessa")
 _FOR_ME = r"(?:for me|to me|por mi|pour moi|moi|fur mich|pra mim|para mim|por mim)"
 _ASSENT = (r"works for me|fine by me|count me in|i'm in|sounds good|sounds great"
            r"|love (?:that|this|the) idea|let's do it|happy with that"
@@ -346,6 +349,9 @@ STANCE_WHOLE = re.compile(
     rf"^(?:(?:{_YES}|yeah|yep)\W+(?:{_EMPHATIC})|(?:{_FOR_ME}\W+)?(?:{_ASSENT})(?:\W+{_FOR_ME})?"
     rf"|{_FOR_ME}\W+(?:si|sim|oui|ja|yes))(?:\W+(?:{_EMPHATIC}|tambien|aussi|auch|tambem|too))?"
     r"[\W\d_]*$")
+# A plain yes and nothing else ("yes", "Sí.", "oui", "ja", "sim"): a listening noise in a
+# meeting's flow, but the answer to a yes-or-no question put to the group.
+PLAIN_YES = re.compile(r"^(?:yes|yep|yup|sure|si|oui|ja|jawohl|sim|claro|klar)[\W\d_]*$")
 # A line of nothing but approving emoji ("👍", "✅", "👍👍") is a yes: no spoken listening
 # noise looks like it. The marks that only vary an emoji's look are left out of the match.
 EMOJI_VARIANTS = frozenset({"\ufe0f", "\u200d", *map(chr, range(0x1F3FB, 0x1F400))})

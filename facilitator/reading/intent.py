@@ -238,6 +238,13 @@ _MAKE_KNOWN = re.compile(
     rf"(?:to |out to )?{_TO_ALL}"
     r"|(?:escrib|mand|envi|ecri[rstv]|envoi|schreib|schick|escrev|public)\w* "
     rf"(?:a |al |au |aux |an |para |pra |ao |aos )?{_TO_ALL}"
+    # said or sent in the group's own channel: "post it in the group", "mándalo al grupo",
+    # "mets-le dans le groupe", "schreib das in die Gruppe", "manda isso no grupo"
+    r"|(?:post|say|send|put|share|write|manda|di|publica|pon|escrib|dis|mets|poste|envoie"
+    r"|schreib|sag|schick|fala|posta|escreve|diz)\w*(?:-le|-la)?(?: (?:it|this|that|lo|la|le"
+    r"|es|das|isso|isto|ai|la|alli|ahi|aqui))? (?:in|on|to|en|al|a|dans|sur|au|in die|im|ins"
+    r"|no|na|pro|para o|ao) (?:the |el |le |la |o |a )?(?:group|channel|chat|grupo|canal"
+    r"|groupe|gruppe|kanal)\b"
     # es
     r"|anunci\w*|comunic\w*|public\w*|divulg\w*|proclam\w*|haz(?:lo)? saber"
     r"|di(?:lo|selo)? (?:a todos|en el canal|al grupo|a todo el mundo)"
@@ -330,7 +337,7 @@ _OTHERS_SPEAK = re.compile(r"\b(?:every(?:one|body)|people|todos|todo el mundo|l
 # these out is about its activity too.
 _BOT_OUTPUT = (r"(?:remind\w*|notif\w*|ping\w*|alert\w*|nudg\w*|prompts?|summar\w*|recaps?"
                r"|digests?|aviso\w*|recordatorio\w*|resumen\w*|rappel\w*|relanc\w*|resume\w*"
-               r"|notifs?|erinnerung\w*|benachrichtigung\w*|zusammenfassung\w*|nachhak\w*"
+               r"|notifs?|\w*erinnerung\w*|benachrichtigung\w*|\w*zusammenfassung\w*|nachhak\w*"
                r"|lembrete\w*|alerta\w*|resumo\w*|cutuc\w*)")
 _CUT = (r"(?:stop\w*|cut\w*|reduc\w*|paus\w*|skip\w*|drop\w*|no|not|without|dej\w* de|sin"
         r"|nada de|cort\w*|arret\w* (?:\w+ )?de|pas de|plus de|limit\w*|keine\w*|ohne"
@@ -345,7 +352,29 @@ _HOW_OFTEN = (r"(?:weekly|daily|hourly|semanal\w*|diari\w*|hebdomadaire\w*|quoti
               r"|(?:once|twice)(?= (?:a|an|per|every)\b|\W*$|[,.;:!?])"
               r"|(?:una|dos|tres) ve(?:z|ces)|(?:une|deux|trois) fois"
               r"|(?:ein|zwei|drei)mal|(?:uma|duas|tres) vez(?:es)?"
-              r"|del dia|du jour|des tages|do dia|da semana|de la semana|de la semaine)")
+              r"|del dia|du jour|des tages|do dia|da semana|de la semana|de la semaine"
+              # how often, said as more or less often ("remind us more often", "os
+              # lembretes com mais frequência", "plus souvent", "häufiger")
+              r"|(?:more|less) (?:often|frequently)"
+              r"|(?:con |com )?(?:mas|mais|menos) (?:frecuencia|frequencia|vezes)"
+              r"|(?:plus|moins) (?:souvent|frequemment)|ofter|haufiger|seltener"
+              r"|(?:mas|menos) a menudo)")
+# When what it sends comes: at an hour, or the day or evening before ("the reminders the
+# evening before", "die Zusammenfassung um 18 Uhr", "le rappel la veille", "o lembrete na
+# véspera") — said of the reminders or summaries themselves, not "remind me at 5".
+_WHEN = (r"(?:(?:at|um|a las|a la|a|as) \d{1,2}|\d{1,2} ?(?:h|uhr|pm|am)"
+         r"|(?:the )?(?:evening|morning|night|day) before|la veille|el dia (?:anterior|antes)"
+         r"|la noche (?:anterior|antes)|am vortag|am abend davor|na vespera|no dia anterior"
+         r"|na noite anterior)")
+_SENT = (r"(?:reminders?|nudges?|summar(?:y|ies)|recaps?|digests?|notifications?"
+         r"|recordatorios?|avisos?|resumen(?:es)?|rappels?|resumes?|\w*erinnerung(?:en)?"
+         r"|\w*zusammenfassung(?:en)?|lembretes?|resumos?|notifica\w*)")
+# What the bot sends, and how often or when: "remind us more often", "el resumen una vez al
+# día", "the reminders the evening before".
+_OUTPUT_HOW_OFTEN = (rf"\b{_BOT_OUTPUT}\b(?:\W+\w+){{0,3}}?\W+{_HOW_OFTEN}\b"
+                     rf"|\b{_HOW_OFTEN}\b(?:\W+\w+){{0,2}}?\W+{_BOT_OUTPUT}\b"
+                     rf"|\b{_SENT}\b(?:\W+\w+){{0,4}}?\W+{_WHEN}\b")
+_SENDS_HOW_OFTEN = re.compile(_OUTPUT_HOW_OFTEN)
 _BOT_ACTIVITY = re.compile(
     rf"\b{_SPEAKING} (?:\w+ ){{0,3}}?{_AMOUNT}\b|\b{_AMOUNT} (?:\w+ ){{0,2}}?{_SPEAKING}\b"
     r"|\b(?:less|more) from you\b|\bquieter\b|\btone (?:it |things )?down\b"
@@ -358,8 +387,7 @@ _BOT_ACTIVITY = re.compile(
     # notifications stopped
     r"|\b(?:take a break|hold off|go quiet|una pausa|une pause|en pause|eine pause|uma pausa)\b"
     rf"|\b{_CUT}\b(?:\W+\w+){{0,3}}?\W+{_BOT_OUTPUT}\b"
-    rf"|\b{_BOT_OUTPUT}\b(?:\W+\w+){{0,3}}?\W+{_HOW_OFTEN}\b"
-    rf"|\b{_HOW_OFTEN}\b(?:\W+\w+){{0,2}}?\W+{_BOT_OUTPUT}\b"
+    rf"|{_OUTPUT_HOW_OFTEN}"
     # the bot asked to keep quiet a while ("calladito un rato"; not "los más callados", the
     # quietest members)
     r"|\bcalladit[oa]\b")
@@ -380,11 +408,48 @@ def says_me_too(text: str) -> bool:
     return bool(_ME_TOO.search(folded_line(text)))
 
 
+def asks_how_often_it_sends(text: str) -> bool:
+    """Whether a request is about how often the bot sends its reminders, nudges or summaries
+    (the part of `asks_bot_activity` with what it sends named), in any of the five languages."""
+    folded = folded_line(text)
+    return bool(_SENDS_HOW_OFTEN.search(folded)) and not _OTHERS_SPEAK.search(folded)
+
+
 def asks_bot_activity(text: str) -> bool:
     """Whether an addressed request asks the bot to speak less or more (see the comment above),
     in any of en, es, fr, de, pt. Whom else it names is the caller's to check."""
     folded = folded_line(text)
     return bool(_BOT_ACTIVITY.search(folded)) and not _OTHERS_SPEAK.search(folded)
+
+
+# ---- a request to leave a member out of what the bot sends ----------------------------------
+#
+# "No need to copy Pia on your reminders now", "ne lui envoie plus les rappels, à Teo", "para
+# de mandar os avisos pro Rui", "no le mandes el resumen a Teo", "schick Teo keine
+# Erinnerungen mehr": one member asks the bot to cut another off from what it
+# sends the room — sidelining them, whatever reason or authority is claimed. The structure: a
+# word of cutting, leaving out or no longer including within a few words of what the bot
+# sends (`_BOT_OUTPUT`). The gate declines it only where the request names a member besides
+# its asker, and not one whose own settings request it seconds.
+_SEND = r"(?:send|includ|add|ping|tag|notif|put|cc|copy)\w*"
+_LEAVE_OUT = (rf"(?:stop\w*|no more|(?:don'?t|do not|not to|no need to|no longer) {_SEND}"
+              r"|leave (?:\w+ )?out|drop\w*|remove\w*|take \w+ off|exclud\w*|without|skip\w*"
+              r"|deja\w* de|ya no|no (?:le |les |la |lo )?(?:mand|envi|inclu|pong|met|avis"
+              r"|agreg|anad)\w*|sin|no hace falta|quit\w*|saca\w*|excluy\w*"
+              r"|arret\w* de|ne (?:lui|la|le|les) (?:envoi|mets|met|inclu|rappel|transmet)\w*"
+              r"|plus besoin|pas (?:la peine|besoin)|sans|retir\w*|enlev\w*|exclu\w*"
+              r"|nicht mehr|kein\w*|hor\w* auf|ohne|raus\w*|streich\w*|entfern\w*"
+              r"|par[ae] de|nao (?:\w+ )?(?:mand|envi|inclu|avis|coloc|bot|p[oô]r)\w*|sem"
+              r"|nao precisa|tir[ae]\w*)")
+_LEFT_OUT_OF_OUTPUT = re.compile(
+    rf"\b{_LEAVE_OUT}\b(?:\W+\w+){{0,6}}?\W+{_BOT_OUTPUT}\b"
+    rf"|\b{_BOT_OUTPUT}\b(?:\W+\w+){{0,4}}?\W+(?:nicht mehr|mehr)\b")
+
+
+def leaves_out_of_what_it_sends(text: str) -> bool:
+    """Whether a request asks the bot to leave someone out of, or stop sending, its reminders,
+    notices or summaries (see the comment above); who is left out is the caller's to read."""
+    return bool(_LEFT_OUT_OF_OUTPUT.search(folded_line(text)))
 
 
 # ---- a question about what the group decided ------------------------------------------------
@@ -583,6 +648,32 @@ def names_as_right(text: str, names: Collection[str]) -> list[str]:
     return out
 
 
+# Named to agree with, not as the subject: "sehe ich genauso wie Lea", "same as Ann", "apoio
+# a Rita", "como dice Ana", "d'accord avec Léa", "+1 to Bo": a request naming the member whose
+# own request it joins.
+_AGREE_WITH = re.compile(
+    r"(?:same as|just like|like|agree\w* with|i'm with|with|second\w*|\+1(?: to| for)?"
+    r"|(?:seh\w*|sehe) (?:ich|es|das)(?: \w+)? (?:wie|genauso wie)|wie|anschlie\w*|schlie\w* mich"
+    r"|unterstutz\w*|como(?: dice| dijo| disse| falou)?|igual que|de acuerdo con|apoy\w*"
+    r"|d'accord avec|comme|avec|soutien\w*|concordo com|apoi\w*|com)\W+(?:(?:o|a|el|la|le"
+    r"|der|die|dem) )?$")
+
+
+def agrees_with(text: str, names: Collection[str]) -> list[str]:
+    """The names (of `names`) a line names to agree with (see the comment above), in any of
+    the five languages."""
+    folded = folded_line(text).lower()
+    out = []
+    for name in names:
+        key = fold_accents(name).lower()
+        if len(key) < 2 or key not in folded:
+            continue
+        if any(_AGREE_WITH.search(folded[max(0, m.start() - 40):m.start()]) for m in
+               re.finditer(rf"(?<![\w-])@?{re.escape(key)}(?![\w-])", folded)):
+            out.append(name)
+    return out
+
+
 # ---- a request that says members were left out ---------------------------------------------
 #
 # "Ana hasn't had a say yet, can you…?", "Ana todavía no ha hablado…", "Ana n'a pas encore pu
@@ -642,10 +733,36 @@ _NOTE_VERB = re.compile(
 _ASKS_WHAT = re.compile(r"\b(?:what|which|que|quoi|o que|was|welche\w*|qu'est-ce)\b")
 
 
+# Or the whole request is the verb of noting and a word for what was just said: "please
+# note that down", "write it down pls", "apúntalo", "note ça stp", "schreib das bitte auf",
+# "anota aí" — what to note is what the room just said, for the note to find in view.
+_NOTE_IT = re.compile(
+    r"(?:(?:record|note|log|minute|write|put|jot|set|mark) (?:it|this|that)(?: down)?"
+    r"(?: for us| somewhere| in the notes| on record)?"
+    r"|(?:apunta|anota|registra|guarda)(?:lo|la)?(?: eso| esto| esa| ahi)?"
+    r"|(?:note|notez|inscris|inscrivez|enregistre|enregistrez|garde)(?:[- ](?:le|la|ca|cela))?"
+    r"|(?:schreib|trag|halt|notier|vermerk)\w* (?:das|es|dies)(?: \w+)? ?(?:auf|ein|fest)?"
+    r"|(?:anota|regista|registra|guarda)(?:-o|-a)?(?: isso| isto| ai| ai isso)?)")
+_COURTESY = re.compile(
+    r"\b(?:please|pls|plz|thanks|thank you|thx|ty|can you|could you|would you|por favor|porfa"
+    r"|pf|puedes|podrias|gracias|s'il te plait|s'il vous plait|stp|svp|merci|tu peux"
+    r"|vous pouvez|bitte|danke|kannst du|konntest du|mal|pode|podes|obrigad[oa]"
+    r"|valeu|ok|okay|and|y|et|und|e)\b|[^\w\s'-]")
+
+
+def notes_it(text: str) -> bool:
+    """Whether the whole request asks the bot to note "that" — what was just said — and
+    nothing else (see the comment above), in any of the five languages."""
+    line = " ".join(_COURTESY.sub(" ", folded_line(normalise(text)).lower()).split())
+    return bool(line) and _NOTE_IT.fullmatch(line) is not None
+
+
 def asks_to_note(text: str, *, or_colon: bool = False) -> bool:
     """Whether an addressed request asks the bot to note something as decided (see the comment
     above), in any of the five languages. `or_colon`: what to note may follow a colon instead
     ("notier das bitte: ab Montag …") — whether that is a decision is for the caller to tell."""
+    if notes_it(text):
+        return True
     folded = folded_line(text)
     found = _NOTE_VERB.search(folded)
     if found is None or _ASKS_WHAT.search(folded, 0, found.start()):

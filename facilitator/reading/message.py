@@ -34,6 +34,7 @@ from facilitator.reading.cues import (
     JOINT_QUESTION_WH,
     NEGATIVE_EMOJI,
     OPEN_PROMPT,
+    PLAIN_YES,
     POLICING,
     POSITIVE_EMOJI,
     PROCESS_PHRASES,
@@ -216,6 +217,11 @@ def whole_stance(text: str) -> int:
     if STANCE_WHOLE_NO.match(folded) is not None:
         return -1
     return int(STANCE_WHOLE.match(folded) is not None)
+
+
+def plain_yes(text: str) -> bool:
+    """The whole line is a plain yes (`cues.PLAIN_YES`), in any of the five languages."""
+    return PLAIN_YES.match(folded_line(text or "").lower()) is not None
 
 
 def assents_whole(text: str) -> bool:

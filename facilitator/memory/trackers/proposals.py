@@ -33,6 +33,7 @@ from facilitator.reading.intent import normalise
 from facilitator.reading.language import detect_language
 from facilitator.reading.message import (
     MessageRead,
+    plain_yes,
     proposes_as_a_question,
     stance_opener,
     turns,
@@ -156,6 +157,12 @@ def on_message(state: RoomState, event: ChatEvent, read: MessageRead) -> None:
         # By meaning: "Einverstanden." agrees, "Yeah." only listens, "who would cover it
         # then?" asks — whatever English words they share with a vote.
         agree, disagree = talk == Talk.AGREEMENT, talk == Talk.OBJECTION
+    if (talk == Talk.BACKCHANNEL and target is not None and target.author != author
+            and not read.to_bot and target.text.rstrip().endswith("?") and plain_yes(event.text)):
+        # "Shall we move it to Friday?" — "yes.": the answer to a yes-or-no question put to
+        # the group is a vote; after a statement a bare yes is as often listening (a judge
+        # found such a yes left out of a note harmful).
+        talk, agree, disagree = Talk.AGREEMENT, True, False
     # "Weiß nicht, die App hängt ständig": opened by not knowing, the reply says neither yes
     # nor no, whatever its reason leans to (a judge found it told as an objection harmful).
     unsure = target is not None and not read.to_bot and undecided(event.text)
