@@ -1003,7 +1003,8 @@ async def test_asked_when_the_reminders_come_two_members_hear_the_digest_command
         store: RoomStore) -> None:
     """"The reminders the evening before", "um 18 Uhr": when what the bot sends comes is about
     its sending too. Asked by two members, the room's request; told in the asker's language
-    what it sends and which command sets it, and that the hour is fixed."""
+    the two things it sends and which command sets each, and that the hour is not theirs to
+    pick."""
     out, _ = await play(store, "de-when", [
         ("ana", "Der Probenraum ist ab Montag frei."), ("bo", "Super, ich sag es den anderen."),
         ("ana", "@facilitator kannst du die Wochenzusammenfassung um 17 Uhr schicken?"),
@@ -1012,7 +1013,7 @@ async def test_asked_when_the_reminders_come_two_members_hear_the_digest_command
     assert "asked together with Ana (settings)" in out.decision.reason, out.decision.reason
     assert text.startswith("Bo, auch Ana hat darum gebeten")
     assert "`/facilitator digest daily`, `weekly` oder `off`" in text
-    assert "festen Uhrzeit" in text
+    assert "nie zu einer Uhrzeit eurer Wahl" in text
 
 
 async def test_a_second_that_does_not_name_the_bot_right_after_its_answer_is_the_room_asking(
@@ -1031,3 +1032,20 @@ async def test_a_yes_right_after_another_answer_is_no_request(store: RoomStore) 
     out, _ = await play(store, "after-open", [
         *VENUE[:4], ("cy", "@facilitator what's still open?"), ("dana", "yes, good idea")])
     assert not out.decision.speak, out.decision.reason
+
+
+@pytest.mark.parametrize("lang", ["en", "es", "fr", "de", "pt"])
+def test_the_answers_about_what_it_sends_fit_in_one_message(lang: str) -> None:
+    """The guard holds back a message over its limit, and the asker would hear nothing: with
+    long names and the longest state, both answers stay well under it."""
+    from facilitator.locale import line
+    from facilitator.policies.guard import MAX_CHARS
+    state_line = line("settings.sending_line", lang, digest=line("settings.digests_off", lang),
+                      reminders=line("settings.off", lang))
+    what = line("sending.what", lang)
+    together = line("settings.sending_together", lang, asker="Maximiliana",
+                    others="Bartholomew, Christabel and Wilhelmina", what=what,
+                    sending_line=state_line)
+    alone = line("decline.sending_alone", lang, asker="Maximiliana", what=what,
+                 sending_line=state_line)
+    assert max(len(together), len(alone)) <= MAX_CHARS - 40, (len(together), len(alone))
