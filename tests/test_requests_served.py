@@ -990,6 +990,11 @@ async def test_leaving_a_member_out_of_the_reminders_is_declined_as_against_them
     out, _ = await play(store, "leave-out", [*VENUE[:6], ("cy", request_)])
     assert out.decision.intervention == "decline_capture", out.decision.reason
     assert "read as against_member" in out.decision.reason
+    # it keeps sending to everyone, and says the room or an admin settles who is on a rota,
+    # in the asker's language
+    text = said(out)
+    assert text.startswith("Cy,") and "Bob" not in text
+    assert detect_language(text).code == detect_language(request_.split(" ", 1)[1]).code
 
 
 async def test_no_reminders_for_me_either_seconds_a_member_it_names(store: RoomStore) -> None:

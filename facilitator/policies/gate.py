@@ -230,12 +230,13 @@ def _addressed_moment(event: ChatEvent, state: RoomState,
             and judges_members(event.text)):
         return _declined_by_structure(event, meaning, names, Intent.JUDGE_MEMBERS,
                                       "it asks the bot to judge members")
-    if (meaning.readable and meaning.label not in HARMS and leaves_out_of_what_it_sends(event.text)
+    if (meaning.readable and leaves_out_of_what_it_sends(event.text)
             and _names_a_member_besides_askers(event, state)):
         # "No need to put Bob in your reminders": cutting a member off from what the bot sends
         # the room, whatever authority or reason is claimed (either read had been unsure).
         return _declined_by_structure(event, meaning, names, Intent.AGAINST_MEMBER,
-                                      "it asks the bot to leave a member out of what it sends")
+                                      "it asks the bot to leave a member out of what it sends",
+                                      voice="leave_out")
     if meaning.readable and asks_what_was_said_elsewhere(event.text):
         # Whatever either read made of it: in English the lexicon would otherwise decide, and
         # it reads "did Priya DM you … what'd she say" as against a member.
