@@ -311,7 +311,8 @@ def _addressed_moment(event: ChatEvent, state: RoomState,
         if together is not None:
             return together
     if read.kind == RequestKind.REFUSE and read.category is not None:
-        facts = {"attempt": read.category.value, **_about(event, read.category)}
+        facts = {"attempt": read.category.value,
+                 **(_about(event.text) if read.category == Refusal.SETTINGS_ALONE else {})}
         if read.majority:
             facts["majority"] = "yes"
         return Moment(intervention=Intervention.DECLINE_CAPTURE, priority=100,
@@ -482,7 +483,8 @@ def _addressed_by_meaning(event: ChatEvent, meaning: RequestRead, *, majority: b
         if meaning.label == Intent.NOTE_DECISION:
             return note_decision(event, state, lang=lang, by=by, also=also)
     if meaning.kind == Kind.REFUSE and meaning.label is not None:
-        facts = {"attempt": meaning.label.value, "lang": lang, **_about(event, meaning.label)}
+        facts = {"attempt": meaning.label.value, "lang": lang,
+                 **(_about(event.text) if meaning.label == Intent.SETTINGS_ALONE else {})}
         if majority:
             facts["majority"] = "yes"
         return Moment(intervention=Intervention.DECLINE_CAPTURE, priority=100,
@@ -804,11 +806,10 @@ def _proposal_asked_about(event: ChatEvent, state: RoomState) -> Proposal | None
     return max(pool, key=lambda p: p.turn) if pool else None
 
 
-def _about(event: ChatEvent, attempt: str) -> dict[str, str]:
-    """A decline of a settings change on one member's word that is about how often or when the
-    bot sends its reminders or digests is answered with what it sends and how that is set."""
-    return ({"about": "sending"} if attempt == Intent.SETTINGS_ALONE.value
-            and asks_how_often_it_sends(event.text) else {})
+def _about(*asked: str) -> dict[str, str]:
+    """A settings request (or those asked together) about how often or when the bot sends its
+    reminders or digests is answered with what it sends and how that is set."""
+    return {"about": "sending"} if any(map(asks_how_often_it_sends, asked)) else {}
 
 
 def _seconds_the_answer_before(event: ChatEvent, state: RoomState) -> bool:
@@ -835,8 +836,8 @@ def _settings_together(event: ChatEvent, state: RoomState, *, lang: str,
     others = _settings_askers(event, state)
     if not others:
         return None
-    asked = [event.text, *(m.text for m in _answered_lately(event, state) if m.author in others)]
-    about = {"about": "sending"} if any(map(asks_how_often_it_sends, asked)) else {}
+    about = _about(event.text, *(m.text for m in _answered_lately(event, state)
+                                 if m.author in others))
     return _served(event, Intervention.ANSWER, "settings", to=[event.author.id, *others],
                    lang=lang, by=by, note="asked together with " + ", ".join(
                        state.name_of(o) for o in others), together=",".join(others), **about)

@@ -25,7 +25,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
@@ -633,19 +633,26 @@ def asks_who_is_right(text: str) -> bool:
     return bool(_WHO_IS_RIGHT.search(folded_line(text)))
 
 
-def names_as_right(text: str, names: Collection[str]) -> list[str]:
-    """The names (of `names`) a line says are right (see the comment above), in any of the
-    five languages, in the order given."""
+def _named_where(text: str, names: Collection[str],
+                 said: Callable[[str, re.Match[str]], object]) -> list[str]:
+    """The names (of `names`, in the order given) the folded line names as a whole word
+    somewhere `said(folded line, the name's match)` holds."""
     folded = folded_line(text)
     out = []
     for name in names:
         key = fold_accents(name)
         if len(key) < 2 or key not in folded:
             continue
-        if any(_IS_RIGHT.match(folded, m.end()) for m in re.finditer(
+        if any(said(folded, m) for m in re.finditer(
                 rf"(?<![\w-])@?{re.escape(key)}(?![\w-])", folded)):
             out.append(name)
     return out
+
+
+def names_as_right(text: str, names: Collection[str]) -> list[str]:
+    """The names (of `names`) a line says are right (see the comment above), in any of the
+    five languages, in the order given."""
+    return _named_where(text, names, lambda folded, m: _IS_RIGHT.match(folded, m.end()))
 
 
 # Named to agree with, not as the subject: "sehe ich genauso wie Lea", "same as Ann", "apoio
@@ -662,16 +669,8 @@ _AGREE_WITH = re.compile(
 def agrees_with(text: str, names: Collection[str]) -> list[str]:
     """The names (of `names`) a line names to agree with (see the comment above), in any of
     the five languages."""
-    folded = folded_line(text).lower()
-    out = []
-    for name in names:
-        key = fold_accents(name).lower()
-        if len(key) < 2 or key not in folded:
-            continue
-        if any(_AGREE_WITH.search(folded[max(0, m.start() - 40):m.start()]) for m in
-               re.finditer(rf"(?<![\w-])@?{re.escape(key)}(?![\w-])", folded)):
-            out.append(name)
-    return out
+    return _named_where(text, names, lambda folded, m: _AGREE_WITH.search(
+        folded[max(0, m.start() - 40):m.start()]))
 
 
 # ---- a request that says members were left out ---------------------------------------------
@@ -753,7 +752,7 @@ _COURTESY = re.compile(
 def notes_it(text: str) -> bool:
     """Whether the whole request asks the bot to note "that" — what was just said — and
     nothing else (see the comment above), in any of the five languages."""
-    line = " ".join(_COURTESY.sub(" ", folded_line(normalise(text)).lower()).split())
+    line = " ".join(_COURTESY.sub(" ", folded_line(normalise(text))).split())
     return bool(line) and _NOTE_IT.fullmatch(line) is not None
 
 

@@ -221,7 +221,7 @@ def whole_stance(text: str) -> int:
 
 def plain_yes(text: str) -> bool:
     """The whole line is a plain yes (`cues.PLAIN_YES`), in any of the five languages."""
-    return PLAIN_YES.match(folded_line(text or "").lower()) is not None
+    return PLAIN_YES.match(folded_line(text or "")) is not None
 
 
 def assents_whole(text: str) -> bool:
