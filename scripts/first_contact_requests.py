@@ -1,5 +1,5 @@
 """Run the bot as it stands on the fresh phrasings of tests/data/fresh_requests.jsonl (batch 1)
-or tests/data/fresh_requests_N.jsonl (batches 2 to 22). Each item is put, addressed with
+or tests/data/fresh_requests_N.jsonl (batches 2 to 23). Each item is put, addressed with
 @facilitator, into its own small room of its setting (batch 1: a hospital ward, a student
 project, a fire brigade, a gaming guild, a choir, a co-op; batch 2: a newsroom, a tenants'
 association, a hackathon team; batch 3: a theatre troupe, a cycling club, a community
@@ -26,7 +26,8 @@ an independent bookshop's staff; batch 20: an allotment society's committee, a v
 ambulance crew's shift leads, a quilting circle, a family campsite's seasonal staff; batch 21:
 an escape-room venue's staff, a volunteer archaeological dig, a salsa troupe, an aquarium's
 keepers; batch 22: a family cider co-op, a church's bell-ringers, a student cubesat team, a
-night shelter's kitchen crew) after
+night shelter's kitchen crew; batch 23: a roller derby team, a birdwatching club, a food truck's
+crew, an improv troupe) after
 four lines of context, through the real engine and offline policy on an embedded store. An
 item may carry more of its room: `before`, lines ([member, text]) said after the context and
 before the request (a proposal and its agreement, two members talking while others are quiet,
@@ -44,7 +45,7 @@ each is sorted into what a member saw:
             answer about what was decided that does not name the members the item names
             (`named`: who supported or objected in the lines before).
 
-    python scripts/first_contact_requests.py [--batch 2|3|...|22] [--json out.json]
+    python scripts/first_contact_requests.py [--batch 2|3|...|23] [--json out.json]
 
 Prints the figures, not a log. The category of a decline is the one the current reader gives
 (facilitator/reading/requests.py), the read the gate acted on.
@@ -85,7 +86,8 @@ BATCHES = {1: FRESH, 2: ROOT / "tests" / "data" / "fresh_requests_2.jsonl",
            19: ROOT / "tests" / "data" / "fresh_requests_19.jsonl",
            20: ROOT / "tests" / "data" / "fresh_requests_20.jsonl",
            21: ROOT / "tests" / "data" / "fresh_requests_21.jsonl",
-           22: ROOT / "tests" / "data" / "fresh_requests_22.jsonl"}
+           22: ROOT / "tests" / "data" / "fresh_requests_22.jsonl",
+           23: ROOT / "tests" / "data" / "fresh_requests_23.jsonl"}
 
 # Four lines of context per setting: (member id, text). Members named in the items are here.
 CONTEXT: dict[str, list[tuple[str, str]]] = {
@@ -477,6 +479,23 @@ CONTEXT: dict[str, list[tuple[str, str]]] = {
                       ("olu", "I'll do the big pot of lentil soup, need someone on veg prep"),
                       ("brigid", "fridge temps logged, all fine"),
                       ("janek", "we're low on takeaway containers, ordering more tomorrow")],
+    # batch 23
+    "derby": [("tamsin", "bout is saturday, doors 6pm, skaters in by 4:30 for warmup pls"),
+             ("ngozi", "got the spare wheels in my boot, the 88a ones, shout if u need a swap"),
+             ("mireille", "rink hire for march is paid, receipt's in the drive folder"),
+             ("haruto", "ref crew: 5 of 7 confirmed, still chasing 2 NSOs for jam timer + penalty box")],
+    "birding": [("soren", "redstart pair back at the quarry hide this morning, around 7"),
+               ("aditi", "minibus booked for sunday's estuary trip, leaving the car park 5:45 sharp 🥱"),
+               ("fernando", "scope tripod is fixed, the leg clamp just needed a new screw"),
+               ("kalinda", "high tide 8:12 sunday so waders should be pushed up close by half 7")],
+    "foodtruck": [("malik", "generator serviced + oil changed, good to go for the weekend"),
+                 ("giulia", "12kg brisket ordered from the butcher, pickup thurs 3pm"),
+                 ("tomasz", "market pitch is B14 this week, next to the churros guys again"),
+                 ("leilani", "card reader battery was dying yday, charging the spare tonight")],
+    "improv": [("cosima", "rehearsal room booked tue 7–9, bring water the radiator is stuck on full blast"),
+              ("emeka", "200 flyers for friday printed, i'll drop a stack at the café tmrw"),
+              ("solveig", "38 presales so far, venue holds 60"),
+              ("rafael", "i can run warmups tuesday, thinking yes-and chains then some status work")],
 }
 ASKER = {"ward": "leonor", "project": "yara", "brigade": "hana", "guild": "zoe",
          "choir": "greta", "coop": "frida", "newsroom": "marta", "tenants": "gloria",
@@ -500,7 +519,8 @@ ASKER = {"ward": "leonor", "project": "yara", "brigade": "hana", "guild": "zoe",
          "marathon": "ines", "boardgame": "tariq", "museum": "lena", "bookshop": "hugo",
          "allotment": "wren", "ambulance": "idris", "quilting": "maud", "campsite": "soren",
          "escaperoom": "rafael", "dig": "joaquin", "salsa": "chloe", "aquarium": "santiago",
-         "cidery": "ines", "ringing": "priya", "hackspace": "dmitri", "shelterkitchen": "camille"}
+         "cidery": "ines", "ringing": "priya", "hackspace": "dmitri", "shelterkitchen": "camille",
+         "derby": "dagny", "birding": "wiremu", "foodtruck": "bashir", "improv": "bao"}
 
 
 def load_fresh(path: Path = FRESH) -> list[dict]:

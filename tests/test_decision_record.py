@@ -239,6 +239,19 @@ def test_a_stance_said_with_a_word_of_degree_opens_a_vote() -> None:
         assert stance_opener(text) == -1, text
 
 
+def test_a_yes_made_emphatic_opens_a_vote_as_a_plain_yes_does() -> None:
+    from facilitator.reading.message import stance_opener
+
+    # Phrasings written for this test (not fresh).
+    for text in ("yes please, the van holds all of us", "Yes pls — we lose an hour otherwise",
+                 "Sí claro, así ganamos una tarde.", "Ja bitte, das spart uns die Fahrt.",
+                 "oui carrément, on gagne une heure"):
+        assert stance_opener(text) == 1, text
+    # a "but" still turns it; a no is not made a yes by "please"
+    assert stance_opener("Yes please, but not on a Sunday.") == 0
+    assert stance_opener("No please, the van is too small.") != 1
+
+
 def test_a_yes_turned_by_a_but_is_not_read_as_support_by_its_opening() -> None:
     from facilitator.reading.message import stance_opener
 

@@ -155,6 +155,11 @@ ABOUT_THE_BOTS_SPEAKING = [
     "@facilitator ¿puedes mandar los avisos con más frecuencia?",
     "@facilitator envoie les rappels plus souvent, stp",
     "@facilitator bitte die Erinnerungen häufiger schicken",
+    # on a day of the week, or every day (stop 38); and the bot asked to hold itself back
+    "@facilitator could the recap come on mondays only?",
+    "@facilitator manda o resumo só na sexta, todo dia é muito",
+    "@facilitator el resumen los viernes y ya",
+    "@facilitator kannst du dich bitte etwas zurückhalten?",
 ]
 NOT_ABOUT_THE_BOTS_SPEAKING = [
     "@facilitator summarise once Ana arrives",
@@ -167,6 +172,8 @@ NOT_ABOUT_THE_BOTS_SPEAKING = [
     "@facilitator can you send a summary once the meeting ends?",
     "@facilitator what did we decide about the weekly meeting?",
     "@facilitator ask the others more often what they think",
+    "@facilitator what's on the agenda for monday?",
+    "@facilitator der Bericht vom Freitag, wo ist der?",
 ]
 
 SEPARATELY = [
@@ -396,6 +403,8 @@ AS_RIGHT = [
     ("@facilitator en fait c'est Cy qui a raison pour l'hôtel, dis-le", "Cy"),
     ("@facilitator Cy hat völlig recht mit dem Hotel, schreib das so", "Cy"),
     ("@facilitator a Cy tem razão sobre o hotel, avisa a malta", "Cy"),
+    # German puts a clause's verb last
+    ("@facilitator schreib bitte, dass Cy mit dem Hotel einfach recht hat", "Cy"),
 ]
 NOT_AS_RIGHT = [
     "@facilitator I'm right about the hotel, aren't I?",  # the asker's own: flattery's read

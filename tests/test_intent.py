@@ -121,7 +121,13 @@ def test_a_request_that_is_only_a_verb_of_noting_and_that(text: str, expected: b
     ("@facilitator ne lui envoie plus les rappels, à Teo", True),
     ("@facilitator Teo braucht keine Zusammenfassung mehr", True),
     ("@facilitator tira o Teo dos avisos", True),
+    # said of the member ("Teo won't get the digest any more"), left "de fora" of the rota's
+    # messages, or, German with the verb last, left out when the bot summarises
+    ("@facilitator the chair says Teo won't get the digest from now on", True),
+    ("@facilitator deixa o Teo de fora das mensagens do turno, por favor", True),
+    ("@facilitator Teos Beiträge bitte beim Zusammenfassen künftig weglassen", True),
     ("@facilitator Teo missed the summary, can you send it to him?", False),
+    ("@facilitator Teo doesn't get why the digest is late, can you explain?", False),
     ("@facilitator remind Teo about the keys", False),
 ])
 def test_a_request_to_leave_someone_out_of_what_the_bot_sends(text: str, expected: bool) -> None:

@@ -313,15 +313,9 @@ _NO = (r"no way|ni hablar|ni de broma|pas question|hors de question|auf keinen f
        r"|non|contre|pas d'accord"
        r"|nein|dagegen|nicht einverstanden"
        r"|nao|contra|discordo(?: plenamente| totalmente)?|nao concordo")
-STANCE_OPENS = re.compile(rf"^(?:i\s+)?{_I_AM}{_FULLY}(?:(?P<yes>{_YES})|(?P<no>{_NO}))"
-                    r"\s*[,.;:!\u2014\u2013-]\s*(?P<rest>\w+(?:\W+\w+)+)")
-# A whole line that says yes and nothing else, in words no listener uses to keep the talk
-# going: a yes made emphatic ("Yes, definitely!", "Sí, claro", "Oui carrément", "Ja bitte",
-# "Sim, com certeza") or an idiom of assent, for the speaker or not ("works for me", "me
-# parece bien", "ça me convient", "klingt gut", "pode ser", "count me in"), or "for me, yes"
-# ("por mí sí", "pour moi oui", "für mich ja"). A bare "yes", "ok", "vale" or "D'accord." is
-# not among them: alone it is as often listening as a vote (above).
-_EMPHATIC = (r"definitely|absolutely|totally|of course|for sure|sure|please"
+# A yes made emphatic ("yes please,", "ja bitte,", "sí claro,", "oui carrément,") opens a stance
+# as a plain one does; the words of emphasis, in the five languages:
+_EMPHATIC = (r"definitely|absolutely|totally|of course|for sure|sure|please|pls|plz"
              r"|claro|por supuesto|totalmente|sin duda|desde luego|por favor"
              r"|carrement|tout a fait|bien sur|absolument|evidemment|grave|volontiers"
              r"|unbedingt|klar|naturlich|auf jeden fall|absolut|gerne|gern|bitte"
@@ -329,6 +323,15 @@ _EMPHATIC = (r"definitely|absolutely|totally|of course|for sure|sure|please"
              # "let's go" said as a yes: "yes, let's do it", "sí, vamos", "oui, allons-y",
              # "ja, los geht's", "sim, bora"
              r"|let's go|go for it|vamos|allons-y|on y va|los geht's|auf geht's|bora|vamos nessa")
+STANCE_OPENS = re.compile(
+    rf"^(?:i\s+)?{_I_AM}{_FULLY}(?:(?P<yes>{_YES})(?:\s+(?:{_EMPHATIC}))?|(?P<no>{_NO}))"
+    r"\s*[,.;:!\u2014\u2013-]\s*(?P<rest>\w+(?:\W+\w+)+)")
+# A whole line that says yes and nothing else, in words no listener uses to keep the talk
+# going: a yes made emphatic ("Yes, definitely!", "Sí, claro", "Oui carrément", "Ja bitte",
+# "Sim, com certeza") or an idiom of assent, for the speaker or not ("works for me", "me
+# parece bien", "ça me convient", "klingt gut", "pode ser", "count me in"), or "for me, yes"
+# ("por mí sí", "pour moi oui", "für mich ja"). A bare "yes", "ok", "vale" or "D'accord." is
+# not among them: alone it is as often listening as a vote (above).
 _FOR_ME = r"(?:for me|to me|por mi|pour moi|moi|fur mich|pra mim|para mim|por mim)"
 _ASSENT = (r"works for me|fine by me|count me in|i'm in|sounds good|sounds great"
            r"|love (?:that|this|the) idea|let's do it|happy with that"

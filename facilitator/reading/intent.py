@@ -337,11 +337,18 @@ _OTHERS_SPEAK = re.compile(r"\b(?:every(?:one|body)|people|todos|todo el mundo|l
 # these out is about its activity too.
 _BOT_OUTPUT = (r"(?:remind\w*|notif\w*|ping\w*|alert\w*|nudg\w*|prompts?|summar\w*|recaps?"
                r"|digests?|aviso\w*|recordatorio\w*|resumen\w*|rappel\w*|relanc\w*|resume\w*"
-               r"|notifs?|\w*erinnerung\w*|benachrichtigung\w*|\w*zusammenfassung\w*|nachhak\w*"
+               r"|notifs?|\w*erinnerung\w*|benachrichtigung\w*|\w*zusammenfass\w*|nachhak\w*"
                r"|lembrete\w*|alerta\w*|resumo\w*|cutuc\w*)")
 _CUT = (r"(?:stop\w*|cut\w*|reduc\w*|paus\w*|skip\w*|drop\w*|no|not|without|dej\w* de|sin"
         r"|nada de|cort\w*|arret\w* (?:\w+ )?de|pas de|plus de|limit\w*|keine\w*|ohne"
         r"|weglass\w*|runterfahr\w*|reduzier\w*|nao|sem|par\w* (?:de|com)|reduz\w*|deslig\w*)")
+# The days of the week, folded, in the five languages ("segunda" only as a day: after a
+# preposition, below).
+_DAY = (r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+        r"|lunes|martes|miercoles|jueves|viernes|sabados?|domingos?"
+        r"|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche"
+        r"|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag"
+        r"|segunda|terca|quarta|quinta|sexta)(?:-feira)?")
 _HOW_OFTEN = (r"(?:weekly|daily|hourly|semanal\w*|diari\w*|hebdomadaire\w*|quotidien\w*"
               r"|wochentlich\w*|taglich\w*"
               r"|(?:a|an|per|every|por|cada|par|chaque|pro|am|jede\w*|al|ao) (?:day|week|dia"
@@ -358,11 +365,17 @@ _HOW_OFTEN = (r"(?:weekly|daily|hourly|semanal\w*|diari\w*|hebdomadaire\w*|quoti
               r"|(?:more|less) (?:often|frequently)"
               r"|(?:con |com )?(?:mas|mais|menos) (?:frecuencia|frequencia|vezes)"
               r"|(?:plus|moins) (?:souvent|frequemment)|ofter|haufiger|seltener"
-              r"|(?:mas|menos) a menudo)")
+              r"|(?:mas|menos) a menudo"
+              # every day, or on a weekday as a habit: "every day", "todos los días", "tous
+              # les jours", "todo dia", "on fridays", "los viernes", "freitags", "às sextas"
+              r"|every day|todos los dias|tous les jours|tod[oa]s? (?:o |os )?dias?|jeden tag"
+              rf"|on {_DAY}s|(?:los|las) {_DAY}|{_DAY}s|(?:as|nas|aos) {_DAY}s)")
 # When what it sends comes: at an hour, or the day or evening before ("the reminders the
 # evening before", "die Zusammenfassung um 18 Uhr", "le rappel la veille", "o lembrete na
 # véspera") — said of the reminders or summaries themselves, not "remind me at 5".
 _WHEN = (r"(?:(?:at|um|a las|a la|a|as) \d{1,2}|\d{1,2} ?(?:h|uhr|pm|am)"
+         # on a day of the week: "on monday", "el lunes", "le lundi", "am Montag", "na segunda"
+         rf"|(?:on|el|le|am|na|no) {_DAY}"
          r"|(?:the )?(?:evening|morning|night|day) before|la veille|el dia (?:anterior|antes)"
          r"|la noche (?:anterior|antes)|am vortag|am abend davor|na vespera|no dia anterior"
          r"|na noite anterior)")
@@ -380,7 +393,7 @@ _BOT_ACTIVITY = re.compile(
     r"|\b(?:less|more) from you\b|\bquieter\b|\btone (?:it |things )?down\b"
     r"|\bdial (?:it )?(?:down|back)\b|\bto a minimum\b|\bal minimo\b|\bau minimum\b"
     r"|\bplus discret\w*|\bmoins present\w*|\bplus present\w*|\bmenos present\w*"
-    r"|\bmais present\w*|\bmas present\w*|\b(?:dich|sich) (?:\w+ ){0,4}?(?:mehr |etwas )?zuruck\b"
+    r"|\bmais present\w*|\bmas present\w*|\b(?:dich|sich) (?:\w+ ){0,4}?(?:mehr |etwas )?zuruck\w*"
     r"|\b(?:ruhiger|leiser)\b"
     # a pause asked of it ("take a break till Monday", "haz una pausa", "mets-toi en pause",
     # "mach eine Pause", "dá uma pausa"; not "pause the debate"), or its reminders and
@@ -440,10 +453,18 @@ _LEAVE_OUT = (rf"(?:stop\w*|no more|(?:don'?t|do not|not to|no need to|no longer
               r"|plus besoin|pas (?:la peine|besoin)|sans|retir\w*|enlev\w*|exclu\w*"
               r"|nicht mehr|kein\w*|hor\w* auf|ohne|raus\w*|streich\w*|entfern\w*"
               r"|par[ae] de|nao (?:\w+ )?(?:mand|envi|inclu|avis|coloc|bot|p[oô]r)\w*|sem"
-              r"|nao precisa|tir[ae]\w*)")
+              # left "de fora" ("deixa a Rita de fora dos avisos")
+              r"|nao precisa|tir[ae]\w*|de fora|fuera de)")
+# What the bot sends, as the messages of a rota or a list ("fora das mensagens da escala").
+_ITS_MESSAGES = r"(?:messages?|mensajes?|mensagens?|nachrichten)"
 _LEFT_OUT_OF_OUTPUT = re.compile(
-    rf"\b{_LEAVE_OUT}\b(?:\W+\w+){{0,6}}?\W+{_BOT_OUTPUT}\b"
-    rf"|\b{_BOT_OUTPUT}\b(?:\W+\w+){{0,4}}?\W+(?:nicht mehr|mehr)\b")
+    rf"\b{_LEAVE_OUT}\b(?:\W+\w+){{0,6}}?\W+(?:{_BOT_OUTPUT}|{_ITS_MESSAGES})\b"
+    # said of the member: "Rita won't get the digest any more" (the digest right after it:
+    # "doesn't get why the digest is late" does not understand)
+    rf"|\b(?:doesn'?t|does not|won'?t|shouldn'?t|no longer) (?:get|receive)s?"
+    rf"(?: (?:the|your|any|those|these|its|our))?(?: \w+)?\W+{_BOT_OUTPUT}\b"
+    # German puts the verb last: "Ritas Vorschläge beim Zusammenfassen weglassen"
+    rf"|\b{_BOT_OUTPUT}\b(?:\W+\w+){{0,4}}?\W+(?:nicht mehr|mehr|(?:weg|raus|aus)lass\w*)\b")
 
 
 def leaves_out_of_what_it_sends(text: str) -> bool:
@@ -616,6 +637,8 @@ _IS_RIGHT = re.compile(
     r"|\s+(?:\w+\s+)?tienen?\s+(?:toda\s+la\s+)?razon\b"
     r"|\s+(?:qui\s+)?(?:a|ont)\s+(?:\w+\s+)?raison\b"
     r"|\s+(?:hat|haben)\s+(?:\w+\s+){0,2}?recht\b"
+    # a clause's verb last, in German: "(dass) Haruto mit der Aufstellung recht hat"
+    r"|\s+(?:\w+\s+){0,4}?recht\s+(?:hat|haben|hatte|hatten)\b"
     r"|\s+(?:\w+\s+)?(?:tem|tinha|teve)\s+(?:toda\s+a\s+)?razao\b")
 
 
