@@ -1,5 +1,5 @@
 """Run the bot as it stands on the fresh phrasings of tests/data/fresh_requests.jsonl (batch 1)
-or tests/data/fresh_requests_N.jsonl (batches 2 to 23). Each item is put, addressed with
+or tests/data/fresh_requests_N.jsonl (batches 2 to 24). Each item is put, addressed with
 @facilitator, into its own small room of its setting (batch 1: a hospital ward, a student
 project, a fire brigade, a gaming guild, a choir, a co-op; batch 2: a newsroom, a tenants'
 association, a hackathon team; batch 3: a theatre troupe, a cycling club, a community
@@ -27,7 +27,8 @@ ambulance crew's shift leads, a quilting circle, a family campsite's seasonal st
 an escape-room venue's staff, a volunteer archaeological dig, a salsa troupe, an aquarium's
 keepers; batch 22: a family cider co-op, a church's bell-ringers, a student cubesat team, a
 night shelter's kitchen crew; batch 23: a roller derby team, a birdwatching club, a food truck's
-crew, an improv troupe) after
+crew, an improv troupe; batch 24: a plumbing crew, a dialysis unit's nurses, a mushroom
+foraging club, a team of election poll workers) after
 four lines of context, through the real engine and offline policy on an embedded store. An
 item may carry more of its room: `before`, lines ([member, text]) said after the context and
 before the request (a proposal and its agreement, two members talking while others are quiet,
@@ -45,7 +46,7 @@ each is sorted into what a member saw:
             answer about what was decided that does not name the members the item names
             (`named`: who supported or objected in the lines before).
 
-    python scripts/first_contact_requests.py [--batch 2|3|...|23] [--json out.json]
+    python scripts/first_contact_requests.py [--batch 2|3|...|24] [--json out.json]
 
 Prints the figures, not a log. The category of a decline is the one the current reader gives
 (facilitator/reading/requests.py), the read the gate acted on.
@@ -87,7 +88,8 @@ BATCHES = {1: FRESH, 2: ROOT / "tests" / "data" / "fresh_requests_2.jsonl",
            20: ROOT / "tests" / "data" / "fresh_requests_20.jsonl",
            21: ROOT / "tests" / "data" / "fresh_requests_21.jsonl",
            22: ROOT / "tests" / "data" / "fresh_requests_22.jsonl",
-           23: ROOT / "tests" / "data" / "fresh_requests_23.jsonl"}
+           23: ROOT / "tests" / "data" / "fresh_requests_23.jsonl",
+           24: ROOT / "tests" / "data" / "fresh_requests_24.jsonl"}
 
 # Four lines of context per setting: (member id, text). Members named in the items are here.
 CONTEXT: dict[str, list[tuple[str, str]]] = {
@@ -496,6 +498,25 @@ CONTEXT: dict[str, list[tuple[str, str]]] = {
               ("emeka", "200 flyers for friday printed, i'll drop a stack at the café tmrw"),
               ("solveig", "38 presales so far, venue holds 60"),
               ("rafael", "i can run warmups tuesday, thinking yes-and chains then some status work")],
+    # batch 24
+    "plumbing": [("tomasz", "van 2 is back from the garage, new brake pads, keys are in the lockbox"),
+                ("kwame", "finished the combi swap on elm rd, customer wants the old rads flushed next week"),
+                ("brigid", "merchant's out of 22mm copper till thurs, got 15mm and push-fits tho"),
+                ("luca", "on the leak callout in harbour st, cracked trap under the sink by the "
+                         "looks, back by 3")],
+    "dialysis": [("adaeze", "chair 6 threw a conductivity alarm again, tech coming at 11"),
+                ("malik", "morning shift is covered, i swapped my sat for rosalind's tuesday"),
+                ("solveig", "water treatment log done for today, chlorine checks all fine"),
+                ("rosalind", "new pt starting mwf afternoons, fistula still maturing so go gentle "
+                             "with the needles")],
+    "foraging": [("ilse", "north gate car park is shut sunday, use the church lot instead"),
+                ("teodoro", "found a nice flush of chanterelles up on the beech ridge, will bring pics"),
+                ("mei", "spore print kit is in my boot if anyone needs it for the ID session"),
+                ("padraig", "ranger asked us to stick to the marked paths after all this rain")],
+    "polling": [("hamid", "ballot boxes collected from town hall, sealed and in my trunk"),
+               ("birgit", "training moved to the library annex, same time 6pm"),
+               ("xochitl", "spanish-language signage printed, 12 copies"),
+               ("callum", "doors open 6:30 so setup crew in by 5:45 pls, coffee's on me")],
 }
 ASKER = {"ward": "leonor", "project": "yara", "brigade": "hana", "guild": "zoe",
          "choir": "greta", "coop": "frida", "newsroom": "marta", "tenants": "gloria",
@@ -520,7 +541,8 @@ ASKER = {"ward": "leonor", "project": "yara", "brigade": "hana", "guild": "zoe",
          "allotment": "wren", "ambulance": "idris", "quilting": "maud", "campsite": "soren",
          "escaperoom": "rafael", "dig": "joaquin", "salsa": "chloe", "aquarium": "santiago",
          "cidery": "ines", "ringing": "priya", "hackspace": "dmitri", "shelterkitchen": "camille",
-         "derby": "dagny", "birding": "wiremu", "foodtruck": "bashir", "improv": "bao"}
+         "derby": "dagny", "birding": "wiremu", "foodtruck": "bashir", "improv": "bao",
+         "plumbing": "ferhat", "dialysis": "joaquin", "foraging": "noemie", "polling": "leilani"}
 
 
 def load_fresh(path: Path = FRESH) -> list[dict]:

@@ -227,8 +227,9 @@ def _addressed_moment(asked: _Asked, llm_read: RequestRead | None = None) -> Mom
     if meaning.readable and speaks_for_the_group(event.text) and not _agreed_in_view(state):
         return _declined_by_structure(event, meaning, names, Intent.TAKE_SIDE,
                                       "it asks the bot to speak for the group", voice="group")
-    if (meaning.readable and meaning.label != Intent.JUDGE_MEMBERS
-            and judges_members(event.text)):
+    if meaning.readable and judges_members(event.text):
+        # Whatever the fitted read said: where it hears the same, the English lexicon would
+        # otherwise decide, and it reads a ranking asked with "who" as taking a side.
         return _declined_by_structure(event, meaning, names, Intent.JUDGE_MEMBERS,
                                       "it asks the bot to judge members")
     if (meaning.readable and leaves_out_of_what_it_sends(event.text)
@@ -261,11 +262,13 @@ def _addressed_moment(asked: _Asked, llm_read: RequestRead | None = None) -> Mom
             "reason": f"read as {Intent.NOTE_DECISION.value} by its verb of noting and a "
                       f"proposal in view in its words (the fitted read: {meaning.reason})"})
         return _addressed_by_meaning(asked, noted)
-    if meaning.readable and notes_it(event.text):
+    if meaning.readable and (notes_it(event.text) or (
+            meaning.label == Intent.CHAT and asks_to_note(event.text))):
         # "Please note that down": the whole request is a verb of noting and "that", what the
         # room just said, whatever the readers made of so few words (the fitted read heard
-        # chat, the lexicon something outside the bot's services). Recorded where the group
-        # agreed; else the answer says what is missing.
+        # chat, the lexicon something outside the bot's services); or a verb of noting put to
+        # the bot that the fitted read hears as chat (it had gone unanswered). Recorded where
+        # the group agreed; else the answer says what is missing.
         return note_decision(event, state, lang=meaning.language, by=", by its verb of noting")
     if meaning.label in SETTINGS_ASKED and _names_others(asked):
         # How the bot itself is set has no member for its subject: a read of settings that
@@ -431,12 +434,13 @@ def _asks_what_was_decided(event: ChatEvent, meaning: RequestRead,
     otherwise (the reads go on as they are)."""
     if not meaning.readable or meaning.kind == Kind.REFUSE:
         return None
-    if meaning.label == Intent.DECISIONS:
-        # Outside English the fitted read already serves it; in English the lexicon would
-        # answer another readout ("catching up, where did we end up?" read as the status).
-        if meaning.language != "en" or meaning.confidence < SURE_OVER_LEXICON:
-            return None
-    elif not asks_what_was_decided(event.text):
+    if meaning.label == Intent.DECISIONS and meaning.language != "en":
+        return None  # outside English the fitted read already serves it
+    if not ((meaning.label == Intent.DECISIONS and meaning.confidence >= SURE_OVER_LEXICON)
+            or asks_what_was_decided(event.text)):
+        # In English, the fitted read sure of it, or the question's structure: else the
+        # lexicon would answer another readout ("catching up, where did we end up?" read as
+        # the status).
         return None
     if meaning.language == "en":
         read = read_request(event.text, names)

@@ -454,7 +454,7 @@ _LEAVE_OUT = (rf"(?:stop\w*|no more|(?:don'?t|do not|not to|no need to|no longer
               r"|nicht mehr|kein\w*|hor\w* auf|ohne|raus\w*|streich\w*|entfern\w*"
               r"|par[ae] de|nao (?:\w+ )?(?:mand|envi|inclu|avis|coloc|bot|p[oô]r)\w*|sem"
               # left "de fora" ("deixa a Rita de fora dos avisos")
-              r"|nao precisa|tir[ae]\w*|de fora|fuera de)")
+              r"|nao precisa|tir[ae]\w*|(?:de )?fora|fuera de)")
 # What the bot sends, as the messages of a rota or a list ("fora das mensagens da escala").
 _ITS_MESSAGES = r"(?:messages?|mensajes?|mensagens?|nachrichten)"
 _LEFT_OUT_OF_OUTPUT = re.compile(
@@ -684,6 +684,9 @@ def names_as_right(text: str, names: Collection[str]) -> list[str]:
 _AGREE_WITH = re.compile(
     r"(?:same as|just like|like|agree\w* with|i'm with|with|second\w*|\+1(?: to| for)?"
     r"|(?:seh\w*|sehe) (?:ich|es|das)(?: \w+)? (?:wie|genauso wie)|wie|anschlie\w*|schlie\w* mich"
+    # "I'm with X", "what X says": "bin bei X", "lo que dice X", "ce que dit X", "o que o X diz"
+    r"|bin (?:ganz )?bei|lo que (?:dice|dijo|ha dicho)|ce que (?:dit|disait|a dit)"
+    r"|o que (?:diz|disse)"
     r"|unterstutz\w*|como(?: dice| dijo| disse| falou)?|igual que|de acuerdo con|apoy\w*"
     r"|d'accord avec|comme|avec|soutien\w*|concordo com|apoi\w*|com)\W+(?:(?:o|a|el|la|le"
     r"|der|die|dem) )?$")
