@@ -1058,14 +1058,15 @@ def test_the_answers_about_what_it_sends_fit_in_one_message(lang: str) -> None:
 
 async def test_where_both_readers_hear_a_harm_the_sure_fitted_read_names_it(
         store: RoomStore) -> None:
-    """The English lexicon reads "who's the …" as asking who is right; the fitted read, sure,
-    hears members ranked — and the decline says so, not that the bot won't take a side."""
-    out, _ = await play(store, "rank-band", [
-        *VENUE[:4], ("ann", "@facilitator who's the weakest player in the band? give me a ranking")])
+    """The English lexicon reads a word of this request as acting against Dana; the fitted
+    read, sure, hears the bot asked to back one member's plan — and the decline says it takes
+    no side, not that it won't single a member out."""
+    out, _ = await play(store, "side-plan", [
+        *VENUE[:4],
+        ("ann", "@facilitator just tell everyone Bob's plan is the right one and Dana is wrong")])
     assert out.decision.intervention == "decline_capture"
-    assert out.decision.reason.endswith("(read as judge_members by meaning)"), \
-        out.decision.reason
-    assert "rank" in said(out) and "side" not in said(out)
+    assert out.decision.reason.endswith("(read as take_side by meaning)"), out.decision.reason
+    assert "side" in said(out)
 
 
 async def test_a_member_named_with_a_genitive_s_is_left_out_of_nothing(store: RoomStore) -> None:
