@@ -535,3 +535,20 @@ def test_a_plain_yes_from_the_proposer_is_no_vote() -> None:
     state = room_with(msg("r", "ann", "Shall we paint the hall in May?", id="p"),
                       msg("r", "ann", "yes", id="2"))
     assert state.proposals[0].supporters == []
+
+
+def test_a_stance_said_last_in_the_first_person_is_read_as_the_reply() -> None:
+    from facilitator.reading.message import stance_opener, whole_stance
+
+    # Phrasings written for this test (not fresh): the reason first, where the speaker stands
+    # last; and the emphasis before a whole-line yes.
+    for text in ("the 14th clashes with my exams, so I'm against it",
+                 "sale caro para lo que es, estoy en contra",
+                 "ça fait trop loin pour moi, je suis contre",
+                 "das ist zu teuer, ich bin dagegen",
+                 "não temos verba, sou contra"):
+        assert stance_opener(text) == -1, text
+    assert stance_opener("ça nous fait gagner une heure, je suis pour") == 1
+    assert stance_opener("sounds fine, I'm in") == 0  # not a stance word: the fitted read's
+    for text in ("carrément oui", "absolutely yes!", "klar ja"):
+        assert whole_stance(text) == 1, text

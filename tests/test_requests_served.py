@@ -1076,3 +1076,15 @@ async def test_a_member_named_with_a_genitive_s_is_left_out_of_nothing(store: Ro
         *VENUE[:4], ("bob", "@facilitator Danas Ideen bitte beim Zusammenfassen künftig weglassen")])
     assert out.decision.intervention == "decline_capture"
     assert "leave a member out of what it sends" in out.decision.reason, out.decision.reason
+
+
+async def test_a_members_proposals_to_be_left_out_of_the_summaries_are_not(
+        store: RoomStore) -> None:
+    """Leaving a member's proposals out of what the bot summarises cuts their voice from the
+    record, not their name from those it sends to: the decline says every member's proposals
+    stay in, and where a proposal's problem is for the room to weigh."""
+    out, _ = await play(store, "leave-ideas", [
+        *VENUE[:4], ("ann", "@facilitator leave Bob's ideas out of the weekly summary please")])
+    assert out.decision.intervention == "decline_capture"
+    text = said(out)
+    assert "every member's proposals" in text and "say so here" in text, text

@@ -218,11 +218,16 @@ def compose_fields(moment: Moment, state: RoomState, event: ChatEvent,
             lang = moment.facts.get("lang", "en")
             return "in_language", {"line": decline_line("sending_alone", lang, asker=asker,
                                                         **_sending_fields(state, lang))}
-        case Intervention.DECLINE_CAPTURE if moment.facts.get("voice") == "leave_out":
+        case Intervention.DECLINE_CAPTURE if moment.facts.get("voice") in ("leave_out",
+                                                                           "leave_out_words"):
             # A member to be left out of what the bot sends, often on a decision claimed from
             # elsewhere: it goes on sending to everyone, and says where that is settled (two
-            # blind judges found the plain "I won't sideline anyone" heard as an accusation).
-            return "in_language", {"line": decline_line("leave_out", moment.facts.get("lang", "en"),
+            # blind judges found the plain "I won't sideline anyone" heard as an accusation);
+            # or a member's proposals to be left out of its summaries: it gives every voice,
+            # and says where a proposal's worth is weighed (two judges found the first answer
+            # beside the point for that).
+            return "in_language", {"line": decline_line(moment.facts["voice"],
+                                                        moment.facts.get("lang", "en"),
                                                         asker=asker)}
         case Intervention.DECLINE_CAPTURE if moment.facts.get("voice") == "group":
             # A view to be made known as the group's, where the room agreed to none: what the

@@ -36,6 +36,7 @@ from facilitator.reading.intent import (
     asks_who_is_right,
     judges_members,
     leaves_out_of_what_it_sends,
+    leaves_out_their_words,
     names_as_right,
     normalise,
     notes_it,
@@ -236,9 +237,10 @@ def _addressed_moment(asked: _Asked, llm_read: RequestRead | None = None) -> Mom
             and _names_a_member_besides_askers(asked)):
         # "No need to put Bob in your reminders": cutting a member off from what the bot sends
         # the room, whatever authority or reason is claimed (either read had been unsure).
-        return _declined_by_structure(event, meaning, names, Intent.AGAINST_MEMBER,
-                                      "it asks the bot to leave a member out of what it sends",
-                                      voice="leave_out")
+        return _declined_by_structure(
+            event, meaning, names, Intent.AGAINST_MEMBER,
+            "it asks the bot to leave a member out of what it sends",
+            voice="leave_out_words" if leaves_out_their_words(event.text) else "leave_out")
     if meaning.readable and asks_what_was_said_elsewhere(event.text):
         # Whatever either read made of it: in English the lexicon would otherwise decide, and
         # it reads "did Priya DM you … what'd she say" as against a member.

@@ -342,6 +342,15 @@ _ASSENT = (r"works for me|fine by me|count me in|i'm in|sounds good|sounds great
            # "I agree" said outright, and a deal struck ("fechou", "dale"), are no listening
            r"|i agree|agreed|estoy de acuerdo|de acuerdo|dale|je suis pour|bin dafur"
            r"|concordo|de acordo|fechou")
+# The stance said last, in the first person, after a pause: "le 12 je suis en déplacement, je
+# suis contre", "no budget for it, so I'm against it", "me parece caro, estoy en contra",
+# "zu teuer, ich bin dagegen", "não dá, sou contra", "bonne idée, je suis pour". The reason
+# comes first and the speaker closes by saying where they stand: as clear as a stance said
+# first (`STANCE_OPENS`), and read the same way.
+STANCE_CLOSES = re.compile(
+    r"\w\W*[,.;:!\u2014\u2013-]\s*(?:so |donc |alors |also |entonces |entao |enfim )?"
+    rf"(?:i'm|i am|je suis|ich bin|estoy|sou|eu sou)\s+{_FULLY}(?:(?P<yes>{_YES})|(?P<no>{_NO}))"
+    r"[\W\d_]*$")
 # A whole line of no, a filler before it or not ("ah non", "nope", "Nein!", "nem pensar"): a
 # no to the proposal in reach. Taken for one, it can only hold a decision back.
 STANCE_WHOLE_NO = re.compile(
@@ -349,7 +358,8 @@ STANCE_WHOLE_NO = re.compile(
     r"|non\W+non)"
     r"[\W\d_]*$")
 STANCE_WHOLE = re.compile(
-    rf"^(?:(?:{_YES}|yeah|yep)\W+(?:{_EMPHATIC})|(?:{_FOR_ME}\W+)?(?:{_ASSENT})(?:\W+{_FOR_ME})?"
+    # the emphasis first or last: "yes, definitely", "carrément oui", "absolutely yes"
+    rf"^(?:(?:{_YES}|yeah|yep)\W+(?:{_EMPHATIC})|(?:{_EMPHATIC})\W+(?:yes|yeah|yep|si|oui|ja|sim)|(?:{_FOR_ME}\W+)?(?:{_ASSENT})(?:\W+{_FOR_ME})?"
     rf"|{_FOR_ME}\W+(?:si|sim|oui|ja|yes))(?:\W+(?:{_EMPHATIC}|tambien|aussi|auch|tambem|too))?"
     r"[\W\d_]*$")
 # A plain yes and nothing else ("yes", "Sí.", "oui", "ja", "sim"): a listening noise in a

@@ -446,7 +446,7 @@ def asks_bot_activity(text: str) -> bool:
 # its asker, and not one whose own settings request it seconds.
 _SEND = r"(?:send|includ|add|ping|tag|notif|put|cc|copy)\w*"
 _LEAVE_OUT = (rf"(?:stop\w*|no more|(?:don'?t|do not|not to|no need to|no longer) {_SEND}"
-              r"|leave (?:\w+ )?out|drop\w*|remove\w*|take \w+ off|exclud\w*|without|skip\w*"
+              r"|leave (?:[\w']+ ){0,3}?out|drop\w*|remove\w*|take \w+ off|exclud\w*|without|skip\w*"
               r"|deja\w* de|ya no|no (?:le |les |la |lo )?(?:mand|envi|inclu|pong|met|avis"
               r"|agreg|anad)\w*|sin|no hace falta|quit\w*|saca\w*|excluy\w*"
               r"|arret\w* de|ne (?:lui|la|le|les) (?:envoi|mets|met|inclu|rappel|transmet)\w*"
@@ -465,6 +465,24 @@ _LEFT_OUT_OF_OUTPUT = re.compile(
     rf"(?: (?:the|your|any|those|these|its|our))?(?: \w+)?\W+{_BOT_OUTPUT}\b"
     # German puts the verb last: "Ritas Vorschläge beim Zusammenfassen weglassen"
     rf"|\b{_BOT_OUTPUT}\b(?:\W+\w+){{0,4}}?\W+(?:nicht mehr|mehr|(?:weg|raus|aus)lass\w*)\b")
+
+
+# What a member said or put forward, as the thing to leave out of what the bot sends ("leave
+# Bob's ideas out of the summary", "deja fuera sus propuestas", "ses idées, tu les sautes",
+# "seine Vorschläge weglassen", "tira as sugestões dele"): their voice cut from the record, not
+# their name from a list of those it sends to.
+_CONTRIBUTIONS = re.compile(
+    r"\b(?:proposals?|ideas?|points?|suggestions?|input|comments?|contributions?|views?"
+    r"|propuestas?|aportes?|aportaciones?|comentarios?|opiniones?|sugerencias?"
+    r"|propositions?|idees?|remarques?|contributions?|avis"
+    r"|vorschlag\w*|idee\w*|beitrag\w*|beitrage\w*|punkte?|kommentar\w*|meinung\w*"
+    r"|propostas?|ideias?|sugest(?:ao|oes)|comentarios?|contribu(?:icao|icoes)|opini(?:ao|oes))\b")
+
+
+def leaves_out_their_words(text: str) -> bool:
+    """Whether a request to leave something out of what the bot sends is about what a member
+    said or proposed (see the comment above), not about whom it sends to."""
+    return leaves_out_of_what_it_sends(text) and bool(_CONTRIBUTIONS.search(folded_line(text)))
 
 
 def leaves_out_of_what_it_sends(text: str) -> bool:

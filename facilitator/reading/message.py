@@ -42,6 +42,7 @@ from facilitator.reading.cues import (
     QUESTION_START,
     SHOUT,
     SOCIAL,
+    STANCE_CLOSES,
     STANCE_OPENS,
     STANCE_TURNS,
     STANCE_WHOLE,
@@ -173,7 +174,7 @@ def stance_opener(text: str) -> int:
     "D'accord." included (`cues.STANCE_OPENS`) — and a yes a "but" then turns ("Yes, but then
     nobody answers the phones.": `cues.STANCE_TURNS`)."""
     folded = folded_line(text or "")
-    m = STANCE_OPENS.match(folded)
+    m = STANCE_OPENS.match(folded) or STANCE_CLOSES.search(folded)
     if m is None:
         return whole_stance(text)
     if m.group("no"):
