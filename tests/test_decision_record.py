@@ -552,3 +552,20 @@ def test_a_stance_said_last_in_the_first_person_is_read_as_the_reply() -> None:
     assert stance_opener("sounds fine, I'm in") == 0  # not a stance word: the fitted read's
     for text in ("carrément oui", "absolutely yes!", "klar ja"):
         assert whole_stance(text) == 1, text
+
+
+def test_a_yes_said_twice_a_casual_no_and_no_view_either_way_are_read_so() -> None:
+    from facilitator.reading.message import stance_opener, undecided, whole_stance
+
+    # Phrasings written for this test (not fresh).
+    for text in ("oui oui, ça nous évite un aller-retour", "sí sí, el martes me va",
+                 "yes!! we needed this last year", "sim sim, é mais seguro",
+                 "bora, assim ninguém fica sem válvula"):
+        assert stance_opener(text) == 1, text
+    for text in ("nah, that leaves the late shift alone", "nope, too far for most of us"):
+        assert stance_opener(text) == -1, text
+    assert stance_opener("ja ja, schon gut") == 0  # waves the point away: no vote by its opening
+    assert whole_stance("ouais carrément") == 1
+    for text in ("no opinion, I'm away that week", "pas d'avis, je suis en congé",
+                 "me da igual, decidid vosotros", "mir egal, macht ihr", "tanto faz, pra mim"):
+        assert undecided(text), text

@@ -1088,3 +1088,15 @@ async def test_a_members_proposals_to_be_left_out_of_the_summaries_are_not(
     assert out.decision.intervention == "decline_capture"
     text = said(out)
     assert "every member's proposals" in text and "say so here" in text, text
+
+
+async def test_who_said_what_about_a_proposal_here_is_what_was_decided(store: RoomStore) -> None:
+    """"What came of it? Who said what?" asks about this room's talk: with nothing said
+    elsewhere, in private or taken back, it is answered with what was decided and who said
+    yes or no — never declined as a leak."""
+    out, _ = await play(store, "es-quien", [
+        ("ana", "propongo que cambiemos la reunión al jueves"),
+        ("bob", "sí, el jueves me va mejor"), ("cy", "no, el jueves tengo turno"),
+        ("dana", "@facilitator ¿en qué quedó lo de la reunión? ¿quién dijo qué?")])
+    assert out.decision.intervention == "answer", out.decision.reason
+    assert "Bob" in said(out) and "Cy" in said(out), said(out)

@@ -434,7 +434,13 @@ def _asks_what_was_decided(event: ChatEvent, meaning: RequestRead,
     five languages, or in English the fitted read sure of it) that neither read takes for a
     refusal and neither already serves as one: read as asking what was decided. None
     otherwise (the reads go on as they are)."""
-    if not meaning.readable or meaning.kind == Kind.REFUSE:
+    if not meaning.readable:
+        return None
+    if meaning.kind == Kind.REFUSE and not (
+            meaning.label == Intent.REVEAL and asks_what_was_decided(event.text)
+            and not asks_what_was_said_elsewhere(event.text)):
+        # A question about what was decided that asks "who said what" reads near a leak; with
+        # nothing said elsewhere, in private or taken back, it asks about this room's talk.
         return None
     if meaning.label == Intent.DECISIONS and meaning.language != "en":
         return None  # outside English the fitted read already serves it

@@ -305,7 +305,9 @@ _YES = (r"yes|agreed|agree|for it|good idea|absolutely|definitely"
         r"|si|claro|de acuerdo|a favor|buena idea|por supuesto"
         r"|oui|d'accord|pour|bonne idee|bien sur|absolument"
         r"|ja|einverstanden|dafur|gute idee|unbedingt|auf jeden fall"
-        r"|sim|concordo(?: plenamente| totalmente)?|de acordo|boa ideia|com certeza")
+        r"|sim|concordo(?: plenamente| totalmente)?|de acordo|boa ideia|com certeza"
+        # "let's go" said as a yes before its reason ("bora, faz todo o sentido")
+        r"|bora")
 _NO = (r"no way|ni hablar|ni de broma|pas question|hors de question|auf keinen fall"
        r"|kommt nicht in frage|nem pensar|de jeito nenhum"
        r"|no|disagree|against(?: it)?|i object"
@@ -323,9 +325,12 @@ _EMPHATIC = (r"definitely|absolutely|totally|of course|for sure|sure|please|pls|
              # "let's go" said as a yes: "yes, let's do it", "sí, vamos", "oui, allons-y",
              # "ja, los geht's", "sim, bora"
              r"|let's go|go for it|vamos|allons-y|on y va|los geht's|auf geht's|bora|vamos nessa")
+# A yes said twice ("sim sim, …", "oui oui, …"; not German "ja ja", which waves a point away)
+# and a stop said twice ("sim!! …") open a stance too; so does a casual no ("nah, …", "nope, …").
 STANCE_OPENS = re.compile(
-    rf"^(?:i\s+)?{_I_AM}{_FULLY}(?:(?P<yes>{_YES})(?:\s+(?:{_EMPHATIC}))?|(?P<no>{_NO}))"
-    r"\s*[,.;:!\u2014\u2013-]\s*(?P<rest>\w+(?:\W+\w+)+)")
+    rf"^(?:i\s+)?{_I_AM}{_FULLY}(?:(?!ja\s+ja\b)(?P<yes>{_YES})(?:\s+(?:{_EMPHATIC}|(?P=yes)))?"
+    rf"|(?P<no>{_NO}|nah|nope))"
+    r"\s*[,.;:!\u2014\u2013-]+\s*(?P<rest>\w+(?:\W+\w+)+)")
 # A whole line that says yes and nothing else, in words no listener uses to keep the talk
 # going: a yes made emphatic ("Yes, definitely!", "Sí, claro", "Oui carrément", "Ja bitte",
 # "Sim, com certeza") or an idiom of assent, for the speaker or not ("works for me", "me
@@ -359,7 +364,7 @@ STANCE_WHOLE_NO = re.compile(
     r"[\W\d_]*$")
 STANCE_WHOLE = re.compile(
     # the emphasis first or last: "yes, definitely", "carrément oui", "absolutely yes"
-    rf"^(?:(?:{_YES}|yeah|yep)\W+(?:{_EMPHATIC})|(?:{_EMPHATIC})\W+(?:yes|yeah|yep|si|oui|ja|sim)|(?:{_FOR_ME}\W+)?(?:{_ASSENT})(?:\W+{_FOR_ME})?"
+    rf"^(?:(?:{_YES}|yeah|yep|ouais)\W+(?:{_EMPHATIC})|(?:{_EMPHATIC})\W+(?:yes|yeah|yep|si|oui|ja|sim)|(?:{_FOR_ME}\W+)?(?:{_ASSENT})(?:\W+{_FOR_ME})?"
     rf"|{_FOR_ME}\W+(?:si|sim|oui|ja|yes))(?:\W+(?:{_EMPHATIC}|tambien|aussi|auch|tambem|too))?"
     r"[\W\d_]*$")
 # A plain yes and nothing else ("yes", "Sí.", "oui", "ja", "sim"): a listening noise in a
@@ -371,10 +376,15 @@ EMOJI_VARIANTS = frozenset({"\ufe0f", "\u200d", *map(chr, range(0x1F3FB, 0x1F400
 # A reply that opens by not knowing ("weiß nicht, die App hängt ständig", "no sé, ¿y el
 # coste?") has not said yes or no: whatever its reason leans to, the member's answer is
 # unclear.
+# So has a reply opened by having no view either way ("no opinion, I never work Sundays", "pas
+# d'avis", "me da igual", "mir egal", "tanto faz"): neither a yes nor a no.
 UNDECIDED_OPENS = re.compile(
     r"^\W*(?:i )?(?:don'?t know|dunno|not sure|no se|no lo se|ni idea|je (?:ne )?sais pas"
     r"|j'sais pas|chais pas|pas sure?|wei(?:ss|\u00df) (?:es )?nicht|keine ahnung|nicht sicher|sei la"
-    r"|nao sei|sei nao)\b")
+    r"|nao sei|sei nao"
+    r"|no (?:opinion|preference|strong feelings?)|(?:i )?don'?t mind|pas d'avis|sans avis"
+    r"|(?:ca )?m'est egal|(?:a mi )?me da igual|sin opinion|(?:mir )?(?:ist (?:es )?)?egal"
+    r"|keine meinung|tanto faz|sem opiniao|(?:pra mim )?tanto faz)\b")
 # A "but" right after a pause, in the line as written (accents kept: Spanish "más" is no
 # Portuguese "mas"), in the five languages.
 STANCE_TURNS = re.compile(
