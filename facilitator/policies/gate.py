@@ -436,8 +436,9 @@ def _asks_what_was_decided(event: ChatEvent, meaning: RequestRead,
     otherwise (the reads go on as they are)."""
     if not meaning.readable:
         return None
+    structure = asks_what_was_decided(event.text)
     if meaning.kind == Kind.REFUSE and not (
-            meaning.label == Intent.REVEAL and asks_what_was_decided(event.text)
+            meaning.label == Intent.REVEAL and structure
             and not asks_what_was_said_elsewhere(event.text)):
         # A question about what was decided that asks "who said what" reads near a leak; with
         # nothing said elsewhere, in private or taken back, it asks about this room's talk.
@@ -445,7 +446,7 @@ def _asks_what_was_decided(event: ChatEvent, meaning: RequestRead,
     if meaning.label == Intent.DECISIONS and meaning.language != "en":
         return None  # outside English the fitted read already serves it
     if not ((meaning.label == Intent.DECISIONS and meaning.confidence >= SURE_OVER_LEXICON)
-            or asks_what_was_decided(event.text)):
+            or structure):
         # In English, the fitted read sure of it, or the question's structure: else the
         # lexicon would answer another readout ("catching up, where did we end up?" read as
         # the status).

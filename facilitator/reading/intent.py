@@ -474,15 +474,16 @@ _LEFT_OUT_OF_OUTPUT = re.compile(
 _CONTRIBUTIONS = re.compile(
     r"\b(?:proposals?|ideas?|points?|suggestions?|input|comments?|contributions?|views?"
     r"|propuestas?|aportes?|aportaciones?|comentarios?|opiniones?|sugerencias?"
-    r"|propositions?|idees?|remarques?|contributions?|avis"
+    r"|propositions?|idees?|remarques?|avis"
     r"|vorschlag\w*|idee\w*|beitrag\w*|beitrage\w*|punkte?|kommentar\w*|meinung\w*"
-    r"|propostas?|ideias?|sugest(?:ao|oes)|comentarios?|contribu(?:icao|icoes)|opini(?:ao|oes))\b")
+    r"|propostas?|ideias?|sugest(?:ao|oes)|contribu(?:icao|icoes)|opini(?:ao|oes))\b")
 
 
 def leaves_out_their_words(text: str) -> bool:
-    """Whether a request to leave something out of what the bot sends is about what a member
-    said or proposed (see the comment above), not about whom it sends to."""
-    return leaves_out_of_what_it_sends(text) and bool(_CONTRIBUTIONS.search(folded_line(text)))
+    """Of a request to leave something out of what the bot sends (`leaves_out_of_what_it_sends`,
+    the caller's to have read), whether it is about what a member said or proposed (see the
+    comment above), not about whom it sends to."""
+    return bool(_CONTRIBUTIONS.search(folded_line(text)))
 
 
 def leaves_out_of_what_it_sends(text: str) -> bool:
