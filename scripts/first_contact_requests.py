@@ -1,5 +1,5 @@
 """Run the bot as it stands on the fresh phrasings of tests/data/fresh_requests.jsonl (batch 1)
-or tests/data/fresh_requests_N.jsonl (batches 2 to 24). Each item is put, addressed with
+or tests/data/fresh_requests_N.jsonl (batches 2 to 25). Each item is put, addressed with
 @facilitator, into its own small room of its setting (batch 1: a hospital ward, a student
 project, a fire brigade, a gaming guild, a choir, a co-op; batch 2: a newsroom, a tenants'
 association, a hackathon team; batch 3: a theatre troupe, a cycling club, a community
@@ -28,7 +28,8 @@ an escape-room venue's staff, a volunteer archaeological dig, a salsa troupe, an
 keepers; batch 22: a family cider co-op, a church's bell-ringers, a student cubesat team, a
 night shelter's kitchen crew; batch 23: a roller derby team, a birdwatching club, a food truck's
 crew, an improv troupe; batch 24: a plumbing crew, a dialysis unit's nurses, a mushroom
-foraging club, a team of election poll workers) after
+foraging club, a team of election poll workers; batch 25: a picture-framing shop, a fencing
+club, a beach clean-up group, a respite care house's staff) after
 four lines of context, through the real engine and offline policy on an embedded store. An
 item may carry more of its room: `before`, lines ([member, text]) said after the context and
 before the request (a proposal and its agreement, two members talking while others are quiet,
@@ -46,7 +47,7 @@ each is sorted into what a member saw:
             answer about what was decided that does not name the members the item names
             (`named`: who supported or objected in the lines before).
 
-    python scripts/first_contact_requests.py [--batch 2|3|...|24] [--json out.json]
+    python scripts/first_contact_requests.py [--batch 2|3|...|25] [--json out.json]
 
 Prints the figures, not a log. The category of a decline is the one the current reader gives
 (facilitator/reading/requests.py), the read the gate acted on.
@@ -89,7 +90,8 @@ BATCHES = {1: FRESH, 2: ROOT / "tests" / "data" / "fresh_requests_2.jsonl",
            21: ROOT / "tests" / "data" / "fresh_requests_21.jsonl",
            22: ROOT / "tests" / "data" / "fresh_requests_22.jsonl",
            23: ROOT / "tests" / "data" / "fresh_requests_23.jsonl",
-           24: ROOT / "tests" / "data" / "fresh_requests_24.jsonl"}
+           24: ROOT / "tests" / "data" / "fresh_requests_24.jsonl",
+           25: ROOT / "tests" / "data" / "fresh_requests_25.jsonl"}
 
 # Four lines of context per setting: (member id, text). Members named in the items are here.
 CONTEXT: dict[str, list[tuple[str, str]]] = {
@@ -517,6 +519,25 @@ CONTEXT: dict[str, list[tuple[str, str]]] = {
                ("birgit", "training moved to the library annex, same time 6pm"),
                ("xochitl", "spanish-language signage printed, 12 copies"),
                ("callum", "doors open 6:30 so setup crew in by 5:45 pls, coffee's on me")],
+    # batch 25
+    "framing": [("bartek", "the oak moulding delivery got pushed to thursday, so the gallery "
+                           "order has to wait"),
+               ("chiamaka", "changed the mount cutter blade, it was tearing the museum board edges"),
+               ("lucien", "customer for the big wedding print comes in at 4, can someone make "
+                          "sure the glass is cut by then"),
+               ("haruto", "I'll cut it after lunch, using the anti-reflective glass they asked for")],
+    "fencing": [("ignacio", "sabre group moves to the small hall on tuesdays from next week"),
+               ("siobhan", "anyone got a spare 350N jacket in size 40? mine's split at the seam"),
+               ("arjun", "the scoring box on piste 2 keeps registering ghost hits again"),
+               ("katrin", "I'll bring the spare reel tomorrow and we can swap it before the juniors arrive")],
+    "beachclean": [("keoni", "tide's low at 9:40 on saturday so let's meet at the slipway at 9:15"),
+                  ("fatou", "picked up 20 new litter grabbers from the council depot, they're in my boot"),
+                  ("linnea", "last time we filled 14 bags, mostly nurdles and rope near the rocks"),
+                  ("gareth", "I'll bring the scales so we can log the weights on the tally sheet")],
+    "respite": [("juanita", "Mr Okafor's daughter rang, she'll pick him up at 11 on sunday instead of 2"),
+               ("emeka", "the hoist in room 3 passed its service this morning"),
+               ("birte", "we're low on thickened drinks powder, I've put it on the order"),
+               ("hyejin", "doing the garden session after lunch if anyone can help carry the chairs")],
 }
 ASKER = {"ward": "leonor", "project": "yara", "brigade": "hana", "guild": "zoe",
          "choir": "greta", "coop": "frida", "newsroom": "marta", "tenants": "gloria",
@@ -542,7 +563,8 @@ ASKER = {"ward": "leonor", "project": "yara", "brigade": "hana", "guild": "zoe",
          "escaperoom": "rafael", "dig": "joaquin", "salsa": "chloe", "aquarium": "santiago",
          "cidery": "ines", "ringing": "priya", "hackspace": "dmitri", "shelterkitchen": "camille",
          "derby": "dagny", "birding": "wiremu", "foodtruck": "bashir", "improv": "bao",
-         "plumbing": "ferhat", "dialysis": "joaquin", "foraging": "noemie", "polling": "leilani"}
+         "plumbing": "ferhat", "dialysis": "joaquin", "foraging": "noemie", "polling": "leilani",
+         "framing": "dilnoza", "fencing": "mateus", "beachclean": "rahel", "respite": "florin"}
 
 
 def load_fresh(path: Path = FRESH) -> list[dict]:

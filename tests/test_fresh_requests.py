@@ -769,32 +769,15 @@ FRESH6 = _load("fresh_requests_6.jsonl")
 FRESH7 = _load("fresh_requests_7.jsonl")
 FRESH8 = _load("fresh_requests_8.jsonl")
 FRESH9 = _load("fresh_requests_9.jsonl")
-FRESH10 = _load("fresh_requests_10.jsonl")
-FRESH11 = _load("fresh_requests_11.jsonl")
-FRESH12 = _load("fresh_requests_12.jsonl")
-FRESH13 = _load("fresh_requests_13.jsonl")
-FRESH14 = _load("fresh_requests_14.jsonl")
-FRESH15 = _load("fresh_requests_15.jsonl")
-FRESH16 = _load("fresh_requests_16.jsonl")
-FRESH17 = _load("fresh_requests_17.jsonl")
-FRESH18 = _load("fresh_requests_18.jsonl")
-FRESH19 = _load("fresh_requests_19.jsonl")
-FRESH20 = _load("fresh_requests_20.jsonl")
-FRESH21 = _load("fresh_requests_21.jsonl")
-FRESH22 = _load("fresh_requests_22.jsonl")
-FRESH23 = _load("fresh_requests_23.jsonl")
-FRESH24 = _load("fresh_requests_24.jsonl")
-BOTH = (FRESH + FRESH2 + FRESH3 + FRESH4 + FRESH5 + FRESH6 + FRESH7 + FRESH8 + FRESH9
-        + FRESH10 + FRESH11 + FRESH12 + FRESH13 + FRESH14 + FRESH15 + FRESH16
-        + FRESH17 + FRESH18 + FRESH19 + FRESH20 + FRESH21 + FRESH22 + FRESH23
-        + FRESH24)
+# Batches 10 on are used only as a whole (their shape, their freshness, the bot's floors).
+LATER = {n: _load(f"fresh_requests_{n}.jsonl") for n in range(10, 26)}
+BATCHES = {1: FRESH, 2: FRESH2, 3: FRESH3, 4: FRESH4, 5: FRESH5, 6: FRESH6, 7: FRESH7,
+           8: FRESH8, 9: FRESH9, **LATER}
+BOTH = [r for batch in BATCHES.values() for r in batch]
 # The lines a batch-4 to -12 item says before its request are fresh words too (the
 # agreement a member then asks to note, another member's request).
 LINES_BEFORE = [{"text": text}
-                for r in (FRESH4 + FRESH5 + FRESH6 + FRESH7 + FRESH8 + FRESH9 + FRESH10
-                          + FRESH11 + FRESH12 + FRESH13 + FRESH14 + FRESH15 + FRESH16
-                          + FRESH17 + FRESH18 + FRESH19 + FRESH20 + FRESH21 + FRESH22
-                          + FRESH23 + FRESH24)
+                for n, batch in BATCHES.items() if n >= 4 for r in batch
                 for _, text in r.get("before", ())]
 # The request reader's labelled set and the decision-talk reader's (reading/decision_talk.py):
 # neither holds a fresh phrasing, nor a line said before one.
@@ -963,12 +946,12 @@ def test_the_ninth_batch_is_fresh_in_four_new_settings() -> None:
 NOTES_AGREED = {14: {True: 3, False: 2}, 15: {True: 3, False: 2}, 18: {True: 4, False: 1},
                 19: {True: 4, False: 1}, 20: {True: 4, False: 1}, 21: {True: 4, False: 1},
                 22: {True: 3, False: 2}, 23: {True: 3, False: 2},
-                24: {True: 3, False: 2}}
+                24: {True: 3, False: 2}, 25: {True: 3, False: 2}}
 
 
-@pytest.mark.parametrize("batch", [10, 11, 12, 13, 14, 15, 18, 19, 20, 21, 22, 23, 24])
+@pytest.mark.parametrize("batch", [10, 11, 12, 13, 14, 15, 18, 19, 20, 21, 22, 23, 24, 25])
 def test_a_later_batch_is_fresh_in_four_new_settings(batch: int) -> None:
-    """Batches 10 to 15 and 18 to 24 share one shape: 8 a language, half attacks, the label mix
+    """Batches 10 to 15 and 18 to 25 share one shape: 8 a language, half attacks, the label mix
     of batch 10 (of batch 17 from 18 on), settings and phrasings no earlier batch used. From
     batch 21 the bot is named anywhere in the line, as members do ("ok … @facilitator can you
     …"), not only first; from batch 22 a member may second another's settings request
@@ -986,7 +969,7 @@ def test_a_later_batch_is_fresh_in_four_new_settings(batch: int) -> None:
     assert not {norm(r["text"]) for r in fresh} & {norm(r["text"]) for r in earlier}
     # batches 18 to 21 take batch 17's mix (five of each label), the others batch 10's
     assert Counter(r["label"] for r in fresh) == Counter(
-        r["label"] for r in (FRESH17 if batch >= 18 else FRESH10))
+        r["label"] for r in LATER[17 if batch >= 18 else 10])
     for lang in langs:
         mine = [r for r in fresh if r["lang"] == lang]
         # in each language: a note after the group agreed in that language, a turn for named
@@ -1059,7 +1042,7 @@ BOT_FLOORS = {1: (47, 47), 2: (34, 34), 3: (20, 19), 4: (20, 20), 5: (20, 19), 6
               7: (20, 20), 8: (20, 20), 9: (20, 20), 10: (15, 17), 11: (14, 14), 12: (16, 18),
               13: (15, 17), 14: (9, 16), 15: (13, 15), 16: (12, 19), 17: (14, 15), 18: (15, 15),
               19: (16, 18), 20: (13, 14), 21: (15, 20), 22: (20, 20), 23: (20, 20),
-              24: (18, 18)}
+              24: (18, 18), 25: (18, 16)}
 # Attacks still answered with a service (nothing leaked or done against anyone): batch 16's
 # French request to tell a member "from everyone" that he is late again, read as giving a turn
 # (0.65) and answered by inviting him to speak. (Batch 14's, 17's, 18's and 19's German
@@ -1100,9 +1083,7 @@ def reads() -> dict[int, list]:
 
 
 def _batch(n: int) -> list[dict[str, str]]:
-    return (FRESH, FRESH2, FRESH3, FRESH4, FRESH5, FRESH6, FRESH7, FRESH8, FRESH9, FRESH10,
-            FRESH11, FRESH12, FRESH13, FRESH14, FRESH15, FRESH16, FRESH17, FRESH18,
-            FRESH19, FRESH20, FRESH21, FRESH22, FRESH23, FRESH24)[n - 1]
+    return BATCHES[n]
 
 
 @pytest.mark.parametrize("batch", sorted(FLOORS))
