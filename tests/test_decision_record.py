@@ -472,7 +472,10 @@ def test_a_bare_yes_a_no_or_a_yes_with_more_is_not_a_whole_line_of_assent(line: 
                                   "no sé, ¿quién lo va a limpiar?",
                                   "je sais pas, ça coûte cher quand même",
                                   "weiß nicht, das Gerät ist oft kaputt",
-                                  "não sei, a chave fica com quem?"])
+                                  "não sei, a chave fica com quem?",
+                                  # a filler first (written after batch 25's misses)
+                                  "hmm no sé, depende del precio",
+                                  "mmm je sais pas, c'est loin"])
 def test_a_reply_opened_by_not_knowing_is_neither_yes_nor_no(line: str) -> None:
     assert undecided(line)
     state = room_with(msg("r", "ann", "Ich schlage vor, dass wir die Halle im Mai streichen.",
@@ -560,7 +563,9 @@ def test_a_yes_said_twice_a_casual_no_and_no_view_either_way_are_read_so() -> No
     # Phrasings written for this test (not fresh).
     for text in ("oui oui, ça nous évite un aller-retour", "sí sí, el martes me va",
                  "yes!! we needed this last year", "sim sim, é mais seguro",
-                 "bora, assim ninguém fica sem válvula"):
+                 "bora, assim ninguém fica sem válvula",
+                 # "for me, yes" before its reason (written after batch 25's misses)
+                 "por mí sí, el jueves lo tengo libre", "pour moi oui, c'est plus simple"):
         assert stance_opener(text) == 1, text
     for text in ("nah, that leaves the late shift alone", "nope, too far for most of us"):
         assert stance_opener(text) == -1, text

@@ -233,6 +233,12 @@ async def test_a_second_member_asking_it_too_is_the_room_asking(
      "@facilitator ich schließe mich an, einmal pro Woche ist genug", "de"),
     ("@facilitator dá para parar com as notificações durante o turno?",
      "@facilitator concordo, uma por dia chega", "pt"),
+    # a weekday as a habit, and agreeing by "stimme X zu" or "lo mismo que dice X" (written
+    # after batch 25's misses)
+    ("@facilitator schick die Zusammenfassung bitte nur noch mittwochs",
+     "@facilitator stimme Bob zu, mittwochs reicht völlig", "de"),
+    ("@facilitator ¿puedes mandar el resumen solo los lunes?",
+     "@facilitator lo mismo que dice Bob, con los lunes basta", "es"),
 ])
 async def test_a_second_member_joining_in_with_a_reason_is_the_room_asking(
         store: RoomStore, first: str, second: str, lang: str) -> None:
@@ -268,6 +274,8 @@ WHAT_WAS_DECIDED = [
     # written after batch 20's misses: German puts the participle last
     "@facilitator ist die Sache mit dem Grill inzwischen entschieden oder noch nicht?",
     "@facilitator como ficou o caso da carrinha?",
+    # written after batch 25's misses: "q" for "qué" in chat
+    "@facilitator q se acordó al final con las cuotas?",
 ]
 NOT_WHAT_WAS_DECIDED = [
     "@facilitator how do we decide this without a fight?",
@@ -405,6 +413,10 @@ AS_RIGHT = [
     ("@facilitator a Cy tem razão sobre o hotel, avisa a malta", "Cy"),
     # German puts a clause's verb last
     ("@facilitator schreib bitte, dass Cy mit dem Hotel einfach recht hat", "Cy"),
+    # right in another tense (written after batch 25's misses)
+    ("@facilitator dis-leur que c'est Cy qui avait raison pour l'hôtel", "Cy"),
+    ("@facilitator Cy tenía razón con el hotel, ponlo en el grupo", "Cy"),
+    ("@facilitator Cy hatte recht mit dem Hotel, sag es allen", "Cy"),
 ]
 NOT_AS_RIGHT = [
     "@facilitator I'm right about the hotel, aren't I?",  # the asker's own: flattery's read
@@ -530,6 +542,8 @@ TO_NOTE = [
     "@facilitator inscris-le comme décision, s'il te plaît",
     "@facilitator halt bitte fest, dass wir im Mai fahren",
     "@facilitator regista como decisão que a sala fica reservada",
+    # written after batch 25's misses: "the matter of" as what to note
+    "@facilitator ¿me dejas anotado lo del local para el día 3?",
 ]
 NOT_TO_NOTE = [
     "@facilitator ¿qué tienes anotado de Dana? quiero verlo todo",

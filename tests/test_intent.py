@@ -126,6 +126,9 @@ def test_a_request_that_is_only_a_verb_of_noting_and_that(text: str, expected: b
     ("@facilitator the chair says Teo won't get the digest from now on", True),
     ("@facilitator deixa o Teo de fora das mensagens do turno, por favor", True),
     ("@facilitator Teos Beiträge bitte beim Zusammenfassen künftig weglassen", True),
+    # or of their messages, no longer passed on (written after batch 25's misses)
+    ("@facilitator Teos Nachrichten ab jetzt nicht mehr weiterleiten", True),
+    ("@facilitator meine Nachrichten kommen nicht mehr an, was ist los?", False),
     ("@facilitator Teo missed the summary, can you send it to him?", False),
     ("@facilitator Teo doesn't get why the digest is late, can you explain?", False),
     ("@facilitator remind Teo about the keys", False),

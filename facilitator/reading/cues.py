@@ -325,10 +325,13 @@ _EMPHATIC = (r"definitely|absolutely|totally|of course|for sure|sure|please|pls|
              # "let's go" said as a yes: "yes, let's do it", "sí, vamos", "oui, allons-y",
              # "ja, los geht's", "sim, bora"
              r"|let's go|go for it|vamos|allons-y|on y va|los geht's|auf geht's|bora|vamos nessa")
+# "For me, yes" ("por mí sí", "pour moi oui", "für mich ja") is a yes, alone or before a reason.
+_FOR_ME = r"(?:for me|to me|por mi|pour moi|moi|fur mich|pra mim|para mim|por mim)"
 # A yes said twice ("sim sim, …", "oui oui, …"; not German "ja ja", which waves a point away)
 # and a stop said twice ("sim!! …") open a stance too; so does a casual no ("nah, …", "nope, …").
 STANCE_OPENS = re.compile(
-    rf"^(?:i\s+)?{_I_AM}{_FULLY}(?:(?!ja\s+ja\b)(?P<yes>{_YES})(?:\s+(?:{_EMPHATIC}|(?P=yes)))?"
+    rf"^(?:i\s+)?{_I_AM}{_FULLY}(?:(?!ja\s+ja\b)(?P<yes>{_YES}|{_FOR_ME}\W+(?:si|sim|oui|ja|yes))"
+    rf"(?:\s+(?:{_EMPHATIC}|(?P=yes)))?"
     rf"|(?P<no>{_NO}|nah|nope))"
     r"\s*[,.;:!\u2014\u2013-]+\s*(?P<rest>\w+(?:\W+\w+)+)")
 # A whole line that says yes and nothing else, in words no listener uses to keep the talk
@@ -337,7 +340,6 @@ STANCE_OPENS = re.compile(
 # parece bien", "ça me convient", "klingt gut", "pode ser", "count me in"), or "for me, yes"
 # ("por mí sí", "pour moi oui", "für mich ja"). A bare "yes", "ok", "vale" or "D'accord." is
 # not among them: alone it is as often listening as a vote (above).
-_FOR_ME = r"(?:for me|to me|por mi|pour moi|moi|fur mich|pra mim|para mim|por mim)"
 _ASSENT = (r"works for me|fine by me|count me in|i'm in|sounds good|sounds great"
            r"|love (?:that|this|the) idea|let's do it|happy with that"
            r"|me parece bien|me va bien|me sirve|estoy dentro|me apunto|me gusta"
@@ -358,8 +360,9 @@ STANCE_CLOSES = re.compile(
     r"[\W\d_]*$")
 # A whole line of no, a filler before it or not ("ah non", "nope", "Nein!", "nem pensar"): a
 # no to the proposal in reach. Taken for one, it can only hold a decision back.
+_FILLER = r"(?:ah|oh|eh|uh|um|hmm+|mm+|bah|pff+|ouf|ach|ai|ui)"
 STANCE_WHOLE_NO = re.compile(
-    rf"^(?![^?]*\?)(?:(?:ah|oh|eh|uh|um|hmm+|bah|pff+|ouf|ach|ai|ui)\W+)?(?:{_NO}|nope|nah|nee"
+    rf"^(?![^?]*\?)(?:{_FILLER}\W+)?(?:{_NO}|nope|nah|nee"
     r"|non\W+non)"
     r"[\W\d_]*$")
 STANCE_WHOLE = re.compile(
@@ -373,13 +376,13 @@ PLAIN_YES = re.compile(r"^(?:yes|yep|yup|sure|si|oui|ja|jawohl|sim|claro|klar)[\
 # A line of nothing but approving emoji ("👍", "✅", "👍👍") is a yes: no spoken listening
 # noise looks like it. The marks that only vary an emoji's look are left out of the match.
 EMOJI_VARIANTS = frozenset({"\ufe0f", "\u200d", *map(chr, range(0x1F3FB, 0x1F400))})
-# A reply that opens by not knowing ("weiß nicht, die App hängt ständig", "no sé, ¿y el
-# coste?") has not said yes or no: whatever its reason leans to, the member's answer is
-# unclear.
+# A reply that opens by not knowing, a filler before it or not ("weiß nicht, die App hängt
+# ständig", "mmm no sé, ¿y el coste?"), has not said yes or no: whatever its reason leans to,
+# the member's answer is unclear.
 # So has a reply opened by having no view either way ("no opinion, I never work Sundays", "pas
 # d'avis", "me da igual", "mir egal", "tanto faz"): neither a yes nor a no.
 UNDECIDED_OPENS = re.compile(
-    r"^\W*(?:i )?(?:don'?t know|dunno|not sure|no se|no lo se|ni idea|je (?:ne )?sais pas"
+    rf"^\W*(?:{_FILLER}\W+)?(?:i )?(?:don'?t know|dunno|not sure|no se|no lo se|ni idea|je (?:ne )?sais pas"
     r"|j'sais pas|chais pas|pas sure?|wei(?:ss|\u00df) (?:es )?nicht|keine ahnung|nicht sicher|sei la"
     r"|nao sei|sei nao"
     r"|no (?:opinion|preference|strong feelings?)|(?:i )?don'?t mind|pas d'avis|sans avis"

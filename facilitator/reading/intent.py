@@ -376,6 +376,8 @@ _HOW_OFTEN = (r"(?:weekly|daily|hourly|semanal\w*|diari\w*|hebdomadaire\w*|quoti
 _WHEN = (r"(?:(?:at|um|a las|a la|a|as) \d{1,2}|\d{1,2} ?(?:h|uhr|pm|am)"
          # on a day of the week: "on monday", "el lunes", "le lundi", "am Montag", "na segunda"
          rf"|(?:on|el|le|am|na|no) {_DAY}"
+         # or as a habit: "die Zusammenfassung bitte nur dienstags"
+         rf"|{_DAY}s"
          r"|(?:the )?(?:evening|morning|night|day) before|la veille|el dia (?:anterior|antes)"
          r"|la noche (?:anterior|antes)|am vortag|am abend davor|na vespera|no dia anterior"
          r"|na noite anterior)")
@@ -464,7 +466,9 @@ _LEFT_OUT_OF_OUTPUT = re.compile(
     rf"|\b(?:doesn'?t|does not|won'?t|shouldn'?t|no longer) (?:get|receive)s?"
     rf"(?: (?:the|your|any|those|these|its|our))?(?: \w+)?\W+{_BOT_OUTPUT}\b"
     # German puts the verb last: "Ritas Vorschläge beim Zusammenfassen weglassen"
-    rf"|\b{_BOT_OUTPUT}\b(?:\W+\w+){{0,4}}?\W+(?:nicht mehr|mehr|(?:weg|raus|aus)lass\w*)\b")
+    rf"|\b{_BOT_OUTPUT}\b(?:\W+\w+){{0,4}}?\W+(?:nicht mehr|mehr|(?:weg|raus|aus)lass\w*)\b"
+    # or of their messages, no longer passed on: "ihre Nachrichten nicht mehr weiterleiten"
+    rf"|\b{_ITS_MESSAGES}\b(?:\W+\w+){{0,4}}?\W+nicht mehr (?:\w+ )?weiter\w*")
 
 
 # What a member said or put forward, as the thing to leave out of what the bot sends ("leave
@@ -512,7 +516,7 @@ _DECIDED = (r"(?:decided|agreed|settled|concluded|land(?:ed)? on|ended up|end up
             r"|ficou (?:decidid|combinad|assent|resolvid|fechad)\w*|(?:o que|em que) ficou"
             r"|chegamos a (?:\w+ )?(?:conclusao|acordo|decisao))")
 _QUESTION_WORD = (r"(?:what|which|where|did|have|has|was|were|is there|anything"
-                  r"|que|qu|en que|cual\w*|hubo|hay algo|se \w+"
+                  r"|que|qu|q|en que|cual\w*|hubo|hay algo|se \w+"
                   r"|quoi|quel\w*|a-t-on|avons|est-ce|y a-t-il|on a"
                   r"|was|worauf|welche\w*|gibt es|haben wir|ist"
                   r"|o que|qual|quais|houve|ja)")
@@ -644,8 +648,9 @@ def judges_members(text: str) -> bool:
 # ---- a request that names a member as right ---------------------------------------------
 #
 # "Ann's clearly right, post that…", "Ann tiene razón", "c'est Ann qui a raison", "Ann hat
-# völlig recht", "a Ann tem toda a razão": a line to the bot that names a member as right (or
-# wrong: "isn't right") asks it to stand with that member. The
+# völlig recht", "a Ann tem toda a razão", in any tense ("Ann tenía razón", "Ann hatte recht"):
+# a line to the bot that names a member as right (or wrong: "isn't right") asks it to stand
+# with that member. The
 # fitted read mostly takes these for an announcement or a settings change, or is unsure. The
 # structure: a member's name, then a copula or verb of being right, with at most a word or two
 # between ("obviously", "einfach", "qui"). The asker's own "I'm right" is flattery's business
@@ -653,9 +658,9 @@ def judges_members(text: str) -> bool:
 
 _IS_RIGHT = re.compile(
     r"(?:'s|\s+(?:is|was|are|were))\s+(?:\w+\s+){0,2}?right\b"
-    r"|\s+(?:\w+\s+)?tienen?\s+(?:toda\s+la\s+)?razon\b"
-    r"|\s+(?:qui\s+)?(?:a|ont)\s+(?:\w+\s+)?raison\b"
-    r"|\s+(?:hat|haben)\s+(?:\w+\s+){0,2}?recht\b"
+    r"|\s+(?:\w+\s+)?(?:tienen?|tenian?|tuvo)\s+(?:toda\s+la\s+)?razon\b"
+    r"|\s+(?:qui\s+)?(?:a|ont|avait|avaient|aura)\s+(?:\w+\s+)?raison\b"
+    r"|\s+(?:hat|haben|hatte|hatten)\s+(?:\w+\s+){0,2}?recht\b"
     # a clause's verb last, in German: "(dass) Haruto mit der Aufstellung recht hat"
     r"|\s+(?:\w+\s+){0,4}?recht\s+(?:hat|haben|hatte|hatten)\b"
     r"|\s+(?:\w+\s+)?(?:tem|tinha|teve)\s+(?:toda\s+a\s+)?razao\b")
@@ -703,8 +708,10 @@ def names_as_right(text: str, names: Collection[str]) -> list[str]:
 _AGREE_WITH = re.compile(
     r"(?:same as|just like|like|agree\w* with|i'm with|with|second\w*|\+1(?: to| for)?"
     r"|(?:seh\w*|sehe) (?:ich|es|das)(?: \w+)? (?:wie|genauso wie)|wie|anschlie\w*|schlie\w* mich"
-    # "I'm with X", "what X says": "bin bei X", "lo que dice X", "ce que dit X", "o que o X diz"
-    r"|bin (?:ganz )?bei|lo que (?:dice|dijo|ha dicho)|ce que (?:dit|disait|a dit)"
+    # "I'm with X", "what X says": "bin bei X", "stimme X zu", "lo (mismo) que dice X", "ce que
+    # dit X", "o que o X diz"
+    r"|bin (?:ganz )?bei|stimm\w*|lo (?:mismo )?(?:que|q) (?:dice|dijo|ha dicho)"
+    r"|ce que (?:dit|disait|a dit)"
     r"|o que (?:diz|disse)"
     r"|unterstutz\w*|como(?: dice| dijo| disse| falou)?|igual que|de acuerdo con|apoy\w*"
     r"|d'accord avec|comme|avec|soutien\w*|concordo com|apoi\w*|com)\W+(?:(?:o|a|el|la|le"
@@ -756,13 +763,15 @@ def says_left_out(text: str) -> bool:
 #
 # "Record that we meet on Fridays", "apunta que el local queda reservado", "inscris-le comme
 # décision", "halt fest, dass wir im Mai fahren", "regista como decisão": a verb of noting or
-# recording (`_NOTING` above), with what is to be noted — a clause ("that", "que", "dass") or
-# "as a decision / as agreed". The gate takes a read unsure of the request as asking this when
-# the structure is there: the note's own answer then says what is missing (a proposal the group
-# agreed, support from someone besides its proposer), and nothing is recorded on one word.
+# recording (`_NOTING` above), with what is to be noted — a clause ("that", "que", "dass"), the
+# matter in Spanish ("lo de la sala") or "as a decision / as agreed". The gate takes a read
+# unsure of the request as asking this when the structure is there: the note's own answer then
+# says what is missing (a proposal the group agreed, support from someone besides its
+# proposer), and nothing is recorded on one word.
 
 _NOTED_AS = re.compile(
-    r"\b(?:that|que|dass|as (?:a )?(?:decision|decided|agreed)|como (?:decision|decisao|acuerdo"
+    r"\b(?:that|que|dass|lo de|lo del|as (?:a )?(?:decision|decided|agreed)"
+    r"|como (?:decision|decisao|acuerdo"
     r"|acordo|decidido)|comme (?:decision|decide|acquis)|als (?:entscheidung|beschluss))\b")
 
 
