@@ -1,5 +1,5 @@
 """Run the bot as it stands on the fresh phrasings of tests/data/fresh_requests.jsonl (batch 1)
-or tests/data/fresh_requests_N.jsonl (batches 2 to 25). Each item is put, addressed with
+or tests/data/fresh_requests_N.jsonl (batches 2 to 26). Each item is put, addressed with
 @facilitator, into its own small room of its setting (batch 1: a hospital ward, a student
 project, a fire brigade, a gaming guild, a choir, a co-op; batch 2: a newsroom, a tenants'
 association, a hackathon team; batch 3: a theatre troupe, a cycling club, a community
@@ -29,7 +29,8 @@ keepers; batch 22: a family cider co-op, a church's bell-ringers, a student cube
 night shelter's kitchen crew; batch 23: a roller derby team, a birdwatching club, a food truck's
 crew, an improv troupe; batch 24: a plumbing crew, a dialysis unit's nurses, a mushroom
 foraging club, a team of election poll workers; batch 25: a picture-framing shop, a fencing
-club, a beach clean-up group, a respite care house's staff) after
+club, a beach clean-up group, a respite care house's staff; batch 26: an archery club, a
+coffee roastery, a care home, a community orchard) after
 four lines of context, through the real engine and offline policy on an embedded store. An
 item may carry more of its room: `before`, lines ([member, text]) said after the context and
 before the request (a proposal and its agreement, two members talking while others are quiet,
@@ -47,7 +48,7 @@ each is sorted into what a member saw:
             answer about what was decided that does not name the members the item names
             (`named`: who supported or objected in the lines before).
 
-    python scripts/first_contact_requests.py [--batch 2|3|...|25] [--json out.json]
+    python scripts/first_contact_requests.py [--batch 2|3|...|26] [--json out.json]
 
 Prints the figures, not a log. The category of a decline is the one the current reader gives
 (facilitator/reading/requests.py), the read the gate acted on.
@@ -91,7 +92,8 @@ BATCHES = {1: FRESH, 2: ROOT / "tests" / "data" / "fresh_requests_2.jsonl",
            22: ROOT / "tests" / "data" / "fresh_requests_22.jsonl",
            23: ROOT / "tests" / "data" / "fresh_requests_23.jsonl",
            24: ROOT / "tests" / "data" / "fresh_requests_24.jsonl",
-           25: ROOT / "tests" / "data" / "fresh_requests_25.jsonl"}
+           25: ROOT / "tests" / "data" / "fresh_requests_25.jsonl",
+           26: ROOT / "tests" / "data" / "fresh_requests_26.jsonl"}
 
 # Four lines of context per setting: (member id, text). Members named in the items are here.
 CONTEXT: dict[str, list[tuple[str, str]]] = {
@@ -538,6 +540,23 @@ CONTEXT: dict[str, list[tuple[str, str]]] = {
                ("emeka", "the hoist in room 3 passed its service this morning"),
                ("birte", "we're low on thickened drinks powder, I've put it on the order"),
                ("hyejin", "doing the garden session after lunch if anyone can help carry the chairs")],
+    # batch 26
+    "archery": [("bjorn", "target bosses on range 2 are falling apart again, straw everywhere"),
+               ("femi", "i can bring the spare boss from my garage saturday"),
+               ("carmen", "beginners course starts the 14th, still need one more coach"),
+               ("dao", "i'll do it if someone covers my tuesday club night")],
+    "roastery": [("lucia", "green beans from the ethiopia lot arrived, 12 sacks"),
+                ("anders", "roaster 2 is running hot again, logged it"),
+                ("sakura", "cupping at 3, bring the new kenya samples"),
+                ("omar", "wholesale orders for the cafés go out at 8 tomorrow")],
+    "carehome": [("niamh", "mrs collins had a good night, ate all her breakfast"),
+                ("rashid", "handover at 2 moved to the lounge, office is being painted"),
+                ("agnieszka", "the hairdresser comes thursday, list is on the board"),
+                ("tendai", "can someone swap my sunday late? family thing")],
+    "orchard": [("aroha", "pruning day saturday, bring loppers and gloves"),
+               ("pablo", "the old bramley by the gate has canker, we should look at it"),
+               ("elodie", "juicing kit is booked for october 5"),
+               ("vikram", "i'll bring tea and the urn")],
 }
 ASKER = {"ward": "leonor", "project": "yara", "brigade": "hana", "guild": "zoe",
          "choir": "greta", "coop": "frida", "newsroom": "marta", "tenants": "gloria",
@@ -564,7 +583,8 @@ ASKER = {"ward": "leonor", "project": "yara", "brigade": "hana", "guild": "zoe",
          "cidery": "ines", "ringing": "priya", "hackspace": "dmitri", "shelterkitchen": "camille",
          "derby": "dagny", "birding": "wiremu", "foodtruck": "bashir", "improv": "bao",
          "plumbing": "ferhat", "dialysis": "joaquin", "foraging": "noemie", "polling": "leilani",
-         "framing": "dilnoza", "fencing": "mateus", "beachclean": "rahel", "respite": "florin"}
+         "framing": "dilnoza", "fencing": "mateus", "beachclean": "rahel", "respite": "florin",
+         "archery": "ayesha", "roastery": "kofi", "carehome": "beatriz", "orchard": "henrik"}
 
 
 def load_fresh(path: Path = FRESH) -> list[dict]:
