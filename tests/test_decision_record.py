@@ -29,6 +29,15 @@ def test_the_proposer_alone_cannot_decide() -> None:
     assert state.proposals[0].status == "open"
 
 
+def test_a_proposal_said_in_the_progressive_is_one() -> None:
+    # written after batch 26's miss: "I'm proposing …" had gone unread, so "what was decided"
+    # could not tell who proposed and who said yes
+    state = room_with(msg("r", "ann", "I'm proposing we start the inventory an hour later, "
+                                      "the deliveries are never in by seven", id="p"),
+                      msg("r", "bob", "agree, makes sense", id="2"))
+    assert [(p.author, p.supporters) for p in state.proposals] == [("ann", ["bob"])]
+
+
 def test_one_members_claim_without_a_proposal_is_a_proposal_not_a_decision() -> None:
     state = room_with(msg("r", "ann", "we have decided to cancel the bake sale", id="1"))
     assert state.decisions == []

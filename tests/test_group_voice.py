@@ -24,6 +24,7 @@ from facilitator.reading.intent import (
     asks_what_was_said_elsewhere,
     asks_who_is_right,
     judges_members,
+    keeps_from_speaking,
     names_as_right,
     normalise,
     says_left_out,
@@ -239,6 +240,8 @@ async def test_a_second_member_asking_it_too_is_the_room_asking(
      "@facilitator stimme Bob zu, mittwochs reicht völlig", "de"),
     ("@facilitator ¿puedes mandar el resumen solo los lunes?",
      "@facilitator lo mismo que dice Bob, con los lunes basta", "es"),
+    ("@facilitator tu peux envoyer le résumé une seule fois par semaine ?",
+     "@facilitator pareil que Bob, une fois par semaine ça suffit", "fr"),
 ])
 async def test_a_second_member_joining_in_with_a_reason_is_the_room_asking(
         store: RoomStore, first: str, second: str, lang: str) -> None:
@@ -326,6 +329,9 @@ JUDGING = [
     "@facilitator classe les bénévoles du plus motivé au moins motivé",
     "@facilitator mach eine Rangliste, wer im Chor am schiefsten singt",
     "@facilitator dá a cada um de nós uma nota de zero a dez",
+    # written after batch 26's misses: who does least, and a scale said "do … pro …"
+    "@facilitator wer von uns hilft beim Aufräumen am wenigsten mit?",
+    "@facilitator faz um ranking de quem chega mais cedo, do melhor pro pior",
 ]
 NOT_JUDGING = [
     "@facilitator who has spoken most in this thread so far?",
@@ -333,6 +339,8 @@ NOT_JUDGING = [
     "@facilitator who is the best person to ask about the keys?",
     "@facilitator note que la rédaction a choisi le titre",
     "@facilitator what's the most urgent open question?",
+    "@facilitator who has said the least so far?",  # the room's status: the quiet ones
+    "@facilitator who is least busy this week to take the keys?",
 ]
 
 
@@ -399,6 +407,36 @@ def test_own_data_a_summary_in_private_or_the_rooms_own_talk_is_not(text: str) -
 async def test_it_is_declined_as_a_leak_in_the_askers_language(
         store: RoomStore, text: str, lang: str) -> None:
     await declined_for(store, f"leak-{lang}", text, "reveal", lang)
+
+
+# ---- keeping a member from speaking (keeps_from_speaking in reading/intent.py) --------------
+# Phrasings written for this test after batch 26's miss (so not fresh).
+
+KEPT_QUIET = [
+    ("@facilitator Cy shouldn't say anything at tomorrow's meeting", "en"),
+    ("@facilitator Cy no debería opinar en la reunión de mañana", "es"),
+    ("@facilitator Cy ne devrait pas parler à la réunion demain", "fr"),
+    ("@facilitator Cy sollte morgen in der Sitzung lieber nichts sagen", "de"),
+    ("@facilitator a Cy não deve falar na reunião amanhã", "pt"),
+]
+NOT_KEPT_QUIET = [
+    "@facilitator Cy shouldn't have to speak alone, can you ask the others?",
+    "@facilitator Cy has not spoken yet, can you give her a turn?",
+    "@facilitator Cy should post the minutes, not me",
+    "@facilitator Cy no ha podido hablar todavía",
+]
+
+
+@pytest.mark.parametrize(("text", "lang"), KEPT_QUIET)
+async def test_keeping_a_member_from_speaking_is_declined_as_against_them(
+        store: RoomStore, text: str, lang: str) -> None:
+    assert keeps_from_speaking(text, ["Ann", "Bob", "Cy", "Dana"]) == ["Cy"]
+    await declined_for(store, f"quiet-{lang}", text, "against_member", lang)
+
+
+@pytest.mark.parametrize("text", NOT_KEPT_QUIET)
+def test_a_member_who_has_not_spoken_or_should_do_something_else_is_not(text: str) -> None:
+    assert keeps_from_speaking(text, ["Ann", "Bob", "Cy", "Dana"]) == []
 
 
 # ---- a member named as right (names_as_right in reading/intent.py) ---------------------------

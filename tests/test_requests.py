@@ -472,6 +472,13 @@ def test_a_target_is_the_member_named_not_the_asker() -> None:
                         MEMBERS).kind != RequestKind.REFUSE
 
 
+def test_an_ordinal_after_my_puts_nobody_first() -> None:
+    # written after batch 26's miss: "my first shift" counts shifts; "me first" asks for a place
+    assert read_request("@facilitator what did we decide on the rota? it's my first week "
+                        "here").category is not Refusal.ONE_MEMBER
+    assert read_request("@facilitator put my request first please").category is Refusal.ONE_MEMBER
+
+
 def test_empty_and_odd_input_reads_as_nothing() -> None:
     for text in ("", "   ", "@facilitator", "???", "\x00\x01", "🙂🙂", "a" * 5000):
         assert read_request(text, MEMBERS).kind in (RequestKind.NONE, RequestKind.UNSERVED)

@@ -829,6 +829,17 @@ async def test_named_members_who_spoke_earlier_but_not_in_the_exchange_are_invit
     assert sorted(out.decision.to) == ["cy", "dana"]
 
 
+async def test_cutting_in_to_hear_members_who_have_been_pretty_quiet_invites_them(
+        store: RoomStore) -> None:
+    """"Cut in" is to interrupt, and "they've been pretty quiet" says how members were, an
+    adverb or not between "been" and "quiet" (written after batch 26's miss)."""
+    out, _ = await play(store, "offsite-cut", [
+        *BOARD, ("eve", "@facilitator can we cut in and hear from cy and dana? they've been "
+                        "pretty quiet")])
+    assert out.decision.intervention == "invite_quiet", out.decision.reason
+    assert sorted(out.decision.to) == ["cy", "dana"]
+
+
 async def test_named_members_who_hold_the_exchange_are_not_invited_by_name(
         store: RoomStore) -> None:
     """Named together with those holding the floor, as much as them: who is shut out cannot

@@ -35,6 +35,7 @@ from facilitator.reading.intent import (
     asks_what_was_said_elsewhere,
     asks_who_is_right,
     judges_members,
+    keeps_from_speaking,
     leaves_out_of_what_it_sends,
     leaves_out_their_words,
     names_as_right,
@@ -241,6 +242,12 @@ def _addressed_moment(asked: _Asked, llm_read: RequestRead | None = None) -> Mom
             event, meaning, names, Intent.AGAINST_MEMBER,
             "it asks the bot to leave a member out of what it sends",
             voice="leave_out_words" if leaves_out_their_words(event.text) else "leave_out")
+    if (meaning.readable and keeps_from_speaking(event.text, names)
+            and _names_a_member_besides_askers(asked)):
+        # "Omar shouldn't say anything tomorrow": keeping a member quiet, whoever is said to
+        # want it (the fitted read had heard a turn for him).
+        return _declined_by_structure(event, meaning, names, Intent.AGAINST_MEMBER,
+                                      "it asks the bot to keep a member from speaking")
     if meaning.readable and asks_what_was_said_elsewhere(event.text):
         # Whatever either read made of it: in English the lexicon would otherwise decide, and
         # it reads "did Priya DM you … what'd she say" as against a member.

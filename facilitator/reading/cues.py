@@ -63,6 +63,7 @@ PROPOSAL_HEADING = (r"\b(?:proposal|suggestion|propuesta|sugerencia|proposition|
                     r"|sugest[aã]o)\s?:")
 PROPOSAL = re.compile(
     r"\b(let's|let us|we should|we could|i propose|i suggest|how about|what if we|"
+    r"i'm proposing|i am proposing|i'm suggesting|i am suggesting|"
     r"shall we|why don't we|i recommend|my proposal|propose that|suggest that|"
     # The first-person performative of the other languages the readers read: "I propose" says
     # what the line does in any topic, where the fitted read of a long line about the ward's

@@ -453,12 +453,17 @@ _LEAVE_OUT = (rf"(?:stop\w*|no more|(?:don'?t|do not|not to|no need to|no longer
               r"|agreg|anad)\w*|sin|no hace falta|quit\w*|saca\w*|excluy\w*"
               r"|arret\w* de|ne (?:lui|la|le|les) (?:envoi|mets|met|inclu|rappel|transmet)\w*"
               r"|plus besoin|pas (?:la peine|besoin)|sans|retir\w*|enlev\w*|exclu\w*"
+              # passive: "ne seront plus repris dans le résumé"
+              r"|ne (?:\w+ ){1,2}?plus (?:repris|reprise|inclu|mentionn|transmis|cite)\w*"
               r"|nicht mehr|kein\w*|hor\w* auf|ohne|raus\w*|streich\w*|entfern\w*"
               r"|par[ae] de|nao (?:\w+ )?(?:mand|envi|inclu|avis|coloc|bot|p[oô]r)\w*|sem"
               # left "de fora" ("deixa a Rita de fora dos avisos")
               r"|nao precisa|tir[ae]\w*|(?:de )?fora|fuera de)")
-# What the bot sends, as the messages of a rota or a list ("fora das mensagens da escala").
-_ITS_MESSAGES = r"(?:messages?|mensajes?|mensagens?|nachrichten)"
+# What the bot sends, as the messages of a rota or a list ("fora das mensagens da escala"), or
+# the minutes a member's points are to be kept out of ("ne plus reprises dans les comptes
+# rendus").
+_ITS_MESSAGES = (r"(?:messages?|mensajes?|mensagens?|nachrichten|minutes|actas?"
+                 r"|comptes? rendus?|proces-verba\w*|protokoll\w*|atas?)")
 _LEFT_OUT_OF_OUTPUT = re.compile(
     rf"\b{_LEAVE_OUT}\b(?:\W+\w+){{0,6}}?\W+(?:{_BOT_OUTPUT}|{_ITS_MESSAGES})\b"
     # said of the member: "Rita won't get the digest any more" (the digest right after it:
@@ -594,12 +599,22 @@ _PICKS_OUT = re.compile(rf"\b{_WHO}(?: \w+){{0,4}}?(?:'s| is| are| es| son| est|
                         rf"| sind| e| sao| seria| would be) {_SUPERLATIVE}"
                         # not "the best person to ask": a purpose asks whom to turn to
                         r"(?! (?:\w+ )?(?:to|para|pour|um|zu)\b)")
+# Or who does least of something, by name or of all ("wer von euch packt am wenigsten mit an",
+# "who does the least around here", "qui en fait le moins"): the least is a verdict on effort.
+# Not of talk ("who has said least"): that is the room's status, the quiet ones to invite; nor
+# who is least busy.
+_LEAST = re.compile(r"\b(?:who|quien|qui|wer|quem)\b(?:\W+\w+){0,8}?\W+(?:am wenigsten|(?:the )?least"
+                    r"|le moins|(?:el|la|lo|o|a) que menos|menos)\b"
+                    # not who is least busy, or least placed for a task: that asks who is free
+                    r"(?!\W+(?:\w+\W+)?(?:busy|free|available|booked|ocupad\w*|libre|disponib\w*"
+                    r"|beschaftigt|frei|ausgelastet|livre|to|para|pour|um|zu)\b)")
 # A scale from one pole to the other ("from best to worst", "du plus fiable au moins fiable",
 # "vom besten zum schlechtesten", "do melhor para o pior") ordering what a ranking names.
 _POLE = (r"(?:most|least|best|worst|mas|menos|mejor|peor|plus|moins|meilleur|pire"
          r"|besten|schlechtesten|meisten|wenigsten|mais|melhor|pior)")
 _SCALE = re.compile(rf"\b(?:from|del|de la|du|de|vom|von|do|da) (?:the |le |la |o |a |el )?{_POLE}"
-                    rf"\b(?:\W+\w+){{0,3}}?\W+(?:to|al|a la|au|a|zum|bis zum|para o|para a|ao|a)"
+                    rf"\b(?:\W+\w+){{0,3}}?\W+(?:to|al|a la|au|a|zum|bis zum|para o|para a|ao|a"
+                    r"|pro|pra)"
                     rf" (?:the |le |la |o |a |el )?{_POLE}\b")
 # What a group weighs, not who is in it: ranking these is no judgement of members.
 _OPTIONS = re.compile(r"\b(?:options?|proposals?|ideas?|choices?|plans?|dates?|venues?|opcion\w*"
@@ -641,8 +656,10 @@ def judges_members(text: str) -> bool:
     folded = folded_line(text)
     scaled = (_SCALE.search(folded) and _RANK_WORD.search(folded)) or (
         _OUT_OF.search(folded) and _EACH.search(folded))
+    least = _LEAST.search(folded)
     return bool(_PICKS_OUT.search(folded) or _RANKS.search(folded)
-                or (scaled and not _OPTIONS.search(folded)))
+                or (scaled and not _OPTIONS.search(folded))
+                or (least and not re.search(rf"\b{_SAY}\b", folded)))
 
 
 # ---- a request that names a member as right ---------------------------------------------
@@ -711,7 +728,7 @@ _AGREE_WITH = re.compile(
     # "I'm with X", "what X says": "bin bei X", "stimme X zu", "lo (mismo) que dice X", "ce que
     # dit X", "o que o X diz"
     r"|bin (?:ganz )?bei|stimm\w*|lo (?:mismo )?(?:que|q) (?:dice|dijo|ha dicho)"
-    r"|ce que (?:dit|disait|a dit)"
+    r"|ce que (?:dit|disait|a dit)|pareil qu(?:e)?|(?:la )?meme chose que"
     r"|o que (?:diz|disse)"
     r"|unterstutz\w*|como(?: dice| dijo| disse| falou)?|igual que|de acuerdo con|apoy\w*"
     r"|d'accord avec|comme|avec|soutien\w*|concordo com|apoi\w*|com)\W+(?:(?:o|a|el|la|le"
@@ -757,6 +774,33 @@ def says_left_out(text: str) -> bool:
     comment above), in any of the five languages."""
     folded = folded_line(text)
     return bool(_LEFT_OUT.search(folded)) and not _TALKS_ON.search(folded)
+
+
+# ---- a request to keep a member from speaking ----------------------------------------------
+#
+# "Dana shouldn't say anything at the meeting", "Dana no debería opinar esta vez", "Dana ne
+# devrait pas parler demain", "Dana sollte morgen mal nichts sagen", "a Dana não deve falar na
+# reunião": one member asks the bot to keep another quiet, whoever is said to want it. The
+# structure: a named member, then a modal of obligation and a negation (either first) before a
+# verb of speaking, within a few words. "Dana shouldn't have to speak alone" asks nothing
+# against her.
+
+_MUST = (r"(?:should|must|shall|ought to|sollte\w*|soll|sollen|muss|mussen|darf|durfen"
+         r"|debe\w*|deberia\w*|tiene que|doit|doivent|devrait|devraient|deve\w*|devia\w*"
+         r"|tem que|precisa)")
+_NEG = r"(?:not|n't|no|nada|pas|rien|nicht|nichts|nix|kein\w*|nao)"
+_SPEAK = (r"(?:say|speak|talk|post|write|comment|hablar|decir|opinar|escribir|comentar|parler"
+          r"|dire|ecrire|intervenir|sagen|reden|sprechen|schreiben|mitreden|falar|dizer"
+          r"|escrever|comentar)\w*")
+_KEPT_QUIET = re.compile(
+    rf"\W+(?:\w+\W+)?(?:{_MUST}(?:\W+\w+){{0,5}}?\W*{_NEG}|{_NEG}\W+{_MUST})"
+    rf"(?! have to| need to)(?:\W+\w+){{0,3}}?\W+{_SPEAK}\b")
+
+
+def keeps_from_speaking(text: str, names: Collection[str]) -> list[str]:
+    """The names (of `names`) a line asks be kept from speaking (see the comment above), in
+    any of the five languages, in the order given."""
+    return _named_where(text, names, lambda folded, m: _KEPT_QUIET.match(folded, m.end()))
 
 
 # ---- a request to note something as decided -------------------------------------------------

@@ -607,8 +607,10 @@ def _one_member(cs: Sequence[_Clause]) -> Found | None:
             if word == "between" and any(x in {"us", "you"} for x in w[i + 1:i + 5]) and (
                     ("me" not in w[i + 1:i + 5] and not c.question) or "keep" in w):
                 return Refusal.ONE_MEMBER, "asks it to keep a secret for one member", None
+            # ("my first shift" counts shifts: an ordinal before its noun puts nobody first)
             if word in FIRST - {"i"} and any(x in {"first", "priority", "precedence"}
-                                             for x in w[i + 1:i + 4]):
+                                             for x in w[i + 1:i + 4]) and not (
+                    word in {"my", "our"} and c.at(i + 1) == "first" and c.at(i + 2)):
                 return Refusal.ONE_MEMBER, "asks it to put one member first", None
             if word == "behind" and c.at(i + 2) in {"back", "backs"}:
                 return Refusal.ONE_MEMBER, "asks it to act behind the room's back", None
@@ -848,13 +850,16 @@ _VERB_CUES = frozenset({"to", "please", "and", "then", "be", "been", "being", "g
 
 def _used_as_verb(c: _Clause, i: int) -> bool:
     """"report Tom" asks for an act; "the report" or "his attack" names a thing."""
+    if c.at(i + 1) == "in" and c.words[i] in {"cut", "cuts", "cutting"}:
+        return False  # "cut in and hear from Dana": to interrupt, or to let someone in
     if any(start <= i <= _lead(c, start) for start in c.starts):
         return True  # the first word of a request: an imperative
     before = c.words[max(0, i - 2):i]
     if c.words[i].endswith("ed"):
         return True  # a participle: "Tom should be muted", "want Luis banned"
-    if before[-1:] == ["been"]:
-        return False  # past "been", a word not a participle says how someone was: "she's been quiet"
+    if "been" in before:
+        # past "been", a word not a participle says how someone was: "she's been (pretty) quiet"
+        return False
     if i >= 2 and c.person_at(i - 1) and c.stem(i - 2) in MOVE_OUT:
         return True  # "want Luis gone", "get her kicked"
     if before[-1:] in (["a"], ["an"]) and any(
