@@ -29,6 +29,12 @@ def test_the_proposer_alone_cannot_decide() -> None:
     assert state.proposals[0].status == "open"
 
 
+def test_a_colloquial_german_proposal_is_one() -> None:
+    state = room_with(msg("r", "ann", "ich schlag vor, dass wir die Hütte schon im März buchen",
+                          id="p"), msg("r", "bob", "Einverstanden.", id="2"))
+    assert [p.author for p in state.proposals] == ["ann"]
+
+
 def test_a_proposal_said_in_the_progressive_is_one() -> None:
     # written after batch 26's miss: "I'm proposing …" had gone unread, so "what was decided"
     # could not tell who proposed and who said yes
@@ -574,8 +580,14 @@ def test_a_yes_said_twice_a_casual_no_and_no_view_either_way_are_read_so() -> No
                  "yes!! we needed this last year", "sim sim, é mais seguro",
                  "bora, assim ninguém fica sem válvula",
                  # "for me, yes" before its reason (written after batch 25's misses)
-                 "por mí sí, el jueves lo tengo libre", "pour moi oui, c'est plus simple"):
+                 "por mí sí, el jueves lo tengo libre", "pour moi oui, c'est plus simple",
+                 # a colloquial German yes (written after batch 26's judges)
+                 "jap, der Montag passt"):
         assert stance_opener(text) == 1, text
+    assert stance_opener("nee, das schaffen wir nicht") == -1
+    # a yes and an assent, or two assents, as a whole line
+    for text in ("sim, pode ser.", "dale, me parece bien", "oui, ça me va"):
+        assert whole_stance(text) == 1, text
     for text in ("nah, that leaves the late shift alone", "nope, too far for most of us"):
         assert stance_opener(text) == -1, text
     assert stance_opener("ja ja, schon gut") == 0  # waves the point away: no vote by its opening

@@ -161,6 +161,11 @@ ABOUT_THE_BOTS_SPEAKING = [
     "@facilitator manda o resumo só na sexta, todo dia é muito",
     "@facilitator el resumen los viernes y ya",
     "@facilitator kannst du dich bitte etwas zurückhalten?",
+    # an hour with its minutes, "une seule fois", a longer name for the reminder (written
+    # after batch 26's judges)
+    "@facilitator tu peux envoyer le rappel du ménage à 18h30 au lieu de 20h ?",
+    "@facilitator envoie le récap une seule fois par semaine",
+    "@facilitator kannst du die Erinnerung an die Putzliste nur noch montags schicken?",
 ]
 NOT_ABOUT_THE_BOTS_SPEAKING = [
     "@facilitator summarise once Ana arrives",

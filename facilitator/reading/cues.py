@@ -69,7 +69,7 @@ PROPOSAL = re.compile(
     # what the line does in any topic, where the fitted read of a long line about the ward's
     # rota or the band's setlist may fall below its threshold (issue 20).
     r"propongo|sugiero que|mi propuesta|je propose|je suggère|ma proposition|"
-    r"ich schlage vor|schlage ich vor|mein vorschlag|proponho|sugiro que|a minha proposta|"
+    r"ich schlage? vor|schlage? ich vor|mein vorschlag|proponho|sugiro que|a minha proposta|"
     # and their "what if we", "shall we", "we should": a proposal put as a question or a wish
     r"qu[eé] tal si|deber[ií]amos|podr[ií]amos|hagamos|"
     r"et si on|et si nous|on pourrait|on devrait|pourquoi ne pas|"
@@ -305,7 +305,7 @@ _FULLY = (r"(?:(?:totally|fully|completely|entirely|strongly|absolutely|totalmen
 _YES = (r"yes|agreed|agree|for it|good idea|absolutely|definitely"
         r"|si|claro|de acuerdo|a favor|buena idea|por supuesto"
         r"|oui|d'accord|pour|bonne idee|bien sur|absolument"
-        r"|ja|einverstanden|dafur|gute idee|unbedingt|auf jeden fall"
+        r"|ja|jap|jep|einverstanden|dafur|gute idee|unbedingt|auf jeden fall"
         r"|sim|concordo(?: plenamente| totalmente)?|de acordo|boa ideia|com certeza"
         # "let's go" said as a yes before its reason ("bora, faz todo o sentido")
         r"|bora")
@@ -333,7 +333,7 @@ _FOR_ME = r"(?:for me|to me|por mi|pour moi|moi|fur mich|pra mim|para mim|por mi
 STANCE_OPENS = re.compile(
     rf"^(?:i\s+)?{_I_AM}{_FULLY}(?:(?!ja\s+ja\b)(?P<yes>{_YES}|{_FOR_ME}\W+(?:si|sim|oui|ja|yes))"
     rf"(?:\s+(?:{_EMPHATIC}|(?P=yes)))?"
-    rf"|(?P<no>{_NO}|nah|nope))"
+    rf"|(?P<no>{_NO}|nah|nope|nee))"
     r"\s*[,.;:!\u2014\u2013-]+\s*(?P<rest>\w+(?:\W+\w+)+)")
 # A whole line that says yes and nothing else, in words no listener uses to keep the talk
 # going: a yes made emphatic ("Yes, definitely!", "Sí, claro", "Oui carrément", "Ja bitte",
@@ -367,8 +367,11 @@ STANCE_WHOLE_NO = re.compile(
     r"|non\W+non)"
     r"[\W\d_]*$")
 STANCE_WHOLE = re.compile(
-    # the emphasis first or last: "yes, definitely", "carrément oui", "absolutely yes"
-    rf"^(?:(?:{_YES}|yeah|yep|ouais)\W+(?:{_EMPHATIC})|(?:{_EMPHATIC})\W+(?:yes|yeah|yep|si|oui|ja|sim)|(?:{_FOR_ME}\W+)?(?:{_ASSENT})(?:\W+{_FOR_ME})?"
+    # the emphasis first or last: "yes, definitely", "carrément oui", "absolutely yes"; or a
+    # yes and an assent, or two assents ("bora, concordo", "dale, me parece bien")
+    rf"^(?:(?:{_YES}|{_ASSENT}|yeah|yep|ouais)\W+(?:{_EMPHATIC}|{_ASSENT})"
+    rf"|(?:{_EMPHATIC})\W+(?:yes|yeah|yep|si|oui|ja|sim)"
+    rf"|(?:{_FOR_ME}\W+)?(?:{_ASSENT})(?:\W+{_FOR_ME})?"
     rf"|{_FOR_ME}\W+(?:si|sim|oui|ja|yes))(?:\W+(?:{_EMPHATIC}|tambien|aussi|auch|tambem|too))?"
     r"[\W\d_]*$")
 # A plain yes and nothing else ("yes", "Sí.", "oui", "ja", "sim"): a listening noise in a

@@ -357,7 +357,7 @@ _HOW_OFTEN = (r"(?:weekly|daily|hourly|semanal\w*|diari\w*|hebdomadaire\w*|quoti
               # or of the day ("el resumen del día", "le résumé du jour", "o resumo do dia")
               # ("once" as a count, not a clause: "summarise once Ana arrives")
               r"|(?:once|twice)(?= (?:a|an|per|every)\b|\W*$|[,.;:!?])"
-              r"|(?:una|dos|tres) ve(?:z|ces)|(?:une|deux|trois) fois"
+              r"|(?:una|dos|tres)(?: sola)? ve(?:z|ces)|(?:une|deux|trois)(?: seule)? fois"
               r"|(?:ein|zwei|drei)mal|(?:uma|duas|tres) vez(?:es)?"
               r"|del dia|du jour|des tages|do dia|da semana|de la semana|de la semaine"
               # how often, said as more or less often ("remind us more often", "os
@@ -373,7 +373,8 @@ _HOW_OFTEN = (r"(?:weekly|daily|hourly|semanal\w*|diari\w*|hebdomadaire\w*|quoti
 # When what it sends comes: at an hour, or the day or evening before ("the reminders the
 # evening before", "die Zusammenfassung um 18 Uhr", "le rappel la veille", "o lembrete na
 # véspera") — said of the reminders or summaries themselves, not "remind me at 5".
-_WHEN = (r"(?:(?:at|um|a las|a la|a|as) \d{1,2}|\d{1,2} ?(?:h|uhr|pm|am)"
+# (an hour with its minutes too: "à 7h45", "um 7:30", "at 6.15")
+_WHEN = (r"(?:(?:at|um|a las|a la|a|as) \d{1,2}(?:[:h.]\d\d)?|\d{1,2} ?(?:h|uhr|pm|am)(?:\d\d)?"
          # on a day of the week: "on monday", "el lunes", "le lundi", "am Montag", "na segunda"
          rf"|(?:on|el|le|am|na|no) {_DAY}"
          # or as a habit: "die Zusammenfassung bitte nur dienstags"
@@ -386,9 +387,9 @@ _SENT = (r"(?:reminders?|nudges?|summar(?:y|ies)|recaps?|digests?|notifications?
          r"|\w*zusammenfassung(?:en)?|lembretes?|resumos?|notifica\w*)")
 # What the bot sends, and how often or when: "remind us more often", "el resumen una vez al
 # día", "the reminders the evening before".
-_OUTPUT_HOW_OFTEN = (rf"\b{_BOT_OUTPUT}\b(?:\W+\w+){{0,3}}?\W+{_HOW_OFTEN}\b"
+_OUTPUT_HOW_OFTEN = (rf"\b{_BOT_OUTPUT}\b(?:\W+\w+){{0,5}}?\W+{_HOW_OFTEN}\b"
                      rf"|\b{_HOW_OFTEN}\b(?:\W+\w+){{0,2}}?\W+{_BOT_OUTPUT}\b"
-                     rf"|\b{_SENT}\b(?:\W+\w+){{0,4}}?\W+{_WHEN}\b")
+                     rf"|\b{_SENT}\b(?:\W+\w+){{0,5}}?\W+{_WHEN}\b")
 _SENDS_HOW_OFTEN = re.compile(_OUTPUT_HOW_OFTEN)
 _BOT_ACTIVITY = re.compile(
     rf"\b{_SPEAKING} (?:\w+ ){{0,3}}?{_AMOUNT}\b|\b{_AMOUNT} (?:\w+ ){{0,2}}?{_SPEAKING}\b"
@@ -656,10 +657,9 @@ def judges_members(text: str) -> bool:
     folded = folded_line(text)
     scaled = (_SCALE.search(folded) and _RANK_WORD.search(folded)) or (
         _OUT_OF.search(folded) and _EACH.search(folded))
-    least = _LEAST.search(folded)
     return bool(_PICKS_OUT.search(folded) or _RANKS.search(folded)
                 or (scaled and not _OPTIONS.search(folded))
-                or (least and not re.search(rf"\b{_SAY}\b", folded)))
+                or (_LEAST.search(folded) and not _OF_TALK.search(folded)))
 
 
 # ---- a request that names a member as right ---------------------------------------------
@@ -756,6 +756,8 @@ _NOT = (r"(?:not|never|barely|hardly|no|nada|todavia no|aun no|pas|rien|jamais|a
 _SAY = (r"(?:said|say|spoken|speak|talked|talk|word|chance|opin\w*|dicho|hablado|hablar|palabra"
         r"|participado|dit|parle|parler|exprime\w*|mot|gesagt|gesprochen|wort|geredet|reden"
         r"|falaram|falou|falar|disse\w*|dito|palavra|participou|participaram)")
+# Talk itself: who said least is the room's status, not a verdict (`judges_members`).
+_OF_TALK = re.compile(rf"\b{_SAY}\b")
 _LEFT_OUT = re.compile(rf"(?:\b{_NOT}\b|n't)(?:\W+\w+){{0,4}}?\W+{_SAY}\b"
                        # a member described as silent ("quiet", "silent", "still", "stumm" also
                        # name the bot's own modes, and English "still" is an adverb: not these)
@@ -788,10 +790,11 @@ def says_left_out(text: str) -> bool:
 _MUST = (r"(?:should|must|shall|ought to|sollte\w*|soll|sollen|muss|mussen|darf|durfen"
          r"|debe\w*|deberia\w*|tiene que|doit|doivent|devrait|devraient|deve\w*|devia\w*"
          r"|tem que|precisa)")
-_NEG = r"(?:not|n't|no|nada|pas|rien|nicht|nichts|nix|kein\w*|nao)"
+_NEG = rf"(?:{_NOT}|n't|nix|kein\w*)"
+# the verbs themselves, as a modal governs them (`_SAY` above is what was or was not said)
 _SPEAK = (r"(?:say|speak|talk|post|write|comment|hablar|decir|opinar|escribir|comentar|parler"
           r"|dire|ecrire|intervenir|sagen|reden|sprechen|schreiben|mitreden|falar|dizer"
-          r"|escrever|comentar)\w*")
+          r"|escrever)\w*")
 _KEPT_QUIET = re.compile(
     rf"\W+(?:\w+\W+)?(?:{_MUST}(?:\W+\w+){{0,5}}?\W*{_NEG}|{_NEG}\W+{_MUST})"
     rf"(?! have to| need to)(?:\W+\w+){{0,3}}?\W+{_SPEAK}\b")
