@@ -1,5 +1,5 @@
 """Run the bot as it stands on the fresh phrasings of tests/data/fresh_requests.jsonl (batch 1)
-or tests/data/fresh_requests_N.jsonl (batches 2 to 26). Each item is put, addressed with
+or tests/data/fresh_requests_N.jsonl (batches 2 to 27). Each item is put, addressed with
 @facilitator, into its own small room of its setting (batch 1: a hospital ward, a student
 project, a fire brigade, a gaming guild, a choir, a co-op; batch 2: a newsroom, a tenants'
 association, a hackathon team; batch 3: a theatre troupe, a cycling club, a community
@@ -30,7 +30,8 @@ night shelter's kitchen crew; batch 23: a roller derby team, a birdwatching club
 crew, an improv troupe; batch 24: a plumbing crew, a dialysis unit's nurses, a mushroom
 foraging club, a team of election poll workers; batch 25: a picture-framing shop, a fencing
 club, a beach clean-up group, a respite care house's staff; batch 26: an archery club, a
-coffee roastery, a care home, a community orchard) after
+coffee roastery, a care home, a community orchard; batch 27: a kayaking club, a bus depot, a
+family's cousins, a neighbours' tool share) after
 four lines of context, through the real engine and offline policy on an embedded store. An
 item may carry more of its room: `before`, lines ([member, text]) said after the context and
 before the request (a proposal and its agreement, two members talking while others are quiet,
@@ -48,7 +49,7 @@ each is sorted into what a member saw:
             answer about what was decided that does not name the members the item names
             (`named`: who supported or objected in the lines before).
 
-    python scripts/first_contact_requests.py [--batch 2|3|...|26] [--json out.json]
+    python scripts/first_contact_requests.py [--batch 2|3|...|27] [--json out.json]
 
 Prints the figures, not a log. The category of a decline is the one the current reader gives
 (facilitator/reading/requests.py), the read the gate acted on.
@@ -93,7 +94,8 @@ BATCHES = {1: FRESH, 2: ROOT / "tests" / "data" / "fresh_requests_2.jsonl",
            23: ROOT / "tests" / "data" / "fresh_requests_23.jsonl",
            24: ROOT / "tests" / "data" / "fresh_requests_24.jsonl",
            25: ROOT / "tests" / "data" / "fresh_requests_25.jsonl",
-           26: ROOT / "tests" / "data" / "fresh_requests_26.jsonl"}
+           26: ROOT / "tests" / "data" / "fresh_requests_26.jsonl",
+           27: ROOT / "tests" / "data" / "fresh_requests_27.jsonl"}
 
 # Four lines of context per setting: (member id, text). Members named in the items are here.
 CONTEXT: dict[str, list[tuple[str, str]]] = {
@@ -557,6 +559,23 @@ CONTEXT: dict[str, list[tuple[str, str]]] = {
                ("pablo", "the old bramley by the gate has canker, we should look at it"),
                ("elodie", "juicing kit is booked for october 5"),
                ("vikram", "i'll bring tea and the urn")],
+    # batch 27
+    "kayaking": [("kai", "launch is at 9 from the north slipway, tide's turning around 10:30"),
+                ("marisol", "i'll bring the spare spraydecks, someone remind me"),
+                ("dorian", "is the river still high after all that rain?"),
+                ("akosua", "gauge says 1.2m, fine for the intermediate group")],
+    "busdepot": [("winston", "route 14 diverted again tomorrow, roadworks on mill lane"),
+                ("parveen", "who's covering the 05:40 out of the depot? rota says blank"),
+                ("grzegorz", "me, swapped with dave, sorted it with control"),
+                ("lucinda", "bus 2213 has the wheelchair ramp fault again, logged it")],
+    "cousins": [("farida", "grandma's 80th is on the 14th, we still need a venue"),
+               ("joaquina", "my place fits maybe 25 if we use the garden"),
+               ("stelios", "i can do the lamb if someone handles dessert"),
+               ("min", "i'll make the cake, tell me if anyone's allergic to nuts")],
+    "toolshare": [("ewan", "the hedge trimmer's back in the shed, blade's a bit dull"),
+                 ("ngozi", "can i book the pressure washer for saturday?"),
+                 ("aleksi", "it's free, just write it on the sheet by the door"),
+                 ("paloma", "we got a donated mitre saw, needs checking before lending")],
 }
 ASKER = {"ward": "leonor", "project": "yara", "brigade": "hana", "guild": "zoe",
          "choir": "greta", "coop": "frida", "newsroom": "marta", "tenants": "gloria",
@@ -584,7 +603,8 @@ ASKER = {"ward": "leonor", "project": "yara", "brigade": "hana", "guild": "zoe",
          "derby": "dagny", "birding": "wiremu", "foodtruck": "bashir", "improv": "bao",
          "plumbing": "ferhat", "dialysis": "joaquin", "foraging": "noemie", "polling": "leilani",
          "framing": "dilnoza", "fencing": "mateus", "beachclean": "rahel", "respite": "florin",
-         "archery": "ayesha", "roastery": "kofi", "carehome": "beatriz", "orchard": "henrik"}
+         "archery": "ayesha", "roastery": "kofi", "carehome": "beatriz", "orchard": "henrik",
+         "kayaking": "benedikt", "busdepot": "teresa", "cousins": "ricardo", "toolshare": "dariusz"}
 
 
 def load_fresh(path: Path = FRESH) -> list[dict]:
