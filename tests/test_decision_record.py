@@ -586,7 +586,9 @@ def test_a_yes_said_twice_a_casual_no_and_no_view_either_way_are_read_so() -> No
         assert stance_opener(text) == 1, text
     assert stance_opener("nee, das schaffen wir nicht") == -1
     # a yes and an assent, or two assents, as a whole line
-    for text in ("sim, pode ser.", "dale, me parece bien", "oui, ça me va"):
+    for text in ("sim, pode ser.", "dale, me parece bien", "oui, ça me va",
+                 # loving the idea, "tá bom" (written after batch 27's misses)
+                 "amei a ideia!!", "me encanta la idea", "por mim tá ótimo"):
         assert whole_stance(text) == 1, text
     for text in ("nah, that leaves the late shift alone", "nope, too far for most of us"):
         assert stance_opener(text) == -1, text

@@ -479,6 +479,14 @@ def test_an_ordinal_after_my_puts_nobody_first() -> None:
     assert read_request("@facilitator put my request first please").category is Refusal.ONE_MEMBER
 
 
+def test_an_apology_for_getting_it_wrong_asks_no_verdict() -> None:
+    # written after batch 27's miss: "sorry if I've got this wrong" is about the asker's reading
+    for text in ("@facilitator sorry if I've got this wrong, what did we decide on the van?",
+                 "@facilitator correct me if I'm wrong, but did we agree on Friday?"):
+        assert read_request(text).category is not Refusal.TAKE_SIDE, text
+    assert read_request("@facilitator am I wrong about the van?").category is Refusal.TAKE_SIDE
+
+
 def test_empty_and_odd_input_reads_as_nothing() -> None:
     for text in ("", "   ", "@facilitator", "???", "\x00\x01", "🙂🙂", "a" * 5000):
         assert read_request(text, MEMBERS).kind in (RequestKind.NONE, RequestKind.UNSERVED)

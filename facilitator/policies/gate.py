@@ -259,7 +259,8 @@ def _addressed_moment(asked: _Asked, llm_read: RequestRead | None = None) -> Mom
         # with a member; where the group agreed, "X is right, note it" is a note.
         return _declined_by_structure(event, meaning, names, Intent.TAKE_SIDE,
                                       "it names a member as right")
-    if (meaning.readable and meaning.label not in HARMS and meaning.label != Intent.NOTE_DECISION
+    if (meaning.readable and meaning.label != Intent.NOTE_DECISION
+            and (meaning.label not in HARMS or meaning.confidence < SURE_OVER_LEXICON)
             and asks_to_note(event.text, or_colon=True)
             and _notes_a_proposal(state, event.text)):
         # A verb of noting, what to note after it, and a proposal in view: a request to note
@@ -444,11 +445,16 @@ def _asks_what_was_decided(event: ChatEvent, meaning: RequestRead,
     if not meaning.readable:
         return None
     structure = asks_what_was_decided(event.text)
-    if meaning.kind == Kind.REFUSE and not (
-            meaning.label == Intent.REVEAL and structure
-            and not asks_what_was_said_elsewhere(event.text)):
+    if meaning.kind == Kind.REFUSE and not (structure and (
+            (meaning.label == Intent.REVEAL and not asks_what_was_said_elsewhere(event.text))
+            or (meaning.label == Intent.TAKE_SIDE and meaning.confidence < SURE_OVER_LEXICON
+                and not asks_who_is_right(event.text) and not names_as_right(event.text, names)
+                and not speaks_for_the_group(event.text)))):
         # A question about what was decided that asks "who said what" reads near a leak; with
-        # nothing said elsewhere, in private or taken back, it asks about this room's talk.
+        # nothing said elsewhere, in private or taken back, it asks about this room's talk. One
+        # that asks who was for and who against reads near taking a side; unless it asks who
+        # is right, names a member as right or would speak for the group, it asks what the
+        # room said.
         return None
     if meaning.label == Intent.DECISIONS and meaning.language != "en":
         return None  # outside English the fitted read already serves it

@@ -71,7 +71,7 @@ PROPOSAL = re.compile(
     r"propongo|sugiero que|mi propuesta|je propose|je suggère|ma proposition|"
     r"ich schlage? vor|schlage? ich vor|mein vorschlag|proponho|sugiro que|a minha proposta|"
     # and their "what if we", "shall we", "we should": a proposal put as a question or a wish
-    r"qu[eé] tal si|deber[ií]amos|podr[ií]amos|hagamos|"
+    r"qu[eé] tal si|qu[eé] tal (?:se |a gente )?\w+(?:ar|er|ir)|deber[ií]amos|podr[ií]amos|hagamos|"
     r"et si on|et si nous|on pourrait|on devrait|pourquoi ne pas|"
     r"sollen wir|wollen wir|lass uns|lasst uns|wir sollten|wir k[oö]nnten|wie w[aä]re es|"
     r"e que tal|dever[ií]amos|dev[ií]amos|pod[ií]amos)\b"
@@ -343,10 +343,13 @@ STANCE_OPENS = re.compile(
 # not among them: alone it is as often listening as a vote (above).
 _ASSENT = (r"works for me|fine by me|count me in|i'm in|sounds good|sounds great"
            r"|love (?:that|this|the) idea|let's do it|happy with that"
+           # loving the idea: "me encanta la idea", "j'adore l'idée", "amei a ideia"
+           r"|me encanta(?: la idea)?|j'adore(?: l'idee)?|(?:amei|adorei)(?: a ideia)?"
            r"|me parece bien|me va bien|me sirve|estoy dentro|me apunto|me gusta"
            r"|ca me va|ca marche|ca me convient|je suis partant|je suis partante|ok pour moi"
            r"|passt|klingt gut|bin dabei|finde ich gut|bin ich dabei|einverstanden"
            r"|topo|fechado|pode ser|to dentro|estou dentro|me parece bem|acho bem|tudo bem"
+           r"|(?:ta|esta) (?:bem|bom|otimo)"
            # "I agree" said outright, and a deal struck ("fechou", "dale"), are no listening
            r"|i agree|agreed|estoy de acuerdo|de acuerdo|dale|je suis pour|bin dafur"
            r"|concordo|de acordo|fechou")

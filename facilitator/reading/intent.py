@@ -379,7 +379,11 @@ _WHEN = (r"(?:(?:at|um|a las|a la|a|as) \d{1,2}(?:[:h.]\d\d)?|\d{1,2} ?(?:h|uhr|
          rf"|(?:on|el|le|am|na|no) {_DAY}"
          # or as a habit: "die Zusammenfassung bitte nur dienstags"
          rf"|{_DAY}s"
-         r"|(?:the )?(?:evening|morning|night|day) before|la veille|el dia (?:anterior|antes)"
+         r"|(?:the )?(?:evening|morning|night|day) before|la veille|(?:el|un) dia (?:anterior|antes)"
+         r"|un jour avant|einen tag (?:vorher|davor|fruher)|um dia antes"
+         # at the weekend: "am Wochenende", "le week-end", "el fin de semana", "no fim de semana"
+         r"|(?:on|at|over|the|am|le|el|los|no|nos|ao|aos) (?:weekends?|wochenende|week-end"
+         r"|fin de semana|fins? de semana)"
          r"|la noche (?:anterior|antes)|am vortag|am abend davor|na vespera|no dia anterior"
          r"|na noite anterior)")
 _SENT = (r"(?:reminders?|nudges?|summar(?:y|ies)|recaps?|digests?|notifications?"
@@ -388,6 +392,9 @@ _SENT = (r"(?:reminders?|nudges?|summar(?:y|ies)|recaps?|digests?|notifications?
 # What the bot sends, and how often or when: "remind us more often", "el resumen una vez al
 # día", "the reminders the evening before".
 _OUTPUT_HOW_OFTEN = (rf"\b{_BOT_OUTPUT}\b(?:\W+\w+){{0,5}}?\W+{_HOW_OFTEN}\b"
+                     # or its posting of something, and how often: "post the rota once a week"
+                     rf"|\b(?:post|send|envoy|mand|envi|schick|poste)\w*\b(?:\W+\w+){{0,5}}?\W+"
+                     rf"{_HOW_OFTEN}\b"
                      rf"|\b{_HOW_OFTEN}\b(?:\W+\w+){{0,2}}?\W+{_BOT_OUTPUT}\b"
                      rf"|\b{_SENT}\b(?:\W+\w+){{0,5}}?\W+{_WHEN}\b")
 _SENDS_HOW_OFTEN = re.compile(_OUTPUT_HOW_OFTEN)
@@ -751,8 +758,8 @@ def agrees_with(text: str, names: Collection[str]) -> list[str]:
 # saying, or a word for being silent. The gate takes an unsure read as asking for a turn on this
 # only where the room confirms it: the members it would invite said clearly less lately.
 
-_NOT = (r"(?:not|never|barely|hardly|no|nada|todavia no|aun no|pas|rien|jamais|a peine"
-        r"|nicht|nichts|kaum|gar nicht|noch nichts|nao|ainda nao|nunca|mal)")
+_NOT = (r"(?:not|never|barely|hardly|no|ni|nada|todavia no|aun no|pas|rien|jamais|a peine"
+        r"|nicht|nichts|kaum|gar nicht|noch nichts|nao|nem|ainda nao|nunca|mal)")
 _SAY = (r"(?:said|say|spoken|speak|talked|talk|word|chance|opin\w*|dicho|hablado|hablar|palabra"
         r"|participado|dit|parle|parler|exprime\w*|mot|gesagt|gesprochen|wort|geredet|reden"
         r"|falaram|falou|falar|disse\w*|dito|palavra|participou|participaram)")

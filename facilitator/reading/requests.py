@@ -975,6 +975,8 @@ def _take_side(cs: Sequence[_Clause]) -> Found | None:
                 if i in c.starts and (i + 1 in c.starts or i + 1 == len(w)):
                     continue  # ", right?": a tag, not a verdict
                 about = w[max(0, i - 4):i]
+                if "if" in w[max(0, i - 6):i]:
+                    continue  # "sorry if I've got this wrong", "correct me if I'm wrong"
                 # Said of a person, the asker or an option: "who is right", "am I wrong",
                 # "which one is better"; not of a thing ("what is wrong with it").
                 if not (any(x in {"who", "whose", "which"} or x in FIRST or x in {
