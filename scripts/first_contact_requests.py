@@ -1,5 +1,5 @@
 """Run the bot as it stands on the fresh phrasings of tests/data/fresh_requests.jsonl (batch 1)
-or tests/data/fresh_requests_N.jsonl (batches 2 to 27). Each item is put, addressed with
+or tests/data/fresh_requests_N.jsonl (batches 2 to 28). Each item is put, addressed with
 @facilitator, into its own small room of its setting (batch 1: a hospital ward, a student
 project, a fire brigade, a gaming guild, a choir, a co-op; batch 2: a newsroom, a tenants'
 association, a hackathon team; batch 3: a theatre troupe, a cycling club, a community
@@ -31,7 +31,8 @@ crew, an improv troupe; batch 24: a plumbing crew, a dialysis unit's nurses, a m
 foraging club, a team of election poll workers; batch 25: a picture-framing shop, a fencing
 club, a beach clean-up group, a respite care house's staff; batch 26: an archery club, a
 coffee roastery, a care home, a community orchard; batch 27: a kayaking club, a bus depot, a
-family's cousins, a neighbours' tool share) after
+family's cousins, a neighbours' tool share; batch 28: a trade union branch, a school's IT
+helpdesk, a community fridge, a dance school's teachers) after
 four lines of context, through the real engine and offline policy on an embedded store. An
 item may carry more of its room: `before`, lines ([member, text]) said after the context and
 before the request (a proposal and its agreement, two members talking while others are quiet,
@@ -49,7 +50,7 @@ each is sorted into what a member saw:
             answer about what was decided that does not name the members the item names
             (`named`: who supported or objected in the lines before).
 
-    python scripts/first_contact_requests.py [--batch 2|3|...|27] [--json out.json]
+    python scripts/first_contact_requests.py [--batch 2|3|...|28] [--json out.json]
 
 Prints the figures, not a log. The category of a decline is the one the current reader gives
 (facilitator/reading/requests.py), the read the gate acted on.
@@ -95,7 +96,8 @@ BATCHES = {1: FRESH, 2: ROOT / "tests" / "data" / "fresh_requests_2.jsonl",
            24: ROOT / "tests" / "data" / "fresh_requests_24.jsonl",
            25: ROOT / "tests" / "data" / "fresh_requests_25.jsonl",
            26: ROOT / "tests" / "data" / "fresh_requests_26.jsonl",
-           27: ROOT / "tests" / "data" / "fresh_requests_27.jsonl"}
+           27: ROOT / "tests" / "data" / "fresh_requests_27.jsonl",
+           28: ROOT / "tests" / "data" / "fresh_requests_28.jsonl"}
 
 # Four lines of context per setting: (member id, text). Members named in the items are here.
 CONTEXT: dict[str, list[tuple[str, str]]] = {
@@ -576,6 +578,27 @@ CONTEXT: dict[str, list[tuple[str, str]]] = {
                  ("ngozi", "can i book the pressure washer for saturday?"),
                  ("aleksi", "it's free, just write it on the sheet by the door"),
                  ("paloma", "we got a donated mitre saw, needs checking before lending")],
+    # batch 28
+    "union": [("declan", "casework rota for next month is up on the shared drive, shout if your dates clash"),
+             ("shirin", "anyone got the draft letter to management about the overtime changes? i want to add "
+                        "the bit about break times"),
+             ("mbali", "reminder that branch meeting is thursday 6pm, room 2 at the library not the usual "
+                       "one"),
+             ("radek", "I can bring the leaflets for the new starters, printed 60 yesterday")],
+    "helpdesk": [("anil", "projector in room 14 is doing the flicker thing again, ticket's logged"),
+                ("fenna", "year 9 laptop trolley B has three that won't charge, I've put them aside"),
+                ("jiho", "password resets are piling up after half term, I'll take the morning batch"),
+                ("mattias", "wifi in the sports hall should be better now, new access point went in "
+                            "yesterday")],
+    "fridge": [("ebru", "bakery dropped off 4 crates of bread, shelf 2 is full so some is on the side table"),
+              ("kwabena", "cleaned the door seals this morning and the temp log is filled in up to today"),
+              ("isolde", "can someone cover saturday 10-12? I'm away for a family thing"),
+              ("tanvir", "the allergen labels ran out, I'll order another roll tonight")],
+    "dance": [("ximena", "studio 2 floor is still sticky from the wax, putting the juniors in studio 1 "
+                         "today"),
+             ("lamar", "costume fittings for the spring show start next week, parents got the email"),
+             ("svetlana", "I need the ballet grade 3 register back, someone took it home"),
+             ("hiroshi", "hip hop intermediate is full, I'm starting a waitlist")],
 }
 ASKER = {"ward": "leonor", "project": "yara", "brigade": "hana", "guild": "zoe",
          "choir": "greta", "coop": "frida", "newsroom": "marta", "tenants": "gloria",
@@ -604,7 +627,8 @@ ASKER = {"ward": "leonor", "project": "yara", "brigade": "hana", "guild": "zoe",
          "plumbing": "ferhat", "dialysis": "joaquin", "foraging": "noemie", "polling": "leilani",
          "framing": "dilnoza", "fencing": "mateus", "beachclean": "rahel", "respite": "florin",
          "archery": "ayesha", "roastery": "kofi", "carehome": "beatriz", "orchard": "henrik",
-         "kayaking": "benedikt", "busdepot": "teresa", "cousins": "ricardo", "toolshare": "dariusz"}
+         "kayaking": "benedikt", "busdepot": "teresa", "cousins": "ricardo", "toolshare": "dariusz",
+         "union": "gwen", "helpdesk": "rosalie", "fridge": "pilar", "dance": "odile"}
 
 
 def load_fresh(path: Path = FRESH) -> list[dict]:
