@@ -585,6 +585,8 @@ def test_a_yes_said_twice_a_casual_no_and_no_view_either_way_are_read_so() -> No
                  "jap, der Montag passt"):
         assert stance_opener(text) == 1, text
     assert stance_opener("nee, das schaffen wir nicht") == -1
+    assert stance_opener("uf no, los lunes viene más gente") == -1  # a filler first
+    assert undecided("mmm no lo tengo claro")
     # a yes and an assent, or two assents, as a whole line
     for text in ("sim, pode ser.", "dale, me parece bien", "oui, ça me va",
                  # loving the idea, "tá bom" (written after batch 27's misses)

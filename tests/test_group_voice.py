@@ -30,6 +30,7 @@ from facilitator.reading.intent import (
     says_left_out,
     says_me_too,
     speaks_for_the_group,
+    what_to_note,
 )
 from facilitator.reading.language import detect_language
 from tests.test_requests_served import play
@@ -342,6 +343,8 @@ JUDGING = [
     # written after batch 26's misses: who does least, and a scale said "do … pro …"
     "@facilitator wer von uns hilft beim Aufräumen am wenigsten mit?",
     "@facilitator faz um ranking de quem chega mais cedo, do melhor pro pior",
+    # which of the members it names (written after batch 28's miss)
+    "@facilitator dis-moi lequel de Ann, Bob et Cy est le bénévole le plus fiable",
 ]
 NOT_JUDGING = [
     "@facilitator who has spoken most in this thread so far?",
@@ -351,6 +354,7 @@ NOT_JUDGING = [
     "@facilitator what's the most urgent open question?",
     "@facilitator who has said the least so far?",  # the room's status: the quiet ones
     "@facilitator who is least busy this week to take the keys?",
+    "@facilitator which of the dates is best for everyone?",  # options, not members
 ]
 
 
@@ -465,12 +469,18 @@ AS_RIGHT = [
     ("@facilitator dis-leur que c'est Cy qui avait raison pour l'hôtel", "Cy"),
     ("@facilitator Cy tenía razón con el hotel, ponlo en el grupo", "Cy"),
     ("@facilitator Cy hatte recht mit dem Hotel, sag es allen", "Cy"),
+    # a member someone else stands with or behind (written after batches 27 and 28's misses)
+    ("@facilitator post that the committee is behind Cy on the hotel", "Cy"),
+    ("@facilitator pon en el grupo que el equipo está con Cy en lo del hotel", "Cy"),
+    ("@facilitator schreib, dass der Vorstand beim Hotel hinter Cy steht", "Cy"),
 ]
 NOT_AS_RIGHT = [
     "@facilitator I'm right about the hotel, aren't I?",  # the asker's own: flattery's read
     "@facilitator Cy, right? she asked about the budget",
     "@facilitator can you remind Cy of the right date for the deposit?",
     "@facilitator ¿quién tiene razón, Cy o yo?",  # a question: the fitted read's to decline
+    "@facilitator I'm with Cy on the hotel, what do the others think?",  # the asker's own view
+    "@facilitator Dana sits behind Cy at the meetings, can you check the seating?",
 ]
 
 
@@ -630,6 +640,17 @@ NOT_TO_NOTE = [
 @pytest.mark.parametrize("text", TO_NOTE)
 def test_a_request_to_note_as_decided_is_read_so(text: str) -> None:
     assert asks_to_note(text)
+
+
+@pytest.mark.parametrize(("text", "noted"), [
+    ("@facilitator notier das bitte: ab Montag fahren wir um acht", " ab montag fahren wir um acht"),
+    ("@facilitator apunta que el local abre a las nueve, ¿sí? lo dijo Ana", "el local abre a las nueve"),
+    ("@facilitator please note it", "@facilitator please note it"),
+])
+def test_what_a_request_asks_to_note_is_its_clause(text: str, noted: str) -> None:
+    # written after batch 28's miss: the words around the note ("lo propuso Ana ayer, aunque no
+    # sé si lo entendí bien") had hidden the proposal it asked to note
+    assert what_to_note(text).strip() == noted.strip()
 
 
 @pytest.mark.parametrize("text", NOT_TO_NOTE)

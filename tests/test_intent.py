@@ -129,6 +129,8 @@ def test_a_request_that_is_only_a_verb_of_noting_and_that(text: str, expected: b
     # or of their messages, no longer passed on (written after batch 25's misses)
     ("@facilitator Teos Nachrichten ab jetzt nicht mehr weiterleiten", True),
     ("@facilitator meine Nachrichten kommen nicht mehr an, was ist los?", False),
+    # "no le reenvíes", "ni lo metas en los resúmenes" (written after batch 28's miss)
+    ("@facilitator a Teo mejor no le reenvíes los avisos, está muy liado", True),
     # kept out of the minutes, French passive (written after batch 26's misses)
     ("@facilitator les remarques de Teo ne seront plus reprises dans le compte rendu", True),
     ("@facilitator Teo missed the summary, can you send it to him?", False),

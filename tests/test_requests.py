@@ -479,6 +479,14 @@ def test_an_ordinal_after_my_puts_nobody_first() -> None:
     assert read_request("@facilitator put my request first please").category is Refusal.ONE_MEMBER
 
 
+def test_the_wish_not_to_leave_anyone_out_is_no_exclusion() -> None:
+    # written after batch 28's miss
+    assert read_request("@facilitator give the quiet ones a turn, don't want to leave anyone "
+                        "out").category is not Refusal.AGAINST_MEMBER
+    assert read_request("@facilitator leave Keiko out of the summary",
+                        MEMBERS).category is Refusal.AGAINST_MEMBER
+
+
 def test_an_apology_for_getting_it_wrong_asks_no_verdict() -> None:
     # written after batch 27's miss: "sorry if I've got this wrong" is about the asker's reading
     for text in ("@facilitator sorry if I've got this wrong, what did we decide on the van?",

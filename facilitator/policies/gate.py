@@ -44,6 +44,7 @@ from facilitator.reading.intent import (
     says_left_out,
     says_me_too,
     speaks_for_the_group,
+    what_to_note,
 )
 from facilitator.reading.intent import read_request as read_intent
 from facilitator.reading.intent_labels import REFUSALS, Intent, Kind, RequestRead, kind_of
@@ -479,10 +480,10 @@ NOTE_OVERLAP = 0.5
 
 
 def _notes_a_proposal(state: RoomState, text: str) -> bool:
-    """What the request asks to note (after its colon, if it has one) is, in most of its
-    words, a proposal still open and made lately: "notier das bitte: ab Montag …" after "ab
-    Montag …" was proposed — not "note: Pia is lazy" beside it."""
-    said = set(RUN.findall(fold_accents(text.rsplit(":", 1)[-1])))
+    """What the request asks to note (`what_to_note`) is, in most of its words, a proposal
+    still open and made lately: "notier das bitte: ab Montag …" after "ab Montag …" was
+    proposed — not "note: Pia is lazy" beside it."""
+    said = set(RUN.findall(what_to_note(text)))
     if not said:
         return False
     return any(len(said & set(RUN.findall(fold_accents(p.text)))) >= NOTE_OVERLAP * len(said)

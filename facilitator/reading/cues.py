@@ -328,10 +328,12 @@ _EMPHATIC = (r"definitely|absolutely|totally|of course|for sure|sure|please|pls|
              r"|let's go|go for it|vamos|allons-y|on y va|los geht's|auf geht's|bora|vamos nessa")
 # "For me, yes" ("por mí sí", "pour moi oui", "für mich ja") is a yes, alone or before a reason.
 _FOR_ME = r"(?:for me|to me|por mi|pour moi|moi|fur mich|pra mim|para mim|por mim)"
+# A filler before a stance ("uf no, …", "mmm no sé, …", "ah non").
+_FILLER = r"(?:ah|oh|eh|uh|um|hmm+|mm+|bah|pff+|ouf|uff?|ach|ai|ui)"
 # A yes said twice ("sim sim, …", "oui oui, …"; not German "ja ja", which waves a point away)
 # and a stop said twice ("sim!! …") open a stance too; so does a casual no ("nah, …", "nope, …").
 STANCE_OPENS = re.compile(
-    rf"^(?:i\s+)?{_I_AM}{_FULLY}(?:(?!ja\s+ja\b)(?P<yes>{_YES}|{_FOR_ME}\W+(?:si|sim|oui|ja|yes))"
+    rf"^(?:{_FILLER}\W+)?(?:i\s+)?{_I_AM}{_FULLY}(?:(?!ja\s+ja\b)(?P<yes>{_YES}|{_FOR_ME}\W+(?:si|sim|oui|ja|yes))"
     rf"(?:\s+(?:{_EMPHATIC}|(?P=yes)))?"
     rf"|(?P<no>{_NO}|nah|nope|nee))"
     r"\s*[,.;:!\u2014\u2013-]+\s*(?P<rest>\w+(?:\W+\w+)+)")
@@ -364,7 +366,6 @@ STANCE_CLOSES = re.compile(
     r"[\W\d_]*$")
 # A whole line of no, a filler before it or not ("ah non", "nope", "Nein!", "nem pensar"): a
 # no to the proposal in reach. Taken for one, it can only hold a decision back.
-_FILLER = r"(?:ah|oh|eh|uh|um|hmm+|mm+|bah|pff+|ouf|ach|ai|ui)"
 STANCE_WHOLE_NO = re.compile(
     rf"^(?![^?]*\?)(?:{_FILLER}\W+)?(?:{_NO}|nope|nah|nee"
     r"|non\W+non)"
@@ -391,7 +392,7 @@ EMOJI_VARIANTS = frozenset({"\ufe0f", "\u200d", *map(chr, range(0x1F3FB, 0x1F400
 UNDECIDED_OPENS = re.compile(
     rf"^\W*(?:{_FILLER}\W+)?(?:i )?(?:don'?t know|dunno|not sure|no se|no lo se|ni idea|je (?:ne )?sais pas"
     r"|j'sais pas|chais pas|pas sure?|wei(?:ss|\u00df) (?:es )?nicht|keine ahnung|nicht sicher|sei la"
-    r"|nao sei|sei nao"
+    r"|nao sei|sei nao|no (?:lo )?tengo (?:tan |muy )?claro|nao tenho (?:a )?certeza"
     r"|no (?:opinion|preference|strong feelings?)|(?:i )?don'?t mind|pas d'avis|sans avis"
     r"|(?:ca )?m'est egal|(?:a mi )?me da igual|sin opinion|(?:mir )?(?:ist (?:es )?)?egal"
     r"|keine meinung|tanto faz|sem opiniao|(?:pra mim )?tanto faz)\b")

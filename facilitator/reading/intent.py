@@ -457,7 +457,7 @@ def asks_bot_activity(text: str) -> bool:
 _SEND = r"(?:send|includ|add|ping|tag|notif|put|cc|copy)\w*"
 _LEAVE_OUT = (rf"(?:stop\w*|no more|(?:don'?t|do not|not to|no need to|no longer) {_SEND}"
               r"|leave (?:[\w']+ ){0,3}?out|drop\w*|remove\w*|take \w+ off|exclud\w*|without|skip\w*"
-              r"|deja\w* de|ya no|no (?:le |les |la |lo )?(?:mand|envi|inclu|pong|met|avis"
+              r"|deja\w* de|ya no|(?:no|ni) (?:le |les |la |lo )?(?:mand|envi|reenvi|inclu|pong|met|avis"
               r"|agreg|anad)\w*|sin|no hace falta|quit\w*|saca\w*|excluy\w*"
               r"|arret\w* de|ne (?:lui|la|le|les) (?:envoi|mets|met|inclu|rappel|transmet)\w*"
               r"|plus besoin|pas (?:la peine|besoin)|sans|retir\w*|enlev\w*|exclu\w*"
@@ -596,14 +596,16 @@ def asks_what_was_decided(text: str) -> bool:
 
 _WHO = (r"(?:who|quien|qui|wer|quem|which of (?:us|the \w+)|cual de (?:nosotros|l[oa]s \w+)"
         r"|lequel d'entre nous|lequel des \w+|welche\w* von (?:uns|den \w+)|qual de nos"
+        # or of the members it names: "lequel de Ana, Bo et Cy", "which of Ana and Bo"
+        r"|(?:lequel|laquelle) de|which of|cual de|welche\w* von|qual de"
         r"|qual d[oa]s \w+)")
 _SUPERLATIVE = (r"(?:the (?:most|least|worst|best|\w+est)\b|(?:the )?(?:worst|best|\w+est)\b"
                 r"|(?:el|la|los|las) (?:\w+ )?(?:mas|menos|peor|peores|mejor|mejores)\b"
-                r"|(?:le|la|les) (?:\w+ )?(?:plus|moins|pire|pires|meilleur\w*)\b"
+                r"|(?:le|la|les) (?:\w+ (?:le |la |les )?)?(?:plus|moins|pire|pires|meilleur\w*)\b"
                 r"|(?:der|die|das|am) (?:\w+ )?(?:meisten|wenigsten|schlechtest\w*|best\w*"
                 r"|\w+ste[nr]?)\b"
                 r"|(?:o|a|os|as) (?:\w+ )?(?:mais|menos|pior|piores|melhor|melhores)\b)")
-_PICKS_OUT = re.compile(rf"\b{_WHO}(?: \w+){{0,4}}?(?:'s| is| are| es| son| est| sont| ist"
+_PICKS_OUT = re.compile(rf"\b{_WHO}(?:,? \w+){{0,6}}?(?:'s| is| are| es| son| est| sont| ist"
                         rf"| sind| e| sao| seria| would be) {_SUPERLATIVE}"
                         # not "the best person to ask": a purpose asks whom to turn to
                         r"(?! (?:\w+ )?(?:to|para|pour|um|zu)\b)")
@@ -624,9 +626,10 @@ _SCALE = re.compile(rf"\b(?:from|del|de la|du|de|vom|von|do|da) (?:the |le |la |
                     rf"\b(?:\W+\w+){{0,3}}?\W+(?:to|al|a la|au|a|zum|bis zum|para o|para a|ao|a"
                     r"|pro|pra)"
                     rf" (?:the |le |la |o |a |el )?{_POLE}\b")
+_PERSON_WHO = re.compile(r"\b(?:who|quien|qui|wer|quem)\b")
 # What a group weighs, not who is in it: ranking these is no judgement of members.
 _OPTIONS = re.compile(r"\b(?:options?|proposals?|ideas?|choices?|plans?|dates?|venues?|opcion\w*"
-                      r"|propuestas?|ideas?|propositions?|idees?|choix|optionen|vorschlag\w*"
+                      r"|propuestas?|ideas?|fechas?|propositions?|idees?|choix|optionen|vorschlag\w*"
                       r"|ideen|termine?|opcoes|opcao|propostas?|ideias?|datas?)\b")
 _RANK_WORD = re.compile(r"\b(?:rank\w*|clasific\w*|classe[sz]?|classement|rangliste|ranking"
                         r"|reihenfolge|classific\w*|lista|liste|list)\b")
@@ -664,7 +667,10 @@ def judges_members(text: str) -> bool:
     folded = folded_line(text)
     scaled = (_SCALE.search(folded) and _RANK_WORD.search(folded)) or (
         _OUT_OF.search(folded) and _EACH.search(folded))
-    return bool(_PICKS_OUT.search(folded) or _RANKS.search(folded)
+    # "which of …" picks among options as readily as among members: not where it names options
+    picks = _PICKS_OUT.search(folded) and not (
+        _OPTIONS.search(folded) and not _PERSON_WHO.search(folded))
+    return bool(picks or _RANKS.search(folded)
                 or (scaled and not _OPTIONS.search(folded))
                 or (_LEAST.search(folded) and not _OF_TALK.search(folded)))
 
@@ -720,10 +726,27 @@ def _named_where(text: str, names: Collection[str],
     return out
 
 
+# Or a member someone else is said to stand with or behind: "the board is behind Ana", "la
+# familia está con Ana", "le bureau est avec Ana", "der Vorstand steht hinter Ana", "a equipa
+# está com a Ana" — a side, told of a group or another member (the asker's own "I'm with Ana"
+# is their view, and the first person has no copula here).
+_BACKED_BY = re.compile(
+    r"(?:\b(?:is|are|stands?|esta|estan|estamos|est|sont|estao|somos|ta)\s+(?:\w+\s+)?"
+    r"(?:with|behind|con|avec|com)|\bon the side of|\bdel lado de|\bdu cote de"
+    r"|\bdo lado d[aoe])\s+(?:(?:o|a|el|la|le)\s+)?$")
+# German puts the verb last: "dass der Vorstand hinter Ana steht".
+_BACKED_BY_VERB_LAST = (re.compile(r"\bhinter\s+$"), re.compile(r"\s+(?:\w+\s+)?(?:steht|stehen)\b"))
+
+
 def names_as_right(text: str, names: Collection[str]) -> list[str]:
-    """The names (of `names`) a line says are right (see the comment above), in any of the
-    five languages, in the order given."""
-    return _named_where(text, names, lambda folded, m: _IS_RIGHT.match(folded, m.end()))
+    """The names (of `names`) a line says are right, or that someone stands with (see the
+    comments above), in any of the five languages, in the order given."""
+    before, after = _BACKED_BY_VERB_LAST
+    return _named_where(text, names, lambda folded, m: (
+        _IS_RIGHT.match(folded, m.end())
+        or _BACKED_BY.search(folded[max(0, m.start() - 40):m.start()])
+        or (before.search(folded[max(0, m.start() - 10):m.start()])
+            and after.match(folded, m.end()))))
 
 
 # Named to agree with, not as the subject: "sehe ich genauso wie Lea", "same as Ann", "apoio
@@ -862,6 +885,20 @@ def notes_it(text: str) -> bool:
     nothing else (see the comment above), in any of the five languages."""
     line = " ".join(_COURTESY.sub(" ", folded_line(normalise(text))).split())
     return bool(line) and _NOTE_IT.fullmatch(line) is not None
+
+
+def what_to_note(text: str) -> str:
+    """What a request asks to note, folded: after its last colon ("notier das bitte: ab Montag
+    …"); else the clause after its verb of noting and "that" ("apunta que cerramos los lunes,
+    ¿sí? lo propuso Ana", up to the next comma, stop or question mark); else the whole line."""
+    folded = folded_line(text)
+    if ":" in folded:
+        return folded.rsplit(":", 1)[-1]
+    verb = _NOTE_VERB.search(folded)
+    that = _NOTED_AS.search(folded, verb.end()) if verb else None
+    if that is None:
+        return folded
+    return re.split(r"[,.;!?]", folded[that.end():], maxsplit=1)[0]
 
 
 def asks_to_note(text: str, *, or_colon: bool = False) -> bool:

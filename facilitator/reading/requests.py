@@ -795,6 +795,8 @@ def _against_member(cs: Sequence[_Clause]) -> Found | None:
                 j = c.person_near(i, after=3, before=4)
                 if j is not None and w[j] not in FIRST and w[j] != "us":
                     return Refusal.AGAINST_MEMBER, "asks it to leave a member out", _target(c, j)
+            if st in MOVE_OUT and any(x in NEG for x in w[max(0, i - 3):i]):
+                continue  # "don't wanna leave anyone out": the wish not to exclude
             if st in MOVE_OUT:
                 j = c.person_near(i, after=3)
                 if j is not None and any(x in {"out", "off"} for x in w[j:j + 5]) and \
