@@ -333,7 +333,8 @@ _FILLER = r"(?:ah|oh|eh|uh|um|hmm+|mm+|bah|pff+|ouf|uff?|ach|ai|ui)"
 # A yes said twice ("sim sim, …", "oui oui, …"; not German "ja ja", which waves a point away)
 # and a stop said twice ("sim!! …") open a stance too; so does a casual no ("nah, …", "nope, …").
 STANCE_OPENS = re.compile(
-    rf"^(?:{_FILLER}\W+)?(?:i\s+)?{_I_AM}{_FULLY}(?:(?!ja\s+ja\b)(?P<yes>{_YES}|{_FOR_ME}\W+(?:si|sim|oui|ja|yes))"
+    rf"^(?:{_FILLER}\W+)?(?:i\s+)?{_I_AM}{_FULLY}"
+    rf"(?:(?!ja\s+ja\b)(?P<yes>{_YES}|{_FOR_ME}\W+(?:si|sim|oui|ja|yes))"
     rf"(?:\s+(?:{_EMPHATIC}|(?P=yes)))?"
     rf"|(?P<no>{_NO}|nah|nope|nee))"
     r"\s*[,.;:!\u2014\u2013-]+\s*(?P<rest>\w+(?:\W+\w+)+)")
