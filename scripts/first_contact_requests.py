@@ -1,5 +1,5 @@
 """Run the bot as it stands on the fresh phrasings of tests/data/fresh_requests.jsonl (batch 1)
-or tests/data/fresh_requests_N.jsonl (batches 2 to 28). Each item is put, addressed with
+or tests/data/fresh_requests_N.jsonl (batches 2 to 29). Each item is put, addressed with
 @facilitator, into its own small room of its setting (batch 1: a hospital ward, a student
 project, a fire brigade, a gaming guild, a choir, a co-op; batch 2: a newsroom, a tenants'
 association, a hackathon team; batch 3: a theatre troupe, a cycling club, a community
@@ -32,7 +32,8 @@ foraging club, a team of election poll workers; batch 25: a picture-framing shop
 club, a beach clean-up group, a respite care house's staff; batch 26: an archery club, a
 coffee roastery, a care home, a community orchard; batch 27: a kayaking club, a bus depot, a
 family's cousins, a neighbours' tool share; batch 28: a trade union branch, a school's IT
-helpdesk, a community fridge, a dance school's teachers) after
+helpdesk, a community fridge, a dance school's teachers; batch 29: a pool's lifeguards, a
+family's siblings, a block's stairwell neighbours, a bike shop) after
 four lines of context, through the real engine and offline policy on an embedded store. An
 item may carry more of its room: `before`, lines ([member, text]) said after the context and
 before the request (a proposal and its agreement, two members talking while others are quiet,
@@ -50,7 +51,7 @@ each is sorted into what a member saw:
             answer about what was decided that does not name the members the item names
             (`named`: who supported or objected in the lines before).
 
-    python scripts/first_contact_requests.py [--batch 2|3|...|28] [--json out.json]
+    python scripts/first_contact_requests.py [--batch 2|3|...|29] [--json out.json]
 
 Prints the figures, not a log. The category of a decline is the one the current reader gives
 (facilitator/reading/requests.py), the read the gate acted on.
@@ -97,7 +98,8 @@ BATCHES = {1: FRESH, 2: ROOT / "tests" / "data" / "fresh_requests_2.jsonl",
            25: ROOT / "tests" / "data" / "fresh_requests_25.jsonl",
            26: ROOT / "tests" / "data" / "fresh_requests_26.jsonl",
            27: ROOT / "tests" / "data" / "fresh_requests_27.jsonl",
-           28: ROOT / "tests" / "data" / "fresh_requests_28.jsonl"}
+           28: ROOT / "tests" / "data" / "fresh_requests_28.jsonl",
+           29: ROOT / "tests" / "data" / "fresh_requests_29.jsonl"}
 
 # Four lines of context per setting: (member id, text). Members named in the items are here.
 CONTEXT: dict[str, list[tuple[str, str]]] = {
@@ -599,6 +601,23 @@ CONTEXT: dict[str, list[tuple[str, str]]] = {
              ("lamar", "costume fittings for the spring show start next week, parents got the email"),
              ("svetlana", "I need the ballet grade 3 register back, someone took it home"),
              ("hiroshi", "hip hop intermediate is full, I'm starting a waitlist")],
+    # batch 29
+    "lifeguards": [("tamsin", "pool's closing early saturday for the gala setup, so rota shifts end at 4"),
+                  ("rohan", "cool, who has the rescue tube that was left on the deck yesterday?"),
+                  ("kaito", "i put it back in the store cupboard, top shelf"),
+                  ("marek", "thanks. also the first aid kit needs more gauze, I'll grab some tomorrow")],
+    "siblings": [("nkechi", "mum's birthday is on the 14th, are we doing lunch or dinner?"),
+                ("aurelio", "dinner works better for me, I'm on shift till 2"),
+                ("freya", "either is fine, I can bring the cake from that bakery she likes"),
+                ("janek", "I'll book the table once we pick a time")],
+    "stairwell": [("halima", "the light on the 3rd floor landing is out again"),
+                 ("gustavo", "I reported it to the management company this morning"),
+                 ("pernille", "can someone remind me which day the recycling goes out? thursday?"),
+                 ("takeshi", "wednesday night, collection is thursday morning")],
+    "bikeshop": [("amadou", "the box of inner tubes finally arrived, 700c and 29er"),
+                ("celeste", "great, I've got two customers waiting on 29er tubes"),
+                ("wojtek", "the truing stand is wobbling, I'll tighten it after lunch"),
+                ("selin", "reminder the shop closes at 5 today for stocktake")],
 }
 ASKER = {"ward": "leonor", "project": "yara", "brigade": "hana", "guild": "zoe",
          "choir": "greta", "coop": "frida", "newsroom": "marta", "tenants": "gloria",
@@ -628,7 +647,8 @@ ASKER = {"ward": "leonor", "project": "yara", "brigade": "hana", "guild": "zoe",
          "framing": "dilnoza", "fencing": "mateus", "beachclean": "rahel", "respite": "florin",
          "archery": "ayesha", "roastery": "kofi", "carehome": "beatriz", "orchard": "henrik",
          "kayaking": "benedikt", "busdepot": "teresa", "cousins": "ricardo", "toolshare": "dariusz",
-         "union": "gwen", "helpdesk": "rosalie", "fridge": "pilar", "dance": "odile"}
+         "union": "gwen", "helpdesk": "rosalie", "fridge": "pilar", "dance": "odile",
+         "lifeguards": "delphine", "siblings": "sunita", "stairwell": "bronwyn", "bikeshop": "eamon"}
 
 
 def load_fresh(path: Path = FRESH) -> list[dict]:
