@@ -393,8 +393,9 @@ _SENT = (r"(?:reminders?|nudges?|summar(?:y|ies)|recaps?|digests?|notifications?
 # día", "the reminders the evening before".
 _OUTPUT_HOW_OFTEN = (rf"\b{_BOT_OUTPUT}\b(?:\W+\w+){{0,5}}?\W+{_HOW_OFTEN}\b"
                      # or its posting of something, and how often: "post the rota once a week"
-                     rf"|\b(?:post|send|envoy|mand|envi|schick|poste)\w*\b(?:\W+\w+){{0,5}}?\W+"
-                     rf"{_HOW_OFTEN}\b"
+                     # (not "mandate" or "environment")
+                     rf"|\b(?:(?:post|send|envoi|envoy|schick)\w*|(?:mand|envi)(?:a|ar|as|e|es|en))\b"
+                     rf"(?:\W+\w+){{0,5}}?\W+{_HOW_OFTEN}\b"
                      rf"|\b{_HOW_OFTEN}\b(?:\W+\w+){{0,2}}?\W+{_BOT_OUTPUT}\b"
                      rf"|\b{_SENT}\b(?:\W+\w+){{0,5}}?\W+{_WHEN}\b")
 _SENDS_HOW_OFTEN = re.compile(_OUTPUT_HOW_OFTEN)
@@ -735,18 +736,18 @@ _BACKED_BY = re.compile(
     r"(?:with|behind|con|avec|com)|\bon the side of|\bdel lado de|\bdu cote de"
     r"|\bdo lado d[aoe])\s+(?:(?:o|a|el|la|le)\s+)?$")
 # German puts the verb last: "dass der Vorstand hinter Ana steht".
-_BACKED_BY_VERB_LAST = (re.compile(r"\bhinter\s+$"), re.compile(r"\s+(?:\w+\s+)?(?:steht|stehen)\b"))
+_BEHIND = re.compile(r"\bhinter\s+$")
+_STANDS = re.compile(r"\s+(?:\w+\s+)?(?:steht|stehen)\b")
 
 
 def names_as_right(text: str, names: Collection[str]) -> list[str]:
     """The names (of `names`) a line says are right, or that someone stands with (see the
     comments above), in any of the five languages, in the order given."""
-    before, after = _BACKED_BY_VERB_LAST
     return _named_where(text, names, lambda folded, m: (
         _IS_RIGHT.match(folded, m.end())
         or _BACKED_BY.search(folded[max(0, m.start() - 40):m.start()])
-        or (before.search(folded[max(0, m.start() - 10):m.start()])
-            and after.match(folded, m.end()))))
+        or (_BEHIND.search(folded[max(0, m.start() - 10):m.start()])
+            and _STANDS.match(folded, m.end()))))
 
 
 # Named to agree with, not as the subject: "sehe ich genauso wie Lea", "same as Ann", "apoio
