@@ -1,5 +1,5 @@
 """Run the bot as it stands on the fresh phrasings of tests/data/fresh_requests.jsonl (batch 1)
-or tests/data/fresh_requests_N.jsonl (batches 2 to 29). Each item is put, addressed with
+or tests/data/fresh_requests_N.jsonl (batches 2 to 30). Each item is put, addressed with
 @facilitator, into its own small room of its setting (batch 1: a hospital ward, a student
 project, a fire brigade, a gaming guild, a choir, a co-op; batch 2: a newsroom, a tenants'
 association, a hackathon team; batch 3: a theatre troupe, a cycling club, a community
@@ -33,7 +33,8 @@ club, a beach clean-up group, a respite care house's staff; batch 26: an archery
 coffee roastery, a care home, a community orchard; batch 27: a kayaking club, a bus depot, a
 family's cousins, a neighbours' tool share; batch 28: a trade union branch, a school's IT
 helpdesk, a community fridge, a dance school's teachers; batch 29: a pool's lifeguards, a
-family's siblings, a block's stairwell neighbours, a bike shop) after
+family's siblings, a block's stairwell neighbours, a bike shop; batch 30: a hair salon's staff, a photography club, a
+family sharing a holiday cottage, a school walking bus's parents) after
 four lines of context, through the real engine and offline policy on an embedded store. An
 item may carry more of its room: `before`, lines ([member, text]) said after the context and
 before the request (a proposal and its agreement, two members talking while others are quiet,
@@ -51,7 +52,7 @@ each is sorted into what a member saw:
             answer about what was decided that does not name the members the item names
             (`named`: who supported or objected in the lines before).
 
-    python scripts/first_contact_requests.py [--batch 2|3|...|29] [--json out.json]
+    python scripts/first_contact_requests.py [--batch 2|3|...|30] [--json out.json]
 
 Prints the figures, not a log. The category of a decline is the one the current reader gives
 (facilitator/reading/requests.py), the read the gate acted on.
@@ -99,7 +100,8 @@ BATCHES = {1: FRESH, 2: ROOT / "tests" / "data" / "fresh_requests_2.jsonl",
            26: ROOT / "tests" / "data" / "fresh_requests_26.jsonl",
            27: ROOT / "tests" / "data" / "fresh_requests_27.jsonl",
            28: ROOT / "tests" / "data" / "fresh_requests_28.jsonl",
-           29: ROOT / "tests" / "data" / "fresh_requests_29.jsonl"}
+           29: ROOT / "tests" / "data" / "fresh_requests_29.jsonl",
+           30: ROOT / "tests" / "data" / "fresh_requests_30.jsonl"}
 
 # Four lines of context per setting: (member id, text). Members named in the items are here.
 CONTEXT: dict[str, list[tuple[str, str]]] = {
@@ -618,6 +620,23 @@ CONTEXT: dict[str, list[tuple[str, str]]] = {
                 ("celeste", "great, I've got two customers waiting on 29er tubes"),
                 ("wojtek", "the truing stand is wobbling, I'll tighten it after lunch"),
                 ("selin", "reminder the shop closes at 5 today for stocktake")],
+    # batch 30
+    "salon": [("yetunde", "The 2pm Thursday colour moved to 3, I've updated the book"),
+             ("marisa", "we're nearly out of 6% developer, can someone grab some from the wholesaler?"),
+             ("kieran", "I'll go on my lunch, anything else we need?"),
+             ("tatiana", "foils and the wide-tooth combs pls, the last batch snapped")],
+    "photo": [("hamza", "Golden hour was unreal at the quay tonight, uploading the set later"),
+             ("ingeborg", "Reminder that monthly theme entries close Sunday midnight"),
+             ("raul", "Anyone got a spare lens cap for a 50mm? lost mine in the grass"),
+             ("suki", "I can bring one to the walk, I've got two")],
+    "cottage": [("otto", "Boiler guy is coming Tuesday, someone needs to leave the key with the neighbour"),
+               ("mirela", "We've got the cottage first two weeks of August, confirming now"),
+               ("fintan", "Whoever's last there this month, please take the bins out before you leave"),
+               ("anjali", "Added the new wifi password to the folder by the door")],
+    "walkingbus": [("sione", "I'm leading Monday, meeting at the corner of Elm Road at 8:10"),
+                  ("perpetua", "Two new kids from Year 2 joining next week, their mum will walk the first day"),
+                  ("dagmar", "Spare hi-vis vests are in my porch if anyone needs one"),
+                  ("ayumi", "Can someone swap Wednesday with me? Doctor's appt")],
 }
 ASKER = {"ward": "leonor", "project": "yara", "brigade": "hana", "guild": "zoe",
          "choir": "greta", "coop": "frida", "newsroom": "marta", "tenants": "gloria",
@@ -648,7 +667,8 @@ ASKER = {"ward": "leonor", "project": "yara", "brigade": "hana", "guild": "zoe",
          "archery": "ayesha", "roastery": "kofi", "carehome": "beatriz", "orchard": "henrik",
          "kayaking": "benedikt", "busdepot": "teresa", "cousins": "ricardo", "toolshare": "dariusz",
          "union": "gwen", "helpdesk": "rosalie", "fridge": "pilar", "dance": "odile",
-         "lifeguards": "delphine", "siblings": "sunita", "stairwell": "bronwyn", "bikeshop": "eamon"}
+         "lifeguards": "delphine", "siblings": "sunita", "stairwell": "bronwyn", "bikeshop": "eamon",
+         "salon": "gianna", "photo": "olek", "cottage": "lorenzo", "walkingbus": "kwesi"}
 
 
 def load_fresh(path: Path = FRESH) -> list[dict]:
