@@ -33,9 +33,9 @@ club, a beach clean-up group, a respite care house's staff; batch 26: an archery
 coffee roastery, a care home, a community orchard; batch 27: a kayaking club, a bus depot, a
 family's cousins, a neighbours' tool share; batch 28: a trade union branch, a school's IT
 helpdesk, a community fridge, a dance school's teachers; batch 29: a pool's lifeguards, a
-family's siblings, a block's stairwell neighbours, a bike shop; batch 30: a hair salon's staff, a photography club, a
-family sharing a holiday cottage, a school walking bus's parents) after
-four lines of context, through the real engine and offline policy on an embedded store. An
+family's siblings, a block's stairwell neighbours, a bike shop; batch 30: a hair salon's
+staff, a photography club, a family sharing a holiday cottage, a school walking bus's parents)
+after four lines of context, through the real engine and offline policy on an embedded store. An
 item may carry more of its room: `before`, lines ([member, text]) said after the context and
 before the request (a proposal and its agreement, two members talking while others are quiet,
 another member's request), and `asker`, who asks (else the setting's asker). The outcome of
@@ -634,7 +634,8 @@ CONTEXT: dict[str, list[tuple[str, str]]] = {
                ("fintan", "Whoever's last there this month, please take the bins out before you leave"),
                ("anjali", "Added the new wifi password to the folder by the door")],
     "walkingbus": [("sione", "I'm leading Monday, meeting at the corner of Elm Road at 8:10"),
-                  ("perpetua", "Two new kids from Year 2 joining next week, their mum will walk the first day"),
+                  ("perpetua",
+                   "Two new kids from Year 2 joining next week, their mum will walk the first day"),
                   ("dagmar", "Spare hi-vis vests are in my porch if anyone needs one"),
                   ("ayumi", "Can someone swap Wednesday with me? Doctor's appt")],
 }
