@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from facilitator.locale import catalogue, line
 from facilitator.memory.state import Proposal, RoomState, StoredMessage
 from facilitator.memory.trackers.proposals import REACH
@@ -10,7 +12,8 @@ from facilitator.reading.clauses import key_phrases, phrase_problem, quotable, s
 from facilitator.reading.decision_talk import Talk, read_talk
 from facilitator.reading.intent import normalise
 from facilitator.reading.language import detect_language
-from facilitator.reading.message import plainly_english
+from facilitator.reading.message import plainly_english, undecided
+from facilitator.reading.stance import reply_stance
 
 # The English lines, read once: an English readout formats them here, with no call into the
 # catalogue on the way (tests/slack/test_slack_walk.py counts the modules a message passes).
@@ -197,6 +200,28 @@ def their_words(state: RoomState, proposal: Proposal, members: list[str]) -> dic
     return out
 
 
+def second_look(state: RoomState, proposal: Proposal, members: list[str]) -> dict[str, int]:
+    """Of the members whose reply the record's strict read left unplaced, those whose latest
+    line since the proposal the reply-stance reader (reading/stance.py) places, for the
+    telling only: +1 a yes, -1 a no. A line that asks, or opens by not knowing, stays
+    unclear, as the record reads it; so does one that names a member besides the proposer
+    ("makes sense what Tom said"): its yes is to that member's stance, which the reader does
+    not see. Paid only when a member asks what was decided."""
+    lines = state.recent_human(len(state.window))[:-1]
+    others = {w for who, p in state.participants.items() if who != proposal.author
+              for w in (who.lower(), *p.label.lower().split())}
+    out: dict[str, int] = {}
+    for member in dict.fromkeys(members):
+        line = next((m for m in reversed(lines)
+                     if m.author == member and m.turn > proposal.turn), None)
+        if (line is None or "?" in line.text or undecided(line.text)
+                or others & set(re.findall(r"\w+", line.text.lower()))):
+            continue
+        if stance := reply_stance(line.text):
+            out[member] = stance
+    return out
+
+
 def proposals_in_talk(state: RoomState, limit: int = 2, *, lang: str = "en") -> str:
     """What the talk shows about open proposals, though nobody asked to note them as decided:
     who proposed, who supported, who objected — said plainly as the talk, never as the
@@ -220,13 +245,17 @@ def _talk(state: RoomState, limit: int, lang: str, *, quote: bool) -> str:
     for p in told:
         clause = said(state, p.text, p.id, want="proposal")
         unclear = [*p.unclear, *_unread(state, p)]
+        placed = second_look(state, p, unclear)
+        unclear = [m for m in unclear if m not in placed]
+        backers = [*p.backers, *(m for m, s in placed.items() if s > 0)]
+        objectors = [*p.objectors, *(m for m, s in placed.items() if s < 0)]
         fields = {"author": state.name_of(p.author), "proposal": clause,
-                  "supporters": names(state, p.backers, lang=lang),
-                  "objectors": names(state, p.objectors, lang=lang),
+                  "supporters": names(state, backers, lang=lang),
+                  "objectors": names(state, objectors, lang=lang),
                   "members": names(state, unclear, lang=lang,
                                    words=their_words(state, p, unclear) if quote else None)}
-        key = ("talk.contested" if p.objectors and fields["supporters"]
-               else ("talk.objected_unclear" if unclear else "talk.objected") if p.objectors
+        key = ("talk.contested" if objectors and fields["supporters"]
+               else ("talk.objected_unclear" if unclear else "talk.objected") if objectors
                else ("talk.unclear" if unclear else "talk.agreed") if fields["supporters"]
                else "talk.doubted" if unclear else "talk.pending")
         out.append(_say(key if clause else f"{key}_open", lang, **fields))
