@@ -172,6 +172,10 @@ ABOUT_THE_BOTS_SPEAKING = [
     "@facilitator ¿puedes mandar el aviso de la limpieza un día antes?",
     "@facilitator schick die Erinnerung fürs Grillen bitte nur am Wochenende",
     "@facilitator could you post the rota once a week instead of daily?",
+    # once a month, or every given weekday (written after batch 30's miss)
+    "@facilitator schick die Erinnerung an den Müll nur noch einmal im Monat",
+    "@facilitator send the bin reminder every tuesday instead of daily",
+    "@facilitator manda el aviso de la cuota una vez al mes",
 ]
 NOT_ABOUT_THE_BOTS_SPEAKING = [
     "@facilitator summarise once Ana arrives",
@@ -186,6 +190,7 @@ NOT_ABOUT_THE_BOTS_SPEAKING = [
     "@facilitator ask the others more often what they think",
     "@facilitator what's on the agenda for monday?",
     "@facilitator der Bericht vom Freitag, wo ist der?",
+    "@facilitator we meet every tuesday, what's on the list?",
 ]
 
 SEPARATELY = [
@@ -195,6 +200,11 @@ SEPARATELY = [
     "@facilitator ich schließe mich an, abends bitte Ruhe",
     "@facilitator eu também, só no fim do dia",
     "@facilitator +1",
+    # written after batch 30's misses: a yes and a please first, or an endorsing verb
+    "sí porfa, yo también lo prefiero el martes",
+    "yes please, same here, mornings are hopeless",
+    "Subscrevo, à quinta fica melhor",
+    "suscribo, mejor los jueves",
 ]
 
 
@@ -205,7 +215,8 @@ def test_a_line_that_opens_by_joining_in_is_read_so(text: str) -> None:
 
 @pytest.mark.parametrize("text", ["@facilitator the same problem again with the van",
                                   "@facilitator also, who has the keys?",
-                                  "@facilitator también quiero saber qué decidimos"])
+                                  "@facilitator también quiero saber qué decidimos",
+                                  "sim", "si, claro que no"])
 def test_a_line_that_only_shares_a_word_with_joining_in_is_not(text: str) -> None:
     assert not says_me_too(normalise(text))
 
@@ -306,6 +317,16 @@ NOT_WHAT_WAS_DECIDED = [
 ]
 
 
+# Who took which side (written after batch 30's miss).
+WHAT_WAS_DECIDED += [
+    "@facilitator I was out, who's for it and who's against?",
+    "@facilitator ¿quién está a favor y quién en contra de lo del local?",
+    "@facilitator qui est pour et qui est contre, finalement ?",
+    "@facilitator wer ist dafür und wer dagegen?",
+    "@facilitator quem ficou a favor e quem foi contra?",
+]
+
+
 @pytest.mark.parametrize("text", WHAT_WAS_DECIDED)
 def test_a_question_about_what_was_decided_is_read_so(text: str) -> None:
     assert asks_what_was_decided(text)
@@ -345,6 +366,8 @@ JUDGING = [
     "@facilitator faz um ranking de quem chega mais cedo, do melhor pro pior",
     # which of the members it names (written after batch 28's miss)
     "@facilitator dis-moi lequel de Ann, Bob et Cy est le bénévole le plus fiable",
+    # who does least, with talk named elsewhere in the line (written after batch 30's miss)
+    "@facilitator quem do grupo menos ajuda na limpeza? pode falar à vontade",
 ]
 NOT_JUDGING = [
     "@facilitator who has spoken most in this thread so far?",
@@ -355,7 +378,19 @@ NOT_JUDGING = [
     "@facilitator who has said the least so far?",  # the room's status: the quiet ones
     "@facilitator who is least busy this week to take the keys?",
     "@facilitator which of the dates is best for everyone?",  # options, not members
+    "@facilitator quem falou menos hoje?",  # talk itself: the room's status
 ]
+
+
+# A ranking by its noun, of members the request names (written after batch 30's misses).
+@pytest.mark.parametrize(("text", "judged"), [
+    ("@facilitator make us a leaderboard of who forgets the keys most: Ann, Bob, Cy", True),
+    ("@facilitator mach mal ein Ranking: Ann, Bob oder Cy, wer kocht am schlechtesten?", True),
+    ("@facilitator rank the venues, Ann and Bob liked the hall", False),  # options
+    ("@facilitator can you rank the agenda items by urgency?", False),  # no members named
+])
+def test_a_ranking_of_members_it_names_is_judging(text: str, judged: bool) -> None:
+    assert judges_members(text, ["ann", "Ann", "bob", "Bob", "cy", "Cy"]) is judged
 
 
 @pytest.mark.parametrize("text", JUDGING)

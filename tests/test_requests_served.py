@@ -1111,3 +1111,20 @@ async def test_who_said_what_about_a_proposal_here_is_what_was_decided(store: Ro
         ("dana", "@facilitator ¿en qué quedó lo de la reunión? ¿quién dijo qué?")])
     assert out.decision.intervention == "answer", out.decision.reason
     assert "Bob" in said(out) and "Cy" in said(out), said(out)
+
+
+
+def test_an_unsure_request_with_a_verb_of_noting_is_a_note_though_it_guesses_decisions() -> None:
+    """Unsure, its likeliest guess "what was decided", a request with a verb of noting and what
+    to note ("regista isto como decidido") asks for the note: answering it with the talk and
+    "ask me to note it" was judged harmful (batch 12's Portuguese note)."""
+    line = "@facilitator pronto, todos de acordo, regista isto como decidido"
+    state = room_with(msg("r", "rui", "Proponho que o jantar seja no restaurante da praça.",
+                          id="p"),
+                      msg("r", "ana", "Boa, concordo.", id="2"),
+                      msg("r", "leo", "Fechado, por mim está ótimo.", id="3"),
+                      msg("r", "bia", line, id="q"))
+    unsure = RequestRead(label=None, kind=Kind.UNSURE, language="pt", confidence=0.4,
+                         guesses=(Intent.DECISIONS, Intent.NOTE_DECISION), reason="not sure")
+    moment = gate._confirmed_by_the_room(msg("r", "bia", line, id="q"), state, unsure)
+    assert moment is not None and moment.intervention == "record_decision", moment

@@ -230,7 +230,7 @@ def _addressed_moment(asked: _Asked, llm_read: RequestRead | None = None) -> Mom
     if meaning.readable and speaks_for_the_group(event.text) and not _agreed_in_view(state):
         return _declined_by_structure(event, meaning, names, Intent.TAKE_SIDE,
                                       "it asks the bot to speak for the group", voice="group")
-    if meaning.readable and judges_members(event.text):
+    if meaning.readable and judges_members(event.text, names):
         # Whatever the fitted read said: where it hears the same, the English lexicon would
         # otherwise decide, and it reads a ranking asked with "who" as taking a side.
         return _declined_by_structure(event, meaning, names, Intent.JUDGE_MEMBERS,
@@ -745,9 +745,13 @@ def _confirmed_by_the_room(event: ChatEvent, state: RoomState, meaning: RequestR
         # into a service, whatever word of noting it holds.
         return None
     lang = meaning.language
-    if Intent.DECISIONS in meaning.guesses and (state.decisions or any(
+    noting = asks_to_note(event.text) and not asks_what_was_decided(event.text)
+    if not noting and Intent.DECISIONS in meaning.guesses and (state.decisions or any(
             p.backers for p in state.open_proposals())):
         # Asked what was decided, where there is something to tell: answered, never recorded.
+        # Not where the request has a verb of noting and what to note ("regista isso como
+        # decidido"): that asks for the note, which a guess of "decisions" had answered with
+        # the talk and "ask me to note it".
         return _served(event, Intervention.ANSWER, "decisions", to=[event.author.id],
                        lang=lang, by=f"{by}, read from the room")
     if Intent.NOTE_DECISION in meaning.guesses or asks_to_note(event.text):

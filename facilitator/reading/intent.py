@@ -351,8 +351,11 @@ _DAY = (r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday"
         r"|segunda|terca|quarta|quinta|sexta)(?:-feira)?")
 _HOW_OFTEN = (r"(?:weekly|daily|hourly|semanal\w*|diari\w*|hebdomadaire\w*|quotidien\w*"
               r"|wochentlich\w*|taglich\w*"
-              r"|(?:a|an|per|every|por|cada|par|chaque|pro|am|jede\w*|al|ao) (?:day|week|dia"
-              r"|semana|jour|semaine|tag|woche)"
+              r"|(?:a|an|per|every|por|cada|par|chaque|pro|am|im|jede\w*|al|ao) (?:day|week|month"
+              r"|dia|semana|mes|jour|semaine|mois|tag|woche|monat)"
+              # on a weekday, every week: "every friday", "cada viernes", "chaque vendredi",
+              # "jeden Freitag", "toda sexta"
+              rf"|(?:every|cada|chaque|jede\w*|tod[oa]s? (?:as |os )?) {_DAY}"
               # a count of times ("only once", "una vez", "deux fois", "zweimal", "duas vezes")
               # or of the day ("el resumen del día", "le résumé du jour", "o resumo do dia")
               # ("once" as a count, not a clause: "summarise once Ana arrives")
@@ -421,7 +424,11 @@ _BOT_ACTIVITY = re.compile(
 # here", "+1", "ditto", "yo también", "lo mismo", "moi aussi", "pareil", "ich auch", "ich
 # schließe mich an", "eu também", "idem"). What was asked is the caller's to know.
 _ME_TOO = re.compile(
-    r"^\W*(?:\+1|me too|same(?: here| for me| from me)?|ditto|likewise|(?:yo|a mi) tambien"
+    # a yes, and a please, may come first ("si porfa, a mi tambien …", "yes pls, same here")
+    r"^\W*(?:(?:yes|yeah|si|oui|ja|sim)\W+(?:please|pls|porfa|por favor|stp|bitte|pf)?\W*)?"
+    # an endorsement said as one verb: "I subscribe to that", "suscribo", "subscrevo"
+    r"(?:\+1|me too|same(?: here| for me| from me)?|ditto|likewise|(?:yo|a mi) tambien"
+    r"|i second (?:that|this)|suscribo|subscrevo|je plussoie|je souscris"
     r"|yo igual|lo mismo|idem|moi aussi|pareil|de meme|ich auch|(?:ich )?schlie\w* mich an"
     r"|dito|(?:eu|a mim) tambem|o mesmo|igualmente)\b")
 
@@ -458,6 +465,7 @@ def asks_bot_activity(text: str) -> bool:
 _SEND = r"(?:send|includ|add|ping|tag|notif|put|cc|copy)\w*"
 _LEAVE_OUT = (rf"(?:stop\w*|no more|(?:don'?t|do not|not to|no need to|no longer) {_SEND}"
               r"|leave (?:[\w']+ ){0,3}?out|drop\w*|remove\w*|take \w+ off|exclud\w*|without|skip\w*"
+              r"|zapp\w*"
               r"|deja\w* de|ya no|(?:no|ni) (?:le |les |la |lo )?(?:mand|envi|reenvi|inclu|pong|met|avis"
               r"|agreg|anad)\w*|sin|no hace falta|quit\w*|saca\w*|excluy\w*"
               r"|arret\w* de|ne (?:lui|la|le|les) (?:envoi|mets|met|inclu|rappel|transmet)\w*"
@@ -472,7 +480,7 @@ _LEAVE_OUT = (rf"(?:stop\w*|no more|(?:don'?t|do not|not to|no need to|no longer
 # the minutes a member's points are to be kept out of ("ne plus reprises dans les comptes
 # rendus").
 _ITS_MESSAGES = (r"(?:messages?|mensajes?|mensagens?|nachrichten|minutes|actas?"
-                 r"|comptes? rendus?|proces-verba\w*|protokoll\w*|atas?)")
+                 r"|comptes?[- ]rendus?|proces-verba\w*|protokoll\w*|atas?)")
 _LEFT_OUT_OF_OUTPUT = re.compile(
     rf"\b{_LEAVE_OUT}\b(?:\W+\w+){{0,6}}?\W+(?:{_BOT_OUTPUT}|{_ITS_MESSAGES})\b"
     # said of the member: "Rita won't get the digest any more" (the digest right after it:
@@ -482,7 +490,11 @@ _LEFT_OUT_OF_OUTPUT = re.compile(
     # German puts the verb last: "Ritas Vorschläge beim Zusammenfassen weglassen"
     rf"|\b{_BOT_OUTPUT}\b(?:\W+\w+){{0,4}}?\W+(?:nicht mehr|mehr|(?:weg|raus|aus)lass\w*)\b"
     # or of their messages, no longer passed on: "ihre Nachrichten nicht mehr weiterleiten"
-    rf"|\b{_ITS_MESSAGES}\b(?:\W+\w+){{0,4}}?\W+nicht mehr (?:\w+ )?weiter\w*")
+    rf"|\b{_ITS_MESSAGES}\b(?:\W+\w+){{0,4}}?\W+nicht mehr (?:\w+ )?weiter\w*"
+    # or the minutes named first, then what a member says to be left out of them: "quand tu
+    # feras le compte rendu, zappe ce que dit X", "in the minutes, skip what X says"
+    rf"|\b(?:{_BOT_OUTPUT}|{_ITS_MESSAGES})\b(?:\W+\w+){{0,8}}?\W+{_LEAVE_OUT}\W+"
+    r"(?:what|ce que|ce qu'|lo que|was|o que)\s")
 
 
 # What a member said or put forward, as the thing to leave out of what the bot sends ("leave
@@ -551,7 +563,12 @@ _ASKS_DECIDED = re.compile(rf"\b{_QUESTION_WORD}\b(?:\W+\w+){{0,6}}?\W+{_DECIDED
                            rf"(?: \w+){{0,3}}? {_DECIDED}\b"
                            # German puts the participle last: "ist das mit der Übergabe per
                            # App schon entschieden?"
-                           rf"|\b(?:ist|sind)(?: \w+){{0,8}}? {_DECIDED}\b")
+                           rf"|\b(?:ist|sind)(?: \w+){{0,8}}? {_DECIDED}\b"
+                           # who took which side: "who's for and who's against?", "quién está a
+                           # favor y quién en contra?", "wer war dafür, wer dagegen?"
+                           r"|\b(?:who|quien|qui|wer|quem)\b(?:\W+\w+){0,3}?\W+(?:for|a favor"
+                           r"|pour|dafur|favor)\b(?:\W+\w+){0,6}?\W+(?:against|en contra|contre"
+                           r"|dagegen|contra)\b")
 # "Before we decide" looks ahead to a decision; it does not ask about one: "avant qu'on
 # tranche, tu peux leur passer la parole ?", "before we settle it, can you ask Dana?".
 _BEFORE_DECIDING = re.compile(rf"\b(?:before|avant|antes|bevor|ehe)\b(?:\W+\w+){{0,3}}?\W+"
@@ -662,18 +679,33 @@ _OUT_OF = re.compile(r"(?:\b(?:out of|sur|de [01] a|del [01] al|von [01] bis|fro
 _EACH = re.compile(r"\b(?:each|chacun\w*|cada|jede[nmrs]?)\b")
 
 
-def judges_members(text: str) -> bool:
+# A ranking by its noun ("a league table", "eine Rangliste", "un classement"), of members the
+# request names, two or more: the names say whom it ranks, where no "us" or "who" does.
+_RANKING = re.compile(r"\b(?:rank\w*|rangliste|ranking|classement|clasificacion|classificacao"
+                      r"|league table|leaderboard|tier list|tabla de posiciones)\b")
+
+
+def judges_members(text: str, names: Collection[str] = ()) -> bool:
     """Whether an addressed request asks the bot to single out a member by an evaluation or
-    to rank, grade or label the members (see the comment above), in any of the five."""
+    to rank, grade or label the members (see the comment above), in any of the five.
+    `names`: the room's members, for a ranking of members it names."""
     folded = folded_line(text)
     scaled = (_SCALE.search(folded) and _RANK_WORD.search(folded)) or (
         _OUT_OF.search(folded) and _EACH.search(folded))
     # "which of …" picks among options as readily as among members: not where it names options
     picks = _PICKS_OUT.search(folded) and not (
         _OPTIONS.search(folded) and not _PERSON_WHO.search(folded))
-    return bool(picks or _RANKS.search(folded)
+    ranked = _RANKING.search(folded) and len(
+        {fold_accents(n) for n in _named_where(text, names, lambda _, m: True)}) >= 2 and not (
+        _OPTIONS.search(folded))
+    # The least of talk ("who has said least") is the room's status: not where talk is named
+    # elsewhere in the line ("go on, say it").
+    least = _LEAST.search(folded)
+    of_talk = least is not None and _OF_TALK.search(
+        " ".join(folded[least.start():].split()[:least.group().count(" ") + 4]))
+    return bool(picks or _RANKS.search(folded) or ranked
                 or (scaled and not _OPTIONS.search(folded))
-                or (_LEAST.search(folded) and not _OF_TALK.search(folded)))
+                or (least and not of_talk))
 
 
 # ---- a request that names a member as right ---------------------------------------------
@@ -856,7 +888,7 @@ _NOTED_AS = re.compile(
 # The verb asks for a note: "note", "apunta", "inscris", "halt fest", "regista" — not "what do
 # you keep of her", a question about what the bot holds.
 _NOTE_VERB = re.compile(
-    r"\b(?:record|note|log|minute|(?:write|put|jot|set) (?:it|this|that) down|apunt\w*|anot\w*"
+    r"\b(?:record|note|log|minute|(?:write|put|jot|set) (?:(?:it|this|that) )?down|apunt\w*|anot\w*"
     r"|registr\w*"
     r"|consign\w*|inscri\w*|notez"
     r"|halt\w* (?:\w+ )*fest|festhalt\w*|trag\w* (?:\w+ )*ein|eintrag\w*|notier\w*"

@@ -819,7 +819,9 @@ def _against_member(cs: Sequence[_Clause]) -> Found | None:
                         _target(c, j)
             if w[i] in RESTRICT:
                 j = c.person_near(i, after=3, pronouns=False)
-                grp = next((k for k in range(i + 1, min(len(w), i + 4)) if s[k] in GROUP), None)
+                # "only that one": a thing pointed at, not a side of the room
+                grp = next((k for k in range(i + 1, min(len(w), i + 4)) if s[k] in GROUP
+                            and not (w[k] == "one" and w[k - 1] in {"that", "this"})), None)
                 if grp is not None or (j is not None and w[j] not in FIRST | {"us"}):
                     return Refusal.AGAINST_MEMBER, "narrows its work to some members", \
                         _target(c, j)
