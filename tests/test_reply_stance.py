@@ -3,6 +3,7 @@ the decision record's strict read leaves unplaced, when a late joiner asks what 
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
 from pathlib import Path
@@ -12,6 +13,7 @@ import pytest
 from facilitator.policies.readout import proposals_in_talk
 from facilitator.reading.stance import LABELS_PATH, reply_stance, shipped_stance
 from tests.helpers import msg, room_with
+from tests.test_fitted_readers import _script
 
 DATA = Path(__file__).with_name("data")
 
@@ -96,3 +98,11 @@ def test_a_reply_that_sides_with_another_member_is_not_placed_by_the_second_look
     assert state.proposals[0].supporters == []
     told = proposals_in_talk(state)
     assert "Bob said yes" not in told and "Bob" in told, told
+
+
+@pytest.mark.train
+@pytest.mark.timeout(900)  # embeds DeliData's labelled messages and fits 20 models: minutes
+@pytest.mark.skipif(importlib.util.find_spec("delitoolkit") is None,
+                    reason="DeliData not installed: pip download --no-deps delitoolkit==0.3.9")
+def test_train_reply_stance_check_reproduces_the_shipped_weights() -> None:
+    assert _script("train_reply_stance").main(["--check"]) == 0
