@@ -599,3 +599,20 @@ def test_a_yes_said_twice_a_casual_no_and_no_view_either_way_are_read_so() -> No
     for text in ("no opinion, I'm away that week", "pas d'avis, je suis en congé",
                  "me da igual, decidid vosotros", "mir egal, macht ihr", "tanto faz, pra mim"):
         assert undecided(text), text
+
+
+@pytest.mark.parametrize("line", ["agree with dan 100%", "concordo com o Dan, não dá"])
+def test_agreeing_with_the_member_who_objected_is_no_yes(line: str) -> None:
+    # Written for this test: the word of agreeing is about Dan's no, not the proposal.
+    state = room_with(msg("r", "ann", "Shall we move the quiz night to the back room?", id="p"),
+                      msg("r", "dan", "no, the back room has no heating", id="2"),
+                      msg("r", "bob", line, id="3"))
+    proposal = state.proposals[0]
+    assert "bob" not in proposal.supporters and "bob" in proposal.objectors, line
+
+
+def test_agreeing_with_the_proposer_is_still_a_yes() -> None:
+    state = room_with(msg("r", "ann", "Shall we move the quiz night to the back room?", id="p"),
+                      msg("r", "dan", "no, the back room has no heating", id="2"),
+                      msg("r", "bob", "I agree with Ann, it's warmer than the hall", id="3"))
+    assert state.proposals[0].supporters == ["bob"]

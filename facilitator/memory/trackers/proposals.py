@@ -29,7 +29,7 @@ from facilitator.memory.state import (
 from facilitator.memory.trackers.common import quote, trim_closed_first
 from facilitator.reading.cues import TAKE_BACK
 from facilitator.reading.decision_talk import Talk, TalkRead, opening_stance, read_talk
-from facilitator.reading.intent import normalise
+from facilitator.reading.intent import agrees_with, normalise
 from facilitator.reading.language import detect_language
 from facilitator.reading.message import (
     MessageRead,
@@ -189,6 +189,10 @@ def on_message(state: RoomState, event: ChatEvent, read: MessageRead) -> None:
         if talk in (Talk.AGREEMENT, Talk.OBJECTION, Talk.WITHDRAWAL, Talk.PROPOSAL,
                     Talk.BACKCHANNEL):
             talk = Talk.AGREEMENT if agree else Talk.OBJECTION
+    if agree and target is not None and not read.to_bot and _with_an_objector(state, target, event):
+        # "Agree with Dan 100%" after Dan objected: a no to the proposal, whatever the word of
+        # agreeing (it had been counted as a yes, and told so to a late joiner).
+        agree, disagree = False, True
     # A question about agreement asks; it neither votes nor decides. Nor does backchannel.
     votes = not text.question and talk not in (Talk.QUESTION, Talk.BACKCHANNEL)
     # A proposer speaking against their own proposal takes it back.
@@ -237,6 +241,17 @@ def on_message(state: RoomState, event: ChatEvent, read: MessageRead) -> None:
         for decision in recent:
             if author not in decision.owners:
                 decision.owners.append(author)
+
+
+def _with_an_objector(state: RoomState, proposal: Proposal, event: ChatEvent) -> bool:
+    """The line names, to agree with, only members who objected to the proposal ("same as
+    Dan", "concordo com o Dan", `intent.agrees_with`)."""
+    objectors = [m for m in proposal.objectors if m != event.author.id]
+    if not objectors:
+        return False
+    named = {m for m in state.participants if m != event.author.id
+             and agrees_with(event.text, (m, state.name_of(m)))}
+    return bool(named) and named <= set(objectors)
 
 
 def _has_to_take_back(proposal: Proposal | None, member: str) -> bool:
