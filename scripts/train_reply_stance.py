@@ -27,7 +27,6 @@ Deterministic: file order, lbfgs, weights rounded to 5 digits.
 
 from __future__ import annotations
 
-import csv
 import json
 import re
 import sys
@@ -37,7 +36,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from facilitator.evaluation.deli import _group_files, clean_text, find_corpus  # noqa: E402
+from facilitator.evaluation.deli import find_corpus, load_corpus  # noqa: E402
 from facilitator.evaluation.training import dump, load_jsonl, training_parser  # noqa: E402
 from facilitator.reading import stance as S  # noqa: E402
 from facilitator.reading.decision_talk import DATA_PATH as TALK_PATH  # noqa: E402
@@ -57,17 +56,12 @@ _TALK = {"agreement": "yes", "objection": "no", "question": "unclear", "backchan
 
 def deli_rows(folder: Path) -> list[dict[str, str]]:
     rows = []
-    for path in _group_files(folder):
-        with path.open(encoding="utf-8", newline="") as handle:
-            for r in csv.DictReader(handle, delimiter="\t", skipinitialspace=True):
-                if r.get("message_type") != "MESSAGE":
-                    continue
-                kind, target = r.get("annotation_type"), r.get("annotation_target")
-                label = ("yes" if target == "Agree" else "no" if target == "Disagree"
-                         else "unclear" if kind in ("Probing", "None", "0") else None)
-                text = clean_text(r.get("original_text") or "")
-                if label and any(c.isalnum() for c in text):
-                    rows.append({"text": text, "label": label, "group": f"deli:{path.name}"})
+    for group in load_corpus(folder):
+        for m in group.messages:
+            label = ("yes" if m.target == "Agree" else "no" if m.target == "Disagree"
+                     else "unclear" if m.annotation in ("Probing", "None", "0") else None)
+            if label and any(c.isalnum() for c in m.text):
+                rows.append({"text": m.text, "label": label, "group": f"deli:{group.id}"})
     return rows
 
 

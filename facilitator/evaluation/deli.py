@@ -98,7 +98,13 @@ class DeliMessage:
     id: str
     author: str
     text: str
-    moderation: bool  # labelled Probing / Moderation
+    annotation: str = ""  # DeliAnnotation's type: Probing, Non-probing-deliberation, None, …
+    target: str = ""  # and its target: Moderation, Reasoning, Solution, Agree, Disagree, …
+
+    @property
+    def moderation(self) -> bool:
+        """Labelled Probing / Moderation: a member facilitating."""
+        return self.annotation == "Probing" and self.target == "Moderation"
 
 
 @dataclass(slots=True)
@@ -144,8 +150,8 @@ def load_group(path: Path) -> DeliGroup:
                 id=row.get("message_id") or f"{path.name}-{len(group.messages)}",
                 author=row.get("origin") or "?",
                 text=clean_text(row.get("original_text") or ""),
-                moderation=(row.get("annotation_type") == "Probing"
-                            and row.get("annotation_target") == "Moderation")))
+                annotation=row.get("annotation_type") or "",
+                target=row.get("annotation_target") or ""))
         if row.get("team_performance"):
             group.final_performance = _float(row.get("team_performance"),
                                              group.final_performance)

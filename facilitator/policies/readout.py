@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from facilitator.locale import catalogue, line
 from facilitator.memory.state import Proposal, RoomState, StoredMessage
 from facilitator.memory.trackers.proposals import REACH
@@ -12,7 +10,7 @@ from facilitator.reading.clauses import key_phrases, phrase_problem, quotable, s
 from facilitator.reading.decision_talk import Talk, read_talk
 from facilitator.reading.intent import normalise
 from facilitator.reading.language import detect_language
-from facilitator.reading.message import plainly_english, undecided
+from facilitator.reading.message import plainly_english, says_name, undecided
 from facilitator.reading.stance import reply_stance
 
 # The English lines, read once: an English readout formats them here, with no call into the
@@ -178,23 +176,32 @@ REPLY_QUOTE_LIMIT = 80
 QUOTED_TALK_MAX = 450
 
 
+def _latest_replies(state: RoomState, proposal: Proposal,
+                    members: list[str]) -> dict[str, StoredMessage]:
+    """Each member's latest line since the proposal, the request being answered left out;
+    members with none are left out."""
+    lines = state.recent_human(len(state.window))[:-1]
+    out: dict[str, StoredMessage] = {}
+    for member in members:
+        line = next((m for m in reversed(lines)
+                     if m.author == member and m.turn > proposal.turn), None)
+        if line is not None:
+            out[member] = line
+    return out
+
+
 def their_words(state: RoomState, proposal: Proposal, members: list[str]) -> dict[str, str]:
     """Each member's latest line since the proposal (the request being answered left out), as
     the bot may quote it: every sentence of it where each is whole and together they are short
     ("o sábado? nem pensar, …", not only "o sábado?"), else its first whole clause; members with
     no such line, or none quotable, are left out."""
-    lines = state.recent_human(len(state.window))[:-1]
     out: dict[str, str] = {}
-    for member in members:
-        line = next((m for m in reversed(lines)
-                     if m.author == member and m.turn > proposal.turn), None)
-        if line is None:
-            continue
-        lang = _quote_language(line.text)
-        parts = [quotable(s, limit=REPLY_QUOTE_LIMIT, lang=lang) for s in sentences(line.text)]
+    for member, reply in _latest_replies(state, proposal, members).items():
+        lang = _quote_language(reply.text)
+        parts = [quotable(s, limit=REPLY_QUOTE_LIMIT, lang=lang) for s in sentences(reply.text)]
         whole = " ".join(parts)
         clause = (whole if parts and all(parts) and len(whole) <= REPLY_QUOTE_LIMIT
-                  else said(state, line.text, line.id, limit=REPLY_QUOTE_LIMIT))
+                  else said(state, reply.text, reply.id, limit=REPLY_QUOTE_LIMIT))
         if clause:
             out[member] = clause
     return out
@@ -207,17 +214,14 @@ def second_look(state: RoomState, proposal: Proposal, members: list[str]) -> dic
     unclear, as the record reads it; so does one that names a member besides the proposer
     ("makes sense what Tom said"): its yes is to that member's stance, which the reader does
     not see. Paid only when a member asks what was decided."""
-    lines = state.recent_human(len(state.window))[:-1]
-    others = {w for who, p in state.participants.items() if who != proposal.author
-              for w in (who.lower(), *p.label.lower().split())}
+    others = [p.label for who, p in state.participants.items() if who != proposal.author]
     out: dict[str, int] = {}
-    for member in dict.fromkeys(members):
-        line = next((m for m in reversed(lines)
-                     if m.author == member and m.turn > proposal.turn), None)
-        if (line is None or "?" in line.text or undecided(line.text)
-                or others & set(re.findall(r"\w+", line.text.lower()))):
+    for member, reply in _latest_replies(state, proposal, members).items():
+        lowered = reply.text.lower()
+        if ("?" in reply.text or undecided(reply.text)
+                or any(says_name(lowered, label) for label in others)):
             continue
-        if stance := reply_stance(line.text):
+        if stance := reply_stance(reply.text):
             out[member] = stance
     return out
 

@@ -679,6 +679,7 @@ _OUT_OF = re.compile(r"(?:\b(?:out of|sur|de [01] a|del [01] al|von [01] bis|fro
 _EACH = re.compile(r"\b(?:each|chacun\w*|cada|jede[nmrs]?)\b")
 
 
+_NEXT_WORDS = re.compile(r"(?:\W+\w+){0,3}")
 # A ranking by its noun ("a league table", "eine Rangliste", "un classement"), of members the
 # request names, two or more: the names say whom it ranks, where no "us" or "who" does.
 _RANKING = re.compile(r"\b(?:rank\w*|rangliste|ranking|classement|clasificacion|classificacao"
@@ -702,7 +703,7 @@ def judges_members(text: str, names: Collection[str] = ()) -> bool:
     # elsewhere in the line ("go on, say it").
     least = _LEAST.search(folded)
     of_talk = least is not None and _OF_TALK.search(
-        " ".join(folded[least.start():].split()[:least.group().count(" ") + 4]))
+        least.group() + _NEXT_WORDS.match(folded, least.end()).group())
     return bool(picks or _RANKS.search(folded) or ranked
                 or (scaled and not _OPTIONS.search(folded))
                 or (least and not of_talk))

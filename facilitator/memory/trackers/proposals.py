@@ -249,8 +249,9 @@ def _with_an_objector(state: RoomState, proposal: Proposal, event: ChatEvent) ->
     objectors = [m for m in proposal.objectors if m != event.author.id]
     if not objectors:
         return False
-    named = {m for m in state.participants if m != event.author.id
-             and agrees_with(event.text, (m, state.name_of(m)))}
+    member_of = {name: m for m in state.participants if m != event.author.id
+                 for name in (m, state.name_of(m))}
+    named = {member_of[name] for name in agrees_with(event.text, member_of)}
     return bool(named) and named <= set(objectors)
 
 
