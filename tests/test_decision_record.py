@@ -44,6 +44,57 @@ def test_a_proposal_said_in_the_progressive_is_one() -> None:
     assert [(p.author, p.supporters) for p in state.proposals] == [("ann", ["bob"])]
 
 
+@pytest.mark.parametrize("reply", [
+    "yes let's do it", "thursday works brilliantly for me, let's go with it",
+    "I'm in, let's book it!", "sounds good, let's go for that then"])
+def test_a_yes_whose_lets_points_back_is_a_vote_not_a_proposal(reply: str) -> None:
+    # found by hand at stop 41: "let's do it" had been kept as the replier's own proposal, the
+    # next "count me in" counted for it, and a late joiner told the replier proposed
+    state = room_with(msg("r", "ann", "Proposal: we move the monthly meetup to the thursday slot",
+                          id="p"),
+                      msg("r", "bob", reply, id="2"), msg("r", "cy", "count me in", id="3"))
+    assert [(p.author, p.supporters) for p in state.proposals] == [("ann", ["bob", "cy"])]
+
+
+@pytest.mark.parametrize("reply", [
+    # written for this test after batch 31's judged harms: a yes on a condition, which the
+    # fitted read takes for an objection
+    "topo se a gente dividir a gasolina, senão fica caro",
+    "lo apoyo si es solo para los sábados y no tengo que cerrar yo",
+    "I'm in as long as it's only for the summer weeks",
+])
+def test_a_yes_on_a_condition_is_neither_yes_nor_no(reply: str) -> None:
+    state = room_with(msg("r", "ann", "Proposal: we rent one big van for the trip", id="p"),
+                      msg("r", "bob", reply, id="2"))
+    proposal = state.proposals[0]
+    assert (proposal.supporters, proposal.objectors, proposal.unclear) == ([], [], ["bob"])
+    assert "Bob" in proposals_in_talk(state) and "isn't clear" in proposals_in_talk(state)
+
+
+@pytest.mark.parametrize("line", [
+    # written after batch 31's judged harm: a question asked in disbelief, then a firm no
+    "dez horas de carro por dia? não rola, ninguém aguenta",
+    "¿otra vez en agosto? ni hablar, ese mes no hay nadie",
+    "ten hours a day in a van? no way, we'd kill each other"])
+def test_a_firm_no_after_a_question_asked_in_disbelief_is_a_no(line: str) -> None:
+    state = room_with(msg("r", "ann", "Proposal: we rent one big van for the trip", id="p"),
+                      msg("r", "bob", line, id="2"))
+    assert state.proposals[0].objectors == ["bob"], line
+
+
+def test_a_no_with_a_condition_is_still_a_no() -> None:
+    state = room_with(msg("r", "ann", "Proposal: we rent one big van for the trip", id="p"),
+                      msg("r", "bob", "no, not if it means driving ten hours a day", id="2"))
+    assert state.proposals[0].objectors == ["bob"]
+
+
+def test_a_lets_with_something_new_still_proposes() -> None:
+    state = room_with(msg("r", "ann", "Proposal: we move the monthly meetup to the thursday slot",
+                          id="p"),
+                      msg("r", "bob", "no, let's do it on friday instead", id="2"))
+    assert [(p.author, p.objectors) for p in state.proposals] == [("ann", ["bob"]), ("bob", [])]
+
+
 def test_one_members_claim_without_a_proposal_is_a_proposal_not_a_decision() -> None:
     state = room_with(msg("r", "ann", "we have decided to cancel the bake sale", id="1"))
     assert state.decisions == []
@@ -203,6 +254,17 @@ def test_a_yes_or_no_that_opens_a_reason_is_a_vote_in_every_language() -> None:
         state = room_with(msg("r", "ann", lines[0], id="p"), msg("r", "bob", lines[1], id="2"))
         p = state.proposals[0]
         assert (p.supporters, p.objectors) == ((["bob"], []) if yes else ([], ["bob"])), lines
+
+
+@pytest.mark.parametrize("line", [
+    # a no said softly, before its reason (written after batch 31's judged neutral)
+    "Eher nicht, da bin ich im Urlaub", "rather not, the van is booked that week",
+    "plutôt pas, c'est trop cher pour nous", "mejor no, ese mes no llego",
+    "prefiro não, é muito longe"])
+def test_a_soft_no_before_its_reason_is_an_objection(line: str) -> None:
+    state = room_with(msg("r", "ann", "Proposal: we rent one big van for the trip", id="p"),
+                      msg("r", "bob", line, id="2"))
+    assert state.proposals[0].objectors == ["bob"], line
 
 
 def test_a_no_whose_reason_reads_like_a_proposal_is_no_proposal_of_its_own(
@@ -464,7 +526,9 @@ WHOLE_YES = ["Yes, definitely!", "works for me", "Sí, claro 👍", "me parece b
              # "I agree" outright, a deal struck, and nothing but approving emoji
              "I agree", "concordo", "fechado ✅", "👍", "👍🏽👍🏽", "✔️",
              # a yes with "let's go" (stop 37)
-             "yes, let's go!", "Sí, vamos.", "oui, allons-y", "sim, bora"]
+             "yes, let's go!", "Sí, vamos.", "oui, allons-y", "sim, bora",
+             # an "ok" before an assent (written after batch 31's judged harm)
+             "ok, sounds good", "vale, me parece bien", "va, me late"]
 
 
 @pytest.mark.parametrize("line", WHOLE_YES)

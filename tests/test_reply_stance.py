@@ -9,7 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from facilitator.policies.readout import proposals_in_talk
+from facilitator.engine import Engine
+from facilitator.events import RoomRef
+from facilitator.memory.store import RoomStore
+from facilitator.policies.policy import FacilitatorPolicy
+from facilitator.policies.readout import proposals_in_talk, read_as_yes
 from facilitator.reading.stance import LABELS_PATH, reply_stance, shipped_stance
 from tests.helpers import msg, room_with
 from tests.test_fitted_readers import _script
@@ -82,6 +86,36 @@ def test_a_reply_that_asks_stays_unclear() -> None:
                       msg("r", "cy", "@facilitator what was decided?", id="3"))
     told = proposals_in_talk(state)
     assert "Bob" in told and "isn't clear" in told, told
+
+
+async def test_asked_to_note_it_the_bot_says_the_yes_it_read_and_asks_for_a_plain_one(
+        store: RoomStore) -> None:
+    # Found by hand at stop 41: the late joiner heard "Bob said yes" and, a line later, the
+    # proposer asking to note it heard "nobody besides Ann has agreed".
+    engine = Engine(store, FacilitatorPolicy())
+    lines = [("ann", "Shall we move the quiz night to the back room?"),
+             ("bob", "honestly that sounds great to me"),
+             ("cy", "@facilitator what was decided?"),
+             ("ann", "@facilitator then please note it as decided")]
+    for n, (who, text) in enumerate(lines):
+        out = await engine.handle(msg("note-room", who, text, id=f"m{n}", ts=1000.0 + n))
+        if n == 2:
+            assert "Bob said yes" in (out.decision.text or ""), out.decision.text
+    said = out.decision.text or ""
+    assert "nobody besides" not in said and "only" not in said, said
+    assert "yes in the reply from Bob" in said and "clear yes" in said, said
+    state = await store.get(RoomRef.local("note-room").key)
+    assert state is not None and state.decisions == []  # the record still needs a plain yes
+
+
+def test_asked_to_note_it_a_listening_noise_is_not_told_as_a_yes_to_confirm() -> None:
+    for reply, told in (("Ajá.", []), ("honestly that sounds great to me", ["bob"])):
+        state = room_with(
+            msg("r", "ann", "Propongo que cambiemos la reunión al miércoles.", id="p"),
+            msg("r", "bob", reply, id="2"),
+            msg("r", "ann", "@facilitator anótalo como decidido, porfa", id="3"))
+        assert state.proposals[0].supporters == []
+        assert read_as_yes(state, state.proposals[0]) == told, reply
 
 
 def test_a_reply_that_sides_with_another_member_is_not_placed_by_the_second_look() -> None:

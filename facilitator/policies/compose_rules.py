@@ -20,6 +20,7 @@ from facilitator.policies.readout import (
     decisions_text,
     names,
     open_items_text,
+    read_as_yes,
     said,
     status_text,
     summary_text,
@@ -403,6 +404,10 @@ def _note_fields(moment: Moment, state: RoomState, asker: str) -> tuple[str, dic
         held = facts["unclear"].split(",")
         return "note.unclear", {"asker": asker, "what": what,
                                 "members": who(held, their_words(state, p, held))}
+    seen = read_as_yes(state, p)
+    if seen:
+        return "note.seen_yes", {"asker": asker, "what": what,
+                                 "members": who(seen, their_words(state, p, seen))}
     if own:
         return "note.support_own", {"asker": asker, "what": what}
     return "note.support", {"asker": asker, "what": what, "proposer": author}
@@ -423,7 +428,11 @@ def _decisions_and_what_lacks(moment: Moment, state: RoomState) -> tuple[str, di
              if mode == "objection"
              else line("decisions.unclear", "en", members=names(
                  state, held, words=their_words(state, p, held)))
-             if mode == "unclear" else line("decisions.nobody_besides", "en", author=author))
+             if mode == "unclear"
+             else line("decisions.seen_yes", "en", members=names(
+                 state, seen, words=their_words(state, p, seen)))
+             if (seen := read_as_yes(state, p))
+             else line("decisions.nobody_besides", "en", author=author))
     undecided = line("decisions.undecided", "en", what=what[0].upper() + what[1:], lacks=lacks)
     return "decisions", {"decision_list": f"{decisions_text(state)} {undecided}"}
 

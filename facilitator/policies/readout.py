@@ -10,7 +10,7 @@ from facilitator.reading.clauses import key_phrases, phrase_problem, quotable, s
 from facilitator.reading.decision_talk import Talk, read_talk
 from facilitator.reading.intent import normalise
 from facilitator.reading.language import detect_language
-from facilitator.reading.message import plainly_english, says_name, undecided
+from facilitator.reading.message import plain_yes, plainly_english, says_name, undecided
 from facilitator.reading.stance import reply_stance
 
 # The English lines, read once: an English readout formats them here, with no call into the
@@ -224,6 +224,19 @@ def second_look(state: RoomState, proposal: Proposal, members: list[str]) -> dic
         if stance := reply_stance(reply.text):
             out[member] = stance
     return out
+
+
+def read_as_yes(state: RoomState, proposal: Proposal) -> list[str]:
+    """Members whose reply no strict read placed but the second look reads as a yes. Asked to
+    note a proposal that lacks support on the record, the bot says it reads their yes and asks
+    for a plain one: it had answered "nobody has agreed" right after telling a late joiner
+    that they said yes. Not a reply the decision-talk read hears as listening ("Ajá."): to ask
+    a member to confirm a yes they never gave would put words in their mouth."""
+    seen = second_look(state, proposal, _unread(state, proposal))
+    replies = _latest_replies(state, proposal, list(seen))
+    return [m for m, stance in seen.items() if stance > 0 and (
+        plain_yes(replies[m].text)
+        or read_talk(normalise(replies[m].text)).kind != Talk.BACKCHANNEL)]
 
 
 def proposals_in_talk(state: RoomState, limit: int = 2, *, lang: str = "en") -> str:

@@ -28,9 +28,16 @@ from itertools import pairwise
 
 from facilitator.reading.cues import PROPOSAL_HEADING, STOPWORDS
 from facilitator.reading.message import hostile_wording
-from facilitator.reading.tokens import PHRASE_TOKEN, RUN, TOKEN, base_nick, norm, quote_words
+from facilitator.reading.tokens import (
+    PHRASE_TOKEN,
+    RUN,
+    SENTENCE_END,
+    TOKEN,
+    base_nick,
+    norm,
+    quote_words,
+)
 
-_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+|\n+")
 _CUT = ("…", "...")
 QUOTE_MAX_CHARS = 200
 QUOTE_MAX_WORDS = 36
@@ -365,7 +372,7 @@ def _restart_at(toks: Sequence[str], text: str) -> int | None:
 
 
 def sentences(text: str) -> list[str]:
-    return [s.strip() for s in _SENTENCE_END.split(text) if s and s.strip()]
+    return [s.strip() for s in SENTENCE_END.split(text) if s and s.strip()]
 
 
 def clean(sentence: str, *, lang: str | None = "en") -> str:

@@ -80,6 +80,18 @@ PROPOSAL = re.compile(
     rf"|{PROPOSAL_HEADING}",
     re.I,
 )
+# A proposal word whose object points back at what is already on the table ("let's do it",
+# "yes, let's go with that", "hagamos eso", "lass uns das machen"): it endorses that proposal
+# and puts nothing new to quote. Only where the clause ends there; "let's do it on Friday
+# instead" still proposes.
+POINTS_BACK = re.compile(
+    # a verb of doing or choosing, not of putting off ("let's think about it", "sleep on it")
+    r"\b(?:(?:let's|let us) (?:do|go (?:with|for|ahead with)|book|try|take|pick|choose|adopt"
+    r"|run with|make) (?:it|that|this)|hagamos (?:eso|esto)|hag[aá]moslo|vamos con eso"
+    r"|lass(?:t)? uns das (?:so )?(?:machen|nehmen))"
+    r"(?:\s+(?:then|now|entonces|dann))?(?=\s*(?:[.!,;:)]|$)|\s+\W*$)",
+    re.I,
+)
 # Words a proposer takes their own proposal back with. Only a gate: the line is then read by
 # meaning (reading/decision_talk.py), which decides; most of a proposer's lines argue for it
 # and never pay for that read.
@@ -309,8 +321,16 @@ _YES = (r"yes|agreed|agree|for it|good idea|absolutely|definitely"
         r"|sim|concordo(?: plenamente| totalmente)?|de acordo|boa ideia|com certeza"
         # "let's go" said as a yes before its reason ("bora, faz todo o sentido")
         r"|bora")
-_NO = (r"no way|ni hablar|ni de broma|pas question|hors de question|auf keinen fall"
-       r"|kommt nicht in frage|nem pensar|de jeito nenhum"
+# a firm no: "no way", "ni hablar", "pas question", "auf keinen Fall", "não rola"
+_FIRM_NO = (r"no way|ni hablar|ni de broma|pas question|hors de question|auf keinen fall"
+            r"|kommt nicht in frage|nem pensar|de jeito nenhum|nao rola")
+# A firm no opening a sentence of its own, after a question asked in disbelief ("14 dias
+# num carro só? não rola, vai dar briga"): a no, the question notwithstanding.
+FIRM_NO_OPENS = re.compile(rf"^\W*(?:{_FIRM_NO})\b")
+_NO = (rf"{_FIRM_NO}"
+       # a no said softly: "rather not", "eher nicht", "plutôt pas", "mejor no", "prefiro não"
+       r"|(?:i'd )?rather not|eher nicht|lieber nicht|plutot pas|plutot non|mejor no"
+       r"|prefiero que no|prefiro nao|melhor nao"
        r"|no|disagree|against(?: it)?|i object"
        r"|en contra|no \w+ de acuerdo|me opongo"
        r"|non|contre|pas d'accord"
@@ -348,7 +368,7 @@ _ASSENT = (r"works for me|fine by me|count me in|i'm in|sounds good|sounds great
            r"|love (?:that|this|the) idea|let's do it|happy with that"
            # loving the idea: "me encanta la idea", "j'adore l'idée", "amei a ideia"
            r"|me encanta(?: la idea)?|j'adore(?: l'idee)?|(?:amei|adorei)(?: a ideia)?"
-           r"|me parece bien|me va bien|me sirve|estoy dentro|me apunto|me gusta"
+           r"|me parece bien|me va bien|me sirve|estoy dentro|me apunto|me gusta|me late"
            r"|ca me va|ca marche|ca me convient|je suis partant|je suis partante|ok pour moi"
            r"|passt|klingt gut|bin dabei|finde ich gut|bin ich dabei|einverstanden"
            r"|topo|fechado|pode ser|to dentro|estou dentro|me parece bem|acho bem|tudo bem"
@@ -374,7 +394,8 @@ STANCE_WHOLE_NO = re.compile(
 STANCE_WHOLE = re.compile(
     # the emphasis first or last: "yes, definitely", "carrément oui", "absolutely yes"; or a
     # yes and an assent, or two assents ("bora, concordo", "dale, me parece bien")
-    rf"^(?:(?:{_YES}|{_ASSENT}|yeah|yep|ouais)\W+(?:{_EMPHATIC}|{_ASSENT})"
+    # an "ok" before an assent: "ok, sounds good", "va, me late", "vale, me parece bien"
+    rf"^(?:(?:{_YES}|{_ASSENT}|yeah|yep|ouais|ok|okay|va|vale|sale)\W+(?:{_EMPHATIC}|{_ASSENT})"
     rf"|(?:{_EMPHATIC})\W+(?:yes|yeah|yep|si|oui|ja|sim)"
     rf"|(?:{_FOR_ME}\W+)?(?:{_ASSENT})(?:\W+{_FOR_ME})?"
     rf"|{_FOR_ME}\W+(?:si|sim|oui|ja|yes))(?:\W+(?:{_EMPHATIC}|tambien|aussi|auch|tambem|too))?"
@@ -385,6 +406,15 @@ PLAIN_YES = re.compile(r"^(?:yes|yep|yup|sure|si|oui|ja|jawohl|sim|claro|klar)[\
 # A line of nothing but approving emoji ("👍", "✅", "👍👍") is a yes: no spoken listening
 # noise looks like it. The marks that only vary an emoji's look are left out of the match.
 EMOJI_VARIANTS = frozenset({"\ufe0f", "\u200d", *map(chr, range(0x1F3FB, 0x1F400))})
+# A condition put on a reply ("topo se tiver porta-malas", "lo banco si es solo para sev1",
+# "I'm in as long as it's summer", "ok, wenn es nur im Sommer ist"): read on the folded line.
+CONDITION = re.compile(
+    r"\b(?:(?:if|only if|as long as|provided|si|solo si|siempre que|siempre y cuando"
+    r"|con tal de que|desde que|contanto que|wenn|falls|sofern|a condition que|pourvu que"
+    r"|du moment que|tant que)\s+\w+"
+    # Portuguese "se" is also the reflexive ("se reparte"): as "if", its verb is the future
+    # subjunctive or the infinitive ("se tiver", "se for", "se a gente dividir")
+    r"|(?:so )?se (?:a gente |nos |eu |ele |ela |voce |vc |todos |alguem )?\w+(?:r|rmos|rem)\b)")
 # A reply that opens by not knowing, a filler before it or not ("weiß nicht, die App hängt
 # ständig", "mmm no sé, ¿y el coste?"), has not said yes or no: whatever its reason leans to,
 # the member's answer is unclear.

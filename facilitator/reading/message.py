@@ -21,12 +21,14 @@ from facilitator.reading.cues import (
     BANGS,
     CALMING,
     COMMITMENT,
+    CONDITION,
     DECISION,
     DISAGREE,
     DISMISS,
     DISMISS_WORDS,
     EMOJI_VARIANTS,
     ENGLISH_COMMON,
+    FIRM_NO_OPENS,
     HOSTILE_TERMS,
     JOINT_QUESTION_NOT,
     JOINT_QUESTION_OPENERS,
@@ -35,6 +37,7 @@ from facilitator.reading.cues import (
     NEGATIVE_EMOJI,
     OPEN_PROMPT,
     PLAIN_YES,
+    POINTS_BACK,
     POLICING,
     POSITIVE_EMOJI,
     PROCESS_PHRASES,
@@ -56,7 +59,13 @@ from facilitator.reading.cues import (
     YOU,
 )
 from facilitator.reading.hostility import HostilityModel
-from facilitator.reading.tokens import ENGLISH_WORD, LETTER_WORD, LOWER_WORD, base_nick
+from facilitator.reading.tokens import (
+    ENGLISH_WORD,
+    LETTER_WORD,
+    LOWER_WORD,
+    SENTENCE_END,
+    base_nick,
+)
 
 if TYPE_CHECKING:  # reading sits below memory: it reads a room, it never builds one
     from facilitator.memory.state import RoomState, StoredMessage
@@ -223,6 +232,28 @@ def whole_stance(text: str) -> int:
 def plain_yes(text: str) -> bool:
     """The whole line is a plain yes (`cues.PLAIN_YES`), in any of the five languages."""
     return PLAIN_YES.match(folded_line(text or "")) is not None
+
+
+def says_firm_no(text: str) -> bool:
+    """A sentence of the line opens with a firm no ("não rola, …", `cues.FIRM_NO_OPENS`), in
+    any of the five languages."""
+    return any(FIRM_NO_OPENS.match(folded_line(sentence))
+               for sentence in SENTENCE_END.split(text or ""))
+
+
+def on_a_condition(text: str) -> bool:
+    """The line's first sentence, where a reply says where it stands, puts a condition ("topo
+    se tiver porta-malas …", `cues.CONDITION`), in any of the five languages; one later ("Oui,
+    validé. Je l'ajoute au runbook si personne ne le fait") is about something else."""
+    first = SENTENCE_END.split(text or "", maxsplit=1)[0]
+    return CONDITION.search(folded_line(first)) is not None
+
+
+def points_back(text: str) -> bool:
+    """Every proposal word of the line points back at what is on the table ("yes, let's do
+    it"): an endorsement, no proposal of its own (`cues.POINTS_BACK`)."""
+    return POINTS_BACK.search(text) is not None and PROPOSAL.search(
+        POINTS_BACK.sub(" ", text)) is None
 
 
 def assents_whole(text: str) -> bool:

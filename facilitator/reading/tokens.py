@@ -27,6 +27,9 @@ TOKEN = re.compile(r"\w+(?:['’.\-]\w+)*(?:\+\+|#)?")
 PHRASE_TOKEN = re.compile(r"[\w'+.#-]+")
 # Runs of three letters or digits: YAKE splits "windows_IP" into words too.
 RUN = re.compile(r"[^\W_]{3,}")
+# where one sentence ends and the next begins: a stop, a question or exclamation mark or an
+# ellipsis (a closing quote or bracket after it), or a line break
+SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+|\n+")
 # The request read's tokens, of a lowercased text: words (a mention's "@" and a possessive
 # "'s" kept) and the question mark.
 REQUEST_TOKEN = re.compile(r"@?[a-z0-9][a-z0-9_]*(?:'s)?|[?]")

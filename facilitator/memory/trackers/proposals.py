@@ -33,8 +33,11 @@ from facilitator.reading.intent import agrees_with, normalise
 from facilitator.reading.language import detect_language
 from facilitator.reading.message import (
     MessageRead,
+    on_a_condition,
     plain_yes,
+    points_back,
     proposes_as_a_question,
+    says_firm_no,
     stance_opener,
     turns,
     undecided,
@@ -189,6 +192,15 @@ def on_message(state: RoomState, event: ChatEvent, read: MessageRead) -> None:
         if talk in (Talk.AGREEMENT, Talk.OBJECTION, Talk.WITHDRAWAL, Talk.PROPOSAL,
                     Talk.BACKCHANNEL):
             talk = Talk.AGREEMENT if agree else Talk.OBJECTION
+    # "Yes, let's do it" under another member's open proposal: its "let's" points back at that
+    # proposal — a yes to it, not a proposal of its own (it had been kept as the replier's
+    # proposal, the next yes counted for it, and a late joiner told the replier proposed).
+    endorses = (target is not None and target.author != author and not read.to_bot
+                and not unsure and not disagree and not text.question
+                and talk not in (Talk.OBJECTION, Talk.QUESTION, Talk.WITHDRAWAL)
+                and text.proposal and points_back(event.text))
+    if endorses:
+        agree, talk = True, Talk.AGREEMENT if talk is not None else None
     if agree and target is not None and not read.to_bot and _with_an_objector(state, target, event):
         # "Agree with Dan 100%" after Dan objected: a no to the proposal, whatever the word of
         # agreeing (it had been counted as a yes, and told so to a late joiner).
@@ -198,6 +210,14 @@ def on_message(state: RoomState, event: ChatEvent, read: MessageRead) -> None:
     # A proposer speaking against their own proposal takes it back.
     takes_back = talk == Talk.WITHDRAWAL or (
         talk == Talk.OBJECTION and target is not None and target.author == author)
+    # "topo se tiver porta-malas …", "lo banco si es solo para sev1", "I'm in as long as it's
+    # summer": a yes on a condition, which the fitted read takes for an objection (0.9) and the
+    # English cues for a yes — told as "against" or as a yes, judged harmful. Neither: unclear
+    # until the member says which, plainly. A no with a condition stays a no.
+    conditional = (target is not None and not read.to_bot and opener >= 0 and not text.disagree
+                   and talk not in (Talk.QUESTION, Talk.WITHDRAWAL) and on_a_condition(event.text))
+    if conditional:
+        talk, agree, disagree = None, False, False
     # A reply that may be a no: "Yo a las 10 no llego", which the read cannot settle but leans
     # to an objection; or one it cannot place that leans to a question, in words no English
     # cue reads as a vote ("je sais pas, pourquoi changer maintenant ?") — no yes either. A
@@ -210,9 +230,15 @@ def on_message(state: RoomState, event: ChatEvent, read: MessageRead) -> None:
     # A no put as a question ("No me convence, ¿lo hablamos el lunes?"): a question casts no
     # vote, but it is no yes.
     no_as_question = text.question and (disagree or opener < 0)
+    if (text.question and target is not None and target.author != author and not read.to_bot
+            and not unsure and says_firm_no(event.text)):
+        # "14 dias num carro só? não rola, vai dar briga": a firm no in a sentence of its own
+        # after a question asked in disbelief is a no (told as unclear, judged harmful).
+        talk, agree, disagree, votes = Talk.OBJECTION, False, True, True
+        may_object = no_as_question = False
     if target is not None and takes_back:
         withdraw(target, author)
-    elif (target is not None and (may_object or no_as_question or unsure)
+    elif (target is not None and (may_object or no_as_question or unsure or conditional)
           and not _has_to_take_back(target, author) and author not in target.unclear):
         # Not a vote either way; it only keeps the proposal from counting as agreed until a
         # plain yes or no.
@@ -225,7 +251,8 @@ def on_message(state: RoomState, event: ChatEvent, read: MessageRead) -> None:
     # A question put to the bot ("@facilitator how could we decide this fairly?") asks it
     # something; it proposes nothing to the room.
     asks_the_bot = read.to_bot and text.question
-    if ((text.proposal and not takes_back and not asks_the_bot) or talk == Talk.PROPOSAL
+    if ((text.proposal and not takes_back and not asks_the_bot and not endorses)
+            or talk == Talk.PROPOSAL
             or (votes and text.decision and not open_props)
             or (target is None and not read.to_bot and _joint_question(event, read))):
         # "We have decided X" with nothing proposed is one member's claim: a proposal the
