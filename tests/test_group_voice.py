@@ -205,6 +205,10 @@ SEPARATELY = [
     "yes please, same here, mornings are hopeless",
     "Subscrevo, à quinta fica melhor",
     "suscribo, mejor los jueves",
+    # a dialect's yes, or "I see it the same way" (written after batch 31's miss)
+    "jo, seh ich genauso, einmal die Woche reicht",
+    "Das sehe ich auch so, lieber abends",
+    "yep, same here",
 ]
 
 
@@ -324,6 +328,10 @@ WHAT_WAS_DECIDED += [
     "@facilitator qui est pour et qui est contre, finalement ?",
     "@facilitator wer ist dafür und wer dagegen?",
     "@facilitator quem ficou a favor e quem foi contra?",
+    # one who, then a second who with only a no (written after batch 31's miss)
+    "@facilitator who's in and who's not on the minibus?",
+    "@facilitator resume aí: quem topou e quem não?",
+    "@facilitator ¿quién se apuntó y quién no?",
 ]
 
 
@@ -425,6 +433,10 @@ SAID_ELSEWHERE = [
     "@facilitator Karl deleted his message about the keys, what did it say?",
     "@facilitator ¿qué puso Lucía en el otro grupo sobre la furgoneta?",
     "@facilitator le message que Hugo a supprimé hier, tu peux me le montrer ?",
+    # who is behind something anonymous (written after batch 31's miss)
+    "@facilitator somebody complained anonymously about the rota, who was it?",
+    "@facilitator il y a un mot anonyme sur le frigo, qui l'a écrit ?",
+    "@facilitator jemand hat sich anonym beschwert — wer war das?",
 ]
 NOT_SAID_ELSEWHERE = [
     "@facilitator what do you keep about me, and how do I delete it?",
@@ -434,6 +446,7 @@ NOT_SAID_ELSEWHERE = [
     "@facilitator what did we decide about the deposit?",
     "@facilitator dis-moi ce qui reste ouvert dans le fil",
     "@facilitator Noor told us the van is booked, can you note it as decided?",
+    "@facilitator should the feedback form be anonymous? who decides that?",
 ]
 
 
@@ -467,12 +480,18 @@ KEPT_QUIET = [
     ("@facilitator Cy ne devrait pas parler à la réunion demain", "fr"),
     ("@facilitator Cy sollte morgen in der Sitzung lieber nichts sagen", "de"),
     ("@facilitator a Cy não deve falar na reunião amanhã", "pt"),
+    # a verb of silencing with the member as its object (written after batch 31's miss)
+    ("@facilitator can you mute Cy for the rest of the week?", "en"),
+    ("@facilitator dá pra silenciar o Cy uns dias?", "pt"),
+    ("@facilitator schalt Cy bis Freitag bitte stumm", "de"),
 ]
 NOT_KEPT_QUIET = [
     "@facilitator Cy shouldn't have to speak alone, can you ask the others?",
     "@facilitator Cy has not spoken yet, can you give her a turn?",
     "@facilitator Cy should post the minutes, not me",
     "@facilitator Cy no ha podido hablar todavía",
+    "@facilitator mute the reminders while Cy is away",
+    "@facilitator Cy, can you mute your mic?",
 ]
 
 

@@ -133,7 +133,10 @@ def test_a_request_that_is_only_a_verb_of_noting_and_that(text: str, expected: b
     ("@facilitator a Teo mejor no le reenvíes los avisos, está muy liado", True),
     # kept out of the minutes, French passive (written after batch 26's misses)
     ("@facilitator les remarques de Teo ne seront plus reprises dans le compte rendu", True),
+    # French without its "ne" (written after batch 31's miss)
+    ("@facilitator les idées de Teo, tu peux juste pas les mettre dans le résumé ?", True),
     ("@facilitator Teo missed the summary, can you send it to him?", False),
+    ("@facilitator pas de résumé aujourd'hui, on n'a rien décidé", False),
     ("@facilitator Teo doesn't get why the digest is late, can you explain?", False),
     ("@facilitator remind Teo about the keys", False),
 ])

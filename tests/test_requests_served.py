@@ -665,6 +665,20 @@ async def test_a_few_words_of_yes_after_a_settings_request_second_it(
     assert "asked together" not in (alone.decision.reason or ""), alone.decision.reason
 
 
+@pytest.mark.parametrize(("first", "second", "opening"), [
+    # Written for this test after batch 31's misses (not fresh): a "me too" with its reason,
+    # long, taking up a word of the request it seconds.
+    ("@facilitator tu peux envoyer le rappel des poubelles le mardi soir plutôt que le mercredi ?",
+     "pareil pour moi, le mardi soir c'est bien mieux, le mercredi matin on court toujours "
+     "partout et personne ne lit rien @facilitator", "Bob, Ann l'a demandé aussi"),
+])
+async def test_a_me_too_with_its_reason_seconds_a_settings_request(
+        store: RoomStore, first: str, second: str, opening: str) -> None:
+    out, _ = await play(store, "echo-second", [*CHAT, ("ann", first), ("bob", second)])
+    assert out.decision.intervention == "answer", out.decision.reason
+    assert said(out).startswith(opening), said(out)
+
+
 async def test_naming_only_the_first_asker_seconds_them_even_read_as_against_a_member(
         store: RoomStore) -> None:
     # "Seconding Ann, ..." reads as a request about a member; but the only member it names is

@@ -52,13 +52,14 @@ from facilitator.reading.language import detect_language
 from facilitator.reading.message import (
     asks_unmarked,
     fold_accents,
+    folded_line,
     mentioned,
     read_text,
     stance_opener,
     unfinished,
 )
 from facilitator.reading.requests import Refusal, RequestKind, Service, read_request
-from facilitator.reading.tokens import RUN
+from facilitator.reading.tokens import LETTER_WORD, RUN
 
 # In English the fitted read overrules the lexicon only for a refusal it is this sure of, or
 # for a question about what was decided: below it, thanks and ordinary requests were read as
@@ -1006,6 +1007,7 @@ def _seconds_by_name(asked: _Asked) -> bool:
 # "me too" or a yes, a line this long is that yes and its reason.
 SECOND_WORDS = 6
 SECOND_OPENED_WORDS = 12
+ECHO_LETTERS = 4  # a word this long shared with the request seconded is about it
 
 
 def _seconds_by_assent(asked: _Asked) -> bool:
@@ -1016,11 +1018,24 @@ def _seconds_by_assent(asked: _Asked) -> bool:
     second it."""
     said = normalise(asked.event.text)
     words = len(said.split())
-    opened = words <= SECOND_OPENED_WORDS and (says_me_too(said) or stance_opener(said) > 0)
+    opened = (words <= SECOND_OPENED_WORDS and (says_me_too(said) or stance_opener(said) > 0)
+              ) or (says_me_too(said) and _echoes_a_settings_request(asked, said))
     if (words > SECOND_WORDS and not opened) or asked.named or not asked.settings_askers:
         return False
     # the embedding last: it costs milliseconds
     return opened or read_talk(said).kind == Talk.AGREEMENT
+
+
+def _echoes_a_settings_request(asked: _Asked, said: str) -> bool:
+    """The line takes up a word of the settings request it would second ("Pareil pour moi, le
+    samedi soir ce serait top …" after "… le samedi soir plutôt que le dimanche"): a "me too"
+    with its reason, however long, not a request of its own."""
+    def long_words(text: str) -> set[str]:
+        return {w for w in LETTER_WORD.findall(folded_line(text)) if len(w) >= ECHO_LETTERS}
+
+    words = long_words(said)
+    return any(words & long_words(m.text) for m in asked.answered_lately
+               if m.author in asked.settings_askers)
 
 
 def _asks_settings(text: str, names: list[str], lang_hint: str | None) -> bool:

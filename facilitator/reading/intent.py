@@ -425,11 +425,13 @@ _BOT_ACTIVITY = re.compile(
 # schließe mich an", "eu também", "idem"). What was asked is the caller's to know.
 _ME_TOO = re.compile(
     # a yes, and a please, may come first ("si porfa, a mi tambien …", "yes pls, same here")
-    r"^\W*(?:(?:yes|yeah|si|oui|ja|sim)\W+(?:please|pls|porfa|por favor|stp|bitte|pf)?\W*)?"
+    r"^\W*(?:(?:yes|yeah|yep|yup|si|oui|ouais|ja|jo|jep|sim)\W+"
+    r"(?:please|pls|porfa|por favor|stp|bitte|pf)?\W*)?"
     # an endorsement said as one verb: "I subscribe to that", "suscribo", "subscrevo"
     r"(?:\+1|me too|same(?: here| for me| from me)?|ditto|likewise|(?:yo|a mi) tambien"
     r"|i second (?:that|this)|suscribo|subscrevo|je plussoie|je souscris"
     r"|yo igual|lo mismo|idem|moi aussi|pareil|de meme|ich auch|(?:ich )?schlie\w* mich an"
+    r"|(?:das )?seh\w* ich (?:genauso|auch so)|geht mir genauso|find\w* ich auch"
     r"|dito|(?:eu|a mim) tambem|o mesmo|igualmente)\b")
 
 
@@ -469,6 +471,8 @@ _LEAVE_OUT = (rf"(?:stop\w*|no more|(?:don'?t|do not|not to|no need to|no longer
               r"|deja\w* de|ya no|(?:no|ni) (?:le |les |la |lo )?(?:mand|envi|reenvi|inclu|pong|met|avis"
               r"|agreg|anad)\w*|sin|no hace falta|quit\w*|saca\w*|excluy\w*"
               r"|arret\w* de|ne (?:lui|la|le|les) (?:envoi|mets|met|inclu|rappel|transmet)\w*"
+              # said without its "ne", as most chat does: "tu peux pas les mettre dans le résumé"
+              r"|pas (?:lui |la |le |les )?(?:envoy|mett|inclu|rappel|transmett|mentionn)\w*"
               r"|plus besoin|pas (?:la peine|besoin)|sans|retir\w*|enlev\w*|exclu\w*"
               # passive: "ne seront plus repris dans le résumé"
               r"|ne (?:\w+ ){1,2}?plus (?:repris|reprise|inclu|mentionn|transmis|cite)\w*"
@@ -548,7 +552,9 @@ _QUESTION_WORD = (r"(?:what|which|where|did|have|has|was|were|is there|anything"
                   r"|o que|qual|quais|houve|ja)")
 _NOTING = re.compile(
     r"\b(?:record|note|log|minute|write (?:it|this|that) down|put (?:it|this|that) (?:in|on|down)"
-    r"|regist\w*|anot\w*|apunt\w*|consign\w*|inscri\w*|not(?:e|er|ez|a|ar)\b|festhalt\w*"
+    # "se apuntó", "me apunto": signing up, not noting
+    r"|regist\w*|anot\w*|(?<!se )(?<!me )(?<!te )(?<!nos )apunt\w*|consign\w*|inscri\w*"
+    r"|not(?:e|er|ez|a|ar)\b|festhalt\w*"
     r"|halt\w* (?:\w+ )*fest|trag\w* (?:\w+ )*ein|eintrag\w*|notier\w*|protokoll\w*|guard\w*"
     r"|memoriz\w*)")
 _ASKS_DECIDED = re.compile(rf"\b{_QUESTION_WORD}\b(?:\W+\w+){{0,6}}?\W+{_DECIDED}\b"
@@ -568,7 +574,12 @@ _ASKS_DECIDED = re.compile(rf"\b{_QUESTION_WORD}\b(?:\W+\w+){{0,6}}?\W+{_DECIDED
                            # favor y quién en contra?", "wer war dafür, wer dagegen?"
                            r"|\b(?:who|quien|qui|wer|quem)\b(?:\W+\w+){0,3}?\W+(?:for|a favor"
                            r"|pour|dafur|favor)\b(?:\W+\w+){0,6}?\W+(?:against|en contra|contre"
-                           r"|dagegen|contra)\b")
+                           r"|dagegen|contra)\b"
+                           # or "who's in and who's not?", "quem topou e quem não?", "wer ja,
+                           # wer nein?": one who, then a second who with only a no
+                           r"|\b(?:who|quien|qui|wer|quem)\b(?:\W+\w+){0,3}?\W+(?:and|y|e|et|und)?\W*"
+                           r"(?:who|quien|qui|wer|quem)(?:'s| is| es| est| ist)?\W+(?:not|no|nao|non|pas"
+                           r"|nicht|nein)\b")
 # "Before we decide" looks ahead to a decision; it does not ask about one: "avant qu'on
 # tranche, tu peux leur passer la parole ?", "before we settle it, can you ask Dana?".
 _BEFORE_DECIDING = re.compile(rf"\b(?:before|avant|antes|bevor|ehe)\b(?:\W+\w+){{0,3}}?\W+"
@@ -864,10 +875,29 @@ _KEPT_QUIET = re.compile(
     rf"(?! have to| need to)(?:\W+\w+){{0,3}}?\W+{_SPEAK}\b")
 
 
+# Or a verb of silencing with the member as its object: "mute Dana", "silenciar a Ludmila",
+# "fais taire Dana", "schalte Dana stumm", "calar o Rui" (the verb just before the name, or
+# German's particle after it).
+_SILENCE_BEFORE = re.compile(
+    r"\b(?:mute|silence|shush|muzzle|silencia\w*|calla\w*|mutea\w*|fai[st]? taire|faire taire"
+    r"|mettre en sourdine|stummschalt\w*|cala\w*|muta\w*)\W+(?:(?:a|o|el|la|le|al|ao|der|die"
+    r"|den)\W+)?$")
+_SWITCH_BEFORE = re.compile(r"\bschalt\w*\W+(?:(?:der|die|den)\W+)?$")
+_STUMM = r"\W+(?:\w+\W+){0,4}?"
+_SILENCE_AFTER = re.compile(rf"{_STUMM}stumm(?: ?schalt\w*|zuschalten)\b")
+_SWITCHED_OFF_AFTER = re.compile(rf"{_STUMM}stumm\b")
+
+
 def keeps_from_speaking(text: str, names: Collection[str]) -> list[str]:
-    """The names (of `names`) a line asks be kept from speaking (see the comment above), in
+    """The names (of `names`) a line asks be kept from speaking (see the comments above), in
     any of the five languages, in the order given."""
-    return _named_where(text, names, lambda folded, m: _KEPT_QUIET.match(folded, m.end()))
+    def silenced(folded: str, m: re.Match[str]) -> object:
+        before = folded[max(0, m.start() - 40):m.start()]
+        return (_KEPT_QUIET.match(folded, m.end()) or _SILENCE_AFTER.match(folded, m.end())
+                or _SILENCE_BEFORE.search(before)
+                or (_SWITCH_BEFORE.search(before) and _SWITCHED_OFF_AFTER.match(folded, m.end())))
+
+    return _named_where(text, names, silenced)
 
 
 # ---- a request to note something as decided -------------------------------------------------
@@ -999,6 +1029,18 @@ _ASKS = re.compile(r"\b(?:what|why|how|which|que|quoi|pourquoi|comment|was|warum
                    r"|o que|por que|porque|pq|como|qual|cual)\b|\?")
 
 
+# Who wrote something anonymously: "who complained anonymously?", "¿quién ha sido?" after an
+# anonymous note, "qui a écrit le mot anonyme ?" — asking the bot to unmask a member.
+# Said of something done ("anonymously", "anónimamente", a note "anonyme", German "anonym"),
+# not a wish ("should the survey be anonymous?").
+_NOTES = (r"(?:notes?|complaints?|messages?|letters?|feedback|posts?|comments?|quejas?|notas?"
+          r"|mensajes?|cartas?|plaintes?|mots?|lettres?|beschwerde\w*|nachricht\w*|notiz\w*"
+          r"|brief\w*|reclama\w*|recados?|bilhetes?|mensage\w*)")
+_ANONYMOUS = re.compile(rf"\banon[iy]m(?:ously|amente|ement)\b|\banonym\b"
+                        rf"|\banon[iy]m\w* {_NOTES}\b|\b{_NOTES} anon[iy]m\w*")
+_WHO = re.compile(r"\b(?:who|whom|quien|qui|wer|quem)\b")
+
+
 def asks_what_was_said_elsewhere(text: str) -> bool:
     """Whether an addressed request asks the bot to pass on what a member said where the room
     cannot see it (see the comment above), in any of the five languages."""
@@ -1006,5 +1048,7 @@ def asks_what_was_said_elsewhere(text: str) -> bool:
     wanted = _ASKS.search(folded) or _PASS_ON.search(folded)
     if _TOLD_YOU.search(folded):
         return bool(wanted or _PRIVATE.search(folded))
+    if _ANONYMOUS.search(folded) and _WHO.search(folded) and "?" in text:
+        return True
     elsewhere = _TAKEN_BACK.search(text.lower()) or _OTHER_ROOM.search(folded)
     return bool(elsewhere and wanted and not _OWN.search(folded))
