@@ -83,8 +83,10 @@ async def test_a_decision_gets_a_check_mark_beside_its_message_or_alone(store: R
     [d] = [o.decision for o in await feed(eng, "d1", quoted) if o.decision.speak]
     assert (d.intervention, d.react, d.react_to) == ("record_decision", "white_check_mark", "p")
     assert "rotate the newsletter editor every month" in (d.text or "")
-    # A proposal with nothing to quote ("let's do that") is recorded with the mark alone.
-    bare = [*base, ("ann", "How about a rota?", "n3"), ("bob", "Yes, let's do that.", "p2"),
+    # A proposal with nothing to quote (cut off: "let's go with the uh") is recorded with the
+    # mark alone. ("Yes, let's do that." had served here: since stop 41 it is a yes to the
+    # proposal before it, not a proposal of its own.)
+    bare = [*base, ("bob", "ok so let's go with the uh", "p2"),
             ("cy", "Agreed, works for me.", "n5"), ("ann", "I'm in.", "n6"), ("bob", "Great.", "n7")]
     decided = [o.decision for o in await feed(eng, "d2", bare) if o.decision.speak]
     marks = [d for d in decided if d.intervention == "record_decision"]

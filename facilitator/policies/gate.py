@@ -1027,9 +1027,9 @@ def _seconds_by_assent(asked: _Asked) -> bool:
 
 
 def _echoes_a_settings_request(asked: _Asked, said: str) -> bool:
-    """The line takes up a word of the settings request it would second ("Pareil pour moi, le
-    samedi soir ce serait top …" after "… le samedi soir plutôt que le dimanche"): a "me too"
-    with its reason, however long, not a request of its own."""
+    """The line takes up a word of the settings request it would second ("same here, Friday
+    evening suits all of us far better …" after "… on Friday evening instead of Monday"): a
+    "me too" with its reason, however long, not a request of its own."""
     def long_words(text: str) -> set[str]:
         return {w for w in LETTER_WORD.findall(folded_line(text)) if len(w) >= ECHO_LETTERS}
 

@@ -86,7 +86,7 @@ PROPOSAL = re.compile(
 # instead" still proposes.
 POINTS_BACK = re.compile(
     # a verb of doing or choosing, not of putting off ("let's think about it", "sleep on it")
-    r"\b(?:(?:let's|let us) (?:do|go (?:with|for|ahead with)|book|try|take|pick|choose|adopt"
+    r"\b(?:(?:let's|let us) (?:just )?(?:do|go (?:with|for|ahead with)|book|try|take|pick|choose|adopt"
     r"|run with|make) (?:it|that|this)|hagamos (?:eso|esto)|hag[aá]moslo|vamos con eso"
     r"|lass(?:t)? uns das (?:so )?(?:machen|nehmen))"
     r"(?:\s+(?:then|now|entonces|dann))?(?=\s*(?:[.!,;:)]|$)|\s+\W*$)",
@@ -324,8 +324,8 @@ _YES = (r"yes|agreed|agree|for it|good idea|absolutely|definitely"
 # a firm no: "no way", "ni hablar", "pas question", "auf keinen Fall", "não rola"
 _FIRM_NO = (r"no way|ni hablar|ni de broma|pas question|hors de question|auf keinen fall"
             r"|kommt nicht in frage|nem pensar|de jeito nenhum|nao rola")
-# A firm no opening a sentence of its own, after a question asked in disbelief ("14 dias
-# num carro só? não rola, vai dar briga"): a no, the question notwithstanding.
+# A firm no opening a sentence of its own, after a question asked in disbelief ("dez horas de
+# carro por dia? não rola, ninguém aguenta"): a no, the question notwithstanding.
 FIRM_NO_OPENS = re.compile(rf"^\W*(?:{_FIRM_NO})\b")
 _NO = (rf"{_FIRM_NO}"
        # a no said softly: "rather not", "eher nicht", "plutôt pas", "mejor no", "prefiro não"
@@ -394,7 +394,7 @@ STANCE_WHOLE_NO = re.compile(
 STANCE_WHOLE = re.compile(
     # the emphasis first or last: "yes, definitely", "carrément oui", "absolutely yes"; or a
     # yes and an assent, or two assents ("bora, concordo", "dale, me parece bien")
-    # an "ok" before an assent: "ok, sounds good", "va, me late", "vale, me parece bien"
+    # an "ok" before an assent: "ok, sounds good", "sale, me late", "vale, me parece bien"
     rf"^(?:(?:{_YES}|{_ASSENT}|yeah|yep|ouais|ok|okay|va|vale|sale)\W+(?:{_EMPHATIC}|{_ASSENT})"
     rf"|(?:{_EMPHATIC})\W+(?:yes|yeah|yep|si|oui|ja|sim)"
     rf"|(?:{_FOR_ME}\W+)?(?:{_ASSENT})(?:\W+{_FOR_ME})?"
@@ -406,8 +406,9 @@ PLAIN_YES = re.compile(r"^(?:yes|yep|yup|sure|si|oui|ja|jawohl|sim|claro|klar)[\
 # A line of nothing but approving emoji ("👍", "✅", "👍👍") is a yes: no spoken listening
 # noise looks like it. The marks that only vary an emoji's look are left out of the match.
 EMOJI_VARIANTS = frozenset({"\ufe0f", "\u200d", *map(chr, range(0x1F3FB, 0x1F400))})
-# A condition put on a reply ("topo se tiver porta-malas", "lo banco si es solo para sev1",
-# "I'm in as long as it's summer", "ok, wenn es nur im Sommer ist"): read on the folded line.
+# A condition put on a reply ("topo se a gente dividir a gasolina", "lo apoyo si es solo los
+# sábados", "I'm in as long as it's summer", "ok, wenn es nur im Sommer ist"): read on the
+# folded line.
 CONDITION = re.compile(
     r"\b(?:(?:if|only if|as long as|provided|si|solo si|siempre que|siempre y cuando"
     r"|con tal de que|desde que|contanto que|wenn|falls|sofern|a condition que|pourvu que"

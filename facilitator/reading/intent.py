@@ -471,7 +471,7 @@ _LEAVE_OUT = (rf"(?:stop\w*|no more|(?:don'?t|do not|not to|no need to|no longer
               r"|deja\w* de|ya no|(?:no|ni) (?:le |les |la |lo )?(?:mand|envi|reenvi|inclu|pong|met|avis"
               r"|agreg|anad)\w*|sin|no hace falta|quit\w*|saca\w*|excluy\w*"
               r"|arret\w* de|ne (?:lui|la|le|les) (?:envoi|mets|met|inclu|rappel|transmet)\w*"
-              # said without its "ne", as most chat does: "tu peux pas les mettre dans le résumé"
+              # said without its "ne", as most chat does: "tu peux pas lui envoyer le récap"
               r"|pas (?:lui |la |le |les )?(?:envoy|mett|inclu|rappel|transmett|mentionn)\w*"
               r"|plus besoin|pas (?:la peine|besoin)|sans|retir\w*|enlev\w*|exclu\w*"
               # passive: "ne seront plus repris dans le résumé"
@@ -575,7 +575,7 @@ _ASKS_DECIDED = re.compile(rf"\b{_QUESTION_WORD}\b(?:\W+\w+){{0,6}}?\W+{_DECIDED
                            r"|\b(?:who|quien|qui|wer|quem)\b(?:\W+\w+){0,3}?\W+(?:for|a favor"
                            r"|pour|dafur|favor)\b(?:\W+\w+){0,6}?\W+(?:against|en contra|contre"
                            r"|dagegen|contra)\b"
-                           # or "who's in and who's not?", "quem topou e quem não?", "wer ja,
+                           # or "who's in and who's not?", "quem topa e quem não?", "wer ja,
                            # wer nein?": one who, then a second who with only a no
                            r"|\b(?:who|quien|qui|wer|quem)\b(?:\W+\w+){0,3}?\W+(?:and|y|e|et|und)?\W*"
                            r"(?:who|quien|qui|wer|quem)(?:'s| is| es| est| ist)?\W+(?:not|no|nao|non|pas"
@@ -875,7 +875,7 @@ _KEPT_QUIET = re.compile(
     rf"(?! have to| need to)(?:\W+\w+){{0,3}}?\W+{_SPEAK}\b")
 
 
-# Or a verb of silencing with the member as its object: "mute Dana", "silenciar a Ludmila",
+# Or a verb of silencing with the member as its object: "mute Dana", "silenciar a Rita",
 # "fais taire Dana", "schalte Dana stumm", "calar o Rui" (the verb just before the name, or
 # German's particle after it).
 _SILENCE_BEFORE = re.compile(
@@ -1029,7 +1029,7 @@ _ASKS = re.compile(r"\b(?:what|why|how|which|que|quoi|pourquoi|comment|was|warum
                    r"|o que|por que|porque|pq|como|qual|cual)\b|\?")
 
 
-# Who wrote something anonymously: "who complained anonymously?", "¿quién ha sido?" after an
+# Who wrote something anonymously: "who complained anonymously?", "¿quién fue?" after an
 # anonymous note, "qui a écrit le mot anonyme ?" — asking the bot to unmask a member.
 # Said of something done ("anonymously", "anónimamente", a note "anonyme", German "anonym"),
 # not a wish ("should the survey be anonymous?").

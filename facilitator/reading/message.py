@@ -243,8 +243,8 @@ def says_firm_no(text: str) -> bool:
 
 def on_a_condition(text: str) -> bool:
     """The line's first sentence, where a reply says where it stands, puts a condition ("topo
-    se tiver porta-malas …", `cues.CONDITION`), in any of the five languages; one later ("Oui,
-    validé. Je l'ajoute au runbook si personne ne le fait") is about something else."""
+    se a gente dividir a gasolina", `cues.CONDITION`), in any of the five languages; one later
+    ("Oui, d'accord. Je réserve la salle si personne ne l'a fait") is about something else."""
     first = SENTENCE_END.split(text or "", maxsplit=1)[0]
     return CONDITION.search(folded_line(first)) is not None
 

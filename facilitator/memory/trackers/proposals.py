@@ -210,10 +210,10 @@ def on_message(state: RoomState, event: ChatEvent, read: MessageRead) -> None:
     # A proposer speaking against their own proposal takes it back.
     takes_back = talk == Talk.WITHDRAWAL or (
         talk == Talk.OBJECTION and target is not None and target.author == author)
-    # "topo se tiver porta-malas …", "lo banco si es solo para sev1", "I'm in as long as it's
-    # summer": a yes on a condition, which the fitted read takes for an objection (0.9) and the
-    # English cues for a yes — told as "against" or as a yes, judged harmful. Neither: unclear
-    # until the member says which, plainly. A no with a condition stays a no.
+    # "topo se a gente dividir a gasolina", "lo apoyo si es solo los sábados", "I'm in as long
+    # as it's summer": a yes on a condition, which the fitted read takes for an objection (0.9)
+    # and the English cues for a yes — told as "against" or as a yes, judged harmful. Neither:
+    # unclear until the member says which, plainly. A no with a condition stays a no.
     conditional = (target is not None and not read.to_bot and opener >= 0 and not text.disagree
                    and talk not in (Talk.QUESTION, Talk.WITHDRAWAL) and on_a_condition(event.text))
     if conditional:
@@ -232,7 +232,7 @@ def on_message(state: RoomState, event: ChatEvent, read: MessageRead) -> None:
     no_as_question = text.question and (disagree or opener < 0)
     if (text.question and target is not None and target.author != author and not read.to_bot
             and not unsure and says_firm_no(event.text)):
-        # "14 dias num carro só? não rola, vai dar briga": a firm no in a sentence of its own
+        # "dez horas de carro? não rola, ninguém aguenta": a firm no in a sentence of its own
         # after a question asked in disbelief is a no (told as unclear, judged harmful).
         talk, agree, disagree, votes = Talk.OBJECTION, False, True, True
         may_object = no_as_question = False
