@@ -59,7 +59,7 @@ def test_a_yes_whose_lets_points_back_is_a_vote_not_a_proposal(reply: str) -> No
 @pytest.mark.parametrize("reply", [
     # written for this test after batch 31's judged harms: a yes on a condition, which the
     # fitted read takes for an objection
-    "topo se a gente dividir a gasolina, senão fica caro",
+    "sim, se a gente dividir a gasolina, senão fica caro",
     "lo apoyo si es solo para los sábados y no tengo que cerrar yo",
     "I'm in as long as it's only for the summer weeks",
 ])
@@ -80,6 +80,16 @@ def test_a_firm_no_after_a_question_asked_in_disbelief_is_a_no(line: str) -> Non
     state = room_with(msg("r", "ann", "Proposal: we rent one big van for the trip", id="p"),
                       msg("r", "bob", line, id="2"))
     assert state.proposals[0].objectors == ["bob"], line
+
+
+def test_a_line_that_casts_no_vote_is_no_conditional_yes() -> None:
+    # found reading the change: any line with an "if" near a proposal had been kept as an
+    # unclear reply, and held the group's decision back
+    state = room_with(msg("r", "ann", "I propose we move the standup to 10am", id="p"),
+                      msg("r", "bob", "agreed", id="2"),
+                      msg("r", "cy", "if anyone needs a lift tomorrow, ping me", id="3"))
+    proposal = state.proposals[0]
+    assert (proposal.supporters, proposal.unclear) == (["bob"], [])
 
 
 def test_a_no_with_a_condition_is_still_a_no() -> None:

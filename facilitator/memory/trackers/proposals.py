@@ -213,9 +213,11 @@ def on_message(state: RoomState, event: ChatEvent, read: MessageRead) -> None:
     # "topo se a gente dividir a gasolina", "lo apoyo si es solo los sábados", "I'm in as long
     # as it's summer": a yes on a condition, which the fitted read takes for an objection (0.9)
     # and the English cues for a yes — told as "against" or as a yes, judged harmful. Neither:
-    # unclear until the member says which, plainly. A no with a condition stays a no.
+    # unclear until the member says which, plainly. A no with a condition stays a no; a line
+    # that casts no vote ("if anyone needs a lift, ping me") is no conditional yes.
     conditional = (target is not None and not read.to_bot and opener >= 0 and not text.disagree
-                   and talk not in (Talk.QUESTION, Talk.WITHDRAWAL) and on_a_condition(event.text))
+                   and (agree or talk in (Talk.AGREEMENT, Talk.OBJECTION))
+                   and on_a_condition(event.text))
     if conditional:
         talk, agree, disagree = None, False, False
     # A reply that may be a no: "Yo a las 10 no llego", which the read cannot settle but leans
