@@ -422,17 +422,18 @@ def _decisions_and_what_lacks(moment: Moment, state: RoomState) -> tuple[str, di
     p, _, proposal = _proposal_in_view(moment, state)
     author = state.name_of(p.author)
     what = f'"{proposal}"' if proposal else line("note.whose_proposal", "en", author=author)
-    held = moment.facts.get("unclear", "").split(",")
-    lacks = (line("decisions.objected_" + ("one" if len(p.objectors) == 1 else "many"), "en",
-                  objectors=names(state, p.objectors))
-             if mode == "objection"
-             else line("decisions.unclear", "en", members=names(
-                 state, held, words=their_words(state, p, held)))
-             if mode == "unclear"
-             else line("decisions.seen_yes", "en", members=names(
-                 state, seen, words=their_words(state, p, seen)))
-             if (seen := read_as_yes(state, p))
-             else line("decisions.nobody_besides", "en", author=author))
+    if mode == "objection":
+        lacks = line("decisions.objected_" + ("one" if len(p.objectors) == 1 else "many"), "en",
+                     objectors=names(state, p.objectors))
+    elif mode == "unclear":
+        held = moment.facts.get("unclear", "").split(",")
+        lacks = line("decisions.unclear", "en",
+                     members=names(state, held, words=their_words(state, p, held)))
+    elif seen := read_as_yes(state, p):
+        lacks = line("decisions.seen_yes", "en",
+                     members=names(state, seen, words=their_words(state, p, seen)))
+    else:
+        lacks = line("decisions.nobody_besides", "en", author=author)
     undecided = line("decisions.undecided", "en", what=what[0].upper() + what[1:], lacks=lacks)
     return "decisions", {"decision_list": f"{decisions_text(state)} {undecided}"}
 

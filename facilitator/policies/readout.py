@@ -214,15 +214,21 @@ def second_look(state: RoomState, proposal: Proposal, members: list[str]) -> dic
     unclear, as the record reads it; so does one that names a member besides the proposer
     ("makes sense what Tom said"): its yes is to that member's stance, which the reader does
     not see. Paid only when a member asks what was decided."""
+    return {member: stance for member, (_, stance) in _placed(state, proposal, members).items()}
+
+
+def _placed(state: RoomState, proposal: Proposal,
+            members: list[str]) -> dict[str, tuple[StoredMessage, int]]:
+    """`second_look`'s read, with the reply each stance was read in."""
     others = [p.label for who, p in state.participants.items() if who != proposal.author]
-    out: dict[str, int] = {}
+    out: dict[str, tuple[StoredMessage, int]] = {}
     for member, reply in _latest_replies(state, proposal, members).items():
         lowered = reply.text.lower()
         if ("?" in reply.text or undecided(reply.text)
                 or any(says_name(lowered, label) for label in others)):
             continue
         if stance := reply_stance(reply.text):
-            out[member] = stance
+            out[member] = (reply, stance)
     return out
 
 
@@ -232,11 +238,9 @@ def read_as_yes(state: RoomState, proposal: Proposal) -> list[str]:
     for a plain one: it had answered "nobody has agreed" right after telling a late joiner
     that they said yes. Not a reply the decision-talk read hears as listening ("Ajá."): to ask
     a member to confirm a yes they never gave would put words in their mouth."""
-    seen = second_look(state, proposal, _unread(state, proposal))
-    replies = _latest_replies(state, proposal, list(seen))
-    return [m for m, stance in seen.items() if stance > 0 and (
-        plain_yes(replies[m].text)
-        or read_talk(normalise(replies[m].text)).kind != Talk.BACKCHANNEL)]
+    return [m for m, (reply, stance) in _placed(state, proposal, _unread(state, proposal)).items()
+            if stance > 0 and (plain_yes(reply.text)
+                               or read_talk(normalise(reply.text)).kind != Talk.BACKCHANNEL)]
 
 
 def proposals_in_talk(state: RoomState, limit: int = 2, *, lang: str = "en") -> str:
